@@ -1,0 +1,53 @@
+package dev.nodeipam.cli;
+
+import dev.nodeipam.kube.KubeClients;
+import dev.nodeipam.kube.LiveLoader;
+import dev.nodeipam.kube.ManifestLoader;
+import dev.nodeipam.snapshot.ClusterSnapshot;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** Where a read-only command takes its cluster from: manifests ({@code -f}) or a live API server. */
+public final class InputOptions {
+  @Option(
+      names = {"-f", "--filename"},
+      paramLabel = "PATH",
+      description =
+          "Manifest file or directory (every .yaml, .yml and .json below it); repeatable."
+              + " Without -f the live cluster is read.")
+  List<Path> files = new ArrayList<>();
+
+  @Option(
+      names = "--kubeconfig",
+      paramLabel = "FILE",
+      description = "Kubeconfig for the live cluster (default: KUBECONFIG, ~/.kube/config, or in-cluster).")
+  Path kubeconfig;
+
+  /** Loads the snapshot, printing a progress line on stderr when it takes a while. */
+  public ClusterSnapshot load() {
+    long start = System.nanoTime();
+    ClusterSnapshot snapshot;
+    if (!files.isEmpty()) {
+      snapshot = ManifestLoader.load(files);
+    } else {
+      try (KubernetesClient client = KubeClients.connect(kubeconfig)) {
+        snapshot = new LiveLoader(client).load();
+      }
+    }
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    if (millis > 2000) {
+      System.err.printf(
+          "nodeipam: read %d nodes, %d services, %d endpoint slices, %d pods, %d policies in %.1f s%n",
+          snapshot.nodes().size(), snapshot.services().size(), snapshot.endpointSlices().size(),
+          snapshot.pods().size(), snapshot.policies().size(), millis / 1000.0);
+    }
+    return snapshot;
+  }
+
+  public boolean isManifestMode() {
+    return !files.isEmpty();
+  }
+}

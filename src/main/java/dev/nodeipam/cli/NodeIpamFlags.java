@@ -1,0 +1,87 @@
+package dev.nodeipam.cli;
+
+import dev.nodeipam.ipam.AddressPolicy;
+import dev.nodeipam.ipam.NodeIpamOptions;
+import picocli.CommandLine.Option;
+
+/** The Node IPAM options shared by {@code plan}, {@code migrate} and {@code controller}. */
+public final class NodeIpamFlags {
+  @Option(
+      names = "--load-balancer-class",
+      paramLabel = "CLASS",
+      defaultValue = NodeIpamOptions.DEFAULT_CLASS,
+      description = "The loadBalancerClass to own (default: ${DEFAULT-VALUE}).")
+  String loadBalancerClass;
+
+  @Option(
+      names = "--default-class",
+      description = "Also own LoadBalancer Services that have no loadBalancerClass.")
+  boolean defaultClass;
+
+  @Option(
+      names = "--address-policy",
+      paramLabel = "POLICY",
+      defaultValue = "ExternalThenInternal",
+      converter = AddressPolicyConverter.class,
+      description =
+          "Which node addresses to publish: ExternalThenInternal (Cilium's choice, for the whole"
+              + " Service), PerNodeFallback, ExternalOnly, InternalOnly (default: ${DEFAULT-VALUE}).")
+  AddressPolicy addressPolicy;
+
+  @Option(
+      names = "--canonical-addresses",
+      description =
+          "Publish canonical address text, the Service's primary family first, then in numeric order.")
+  boolean canonicalOrder;
+
+  @Option(names = "--ready-nodes-only", description = "Leave out NotReady and cordoned nodes.")
+  boolean readyNodesOnly;
+
+  @Option(
+      names = "--terminating-fallback",
+      description =
+          "With externalTrafficPolicy Local, also count nodes whose endpoints are serving but"
+              + " terminating.")
+  boolean terminatingFallback;
+
+  @Option(
+      names = "--ip-mode",
+      paramLabel = "MODE",
+      converter = IpModeConverter.class,
+      description = "Write ipMode VIP or Proxy on every ingress entry.")
+  String ipMode;
+
+  @Option(
+      names = "--exclude-label-false-keeps-node",
+      description =
+          "Keep nodes whose node.kubernetes.io/exclude-from-external-load-balancers label is"
+              + " \"false\" (Cilium excludes on the key alone).")
+  boolean excludeLabelFalseKeepsNode;
+
+  public NodeIpamOptions options() {
+    return new NodeIpamOptions(
+        loadBalancerClass, defaultClass, excludeLabelFalseKeepsNode, addressPolicy, canonicalOrder,
+        readyNodesOnly, terminatingFallback, ipMode);
+  }
+
+  /** Accepts exactly the two ipMode values of the Kubernetes API. */
+  public static final class IpModeConverter implements picocli.CommandLine.ITypeConverter<String> {
+    @Override
+    public String convert(String value) {
+      if (!value.equals("VIP") && !value.equals("Proxy")) {
+        throw new picocli.CommandLine.TypeConversionException(
+            "ipMode must be VIP or Proxy, not \"" + value + "\"");
+      }
+      return value;
+    }
+  }
+
+  /** Reads the flag spelling of an address policy. */
+  public static final class AddressPolicyConverter
+      implements picocli.CommandLine.ITypeConverter<AddressPolicy> {
+    @Override
+    public AddressPolicy convert(String value) {
+      return AddressPolicy.parse(value);
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package dev.nodeipam.cli;
+
+import dev.nodeipam.ipam.ClusterPlan;
+import dev.nodeipam.render.Json;
+import dev.nodeipam.render.PlanRenderer;
+import dev.nodeipam.snapshot.ClusterSnapshot;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code nodeipam plan}: what the Node IPAM controller would write for every Service. */
+@Command(
+    name = "plan",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Shows what a Node IPAM LoadBalancer controller publishes in status.loadBalancer.ingress of",
+      "every Service, which nodes it uses, and which it leaves out and why. Read-only.",
+      "By default it decides exactly as Cilium's Node IPAM does."
+    })
+public final class PlanCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin InputOptions input;
+
+  @Mixin NodeIpamFlags ipam;
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FORMAT",
+      defaultValue = "text",
+      description = "text, json or yaml (default: ${DEFAULT-VALUE}).")
+  OutputFormat output;
+
+  @Override
+  public Integer call() {
+    output.require(spec, OutputFormat.text, OutputFormat.json, OutputFormat.yaml);
+    ClusterSnapshot snapshot = input.load();
+    List<ClusterPlan.Entry> entries = ClusterPlan.compute(snapshot, ipam.options());
+    String rendered =
+        switch (output) {
+          case json -> Json.json(PlanRenderer.document(entries));
+          case yaml -> Json.yaml(PlanRenderer.document(entries));
+          default -> PlanRenderer.text(entries);
+        };
+    spec.commandLine().getOut().print(rendered);
+    return 0;
+  }
+}

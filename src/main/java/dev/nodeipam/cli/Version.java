@@ -1,0 +1,15 @@
+package dev.nodeipam.cli;
+
+import picocli.CommandLine.IVersionProvider;
+
+/** The version from the jar's manifest (the Maven project version), for {@code --version}. */
+public final class Version implements IVersionProvider {
+  @Override
+  public String[] getVersion() {
+    String version = Main.class.getPackage().getImplementationVersion();
+    return new String[] {
+      "nodeipam " + (version == null ? "(development build)" : version),
+      "Java " + System.getProperty("java.version")
+    };
+  }
+}

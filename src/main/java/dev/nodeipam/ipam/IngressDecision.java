@@ -1,0 +1,48 @@
+package dev.nodeipam.ipam;
+
+import java.util.List;
+
+/**
+ * What the controller does with one Service.
+ *
+ * @param handled whether the controller owns the Service's status
+ * @param notHandledReason why not, when not handled
+ * @param ingress the addresses to write, in order ({@code []} = pending); null when not handled or
+ *     on error
+ * @param ipMode the {@code ipMode} written on every entry (E10), or null
+ * @param nodes the candidate nodes, by name
+ * @param excluded nodes left out that the Service would otherwise consider, with the reason
+ * @param unselectedNodes how many eligible nodes the Service's selector does not match
+ * @param error why the Service cannot be reconciled (its status stays as it is), or null
+ * @param warnings what a person should know (nothing to publish, and why)
+ */
+public record IngressDecision(
+    boolean handled,
+    String notHandledReason,
+    List<String> ingress,
+    String ipMode,
+    List<String> nodes,
+    List<Exclusion> excluded,
+    int unselectedNodes,
+    String error,
+    List<String> warnings) {
+
+  public IngressDecision {
+    ingress = ingress == null ? null : List.copyOf(ingress);
+    nodes = List.copyOf(nodes);
+    excluded = List.copyOf(excluded);
+    warnings = List.copyOf(warnings);
+  }
+
+  public static IngressDecision notHandled(String reason) {
+    return new IngressDecision(false, reason, null, null, List.of(), List.of(), 0, null, List.of());
+  }
+
+  public static IngressDecision failed(String error) {
+    return new IngressDecision(true, null, null, null, List.of(), List.of(), 0, error, List.of());
+  }
+
+  public boolean isError() {
+    return error != null;
+  }
+}

@@ -1,0 +1,194 @@
+package dev.nodeipam.ipam;
+
+import dev.nodeipam.labels.LabelSelector;
+import dev.nodeipam.labels.SelectorSyntaxException;
+import dev.nodeipam.snapshot.EndpointSlice;
+import dev.nodeipam.snapshot.Node;
+import dev.nodeipam.snapshot.Service;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The Node IPAM decision: for one Service, the nodes and EndpointSlices, what goes into {@code
+ * status.loadBalancer.ingress}. A pure function; every R-item of the behaviour specification is
+ * decided here or in the classes it calls.
+ */
+public final class NodeIpam {
+  private final NodeIpamOptions options;
+
+  public NodeIpam(NodeIpamOptions options) {
+    this.options = options;
+  }
+
+  public NodeIpamOptions options() {
+    return options;
+  }
+
+  /**
+   * Decides one Service.
+   *
+   * @param slices the EndpointSlices of the Service (R15: its namespace, labelled with its name)
+   */
+  public IngressDecision decide(Service service, NodePool pool, List<EndpointSlice> slices) {
+    String notHandled = ServiceOwnership.notHandledReason(service, options);
+    if (notHandled != null) {
+      return IngressDecision.notHandled(notHandled);
+    }
+    NodeIpamOptions effective;
+    LabelSelector selector;
+    try {
+      effective = ServiceAnnotations.effectiveOptions(service, options);
+      selector = selectorOf(service);
+    } catch (IllegalArgumentException e) {
+      return IngressDecision.failed(e.getMessage());
+    }
+    List<String> warnings = new ArrayList<>();
+    List<String> ingress;
+    List<String> nodes;
+    List<Exclusion> excluded;
+    int unselected;
+    NodePool.Selection selection = pool.select(selector, effective);
+    if (isLocal(service)) {
+      LocalCandidates local = localCandidates(service, pool, slices, selector, effective);
+      ingress =
+          AddressSelection.select(
+              local.nodes(),
+              service.ipFamilies(),
+              effective.addressPolicy(),
+              effective.canonicalOrder());
+      nodes = local.nodes().stream().map(n -> n.node().name()).toList();
+      excluded = local.excluded();
+      unselected = selection.unselected();
+    } else {
+      ingress = pool.clusterAddresses(selector, effective, service.ipFamilies());
+      nodes = selection.eligible().stream().map(n -> n.node().name()).toList();
+      excluded = selection.excluded();
+      unselected = selection.unselected();
+    }
+    if (nodes.isEmpty()) {
+      warnings.add(
+          isLocal(service)
+              ? "no eligible node has a ready endpoint of this Service (externalTrafficPolicy Local)"
+              : selector.isEverything()
+                  ? "no eligible node"
+                  : "no eligible node matches selector \"" + selector.text() + "\"");
+    } else if (ingress.isEmpty()) {
+      warnings.add(
+          "the selected nodes have no "
+              + addressKinds(effective.addressPolicy())
+              + " address of the families "
+              + service.ipFamilies());
+    }
+    return new IngressDecision(
+        true, null, ingress, effective.ipMode(), nodes, excluded, unselected, null, warnings);
+  }
+
+  /**
+   * Whether a change to this node can change the Service's result (E3): the node is, or could be, one
+   * of its candidates. Eligibility is not consulted: a node that turns ineligible must still count.
+   */
+  public boolean mayInvolve(Service service, Node node, List<EndpointSlice> slices) {
+    if (!ServiceOwnership.handles(service, options)) {
+      return false;
+    }
+    LabelSelector selector;
+    try {
+      selector = selectorOf(service);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+    if (!selector.matches(node.labels())) {
+      return false;
+    }
+    if (!isLocal(service)) {
+      return true;
+    }
+    for (EndpointSlice slice : slices) {
+      for (EndpointSlice.Endpoint endpoint : slice.endpoints()) {
+        if (node.name().equals(endpoint.nodeName())) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The Service's node selector (R11–R13); the empty selector when it has none. */
+  public static LabelSelector selectorOf(Service service) {
+    String text = service.annotations().get(ServiceAnnotations.MATCH_NODE_LABELS);
+    if (text == null) {
+      return LabelSelector.everything();
+    }
+    try {
+      return LabelSelector.parse(text);
+    } catch (SelectorSyntaxException e) {
+      throw new IllegalArgumentException(
+          "annotation " + ServiceAnnotations.MATCH_NODE_LABELS + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean isLocal(Service service) {
+    return "Local".equals(service.externalTrafficPolicy());
+  }
+
+  private record LocalCandidates(List<NodeAddresses> nodes, List<Exclusion> excluded) {}
+
+  /** R15–R18 (and E9): the nodes that hold a ready endpoint of the Service. */
+  private static LocalCandidates localCandidates(
+      Service service,
+      NodePool pool,
+      List<EndpointSlice> slices,
+      LabelSelector selector,
+      NodeIpamOptions options) {
+    Set<String> serving = new TreeSet<>();
+    Set<String> named = new TreeSet<>();
+    for (EndpointSlice slice : slices) {
+      for (EndpointSlice.Endpoint endpoint : slice.endpoints()) {
+        if (endpoint.nodeName() == null) {
+          continue;
+        }
+        named.add(endpoint.nodeName());
+        boolean counts =
+            endpoint.isReady()
+                || (options.terminatingFallback()
+                    && Boolean.TRUE.equals(endpoint.serving())
+                    && Boolean.TRUE.equals(endpoint.terminating()));
+        if (counts) {
+          serving.add(endpoint.nodeName());
+        }
+      }
+    }
+    List<NodeAddresses> candidates = new ArrayList<>();
+    List<Exclusion> excluded = new ArrayList<>();
+    for (String name : named) {
+      NodeAddresses node = pool.byName(name);
+      ExclusionReason reason;
+      if (node == null) {
+        reason = ExclusionReason.UNKNOWN_NODE;
+      } else if (!selector.matches(node.node().labels())) {
+        reason = ExclusionReason.SELECTOR_MISMATCH;
+      } else {
+        reason = NodeEligibility.exclusion(node.node(), options);
+        if (reason == null && !serving.contains(name)) {
+          reason = ExclusionReason.NO_READY_ENDPOINT;
+        }
+      }
+      if (reason == null) {
+        candidates.add(node);
+      } else {
+        excluded.add(new Exclusion(name, reason));
+      }
+    }
+    return new LocalCandidates(candidates, excluded);
+  }
+
+  private static String addressKinds(AddressPolicy policy) {
+    return switch (policy) {
+      case EXTERNAL_ONLY -> "ExternalIP";
+      case INTERNAL_ONLY -> "InternalIP";
+      default -> "ExternalIP or InternalIP";
+    };
+  }
+}

@@ -1,0 +1,88 @@
+package dev.nodeipam.ipam;
+
+/**
+ * The global switches of the Node IPAM decision. The defaults reproduce Cilium's Node IPAM exactly;
+ * every option (E6–E10, the upstream exclude-label reading) can also be set per Service by annotation.
+ *
+ * @param loadBalancerClass the class this controller owns (R1)
+ * @param defaultClass also own LoadBalancers without a class (R2)
+ * @param excludeLabelFalseKeepsNode read the exclude label as upstream Kubernetes may: a value of
+ *     {@code "false"} keeps the node (R7 option)
+ * @param addressPolicy which address types to publish (E6)
+ * @param canonicalOrder canonical address text and family-then-numeric order (E7)
+ * @param readyNodesOnly leave out NotReady and cordoned nodes (E8)
+ * @param terminatingFallback ETP Local also counts serving-but-terminating endpoints (E9)
+ * @param ipMode {@code VIP} or {@code Proxy} on every entry, or null for none (E10)
+ */
+public record NodeIpamOptions(
+    String loadBalancerClass,
+    boolean defaultClass,
+    boolean excludeLabelFalseKeepsNode,
+    AddressPolicy addressPolicy,
+    boolean canonicalOrder,
+    boolean readyNodesOnly,
+    boolean terminatingFallback,
+    String ipMode) {
+
+  public static final String DEFAULT_CLASS = "io.cilium/node";
+
+  public NodeIpamOptions {
+    if (ipMode != null && !ipMode.equals("VIP") && !ipMode.equals("Proxy")) {
+      throw new IllegalArgumentException("ipMode must be VIP or Proxy, not \"" + ipMode + "\"");
+    }
+  }
+
+  /** Cilium's behaviour, for the default class. */
+  public static NodeIpamOptions reference() {
+    return new NodeIpamOptions(
+        DEFAULT_CLASS, false, false, AddressPolicy.EXTERNAL_THEN_INTERNAL, false, false, false, null);
+  }
+
+  public NodeIpamOptions withLoadBalancerClass(String value) {
+    return new NodeIpamOptions(
+        value, defaultClass, excludeLabelFalseKeepsNode, addressPolicy, canonicalOrder,
+        readyNodesOnly, terminatingFallback, ipMode);
+  }
+
+  public NodeIpamOptions withDefaultClass(boolean value) {
+    return new NodeIpamOptions(
+        loadBalancerClass, value, excludeLabelFalseKeepsNode, addressPolicy, canonicalOrder,
+        readyNodesOnly, terminatingFallback, ipMode);
+  }
+
+  public NodeIpamOptions withExcludeLabelFalseKeepsNode(boolean value) {
+    return new NodeIpamOptions(
+        loadBalancerClass, defaultClass, value, addressPolicy, canonicalOrder, readyNodesOnly,
+        terminatingFallback, ipMode);
+  }
+
+  public NodeIpamOptions withAddressPolicy(AddressPolicy value) {
+    return new NodeIpamOptions(
+        loadBalancerClass, defaultClass, excludeLabelFalseKeepsNode, value, canonicalOrder,
+        readyNodesOnly, terminatingFallback, ipMode);
+  }
+
+  public NodeIpamOptions withCanonicalOrder(boolean value) {
+    return new NodeIpamOptions(
+        loadBalancerClass, defaultClass, excludeLabelFalseKeepsNode, addressPolicy, value,
+        readyNodesOnly, terminatingFallback, ipMode);
+  }
+
+  public NodeIpamOptions withReadyNodesOnly(boolean value) {
+    return new NodeIpamOptions(
+        loadBalancerClass, defaultClass, excludeLabelFalseKeepsNode, addressPolicy, canonicalOrder,
+        value, terminatingFallback, ipMode);
+  }
+
+  public NodeIpamOptions withTerminatingFallback(boolean value) {
+    return new NodeIpamOptions(
+        loadBalancerClass, defaultClass, excludeLabelFalseKeepsNode, addressPolicy, canonicalOrder,
+        readyNodesOnly, value, ipMode);
+  }
+
+  public NodeIpamOptions withIpMode(String value) {
+    return new NodeIpamOptions(
+        loadBalancerClass, defaultClass, excludeLabelFalseKeepsNode, addressPolicy, canonicalOrder,
+        readyNodesOnly, terminatingFallback, value);
+  }
+}

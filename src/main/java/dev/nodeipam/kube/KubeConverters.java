@@ -1,0 +1,346 @@
+package dev.nodeipam.kube;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nodeipam.labels.LabelSelector;
+import dev.nodeipam.labels.Requirement;
+import dev.nodeipam.snapshot.EndpointSlice;
+import dev.nodeipam.snapshot.Namespace;
+import dev.nodeipam.snapshot.Node;
+import dev.nodeipam.snapshot.Pod;
+import dev.nodeipam.snapshot.PortRef;
+import dev.nodeipam.snapshot.RawObject;
+import dev.nodeipam.snapshot.Service;
+import dev.nodeipam.snapshot.Workload;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
+import io.fabric8.kubernetes.api.model.NodeCondition;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.ServiceSpec;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions;
+import io.fabric8.kubernetes.api.model.ObjectReference;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * From fabric8's model objects to the snapshot's values, for manifests and informers alike. Nothing
+ * is defaulted here: what the API server fills in is {@link dev.nodeipam.snapshot.ManifestDefaults}'
+ * job, and objects from a live cluster already carry it.
+ */
+public final class KubeConverters {
+  public static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+  private static final ObjectMapper PLAIN = new ObjectMapper();
+
+  private KubeConverters() {}
+
+  public static Node node(io.fabric8.kubernetes.api.model.Node n, String source) {
+    ObjectMeta m = n.getMetadata();
+    List<Node.NodeAddress> addresses = new ArrayList<>();
+    List<Node.Taint> taints = new ArrayList<>();
+    List<String> podCidrs = new ArrayList<>();
+    String ready = null;
+    boolean unschedulable = false;
+    if (n.getSpec() != null) {
+      for (var t : nonNull(n.getSpec().getTaints())) {
+        taints.add(new Node.Taint(t.getKey(), t.getValue(), t.getEffect()));
+      }
+      unschedulable = Boolean.TRUE.equals(n.getSpec().getUnschedulable());
+      if (n.getSpec().getPodCIDRs() != null && !n.getSpec().getPodCIDRs().isEmpty()) {
+        podCidrs.addAll(n.getSpec().getPodCIDRs());
+      } else if (n.getSpec().getPodCIDR() != null) {
+        podCidrs.add(n.getSpec().getPodCIDR());
+      }
+    }
+    if (n.getStatus() != null) {
+      for (var a : nonNull(n.getStatus().getAddresses())) {
+        if (a.getType() != null && a.getAddress() != null) {
+          addresses.add(new Node.NodeAddress(a.getType(), a.getAddress()));
+        }
+      }
+      for (NodeCondition c : nonNull(n.getStatus().getConditions())) {
+        if ("Ready".equals(c.getType())) {
+          ready = c.getStatus();
+        }
+      }
+    }
+    return new Node(
+        m.getName(), labels(m), addresses, taints, m.getDeletionTimestamp() != null, ready,
+        unschedulable, podCidrs, source);
+  }
+
+  public static Service service(io.fabric8.kubernetes.api.model.Service s, String source) {
+    ObjectMeta m = s.getMetadata();
+    ServiceSpec spec = s.getSpec() == null ? new ServiceSpec() : s.getSpec();
+    List<Service.ServicePort> ports = new ArrayList<>();
+    for (var p : nonNull(spec.getPorts())) {
+      int port = p.getPort() == null ? 0 : p.getPort();
+      ports.add(
+          new Service.ServicePort(
+              p.getName(), p.getProtocol(), port, portRef(p.getTargetPort()), p.getNodePort()));
+    }
+    List<Service.LoadBalancerIngress> ingress = new ArrayList<>();
+    if (s.getStatus() != null && s.getStatus().getLoadBalancer() != null) {
+      for (var i : nonNull(s.getStatus().getLoadBalancer().getIngress())) {
+        ingress.add(new Service.LoadBalancerIngress(i.getIp(), i.getHostname(), i.getIpMode()));
+      }
+    }
+    List<String> clusterIps = new ArrayList<>(nonNull(spec.getClusterIPs()));
+    if (clusterIps.isEmpty() && spec.getClusterIP() != null) {
+      clusterIps.add(spec.getClusterIP());
+    }
+    return new Service(
+        m.getNamespace(),
+        m.getName(),
+        labels(m),
+        annotations(m),
+        spec.getType(),
+        spec.getLoadBalancerClass(),
+        spec.getExternalTrafficPolicy(),
+        nonNull(spec.getIpFamilies()),
+        spec.getIpFamilyPolicy(),
+        clusterIps,
+        nonNull(spec.getExternalIPs()),
+        ports,
+        spec.getSelector() == null || spec.getSelector().isEmpty() ? null : spec.getSelector(),
+        ingress,
+        m.getDeletionTimestamp() != null,
+        source);
+  }
+
+  public static EndpointSlice endpointSlice(
+      io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice e, String source) {
+    ObjectMeta m = e.getMetadata();
+    List<EndpointSlice.Endpoint> endpoints = new ArrayList<>();
+    for (var ep : nonNull(e.getEndpoints())) {
+      EndpointConditions c = ep.getConditions();
+      ObjectReference ref = ep.getTargetRef();
+      String podName = ref != null && "Pod".equals(ref.getKind()) ? ref.getName() : null;
+      endpoints.add(
+          new EndpointSlice.Endpoint(
+              nonNull(ep.getAddresses()),
+              c == null ? null : c.getReady(),
+              c == null ? null : c.getServing(),
+              c == null ? null : c.getTerminating(),
+              ep.getNodeName(),
+              podName));
+    }
+    List<EndpointSlice.EndpointPort> ports = new ArrayList<>();
+    for (var p : nonNull(e.getPorts())) {
+      ports.add(new EndpointSlice.EndpointPort(p.getName(), p.getPort(), p.getProtocol()));
+    }
+    return new EndpointSlice(
+        m.getNamespace(), m.getName(), labels(m).get(SERVICE_NAME_LABEL), e.getAddressType(),
+        endpoints, ports, source);
+  }
+
+  public static Pod pod(io.fabric8.kubernetes.api.model.Pod p, String source) {
+    ObjectMeta m = p.getMetadata();
+    PodSpec spec = p.getSpec() == null ? new PodSpec() : p.getSpec();
+    List<String> ips = new ArrayList<>();
+    boolean ready = true;
+    if (p.getStatus() != null) {
+      for (var ip : nonNull(p.getStatus().getPodIPs())) {
+        if (ip.getIp() != null) {
+          ips.add(ip.getIp());
+        }
+      }
+      if (ips.isEmpty() && p.getStatus().getPodIP() != null) {
+        ips.add(p.getStatus().getPodIP());
+      }
+      for (var c : nonNull(p.getStatus().getConditions())) {
+        if ("Ready".equals(c.getType())) {
+          ready = "True".equals(c.getStatus());
+        }
+      }
+    }
+    return new Pod(
+        m.getNamespace(),
+        m.getName(),
+        labels(m),
+        serviceAccount(spec),
+        spec.getNodeName(),
+        Boolean.TRUE.equals(spec.getHostNetwork()),
+        ips,
+        containerPorts(spec),
+        ready,
+        m.getDeletionTimestamp() != null,
+        null,
+        source);
+  }
+
+  public static Namespace namespace(io.fabric8.kubernetes.api.model.Namespace n, String source) {
+    return new Namespace(n.getMetadata().getName(), labels(n.getMetadata()), source);
+  }
+
+  /** A workload and its pod template, or null for a kind that is not a workload. */
+  public static Workload workload(HasMetadata object, String source) {
+    io.fabric8.kubernetes.api.model.LabelSelector selector;
+    PodTemplateSpec template;
+    if (object instanceof Deployment d && d.getSpec() != null) {
+      selector = d.getSpec().getSelector();
+      template = d.getSpec().getTemplate();
+    } else if (object instanceof StatefulSet s && s.getSpec() != null) {
+      selector = s.getSpec().getSelector();
+      template = s.getSpec().getTemplate();
+    } else if (object instanceof DaemonSet s && s.getSpec() != null) {
+      selector = s.getSpec().getSelector();
+      template = s.getSpec().getTemplate();
+    } else if (object instanceof ReplicaSet s && s.getSpec() != null) {
+      selector = s.getSpec().getSelector();
+      template = s.getSpec().getTemplate();
+    } else if (object instanceof Job j && j.getSpec() != null) {
+      selector = j.getSpec().getSelector();
+      template = j.getSpec().getTemplate();
+    } else if (object instanceof CronJob c
+        && c.getSpec() != null
+        && c.getSpec().getJobTemplate() != null
+        && c.getSpec().getJobTemplate().getSpec() != null) {
+      selector = c.getSpec().getJobTemplate().getSpec().getSelector();
+      template = c.getSpec().getJobTemplate().getSpec().getTemplate();
+    } else {
+      return null;
+    }
+    Map<String, String> templateLabels =
+        template == null || template.getMetadata() == null
+            ? Map.of()
+            : labels(template.getMetadata());
+    PodSpec spec = template == null || template.getSpec() == null ? new PodSpec() : template.getSpec();
+    // Jobs and CronJobs usually leave the selector to the API server: their template labels stand in.
+    LabelSelector podSelector =
+        selector == null ? LabelSelector.of(templateLabels, List.of()) : labelSelector(selector);
+    return new Workload(
+        object.getKind(),
+        object.getMetadata().getNamespace(),
+        object.getMetadata().getName(),
+        podSelector,
+        templateLabels,
+        serviceAccount(spec),
+        Boolean.TRUE.equals(spec.getHostNetwork()),
+        containerPorts(spec),
+        source);
+  }
+
+  /** A structured {@code metav1.LabelSelector}; null stays null (selects nothing). */
+  public static LabelSelector labelSelector(io.fabric8.kubernetes.api.model.LabelSelector s) {
+    if (s == null) {
+      return null;
+    }
+    List<Requirement> expressions = new ArrayList<>();
+    for (LabelSelectorRequirement r : nonNull(s.getMatchExpressions())) {
+      expressions.add(requirement(r.getKey(), r.getOperator(), nonNull(r.getValues())));
+    }
+    return LabelSelector.of(
+        s.getMatchLabels() == null ? Map.of() : s.getMatchLabels(), expressions);
+  }
+
+  /** A {@code matchExpressions} entry; an unknown operator is an error for the caller to report. */
+  public static Requirement requirement(String key, String operator, List<String> values) {
+    Requirement.Operator op =
+        switch (operator == null ? "" : operator) {
+          case "In" -> Requirement.Operator.IN;
+          case "NotIn" -> Requirement.Operator.NOT_IN;
+          case "Exists" -> Requirement.Operator.EXISTS;
+          case "DoesNotExist" -> Requirement.Operator.DOES_NOT_EXIST;
+          default ->
+              throw new IllegalArgumentException(
+                  "matchExpressions operator \"" + operator + "\" is not In, NotIn, Exists or"
+                      + " DoesNotExist");
+        };
+    return new Requirement(key, op, Set.copyOf(values));
+  }
+
+  /** Any object as a deeply unmodifiable plain tree. */
+  @SuppressWarnings("unchecked")
+  public static RawObject raw(HasMetadata object, String source) {
+    Map<String, Object> body = PLAIN.convertValue(object, LinkedHashMap.class);
+    ObjectMeta m = object.getMetadata();
+    return new RawObject(
+        object.getApiVersion(),
+        object.getKind(),
+        m == null ? null : m.getNamespace(),
+        m == null ? null : m.getName(),
+        (Map<String, Object>) freeze(body),
+        source);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Object freeze(Object value) {
+    if (value instanceof Map<?, ?> map) {
+      Map<String, Object> copy = new LinkedHashMap<>();
+      map.forEach((k, v) -> copy.put(String.valueOf(k), freeze(v)));
+      return Collections.unmodifiableMap(copy);
+    }
+    if (value instanceof List<?> list) {
+      List<Object> copy = new ArrayList<>(list.size());
+      list.forEach(v -> copy.add(freeze(v)));
+      return Collections.unmodifiableList(copy);
+    }
+    return value;
+  }
+
+  private static PortRef portRef(IntOrString value) {
+    if (value == null) {
+      return null;
+    }
+    if (value.getIntVal() != null) {
+      return PortRef.of(value.getIntVal());
+    }
+    String text = value.getStrVal();
+    if (text == null) {
+      return null;
+    }
+    // A quoted number in YAML ("8080") is still a number to the API server.
+    if (text.chars().allMatch(Character::isDigit) && !text.isEmpty()) {
+      return PortRef.of(Integer.parseInt(text));
+    }
+    return PortRef.named(text);
+  }
+
+  private static String serviceAccount(PodSpec spec) {
+    if (spec.getServiceAccountName() != null) {
+      return spec.getServiceAccountName();
+    }
+    return spec.getServiceAccount() != null ? spec.getServiceAccount() : "default";
+  }
+
+  private static List<Pod.ContainerPort> containerPorts(PodSpec spec) {
+    List<Pod.ContainerPort> ports = new ArrayList<>();
+    for (Container c : nonNull(spec.getContainers())) {
+      for (ContainerPort p : nonNull(c.getPorts())) {
+        if (p.getContainerPort() != null) {
+          ports.add(
+              new Pod.ContainerPort(
+                  p.getName(), p.getContainerPort(),
+                  p.getProtocol() == null ? "TCP" : p.getProtocol()));
+        }
+      }
+    }
+    return ports;
+  }
+
+  private static Map<String, String> labels(ObjectMeta m) {
+    return m.getLabels() == null ? Map.of() : m.getLabels();
+  }
+
+  private static Map<String, String> annotations(ObjectMeta m) {
+    return m.getAnnotations() == null ? Map.of() : m.getAnnotations();
+  }
+
+  private static <T> List<T> nonNull(List<T> list) {
+    return list == null ? List.of() : list;
+  }
+}

@@ -1,0 +1,96 @@
+package dev.nodeipam.kube;
+
+import dev.nodeipam.snapshot.ClusterSnapshot;
+import dev.nodeipam.snapshot.ManifestDefaults;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.ListOptions;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.function.Function;
+
+/**
+ * Reads a live cluster into a {@link ClusterSnapshot}: list calls only (read-only), paginated so a
+ * large cluster never arrives in one response. Cilium's policy kinds are optional: a cluster without
+ * their CRDs simply has none.
+ */
+public final class LiveLoader {
+  private static final long PAGE = 500;
+  private final KubernetesClient client;
+  private final SnapshotAssembler assembler;
+
+  public LiveLoader(KubernetesClient client) {
+    this.client = client;
+    this.assembler = new SnapshotAssembler(client.getKubernetesSerialization());
+  }
+
+  public ClusterSnapshot load() {
+    String source = "cluster " + client.getMasterUrl().getHost();
+    try {
+      pages(o -> client.nodes().list(o), source);
+      pages(o -> client.namespaces().list(o), source);
+      pages(o -> client.services().inAnyNamespace().list(o), source);
+      pages(o -> client.discovery().v1().endpointSlices().inAnyNamespace().list(o), source);
+      pages(o -> client.pods().inAnyNamespace().list(o), source);
+      pages(o -> client.apps().deployments().inAnyNamespace().list(o), source);
+      pages(o -> client.apps().statefulSets().inAnyNamespace().list(o), source);
+      pages(o -> client.apps().daemonSets().inAnyNamespace().list(o), source);
+      pages(o -> client.network().v1().networkPolicies().inAnyNamespace().list(o), source);
+      optional(
+          () ->
+              pages(
+                  o ->
+                      client
+                          .genericKubernetesResources("cilium.io/v2", "CiliumNetworkPolicy")
+                          .inAnyNamespace()
+                          .list(o),
+                  source));
+      optional(
+          () ->
+              pages(
+                  o ->
+                      client
+                          .genericKubernetesResources("cilium.io/v2", "CiliumClusterwideNetworkPolicy")
+                          .list(o),
+                  source));
+      var config =
+          client
+              .configMaps()
+              .inNamespace(ClusterSnapshot.CILIUM_CONFIG_NAMESPACE)
+              .withName(ClusterSnapshot.CILIUM_CONFIG_NAME)
+              .get();
+      if (config != null) {
+        assembler.addTyped(config, source);
+      }
+    } catch (KubernetesClientException e) {
+      throw new BadInputException(
+          source + ": " + (e.getStatus() != null && e.getStatus().getMessage() != null
+              ? e.getStatus().getMessage()
+              : String.valueOf(e.getMessage()).lines().findFirst().orElse("request failed")));
+    }
+    return ManifestDefaults.apply(assembler.build());
+  }
+
+  private <T extends HasMetadata, L extends KubernetesResourceList<T>> void pages(
+      Function<ListOptions, L> list, String source) {
+    String token = null;
+    do {
+      L page = list.apply(new ListOptionsBuilder().withLimit(PAGE).withContinue(token).build());
+      for (T item : page.getItems()) {
+        assembler.addTyped(item, source);
+      }
+      token = page.getMetadata() == null ? null : page.getMetadata().getContinue();
+    } while (token != null && !token.isEmpty());
+  }
+
+  private static void optional(Runnable load) {
+    try {
+      load.run();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
+    }
+  }
+}

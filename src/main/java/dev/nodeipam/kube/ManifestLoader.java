@@ -1,0 +1,177 @@
+package dev.nodeipam.kube;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.nodeipam.snapshot.ClusterSnapshot;
+import dev.nodeipam.snapshot.ManifestDefaults;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.nio.charset.MalformedInputException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Reads YAML and JSON manifests (files, or directories searched for {@code .yaml}, {@code .yml} and
+ * {@code .json}) into a {@link ClusterSnapshot} with the API server's defaults applied. Multi-document
+ * files and {@code List} kinds are read; kinds nodeipam does not use are kept out silently; the same
+ * object twice is an error naming both files.
+ */
+public final class ManifestLoader {
+  private final ObjectMapper yaml = new YAMLMapper(new YAMLFactory());
+  private final ObjectMapper json = new ObjectMapper();
+  private final SnapshotAssembler assembler = new SnapshotAssembler(new KubernetesSerialization());
+  private final Map<String, String> seen = new HashMap<>();
+  private int documents;
+
+  /** Loads every path; the first problem found stops the load. */
+  public static ClusterSnapshot load(List<Path> paths) {
+    ManifestLoader loader = new ManifestLoader();
+    for (Path path : paths) {
+      loader.loadPath(path);
+    }
+    return ManifestDefaults.apply(loader.assembler.build());
+  }
+
+  private void loadPath(Path path) {
+    if (!Files.exists(path)) {
+      throw new BadInputException(path + ": no such file or directory");
+    }
+    if (Files.isDirectory(path)) {
+      List<Path> files;
+      try (Stream<Path> walk = Files.walk(path)) {
+        files = walk.filter(Files::isRegularFile).filter(ManifestLoader::isManifest).sorted().toList();
+      } catch (IOException e) {
+        throw new BadInputException(path + ": cannot read directory: " + e.getMessage());
+      }
+      files.forEach(this::loadFile);
+    } else {
+      loadFile(path);
+    }
+  }
+
+  private static boolean isManifest(Path p) {
+    String name = p.getFileName().toString();
+    return name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json");
+  }
+
+  private void loadFile(Path file) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new BadInputException(file + ": no such file or directory");
+    } catch (AccessDeniedException e) {
+      throw new BadInputException(file + ": permission denied");
+    } catch (MalformedInputException e) {
+      throw new BadInputException(file + ": not UTF-8 text");
+    } catch (IOException e) {
+      throw new BadInputException(file + ": cannot read: " + e.getMessage());
+    }
+    ObjectMapper mapper = file.toString().endsWith(".json") ? json : yaml;
+    try (JsonParser parser = mapper.getFactory().createParser(text);
+        MappingIterator<JsonNode> docs = mapper.readValues(parser, JsonNode.class)) {
+      while (true) {
+        JsonLocation start = parser.currentTokenLocation();
+        JsonNode doc;
+        try {
+          if (!docs.hasNextValue()) {
+            break;
+          }
+          start = parser.currentTokenLocation();
+          doc = docs.nextValue();
+        } catch (RuntimeException e) {
+          throw unwrap(file, e);
+        }
+        if (doc == null || doc.isNull() || doc.isMissingNode()) {
+          continue;
+        }
+        accept(doc, file + ":" + start.getLineNr());
+      }
+    } catch (JsonProcessingException e) {
+      throw syntax(file, e);
+    } catch (IOException e) {
+      throw new BadInputException(file + ": cannot read: " + e.getMessage());
+    }
+  }
+
+  private void accept(JsonNode doc, String where) {
+    if (!doc.isObject()) {
+      throw new BadInputException(where + ": expected a Kubernetes object, found " + describe(doc));
+    }
+    String kind = doc.path("kind").asText("");
+    String apiVersion = doc.path("apiVersion").asText("");
+    if (kind.isEmpty() || apiVersion.isEmpty()) {
+      throw new BadInputException(where + ": object has no " + (kind.isEmpty() ? "kind" : "apiVersion"));
+    }
+    if (kind.endsWith("List") && doc.path("items").isArray()) {
+      for (JsonNode item : doc.path("items")) {
+        accept(item, where);
+      }
+      return;
+    }
+    String name = doc.path("metadata").path("name").asText("");
+    if (name.isEmpty()) {
+      throw new BadInputException(where + ": " + kind + " has no metadata.name");
+    }
+    documents++;
+    String namespace = assembler.add((ObjectNode) doc, where);
+    String identity = kind + " " + (namespace == null ? "" : namespace + "/") + name;
+    String previous = seen.putIfAbsent(apiGroup(apiVersion) + " " + identity, where);
+    if (previous != null) {
+      throw new BadInputException(where + ": duplicate " + identity + " (also in " + previous + ")");
+    }
+  }
+
+  private static String apiGroup(String apiVersion) {
+    int slash = apiVersion.indexOf('/');
+    return slash < 0 ? "" : apiVersion.substring(0, slash);
+  }
+
+  private static String describe(JsonNode node) {
+    return node.isArray() ? "a list" : node.isTextual() ? "the text \"" + abbreviate(node.asText()) + "\"" : "a " + node.getNodeType().name().toLowerCase();
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 40 ? s.substring(0, 40) + "…" : s;
+  }
+
+  private static BadInputException unwrap(Path file, RuntimeException e) {
+    Throwable cause = e.getCause();
+    if (cause instanceof JsonProcessingException jpe) {
+      return syntax(file, jpe);
+    }
+    return new BadInputException(file + ": " + e.getMessage());
+  }
+
+  private static BadInputException syntax(Path file, JsonProcessingException e) {
+    JsonLocation location = e.getLocation();
+    String message = e.getOriginalMessage().lines().findFirst().orElse("malformed");
+    String at = location == null || location.getLineNr() < 0 ? "" : ":" + location.getLineNr();
+    return new BadInputException(file + at + ": malformed " + (file.toString().endsWith(".json") ? "JSON" : "YAML") + ": " + message);
+  }
+
+  /** For benchmarks and progress lines: how many objects were read. */
+  public int documents() {
+    return documents;
+  }
+
+  static List<Path> paths(List<String> texts) {
+    List<Path> out = new ArrayList<>();
+    texts.forEach(t -> out.add(Path.of(t)));
+    return out;
+  }
+}

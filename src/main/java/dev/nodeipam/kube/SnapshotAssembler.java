@@ -1,0 +1,160 @@
+package dev.nodeipam.kube;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nodeipam.snapshot.ClusterSnapshot;
+import dev.nodeipam.snapshot.Workload;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Sorts Kubernetes objects (as JSON trees from manifests, or typed from an API server) into the
+ * snapshot: built-in kinds typed, Cilium policies kept as trees, every other kind ignored.
+ */
+final class SnapshotAssembler {
+  /** Kinds that live in a namespace, keyed "group/Kind" ("" for the core group). */
+  private static final Set<String> CLUSTER_SCOPED =
+      Set.of(
+          "/Node", "/Namespace", "/PersistentVolume", "cilium.io/CiliumClusterwideNetworkPolicy",
+          "rbac.authorization.k8s.io/ClusterRole", "rbac.authorization.k8s.io/ClusterRoleBinding",
+          "apiextensions.k8s.io/CustomResourceDefinition", "storage.k8s.io/StorageClass",
+          "cilium.io/CiliumNode", "cilium.io/CiliumLoadBalancerIPPool",
+          "cilium.io/CiliumCIDRGroup", "networking.k8s.io/IngressClass",
+          "scheduling.k8s.io/PriorityClass", "admissionregistration.k8s.io/ValidatingWebhookConfiguration",
+          "admissionregistration.k8s.io/MutatingWebhookConfiguration");
+
+  private static final Map<String, Class<? extends HasMetadata>> TYPED =
+      Map.ofEntries(
+          Map.entry("/Node", Node.class),
+          Map.entry("/Service", Service.class),
+          Map.entry("/Pod", Pod.class),
+          Map.entry("/Namespace", Namespace.class),
+          Map.entry("/ConfigMap", ConfigMap.class),
+          Map.entry("discovery.k8s.io/EndpointSlice", EndpointSlice.class),
+          Map.entry("apps/Deployment", Deployment.class),
+          Map.entry("apps/StatefulSet", StatefulSet.class),
+          Map.entry("apps/DaemonSet", DaemonSet.class),
+          Map.entry("apps/ReplicaSet", ReplicaSet.class),
+          Map.entry("batch/Job", Job.class),
+          Map.entry("batch/CronJob", CronJob.class),
+          Map.entry("networking.k8s.io/NetworkPolicy", NetworkPolicy.class));
+
+  static final Set<String> POLICY_KINDS =
+      Set.of(
+          "networking.k8s.io/NetworkPolicy",
+          "cilium.io/CiliumNetworkPolicy",
+          "cilium.io/CiliumClusterwideNetworkPolicy");
+
+  private final KubernetesSerialization serialization;
+  private final ClusterSnapshot.Builder builder = ClusterSnapshot.builder();
+
+  SnapshotAssembler(KubernetesSerialization serialization) {
+    this.serialization = serialization;
+  }
+
+  /**
+   * Adds one object read from a manifest; a namespaced object without a namespace goes to {@code
+   * default}, as {@code kubectl apply} would put it.
+   *
+   * @return the object's namespace, or null when it is cluster-scoped
+   */
+  String add(ObjectNode doc, String where) {
+    String key = typeKey(doc.path("apiVersion").asText(), doc.path("kind").asText());
+    boolean clusterScoped = CLUSTER_SCOPED.contains(key);
+    JsonNode metadata = doc.path("metadata");
+    String namespace = null;
+    if (!clusterScoped) {
+      namespace = metadata.path("namespace").asText("");
+      if (namespace.isEmpty()) {
+        namespace = "default";
+        ((ObjectNode) metadata).put("namespace", namespace);
+      }
+    }
+    Class<? extends HasMetadata> type = TYPED.get(key);
+    if (type != null) {
+      HasMetadata typed;
+      try {
+        typed = serialization.convertValue(doc, type);
+      } catch (IllegalArgumentException e) {
+        throw new BadInputException(
+            where + ": invalid " + doc.path("kind").asText() + " " + metadata.path("name").asText()
+                + ": " + firstLine(e));
+      }
+      addTyped(typed, where);
+    } else if (POLICY_KINDS.contains(key)) {
+      addTyped(serialization.convertValue(doc, GenericKubernetesResource.class), where);
+    }
+    return namespace;
+  }
+
+  /** Adds one typed object (from an API server, or converted from a manifest). */
+  void addTyped(HasMetadata object, String source) {
+    String key = typeKey(object.getApiVersion(), object.getKind());
+    if (POLICY_KINDS.contains(key)) {
+      builder.policy(KubeConverters.raw(object, source));
+      return;
+    }
+    try {
+      if (object instanceof Node n) {
+        builder.node(KubeConverters.node(n, source));
+      } else if (object instanceof Service s) {
+        builder.service(KubeConverters.service(s, source));
+      } else if (object instanceof Pod p) {
+        builder.pod(KubeConverters.pod(p, source));
+      } else if (object instanceof Namespace n) {
+        builder.namespace(KubeConverters.namespace(n, source));
+      } else if (object instanceof EndpointSlice e) {
+        builder.endpointSlice(KubeConverters.endpointSlice(e, source));
+      } else if (object instanceof ConfigMap c) {
+        if (ClusterSnapshot.CILIUM_CONFIG_NAMESPACE.equals(c.getMetadata().getNamespace())
+            && ClusterSnapshot.CILIUM_CONFIG_NAME.equals(c.getMetadata().getName())) {
+          builder.ciliumConfig(c.getData() == null ? Map.of() : c.getData());
+        }
+      } else {
+        Workload workload = KubeConverters.workload(object, source);
+        if (workload != null) {
+          builder.workload(workload);
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException(
+          source + ": invalid " + object.getKind() + " " + object.getMetadata().getName() + ": "
+              + firstLine(e));
+    }
+  }
+
+  ClusterSnapshot build() {
+    return builder.build();
+  }
+
+  static String typeKey(String apiVersion, String kind) {
+    int slash = apiVersion == null ? -1 : apiVersion.indexOf('/');
+    String group = slash < 0 ? "" : apiVersion.substring(0, slash);
+    return group + "/" + kind;
+  }
+
+  private static String firstLine(Exception e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    int at = message.indexOf(" at [Source");
+    if (at > 0) {
+      message = message.substring(0, at);
+    }
+    return message.lines().findFirst().orElse(message).trim();
+  }
+}

@@ -1,0 +1,50 @@
+package dev.nodeipam.render;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * JSON and YAML writers for reports and manifests. YAML keeps quotes on strings that look like
+ * numbers: Cilium ports are strings, and {@code "80"} must not come back as {@code 80}.
+ */
+public final class Json {
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper YAML =
+      new YAMLMapper(
+          YAMLFactory.builder()
+              .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+              .disable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+              .build());
+
+  private Json() {}
+
+  public static String json(Object value) {
+    try {
+      return JSON.writeValueAsString(value) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot render JSON", e);
+    }
+  }
+
+  public static String yaml(Object value) {
+    try {
+      return YAML.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot render YAML", e);
+    }
+  }
+
+  /** Several objects as one multi-document YAML stream, ready for {@code kubectl apply -f -}. */
+  public static String yamlDocuments(Iterable<?> values) {
+    StringBuilder out = new StringBuilder();
+    for (Object value : values) {
+      out.append("---\n").append(yaml(value));
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,135 @@
+package dev.nodeipam.render;
+
+import dev.nodeipam.ipam.ClusterPlan;
+import dev.nodeipam.ipam.Exclusion;
+import dev.nodeipam.ipam.IngressDecision;
+import dev.nodeipam.snapshot.Service;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code nodeipam plan} as a report: the JSON/YAML contract, and a table for people. */
+public final class PlanRenderer {
+  private static final int NODES_SHOWN = 8;
+
+  private PlanRenderer() {}
+
+  /** The contracted document: {@code {"services": [...]}}. */
+  public static Map<String, Object> document(List<ClusterPlan.Entry> entries) {
+    List<Object> services = new ArrayList<>();
+    for (ClusterPlan.Entry e : entries) {
+      services.add(service(e.service(), e.decision()));
+    }
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("services", services);
+    return doc;
+  }
+
+  static Map<String, Object> service(Service s, IngressDecision d) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("namespace", s.namespace());
+    m.put("name", s.name());
+    m.put("handled", d.handled());
+    m.put("ingress", d.ingress());
+    m.put("error", d.error());
+    m.put("nodes", d.nodes());
+    List<Object> excluded = new ArrayList<>();
+    for (Exclusion x : d.excluded()) {
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("name", x.node());
+      e.put("reason", x.reason().text());
+      excluded.add(e);
+    }
+    m.put("excludedNodes", excluded);
+    m.put("reason", d.notHandledReason());
+    m.put("ipMode", d.ipMode());
+    m.put("unselectedNodes", d.unselectedNodes());
+    m.put("warnings", d.warnings());
+    List<String> current = s.ingress().stream().map(i -> i.ip() != null ? i.ip() : i.hostname()).toList();
+    m.put("currentIngress", current);
+    m.put("upToDate", d.ingress() == null || d.ingress().equals(current));
+    return m;
+  }
+
+  /** One block per handled Service, one line per other Service. */
+  public static String text(List<ClusterPlan.Entry> entries) {
+    StringBuilder out = new StringBuilder();
+    int handled = 0;
+    List<String> others = new ArrayList<>();
+    for (ClusterPlan.Entry e : entries) {
+      IngressDecision d = e.decision();
+      Service s = e.service();
+      if (!d.handled()) {
+        others.add(String.format("  %-40s %s%n", s.key(), d.notHandledReason()));
+        continue;
+      }
+      handled++;
+      out.append(s.key())
+          .append("  (")
+          .append(s.loadBalancerClass() == null ? "no class" : s.loadBalancerClass())
+          .append(", externalTrafficPolicy ")
+          .append(s.externalTrafficPolicy())
+          .append(", ")
+          .append(String.join("+", s.ipFamilies()))
+          .append(")\n");
+      if (d.isError()) {
+        out.append("  error      ").append(d.error()).append("\n");
+        out.append("             status left as it is: ").append(current(s)).append("\n\n");
+        continue;
+      }
+      out.append("  ingress    ")
+          .append(d.ingress().isEmpty() ? "[] (pending)" : String.join(", ", d.ingress()));
+      if (d.ipMode() != null) {
+        out.append("  ipMode ").append(d.ipMode());
+      }
+      out.append("\n");
+      String current = current(s);
+      List<String> now = s.ingress().stream().map(i -> i.ip() != null ? i.ip() : i.hostname()).toList();
+      out.append("  status     ")
+          .append(now.equals(d.ingress()) ? "up to date" : "now " + current + ", would be rewritten")
+          .append("\n");
+      out.append("  nodes      ").append(abbreviated(d.nodes()));
+      if (d.unselectedNodes() > 0) {
+        out.append("  (").append(d.unselectedNodes()).append(" not matched by the selector)");
+      }
+      out.append("\n");
+      if (!d.excluded().isEmpty()) {
+        List<String> left = d.excluded().stream().map(x -> x.node() + " (" + x.reason().text() + ")").toList();
+        out.append("  left out   ").append(abbreviated(left)).append("\n");
+      }
+      for (String w : d.warnings()) {
+        out.append("  warning    ").append(w).append("\n");
+      }
+      out.append("\n");
+    }
+    if (!others.isEmpty()) {
+      out.append("Not handled (status never touched):\n");
+      others.forEach(out::append);
+      out.append("\n");
+    }
+    out.append(entries.size())
+        .append(" services, ")
+        .append(handled)
+        .append(" handled by Node IPAM.\n");
+    return out.toString();
+  }
+
+  private static String current(Service s) {
+    if (s.ingress().isEmpty()) {
+      return "[]";
+    }
+    return "[" + String.join(", ", s.ingress().stream().map(i -> i.ip() != null ? i.ip() : i.hostname()).toList()) + "]";
+  }
+
+  private static String abbreviated(List<String> items) {
+    if (items.isEmpty()) {
+      return "(none)";
+    }
+    if (items.size() <= NODES_SHOWN) {
+      return String.join(", ", items);
+    }
+    return String.join(", ", items.subList(0, NODES_SHOWN))
+        + " … and " + (items.size() - NODES_SHOWN) + " more";
+  }
+}

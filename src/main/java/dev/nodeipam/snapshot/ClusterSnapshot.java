@@ -1,0 +1,188 @@
+package dev.nodeipam.snapshot;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything the read-only commands know about a cluster, from YAML or from a live API server, as
+ * immutable values. Policies (NetworkPolicy, CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy)
+ * are kept as plain trees for the policy model to read.
+ */
+public final class ClusterSnapshot {
+  public static final String CILIUM_CONFIG_NAMESPACE = "kube-system";
+  public static final String CILIUM_CONFIG_NAME = "cilium-config";
+
+  private final List<Node> nodes;
+  private final List<Service> services;
+  private final List<EndpointSlice> endpointSlices;
+  private final List<Pod> pods;
+  private final List<Namespace> namespaces;
+  private final List<Workload> workloads;
+  private final List<RawObject> policies;
+  private final Map<String, String> ciliumConfig;
+
+  private final Map<String, Node> nodesByName;
+  private final Map<String, Service> servicesByKey;
+  private final Map<String, List<EndpointSlice>> slicesByService;
+  private final Map<String, Namespace> namespacesByName;
+  private final Map<String, List<Pod>> podsByNamespace;
+
+  private ClusterSnapshot(Builder b) {
+    this.nodes = List.copyOf(b.nodes);
+    this.services = List.copyOf(b.services);
+    this.endpointSlices = List.copyOf(b.endpointSlices);
+    this.pods = List.copyOf(b.pods);
+    this.namespaces = List.copyOf(b.namespaces);
+    this.workloads = List.copyOf(b.workloads);
+    this.policies = List.copyOf(b.policies);
+    this.ciliumConfig = b.ciliumConfig == null ? null : Map.copyOf(b.ciliumConfig);
+
+    Map<String, Node> byName = new HashMap<>();
+    nodes.forEach(n -> byName.put(n.name(), n));
+    this.nodesByName = Collections.unmodifiableMap(byName);
+    Map<String, Service> byKey = new HashMap<>();
+    services.forEach(s -> byKey.put(s.key(), s));
+    this.servicesByKey = Collections.unmodifiableMap(byKey);
+    Map<String, List<EndpointSlice>> slices = new HashMap<>();
+    for (EndpointSlice slice : endpointSlices) {
+      if (slice.serviceName() != null) {
+        slices
+            .computeIfAbsent(slice.namespace() + "/" + slice.serviceName(), k -> new ArrayList<>())
+            .add(slice);
+      }
+    }
+    slices.replaceAll((k, v) -> List.copyOf(v));
+    this.slicesByService = Collections.unmodifiableMap(slices);
+    Map<String, Namespace> ns = new HashMap<>();
+    namespaces.forEach(n -> ns.put(n.name(), n));
+    this.namespacesByName = Collections.unmodifiableMap(ns);
+    Map<String, List<Pod>> podsNs = new HashMap<>();
+    pods.forEach(p -> podsNs.computeIfAbsent(p.namespace(), k -> new ArrayList<>()).add(p));
+    podsNs.replaceAll((k, v) -> List.copyOf(v));
+    this.podsByNamespace = Collections.unmodifiableMap(podsNs);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public static ClusterSnapshot empty() {
+    return builder().build();
+  }
+
+  public List<Node> nodes() {
+    return nodes;
+  }
+
+  public List<Service> services() {
+    return services;
+  }
+
+  public List<EndpointSlice> endpointSlices() {
+    return endpointSlices;
+  }
+
+  /** Pods, including the template pods that stand for workloads whose pods the input lacks. */
+  public List<Pod> pods() {
+    return pods;
+  }
+
+  public List<Namespace> namespaces() {
+    return namespaces;
+  }
+
+  public List<Workload> workloads() {
+    return workloads;
+  }
+
+  /** NetworkPolicies, CiliumNetworkPolicies and CiliumClusterwideNetworkPolicies. */
+  public List<RawObject> policies() {
+    return policies;
+  }
+
+  /** The data of {@code kube-system/cilium-config}, if the input has it. */
+  public Optional<Map<String, String>> ciliumConfig() {
+    return Optional.ofNullable(ciliumConfig);
+  }
+
+  public Optional<Node> node(String name) {
+    return Optional.ofNullable(nodesByName.get(name));
+  }
+
+  public Optional<Service> service(String namespace, String name) {
+    return Optional.ofNullable(servicesByKey.get(namespace + "/" + name));
+  }
+
+  public Optional<Namespace> namespace(String name) {
+    return Optional.ofNullable(namespacesByName.get(name));
+  }
+
+  /** The slices labelled {@code kubernetes.io/service-name=<name>} in the Service's namespace. */
+  public List<EndpointSlice> slicesOf(String namespace, String serviceName) {
+    return slicesByService.getOrDefault(namespace + "/" + serviceName, List.of());
+  }
+
+  public List<Pod> podsIn(String namespace) {
+    return podsByNamespace.getOrDefault(namespace, List.of());
+  }
+
+  /** Collects the objects of a snapshot; not thread-safe, used once. */
+  public static final class Builder {
+    private final List<Node> nodes = new ArrayList<>();
+    private final List<Service> services = new ArrayList<>();
+    private final List<EndpointSlice> endpointSlices = new ArrayList<>();
+    private final List<Pod> pods = new ArrayList<>();
+    private final List<Namespace> namespaces = new ArrayList<>();
+    private final List<Workload> workloads = new ArrayList<>();
+    private final List<RawObject> policies = new ArrayList<>();
+    private Map<String, String> ciliumConfig;
+
+    public Builder node(Node node) {
+      nodes.add(node);
+      return this;
+    }
+
+    public Builder service(Service service) {
+      services.add(service);
+      return this;
+    }
+
+    public Builder endpointSlice(EndpointSlice slice) {
+      endpointSlices.add(slice);
+      return this;
+    }
+
+    public Builder pod(Pod pod) {
+      pods.add(pod);
+      return this;
+    }
+
+    public Builder namespace(Namespace namespace) {
+      namespaces.add(namespace);
+      return this;
+    }
+
+    public Builder workload(Workload workload) {
+      workloads.add(workload);
+      return this;
+    }
+
+    public Builder policy(RawObject policy) {
+      policies.add(policy);
+      return this;
+    }
+
+    public Builder ciliumConfig(Map<String, String> data) {
+      ciliumConfig = data;
+      return this;
+    }
+
+    public ClusterSnapshot build() {
+      return new ClusterSnapshot(this);
+    }
+  }
+}

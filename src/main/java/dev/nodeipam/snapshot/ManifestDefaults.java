@@ -1,0 +1,141 @@
+package dev.nodeipam.snapshot;
+
+import dev.nodeipam.net.IpText;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * What the API server would have filled in, so that a tree of manifests behaves like the cluster it
+ * describes: Service type, {@code externalTrafficPolicy}, {@code ipFamilyPolicy} and {@code
+ * ipFamilies}, port protocol and {@code targetPort}, the {@code kubernetes.io/metadata.name} label
+ * of every namespace (declared or only referred to), and template pods for workloads without pods.
+ */
+public final class ManifestDefaults {
+  public static final String NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+
+  private ManifestDefaults() {}
+
+  public static ClusterSnapshot apply(ClusterSnapshot in) {
+    String primary = primaryFamily(in);
+    boolean dualStack = looksDualStack(in);
+    ClusterSnapshot.Builder out = ClusterSnapshot.builder();
+    in.nodes().forEach(out::node);
+    in.services().forEach(s -> out.service(service(s, primary, dualStack)));
+    in.endpointSlices().forEach(out::endpointSlice);
+    in.pods().forEach(out::pod);
+    in.workloads().forEach(out::workload);
+    in.policies().forEach(out::policy);
+    in.ciliumConfig().ifPresent(out::ciliumConfig);
+    for (Workload w : in.workloads()) {
+      if (in.podsIn(w.namespace()).stream()
+          .noneMatch(p -> !p.isTemplate() && w.selector().matches(p.labels()))) {
+        out.pod(
+            new Pod(
+                w.namespace(), w.name(), w.templateLabels(), w.serviceAccount(), null,
+                w.hostNetwork(), List.of(), w.ports(), true, false, w.kind() + "/" + w.name(),
+                w.source()));
+      }
+    }
+    Map<String, Namespace> namespaces = new LinkedHashMap<>();
+    for (Namespace n : in.namespaces()) {
+      Map<String, String> labels = new LinkedHashMap<>(n.labels());
+      labels.put(NAMESPACE_NAME_LABEL, n.name());
+      namespaces.put(n.name(), new Namespace(n.name(), labels, n.source()));
+    }
+    TreeSet<String> referenced = new TreeSet<>();
+    in.services().forEach(s -> referenced.add(s.namespace()));
+    in.pods().forEach(p -> referenced.add(p.namespace()));
+    in.workloads().forEach(w -> referenced.add(w.namespace()));
+    in.endpointSlices().forEach(e -> referenced.add(e.namespace()));
+    in.policies().stream().filter(p -> p.namespace() != null).forEach(p -> referenced.add(p.namespace()));
+    for (String name : referenced) {
+      namespaces.computeIfAbsent(
+          name, n -> new Namespace(n, Map.of(NAMESPACE_NAME_LABEL, n), "(implied)"));
+    }
+    namespaces.values().forEach(out::namespace);
+    return out.build();
+  }
+
+  static Service service(Service s, String primary, boolean dualStack) {
+    String type = s.type() == null ? "ClusterIP" : s.type();
+    String etp = s.externalTrafficPolicy();
+    if (etp == null && (type.equals("LoadBalancer") || type.equals("NodePort"))) {
+      etp = "Cluster";
+    }
+    String familyPolicy = s.ipFamilyPolicy();
+    List<String> families = new ArrayList<>(s.ipFamilies());
+    if (!type.equals("ExternalName")) {
+      if (familyPolicy == null) {
+        familyPolicy = families.size() == 2 ? "RequireDualStack" : "SingleStack";
+      }
+      if (families.isEmpty()) {
+        families.addAll(familiesOf(s.clusterIps()));
+      }
+      if (families.isEmpty()) {
+        families.add(primary);
+        boolean wantsBoth =
+            familyPolicy.equals("RequireDualStack")
+                || (familyPolicy.equals("PreferDualStack") && dualStack);
+        if (wantsBoth) {
+          families.add(primary.equals("IPv4") ? "IPv6" : "IPv4");
+        }
+      }
+    }
+    List<Service.ServicePort> ports = new ArrayList<>();
+    for (Service.ServicePort p : s.ports()) {
+      ports.add(
+          new Service.ServicePort(
+              p.name(),
+              p.protocol() == null ? "TCP" : p.protocol(),
+              p.port(),
+              p.targetPort() == null ? PortRef.of(p.port()) : p.targetPort(),
+              p.nodePort()));
+    }
+    return new Service(
+        s.namespace(), s.name(), s.labels(), s.annotations(), type, s.loadBalancerClass(), etp,
+        families, familyPolicy, s.clusterIps(), s.externalIps(), ports, s.selector(), s.ingress(),
+        s.deleting(), s.source());
+  }
+
+  /** The families of explicit cluster IPs, in order ({@code None} and blanks carry none). */
+  private static List<String> familiesOf(List<String> clusterIps) {
+    List<String> families = new ArrayList<>();
+    for (String ip : clusterIps) {
+      int family = IpText.family(ip);
+      String name = family == 4 ? "IPv4" : family == 6 ? "IPv6" : null;
+      if (name != null && !families.contains(name)) {
+        families.add(name);
+      }
+    }
+    return families;
+  }
+
+  /** IPv4 unless the API server's own Service says otherwise. */
+  static String primaryFamily(ClusterSnapshot in) {
+    return in.service("default", "kubernetes")
+        .map(s -> familiesOf(s.clusterIps()))
+        .filter(f -> !f.isEmpty())
+        .map(f -> f.get(0))
+        .orElse("IPv4");
+  }
+
+  /** A cluster is taken as dual-stack when its Services or nodes use both families. */
+  static boolean looksDualStack(ClusterSnapshot in) {
+    for (Service s : in.services()) {
+      if (familiesOf(s.clusterIps()).size() == 2) {
+        return true;
+      }
+    }
+    for (Node n : in.nodes()) {
+      List<String> texts = new ArrayList<>(n.podCidrs().stream().map(c -> c.split("/")[0]).toList());
+      n.addresses().forEach(a -> texts.add(a.address()));
+      if (familiesOf(texts).size() == 2) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,41 @@
+package dev.nodeipam.snapshot;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A pod, or the pod template of a workload standing for its pods when the input has none.
+ *
+ * @param workload {@code Kind/name} of the workload whose template this is, or null for a real pod
+ */
+public record Pod(
+    String namespace,
+    String name,
+    Map<String, String> labels,
+    String serviceAccount,
+    String nodeName,
+    boolean hostNetwork,
+    List<String> ips,
+    List<ContainerPort> ports,
+    boolean ready,
+    boolean deleting,
+    String workload,
+    String source) {
+
+  public Pod {
+    labels = Map.copyOf(labels);
+    ips = List.copyOf(ips);
+    ports = List.copyOf(ports);
+  }
+
+  public String key() {
+    return namespace + "/" + name;
+  }
+
+  public boolean isTemplate() {
+    return workload != null;
+  }
+
+  /** A declared container port; protocol defaults to TCP. */
+  public record ContainerPort(String name, int port, String protocol) {}
+}
