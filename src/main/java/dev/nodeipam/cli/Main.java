@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
     },
     subcommands = {
       PlanCommand.class,
+      MigrateCommand.class,
       AutoComplete.GenerateCompletion.class,
       CommandLine.HelpCommand.class
     },

@@ -1,0 +1,268 @@
+package dev.nodeipam.render;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nodeipam.migrate.CommandText;
+import dev.nodeipam.migrate.MigrationPlan;
+import dev.nodeipam.migrate.NodeLabels;
+import dev.nodeipam.migrate.PlannedService;
+import dev.nodeipam.migrate.ServiceMigration;
+import dev.nodeipam.migrate.Step;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** {@code nodeipam migrate} as a report: the JSON/YAML contract, a text summary, a README. */
+public final class MigrateRenderer {
+  private static final ObjectMapper COMPACT = new ObjectMapper();
+
+  private MigrateRenderer() {}
+
+  /** YAML and one-line JSON for the commands of the steps. */
+  public static final CommandText COMMAND_TEXT =
+      new CommandText() {
+        @Override
+        public String yamlDocuments(List<?> objects) {
+          return Json.yamlDocuments(objects);
+        }
+
+        @Override
+        public String compactJson(Object value) {
+          try {
+            return COMPACT.writeValueAsString(value);
+          } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render JSON", e);
+          }
+        }
+      };
+
+  /** The contracted document; fields beyond the contract come after the contracted ones. */
+  public static Map<String, Object> document(MigrationPlan plan) {
+    List<Object> services = new ArrayList<>();
+    for (ServiceMigration m : plan.services()) {
+      services.add(service(m));
+    }
+    List<Object> nodeLabels = new ArrayList<>();
+    for (NodeLabels n : plan.nodeLabels()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("node", n.node());
+      m.put("labels", new java.util.TreeMap<>(n.labels()));
+      nodeLabels.add(m);
+    }
+    List<Object> steps = new ArrayList<>();
+    for (Step s : plan.steps()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("kind", s.kind().text());
+      m.put("description", s.description());
+      m.put("command", s.command());
+      steps.add(m);
+    }
+    Map<String, Object> audit = new LinkedHashMap<>();
+    audit.put("ran", plan.audit().ran());
+    audit.put("note", plan.audit().note());
+    audit.put("findings", plan.audit().findings());
+    audit.put("remainingWithCompanions", plan.audit().remaining());
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("services", services);
+    doc.put("nodeLabels", nodeLabels);
+    doc.put("companionPolicies", plan.audit().companionPolicies());
+    doc.put("steps", steps);
+    doc.put("policyAudit", audit);
+    return doc;
+  }
+
+  private static Map<String, Object> service(ServiceMigration m) {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("namespace", m.before().namespace());
+    s.put("name", m.before().name());
+    s.put("externalIPs", m.before().externalIps());
+    s.put("migratable", m.migratable());
+    s.put("published", m.published());
+    s.put("added", m.added());
+    s.put("lost", m.lost());
+    s.put("warnings", m.warnings());
+    s.put("manifests", m.manifests());
+    s.put("exact", m.exact());
+    List<Object> parts = new ArrayList<>();
+    for (PlannedService p : m.after()) {
+      Map<String, Object> part = new LinkedHashMap<>();
+      part.put("name", p.service().name());
+      part.put("role", p.role());
+      part.put("type", p.service().type());
+      part.put("ipFamilies", p.service().ipFamilies());
+      part.put("nodeSelector", p.label() == null ? null : p.label().selector());
+      part.put("labelExists", p.label() == null ? null : p.label().existing());
+      part.put("nodes", p.nodes());
+      part.put("published", p.published());
+      parts.add(part);
+    }
+    s.put("services", parts);
+    return s;
+  }
+
+  /** A summary for people, with every step and its command. */
+  public static String text(MigrationPlan plan) {
+    StringBuilder out = new StringBuilder();
+    if (plan.isEmpty()) {
+      return "Nothing to migrate: no Service uses spec.externalIPs.\n";
+    }
+    long migratable = plan.services().stream().filter(ServiceMigration::migratable).count();
+    long exact = plan.services().stream().filter(ServiceMigration::exact).count();
+    out.append(plan.services().size())
+        .append(plan.services().size() == 1 ? " Service uses" : " Services use")
+        .append(" spec.externalIPs: ")
+        .append(migratable)
+        .append(" can move to Node IPAM, ")
+        .append(exact)
+        .append(" with exactly the same addresses.\n\n");
+    for (ServiceMigration m : plan.services()) {
+      serviceText(out, m);
+    }
+    out.append("Node labels to add: ");
+    if (plan.nodeLabels().isEmpty()) {
+      out.append("none\n");
+    } else {
+      out.append("\n");
+      for (NodeLabels n : plan.nodeLabels()) {
+        out.append("  ").append(n.node()).append("  ");
+        List<String> kv = new ArrayList<>();
+        new java.util.TreeMap<>(n.labels()).forEach((k, v) -> kv.add(k + "=" + v));
+        out.append(String.join(" ", kv)).append("\n");
+      }
+    }
+    out.append("Policy audit: ");
+    if (plan.audit().ran()) {
+      out.append(plan.audit().findings().size())
+          .append(" trapped flows in the after-state, ")
+          .append(plan.audit().companionPolicies().size())
+          .append(" companion policies, ")
+          .append(plan.audit().remaining().isEmpty()
+              ? "clean with the companions"
+              : plan.audit().remaining().size() + " findings remain with the companions")
+          .append("\n");
+    } else {
+      out.append("NOT RUN: ").append(plan.audit().note()).append("\n");
+    }
+    if (plan.steps().isEmpty()) {
+      out.append("\nNo steps: nothing can be migrated.\n");
+      return out.toString();
+    }
+    out.append("\nSteps:\n");
+    int i = 1;
+    for (Step s : plan.steps()) {
+      out.append(String.format(Locale.ROOT, "%2d. [%s] %s%n", i++, s.kind().text(), s.description()));
+      for (String line : s.command().split("\n", -1)) {
+        out.append("      ").append(line).append("\n");
+      }
+    }
+    return out.toString();
+  }
+
+  private static void serviceText(StringBuilder out, ServiceMigration m) {
+    out.append(m.before().key());
+    if (!m.migratable()) {
+      out.append("  NOT MIGRATABLE\n");
+      out.append("  externalIPs  ").append(String.join(", ", m.before().externalIps())).append("\n");
+    } else {
+      PlannedService first = m.after().get(0);
+      if (first.role().equals(PlannedService.IN_PLACE)) {
+        out.append("  in place → LoadBalancer ")
+            .append(first.service().loadBalancerClass())
+            .append(", ")
+            .append(String.join("+", first.service().ipFamilies()))
+            .append(", externalTrafficPolicy ")
+            .append(first.service().externalTrafficPolicy())
+            .append("\n");
+      } else {
+        out.append("  split → ")
+            .append(m.after().size() - 1)
+            .append(m.after().size() == 2 ? " new LoadBalancer" : " new LoadBalancers")
+            .append("; ")
+            .append(m.before().name())
+            .append(" stays ")
+            .append(first.service().type())
+            .append(" without externalIPs\n");
+      }
+      out.append("  externalIPs  ").append(String.join(", ", m.before().externalIps())).append("\n");
+      for (PlannedService p : m.after()) {
+        if (!p.publishes()) {
+          continue;
+        }
+        out.append("  ").append(String.format(Locale.ROOT, "%-12s", p.service().name()))
+            .append(" ")
+            .append(String.join("+", p.service().ipFamilies()))
+            .append(", nodes ")
+            .append(p.nodes().isEmpty() ? "(none)" : String.join(", ", p.nodes()))
+            .append(" by ")
+            .append(p.label().selector())
+            .append(p.label().existing() ? " (existing label)" : " (new label)")
+            .append(" → ")
+            .append(p.published().isEmpty() ? "[]" : String.join(", ", p.published()))
+            .append("\n");
+      }
+      out.append("  published    ")
+          .append(m.published().isEmpty() ? "[]" : String.join(", ", m.published()))
+          .append("  (Node IPAM core on the after-state)\n");
+      out.append("  result       ")
+          .append(m.exact()
+              ? "preserved exactly"
+              : "added " + m.added() + ", lost " + m.lost())
+          .append("\n");
+    }
+    for (String w : m.warnings()) {
+      out.append("  warning      ").append(w).append("\n");
+    }
+    out.append("\n");
+  }
+
+  /** The README of an {@code --out} directory: the summary, and the files in the order to run. */
+  public static String readme(MigrationPlan plan, List<String> files) {
+    StringBuilder out = new StringBuilder("# Migration off spec.externalIPs\n\n");
+    out.append("Written by `nodeipam migrate`. Run the step files in order (`sh FILE`), checking each;"
+        + " the `rollback` files undo the migration, newest first.\n\n");
+    if (plan.isEmpty()) {
+      out.append("Nothing to migrate: no Service uses `spec.externalIPs`.\n");
+      return out.toString();
+    }
+    out.append("| Service | migratable | published | added | lost |\n| --- | --- | --- | --- | --- |\n");
+    for (ServiceMigration m : plan.services()) {
+      out.append("| `").append(m.before().key()).append("` | ")
+          .append(m.migratable() ? "yes" : "**no**").append(" | ")
+          .append(String.join(", ", m.published())).append(" | ")
+          .append(String.join(", ", m.added())).append(" | ")
+          .append(String.join(", ", m.lost())).append(" |\n");
+    }
+    out.append("\n");
+    for (ServiceMigration m : plan.services()) {
+      if (m.warnings().isEmpty()) {
+        continue;
+      }
+      out.append("## `").append(m.before().key()).append("`\n\n");
+      m.warnings().forEach(w -> out.append("- ").append(w).append("\n"));
+      out.append("\n");
+    }
+    out.append("## Policy audit\n\n");
+    out.append(plan.audit().ran()
+            ? plan.audit().companionPolicies().size() + " companion policies; "
+                + (plan.audit().remaining().isEmpty()
+                    ? "the after-state audit is clean with them."
+                    : plan.audit().remaining().size() + " findings remain with them.")
+            : "**Not run**: " + plan.audit().note())
+        .append("\n\n## Steps\n\n");
+    for (int i = 0; i < plan.steps().size(); i++) {
+      Step s = plan.steps().get(i);
+      out.append(i + 1).append(". `").append(files.get(i)).append("` (")
+          .append(s.kind().text()).append("): ").append(s.description()).append("\n");
+    }
+    out.append("\n`plan.json` holds the whole plan (`nodeipam migrate -o json`).\n");
+    return out.toString();
+  }
+
+  /** A step as a shell script. */
+  public static String script(Step step) {
+    return "#!/bin/sh\n# " + step.kind().text() + ": "
+        + step.description().replace("\n", "\n# ") + "\nset -eu\n" + step.command() + "\n";
+  }
+}
