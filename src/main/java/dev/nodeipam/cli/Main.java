@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
     },
     subcommands = {
       PlanCommand.class,
+      GenerateCommand.class,
       AutoComplete.GenerateCompletion.class,
       CommandLine.HelpCommand.class
     },
