@@ -122,8 +122,8 @@ public final class MigrationPlanner {
     stepped.forEach((node, added) -> nodeLabels.add(new NodeLabels(node, added)));
     List<String> changed = new ArrayList<>();
     for (ServiceMigration m : proven) {
-      for (PlannedService p : m.after()) {
-        changed.add(p.service().key());
+      if (m.steppable()) {
+        m.after().forEach(p -> changed.add(p.service().key()));
       }
     }
     AuditOutcome outcome = audit.audit(before, after, changed);
