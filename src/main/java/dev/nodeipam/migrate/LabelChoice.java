@@ -15,9 +15,23 @@ import java.util.TreeSet;
  */
 final class LabelChoice {
   private final List<Node> nodes;
+  /** {@code key=value} → the nodes carrying it, for the labels that may be reused; built once. */
+  private final Map<String, Set<String>> holders = new TreeMap<>();
+  /** Every label key on any node → the nodes carrying it, whatever the value. */
+  private final Map<String, Set<String>> keyHolders = new java.util.HashMap<>();
 
   LabelChoice(List<Node> nodes) {
     this.nodes = nodes;
+    for (Node n : nodes) {
+      for (Map.Entry<String, String> label : n.labels().entrySet()) {
+        keyHolders.computeIfAbsent(label.getKey(), k -> new TreeSet<>()).add(n.name());
+        if (!machineDescribing(label.getKey())) {
+          holders
+              .computeIfAbsent(label.getKey() + "=" + label.getValue(), k -> new TreeSet<>())
+              .add(n.name());
+        }
+      }
+    }
   }
 
   /**
@@ -34,35 +48,31 @@ final class LabelChoice {
       if (plannedKeys.contains(key)) {
         continue;
       }
-      boolean onOthers =
-          nodes.stream()
-              .anyMatch(n -> !wanted.contains(n.name()) && n.labels().containsKey(key));
+      boolean onOthers = !wanted.containsAll(keyHolders.getOrDefault(key, Set.of()));
       if (!onOthers) {
         return new NodeLabel(key, "true", false);
       }
     }
   }
 
+  private Map<Set<String>, List<String>> bySet;
+
+  /** The reusable labels grouped by the exact node set they pick, in label order. */
+  private Map<Set<String>, List<String>> bySet() {
+    if (bySet == null) {
+      bySet = new java.util.HashMap<>();
+      holders.forEach(
+          (label, names) ->
+              bySet.computeIfAbsent(names, k -> new java.util.ArrayList<>()).add(label));
+    }
+    return bySet;
+  }
+
   private NodeLabel existing(Set<String> wanted) {
     if (wanted.isEmpty()) {
       return null;
     }
-    Map<String, Set<String>> holders = new TreeMap<>();
-    for (Node n : nodes) {
-      for (Map.Entry<String, String> label : n.labels().entrySet()) {
-        if (machineDescribing(label.getKey())) {
-          continue;
-        }
-        holders
-            .computeIfAbsent(label.getKey() + "=" + label.getValue(), k -> new TreeSet<>())
-            .add(n.name());
-      }
-    }
-    for (Map.Entry<String, Set<String>> candidate : holders.entrySet()) {
-      if (!candidate.getValue().equals(wanted)) {
-        continue;
-      }
-      String text = candidate.getKey();
+    for (String text : bySet().getOrDefault(wanted, List.of())) {
       int eq = text.indexOf('=');
       NodeLabel label = new NodeLabel(text.substring(0, eq), text.substring(eq + 1), true);
       if (selectsExactly(label.selector(), wanted)) {

@@ -127,9 +127,38 @@ public final class MigrationPlanner {
       }
     }
     AuditOutcome outcome = audit.audit(before, after, changed);
-    MigrationPlan unstepped = new MigrationPlan(proven, nodeLabels, outcome, List.of(), after);
+    List<String> warnings = sideEffects(proven, decisions);
+    MigrationPlan unstepped =
+        new MigrationPlan(proven, nodeLabels, outcome, List.of(), warnings, after);
     return new MigrationPlan(
-        proven, nodeLabels, outcome, new StepWriter(text, ipam).steps(unstepped), after);
+        proven, nodeLabels, outcome, new StepWriter(text, ipam).steps(unstepped), warnings, after);
+  }
+
+  /**
+   * Services the plan does not touch whose Node IPAM result still changes: a new node label can
+   * match another Service's selector (a {@code !key} or {@code notin} one, say).
+   */
+  private List<String> sideEffects(
+      List<ServiceMigration> proven, Map<String, IngressDecision> after) {
+    Set<String> touched = new HashSet<>();
+    for (ServiceMigration m : proven) {
+      touched.add(m.before().key());
+      m.after().forEach(p -> touched.add(p.service().key()));
+    }
+    List<String> warnings = new ArrayList<>();
+    for (ClusterPlan.Entry e : ClusterPlan.compute(before, ipam)) {
+      String key = e.service().key();
+      if (touched.contains(key) || !e.decision().handled()) {
+        continue;
+      }
+      IngressDecision now = after.get(key);
+      if (now != null && !java.util.Objects.equals(now.ingress(), e.decision().ingress())) {
+        warnings.add(
+            "the new node labels change what Node IPAM publishes for " + key + ": "
+                + e.decision().ingress() + " becomes " + now.ingress());
+      }
+    }
+    return warnings;
   }
 
   // ---- one Service ----

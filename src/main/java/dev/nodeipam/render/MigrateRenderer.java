@@ -70,6 +70,7 @@ public final class MigrateRenderer {
     doc.put("companionPolicies", plan.audit().companionPolicies());
     doc.put("steps", steps);
     doc.put("policyAudit", audit);
+    doc.put("warnings", plan.warnings());
     return doc;
   }
 
@@ -119,6 +120,9 @@ public final class MigrateRenderer {
         .append(" with exactly the same addresses.\n\n");
     for (ServiceMigration m : plan.services()) {
       serviceText(out, m);
+    }
+    for (String w : plan.warnings()) {
+      out.append("warning: ").append(w).append("\n");
     }
     out.append("Node labels to add: ");
     if (plan.nodeLabels().isEmpty()) {

@@ -328,4 +328,24 @@ class MigrationPlannerTest {
     assertThat(m.after().get(0).service().loadBalancerClass()).isEqualTo("example.com/nodes");
     assertThat(m.published()).containsExactly("198.51.100.1", "2001:db8::1", "2001:db8::2");
   }
+
+  @Test
+  void newLabelsThatChangeAnotherNodeIpamServiceAreReported() {
+    Node a = node("node-a").external("198.51.100.1").build();
+    Node b = node("node-b").external("198.51.100.2").build();
+    Service site = externalIpService("web", "site", "ClusterIP", "Cluster", V4, "198.51.100.1");
+    Service other =
+        dev.nodeipam.testing.Objects.lb("other").namespace("web").selector("!nodeipam.dev/web.site").build();
+    MigrationPlan plan = plan(cluster(List.of(a, b), List.of(site, other)));
+
+    assertThat(plan.warnings())
+        .containsExactly(
+            "the new node labels change what Node IPAM publishes for web/other:"
+                + " [198.51.100.1, 198.51.100.2] becomes [198.51.100.2]");
+  }
+
+  @Test
+  void labelsThatTouchNoOtherServiceGiveNoPlanWarning() {
+    assertThat(plan(example("extra-address")).warnings()).isEmpty();
+  }
 }
