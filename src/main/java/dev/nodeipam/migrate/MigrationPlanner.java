@@ -1,13 +1,14 @@
 package dev.nodeipam.migrate;
 
 import dev.nodeipam.ipam.AddressPolicy;
-import dev.nodeipam.ipam.ClusterPlan;
 import dev.nodeipam.ipam.IngressDecision;
 import dev.nodeipam.ipam.NodeEligibility;
 import dev.nodeipam.ipam.NodeIpam;
 import dev.nodeipam.ipam.NodeIpamOptions;
 import dev.nodeipam.ipam.NodePool;
 import dev.nodeipam.ipam.ServiceAnnotations;
+import dev.nodeipam.ipam.ServiceOwnership;
+import dev.nodeipam.labels.LabelSelector;
 import dev.nodeipam.ipam.ExclusionReason;
 import dev.nodeipam.net.IpText;
 import dev.nodeipam.snapshot.ClusterSnapshot;
@@ -96,9 +97,17 @@ public final class MigrationPlanner {
       drafts.add(draft(s));
     }
     ClusterSnapshot after = afterState(drafts);
+    // The proof: the Node IPAM core, exactly as ClusterPlan runs it, on the after-state's nodes and
+    // slices, for every Service the plan writes.
+    NodeIpam core = new NodeIpam(ipam);
+    NodePool afterPool = NodePool.of(after.nodes());
     Map<String, IngressDecision> decisions = new HashMap<>();
-    for (ClusterPlan.Entry e : ClusterPlan.compute(after, ipam)) {
-      decisions.put(e.service().key(), e.decision());
+    for (ServiceMigration d : drafts) {
+      for (PlannedService p : d.after()) {
+        Service s = p.service();
+        decisions.put(
+            s.key(), core.decide(s, afterPool, after.slicesOf(s.namespace(), s.name())));
+      }
     }
     List<ServiceMigration> proven = new ArrayList<>();
     for (ServiceMigration d : drafts) {
@@ -127,7 +136,7 @@ public final class MigrationPlanner {
       }
     }
     AuditOutcome outcome = audit.audit(before, after, changed);
-    List<String> warnings = sideEffects(proven, decisions);
+    List<String> warnings = sideEffects(proven, after, afterPool);
     MigrationPlan unstepped =
         new MigrationPlan(proven, nodeLabels, outcome, List.of(), warnings, after);
     return new MigrationPlan(
@@ -139,23 +148,50 @@ public final class MigrationPlanner {
    * match another Service's selector (a {@code !key} or {@code notin} one, say).
    */
   private List<String> sideEffects(
-      List<ServiceMigration> proven, Map<String, IngressDecision> after) {
+      List<ServiceMigration> proven, ClusterSnapshot after, NodePool afterPool) {
     Set<String> touched = new HashSet<>();
     for (ServiceMigration m : proven) {
       touched.add(m.before().key());
       m.after().forEach(p -> touched.add(p.service().key()));
     }
     List<String> warnings = new ArrayList<>();
-    for (ClusterPlan.Entry e : ClusterPlan.compute(before, ipam)) {
-      String key = e.service().key();
-      if (touched.contains(key) || !e.decision().handled()) {
+    if (labelsToAdd.isEmpty()) {
+      return warnings;
+    }
+    NodeIpam core = new NodeIpam(ipam);
+    NodePool beforePool = NodePool.of(before.nodes());
+    List<Node> relabelled = new ArrayList<>();
+    for (String name : labelsToAdd.keySet()) {
+      before.node(name).ifPresent(relabelled::add);
+      after.node(name).ifPresent(relabelled::add);
+    }
+    List<Service> others = new ArrayList<>(before.services());
+    others.sort(Comparator.comparing(Service::namespace).thenComparing(Service::name));
+    for (Service s : others) {
+      if (touched.contains(s.key())) {
         continue;
       }
-      IngressDecision now = after.get(key);
-      if (now != null && !java.util.Objects.equals(now.ingress(), e.decision().ingress())) {
+      if (!ServiceOwnership.handles(s, ipam)) {
+        continue;
+      }
+      // Only a Service whose selector matches a relabelled node (before or after) can change; the
+      // selector is parsed once per Service, not once per node.
+      LabelSelector selector;
+      try {
+        selector = NodeIpam.selectorOf(s);
+      } catch (IllegalArgumentException e) {
+        continue;
+      }
+      if (relabelled.stream().noneMatch(n -> selector.matches(n.labels()))) {
+        continue;
+      }
+      List<EndpointSlice> slices = before.slicesOf(s.namespace(), s.name());
+      IngressDecision was = core.decide(s, beforePool, slices);
+      IngressDecision now = core.decide(s, afterPool, slices);
+      if (!java.util.Objects.equals(was.ingress(), now.ingress())) {
         warnings.add(
-            "the new node labels change what Node IPAM publishes for " + key + ": "
-                + e.decision().ingress() + " becomes " + now.ingress());
+            "the new node labels change what Node IPAM publishes for " + s.key() + ": "
+                + was.ingress() + " becomes " + now.ingress());
       }
     }
     return warnings;
