@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
     },
     subcommands = {
       PlanCommand.class,
+      TraceCommand.class,
       AutoComplete.GenerateCompletion.class,
       CommandLine.HelpCommand.class
     },

@@ -145,24 +145,50 @@ final class SideEvaluation {
     return false;
   }
 
-  /** Why none of the rule's allow entries for the direction matches, entry by entry. */
+  /**
+   * Why none of the rule's allow entries for the direction matches. Entries whose ports cover the
+   * flow (or the Service port the client dialled) are the ones a reader expected to match; only
+   * they are explained when there are any.
+   */
   private static String why(Rule r, Question q, DatapathSettings s) {
     String role = q.direction() == Direction.EGRESS ? "destination" : "source";
+    List<RuleEntry> entries = r.allows(q.direction());
+    List<RuleEntry> relevant =
+        entries.stream().filter(e -> portsMatch(e, q) || servicePortMatches(e, q)).toList();
     Set<String> reasons = new LinkedHashSet<>();
-    for (RuleEntry e : r.allows(q.direction())) {
+    for (RuleEntry e : relevant.isEmpty() ? entries : relevant) {
       boolean peerOk = e.peers().stream().anyMatch(p -> PeerMatching.matches(p, q.peer(), s));
+      boolean portOk = portsMatch(e, q);
       if (e.peers().isEmpty()) {
         reasons.add(e.origin() + " has no peer the engine can evaluate"
             + (e.notModelled().isEmpty() ? " (it matches nothing)" : " (" + e.notModelled().get(0) + ")"));
-      } else if (!peerOk) {
-        for (Peer p : e.peers()) {
-          reasons.add(PeerMatching.whyNot(p, q.peer(), s, role, q.translated()));
-        }
-      } else {
-        reasons.add(portWhy(e, q));
+        continue;
       }
+      StringBuilder why = new StringBuilder();
+      if (!peerOk) {
+        Set<String> peerReasons = new LinkedHashSet<>();
+        for (Peer p : e.peers()) {
+          peerReasons.add(PeerMatching.whyNot(p, q.peer(), s, role, q.translated()));
+        }
+        why.append(String.join("; ", peerReasons));
+      }
+      if (!portOk) {
+        why.append(why.length() == 0 ? "" : "; and ").append(portWhy(e, q));
+      }
+      reasons.add(why.toString());
     }
     return String.join("; ", reasons);
+  }
+
+  private static boolean servicePortMatches(RuleEntry e, Question q) {
+    if (q.servicePort() == null || q.servicePort() == q.port()) {
+      return false;
+    }
+    return portsMatch(
+        e,
+        new Question(
+            q.subject(), q.direction(), q.peer(), q.servicePort(), q.protocol(),
+            q.destinationPorts(), null, q.translated()));
   }
 
   private static String portWhy(RuleEntry e, Question q) {
