@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       PlanCommand.class,
       TraceCommand.class,
+      GenerateCommand.class,
       AutoComplete.GenerateCompletion.class,
       CommandLine.HelpCommand.class
     },
