@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
     },
     subcommands = {
       PlanCommand.class,
+      ControllerCommand.class,
+      DemoCommand.class,
       AutoComplete.GenerateCompletion.class,
       CommandLine.HelpCommand.class
     },
