@@ -63,6 +63,7 @@ public final class NodeIpamController implements AutoCloseable {
   private volatile String leader;
   private volatile CompletableFuture<?> election;
   private HealthServer http;
+  private volatile Consumer<String> reconcileObserver = key -> {};
 
   public NodeIpamController(KubernetesClient client, ControllerSettings settings) {
     this(client, settings, new ControllerMetrics(new PrometheusRegistry()), change -> {});
@@ -282,6 +283,7 @@ public final class NodeIpamController implements AutoCloseable {
         continue;
       }
       try {
+        reconcileObserver.accept(key);
         Reconciler.Result result = reconciler.reconcile(key);
         if (result.retry) {
           queue.addRateLimited(key);
@@ -347,6 +349,11 @@ public final class NodeIpamController implements AutoCloseable {
   private void newLeader(String identity) {
     leader = identity;
     LOG.info("leader identity={}", identity);
+  }
+
+  /** Sees the key of every reconcile about to run (for tests of E3). */
+  void observeReconciles(Consumer<String> observer) {
+    reconcileObserver = observer;
   }
 
   /** Ready once the caches synced and, with leader election, the replica leads or stands by. */
