@@ -201,6 +201,7 @@ class ControllerWritesTest {
         f.awaitIngress("web", "site", List.of("10.0.0.1"));
         awaitIdle(c);
 
+        int connections = proxy.relayed();
         proxy.cut(true);
         // While the controller cannot see the cluster: a node joins the selection, another
         // changes its address.
@@ -210,6 +211,7 @@ class ControllerWritesTest {
 
         f.awaitIngress("web", "site", List.of("10.0.0.1", "10.0.0.2", "10.0.0.3"));
         awaitIdle(c);
+        assertThat(proxy.relayed()).as("the watches reconnected").isGreaterThan(connections);
         // One write per change of the result: the first publication and the final one (the two
         // missed events may land together or one after the other).
         assertThat(c.metrics().statusWrites()).isBetween(2L, 3L);

@@ -18,6 +18,8 @@ final class CuttableProxy implements AutoCloseable {
   private final ServerSocket listener;
   private final int targetPort;
   private final List<Socket> open = new CopyOnWriteArrayList<>();
+  private final java.util.concurrent.atomic.AtomicInteger relayed =
+      new java.util.concurrent.atomic.AtomicInteger();
   private volatile boolean refusing;
   private volatile boolean closed;
 
@@ -31,6 +33,11 @@ final class CuttableProxy implements AutoCloseable {
 
   int port() {
     return listener.getLocalPort();
+  }
+
+  /** Connections relayed so far. */
+  int relayed() {
+    return relayed.get();
   }
 
   /** Closes every open connection; with {@code refuse}, new ones are closed at once too. */
@@ -59,6 +66,7 @@ final class CuttableProxy implements AutoCloseable {
           continue;
         }
         Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+        relayed.incrementAndGet();
         open.add(client);
         open.add(server);
         pump(client, server);
