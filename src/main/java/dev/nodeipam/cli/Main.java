@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
     },
     subcommands = {
       PlanCommand.class,
+      GenerateCommand.class,
       ControllerCommand.class,
       DemoCommand.class,
       AutoComplete.GenerateCompletion.class,
