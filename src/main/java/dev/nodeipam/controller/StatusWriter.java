@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nodeipam.snapshot.Service.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -51,12 +52,19 @@ final class StatusWriter {
     return ops.toString();
   }
 
-  /** Writes the list (null removes it) and returns the Service as the API server now has it. */
+  /**
+   * Writes the list (null removes it) and returns the Service as the API server now has it. The
+   * Service is named by a bare object rather than by name, which spares the GET that fabric8 would
+   * otherwise make before the patch; without a resourceVersion the patch is not a conditional one.
+   */
   Service write(String namespace, String name, List<LoadBalancerIngress> ingress) {
+    Service target =
+        new ServiceBuilder().withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
+            .build();
     return client
         .services()
         .inNamespace(namespace)
-        .withName(name)
+        .resource(target)
         .subresource("status")
         .patch(JSON_PATCH, patch(ingress));
   }
