@@ -24,6 +24,8 @@ import picocli.CommandLine.Command;
       PlanCommand.class,
       TraceCommand.class,
       GenerateCommand.class,
+      ControllerCommand.class,
+      DemoCommand.class,
       AutoComplete.GenerateCompletion.class,
       CommandLine.HelpCommand.class
     },
