@@ -23,7 +23,10 @@ import picocli.CommandLine.Command;
     subcommands = {
       PlanCommand.class,
       MigrateCommand.class,
+      TraceCommand.class,
       GenerateCommand.class,
+      ControllerCommand.class,
+      DemoCommand.class,
       AutoComplete.GenerateCompletion.class,
       CommandLine.HelpCommand.class
     },
