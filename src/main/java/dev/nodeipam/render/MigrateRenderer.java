@@ -124,9 +124,9 @@ public final class MigrateRenderer {
     for (String w : plan.warnings()) {
       out.append("warning: ").append(w).append("\n");
     }
-    out.append("Node labels to add: ");
+    out.append("Node labels to add:");
     if (plan.nodeLabels().isEmpty()) {
-      out.append("none\n");
+      out.append(" none\n");
     } else {
       out.append("\n");
       for (NodeLabels n : plan.nodeLabels()) {
