@@ -122,7 +122,15 @@ public final class MigrationPlanner {
       for (PlannedService p : m.after()) {
         if (p.label() != null && !p.label().existing()) {
           for (String node : p.nodes()) {
-            stepped.computeIfAbsent(node, k -> new TreeMap<>()).put(p.label().key(), p.label().value());
+            boolean carries =
+                before.node(node)
+                    .map(n -> p.label().value().equals(n.labels().get(p.label().key())))
+                    .orElse(false);
+            if (!carries) {
+              stepped
+                  .computeIfAbsent(node, k -> new TreeMap<>())
+                  .put(p.label().key(), p.label().value());
+            }
           }
         }
       }

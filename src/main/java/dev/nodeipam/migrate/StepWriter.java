@@ -42,7 +42,9 @@ final class StepWriter {
               "policies"));
     }
     for (NodeLabels labels : plan.nodeLabels()) {
-      StringBuilder command = new StringBuilder("kubectl label node ").append(shell(labels.node()));
+      // --overwrite: the keys are nodeipam's own; a stale value from an earlier plan is replaced.
+      StringBuilder command =
+          new StringBuilder("kubectl label node --overwrite ").append(shell(labels.node()));
       labels.labels().forEach((k, v) -> command.append(' ').append(shell(k + "=" + v)));
       steps.add(
           new Step(

@@ -348,4 +348,19 @@ class MigrationPlannerTest {
   void labelsThatTouchNoOtherServiceGiveNoPlanWarning() {
     assertThat(plan(example("extra-address")).warnings()).isEmpty();
   }
+
+  @Test
+  void aNodeThatAlreadyCarriesTheNewLabelIsNotRelabelledButAStaleValueIs() {
+    Node a = node("node-a").label("nodeipam.dev/web.site", "true").external("198.51.100.1").build();
+    Node b = node("node-b").label("nodeipam.dev/web.site", "false").external("198.51.100.2").build();
+    Node c = node("node-c").external("198.51.100.3").build();
+    Service site =
+        externalIpService("web", "site", "ClusterIP", "Cluster", V4, "198.51.100.1", "198.51.100.2");
+    MigrationPlan plan = plan(cluster(List.of(a, b, c), List.of(site)));
+
+    assertThat(only(plan).after().get(0).label().selector()).isEqualTo("nodeipam.dev/web.site=true");
+    assertThat(plan.nodeLabels())
+        .containsExactly(new NodeLabels("node-b", Map.of("nodeipam.dev/web.site", "true")));
+    assertThat(only(plan).exact()).isTrue();
+  }
 }

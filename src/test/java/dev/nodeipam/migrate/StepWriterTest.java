@@ -145,7 +145,7 @@ class StepWriterTest {
     MigrationPlan plan = plan(example("extra-address"));
     List<Step> labels = plan.steps().stream().filter(s -> s.kind() == StepKind.LABEL_NODES).toList();
     assertThat(labels).extracting(Step::command)
-        .containsExactly("kubectl label node node-a nodeipam.dev/web.site-v4=true");
+        .containsExactly("kubectl label node --overwrite node-a nodeipam.dev/web.site-v4=true");
     assertThat(plan.steps().get(plan.steps().size() - 1).command())
         .isEqualTo("kubectl label node node-a nodeipam.dev/web.site-v4-");
   }
