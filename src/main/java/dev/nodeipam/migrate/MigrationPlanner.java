@@ -143,7 +143,13 @@ public final class MigrationPlanner {
         m.after().forEach(p -> changed.add(p.service().key()));
       }
     }
-    AuditOutcome outcome = audit.audit(before, after, changed);
+    // The audit sees what the steps will make of the cluster: Services that get no steps stay as
+    // they are there.
+    ClusterSnapshot applied =
+        changed.isEmpty() && proven.stream().noneMatch(ServiceMigration::migratable)
+            ? after
+            : afterState(proven.stream().filter(ServiceMigration::steppable).toList());
+    AuditOutcome outcome = audit.audit(before, applied, changed);
     List<String> warnings = sideEffects(proven, after, afterPool);
     MigrationPlan unstepped =
         new MigrationPlan(proven, nodeLabels, outcome, List.of(), warnings, after);

@@ -57,6 +57,28 @@ class StepWriterTest {
   }
 
   @Test
+  void theAuditSeesTheServicesTheStepsChangeAndOnlyThose() {
+    List<List<String>> seen = new ArrayList<>();
+    List<ClusterSnapshot> states = new ArrayList<>();
+    AfterStateAudit recording =
+        (before, after, migrated) -> {
+          seen.add(migrated);
+          states.add(after);
+          return AuditOutcome.notRun("recording");
+        };
+    MigrationPlanner.plan(
+        example("internal-only"), MigrationPlanner.Options.defaults(), recording,
+        MigrateRenderer.COMMAND_TEXT);
+
+    // wiki would expose a new address and gets no steps: the audit must see it unchanged.
+    assertThat(seen).containsExactly(
+        List.of("intranet/git", "intranet/git-v4-external", "intranet/git-v4-internal"));
+    assertThat(states.get(0).service("intranet", "wiki").orElseThrow().externalIps())
+        .containsExactly("10.0.0.10");
+    assertThat(states.get(0).service("intranet", "git").orElseThrow().externalIps()).isEmpty();
+  }
+
+  @Test
   void withoutThePolicyAuditTheChecksSayItWasNotRun() {
     MigrationPlan plan = plan(example("seed"));
     assertThat(plan.audit().ran()).isFalse();
