@@ -26,16 +26,17 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
       "Plans the move of every Service that uses spec.externalIPs to a Node IPAM LoadBalancer that"
-          + " publishes the same addresses: the node labels, the io.cilium.nodeipam/match-node-labels"
-          + " selector, the new Service objects, the companion policies, the ordered steps with"
-          + " ready kubectl commands, and the rollback. Read-only: it changes nothing itself.",
+          + " publishes the same addresses: the node labels, the"
+          + " io.cilium.nodeipam/match-node-labels selector, the new Service objects, the companion"
+          + " policies, the ordered steps with ready kubectl commands, and the rollback. Read-only:"
+          + " it changes nothing itself.",
       "",
-      "It proves the plan: the after-state goes through the same Node IPAM decision as"
-          + " 'nodeipam plan', and its addresses are compared with the old ones by value"
-          + " (published, added, lost). When one LoadBalancer cannot publish exactly the old"
-          + " addresses (Node IPAM publishes every address of its nodes in its families, ExternalIPs"
-          + " before InternalIPs), the Service is split, by family first. An address no node owns"
-          + " cannot move to Node IPAM (migratable: false)."
+      "It proves the plan: the after-state goes through the same Node IPAM decision as 'nodeipam"
+          + " plan', and its addresses are compared with the old ones by value (published, added,"
+          + " lost). When one LoadBalancer cannot publish exactly the old addresses (Node IPAM"
+          + " publishes every address of its nodes in its families, ExternalIPs before"
+          + " InternalIPs), the Service is split, by family first. An address no node owns cannot"
+          + " move to Node IPAM (migratable: false)."
     })
 public final class MigrateCommand implements Callable<Integer> {
   private static final Pattern SERVICE_KEY =
@@ -55,7 +56,8 @@ public final class MigrateCommand implements Callable<Integer> {
   @Option(
       names = "--service",
       paramLabel = "NS/NAME",
-      description = "Migrate only this Service; repeatable. Default: every Service with externalIPs.")
+      description =
+          "Migrate only this Service; repeatable. Default: every Service with externalIPs.")
   List<String> services = new ArrayList<>();
 
   @Option(
@@ -109,7 +111,9 @@ public final class MigrateCommand implements Callable<Integer> {
       String[] parts = key.split("/", 2);
       if (snapshot.service(parts[0], parts[1]).isEmpty()) {
         throw new BadInputException(
-            "--service " + key + ": no such Service in "
+            "--service "
+                + key
+                + ": no such Service in "
                 + (input.isManifestMode() ? "the manifests" : "the cluster"));
       }
     }

@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  */
 final class PlanDirectory {
   /** The files a previous run wrote, which {@code --force} replaces. */
-  private static final Pattern OURS = Pattern.compile("\\d{2,3}-[a-z-]+(-[a-z0-9.-]+)?\\.sh|README\\.md|plan\\.json");
+  private static final Pattern OURS =
+      Pattern.compile("\\d{2,3}-[a-z-]+(-[a-z0-9.-]+)?\\.sh|README\\.md|plan\\.json");
 
   private PlanDirectory() {}
 
@@ -84,7 +85,8 @@ final class PlanDirectory {
           s.subject() == null
               ? ""
               : "-" + s.subject().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.-]+", ".");
-      names.add(String.format(Locale.ROOT, "%0" + width + "d-%s%s.sh", i + 1, s.kind().text(), subject));
+      names.add(
+          String.format(Locale.ROOT, "%0" + width + "d-%s%s.sh", i + 1, s.kind().text(), subject));
     }
     return names;
   }
@@ -100,8 +102,10 @@ final class PlanDirectory {
     try (DirectoryStream<Path> fresh = Files.newDirectoryStream(temp)) {
       for (Path p : fresh) {
         Files.move(
-            p, target.resolve(p.getFileName()),
-            StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            p,
+            target.resolve(p.getFileName()),
+            StandardCopyOption.REPLACE_EXISTING,
+            StandardCopyOption.ATOMIC_MOVE);
       }
     }
   }

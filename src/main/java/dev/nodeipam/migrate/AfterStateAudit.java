@@ -17,7 +17,9 @@ public interface AfterStateAudit {
    */
   AuditOutcome audit(ClusterSnapshot before, ClusterSnapshot after, List<String> migrated);
 
-  /** For builds without the policy audit: says so instead of pretending the after-state is clean. */
+  /**
+   * For builds without the policy audit: says so instead of pretending the after-state is clean.
+   */
   AfterStateAudit UNAVAILABLE =
       (before, after, migrated) ->
           AuditOutcome.notRun(

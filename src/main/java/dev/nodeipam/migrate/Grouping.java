@@ -18,8 +18,8 @@ import java.util.function.BiFunction;
  * it should. Node IPAM publishes every address of the selected nodes in the requested families,
  * ExternalIPs before InternalIPs for the whole Service, so one Service reproduces the old set only
  * when the set is exactly that. The addresses fall into at most four atoms (family × address type);
- * every way of grouping the atoms into Services is tried on the real Node IPAM core, and the one that
- * loses least, then adds least, then needs fewest Services wins.
+ * every way of grouping the atoms into Services is tried on the real Node IPAM core, and the one
+ * that loses least, then adds least, then needs fewest Services wins.
  */
 final class Grouping {
 
@@ -67,10 +67,11 @@ final class Grouping {
   private final Map<String, List<String>> memo = new HashMap<>();
 
   /**
-   * @param publish what Node IPAM publishes for a Service whose selector picks exactly the owners of
-   *     these addresses, in their families, under the given address policy (null = Cilium's)
+   * @param publish what Node IPAM publishes for a Service whose selector picks exactly the owners
+   *     of these addresses, in their families, under the given address policy (null = Cilium's)
    */
-  Grouping(List<Address> addresses, BiFunction<List<Address>, AddressPolicy, List<String>> publish) {
+  Grouping(
+      List<Address> addresses, BiFunction<List<Address>, AddressPolicy, List<String>> publish) {
     this.addresses = List.copyOf(addresses);
     this.publish = publish;
   }

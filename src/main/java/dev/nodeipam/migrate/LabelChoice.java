@@ -15,8 +15,10 @@ import java.util.TreeSet;
  */
 final class LabelChoice {
   private final List<Node> nodes;
+
   /** {@code key=value} → the nodes carrying it, for the labels that may be reused; built once. */
   private final Map<String, Set<String>> holders = new TreeMap<>();
+
   /** Every label key on any node → the nodes carrying it, whatever the value. */
   private final Map<String, Set<String>> keyHolders = new java.util.HashMap<>();
 

@@ -4,9 +4,9 @@ import dev.nodeipam.snapshot.ClusterSnapshot;
 import java.util.List;
 
 /**
- * The whole migration: every Service with {@code externalIPs}, the node labels, the policy audit, the
- * ordered steps, what the plan changes beyond those Services (warnings), and the after-state the
- * proof was computed on.
+ * The whole migration: every Service with {@code externalIPs}, the node labels, the policy audit,
+ * the ordered steps, what the plan changes beyond those Services (warnings), and the after-state
+ * the proof was computed on.
  */
 public record MigrationPlan(
     List<ServiceMigration> services,

@@ -1,6 +1,7 @@
 package dev.nodeipam.migrate;
 
 import dev.nodeipam.ipam.AddressPolicy;
+import dev.nodeipam.ipam.ExclusionReason;
 import dev.nodeipam.ipam.IngressDecision;
 import dev.nodeipam.ipam.NodeEligibility;
 import dev.nodeipam.ipam.NodeIpam;
@@ -9,7 +10,6 @@ import dev.nodeipam.ipam.NodePool;
 import dev.nodeipam.ipam.ServiceAnnotations;
 import dev.nodeipam.ipam.ServiceOwnership;
 import dev.nodeipam.labels.LabelSelector;
-import dev.nodeipam.ipam.ExclusionReason;
 import dev.nodeipam.net.IpText;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.EndpointSlice;
@@ -29,12 +29,13 @@ import java.util.TreeSet;
 
 /**
  * Plans the move of every Service that uses {@code spec.externalIPs} to a Node IPAM LoadBalancer,
- * and proves the plan: the after-state (labels on the nodes, the new Service objects in place of the
- * old) goes through the same Node IPAM core as {@code nodeipam plan}, and what it publishes is
+ * and proves the plan: the after-state (labels on the nodes, the new Service objects in place of
+ * the old) goes through the same Node IPAM core as {@code nodeipam plan}, and what it publishes is
  * compared with the old addresses by value. Pure: snapshot in, plan out.
  */
 public final class MigrationPlanner {
   static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+
   /** On Services the plan creates: the Service whose addresses they took over. */
   public static final String MIGRATED_FROM = "nodeipam.dev/migrated-from";
 
@@ -45,7 +46,8 @@ public final class MigrationPlanner {
    *     annotation when no Cilium-compatible grouping reproduces the old addresses (only nodeipam's
    *     controller honours it)
    */
-  public record Options(String loadBalancerClass, List<String> services, boolean nodeipamAnnotations) {
+  public record Options(
+      String loadBalancerClass, List<String> services, boolean nodeipamAnnotations) {
     public Options {
       services = List.copyOf(services);
     }
@@ -105,8 +107,7 @@ public final class MigrationPlanner {
     for (ServiceMigration d : drafts) {
       for (PlannedService p : d.after()) {
         Service s = p.service();
-        decisions.put(
-            s.key(), core.decide(s, afterPool, after.slicesOf(s.namespace(), s.name())));
+        decisions.put(s.key(), core.decide(s, afterPool, after.slicesOf(s.namespace(), s.name())));
       }
     }
     List<ServiceMigration> proven = new ArrayList<>();
@@ -123,7 +124,8 @@ public final class MigrationPlanner {
         if (p.label() != null && !p.label().existing()) {
           for (String node : p.nodes()) {
             boolean carries =
-                before.node(node)
+                before
+                    .node(node)
                     .map(n -> p.label().value().equals(n.labels().get(p.label().key())))
                     .orElse(false);
             if (!carries) {
@@ -204,8 +206,12 @@ public final class MigrationPlanner {
       IngressDecision now = core.decide(s, afterPool, slices);
       if (!java.util.Objects.equals(was.ingress(), now.ingress())) {
         warnings.add(
-            "the new node labels change what Node IPAM publishes for " + s.key() + ": "
-                + was.ingress() + " becomes " + now.ingress());
+            "the new node labels change what Node IPAM publishes for "
+                + s.key()
+                + ": "
+                + was.ingress()
+                + " becomes "
+                + now.ingress());
       }
     }
     return warnings;
@@ -250,8 +256,8 @@ public final class MigrationPlanner {
           String.join(", ", unowned)
               + (unowned.size() == 1 ? " is not an address" : " are not addresses")
               + " of any node (ExternalIP or InternalIP): Node IPAM can only publish node"
-              + " addresses. Keep this Service as it is and move it to an address-pool"
-              + " LoadBalancer instead (Cilium LB-IPAM with a CiliumLoadBalancerIPPool, or MetalLB)");
+              + " addresses. Keep this Service as it is and move it to an address-pool LoadBalancer"
+              + " instead (Cilium LB-IPAM with a CiliumLoadBalancerIPPool, or MetalLB)");
       return notMigratable(s, unowned, warnings);
     }
     for (Grouping.Address a : addresses) {
@@ -259,8 +265,13 @@ public final class MigrationPlanner {
         ExclusionReason reason = NodeEligibility.exclusion(n, ipam);
         if (reason != null) {
           warnings.add(
-              "node " + n.name() + " owns " + a.text() + " but Node IPAM never uses it ("
-                  + reason.text() + ")");
+              "node "
+                  + n.name()
+                  + " owns "
+                  + a.text()
+                  + " but Node IPAM never uses it ("
+                  + reason.text()
+                  + ")");
         }
       }
     }
@@ -274,13 +285,19 @@ public final class MigrationPlanner {
         if (options.nodeipamAnnotations()) {
           choice = annotated;
           warnings.add(
-              "uses " + how + ": only nodeipam's own controller honours it; Cilium's Node IPAM"
+              "uses "
+                  + how
+                  + ": only nodeipam's own controller honours it; Cilium's Node IPAM"
                   + " ignores it and would publish "
-                  + String.join(", ", cilium.blocks().stream().flatMap(b -> b.published().stream()).toList()));
+                  + String.join(
+                      ", ",
+                      cilium.blocks().stream().flatMap(b -> b.published().stream()).toList()));
         } else {
           warnings.add(
               "no Cilium-compatible grouping reproduces the old addresses; with nodeipam's own"
-                  + " controller, " + how + " would (run with --nodeipam-annotations)");
+                  + " controller, "
+                  + how
+                  + " would (run with --nodeipam-annotations)");
         }
       }
     }
@@ -296,7 +313,8 @@ public final class MigrationPlanner {
   }
 
   private ServiceMigration notMigratable(Service s, List<String> lost, List<String> warnings) {
-    return new ServiceMigration(s, false, List.of(), List.of(), List.of(), lost, warnings, List.of());
+    return new ServiceMigration(
+        s, false, List.of(), List.of(), List.of(), lost, warnings, List.of());
   }
 
   /** What Node IPAM publishes for a LoadBalancer whose selector picks exactly the owners. */
@@ -310,13 +328,26 @@ public final class MigrationPlanner {
     List<String> ipFamilies = orderedFamilies(families, primaryFamily(s));
     Service candidate =
         new Service(
-            s.namespace(), s.name(), Map.of(), baseAnnotations(s, policy), "LoadBalancer",
-            options.loadBalancerClass(), etp(s), ipFamilies,
-            ipFamilies.size() == 2 ? "RequireDualStack" : "SingleStack", List.of(), List.of(),
-            s.ports(), s.selector(), List.of(), false, s.source());
+            s.namespace(),
+            s.name(),
+            Map.of(),
+            baseAnnotations(s, policy),
+            "LoadBalancer",
+            options.loadBalancerClass(),
+            etp(s),
+            ipFamilies,
+            ipFamilies.size() == 2 ? "RequireDualStack" : "SingleStack",
+            List.of(),
+            List.of(),
+            s.ports(),
+            s.selector(),
+            List.of(),
+            false,
+            s.source());
     IngressDecision d =
         new NodeIpam(ipam)
-            .decide(candidate, NodePool.of(owners.values()), before.slicesOf(s.namespace(), s.name()));
+            .decide(
+                candidate, NodePool.of(owners.values()), before.slicesOf(s.namespace(), s.name()));
     return d.ingress() == null ? List.of() : d.ingress();
   }
 
@@ -326,7 +357,8 @@ public final class MigrationPlanner {
     List<Grouping.Block> blocks = choice.blocks();
     boolean inPlace =
         blocks.size() == 1
-            && (primary == null || blocks.get(0).families().contains(primary.equals("IPv4") ? 4 : 6));
+            && (primary == null
+                || blocks.get(0).families().contains(primary.equals("IPv4") ? 4 : 6));
     List<PlannedService> after = new ArrayList<>();
     if (inPlace) {
       Grouping.Block block = blocks.get(0);
@@ -337,18 +369,32 @@ public final class MigrationPlanner {
       boolean hadNodePorts = "NodePort".equals(s.type()) || "LoadBalancer".equals(s.type());
       Service svc =
           new Service(
-              s.namespace(), s.name(), s.labels(), annotations, "LoadBalancer",
-              options.loadBalancerClass(), etp(s), families,
+              s.namespace(),
+              s.name(),
+              s.labels(),
+              annotations,
+              "LoadBalancer",
+              options.loadBalancerClass(),
+              etp(s),
+              families,
               families.equals(s.ipFamilies()) && s.ipFamilyPolicy() != null
                   ? s.ipFamilyPolicy()
                   : familyPolicy(families),
-              clusterIpsOf(s.clusterIps(), families), List.of(),
-              hadNodePorts ? s.ports() : withoutNodePorts(s.ports()), s.selector(), List.of(),
-              false, "nodeipam migrate");
+              clusterIpsOf(s.clusterIps(), families),
+              List.of(),
+              hadNodePorts ? s.ports() : withoutNodePorts(s.ports()),
+              s.selector(),
+              List.of(),
+              false,
+              "nodeipam migrate");
       after.add(
           new PlannedService(
-              PlannedService.IN_PLACE, svc, hadNodePorts ? null : Boolean.FALSE, label,
-              names(block.owners()), null));
+              PlannedService.IN_PLACE,
+              svc,
+              hadNodePorts ? null : Boolean.FALSE,
+              label,
+              names(block.owners()),
+              null));
       familyWarnings(s, families, warnings);
       if ("LoadBalancer".equals(s.type())
           && !options.loadBalancerClass().equals(s.loadBalancerClass())) {
@@ -364,11 +410,22 @@ public final class MigrationPlanner {
       String keptType = wasLoadBalancer ? "ClusterIP" : s.type();
       Service original =
           new Service(
-              s.namespace(), s.name(), s.labels(), withoutLastApplied(s.annotations()), keptType,
-              null, "ClusterIP".equals(keptType) ? null : s.externalTrafficPolicy(),
-              s.ipFamilies(), s.ipFamilyPolicy(), s.clusterIps(), List.of(),
-              "ClusterIP".equals(keptType) ? withoutNodePorts(s.ports()) : s.ports(), s.selector(),
-              List.of(), false, "nodeipam migrate");
+              s.namespace(),
+              s.name(),
+              s.labels(),
+              withoutLastApplied(s.annotations()),
+              keptType,
+              null,
+              "ClusterIP".equals(keptType) ? null : s.externalTrafficPolicy(),
+              s.ipFamilies(),
+              s.ipFamilyPolicy(),
+              s.clusterIps(),
+              List.of(),
+              "ClusterIP".equals(keptType) ? withoutNodePorts(s.ports()) : s.ports(),
+              s.selector(),
+              List.of(),
+              false,
+              "nodeipam migrate");
       after.add(new PlannedService(PlannedService.ORIGINAL, original, null, null, List.of(), null));
       List<String> suffixes = suffixes(blocks);
       List<String> created = new ArrayList<>();
@@ -384,9 +441,21 @@ public final class MigrationPlanner {
         annotations.put(MIGRATED_FROM, s.key());
         Service svc =
             new Service(
-                s.namespace(), name, s.labels(), annotations, "LoadBalancer",
-                options.loadBalancerClass(), etp(s), families, familyPolicy(families), List.of(),
-                List.of(), withoutNodePorts(s.ports()), s.selector(), List.of(), false,
+                s.namespace(),
+                name,
+                s.labels(),
+                annotations,
+                "LoadBalancer",
+                options.loadBalancerClass(),
+                etp(s),
+                families,
+                familyPolicy(families),
+                List.of(),
+                List.of(),
+                withoutNodePorts(s.ports()),
+                s.selector(),
+                List.of(),
+                false,
                 "nodeipam migrate");
         after.add(
             new PlannedService(
@@ -394,14 +463,17 @@ public final class MigrationPlanner {
       }
       warnings.add(
           (blocks.size() == 1
-                  ? "the Service's primary family " + primary
+                  ? "the Service's primary family "
+                      + primary
                       + " is not among the families of its addresses and cannot change:"
-                  : "one Node IPAM LoadBalancer cannot publish exactly these addresses (it publishes"
-                      + " every address of its nodes in its families, ExternalIPs before"
-                      + " InternalIPs):")
-              + " they move to " + (created.size() == 1 ? "a new Service " : "new Services ")
+                  : "one Node IPAM LoadBalancer cannot publish exactly these addresses (it"
+                        + " publishes every address of its nodes in its families, ExternalIPs"
+                        + " before InternalIPs):")
+              + " they move to "
+              + (created.size() == 1 ? "a new Service " : "new Services ")
               + String.join(", ", created.stream().map(n -> s.namespace() + "/" + n).toList())
-              + " with the same selector and ports; " + s.key()
+              + " with the same selector and ports; "
+              + s.key()
               + " keeps serving in-cluster clients"
               + (wasLoadBalancer ? " as a ClusterIP Service" : "")
               + " without externalIPs");
@@ -416,7 +488,8 @@ public final class MigrationPlanner {
     for (PlannedService p : after) {
       manifests.add(ServiceManifest.of(p.service(), p.allocateNodePorts()));
     }
-    return new ServiceMigration(s, true, after, List.of(), List.of(), List.of(), warnings, manifests);
+    return new ServiceMigration(
+        s, true, after, List.of(), List.of(), List.of(), warnings, manifests);
   }
 
   private NodeLabel label(Grouping.Block block, String namespace, String service) {
@@ -435,12 +508,19 @@ public final class MigrationPlanner {
     List<String> old = s.ipFamilies();
     if (old.size() > families.size()) {
       warnings.add(
-          "the Service becomes single-stack " + families.get(0) + " (its addresses are all "
-              + families.get(0) + "): its " + old.get(1) + " ClusterIP is released");
+          "the Service becomes single-stack "
+              + families.get(0)
+              + " (its addresses are all "
+              + families.get(0)
+              + "): its "
+              + old.get(1)
+              + " ClusterIP is released");
     } else if (old.size() < families.size()) {
       warnings.add(
-          "the Service becomes dual-stack (RequireDualStack, " + String.join(", ", families)
-              + "): the cluster must be dual-stack; the Service gets an " + families.get(1)
+          "the Service becomes dual-stack (RequireDualStack, "
+              + String.join(", ", families)
+              + "): the cluster must be dual-stack; the Service gets an "
+              + families.get(1)
               + " ClusterIP");
     }
   }
@@ -484,8 +564,15 @@ public final class MigrationPlanner {
         merged.putAll(added);
         b.node(
             new Node(
-                n.name(), merged, n.addresses(), n.taints(), n.deleting(), n.ready(),
-                n.unschedulable(), n.podCidrs(), n.source()));
+                n.name(),
+                merged,
+                n.addresses(),
+                n.taints(),
+                n.deleting(),
+                n.ready(),
+                n.unschedulable(),
+                n.podCidrs(),
+                n.source()));
       }
     }
     Map<String, List<PlannedService>> replaced = new HashMap<>();
@@ -510,8 +597,13 @@ public final class MigrationPlanner {
           for (EndpointSlice e : before.slicesOf(d.before().namespace(), d.before().name())) {
             b.endpointSlice(
                 new EndpointSlice(
-                    e.namespace(), p.service().name() + "-" + e.name(), p.service().name(),
-                    e.addressType(), e.endpoints(), e.ports(), e.source()));
+                    e.namespace(),
+                    p.service().name() + "-" + e.name(),
+                    p.service().name(),
+                    e.addressType(),
+                    e.endpoints(),
+                    e.ports(),
+                    e.source()));
           }
         }
       }
@@ -585,9 +677,12 @@ public final class MigrationPlanner {
         slices.isEmpty()
             ? "the input has no EndpointSlices for it, so nothing is published until its pods are"
                 + " ready (read the live cluster, or add its EndpointSlices to the manifests)"
-            : "now " + (serving.isEmpty() ? "none of the selected nodes" : String.join(", ", serving));
+            : "now "
+                + (serving.isEmpty() ? "none of the selected nodes" : String.join(", ", serving));
     return "externalTrafficPolicy Local is kept: Node IPAM publishes only the addresses of selected"
-        + " nodes that hold a ready endpoint of the Service (" + now + "); the list follows the"
+        + " nodes that hold a ready endpoint of the Service ("
+        + now
+        + "); the list follows the"
         + " pods. With externalIPs every listed address was routed, but nodes without a local"
         + " endpoint dropped the traffic";
   }

@@ -10,7 +10,8 @@ import java.util.List;
  *     the plan creates after a split), or {@code original} (the old Service, kept without
  *     externalIPs, when new Services take over its addresses)
  * @param service the Service as it will be, as the Node IPAM core reads it
- * @param allocateNodePorts null to leave {@code allocateLoadBalancerNodePorts} unset, else its value
+ * @param allocateNodePorts null to leave {@code allocateLoadBalancerNodePorts} unset, else its
+ *     value
  * @param label the node label its selector uses; null for the kept original
  * @param nodes the nodes the selector picks
  * @param published what the Node IPAM core publishes for it on the after-state

@@ -10,12 +10,12 @@ import java.util.Objects;
 
 /**
  * JSON patches (RFC 6902) that turn the live Service into its planned form and back. A patch rather
- * than an apply: it removes {@code externalIPs} whatever the object's apply history, touches nothing
- * else, and its {@code test} operations make it fail if the Service changed since it was planned.
- * The API server's rules shape them: {@code loadBalancerClass} cannot be added to a Service that is
- * already type LoadBalancer (so it passes through NodePort, which keeps its node ports); changing
- * {@code ipFamilyPolicy} to SingleStack alone releases the secondary family; leaving type
- * LoadBalancer drops the class and the node-port allocation flag by itself.
+ * than an apply: it removes {@code externalIPs} whatever the object's apply history, touches
+ * nothing else, and its {@code test} operations make it fail if the Service changed since it was
+ * planned. The API server's rules shape them: {@code loadBalancerClass} cannot be added to a
+ * Service that is already type LoadBalancer (so it passes through NodePort, which keeps its node
+ * ports); changing {@code ipFamilyPolicy} to SingleStack alone releases the secondary family;
+ * leaving type LoadBalancer drops the class and the node-port allocation flag by itself.
  */
 final class ServicePatches {
   private ServicePatches() {}
@@ -39,7 +39,8 @@ final class ServicePatches {
       main.add(op("add", "/spec/allocateLoadBalancerNodePorts", planned.allocateNodePorts()));
     }
     main.add(op("remove", "/spec/externalIPs", null));
-    main.addAll(families(old.ipFamilies(), old.ipFamilyPolicy(), s.ipFamilies(), s.ipFamilyPolicy()));
+    main.addAll(
+        families(old.ipFamilies(), old.ipFamilyPolicy(), s.ipFamilies(), s.ipFamilyPolicy()));
     main.add(op("add", "/spec/externalTrafficPolicy", s.externalTrafficPolicy()));
     main.addAll(annotations(old.annotations(), s.annotations()));
     patches.add(main);
@@ -63,7 +64,8 @@ final class ServicePatches {
       main.add(op("add", "/spec/loadBalancerClass", old.loadBalancerClass()));
     }
     main.add(op("add", "/spec/externalIPs", old.externalIps()));
-    main.addAll(families(s.ipFamilies(), s.ipFamilyPolicy(), old.ipFamilies(), old.ipFamilyPolicy()));
+    main.addAll(
+        families(s.ipFamilies(), s.ipFamilyPolicy(), old.ipFamilies(), old.ipFamilyPolicy()));
     if (old.externalTrafficPolicy() != null) {
       main.add(op("add", "/spec/externalTrafficPolicy", old.externalTrafficPolicy()));
     }
@@ -128,8 +130,8 @@ final class ServicePatches {
       Map<String, String> from, Map<String, String> to) {
     List<Map<String, Object>> ops = new ArrayList<>();
     List<String> keys = new ArrayList<>();
-    for (String key : List.of(
-        ServiceAnnotations.MATCH_NODE_LABELS, ServiceAnnotations.ADDRESS_POLICY)) {
+    for (String key :
+        List.of(ServiceAnnotations.MATCH_NODE_LABELS, ServiceAnnotations.ADDRESS_POLICY)) {
       if (!Objects.equals(from.get(key), to.get(key))) {
         keys.add(key);
       }

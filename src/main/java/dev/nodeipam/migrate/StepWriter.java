@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * The ordered steps of a plan as ready shell commands: companion policies first (so no flow is
- * denied when the addresses start being translated), then node labels (harmless on their own),
- * then the Service changes, then the checks, then the rollback.
+ * denied when the addresses start being translated), then node labels (harmless on their own), then
+ * the Service changes, then the checks, then the rollback.
  */
 final class StepWriter {
   private static final String EOF = "NODEIPAM_EOF";
@@ -33,11 +33,13 @@ final class StepWriter {
       steps.add(
           new Step(
               StepKind.APPLY_POLICY,
-              "Apply " + companions.size() + " companion "
+              "Apply "
+                  + companions.size()
+                  + " companion "
                   + (companions.size() == 1 ? "policy" : "policies")
                   + " before anything else: additive allow rules for the backends, so that clients"
-                  + " whose rules allowed these addresses by CIDR keep working once Cilium translates"
-                  + " them to the backend pods.",
+                  + " whose rules allowed these addresses by CIDR keep working once Cilium"
+                  + " translates them to the backend pods.",
               apply(companions),
               "policies"));
     }
@@ -49,7 +51,9 @@ final class StepWriter {
       steps.add(
           new Step(
               StepKind.LABEL_NODES,
-              "Label node " + labels.node() + " so that the new LoadBalancers select it"
+              "Label node "
+                  + labels.node()
+                  + " so that the new LoadBalancers select it"
                   + " (changes nothing on its own).",
               command.toString(),
               labels.node()));
@@ -67,10 +71,9 @@ final class StepWriter {
                 ? "Review what Node IPAM publishes for every Service, and audit the policies of the"
                     + " live cluster: no finding should remain."
                 : "Review what Node IPAM publishes for every Service. The policy audit was not run"
-                    + " for this plan: " + plan.audit().note(),
-            plan.audit().ran()
-                ? "nodeipam plan\nnodeipam audit"
-                : "nodeipam plan",
+                    + " for this plan: "
+                    + plan.audit().note(),
+            plan.audit().ran() ? "nodeipam plan\nnodeipam audit" : "nodeipam plan",
             "cluster"));
     for (int i = migrating.size() - 1; i >= 0; i--) {
       steps.add(rollback(migrating.get(i)));
@@ -81,7 +84,8 @@ final class StepWriter {
       steps.add(
           new Step(
               StepKind.ROLLBACK,
-              "Rollback: remove the labels this plan added to node " + labels.node()
+              "Rollback: remove the labels this plan added to node "
+                  + labels.node()
                   + " (after the Services are rolled back).",
               command.toString(),
               labels.node()));
@@ -99,11 +103,20 @@ final class StepWriter {
         commands.add(patch(old, patch));
       }
       description =
-          "Turn " + old.key() + " into a LoadBalancer of class " + ipam.loadBalancerClass()
-              + " selecting nodes by " + first.label().selector() + ", without externalIPs"
-              + (commands.size() > 1 ? " (through NodePort: the class cannot be added to an"
-                  + " existing LoadBalancer)" : "")
-              + ". Expect a short gap until the controller publishes " + publishedText(m) + ".";
+          "Turn "
+              + old.key()
+              + " into a LoadBalancer of class "
+              + ipam.loadBalancerClass()
+              + " selecting nodes by "
+              + first.label().selector()
+              + ", without externalIPs"
+              + (commands.size() > 1
+                  ? " (through NodePort: the class cannot be added to an"
+                      + " existing LoadBalancer)"
+                  : "")
+              + ". Expect a short gap until the controller publishes "
+              + publishedText(m)
+              + ".";
     } else {
       Service kept = first.service();
       commands.add(patch(old, ServicePatches.release(old, kept)));
@@ -113,10 +126,16 @@ final class StepWriter {
       }
       commands.add(apply(created));
       description =
-          "Take externalIPs off " + old.key() + " and create "
-              + String.join(", ", newNames(m)) + " (LoadBalancers of class "
-              + ipam.loadBalancerClass() + ") to publish its addresses. Expect a short gap until"
-              + " the controller publishes " + publishedText(m) + ".";
+          "Take externalIPs off "
+              + old.key()
+              + " and create "
+              + String.join(", ", newNames(m))
+              + " (LoadBalancers of class "
+              + ipam.loadBalancerClass()
+              + ") to publish its addresses. Expect a short gap until"
+              + " the controller publishes "
+              + publishedText(m)
+              + ".";
     }
     return new Step(StepKind.MIGRATE_SERVICE, description, String.join("\n", commands), old.key());
   }
@@ -130,22 +149,36 @@ final class StepWriter {
       Service s = p.service();
       String expected = String.join(" ", p.published());
       commands.add(
-          "expected=" + shell(expected) + "\n"
+          "expected="
+              + shell(expected)
+              + "\n"
               + "for attempt in $(seq 30); do\n"
-              + "  got=$(kubectl get service " + shell(s.name()) + " -n " + shell(s.namespace())
+              + "  got=$(kubectl get service "
+              + shell(s.name())
+              + " -n "
+              + shell(s.namespace())
               + " -o jsonpath='{.status.loadBalancer.ingress[*].ip}')\n"
               + "  [ \"$got\" = \"$expected\" ] && break\n"
               + "  sleep 2\n"
               + "done\n"
-              + "[ \"$got\" = \"$expected\" ] || { echo \"" + s.key()
+              + "[ \"$got\" = \"$expected\" ] || { echo \""
+              + s.key()
               + " publishes '$got', the plan expects '$expected'\" >&2; exit 1; }");
     }
     return new Step(
         StepKind.VERIFY,
-        "Check that " + String.join(", ", m.after().stream().filter(PlannedService::publishes)
-            .map(p -> p.service().key()).toList())
-            + " publish" + (m.after().size() == 1 ? "es" : "") + " exactly what the plan proved: "
-            + publishedText(m) + " (waits up to a minute for the controller).",
+        "Check that "
+            + String.join(
+                ", ",
+                m.after().stream()
+                    .filter(PlannedService::publishes)
+                    .map(p -> p.service().key())
+                    .toList())
+            + " publish"
+            + (m.after().size() == 1 ? "es" : "")
+            + " exactly what the plan proved: "
+            + publishedText(m)
+            + " (waits up to a minute for the controller).",
         String.join("\n", commands),
         m.before().key());
   }
@@ -160,17 +193,32 @@ final class StepWriter {
         commands.add(patch(old, patch));
       }
       description =
-          "Rollback: give " + old.key() + " back its type " + old.type() + " and externalIPs "
-              + String.join(", ", old.externalIps()) + ".";
+          "Rollback: give "
+              + old.key()
+              + " back its type "
+              + old.type()
+              + " and externalIPs "
+              + String.join(", ", old.externalIps())
+              + ".";
     } else {
       commands.add(
-          "kubectl delete service -n " + shell(old.namespace()) + " "
-              + String.join(" ", m.after().subList(1, m.after().size()).stream()
-                  .map(p -> shell(p.service().name())).toList()));
+          "kubectl delete service -n "
+              + shell(old.namespace())
+              + " "
+              + String.join(
+                  " ",
+                  m.after().subList(1, m.after().size()).stream()
+                      .map(p -> shell(p.service().name()))
+                      .toList()));
       commands.add(patch(old, ServicePatches.unrelease(old, first.service())));
       description =
-          "Rollback: delete " + String.join(", ", newNames(m)) + " and give " + old.key()
-              + " back its externalIPs " + String.join(", ", old.externalIps()) + ".";
+          "Rollback: delete "
+              + String.join(", ", newNames(m))
+              + " and give "
+              + old.key()
+              + " back its externalIPs "
+              + String.join(", ", old.externalIps())
+              + ".";
     }
     description +=
         " Node ports released on the way, if any, are allocated anew; companion policies stay"
@@ -179,8 +227,12 @@ final class StepWriter {
   }
 
   private String patch(Service s, List<Map<String, Object>> ops) {
-    return "kubectl patch service " + shell(s.name()) + " -n " + shell(s.namespace())
-        + " --type=json -p " + shell(text.compactJson(ops));
+    return "kubectl patch service "
+        + shell(s.name())
+        + " -n "
+        + shell(s.namespace())
+        + " --type=json -p "
+        + shell(text.compactJson(ops));
   }
 
   private String apply(List<Map<String, Object>> objects) {

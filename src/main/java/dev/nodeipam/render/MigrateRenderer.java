@@ -142,9 +142,10 @@ public final class MigrateRenderer {
           .append(" trapped flows in the after-state, ")
           .append(plan.audit().companionPolicies().size())
           .append(" companion policies, ")
-          .append(plan.audit().remaining().isEmpty()
-              ? "clean with the companions"
-              : plan.audit().remaining().size() + " findings remain with the companions")
+          .append(
+              plan.audit().remaining().isEmpty()
+                  ? "clean with the companions"
+                  : plan.audit().remaining().size() + " findings remain with the companions")
           .append("\n");
     } else {
       out.append("NOT RUN: ").append(plan.audit().note()).append("\n");
@@ -156,7 +157,8 @@ public final class MigrateRenderer {
     out.append("\nSteps:\n");
     int i = 1;
     for (Step s : plan.steps()) {
-      out.append(String.format(Locale.ROOT, "%2d. [%s] %s%n", i++, s.kind().text(), s.description()));
+      out.append(
+          String.format(Locale.ROOT, "%2d. [%s] %s%n", i++, s.kind().text(), s.description()));
       for (String line : s.command().split("\n", -1)) {
         out.append("      ").append(line).append("\n");
       }
@@ -168,7 +170,9 @@ public final class MigrateRenderer {
     out.append(m.before().key());
     if (!m.migratable()) {
       out.append("  NOT MIGRATABLE\n");
-      out.append("  externalIPs  ").append(String.join(", ", m.before().externalIps())).append("\n");
+      out.append("  externalIPs  ")
+          .append(String.join(", ", m.before().externalIps()))
+          .append("\n");
     } else {
       PlannedService first = m.after().get(0);
       if (first.role().equals(PlannedService.IN_PLACE)) {
@@ -189,12 +193,15 @@ public final class MigrateRenderer {
             .append(first.service().type())
             .append(" without externalIPs\n");
       }
-      out.append("  externalIPs  ").append(String.join(", ", m.before().externalIps())).append("\n");
+      out.append("  externalIPs  ")
+          .append(String.join(", ", m.before().externalIps()))
+          .append("\n");
       for (PlannedService p : m.after()) {
         if (!p.publishes()) {
           continue;
         }
-        out.append("  ").append(String.format(Locale.ROOT, "%-12s", p.service().name()))
+        out.append("  ")
+            .append(String.format(Locale.ROOT, "%-12s", p.service().name()))
             .append(" ")
             .append(String.join("+", p.service().ipFamilies()))
             .append(", nodes ")
@@ -210,9 +217,7 @@ public final class MigrateRenderer {
           .append(m.published().isEmpty() ? "[]" : String.join(", ", m.published()))
           .append("  (Node IPAM core on the after-state)\n");
       out.append("  result       ")
-          .append(m.exact()
-              ? "preserved exactly"
-              : "added " + m.added() + ", lost " + m.lost())
+          .append(m.exact() ? "preserved exactly" : "added " + m.added() + ", lost " + m.lost())
           .append("\n");
     }
     for (String w : m.warnings()) {
@@ -224,19 +229,27 @@ public final class MigrateRenderer {
   /** The README of an {@code --out} directory: the summary, and the files in the order to run. */
   public static String readme(MigrationPlan plan, List<String> files) {
     StringBuilder out = new StringBuilder("# Migration off spec.externalIPs\n\n");
-    out.append("Written by `nodeipam migrate`. Run the step files in order (`sh FILE`), checking each;"
-        + " the `rollback` files undo the migration, newest first.\n\n");
+    out.append(
+        "Written by `nodeipam migrate`. Run the step files in order (`sh FILE`), checking each;"
+            + " the `rollback` files undo the migration, newest first.\n\n");
     if (plan.isEmpty()) {
       out.append("Nothing to migrate: no Service uses `spec.externalIPs`.\n");
       return out.toString();
     }
-    out.append("| Service | migratable | published | added | lost |\n| --- | --- | --- | --- | --- |\n");
+    out.append(
+        "| Service | migratable | published | added | lost |\n| --- | --- | --- | --- | --- |\n");
     for (ServiceMigration m : plan.services()) {
-      out.append("| `").append(m.before().key()).append("` | ")
-          .append(m.migratable() ? "yes" : "**no**").append(" | ")
-          .append(String.join(", ", m.published())).append(" | ")
-          .append(String.join(", ", m.added())).append(" | ")
-          .append(String.join(", ", m.lost())).append(" |\n");
+      out.append("| `")
+          .append(m.before().key())
+          .append("` | ")
+          .append(m.migratable() ? "yes" : "**no**")
+          .append(" | ")
+          .append(String.join(", ", m.published()))
+          .append(" | ")
+          .append(String.join(", ", m.added()))
+          .append(" | ")
+          .append(String.join(", ", m.lost()))
+          .append(" |\n");
     }
     out.append("\n");
     for (ServiceMigration m : plan.services()) {
@@ -248,17 +261,25 @@ public final class MigrateRenderer {
       out.append("\n");
     }
     out.append("## Policy audit\n\n");
-    out.append(plan.audit().ran()
-            ? plan.audit().companionPolicies().size() + " companion policies; "
-                + (plan.audit().remaining().isEmpty()
-                    ? "the after-state audit is clean with them."
-                    : plan.audit().remaining().size() + " findings remain with them.")
-            : "**Not run**: " + plan.audit().note())
+    out.append(
+            plan.audit().ran()
+                ? plan.audit().companionPolicies().size()
+                    + " companion policies; "
+                    + (plan.audit().remaining().isEmpty()
+                        ? "the after-state audit is clean with them."
+                        : plan.audit().remaining().size() + " findings remain with them.")
+                : "**Not run**: " + plan.audit().note())
         .append("\n\n## Steps\n\n");
     for (int i = 0; i < plan.steps().size(); i++) {
       Step s = plan.steps().get(i);
-      out.append(i + 1).append(". `").append(files.get(i)).append("` (")
-          .append(s.kind().text()).append("): ").append(s.description()).append("\n");
+      out.append(i + 1)
+          .append(". `")
+          .append(files.get(i))
+          .append("` (")
+          .append(s.kind().text())
+          .append("): ")
+          .append(s.description())
+          .append("\n");
     }
     out.append("\n`plan.json` holds the whole plan (`nodeipam migrate -o json`).\n");
     return out.toString();
@@ -266,7 +287,12 @@ public final class MigrateRenderer {
 
   /** A step as a shell script. */
   public static String script(Step step) {
-    return "#!/bin/sh\n# " + step.kind().text() + ": "
-        + step.description().replace("\n", "\n# ") + "\nset -eu\n" + step.command() + "\n";
+    return "#!/bin/sh\n# "
+        + step.kind().text()
+        + ": "
+        + step.description().replace("\n", "\n# ")
+        + "\nset -eu\n"
+        + step.command()
+        + "\n";
   }
 }

@@ -43,16 +43,25 @@ class MigrateCommandTest {
     assertThat(r.code()).isZero();
     JsonNode doc = MAPPER.readTree(r.out());
 
-    assertThat(names(doc)).containsSubsequence("services", "nodeLabels", "companionPolicies", "steps");
+    assertThat(names(doc))
+        .containsSubsequence("services", "nodeLabels", "companionPolicies", "steps");
     JsonNode s = doc.get("services").get(0);
     assertThat(names(s))
         .containsSubsequence(
-            "namespace", "name", "externalIPs", "migratable", "published", "added", "lost",
-            "warnings", "manifests");
+            "namespace",
+            "name",
+            "externalIPs",
+            "migratable",
+            "published",
+            "added",
+            "lost",
+            "warnings",
+            "manifests");
     assertThat(s.get("namespace").asText()).isEqualTo("web");
     assertThat(s.get("name").asText()).isEqualTo("site");
     assertThat(s.get("migratable").asBoolean()).isTrue();
-    assertThat(texts(s.get("published"))).containsExactly("198.51.100.1", "2001:db8::1", "2001:db8::2");
+    assertThat(texts(s.get("published")))
+        .containsExactly("198.51.100.1", "2001:db8::1", "2001:db8::2");
     assertThat(s.get("added")).isEmpty();
     assertThat(s.get("lost")).isEmpty();
     for (JsonNode manifest : s.get("manifests")) {
@@ -65,7 +74,8 @@ class MigrateCommandTest {
     JsonNode labels = doc.get("nodeLabels").get(0);
     assertThat(labels.get("node").asText()).isEqualTo("node-a");
     assertThat(labels.get("labels").get("nodeipam.dev/web.site-v4").asText()).isEqualTo("true");
-    Set<String> kinds = Set.of("apply-policy", "label-nodes", "migrate-service", "verify", "rollback");
+    Set<String> kinds =
+        Set.of("apply-policy", "label-nodes", "migrate-service", "verify", "rollback");
     for (JsonNode step : doc.get("steps")) {
       assertThat(names(step)).containsExactly("kind", "description", "command");
       assertThat(kinds).contains(step.get("kind").asText());
@@ -108,9 +118,16 @@ class MigrateCommandTest {
       labels.putAll(added.getOrDefault(n.name(), Map.of()));
       List<Object> addresses = new ArrayList<>();
       n.addresses().forEach(a -> addresses.add(Map.of("type", a.type(), "address", a.address())));
-      objects.add(Map.of("apiVersion", "v1", "kind", "Node",
-          "metadata", Map.of("name", n.name(), "labels", labels),
-          "status", Map.of("addresses", addresses)));
+      objects.add(
+          Map.of(
+              "apiVersion",
+              "v1",
+              "kind",
+              "Node",
+              "metadata",
+              Map.of("name", n.name(), "labels", labels),
+              "status",
+              Map.of("addresses", addresses)));
     }
     List<JsonNode> steppable = new ArrayList<>();
     for (JsonNode s : plan.get("services")) {
@@ -128,7 +145,8 @@ class MigrateCommandTest {
     JsonNode planned = MAPPER.readTree(run("plan", "-f", dir.toString(), "-o", "json").out());
     Map<String, List<String>> ingress = new HashMap<>();
     for (JsonNode s : planned.get("services")) {
-      ingress.put(s.get("namespace").asText() + "/" + s.get("name").asText(),
+      ingress.put(
+          s.get("namespace").asText() + "/" + s.get("name").asText(),
           s.get("ingress").isNull() ? null : texts(s.get("ingress")));
     }
     assertThat(steppable).isNotEmpty();
@@ -145,7 +163,9 @@ class MigrateCommandTest {
     }
   }
 
-  /** The EndpointSlices of an example (ETP Local needs them), copied and renamed for new Services. */
+  /**
+   * The EndpointSlices of an example (ETP Local needs them), copied and renamed for new Services.
+   */
   private static String slicesOf(Path file) throws IOException {
     StringBuilder out = new StringBuilder();
     for (String doc : Files.readString(file).split("(?m)^---$")) {
@@ -159,7 +179,15 @@ class MigrateCommandTest {
   @Test
   void outWritesOneScriptPerStepAReadmeAndThePlan(@TempDir Path tmp) throws IOException {
     Path dir = tmp.resolve("plan");
-    Result r = run("migrate", "-f", "examples/migration/extra-address", "-o", "json", "--out", dir.toString());
+    Result r =
+        run(
+            "migrate",
+            "-f",
+            "examples/migration/extra-address",
+            "-o",
+            "json",
+            "--out",
+            dir.toString());
     assertThat(r.code()).isZero();
     JsonNode doc = MAPPER.readTree(r.out());
     List<String> files;
@@ -175,7 +203,8 @@ class MigrateCommandTest {
         .contains(doc.get("steps").get(1).get("command").asText());
     assertThat(Files.readString(dir.resolve("plan.json"))).isEqualTo(r.out());
     assertThat(Files.readString(dir.resolve("README.md")))
-        .contains("| `web/site` | yes |").contains("`01-label-nodes-node-a.sh`");
+        .contains("| `web/site` | yes |")
+        .contains("`01-label-nodes-node-a.sh`");
     assertThat(r.err()).contains("wrote " + (steps + 2) + " files");
     try (Stream<Path> siblings = Files.list(tmp)) {
       assertThat(siblings.map(p -> p.getFileName().toString())).containsExactly("plan");
@@ -195,11 +224,13 @@ class MigrateCommandTest {
     assertThat(refused.err()).contains("not empty").contains("--force");
     assertThat(refused.out()).isEmpty();
 
-    Result forced = run("migrate", "-f", "examples/migration/seed", "--out", dir.toString(), "--force");
+    Result forced =
+        run("migrate", "-f", "examples/migration/seed", "--out", dir.toString(), "--force");
     assertThat(forced.code()).isZero();
     try (Stream<Path> list = Files.list(dir)) {
       List<String> files = list.map(p -> p.getFileName().toString()).toList();
-      assertThat(files).contains("notes.txt", "README.md", "plan.json", "01-migrate-service-web.site.sh")
+      assertThat(files)
+          .contains("notes.txt", "README.md", "plan.json", "01-migrate-service-web.site.sh")
           .doesNotContain("09-verify-old.sh");
     }
     assertThat(Files.readString(dir.resolve("notes.txt"))).isEqualTo("mine");
@@ -209,7 +240,8 @@ class MigrateCommandTest {
   void outThatCannotBeWrittenLeavesNothingBehind(@TempDir Path tmp) throws IOException {
     Path file = tmp.resolve("a-file");
     Files.writeString(file, "x");
-    Result r = run("migrate", "-f", "examples/migration/seed", "--out", file.resolve("plan").toString());
+    Result r =
+        run("migrate", "-f", "examples/migration/seed", "--out", file.resolve("plan").toString());
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err().lines()).hasSize(1);
     try (Stream<Path> list = Files.list(tmp)) {
@@ -230,7 +262,10 @@ class MigrateCommandTest {
   void badInputOrUsageExitsTwoWithOneLineAndNoStackTrace(String line) {
     Result r = run(line.split(" "));
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).startsWith("nodeipam: ").doesNotContain("Exception").doesNotContain("\tat ");
+    assertThat(r.err())
+        .startsWith("nodeipam: ")
+        .doesNotContain("Exception")
+        .doesNotContain("\tat ");
     assertThat(r.out()).isEmpty();
   }
 
@@ -249,7 +284,15 @@ class MigrateCommandTest {
   void serviceFlagMigratesOnlyTheNamedServices() throws IOException {
     JsonNode doc =
         MAPPER.readTree(
-            run("migrate", "-f", "examples/migration/internal-only", "--service", "intranet/git", "-o", "json").out());
+            run(
+                    "migrate",
+                    "-f",
+                    "examples/migration/internal-only",
+                    "--service",
+                    "intranet/git",
+                    "-o",
+                    "json")
+                .out());
     assertThat(doc.get("services")).hasSize(1);
     assertThat(doc.get("services").get(0).get("name").asText()).isEqualTo("git");
   }

@@ -47,17 +47,33 @@ final class MigrationFixtures {
 
   /** A Service using externalIPs, with the API server's defaults filled in. */
   static Service externalIpService(
-      String namespace, String name, String type, String etp, List<String> families,
+      String namespace,
+      String name,
+      String type,
+      String etp,
+      List<String> families,
       String... externalIps) {
     return new Service(
-        namespace, name, Map.of("app.kubernetes.io/name", name), Map.of(), type, null, etp,
-        families, families.size() == 2 ? "RequireDualStack" : "SingleStack", List.of(),
+        namespace,
+        name,
+        Map.of("app.kubernetes.io/name", name),
+        Map.of(),
+        type,
+        null,
+        etp,
+        families,
+        families.size() == 2 ? "RequireDualStack" : "SingleStack",
+        List.of(),
         List.of(externalIps),
         List.of(new Service.ServicePort("http", "TCP", 80, PortRef.of(8080), null)),
-        Map.of("app", name), List.of(), false, "test");
+        Map.of("app", name),
+        List.of(),
+        false,
+        "test");
   }
 
-  static ClusterSnapshot cluster(List<Node> nodes, List<Service> services, EndpointSlice... slices) {
+  static ClusterSnapshot cluster(
+      List<Node> nodes, List<Service> services, EndpointSlice... slices) {
     ClusterSnapshot.Builder b = ClusterSnapshot.builder();
     nodes.forEach(b::node);
     services.forEach(b::service);
@@ -70,9 +86,7 @@ final class MigrationFixtures {
   /** What {@code nodeipam plan} computes for the Services a migration publishes with, in order. */
   static List<String> planOfAfterState(MigrationPlan plan, ServiceMigration m) {
     Map<String, List<String>> ingress = new java.util.HashMap<>();
-    for (ClusterPlan.Entry e :
-        ClusterPlan.compute(
-            plan.after(), NodeIpamOptions.reference())) {
+    for (ClusterPlan.Entry e : ClusterPlan.compute(plan.after(), NodeIpamOptions.reference())) {
       ingress.put(e.service().key(), e.decision().ingress());
     }
     List<String> out = new ArrayList<>();

@@ -70,7 +70,8 @@ class MigrationPlannerTest {
     for (String example : List.of("seed", "extra-address", "internal-only", "local")) {
       MigrationPlan plan = plan(example(example));
       for (ServiceMigration m : plan.services()) {
-        assertThat(m.published()).as(example + " " + m.before().key())
+        assertThat(m.published())
+            .as(example + " " + m.before().key())
             .isEqualTo(planOfAfterState(plan, m));
       }
     }
@@ -83,7 +84,8 @@ class MigrationPlannerTest {
 
     assertThat(m.exact()).isTrue();
     assertThat(m.published()).doesNotContain("198.51.100.2");
-    assertThat(m.after()).extracting(PlannedService::role)
+    assertThat(m.after())
+        .extracting(PlannedService::role)
         .containsExactly(PlannedService.ORIGINAL, PlannedService.NEW, PlannedService.NEW);
     PlannedService v4 = m.after().get(1);
     PlannedService v6 = m.after().get(2);
@@ -104,10 +106,17 @@ class MigrationPlannerTest {
 
   @Test
   void extraPublicAddressOfTheSameFamilyIsReportedAsAddedAndGetsNoSteps() {
-    Node a = node("node-a").internal("10.0.0.10").external("198.51.100.1").external("198.51.100.9").build();
+    Node a =
+        node("node-a")
+            .internal("10.0.0.10")
+            .external("198.51.100.1")
+            .external("198.51.100.9")
+            .build();
     Node b = node("node-b").internal("10.0.0.11").external("198.51.100.2").build();
     ClusterSnapshot snapshot =
-        cluster(List.of(a, b), List.of(externalIpService("web", "site", "ClusterIP", "Cluster", V4, "198.51.100.1")));
+        cluster(
+            List.of(a, b),
+            List.of(externalIpService("web", "site", "ClusterIP", "Cluster", V4, "198.51.100.1")));
     MigrationPlan plan = plan(snapshot);
     ServiceMigration m = only(plan);
 
@@ -141,8 +150,10 @@ class MigrationPlannerTest {
     assertThat(wiki.lost()).containsExactly("10.0.0.10");
     assertThat(wiki.added()).containsExactly("198.51.100.1");
     assertThat(wiki.warnings())
-        .anyMatch(w -> w.contains("nodeipam.dev/address-policy: InternalOnly")
-            && w.contains("--nodeipam-annotations"));
+        .anyMatch(
+            w ->
+                w.contains("nodeipam.dev/address-policy: InternalOnly")
+                    && w.contains("--nodeipam-annotations"));
   }
 
   @Test
@@ -165,20 +176,33 @@ class MigrationPlannerTest {
     ServiceMigration git = service(plan(example("internal-only")), "intranet/git");
 
     assertThat(git.exact()).isTrue();
-    assertThat(git.after()).filteredOn(PlannedService::publishes)
+    assertThat(git.after())
+        .filteredOn(PlannedService::publishes)
         .extracting(p -> p.service().name())
         .containsExactly("git-v4-external", "git-v4-internal");
-    assertThat(git.after()).filteredOn(PlannedService::publishes)
+    assertThat(git.after())
+        .filteredOn(PlannedService::publishes)
         .extracting(PlannedService::published)
         .containsExactly(List.of("198.51.100.1"), List.of("10.0.0.11"));
   }
 
   @Test
   void dualStackServiceKeepsItsFamilyOrderAndPolicy() {
-    Node a = node("node-a").internal("10.0.0.10").external("198.51.100.1").external("2001:db8::1").build();
+    Node a =
+        node("node-a")
+            .internal("10.0.0.10")
+            .external("198.51.100.1")
+            .external("2001:db8::1")
+            .build();
     Service site =
-        externalIpService("web", "site", "ClusterIP", "Cluster", List.of("IPv6", "IPv4"),
-            "2001:db8::1", "198.51.100.1");
+        externalIpService(
+            "web",
+            "site",
+            "ClusterIP",
+            "Cluster",
+            List.of("IPv6", "IPv4"),
+            "2001:db8::1",
+            "198.51.100.1");
     ServiceMigration m = only(plan(cluster(List.of(a), List.of(site))));
 
     assertThat(m.exact()).isTrue();
@@ -192,8 +216,8 @@ class MigrationPlannerTest {
   void dualStackServiceWithOnlyIpv4AddressesBecomesSingleStackAndSaysSo() {
     Node a = node("node-a").external("198.51.100.1").external("2001:db8::1").build();
     Service site =
-        externalIpService("web", "site", "ClusterIP", "Cluster", List.of("IPv4", "IPv6"),
-            "198.51.100.1");
+        externalIpService(
+            "web", "site", "ClusterIP", "Cluster", List.of("IPv4", "IPv6"), "198.51.100.1");
     ServiceMigration m = only(plan(cluster(List.of(a), List.of(site))));
 
     assertThat(m.exact()).isTrue();
@@ -222,7 +246,8 @@ class MigrationPlannerTest {
     assertThat(m.published()).containsExactly("198.51.100.1");
     assertThat(m.lost()).containsExactly("198.51.100.2");
     assertThat(m.added()).isEmpty();
-    assertThat(m.warnings()).anyMatch(w -> w.contains("ready endpoint") && w.contains("now node-a"));
+    assertThat(m.warnings())
+        .anyMatch(w -> w.contains("ready endpoint") && w.contains("now node-a"));
   }
 
   @Test
@@ -230,9 +255,15 @@ class MigrationPlannerTest {
     Node a = node("node-a").external("198.51.100.1").build();
     Node b = node("node-b").external("198.51.100.2").build();
     Service front =
-        externalIpService("default", "front", "ClusterIP", "Local", V4, "198.51.100.1", "198.51.100.2");
+        externalIpService(
+            "default", "front", "ClusterIP", "Local", V4, "198.51.100.1", "198.51.100.2");
     ServiceMigration m =
-        only(plan(cluster(List.of(a, b), List.of(front), slice("front").ready("node-a").ready("node-b").build())));
+        only(
+            plan(
+                cluster(
+                    List.of(a, b),
+                    List.of(front),
+                    slice("front").ready("node-a").ready("node-b").build())));
 
     assertThat(m.exact()).isTrue();
     assertThat(m.published()).containsExactly("198.51.100.1", "198.51.100.2");
@@ -252,7 +283,8 @@ class MigrationPlannerTest {
   @Test
   void addressesAreComparedByValueNotByText() {
     Node a = node("node-a").external("2001:db8::1").build();
-    Service site = externalIpService("web", "site", "ClusterIP", "Cluster", List.of("IPv6"), "2001:DB8:0::1");
+    Service site =
+        externalIpService("web", "site", "ClusterIP", "Cluster", List.of("IPv6"), "2001:DB8:0::1");
     ServiceMigration m = only(plan(cluster(List.of(a), List.of(site))));
 
     assertThat(m.migratable()).isTrue();
@@ -270,14 +302,17 @@ class MigrationPlannerTest {
 
     assertThat(p.label().existing()).isFalse();
     assertThat(p.label().key()).isEqualTo("nodeipam.dev/web.site");
-    assertThat(plan.nodeLabels()).containsExactly(new NodeLabels("node-a", Map.of("nodeipam.dev/web.site", "true")));
+    assertThat(plan.nodeLabels())
+        .containsExactly(new NodeLabels("node-a", Map.of("nodeipam.dev/web.site", "true")));
     assertThat(only(plan).published()).containsExactly("198.51.100.1");
   }
 
   @Test
   void machineDescribingLabelsAreNotReusedEvenWhenTheyMatch() {
-    Node a = node("node-a").label("kubernetes.io/hostname", "node-a").external("198.51.100.1").build();
-    Node b = node("node-b").label("kubernetes.io/hostname", "node-b").external("198.51.100.2").build();
+    Node a =
+        node("node-a").label("kubernetes.io/hostname", "node-a").external("198.51.100.1").build();
+    Node b =
+        node("node-b").label("kubernetes.io/hostname", "node-b").external("198.51.100.2").build();
     Service site = externalIpService("web", "site", "ClusterIP", "Cluster", V4, "198.51.100.1");
     PlannedService p = only(plan(cluster(List.of(a, b), List.of(site)))).after().get(0);
 
@@ -307,7 +342,8 @@ class MigrationPlannerTest {
             .external("198.51.100.2")
             .build();
     Service site =
-        externalIpService("web", "site", "ClusterIP", "Cluster", V4, "198.51.100.1", "198.51.100.2");
+        externalIpService(
+            "web", "site", "ClusterIP", "Cluster", V4, "198.51.100.1", "198.51.100.2");
     ServiceMigration m = only(plan(cluster(List.of(a, b), List.of(site))));
 
     assertThat(m.lost()).containsExactly("198.51.100.2");
@@ -317,14 +353,19 @@ class MigrationPlannerTest {
   @Test
   void onlyTheServicesAskedForAreMigrated() {
     MigrationPlan plan =
-        plan(example("internal-only"), new MigrationPlanner.Options("io.cilium/node", List.of("intranet/git"), false));
+        plan(
+            example("internal-only"),
+            new MigrationPlanner.Options("io.cilium/node", List.of("intranet/git"), false));
     assertThat(plan.services()).extracting(m -> m.before().key()).containsExactly("intranet/git");
   }
 
   @Test
   void theLoadBalancerClassCanBeChosen() {
     ServiceMigration m =
-        only(plan(example("seed"), new MigrationPlanner.Options("example.com/nodes", List.of(), false)));
+        only(
+            plan(
+                example("seed"),
+                new MigrationPlanner.Options("example.com/nodes", List.of(), false)));
     assertThat(m.after().get(0).service().loadBalancerClass()).isEqualTo("example.com/nodes");
     assertThat(m.published()).containsExactly("198.51.100.1", "2001:db8::1", "2001:db8::2");
   }
@@ -335,7 +376,10 @@ class MigrationPlannerTest {
     Node b = node("node-b").external("198.51.100.2").build();
     Service site = externalIpService("web", "site", "ClusterIP", "Cluster", V4, "198.51.100.1");
     Service other =
-        dev.nodeipam.testing.Objects.lb("other").namespace("web").selector("!nodeipam.dev/web.site").build();
+        dev.nodeipam.testing.Objects.lb("other")
+            .namespace("web")
+            .selector("!nodeipam.dev/web.site")
+            .build();
     MigrationPlan plan = plan(cluster(List.of(a, b), List.of(site, other)));
 
     assertThat(plan.warnings())
@@ -352,13 +396,16 @@ class MigrationPlannerTest {
   @Test
   void aNodeThatAlreadyCarriesTheNewLabelIsNotRelabelledButAStaleValueIs() {
     Node a = node("node-a").label("nodeipam.dev/web.site", "true").external("198.51.100.1").build();
-    Node b = node("node-b").label("nodeipam.dev/web.site", "false").external("198.51.100.2").build();
+    Node b =
+        node("node-b").label("nodeipam.dev/web.site", "false").external("198.51.100.2").build();
     Node c = node("node-c").external("198.51.100.3").build();
     Service site =
-        externalIpService("web", "site", "ClusterIP", "Cluster", V4, "198.51.100.1", "198.51.100.2");
+        externalIpService(
+            "web", "site", "ClusterIP", "Cluster", V4, "198.51.100.1", "198.51.100.2");
     MigrationPlan plan = plan(cluster(List.of(a, b, c), List.of(site)));
 
-    assertThat(only(plan).after().get(0).label().selector()).isEqualTo("nodeipam.dev/web.site=true");
+    assertThat(only(plan).after().get(0).label().selector())
+        .isEqualTo("nodeipam.dev/web.site=true");
     assertThat(plan.nodeLabels())
         .containsExactly(new NodeLabels("node-b", Map.of("nodeipam.dev/web.site", "true")));
     assertThat(only(plan).exact()).isTrue();

@@ -31,8 +31,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * its after-state, added and lost are the value differences, and its selectors pick its nodes.
  */
 class MigrationPropertiesTest {
-  private static final String[] V4 = {"198.51.100.1", "198.51.100.2", "198.51.100.3", "10.0.0.1", "10.0.0.2", "10.0.0.3"};
-  private static final String[] V6 = {"2001:db8::1", "2001:db8::2", "2001:db8::3", "fd00::1", "fd00::2"};
+  private static final String[] V4 = {
+    "198.51.100.1", "198.51.100.2", "198.51.100.3", "10.0.0.1", "10.0.0.2", "10.0.0.3"
+  };
+  private static final String[] V6 = {
+    "2001:db8::1", "2001:db8::2", "2001:db8::3", "fd00::1", "fd00::2"
+  };
 
   static List<Long> seeds() {
     List<Long> seeds = new ArrayList<>();
@@ -49,12 +53,16 @@ class MigrationPropertiesTest {
       ClusterSnapshot before = randomCluster(new Random(seed));
       MigrationPlan plan =
           MigrationPlanner.plan(
-              before, new MigrationPlanner.Options("io.cilium/node", List.of(), annotations),
-              AfterStateAudit.UNAVAILABLE, MigrateRenderer.COMMAND_TEXT);
+              before,
+              new MigrationPlanner.Options("io.cilium/node", List.of(), annotations),
+              AfterStateAudit.UNAVAILABLE,
+              MigrateRenderer.COMMAND_TEXT);
       for (ServiceMigration m : plan.services()) {
         Set<String> old = values(m.before().externalIps());
         boolean allOwned = old.stream().allMatch(v -> owned(before, v));
-        assertThat(m.migratable()).as("migratable iff every address is a node's").isEqualTo(allOwned);
+        assertThat(m.migratable())
+            .as("migratable iff every address is a node's")
+            .isEqualTo(allOwned);
         if (!m.migratable()) {
           assertThat(m.manifests()).isEmpty();
           continue;
@@ -76,7 +84,8 @@ class MigrationPropertiesTest {
           assertThat(selected(plan.after(), p.service())).isEqualTo(new TreeSet<>(p.nodes()));
           assertThat(p.service().externalIps()).isEmpty();
           if (!annotations) {
-            assertThat(p.service().annotations()).doesNotContainKey(ServiceAnnotations.ADDRESS_POLICY);
+            assertThat(p.service().annotations())
+                .doesNotContainKey(ServiceAnnotations.ADDRESS_POLICY);
           }
         }
       }
@@ -93,7 +102,9 @@ class MigrationPropertiesTest {
   private static Set<String> selected(ClusterSnapshot after, Service s) {
     LabelSelector selector = NodeIpam.selectorOf(s);
     Set<String> names = new TreeSet<>();
-    after.nodes().stream().filter(n -> selector.matches(n.labels())).forEach(n -> names.add(n.name()));
+    after.nodes().stream()
+        .filter(n -> selector.matches(n.labels()))
+        .forEach(n -> names.add(n.name()));
     return names;
   }
 
@@ -137,7 +148,8 @@ class MigrationPropertiesTest {
         addresses.add(new Node.NodeAddress(r.nextBoolean() ? "ExternalIP" : "InternalIP", ip));
         all.add(ip);
       }
-      b.node(new Node(name, labels, addresses, List.of(), false, "True", false, List.of(), "random"));
+      b.node(
+          new Node(name, labels, addresses, List.of(), false, "True", false, List.of(), "random"));
     }
     int services = 1 + r.nextInt(3);
     for (int j = 0; j < services; j++) {
@@ -158,19 +170,33 @@ class MigrationPropertiesTest {
       String etp = r.nextInt(3) == 0 ? "Local" : "Cluster";
       b.service(
           new Service(
-              "ns", name, Map.of(), Map.of(), type, null, etp, families,
-              families.size() == 2 ? "RequireDualStack" : "SingleStack", List.of(),
+              "ns",
+              name,
+              Map.of(),
+              Map.of(),
+              type,
+              null,
+              etp,
+              families,
+              families.size() == 2 ? "RequireDualStack" : "SingleStack",
+              List.of(),
               new ArrayList<>(new TreeSet<>(ips)),
               List.of(new Service.ServicePort("http", "TCP", 80, PortRef.of(8080), null)),
-              Map.of("app", name), List.of(), false, "random"));
+              Map.of("app", name),
+              List.of(),
+              false,
+              "random"));
       if (etp.equals("Local")) {
         List<EndpointSlice.Endpoint> endpoints = new ArrayList<>();
         for (String node : nodeNames) {
           if (r.nextBoolean()) {
-            endpoints.add(new EndpointSlice.Endpoint(List.of("10.244.0.1"), r.nextBoolean(), null, null, node, null));
+            endpoints.add(
+                new EndpointSlice.Endpoint(
+                    List.of("10.244.0.1"), r.nextBoolean(), null, null, node, null));
           }
         }
-        b.endpointSlice(new EndpointSlice("ns", name + "-x", name, "IPv4", endpoints, List.of(), "random"));
+        b.endpointSlice(
+            new EndpointSlice("ns", name + "-x", name, "IPv4", endpoints, List.of(), "random"));
       }
     }
     return b.build();

@@ -32,23 +32,38 @@ class StepWriterTest {
   private static final AfterStateAudit ONE_COMPANION =
       (before, after, migrated) ->
           new AuditOutcome(
-              true, null, List.of(Map.of("service", migrated.get(0))),
-              List.of(Map.of("apiVersion", "cilium.io/v2", "kind", "CiliumClusterwideNetworkPolicy",
-                  "metadata", Map.of("name", "allow-egress-to-web-site"))),
+              true,
+              null,
+              List.of(Map.of("service", migrated.get(0))),
+              List.of(
+                  Map.of(
+                      "apiVersion",
+                      "cilium.io/v2",
+                      "kind",
+                      "CiliumClusterwideNetworkPolicy",
+                      "metadata",
+                      Map.of("name", "allow-egress-to-web-site"))),
               List.of());
 
   @Test
   void stepsGoPoliciesFirstThenLabelsThenServicesThenChecksThenRollback() {
     MigrationPlan plan =
         MigrationPlanner.plan(
-            example("extra-address"), MigrationPlanner.Options.defaults(), ONE_COMPANION,
+            example("extra-address"),
+            MigrationPlanner.Options.defaults(),
+            ONE_COMPANION,
             MigrateRenderer.COMMAND_TEXT);
     List<StepKind> kinds = plan.steps().stream().map(Step::kind).toList();
 
     assertThat(kinds)
         .containsExactly(
-            StepKind.APPLY_POLICY, StepKind.LABEL_NODES, StepKind.MIGRATE_SERVICE,
-            StepKind.VERIFY, StepKind.VERIFY, StepKind.ROLLBACK, StepKind.ROLLBACK);
+            StepKind.APPLY_POLICY,
+            StepKind.LABEL_NODES,
+            StepKind.MIGRATE_SERVICE,
+            StepKind.VERIFY,
+            StepKind.VERIFY,
+            StepKind.ROLLBACK,
+            StepKind.ROLLBACK);
     assertThat(plan.steps().get(0).command())
         .startsWith("kubectl apply -f - <<'NODEIPAM_EOF'\n")
         .contains("kind: \"CiliumClusterwideNetworkPolicy\"")
@@ -67,12 +82,15 @@ class StepWriterTest {
           return AuditOutcome.notRun("recording");
         };
     MigrationPlanner.plan(
-        example("internal-only"), MigrationPlanner.Options.defaults(), recording,
+        example("internal-only"),
+        MigrationPlanner.Options.defaults(),
+        recording,
         MigrateRenderer.COMMAND_TEXT);
 
     // wiki would expose a new address and gets no steps: the audit must see it unchanged.
-    assertThat(seen).containsExactly(
-        List.of("intranet/git", "intranet/git-v4-external", "intranet/git-v4-internal"));
+    assertThat(seen)
+        .containsExactly(
+            List.of("intranet/git", "intranet/git-v4-external", "intranet/git-v4-internal"));
     assertThat(states.get(0).service("intranet", "wiki").orElseThrow().externalIps())
         .containsExactly("10.0.0.10");
     assertThat(states.get(0).service("intranet", "git").orElseThrow().externalIps()).isEmpty();
@@ -88,7 +106,8 @@ class StepWriterTest {
   }
 
   @Test
-  void loadBalancerWithoutClassPassesThroughNodePortBecauseTheClassCannotBeAdded() throws IOException {
+  void loadBalancerWithoutClassPassesThroughNodePortBecauseTheClassCannotBeAdded()
+      throws IOException {
     Step migrate = step(plan(example("seed")), StepKind.MIGRATE_SERVICE);
     List<List<Map<String, Object>>> patches = patches(migrate.command());
 
@@ -100,7 +119,9 @@ class StepWriterTest {
             op("replace", "/spec/type", "LoadBalancer"),
             op("add", "/spec/loadBalancerClass", "io.cilium/node"),
             Map.of("op", "remove", "path", "/spec/externalIPs"),
-            op("add", "/metadata/annotations",
+            op(
+                "add",
+                "/metadata/annotations",
                 Map.of("io.cilium.nodeipam/match-node-labels", "ingress-ready=true")));
   }
 
@@ -109,14 +130,18 @@ class StepWriterTest {
     ClusterSnapshot snapshot =
         cluster(
             List.of(node("node-a").external("198.51.100.1").build()),
-            List.of(externalIpService("web", "site", "ClusterIP", "Cluster", List.of("IPv4"), "198.51.100.1")));
+            List.of(
+                externalIpService(
+                    "web", "site", "ClusterIP", "Cluster", List.of("IPv4"), "198.51.100.1")));
     MigrationPlan plan = plan(snapshot);
-    List<List<Map<String, Object>>> patches = patches(step(plan, StepKind.MIGRATE_SERVICE).command());
+    List<List<Map<String, Object>>> patches =
+        patches(step(plan, StepKind.MIGRATE_SERVICE).command());
 
     assertThat(patches).hasSize(1);
     assertThat(patches.get(0)).contains(op("add", "/spec/allocateLoadBalancerNodePorts", false));
     @SuppressWarnings("unchecked")
-    Map<String, Object> spec = (Map<String, Object>) plan.services().get(0).manifests().get(0).get("spec");
+    Map<String, Object> spec =
+        (Map<String, Object>) plan.services().get(0).manifests().get(0).get("spec");
     assertThat(spec).containsEntry("allocateLoadBalancerNodePorts", false);
   }
 
@@ -124,20 +149,41 @@ class StepWriterTest {
   void annotationKeysAreEscapedInJsonPointersWhenTheServiceHasAnnotations() throws IOException {
     Service annotated =
         new Service(
-            "web", "site", Map.of(), Map.of("team", "web"), "ClusterIP", null, null, List.of("IPv4"),
-            "SingleStack", List.of(), List.of("198.51.100.1"),
-            List.of(new Service.ServicePort(null, "TCP", 80, PortRef.of(80), null)), Map.of("app", "site"),
-            List.of(), false, "test");
+            "web",
+            "site",
+            Map.of(),
+            Map.of("team", "web"),
+            "ClusterIP",
+            null,
+            null,
+            List.of("IPv4"),
+            "SingleStack",
+            List.of(),
+            List.of("198.51.100.1"),
+            List.of(new Service.ServicePort(null, "TCP", 80, PortRef.of(80), null)),
+            Map.of("app", "site"),
+            List.of(),
+            false,
+            "test");
     MigrationPlan plan =
         plan(cluster(List.of(node("node-a").external("198.51.100.1").build()), List.of(annotated)));
-    List<List<Map<String, Object>>> patches = patches(step(plan, StepKind.MIGRATE_SERVICE).command());
+    List<List<Map<String, Object>>> patches =
+        patches(step(plan, StepKind.MIGRATE_SERVICE).command());
 
     assertThat(patches.get(0))
-        .contains(op("add", "/metadata/annotations/io.cilium.nodeipam~1match-node-labels",
-            "nodeipam.dev/web.site=true"));
+        .contains(
+            op(
+                "add",
+                "/metadata/annotations/io.cilium.nodeipam~1match-node-labels",
+                "nodeipam.dev/web.site=true"));
     List<List<Map<String, Object>>> undo = patches(step(plan, StepKind.ROLLBACK).command());
     assertThat(undo.get(0))
-        .contains(Map.of("op", "remove", "path", "/metadata/annotations/io.cilium.nodeipam~1match-node-labels"))
+        .contains(
+            Map.of(
+                "op",
+                "remove",
+                "path",
+                "/metadata/annotations/io.cilium.nodeipam~1match-node-labels"))
         .contains(op("replace", "/spec/type", "ClusterIP"))
         .contains(op("add", "/spec/externalIPs", List.of("198.51.100.1")));
   }
@@ -151,22 +197,29 @@ class StepWriterTest {
 
     assertThat(patches(parts[0]).get(0))
         .contains(Map.of("op", "remove", "path", "/spec/externalIPs"));
-    assertThat(parts[1]).startsWith("kubectl apply -f - <<'NODEIPAM_EOF'")
-        .contains("name: \"site-v4\"").contains("name: \"site-v6\"")
+    assertThat(parts[1])
+        .startsWith("kubectl apply -f - <<'NODEIPAM_EOF'")
+        .contains("name: \"site-v4\"")
+        .contains("name: \"site-v6\"")
         .contains("nodeipam.dev/migrated-from: \"web/site\"");
     Step rollback =
-        plan.steps().stream().filter(s -> s.kind() == StepKind.ROLLBACK && s.subject().equals("web/site"))
-            .findFirst().orElseThrow();
+        plan.steps().stream()
+            .filter(s -> s.kind() == StepKind.ROLLBACK && s.subject().equals("web/site"))
+            .findFirst()
+            .orElseThrow();
     assertThat(rollback.command()).startsWith("kubectl delete service -n web site-v4 site-v6\n");
     assertThat(patches(rollback.command()).get(0))
-        .contains(op("add", "/spec/externalIPs", List.of("198.51.100.1", "2001:db8::1", "2001:db8::2")));
+        .contains(
+            op("add", "/spec/externalIPs", List.of("198.51.100.1", "2001:db8::1", "2001:db8::2")));
   }
 
   @Test
   void labelRollbackRemovesOnlyTheLabelsThePlanAdded() {
     MigrationPlan plan = plan(example("extra-address"));
-    List<Step> labels = plan.steps().stream().filter(s -> s.kind() == StepKind.LABEL_NODES).toList();
-    assertThat(labels).extracting(Step::command)
+    List<Step> labels =
+        plan.steps().stream().filter(s -> s.kind() == StepKind.LABEL_NODES).toList();
+    assertThat(labels)
+        .extracting(Step::command)
         .containsExactly("kubectl label node --overwrite node-a nodeipam.dev/web.site-v4=true");
     assertThat(plan.steps().get(plan.steps().size() - 1).command())
         .isEqualTo("kubectl label node node-a nodeipam.dev/web.site-v4-");
@@ -179,7 +232,8 @@ class StepWriterTest {
       for (Step s : plan.steps()) {
         Path script = dir.resolve("step.sh");
         Files.writeString(script, MigrateRenderer.script(s));
-        Process p = new ProcessBuilder("sh", "-n", script.toString()).redirectErrorStream(true).start();
+        Process p =
+            new ProcessBuilder("sh", "-n", script.toString()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as(example + " " + s.kind() + ": " + out).isZero();
       }
