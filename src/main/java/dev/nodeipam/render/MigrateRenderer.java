@@ -218,6 +218,7 @@ public final class MigrateRenderer {
           .append("  (Node IPAM core on the after-state)\n");
       out.append("  result       ")
           .append(m.exact() ? "preserved exactly" : "added " + m.added() + ", lost " + m.lost())
+          .append(m.steppable() ? "" : "  (no steps)")
           .append("\n");
     }
     for (String w : m.warnings()) {
@@ -242,7 +243,7 @@ public final class MigrateRenderer {
       out.append("| `")
           .append(m.before().key())
           .append("` | ")
-          .append(m.migratable() ? "yes" : "**no**")
+          .append(m.migratable() ? (m.steppable() ? "yes" : "yes, **no steps**") : "**no**")
           .append(" | ")
           .append(String.join(", ", m.published()))
           .append(" | ")
