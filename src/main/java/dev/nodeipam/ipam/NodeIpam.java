@@ -49,7 +49,6 @@ public final class NodeIpam {
     List<String> nodes;
     List<Exclusion> excluded;
     int unselected;
-    NodePool.Selection selection = pool.select(selector, effective);
     if (isLocal(service)) {
       LocalCandidates local = localCandidates(service, pool, slices, selector, effective);
       ingress =
@@ -60,8 +59,12 @@ public final class NodeIpam {
               effective.canonicalOrder());
       nodes = local.nodes().stream().map(n -> n.node().name()).toList();
       excluded = local.excluded();
-      unselected = selection.unselected();
+      // Only the nodes the slices name are considered: those the selector rejects are listed in
+      // excluded, and the rest of the cluster does not count (so a node event that cannot involve
+      // the Service leaves its whole decision unchanged, E3).
+      unselected = 0;
     } else {
+      NodePool.Selection selection = pool.select(selector, effective);
       ingress = pool.clusterAddresses(selector, effective, service.ipFamilies());
       nodes = selection.eligible().stream().map(n -> n.node().name()).toList();
       excluded = selection.excluded();
