@@ -159,9 +159,35 @@ public final class ManifestLoader {
 
   private static BadInputException syntax(Path file, JsonProcessingException e) {
     JsonLocation location = e.getLocation();
-    String message = e.getOriginalMessage().lines().findFirst().orElse("malformed");
+    String message = problem(e.getOriginalMessage());
     String at = location == null || location.getLineNr() < 0 ? "" : ":" + location.getLineNr();
     return new BadInputException(file + at + ": malformed " + (file.toString().endsWith(".json") ? "JSON" : "YAML") + ": " + message);
+  }
+
+  /**
+   * The parser's explanation on one line: SnakeYAML writes a context line, a location block and a
+   * problem line ("while parsing a flow sequence ... expected ',' or ']'"); Jackson appends where
+   * an object started. Only the sentences are kept: file and line are given separately.
+   */
+  static String problem(String message) {
+    if (message == null || message.isBlank()) {
+      return "malformed";
+    }
+    StringBuilder out = new StringBuilder();
+    for (String line : message.lines().toList()) {
+      if (line.isBlank() || Character.isWhitespace(line.charAt(0))) {
+        continue;
+      }
+      int source = line.indexOf(" (start marker at [Source");
+      if (source < 0) {
+        source = line.indexOf(" at [Source");
+      }
+      String sentence = (source >= 0 ? line.substring(0, source) : line).trim();
+      if (!sentence.isEmpty()) {
+        out.append(out.length() == 0 ? "" : ": ").append(sentence);
+      }
+    }
+    return out.length() == 0 ? "malformed" : out.toString();
   }
 
   /** For benchmarks and progress lines: how many objects were read. */

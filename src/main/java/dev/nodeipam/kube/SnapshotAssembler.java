@@ -149,7 +149,28 @@ final class SnapshotAssembler {
     return group + "/" + kind;
   }
 
+  /** Where in the object and what: {@code spec.ports[0].port: "http" is not a valid Integer}. */
   private static String firstLine(Exception e) {
+    if (e.getCause() instanceof com.fasterxml.jackson.databind.JsonMappingException m
+        && !m.getPath().isEmpty()) {
+      StringBuilder path = new StringBuilder();
+      for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : m.getPath()) {
+        if (r.getFieldName() != null) {
+          path.append(path.length() == 0 ? "" : ".").append(r.getFieldName());
+        } else if (r.getIndex() >= 0) {
+          path.append('[').append(r.getIndex()).append(']');
+        }
+      }
+      String what = m.getOriginalMessage();
+      if (m instanceof com.fasterxml.jackson.databind.exc.InvalidFormatException f) {
+        what = "\"" + f.getValue() + "\" is not a valid " + f.getTargetType().getSimpleName();
+      }
+      return path + ": " + what.lines().findFirst().orElse(what).trim();
+    }
+    return plainFirstLine(e);
+  }
+
+  private static String plainFirstLine(Exception e) {
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     int at = message.indexOf(" at [Source");
     if (at > 0) {
