@@ -196,6 +196,16 @@ class ManifestLoaderTest {
   }
 
   @Test
+  void theFirstProblemInPathOrderIsReportedThoughFilesAreReadInParallel() throws IOException {
+    for (int i = 0; i < 20; i++) {
+      write(String.format("f%02d.yaml", i), i % 7 == 3 ? "a: [\n" : node("n" + i));
+    }
+    for (int round = 0; round < 5; round++) {
+      assertThatThrownBy(() -> load(dir)).hasMessageStartingWith(dir.resolve("f03.yaml") + ":");
+    }
+  }
+
+  @Test
   void aMissingPathIsReported() {
     Path missing = dir.resolve("nowhere/nodes.yaml");
     assertThatThrownBy(() -> load(missing))
