@@ -24,8 +24,8 @@ import java.util.stream.Stream;
 /**
  * The policy engine's benchmark (a timed main, not a test): a synthetic cluster of 50,000 pods,
  * 2,000 Services and 10,000 policies (NetworkPolicy, CNP, CCNP mixed). It measures building the
- * engine, one trace right after (cold), traces in steady state, and loading the same cluster from
- * a YAML tree. Run it with {@code bench/policy-trace.sh}; {@code --no-yaml} skips the load.
+ * engine, one trace right after (cold), traces in steady state, and loading the same cluster from a
+ * YAML tree. Run it with {@code bench/policy-trace.sh}; {@code --no-yaml} skips the load.
  */
 public final class PolicyTraceBench {
   private PolicyTraceBench() {}
@@ -33,16 +33,23 @@ public final class PolicyTraceBench {
   public static void main(String[] args) throws IOException {
     boolean yaml = !Arrays.asList(args).contains("--no-yaml");
     ClusterShape shape =
-        ClusterShape.defaults().withNodes(1_000).withServices(2_000).withPodsPerService(25)
+        ClusterShape.defaults()
+            .withNodes(1_000)
+            .withServices(2_000)
+            .withPodsPerService(25)
             .withNamespaces(50);
     SyntheticCluster.Addition config =
         (base, random, out) -> out.ciliumConfig(Map.of("kube-proxy-replacement", "true"));
     long t0 = System.nanoTime();
     ClusterSnapshot snapshot =
         SyntheticCluster.generate(shape, List.of(SyntheticPolicies.of(10_000), config));
-    System.out.printf("generated: %d nodes, %d services, %d pods, %d policies in %.1f s%n",
-        snapshot.nodes().size(), snapshot.services().size(), snapshot.pods().size(),
-        snapshot.policies().size(), seconds(t0));
+    System.out.printf(
+        "generated: %d nodes, %d services, %d pods, %d policies in %.1f s%n",
+        snapshot.nodes().size(),
+        snapshot.services().size(),
+        snapshot.pods().size(),
+        snapshot.policies().size(),
+        seconds(t0));
 
     long t1 = System.nanoTime();
     PolicyEngine engine = PolicyEngine.of(snapshot);
@@ -52,7 +59,8 @@ public final class PolicyTraceBench {
     long t2 = System.nanoTime();
     Verdict first = engine.verdict(flows.get(0), settings);
     double firstTrace = millis(t2);
-    System.out.printf("engine built (parse + index %d rules) in %.0f ms; first trace (cold JVM) %.1f ms -> %s%n",
+    System.out.printf(
+        "engine built (parse + index %d rules) in %.0f ms; first trace (cold JVM) %.1f ms -> %s%n",
         engine.rules().size(), build, firstTrace, first.outcome());
 
     steadyState(engine, settings, flows);
@@ -70,7 +78,9 @@ public final class PolicyTraceBench {
         DatapathSettings s = fromYaml.settings(Map.of());
         Flow flow = flows(loaded, 1, new Random(11)).get(0);
         Verdict v = fromYaml.verdict(flow, s);
-        System.out.printf("loaded from YAML in %.1f s (%d pods, %d policies); engine + first trace %.0f ms -> %s%n",
+        System.out.printf(
+            "loaded from YAML in %.1f s (%d pods, %d policies); engine + first trace %.0f ms ->"
+                + " %s%n",
             load, loaded.pods().size(), loaded.policies().size(), millis(t4), v.outcome());
       } finally {
         try (Stream<Path> walk = Files.walk(dir)) {
@@ -80,7 +90,8 @@ public final class PolicyTraceBench {
     }
   }
 
-  private static void steadyState(PolicyEngine engine, DatapathSettings settings, List<Flow> flows) {
+  private static void steadyState(
+      PolicyEngine engine, DatapathSettings settings, List<Flow> flows) {
     for (int round = 0; round < 3; round++) {
       for (Flow f : flows) {
         engine.verdict(f, settings);
@@ -96,18 +107,30 @@ public final class PolicyTraceBench {
     }
     Arrays.sort(nanos);
     System.out.printf(
-        "steady state over %d traces (%d destinations judged): median %.3f ms, p99 %.3f ms, max %.3f ms%n",
-        flows.size(), destinations, nanos[nanos.length / 2] / 1e6,
-        nanos[(int) (nanos.length * 0.99)] / 1e6, nanos[nanos.length - 1] / 1e6);
+        "steady state over %d traces (%d destinations judged): median %.3f ms, p99 %.3f ms, max"
+            + " %.3f ms%n",
+        flows.size(),
+        destinations,
+        nanos[nanos.length / 2] / 1e6,
+        nanos[(int) (nanos.length * 0.99)] / 1e6,
+        nanos[nanos.length - 1] / 1e6);
   }
 
-  /** Flows from random pods: 40% to a ClusterIP:80, 30% to a pod:8080, 20% to the internet, 10% to an externalIP. */
+  /**
+   * Flows from random pods: 40% to a ClusterIP:80, 30% to a pod:8080, 20% to the internet, 10% to
+   * an externalIP.
+   */
   static List<Flow> flows(ClusterSnapshot snapshot, int count, Random r) {
-    List<Pod> pods = snapshot.pods().stream().filter(p -> !p.isTemplate() && !p.ips().isEmpty()).toList();
-    List<Service> withIp = snapshot.services().stream()
-        .filter(s -> s.clusterIps().stream().anyMatch(ip -> IpText.family(ip) == 4)).toList();
-    List<Service> external = snapshot.services().stream()
-        .filter(s -> s.externalIps().stream().anyMatch(ip -> IpText.family(ip) == 4)).toList();
+    List<Pod> pods =
+        snapshot.pods().stream().filter(p -> !p.isTemplate() && !p.ips().isEmpty()).toList();
+    List<Service> withIp =
+        snapshot.services().stream()
+            .filter(s -> s.clusterIps().stream().anyMatch(ip -> IpText.family(ip) == 4))
+            .toList();
+    List<Service> external =
+        snapshot.services().stream()
+            .filter(s -> s.externalIps().stream().anyMatch(ip -> IpText.family(ip) == 4))
+            .toList();
     List<Flow> out = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       Pod source = pods.get(r.nextInt(pods.size()));

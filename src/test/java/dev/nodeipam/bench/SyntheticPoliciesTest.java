@@ -16,7 +16,11 @@ import org.junit.jupiter.api.Test;
 
 class SyntheticPoliciesTest {
   private static final ClusterShape SMALL =
-      ClusterShape.defaults().withNodes(30).withServices(60).withPodsPerService(3).withNamespaces(4);
+      ClusterShape.defaults()
+          .withNodes(30)
+          .withServices(60)
+          .withPodsPerService(3)
+          .withNamespaces(4);
 
   @Test
   void generatesTheAskedNumberOfEachKindDeterministically() {
@@ -24,7 +28,8 @@ class SyntheticPoliciesTest {
     ClusterSnapshot b = SyntheticCluster.generate(SMALL, List.of(SyntheticPolicies.of(400)));
     assertThat(a.policies()).hasSize(400).isEqualTo(b.policies());
     Map<String, Long> kinds =
-        a.policies().stream().collect(Collectors.groupingBy(RawObject::kind, Collectors.counting()));
+        a.policies().stream()
+            .collect(Collectors.groupingBy(RawObject::kind, Collectors.counting()));
     assertThat(kinds).containsOnlyKeys(PolicyRef.NETWORK_POLICY, PolicyRef.CNP, PolicyRef.CCNP);
     assertThat(kinds.get(PolicyRef.NETWORK_POLICY)).isGreaterThan(kinds.get(PolicyRef.CCNP));
   }

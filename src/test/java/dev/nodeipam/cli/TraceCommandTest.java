@@ -29,8 +29,18 @@ class TraceCommandTest {
 
   @Test
   void jsonCarriesTheContractedFieldsForTheTrappedFlow() throws Exception {
-    JsonNode doc = json(run("trace", "-f", CLUSTER, "--from", "hermes/hermes-atlas",
-        "--to", "24.85.233.58:443", "-o", "json"));
+    JsonNode doc =
+        json(
+            run(
+                "trace",
+                "-f",
+                CLUSTER,
+                "--from",
+                "hermes/hermes-atlas",
+                "--to",
+                "24.85.233.58:443",
+                "-o",
+                "json"));
     assertThat(doc.path("verdict").asText()).isEqualTo("DENIED");
     assertThat(doc.path("dropReason").asInt()).isEqualTo(133);
     JsonNode t = doc.path("translation");
@@ -68,18 +78,49 @@ class TraceCommandTest {
 
   @Test
   void jsonDropReasonIsNullWhenAllowed() throws Exception {
-    JsonNode doc = json(run("trace", "-f", CLUSTER, "-f", COMPANION, "--from", "hermes/hermes-atlas",
-        "--to", "24.85.233.58:443", "-o", "json"));
+    JsonNode doc =
+        json(
+            run(
+                "trace",
+                "-f",
+                CLUSTER,
+                "-f",
+                COMPANION,
+                "--from",
+                "hermes/hermes-atlas",
+                "--to",
+                "24.85.233.58:443",
+                "-o",
+                "json"));
     assertThat(doc.path("verdict").asText()).isEqualTo("ALLOWED");
     assertThat(doc.path("dropReason").isNull()).isTrue();
-    assertThat(doc.path("destinations").get(0).path("egress").path("allowedBy").get(0)
-        .path("kind").asText()).isEqualTo("CiliumClusterwideNetworkPolicy");
+    assertThat(
+            doc.path("destinations")
+                .get(0)
+                .path("egress")
+                .path("allowedBy")
+                .get(0)
+                .path("kind")
+                .asText())
+        .isEqualTo("CiliumClusterwideNetworkPolicy");
   }
 
   @Test
   void setOverridesTheConfigAndChangesTheTranslation() throws Exception {
-    JsonNode doc = json(run("trace", "-f", CLUSTER, "--from", "hermes/hermes-atlas",
-        "--to", "24.85.233.58:443/tcp", "--set", "bpf-lb-sock-hostns-only=false", "-o", "json"));
+    JsonNode doc =
+        json(
+            run(
+                "trace",
+                "-f",
+                CLUSTER,
+                "--from",
+                "hermes/hermes-atlas",
+                "--to",
+                "24.85.233.58:443/tcp",
+                "--set",
+                "bpf-lb-sock-hostns-only=false",
+                "-o",
+                "json"));
     assertThat(doc.path("translation").path("translated").asBoolean()).isFalse();
     assertThat(doc.path("translation").path("frontend").asText()).isEqualTo("externalIP");
     assertThat(doc.path("verdict").asText()).isEqualTo("ALLOWED");
@@ -88,7 +129,8 @@ class TraceCommandTest {
 
   @Test
   void textReadsLikeADiagnosisAndSaysWhichSettingsWereAssumed() {
-    Run r = run("trace", "-f", CLUSTER, "--from", "hermes/hermes-atlas", "--to", "24.85.233.58:443");
+    Run r =
+        run("trace", "-f", CLUSTER, "--from", "hermes/hermes-atlas", "--to", "24.85.233.58:443");
     assertThat(r.code()).isZero();
     assertThat(r.out())
         .contains("Verdict: DENIED (drop reason 133: policy denied)")
@@ -101,8 +143,18 @@ class TraceCommandTest {
 
   @Test
   void namespacedServiceDestinationMeansItsClusterIp() throws Exception {
-    JsonNode doc = json(run("trace", "-f", CLUSTER, "--from", "hermes/hermes-atlas",
-        "--to", "kube-system/kube-dns:53/udp", "-o", "json"));
+    JsonNode doc =
+        json(
+            run(
+                "trace",
+                "-f",
+                CLUSTER,
+                "--from",
+                "hermes/hermes-atlas",
+                "--to",
+                "kube-system/kube-dns:53/udp",
+                "-o",
+                "json"));
     assertThat(doc.path("to").asText()).isEqualTo("10.96.0.10:53/UDP");
     assertThat(doc.path("translation").path("frontend").asText()).isEqualTo("clusterIP");
     assertThat(doc.path("verdict").asText()).isEqualTo("ALLOWED");
@@ -110,8 +162,18 @@ class TraceCommandTest {
 
   @Test
   void namespacedPodDestinationMeansItsIp() throws Exception {
-    JsonNode doc = json(run("trace", "-f", CLUSTER, "--from", "hermes/hermes-atlas",
-        "--to", "istio-system/istio-ingressgateway-7d9f4-x2k8p:8443", "-o", "json"));
+    JsonNode doc =
+        json(
+            run(
+                "trace",
+                "-f",
+                CLUSTER,
+                "--from",
+                "hermes/hermes-atlas",
+                "--to",
+                "istio-system/istio-ingressgateway-7d9f4-x2k8p:8443",
+                "-o",
+                "json"));
     assertThat(doc.path("to").asText()).isEqualTo("10.244.0.46:8443/TCP");
     assertThat(doc.path("translation").path("translated").asBoolean()).isFalse();
     assertThat(doc.path("verdict").asText()).isEqualTo("DENIED");
@@ -119,15 +181,35 @@ class TraceCommandTest {
 
   @Test
   void ipv6DestinationIsWrittenInBrackets() throws Exception {
-    JsonNode doc = json(run("trace", "-f", CLUSTER, "--from", "hermes/hermes-atlas",
-        "--to", "[2001:db8::1]:443", "-o", "json"));
+    JsonNode doc =
+        json(
+            run(
+                "trace",
+                "-f",
+                CLUSTER,
+                "--from",
+                "hermes/hermes-atlas",
+                "--to",
+                "[2001:db8::1]:443",
+                "-o",
+                "json"));
     assertThat(doc.path("to").asText()).isEqualTo("[2001:db8::1]:443/TCP");
   }
 
   @Test
   void workloadSourceStandsInWithItsTemplatePod() throws Exception {
-    JsonNode doc = json(run("trace", "-f", "examples/seed", "--from", "web/site",
-        "--to", "8.8.8.8:53/udp", "-o", "json"));
+    JsonNode doc =
+        json(
+            run(
+                "trace",
+                "-f",
+                "examples/seed",
+                "--from",
+                "web/site",
+                "--to",
+                "8.8.8.8:53/udp",
+                "-o",
+                "json"));
     assertThat(doc.path("source").path("template").asBoolean()).isTrue();
     assertThat(doc.path("verdict").asText()).isEqualTo("ALLOWED");
   }
@@ -163,18 +245,36 @@ class TraceCommandTest {
 
   @Test
   void unknownSetKeyIsAUsageErrorListingTheKnownKeys() {
-    Run r = run("trace", "-f", CLUSTER, "--from", "hermes/hermes-atlas", "--to", "1.2.3.4:443",
-        "--set", "kpr=true");
+    Run r =
+        run(
+            "trace",
+            "-f",
+            CLUSTER,
+            "--from",
+            "hermes/hermes-atlas",
+            "--to",
+            "1.2.3.4:443",
+            "--set",
+            "kpr=true");
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).contains("--set kpr: unknown setting")
+    assertThat(r.err())
+        .contains("--set kpr: unknown setting")
         .contains("kube-proxy-replacement, bpf-lb-sock, bpf-lb-sock-hostns-only");
   }
 
   @Test
   void badSettingValueIsExit2() {
     assertExit2OneLine(
-        run("trace", "-f", CLUSTER, "--from", "hermes/hermes-atlas", "--to", "1.2.3.4:443",
-            "--set", "enable-policy=sometimes"),
+        run(
+            "trace",
+            "-f",
+            CLUSTER,
+            "--from",
+            "hermes/hermes-atlas",
+            "--to",
+            "1.2.3.4:443",
+            "--set",
+            "enable-policy=sometimes"),
         "--set enable-policy: \"sometimes\" is not default, always or never");
   }
 }

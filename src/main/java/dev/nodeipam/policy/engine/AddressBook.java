@@ -73,7 +73,10 @@ final class AddressBook {
     }
     for (EndpointSlice slice : snapshot.slicesOf("default", "kubernetes")) {
       for (EndpointSlice.Endpoint e : slice.endpoints()) {
-        e.addresses().stream().map(IpText::canonical).filter(a -> a != null).forEach(apiServer::add);
+        e.addresses().stream()
+            .map(IpText::canonical)
+            .filter(a -> a != null)
+            .forEach(apiServer::add);
       }
     }
     this.seenIpv4 = v4;

@@ -58,7 +58,8 @@ final class PortReader {
         throw raw.bad(path, "port " + text + " is out of range");
       }
       if (number > 65535 || (number == 0 && !zeroAllowed)) {
-        throw raw.bad(path, "port " + text + " is not between " + (zeroAllowed ? 0 : 1) + " and 65535");
+        throw raw.bad(
+            path, "port " + text + " is not between " + (zeroAllowed ? 0 : 1) + " and 65535");
       }
       if (endPort != null && number == 0) {
         throw raw.bad(path, "endPort needs a port other than 0");
@@ -122,7 +123,9 @@ final class PortReader {
     }
     Protocol p = text.equals(text.toUpperCase(java.util.Locale.ROOT)) ? Protocol.parse(text) : null;
     if (p == null) {
-      throw raw.bad(path, "\"" + text + "\" is not " + (anyAllowed ? "TCP, UDP, SCTP or ANY" : "TCP, UDP or SCTP"));
+      throw raw.bad(
+          path,
+          "\"" + text + "\" is not " + (anyAllowed ? "TCP, UDP, SCTP or ANY" : "TCP, UDP or SCTP"));
     }
     return p;
   }
