@@ -66,7 +66,7 @@ public final class TraceCommand implements Callable<Integer> {
     output.require(spec, OutputFormat.text, OutputFormat.json);
     var overrides = datapath.overrides(spec);
     ClusterSnapshot snapshot = input.load();
-    PolicyEngine engine = PolicyEngine.of(snapshot);
+    PolicyEngine engine = PolicyEngine.lazy(snapshot);
     DatapathSettings settings = engine.settings(overrides);
     Pod source = TraceTarget.source(snapshot, from);
     TraceTarget.Destination dst = TraceTarget.destination(snapshot, to);

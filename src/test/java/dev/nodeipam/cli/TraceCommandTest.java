@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code nodeipam trace}: the JSON contract, the text diagnosis, and exit 2 on bad input. */
 class TraceCommandTest {
@@ -276,5 +279,25 @@ class TraceCommandTest {
             "--set",
             "enable-policy=sometimes"),
         "--set enable-policy: \"sometimes\" is not default, always or never");
+  }
+
+  @Test
+  void invalidPolicyOfTheSourcesNamespaceIsExit2NamingFileAndLine(@TempDir Path dir)
+      throws Exception {
+    Files.writeString(
+        dir.resolve("bad.yaml"),
+        """
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: broken, namespace: hermes}
+        spec:
+          podSelector: {}
+          egress:
+          - to: [{ipBlock: {cidr: 0.0.0.0/33}}]
+        """);
+    assertExit2OneLine(
+        run("trace", "-f", CLUSTER, "-f", dir.toString(), "--from", "hermes/hermes-atlas",
+            "--to", "1.2.3.4:443"),
+        "bad.yaml:1: NetworkPolicy hermes/broken: spec.egress[0].to[0].ipBlock.cidr");
   }
 }

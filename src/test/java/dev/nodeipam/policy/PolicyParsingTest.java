@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nodeipam.kube.BadInputException;
+import dev.nodeipam.policy.engine.PolicyEngine;
 import dev.nodeipam.policy.explanation.Outcome;
 import dev.nodeipam.policy.explanation.Verdict;
 import dev.nodeipam.policy.model.Direction;
+import dev.nodeipam.policy.model.Protocol;
 import dev.nodeipam.policy.model.Rule;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -222,5 +224,26 @@ class PolicyParsingTest {
           - from: [{}]
         """,
         "needs podSelector, namespaceSelector or ipBlock");
+  }
+
+  @Test
+  void lazyEngineReadsOnlyTheNamespacesAFlowInvolvesWhileTheFullEngineValidatesAll() {
+    TestCluster c = with("""
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: broken, namespace: elsewhere}
+        spec:
+          podSelector: {}
+          ingress:
+          - ports: [{port: 0}]
+        """);
+    PolicyEngine lazy = PolicyEngine.lazy(c.snapshot());
+    Verdict v =
+        lazy.verdict(
+            c.flow("app/client", "8.8.8.8", 443, Protocol.TCP), lazy.settings(java.util.Map.of()));
+    assertThat(v.outcome()).isEqualTo(Outcome.ALLOWED);
+    assertThatThrownBy(lazy::rules).isInstanceOf(BadInputException.class)
+        .hasMessageContaining("NetworkPolicy elsewhere/broken");
+    assertThatThrownBy(() -> PolicyEngine.of(c.snapshot())).isInstanceOf(BadInputException.class);
   }
 }

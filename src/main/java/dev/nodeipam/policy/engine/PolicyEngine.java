@@ -9,7 +9,6 @@ import dev.nodeipam.policy.explanation.Verdict;
 import dev.nodeipam.policy.model.Direction;
 import dev.nodeipam.policy.model.Flow;
 import dev.nodeipam.policy.model.Identity;
-import dev.nodeipam.policy.model.PolicyParser;
 import dev.nodeipam.policy.model.Rule;
 import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.snapshot.ClusterSnapshot;
@@ -43,9 +42,9 @@ public final class PolicyEngine {
   private final Backends backends;
   private final SideEvaluation sides;
 
-  private PolicyEngine(ClusterSnapshot snapshot, List<Rule> rules) {
+  private PolicyEngine(ClusterSnapshot snapshot) {
     this.snapshot = snapshot;
-    this.index = new PolicyIndex(rules);
+    this.index = new PolicyIndex(snapshot.policies());
     this.book = new AddressBook(snapshot);
     this.identities = new Identities(snapshot, book);
     this.translation = new ServiceTranslation(snapshot);
@@ -54,12 +53,23 @@ public final class PolicyEngine {
   }
 
   /**
-   * Parses and indexes the snapshot's policies.
+   * An engine that has read every policy of the snapshot: an invalid one anywhere is an error.
    *
    * @throws dev.nodeipam.kube.BadInputException naming the policy's source on invalid policy input
    */
   public static PolicyEngine of(ClusterSnapshot snapshot) {
-    return new PolicyEngine(snapshot, PolicyParser.parseAll(snapshot.policies()));
+    PolicyEngine engine = new PolicyEngine(snapshot);
+    engine.rules();
+    return engine;
+  }
+
+  /**
+   * An engine that reads the clusterwide policies now and a namespace's policies the first time a
+   * verdict involves a pod of that namespace: what a single trace needs. A verdict throws {@link
+   * dev.nodeipam.kube.BadInputException} when a policy it reads is invalid.
+   */
+  public static PolicyEngine lazy(ClusterSnapshot snapshot) {
+    return new PolicyEngine(snapshot);
   }
 
   public ClusterSnapshot snapshot() {
