@@ -23,7 +23,10 @@ public final class DatapathFlags {
       if (!DatapathSettings.KEYS.contains(key)) {
         throw new CommandLine.ParameterException(
             spec.commandLine(),
-            "--set " + key + ": unknown setting (known: " + String.join(", ", DatapathSettings.KEYS)
+            "--set "
+                + key
+                + ": unknown setting (known: "
+                + String.join(", ", DatapathSettings.KEYS)
                 + ")");
       }
     }

@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
           + " the rules that look as if they should match but do not. Read-only.",
       "",
       "Examples:",
-      "  nodeipam trace -f examples/istio-trap/cluster --from hermes/hermes-atlas --to 24.85.233.58:443",
+      "  nodeipam trace -f examples/istio-trap/cluster --from hermes/hermes-atlas --to"
+          + " 24.85.233.58:443",
       "  nodeipam trace --from web/frontend --to kube-system/kube-dns:53/udp -o json"
     })
 public final class TraceCommand implements Callable<Integer> {
@@ -65,7 +66,7 @@ public final class TraceCommand implements Callable<Integer> {
     output.require(spec, OutputFormat.text, OutputFormat.json);
     var overrides = datapath.overrides(spec);
     ClusterSnapshot snapshot = input.load();
-    PolicyEngine engine = PolicyEngine.of(snapshot);
+    PolicyEngine engine = PolicyEngine.lazy(snapshot);
     DatapathSettings settings = engine.settings(overrides);
     Pod source = TraceTarget.source(snapshot, from);
     TraceTarget.Destination dst = TraceTarget.destination(snapshot, to);

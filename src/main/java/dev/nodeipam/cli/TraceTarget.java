@@ -22,7 +22,8 @@ final class TraceTarget {
   static Pod source(ClusterSnapshot snapshot, String text) {
     String[] parts = text.split("/", -1);
     if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
-      throw new BadInputException("--from " + text + ": expected NAMESPACE/NAME (a pod or a workload)");
+      throw new BadInputException(
+          "--from " + text + ": expected NAMESPACE/NAME (a pod or a workload)");
     }
     String ns = parts[0];
     String name = parts[1];
@@ -38,14 +39,26 @@ final class TraceTarget {
         return snapshot.podsIn(ns).stream()
             .filter(p -> !p.isTemplate() && w.selector().matches(p.labels()))
             .min(Comparator.comparing(Pod::name))
-            .orElseThrow(() -> new BadInputException(
-                "--from " + text + ": " + w.kind() + " " + w.key() + " has no pod in the input"));
+            .orElseThrow(
+                () ->
+                    new BadInputException(
+                        "--from "
+                            + text
+                            + ": "
+                            + w.kind()
+                            + " "
+                            + w.key()
+                            + " has no pod in the input"));
       }
     }
-    throw new BadInputException("--from " + text + ": no pod or workload " + name + " in namespace " + ns);
+    throw new BadInputException(
+        "--from " + text + ": no pod or workload " + name + " in namespace " + ns);
   }
 
-  /** {@code IP:PORT}, {@code [IPv6]:PORT}, {@code NS/SERVICE:PORT} or {@code NS/POD:PORT}, with an optional protocol. */
+  /**
+   * {@code IP:PORT}, {@code [IPv6]:PORT}, {@code NS/SERVICE:PORT} or {@code NS/POD:PORT}, with an
+   * optional protocol.
+   */
   static Destination destination(ClusterSnapshot snapshot, String text) {
     String rest = text;
     Protocol protocol = Protocol.TCP;
@@ -94,7 +107,10 @@ final class TraceTarget {
     Optional<Service> svc = snapshot.service(parts[0], parts[1]);
     if (svc.isPresent()) {
       IPAddress a =
-          svc.get().clusterIps().stream().map(IpText::parse).filter(x -> x != null).findFirst()
+          svc.get().clusterIps().stream()
+              .map(IpText::parse)
+              .filter(x -> x != null)
+              .findFirst()
               .orElseThrow(() -> bad(text, "Service " + host + " has no ClusterIP (headless?)"));
       return new Destination(a, port, protocol, "Service " + host + " (ClusterIP)");
     }
@@ -102,7 +118,10 @@ final class TraceTarget {
         snapshot.podsIn(parts[0]).stream().filter(p -> p.name().equals(parts[1])).findFirst();
     if (pod.isPresent()) {
       IPAddress a =
-          pod.get().ips().stream().map(IpText::parse).filter(x -> x != null).findFirst()
+          pod.get().ips().stream()
+              .map(IpText::parse)
+              .filter(x -> x != null)
+              .findFirst()
               .orElseThrow(() -> bad(text, "pod " + host + " has no IP in the input"));
       return new Destination(a, port, protocol, "pod " + host);
     }

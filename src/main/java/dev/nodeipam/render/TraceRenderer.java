@@ -34,7 +34,8 @@ public final class TraceRenderer {
     Map<String, Object> t = new LinkedHashMap<>();
     t.put("translated", v.translation().translated());
     t.put("service", v.translation().service());
-    t.put("frontend", v.translation().frontend() == null ? null : v.translation().frontend().wire());
+    t.put(
+        "frontend", v.translation().frontend() == null ? null : v.translation().frontend().wire());
     t.put("servicePort", v.translation().servicePort());
     t.put("reason", v.translation().reason());
     doc.put("translation", t);
@@ -51,7 +52,9 @@ public final class TraceRenderer {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("endpoint", d.endpoint());
       m.put("identity", d.identity().name());
-      m.put("address", d.identity().address() == null ? null : d.identity().address().toCanonicalString());
+      m.put(
+          "address",
+          d.identity().address() == null ? null : d.identity().address().toCanonicalString());
       m.put("port", d.port());
       m.put("protocol", d.protocol().name());
       m.put("verdict", d.outcome().name());
@@ -112,7 +115,9 @@ public final class TraceRenderer {
 
   /** The rules allow the address read as itself, but Cilium's real verdict denies it. */
   static boolean isTrap(Verdict v, Verdict asAddress) {
-    return asAddress != null && asAddress.allowed() && v.outcome() != Outcome.ALLOWED
+    return asAddress != null
+        && asAddress.allowed()
+        && v.outcome() != Outcome.ALLOWED
         && (v.translation().translated()
             || v.destinations().stream().anyMatch(d -> !d.identity().isWorld()));
   }
@@ -121,43 +126,63 @@ public final class TraceRenderer {
   public static String text(Verdict v, Verdict asAddress, String named) {
     StringBuilder b = new StringBuilder();
     Identity src = v.source();
-    b.append("Flow:    ").append(v.flow().source().key())
-        .append(v.flow().source().isTemplate() ? " (pod template of " + v.flow().source().workload() + ")" : "")
+    b.append("Flow:    ")
+        .append(v.flow().source().key())
+        .append(
+            v.flow().source().isTemplate()
+                ? " (pod template of " + v.flow().source().workload() + ")"
+                : "")
         .append(src.isPod() ? "" : " [" + src.name() + "]")
-        .append(v.flow().source().nodeName() == null ? "" : " on node " + v.flow().source().nodeName())
-        .append(" -> ").append(v.flow().destinationText())
-        .append(named == null ? "" : " (" + named + ")").append('\n');
+        .append(
+            v.flow().source().nodeName() == null ? "" : " on node " + v.flow().source().nodeName())
+        .append(" -> ")
+        .append(v.flow().destinationText())
+        .append(named == null ? "" : " (" + named + ")")
+        .append('\n');
     b.append("Verdict: ").append(v.outcome());
     if (v.dropReason() != null) {
-      b.append(" (drop reason ").append(v.dropReason()).append(": ")
-          .append(DropReason.text(v.dropReason())).append(")");
+      b.append(" (drop reason ")
+          .append(v.dropReason())
+          .append(": ")
+          .append(DropReason.text(v.dropReason()))
+          .append(")");
     }
     b.append('\n');
     if (isTrap(v, asAddress)) {
       b.append("\nThis is the identity trap: read as the address it looks like (")
-          .append(asAddress.destinations().get(0).identity().name()).append(' ')
-          .append(v.flow().address().toCanonicalString()).append(':').append(v.flow().port())
+          .append(asAddress.destinations().get(0).identity().name())
+          .append(' ')
+          .append(v.flow().address().toCanonicalString())
+          .append(':')
+          .append(v.flow().port())
           .append("), the rules ALLOW it");
       List<PolicyRef> by = asAddress.destinations().get(0).egress().allowedBy();
       if (!by.isEmpty()) {
         b.append(" (").append(labels(by)).append(")");
       }
       b.append(", but Cilium ")
-          .append(v.translation().translated()
-              ? "translates it and judges the backend pods' identity on the targetPort"
-              : "sees " + v.destinations().get(0).identity().describe())
+          .append(
+              v.translation().translated()
+                  ? "translates it and judges the backend pods' identity on the targetPort"
+                  : "sees " + v.destinations().get(0).identity().describe())
           .append(". Nothing logs this drop as a policy denial you would look for.\n")
-          .append("Fix: an additive companion policy (enableDefaultDeny false) allowing the backends"
-              + " by identity on their targetPort; `nodeipam audit` writes it.\n");
+          .append(
+              "Fix: an additive companion policy (enableDefaultDeny false) allowing the backends"
+                  + " by identity on their targetPort; `nodeipam audit` writes it.\n");
     }
     Translation t = v.translation();
-    b.append("\n1. Translation: ").append(t.translated() ? "yes" : "no").append(" — ")
-        .append(t.reason()).append('\n');
+    b.append("\n1. Translation: ")
+        .append(t.translated() ? "yes" : "no")
+        .append(" — ")
+        .append(t.reason())
+        .append('\n');
     if (t.translated()) {
       b.append("   Policy sees each backend pod and its targetPort, not ")
-          .append(v.flow().destinationText()).append(".\n");
+          .append(v.flow().destinationText())
+          .append(".\n");
     }
-    b.append("\n2. Destination").append(v.destinations().size() == 1 ? "" : "s (" + v.destinations().size() + ")")
+    b.append("\n2. Destination")
+        .append(v.destinations().size() == 1 ? "" : "s (" + v.destinations().size() + ")")
         .append(":\n");
     if (v.destinations().isEmpty()) {
       b.append("   none\n");
@@ -165,8 +190,15 @@ public final class TraceRenderer {
     String previous = null;
     String previousName = null;
     for (DestinationVerdict d : v.destinations()) {
-      b.append("   ").append(d.endpoint()).append("  identity ").append(d.identity().name())
-          .append("  port ").append(d.port()).append('/').append(d.protocol()).append("  ")
+      b.append("   ")
+          .append(d.endpoint())
+          .append("  identity ")
+          .append(d.identity().name())
+          .append("  port ")
+          .append(d.port())
+          .append('/')
+          .append(d.protocol())
+          .append("  ")
           .append(d.outcome());
       if (d.dropReason() != null) {
         b.append(" (").append(d.dropReason()).append(")");
@@ -186,10 +218,12 @@ public final class TraceRenderer {
       }
     }
     Set<String> notModelled = new LinkedHashSet<>();
-    v.destinations().forEach(d -> {
-      notModelled.addAll(d.egress().notModelled());
-      notModelled.addAll(d.ingress().notModelled());
-    });
+    v.destinations()
+        .forEach(
+            d -> {
+              notModelled.addAll(d.egress().notModelled());
+              notModelled.addAll(d.ingress().notModelled());
+            });
     if (!notModelled.isEmpty()) {
       b.append("\nNot modelled (read the verdict with these in mind):\n");
       notModelled.forEach(n -> b.append("   - ").append(n).append('\n'));
@@ -200,9 +234,13 @@ public final class TraceRenderer {
     }
     b.append("\nDatapath settings:\n");
     for (Setting s : v.settings().settings().values()) {
-      b.append("   ").append(s.key()).append('=')
+      b.append("   ")
+          .append(s.key())
+          .append('=')
           .append(s.value().isEmpty() ? "\"\"" : s.value())
-          .append("  (").append(s.origin().text()).append(")\n");
+          .append("  (")
+          .append(s.origin().text())
+          .append(")\n");
     }
     List<Setting> assumed = v.settings().assumed();
     if (!assumed.isEmpty()) {

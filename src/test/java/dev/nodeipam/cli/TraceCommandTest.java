@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code nodeipam trace}: the JSON contract, the text diagnosis, and exit 2 on bad input. */
 class TraceCommandTest {
@@ -29,8 +32,18 @@ class TraceCommandTest {
 
   @Test
   void jsonCarriesTheContractedFieldsForTheTrappedFlow() throws Exception {
-    JsonNode doc = json(run("trace", "-f", CLUSTER, "--from", "hermes/hermes-atlas",
-        "--to", "24.85.233.58:443", "-o", "json"));
+    JsonNode doc =
+        json(
+            run(
+                "trace",
+                "-f",
+                CLUSTER,
+                "--from",
+                "hermes/hermes-atlas",
+                "--to",
+                "24.85.233.58:443",
+                "-o",
+                "json"));
     assertThat(doc.path("verdict").asText()).isEqualTo("DENIED");
     assertThat(doc.path("dropReason").asInt()).isEqualTo(133);
     JsonNode t = doc.path("translation");
@@ -68,18 +81,49 @@ class TraceCommandTest {
 
   @Test
   void jsonDropReasonIsNullWhenAllowed() throws Exception {
-    JsonNode doc = json(run("trace", "-f", CLUSTER, "-f", COMPANION, "--from", "hermes/hermes-atlas",
-        "--to", "24.85.233.58:443", "-o", "json"));
+    JsonNode doc =
+        json(
+            run(
+                "trace",
+                "-f",
+                CLUSTER,
+                "-f",
+                COMPANION,
+                "--from",
+                "hermes/hermes-atlas",
+                "--to",
+                "24.85.233.58:443",
+                "-o",
+                "json"));
     assertThat(doc.path("verdict").asText()).isEqualTo("ALLOWED");
     assertThat(doc.path("dropReason").isNull()).isTrue();
-    assertThat(doc.path("destinations").get(0).path("egress").path("allowedBy").get(0)
-        .path("kind").asText()).isEqualTo("CiliumClusterwideNetworkPolicy");
+    assertThat(
+            doc.path("destinations")
+                .get(0)
+                .path("egress")
+                .path("allowedBy")
+                .get(0)
+                .path("kind")
+                .asText())
+        .isEqualTo("CiliumClusterwideNetworkPolicy");
   }
 
   @Test
   void setOverridesTheConfigAndChangesTheTranslation() throws Exception {
-    JsonNode doc = json(run("trace", "-f", CLUSTER, "--from", "hermes/hermes-atlas",
-        "--to", "24.85.233.58:443/tcp", "--set", "bpf-lb-sock-hostns-only=false", "-o", "json"));
+    JsonNode doc =
+        json(
+            run(
+                "trace",
+                "-f",
+                CLUSTER,
+                "--from",
+                "hermes/hermes-atlas",
+                "--to",
+                "24.85.233.58:443/tcp",
+                "--set",
+                "bpf-lb-sock-hostns-only=false",
+                "-o",
+                "json"));
     assertThat(doc.path("translation").path("translated").asBoolean()).isFalse();
     assertThat(doc.path("translation").path("frontend").asText()).isEqualTo("externalIP");
     assertThat(doc.path("verdict").asText()).isEqualTo("ALLOWED");
@@ -88,7 +132,8 @@ class TraceCommandTest {
 
   @Test
   void textReadsLikeADiagnosisAndSaysWhichSettingsWereAssumed() {
-    Run r = run("trace", "-f", CLUSTER, "--from", "hermes/hermes-atlas", "--to", "24.85.233.58:443");
+    Run r =
+        run("trace", "-f", CLUSTER, "--from", "hermes/hermes-atlas", "--to", "24.85.233.58:443");
     assertThat(r.code()).isZero();
     assertThat(r.out())
         .contains("Verdict: DENIED (drop reason 133: policy denied)")
@@ -101,8 +146,18 @@ class TraceCommandTest {
 
   @Test
   void namespacedServiceDestinationMeansItsClusterIp() throws Exception {
-    JsonNode doc = json(run("trace", "-f", CLUSTER, "--from", "hermes/hermes-atlas",
-        "--to", "kube-system/kube-dns:53/udp", "-o", "json"));
+    JsonNode doc =
+        json(
+            run(
+                "trace",
+                "-f",
+                CLUSTER,
+                "--from",
+                "hermes/hermes-atlas",
+                "--to",
+                "kube-system/kube-dns:53/udp",
+                "-o",
+                "json"));
     assertThat(doc.path("to").asText()).isEqualTo("10.96.0.10:53/UDP");
     assertThat(doc.path("translation").path("frontend").asText()).isEqualTo("clusterIP");
     assertThat(doc.path("verdict").asText()).isEqualTo("ALLOWED");
@@ -110,8 +165,18 @@ class TraceCommandTest {
 
   @Test
   void namespacedPodDestinationMeansItsIp() throws Exception {
-    JsonNode doc = json(run("trace", "-f", CLUSTER, "--from", "hermes/hermes-atlas",
-        "--to", "istio-system/istio-ingressgateway-7d9f4-x2k8p:8443", "-o", "json"));
+    JsonNode doc =
+        json(
+            run(
+                "trace",
+                "-f",
+                CLUSTER,
+                "--from",
+                "hermes/hermes-atlas",
+                "--to",
+                "istio-system/istio-ingressgateway-7d9f4-x2k8p:8443",
+                "-o",
+                "json"));
     assertThat(doc.path("to").asText()).isEqualTo("10.244.0.46:8443/TCP");
     assertThat(doc.path("translation").path("translated").asBoolean()).isFalse();
     assertThat(doc.path("verdict").asText()).isEqualTo("DENIED");
@@ -119,15 +184,35 @@ class TraceCommandTest {
 
   @Test
   void ipv6DestinationIsWrittenInBrackets() throws Exception {
-    JsonNode doc = json(run("trace", "-f", CLUSTER, "--from", "hermes/hermes-atlas",
-        "--to", "[2001:db8::1]:443", "-o", "json"));
+    JsonNode doc =
+        json(
+            run(
+                "trace",
+                "-f",
+                CLUSTER,
+                "--from",
+                "hermes/hermes-atlas",
+                "--to",
+                "[2001:db8::1]:443",
+                "-o",
+                "json"));
     assertThat(doc.path("to").asText()).isEqualTo("[2001:db8::1]:443/TCP");
   }
 
   @Test
   void workloadSourceStandsInWithItsTemplatePod() throws Exception {
-    JsonNode doc = json(run("trace", "-f", "examples/seed", "--from", "web/site",
-        "--to", "8.8.8.8:53/udp", "-o", "json"));
+    JsonNode doc =
+        json(
+            run(
+                "trace",
+                "-f",
+                "examples/seed",
+                "--from",
+                "web/site",
+                "--to",
+                "8.8.8.8:53/udp",
+                "-o",
+                "json"));
     assertThat(doc.path("source").path("template").asBoolean()).isTrue();
     assertThat(doc.path("verdict").asText()).isEqualTo("ALLOWED");
   }
@@ -163,18 +248,56 @@ class TraceCommandTest {
 
   @Test
   void unknownSetKeyIsAUsageErrorListingTheKnownKeys() {
-    Run r = run("trace", "-f", CLUSTER, "--from", "hermes/hermes-atlas", "--to", "1.2.3.4:443",
-        "--set", "kpr=true");
+    Run r =
+        run(
+            "trace",
+            "-f",
+            CLUSTER,
+            "--from",
+            "hermes/hermes-atlas",
+            "--to",
+            "1.2.3.4:443",
+            "--set",
+            "kpr=true");
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).contains("--set kpr: unknown setting")
+    assertThat(r.err())
+        .contains("--set kpr: unknown setting")
         .contains("kube-proxy-replacement, bpf-lb-sock, bpf-lb-sock-hostns-only");
   }
 
   @Test
   void badSettingValueIsExit2() {
     assertExit2OneLine(
-        run("trace", "-f", CLUSTER, "--from", "hermes/hermes-atlas", "--to", "1.2.3.4:443",
-            "--set", "enable-policy=sometimes"),
+        run(
+            "trace",
+            "-f",
+            CLUSTER,
+            "--from",
+            "hermes/hermes-atlas",
+            "--to",
+            "1.2.3.4:443",
+            "--set",
+            "enable-policy=sometimes"),
         "--set enable-policy: \"sometimes\" is not default, always or never");
+  }
+
+  @Test
+  void invalidPolicyOfTheSourcesNamespaceIsExit2NamingFileAndLine(@TempDir Path dir)
+      throws Exception {
+    Files.writeString(
+        dir.resolve("bad.yaml"),
+        """
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: broken, namespace: hermes}
+        spec:
+          podSelector: {}
+          egress:
+          - to: [{ipBlock: {cidr: 0.0.0.0/33}}]
+        """);
+    assertExit2OneLine(
+        run("trace", "-f", CLUSTER, "-f", dir.toString(), "--from", "hermes/hermes-atlas",
+            "--to", "1.2.3.4:443"),
+        "bad.yaml:1: NetworkPolicy hermes/broken: spec.egress[0].to[0].ipBlock.cidr");
   }
 }

@@ -27,20 +27,25 @@ class DatapathSettingsTest {
     assertThat(s.cidrMatchesNodes()).isFalse();
     assertThat(s.enablePolicy()).isEqualTo(EnablePolicy.DEFAULT);
     assertThat(s.clusterName()).isEqualTo("default");
-    assertThat(s.assumed()).extracting(Setting::key).containsExactlyElementsOf(DatapathSettings.KEYS);
+    assertThat(s.assumed())
+        .extracting(Setting::key)
+        .containsExactlyElementsOf(DatapathSettings.KEYS);
   }
 
   @Test
   void bpfLbSockFollowsKubeProxyReplacementWhenAbsent() {
     assertThat(resolve(Map.of("kube-proxy-replacement", "true"), Map.of()).socketLb()).isTrue();
-    assertThat(resolve(Map.of("kube-proxy-replacement", "true", "bpf-lb-sock", "false"), Map.of())
-        .socketLb()).isFalse();
+    assertThat(
+            resolve(Map.of("kube-proxy-replacement", "true", "bpf-lb-sock", "false"), Map.of())
+                .socketLb())
+        .isFalse();
   }
 
   @Test
   void setOverridesTheConfigMapAndRecordsItsOrigin() {
     DatapathSettings s =
-        resolve(Map.of("kube-proxy-replacement", "true"), Map.of("kube-proxy-replacement", "false"));
+        resolve(
+            Map.of("kube-proxy-replacement", "true"), Map.of("kube-proxy-replacement", "false"));
     assertThat(s.kubeProxyReplacement()).isFalse();
     assertThat(s.settings().get("kube-proxy-replacement").origin()).isEqualTo(Setting.Origin.FLAG);
     assertThat(s.assumed()).extracting(Setting::key).doesNotContain("kube-proxy-replacement");

@@ -16,7 +16,8 @@ class DualStackTest {
         .policy(policy);
   }
 
-  private static final String V4_ONLY = """
+  private static final String V4_ONLY =
+      """
       apiVersion: networking.k8s.io/v1
       kind: NetworkPolicy
       metadata: {name: v4-anywhere, namespace: app}
@@ -42,59 +43,68 @@ class DualStackTest {
 
   @Test
   void dualStack_entityWorldIpv6SelectsOnlyIpv6WorldAndWorldSelectsBoth() {
-    TestCluster c = cluster("""
-        apiVersion: cilium.io/v2
-        kind: CiliumNetworkPolicy
-        metadata: {name: v6, namespace: app}
-        spec:
-          endpointSelector: {}
-          egress:
-          - toEntities: [world-ipv6]
-        """);
+    TestCluster c =
+        cluster(
+            """
+            apiVersion: cilium.io/v2
+            kind: CiliumNetworkPolicy
+            metadata: {name: v6, namespace: app}
+            spec:
+              endpointSelector: {}
+              egress:
+              - toEntities: [world-ipv6]
+            """);
     assertThat(c.trace("app/client", "2001:db8::1", 443).outcome()).isEqualTo(Outcome.ALLOWED);
     assertThat(c.trace("app/client", "203.0.113.1", 443).outcome()).isEqualTo(Outcome.DENIED);
-    TestCluster world = cluster("""
-        apiVersion: cilium.io/v2
-        kind: CiliumNetworkPolicy
-        metadata: {name: w, namespace: app}
-        spec:
-          endpointSelector: {}
-          egress:
-          - toEntities: [world]
-        """);
+    TestCluster world =
+        cluster(
+            """
+            apiVersion: cilium.io/v2
+            kind: CiliumNetworkPolicy
+            metadata: {name: w, namespace: app}
+            spec:
+              endpointSelector: {}
+              egress:
+              - toEntities: [world]
+            """);
     assertThat(world.trace("app/client", "2001:db8::1", 443).outcome()).isEqualTo(Outcome.ALLOWED);
     assertThat(world.trace("app/client", "203.0.113.1", 443).outcome()).isEqualTo(Outcome.ALLOWED);
   }
 
   @Test
   void singleStack_worldIpv4SelectsNothingBecauseWorldIsNotSplit() {
-    TestCluster c = cluster("""
-        apiVersion: cilium.io/v2
-        kind: CiliumNetworkPolicy
-        metadata: {name: v4, namespace: app}
-        spec:
-          endpointSelector: {}
-          egress:
-          - toEntities: [world-ipv4]
-        """);
+    TestCluster c =
+        cluster(
+            """
+            apiVersion: cilium.io/v2
+            kind: CiliumNetworkPolicy
+            metadata: {name: v4, namespace: app}
+            spec:
+              endpointSelector: {}
+              egress:
+              - toEntities: [world-ipv4]
+            """);
     Verdict v = c.trace("app/client", "203.0.113.1", 443, "enable-ipv6", "false");
     assertThat(v.destinations().get(0).identity().name()).isEqualTo("world");
     assertThat(v.outcome()).isEqualTo(Outcome.DENIED);
-    assertThat(v.destinations().get(0).egress().notMatching().get(0).why()).contains("single-stack");
+    assertThat(v.destinations().get(0).egress().notMatching().get(0).why())
+        .contains("single-stack");
   }
 
   @Test
   void dualStack_ipv6CidrSetMatchesIpv6World() {
-    TestCluster c = cluster("""
-        apiVersion: cilium.io/v2
-        kind: CiliumNetworkPolicy
-        metadata: {name: v6-doc, namespace: app}
-        spec:
-          endpointSelector: {}
-          egress:
-          - toCIDRSet:
-            - {cidr: "2001:db8::/32", except: ["2001:db8:1::/48"]}
-        """);
+    TestCluster c =
+        cluster(
+            """
+            apiVersion: cilium.io/v2
+            kind: CiliumNetworkPolicy
+            metadata: {name: v6-doc, namespace: app}
+            spec:
+              endpointSelector: {}
+              egress:
+              - toCIDRSet:
+                - {cidr: "2001:db8::/32", except: ["2001:db8:1::/48"]}
+            """);
     assertThat(c.trace("app/client", "2001:db8::1", 443).outcome()).isEqualTo(Outcome.ALLOWED);
     assertThat(c.trace("app/client", "2001:db8:1::1", 443).outcome()).isEqualTo(Outcome.DENIED);
   }

@@ -30,8 +30,13 @@ class IstioTrapExampleTest {
     PolicyEngine engine = PolicyEngine.of(snapshot);
     DatapathSettings settings = engine.settings(set);
     String[] parts = from.split("/");
-    Pod source = snapshot.podsIn(parts[0]).stream().filter(p -> p.name().equals(parts[1])).findFirst().orElseThrow();
-    return engine.verdict(new Flow(source, IpText.parse("24.85.233.58"), 443, Protocol.TCP), settings);
+    Pod source =
+        snapshot.podsIn(parts[0]).stream()
+            .filter(p -> p.name().equals(parts[1]))
+            .findFirst()
+            .orElseThrow();
+    return engine.verdict(
+        new Flow(source, IpText.parse("24.85.233.58"), 443, Protocol.TCP), settings);
   }
 
   @Test
@@ -81,21 +86,34 @@ class IstioTrapExampleTest {
     assertThat(v.translation().translated()).isFalse();
     assertThat(v.translation().reason()).contains("CVE-2020-8554");
     assertThat(v.outcome()).isEqualTo(Outcome.ALLOWED);
-    assertThat(v.destinations()).singleElement().satisfies(d -> {
-      assertThat(d.identity().name()).isEqualTo("world");
-      assertThat(d.port()).isEqualTo(443);
-      assertThat(d.egress().allowedBy()).extracting(PolicyRef::name)
-          .containsExactly("hermes-atlas-allow-egress");
-    });
+    assertThat(v.destinations())
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.identity().name()).isEqualTo("world");
+              assertThat(d.port()).isEqualTo(443);
+              assertThat(d.egress().allowedBy())
+                  .extracting(PolicyRef::name)
+                  .containsExactly("hermes-atlas-allow-egress");
+            });
   }
 
   @Test
   void everyIpBlockPolicyOfTheSevenIsTrappedForItsPods() {
     for (String pod :
-        List.of("hermes/hermes-atlas", "hermes/hermes-scribe", "hermes/hermes-relay",
-            "coffee/brewer", "coffee/roaster", "monitoring/blackbox", "monitoring/uptime")) {
-      assertThat(trace(List.of(CLUSTER), Map.of(), pod).outcome()).as(pod).isEqualTo(Outcome.DENIED);
-      assertThat(trace(List.of(CLUSTER, COMPANION), Map.of(), pod).outcome()).as(pod)
+        List.of(
+            "hermes/hermes-atlas",
+            "hermes/hermes-scribe",
+            "hermes/hermes-relay",
+            "coffee/brewer",
+            "coffee/roaster",
+            "monitoring/blackbox",
+            "monitoring/uptime")) {
+      assertThat(trace(List.of(CLUSTER), Map.of(), pod).outcome())
+          .as(pod)
+          .isEqualTo(Outcome.DENIED);
+      assertThat(trace(List.of(CLUSTER, COMPANION), Map.of(), pod).outcome())
+          .as(pod)
           .isEqualTo(Outcome.ALLOWED);
     }
   }

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nodeipam.kube.BadInputException;
+import dev.nodeipam.policy.engine.PolicyEngine;
 import dev.nodeipam.policy.explanation.Outcome;
 import dev.nodeipam.policy.explanation.Verdict;
 import dev.nodeipam.policy.model.Direction;
+import dev.nodeipam.policy.model.Protocol;
 import dev.nodeipam.policy.model.Rule;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,7 +31,8 @@ class PolicyParsingTest {
 
   @Test
   void badCidrIsBadInputNamingTheSourceThePolicyAndTheField() {
-    assertBad("""
+    assertBad(
+        """
         apiVersion: networking.k8s.io/v1
         kind: NetworkPolicy
         metadata: {name: p, namespace: app}
@@ -37,12 +40,16 @@ class PolicyParsingTest {
           podSelector: {}
           egress:
           - to: [{ipBlock: {cidr: 300.0.0.0/8}}]
-        """, "NetworkPolicy app/p", "spec.egress[0].to[0].ipBlock.cidr", "300.0.0.0/8");
+        """,
+        "NetworkPolicy app/p",
+        "spec.egress[0].to[0].ipBlock.cidr",
+        "300.0.0.0/8");
   }
 
   @Test
   void exceptOutsideTheCidrIsBadInput() {
-    assertBad("""
+    assertBad(
+        """
         apiVersion: cilium.io/v2
         kind: CiliumNetworkPolicy
         metadata: {name: p, namespace: app}
@@ -50,24 +57,30 @@ class PolicyParsingTest {
           endpointSelector: {}
           egress:
           - toCIDRSet: [{cidr: 10.0.0.0/8, except: [192.168.0.0/16]}]
-        """, "toCIDRSet[0].except[0]", "not inside 10.0.0.0/8");
+        """,
+        "toCIDRSet[0].except[0]",
+        "not inside 10.0.0.0/8");
   }
 
   @Test
   void badSelectorOperatorIsBadInput() {
-    assertBad("""
+    assertBad(
+        """
         apiVersion: cilium.io/v2
         kind: CiliumClusterwideNetworkPolicy
         metadata: {name: p}
         spec:
           endpointSelector:
             matchExpressions: [{key: app, operator: Like, values: [x]}]
-        """, "CiliumClusterwideNetworkPolicy p", "\"Like\" is not In, NotIn, Exists or DoesNotExist");
+        """,
+        "CiliumClusterwideNetworkPolicy p",
+        "\"Like\" is not In, NotIn, Exists or DoesNotExist");
   }
 
   @Test
   void badPortsAreBadInput() {
-    assertBad("""
+    assertBad(
+        """
         apiVersion: networking.k8s.io/v1
         kind: NetworkPolicy
         metadata: {name: p, namespace: app}
@@ -75,8 +88,11 @@ class PolicyParsingTest {
           podSelector: {}
           ingress:
           - ports: [{port: 70000}]
-        """, "spec.ingress[0].ports[0].port", "70000");
-    assertBad("""
+        """,
+        "spec.ingress[0].ports[0].port",
+        "70000");
+    assertBad(
+        """
         apiVersion: cilium.io/v2
         kind: CiliumNetworkPolicy
         metadata: {name: p, namespace: app}
@@ -84,8 +100,10 @@ class PolicyParsingTest {
           endpointSelector: {}
           ingress:
           - toPorts: [{ports: [{port: "80", endPort: 70}]}]
-        """, "endPort 70 is below port 80");
-    assertBad("""
+        """,
+        "endPort 70 is below port 80");
+    assertBad(
+        """
         apiVersion: cilium.io/v2
         kind: CiliumNetworkPolicy
         metadata: {name: p, namespace: app}
@@ -93,8 +111,10 @@ class PolicyParsingTest {
           endpointSelector: {}
           ingress:
           - toPorts: [{ports: [{port: "80", protocol: ICMP}]}]
-        """, "\"ICMP\" is not TCP, UDP, SCTP or ANY");
-    assertBad("""
+        """,
+        "\"ICMP\" is not TCP, UDP, SCTP or ANY");
+    assertBad(
+        """
         apiVersion: cilium.io/v2
         kind: CiliumNetworkPolicy
         metadata: {name: p, namespace: app}
@@ -102,12 +122,14 @@ class PolicyParsingTest {
           endpointSelector: {}
           ingress:
           - toPorts: [{ports: [{port: "Not_A_Name"}]}]
-        """, "neither a port number nor a valid port name");
+        """,
+        "neither a port number nor a valid port name");
   }
 
   @Test
   void unknownEntityIsBadInput() {
-    assertBad("""
+    assertBad(
+        """
         apiVersion: cilium.io/v2
         kind: CiliumNetworkPolicy
         metadata: {name: p, namespace: app}
@@ -115,40 +137,45 @@ class PolicyParsingTest {
           endpointSelector: {}
           egress:
           - toEntities: [internet]
-        """, "\"internet\" is not a Cilium entity");
+        """,
+        "\"internet\" is not a Cilium entity");
   }
 
   @Test
   void cnpWithoutSpecOrSpecsIsBadInput() {
-    assertBad("""
+    assertBad(
+        """
         apiVersion: cilium.io/v2
         kind: CiliumNetworkPolicy
         metadata: {name: p, namespace: app}
-        """, "neither spec nor specs");
+        """,
+        "neither spec nor specs");
   }
 
   @Test
   void unsupportedConstructsAreParsedAndReportedAsNotModelled() {
-    TestCluster c = with("""
-        apiVersion: cilium.io/v2
-        kind: CiliumNetworkPolicy
-        metadata: {name: mixed, namespace: app}
-        spec:
-          endpointSelector: {}
-          egress:
-          - toFQDNs: [{matchName: api.example.com}]
-            toPorts: [{ports: [{port: "443"}]}]
-          - toServices: [{k8sService: {serviceName: api, namespace: app}}]
-          - toNodes: [{matchLabels: {role: edge}}]
-          - toGroups: [{aws: {securityGroupsIds: [sg-1]}}]
-          - toEntities: [world]
-            toPorts:
-            - ports: [{port: "80", protocol: TCP}]
-              rules: {http: [{method: GET}]}
-          - icmps: [{fields: [{type: 8}]}]
-          - toEndpoints: [{}]
-            toRequires: [{matchLabels: {env: prod}}]
-        """);
+    TestCluster c =
+        with(
+            """
+            apiVersion: cilium.io/v2
+            kind: CiliumNetworkPolicy
+            metadata: {name: mixed, namespace: app}
+            spec:
+              endpointSelector: {}
+              egress:
+              - toFQDNs: [{matchName: api.example.com}]
+                toPorts: [{ports: [{port: "443"}]}]
+              - toServices: [{k8sService: {serviceName: api, namespace: app}}]
+              - toNodes: [{matchLabels: {role: edge}}]
+              - toGroups: [{aws: {securityGroupsIds: [sg-1]}}]
+              - toEntities: [world]
+                toPorts:
+                - ports: [{port: "80", protocol: TCP}]
+                  rules: {http: [{method: GET}]}
+              - icmps: [{fields: [{type: 8}]}]
+              - toEndpoints: [{}]
+                toRequires: [{matchLabels: {env: prod}}]
+            """);
     Rule rule = c.engine().rules().get(0);
     assertThat(rule.allows(Direction.EGRESS)).hasSize(7);
     Verdict v = c.trace("app/client", "8.8.8.8", 80);
@@ -167,15 +194,17 @@ class PolicyParsingTest {
 
   @Test
   void hostPoliciesAreParsedButNotAppliedToPodsAndSaySo() {
-    TestCluster c = with("""
-        apiVersion: cilium.io/v2
-        kind: CiliumClusterwideNetworkPolicy
-        metadata: {name: host-fw}
-        spec:
-          nodeSelector: {}
-          ingress:
-          - fromEntities: [cluster]
-        """);
+    TestCluster c =
+        with(
+            """
+            apiVersion: cilium.io/v2
+            kind: CiliumClusterwideNetworkPolicy
+            metadata: {name: host-fw}
+            spec:
+              nodeSelector: {}
+              ingress:
+              - fromEntities: [cluster]
+            """);
     Rule rule = c.engine().rules().get(0);
     assertThat(rule.appliesToPods()).isFalse();
     assertThat(rule.notModelled()).anyMatch(n -> n.contains("host policy"));
@@ -184,7 +213,8 @@ class PolicyParsingTest {
 
   @Test
   void networkPolicyPeerNeedsASelectorOrIpBlock() {
-    assertBad("""
+    assertBad(
+        """
         apiVersion: networking.k8s.io/v1
         kind: NetworkPolicy
         metadata: {name: p, namespace: app}
@@ -192,6 +222,28 @@ class PolicyParsingTest {
           podSelector: {}
           ingress:
           - from: [{}]
-        """, "needs podSelector, namespaceSelector or ipBlock");
+        """,
+        "needs podSelector, namespaceSelector or ipBlock");
+  }
+
+  @Test
+  void lazyEngineReadsOnlyTheNamespacesAFlowInvolvesWhileTheFullEngineValidatesAll() {
+    TestCluster c = with("""
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: broken, namespace: elsewhere}
+        spec:
+          podSelector: {}
+          ingress:
+          - ports: [{port: 0}]
+        """);
+    PolicyEngine lazy = PolicyEngine.lazy(c.snapshot());
+    Verdict v =
+        lazy.verdict(
+            c.flow("app/client", "8.8.8.8", 443, Protocol.TCP), lazy.settings(java.util.Map.of()));
+    assertThat(v.outcome()).isEqualTo(Outcome.ALLOWED);
+    assertThatThrownBy(lazy::rules).isInstanceOf(BadInputException.class)
+        .hasMessageContaining("NetworkPolicy elsewhere/broken");
+    assertThatThrownBy(() -> PolicyEngine.of(c.snapshot())).isInstanceOf(BadInputException.class);
   }
 }

@@ -60,41 +60,98 @@ final class TestCluster {
     return this;
   }
 
-  TestCluster pod(String key, String node, String ip, Map<String, String> labels, Pod.ContainerPort... ports) {
+  TestCluster pod(
+      String key, String node, String ip, Map<String, String> labels, Pod.ContainerPort... ports) {
     return pod(key, node, ip, labels, "default", false, ports);
   }
 
   TestCluster pod(
-      String key, String node, String ip, Map<String, String> labels, String serviceAccount,
-      boolean hostNetwork, Pod.ContainerPort... ports) {
+      String key,
+      String node,
+      String ip,
+      Map<String, String> labels,
+      String serviceAccount,
+      boolean hostNetwork,
+      Pod.ContainerPort... ports) {
     String[] p = key.split("/");
     List<String> ips = ip == null ? List.of() : List.of(ip.split(","));
-    b.pod(new Pod(p[0], p[1], labels, serviceAccount, node, hostNetwork, ips, List.of(ports), true,
-        false, null, "test"));
+    b.pod(
+        new Pod(
+            p[0],
+            p[1],
+            labels,
+            serviceAccount,
+            node,
+            hostNetwork,
+            ips,
+            List.of(ports),
+            true,
+            false,
+            null,
+            "test"));
     return this;
   }
 
-  TestCluster template(String key, String workload, Map<String, String> labels, Pod.ContainerPort... ports) {
+  TestCluster template(
+      String key, String workload, Map<String, String> labels, Pod.ContainerPort... ports) {
     String[] p = key.split("/");
-    b.pod(new Pod(p[0], p[1], labels, null, null, false, List.of(), List.of(ports), true, false,
-        workload, "test"));
+    b.pod(
+        new Pod(
+            p[0],
+            p[1],
+            labels,
+            null,
+            null,
+            false,
+            List.of(),
+            List.of(ports),
+            true,
+            false,
+            workload,
+            "test"));
     return this;
   }
 
   TestCluster service(
-      String key, String clusterIp, Map<String, String> selector, List<String> externalIps,
-      List<Service.LoadBalancerIngress> ingress, Service.ServicePort... ports) {
+      String key,
+      String clusterIp,
+      Map<String, String> selector,
+      List<String> externalIps,
+      List<Service.LoadBalancerIngress> ingress,
+      Service.ServicePort... ports) {
     String[] p = key.split("/");
-    b.service(new Service(p[0], p[1], Map.of(), Map.of(), ingress.isEmpty() ? "ClusterIP" : "LoadBalancer",
-        null, null, List.of(), null, clusterIp == null ? List.of() : List.of(clusterIp.split(",")),
-        externalIps, List.of(ports), selector, ingress, false, "test"));
+    b.service(
+        new Service(
+            p[0],
+            p[1],
+            Map.of(),
+            Map.of(),
+            ingress.isEmpty() ? "ClusterIP" : "LoadBalancer",
+            null,
+            null,
+            List.of(),
+            null,
+            clusterIp == null ? List.of() : List.of(clusterIp.split(",")),
+            externalIps,
+            List.of(ports),
+            selector,
+            ingress,
+            false,
+            "test"));
     return this;
   }
 
   TestCluster slice(String serviceKey, Integer port, EndpointSlice.Endpoint... endpoints) {
     String[] p = serviceKey.split("/");
-    b.endpointSlice(new EndpointSlice(p[0], p[1] + "-abc", p[1], "IPv4", List.of(endpoints),
-        List.of(new EndpointSlice.EndpointPort(null, port, "TCP")), "test"));
+    b.endpointSlice(
+        new EndpointSlice(
+            p[0],
+            p[1] + "-abc",
+            p[1],
+            "IPv4",
+            List.of(endpoints),
+            List.of(new EndpointSlice.EndpointPort(null, port, "TCP")),
+            "test"));
     return this;
   }
 
@@ -107,10 +164,17 @@ final class TestCluster {
   TestCluster policy(String yaml) {
     try {
       Map<String, Object> body = YAML.readValue(yaml, Map.class);
-      Map<String, Object> meta = (Map<String, Object>) body.getOrDefault("metadata", new HashMap<>());
+      Map<String, Object> meta =
+          (Map<String, Object>) body.getOrDefault("metadata", new HashMap<>());
       policies++;
-      b.policy(new RawObject((String) body.get("apiVersion"), (String) body.get("kind"),
-          (String) meta.get("namespace"), (String) meta.get("name"), body, "test.yaml:" + policies));
+      b.policy(
+          new RawObject(
+              (String) body.get("apiVersion"),
+              (String) body.get("kind"),
+              (String) meta.get("namespace"),
+              (String) meta.get("name"),
+              body,
+              "test.yaml:" + policies));
       return this;
     } catch (Exception e) {
       throw new IllegalArgumentException(e);
@@ -142,7 +206,10 @@ final class TestCluster {
 
   Pod pod(String key) {
     String[] p = key.split("/");
-    return snapshot().podsIn(p[0]).stream().filter(x -> x.name().equals(p[1])).findFirst().orElseThrow();
+    return snapshot().podsIn(p[0]).stream()
+        .filter(x -> x.name().equals(p[1]))
+        .findFirst()
+        .orElseThrow();
   }
 
   DatapathSettings settings(String... keyValues) {

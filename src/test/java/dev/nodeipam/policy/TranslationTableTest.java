@@ -29,9 +29,13 @@ class TranslationTableTest {
         .node("n2", OTHER_NODE)
         .pod("app/client", "n1", "10.0.1.5", Map.of("app", "client"))
         .pod("web/web-1", "n2", "10.0.2.7", Map.of("app", "web"), port("http", 8080))
-        .service("web/web", CLUSTER_IP, Map.of("app", "web"),
+        .service(
+            "web/web",
+            CLUSTER_IP,
+            Map.of("app", "web"),
             List.of(OWN_NODE, OTHER_NODE, NOT_A_NODE),
-            List.of(new Service.LoadBalancerIngress(LB_VIP, null, "VIP"),
+            List.of(
+                new Service.LoadBalancerIngress(LB_VIP, null, "VIP"),
                 new Service.LoadBalancerIngress(LB_PROXY, null, "Proxy")),
             servicePort(80, 8080));
   }
@@ -40,11 +44,14 @@ class TranslationTableTest {
     assertThat(v.translation().translated()).as(v.translation().reason()).isTrue();
     assertThat(v.translation().frontend()).isEqualTo(frontend);
     assertThat(v.translation().service()).isEqualTo("web/web");
-    assertThat(v.destinations()).singleElement().satisfies(d -> {
-      assertThat(d.endpoint()).isEqualTo("web/web-1");
-      assertThat(d.identity().isPod()).isTrue();
-      assertThat(d.port()).isEqualTo(8080);
-    });
+    assertThat(v.destinations())
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.endpoint()).isEqualTo("web/web-1");
+              assertThat(d.identity().isPod()).isTrue();
+              assertThat(d.port()).isEqualTo(8080);
+            });
   }
 
   private static void assertNotTranslated(Verdict v, String identity) {
@@ -58,7 +65,9 @@ class TranslationTableTest {
   private static final String[] HOSTNS_ONLY = {
     "kube-proxy-replacement", "true", "bpf-lb-sock-hostns-only", "true"
   };
-  private static final String[] NO_SOCKET_LB = {"kube-proxy-replacement", "true", "bpf-lb-sock", "false"};
+  private static final String[] NO_SOCKET_LB = {
+    "kube-proxy-replacement", "true", "bpf-lb-sock", "false"
+  };
   private static final String[] KPR_FALSE = {"kube-proxy-replacement", "false"};
 
   @Test
@@ -110,8 +119,14 @@ class TranslationTableTest {
   void row5_externalIpNotOnTheClientsNodeIsTranslatedWhenTheMitigationIsDisabled() {
     TestCluster c = cluster();
     assertTranslated(
-        c.trace("app/client", NOT_A_NODE, 80, "kube-proxy-replacement", "true",
-            "disable-external-ip-mitigation", "true"),
+        c.trace(
+            "app/client",
+            NOT_A_NODE,
+            80,
+            "kube-proxy-replacement",
+            "true",
+            "disable-external-ip-mitigation",
+            "true"),
         Frontend.EXTERNAL_IP);
   }
 
@@ -132,9 +147,11 @@ class TranslationTableTest {
     TestCluster c = cluster();
     assertNotTranslated(c.trace("app/client", LB_VIP, 80), "world");
     assertTranslated(
-        c.trace("app/client", LB_VIP, 80, "kube-proxy-replacement", "strict"), Frontend.LOAD_BALANCER);
+        c.trace("app/client", LB_VIP, 80, "kube-proxy-replacement", "strict"),
+        Frontend.LOAD_BALANCER);
     for (String old : List.of("partial", "probe", "disabled")) {
-      assertNotTranslated(c.trace("app/client", LB_VIP, 80, "kube-proxy-replacement", old), "world");
+      assertNotTranslated(
+          c.trace("app/client", LB_VIP, 80, "kube-proxy-replacement", old), "world");
     }
   }
 
@@ -147,13 +164,19 @@ class TranslationTableTest {
 
   @Test
   void namedTargetPortIsResolvedOnEachBackendsOwnContainerPorts() {
-    TestCluster c = new TestCluster()
-        .node("n1", OWN_NODE)
-        .pod("app/client", "n1", "10.0.1.5", Map.of("app", "client"))
-        .pod("web/web-1", "n1", "10.0.2.7", Map.of("app", "web"), port("http", 8080))
-        .pod("web/web-2", "n1", "10.0.2.8", Map.of("app", "web"), port("http", 9090))
-        .service("web/web", CLUSTER_IP, Map.of("app", "web"), List.of(), List.of(),
-            servicePort("http", 80, "http"));
+    TestCluster c =
+        new TestCluster()
+            .node("n1", OWN_NODE)
+            .pod("app/client", "n1", "10.0.1.5", Map.of("app", "client"))
+            .pod("web/web-1", "n1", "10.0.2.7", Map.of("app", "web"), port("http", 8080))
+            .pod("web/web-2", "n1", "10.0.2.8", Map.of("app", "web"), port("http", 9090))
+            .service(
+                "web/web",
+                CLUSTER_IP,
+                Map.of("app", "web"),
+                List.of(),
+                List.of(),
+                servicePort("http", 80, "http"));
     Verdict v = c.trace("app/client", CLUSTER_IP, 80);
     assertThat(v.destinations())
         .extracting(DestinationVerdict::endpoint, DestinationVerdict::port)
@@ -164,16 +187,26 @@ class TranslationTableTest {
 
   @Test
   void backendsComeFromReadyEndpointSliceEndpointsWhenTheInputHasSlices() {
-    TestCluster c = new TestCluster()
-        .node("n1", OWN_NODE)
-        .pod("app/client", "n1", "10.0.1.5", Map.of("app", "client"))
-        .pod("web/web-1", "n1", "10.0.2.7", Map.of("app", "web"), port("http", 8080))
-        .pod("web/web-2", "n1", "10.0.2.8", Map.of("app", "web"), port("http", 8080))
-        .pod("web/manual", "n1", "10.0.2.9", Map.of("app", "other"), port("http", 8080))
-        .service("web/web", CLUSTER_IP, Map.of("app", "web"), List.of(), List.of(),
-            servicePort(80, 8080))
-        .slice("web/web", 8080, endpoint("10.0.2.7", "web-1", true),
-            endpoint("10.0.2.8", "web-2", false), endpoint("10.0.2.9", "manual", true));
+    TestCluster c =
+        new TestCluster()
+            .node("n1", OWN_NODE)
+            .pod("app/client", "n1", "10.0.1.5", Map.of("app", "client"))
+            .pod("web/web-1", "n1", "10.0.2.7", Map.of("app", "web"), port("http", 8080))
+            .pod("web/web-2", "n1", "10.0.2.8", Map.of("app", "web"), port("http", 8080))
+            .pod("web/manual", "n1", "10.0.2.9", Map.of("app", "other"), port("http", 8080))
+            .service(
+                "web/web",
+                CLUSTER_IP,
+                Map.of("app", "web"),
+                List.of(),
+                List.of(),
+                servicePort(80, 8080))
+            .slice(
+                "web/web",
+                8080,
+                endpoint("10.0.2.7", "web-1", true),
+                endpoint("10.0.2.8", "web-2", false),
+                endpoint("10.0.2.9", "manual", true));
     assertThat(c.trace("app/client", CLUSTER_IP, 80).destinations())
         .extracting(DestinationVerdict::endpoint)
         .containsExactlyInAnyOrder("web/web-1", "web/manual");
@@ -181,23 +214,40 @@ class TranslationTableTest {
 
   @Test
   void backendsThatDisagreeGivePartial() {
-    TestCluster c = new TestCluster()
-        .node("n1", OWN_NODE)
-        .pod("app/client", "n1", "10.0.1.5", Map.of("app", "client"))
-        .pod("web/web-1", "n1", "10.0.2.7", Map.of("app", "web", "tier", "a"), port("http", 8080))
-        .pod("web/web-2", "n1", "10.0.2.8", Map.of("app", "web", "tier", "b"), port("http", 8080))
-        .service("web/web", CLUSTER_IP, Map.of("app", "web"), List.of(), List.of(),
-            servicePort(80, 8080))
-        .policy("""
-            apiVersion: cilium.io/v2
-            kind: CiliumNetworkPolicy
-            metadata: {name: only-a, namespace: app}
-            spec:
-              endpointSelector: {}
-              egress:
-              - toEndpoints:
-                - matchLabels: {k8s:io.kubernetes.pod.namespace: web, tier: a}
-            """);
+    TestCluster c =
+        new TestCluster()
+            .node("n1", OWN_NODE)
+            .pod("app/client", "n1", "10.0.1.5", Map.of("app", "client"))
+            .pod(
+                "web/web-1",
+                "n1",
+                "10.0.2.7",
+                Map.of("app", "web", "tier", "a"),
+                port("http", 8080))
+            .pod(
+                "web/web-2",
+                "n1",
+                "10.0.2.8",
+                Map.of("app", "web", "tier", "b"),
+                port("http", 8080))
+            .service(
+                "web/web",
+                CLUSTER_IP,
+                Map.of("app", "web"),
+                List.of(),
+                List.of(),
+                servicePort(80, 8080))
+            .policy(
+                """
+                apiVersion: cilium.io/v2
+                kind: CiliumNetworkPolicy
+                metadata: {name: only-a, namespace: app}
+                spec:
+                  endpointSelector: {}
+                  egress:
+                  - toEndpoints:
+                    - matchLabels: {k8s:io.kubernetes.pod.namespace: web, tier: a}
+                """);
     Verdict v = c.trace("app/client", CLUSTER_IP, 80);
     assertThat(v.outcome()).isEqualTo(Outcome.PARTIAL);
     assertThat(v.dropReason()).isNull();
@@ -205,11 +255,17 @@ class TranslationTableTest {
 
   @Test
   void aTranslatedServiceWithoutReadyBackendsIsDeniedWithANote() {
-    TestCluster c = new TestCluster()
-        .node("n1", OWN_NODE)
-        .pod("app/client", "n1", "10.0.1.5", Map.of("app", "client"))
-        .service("web/web", CLUSTER_IP, Map.of("app", "web"), List.of(), List.of(),
-            servicePort(80, 8080));
+    TestCluster c =
+        new TestCluster()
+            .node("n1", OWN_NODE)
+            .pod("app/client", "n1", "10.0.1.5", Map.of("app", "client"))
+            .service(
+                "web/web",
+                CLUSTER_IP,
+                Map.of("app", "web"),
+                List.of(),
+                List.of(),
+                servicePort(80, 8080));
     Verdict v = c.trace("app/client", CLUSTER_IP, 80);
     assertThat(v.outcome()).isEqualTo(Outcome.DENIED);
     assertThat(v.destinations()).isEmpty();

@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The ready backends of a Service port, each with the port policy sees: the {@code targetPort},
- * a name resolved on the backend pod's container ports. Backends come from the EndpointSlices when
+ * The ready backends of a Service port, each with the port policy sees: the {@code targetPort}, a
+ * name resolved on the backend pod's container ports. Backends come from the EndpointSlices when
  * the input has them, else from the pods the Service's selector matches.
  */
 final class Backends {
@@ -52,7 +52,9 @@ final class Backends {
         }
         Integer slicePort = null;
         for (EndpointSlice.EndpointPort p : slice.ports()) {
-          if (java.util.Objects.equals(p.name(), port.name()) || (p.name() == null && port.name() == null)) {
+          if (blankToNull(p.name()) == null
+              ? blankToNull(port.name()) == null
+              : p.name().equals(port.name())) {
             slicePort = p.port();
           }
         }
@@ -75,8 +77,14 @@ final class Backends {
             note = pod == null ? null : "port taken from EndpointSlice " + slice.name();
           }
           if (target == null) {
-            notes.add("endpoint " + address + " of " + service.key() + " has no port " + port.targetPort()
-                + ": left out");
+            notes.add(
+                "endpoint "
+                    + address
+                    + " of "
+                    + service.key()
+                    + " has no port "
+                    + port.targetPort()
+                    + ": left out");
             continue;
           }
           out.add(new Backend(pod, address, target, note));
@@ -98,24 +106,39 @@ final class Backends {
       }
       Integer target = targetPort(port, pod, protocol);
       if (target == null) {
-        notes.add(pod.key() + " declares no container port named \"" + port.targetPort().name()
-            + "\": not a backend of port " + port.port());
+        notes.add(
+            pod.key()
+                + " declares no container port named \""
+                + port.targetPort().name()
+                + "\": not a backend of port "
+                + port.port());
         continue;
       }
       IPAddress address =
-          pod.ips().stream().map(IpText::parse).filter(a -> a != null && a.isIPv4() == ipv4)
-              .findFirst().orElse(null);
+          pod.ips().stream()
+              .map(IpText::parse)
+              .filter(a -> a != null && a.isIPv4() == ipv4)
+              .findFirst()
+              .orElse(null);
       if (address == null && !pod.isTemplate() && !pod.ips().isEmpty()) {
         continue;
       }
       String note =
           port.targetPort().isNamed()
-              ? "targetPort \"" + port.targetPort().name() + "\" resolved to " + target + " on "
+              ? "targetPort \""
+                  + port.targetPort().name()
+                  + "\" resolved to "
+                  + target
+                  + " on "
                   + (pod.isTemplate() ? "the pod template of " + pod.workload() : pod.key())
               : null;
       out.add(new Backend(pod, address, target, note));
     }
     return new Result(out, notes);
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
   }
 
   /** The targetPort on a pod: the number, or the number of the container port of that name. */

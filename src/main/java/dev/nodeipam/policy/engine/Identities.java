@@ -49,9 +49,12 @@ public final class Identities {
     nsLabels.forEach((k, v) -> labels.put(NAMESPACE_LABELS + k, v));
     labels.put(
         SERVICE_ACCOUNT,
-        pod.serviceAccount() == null || pod.serviceAccount().isEmpty() ? "default" : pod.serviceAccount());
+        pod.serviceAccount() == null || pod.serviceAccount().isEmpty()
+            ? "default"
+            : pod.serviceAccount());
     labels.put(CLUSTER, s.clusterName());
-    IPAddress address = pod.ips().isEmpty() ? null : dev.nodeipam.net.IpText.parse(pod.ips().get(0));
+    IPAddress address =
+        pod.ips().isEmpty() ? null : dev.nodeipam.net.IpText.parse(pod.ips().get(0));
     return new Identity(Identity.Kind.POD, labels, Set.of(), address, pod, null, s.dualStack());
   }
 
@@ -68,8 +71,13 @@ public final class Identities {
     if (book.isApiServer(address)) {
       // An API server outside the cluster: kube-apiserver, and still a world address.
       return new Identity(
-          Identity.Kind.KUBE_APISERVER, reservedLabels(Set.of("kube-apiserver", "world")),
-          Set.of("kube-apiserver", "world"), address, null, null, s.dualStack());
+          Identity.Kind.KUBE_APISERVER,
+          reservedLabels(Set.of("kube-apiserver", "world")),
+          Set.of("kube-apiserver", "world"),
+          address,
+          null,
+          null,
+          s.dualStack());
     }
     return world(address, s);
   }
@@ -82,17 +90,24 @@ public final class Identities {
       reserved.add(address.isIPv4() ? "world-ipv4" : "world-ipv6");
     }
     return new Identity(
-        Identity.Kind.WORLD, reservedLabels(reserved), reserved, address, null, null, s.dualStack());
+        Identity.Kind.WORLD,
+        reservedLabels(reserved),
+        reserved,
+        address,
+        null,
+        null,
+        s.dualStack());
   }
 
   private Identity node(boolean own, Node node, IPAddress address, Pod pod, DatapathSettings s) {
     IPAddress a = address;
     if (a == null && node != null) {
-      a = node.addresses().stream()
-          .map(x -> dev.nodeipam.net.IpText.parse(x.address()))
-          .filter(x -> x != null)
-          .findFirst()
-          .orElse(null);
+      a =
+          node.addresses().stream()
+              .map(x -> dev.nodeipam.net.IpText.parse(x.address()))
+              .filter(x -> x != null)
+              .findFirst()
+              .orElse(null);
     }
     Set<String> reserved = new LinkedHashSet<>();
     reserved.add(own ? "host" : "remote-node");
@@ -100,8 +115,13 @@ public final class Identities {
       reserved.add("kube-apiserver");
     }
     return new Identity(
-        own ? Identity.Kind.HOST : Identity.Kind.REMOTE_NODE, reservedLabels(reserved), reserved, a,
-        pod, node, s.dualStack());
+        own ? Identity.Kind.HOST : Identity.Kind.REMOTE_NODE,
+        reservedLabels(reserved),
+        reserved,
+        a,
+        pod,
+        node,
+        s.dualStack());
   }
 
   private static Map<String, String> reservedLabels(Set<String> names) {

@@ -7,8 +7,8 @@ import dev.nodeipam.policy.settings.DatapathSettings;
 import inet.ipaddr.IPAddress;
 
 /**
- * Whether a rule's peer matches an identity (section 4 of the policy model), and, when it does
- * not, why, in words a person can act on.
+ * Whether a rule's peer matches an identity (section 4 of the policy model), and, when it does not,
+ * why, in words a person can act on.
  */
 public final class PeerMatching {
   private PeerMatching() {}
@@ -32,9 +32,11 @@ public final class PeerMatching {
       case ALL -> true;
       case NONE -> false;
       case WORLD -> id.isWorld();
-      // Only dual-stack clusters label world addresses world-ipv4/world-ipv6.
-      case WORLD_IPV4 -> s.dualStack() && id.isWorld() && id.address() != null && id.address().isIPv4();
-      case WORLD_IPV6 -> s.dualStack() && id.isWorld() && id.address() != null && id.address().isIPv6();
+        // Only dual-stack clusters label world addresses world-ipv4/world-ipv6.
+      case WORLD_IPV4 ->
+          s.dualStack() && id.isWorld() && id.address() != null && id.address().isIPv4();
+      case WORLD_IPV6 ->
+          s.dualStack() && id.isWorld() && id.address() != null && id.address().isIPv6();
       case CLUSTER -> id.kind() != Identity.Kind.WORLD;
       case HOST -> id.reserved().contains("host");
       case REMOTE_NODE -> id.reserved().contains("remote-node");
@@ -54,8 +56,8 @@ public final class PeerMatching {
    */
   public static String whyNot(
       Peer peer, Identity id, DatapathSettings s, String role, boolean translated) {
-    String who = "the " + role + " is " + id.describe()
-        + (translated ? " (after Service translation)" : "");
+    String who =
+        "the " + role + " is " + id.describe() + (translated ? " (after Service translation)" : "");
     if (peer instanceof Peer.Endpoints e) {
       return !id.isPod() && !e.selectsReserved()
           ? e.text() + " selects pods only; " + who
@@ -66,7 +68,8 @@ public final class PeerMatching {
     }
     if (peer instanceof Peer.Entities e) {
       return (e.entity() == Entity.WORLD_IPV4 || e.entity() == Entity.WORLD_IPV6) && !s.dualStack()
-          ? e.text() + " selects nothing in a single-stack cluster (world is not split by family); "
+          ? e.text()
+              + " selects nothing in a single-stack cluster (world is not split by family); "
               + who
           : "entity " + e.entity().wire() + " does not include " + id.name() + "; " + who;
     }

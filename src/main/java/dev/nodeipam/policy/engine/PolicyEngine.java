@@ -9,7 +9,6 @@ import dev.nodeipam.policy.explanation.Verdict;
 import dev.nodeipam.policy.model.Direction;
 import dev.nodeipam.policy.model.Flow;
 import dev.nodeipam.policy.model.Identity;
-import dev.nodeipam.policy.model.PolicyParser;
 import dev.nodeipam.policy.model.Rule;
 import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.snapshot.ClusterSnapshot;
@@ -43,9 +42,9 @@ public final class PolicyEngine {
   private final Backends backends;
   private final SideEvaluation sides;
 
-  private PolicyEngine(ClusterSnapshot snapshot, List<Rule> rules) {
+  private PolicyEngine(ClusterSnapshot snapshot) {
     this.snapshot = snapshot;
-    this.index = new PolicyIndex(rules);
+    this.index = new PolicyIndex(snapshot.policies());
     this.book = new AddressBook(snapshot);
     this.identities = new Identities(snapshot, book);
     this.translation = new ServiceTranslation(snapshot);
@@ -54,12 +53,23 @@ public final class PolicyEngine {
   }
 
   /**
-   * Parses and indexes the snapshot's policies.
+   * An engine that has read every policy of the snapshot: an invalid one anywhere is an error.
    *
    * @throws dev.nodeipam.kube.BadInputException naming the policy's source on invalid policy input
    */
   public static PolicyEngine of(ClusterSnapshot snapshot) {
-    return new PolicyEngine(snapshot, PolicyParser.parseAll(snapshot.policies()));
+    PolicyEngine engine = new PolicyEngine(snapshot);
+    engine.rules();
+    return engine;
+  }
+
+  /**
+   * An engine that reads the clusterwide policies now and a namespace's policies the first time a
+   * verdict involves a pod of that namespace: what a single trace needs. A verdict throws {@link
+   * dev.nodeipam.kube.BadInputException} when a policy it reads is invalid.
+   */
+  public static PolicyEngine lazy(ClusterSnapshot snapshot) {
+    return new PolicyEngine(snapshot);
   }
 
   public ClusterSnapshot snapshot() {
@@ -90,13 +100,20 @@ public final class PolicyEngine {
   /** The translation step alone: is the flow's address a frontend Cilium translates for P? */
   public Translation translation(Flow flow, DatapathSettings s) {
     Pod source = flow.source();
-    Optional<ServiceTranslation.Hit> hit = translation.hit(flow.address(), flow.port(), flow.protocol());
+    Optional<ServiceTranslation.Hit> hit =
+        translation.hit(flow.address(), flow.port(), flow.protocol());
     if (hit.isEmpty()) {
       Optional<dev.nodeipam.snapshot.Service> other = translation.serviceAt(flow.address());
       return Translation.none(
           other.isPresent()
-              ? flow.address() + " is a frontend of " + other.get().key() + " but not for port "
-                  + flow.port() + "/" + flow.protocol() + ": nothing translates it"
+              ? flow.address()
+                  + " is a frontend of "
+                  + other.get().key()
+                  + " but not for port "
+                  + flow.port()
+                  + "/"
+                  + flow.protocol()
+                  + ": nothing translates it"
               : flow.address() + " is no Service frontend");
     }
     Node node = source.nodeName() == null ? null : snapshot.node(source.nodeName()).orElse(null);
@@ -109,8 +126,12 @@ public final class PolicyEngine {
     Pod source = flow.source();
     List<String> notes = new ArrayList<>();
     if (source.isTemplate()) {
-      notes.add("the source is the pod template of " + source.workload() + " in " + source.namespace()
-          + " (the input has no pods of it)");
+      notes.add(
+          "the source is the pod template of "
+              + source.workload()
+              + " in "
+              + source.namespace()
+              + " (the input has no pods of it)");
     }
     if (source.nodeName() == null) {
       notes.add("the source's node is unknown: node addresses are read as another node's");
@@ -119,7 +140,8 @@ public final class PolicyEngine {
     Translation t = translation(flow, s);
     List<DestinationVerdict> destinations = new ArrayList<>();
     if (t.translated()) {
-      ServiceTranslation.Hit hit = translation.hit(flow.address(), flow.port(), flow.protocol()).get();
+      ServiceTranslation.Hit hit =
+          translation.hit(flow.address(), flow.port(), flow.protocol()).get();
       Backends.Result result =
           backends.of(hit.service(), hit.port(), flow.address().isIPv4(), flow.protocol());
       notes.addAll(result.notes());
@@ -127,14 +149,23 @@ public final class PolicyEngine {
         destinations.add(toBackend(flow, src, b, hit.port().port(), s));
       }
       if (result.backends().isEmpty()) {
-        notes.add(t.service() + " has no ready backend for port " + flow.port()
-            + ": Cilium drops the flow for lack of a backend, whatever the policy");
+        notes.add(
+            t.service()
+                + " has no ready backend for port "
+                + flow.port()
+                + ": Cilium drops the flow for lack of a backend, whatever the policy");
       }
     } else {
       Identity dst = identities.ofAddress(flow.address(), source.nodeName(), s);
       if (dst.kind() == Identity.Kind.WORLD) {
-        book.podCidrOwner(flow.address()).ifPresent(n -> notes.add(flow.address()
-            + " lies in the podCIDR of node " + n.name() + " but no pod of the input has it: read as world"));
+        book.podCidrOwner(flow.address())
+            .ifPresent(
+                n ->
+                    notes.add(
+                        flow.address()
+                            + " lies in the podCIDR of node "
+                            + n.name()
+                            + " but no pod of the input has it: read as world"));
       }
       destinations.add(toAddress(flow, src, dst, s));
     }
@@ -150,12 +181,21 @@ public final class PolicyEngine {
     Identity dst = identities.world(flow.address(), s);
     SideVerdict egress = egress(src, dst, flow.port(), flow, null, List.of(), false, s);
     SideVerdict ingress =
-        SideVerdict.notEnforced(Direction.INGRESS, "the destination is read as the world address "
-            + flow.address() + ": no endpoint ingress policy applies");
+        SideVerdict.notEnforced(
+            Direction.INGRESS,
+            "the destination is read as the world address "
+                + flow.address()
+                + ": no endpoint ingress policy applies");
     DestinationVerdict d =
-        destination(flow.address().toCanonicalString(), dst, flow.port(), flow, egress, ingress, List.of());
+        destination(
+            flow.address().toCanonicalString(), dst, flow.port(), flow, egress, ingress, List.of());
     return aggregate(
-        flow, src, Translation.none("read as the address itself: no translation"), List.of(d), s, true,
+        flow,
+        src,
+        Translation.none("read as the address itself: no translation"),
+        List.of(d),
+        s,
+        true,
         List.of());
   }
 
@@ -186,51 +226,78 @@ public final class PolicyEngine {
     SideVerdict egress = egress(src, dst, flow.port(), flow, null, ports, false, s);
     SideVerdict ingress = ingress(flow, src, dst, flow.port(), null, ports, false, s);
     String name =
-        dst.isPod() ? dst.pod().key()
-            : dst.node() != null ? dst.node().name()
-            : flow.address().toCanonicalString();
+        dst.isPod()
+            ? dst.pod().key()
+            : dst.node() != null ? dst.node().name() : flow.address().toCanonicalString();
     return destination(name, dst, flow.port(), flow, egress, ingress, List.of());
   }
 
   private SideVerdict egress(
-      Identity src, Identity dst, int port, Flow flow, Integer servicePort,
-      List<Pod.ContainerPort> ports, boolean translated, DatapathSettings s) {
+      Identity src,
+      Identity dst,
+      int port,
+      Flow flow,
+      Integer servicePort,
+      List<Pod.ContainerPort> ports,
+      boolean translated,
+      DatapathSettings s) {
     return sides.evaluate(
         new SideEvaluation.Question(
-            src, Direction.EGRESS, dst, port, flow.protocol(), ports, servicePort, translated), s);
+            src, Direction.EGRESS, dst, port, flow.protocol(), ports, servicePort, translated),
+        s);
   }
 
   private SideVerdict ingress(
-      Flow flow, Identity src, Identity dst, int port, Integer servicePort,
-      List<Pod.ContainerPort> ports, boolean translated, DatapathSettings s) {
+      Flow flow,
+      Identity src,
+      Identity dst,
+      int port,
+      Integer servicePort,
+      List<Pod.ContainerPort> ports,
+      boolean translated,
+      DatapathSettings s) {
     if (!dst.isPod()) {
       return sides.evaluate(
           new SideEvaluation.Question(
-              dst, Direction.INGRESS, src, port, flow.protocol(), ports, servicePort, translated), s);
+              dst, Direction.INGRESS, src, port, flow.protocol(), ports, servicePort, translated),
+          s);
     }
     // The receiver sees a hostNetwork client as its node: host on the same node, else remote-node.
-    Identity seen = flow.source().hostNetwork()
-        ? identities.ofPod(flow.source(), dst.pod().nodeName(), s)
-        : src;
+    Identity seen =
+        flow.source().hostNetwork()
+            ? identities.ofPod(flow.source(), dst.pod().nodeName(), s)
+            : src;
     return sides.evaluate(
         new SideEvaluation.Question(
-            dst, Direction.INGRESS, seen, port, flow.protocol(), ports, servicePort, translated), s);
+            dst, Direction.INGRESS, seen, port, flow.protocol(), ports, servicePort, translated),
+        s);
   }
 
   private static DestinationVerdict destination(
-      String name, Identity dst, int port, Flow flow, SideVerdict egress, SideVerdict ingress,
+      String name,
+      Identity dst,
+      int port,
+      Flow flow,
+      SideVerdict egress,
+      SideVerdict ingress,
       List<String> notes) {
     Outcome o = egress.allowed() && ingress.allowed() ? Outcome.ALLOWED : Outcome.DENIED;
     Integer drop = null;
     if (o == Outcome.DENIED) {
       drop = !egress.allowed() ? egress.dropReason() : ingress.dropReason();
     }
-    return new DestinationVerdict(name, dst, port, flow.protocol(), o, drop, egress, ingress, notes);
+    return new DestinationVerdict(
+        name, dst, port, flow.protocol(), o, drop, egress, ingress, notes);
   }
 
   private static Verdict aggregate(
-      Flow flow, Identity src, Translation t, List<DestinationVerdict> ds, DatapathSettings s,
-      boolean asAddress, List<String> notes) {
+      Flow flow,
+      Identity src,
+      Translation t,
+      List<DestinationVerdict> ds,
+      DatapathSettings s,
+      boolean asAddress,
+      List<String> notes) {
     long allowed = ds.stream().filter(d -> d.outcome() == Outcome.ALLOWED).count();
     Outcome o;
     Integer drop = null;
@@ -238,7 +305,8 @@ public final class PolicyEngine {
       o = Outcome.ALLOWED;
     } else if (allowed == 0) {
       o = Outcome.DENIED;
-      boolean deny = ds.stream().anyMatch(d -> Integer.valueOf(DropReason.POLICY_DENY).equals(d.dropReason()));
+      boolean deny =
+          ds.stream().anyMatch(d -> Integer.valueOf(DropReason.POLICY_DENY).equals(d.dropReason()));
       drop = ds.isEmpty() ? null : deny ? DropReason.POLICY_DENY : DropReason.POLICY_DENIED;
     } else {
       o = Outcome.PARTIAL;

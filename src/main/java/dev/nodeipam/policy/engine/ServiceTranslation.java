@@ -91,24 +91,42 @@ public final class ServiceTranslation {
         s.socketLbForPods()
             ? "socket LB translates it for pods"
             : "the per-packet load balancer at the pod translates it ("
-                + (s.socketLb() ? "bpf-lb-sock-hostns-only=true" : "bpf-lb-sock=false") + ")";
+                + (s.socketLb() ? "bpf-lb-sock-hostns-only=true" : "bpf-lb-sock=false")
+                + ")";
     return switch (hit.kind()) {
       case CLUSTER_IP ->
           new Translation(
-              true, svc, hit.kind(), sp,
-              "ClusterIP of " + svc + ": Cilium translates ClusterIPs"
-                  + (s.kubeProxyReplacement() ? " (" + lb + ")" : " even with kube-proxy-replacement=false"));
+              true,
+              svc,
+              hit.kind(),
+              sp,
+              "ClusterIP of "
+                  + svc
+                  + ": Cilium translates ClusterIPs"
+                  + (s.kubeProxyReplacement()
+                      ? " (" + lb + ")"
+                      : " even with kube-proxy-replacement=false"));
       case LOAD_BALANCER -> {
         if ("Proxy".equals(hit.ipMode())) {
           yield new Translation(
-              false, svc, hit.kind(), sp,
-              "LoadBalancer address of " + svc + " with ipMode: Proxy: Cilium does not short-circuit it;"
+              false,
+              svc,
+              hit.kind(),
+              sp,
+              "LoadBalancer address of "
+                  + svc
+                  + " with ipMode: Proxy: Cilium does not short-circuit it;"
                   + " the traffic goes to the load balancer as a world address");
         }
         if (!s.kubeProxyReplacement()) {
           yield new Translation(
-              false, svc, hit.kind(), sp,
-              "LoadBalancer address of " + svc + ": kube-proxy-replacement=false, so Cilium's policy"
+              false,
+              svc,
+              hit.kind(),
+              sp,
+              "LoadBalancer address of "
+                  + svc
+                  + ": kube-proxy-replacement=false, so Cilium's policy"
                   + " sees the address itself (kube-proxy rewrites it later)");
         }
         yield new Translation(
@@ -117,28 +135,53 @@ public final class ServiceTranslation {
       case EXTERNAL_IP -> {
         if (!s.kubeProxyReplacement()) {
           yield new Translation(
-              false, svc, hit.kind(), sp,
-              "externalIP of " + svc + ": kube-proxy-replacement=false, so Cilium's policy sees the"
+              false,
+              svc,
+              hit.kind(),
+              sp,
+              "externalIP of "
+                  + svc
+                  + ": kube-proxy-replacement=false, so Cilium's policy sees the"
                   + " address itself");
         }
         if (onClientNode) {
           yield new Translation(
-              true, svc, hit.kind(), sp,
+              true,
+              svc,
+              hit.kind(),
+              sp,
               "externalIP of " + svc + " is an address of the client's own node: " + lb);
         }
         String where =
-            clientNodeKnown ? "is not an address of the client's node" : "is not known to be an address of the client's node";
+            clientNodeKnown
+                ? "is not an address of the client's node"
+                : "is not known to be an address of the client's node";
         if (s.socketLbForPods() && !s.externalIpMitigationDisabled()) {
           yield new Translation(
-              false, svc, hit.kind(), sp,
-              "externalIP of " + svc + " " + where + ": socket LB leaves it untranslated"
-                  + " (CVE-2020-8554 mitigation; disable-external-ip-mitigation=false), so policy sees"
-                  + " the address itself");
+              false,
+              svc,
+              hit.kind(),
+              sp,
+              "externalIP of "
+                  + svc
+                  + " "
+                  + where
+                  + ": socket LB leaves it untranslated (CVE-2020-8554 mitigation;"
+                  + " disable-external-ip-mitigation=false), so policy sees the address itself");
         }
         yield new Translation(
-            true, svc, hit.kind(), sp,
-            "externalIP of " + svc + " " + where + ": "
-                + (s.socketLbForPods() ? "socket LB translates it (disable-external-ip-mitigation=true)" : lb));
+            true,
+            svc,
+            hit.kind(),
+            sp,
+            "externalIP of "
+                + svc
+                + " "
+                + where
+                + ": "
+                + (s.socketLbForPods()
+                    ? "socket LB translates it (disable-external-ip-mitigation=true)"
+                    : lb));
       }
     };
   }

@@ -54,8 +54,12 @@ final class SideEvaluation {
     if (!q.subject().isPod()) {
       return SideVerdict.notEnforced(
           d,
-          (d == Direction.EGRESS ? "the source" : "the destination") + " is " + q.subject().describe()
-              + ": no endpoint " + d.lower() + " policy applies"
+          (d == Direction.EGRESS ? "the source" : "the destination")
+              + " is "
+              + q.subject().describe()
+              + ": no endpoint "
+              + d.lower()
+              + " policy applies"
               + (q.subject().isNode() ? " (host policies are not modelled)" : ""));
     }
     if (s.enablePolicy() == EnablePolicy.NEVER) {
@@ -103,8 +107,13 @@ final class SideEvaluation {
     }
     boolean always = s.enablePolicy() == EnablePolicy.ALWAYS;
     boolean defaultDeny = always || !defaultDenyBy.isEmpty();
-    String flowText = q.port() + "/" + q.protocol() + " " + (d == Direction.EGRESS ? "to " : "from ")
-        + q.peer().describe();
+    String flowText =
+        q.port()
+            + "/"
+            + q.protocol()
+            + " "
+            + (d == Direction.EGRESS ? "to " : "from ")
+            + q.peer().describe();
     Outcome outcome;
     Integer drop = null;
     String reason;
@@ -118,19 +127,33 @@ final class SideEvaluation {
     } else if (defaultDeny) {
       outcome = Outcome.DENIED;
       drop = DropReason.POLICY_DENIED;
-      reason = d.lower() + " is default-deny" + (always ? " (enable-policy=always)" : "")
-          + " and no allow rule matches " + flowText;
+      reason =
+          d.lower()
+              + " is default-deny"
+              + (always ? " (enable-policy=always)" : "")
+              + " and no allow rule matches "
+              + flowText;
     } else {
       outcome = Outcome.ALLOWED;
       reason = "no policy puts " + d.lower() + " in default deny, so everything is allowed";
     }
     return new SideVerdict(
-        d, true, outcome, drop, defaultDeny, List.copyOf(defaultDenyBy), List.copyOf(allowedBy),
-        List.copyOf(deniedBy), notMatching, List.copyOf(notModelled), reason);
+        d,
+        true,
+        outcome,
+        drop,
+        defaultDeny,
+        List.copyOf(defaultDenyBy),
+        List.copyOf(allowedBy),
+        List.copyOf(deniedBy),
+        notMatching,
+        List.copyOf(notModelled),
+        reason);
   }
 
   static boolean matches(RuleEntry e, SideEvaluation.Question q, DatapathSettings s) {
-    return portsMatch(e, q) && e.peers().stream().anyMatch(p -> PeerMatching.matches(p, q.peer(), s));
+    return portsMatch(e, q)
+        && e.peers().stream().anyMatch(p -> PeerMatching.matches(p, q.peer(), s));
   }
 
   private static boolean portsMatch(RuleEntry e, Question q) {
@@ -160,8 +183,12 @@ final class SideEvaluation {
       boolean peerOk = e.peers().stream().anyMatch(p -> PeerMatching.matches(p, q.peer(), s));
       boolean portOk = portsMatch(e, q);
       if (e.peers().isEmpty()) {
-        reasons.add(e.origin() + " has no peer the engine can evaluate"
-            + (e.notModelled().isEmpty() ? " (it matches nothing)" : " (" + e.notModelled().get(0) + ")"));
+        reasons.add(
+            e.origin()
+                + " has no peer the engine can evaluate"
+                + (e.notModelled().isEmpty()
+                    ? " (it matches nothing)"
+                    : " (" + e.notModelled().get(0) + ")"));
         continue;
       }
       StringBuilder why = new StringBuilder();
@@ -187,8 +214,14 @@ final class SideEvaluation {
     return portsMatch(
         e,
         new Question(
-            q.subject(), q.direction(), q.peer(), q.servicePort(), q.protocol(),
-            q.destinationPorts(), null, q.translated()));
+            q.subject(),
+            q.direction(),
+            q.peer(),
+            q.servicePort(),
+            q.protocol(),
+            q.destinationPorts(),
+            null,
+            q.translated()));
   }
 
   private static String portWhy(RuleEntry e, Question q) {
@@ -201,9 +234,18 @@ final class SideEvaluation {
     }
     String hint =
         q.servicePort() != null && q.servicePort() != q.port()
-            ? " (the Service port " + q.servicePort() + " is translated to targetPort " + q.port() + ")"
+            ? " (the Service port "
+                + q.servicePort()
+                + " is translated to targetPort "
+                + q.port()
+                + ")"
             : "";
-    return "ports " + String.join(", ", texts) + " do not cover " + q.port() + "/" + q.protocol()
+    return "ports "
+        + String.join(", ", texts)
+        + " do not cover "
+        + q.port()
+        + "/"
+        + q.protocol()
         + hint;
   }
 
@@ -213,6 +255,7 @@ final class SideEvaluation {
       Integer r = PortMatch.resolve(p.name(), proto, q.destinationPorts());
       resolved = resolved == null ? r : resolved;
     }
-    return p + (resolved == null ? " (no such named port on the destination)" : " (= " + resolved + ")");
+    return p
+        + (resolved == null ? " (no such named port on the destination)" : " (= " + resolved + ")");
   }
 }

@@ -45,7 +45,16 @@ public record SideVerdict(
   /** A side where no policy is enforced. */
   public static SideVerdict notEnforced(Direction d, String reason) {
     return new SideVerdict(
-        d, false, Outcome.ALLOWED, null, false, List.of(), List.of(), List.of(), List.of(), List.of(),
+        d,
+        false,
+        Outcome.ALLOWED,
+        null,
+        false,
+        List.of(),
+        List.of(),
+        List.of(),
+        List.of(),
+        List.of(),
         reason);
   }
 }

@@ -1,8 +1,8 @@
 package dev.nodeipam.policy.explanation;
 
 /**
- * What Cilium does with the destination address before policy: whether it is a Service frontend
- * and whether Cilium translates it for this client (section 2 of the policy model).
+ * What Cilium does with the destination address before policy: whether it is a Service frontend and
+ * whether Cilium translates it for this client (section 2 of the policy model).
  *
  * @param translated true when policy sees the backends and their targetPort
  * @param service {@code namespace/name} of the Service whose frontend the address is, or null

@@ -10,16 +10,24 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A CiliumNetworkPolicy or CiliumClusterwideNetworkPolicy: each of {@code spec} and {@code
- * specs[]} is a rule. Endpoint selectors without a namespace key are pinned to the policy's
- * namespace in a CNP and mean "any namespace" in a CCNP. Constructs the engine does not evaluate
- * are kept as "not modelled" notes on the entry or rule.
+ * A CiliumNetworkPolicy or CiliumClusterwideNetworkPolicy: each of {@code spec} and {@code specs[]}
+ * is a rule. Endpoint selectors without a namespace key are pinned to the policy's namespace in a
+ * CNP and mean "any namespace" in a CCNP. Constructs the engine does not evaluate are kept as "not
+ * modelled" notes on the entry or rule.
  */
 final class CiliumPolicyReader {
   private static final Set<String> RULE_FIELDS =
       Set.of(
-          "endpointSelector", "nodeSelector", "ingress", "ingressDeny", "egress", "egressDeny",
-          "labels", "description", "enableDefaultDeny", "log");
+          "endpointSelector",
+          "nodeSelector",
+          "ingress",
+          "ingressDeny",
+          "egress",
+          "egressDeny",
+          "labels",
+          "description",
+          "enableDefaultDeny",
+          "log");
 
   private final PolicyRef policy;
   private final Raw raw;
@@ -68,20 +76,30 @@ final class CiliumPolicyReader {
     } else if (spec.get("endpointSelector") == null) {
       throw raw.bad(path, "a rule needs endpointSelector or nodeSelector");
     } else {
-      subject = selectors.requirements(spec.get("endpointSelector"), path + ".endpointSelector", "");
+      subject =
+          selectors.requirements(spec.get("endpointSelector"), path + ".endpointSelector", "");
       if (SelectorReader.mentionsReserved(subject)) {
         appliesToPods = false;
-        notes.add(path + ".endpointSelector selects a reserved identity: host policy, not modelled");
+        notes.add(
+            path + ".endpointSelector selects a reserved identity: host policy, not modelled");
       }
       subject = SelectorReader.pinned(subject, namespace);
     }
     Map<Direction, List<RuleEntry>> allow = new EnumMap<>(Direction.class);
     Map<Direction, List<RuleEntry>> deny = new EnumMap<>(Direction.class);
-    allow.put(Direction.INGRESS, entries(spec.get("ingress"), path + ".ingress", Direction.INGRESS, false));
-    allow.put(Direction.EGRESS, entries(spec.get("egress"), path + ".egress", Direction.EGRESS, false));
-    deny.put(Direction.INGRESS, entries(spec.get("ingressDeny"), path + ".ingressDeny", Direction.INGRESS, true));
-    deny.put(Direction.EGRESS, entries(spec.get("egressDeny"), path + ".egressDeny", Direction.EGRESS, true));
-    Map<String, Object> enable = raw.map(spec.get("enableDefaultDeny"), path + ".enableDefaultDeny");
+    allow.put(
+        Direction.INGRESS,
+        entries(spec.get("ingress"), path + ".ingress", Direction.INGRESS, false));
+    allow.put(
+        Direction.EGRESS, entries(spec.get("egress"), path + ".egress", Direction.EGRESS, false));
+    deny.put(
+        Direction.INGRESS,
+        entries(spec.get("ingressDeny"), path + ".ingressDeny", Direction.INGRESS, true));
+    deny.put(
+        Direction.EGRESS,
+        entries(spec.get("egressDeny"), path + ".egressDeny", Direction.EGRESS, true));
+    Map<String, Object> enable =
+        raw.map(spec.get("enableDefaultDeny"), path + ".enableDefaultDeny");
     Set<Direction> defaultDeny = EnumSet.noneOf(Direction.class);
     for (Direction d : Direction.values()) {
       Boolean enabled = raw.bool(enable.get(d.lower()), path + ".enableDefaultDeny." + d.lower());
@@ -91,8 +109,15 @@ final class CiliumPolicyReader {
       }
     }
     return new Rule(
-        policy, path, namespace, selectors.selector(subject), appliesToPods, allow, deny,
-        defaultDeny, notes);
+        policy,
+        path,
+        namespace,
+        selectors.selector(subject),
+        appliesToPods,
+        allow,
+        deny,
+        defaultDeny,
+        notes);
   }
 
   private List<RuleEntry> entries(Object value, String path, Direction d, boolean isDeny) {
@@ -123,8 +148,12 @@ final class CiliumPolicyReader {
           boolean reserved = SelectorReader.mentionsReserved(req);
           List<Requirement> pinned = SelectorReader.pinned(req, namespace);
           String text =
-              p + "Endpoints " + SelectorReader.text(req)
-                  + (pinned != req ? " (namespace " + namespace + ")" : namespace == null && !reserved ? " (any namespace)" : "");
+              p
+                  + "Endpoints "
+                  + SelectorReader.text(req)
+                  + (pinned != req
+                      ? " (namespace " + namespace + ")"
+                      : namespace == null && !reserved ? " (any namespace)" : "");
           peers.add(new Peer.Endpoints(selectors.selector(pinned), reserved, text));
         }
       } else if (field.equals(p + "CIDR")) {
@@ -141,14 +170,25 @@ final class CiliumPolicyReader {
           String iat = fat + "[" + i + "]";
           Map<String, Object> set = raw.map(list.get(i), iat);
           if (set.get("cidr") == null) {
-            notes.add(iat + ": " + (set.containsKey("cidrGroupRef") ? "cidrGroupRef" : "selector")
-                + " not modelled (matches nothing here)");
+            notes.add(
+                iat
+                    + ": "
+                    + (set.containsKey("cidrGroupRef") ? "cidrGroupRef" : "selector")
+                    + " not modelled (matches nothing here)");
             continue;
           }
           IPAddress c = cidrs.cidr(set.get("cidr"), iat + ".cidr", false);
           List<IPAddress> except = cidrs.except(set.get("except"), c, iat + ".except");
-          peers.add(new Peer.Cidr(c, except, p + "CIDRSet " + c
-              + (except.isEmpty() ? "" : " except " + except.stream().map(Object::toString).toList())));
+          peers.add(
+              new Peer.Cidr(
+                  c,
+                  except,
+                  p
+                      + "CIDRSet "
+                      + c
+                      + (except.isEmpty()
+                          ? ""
+                          : " except " + except.stream().map(Object::toString).toList())));
         }
       } else if (field.equals(p + "Entities")) {
         hasL3 = true;
@@ -167,14 +207,23 @@ final class CiliumPolicyReader {
         notes.add(fat + ": ICMP not modelled (only TCP, UDP and SCTP flows are traced)");
       } else if (field.equals("authentication")) {
         notes.add(fat + ": mutual authentication not modelled (read as no requirement)");
-      } else if (field.equals("toFQDNs") || field.equals("toServices") || field.equals("toNodes")
-          || field.equals("fromNodes") || field.equals("toGroups") || field.equals("fromGroups")
-          || field.equals("toRequires") || field.equals("fromRequires")) {
+      } else if (field.equals("toFQDNs")
+          || field.equals("toServices")
+          || field.equals("toNodes")
+          || field.equals("fromNodes")
+          || field.equals("toGroups")
+          || field.equals("fromGroups")
+          || field.equals("toRequires")
+          || field.equals("fromRequires")) {
         if (!field.endsWith("Requires")) {
           hasL3 = true;
         }
-        notes.add(fat + ": not modelled"
-            + (field.endsWith("Requires") ? " (its extra requirement is not applied)" : " (these peers match nothing here)"));
+        notes.add(
+            fat
+                + ": not modelled"
+                + (field.endsWith("Requires")
+                    ? " (its extra requirement is not applied)"
+                    : " (these peers match nothing here)"));
       } else {
         notes.add(fat + ": not modelled (unknown field)");
       }
@@ -191,8 +240,10 @@ final class CiliumPolicyReader {
           continue;
         }
         if (field.equals("rules")) {
-          notes.add(pat + ".rules: L7 rules not modelled (the L4 port is read as allowed"
-              + (isDeny ? ")" : "; the proxy may still refuse requests)"));
+          notes.add(
+              pat
+                  + ".rules: L7 rules not modelled (the L4 port is read as allowed"
+                  + (isDeny ? ")" : "; the proxy may still refuse requests)"));
         } else {
           notes.add(pat + "." + field + ": not modelled");
         }

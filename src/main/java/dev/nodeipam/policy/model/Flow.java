@@ -19,7 +19,8 @@ public record Flow(Pod source, IPAddress address, int port, Protocol protocol) {
 
   /** {@code 1.2.3.4:443/TCP} or {@code [2001:db8::1]:443/TCP}. */
   public String destinationText() {
-    String a = address.isIPv6() ? "[" + address.toCanonicalString() + "]" : address.toCanonicalString();
+    String a =
+        address.isIPv6() ? "[" + address.toCanonicalString() + "]" : address.toCanonicalString();
     return a + ":" + port + "/" + protocol;
   }
 }

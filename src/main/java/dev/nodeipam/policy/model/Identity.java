@@ -87,7 +87,8 @@ public record Identity(
               + (node != null ? " (node " + node.name() + ")" : "")
               + (address != null ? " " + address : "")
               + (reserved.contains("kube-apiserver") && kind != Kind.KUBE_APISERVER
-                  ? " +kube-apiserver" : "");
+                  ? " +kube-apiserver"
+                  : "");
       default -> name() + (address != null ? " " + address : "");
     };
   }

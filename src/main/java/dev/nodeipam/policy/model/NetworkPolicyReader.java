@@ -47,7 +47,8 @@ final class NetworkPolicyReader {
           case "Ingress" -> types.add(Direction.INGRESS);
           case "Egress" -> types.add(Direction.EGRESS);
           default ->
-              throw raw.bad("spec.policyTypes[" + i + "]", "\"" + t + "\" is not Ingress or Egress");
+              throw raw.bad(
+                  "spec.policyTypes[" + i + "]", "\"" + t + "\" is not Ingress or Egress");
         }
       }
     } else {
@@ -84,8 +85,11 @@ final class NetworkPolicyReader {
         peers.add(new Peer.Anyone("no " + peerField + ": (every peer)"));
       }
       for (int j = 0; j < peersRaw.size(); j++) {
-        peers.add(peer(raw.map(peersRaw.get(j), at + "." + peerField + "[" + j + "]"),
-            at + "." + peerField + "[" + j + "]", ns));
+        peers.add(
+            peer(
+                raw.map(peersRaw.get(j), at + "." + peerField + "[" + j + "]"),
+                at + "." + peerField + "[" + j + "]",
+                ns));
       }
       List<PortMatch> portMatches = new ArrayList<>();
       List<Object> portsRaw = raw.list(rule.get("ports"), at + ".ports");
@@ -99,7 +103,8 @@ final class NetworkPolicyReader {
 
   private Peer peer(Map<String, Object> p, String at, String ns) {
     boolean hasPods = p.containsKey("podSelector") && p.get("podSelector") != null;
-    boolean hasNamespaces = p.containsKey("namespaceSelector") && p.get("namespaceSelector") != null;
+    boolean hasNamespaces =
+        p.containsKey("namespaceSelector") && p.get("namespaceSelector") != null;
     Object block = p.get("ipBlock");
     if (block != null) {
       if (hasPods || hasNamespaces) {
@@ -109,7 +114,11 @@ final class NetworkPolicyReader {
       IPAddress cidr = cidrs.cidr(b.get("cidr"), at + ".ipBlock.cidr", false);
       List<IPAddress> except = cidrs.except(b.get("except"), cidr, at + ".ipBlock.except");
       String text =
-          "ipBlock " + cidr + (except.isEmpty() ? "" : " except " + except.stream().map(Object::toString).toList());
+          "ipBlock "
+              + cidr
+              + (except.isEmpty()
+                  ? ""
+                  : " except " + except.stream().map(Object::toString).toList());
       return new Peer.Cidr(cidr, except, text);
     }
     if (!hasPods && !hasNamespaces) {
@@ -122,7 +131,8 @@ final class NetworkPolicyReader {
     if (hasNamespaces) {
       List<Requirement> namespaces =
           selectors.requirements(
-              p.get("namespaceSelector"), at + ".namespaceSelector",
+              p.get("namespaceSelector"),
+              at + ".namespaceSelector",
               SelectorReader.NAMESPACE_LABEL_PREFIX);
       all.addAll(namespaces);
       // Every pod identity carries its namespace, so this keeps the peer to pods of any namespace.

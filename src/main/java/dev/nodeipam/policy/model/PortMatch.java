@@ -55,7 +55,11 @@ public record PortMatch(Integer port, String name, Integer endPort, Set<Protocol
   @Override
   public String toString() {
     String number =
-        isNamed() ? name : port == 0 ? "any port" : endPort == null ? "" + port : port + "-" + endPort;
-    return number + "/" + String.join("+", new TreeSet<>(protocols.stream().map(Enum::name).toList()));
+        isNamed()
+            ? name
+            : port == 0 ? "any port" : endPort == null ? "" + port : port + "-" + endPort;
+    return number
+        + "/"
+        + String.join("+", new TreeSet<>(protocols.stream().map(Enum::name).toList()));
   }
 }

@@ -100,7 +100,9 @@ final class SelectorReader {
 
   /** Pins a selector to a namespace unless it already names one (or a reserved identity). */
   static List<Requirement> pinned(List<Requirement> requirements, String namespace) {
-    if (namespace == null || mentions(requirements, NAMESPACE_KEY) || mentionsReserved(requirements)) {
+    if (namespace == null
+        || mentions(requirements, NAMESPACE_KEY)
+        || mentionsReserved(requirements)) {
       return requirements;
     }
     List<Requirement> out = new ArrayList<>(requirements);

@@ -38,8 +38,15 @@ public record DatapathSettings(
   /** The keys nodeipam reads, in the order it reports them. */
   public static final List<String> KEYS =
       List.of(
-          KPR, BPF_LB_SOCK, HOSTNS_ONLY, EXTERNAL_IP_MITIGATION, CIDR_MATCH_MODE, ENABLE_POLICY,
-          CLUSTER_NAME, ENABLE_IPV4, ENABLE_IPV6);
+          KPR,
+          BPF_LB_SOCK,
+          HOSTNS_ONLY,
+          EXTERNAL_IP_MITIGATION,
+          CIDR_MATCH_MODE,
+          ENABLE_POLICY,
+          CLUSTER_NAME,
+          ENABLE_IPV4,
+          ENABLE_IPV6);
 
   public DatapathSettings {
     settings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(settings));
@@ -139,7 +146,9 @@ public record DatapathSettings(
     s.putIfAbsent(key, new Setting(key, v, o));
   }
 
-  /** {@code true}/{@code strict} replace kube-proxy; {@code false} and the old partial modes not. */
+  /**
+   * {@code true}/{@code strict} replace kube-proxy; {@code false} and the old partial modes not.
+   */
   private static boolean kpr(Setting s) {
     return switch (s.value()) {
       case "true", "strict" -> true;
@@ -166,7 +175,10 @@ public record DatapathSettings(
   }
 
   private static BadInputException bad(Setting s, String problem) {
-    String where = s.origin() == Setting.Origin.FLAG ? "--set " + s.key() : "kube-system/cilium-config " + s.key();
+    String where =
+        s.origin() == Setting.Origin.FLAG
+            ? "--set " + s.key()
+            : "kube-system/cilium-config " + s.key();
     return new BadInputException(where + ": \"" + s.value() + "\" " + problem);
   }
 }
