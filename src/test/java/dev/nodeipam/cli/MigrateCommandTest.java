@@ -99,7 +99,7 @@ class MigrateCommandTest {
    * the nodes with the labels added, read back by the loader, planned by the plan command.
    */
   @ParameterizedTest
-  @ValueSource(strings = {"seed", "extra-address", "internal-only", "local"})
+  @ValueSource(strings = {"seed", "extra-address", "internal-only", "local", "policy-trap"})
   void whatMigratePromisesIsWhatPlanPrintsOnTheAppliedManifests(String example, @TempDir Path dir)
       throws IOException {
     Path input = Path.of("examples/migration", example);

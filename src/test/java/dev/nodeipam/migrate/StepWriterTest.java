@@ -227,7 +227,7 @@ class StepWriterTest {
 
   @Test
   void everyStepIsValidShell(@TempDir Path dir) throws Exception {
-    for (String example : List.of("seed", "extra-address", "internal-only", "local")) {
+    for (String example : List.of("seed", "extra-address", "internal-only", "local", "policy-trap")) {
       MigrationPlan plan = plan(example(example));
       for (Step s : plan.steps()) {
         Path script = dir.resolve("step.sh");
