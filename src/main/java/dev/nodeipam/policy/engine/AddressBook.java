@@ -20,6 +20,8 @@ import java.util.Set;
  */
 final class AddressBook {
   private final Map<String, Pod> pods = new HashMap<>();
+  private final List<Map.Entry<String, Pod>> ipv6Pods = new ArrayList<>();
+  private volatile Map<String, Pod> ipv6PodIndex;
   private final Map<String, Node> nodes = new HashMap<>();
   private final Set<String> apiServer = new HashSet<>();
   private final List<Map.Entry<IPAddress, Node>> podCidrs = new ArrayList<>();
@@ -34,11 +36,20 @@ final class AddressBook {
         continue;
       }
       for (String ip : p.ips()) {
-        String key = IpText.canonical(ip);
-        if (key != null) {
-          pods.putIfAbsent(key, p);
-          v4 |= key.indexOf(':') < 0;
-          v6 |= key.indexOf(':') >= 0;
+        // Most pod addresses are plain IPv4 text, already canonical: no parser needed. IPv6 ones
+        // are indexed on the first IPv6 question only.
+        if (isStrictIpv4(ip)) {
+          pods.putIfAbsent(ip, p);
+          v4 = true;
+        } else if (ip.indexOf(':') >= 0) {
+          ipv6Pods.add(Map.entry(ip, p));
+          v6 = true;
+        } else {
+          String key = IpText.canonical(ip);
+          if (key != null) {
+            pods.putIfAbsent(key, p);
+            v4 = true;
+          }
         }
       }
     }
@@ -70,7 +81,65 @@ final class AddressBook {
   }
 
   Optional<Pod> pod(IPAddress address) {
-    return Optional.ofNullable(pods.get(address.toCanonicalString()));
+    String key = address.toCanonicalString();
+    Pod pod = pods.get(key);
+    if (pod == null && address.isIPv6()) {
+      pod = ipv6Index().get(key);
+    }
+    return Optional.ofNullable(pod);
+  }
+
+  private Map<String, Pod> ipv6Index() {
+    Map<String, Pod> index = ipv6PodIndex;
+    if (index == null) {
+      synchronized (this) {
+        if (ipv6PodIndex == null) {
+          Map<String, Pod> built = new HashMap<>();
+          for (Map.Entry<String, Pod> e : ipv6Pods) {
+            String key = IpText.canonical(e.getKey());
+            if (key != null) {
+              built.putIfAbsent(key, e.getValue());
+            }
+          }
+          ipv6PodIndex = built;
+        }
+        index = ipv6PodIndex;
+      }
+    }
+    return index;
+  }
+
+  /** Dotted-quad IPv4 text without leading zeros: its own canonical form. */
+  static boolean isStrictIpv4(String s) {
+    int parts = 0;
+    int i = 0;
+    int n = s.length();
+    while (i < n) {
+      int start = i;
+      int value = 0;
+      while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+        value = value * 10 + (s.charAt(i) - '0');
+        i++;
+        if (i - start > 3) {
+          return false;
+        }
+      }
+      int len = i - start;
+      if (len == 0 || value > 255 || (len > 1 && s.charAt(start) == '0')) {
+        return false;
+      }
+      parts++;
+      if (i < n) {
+        if (s.charAt(i) != '.' || parts == 4) {
+          return false;
+        }
+        i++;
+        if (i == n) {
+          return false;
+        }
+      }
+    }
+    return parts == 4;
   }
 
   Optional<Node> node(IPAddress address) {

@@ -8,6 +8,10 @@ import java.util.List;
 
 /** Reads CIDRs of {@code ipBlock}, {@code toCIDR} and {@code toCIDRSet}. */
 final class CidrReader {
+  // Policies repeat a handful of CIDRs (0.0.0.0/0, 10.0.0.0/8, ...); parsing is the costly part.
+  private static final java.util.Map<String, IPAddress> PARSED =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private final Raw raw;
 
   CidrReader(Raw raw) {
@@ -23,6 +27,10 @@ final class CidrReader {
     if (text == null || text.isBlank()) {
       throw raw.bad(path, "missing CIDR");
     }
+    IPAddress cached = PARSED.get(text);
+    if (cached != null && (text.contains("/") || bareAddressAllowed)) {
+      return cached;
+    }
     IPAddress address;
     try {
       address = new IPAddressString(text).toAddress();
@@ -35,7 +43,11 @@ final class CidrReader {
     if (!address.isPrefixed()) {
       address = address.setPrefixLength(address.getBitCount(), false);
     }
-    return address.toPrefixBlock();
+    IPAddress block = address.toPrefixBlock();
+    if (PARSED.size() < 100_000) {
+      PARSED.put(text, block);
+    }
+    return block;
   }
 
   /** The {@code except} list, each inside the CIDR. */

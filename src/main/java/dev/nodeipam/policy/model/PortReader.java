@@ -50,7 +50,7 @@ final class PortReader {
   private PortMatch numberOrName(
       Object port, Integer endPort, Set<Protocol> protocols, String path, boolean zeroAllowed) {
     String text = raw.string(port, path);
-    if (text.matches("[0-9]+")) {
+    if (allDigits(text)) {
       int number;
       try {
         number = Integer.parseInt(text);
@@ -68,13 +68,34 @@ final class PortReader {
       }
       return new PortMatch(number, null, endPort, protocols);
     }
-    if (!PORT_NAME.matcher(text).matches() || !text.matches(".*[a-z].*") || text.contains("--")) {
+    if (!PORT_NAME.matcher(text).matches() || !hasLetter(text) || text.contains("--")) {
       throw raw.bad(path, "\"" + text + "\" is neither a port number nor a valid port name");
     }
     if (endPort != null) {
       throw raw.bad(path, "endPort cannot go with the named port \"" + text + "\"");
     }
     return new PortMatch(null, text, null, protocols);
+  }
+
+  private static boolean allDigits(String s) {
+    if (s.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean hasLetter(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 'a' && s.charAt(i) <= 'z') {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Integer endPort(Object value, String path) {
