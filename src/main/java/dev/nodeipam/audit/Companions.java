@@ -57,7 +57,7 @@ final class Companions {
     Map<Map<String, String>, Set<PortKey>> byPeer = new LinkedHashMap<>();
     Set<PortKey> nodePorts = new TreeSet<>();
     for (Trap t : traps) {
-      for (DestinationVerdict d : t.destinations()) {
+      for (DestinationVerdict d : both(t)) {
         PortKey port = new PortKey(d.port(), t.protocol().name());
         if (d.identity().isPod()) {
           byPeer.computeIfAbsent(podSelector(service, d.identity().pod()), k -> new TreeSet<>())
@@ -100,7 +100,7 @@ final class Companions {
     Map<Map<String, String>, Set<PortKey>> bySource = new LinkedHashMap<>();
     Set<PortKey> nodeSources = new TreeSet<>();
     for (Trap t : traps) {
-      for (DestinationVerdict d : t.destinations()) {
+      for (DestinationVerdict d : both(t)) {
         if (backends == null) {
           backends = podSelector(service, d.identity().pod());
         }
@@ -144,6 +144,12 @@ final class Companions {
           + " remote-node] admits every node on these ports");
     }
     return new Companion("ingress", service.key(), object(name, spec), caveats);
+  }
+
+  private static List<DestinationVerdict> both(Trap t) {
+    List<DestinationVerdict> all = new ArrayList<>(t.destinations());
+    all.addAll(t.onceTranslated());
+    return all;
   }
 
   private static List<String> common() {

@@ -20,6 +20,8 @@ import java.util.List;
  * @param policies the rules that allowed the flow as written (egress) or that admit only
  *     CIDR/world sources (ingress)
  * @param destinations the destinations (one per backend identity) whose side denies
+ * @param onceTranslated for an active trap whose address is not translated now, the destinations
+ *     that would deny once it is (the companion must cover both, or fixing one uncovers the other)
  * @param denyRule whether a deny rule matched: no additive companion can fix that
  * @param detail the explanation, without the source's name
  */
@@ -32,6 +34,7 @@ public record Trap(
     List<Pod> sources,
     List<PolicyRef> policies,
     List<DestinationVerdict> destinations,
+    List<DestinationVerdict> onceTranslated,
     boolean denyRule,
     String detail) {
 
@@ -39,6 +42,7 @@ public record Trap(
     sources = List.copyOf(sources);
     policies = List.copyOf(policies);
     destinations = List.copyOf(destinations);
+    onceTranslated = List.copyOf(onceTranslated);
   }
 
   /** The ports policy sees at the destinations, in order, without repeats. */

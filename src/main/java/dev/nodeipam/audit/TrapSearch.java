@@ -130,6 +130,7 @@ final class TrapSearch {
     }
     Translation t = engine.translation(flow, now);
     List<DestinationVerdict> dests;
+    List<DestinationVerdict> later = List.of();
     boolean active;
     Translation used;
     if (t.translated()) {
@@ -138,18 +139,19 @@ final class TrapSearch {
       used = t;
     } else {
       Verdict v = engine.verdict(flow, now);
+      Translation then = engine.translation(flow, translating);
+      if (then.translated()) {
+        later = destinations(g, node, source, sa, sp, protocol, translating);
+      }
       if (!v.allowed()) {
         dests = v.destinations();
         active = true;
         used = t;
-      } else if (latent) {
-        Translation later = engine.translation(flow, translating);
-        if (!later.translated()) {
-          return;
-        }
-        dests = destinations(g, node, source, sa, sp, protocol, translating);
+      } else if (latent && then.translated()) {
+        dests = later;
+        later = List.of();
         active = false;
-        used = later;
+        used = then;
       } else {
         return;
       }
@@ -157,36 +159,50 @@ final class TrapSearch {
     if (!allows.isEmpty()) {
       List<DestinationVerdict> denied = dests.stream().filter(d -> !d.egress().allowed()).toList();
       if (!denied.isEmpty()) {
-        List<PolicyRef> policies = allows.stream().map(PolicyEngine.AllowEntry::policy).distinct().toList();
+        List<PolicyRef> policies =
+            allows.stream().map(PolicyEngine.AllowEntry::policy).distinct().toList();
         boolean denyRule = denied.stream()
             .anyMatch(d -> Integer.valueOf(DropReason.POLICY_DENY).equals(d.egress().dropReason()));
-        out.add(new Trap(Direction.EGRESS, active, sa, sp, protocol, pods, policies, denied, denyRule,
+        List<DestinationVerdict> laterDenied =
+            later.stream().filter(d -> !d.egress().allowed()).toList();
+        out.add(new Trap(Direction.EGRESS, active, sa, sp, protocol, pods, policies, denied,
+            laterDenied, denyRule,
             Messages.egress(sa, sp, protocol, allows, used, t, denied, dests.size(), active)));
       }
     }
     if (ingressCandidate) {
-      List<DestinationVerdict> denied = new ArrayList<>();
       Set<PolicyRef> policies = new LinkedHashSet<>();
       List<PolicyEngine.AllowEntry> entries = new ArrayList<>();
-      for (DestinationVerdict d : dests) {
-        if (d.ingress().allowed() || !d.identity().isPod()) {
-          continue;
-        }
-        List<PolicyEngine.AllowEntry> admits =
-            worldAllows(d.identity(), Direction.INGRESS, d.port(), protocol, d.identity().pod().ports());
-        if (!admits.isEmpty()) {
-          denied.add(d);
-          admits.forEach(a -> policies.add(a.policy()));
-          entries.addAll(admits);
-        }
-      }
+      List<DestinationVerdict> denied = receiverDenied(dests, protocol, policies, entries);
+      List<DestinationVerdict> laterDenied = receiverDenied(later, protocol, policies, entries);
       if (!denied.isEmpty()) {
         boolean denyRule = denied.stream()
             .anyMatch(d -> Integer.valueOf(DropReason.POLICY_DENY).equals(d.ingress().dropReason()));
         out.add(new Trap(Direction.INGRESS, active, sa, sp, protocol, pods, List.copyOf(policies),
-            denied, denyRule, Messages.ingress(sa, sp, protocol, entries, used, denied, active)));
+            denied, laterDenied, denyRule,
+            Messages.ingress(sa, sp, protocol, entries, used, denied, active)));
       }
     }
+  }
+
+  /** The pod destinations whose ingress denies the client while admitting CIDR/world sources. */
+  private List<DestinationVerdict> receiverDenied(
+      List<DestinationVerdict> dests, Protocol protocol, Set<PolicyRef> policies,
+      List<PolicyEngine.AllowEntry> entries) {
+    List<DestinationVerdict> denied = new ArrayList<>();
+    for (DestinationVerdict d : dests) {
+      if (d.ingress().allowed() || !d.identity().isPod()) {
+        continue;
+      }
+      List<PolicyEngine.AllowEntry> admits = worldAllows(
+          d.identity(), Direction.INGRESS, d.port(), protocol, d.identity().pod().ports());
+      if (!admits.isEmpty()) {
+        denied.add(d);
+        admits.forEach(a -> policies.add(a.policy()));
+        entries.addAll(admits);
+      }
+    }
+    return denied;
   }
 
   /**
