@@ -156,6 +156,20 @@ final class SideEvaluation {
         && e.peers().stream().anyMatch(p -> PeerMatching.matches(p, q.peer(), s));
   }
 
+  /** Whether the entry's ports cover the port (named ports resolved on the destination's). */
+  static boolean portsCover(
+      RuleEntry e, int port, Protocol protocol, List<Pod.ContainerPort> destinationPorts) {
+    if (e.allPorts()) {
+      return true;
+    }
+    for (PortMatch p : e.ports()) {
+      if (p.matches(port, protocol, destinationPorts)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static boolean portsMatch(RuleEntry e, Question q) {
     if (e.allPorts()) {
       return true;
