@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The informers' contents as immutable records, so that a reconcile reads plain values that no
- * other thread changes under it. Services carry the resourceVersion they were read at: a status
- * the controller has just written must not be replaced by an older copy that the watch delivers
+ * other thread changes under it. Services carry the resourceVersion they were read at: a status the
+ * controller has just written must not be replaced by an older copy that the watch delivers
  * afterwards, or the next reconcile would see a stale status and write it a second time.
  */
 final class RecordCache {
