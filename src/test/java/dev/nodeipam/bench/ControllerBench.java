@@ -43,6 +43,12 @@ public final class ControllerBench {
   private ControllerBench() {}
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("core")) {
+      core(
+          args.length > 1 ? Integer.parseInt(args[1]) : ClusterShape.DEFAULT_NODES,
+          args.length > 2 ? Integer.parseInt(args[2]) : ClusterShape.DEFAULT_SERVICES);
+      return;
+    }
     int nodes = args.length > 0 ? Integer.parseInt(args[0]) : ClusterShape.DEFAULT_NODES;
     int services = args.length > 1 ? Integer.parseInt(args[1]) : ClusterShape.DEFAULT_SERVICES;
     ClusterShape shape = ClusterShape.defaults().withNodes(nodes).withServices(services);
@@ -235,6 +241,74 @@ public final class ControllerBench {
             metrics.reconciles("not_handled"),
             metrics.reconciles("error"));
       }
+    }
+  }
+
+  /**
+   * The controller's own work at full size, without an API server: the decisions of the initial
+   * convergence, and for one node label change the routing (E3) and the decisions it triggers.
+   */
+  private static void core(int nodes, int services) {
+    ClusterShape shape = ClusterShape.defaults().withNodes(nodes).withServices(services);
+    ClusterSnapshot cluster = SyntheticCluster.generate(shape);
+    Map<String, Node> nodeRecords = new HashMap<>();
+    cluster.nodes().forEach(n -> nodeRecords.put(n.name(), n));
+    List<Service> serviceRecords = new ArrayList<>(cluster.services());
+    Map<String, List<EndpointSlice>> slices = new HashMap<>();
+    cluster
+        .endpointSlices()
+        .forEach(
+            e ->
+                slices
+                    .computeIfAbsent(e.namespace() + "/" + e.serviceName(), k -> new ArrayList<>())
+                    .add(e));
+    System.out.printf(
+        "core only: %d nodes, %d Services, %d EndpointSlices%n",
+        cluster.nodes().size(), cluster.services().size(), cluster.endpointSlices().size());
+    Map<String, List<String>> before = null;
+    for (int round = 0; round < 5; round++) {
+      long t = System.nanoTime();
+      before = plan(nodeRecords, serviceRecords, slices);
+      System.out.printf("  all decisions (round %d): %.0f ms%n", round + 1, (System.nanoTime() - t) / 1e6);
+    }
+    long published =
+        before.values().stream().filter(Objects::nonNull).mapToLong(List::size).sum();
+    System.out.printf(
+        "  %d Services with addresses, %d addresses in all%n",
+        before.values().stream().filter(v -> v != null && !v.isEmpty()).count(), published);
+    Node target = busiestEligibleNode(nodeRecords, serviceRecords, slices);
+    Map<String, String> labels = new HashMap<>(target.labels());
+    labels.put(NodeEligibility.EXCLUDE_LABEL, "true");
+    Node changed =
+        new Node(
+            target.name(), labels, target.addresses(), target.taints(), target.deleting(),
+            target.ready(), target.unschedulable(), target.podCidrs(), target.source());
+    NodeIpam ipam = new NodeIpam(OPTIONS);
+    for (int round = 0; round < 5; round++) {
+      long t = System.nanoTime();
+      List<Service> involved = new ArrayList<>();
+      for (Service s : serviceRecords) {
+        List<EndpointSlice> sl = slices.getOrDefault(s.key(), List.of());
+        if (ipam.mayInvolve(s, target, sl) || ipam.mayInvolve(s, changed, sl)) {
+          involved.add(s);
+        }
+      }
+      long routed = System.nanoTime();
+      Map<String, Node> after = new HashMap<>(nodeRecords);
+      after.put(changed.name(), changed);
+      NodePool pool = NodePool.of(after.values());
+      int differ = 0;
+      for (Service s : involved) {
+        IngressDecision d = ipam.decide(s, pool, slices.getOrDefault(s.key(), List.of()));
+        if (d.handled() && !d.isError() && !Objects.equals(d.ingress(), before.get(s.key()))) {
+          differ++;
+        }
+      }
+      System.out.printf(
+          "  one label change (round %d): %d Services routed in %.1f ms, decided in %.1f ms"
+              + " (node pool rebuilt), %d results changed%n",
+          round + 1, involved.size(), (routed - t) / 1e6, (System.nanoTime() - routed) / 1e6,
+          differ);
     }
   }
 
