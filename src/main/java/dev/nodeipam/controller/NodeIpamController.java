@@ -177,6 +177,7 @@ public final class NodeIpamController implements AutoCloseable {
       SharedIndexInformer<T> informer, Consumer<T> upsert, Consumer<T> delete) {
     AtomicLong adds = new AtomicLong();
     added.put(informer, adds);
+    informer.itemStore(new SlimItemStore<>());
     informer.addEventHandler(
         new ResourceEventHandler<T>() {
           @Override

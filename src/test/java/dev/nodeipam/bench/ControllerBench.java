@@ -97,6 +97,9 @@ public final class ControllerBench {
       Map<String, List<String>> before = plan(nodeRecords, serviceRecords, slices);
       long expectedInitial =
           before.values().stream().filter(v -> v != null && !v.isEmpty()).count();
+      System.out.printf(
+          "Node IPAM Services publish %d addresses in all%n",
+          before.values().stream().filter(Objects::nonNull).mapToLong(List::size).sum());
 
       gc();
       long heapBefore = heapUsed();
