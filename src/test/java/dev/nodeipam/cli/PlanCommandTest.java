@@ -169,6 +169,22 @@ class PlanCommandTest {
   }
 
   @Test
+  void readyNodesOnlyFlagLeavesOutTheNotReadyCordonedNode() throws IOException {
+    JsonNode services =
+        json(CliRun.of("plan", "-f", "examples/rules", "--ready-nodes-only", "-o", "json")).get("services");
+    for (JsonNode s : services) {
+      if (s.get("name").asText().equals("ipv4-cluster")) {
+        // node-3 reports Ready=False and is cordoned; node-1 and node-2 report no condition at
+        // all, which E8 does not count as Ready either.
+        assertThat(texts(s.get("ingress"))).isEmpty();
+        List<String> reasons = new ArrayList<>();
+        s.get("excludedNodes").forEach(x -> reasons.add(x.get("name").asText() + "=" + x.get("reason").asText()));
+        assertThat(reasons).contains("node-1=not-ready", "node-2=not-ready", "node-3=not-ready");
+      }
+    }
+  }
+
+  @Test
   void yamlOutputIsTheSameDocumentAsJson() throws IOException {
     CliRun yaml = CliRun.of("plan", "-f", "examples/rules", "-o", "yaml");
     assertThat(yaml.exitCode()).isZero();

@@ -73,6 +73,19 @@ class ManifestLoaderTest {
   }
 
   @Test
+  void readsAListDocumentOfManyMegabytesAsKubectlWritesIt() throws IOException {
+    StringBuilder list = new StringBuilder("apiVersion: v1\nkind: List\nitems:\n");
+    for (int i = 0; i < 16_000; i++) {
+      list.append("- apiVersion: v1\n  kind: Node\n  metadata:\n    name: n").append(i)
+          .append("\n    labels: {zone: a, pool: general, rack: '").append(i % 40).append("'}\n")
+          .append("  status:\n    addresses:\n    - {type: InternalIP, address: 10.0.0.1}\n")
+          .append("    - {type: Hostname, address: n").append(i).append("}\n");
+    }
+    assertThat(list.length()).isGreaterThan(3_200_000);
+    assertThat(load(write("all.yaml", list.toString())).nodes()).hasSize(16_000);
+  }
+
+  @Test
   void readsJsonFiles() throws IOException {
     Path f = write("n.json", "{\"apiVersion\": \"v1\", \"kind\": \"Node\", \"metadata\": {\"name\": \"n1\"}}");
     assertThat(load(f).nodes()).extracting(Node::name).containsExactly("n1");
