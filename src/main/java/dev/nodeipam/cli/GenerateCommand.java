@@ -16,7 +16,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code nodeipam generate}: a synthetic cluster as a tree of manifests, for benchmarks and demos. */
+/**
+ * {@code nodeipam generate}: a synthetic cluster as a tree of manifests, for benchmarks and demos.
+ */
 @Command(
     name = "generate",
     mixinStandardHelpOptions = true,
@@ -54,7 +56,8 @@ public final class GenerateCommand implements Callable<Integer> {
   @Option(
       names = "--pods-per-service",
       paramLabel = "N",
-      description = "Pods behind each Service (default: " + ClusterShape.DEFAULT_PODS_PER_SERVICE + ").")
+      description =
+          "Pods behind each Service (default: " + ClusterShape.DEFAULT_PODS_PER_SERVICE + ").")
   Integer podsPerService;
 
   @Option(
@@ -88,15 +91,22 @@ public final class GenerateCommand implements Callable<Integer> {
         .printf(
             "wrote %d objects in %d files to %s: %d nodes, %d namespaces, %d services,"
                 + " %d endpoint slices, %d pods%n",
-            written.objects(), written.files(), out, cluster.nodes().size(),
-            cluster.namespaces().size(), cluster.services().size(),
-            cluster.endpointSlices().size(), cluster.pods().size());
+            written.objects(),
+            written.files(),
+            out,
+            cluster.nodes().size(),
+            cluster.namespaces().size(),
+            cluster.services().size(),
+            cluster.endpointSlices().size(),
+            cluster.pods().size());
     return 0;
   }
 
   ClusterShape shape() {
     ClusterShape shape =
-        objects == null ? ClusterShape.defaults() : ClusterShape.ofObjects(positive("--objects", objects));
+        objects == null
+            ? ClusterShape.defaults()
+            : ClusterShape.ofObjects(positive("--objects", objects));
     if (nodes != null) {
       shape = shape.withNodes(atLeastZero("--nodes", nodes));
     }
@@ -114,14 +124,16 @@ public final class GenerateCommand implements Callable<Integer> {
 
   private int positive(String option, int value) {
     if (value < 1) {
-      throw new ParameterException(spec.commandLine(), option + " must be at least 1, not " + value);
+      throw new ParameterException(
+          spec.commandLine(), option + " must be at least 1, not " + value);
     }
     return value;
   }
 
   private int atLeastZero(String option, int value) {
     if (value < 0) {
-      throw new ParameterException(spec.commandLine(), option + " must not be negative, not " + value);
+      throw new ParameterException(
+          spec.commandLine(), option + " must not be negative, not " + value);
     }
     return value;
   }

@@ -177,7 +177,8 @@ public final class ManifestLoader {
     String previous = seen.putIfAbsent(doc.identity(), doc.where());
     if (previous != null) {
       String shown = doc.identity().substring(doc.identity().indexOf(' ') + 1);
-      throw new BadInputException(doc.where() + ": duplicate " + shown + " (also in " + previous + ")");
+      throw new BadInputException(
+          doc.where() + ": duplicate " + shown + " (also in " + previous + ")");
     }
     assembler.accept(doc.converted().value());
   }

@@ -30,7 +30,9 @@ import org.openjdk.jmh.infra.Blackhole;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g", "-XX:ActiveProcessorCount=1"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx2g", "-XX:ActiveProcessorCount=1"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class ClusterPlanBenchmark {

@@ -42,7 +42,12 @@ public final class ClusterPlanCpuTime {
     System.out.printf(
         "ClusterPlan.compute, %d nodes, %d services (%d decisions): CPU time min %.1f ms,"
             + " median %.1f ms, max %.1f ms; wall median %.1f ms%n",
-        nodes, services, sink / (warmup + measured), cpu[0] / 1e6, cpu[measured / 2] / 1e6,
-        cpu[measured - 1] / 1e6, wall[measured / 2] / 1e6);
+        nodes,
+        services,
+        sink / (warmup + measured),
+        cpu[0] / 1e6,
+        cpu[measured / 2] / 1e6,
+        cpu[measured - 1] / 1e6,
+        wall[measured / 2] / 1e6);
   }
 }
