@@ -4,7 +4,7 @@ package dev.nodeipam.bench;
  * The sizes and mix of a synthetic cluster. Fractions are of the Services (or nodes) they qualify;
  * the defaults give the issue's target cluster (5,000 nodes, 10,000 Services) with a mix that
  * resembles a real one: most Services are Node IPAM LoadBalancers, a third of those with {@code
- * externalTrafficPolicy: Local}, a dozen distinct node selectors, a few excluded nodes.
+ * externalTrafficPolicy: Local}, ten distinct node selectors, a few excluded nodes.
  *
  * @param nodes how many nodes
  * @param services how many Services

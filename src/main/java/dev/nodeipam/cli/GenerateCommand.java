@@ -24,11 +24,14 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Writes a synthetic cluster (nodes, namespaces, Services, EndpointSlices, pods) as a tree of",
-      "multi-document YAML manifests that every -f command reads. The same seed gives the same",
-      "cluster. Node IPAM LoadBalancers with a dozen distinct node selectors, a third of them",
-      "externalTrafficPolicy Local; ClusterIP Services, some with node addresses in externalIPs;",
-      "IPv4, IPv6 and dual stack; a few deleting, excluded and tainted nodes."
+      "Writes a synthetic cluster as YAML manifests, for benchmarks and demos.",
+      "",
+      "Nodes, namespaces, Services, EndpointSlices and pods, as multi-document",
+      "files that every -f command reads; the same seed gives the same cluster.",
+      "Node IPAM LoadBalancers share ten node selectors, a third of them are",
+      "externalTrafficPolicy Local; ClusterIP Services, some with node addresses",
+      "in externalIPs; IPv4, IPv6 and dual stack; a few deleting, excluded and",
+      "tainted nodes."
     })
 public final class GenerateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
