@@ -19,9 +19,11 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Shows what a Node IPAM LoadBalancer controller publishes in status.loadBalancer.ingress of",
-      "every Service, which nodes it uses, and which it leaves out and why. Read-only.",
-      "By default it decides exactly as Cilium's Node IPAM does."
+      "Shows what a Node IPAM LoadBalancer controller publishes in status.loadBalancer.ingress of"
+          + " every Service, which nodes it uses, and which it leaves out and why. Read-only.",
+      "",
+      "By default it decides exactly as Cilium's Node IPAM does; the options below are"
+          + " nodeipam's own, and each can also be set per Service by annotation."
     })
 public final class PlanCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
