@@ -118,10 +118,10 @@ class MainTest {
     assertThat(full.errLines()).singleElement().asString().contains("not empty");
     CliRun negative = CliRun.of("generate", "--nodes", "-1", "--out", tmp.resolve("x").toString());
     assertThat(negative.exitCode()).isEqualTo(2);
-    assertThat(negative.err()).contains("--nodes");
+    assertThat(negative.errLines()).singleElement().asString().contains("--nodes");
     CliRun noOut = CliRun.of("generate", "--nodes", "1");
     assertThat(noOut.exitCode()).isEqualTo(2);
-    assertThat(noOut.err()).contains("--out");
+    assertThat(noOut.errLines()).singleElement().asString().contains("--out");
   }
 
   @Test
