@@ -1,6 +1,5 @@
 package dev.nodeipam.policy.engine;
 
-import dev.nodeipam.net.IpText;
 import dev.nodeipam.policy.explanation.Translation;
 import dev.nodeipam.policy.explanation.Translation.Frontend;
 import dev.nodeipam.policy.model.Protocol;
@@ -46,7 +45,7 @@ public final class ServiceTranslation {
   }
 
   private void add(String ip, FrontendAddress f) {
-    String key = IpText.canonical(ip);
+    String key = AddressBook.key(ip);
     if (key != null) {
       frontends.computeIfAbsent(key, k -> new ArrayList<>()).add(f);
     }
@@ -192,6 +191,6 @@ public final class ServiceTranslation {
       return false;
     }
     String key = address.toCanonicalString();
-    return node.addresses().stream().anyMatch(a -> key.equals(IpText.canonical(a.address())));
+    return node.addresses().stream().anyMatch(a -> key.equals(AddressBook.key(a.address())));
   }
 }
