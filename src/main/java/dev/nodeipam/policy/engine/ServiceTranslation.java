@@ -101,10 +101,10 @@ public final class ServiceTranslation {
               sp,
               "ClusterIP of "
                   + svc
-                  + ": Cilium translates ClusterIPs"
+                  + ": "
                   + (s.kubeProxyReplacement()
-                      ? " (" + lb + ")"
-                      : " even with kube-proxy-replacement=false"));
+                      ? lb
+                      : "Cilium translates ClusterIPs even with kube-proxy-replacement=false"));
       case LOAD_BALANCER -> {
         if ("Proxy".equals(hit.ipMode())) {
           yield new Translation(

@@ -123,7 +123,7 @@ final class SideEvaluation {
       reason = "a deny rule matches " + flowText + "; deny wins over every allow";
     } else if (!allowedBy.isEmpty()) {
       outcome = Outcome.ALLOWED;
-      reason = "allowed: an allow rule matches " + flowText;
+      reason = "an allow rule matches " + flowText;
     } else if (defaultDeny) {
       outcome = Outcome.DENIED;
       drop = DropReason.POLICY_DENIED;
