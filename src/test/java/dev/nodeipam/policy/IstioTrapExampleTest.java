@@ -79,6 +79,14 @@ class IstioTrapExampleTest {
                 assertThat(d.egress().allowedBy())
                     .extracting(PolicyRef::name)
                     .containsExactly("allow-egress-to-istio-ingressgateway"));
+    assertThat(v.destinations().get(0).egress().matches())
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.entry()).isEqualTo("spec.egress[0]");
+              assertThat(m.peer()).startsWith("toEndpoints").doesNotContain("any namespace");
+              assertThat(m.deny()).isFalse();
+            });
   }
 
   @Test

@@ -56,7 +56,8 @@ final class AddressBook {
     }
     for (Node n : snapshot.nodes()) {
       for (Node.NodeAddress a : n.addresses()) {
-        if ("Hostname".equals(a.type()) || "InternalDNS".equals(a.type())
+        if ("Hostname".equals(a.type())
+            || "InternalDNS".equals(a.type())
             || "ExternalDNS".equals(a.type())) {
           continue;
         }
