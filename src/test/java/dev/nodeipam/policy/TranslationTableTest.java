@@ -271,4 +271,25 @@ class TranslationTableTest {
     assertThat(v.destinations()).isEmpty();
     assertThat(v.notes()).anyMatch(n -> n.contains("no ready backend"));
   }
+
+  @Test
+  void nodeIpamLoadBalancerAddressOfAnotherNodeIsTranslatedUnderKubeProxyReplacement() {
+    // After migrating off externalIPs the same node address is a LoadBalancer ingress IP: the
+    // CVE mitigation for externalIPs no longer applies, so the trap becomes certain.
+    TestCluster c =
+        new TestCluster()
+            .node("n1", OWN_NODE)
+            .node("n2", OTHER_NODE)
+            .pod("app/client", "n1", "10.0.1.5", Map.of("app", "client"))
+            .pod("web/web-1", "n2", "10.0.2.7", Map.of("app", "web"), port("http", 8080))
+            .service(
+                "web/web",
+                CLUSTER_IP,
+                Map.of("app", "web"),
+                List.of(),
+                List.of(new Service.LoadBalancerIngress(OTHER_NODE, null, "VIP")),
+                servicePort(80, 8080));
+    assertTranslated(c.trace("app/client", OTHER_NODE, 80, SOCKET_LB), Frontend.LOAD_BALANCER);
+    assertNotTranslated(c.trace("app/client", OTHER_NODE, 80, KPR_FALSE), "remote-node");
+  }
 }
