@@ -20,6 +20,8 @@ import java.util.Set;
 
 /** {@code nodeipam trace} output: the JSON contract, and a text that reads like a diagnosis. */
 public final class TraceRenderer {
+  private static final int MAX_NOT_MATCHING = 8;
+
   private TraceRenderer() {}
 
   /** The JSON document (field names are a contract). */
@@ -294,7 +296,14 @@ public final class TraceRenderer {
     }
     if (!s.notMatching().isEmpty()) {
       b.append("       rules that do not match:\n");
+      int shown = 0;
       for (NotMatching n : s.notMatching()) {
+        if (shown++ == MAX_NOT_MATCHING) {
+          b.append("         ... and ")
+              .append(s.notMatching().size() - MAX_NOT_MATCHING)
+              .append(" more (all of them in -o json)\n");
+          break;
+        }
         b.append("         ").append(n.policy().label()).append(": ").append(n.why()).append('\n');
       }
     }

@@ -103,12 +103,18 @@ final class SideEvaluation {
       }
     }
     // A policy with several rules may allow through one and miss with another: it allowed.
+    // Rules with an entry for this port (or the Service port dialled) are the ones a reader
+    // expected to match: they come first.
     List<NotMatching> notMatching = new ArrayList<>();
+    List<NotMatching> others = new ArrayList<>();
     for (Rule r : unmatched) {
       if (!allowedBy.contains(r.policy())) {
-        notMatching.add(new NotMatching(r.policy(), why(r, q, s)));
+        boolean relevant =
+            r.allows(d).stream().anyMatch(e -> portsMatch(e, q) || servicePortMatches(e, q));
+        (relevant ? notMatching : others).add(new NotMatching(r.policy(), why(r, q, s)));
       }
     }
+    notMatching.addAll(others);
     boolean always = s.enablePolicy() == EnablePolicy.ALWAYS;
     boolean defaultDeny = always || !defaultDenyBy.isEmpty();
     String flowText =
