@@ -24,6 +24,8 @@ import picocli.CommandLine.Command;
       PlanCommand.class,
       TraceCommand.class,
       GenerateCommand.class,
+      ControllerCommand.class,
+      DemoCommand.class,
       AutoComplete.GenerateCompletion.class,
       CommandLine.HelpCommand.class
     },
@@ -77,9 +79,13 @@ public final class Main implements Runnable {
         (e, args) -> {
           CommandLine commandLine = e.getCommandLine();
           PrintWriter err = commandLine.getErr();
-          err.println("nodeipam: " + e.getMessage());
+          // One line, as for bad input: the problem, then where the help is.
           err.println(
-              "Try '" + commandLine.getCommandSpec().qualifiedName() + " --help' for more information.");
+              "nodeipam: "
+                  + e.getMessage()
+                  + " (see '"
+                  + commandLine.getCommandSpec().qualifiedName()
+                  + " --help')");
           return EXIT_BAD_INPUT;
         });
     return cli;

@@ -323,6 +323,19 @@ class NodeIpamBehaviourTest {
   }
 
   @Test
+  void r15_aLocalServicesSelectorStillFiltersItsEndpointNodes() {
+    Node a = node("n1").label("zone", "a").internal("10.0.0.1").build();
+    Node b = node("n2").label("zone", "b").internal("10.0.0.2").build();
+    Node c = node("n3").label("zone", "a").internal("10.0.0.3").build();
+    IngressDecision d =
+        decide(lb("web").local().selector("zone=a").build(), List.of(a, b, c), slice("web").on("n1").on("n2").build());
+    assertThat(d.nodes()).containsExactly("n1");
+    assertThat(d.ingress()).containsExactly("10.0.0.1");
+    assertThat(d.excluded()).containsExactly(new Exclusion("n2", ExclusionReason.SELECTOR_MISMATCH));
+    assertThat(d.unselectedNodes()).as("nodes without endpoints are not counted").isZero();
+  }
+
+  @Test
   void r16_aNotReadyEndpointDoesNotCountButAnAbsentReadyDoes() {
     Node n3 = node("n3").internal("10.0.0.3").build();
     IngressDecision d =

@@ -1,0 +1,90 @@
+package dev.nodeipam.cli;
+
+import dev.nodeipam.controller.demo.DemoRun;
+import dev.nodeipam.kube.BadInputException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code nodeipam demo}: the controller at work, without a cluster. */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Starts an in-process Kubernetes API server seeded with examples/seed, runs the real",
+      "controller against it, then lets nodes join, get excluded and leave, and changes a",
+      "Service's node selector, printing every address change the controller publishes."
+    })
+public final class DemoCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "DIR",
+      description = "The cluster to start from (default: examples/seed of this checkout).")
+  Path seed;
+
+  @Option(
+      names = "--step-delay",
+      paramLabel = "MILLIS",
+      defaultValue = "600",
+      description = "Pause between the script's steps (default: ${DEFAULT-VALUE}).")
+  long stepDelayMillis;
+
+  @Option(
+      names = {"-v", "--verbose"},
+      description = "Also show the controller's log lines (stderr).")
+  boolean verbose;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    if (!verbose) {
+      Logger root = LoggerFactory.getLogger("dev.nodeipam");
+      if (root instanceof ch.qos.logback.classic.Logger logback) {
+        logback.setLevel(ch.qos.logback.classic.Level.WARN);
+      }
+    }
+    if (stepDelayMillis < 0) {
+      throw new ParameterException(spec.commandLine(), "--step-delay must not be negative");
+    }
+    Path dir = seed != null ? seed : defaultSeed();
+    if (!Files.isDirectory(dir)) {
+      throw new BadInputException(dir + ": no such directory");
+    }
+    return new DemoRun(dir, stepDelayMillis, spec.commandLine().getOut()).run();
+  }
+
+  /** examples/seed below the working directory, else next to the checkout the jar was built in. */
+  private static Path defaultSeed() {
+    List<Path> candidates = new ArrayList<>();
+    candidates.add(Path.of("examples", "seed"));
+    try {
+      Path jar =
+          Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      Path root = jar.getParent() == null ? null : jar.getParent().getParent();
+      if (root != null) {
+        candidates.add(root.resolve("examples").resolve("seed"));
+      }
+    } catch (URISyntaxException | SecurityException | IllegalArgumentException e) {
+      // only the working directory then
+    }
+    for (Path candidate : candidates) {
+      if (Files.isDirectory(candidate)) {
+        return candidate;
+      }
+    }
+    throw new BadInputException(
+        "examples/seed: not found in the working directory or next to the jar; use --seed DIR");
+  }
+}

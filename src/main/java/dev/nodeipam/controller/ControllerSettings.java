@@ -1,0 +1,88 @@
+package dev.nodeipam.controller;
+
+import dev.nodeipam.ipam.NodeIpamOptions;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/**
+ * How one controller instance runs.
+ *
+ * @param options the Node IPAM decision's options (class, default class, E6–E10)
+ * @param clearReleasedStatus E11: clear the ingress of a Service that leaves our ownership
+ * @param dryRun log what would be written, write nothing (no status, no events)
+ * @param leaderElect take part in leader election on a Lease; only the leader writes
+ * @param identity this replica's name in the Lease
+ * @param httpAddress where /healthz, /readyz and /metrics are served; null for nowhere
+ * @param workers reconcile threads (never two on one Service)
+ * @param retryBase first delay before a failed Service is retried; doubles up to {@code retryCap}
+ */
+public record ControllerSettings(
+    NodeIpamOptions options,
+    boolean clearReleasedStatus,
+    boolean dryRun,
+    boolean leaderElect,
+    String leaseNamespace,
+    String leaseName,
+    String identity,
+    Duration leaseDuration,
+    Duration renewDeadline,
+    Duration retryPeriod,
+    InetSocketAddress httpAddress,
+    int workers,
+    Duration retryBase,
+    Duration retryCap) {
+
+  public static final String COMPONENT = "nodeipam";
+
+  /** Defaults for a replica: leader election on nodeipam-system/nodeipam, no HTTP endpoint. */
+  public static ControllerSettings defaults(NodeIpamOptions options, String identity) {
+    return new ControllerSettings(
+        options, false, false, true, "nodeipam-system", "nodeipam", identity,
+        Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2), null, 4,
+        Duration.ofMillis(100), Duration.ofMinutes(2));
+  }
+
+  public ControllerSettings withOptions(NodeIpamOptions value) {
+    return new ControllerSettings(
+        value, clearReleasedStatus, dryRun, leaderElect, leaseNamespace, leaseName, identity,
+        leaseDuration, renewDeadline, retryPeriod, httpAddress, workers, retryBase, retryCap);
+  }
+
+  public ControllerSettings withClearReleasedStatus(boolean value) {
+    return new ControllerSettings(
+        options, value, dryRun, leaderElect, leaseNamespace, leaseName, identity, leaseDuration,
+        renewDeadline, retryPeriod, httpAddress, workers, retryBase, retryCap);
+  }
+
+  public ControllerSettings withDryRun(boolean value) {
+    return new ControllerSettings(
+        options, clearReleasedStatus, value, leaderElect, leaseNamespace, leaseName, identity,
+        leaseDuration, renewDeadline, retryPeriod, httpAddress, workers, retryBase, retryCap);
+  }
+
+  public ControllerSettings withLeaderElection(
+      boolean enabled, String namespace, String name, Duration lease, Duration renew,
+      Duration retry) {
+    return new ControllerSettings(
+        options, clearReleasedStatus, dryRun, enabled, namespace, name, identity, lease, renew,
+        retry, httpAddress, workers, retryBase, retryCap);
+  }
+
+  public ControllerSettings withHttpAddress(InetSocketAddress value) {
+    return new ControllerSettings(
+        options, clearReleasedStatus, dryRun, leaderElect, leaseNamespace, leaseName, identity,
+        leaseDuration, renewDeadline, retryPeriod, value, workers, retryBase, retryCap);
+  }
+
+  public ControllerSettings withWorkers(int value) {
+    return new ControllerSettings(
+        options, clearReleasedStatus, dryRun, leaderElect, leaseNamespace, leaseName, identity,
+        leaseDuration, renewDeadline, retryPeriod, httpAddress, value, retryBase, retryCap);
+  }
+
+  public ControllerSettings withRetry(Duration base, Duration cap) {
+    return new ControllerSettings(
+        options, clearReleasedStatus, dryRun, leaderElect, leaseNamespace, leaseName, identity,
+        leaseDuration, renewDeadline, retryPeriod, httpAddress, workers, base, cap);
+  }
+}

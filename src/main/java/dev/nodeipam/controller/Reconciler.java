@@ -1,0 +1,238 @@
+package dev.nodeipam.controller;
+
+import dev.nodeipam.ipam.Exclusion;
+import dev.nodeipam.ipam.IngressDecision;
+import dev.nodeipam.ipam.NodeIpam;
+import dev.nodeipam.ipam.ServiceAnnotations;
+import dev.nodeipam.kube.KubeConverters;
+import dev.nodeipam.snapshot.Service;
+import dev.nodeipam.snapshot.Service.LoadBalancerIngress;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reconciles one Service: the pure decision on the cached records, compared with the status the
+ * Service shows, and a status write only when they differ (E2).
+ */
+final class Reconciler {
+  /** How a reconcile ended; the label of {@code nodeipam_reconcile_total}. */
+  enum Result {
+    WRITTEN("written", false),
+    UNCHANGED("unchanged", false),
+    DRY_RUN("dry_run", false),
+    NOT_HANDLED("not_handled", false),
+    CLEARED("cleared", false),
+    GONE("gone", false),
+    INVALID("invalid", true),
+    ERROR("error", true);
+
+    final String label;
+    final boolean retry;
+
+    Result(String label, boolean retry) {
+      this.label = label;
+      this.retry = retry;
+    }
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger("dev.nodeipam.controller");
+  private static final int LOGGED_EXCLUSIONS = 20;
+
+  private final NodeIpam ipam;
+  private final ControllerSettings settings;
+  private final RecordCache cache;
+  private final StatusWriter writer;
+  private final EventRecorder events;
+  private final ControllerMetrics metrics;
+  private final BooleanSupplier leading;
+  private final Consumer<PublishedChange> listener;
+  private final Map<String, String> reportedErrors = new ConcurrentHashMap<>();
+  private final Map<String, List<LoadBalancerIngress>> dryRunPublished = new ConcurrentHashMap<>();
+
+  Reconciler(
+      ControllerSettings settings,
+      RecordCache cache,
+      StatusWriter writer,
+      EventRecorder events,
+      ControllerMetrics metrics,
+      BooleanSupplier leading,
+      Consumer<PublishedChange> listener) {
+    this.ipam = new NodeIpam(settings.options());
+    this.settings = settings;
+    this.cache = cache;
+    this.writer = writer;
+    this.events = events;
+    this.metrics = metrics;
+    this.leading = leading;
+    this.listener = listener;
+  }
+
+  Result reconcile(String key) {
+    Result result;
+    try {
+      result = attempt(key);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404) {
+        // R5: the Service went away between the read and the write.
+        result = Result.GONE;
+      } else {
+        LOG.warn(
+            "status write failed service={} code={} error=\"{}\" (will retry)",
+            key, e.getCode(), e.getMessage());
+        result = Result.ERROR;
+      }
+    }
+    metrics.reconciled(result.label);
+    return result;
+  }
+
+  private Result attempt(String key) {
+    Service service = cache.service(key);
+    if (service == null) {
+      forget(key);
+      return Result.GONE;
+    }
+    IngressDecision decision =
+        ipam.decide(service, cache.pool(), cache.slicesOf(key));
+    if (!decision.handled()) {
+      metrics.unpublished(service.namespace(), service.name());
+      reportedErrors.remove(key);
+      if (settings.clearReleasedStatus() && cache.isReleased(key)) {
+        return clear(service);
+      }
+      return Result.NOT_HANDLED;
+    }
+    cache.clearReleased(key);
+    if (decision.isError()) {
+      reportInvalid(service, decision.error());
+      return Result.INVALID;
+    }
+    reportedErrors.remove(key);
+    List<LoadBalancerIngress> desired = new ArrayList<>(decision.ingress().size());
+    for (String ip : decision.ingress()) {
+      desired.add(new LoadBalancerIngress(ip, null, decision.ipMode()));
+    }
+    metrics.published(service.namespace(), service.name(), desired.size());
+    if (desired.equals(service.ingress())) {
+      dryRunPublished.remove(key);
+      return Result.UNCHANGED;
+    }
+    List<String> before = ips(service.ingress());
+    if (settings.dryRun()) {
+      if (!desired.equals(dryRunPublished.put(key, desired))) {
+        logChange("would publish", service, before, decision.ingress(), decision.excluded());
+        listener.accept(
+            new PublishedChange(
+                service.namespace(), service.name(), before, decision.ingress(),
+                decision.excluded(), true));
+      }
+      return Result.DRY_RUN;
+    }
+    if (!leading.getAsBoolean()) {
+      // Leadership was lost while this Service waited: the new leader writes it.
+      return Result.UNCHANGED;
+    }
+    store(writer.write(service.namespace(), service.name(), desired));
+    metrics.written();
+    logChange("published", service, before, decision.ingress(), decision.excluded());
+    events.normal(
+        service,
+        EventRecorder.UPDATED,
+        "Node IPAM published " + decision.ingress() + " (was " + before + ")");
+    if (desired.isEmpty()) {
+      events.warning(
+          service,
+          EventRecorder.UNAVAILABLE,
+          "No address to publish: " + String.join("; ", decision.warnings()));
+    }
+    listener.accept(
+        new PublishedChange(
+            service.namespace(), service.name(), before, decision.ingress(), decision.excluded(),
+            false));
+    return Result.WRITTEN;
+  }
+
+  /** E11: the Service is no longer ours; remove the ingress we published for it. */
+  private Result clear(Service service) {
+    cache.clearReleased(service.key());
+    if (service.ingress().isEmpty() || settings.dryRun() || !leading.getAsBoolean()) {
+      return Result.NOT_HANDLED;
+    }
+    List<String> before = ips(service.ingress());
+    try {
+      store(writer.write(service.namespace(), service.name(), null));
+    } catch (KubernetesClientException e) {
+      cache.markReleased(service.key());
+      throw e;
+    }
+    metrics.written();
+    LOG.info(
+        "cleared service={} old={} reason=\"no longer owned by {}\"",
+        service.key(), before, settings.options().loadBalancerClass());
+    listener.accept(
+        new PublishedChange(
+            service.namespace(), service.name(), before, null, List.of(), false));
+    return Result.CLEARED;
+  }
+
+  private void store(io.fabric8.kubernetes.api.model.Service written) {
+    if (written != null && written.getMetadata() != null) {
+      cache.putService(
+          KubeConverters.service(written, NodeIpamController.SOURCE),
+          RecordCache.resourceVersion(written.getMetadata().getResourceVersion()));
+    }
+  }
+
+  private void reportInvalid(Service service, String error) {
+    if (Objects.equals(reportedErrors.put(service.key(), error), error)) {
+      return;
+    }
+    LOG.warn("invalid service={} error=\"{}\" (status left unchanged)", service.key(), error);
+    boolean selector = error.contains(ServiceAnnotations.MATCH_NODE_LABELS);
+    if (!settings.dryRun() && leading.getAsBoolean()) {
+      events.warning(
+          service,
+          selector ? EventRecorder.INVALID_SELECTOR : EventRecorder.INVALID_ANNOTATION,
+          error);
+    }
+  }
+
+  void forget(String key) {
+    reportedErrors.remove(key);
+    dryRunPublished.remove(key);
+    int slash = key.indexOf('/');
+    metrics.unpublished(key.substring(0, slash), key.substring(slash + 1));
+  }
+
+  private static void logChange(
+      String verb, Service service, List<String> before, List<String> after,
+      List<Exclusion> excluded) {
+    String exclusions =
+        excluded.stream()
+            .limit(LOGGED_EXCLUSIONS)
+            .map(e -> e.node() + ":" + e.reason().text())
+            .collect(Collectors.joining(",", "[", "]"));
+    if (excluded.size() > LOGGED_EXCLUSIONS) {
+      exclusions += "+" + (excluded.size() - LOGGED_EXCLUSIONS);
+    }
+    LOG.info(
+        "{} service={} old={} new={} excluded={}", verb, service.key(), before, after, exclusions);
+  }
+
+  private static List<String> ips(List<LoadBalancerIngress> ingress) {
+    List<String> ips = new ArrayList<>(ingress.size());
+    for (LoadBalancerIngress entry : ingress) {
+      ips.add(entry.ip() != null ? entry.ip() : entry.hostname());
+    }
+    return ips;
+  }
+}

@@ -1,0 +1,287 @@
+package dev.nodeipam.bench;
+
+import dev.nodeipam.controller.ControllerMetrics;
+import dev.nodeipam.controller.ControllerSettings;
+import dev.nodeipam.controller.NodeIpamController;
+import dev.nodeipam.controller.demo.InProcessApiServer;
+import dev.nodeipam.ipam.IngressDecision;
+import dev.nodeipam.ipam.NodeEligibility;
+import dev.nodeipam.ipam.NodeIpam;
+import dev.nodeipam.ipam.NodeIpamOptions;
+import dev.nodeipam.ipam.NodePool;
+import dev.nodeipam.kube.KubeConverters;
+import dev.nodeipam.snapshot.ClusterSnapshot;
+import dev.nodeipam.snapshot.EndpointSlice;
+import dev.nodeipam.snapshot.Node;
+import dev.nodeipam.snapshot.Service;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The controller at scale, against the in-process API server (not a test): initial convergence,
+ * one node label change, heap, heartbeats. Every expected write count comes from the pure decision
+ * on the same records, so the figures check themselves.
+ *
+ * <p>{@code bench/controller-bench.sh [nodes] [services]} (default 5000 10000).
+ */
+public final class ControllerBench {
+  private static final NodeIpamOptions OPTIONS = NodeIpamOptions.reference();
+
+  private ControllerBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int nodes = args.length > 0 ? Integer.parseInt(args[0]) : ClusterShape.DEFAULT_NODES;
+    int services = args.length > 1 ? Integer.parseInt(args[1]) : ClusterShape.DEFAULT_SERVICES;
+    ClusterShape shape = ClusterShape.defaults().withNodes(nodes).withServices(services);
+    ClusterSnapshot cluster = SyntheticCluster.generate(shape);
+    System.out.printf(
+        "cluster: %d nodes, %d Services, %d EndpointSlices (seed %d)%n",
+        cluster.nodes().size(), cluster.services().size(), cluster.endpointSlices().size(),
+        shape.seed());
+
+    try (InProcessApiServer api = InProcessApiServer.start();
+        KubernetesClient client = api.newClient()) {
+      List<HasMetadata> objects = new ArrayList<>();
+      cluster.nodes().forEach(n -> objects.add(FabricObjects.node(n)));
+      cluster.services().forEach(s -> objects.add(FabricObjects.service(s)));
+      cluster.endpointSlices().forEach(e -> objects.add(FabricObjects.slice(e)));
+      long loadStart = System.nanoTime();
+      createAll(client, objects);
+      System.out.printf(
+          "loaded %d objects into the in-process API server in %.1f s%n",
+          objects.size(), seconds(loadStart));
+
+      // What the controller will see, as records: the same conversion its informers use.
+      Map<String, Node> nodeRecords = new HashMap<>();
+      List<Service> serviceRecords = new ArrayList<>();
+      Map<String, List<EndpointSlice>> slices = new HashMap<>();
+      for (HasMetadata o : objects) {
+        if (o instanceof io.fabric8.kubernetes.api.model.Node n) {
+          nodeRecords.put(n.getMetadata().getName(), KubeConverters.node(n, "bench"));
+        } else if (o instanceof io.fabric8.kubernetes.api.model.Service s) {
+          serviceRecords.add(KubeConverters.service(s, "bench"));
+        } else if (o instanceof io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice e) {
+          EndpointSlice r = KubeConverters.endpointSlice(e, "bench");
+          slices.computeIfAbsent(r.namespace() + "/" + r.serviceName(), k -> new ArrayList<>()).add(r);
+        }
+      }
+      Map<String, List<String>> before = plan(nodeRecords, serviceRecords, slices);
+      long expectedInitial = before.values().stream().filter(v -> v != null && !v.isEmpty()).count();
+
+      gc();
+      long heapBefore = heapUsed();
+      AtomicLong lastChange = new AtomicLong();
+      ControllerMetrics metrics = new ControllerMetrics(new PrometheusRegistry());
+      ControllerSettings settings =
+          ControllerSettings.defaults(OPTIONS, "bench")
+              .withLeaderElection(
+                  false, "default", "nodeipam", Duration.ofSeconds(15), Duration.ofSeconds(10),
+                  Duration.ofSeconds(2))
+              .withWorkers(4);
+      try (KubernetesClient controllerClient = api.newClient();
+          NodeIpamController controller =
+              new NodeIpamController(
+                  controllerClient, settings, metrics, c -> lastChange.set(System.nanoTime()))) {
+        long start = System.nanoTime();
+        controller.start();
+        double synced = seconds(start);
+        waitFor(() -> metrics.statusWrites() >= expectedInitial && controller.isIdle());
+        System.out.printf(
+            "initial convergence: %d writes (expected %d: one per Service with addresses) in %.1f s"
+                + " (caches synced after %.1f s)%n",
+            metrics.statusWrites(), expectedInitial, seconds(start), synced);
+
+        gc();
+        long heapAfter = heapUsed();
+        System.out.printf(
+            "heap after convergence: %d MB in this JVM (API server included), %d MB more than"
+                + " before the controller started%n",
+            heapAfter >> 20, (heapAfter - heapBefore) >> 20);
+
+        // One node label change: an eligible node selected by many Services becomes excluded.
+        Node target = busiestEligibleNode(nodeRecords, serviceRecords, slices);
+        Map<String, Node> changed = new HashMap<>(nodeRecords);
+        Map<String, String> labels = new HashMap<>(target.labels());
+        labels.put(NodeEligibility.EXCLUDE_LABEL, "true");
+        changed.put(
+            target.name(),
+            new Node(
+                target.name(), labels, target.addresses(), target.taints(), target.deleting(),
+                target.ready(), target.unschedulable(), target.podCidrs(), target.source()));
+        Map<String, List<String>> after = plan(changed, serviceRecords, slices);
+        long expectedChanged =
+            after.keySet().stream()
+                .filter(k -> after.get(k) != null && !Objects.equals(before.get(k), after.get(k)))
+                .count();
+        long writes = metrics.statusWrites();
+        long t0 = System.nanoTime();
+        client
+            .nodes()
+            .withName(target.name())
+            .edit(
+                n -> {
+                  n.getMetadata().getLabels().put(NodeEligibility.EXCLUDE_LABEL, "true");
+                  return n;
+                });
+        waitFor(() -> metrics.statusWrites() - writes >= expectedChanged && controller.isIdle());
+        System.out.printf(
+            "one node label change (%s gets the exclude label): %d writes (expected %d Services"
+                + " whose result changed), last write %.0f ms after the change%n",
+            target.name(), metrics.statusWrites() - writes, expectedChanged,
+            (lastChange.get() - t0) / 1e6);
+
+        // 100 heartbeats, then a marker Service that only a new marker node changes: once its
+        // write is seen, the node events before it have all been handled.
+        client.resource(marker()).create();
+        waitFor(controller::isIdle);
+        long beforeBeats = metrics.statusWrites();
+        List<Node> beating = new ArrayList<>(nodeRecords.values()).subList(0, Math.min(100, nodeRecords.size()));
+        for (int i = 0; i < beating.size(); i++) {
+          String beat = "2026-01-01T00:01:" + String.format("%02d", i % 60) + "Z";
+          client
+              .nodes()
+              .withName(beating.get(i).name())
+              .editStatus(
+                  n -> {
+                    n.getStatus().getConditions().forEach(c -> c.setLastHeartbeatTime(beat));
+                    return n;
+                  });
+        }
+        client
+            .nodes()
+            .resource(
+                new io.fabric8.kubernetes.api.model.NodeBuilder()
+                    .withNewMetadata()
+                    .withName("bench-marker")
+                    .addToLabels("bench-marker", "yes")
+                    .endMetadata()
+                    .withNewStatus()
+                    .addNewAddress()
+                    .withType("InternalIP")
+                    .withAddress("10.255.255.254")
+                    .endAddress()
+                    .endStatus()
+                    .build())
+            .create();
+        waitFor(() -> metrics.statusWrites() > beforeBeats && controller.isIdle());
+        System.out.printf(
+            "%d node heartbeats: %d writes (the marker's write excluded)%n",
+            beating.size(), metrics.statusWrites() - beforeBeats - 1);
+        System.out.printf(
+            "reconciles: %d written, %d unchanged, %d not handled, %d errors%n",
+            metrics.reconciles("written"), metrics.reconciles("unchanged"),
+            metrics.reconciles("not_handled"), metrics.reconciles("error"));
+      }
+    }
+  }
+
+  private static io.fabric8.kubernetes.api.model.Service marker() {
+    return new io.fabric8.kubernetes.api.model.ServiceBuilder()
+        .withNewMetadata()
+        .withNamespace("bench")
+        .withName("marker")
+        .addToAnnotations("io.cilium.nodeipam/match-node-labels", "bench-marker=yes")
+        .endMetadata()
+        .withNewSpec()
+        .withType("LoadBalancer")
+        .withLoadBalancerClass(OPTIONS.loadBalancerClass())
+        .withExternalTrafficPolicy("Cluster")
+        .withIpFamilies("IPv4")
+        .endSpec()
+        .build();
+  }
+
+  /** The published list of every Service (null when not handled or in error), by key. */
+  static Map<String, List<String>> plan(
+      Map<String, Node> nodes, List<Service> services, Map<String, List<EndpointSlice>> slices) {
+    NodePool pool = NodePool.of(nodes.values());
+    NodeIpam ipam = new NodeIpam(OPTIONS);
+    Map<String, List<String>> out = new HashMap<>();
+    for (Service s : services) {
+      IngressDecision d = ipam.decide(s, pool, slices.getOrDefault(s.key(), List.of()));
+      out.put(s.key(), d.handled() && !d.isError() ? d.ingress() : null);
+    }
+    return out;
+  }
+
+  private static Node busiestEligibleNode(
+      Map<String, Node> nodes, List<Service> services, Map<String, List<EndpointSlice>> slices) {
+    NodeIpam ipam = new NodeIpam(OPTIONS);
+    Node best = null;
+    int bestCount = -1;
+    int checked = 0;
+    for (Node n : nodes.values()) {
+      if (NodeEligibility.exclusion(n, OPTIONS) != null
+          || n.addresses().stream().noneMatch(a -> a.type().equals("ExternalIP"))) {
+        continue;
+      }
+      int count = 0;
+      for (Service s : services) {
+        if (ipam.mayInvolve(s, n, slices.getOrDefault(s.key(), List.of()))) {
+          count++;
+        }
+      }
+      if (count > bestCount) {
+        best = n;
+        bestCount = count;
+      }
+      if (++checked == 20) {
+        break;
+      }
+    }
+    return best;
+  }
+
+  private static void createAll(KubernetesClient client, List<HasMetadata> objects)
+      throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (HasMetadata o : objects) {
+        futures.add(pool.submit(() -> client.resource(o).create()));
+      }
+      for (Future<?> f : futures) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  private static void waitFor(java.util.function.BooleanSupplier condition)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("no convergence within 30 minutes");
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private static void gc() {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+  }
+
+  private static long heapUsed() {
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  private static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+}

@@ -1,0 +1,96 @@
+package dev.nodeipam.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nodeipam.cli.Main;
+import dev.nodeipam.controller.demo.InProcessApiServer;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line of {@code nodeipam controller} and {@code nodeipam demo}. */
+class ControllerCommandTest {
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    return Main.run(args, new PrintWriter(out), new PrintWriter(err));
+  }
+
+  @Test
+  void helpListsTheContractedFlags() {
+    assertThat(run("controller", "--help")).isZero();
+    assertThat(out.toString())
+        .contains("--kubeconfig", "--load-balancer-class", "--default-class", "--leader-elect")
+        .contains("--lease-namespace", "--lease-name", "--http-address", "--dry-run")
+        .contains("--address-policy", "--canonical-addresses", "--ready-nodes-only")
+        .contains("--terminating-fallback", "--ip-mode", "--clear-released-status")
+        .contains("--allow-cilium-node-ipam");
+  }
+
+  @Test
+  void aBadHttpAddressIsAUsageError() {
+    assertThat(run("controller", "--http-address", "nope")).isEqualTo(2);
+    assertThat(err.toString()).contains("--http-address");
+  }
+
+  @Test
+  void e12_refusesToStartWhereCiliumRunsNodeIpamForTheSameClass(@TempDir Path dir)
+      throws Exception {
+    try (InProcessApiServer api = InProcessApiServer.start();
+        KubernetesClient client = api.newClient()) {
+      client
+          .resource(
+              new ConfigMapBuilder()
+                  .withNewMetadata()
+                  .withNamespace("kube-system")
+                  .withName("cilium-config")
+                  .endMetadata()
+                  .addToData("enable-node-ipam", "true")
+                  .build())
+          .create();
+      Path kubeconfig = dir.resolve("kubeconfig");
+      Files.writeString(
+          kubeconfig,
+          String.join(
+              "\n",
+              "apiVersion: v1",
+              "kind: Config",
+              "clusters:",
+              "- name: mock",
+              "  cluster: {server: \"" + client.getConfiguration().getMasterUrl() + "\"}",
+              "contexts:",
+              "- name: mock",
+              "  context: {cluster: mock, user: mock}",
+              "current-context: mock",
+              "users:",
+              "- name: mock",
+              "  user: {token: x}",
+              ""));
+      int code = run("controller", "--kubeconfig", kubeconfig.toString(), "--http-address", "");
+      assertThat(code).isEqualTo(2);
+      assertThat(err.toString().strip())
+          .startsWith("nodeipam: kube-system/cilium-config has enable-node-ipam")
+          .contains("--allow-cilium-node-ipam")
+          .doesNotContain("Exception");
+    }
+  }
+
+  @Test
+  void theDemoRunsTheScriptAndPrintsEveryPublishedChange() {
+    assertThat(run("demo", "--step-delay", "0")).isZero();
+    String text = out.toString();
+    assertThat(text)
+        .contains("web/site  [] -> [198.51.100.1, 2001:db8::1, 2001:db8::2]")
+        .contains("-> [198.51.100.1, 198.51.100.4, 2001:db8::1, 2001:db8::2]")
+        .contains("-> [198.51.100.4, 2001:db8::2]   excluded: node-a (exclude-label)")
+        .contains("[198.51.100.4, 2001:db8::2] -> [2001:db8::2]")
+        .contains("[2001:db8::2] -> [2001:db8::2, 203.0.113.7]")
+        .contains("done: 5 status writes");
+  }
+}
