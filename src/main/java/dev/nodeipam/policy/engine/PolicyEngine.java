@@ -269,7 +269,7 @@ public final class PolicyEngine {
     String name;
     List<Pod.ContainerPort> ports = List.of();
     if (b.pod() != null) {
-      dst = identities.ofPod(b.pod(), flow.source().nodeName(), s);
+      dst = identities.ofPod(b.pod(), flow.source().nodeName(), s, b.address());
       name = b.pod().key();
       ports = b.pod().ports();
     } else {
