@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       PlanCommand.class,
       MigrateCommand.class,
       TraceCommand.class,
+      AuditCommand.class,
       GenerateCommand.class,
       ControllerCommand.class,
       DemoCommand.class,

@@ -84,7 +84,7 @@ public final class NodeIpamFlags {
       try {
         return AddressPolicy.parse(value);
       } catch (IllegalArgumentException e) {
-        // picocli shows a TypeConversionException's message as it is, other exceptions with their class.
+        // picocli shows a TypeConversionException's message as it is, others with their class.
         throw new picocli.CommandLine.TypeConversionException(e.getMessage());
       }
     }

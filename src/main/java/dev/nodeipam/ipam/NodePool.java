@@ -56,7 +56,10 @@ public final class NodePool {
    * sharing the selector reuses), matching nodes that are ineligible, and the rest.
    */
   record Selection(
-      List<NodeAddresses> eligible, List<String> eligibleNames, List<Exclusion> excluded, int unselected) {}
+      List<NodeAddresses> eligible,
+      List<String> eligibleNames,
+      List<Exclusion> excluded,
+      int unselected) {}
 
   private record SelectionKey(String selector, boolean excludeFalseKeeps, boolean readyOnly) {}
 
@@ -114,6 +117,7 @@ public final class NodePool {
     }
     List<String> names = new ArrayList<>(eligible.size());
     eligible.forEach(n -> names.add(n.node().name()));
-    return new Selection(List.copyOf(eligible), List.copyOf(names), List.copyOf(excluded), unselected);
+    return new Selection(
+        List.copyOf(eligible), List.copyOf(names), List.copyOf(excluded), unselected);
   }
 }

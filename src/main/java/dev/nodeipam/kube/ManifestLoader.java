@@ -31,11 +31,25 @@ import java.util.stream.Stream;
  * object twice is an error naming both files.
  */
 public final class ManifestLoader {
-  private final ObjectMapper yaml = new YAMLMapper(new YAMLFactory());
+  private final ObjectMapper yaml = new YAMLMapper(yamlFactory());
   private final ObjectMapper json = new ObjectMapper();
   private final SnapshotAssembler assembler = new SnapshotAssembler(new KubernetesSerialization());
   private final Map<String, String> seen = new HashMap<>();
   private int documents;
+
+  /**
+   * SnakeYAML refuses documents over 3 MB by default, but {@code kubectl get ... -o yaml} of a
+   * large cluster is one {@code List} document of many megabytes.
+   */
+  private static YAMLFactory yamlFactory() {
+    org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
+    options.setCodePointLimit(Integer.MAX_VALUE);
+    return YAMLFactory.builder()
+        .loaderOptions(options)
+        // As new YAMLFactory() does: an empty document is null (skipped), not the text "".
+        .enable(com.fasterxml.jackson.dataformat.yaml.YAMLParser.Feature.EMPTY_STRING_AS_NULL)
+        .build();
+  }
 
   /** One object of a file, converted, with what duplicate detection needs. */
   private record Document(String identity, String where, SnapshotAssembler.Converted converted) {}
@@ -163,7 +177,8 @@ public final class ManifestLoader {
     String previous = seen.putIfAbsent(doc.identity(), doc.where());
     if (previous != null) {
       String shown = doc.identity().substring(doc.identity().indexOf(' ') + 1);
-      throw new BadInputException(doc.where() + ": duplicate " + shown + " (also in " + previous + ")");
+      throw new BadInputException(
+          doc.where() + ": duplicate " + shown + " (also in " + previous + ")");
     }
     assembler.accept(doc.converted().value());
   }

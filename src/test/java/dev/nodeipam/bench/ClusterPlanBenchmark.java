@@ -24,13 +24,15 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The Node IPAM decision for every Service of a generated cluster (default: 5,000 nodes, 10,000
- * Services, a dozen distinct node selectors, a third of the Node IPAM Services ETP Local), on one
+ * Services, ten distinct node selectors, a third of the Node IPAM Services ETP Local), on one
  * thread. Run with {@code bench/run-jmh.sh}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g", "-XX:ActiveProcessorCount=1"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx2g", "-XX:ActiveProcessorCount=1"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class ClusterPlanBenchmark {

@@ -31,13 +31,32 @@ import net.jqwik.api.lifecycle.BeforeProperty;
 class NodeIpamProperties {
   private static final List<String> ADDRESSES =
       List.of(
-          "10.0.0.1", "10.0.0.2", "10.0.0.10", "42.0.0.2", "42.0.0.3", "fc00::2", "2001:0000::1",
-          "2001::1", "fd00::a", "not-an-ip", "node.example");
+          "10.0.0.1",
+          "10.0.0.2",
+          "10.0.0.10",
+          "42.0.0.2",
+          "42.0.0.3",
+          "fc00::2",
+          "2001:0000::1",
+          "2001::1",
+          "fd00::a",
+          "not-an-ip",
+          "node.example");
+
   /** Node selectors: none, empty, valid ones, and one that is not valid. */
   private static final List<String> SELECTORS =
       Arrays.asList(
-          null, "", "zone=a", "zone in (a,b)", "ingress-ready=true", "!ingress-ready",
-          "zone notin (c),ingress-ready", "zone!=b", "zone in (a", "zone");
+          null,
+          "",
+          "zone=a",
+          "zone in (a,b)",
+          "ingress-ready=true",
+          "!ingress-ready",
+          "zone notin (c),ingress-ready",
+          "zone!=b",
+          "zone in (a",
+          "zone");
+
   private static final int MAX_NODES = 8;
 
   private NodeIpam ipam;
@@ -120,12 +139,17 @@ class NodeIpamProperties {
                 Arbitraries.of(SELECTORS),
                 Arbitraries.of("Cluster", "Local", "Local"),
                 Arbitraries.of(
-                    List.of("IPv4"), List.of("IPv6"), List.of("IPv4", "IPv6"), List.of("IPv6", "IPv4")),
-                Arbitraries.of("io.cilium/node", "io.cilium/node", "io.cilium/node", "other", "none"))
+                    List.of("IPv4"),
+                    List.of("IPv6"),
+                    List.of("IPv4", "IPv6"),
+                    List.of("IPv6", "IPv4")),
+                Arbitraries.of(
+                    "io.cilium/node", "io.cilium/node", "io.cilium/node", "other", "none"))
             .as(NodeIpamProperties::service);
     Arbitrary<EndpointSlice.Endpoint> endpoints =
         Combinators.combine(
-                Arbitraries.of("node-0", "node-1", "node-2", "node-3", "node-5", "node-7", "ghost", "none"),
+                Arbitraries.of(
+                    "node-0", "node-1", "node-2", "node-3", "node-5", "node-7", "ghost", "none"),
                 Arbitraries.of("true", "false", "absent"))
             .as(
                 (node, ready) ->
@@ -146,21 +170,36 @@ class NodeIpamProperties {
                 lists -> {
                   List<EndpointSlice> out = new ArrayList<>();
                   for (int i = 0; i < lists.size(); i++) {
-                    out.add(new EndpointSlice("default", "web-" + i, "web", "IPv4", lists.get(i), List.of(), "prop"));
+                    out.add(
+                        new EndpointSlice(
+                            "default", "web-" + i, "web", "IPv4", lists.get(i), List.of(), "prop"));
                   }
                   return out;
                 });
     return Combinators.combine(nodes, services, slices).as(World::new);
   }
 
-  private static Service service(String selector, String etp, List<String> families, String lbClass) {
+  private static Service service(
+      String selector, String etp, List<String> families, String lbClass) {
     Map<String, String> annotations =
         selector == null ? Map.of() : Map.of(ServiceAnnotations.MATCH_NODE_LABELS, selector);
     return new Service(
-        "default", "web", Map.of(), annotations, "LoadBalancer",
-        lbClass.equals("none") ? null : lbClass, etp, families, "SingleStack", List.of(), List.of(),
-        List.of(new Service.ServicePort(null, "TCP", 80, PortRef.of(80), null)), Map.of("app", "web"),
-        List.of(), false, "prop");
+        "default",
+        "web",
+        Map.of(),
+        annotations,
+        "LoadBalancer",
+        lbClass.equals("none") ? null : lbClass,
+        etp,
+        families,
+        "SingleStack",
+        List.of(),
+        List.of(),
+        List.of(new Service.ServicePort(null, "TCP", 80, PortRef.of(80), null)),
+        Map.of("app", "web"),
+        List.of(),
+        false,
+        "prop");
   }
 
   private IngressDecision decide(List<Node> nodes, World w) {
@@ -206,7 +245,8 @@ class NodeIpamProperties {
   }
 
   @Property
-  void thePublishedListIsSortedWithoutDuplicatesOfCandidateAddresses(@ForAll("worlds") World world) {
+  void thePublishedListIsSortedWithoutDuplicatesOfCandidateAddresses(
+      @ForAll("worlds") World world) {
     IngressDecision d = decide(world.nodes(), world);
     Assume.that(d.ingress() != null);
     List<String> ingress = d.ingress();
@@ -244,7 +284,8 @@ class NodeIpamProperties {
     ClusterSnapshot.Builder snapshot = ClusterSnapshot.builder();
     a.nodes().forEach(snapshot::node);
     services.forEach(snapshot::service);
-    List<ClusterPlan.Entry> plan = ClusterPlan.compute(snapshot.build(), NodeIpamOptions.reference());
+    List<ClusterPlan.Entry> plan =
+        ClusterPlan.compute(snapshot.build(), NodeIpamOptions.reference());
     for (ClusterPlan.Entry e : plan) {
       IngressDecision fresh = ipam.decide(e.service(), NodePool.of(a.nodes()), List.of());
       assertThat(e.decision()).isEqualTo(fresh);
@@ -253,8 +294,21 @@ class NodeIpamProperties {
 
   private static Service renamed(Service s, String name) {
     return new Service(
-        s.namespace(), name, s.labels(), s.annotations(), s.type(), s.loadBalancerClass(),
-        s.externalTrafficPolicy(), s.ipFamilies(), s.ipFamilyPolicy(), s.clusterIps(),
-        s.externalIps(), s.ports(), s.selector(), s.ingress(), s.deleting(), s.source());
+        s.namespace(),
+        name,
+        s.labels(),
+        s.annotations(),
+        s.type(),
+        s.loadBalancerClass(),
+        s.externalTrafficPolicy(),
+        s.ipFamilies(),
+        s.ipFamilyPolicy(),
+        s.clusterIps(),
+        s.externalIps(),
+        s.ports(),
+        s.selector(),
+        s.ingress(),
+        s.deleting(),
+        s.source());
   }
 }

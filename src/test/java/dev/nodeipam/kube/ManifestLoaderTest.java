@@ -33,8 +33,13 @@ class ManifestLoaderTest {
   }
 
   private static String service(String namespace, String name, String spec) {
-    return "apiVersion: v1\nkind: Service\nmetadata: {name: " + name + ", namespace: " + namespace
-        + "}\nspec: " + spec + "\n";
+    return "apiVersion: v1\nkind: Service\nmetadata: {name: "
+        + name
+        + ", namespace: "
+        + namespace
+        + "}\nspec: "
+        + spec
+        + "\n";
   }
 
   private ClusterSnapshot load(Path... paths) {
@@ -53,8 +58,12 @@ class ManifestLoaderTest {
     Path f =
         write(
             "all.yaml",
-            "---\n# a comment-only document\n---\n" + node("n1") + "---\n---\n" + node("n2")
-                + "...\n---\n" + node("n3"));
+            "---\n# a comment-only document\n---\n"
+                + node("n1")
+                + "---\n---\n"
+                + node("n2")
+                + "...\n---\n"
+                + node("n3"));
     assertThat(load(f).nodes()).extracting(Node::name).containsExactly("n1", "n2", "n3");
   }
 
@@ -63,18 +72,46 @@ class ManifestLoaderTest {
     Path f =
         write(
             "lists.yaml",
-            "apiVersion: v1\nkind: List\nitems:\n"
+            "apiVersion: v1\n"
+                + "kind: List\n"
+                + "items:\n"
                 + "- {apiVersion: v1, kind: Node, metadata: {name: n1}}\n"
-                + "- {apiVersion: v1, kind: Service, metadata: {name: web, namespace: shop}, spec: {ports: [{port: 80}]}}\n"
-                + "---\napiVersion: v1\nkind: NodeList\nitems:\n- {apiVersion: v1, kind: Node, metadata: {name: n2}}\n");
+                + "- {apiVersion: v1, kind: Service, metadata: {name: web, namespace: shop}, spec:"
+                + " {ports: [{port: 80}]}}\n"
+                + "---\n"
+                + "apiVersion: v1\n"
+                + "kind: NodeList\n"
+                + "items:\n"
+                + "- {apiVersion: v1, kind: Node, metadata: {name: n2}}\n");
     ClusterSnapshot s = load(f);
     assertThat(s.nodes()).extracting(Node::name).containsExactly("n1", "n2");
     assertThat(only(s).key()).isEqualTo("shop/web");
   }
 
   @Test
+  void readsAListDocumentOfManyMegabytesAsKubectlWritesIt() throws IOException {
+    StringBuilder list = new StringBuilder("apiVersion: v1\nkind: List\nitems:\n");
+    for (int i = 0; i < 16_000; i++) {
+      list.append("- apiVersion: v1\n  kind: Node\n  metadata:\n    name: n")
+          .append(i)
+          .append("\n    labels: {zone: a, pool: general, rack: '")
+          .append(i % 40)
+          .append("'}\n")
+          .append("  status:\n    addresses:\n    - {type: InternalIP, address: 10.0.0.1}\n")
+          .append("    - {type: Hostname, address: n")
+          .append(i)
+          .append("}\n");
+    }
+    assertThat(list.length()).isGreaterThan(3_200_000);
+    assertThat(load(write("all.yaml", list.toString())).nodes()).hasSize(16_000);
+  }
+
+  @Test
   void readsJsonFiles() throws IOException {
-    Path f = write("n.json", "{\"apiVersion\": \"v1\", \"kind\": \"Node\", \"metadata\": {\"name\": \"n1\"}}");
+    Path f =
+        write(
+            "n.json",
+            "{\"apiVersion\": \"v1\", \"kind\": \"Node\", \"metadata\": {\"name\": \"n1\"}}");
     assertThat(load(f).nodes()).extracting(Node::name).containsExactly("n1");
   }
 
@@ -82,12 +119,16 @@ class ManifestLoaderTest {
   void aDirectoryMeansEveryYamlYmlAndJsonFileBelowIt() throws IOException {
     write("a.yaml", node("n1"));
     write("sub/b.yml", node("n2"));
-    write("sub/deeper/c.json", "{\"apiVersion\": \"v1\", \"kind\": \"Node\", \"metadata\": {\"name\": \"n3\"}}");
+    write(
+        "sub/deeper/c.json",
+        "{\"apiVersion\": \"v1\", \"kind\": \"Node\", \"metadata\": {\"name\": \"n3\"}}");
     write("sub/README.md", "# not: [a manifest");
     write("sub/notes.txt", "garbage: [");
     write("sub/d.yaml.orig", "garbage: [");
     write("sub/kustomization.yaml.bak", "garbage: [");
-    assertThat(load(dir).nodes()).extracting(Node::name).containsExactlyInAnyOrder("n1", "n2", "n3");
+    assertThat(load(dir).nodes())
+        .extracting(Node::name)
+        .containsExactlyInAnyOrder("n1", "n2", "n3");
   }
 
   @Test
@@ -105,10 +146,26 @@ class ManifestLoaderTest {
         write(
             "misc.yaml",
             node("n1")
-                + "---\napiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: shop}\ndata: {}\n"
-                + "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: app-config, namespace: shop}\ndata: {a: b}\n"
-                + "---\napiVersion: widgets.example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: 3}\n"
-                + "---\napiVersion: cilium.io/v2alpha1\nkind: CiliumLoadBalancerIPPool\nmetadata: {name: pool}\nspec: {}\n");
+                + "---\n"
+                + "apiVersion: v1\n"
+                + "kind: Secret\n"
+                + "metadata: {name: s, namespace: shop}\n"
+                + "data: {}\n"
+                + "---\n"
+                + "apiVersion: v1\n"
+                + "kind: ConfigMap\n"
+                + "metadata: {name: app-config, namespace: shop}\n"
+                + "data: {a: b}\n"
+                + "---\n"
+                + "apiVersion: widgets.example.com/v1\n"
+                + "kind: Widget\n"
+                + "metadata: {name: w}\n"
+                + "spec: {size: 3}\n"
+                + "---\n"
+                + "apiVersion: cilium.io/v2alpha1\n"
+                + "kind: CiliumLoadBalancerIPPool\n"
+                + "metadata: {name: pool}\n"
+                + "spec: {}\n");
     ClusterSnapshot s = load(f);
     assertThat(s.nodes()).hasSize(1);
     assertThat(s.services()).isEmpty();
@@ -121,15 +178,24 @@ class ManifestLoaderTest {
     Path f =
         write(
             "cilium.yaml",
-            "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: allow, namespace: shop}\n"
-                + "spec: {endpointSelector: {}, ingress: [{toPorts: [{ports: [{port: \"80\", protocol: TCP}]}]}]}\n"
-                + "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: cilium-config, namespace: kube-system}\n"
+            "apiVersion: cilium.io/v2\n"
+                + "kind: CiliumNetworkPolicy\n"
+                + "metadata: {name: allow, namespace: shop}\n"
+                + "spec: {endpointSelector: {}, ingress: [{toPorts: [{ports: [{port: \"80\","
+                + " protocol: TCP}]}]}]}\n"
+                + "---\n"
+                + "apiVersion: v1\n"
+                + "kind: ConfigMap\n"
+                + "metadata: {name: cilium-config, namespace: kube-system}\n"
                 + "data: {kube-proxy-replacement: \"true\"}\n");
     ClusterSnapshot s = load(f);
-    assertThat(s.policies()).singleElement().satisfies(p -> {
-      assertThat(p.kind()).isEqualTo("CiliumNetworkPolicy");
-      assertThat(p.key()).isEqualTo("shop/allow");
-    });
+    assertThat(s.policies())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.kind()).isEqualTo("CiliumNetworkPolicy");
+              assertThat(p.key()).isEqualTo("shop/allow");
+            });
     assertThat(s.ciliumConfig()).contains(Map.of("kube-proxy-replacement", "true"));
   }
 
@@ -149,8 +215,12 @@ class ManifestLoaderTest {
     Path f =
         write(
             "ok.yaml",
-            service("a", "web", "{ports: [{port: 80}]}") + "---\n" + service("b", "web", "{ports: [{port: 80}]}")
-                + "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: web}\n" + "---\n" + node("web"));
+            service("a", "web", "{ports: [{port: 80}]}")
+                + "---\n"
+                + service("b", "web", "{ports: [{port: 80}]}")
+                + "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: web}\n"
+                + "---\n"
+                + node("web"));
     ClusterSnapshot s = load(f);
     assertThat(s.services()).hasSize(2);
     assertThat(s.nodes()).hasSize(1);
@@ -158,11 +228,18 @@ class ManifestLoaderTest {
 
   @Test
   void anObjectWithoutNamespaceLandsInDefaultAndCollidesThere() throws IOException {
-    Path f = write("d.yaml", service("default", "web", "{}") + "---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\n");
-    assertThatThrownBy(() -> load(f)).isInstanceOf(BadInputException.class).hasMessageContaining("default/web");
+    Path f =
+        write(
+            "d.yaml",
+            service("default", "web", "{}")
+                + "---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\n");
+    assertThatThrownBy(() -> load(f))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("default/web");
   }
 
-  // ---------------------------------------------------------------- bad input: one line, file first
+  // ---------------------------------------------------------------- bad input: one line, file
+  // first
 
   private static void oneLine(Throwable e, Path file) {
     assertThat(e).isInstanceOf(BadInputException.class);
@@ -171,17 +248,23 @@ class ManifestLoaderTest {
 
   @Test
   void malformedYamlIsOneLineWithFileAndLine() throws IOException {
-    Path f = write("bad.yaml", node("n1") + "---\napiVersion: v1\nkind: Node\nmetadata:\n  name: n2\n  labels: [a: b\n");
+    Path f =
+        write(
+            "bad.yaml",
+            node("n1")
+                + "---\napiVersion: v1\nkind: Node\nmetadata:\n  name: n2\n  labels: [a: b\n");
     Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> load(f));
     oneLine(e, f);
-    assertThat(e.getMessage()).matches(java.util.regex.Pattern.quote(f.toString()) + ":\\d+: malformed YAML: .+");
+    assertThat(e.getMessage())
+        .matches(java.util.regex.Pattern.quote(f.toString()) + ":\\d+: malformed YAML: .+");
     int line = Integer.parseInt(e.getMessage().substring(f.toString().length() + 1).split(":")[0]);
     assertThat(line).isBetween(8, 10);
   }
 
   @Test
   void badIndentationIsMalformedYaml() throws IOException {
-    Path f = write("indent.yaml", "apiVersion: v1\nkind: Node\nmetadata:\n  name: n1\n labels: {}\n");
+    Path f =
+        write("indent.yaml", "apiVersion: v1\nkind: Node\nmetadata:\n  name: n1\n labels: {}\n");
     Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> load(f));
     oneLine(e, f);
     assertThat(e.getMessage()).contains(":5: malformed YAML");
@@ -189,7 +272,10 @@ class ManifestLoaderTest {
 
   @Test
   void malformedJsonIsOneLineWithFileAndLine() throws IOException {
-    Path f = write("bad.json", "{\"apiVersion\": \"v1\",\n \"kind\": \"Node\",\n \"metadata\": {\"name\": \"n1\"\n");
+    Path f =
+        write(
+            "bad.json",
+            "{\"apiVersion\": \"v1\",\n \"kind\": \"Node\",\n \"metadata\": {\"name\": \"n1\"\n");
     Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> load(f));
     oneLine(e, f);
     assertThat(e.getMessage()).contains("malformed JSON");
@@ -215,27 +301,41 @@ class ManifestLoaderTest {
 
   @Test
   void anInvalidObjectNamesFileKindAndName() throws IOException {
-    Path f = write("svc.yaml", node("n1") + "---\n" + service("shop", "web", "{ports: [{port: http}]}"));
+    Path f =
+        write("svc.yaml", node("n1") + "---\n" + service("shop", "web", "{ports: [{port: http}]}"));
     Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> load(f));
     oneLine(e, f);
-    assertThat(e.getMessage()).startsWith(f + ":5: invalid Service web: spec.ports[0].port: ").contains("\"http\"");
+    assertThat(e.getMessage())
+        .startsWith(f + ":5: invalid Service web: spec.ports[0].port: ")
+        .contains("\"http\"");
   }
 
   @Test
   void aNonUtf8FileIsReported() throws IOException {
     Path f = dir.resolve("latin1.yaml");
-    Files.write(f, "apiVersion: v1\nkind: Node\nmetadata: {name: caf\u00e9}\n".getBytes(StandardCharsets.ISO_8859_1));
-    assertThatThrownBy(() -> load(f)).isInstanceOf(BadInputException.class).hasMessage(f + ": not UTF-8 text");
+    Files.write(
+        f,
+        "apiVersion: v1\nkind: Node\nmetadata: {name: caf\u00e9}\n"
+            .getBytes(StandardCharsets.ISO_8859_1));
+    assertThatThrownBy(() -> load(f))
+        .isInstanceOf(BadInputException.class)
+        .hasMessage(f + ": not UTF-8 text");
   }
 
   @Test
   void aDocumentThatIsNoObjectOrLacksKindOrNameIsReported() throws IOException {
     Path scalar = write("scalar.yaml", "just some text\n");
-    assertThatThrownBy(() -> load(scalar)).isInstanceOf(BadInputException.class).hasMessageContaining("expected a Kubernetes object");
+    assertThatThrownBy(() -> load(scalar))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("expected a Kubernetes object");
     Path noKind = write("nokind.yaml", "apiVersion: v1\nmetadata: {name: x}\n");
-    assertThatThrownBy(() -> load(noKind)).isInstanceOf(BadInputException.class).hasMessageContaining("no kind");
+    assertThatThrownBy(() -> load(noKind))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("no kind");
     Path noName = write("noname.yaml", "apiVersion: v1\nkind: Node\nmetadata: {}\n");
-    assertThatThrownBy(() -> load(noName)).isInstanceOf(BadInputException.class).hasMessageContaining("no metadata.name");
+    assertThatThrownBy(() -> load(noName))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("no metadata.name");
   }
 
   // ---------------------------------------------------------------- the API server's defaults
@@ -247,12 +347,18 @@ class ManifestLoaderTest {
             "ns.yaml",
             "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop, labels: {team: a}}\n---\n"
                 + service("web", "site", "{ports: [{port: 80}]}")
-                + "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: jobs}\nspec: {containers: [{name: c, image: i}]}\n");
+                + "---\n"
+                + "apiVersion: v1\n"
+                + "kind: Pod\n"
+                + "metadata: {name: p, namespace: jobs}\n"
+                + "spec: {containers: [{name: c, image: i}]}\n");
     ClusterSnapshot s = load(f);
     assertThat(s.namespace("shop").map(Namespace::labels))
         .contains(Map.of("team", "a", "kubernetes.io/metadata.name", "shop"));
-    assertThat(s.namespace("web").map(Namespace::labels)).contains(Map.of("kubernetes.io/metadata.name", "web"));
-    assertThat(s.namespace("jobs").map(Namespace::labels)).contains(Map.of("kubernetes.io/metadata.name", "jobs"));
+    assertThat(s.namespace("web").map(Namespace::labels))
+        .contains(Map.of("kubernetes.io/metadata.name", "web"));
+    assertThat(s.namespace("jobs").map(Namespace::labels))
+        .contains(Map.of("kubernetes.io/metadata.name", "jobs"));
   }
 
   @Test
@@ -261,21 +367,30 @@ class ManifestLoaderTest {
         write(
             "svc.yaml",
             service("a", "none", "{type: LoadBalancer, ports: [{port: 80}]}")
-                + "---\n" + service("a", "single", "{ipFamilyPolicy: SingleStack, ports: [{port: 80}]}")
-                + "---\n" + service("a", "require", "{ipFamilyPolicy: RequireDualStack, ports: [{port: 80}]}")
-                + "---\n" + service("a", "prefer", "{ipFamilyPolicy: PreferDualStack, ports: [{port: 80}]}")
-                + "---\n" + service("a", "v6ip", "{clusterIP: 'fd00::10', ports: [{port: 80}]}")
-                + "---\n" + service("a", "explicit", "{ipFamilies: [IPv6, IPv4], ports: [{port: 80}]}"));
+                + "---\n"
+                + service("a", "single", "{ipFamilyPolicy: SingleStack, ports: [{port: 80}]}")
+                + "---\n"
+                + service("a", "require", "{ipFamilyPolicy: RequireDualStack, ports: [{port: 80}]}")
+                + "---\n"
+                + service("a", "prefer", "{ipFamilyPolicy: PreferDualStack, ports: [{port: 80}]}")
+                + "---\n"
+                + service("a", "v6ip", "{clusterIP: 'fd00::10', ports: [{port: 80}]}")
+                + "---\n"
+                + service("a", "explicit", "{ipFamilies: [IPv6, IPv4], ports: [{port: 80}]}"));
     ClusterSnapshot s = load(f);
     assertThat(s.service("a", "none").orElseThrow().ipFamilies()).containsExactly("IPv4");
     assertThat(s.service("a", "none").orElseThrow().ipFamilyPolicy()).isEqualTo("SingleStack");
     assertThat(s.service("a", "single").orElseThrow().ipFamilies()).containsExactly("IPv4");
-    assertThat(s.service("a", "require").orElseThrow().ipFamilies()).containsExactly("IPv4", "IPv6");
+    assertThat(s.service("a", "require").orElseThrow().ipFamilies())
+        .containsExactly("IPv4", "IPv6");
     assertThat(s.service("a", "prefer").orElseThrow().ipFamilies())
-        .as("PreferDualStack on a single-stack cluster").containsExactly("IPv4");
+        .as("PreferDualStack on a single-stack cluster")
+        .containsExactly("IPv4");
     assertThat(s.service("a", "v6ip").orElseThrow().ipFamilies()).containsExactly("IPv6");
-    assertThat(s.service("a", "explicit").orElseThrow().ipFamilies()).containsExactly("IPv6", "IPv4");
-    assertThat(s.service("a", "explicit").orElseThrow().ipFamilyPolicy()).isEqualTo("RequireDualStack");
+    assertThat(s.service("a", "explicit").orElseThrow().ipFamilies())
+        .containsExactly("IPv6", "IPv4");
+    assertThat(s.service("a", "explicit").orElseThrow().ipFamilyPolicy())
+        .isEqualTo("RequireDualStack");
   }
 
   @Test
@@ -283,8 +398,12 @@ class ManifestLoaderTest {
     Path f =
         write(
             "svc.yaml",
-            "apiVersion: v1\nkind: Node\nmetadata: {name: n1}\nspec: {podCIDRs: [10.244.0.0/24, 'fd00:10::/64']}\n"
-                + "---\n" + service("a", "prefer", "{ipFamilyPolicy: PreferDualStack, ports: [{port: 80}]}"));
+            "apiVersion: v1\n"
+                + "kind: Node\n"
+                + "metadata: {name: n1}\n"
+                + "spec: {podCIDRs: [10.244.0.0/24, 'fd00:10::/64']}\n"
+                + "---\n"
+                + service("a", "prefer", "{ipFamilyPolicy: PreferDualStack, ports: [{port: 80}]}"));
     assertThat(only(load(f)).ipFamilies()).containsExactly("IPv4", "IPv6");
   }
 
@@ -294,7 +413,8 @@ class ManifestLoaderTest {
         write(
             "svc.yaml",
             service("default", "kubernetes", "{clusterIP: 'fd00:96::1', ports: [{port: 443}]}")
-                + "---\n" + service("a", "web", "{type: LoadBalancer, ports: [{port: 80}]}"));
+                + "---\n"
+                + service("a", "web", "{type: LoadBalancer, ports: [{port: 80}]}"));
     assertThat(load(f).service("a", "web").orElseThrow().ipFamilies()).containsExactly("IPv6");
   }
 
@@ -304,9 +424,15 @@ class ManifestLoaderTest {
         write(
             "svc.yaml",
             service("a", "lb", "{type: LoadBalancer, ports: [{port: 80}]}")
-                + "---\n" + service("a", "np", "{type: NodePort, ports: [{port: 80}]}")
-                + "---\n" + service("a", "local", "{type: LoadBalancer, externalTrafficPolicy: Local, ports: [{port: 80}]}")
-                + "---\n" + service("a", "cip", "{ports: [{port: 80}]}"));
+                + "---\n"
+                + service("a", "np", "{type: NodePort, ports: [{port: 80}]}")
+                + "---\n"
+                + service(
+                    "a",
+                    "local",
+                    "{type: LoadBalancer, externalTrafficPolicy: Local, ports: [{port: 80}]}")
+                + "---\n"
+                + service("a", "cip", "{ports: [{port: 80}]}"));
     ClusterSnapshot s = load(f);
     assertThat(s.service("a", "lb").orElseThrow().externalTrafficPolicy()).isEqualTo("Cluster");
     assertThat(s.service("a", "np").orElseThrow().externalTrafficPolicy()).isEqualTo("Cluster");
@@ -320,8 +446,12 @@ class ManifestLoaderTest {
     Path f =
         write(
             "svc.yaml",
-            service("a", "web", "{ports: [{name: http, port: 80}, {name: dns, port: 53, protocol: UDP, targetPort: 5353},"
-                + " {name: named, port: 8443, targetPort: https}, {name: quoted, port: 9000, targetPort: '9090'}]}"));
+            service(
+                "a",
+                "web",
+                "{ports: [{name: http, port: 80}, {name: dns, port: 53, protocol: UDP, targetPort:"
+                    + " 5353}, {name: named, port: 8443, targetPort: https}, {name: quoted, port:"
+                    + " 9000, targetPort: '9090'}]}"));
     List<Service.ServicePort> ports = only(load(f)).ports();
     assertThat(ports)
         .containsExactly(
@@ -336,28 +466,64 @@ class ManifestLoaderTest {
     Path f =
         write(
             "apps.yaml",
-            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: site, namespace: web}\n"
-                + "spec:\n  selector: {matchLabels: {app: site}}\n  template:\n    metadata: {labels: {app: site, tier: fe}}\n"
-                + "    spec:\n      serviceAccountName: site\n      containers:\n      - name: c\n        image: i\n"
-                + "        ports: [{name: http, containerPort: 8080}, {name: dns, containerPort: 53, protocol: UDP}]\n"
-                + "---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db, namespace: web}\n"
-                + "spec:\n  selector: {matchLabels: {app: db}}\n  template:\n    metadata: {labels: {app: db}}\n"
+            "apiVersion: apps/v1\n"
+                + "kind: Deployment\n"
+                + "metadata: {name: site, namespace: web}\n"
+                + "spec:\n"
+                + "  selector: {matchLabels: {app: site}}\n"
+                + "  template:\n"
+                + "    metadata: {labels: {app: site, tier: fe}}\n"
+                + "    spec:\n"
+                + "      serviceAccountName: site\n"
+                + "      containers:\n"
+                + "      - name: c\n"
+                + "        image: i\n"
+                + "        ports: [{name: http, containerPort: 8080}, {name: dns, containerPort:"
+                + " 53, protocol: UDP}]\n"
+                + "---\n"
+                + "apiVersion: apps/v1\n"
+                + "kind: StatefulSet\n"
+                + "metadata: {name: db, namespace: web}\n"
+                + "spec:\n"
+                + "  selector: {matchLabels: {app: db}}\n"
+                + "  template:\n"
+                + "    metadata: {labels: {app: db}}\n"
                 + "    spec: {containers: [{name: c, image: i}]}\n"
-                + "---\napiVersion: v1\nkind: Pod\nmetadata: {name: db-0, namespace: web, labels: {app: db}}\n"
+                + "---\n"
+                + "apiVersion: v1\n"
+                + "kind: Pod\n"
+                + "metadata: {name: db-0, namespace: web, labels: {app: db}}\n"
                 + "spec: {nodeName: n1, containers: [{name: c, image: i}]}\n"
-                + "---\napiVersion: batch/v1\nkind: CronJob\nmetadata: {name: backup, namespace: web}\n"
-                + "spec:\n  schedule: '@daily'\n  jobTemplate:\n    spec:\n      template:\n        metadata: {labels: {job: backup}}\n"
+                + "---\n"
+                + "apiVersion: batch/v1\n"
+                + "kind: CronJob\n"
+                + "metadata: {name: backup, namespace: web}\n"
+                + "spec:\n"
+                + "  schedule: '@daily'\n"
+                + "  jobTemplate:\n"
+                + "    spec:\n"
+                + "      template:\n"
+                + "        metadata: {labels: {job: backup}}\n"
                 + "        spec: {restartPolicy: Never, containers: [{name: c, image: i}]}\n");
     ClusterSnapshot s = load(f);
     assertThat(s.workloads()).hasSize(3);
     List<Pod> templates = s.pods().stream().filter(Pod::isTemplate).toList();
-    assertThat(templates).extracting(Pod::workload).containsExactlyInAnyOrder("Deployment/site", "CronJob/backup");
-    Pod site = templates.stream().filter(p -> p.workload().equals("Deployment/site")).findFirst().orElseThrow();
+    assertThat(templates)
+        .extracting(Pod::workload)
+        .containsExactlyInAnyOrder("Deployment/site", "CronJob/backup");
+    Pod site =
+        templates.stream()
+            .filter(p -> p.workload().equals("Deployment/site"))
+            .findFirst()
+            .orElseThrow();
     assertThat(site.labels()).isEqualTo(Map.of("app", "site", "tier", "fe"));
     assertThat(site.serviceAccount()).isEqualTo("site");
     assertThat(site.ports())
-        .containsExactly(new Pod.ContainerPort("http", 8080, "TCP"), new Pod.ContainerPort("dns", 53, "UDP"));
-    assertThat(s.pods().stream().filter(p -> !p.isTemplate())).extracting(Pod::name).containsExactly("db-0");
+        .containsExactly(
+            new Pod.ContainerPort("http", 8080, "TCP"), new Pod.ContainerPort("dns", 53, "UDP"));
+    assertThat(s.pods().stream().filter(p -> !p.isTemplate()))
+        .extracting(Pod::name)
+        .containsExactly("db-0");
   }
 
   @Test
@@ -365,19 +531,32 @@ class ManifestLoaderTest {
     Path f =
         write(
             "node.yaml",
-            "apiVersion: v1\nkind: Node\nmetadata:\n  name: n1\n  labels: {zone: a}\n"
-                + "  deletionTimestamp: '2026-11-01T00:00:00Z'\n  finalizers: [x/y]\n"
-                + "spec:\n  unschedulable: true\n  taints: [{key: ToBeDeletedByClusterAutoscaler, value: '1', effect: NoSchedule}]\n"
-                + "status:\n  addresses: [{type: InternalIP, address: 10.0.0.1}, {type: ExternalIP, address: '2001:0000::1'}]\n"
+            "apiVersion: v1\n"
+                + "kind: Node\n"
+                + "metadata:\n"
+                + "  name: n1\n"
+                + "  labels: {zone: a}\n"
+                + "  deletionTimestamp: '2026-11-01T00:00:00Z'\n"
+                + "  finalizers: [x/y]\n"
+                + "spec:\n"
+                + "  unschedulable: true\n"
+                + "  taints: [{key: ToBeDeletedByClusterAutoscaler, value: '1', effect:"
+                + " NoSchedule}]\n"
+                + "status:\n"
+                + "  addresses: [{type: InternalIP, address: 10.0.0.1}, {type: ExternalIP, address:"
+                + " '2001:0000::1'}]\n"
                 + "  conditions: [{type: Ready, status: 'False'}]\n");
     Node n = load(f).nodes().get(0);
     assertThat(n.labels()).isEqualTo(Map.of("zone", "a"));
     assertThat(n.deleting()).isTrue();
     assertThat(n.unschedulable()).isTrue();
     assertThat(n.ready()).isEqualTo("False");
-    assertThat(n.taints()).containsExactly(new Node.Taint("ToBeDeletedByClusterAutoscaler", "1", "NoSchedule"));
+    assertThat(n.taints())
+        .containsExactly(new Node.Taint("ToBeDeletedByClusterAutoscaler", "1", "NoSchedule"));
     assertThat(n.addresses())
-        .containsExactly(new Node.NodeAddress("InternalIP", "10.0.0.1"), new Node.NodeAddress("ExternalIP", "2001:0000::1"));
+        .containsExactly(
+            new Node.NodeAddress("InternalIP", "10.0.0.1"),
+            new Node.NodeAddress("ExternalIP", "2001:0000::1"));
     assertThat(n.source()).isEqualTo(f + ":1");
   }
 }

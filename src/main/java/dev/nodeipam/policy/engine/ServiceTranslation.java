@@ -1,6 +1,5 @@
 package dev.nodeipam.policy.engine;
 
-import dev.nodeipam.net.IpText;
 import dev.nodeipam.policy.explanation.Translation;
 import dev.nodeipam.policy.explanation.Translation.Frontend;
 import dev.nodeipam.policy.model.Protocol;
@@ -46,7 +45,7 @@ public final class ServiceTranslation {
   }
 
   private void add(String ip, FrontendAddress f) {
-    String key = IpText.canonical(ip);
+    String key = AddressBook.key(ip);
     if (key != null) {
       frontends.computeIfAbsent(key, k -> new ArrayList<>()).add(f);
     }
@@ -102,10 +101,10 @@ public final class ServiceTranslation {
               sp,
               "ClusterIP of "
                   + svc
-                  + ": Cilium translates ClusterIPs"
+                  + ": "
                   + (s.kubeProxyReplacement()
-                      ? " (" + lb + ")"
-                      : " even with kube-proxy-replacement=false"));
+                      ? lb
+                      : "Cilium translates ClusterIPs even with kube-proxy-replacement=false"));
       case LOAD_BALANCER -> {
         if ("Proxy".equals(hit.ipMode())) {
           yield new Translation(
@@ -192,6 +191,6 @@ public final class ServiceTranslation {
       return false;
     }
     String key = address.toCanonicalString();
-    return node.addresses().stream().anyMatch(a -> key.equals(IpText.canonical(a.address())));
+    return node.addresses().stream().anyMatch(a -> key.equals(AddressBook.key(a.address())));
   }
 }
