@@ -1,15 +1,18 @@
 package dev.nodeipam.cli;
 
+import dev.nodeipam.ipam.NodeIpamOptions;
 import dev.nodeipam.kube.BadInputException;
 import dev.nodeipam.migrate.AfterStateAudit;
 import dev.nodeipam.migrate.MigrationPlan;
 import dev.nodeipam.migrate.MigrationPlanner;
+import dev.nodeipam.migrate.PolicyAfterStateAudit;
 import dev.nodeipam.render.Json;
 import dev.nodeipam.render.MigrateRenderer;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
@@ -49,7 +52,7 @@ public final class MigrateCommand implements Callable<Integer> {
   @Option(
       names = "--load-balancer-class",
       paramLabel = "CLASS",
-      defaultValue = dev.nodeipam.ipam.NodeIpamOptions.DEFAULT_CLASS,
+      defaultValue = NodeIpamOptions.DEFAULT_CLASS,
       description = "The loadBalancerClass of the new LoadBalancers (default: ${DEFAULT-VALUE}).")
   String loadBalancerClass;
 
@@ -88,8 +91,10 @@ public final class MigrateCommand implements Callable<Integer> {
       description = "With --out: replace the plan files of a non-empty DIR (other files stay).")
   boolean force;
 
-  /** The policy audit of the after-state; the seam until the audit is part of the build. */
-  AfterStateAudit audit = AfterStateAudit.UNAVAILABLE;
+  @Mixin DatapathFlags datapath;
+
+  /** The policy audit of the after-state; null = nodeipam's policy analyser (tests replace it). */
+  AfterStateAudit audit;
 
   @Override
   public Integer call() {
@@ -106,6 +111,7 @@ public final class MigrateCommand implements Callable<Integer> {
     if (out != null) {
       PlanDirectory.checkWritable(out, force);
     }
+    Map<String, String> overrides = datapath.overrides(spec);
     ClusterSnapshot snapshot = input.load();
     for (String key : services) {
       String[] parts = key.split("/", 2);
@@ -121,7 +127,11 @@ public final class MigrateCommand implements Callable<Integer> {
         MigrationPlanner.plan(
             snapshot,
             new MigrationPlanner.Options(loadBalancerClass, services, nodeipamAnnotations),
-            audit,
+            audit != null
+                ? audit
+                : new PolicyAfterStateAudit(
+                    overrides,
+                    NodeIpamOptions.reference().withLoadBalancerClass(loadBalancerClass)),
             MigrateRenderer.COMMAND_TEXT);
     String json = Json.json(MigrateRenderer.document(plan));
     String rendered =

@@ -467,8 +467,8 @@ public final class MigrationPlanner {
                       + primary
                       + " is not among the families of its addresses and cannot change:"
                   : "one Node IPAM LoadBalancer cannot publish exactly these addresses (it"
-                        + " publishes every address of its nodes in its families, ExternalIPs"
-                        + " before InternalIPs):")
+                      + " publishes every address of its nodes in its families, ExternalIPs"
+                      + " before InternalIPs):")
               + " they move to "
               + (created.size() == 1 ? "a new Service " : "new Services ")
               + String.join(", ", created.stream().map(n -> s.namespace() + "/" + n).toList())

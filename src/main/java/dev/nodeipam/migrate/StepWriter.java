@@ -69,7 +69,7 @@ final class StepWriter {
             StepKind.VERIFY,
             plan.audit().ran()
                 ? "Review what Node IPAM publishes for every Service, and audit the policies of the"
-                    + " live cluster: no finding should remain."
+                    + " live cluster: no identity trap should remain for the migrated Services."
                 : "Review what Node IPAM publishes for every Service. The policy audit was not run"
                     + " for this plan: "
                     + plan.audit().note(),

@@ -64,6 +64,7 @@ public final class MigrateRenderer {
     audit.put("note", plan.audit().note());
     audit.put("findings", plan.audit().findings());
     audit.put("remainingWithCompanions", plan.audit().remaining());
+    audit.put("caveats", plan.audit().caveats());
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("services", services);
     doc.put("nodeLabels", nodeLabels);
@@ -138,15 +139,21 @@ public final class MigrateRenderer {
     }
     out.append("Policy audit: ");
     if (plan.audit().ran()) {
-      out.append(plan.audit().findings().size())
-          .append(" trapped flows in the after-state, ")
-          .append(plan.audit().companionPolicies().size())
-          .append(" companion policies, ")
+      int traps = plan.audit().findings().size();
+      int companions = plan.audit().companionPolicies().size();
+      out.append(traps)
+          .append(traps == 1 ? " trapped flow" : " trapped flows")
+          .append(" in the after-state, ")
+          .append(companions)
+          .append(companions == 1 ? " companion policy, " : " companion policies, ")
           .append(
               plan.audit().remaining().isEmpty()
                   ? "clean with the companions"
                   : plan.audit().remaining().size() + " findings remain with the companions")
           .append("\n");
+      for (String caveat : plan.audit().caveats()) {
+        out.append("  caveat  ").append(caveat).append("\n");
+      }
     } else {
       out.append("NOT RUN: ").append(plan.audit().note()).append("\n");
     }

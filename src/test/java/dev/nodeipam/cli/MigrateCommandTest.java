@@ -298,10 +298,27 @@ class MigrateCommandTest {
   }
 
   @Test
-  void textSaysPlainlyThatThePolicyAuditWasNotRun() {
-    Result r = run("migrate", "-f", "examples/migration/seed");
-    assertThat(r.code()).isZero();
-    assertThat(r.out()).contains("Policy audit: NOT RUN").contains("preserved exactly");
+  void companionPoliciesOfTheAfterStateAuditAreInTheJsonAndTheFirstStep() throws IOException {
+    JsonNode doc =
+        MAPPER.readTree(run("migrate", "-f", "examples/migration/policy-trap", "-o", "json").out());
+    assertThat(doc.get("companionPolicies")).hasSize(1);
+    assertThat(doc.get("companionPolicies").get(0).get("kind").asText())
+        .isEqualTo("CiliumClusterwideNetworkPolicy");
+    assertThat(doc.get("steps").get(0).get("kind").asText()).isEqualTo("apply-policy");
+    assertThat(doc.get("policyAudit").get("ran").asBoolean()).isTrue();
+    assertThat(doc.get("policyAudit").get("remainingWithCompanions")).isEmpty();
+    Result text = run("migrate", "-f", "examples/migration/policy-trap");
+    assertThat(text.out())
+        .contains(
+            "Policy audit: 1 trapped flow in the after-state, 1 companion policy, clean with"
+                + " the companions");
+  }
+
+  @Test
+  void anUnknownDatapathSettingIsAUsageError() {
+    Result r = run("migrate", "-f", "examples/migration/seed", "--set", "no-such-key=1");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--set no-such-key");
   }
 
   private static List<String> names(JsonNode node) {

@@ -26,9 +26,16 @@ public final class MigrateBench {
     int services = args.length > 1 ? Integer.parseInt(args[1]) : base.services();
     ClusterShape shape =
         new ClusterShape(
-            nodes, services, base.podsPerService(), base.namespaces(), base.seed(),
-            base.localFraction(), base.clusterIpFraction(), base.externalIpsFraction(),
-            base.otherClassFraction(), base.excludedNodeFraction());
+            nodes,
+            services,
+            base.podsPerService(),
+            base.namespaces(),
+            base.seed(),
+            base.localFraction(),
+            base.clusterIpFraction(),
+            base.externalIpsFraction(),
+            base.otherClassFraction(),
+            base.excludedNodeFraction());
     ClusterSnapshot snapshot = SyntheticCluster.generate(shape);
     long[] migrate = new long[RUNS];
     long[] plan = new long[RUNS];
@@ -37,7 +44,9 @@ public final class MigrateBench {
       long t0 = System.nanoTime();
       last =
           MigrationPlanner.plan(
-              snapshot, MigrationPlanner.Options.defaults(), AfterStateAudit.UNAVAILABLE,
+              snapshot,
+              MigrationPlanner.Options.defaults(),
+              AfterStateAudit.UNAVAILABLE,
               MigrateRenderer.COMMAND_TEXT);
       long t1 = System.nanoTime();
       ClusterPlan.compute(snapshot, NodeIpamOptions.reference());
@@ -52,8 +61,13 @@ public final class MigrateBench {
         Locale.ROOT,
         "%d nodes, %d services, %d with externalIPs (%d exact), %d steps%n"
             + "migrate plan  median %.0f ms%nnodeipam plan median %.0f ms (whole cluster)%n",
-        snapshot.nodes().size(), snapshot.services().size(), last.services().size(), exact,
-        last.steps().size(), median(migrate) / 1e6, median(plan) / 1e6);
+        snapshot.nodes().size(),
+        snapshot.services().size(),
+        last.services().size(),
+        exact,
+        last.steps().size(),
+        median(migrate) / 1e6,
+        median(plan) / 1e6);
   }
 
   private static double median(long[] values) {

@@ -67,7 +67,8 @@ class MigrationPlannerTest {
 
   @Test
   void publishedIsWhatTheNodeIpamCoreComputesOnTheAfterState() {
-    for (String example : List.of("seed", "extra-address", "internal-only", "local", "policy-trap")) {
+    for (String example :
+        List.of("seed", "extra-address", "internal-only", "local", "policy-trap")) {
       MigrationPlan plan = plan(example(example));
       for (ServiceMigration m : plan.services()) {
         assertThat(m.published())
@@ -271,7 +272,8 @@ class MigrationPlannerTest {
 
   @Test
   void reRunningOnTheMigratedClusterIsANoOp() {
-    for (String example : List.of("seed", "extra-address", "internal-only", "local", "policy-trap")) {
+    for (String example :
+        List.of("seed", "extra-address", "internal-only", "local", "policy-trap")) {
       MigrationPlan first = plan(example(example));
       MigrationPlan second = plan(first.after());
       assertThat(second.isEmpty()).as(example).isTrue();

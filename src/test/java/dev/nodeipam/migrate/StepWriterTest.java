@@ -43,6 +43,7 @@ class StepWriterTest {
                       "CiliumClusterwideNetworkPolicy",
                       "metadata",
                       Map.of("name", "allow-egress-to-web-site"))),
+              List.of(),
               List.of());
 
   @Test
@@ -227,7 +228,8 @@ class StepWriterTest {
 
   @Test
   void everyStepIsValidShell(@TempDir Path dir) throws Exception {
-    for (String example : List.of("seed", "extra-address", "internal-only", "local", "policy-trap")) {
+    for (String example :
+        List.of("seed", "extra-address", "internal-only", "local", "policy-trap")) {
       MigrationPlan plan = plan(example(example));
       for (Step s : plan.steps()) {
         Path script = dir.resolve("step.sh");

@@ -1,0 +1,100 @@
+package dev.nodeipam.migrate;
+
+import dev.nodeipam.audit.Audit;
+import dev.nodeipam.audit.AuditOptions;
+import dev.nodeipam.audit.AuditReport;
+import dev.nodeipam.audit.Companion;
+import dev.nodeipam.audit.Finding;
+import dev.nodeipam.audit.FindingType;
+import dev.nodeipam.ipam.NodeIpamOptions;
+import dev.nodeipam.snapshot.ClusterSnapshot;
+import dev.nodeipam.snapshot.RawObject;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The after-state audit on nodeipam's policy analyser: the identity traps of the Services the plan
+ * writes (latent ones included: a Node IPAM address is always translated under kube-proxy
+ * replacement, so what is latent now becomes certain), the companion policies that clear them, and
+ * the traps that remain once the companions are in the after-state too.
+ */
+public final class PolicyAfterStateAudit implements AfterStateAudit {
+  private final Map<String, String> overrides;
+  private final NodeIpamOptions ipam;
+
+  /**
+   * @param overrides {@code --set} values over the snapshot's cilium-config
+   * @param ipam the Node IPAM options the planned LoadBalancers are decided with
+   */
+  public PolicyAfterStateAudit(Map<String, String> overrides, NodeIpamOptions ipam) {
+    this.overrides = Map.copyOf(overrides);
+    this.ipam = ipam;
+  }
+
+  @Override
+  public AuditOutcome audit(ClusterSnapshot before, ClusterSnapshot after, List<String> migrated) {
+    Set<String> keys = new HashSet<>(migrated);
+    AuditOptions options = new AuditOptions(ipam, true);
+    AuditReport report = Audit.run(after, overrides, options);
+    List<Map<String, Object>> findings = traps(report, keys);
+    List<Map<String, Object>> companions = new ArrayList<>();
+    List<RawObject> raws = new ArrayList<>();
+    Set<String> caveats = new java.util.LinkedHashSet<>();
+    for (Companion c : report.companions()) {
+      if (keys.contains(c.service())) {
+        companions.add(c.object());
+        c.caveats().forEach(caveat -> caveats.add(c.name() + ": " + caveat));
+        raws.add(
+            new RawObject(
+                "cilium.io/v2",
+                "CiliumClusterwideNetworkPolicy",
+                null,
+                c.name(),
+                c.object(),
+                "nodeipam migrate (companion)"));
+      }
+    }
+    List<Map<String, Object>> remaining =
+        raws.isEmpty() ? findings : traps(Audit.run(with(after, raws), overrides, options), keys);
+    String note =
+        findings.isEmpty()
+            ? "no flow to these addresses is trapped in the after-state"
+            : findings.size()
+                + " trapped flows in the after-state; "
+                + (remaining.isEmpty()
+                    ? "none remains with the companion policies"
+                    : remaining.size()
+                        + " remain with the companion policies (a deny rule, or a"
+                        + " case no additive policy can fix)");
+    return new AuditOutcome(true, note, findings, companions, remaining, List.copyOf(caveats));
+  }
+
+  private static List<Map<String, Object>> traps(AuditReport report, Set<String> keys) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Finding f : report.findings()) {
+      if (f.type() == FindingType.IDENTITY_TRAP
+          && f.service() != null
+          && keys.contains(f.service())) {
+        out.add(f.toMap());
+      }
+    }
+    return out;
+  }
+
+  private static ClusterSnapshot with(ClusterSnapshot in, List<RawObject> policies) {
+    ClusterSnapshot.Builder b = ClusterSnapshot.builder();
+    in.nodes().forEach(b::node);
+    in.services().forEach(b::service);
+    in.endpointSlices().forEach(b::endpointSlice);
+    in.pods().forEach(b::pod);
+    in.namespaces().forEach(b::namespace);
+    in.workloads().forEach(b::workload);
+    in.policies().forEach(b::policy);
+    policies.forEach(b::policy);
+    in.ciliumConfig().ifPresent(b::ciliumConfig);
+    return b.build();
+  }
+}
