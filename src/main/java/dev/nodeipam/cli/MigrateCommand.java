@@ -72,6 +72,13 @@ public final class MigrateCommand implements Callable<Integer> {
   boolean nodeipamAnnotations;
 
   @Option(
+      names = "--no-audit",
+      description =
+          "Skip the after-state policy audit (the output then says it was not run): for very"
+              + " large clusters, where the audit takes long.")
+  boolean noAudit;
+
+  @Option(
       names = {"-o", "--output"},
       paramLabel = "FORMAT",
       defaultValue = "text",
@@ -129,7 +136,9 @@ public final class MigrateCommand implements Callable<Integer> {
             new MigrationPlanner.Options(loadBalancerClass, services, nodeipamAnnotations),
             audit != null
                 ? audit
-                : new PolicyAfterStateAudit(
+                : noAudit
+                    ? AfterStateAudit.skipped("--no-audit was given")
+                    : new PolicyAfterStateAudit(
                     overrides,
                     NodeIpamOptions.reference().withLoadBalancerClass(loadBalancerClass)),
             MigrateRenderer.COMMAND_TEXT);

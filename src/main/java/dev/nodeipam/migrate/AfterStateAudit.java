@@ -27,4 +27,12 @@ public interface AfterStateAudit {
                   + " Before applying, check that no NetworkPolicy or Cilium policy allows these"
                   + " addresses by ipBlock/CIDR/world: once they are LoadBalancer addresses, Cilium"
                   + " translates them to the backend pods and such rules stop matching.");
+
+  /** An audit deliberately not run, and why; the output says so. */
+  static AfterStateAudit skipped(String why) {
+    return (before, after, migrated) ->
+        AuditOutcome.notRun(
+            "the policy audit was skipped (" + why + "): no companion policies were computed."
+                + " Run nodeipam audit before applying.");
+  }
 }

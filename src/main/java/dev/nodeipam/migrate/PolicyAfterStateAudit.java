@@ -37,8 +37,23 @@ public final class PolicyAfterStateAudit implements AfterStateAudit {
   @Override
   public AuditOutcome audit(ClusterSnapshot before, ClusterSnapshot after, List<String> migrated) {
     Set<String> keys = new HashSet<>(migrated);
+    if (keys.isEmpty()) {
+      return new AuditOutcome(
+          true, "no Service changes, so no flow can be trapped", List.of(), List.of(), List.of(),
+          List.of());
+    }
+    if (after.policies().isEmpty()) {
+      // A trap is a flow some rule allows as written and Cilium denies after translation: without
+      // any rule every flow is judged alike both ways (allowed, or denied by enable-policy=always).
+      return new AuditOutcome(
+          true, "the input has no NetworkPolicy or Cilium policy: no flow can be trapped",
+          List.of(), List.of(), List.of(), List.of());
+    }
+    // Only the planned Services' addresses are asked about: the audit of a large cluster's other
+    // Services would cost time and answer nothing this plan changes. Pods, nodes and policies stay.
+    ClusterSnapshot scope = only(after, keys, List.of());
     AuditOptions options = new AuditOptions(ipam, true);
-    AuditReport report = Audit.run(after, overrides, options);
+    AuditReport report = Audit.run(scope, overrides, options);
     List<Map<String, Object>> findings = traps(report, keys);
     List<Map<String, Object>> companions = new ArrayList<>();
     List<RawObject> raws = new ArrayList<>();
@@ -58,7 +73,9 @@ public final class PolicyAfterStateAudit implements AfterStateAudit {
       }
     }
     List<Map<String, Object>> remaining =
-        raws.isEmpty() ? findings : traps(Audit.run(with(after, raws), overrides, options), keys);
+        raws.isEmpty()
+            ? findings
+            : traps(Audit.run(only(after, keys, raws), overrides, options), keys);
     String note =
         findings.isEmpty()
             ? "no flow to these addresses is trapped in the after-state"
@@ -84,11 +101,15 @@ public final class PolicyAfterStateAudit implements AfterStateAudit {
     return out;
   }
 
-  private static ClusterSnapshot with(ClusterSnapshot in, List<RawObject> policies) {
+  /** The snapshot with only the given Services (and their slices), plus extra policies. */
+  private static ClusterSnapshot only(
+      ClusterSnapshot in, Set<String> services, List<RawObject> policies) {
     ClusterSnapshot.Builder b = ClusterSnapshot.builder();
     in.nodes().forEach(b::node);
-    in.services().forEach(b::service);
-    in.endpointSlices().forEach(b::endpointSlice);
+    in.services().stream().filter(s -> services.contains(s.key())).forEach(b::service);
+    in.endpointSlices().stream()
+        .filter(e -> services.contains(e.namespace() + "/" + e.serviceName()))
+        .forEach(b::endpointSlice);
     in.pods().forEach(b::pod);
     in.namespaces().forEach(b::namespace);
     in.workloads().forEach(b::workload);

@@ -315,6 +315,18 @@ class MigrateCommandTest {
   }
 
   @Test
+  void noAuditSaysPlainlyThatThePolicyAuditWasNotRun() throws IOException {
+    Result r = run("migrate", "-f", "examples/migration/policy-trap", "--no-audit");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("Policy audit: NOT RUN: the policy audit was skipped");
+    JsonNode doc =
+        MAPPER.readTree(
+            run("migrate", "-f", "examples/migration/policy-trap", "--no-audit", "-o", "json").out());
+    assertThat(doc.get("policyAudit").get("ran").asBoolean()).isFalse();
+    assertThat(doc.get("companionPolicies")).isEmpty();
+  }
+
+  @Test
   void anUnknownDatapathSettingIsAUsageError() {
     Result r = run("migrate", "-f", "examples/migration/seed", "--set", "no-such-key=1");
     assertThat(r.code()).isEqualTo(2);

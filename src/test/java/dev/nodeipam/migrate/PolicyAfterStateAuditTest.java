@@ -117,6 +117,6 @@ class PolicyAfterStateAuditTest {
     assertThat(plan.audit().findings()).isEmpty();
     assertThat(plan.audit().companionPolicies()).isEmpty();
     assertThat(plan.steps()).noneMatch(s -> s.kind() == StepKind.APPLY_POLICY);
-    assertThat(plan.audit().note()).contains("no flow");
+    assertThat(plan.audit().note()).contains("no NetworkPolicy or Cilium policy");
   }
 }
