@@ -57,6 +57,7 @@ final class Reconciler {
   private final Consumer<PublishedChange> listener;
   private final Map<String, String> reportedErrors = new ConcurrentHashMap<>();
   private final Map<String, List<LoadBalancerIngress>> dryRunPublished = new ConcurrentHashMap<>();
+  private final Map<String, String> unavailable = new ConcurrentHashMap<>();
 
   Reconciler(
       ControllerSettings settings,
@@ -123,6 +124,7 @@ final class Reconciler {
       desired.add(new LoadBalancerIngress(ip, null, decision.ipMode()));
     }
     metrics.published(service.namespace(), service.name(), desired.size());
+    reportUnavailable(service, desired.isEmpty() ? String.join("; ", decision.warnings()) : null);
     if (desired.equals(service.ingress())) {
       dryRunPublished.remove(key);
       return Result.UNCHANGED;
@@ -153,12 +155,6 @@ final class Reconciler {
         service,
         EventRecorder.UPDATED,
         "Node IPAM published " + decision.ingress() + " (was " + before + ")");
-    if (desired.isEmpty()) {
-      events.warning(
-          service,
-          EventRecorder.UNAVAILABLE,
-          "No address to publish: " + String.join("; ", decision.warnings()));
-    }
     listener.accept(
         new PublishedChange(
             service.namespace(),
@@ -202,6 +198,24 @@ final class Reconciler {
     }
   }
 
+  /**
+   * E4: one Warning when a Service gets nothing to publish, whether or not that is a change of its
+   * status (a new Service that selects no node never has its status written); again only when the
+   * reason changes.
+   */
+  private void reportUnavailable(Service service, String reason) {
+    if (reason == null) {
+      unavailable.remove(service.key());
+      return;
+    }
+    if (settings.dryRun()
+        || !leading.getAsBoolean()
+        || Objects.equals(unavailable.put(service.key(), reason), reason)) {
+      return;
+    }
+    events.warning(service, EventRecorder.UNAVAILABLE, "No address to publish: " + reason);
+  }
+
   private void reportInvalid(Service service, String error) {
     if (Objects.equals(reportedErrors.put(service.key(), error), error)) {
       return;
@@ -218,6 +232,7 @@ final class Reconciler {
 
   void forget(String key) {
     reportedErrors.remove(key);
+    unavailable.remove(key);
     dryRunPublished.remove(key);
     int slash = key.indexOf('/');
     metrics.unpublished(key.substring(0, slash), key.substring(slash + 1));
