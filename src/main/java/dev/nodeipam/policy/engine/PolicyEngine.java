@@ -167,6 +167,18 @@ public final class PolicyEngine {
       }
     } else {
       Identity dst = identities.ofAddress(flow.address(), source.nodeName(), s);
+      if (dst.isNode()) {
+        translation
+            .nodePortService(flow.port())
+            .ifPresent(
+                svc ->
+                    notes.add(
+                        flow.port()
+                            + " is a nodePort of "
+                            + svc.key()
+                            + ": NodePort translation"
+                            + " is not modelled, so the node itself is judged"));
+      }
       if (dst.kind() == Identity.Kind.WORLD) {
         book.podCidrOwner(flow.address())
             .ifPresent(
