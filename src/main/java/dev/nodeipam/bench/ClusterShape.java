@@ -4,14 +4,15 @@ package dev.nodeipam.bench;
  * The sizes and mix of a synthetic cluster. Fractions are of the Services (or nodes) they qualify;
  * the defaults give the issue's target cluster (5,000 nodes, 10,000 Services) with a mix that
  * resembles a real one: most Services are Node IPAM LoadBalancers, a third of those with {@code
- * externalTrafficPolicy: Local}, a dozen distinct node selectors, a few excluded nodes.
+ * externalTrafficPolicy: Local}, ten distinct node selectors, a few excluded nodes.
  *
  * @param nodes how many nodes
  * @param services how many Services
  * @param podsPerService pods (and endpoints) behind every Service that has a pod selector
  * @param namespaces how many namespaces the Services and pods are spread over
  * @param seed the seed of the one {@link java.util.Random} the generator draws from
- * @param localFraction fraction of the Node IPAM LoadBalancers with {@code externalTrafficPolicy: Local}
+ * @param localFraction fraction of the Node IPAM LoadBalancers with {@code externalTrafficPolicy:
+ *     Local}
  * @param clusterIpFraction fraction of the Services that are plain ClusterIP Services
  * @param externalIpsFraction fraction of the Services that list node addresses in {@code
  *     spec.externalIPs} (the ones {@code nodeipam migrate} moves)
@@ -46,7 +47,10 @@ public record ClusterShape(
     }
     for (double f :
         new double[] {
-          localFraction, clusterIpFraction, externalIpsFraction, otherClassFraction,
+          localFraction,
+          clusterIpFraction,
+          externalIpsFraction,
+          otherClassFraction,
           excludedNodeFraction
         }) {
       if (f < 0 || f > 1) {
@@ -61,8 +65,16 @@ public record ClusterShape(
   /** The target: 5,000 nodes, 10,000 Services, 8 pods each, 50 namespaces. */
   public static ClusterShape defaults() {
     return new ClusterShape(
-        DEFAULT_NODES, DEFAULT_SERVICES, DEFAULT_PODS_PER_SERVICE, DEFAULT_NAMESPACES, DEFAULT_SEED,
-        1.0 / 3, 0.10, 0.05, 0.05, 0.03);
+        DEFAULT_NODES,
+        DEFAULT_SERVICES,
+        DEFAULT_PODS_PER_SERVICE,
+        DEFAULT_NAMESPACES,
+        DEFAULT_SEED,
+        1.0 / 3,
+        0.10,
+        0.05,
+        0.05,
+        0.03);
   }
 
   /**
@@ -85,49 +97,113 @@ public record ClusterShape(
 
   public ClusterShape withNodes(int value) {
     return new ClusterShape(
-        value, services, podsPerService, namespaces, seed, localFraction, clusterIpFraction,
-        externalIpsFraction, otherClassFraction, excludedNodeFraction);
+        value,
+        services,
+        podsPerService,
+        namespaces,
+        seed,
+        localFraction,
+        clusterIpFraction,
+        externalIpsFraction,
+        otherClassFraction,
+        excludedNodeFraction);
   }
 
   public ClusterShape withServices(int value) {
     return new ClusterShape(
-        nodes, value, podsPerService, namespaces, seed, localFraction, clusterIpFraction,
-        externalIpsFraction, otherClassFraction, excludedNodeFraction);
+        nodes,
+        value,
+        podsPerService,
+        namespaces,
+        seed,
+        localFraction,
+        clusterIpFraction,
+        externalIpsFraction,
+        otherClassFraction,
+        excludedNodeFraction);
   }
 
   public ClusterShape withPodsPerService(int value) {
     return new ClusterShape(
-        nodes, services, value, namespaces, seed, localFraction, clusterIpFraction,
-        externalIpsFraction, otherClassFraction, excludedNodeFraction);
+        nodes,
+        services,
+        value,
+        namespaces,
+        seed,
+        localFraction,
+        clusterIpFraction,
+        externalIpsFraction,
+        otherClassFraction,
+        excludedNodeFraction);
   }
 
   public ClusterShape withNamespaces(int value) {
     return new ClusterShape(
-        nodes, services, podsPerService, value, seed, localFraction, clusterIpFraction,
-        externalIpsFraction, otherClassFraction, excludedNodeFraction);
+        nodes,
+        services,
+        podsPerService,
+        value,
+        seed,
+        localFraction,
+        clusterIpFraction,
+        externalIpsFraction,
+        otherClassFraction,
+        excludedNodeFraction);
   }
 
   public ClusterShape withSeed(long value) {
     return new ClusterShape(
-        nodes, services, podsPerService, namespaces, value, localFraction, clusterIpFraction,
-        externalIpsFraction, otherClassFraction, excludedNodeFraction);
+        nodes,
+        services,
+        podsPerService,
+        namespaces,
+        value,
+        localFraction,
+        clusterIpFraction,
+        externalIpsFraction,
+        otherClassFraction,
+        excludedNodeFraction);
   }
 
   public ClusterShape withLocalFraction(double value) {
     return new ClusterShape(
-        nodes, services, podsPerService, namespaces, seed, value, clusterIpFraction,
-        externalIpsFraction, otherClassFraction, excludedNodeFraction);
+        nodes,
+        services,
+        podsPerService,
+        namespaces,
+        seed,
+        value,
+        clusterIpFraction,
+        externalIpsFraction,
+        otherClassFraction,
+        excludedNodeFraction);
   }
 
   public ClusterShape withServiceMix(double clusterIp, double externalIps, double otherClass) {
     return new ClusterShape(
-        nodes, services, podsPerService, namespaces, seed, localFraction, clusterIp, externalIps,
-        otherClass, excludedNodeFraction);
+        nodes,
+        services,
+        podsPerService,
+        namespaces,
+        seed,
+        localFraction,
+        clusterIp,
+        externalIps,
+        otherClass,
+        excludedNodeFraction);
   }
 
   public ClusterShape withExcludedNodeFraction(double value) {
     return new ClusterShape(
-        nodes, services, podsPerService, namespaces, seed, localFraction, clusterIpFraction,
-        externalIpsFraction, otherClassFraction, value);
+        nodes,
+        services,
+        podsPerService,
+        namespaces,
+        seed,
+        localFraction,
+        clusterIpFraction,
+        externalIpsFraction,
+        otherClassFraction,
+        value);
   }
 }

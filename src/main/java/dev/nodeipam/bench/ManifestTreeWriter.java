@@ -26,8 +26,8 @@ import java.util.TreeMap;
 
 /**
  * Writes a snapshot as a tree of Kubernetes manifests that {@code nodeipam -f DIR} reads back into
- * the same values: {@code namespaces.yaml} (one {@code List}), {@code nodes/nodes-NNNN.yaml}, and per
- * namespace {@code services.yaml}, {@code endpointslices.yaml}, {@code pods-NNNN.yaml}, {@code
+ * the same values: {@code namespaces.yaml} (one {@code List}), {@code nodes/nodes-NNNN.yaml}, and
+ * per namespace {@code services.yaml}, {@code endpointslices.yaml}, {@code pods-NNNN.yaml}, {@code
  * policies.yaml}; cluster-wide policies in {@code cluster/policies.yaml}; the Cilium ConfigMap in
  * {@code kube-system/cilium-config.yaml}. Every file is multi-document YAML. Template pods (which
  * stand for workloads) and workloads are not written.
@@ -74,7 +74,10 @@ public final class ManifestTreeWriter {
 
     Map<String, PerNamespace> byNamespace = new TreeMap<>();
     for (Service svc : s.services()) {
-      byNamespace.computeIfAbsent(svc.namespace(), k -> new PerNamespace()).services.add(service(svc));
+      byNamespace
+          .computeIfAbsent(svc.namespace(), k -> new PerNamespace())
+          .services
+          .add(service(svc));
     }
     for (EndpointSlice e : s.endpointSlices()) {
       byNamespace.computeIfAbsent(e.namespace(), k -> new PerNamespace()).slices.add(slice(e));
@@ -99,11 +102,20 @@ public final class ManifestTreeWriter {
     s.ciliumConfig()
         .ifPresent(
             data -> {
-              Map<String, Object> cm = object("v1", "ConfigMap", metadata(
-                  ClusterSnapshot.CILIUM_CONFIG_NAME, ClusterSnapshot.CILIUM_CONFIG_NAMESPACE, Map.of(),
-                  Map.of(), false));
+              Map<String, Object> cm =
+                  object(
+                      "v1",
+                      "ConfigMap",
+                      metadata(
+                          ClusterSnapshot.CILIUM_CONFIG_NAME,
+                          ClusterSnapshot.CILIUM_CONFIG_NAMESPACE,
+                          Map.of(),
+                          Map.of(),
+                          false));
               cm.put("data", new TreeMap<>(data));
-              file(dir.resolve(ClusterSnapshot.CILIUM_CONFIG_NAMESPACE).resolve("cilium-config.yaml"),
+              file(
+                  dir.resolve(ClusterSnapshot.CILIUM_CONFIG_NAMESPACE)
+                      .resolve("cilium-config.yaml"),
                   List.of(cm));
             });
   }
@@ -115,7 +127,9 @@ public final class ManifestTreeWriter {
     final List<Object> policies = new ArrayList<>();
   }
 
-  /** {@code name.yaml}, or {@code name-0000.yaml}, ... when there are more than {@link #PER_FILE}. */
+  /**
+   * {@code name.yaml}, or {@code name-0000.yaml}, ... when there are more than {@link #PER_FILE}.
+   */
   private void chunked(Path dir, String name, List<Object> docs) {
     if (docs.isEmpty()) {
       return;
@@ -225,7 +239,8 @@ public final class ManifestTreeWriter {
   static Map<String, Object> service(Service s) {
     Map<String, Object> svc =
         object(
-            "v1", "Service",
+            "v1",
+            "Service",
             metadata(s.name(), s.namespace(), s.labels(), s.annotations(), s.deleting()));
     Map<String, Object> spec = new LinkedHashMap<>();
     putIfSet(spec, "type", s.type());
@@ -252,7 +267,9 @@ public final class ManifestTreeWriter {
       putIfSet(port, "protocol", p.protocol());
       port.put("port", p.port());
       if (p.targetPort() != null) {
-        port.put("targetPort", p.targetPort().isNamed() ? p.targetPort().name() : p.targetPort().number());
+        port.put(
+            "targetPort",
+            p.targetPort().isNamed() ? p.targetPort().name() : p.targetPort().number());
       }
       putIfSet(port, "nodePort", p.nodePort());
       ports.add(port);
@@ -280,7 +297,10 @@ public final class ManifestTreeWriter {
     }
     labels.put("endpointslice.kubernetes.io/managed-by", "endpointslice-controller.k8s.io");
     Map<String, Object> slice =
-        object("discovery.k8s.io/v1", "EndpointSlice", metadata(e.name(), e.namespace(), labels, Map.of(), false));
+        object(
+            "discovery.k8s.io/v1",
+            "EndpointSlice",
+            metadata(e.name(), e.namespace(), labels, Map.of(), false));
     slice.put("addressType", e.addressType());
     List<Object> endpoints = new ArrayList<>();
     for (EndpointSlice.Endpoint ep : e.endpoints()) {
@@ -347,7 +367,8 @@ public final class ManifestTreeWriter {
       status.put("podIP", p.ips().get(0));
       status.put("podIPs", p.ips().stream().map(ip -> Map.of("ip", ip)).toList());
     }
-    status.put("conditions", List.of(Map.of("type", "Ready", "status", p.ready() ? "True" : "False")));
+    status.put(
+        "conditions", List.of(Map.of("type", "Ready", "status", p.ready() ? "True" : "False")));
     pod.put("status", status);
     return pod;
   }

@@ -18,15 +18,15 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * A synthetic cluster for benchmarks and property tests: nodes, namespaces, Services, EndpointSlices
- * and pods, drawn from one seeded {@link Random} so that a seed always gives the same cluster. The
- * records carry the API server's defaults already (explicit {@code ipFamilies}, protocols, {@code
- * targetPort}s, the namespace name label), so that writing them as manifests and loading them back
- * gives the same values.
+ * A synthetic cluster for benchmarks and property tests: nodes, namespaces, Services,
+ * EndpointSlices and pods, drawn from one seeded {@link Random} so that a seed always gives the
+ * same cluster. The records carry the API server's defaults already (explicit {@code ipFamilies},
+ * protocols, {@code targetPort}s, the namespace name label), so that writing them as manifests and
+ * loading them back gives the same values.
  *
- * <p>Other object kinds (network policies, ...) are added by an {@link Addition}, in their own class:
- * it sees the finished base cluster and draws from a random stream of its own, so adding one never
- * changes the base cluster of a seed.
+ * <p>Other object kinds (network policies, ...) are added by an {@link Addition}, in their own
+ * class: it sees the finished base cluster and draws from a random stream of its own, so adding one
+ * never changes the base cluster of a seed.
  */
 public final class SyntheticCluster {
   /** The class Node IPAM owns by default. */
@@ -57,7 +57,9 @@ public final class SyntheticCluster {
   static final String[] TIERS = {"web", "api", "worker"};
   static final String[] ENVS = {"prod", "staging", "dev"};
 
-  /** Objects added to a generated cluster, e.g. the policies of the policy analyser's benchmarks. */
+  /**
+   * Objects added to a generated cluster, e.g. the policies of the policy analyser's benchmarks.
+   */
   @FunctionalInterface
   public interface Addition {
     /**
@@ -195,7 +197,8 @@ public final class SyntheticCluster {
     } else if (excluded < 3 * third) {
       taints.add(
           new Node.Taint(
-              NodeEligibility.TO_BE_DELETED_TAINT, Integer.toString(1_700_000_000 + n),
+              NodeEligibility.TO_BE_DELETED_TAINT,
+              Integer.toString(1_700_000_000 + n),
               "NoSchedule"));
     }
     if (pool.equals("gpu")) {
@@ -237,7 +240,8 @@ public final class SyntheticCluster {
             : "SingleStack";
     List<String> clusterIps = new ArrayList<>();
     for (String family : families) {
-      clusterIps.add(family.equals("IPv4") ? v4(10, 96, j + 1) : "fd00:96::" + Integer.toHexString(j + 1));
+      clusterIps.add(
+          family.equals("IPv4") ? v4(10, 96, j + 1) : "fd00:96::" + Integer.toHexString(j + 1));
     }
 
     double kind = random.nextDouble();
@@ -262,7 +266,8 @@ public final class SyntheticCluster {
     } else if (kind < c3) {
       // Another controller's LoadBalancer (or one without a class) with a status of its own.
       lbClass = random.nextBoolean() ? OTHER_CLASS : null;
-      ingress = List.of(new Service.LoadBalancerIngress(v4(192, 0, 2 * 256 + 1 + j % 250), null, null));
+      ingress =
+          List.of(new Service.LoadBalancerIngress(v4(192, 0, 2 * 256 + 1 + j % 250), null, null));
     } else {
       String nodeSelector = pickSelector();
       if (nodeSelector != null) {
@@ -277,7 +282,9 @@ public final class SyntheticCluster {
     boolean lb = type.equals("LoadBalancer");
     ports.add(
         new Service.ServicePort(
-            "http", "TCP", 80,
+            "http",
+            "TCP",
+            80,
             random.nextBoolean() ? PortRef.named("http") : PortRef.of(8080),
             lb ? 30000 + (2 * j) % 2768 : null));
     if (random.nextDouble() < 0.4) {
@@ -286,8 +293,22 @@ public final class SyntheticCluster {
               "https", "TCP", 443, PortRef.of(8443), lb ? 30000 + (2 * j + 1) % 2768 : null));
     }
     return new Service(
-        namespace, name, labels, annotations, type, lbClass, etp, families, familyPolicy, clusterIps,
-        externalIps, ports, selector, ingress, false, null);
+        namespace,
+        name,
+        labels,
+        annotations,
+        type,
+        lbClass,
+        etp,
+        families,
+        familyPolicy,
+        clusterIps,
+        externalIps,
+        ports,
+        selector,
+        ingress,
+        false,
+        null);
   }
 
   private List<String> families() {
@@ -321,8 +342,7 @@ public final class SyntheticCluster {
       String best = null;
       for (Node.NodeAddress a : node.addresses()) {
         boolean v6 = a.address().contains(":");
-        boolean wanted =
-            !a.type().equals("Hostname") && families.contains(v6 ? "IPv6" : "IPv4");
+        boolean wanted = !a.type().equals("Hostname") && families.contains(v6 ? "IPv6" : "IPv4");
         if (wanted && (best == null || a.type().equals("ExternalIP"))) {
           best = a.address();
         }
@@ -359,12 +379,24 @@ public final class SyntheticCluster {
       labels.put("pod-template-hash", "7d9f8c6b5");
       pods.add(
           new Pod(
-              service.namespace(), podName, labels, "default", node.name(), false,
-              List.of(ip4, ip6), CONTAINER_PORTS, ready, terminating, null, null));
+              service.namespace(),
+              podName,
+              labels,
+              "default",
+              node.name(),
+              false,
+              List.of(ip4, ip6),
+              CONTAINER_PORTS,
+              ready,
+              terminating,
+              null,
+              null));
       // The conditions as the EndpointSlice controller writes them; some writers omit "ready".
-      Boolean readyCondition = ready ? (random.nextDouble() < 0.2 ? null : Boolean.TRUE) : Boolean.FALSE;
+      Boolean readyCondition =
+          ready ? (random.nextDouble() < 0.2 ? null : Boolean.TRUE) : Boolean.FALSE;
       Boolean serving = terminating ? Boolean.TRUE : readyCondition == null ? null : ready;
-      Boolean terminatingCondition = terminating ? Boolean.TRUE : readyCondition == null ? null : false;
+      Boolean terminatingCondition =
+          terminating ? Boolean.TRUE : readyCondition == null ? null : false;
       v4.add(
           new EndpointSlice.Endpoint(
               List.of(ip4), readyCondition, serving, terminatingCondition, node.name(), podName));
@@ -374,15 +406,21 @@ public final class SyntheticCluster {
     }
     List<EndpointSlice.EndpointPort> ports = new ArrayList<>();
     for (Service.ServicePort p : service.ports()) {
-      int target = p.targetPort().isNamed() ? containerPort(p.targetPort().name()) : p.targetPort().number();
+      int target =
+          p.targetPort().isNamed() ? containerPort(p.targetPort().name()) : p.targetPort().number();
       ports.add(new EndpointSlice.EndpointPort(p.name(), target, p.protocol()));
     }
     for (String family : service.ipFamilies()) {
       boolean isV4 = family.equals("IPv4");
       out.endpointSlice(
           new EndpointSlice(
-              service.namespace(), service.name() + "-" + suffix(), service.name(), family,
-              isV4 ? v4 : v6, ports, null));
+              service.namespace(),
+              service.name() + "-" + suffix(),
+              service.name(),
+              family,
+              isV4 ? v4 : v6,
+              ports,
+              null));
     }
     pods.forEach(out::pod);
   }
@@ -418,6 +456,12 @@ public final class SyntheticCluster {
   private static String v4(int a, int b, int offset) {
     int base = (a << 24) | (b << 16);
     int ip = base + offset;
-    return ((ip >>> 24) & 255) + "." + ((ip >>> 16) & 255) + "." + ((ip >>> 8) & 255) + "." + (ip & 255);
+    return ((ip >>> 24) & 255)
+        + "."
+        + ((ip >>> 16) & 255)
+        + "."
+        + ((ip >>> 8) & 255)
+        + "."
+        + (ip & 255);
   }
 }

@@ -16,17 +16,22 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code nodeipam generate}: a synthetic cluster as a tree of manifests, for benchmarks and demos. */
+/**
+ * {@code nodeipam generate}: a synthetic cluster as a tree of manifests, for benchmarks and demos.
+ */
 @Command(
     name = "generate",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Writes a synthetic cluster (nodes, namespaces, Services, EndpointSlices, pods) as a tree of",
-      "multi-document YAML manifests that every -f command reads. The same seed gives the same",
-      "cluster. Node IPAM LoadBalancers with a dozen distinct node selectors, a third of them",
-      "externalTrafficPolicy Local; ClusterIP Services, some with node addresses in externalIPs;",
-      "IPv4, IPv6 and dual stack; a few deleting, excluded and tainted nodes."
+      "Writes a synthetic cluster as YAML manifests, for benchmarks and demos.",
+      "",
+      "Nodes, namespaces, Services, EndpointSlices and pods, as multi-document",
+      "files that every -f command reads; the same seed gives the same cluster.",
+      "Node IPAM LoadBalancers share ten node selectors, a third of them are",
+      "externalTrafficPolicy Local; ClusterIP Services, some with node addresses",
+      "in externalIPs; IPv4, IPv6 and dual stack; a few deleting, excluded and",
+      "tainted nodes."
     })
 public final class GenerateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -54,7 +59,8 @@ public final class GenerateCommand implements Callable<Integer> {
   @Option(
       names = "--pods-per-service",
       paramLabel = "N",
-      description = "Pods behind each Service (default: " + ClusterShape.DEFAULT_PODS_PER_SERVICE + ").")
+      description =
+          "Pods behind each Service (default: " + ClusterShape.DEFAULT_PODS_PER_SERVICE + ").")
   Integer podsPerService;
 
   @Option(
@@ -88,15 +94,22 @@ public final class GenerateCommand implements Callable<Integer> {
         .printf(
             "wrote %d objects in %d files to %s: %d nodes, %d namespaces, %d services,"
                 + " %d endpoint slices, %d pods%n",
-            written.objects(), written.files(), out, cluster.nodes().size(),
-            cluster.namespaces().size(), cluster.services().size(),
-            cluster.endpointSlices().size(), cluster.pods().size());
+            written.objects(),
+            written.files(),
+            out,
+            cluster.nodes().size(),
+            cluster.namespaces().size(),
+            cluster.services().size(),
+            cluster.endpointSlices().size(),
+            cluster.pods().size());
     return 0;
   }
 
   ClusterShape shape() {
     ClusterShape shape =
-        objects == null ? ClusterShape.defaults() : ClusterShape.ofObjects(positive("--objects", objects));
+        objects == null
+            ? ClusterShape.defaults()
+            : ClusterShape.ofObjects(positive("--objects", objects));
     if (nodes != null) {
       shape = shape.withNodes(atLeastZero("--nodes", nodes));
     }
@@ -114,14 +127,16 @@ public final class GenerateCommand implements Callable<Integer> {
 
   private int positive(String option, int value) {
     if (value < 1) {
-      throw new ParameterException(spec.commandLine(), option + " must be at least 1, not " + value);
+      throw new ParameterException(
+          spec.commandLine(), option + " must be at least 1, not " + value);
     }
     return value;
   }
 
   private int atLeastZero(String option, int value) {
     if (value < 0) {
-      throw new ParameterException(spec.commandLine(), option + " must not be negative, not " + value);
+      throw new ParameterException(
+          spec.commandLine(), option + " must not be negative, not " + value);
     }
     return value;
   }

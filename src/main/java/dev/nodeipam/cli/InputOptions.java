@@ -38,7 +38,8 @@ public final class InputOptions {
       }
     }
     long millis = (System.nanoTime() - start) / 1_000_000;
-    if (millis > 2000) {
+    // Only a person at a terminal wants to hear about a slow load; scripts get stderr for errors.
+    if (millis > 2000 && System.console() != null) {
       System.err.printf(
           "nodeipam: read %d nodes, %d services, %d endpoint slices, %d pods, %d policies in %.1f s%n",
           snapshot.nodes().size(), snapshot.services().size(), snapshot.endpointSlices().size(),

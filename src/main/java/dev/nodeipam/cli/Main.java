@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
     },
     subcommands = {
       PlanCommand.class,
+      TraceCommand.class,
+      AuditCommand.class,
       GenerateCommand.class,
       ControllerCommand.class,
       DemoCommand.class,
@@ -78,9 +80,13 @@ public final class Main implements Runnable {
         (e, args) -> {
           CommandLine commandLine = e.getCommandLine();
           PrintWriter err = commandLine.getErr();
-          err.println("nodeipam: " + e.getMessage());
+          // One line, as for bad input: the problem, then where the help is.
           err.println(
-              "Try '" + commandLine.getCommandSpec().qualifiedName() + " --help' for more information.");
+              "nodeipam: "
+                  + e.getMessage()
+                  + " (see '"
+                  + commandLine.getCommandSpec().qualifiedName()
+                  + " --help')");
           return EXIT_BAD_INPUT;
         });
     return cli;

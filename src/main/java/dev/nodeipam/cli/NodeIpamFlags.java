@@ -81,7 +81,12 @@ public final class NodeIpamFlags {
       implements picocli.CommandLine.ITypeConverter<AddressPolicy> {
     @Override
     public AddressPolicy convert(String value) {
-      return AddressPolicy.parse(value);
+      try {
+        return AddressPolicy.parse(value);
+      } catch (IllegalArgumentException e) {
+        // picocli shows a TypeConversionException's message as it is, others with their class.
+        throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+      }
     }
   }
 }

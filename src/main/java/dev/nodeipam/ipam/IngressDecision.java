@@ -12,7 +12,8 @@ import java.util.List;
  * @param ipMode the {@code ipMode} written on every entry (E10), or null
  * @param nodes the candidate nodes, by name
  * @param excluded nodes left out that the Service would otherwise consider, with the reason
- * @param unselectedNodes how many eligible nodes the Service's selector does not match
+ * @param unselectedNodes how many nodes the Service's selector does not match (policy Cluster;
+ *     with Local, 0: the endpoints' nodes it does not match are in {@code excluded})
  * @param error why the Service cannot be reconciled (its status stays as it is), or null
  * @param warnings what a person should know (nothing to publish, and why)
  */

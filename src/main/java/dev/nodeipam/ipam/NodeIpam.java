@@ -7,8 +7,10 @@ import dev.nodeipam.snapshot.Node;
 import dev.nodeipam.snapshot.Service;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The Node IPAM decision: for one Service, the nodes and EndpointSlices, what goes into {@code
@@ -16,7 +18,12 @@ import java.util.TreeSet;
  * decided here or in the classes it calls.
  */
 public final class NodeIpam {
+  /** Distinct selector texts remembered at most; clusters have a handful. */
+  private static final int SELECTOR_MEMO_LIMIT = 4096;
+
   private final NodeIpamOptions options;
+  // Parsing is pure, and ten thousand Services share a dozen selector strings: parse each once.
+  private final Map<String, Object> parsedSelectors = new ConcurrentHashMap<>();
 
   public NodeIpam(NodeIpamOptions options) {
     this.options = options;
@@ -40,7 +47,7 @@ public final class NodeIpam {
     LabelSelector selector;
     try {
       effective = ServiceAnnotations.effectiveOptions(service, options);
-      selector = selectorOf(service);
+      selector = selector(service);
     } catch (IllegalArgumentException e) {
       return IngressDecision.failed(e.getMessage());
     }
@@ -49,7 +56,6 @@ public final class NodeIpam {
     List<String> nodes;
     List<Exclusion> excluded;
     int unselected;
-    NodePool.Selection selection = pool.select(selector, effective);
     if (isLocal(service)) {
       LocalCandidates local = localCandidates(service, pool, slices, selector, effective);
       ingress =
@@ -60,10 +66,14 @@ public final class NodeIpam {
               effective.canonicalOrder());
       nodes = local.nodes().stream().map(n -> n.node().name()).toList();
       excluded = local.excluded();
-      unselected = selection.unselected();
+      // Only the nodes the slices name are considered: those the selector rejects are listed in
+      // excluded, and the rest of the cluster does not count (so a node event that cannot involve
+      // the Service leaves its whole decision unchanged, E3).
+      unselected = 0;
     } else {
+      NodePool.Selection selection = pool.select(selector, effective);
       ingress = pool.clusterAddresses(selector, effective, service.ipFamilies());
-      nodes = selection.eligible().stream().map(n -> n.node().name()).toList();
+      nodes = selection.eligibleNames();
       excluded = selection.excluded();
       unselected = selection.unselected();
     }
@@ -95,7 +105,7 @@ public final class NodeIpam {
     }
     LabelSelector selector;
     try {
-      selector = selectorOf(service);
+      selector = selector(service);
     } catch (IllegalArgumentException e) {
       return false;
     }
@@ -113,6 +123,30 @@ public final class NodeIpam {
       }
     }
     return false;
+  }
+
+  /** {@link #selectorOf}, remembered by text (a parse error as its exception). */
+  private LabelSelector selector(Service service) {
+    String text = service.annotations().get(ServiceAnnotations.MATCH_NODE_LABELS);
+    if (text == null) {
+      return LabelSelector.everything();
+    }
+    Object parsed = parsedSelectors.get(text);
+    if (parsed == null) {
+      try {
+        parsed = selectorOf(service);
+      } catch (IllegalArgumentException e) {
+        parsed = e;
+      }
+      if (parsedSelectors.size() >= SELECTOR_MEMO_LIMIT) {
+        parsedSelectors.clear();
+      }
+      parsedSelectors.put(text, parsed);
+    }
+    if (parsed instanceof IllegalArgumentException e) {
+      throw e;
+    }
+    return (LabelSelector) parsed;
   }
 
   /** The Service's node selector (R11–R13); the empty selector when it has none. */

@@ -51,8 +51,15 @@ public final class NodePool {
     return byName.get(name);
   }
 
-  /** Eligible nodes the selector matches, matching nodes that are ineligible, and the rest. */
-  record Selection(List<NodeAddresses> eligible, List<Exclusion> excluded, int unselected) {}
+  /**
+   * Eligible nodes the selector matches (and their names, one immutable list that every decision
+   * sharing the selector reuses), matching nodes that are ineligible, and the rest.
+   */
+  record Selection(
+      List<NodeAddresses> eligible,
+      List<String> eligibleNames,
+      List<Exclusion> excluded,
+      int unselected) {}
 
   private record SelectionKey(String selector, boolean excludeFalseKeeps, boolean readyOnly) {}
 
@@ -108,6 +115,9 @@ public final class NodePool {
         excluded.add(new Exclusion(n.node().name(), reason));
       }
     }
-    return new Selection(List.copyOf(eligible), List.copyOf(excluded), unselected);
+    List<String> names = new ArrayList<>(eligible.size());
+    eligible.forEach(n -> names.add(n.node().name()));
+    return new Selection(
+        List.copyOf(eligible), List.copyOf(names), List.copyOf(excluded), unselected);
   }
 }

@@ -31,35 +31,64 @@ import java.util.stream.Stream;
  * object twice is an error naming both files.
  */
 public final class ManifestLoader {
-  private final ObjectMapper yaml = new YAMLMapper(new YAMLFactory());
+  private final ObjectMapper yaml = new YAMLMapper(yamlFactory());
   private final ObjectMapper json = new ObjectMapper();
   private final SnapshotAssembler assembler = new SnapshotAssembler(new KubernetesSerialization());
   private final Map<String, String> seen = new HashMap<>();
   private int documents;
 
-  /** Loads every path; the first problem found stops the load. */
+  /**
+   * SnakeYAML refuses documents over 3 MB by default, but {@code kubectl get ... -o yaml} of a
+   * large cluster is one {@code List} document of many megabytes.
+   */
+  private static YAMLFactory yamlFactory() {
+    org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
+    options.setCodePointLimit(Integer.MAX_VALUE);
+    return YAMLFactory.builder()
+        .loaderOptions(options)
+        // As new YAMLFactory() does: an empty document is null (skipped), not the text "".
+        .enable(com.fasterxml.jackson.dataformat.yaml.YAMLParser.Feature.EMPTY_STRING_AS_NULL)
+        .build();
+  }
+
+  /** One object of a file, converted, with what duplicate detection needs. */
+  private record Document(String identity, String where, SnapshotAssembler.Converted converted) {}
+
+  /** A file's objects in order, or the first problem found in it. */
+  private record FileResult(List<Document> documents, BadInputException problem) {}
+
+  /**
+   * Loads every path. Files are parsed and converted in parallel (the costly part on large trees),
+   * then added in path order, so the result and the problem reported (the first one in path order)
+   * are those of a sequential load.
+   */
   public static ClusterSnapshot load(List<Path> paths) {
     ManifestLoader loader = new ManifestLoader();
+    List<Path> files = new ArrayList<>();
     for (Path path : paths) {
-      loader.loadPath(path);
+      files.addAll(filesOf(path));
+    }
+    List<FileResult> results = files.parallelStream().map(loader::parseFile).toList();
+    for (FileResult result : results) {
+      if (result.problem() != null) {
+        throw result.problem();
+      }
+      result.documents().forEach(loader::add);
     }
     return ManifestDefaults.apply(loader.assembler.build());
   }
 
-  private void loadPath(Path path) {
+  private static List<Path> filesOf(Path path) {
     if (!Files.exists(path)) {
       throw new BadInputException(path + ": no such file or directory");
     }
-    if (Files.isDirectory(path)) {
-      List<Path> files;
-      try (Stream<Path> walk = Files.walk(path)) {
-        files = walk.filter(Files::isRegularFile).filter(ManifestLoader::isManifest).sorted().toList();
-      } catch (IOException e) {
-        throw new BadInputException(path + ": cannot read directory: " + e.getMessage());
-      }
-      files.forEach(this::loadFile);
-    } else {
-      loadFile(path);
+    if (!Files.isDirectory(path)) {
+      return List.of(path);
+    }
+    try (Stream<Path> walk = Files.walk(path)) {
+      return walk.filter(Files::isRegularFile).filter(ManifestLoader::isManifest).sorted().toList();
+    } catch (IOException | java.io.UncheckedIOException e) {
+      throw new BadInputException(path + ": cannot read directory: " + e.getMessage());
     }
   }
 
@@ -68,7 +97,17 @@ public final class ManifestLoader {
     return name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json");
   }
 
-  private void loadFile(Path file) {
+  private FileResult parseFile(Path file) {
+    List<Document> out = new ArrayList<>();
+    try {
+      readFile(file, out);
+      return new FileResult(out, null);
+    } catch (BadInputException e) {
+      return new FileResult(List.of(), e);
+    }
+  }
+
+  private void readFile(Path file, List<Document> out) {
     String text;
     try {
       text = Files.readString(file);
@@ -99,7 +138,7 @@ public final class ManifestLoader {
         if (doc == null || doc.isNull() || doc.isMissingNode()) {
           continue;
         }
-        accept(doc, file + ":" + start.getLineNr());
+        convert(doc, file + ":" + start.getLineNr(), out);
       }
     } catch (JsonProcessingException e) {
       throw syntax(file, e);
@@ -108,7 +147,7 @@ public final class ManifestLoader {
     }
   }
 
-  private void accept(JsonNode doc, String where) {
+  private void convert(JsonNode doc, String where, List<Document> out) {
     if (!doc.isObject()) {
       throw new BadInputException(where + ": expected a Kubernetes object, found " + describe(doc));
     }
@@ -119,7 +158,7 @@ public final class ManifestLoader {
     }
     if (kind.endsWith("List") && doc.path("items").isArray()) {
       for (JsonNode item : doc.path("items")) {
-        accept(item, where);
+        convert(item, where, out);
       }
       return;
     }
@@ -127,13 +166,21 @@ public final class ManifestLoader {
     if (name.isEmpty()) {
       throw new BadInputException(where + ": " + kind + " has no metadata.name");
     }
-    documents++;
-    String namespace = assembler.add((ObjectNode) doc, where);
+    SnapshotAssembler.Converted converted = assembler.convert((ObjectNode) doc, where);
+    String namespace = converted.namespace();
     String identity = kind + " " + (namespace == null ? "" : namespace + "/") + name;
-    String previous = seen.putIfAbsent(apiGroup(apiVersion) + " " + identity, where);
+    out.add(new Document(apiGroup(apiVersion) + " " + identity, where, converted));
+  }
+
+  private void add(Document doc) {
+    documents++;
+    String previous = seen.putIfAbsent(doc.identity(), doc.where());
     if (previous != null) {
-      throw new BadInputException(where + ": duplicate " + identity + " (also in " + previous + ")");
+      String shown = doc.identity().substring(doc.identity().indexOf(' ') + 1);
+      throw new BadInputException(
+          doc.where() + ": duplicate " + shown + " (also in " + previous + ")");
     }
+    assembler.accept(doc.converted().value());
   }
 
   private static String apiGroup(String apiVersion) {
@@ -159,9 +206,35 @@ public final class ManifestLoader {
 
   private static BadInputException syntax(Path file, JsonProcessingException e) {
     JsonLocation location = e.getLocation();
-    String message = e.getOriginalMessage().lines().findFirst().orElse("malformed");
+    String message = problem(e.getOriginalMessage());
     String at = location == null || location.getLineNr() < 0 ? "" : ":" + location.getLineNr();
     return new BadInputException(file + at + ": malformed " + (file.toString().endsWith(".json") ? "JSON" : "YAML") + ": " + message);
+  }
+
+  /**
+   * The parser's explanation on one line: SnakeYAML writes a context line, a location block and a
+   * problem line ("while parsing a flow sequence ... expected ',' or ']'"); Jackson appends where
+   * an object started. Only the sentences are kept: file and line are given separately.
+   */
+  static String problem(String message) {
+    if (message == null || message.isBlank()) {
+      return "malformed";
+    }
+    StringBuilder out = new StringBuilder();
+    for (String line : message.lines().toList()) {
+      if (line.isBlank() || Character.isWhitespace(line.charAt(0))) {
+        continue;
+      }
+      int source = line.indexOf(" (start marker at [Source");
+      if (source < 0) {
+        source = line.indexOf(" at [Source");
+      }
+      String sentence = (source >= 0 ? line.substring(0, source) : line).trim();
+      if (!sentence.isEmpty()) {
+        out.append(out.length() == 0 ? "" : ": ").append(sentence);
+      }
+    }
+    return out.length() == 0 ? "malformed" : out.toString();
   }
 
   /** For benchmarks and progress lines: how many objects were read. */

@@ -69,12 +69,23 @@ final class SnapshotAssembler {
   }
 
   /**
-   * Adds one object read from a manifest; a namespaced object without a namespace goes to {@code
-   * default}, as {@code kubectl apply} would put it.
+   * One object ready for the snapshot: a snapshot record ({@code Node}, {@code Service}, ...,
+   * {@code RawObject}), the data of the Cilium ConfigMap, or null for a kind nodeipam does not use.
+   * Converting is the costly part of loading and may run on several threads at once; {@link
+   * #accept} then adds the results in input order.
    *
-   * @return the object's namespace, or null when it is cluster-scoped
+   * @param namespace the object's namespace, or null when it is cluster-scoped
    */
-  String add(ObjectNode doc, String where) {
+  record Converted(Object value, String namespace) {}
+
+  /** The Cilium ConfigMap's data, told apart from other maps in {@link Converted#value}. */
+  record CiliumConfig(Map<String, String> data) {}
+
+  /**
+   * Converts one object read from a manifest; a namespaced object without a namespace goes to
+   * {@code default}, as {@code kubectl apply} would put it. Thread-safe.
+   */
+  Converted convert(ObjectNode doc, String where) {
     String key = typeKey(doc.path("apiVersion").asText(), doc.path("kind").asText());
     boolean clusterScoped = CLUSTER_SCOPED.contains(key);
     JsonNode metadata = doc.path("metadata");
@@ -87,6 +98,7 @@ final class SnapshotAssembler {
       }
     }
     Class<? extends HasMetadata> type = TYPED.get(key);
+    Object value = null;
     if (type != null) {
       HasMetadata typed;
       try {
@@ -96,41 +108,64 @@ final class SnapshotAssembler {
             where + ": invalid " + doc.path("kind").asText() + " " + metadata.path("name").asText()
                 + ": " + firstLine(e));
       }
-      addTyped(typed, where);
+      value = convertTyped(typed, where);
     } else if (POLICY_KINDS.contains(key)) {
-      addTyped(serialization.convertValue(doc, GenericKubernetesResource.class), where);
+      value = convertTyped(serialization.convertValue(doc, GenericKubernetesResource.class), where);
     }
-    return namespace;
+    return new Converted(value, namespace);
   }
 
   /** Adds one typed object (from an API server, or converted from a manifest). */
   void addTyped(HasMetadata object, String source) {
+    accept(convertTyped(object, source));
+  }
+
+  /** Adds what {@link #convert} or {@link #convertTyped} made of an object; null is ignored. */
+  void accept(Object value) {
+    if (value instanceof dev.nodeipam.snapshot.RawObject r) {
+      builder.policy(r);
+    } else if (value instanceof dev.nodeipam.snapshot.Node n) {
+      builder.node(n);
+    } else if (value instanceof dev.nodeipam.snapshot.Service s) {
+      builder.service(s);
+    } else if (value instanceof dev.nodeipam.snapshot.Pod p) {
+      builder.pod(p);
+    } else if (value instanceof dev.nodeipam.snapshot.Namespace n) {
+      builder.namespace(n);
+    } else if (value instanceof dev.nodeipam.snapshot.EndpointSlice e) {
+      builder.endpointSlice(e);
+    } else if (value instanceof CiliumConfig c) {
+      builder.ciliumConfig(c.data());
+    } else if (value instanceof Workload w) {
+      builder.workload(w);
+    }
+  }
+
+  /** A typed object as a snapshot value, or null when nodeipam does not use it. Thread-safe. */
+  Object convertTyped(HasMetadata object, String source) {
     String key = typeKey(object.getApiVersion(), object.getKind());
     if (POLICY_KINDS.contains(key)) {
-      builder.policy(KubeConverters.raw(object, source));
-      return;
+      return KubeConverters.raw(object, source);
     }
     try {
       if (object instanceof Node n) {
-        builder.node(KubeConverters.node(n, source));
+        return KubeConverters.node(n, source);
       } else if (object instanceof Service s) {
-        builder.service(KubeConverters.service(s, source));
+        return KubeConverters.service(s, source);
       } else if (object instanceof Pod p) {
-        builder.pod(KubeConverters.pod(p, source));
+        return KubeConverters.pod(p, source);
       } else if (object instanceof Namespace n) {
-        builder.namespace(KubeConverters.namespace(n, source));
+        return KubeConverters.namespace(n, source);
       } else if (object instanceof EndpointSlice e) {
-        builder.endpointSlice(KubeConverters.endpointSlice(e, source));
+        return KubeConverters.endpointSlice(e, source);
       } else if (object instanceof ConfigMap c) {
         if (ClusterSnapshot.CILIUM_CONFIG_NAMESPACE.equals(c.getMetadata().getNamespace())
             && ClusterSnapshot.CILIUM_CONFIG_NAME.equals(c.getMetadata().getName())) {
-          builder.ciliumConfig(c.getData() == null ? Map.of() : c.getData());
+          return new CiliumConfig(c.getData() == null ? Map.of() : c.getData());
         }
+        return null;
       } else {
-        Workload workload = KubeConverters.workload(object, source);
-        if (workload != null) {
-          builder.workload(workload);
-        }
+        return KubeConverters.workload(object, source);
       }
     } catch (IllegalArgumentException e) {
       throw new BadInputException(
@@ -149,7 +184,28 @@ final class SnapshotAssembler {
     return group + "/" + kind;
   }
 
+  /** Where in the object and what: {@code spec.ports[0].port: "http" is not a valid Integer}. */
   private static String firstLine(Exception e) {
+    if (e.getCause() instanceof com.fasterxml.jackson.databind.JsonMappingException m
+        && !m.getPath().isEmpty()) {
+      StringBuilder path = new StringBuilder();
+      for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : m.getPath()) {
+        if (r.getFieldName() != null) {
+          path.append(path.length() == 0 ? "" : ".").append(r.getFieldName());
+        } else if (r.getIndex() >= 0) {
+          path.append('[').append(r.getIndex()).append(']');
+        }
+      }
+      String what = m.getOriginalMessage();
+      if (m instanceof com.fasterxml.jackson.databind.exc.InvalidFormatException f) {
+        what = "\"" + f.getValue() + "\" is not a valid " + f.getTargetType().getSimpleName();
+      }
+      return path + ": " + what.lines().findFirst().orElse(what).trim();
+    }
+    return plainFirstLine(e);
+  }
+
+  private static String plainFirstLine(Exception e) {
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     int at = message.indexOf(" at [Source");
     if (at > 0) {

@@ -47,4 +47,27 @@ public final class Json {
     }
     return out.toString();
   }
+
+  /** Writes JSON straight to {@code out}: a plan of a large cluster is hundreds of megabytes. */
+  public static void writeJson(Object value, java.io.Writer out) {
+    try {
+      JSON.writer().without(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+          .writeValue(out, value);
+      out.write("\n");
+      out.flush();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot write JSON", e);
+    }
+  }
+
+  /** Writes YAML straight to {@code out}. */
+  public static void writeYaml(Object value, java.io.Writer out) {
+    try {
+      YAML.writer().without(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+          .writeValue(out, value);
+      out.flush();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot write YAML", e);
+    }
+  }
 }

@@ -29,7 +29,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SyntheticClusterTest {
   private static final ClusterShape SMALL =
-      ClusterShape.defaults().withNodes(60).withServices(150).withPodsPerService(3).withNamespaces(4);
+      ClusterShape.defaults()
+          .withNodes(60)
+          .withServices(150)
+          .withPodsPerService(3)
+          .withNamespaces(4);
 
   @Test
   void theSameSeedGivesTheSameCluster() {
@@ -74,14 +78,18 @@ class SyntheticClusterTest {
     ClusterShape shape = ClusterShape.ofObjects(100_000);
     ClusterSnapshot c = SyntheticCluster.generate(shape);
     int objects =
-        c.nodes().size() + c.namespaces().size() + c.services().size() + c.endpointSlices().size()
+        c.nodes().size()
+            + c.namespaces().size()
+            + c.services().size()
+            + c.endpointSlices().size()
             + c.pods().size();
     assertThat(objects).isBetween(90_000, 110_000);
   }
 
   @Test
   void theMixHasWhatTheBenchmarksNeed() {
-    ClusterSnapshot c = SyntheticCluster.generate(ClusterShape.defaults().withNodes(500).withServices(3000));
+    ClusterSnapshot c =
+        SyntheticCluster.generate(ClusterShape.defaults().withNodes(500).withServices(3000));
     List<Service> nodeIpam =
         c.services().stream()
             .filter(s -> SyntheticCluster.NODE_IPAM_CLASS.equals(s.loadBalancerClass()))
@@ -94,28 +102,44 @@ class SyntheticClusterTest {
             .filter(s -> s != null)
             .collect(Collectors.toSet());
     assertThat(selectors).containsExactlyInAnyOrderElementsOf(SyntheticCluster.NODE_SELECTORS);
-    assertThat(nodeIpam).anyMatch(s -> !s.annotations().containsKey(ServiceAnnotations.MATCH_NODE_LABELS));
+    assertThat(nodeIpam)
+        .anyMatch(s -> !s.annotations().containsKey(ServiceAnnotations.MATCH_NODE_LABELS));
     assertThat(c.services()).anyMatch(s -> s.ipFamilies().equals(List.of("IPv4", "IPv6")));
     assertThat(c.services()).anyMatch(s -> s.ipFamilies().equals(List.of("IPv6")));
-    assertThat(c.services()).anyMatch(s -> s.type().equals("ClusterIP") && s.externalIps().isEmpty());
-    assertThat(c.services()).anyMatch(s -> SyntheticCluster.OTHER_CLASS.equals(s.loadBalancerClass()));
+    assertThat(c.services())
+        .anyMatch(s -> s.type().equals("ClusterIP") && s.externalIps().isEmpty());
+    assertThat(c.services())
+        .anyMatch(s -> SyntheticCluster.OTHER_CLASS.equals(s.loadBalancerClass()));
     Set<String> nodeAddresses =
-        c.nodes().stream().flatMap(n -> n.addresses().stream()).map(Node.NodeAddress::address)
+        c.nodes().stream()
+            .flatMap(n -> n.addresses().stream())
+            .map(Node.NodeAddress::address)
             .collect(Collectors.toSet());
-    List<Service> withExternalIps = c.services().stream().filter(s -> !s.externalIps().isEmpty()).toList();
+    List<Service> withExternalIps =
+        c.services().stream().filter(s -> !s.externalIps().isEmpty()).toList();
     assertThat(withExternalIps).isNotEmpty();
-    assertThat(withExternalIps).allSatisfy(s -> assertThat(nodeAddresses).containsAll(s.externalIps()));
+    assertThat(withExternalIps)
+        .allSatisfy(s -> assertThat(nodeAddresses).containsAll(s.externalIps()));
     assertThat(c.nodes()).anyMatch(Node::deleting);
-    assertThat(c.nodes()).anyMatch(n -> n.labels().containsKey("node.kubernetes.io/exclude-from-external-load-balancers"));
-    assertThat(c.nodes()).anyMatch(n -> n.taints().stream().anyMatch(t -> t.key().equals("ToBeDeletedByClusterAutoscaler")));
-    assertThat(c.nodes()).anyMatch(n -> n.addresses().stream().anyMatch(a -> a.type().equals("ExternalIP")));
-    assertThat(c.nodes()).anyMatch(n -> n.addresses().stream().anyMatch(a -> a.address().contains(":")));
+    assertThat(c.nodes())
+        .anyMatch(
+            n -> n.labels().containsKey("node.kubernetes.io/exclude-from-external-load-balancers"));
+    assertThat(c.nodes())
+        .anyMatch(
+            n ->
+                n.taints().stream()
+                    .anyMatch(t -> t.key().equals("ToBeDeletedByClusterAutoscaler")));
+    assertThat(c.nodes())
+        .anyMatch(n -> n.addresses().stream().anyMatch(a -> a.type().equals("ExternalIP")));
+    assertThat(c.nodes())
+        .anyMatch(n -> n.addresses().stream().anyMatch(a -> a.address().contains(":")));
   }
 
   @Test
   void slicesNameTheNodesOfTheServicesPods() {
     ClusterSnapshot c = SyntheticCluster.generate(SMALL);
-    Map<String, Pod> pods = c.pods().stream().collect(Collectors.toMap(Pod::key, Function.identity()));
+    Map<String, Pod> pods =
+        c.pods().stream().collect(Collectors.toMap(Pod::key, Function.identity()));
     for (EndpointSlice slice : c.endpointSlices()) {
       Service service = c.service(slice.namespace(), slice.serviceName()).orElseThrow();
       for (EndpointSlice.Endpoint e : slice.endpoints()) {
@@ -146,12 +170,19 @@ class SyntheticClusterTest {
                     n ->
                         out.policy(
                             new RawObject(
-                                "networking.k8s.io/v1", "NetworkPolicy", n.name(), "deny-" + random.nextInt(9),
+                                "networking.k8s.io/v1",
+                                "NetworkPolicy",
+                                n.name(),
+                                "deny-" + random.nextInt(9),
                                 Map.of(
-                                    "apiVersion", "networking.k8s.io/v1",
-                                    "kind", "NetworkPolicy",
-                                    "metadata", Map.of("name", "deny", "namespace", n.name()),
-                                    "spec", Map.of("podSelector", Map.of())),
+                                    "apiVersion",
+                                    "networking.k8s.io/v1",
+                                    "kind",
+                                    "NetworkPolicy",
+                                    "metadata",
+                                    Map.of("name", "deny", "namespace", n.name()),
+                                    "spec",
+                                    Map.of("podSelector", Map.of())),
                                 null)));
     ClusterSnapshot plain = SyntheticCluster.generate(SMALL);
     ClusterSnapshot extended = SyntheticCluster.generate(SMALL, List.of(policies));
@@ -170,28 +201,40 @@ class SyntheticClusterTest {
         .isEqualTo(sorted(generated.nodes(), Node::name, SourceFree::node));
     assertThat(sorted(loaded.services(), Service::key, SourceFree::service))
         .isEqualTo(sorted(generated.services(), Service::key, SourceFree::service));
-    assertThat(sorted(loaded.endpointSlices(), e -> e.namespace() + "/" + e.name(), SourceFree::slice))
-        .isEqualTo(sorted(generated.endpointSlices(), e -> e.namespace() + "/" + e.name(), SourceFree::slice));
+    assertThat(
+            sorted(loaded.endpointSlices(), e -> e.namespace() + "/" + e.name(), SourceFree::slice))
+        .isEqualTo(
+            sorted(
+                generated.endpointSlices(),
+                e -> e.namespace() + "/" + e.name(),
+                SourceFree::slice));
     assertThat(sorted(loaded.pods(), Pod::key, SourceFree::pod))
         .isEqualTo(sorted(generated.pods(), Pod::key, SourceFree::pod));
     assertThat(sorted(loaded.namespaces(), Namespace::name, SourceFree::namespace))
         .isEqualTo(sorted(generated.namespaces(), Namespace::name, SourceFree::namespace));
     assertThat(written.objects())
         .isEqualTo(
-            generated.nodes().size() + generated.services().size() + generated.endpointSlices().size()
-                + generated.pods().size() + generated.namespaces().size());
+            generated.nodes().size()
+                + generated.services().size()
+                + generated.endpointSlices().size()
+                + generated.pods().size()
+                + generated.namespaces().size());
     try (Stream<Path> files = Files.walk(dir)) {
       List<Path> yaml = files.filter(Files::isRegularFile).toList();
       assertThat(yaml).hasSize(written.files()).hasSizeGreaterThan(5);
       assertThat(yaml).allMatch(p -> p.toString().endsWith(".yaml"));
     }
-    assertThat(Files.readString(dir.resolve("nodes/nodes.yaml"))).startsWith("---").contains("\n---\n");
+    assertThat(Files.readString(dir.resolve("nodes/nodes.yaml")))
+        .startsWith("---")
+        .contains("\n---\n");
   }
 
   @Test
   void aShapeRejectsImpossibleSizes() {
-    assertThatThrownBy(() -> ClusterShape.defaults().withNodes(-1)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> ClusterShape.defaults().withNamespaces(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ClusterShape.defaults().withNodes(-1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ClusterShape.defaults().withNamespaces(0))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> ClusterShape.defaults().withServiceMix(0.5, 0.5, 0.5))
         .isInstanceOf(IllegalArgumentException.class);
   }
@@ -203,24 +246,63 @@ class SyntheticClusterTest {
   /** The records without the {@code source} field, which names where they were read from. */
   static final class SourceFree {
     static Node node(Node n) {
-      return new Node(n.name(), n.labels(), n.addresses(), n.taints(), n.deleting(), n.ready(),
-          n.unschedulable(), n.podCidrs(), null);
+      return new Node(
+          n.name(),
+          n.labels(),
+          n.addresses(),
+          n.taints(),
+          n.deleting(),
+          n.ready(),
+          n.unschedulable(),
+          n.podCidrs(),
+          null);
     }
 
     static Service service(Service s) {
-      return new Service(s.namespace(), s.name(), s.labels(), s.annotations(), s.type(),
-          s.loadBalancerClass(), s.externalTrafficPolicy(), s.ipFamilies(), s.ipFamilyPolicy(),
-          s.clusterIps(), s.externalIps(), s.ports(), s.selector(), s.ingress(), s.deleting(), null);
+      return new Service(
+          s.namespace(),
+          s.name(),
+          s.labels(),
+          s.annotations(),
+          s.type(),
+          s.loadBalancerClass(),
+          s.externalTrafficPolicy(),
+          s.ipFamilies(),
+          s.ipFamilyPolicy(),
+          s.clusterIps(),
+          s.externalIps(),
+          s.ports(),
+          s.selector(),
+          s.ingress(),
+          s.deleting(),
+          null);
     }
 
     static EndpointSlice slice(EndpointSlice e) {
-      return new EndpointSlice(e.namespace(), e.name(), e.serviceName(), e.addressType(),
-          e.endpoints(), e.ports(), null);
+      return new EndpointSlice(
+          e.namespace(),
+          e.name(),
+          e.serviceName(),
+          e.addressType(),
+          e.endpoints(),
+          e.ports(),
+          null);
     }
 
     static Pod pod(Pod p) {
-      return new Pod(p.namespace(), p.name(), p.labels(), p.serviceAccount(), p.nodeName(),
-          p.hostNetwork(), p.ips(), p.ports(), p.ready(), p.deleting(), p.workload(), null);
+      return new Pod(
+          p.namespace(),
+          p.name(),
+          p.labels(),
+          p.serviceAccount(),
+          p.nodeName(),
+          p.hostNetwork(),
+          p.ips(),
+          p.ports(),
+          p.ready(),
+          p.deleting(),
+          p.workload(),
+          null);
     }
 
     static Namespace namespace(Namespace n) {

@@ -65,7 +65,8 @@ class NodeIpamBehaviourTest {
   @Test
   void r2_defaultClassDoesNotTakeOverAnotherClass() {
     Service other = lb("web").lbClass("example.com/metal").build();
-    assertThat(decide(REFERENCE.withDefaultClass(true), other, List.of(PLAIN_1)).handled()).isFalse();
+    assertThat(decide(REFERENCE.withDefaultClass(true), other, List.of(PLAIN_1)).handled())
+        .isFalse();
   }
 
   @ParameterizedTest
@@ -98,9 +99,13 @@ class NodeIpamBehaviourTest {
 
   @Test
   void r5_aServiceThatNoLongerExistsIsNoErrorOnlyAbsent() {
-    // Its EndpointSlices may outlive it for a moment: nothing is decided for them, and nothing fails.
+    // Its EndpointSlices may outlive it for a moment: nothing is decided for them, and nothing
+    // fails.
     ClusterSnapshot snapshot =
-        ClusterSnapshot.builder().node(PLAIN_1).endpointSlice(slice("gone").on("n1").build()).build();
+        ClusterSnapshot.builder()
+            .node(PLAIN_1)
+            .endpointSlice(slice("gone").on("n1").build())
+            .build();
     assertThat(ClusterPlan.compute(snapshot, REFERENCE)).isEmpty();
     assertThat(snapshot.service("default", "gone")).isEmpty();
   }
@@ -115,7 +120,10 @@ class NodeIpamBehaviourTest {
     assertThat(cluster.excluded()).containsExactly(new Exclusion("n3", ExclusionReason.DELETING));
 
     IngressDecision local =
-        decide(lb("web").local().build(), List.of(PLAIN_1, deleting), slice("web").on("n1").on("n3").build());
+        decide(
+            lb("web").local().build(),
+            List.of(PLAIN_1, deleting),
+            slice("web").on("n1").on("n3").build());
     assertThat(local.ingress()).containsExactly("10.0.0.1");
     assertThat(local.nodes()).containsExactly("n1");
     assertThat(local.excluded()).containsExactly(new Exclusion("n3", ExclusionReason.DELETING));
@@ -138,7 +146,8 @@ class NodeIpamBehaviourTest {
         node("n3").label(NodeEligibility.EXCLUDE_LABEL, "false").external("42.0.0.3").build();
     Node labelledEmpty =
         node("n4").label(NodeEligibility.EXCLUDE_LABEL, "").external("42.0.0.4").build();
-    IngressDecision d = decide(upstream, lb("web").build(), List.of(PLAIN_1, labelledFalse, labelledEmpty));
+    IngressDecision d =
+        decide(upstream, lb("web").build(), List.of(PLAIN_1, labelledFalse, labelledEmpty));
     assertThat(d.ingress()).containsExactly("42.0.0.3");
     assertThat(d.excluded()).containsExactly(new Exclusion("n4", ExclusionReason.EXCLUDE_LABEL));
   }
@@ -147,10 +156,14 @@ class NodeIpamBehaviourTest {
   @MethodSource("autoscalerTaints")
   void r8_autoscalerTaintExcludesWithAnyValueAndEffect(String value, String effect) {
     Node tainted =
-        node("n3").taint(NodeEligibility.TO_BE_DELETED_TAINT, value, effect).external("42.0.0.3").build();
+        node("n3")
+            .taint(NodeEligibility.TO_BE_DELETED_TAINT, value, effect)
+            .external("42.0.0.3")
+            .build();
     IngressDecision d = decide(lb("web").build(), List.of(PLAIN_1, tainted));
     assertThat(d.ingress()).containsExactly("10.0.0.1");
-    assertThat(d.excluded()).containsExactly(new Exclusion("n3", ExclusionReason.TO_BE_DELETED_TAINT));
+    assertThat(d.excluded())
+        .containsExactly(new Exclusion("n3", ExclusionReason.TO_BE_DELETED_TAINT));
   }
 
   static Stream<Arguments> autoscalerTaints() {
@@ -170,7 +183,10 @@ class NodeIpamBehaviourTest {
             node("n3").internal("10.0.0.3").ready(null).build(),
             node("n4").internal("10.0.0.4").cordoned().build(),
             node("n5").internal("10.0.0.5").taint("dedicated", "gpu", "NoSchedule").build(),
-            node("n6").internal("10.0.0.6").taint("node.kubernetes.io/unreachable", null, "NoExecute").build());
+            node("n6")
+                .internal("10.0.0.6")
+                .taint("node.kubernetes.io/unreachable", null, "NoExecute")
+                .build());
     IngressDecision d = decide(lb("web").build(), nodes);
     assertThat(d.ingress())
         .containsExactly("10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5", "10.0.0.6");
@@ -228,11 +244,23 @@ class NodeIpamBehaviourTest {
   void r11_referenceSelectorTable(String selector, List<String> expected) {
     List<Node> nodes =
         List.of(
-            node("node-1").label("all", "true").label("ingress-ready", "true").label("group", "first")
-                .internal("10.0.0.1").build(),
-            node("node-2").label("all", "true").label("group", "notfirst").label("test/label", "is-good")
-                .internal("10.0.0.2").build(),
-            node("node-3").label("all", "true").label("group", "notfirst").internal("10.0.0.3").build());
+            node("node-1")
+                .label("all", "true")
+                .label("ingress-ready", "true")
+                .label("group", "first")
+                .internal("10.0.0.1")
+                .build(),
+            node("node-2")
+                .label("all", "true")
+                .label("group", "notfirst")
+                .label("test/label", "is-good")
+                .internal("10.0.0.2")
+                .build(),
+            node("node-3")
+                .label("all", "true")
+                .label("group", "notfirst")
+                .internal("10.0.0.3")
+                .build());
     IngressDecision d = decide(lb("web").selector(selector).build(), nodes);
     if (expected == null) {
       assertThat(d.error()).contains("io.cilium.nodeipam/match-node-labels");
@@ -241,7 +269,8 @@ class NodeIpamBehaviourTest {
       assertThat(d.error()).isNull();
       assertThat(d.nodes()).containsExactlyElementsOf(expected);
       assertThat(d.ingress())
-          .containsExactlyElementsOf(expected.stream().map(n -> "10.0.0." + n.substring(5)).toList());
+          .containsExactlyElementsOf(
+              expected.stream().map(n -> "10.0.0." + n.substring(5)).toList());
     }
   }
 
@@ -264,20 +293,26 @@ class NodeIpamBehaviourTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"zone in (a", "zone=a,", "=a", "zone=a b", "Zone_=x", "k=v=w", "a,,b", "x in a"})
+  @ValueSource(
+      strings = {"zone in (a", "zone=a,", "=a", "zone=a b", "Zone_=x", "k=v=w", "a,,b", "x in a"})
   void r13_anUnparsableSelectorIsAnErrorAndLeavesTheStatus(String selector) {
     Service s = lb("web").selector(selector).currentIngress("192.0.2.50").build();
     IngressDecision d = decide(s, List.of(PLAIN_1));
     assertThat(d.handled()).isTrue();
     assertThat(d.isError()).isTrue();
-    assertThat(d.error()).contains("io.cilium.nodeipam/match-node-labels").contains(selector.trim());
+    assertThat(d.error())
+        .contains("io.cilium.nodeipam/match-node-labels")
+        .contains(selector.trim());
     assertThat(d.ingress()).as("null: the status is not written").isNull();
   }
 
   @Test
   void r13_anUnparsableSelectorIsAnErrorWithLocalPolicyToo() {
     IngressDecision d =
-        decide(lb("web").local().selector("zone in (a").build(), List.of(PLAIN_1), slice("web").on("n1").build());
+        decide(
+            lb("web").local().selector("zone in (a").build(),
+            List.of(PLAIN_1),
+            slice("web").on("n1").build());
     assertThat(d.isError()).isTrue();
     assertThat(d.ingress()).isNull();
   }
@@ -290,7 +325,8 @@ class NodeIpamBehaviourTest {
     assertThat(d.warnings()).singleElement().asString().contains("zone=mars");
   }
 
-  // ---------------------------------------------------------------- externalTrafficPolicy (R15–R19)
+  // ---------------------------------------------------------------- externalTrafficPolicy
+  // (R15–R19)
 
   @Test
   void r15_localUsesTheNodesNamedByTheServicesOwnSlices() {
@@ -299,12 +335,17 @@ class NodeIpamBehaviourTest {
     EndpointSlice own = slice("web").named("web-1").build();
     own = withNamespace(slice("web").named("web-1").on("n1").build(), "shop");
     EndpointSlice sameNameOtherNamespace = slice("web").named("web-2").on("n2").build();
-    EndpointSlice otherService = withNamespace(slice("api").named("api-1").on("n3").build(), "shop");
+    EndpointSlice otherService =
+        withNamespace(slice("api").named("api-1").on("n3").build(), "shop");
     ClusterSnapshot snapshot =
         ClusterSnapshot.builder()
-            .node(PLAIN_1).node(PLAIN_2).node(n3)
+            .node(PLAIN_1)
+            .node(PLAIN_2)
+            .node(n3)
             .service(web)
-            .endpointSlice(own).endpointSlice(sameNameOtherNamespace).endpointSlice(otherService)
+            .endpointSlice(own)
+            .endpointSlice(sameNameOtherNamespace)
+            .endpointSlice(otherService)
             .build();
     IngressDecision d = ClusterPlan.compute(snapshot, REFERENCE).get(0).decision();
     assertThat(d.nodes()).containsExactly("n1");
@@ -315,7 +356,8 @@ class NodeIpamBehaviourTest {
   void r15_localUnionsEveryEndpointSliceOfTheService() {
     IngressDecision d =
         decide(
-            lb("web").local().build(), List.of(PLAIN_1, PLAIN_2, node("n3").internal("10.0.0.3").build()),
+            lb("web").local().build(),
+            List.of(PLAIN_1, PLAIN_2, node("n3").internal("10.0.0.3").build()),
             slice("web").named("web-a").on("n1").build(),
             slice("web").named("web-b").on("n2").on("n1").build());
     assertThat(d.nodes()).containsExactly("n1", "n2");
@@ -323,15 +365,34 @@ class NodeIpamBehaviourTest {
   }
 
   @Test
+  void r15_aLocalServicesSelectorStillFiltersItsEndpointNodes() {
+    Node a = node("n1").label("zone", "a").internal("10.0.0.1").build();
+    Node b = node("n2").label("zone", "b").internal("10.0.0.2").build();
+    Node c = node("n3").label("zone", "a").internal("10.0.0.3").build();
+    IngressDecision d =
+        decide(
+            lb("web").local().selector("zone=a").build(),
+            List.of(a, b, c),
+            slice("web").on("n1").on("n2").build());
+    assertThat(d.nodes()).containsExactly("n1");
+    assertThat(d.ingress()).containsExactly("10.0.0.1");
+    assertThat(d.excluded())
+        .containsExactly(new Exclusion("n2", ExclusionReason.SELECTOR_MISMATCH));
+    assertThat(d.unselectedNodes()).as("nodes without endpoints are not counted").isZero();
+  }
+
+  @Test
   void r16_aNotReadyEndpointDoesNotCountButAnAbsentReadyDoes() {
     Node n3 = node("n3").internal("10.0.0.3").build();
     IngressDecision d =
         decide(
-            lb("web").local().build(), List.of(PLAIN_1, PLAIN_2, n3),
+            lb("web").local().build(),
+            List.of(PLAIN_1, PLAIN_2, n3),
             slice("web").on("n1").notReady("n2").ready("n3").build());
     assertThat(d.nodes()).containsExactly("n1", "n3");
     assertThat(d.ingress()).containsExactly("10.0.0.1", "10.0.0.3");
-    assertThat(d.excluded()).containsExactly(new Exclusion("n2", ExclusionReason.NO_READY_ENDPOINT));
+    assertThat(d.excluded())
+        .containsExactly(new Exclusion("n2", ExclusionReason.NO_READY_ENDPOINT));
   }
 
   @Test
@@ -339,7 +400,8 @@ class NodeIpamBehaviourTest {
     Node n3 = node("n3").internal("10.0.0.3").build();
     IngressDecision d =
         decide(
-            lb("web").local().build(), List.of(PLAIN_1, PLAIN_2, n3),
+            lb("web").local().build(),
+            List.of(PLAIN_1, PLAIN_2, n3),
             slice("web")
                 .endpoint("n1", true, false, true) // ready though terminating: counts
                 .endpoint("n2", null, false, null) // ready absent, not serving: counts
@@ -351,7 +413,10 @@ class NodeIpamBehaviourTest {
   @Test
   void r16_oneReadyEndpointOnANodeIsEnough() {
     IngressDecision d =
-        decide(lb("web").local().build(), List.of(PLAIN_1), slice("web").notReady("n1").ready("n1").build());
+        decide(
+            lb("web").local().build(),
+            List.of(PLAIN_1),
+            slice("web").notReady("n1").ready("n1").build());
     assertThat(d.nodes()).containsExactly("n1");
   }
 
@@ -359,7 +424,8 @@ class NodeIpamBehaviourTest {
   void r17_anEndpointWithoutNodeNameOrNamingAnUnknownNodeIsIgnored() {
     IngressDecision d =
         decide(
-            lb("web").local().build(), List.of(PLAIN_1, PLAIN_2),
+            lb("web").local().build(),
+            List.of(PLAIN_1, PLAIN_2),
             slice("web").on(null).on("ghost").on("n2").build());
     assertThat(d.error()).isNull();
     assertThat(d.nodes()).containsExactly("n2");
@@ -375,11 +441,13 @@ class NodeIpamBehaviourTest {
     assertThat(noSlices.ingress()).isEmpty();
     assertThat(noSlices.warnings()).singleElement().asString().contains("Local");
 
-    IngressDecision onlyNotReady = decide(web, List.of(PLAIN_1, PLAIN_2), slice("web").notReady("n1").build());
+    IngressDecision onlyNotReady =
+        decide(web, List.of(PLAIN_1, PLAIN_2), slice("web").notReady("n1").build());
     assertThat(onlyNotReady.ingress()).isEmpty();
     IngressDecision onlyExcluded =
         decide(
-            web, List.of(PLAIN_1, node("n9").internal("10.0.0.9").deleting().build()),
+            web,
+            List.of(PLAIN_1, node("n9").internal("10.0.0.9").deleting().build()),
             slice("web").on("n9").build());
     assertThat(onlyExcluded.ingress()).isEmpty();
   }
@@ -391,7 +459,8 @@ class NodeIpamBehaviourTest {
     EndpointSlice onN1 = slice("web").on("n1").build();
     assertThat(decide(lb("web").build(), nodes, onN1).ingress())
         .containsExactly("10.0.0.1", "10.0.0.2", "10.0.0.3");
-    assertThat(decide(lb("web").local().build(), nodes, onN1).ingress()).containsExactly("10.0.0.1");
+    assertThat(decide(lb("web").local().build(), nodes, onN1).ingress())
+        .containsExactly("10.0.0.1");
     assertThat(decide(lb("web").local().build(), nodes, slice("web").on("n2").build()).ingress())
         .containsExactly("10.0.0.2");
     assertThat(decide(lb("web").selector("zone=c").build(), nodes, onN1).ingress())
@@ -428,8 +497,10 @@ class NodeIpamBehaviourTest {
   @Test
   void r21_onlyTheServicesFamiliesAreUsed() {
     Node n = node("n1").internal("10.0.0.1").internal("fd00::1").build();
-    assertThat(decide(lb("web").families("IPv4").build(), List.of(n)).ingress()).containsExactly("10.0.0.1");
-    assertThat(decide(lb("web").families("IPv6").build(), List.of(n)).ingress()).containsExactly("fd00::1");
+    assertThat(decide(lb("web").families("IPv4").build(), List.of(n)).ingress())
+        .containsExactly("10.0.0.1");
+    assertThat(decide(lb("web").families("IPv6").build(), List.of(n)).ingress())
+        .containsExactly("fd00::1");
     assertThat(decide(lb("web").families("IPv4", "IPv6").build(), List.of(n)).ingress())
         .containsExactly("10.0.0.1", "fd00::1");
     assertThat(decide(lb("web").families().build(), List.of(n)).ingress())
@@ -442,7 +513,9 @@ class NodeIpamBehaviourTest {
     Node internalOnly = node("n1").internal("10.0.0.1").build();
     Node withExternal = node("n2").internal("10.0.0.2").external("42.0.0.2").build();
     IngressDecision d = decide(lb("web").build(), List.of(internalOnly, withExternal));
-    assertThat(d.ingress()).as("one decision for the whole Service, not per node").containsExactly("42.0.0.2");
+    assertThat(d.ingress())
+        .as("one decision for the whole Service, not per node")
+        .containsExactly("42.0.0.2");
     assertThat(d.nodes()).containsExactly("n1", "n2");
   }
 
@@ -466,7 +539,9 @@ class NodeIpamBehaviourTest {
     Node n2 = node("n2").external("42.0.0.9").build();
     Node n3 = node("n3").internal("10.0.0.1").internal("10.0.0.1").build();
     assertThat(decide(lb("web").build(), List.of(n1, n2)).ingress()).containsExactly("42.0.0.9");
-    assertThat(decide(lb("web").build(), List.of(n3, node("n4").internal("10.0.0.1").build())).ingress())
+    assertThat(
+            decide(lb("web").build(), List.of(n3, node("n4").internal("10.0.0.1").build()))
+                .ingress())
         .containsExactly("10.0.0.1");
   }
 
@@ -495,7 +570,8 @@ class NodeIpamBehaviourTest {
   @Test
   void r24_differentSpellingsOfOneAddressAreDifferentEntries() {
     List<Node> nodes =
-        List.of(node("a").external("2001:db8::1").build(), node("b").external("2001:0db8::1").build());
+        List.of(
+            node("a").external("2001:db8::1").build(), node("b").external("2001:0db8::1").build());
     assertThat(decide(lb("web").families("IPv6").build(), nodes).ingress())
         .containsExactly("2001:0db8::1", "2001:db8::1");
   }
@@ -545,8 +621,10 @@ class NodeIpamBehaviourTest {
             node("node-3").external("2001:0000::3").external("42.0.0.3").build(),
             node("node-4").external("42.0.0.4").internal("10.0.0.4").deleting().build(),
             node("node-5").label(NodeEligibility.EXCLUDE_LABEL, "").external("42.0.0.5").build(),
-            node("node-6").taint(NodeEligibility.TO_BE_DELETED_TAINT, "1700000000", "NoSchedule")
-                .external("42.0.0.6").build());
+            node("node-6")
+                .taint(NodeEligibility.TO_BE_DELETED_TAINT, "1700000000", "NoSchedule")
+                .external("42.0.0.6")
+                .build());
 
     IngressDecision run(ServiceBuilder service, EndpointSlice... slices) {
       return decide(service.build(), nodes, slices);
@@ -554,13 +632,19 @@ class NodeIpamBehaviourTest {
 
     @Test
     void ipv4LocalOnNode1AndANotReadyNode2PublishesNode1sInternalIp() {
-      assertThat(run(lb("s").local().families("IPv4"), slice("s").on("node-1").notReady("node-2").build()).ingress())
+      assertThat(
+              run(
+                      lb("s").local().families("IPv4"),
+                      slice("s").on("node-1").notReady("node-2").build())
+                  .ingress())
           .containsExactly("10.0.0.1");
     }
 
     @Test
     void ipv4LocalOnNodes1And2PublishesNode2sExternalIp() {
-      assertThat(run(lb("s").local().families("IPv4"), slice("s").on("node-1").on("node-2").build()).ingress())
+      assertThat(
+              run(lb("s").local().families("IPv4"), slice("s").on("node-1").on("node-2").build())
+                  .ingress())
           .containsExactly("42.0.0.2");
     }
 
@@ -572,14 +656,17 @@ class NodeIpamBehaviourTest {
 
     @Test
     void ipv6LocalOnNodes1And2PublishesNode1sExternalIpAsWritten() {
-      assertThat(run(lb("s").local().families("IPv6"), slice("s").on("node-1").on("node-2").build()).ingress())
+      assertThat(
+              run(lb("s").local().families("IPv6"), slice("s").on("node-1").on("node-2").build())
+                  .ingress())
           .containsExactly("2001:0000::1");
     }
 
     @Test
     void dualStackLocalWithAnUnknownNodePublishesBothExternalIps() {
       assertThat(
-              run(lb("s").local().families("IPv4", "IPv6"),
+              run(
+                      lb("s").local().families("IPv4", "IPv6"),
                       slice("s").on("node-1").on("node-2").on("node-unknown").build())
                   .ingress())
           .containsExactly("2001:0000::1", "42.0.0.2");
@@ -599,13 +686,24 @@ class NodeIpamBehaviourTest {
     @Test
     void excludedNodesNamedByLocalEndpointsAreStillLeftOut() {
       IngressDecision d =
-          run(lb("s").local().families("IPv4"), slice("s").on("node-4").on("node-5").on("node-6").build());
+          run(
+              lb("s").local().families("IPv4"),
+              slice("s").on("node-4").on("node-5").on("node-6").build());
       assertThat(d.ingress()).isEmpty();
-      assertThat(d.excluded()).extracting(Exclusion::node).containsExactly("node-4", "node-5", "node-6");
+      assertThat(d.excluded())
+          .extracting(Exclusion::node)
+          .containsExactly("node-4", "node-5", "node-6");
     }
   }
 
   private static EndpointSlice withNamespace(EndpointSlice s, String namespace) {
-    return new EndpointSlice(namespace, s.name(), s.serviceName(), s.addressType(), s.endpoints(), s.ports(), s.source());
+    return new EndpointSlice(
+        namespace,
+        s.name(),
+        s.serviceName(),
+        s.addressType(),
+        s.endpoints(),
+        s.ports(),
+        s.source());
   }
 }

@@ -17,7 +17,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Options E6–E10, each by global flag and by the Service's own {@code nodeipam.dev/...} annotation. */
+/**
+ * Options E6–E10, each by global flag and by the Service's own {@code nodeipam.dev/...} annotation.
+ */
 class NodeIpamOptionsTest {
   private static final NodeIpamOptions REFERENCE = NodeIpamOptions.reference();
   private static final Node INTERNAL_ONLY = node("n1").internal("10.0.0.1").build();
@@ -34,7 +36,8 @@ class NodeIpamOptionsTest {
   @MethodSource("addressPolicies")
   void e6_addressPolicyByFlag(AddressPolicy policy, List<String> expected) {
     IngressDecision d =
-        decide(REFERENCE.withAddressPolicy(policy), lb("web").build(), List.of(INTERNAL_ONLY, BOTH));
+        decide(
+            REFERENCE.withAddressPolicy(policy), lb("web").build(), List.of(INTERNAL_ONLY, BOTH));
     assertThat(d.ingress()).containsExactlyElementsOf(expected);
   }
 
@@ -57,7 +60,10 @@ class NodeIpamOptionsTest {
   @Test
   void e6_externalOnlyPublishesNothingWhenNoCandidateHasAnExternalIp() {
     IngressDecision d =
-        decide(REFERENCE.withAddressPolicy(AddressPolicy.EXTERNAL_ONLY), lb("web").build(), List.of(INTERNAL_ONLY));
+        decide(
+            REFERENCE.withAddressPolicy(AddressPolicy.EXTERNAL_ONLY),
+            lb("web").build(),
+            List.of(INTERNAL_ONLY));
     assertThat(d.ingress()).isEmpty();
     assertThat(d.error()).isNull();
     assertThat(d.warnings()).singleElement().asString().contains("ExternalIP");
@@ -69,7 +75,10 @@ class NodeIpamOptionsTest {
     // its IPv4 InternalIP for an IPv4 Service.
     Node n2 = node("n2").internal("10.0.0.2").external("2001:db8::2").build();
     IngressDecision d =
-        decide(REFERENCE.withAddressPolicy(AddressPolicy.PER_NODE_FALLBACK), lb("web").build(), List.of(n2, BOTH));
+        decide(
+            REFERENCE.withAddressPolicy(AddressPolicy.PER_NODE_FALLBACK),
+            lb("web").build(),
+            List.of(n2, BOTH));
     assertThat(d.ingress()).containsExactly("10.0.0.2", "42.0.0.2");
   }
 
@@ -77,7 +86,10 @@ class NodeIpamOptionsTest {
   void e6_theAnnotationIsReadCaseInsensitivelyAndOverridesTheFlag() {
     Service s = lb("web").annotation(ServiceAnnotations.ADDRESS_POLICY, " internalonly ").build();
     IngressDecision d =
-        decide(REFERENCE.withAddressPolicy(AddressPolicy.EXTERNAL_ONLY), s, List.of(INTERNAL_ONLY, BOTH));
+        decide(
+            REFERENCE.withAddressPolicy(AddressPolicy.EXTERNAL_ONLY),
+            s,
+            List.of(INTERNAL_ONLY, BOTH));
     assertThat(d.ingress()).containsExactly("10.0.0.1", "10.0.0.2");
   }
 
@@ -87,7 +99,8 @@ class NodeIpamOptionsTest {
     IngressDecision d = decide(REFERENCE, s, List.of(BOTH));
     assertThat(d.error()).contains(ServiceAnnotations.ADDRESS_POLICY).contains("Nearest");
     assertThat(d.ingress()).isNull();
-    assertThatThrownBy(() -> AddressPolicy.parse("Nearest")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> AddressPolicy.parse("Nearest"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   // ---------------------------------------------------------------- E7 canonical order
@@ -104,24 +117,44 @@ class NodeIpamOptionsTest {
   @Test
   void e7_canonicalOrderByFlag() {
     IngressDecision v4first =
-        decide(REFERENCE.withCanonicalOrder(true), lb("web").families("IPv4", "IPv6").build(), SPELLINGS);
+        decide(
+            REFERENCE.withCanonicalOrder(true),
+            lb("web").families("IPv4", "IPv6").build(),
+            SPELLINGS);
     assertThat(v4first.ingress())
         .containsExactly("10.0.0.2", "10.0.0.10", "2001:db8::1", "2001:db8::9", "2001:db8::a");
     IngressDecision v6first =
-        decide(REFERENCE.withCanonicalOrder(true), lb("web").families("IPv6", "IPv4").build(), SPELLINGS);
+        decide(
+            REFERENCE.withCanonicalOrder(true),
+            lb("web").families("IPv6", "IPv4").build(),
+            SPELLINGS);
     assertThat(v6first.ingress())
         .containsExactly("2001:db8::1", "2001:db8::9", "2001:db8::a", "10.0.0.2", "10.0.0.10");
   }
 
   @Test
   void e7_canonicalOrderByAnnotation() {
-    Service s = lb("web").families("IPv4", "IPv6").annotation(ServiceAnnotations.CANONICAL_ORDER, "true").build();
+    Service s =
+        lb("web")
+            .families("IPv4", "IPv6")
+            .annotation(ServiceAnnotations.CANONICAL_ORDER, "true")
+            .build();
     assertThat(decide(REFERENCE, s, SPELLINGS).ingress())
         .containsExactly("10.0.0.2", "10.0.0.10", "2001:db8::1", "2001:db8::9", "2001:db8::a");
-    Service off = lb("web").families("IPv4", "IPv6").annotation(ServiceAnnotations.CANONICAL_ORDER, "FALSE").build();
+    Service off =
+        lb("web")
+            .families("IPv4", "IPv6")
+            .annotation(ServiceAnnotations.CANONICAL_ORDER, "FALSE")
+            .build();
     assertThat(decide(REFERENCE.withCanonicalOrder(true), off, SPELLINGS).ingress())
         .as("the annotation turns the flag off for this Service: the reference order")
-        .containsExactly("10.0.0.10", "10.0.0.2", "2001:0db8:0000::1", "2001:db8::1", "2001:db8::9", "2001:db8::a");
+        .containsExactly(
+            "10.0.0.10",
+            "10.0.0.2",
+            "2001:0db8:0000::1",
+            "2001:db8::1",
+            "2001:db8::9",
+            "2001:db8::a");
   }
 
   // ---------------------------------------------------------------- E8 ready nodes only
@@ -173,19 +206,35 @@ class NodeIpamOptionsTest {
   void e9_terminatingFallbackByFlag() {
     Node n1 = node("n1").internal("10.0.0.1").build();
     Node n2 = node("n2").internal("10.0.0.2").build();
-    EndpointSlice s = slice("web").ready("n1").terminating("n2").endpoint("n2", false, false, true).build();
-    assertThat(decide(REFERENCE, lb("web").local().build(), List.of(n1, n2), s).nodes()).containsExactly("n1");
-    assertThat(decide(REFERENCE.withTerminatingFallback(true), lb("web").local().build(), List.of(n1, n2), s).nodes())
+    EndpointSlice s =
+        slice("web").ready("n1").terminating("n2").endpoint("n2", false, false, true).build();
+    assertThat(decide(REFERENCE, lb("web").local().build(), List.of(n1, n2), s).nodes())
+        .containsExactly("n1");
+    assertThat(
+            decide(
+                    REFERENCE.withTerminatingFallback(true),
+                    lb("web").local().build(),
+                    List.of(n1, n2),
+                    s)
+                .nodes())
         .containsExactly("n1", "n2");
   }
 
   @Test
   void e9_terminatingFallbackByAnnotationNeedsServingEndpoints() {
     Node n1 = node("n1").internal("10.0.0.1").build();
-    Service web = lb("web").local().annotation(ServiceAnnotations.TERMINATING_FALLBACK, "true").build();
-    assertThat(decide(REFERENCE, web, List.of(n1), slice("web").terminating("n1").build()).ingress())
+    Service web =
+        lb("web").local().annotation(ServiceAnnotations.TERMINATING_FALLBACK, "true").build();
+    assertThat(
+            decide(REFERENCE, web, List.of(n1), slice("web").terminating("n1").build()).ingress())
         .containsExactly("10.0.0.1");
-    assertThat(decide(REFERENCE, web, List.of(n1), slice("web").endpoint("n1", false, false, true).build()).ingress())
+    assertThat(
+            decide(
+                    REFERENCE,
+                    web,
+                    List.of(n1),
+                    slice("web").endpoint("n1", false, false, true).build())
+                .ingress())
         .as("terminating but no longer serving: still nothing")
         .isEmpty();
   }
@@ -195,7 +244,8 @@ class NodeIpamOptionsTest {
   @ParameterizedTest
   @ValueSource(strings = {"VIP", "Proxy"})
   void e10_ipModeByFlagAndByAnnotation(String mode) {
-    assertThat(decide(REFERENCE.withIpMode(mode), lb("web").build(), List.of(BOTH)).ipMode()).isEqualTo(mode);
+    assertThat(decide(REFERENCE.withIpMode(mode), lb("web").build(), List.of(BOTH)).ipMode())
+        .isEqualTo(mode);
     Service s = lb("web").annotation(ServiceAnnotations.IP_MODE, mode).build();
     IngressDecision d = decide(REFERENCE, s, List.of(BOTH));
     assertThat(d.ipMode()).isEqualTo(mode);
@@ -206,7 +256,8 @@ class NodeIpamOptionsTest {
   void e10_anInvalidIpModeIsRejected() {
     Service s = lb("web").annotation(ServiceAnnotations.IP_MODE, "vip").build();
     assertThat(decide(REFERENCE, s, List.of(BOTH)).error()).contains(ServiceAnnotations.IP_MODE);
-    assertThatThrownBy(() -> REFERENCE.withIpMode("Direct")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> REFERENCE.withIpMode("Direct"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   // ---------------------------------------------------------------- annotations in general
@@ -215,7 +266,8 @@ class NodeIpamOptionsTest {
   void theExcludeLabelReadingCanBeChosenPerService() {
     Node labelledFalse =
         node("n3").label(NodeEligibility.EXCLUDE_LABEL, "false").internal("10.0.0.3").build();
-    Service s = lb("web").annotation(ServiceAnnotations.EXCLUDE_LABEL_FALSE_KEEPS_NODE, "true").build();
+    Service s =
+        lb("web").annotation(ServiceAnnotations.EXCLUDE_LABEL_FALSE_KEEPS_NODE, "true").build();
     assertThat(decide(REFERENCE, s, List.of(labelledFalse)).nodes()).containsExactly("n3");
     assertThat(decide(REFERENCE, lb("web").build(), List.of(labelledFalse)).nodes()).isEmpty();
   }
@@ -223,7 +275,11 @@ class NodeIpamOptionsTest {
   @ParameterizedTest
   @ValueSource(strings = {"yes", "1", "", "on"})
   void aBooleanAnnotationThatIsNeitherTrueNorFalseIsAnError(String value) {
-    Service s = lb("web").annotation(ServiceAnnotations.READY_NODES_ONLY, value).currentIngress("192.0.2.1").build();
+    Service s =
+        lb("web")
+            .annotation(ServiceAnnotations.READY_NODES_ONLY, value)
+            .currentIngress("192.0.2.1")
+            .build();
     IngressDecision d = decide(REFERENCE, s, List.of(BOTH));
     assertThat(d.handled()).isTrue();
     assertThat(d.error()).contains(ServiceAnnotations.READY_NODES_ONLY);
@@ -232,7 +288,11 @@ class NodeIpamOptionsTest {
 
   @Test
   void annotationsOnAServiceWeDoNotOwnAreNotEvenRead() {
-    Service s = lb("web").lbClass("example.com/metal").annotation(ServiceAnnotations.IP_MODE, "bogus").build();
+    Service s =
+        lb("web")
+            .lbClass("example.com/metal")
+            .annotation(ServiceAnnotations.IP_MODE, "bogus")
+            .build();
     IngressDecision d = decide(REFERENCE, s, List.of(BOTH));
     assertThat(d.handled()).isFalse();
     assertThat(d.error()).isNull();

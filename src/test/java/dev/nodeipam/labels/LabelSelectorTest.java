@@ -116,13 +116,19 @@ class LabelSelectorTest {
   @Test
   void keysAndValuesHaveTheirLengthLimits() {
     String name63 = "k".repeat(63);
-    assertThat(LabelSelector.parse(name63 + "=" + "v".repeat(63)).matches(Map.of(name63, "v".repeat(63)))).isTrue();
-    assertThatThrownBy(() -> LabelSelector.parse("k".repeat(64) + "=v")).isInstanceOf(SelectorSyntaxException.class);
-    assertThatThrownBy(() -> LabelSelector.parse("k=" + "v".repeat(64))).isInstanceOf(SelectorSyntaxException.class);
+    assertThat(
+            LabelSelector.parse(name63 + "=" + "v".repeat(63))
+                .matches(Map.of(name63, "v".repeat(63))))
+        .isTrue();
+    assertThatThrownBy(() -> LabelSelector.parse("k".repeat(64) + "=v"))
+        .isInstanceOf(SelectorSyntaxException.class);
+    assertThatThrownBy(() -> LabelSelector.parse("k=" + "v".repeat(64)))
+        .isInstanceOf(SelectorSyntaxException.class);
     String prefix253 = ("a".repeat(63) + ".").repeat(3) + "a".repeat(61);
     assertThat(prefix253).hasSize(253);
     assertThat(LabelSelector.parse(prefix253 + "/k").requirements()).hasSize(1);
-    assertThatThrownBy(() -> LabelSelector.parse("a" + prefix253 + "/k")).isInstanceOf(SelectorSyntaxException.class);
+    assertThatThrownBy(() -> LabelSelector.parse("a" + prefix253 + "/k"))
+        .isInstanceOf(SelectorSyntaxException.class);
   }
 
   @Test

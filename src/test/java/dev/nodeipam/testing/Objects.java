@@ -79,7 +79,8 @@ public final class Objects {
     }
 
     public Node build() {
-      return new Node(name, labels, addresses, taints, deleting, ready, unschedulable, List.of(), "test");
+      return new Node(
+          name, labels, addresses, taints, deleting, ready, unschedulable, List.of(), "test");
     }
   }
 
@@ -158,10 +159,22 @@ public final class Objects {
 
     public Service build() {
       return new Service(
-          namespace, name, Map.of(), annotations, type, lbClass, etp, families,
-          families.size() == 2 ? "RequireDualStack" : "SingleStack", List.of(), externalIps,
+          namespace,
+          name,
+          Map.of(),
+          annotations,
+          type,
+          lbClass,
+          etp,
+          families,
+          families.size() == 2 ? "RequireDualStack" : "SingleStack",
+          List.of(),
+          externalIps,
           List.of(new Service.ServicePort("http", "TCP", 80, PortRef.of(8080), null)),
-          Map.of("app", name), ingress, deleting, "test");
+          Map.of("app", name),
+          ingress,
+          deleting,
+          "test");
     }
   }
 
@@ -200,18 +213,28 @@ public final class Objects {
       return endpoint(nodeName, false, true, true);
     }
 
-    public SliceBuilder endpoint(String nodeName, Boolean ready, Boolean serving, Boolean terminating) {
+    public SliceBuilder endpoint(
+        String nodeName, Boolean ready, Boolean serving, Boolean terminating) {
       endpoints.add(
           new EndpointSlice.Endpoint(
-              List.of("10.244.0." + (endpoints.size() + 2)), ready, serving, terminating, nodeName,
+              List.of("10.244.0." + (endpoints.size() + 2)),
+              ready,
+              serving,
+              terminating,
+              nodeName,
               serviceName + "-pod-" + endpoints.size()));
       return this;
     }
 
     public EndpointSlice build() {
       return new EndpointSlice(
-          namespace, name, serviceName, "IPv4", endpoints,
-          List.of(new EndpointSlice.EndpointPort("http", 8080, "TCP")), "test");
+          namespace,
+          name,
+          serviceName,
+          "IPv4",
+          endpoints,
+          List.of(new EndpointSlice.EndpointPort("http", 8080, "TCP")),
+          "test");
     }
   }
 }

@@ -1,0 +1,85 @@
+package dev.nodeipam.cli;
+
+import dev.nodeipam.policy.engine.PolicyEngine;
+import dev.nodeipam.policy.explanation.Verdict;
+import dev.nodeipam.policy.model.Flow;
+import dev.nodeipam.policy.settings.DatapathSettings;
+import dev.nodeipam.render.Json;
+import dev.nodeipam.render.TraceRenderer;
+import dev.nodeipam.snapshot.ClusterSnapshot;
+import dev.nodeipam.snapshot.Pod;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code nodeipam trace}: Cilium's verdict for one flow, and why. */
+@Command(
+    name = "trace",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Shows what Cilium does with one connection from a pod to an address and port: whether the"
+          + " address is a Service frontend Cilium translates for that pod, the identity and port"
+          + " policy then sees, each side's default deny and the rule that allowed or denied, and"
+          + " the rules that look as if they should match but do not. Read-only.",
+      "",
+      "Examples:",
+      "  nodeipam trace -f examples/istio-trap/cluster \\",
+      "      --from hermes/hermes-atlas --to 24.85.233.58:443",
+      "  nodeipam trace --from web/frontend --to kube-system/kube-dns:53/udp -o json",
+      "  nodeipam trace -f cluster/ --from web/frontend --to '[2001:db8::1]:443' \\",
+      "      --set kube-proxy-replacement=true"
+    })
+public final class TraceCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin InputOptions input;
+
+  @Option(
+      names = "--from",
+      required = true,
+      paramLabel = "NS/NAME",
+      description = "The client: a pod, or a workload (one of its pods, else its pod template).")
+  String from;
+
+  @Option(
+      names = "--to",
+      required = true,
+      paramLabel = "DEST",
+      description =
+          "ADDRESS:PORT[/tcp|udp|sctp], [IPv6]:PORT, NS/SERVICE:PORT (the Service's ClusterIP) or"
+              + " NS/POD:PORT. Default protocol: tcp.")
+  String to;
+
+  @Mixin DatapathFlags datapath;
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FORMAT",
+      defaultValue = "text",
+      description = "text or json (default: ${DEFAULT-VALUE}).")
+  OutputFormat output;
+
+  @Override
+  public Integer call() {
+    output.require(spec, OutputFormat.text, OutputFormat.json);
+    var overrides = datapath.overrides(spec);
+    ClusterSnapshot snapshot = input.load();
+    PolicyEngine engine = PolicyEngine.lazy(snapshot);
+    DatapathSettings settings = engine.settings(overrides);
+    Pod source = TraceTarget.source(snapshot, from);
+    TraceTarget.Destination dst = TraceTarget.destination(snapshot, to);
+    Flow flow = new Flow(source, dst.address(), dst.port(), dst.protocol());
+    Verdict verdict = engine.verdict(flow, settings);
+    Verdict asAddress = engine.verdictAsAddress(flow, settings);
+    String rendered =
+        output == OutputFormat.json
+            ? Json.json(TraceRenderer.document(verdict, asAddress, dst.named()))
+            : TraceRenderer.text(verdict, asAddress, dst.named());
+    spec.commandLine().getOut().print(rendered);
+    return 0;
+  }
+}

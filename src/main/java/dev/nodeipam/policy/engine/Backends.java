@@ -1,0 +1,163 @@
+package dev.nodeipam.policy.engine;
+
+import dev.nodeipam.net.IpText;
+import dev.nodeipam.policy.model.PortMatch;
+import dev.nodeipam.policy.model.Protocol;
+import dev.nodeipam.snapshot.ClusterSnapshot;
+import dev.nodeipam.snapshot.EndpointSlice;
+import dev.nodeipam.snapshot.Pod;
+import dev.nodeipam.snapshot.Service;
+import inet.ipaddr.IPAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The ready backends of a Service port, each with the port policy sees: the {@code targetPort}, a
+ * name resolved on the backend pod's container ports. Backends come from the EndpointSlices when
+ * the input has them, else from the pods the Service's selector matches.
+ */
+final class Backends {
+  /**
+   * One backend.
+   *
+   * @param pod the backend pod, or null for an address no pod of the input has
+   * @param address the backend address, or null for a template pod
+   */
+  record Backend(Pod pod, IPAddress address, int port, String note) {}
+
+  /** The backends, and notes on endpoints that could not be used. */
+  record Result(List<Backend> backends, List<String> notes) {}
+
+  private final ClusterSnapshot snapshot;
+  private final AddressBook book;
+  private final Map<String, Map<String, Pod>> podsByName =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  Backends(ClusterSnapshot snapshot, AddressBook book) {
+    this.snapshot = snapshot;
+    this.book = book;
+  }
+
+  Result of(Service service, Service.ServicePort port, boolean ipv4, Protocol protocol) {
+    List<Backend> out = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
+    List<EndpointSlice> slices = snapshot.slicesOf(service.namespace(), service.name());
+    String family = ipv4 ? "IPv4" : "IPv6";
+    if (!slices.isEmpty()) {
+      for (EndpointSlice slice : slices) {
+        if (slice.addressType() != null && !slice.addressType().equals(family)) {
+          continue;
+        }
+        Integer slicePort = null;
+        for (EndpointSlice.EndpointPort p : slice.ports()) {
+          if (blankToNull(p.name()) == null
+              ? blankToNull(port.name()) == null
+              : p.name().equals(port.name())) {
+            slicePort = p.port();
+          }
+        }
+        for (EndpointSlice.Endpoint e : slice.endpoints()) {
+          if (!e.isReady() || e.addresses().isEmpty()) {
+            continue;
+          }
+          IPAddress address = IpText.parse(e.addresses().get(0));
+          if (address == null) {
+            continue;
+          }
+          Pod pod = e.podName() != null ? pod(service.namespace(), e.podName()) : null;
+          if (pod == null) {
+            pod = book.pod(address).orElse(null);
+          }
+          Integer target = pod == null ? null : targetPort(port, pod, protocol);
+          String note = null;
+          if (target == null) {
+            target = slicePort;
+            note = pod == null ? null : "port taken from EndpointSlice " + slice.name();
+          }
+          if (target == null) {
+            notes.add(
+                "endpoint "
+                    + address
+                    + " of "
+                    + service.key()
+                    + " has no port "
+                    + port.targetPort()
+                    + ": left out");
+            continue;
+          }
+          out.add(new Backend(pod, address, target, note));
+        }
+      }
+      return new Result(out, notes);
+    }
+    if (service.selector() == null || service.selector().isEmpty()) {
+      notes.add(service.key() + " has no selector and the input has no EndpointSlices for it");
+      return new Result(out, notes);
+    }
+    for (Pod pod : snapshot.podsIn(service.namespace())) {
+      if (pod.deleting() || (!pod.ready() && !pod.isTemplate())) {
+        continue;
+      }
+      if (!service.selector().entrySet().stream()
+          .allMatch(e -> e.getValue().equals(pod.labels().get(e.getKey())))) {
+        continue;
+      }
+      Integer target = targetPort(port, pod, protocol);
+      if (target == null) {
+        notes.add(
+            pod.key()
+                + " declares no container port named \""
+                + port.targetPort().name()
+                + "\": not a backend of port "
+                + port.port());
+        continue;
+      }
+      IPAddress address =
+          pod.ips().stream()
+              .map(IpText::parse)
+              .filter(a -> a != null && a.isIPv4() == ipv4)
+              .findFirst()
+              .orElse(null);
+      if (address == null && !pod.isTemplate() && !pod.ips().isEmpty()) {
+        continue;
+      }
+      String note =
+          port.targetPort().isNamed()
+              ? "targetPort \""
+                  + port.targetPort().name()
+                  + "\" resolved to "
+                  + target
+                  + " on "
+                  + (pod.isTemplate() ? "the pod template of " + pod.workload() : pod.key())
+              : null;
+      out.add(new Backend(pod, address, target, note));
+    }
+    return new Result(out, notes);
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
+  }
+
+  /** The targetPort on a pod: the number, or the number of the container port of that name. */
+  static Integer targetPort(Service.ServicePort port, Pod pod, Protocol protocol) {
+    if (!port.targetPort().isNamed()) {
+      return port.targetPort().number();
+    }
+    return PortMatch.resolve(port.targetPort().name(), protocol, pod.ports());
+  }
+
+  private Pod pod(String namespace, String name) {
+    Map<String, Pod> byName =
+        podsByName.computeIfAbsent(
+            namespace,
+            ns -> {
+              Map<String, Pod> m = new HashMap<>();
+              snapshot.podsIn(ns).forEach(p -> m.putIfAbsent(p.name(), p));
+              return m;
+            });
+    return byName.get(name);
+  }
+}

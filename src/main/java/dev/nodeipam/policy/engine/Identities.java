@@ -1,0 +1,139 @@
+package dev.nodeipam.policy.engine;
+
+import dev.nodeipam.policy.model.Identity;
+import dev.nodeipam.policy.settings.DatapathSettings;
+import dev.nodeipam.snapshot.ClusterSnapshot;
+import dev.nodeipam.snapshot.Namespace;
+import dev.nodeipam.snapshot.Node;
+import dev.nodeipam.snapshot.Pod;
+import inet.ipaddr.IPAddress;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The identity of a pod, and of an address that is not translated (section 3 of the policy model):
+ * a pod's IP is that pod; an address of the client's own node is {@code host}, of another node
+ * {@code remote-node} (plus {@code kube-apiserver} where the API server runs); anything else is
+ * {@code world}.
+ */
+public final class Identities {
+  public static final String NAMESPACE = "io.kubernetes.pod.namespace";
+  public static final String NAMESPACE_LABELS = "io.cilium.k8s.namespace.labels.";
+  public static final String SERVICE_ACCOUNT = "io.cilium.k8s.policy.serviceaccount";
+  public static final String CLUSTER = "io.cilium.k8s.policy.cluster";
+
+  private final ClusterSnapshot snapshot;
+  private final AddressBook book;
+
+  Identities(ClusterSnapshot snapshot, AddressBook book) {
+    this.snapshot = snapshot;
+    this.book = book;
+  }
+
+  /**
+   * A pod's identity: its labels, namespace, namespace labels, service account and cluster. A
+   * hostNetwork pod has no identity of its own: it is its node, seen from {@code viewerNode}.
+   */
+  public Identity ofPod(Pod pod, String viewerNode, DatapathSettings s) {
+    return ofPod(pod, viewerNode, s, null);
+  }
+
+  /** A pod's identity, reached at {@code address} (null: its first address). */
+  Identity ofPod(Pod pod, String viewerNode, DatapathSettings s, IPAddress reachedAt) {
+    if (pod.hostNetwork()) {
+      Node node = pod.nodeName() == null ? null : snapshot.node(pod.nodeName()).orElse(null);
+      boolean same = pod.nodeName() != null && pod.nodeName().equals(viewerNode);
+      return node(same, node, null, pod, s);
+    }
+    Map<String, String> labels = new HashMap<>(pod.labels());
+    labels.put(NAMESPACE, pod.namespace());
+    Map<String, String> nsLabels =
+        snapshot.namespace(pod.namespace()).map(Namespace::labels).orElse(Map.of());
+    nsLabels.forEach((k, v) -> labels.put(NAMESPACE_LABELS + k, v));
+    labels.put(
+        SERVICE_ACCOUNT,
+        pod.serviceAccount() == null || pod.serviceAccount().isEmpty()
+            ? "default"
+            : pod.serviceAccount());
+    labels.put(CLUSTER, s.clusterName());
+    IPAddress address =
+        reachedAt != null
+            ? reachedAt
+            : pod.ips().isEmpty() ? null : dev.nodeipam.net.IpText.parse(pod.ips().get(0));
+    return new Identity(Identity.Kind.POD, labels, Set.of(), address, pod, null, s.dualStack());
+  }
+
+  /** The identity of an address policy sees as itself, from a client on {@code clientNode}. */
+  public Identity ofAddress(IPAddress address, String clientNode, DatapathSettings s) {
+    var pod = book.pod(address);
+    if (pod.isPresent()) {
+      return ofPod(pod.get(), clientNode, s, address);
+    }
+    var node = book.node(address);
+    if (node.isPresent()) {
+      return node(node.get().name().equals(clientNode), node.get(), address, null, s);
+    }
+    if (book.isApiServer(address)) {
+      // An API server outside the cluster: kube-apiserver, and still a world address.
+      return new Identity(
+          Identity.Kind.KUBE_APISERVER,
+          reservedLabels(Set.of("kube-apiserver", "world")),
+          Set.of("kube-apiserver", "world"),
+          address,
+          null,
+          null,
+          s.dualStack());
+    }
+    return world(address, s);
+  }
+
+  /** The world identity of an address: what a CIDR rule's author pictures. */
+  public Identity world(IPAddress address, DatapathSettings s) {
+    Set<String> reserved = new LinkedHashSet<>();
+    reserved.add("world");
+    if (s.dualStack()) {
+      reserved.add(address.isIPv4() ? "world-ipv4" : "world-ipv6");
+    }
+    return new Identity(
+        Identity.Kind.WORLD,
+        reservedLabels(reserved),
+        reserved,
+        address,
+        null,
+        null,
+        s.dualStack());
+  }
+
+  private Identity node(boolean own, Node node, IPAddress address, Pod pod, DatapathSettings s) {
+    IPAddress a = address;
+    if (a == null && node != null) {
+      a =
+          node.addresses().stream()
+              .map(x -> dev.nodeipam.net.IpText.parse(x.address()))
+              .filter(x -> x != null)
+              .findFirst()
+              .orElse(null);
+    }
+    Set<String> reserved = new LinkedHashSet<>();
+    reserved.add(own ? "host" : "remote-node");
+    if (a != null && book.isApiServer(a)) {
+      reserved.add("kube-apiserver");
+    }
+    return new Identity(
+        own ? Identity.Kind.HOST : Identity.Kind.REMOTE_NODE,
+        reservedLabels(reserved),
+        reserved,
+        a,
+        pod,
+        node,
+        s.dualStack());
+  }
+
+  private static Map<String, String> reservedLabels(Set<String> names) {
+    Map<String, String> out = new HashMap<>();
+    names.forEach(n -> out.put("reserved:" + n, ""));
+    return out;
+  }
+}

@@ -1,0 +1,102 @@
+package dev.nodeipam.policy.engine;
+
+import dev.nodeipam.policy.model.Entity;
+import dev.nodeipam.policy.model.Identity;
+import dev.nodeipam.policy.model.Peer;
+import dev.nodeipam.policy.settings.DatapathSettings;
+import inet.ipaddr.IPAddress;
+
+/**
+ * Whether a rule's peer matches an identity (section 4 of the policy model), and, when it does not,
+ * why, in words a person can act on.
+ */
+public final class PeerMatching {
+  private PeerMatching() {}
+
+  public static boolean matches(Peer peer, Identity id, DatapathSettings s) {
+    if (peer instanceof Peer.Endpoints e) {
+      return (id.isPod() || e.selectsReserved()) && e.selector().matches(id.labels());
+    }
+    if (peer instanceof Peer.Cidr c) {
+      return (id.isWorld() || (s.cidrMatchesNodes() && id.isNode())) && c.covers(id.address());
+    }
+    if (peer instanceof Peer.Entities e) {
+      return entity(e.entity(), id, s);
+    }
+    return true;
+  }
+
+  /** Whether an entity includes the identity. */
+  public static boolean entity(Entity entity, Identity id, DatapathSettings s) {
+    return switch (entity) {
+      case ALL -> true;
+      case NONE -> false;
+      case WORLD -> id.isWorld();
+        // Only dual-stack clusters label world addresses world-ipv4/world-ipv6.
+      case WORLD_IPV4 ->
+          s.dualStack() && id.isWorld() && id.address() != null && id.address().isIPv4();
+      case WORLD_IPV6 ->
+          s.dualStack() && id.isWorld() && id.address() != null && id.address().isIPv6();
+      case CLUSTER -> id.kind() != Identity.Kind.WORLD;
+      case HOST -> id.reserved().contains("host");
+      case REMOTE_NODE -> id.reserved().contains("remote-node");
+      case KUBE_APISERVER -> id.reserved().contains("kube-apiserver");
+      case HEALTH -> id.kind() == Identity.Kind.HEALTH;
+      case INIT -> id.kind() == Identity.Kind.INIT;
+      case INGRESS -> id.kind() == Identity.Kind.INGRESS;
+      case UNMANAGED -> id.kind() == Identity.Kind.UNMANAGED;
+    };
+  }
+
+  /**
+   * Why the peer does not match.
+   *
+   * @param role "destination" or "source"
+   * @param translated whether the peer is what Service translation put in place of the address
+   */
+  public static String whyNot(
+      Peer peer, Identity id, DatapathSettings s, String role, boolean translated) {
+    String who =
+        "the " + role + " is " + id.describe() + (translated ? " (after Service translation)" : "");
+    if (peer instanceof Peer.Endpoints e) {
+      return !id.isPod() && !e.selectsReserved()
+          ? e.text() + " selects pods only; " + who
+          : e.text() + " does not select " + id.describe();
+    }
+    if (peer instanceof Peer.Cidr c) {
+      return cidrWhy(c, id, s, who);
+    }
+    if (peer instanceof Peer.Entities e) {
+      return (e.entity() == Entity.WORLD_IPV4 || e.entity() == Entity.WORLD_IPV6) && !s.dualStack()
+          ? e.text()
+              + " selects nothing in a single-stack cluster (world is not split by family); "
+              + who
+          : "entity " + e.entity().wire() + " does not include " + id.name() + "; " + who;
+    }
+    return peer.text() + " matches everyone";
+  }
+
+  private static String cidrWhy(Peer.Cidr c, Identity id, DatapathSettings s, String who) {
+    if (id.isPod()) {
+      return c.text() + " matches world addresses only, never a pod; " + who;
+    }
+    if (id.isNode() && !s.cidrMatchesNodes()) {
+      return c.text() + " does not match nodes (only with policy-cidr-match-mode=nodes); " + who;
+    }
+    if (!id.isWorld() && !id.isNode()) {
+      return c.text() + " matches world addresses only; " + who;
+    }
+    IPAddress a = id.address();
+    if (a == null) {
+      return c.text() + ": " + who + " without a known address";
+    }
+    if (a.isIPv4() != c.cidr().isIPv4()) {
+      return c.text() + " is " + (c.cidr().isIPv4() ? "IPv4" : "IPv6") + "; " + who;
+    }
+    IPAddress except = c.exceptHolding(a);
+    if (except != null) {
+      return c.text() + ": " + a + " falls in the except " + except;
+    }
+    return c.text() + " does not contain " + a;
+  }
+}

@@ -1,0 +1,392 @@
+package dev.nodeipam.policy.engine;
+
+import dev.nodeipam.net.IpText;
+import dev.nodeipam.policy.explanation.DestinationVerdict;
+import dev.nodeipam.policy.explanation.DropReason;
+import dev.nodeipam.policy.explanation.Outcome;
+import dev.nodeipam.policy.explanation.SideVerdict;
+import dev.nodeipam.policy.explanation.Translation;
+import dev.nodeipam.policy.explanation.Verdict;
+import dev.nodeipam.policy.model.Direction;
+import dev.nodeipam.policy.model.Flow;
+import dev.nodeipam.policy.model.Identity;
+import dev.nodeipam.policy.model.PolicyRef;
+import dev.nodeipam.policy.model.Protocol;
+import dev.nodeipam.policy.model.Rule;
+import dev.nodeipam.policy.model.RuleEntry;
+import dev.nodeipam.policy.settings.DatapathSettings;
+import dev.nodeipam.snapshot.ClusterSnapshot;
+import dev.nodeipam.snapshot.Node;
+import dev.nodeipam.snapshot.Pod;
+import inet.ipaddr.IPAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Cilium's verdict for a flow, as section 1 of the policy model describes it: translate the
+ * destination (or not), find the identities, evaluate the sender's egress and each receiver's
+ * ingress. Built once per snapshot (policies parsed and indexed, addresses indexed); then pure,
+ * immutable and safe to share between threads.
+ *
+ * <p>The two questions the audit asks:
+ *
+ * <ul>
+ *   <li>{@link #verdict(Flow, DatapathSettings)}: what Cilium does with the flow.
+ *   <li>{@link #verdictAsAddress(Flow, DatapathSettings)}: what the rules say when the address is
+ *       read as itself (world/CIDR, the dialled port, no translation) — what their author pictured.
+ * </ul>
+ */
+public final class PolicyEngine {
+  private final ClusterSnapshot snapshot;
+  private final PolicyIndex index;
+  private final AddressBook book;
+  private final Identities identities;
+  private final ServiceTranslation translation;
+  private final Backends backends;
+  private final SideEvaluation sides;
+
+  private PolicyEngine(ClusterSnapshot snapshot) {
+    this.snapshot = snapshot;
+    this.index = new PolicyIndex(snapshot.policies());
+    this.book = new AddressBook(snapshot);
+    this.identities = new Identities(snapshot, book);
+    this.translation = new ServiceTranslation(snapshot);
+    this.backends = new Backends(snapshot, book);
+    this.sides = new SideEvaluation(index);
+  }
+
+  /**
+   * An engine that has read every policy of the snapshot: an invalid one anywhere is an error.
+   *
+   * @throws dev.nodeipam.kube.BadInputException naming the policy's source on invalid policy input
+   */
+  public static PolicyEngine of(ClusterSnapshot snapshot) {
+    PolicyEngine engine = new PolicyEngine(snapshot);
+    engine.rules();
+    return engine;
+  }
+
+  /**
+   * An engine that reads the clusterwide policies now and a namespace's policies the first time a
+   * verdict involves a pod of that namespace: what a single trace needs. A verdict throws {@link
+   * dev.nodeipam.kube.BadInputException} when a policy it reads is invalid.
+   */
+  public static PolicyEngine lazy(ClusterSnapshot snapshot) {
+    return new PolicyEngine(snapshot);
+  }
+
+  public ClusterSnapshot snapshot() {
+    return snapshot;
+  }
+
+  /** Every rule, in a stable order (kind, namespace, name, spec). */
+  public List<Rule> rules() {
+    return index.all();
+  }
+
+  /** The datapath settings of the snapshot's cilium-config with {@code --set} overrides. */
+  public DatapathSettings settings(Map<String, String> overrides) {
+    return DatapathSettings.resolve(
+        snapshot.ciliumConfig(), overrides, book.seenIpv4(), book.seenIpv6());
+  }
+
+  /** A pod's identity (a hostNetwork pod is its node, seen from its own node: host). */
+  public Identity identityOf(Pod pod, DatapathSettings s) {
+    return identities.ofPod(pod, pod.nodeName(), s);
+  }
+
+  /** The world identity of an address: what a CIDR rule's author pictures it as. */
+  public Identity worldIdentity(IPAddress address, DatapathSettings s) {
+    return identities.world(address, s);
+  }
+
+  /** The rules selecting an identity (none for reserved identities). */
+  public List<Rule> rulesSelecting(Identity identity) {
+    return index.selecting(identity);
+  }
+
+  /** The translation step alone: is the flow's address a frontend Cilium translates for P? */
+  public Translation translation(Flow flow, DatapathSettings s) {
+    Pod source = flow.source();
+    Optional<ServiceTranslation.Hit> hit =
+        translation.hit(flow.address(), flow.port(), flow.protocol());
+    if (hit.isEmpty()) {
+      Optional<dev.nodeipam.snapshot.Service> other = translation.serviceAt(flow.address());
+      return Translation.none(
+          other.isPresent()
+              ? flow.address()
+                  + " is a frontend of "
+                  + other.get().key()
+                  + " but not for port "
+                  + flow.port()
+                  + "/"
+                  + flow.protocol()
+                  + ": nothing translates it"
+              : flow.address() + " is no Service frontend");
+    }
+    Node node = source.nodeName() == null ? null : snapshot.node(source.nodeName()).orElse(null);
+    boolean onClientNode = ServiceTranslation.isAddressOf(node, flow.address());
+    return ServiceTranslation.decide(hit.get(), onClientNode, node != null, s);
+  }
+
+  /** Cilium's verdict for the flow under the settings. */
+  public Verdict verdict(Flow flow, DatapathSettings s) {
+    Pod source = flow.source();
+    List<String> notes = new ArrayList<>();
+    if (source.isTemplate()) {
+      notes.add(
+          "the source is the pod template of "
+              + source.workload()
+              + " in "
+              + source.namespace()
+              + " (the input has no pods of it)");
+    }
+    if (source.nodeName() == null) {
+      notes.add("the source's node is unknown: node addresses are read as another node's");
+    }
+    Identity src = identities.ofPod(source, source.nodeName(), s);
+    Translation t = translation(flow, s);
+    List<DestinationVerdict> destinations = new ArrayList<>();
+    if (t.translated()) {
+      ServiceTranslation.Hit hit =
+          translation.hit(flow.address(), flow.port(), flow.protocol()).get();
+      Backends.Result result =
+          backends.of(hit.service(), hit.port(), flow.address().isIPv4(), flow.protocol());
+      notes.addAll(result.notes());
+      for (Backends.Backend b : result.backends()) {
+        destinations.add(toBackend(flow, src, b, hit.port().port(), s));
+      }
+      if (result.backends().isEmpty()) {
+        notes.add(
+            t.service()
+                + " has no ready backend for port "
+                + flow.port()
+                + ": Cilium drops the flow for lack of a backend, whatever the policy");
+      }
+    } else {
+      Identity dst = identities.ofAddress(flow.address(), source.nodeName(), s);
+      if (dst.isNode()) {
+        translation
+            .nodePortService(flow.port())
+            .ifPresent(
+                svc ->
+                    notes.add(
+                        flow.port()
+                            + " is a nodePort of "
+                            + svc.key()
+                            + ": NodePort translation"
+                            + " is not modelled, so the node itself is judged"));
+      }
+      if (dst.kind() == Identity.Kind.WORLD) {
+        book.podCidrOwner(flow.address())
+            .ifPresent(
+                n ->
+                    notes.add(
+                        flow.address()
+                            + " lies in the podCIDR of node "
+                            + n.name()
+                            + " but no pod of the input has it: read as world"));
+      }
+      destinations.add(toAddress(flow, src, dst, s));
+    }
+    return aggregate(flow, src, t, destinations, s, false, notes);
+  }
+
+  /**
+   * The verdict with the address read as itself: destination = the world identity of the address
+   * (as a CIDR rule's author pictures it), port = the dialled port, no translation, no ingress.
+   */
+  public Verdict verdictAsAddress(Flow flow, DatapathSettings s) {
+    Identity src = identities.ofPod(flow.source(), flow.source().nodeName(), s);
+    Identity dst = identities.world(flow.address(), s);
+    SideVerdict egress = egress(src, dst, flow.port(), flow, null, List.of(), false, s);
+    SideVerdict ingress =
+        SideVerdict.notEnforced(
+            Direction.INGRESS,
+            "the destination is read as the world address "
+                + flow.address()
+                + ": no endpoint ingress policy applies");
+    DestinationVerdict d =
+        destination(
+            flow.address().toCanonicalString(), dst, flow.port(), flow, egress, ingress, List.of());
+    return aggregate(
+        flow,
+        src,
+        Translation.none("read as the address itself: no translation"),
+        List.of(d),
+        s,
+        true,
+        List.of());
+  }
+
+  /**
+   * An allow entry of a rule that selects an endpoint.
+   *
+   * @param policy the policy the rule came from
+   * @param entry the entry; its peers say who it lets in or out
+   */
+  public record AllowEntry(PolicyRef policy, RuleEntry entry) {}
+
+  /**
+   * The allow entries for the direction, of the rules selecting the subject, whose ports cover
+   * the port (named ports resolved on {@code destinationPorts}), whoever the peer. The audit asks
+   * which of them admit the peer only as a CIDR/world address.
+   */
+  public List<AllowEntry> allowEntriesCovering(
+      Identity subject, Direction direction, int port, Protocol protocol,
+      List<Pod.ContainerPort> destinationPorts) {
+    List<AllowEntry> out = new ArrayList<>();
+    for (Rule r : index.selecting(subject)) {
+      for (RuleEntry e : r.allows(direction)) {
+        if (SideEvaluation.portsCover(e, port, protocol, destinationPorts)) {
+          out.add(new AllowEntry(r.policy(), e));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * One destination judged for a source without the translation step (section 1, steps 2-4): the
+   * sender's egress to the destination identity and, for a pod, its ingress from the sender, at
+   * the port policy sees. Replicas share an identity, so a caller judging many flows can judge
+   * each distinct backend identity once instead of every backend.
+   *
+   * @param port the port policy sees (the targetPort when the flow was translated)
+   * @param servicePort the Service port dialled when translated (for explanations), else null
+   */
+  public DestinationVerdict judge(
+      Pod source, Identity destination, int port, Protocol protocol, Integer servicePort,
+      DatapathSettings s) {
+    Identity src = identities.ofPod(source, source.nodeName(), s);
+    IPAddress where =
+        destination.address() != null ? destination.address() : IpText.parse("0.0.0.0");
+    Flow flow = new Flow(source, where, port, protocol);
+    List<Pod.ContainerPort> ports = destination.isPod() ? destination.pod().ports() : List.of();
+    boolean translated = servicePort != null;
+    SideVerdict egress = egress(src, destination, port, flow, servicePort, ports, translated, s);
+    SideVerdict ingress = ingress(flow, src, destination, port, servicePort, ports, translated, s);
+    String name =
+        destination.isPod() ? destination.pod().key()
+            : destination.node() != null ? destination.node().name()
+            : where.toCanonicalString();
+    return destination(name, destination, port, flow, egress, ingress, List.of());
+  }
+
+  private DestinationVerdict toBackend(
+      Flow flow, Identity src, Backends.Backend b, int servicePort, DatapathSettings s) {
+    Identity dst;
+    String name;
+    List<Pod.ContainerPort> ports = List.of();
+    if (b.pod() != null) {
+      dst = identities.ofPod(b.pod(), flow.source().nodeName(), s, b.address());
+      name = b.pod().key();
+      ports = b.pod().ports();
+    } else {
+      dst = identities.ofAddress(b.address(), flow.source().nodeName(), s);
+      name = b.address().toCanonicalString();
+    }
+    List<String> notes = new ArrayList<>();
+    if (b.note() != null) {
+      notes.add(b.note());
+    }
+    SideVerdict egress = egress(src, dst, b.port(), flow, servicePort, ports, true, s);
+    SideVerdict ingress = ingress(flow, src, dst, b.port(), servicePort, ports, true, s);
+    return destination(name, dst, b.port(), flow, egress, ingress, notes);
+  }
+
+  private DestinationVerdict toAddress(Flow flow, Identity src, Identity dst, DatapathSettings s) {
+    List<Pod.ContainerPort> ports = dst.isPod() ? dst.pod().ports() : List.of();
+    SideVerdict egress = egress(src, dst, flow.port(), flow, null, ports, false, s);
+    SideVerdict ingress = ingress(flow, src, dst, flow.port(), null, ports, false, s);
+    String name =
+        dst.isPod()
+            ? dst.pod().key()
+            : dst.node() != null ? dst.node().name() : flow.address().toCanonicalString();
+    return destination(name, dst, flow.port(), flow, egress, ingress, List.of());
+  }
+
+  private SideVerdict egress(
+      Identity src,
+      Identity dst,
+      int port,
+      Flow flow,
+      Integer servicePort,
+      List<Pod.ContainerPort> ports,
+      boolean translated,
+      DatapathSettings s) {
+    return sides.evaluate(
+        new SideEvaluation.Question(
+            src, Direction.EGRESS, dst, port, flow.protocol(), ports, servicePort, translated),
+        s);
+  }
+
+  private SideVerdict ingress(
+      Flow flow,
+      Identity src,
+      Identity dst,
+      int port,
+      Integer servicePort,
+      List<Pod.ContainerPort> ports,
+      boolean translated,
+      DatapathSettings s) {
+    if (!dst.isPod()) {
+      return sides.evaluate(
+          new SideEvaluation.Question(
+              dst, Direction.INGRESS, src, port, flow.protocol(), ports, servicePort, translated),
+          s);
+    }
+    // The receiver sees a hostNetwork client as its node: host on the same node, else remote-node.
+    Identity seen =
+        flow.source().hostNetwork()
+            ? identities.ofPod(flow.source(), dst.pod().nodeName(), s)
+            : src;
+    return sides.evaluate(
+        new SideEvaluation.Question(
+            dst, Direction.INGRESS, seen, port, flow.protocol(), ports, servicePort, translated),
+        s);
+  }
+
+  private static DestinationVerdict destination(
+      String name,
+      Identity dst,
+      int port,
+      Flow flow,
+      SideVerdict egress,
+      SideVerdict ingress,
+      List<String> notes) {
+    Outcome o = egress.allowed() && ingress.allowed() ? Outcome.ALLOWED : Outcome.DENIED;
+    Integer drop = null;
+    if (o == Outcome.DENIED) {
+      drop = !egress.allowed() ? egress.dropReason() : ingress.dropReason();
+    }
+    return new DestinationVerdict(
+        name, dst, port, flow.protocol(), o, drop, egress, ingress, notes);
+  }
+
+  private static Verdict aggregate(
+      Flow flow,
+      Identity src,
+      Translation t,
+      List<DestinationVerdict> ds,
+      DatapathSettings s,
+      boolean asAddress,
+      List<String> notes) {
+    long allowed = ds.stream().filter(d -> d.outcome() == Outcome.ALLOWED).count();
+    Outcome o;
+    Integer drop = null;
+    if (!ds.isEmpty() && allowed == ds.size()) {
+      o = Outcome.ALLOWED;
+    } else if (allowed == 0) {
+      o = Outcome.DENIED;
+      boolean deny =
+          ds.stream().anyMatch(d -> Integer.valueOf(DropReason.POLICY_DENY).equals(d.dropReason()));
+      drop = ds.isEmpty() ? null : deny ? DropReason.POLICY_DENY : DropReason.POLICY_DENIED;
+    } else {
+      o = Outcome.PARTIAL;
+    }
+    return new Verdict(flow, src, o, drop, t, ds, s, asAddress, notes);
+  }
+}

@@ -1,0 +1,300 @@
+package dev.nodeipam.policy.engine;
+
+import dev.nodeipam.policy.explanation.DropReason;
+import dev.nodeipam.policy.explanation.Match;
+import dev.nodeipam.policy.explanation.NotMatching;
+import dev.nodeipam.policy.explanation.Outcome;
+import dev.nodeipam.policy.explanation.SideVerdict;
+import dev.nodeipam.policy.model.Direction;
+import dev.nodeipam.policy.model.Identity;
+import dev.nodeipam.policy.model.Peer;
+import dev.nodeipam.policy.model.PolicyRef;
+import dev.nodeipam.policy.model.PortMatch;
+import dev.nodeipam.policy.model.Protocol;
+import dev.nodeipam.policy.model.Rule;
+import dev.nodeipam.policy.model.RuleEntry;
+import dev.nodeipam.policy.settings.DatapathSettings;
+import dev.nodeipam.policy.settings.EnablePolicy;
+import dev.nodeipam.snapshot.Pod;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One side of a flow (section 1, {@code evaluate}): the rules selecting the endpoint, its default
+ * deny, deny entries first (181), then allow entries, then default deny (133).
+ */
+final class SideEvaluation {
+  /**
+   * What the side is asked.
+   *
+   * @param subject the endpoint whose policy decides (sender for egress, receiver for ingress)
+   * @param peer the identity on the other end
+   * @param destinationPorts the destination pod's container ports, for named ports
+   * @param servicePort the Service port the client dialled when the flow was translated, else null
+   */
+  record Question(
+      Identity subject,
+      Direction direction,
+      Identity peer,
+      int port,
+      Protocol protocol,
+      List<Pod.ContainerPort> destinationPorts,
+      Integer servicePort,
+      boolean translated) {}
+
+  private final PolicyIndex index;
+
+  SideEvaluation(PolicyIndex index) {
+    this.index = index;
+  }
+
+  SideVerdict evaluate(Question q, DatapathSettings s) {
+    Direction d = q.direction();
+    if (!q.subject().isPod()) {
+      return SideVerdict.notEnforced(
+          d,
+          (d == Direction.EGRESS ? "the source" : "the destination")
+              + " is "
+              + q.subject().describe()
+              + ": no endpoint "
+              + d.lower()
+              + " policy applies"
+              + (q.subject().isNode() ? " (host policies are not modelled)" : ""));
+    }
+    if (s.enablePolicy() == EnablePolicy.NEVER) {
+      return SideVerdict.notEnforced(d, "enable-policy=never: Cilium enforces no policy");
+    }
+    List<Rule> rules = index.selecting(q.subject());
+    Set<PolicyRef> defaultDenyBy = new LinkedHashSet<>();
+    Set<PolicyRef> deniedBy = new LinkedHashSet<>();
+    Set<PolicyRef> allowedBy = new LinkedHashSet<>();
+    Set<String> notModelled = new LinkedHashSet<>();
+    List<Rule> unmatched = new ArrayList<>();
+    List<Match> matched = new ArrayList<>();
+    for (Rule r : rules) {
+      if (r.defaultDeny().contains(d)) {
+        defaultDenyBy.add(r.policy());
+      }
+      if (!r.concerns(d)) {
+        continue;
+      }
+      r.notModelled().forEach(n -> notModelled.add(r.policy().label() + ": " + n));
+      for (RuleEntry e : r.denies(d)) {
+        e.notModelled().forEach(n -> notModelled.add(r.policy().label() + ": " + n));
+        if (matches(e, q, s)) {
+          deniedBy.add(r.policy());
+          matched.add(match(r, e, q, s, true));
+        }
+      }
+      boolean allowed = false;
+      for (RuleEntry e : r.allows(d)) {
+        e.notModelled().forEach(n -> notModelled.add(r.policy().label() + ": " + n));
+        if (matches(e, q, s)) {
+          allowed = true;
+          matched.add(match(r, e, q, s, false));
+        }
+      }
+      if (allowed) {
+        allowedBy.add(r.policy());
+      } else if (!r.allows(d).isEmpty()) {
+        unmatched.add(r);
+      }
+    }
+    // A policy with several rules may allow through one and miss with another: it allowed.
+    // Rules with an entry for this port (or the Service port dialled) are the ones a reader
+    // expected to match: they come first.
+    List<NotMatching> notMatching = new ArrayList<>();
+    List<NotMatching> others = new ArrayList<>();
+    for (Rule r : unmatched) {
+      if (!allowedBy.contains(r.policy())) {
+        boolean relevant =
+            r.allows(d).stream().anyMatch(e -> portsMatch(e, q) || servicePortMatches(e, q));
+        (relevant ? notMatching : others).add(new NotMatching(r.policy(), why(r, q, s)));
+      }
+    }
+    notMatching.addAll(others);
+    boolean always = s.enablePolicy() == EnablePolicy.ALWAYS;
+    boolean defaultDeny = always || !defaultDenyBy.isEmpty();
+    String flowText =
+        q.port()
+            + "/"
+            + q.protocol()
+            + " "
+            + (d == Direction.EGRESS ? "to " : "from ")
+            + q.peer().describe();
+    Outcome outcome;
+    Integer drop = null;
+    String reason;
+    if (!deniedBy.isEmpty()) {
+      outcome = Outcome.DENIED;
+      drop = DropReason.POLICY_DENY;
+      reason = "a deny rule matches " + flowText + "; deny wins over every allow";
+    } else if (!allowedBy.isEmpty()) {
+      outcome = Outcome.ALLOWED;
+      reason = "an allow rule matches " + flowText;
+    } else if (defaultDeny) {
+      outcome = Outcome.DENIED;
+      drop = DropReason.POLICY_DENIED;
+      reason =
+          d.lower()
+              + " is default-deny"
+              + (always ? " (enable-policy=always)" : "")
+              + " and no allow rule matches "
+              + flowText;
+    } else {
+      outcome = Outcome.ALLOWED;
+      reason = "no policy puts " + d.lower() + " in default deny, so everything is allowed";
+    }
+    return new SideVerdict(
+        d,
+        true,
+        outcome,
+        drop,
+        defaultDeny,
+        List.copyOf(defaultDenyBy),
+        List.copyOf(allowedBy),
+        List.copyOf(deniedBy),
+        matched,
+        notMatching,
+        List.copyOf(notModelled),
+        reason);
+  }
+
+  private static Match match(Rule r, RuleEntry e, Question q, DatapathSettings s, boolean deny) {
+    String peer =
+        e.peers().stream()
+            .filter(p -> PeerMatching.matches(p, q.peer(), s))
+            .map(Peer::text)
+            .findFirst()
+            .orElse("");
+    String ports =
+        e.allPorts()
+            ? "all ports"
+            : String.join(", ", e.ports().stream().map(PortMatch::toString).toList());
+    return new Match(r.policy(), e.origin(), peer, ports, deny);
+  }
+
+  static boolean matches(RuleEntry e, SideEvaluation.Question q, DatapathSettings s) {
+    return portsMatch(e, q)
+        && e.peers().stream().anyMatch(p -> PeerMatching.matches(p, q.peer(), s));
+  }
+
+  /** Whether the entry's ports cover the port (named ports resolved on the destination's). */
+  static boolean portsCover(
+      RuleEntry e, int port, Protocol protocol, List<Pod.ContainerPort> destinationPorts) {
+    if (e.allPorts()) {
+      return true;
+    }
+    for (PortMatch p : e.ports()) {
+      if (p.matches(port, protocol, destinationPorts)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean portsMatch(RuleEntry e, Question q) {
+    if (e.allPorts()) {
+      return true;
+    }
+    for (PortMatch p : e.ports()) {
+      if (p.matches(q.port(), q.protocol(), q.destinationPorts())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Why none of the rule's allow entries for the direction matches. Entries whose ports cover the
+   * flow (or the Service port the client dialled) are the ones a reader expected to match; only
+   * they are explained when there are any.
+   */
+  private static String why(Rule r, Question q, DatapathSettings s) {
+    String role = q.direction() == Direction.EGRESS ? "destination" : "source";
+    List<RuleEntry> entries = r.allows(q.direction());
+    List<RuleEntry> relevant =
+        entries.stream().filter(e -> portsMatch(e, q) || servicePortMatches(e, q)).toList();
+    Set<String> reasons = new LinkedHashSet<>();
+    for (RuleEntry e : relevant.isEmpty() ? entries : relevant) {
+      boolean peerOk = e.peers().stream().anyMatch(p -> PeerMatching.matches(p, q.peer(), s));
+      boolean portOk = portsMatch(e, q);
+      if (e.peers().isEmpty()) {
+        reasons.add(
+            e.origin()
+                + " has no peer the engine can evaluate"
+                + (e.notModelled().isEmpty()
+                    ? " (it matches nothing)"
+                    : " (" + e.notModelled().get(0) + ")"));
+        continue;
+      }
+      StringBuilder why = new StringBuilder();
+      if (!peerOk) {
+        Set<String> peerReasons = new LinkedHashSet<>();
+        for (Peer p : e.peers()) {
+          peerReasons.add(PeerMatching.whyNot(p, q.peer(), s, role, q.translated()));
+        }
+        why.append(String.join("; ", peerReasons));
+      }
+      if (!portOk) {
+        why.append(why.length() == 0 ? "" : "; and ").append(portWhy(e, q));
+      }
+      reasons.add(why.toString());
+    }
+    return String.join("; ", reasons);
+  }
+
+  private static boolean servicePortMatches(RuleEntry e, Question q) {
+    if (q.servicePort() == null || q.servicePort() == q.port()) {
+      return false;
+    }
+    return portsMatch(
+        e,
+        new Question(
+            q.subject(),
+            q.direction(),
+            q.peer(),
+            q.servicePort(),
+            q.protocol(),
+            q.destinationPorts(),
+            null,
+            q.translated()));
+  }
+
+  private static String portWhy(RuleEntry e, Question q) {
+    if (e.ports().isEmpty()) {
+      return "the entry allows no TCP/UDP/SCTP port";
+    }
+    List<String> texts = new ArrayList<>();
+    for (PortMatch p : e.ports()) {
+      texts.add(p.isNamed() ? namedText(p, q) : p.toString());
+    }
+    String hint =
+        q.servicePort() != null && q.servicePort() != q.port()
+            ? " (the Service port "
+                + q.servicePort()
+                + " is translated to targetPort "
+                + q.port()
+                + ")"
+            : "";
+    return "ports "
+        + String.join(", ", texts)
+        + " do not cover "
+        + q.port()
+        + "/"
+        + q.protocol()
+        + hint;
+  }
+
+  private static String namedText(PortMatch p, Question q) {
+    Integer resolved = null;
+    for (Protocol proto : p.protocols()) {
+      Integer r = PortMatch.resolve(p.name(), proto, q.destinationPorts());
+      resolved = resolved == null ? r : resolved;
+    }
+    return p
+        + (resolved == null ? " (no such named port on the destination)" : " (= " + resolved + ")");
+  }
+}

@@ -1,0 +1,11 @@
+package dev.nodeipam.policy.model;
+
+/** The side of a flow a rule is about: traffic leaving its subject, or arriving at it. */
+public enum Direction {
+  INGRESS,
+  EGRESS;
+
+  public String lower() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+}

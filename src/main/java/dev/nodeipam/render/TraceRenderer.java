@@ -1,0 +1,318 @@
+package dev.nodeipam.render;
+
+import dev.nodeipam.policy.explanation.DestinationVerdict;
+import dev.nodeipam.policy.explanation.DropReason;
+import dev.nodeipam.policy.explanation.Match;
+import dev.nodeipam.policy.explanation.NotMatching;
+import dev.nodeipam.policy.explanation.Outcome;
+import dev.nodeipam.policy.explanation.SideVerdict;
+import dev.nodeipam.policy.explanation.Translation;
+import dev.nodeipam.policy.explanation.Verdict;
+import dev.nodeipam.policy.model.Identity;
+import dev.nodeipam.policy.model.PolicyRef;
+import dev.nodeipam.policy.settings.Setting;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** {@code nodeipam trace} output: the JSON contract, and a text that reads like a diagnosis. */
+public final class TraceRenderer {
+  private static final int MAX_NOT_MATCHING = 8;
+
+  private TraceRenderer() {}
+
+  /** The JSON document (field names are a contract). */
+  public static Map<String, Object> document(Verdict v, Verdict asAddress, String named) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("from", v.flow().source().key());
+    doc.put("to", v.flow().destinationText());
+    if (named != null) {
+      doc.put("toNamed", named);
+    }
+    doc.put("verdict", v.outcome().name());
+    doc.put("dropReason", v.dropReason());
+    Map<String, Object> t = new LinkedHashMap<>();
+    t.put("translated", v.translation().translated());
+    t.put("service", v.translation().service());
+    t.put(
+        "frontend", v.translation().frontend() == null ? null : v.translation().frontend().wire());
+    t.put("servicePort", v.translation().servicePort());
+    t.put("reason", v.translation().reason());
+    doc.put("translation", t);
+    doc.put("settings", v.settings().values());
+    doc.put("assumedSettings", v.settings().assumed().stream().map(Setting::key).toList());
+    Map<String, Object> src = new LinkedHashMap<>();
+    src.put("endpoint", v.flow().source().key());
+    src.put("identity", v.source().name());
+    src.put("node", v.flow().source().nodeName());
+    src.put("template", v.flow().source().isTemplate());
+    doc.put("source", src);
+    List<Object> ds = new ArrayList<>();
+    for (DestinationVerdict d : v.destinations()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("endpoint", d.endpoint());
+      m.put("identity", d.identity().name());
+      m.put(
+          "address",
+          d.identity().address() == null ? null : d.identity().address().toCanonicalString());
+      m.put("port", d.port());
+      m.put("protocol", d.protocol().name());
+      m.put("verdict", d.outcome().name());
+      m.put("dropReason", d.dropReason());
+      m.put("egress", side(d.egress()));
+      m.put("ingress", side(d.ingress()));
+      m.put("notes", d.notes());
+      ds.add(m);
+    }
+    doc.put("destinations", ds);
+    if (asAddress != null) {
+      Map<String, Object> a = new LinkedHashMap<>();
+      a.put("verdict", asAddress.outcome().name());
+      a.put("dropReason", asAddress.dropReason());
+      a.put("identity", asAddress.destinations().get(0).identity().name());
+      a.put("allowedBy", refs(asAddress.destinations().get(0).egress().allowedBy()));
+      doc.put("asAddress", a);
+      doc.put("identityTrap", isTrap(v, asAddress));
+    }
+    doc.put("notes", v.notes());
+    return doc;
+  }
+
+  private static Map<String, Object> side(SideVerdict s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("verdict", s.outcome().name());
+    m.put("dropReason", s.dropReason());
+    m.put("enforced", s.enforced());
+    m.put("defaultDeny", s.defaultDeny());
+    m.put("allowedBy", refs(s.allowedBy()));
+    m.put("deniedBy", refs(s.deniedBy()));
+    m.put("defaultDenyBy", refs(s.defaultDenyBy()));
+    List<Object> matched = new ArrayList<>();
+    for (Match x : s.matches()) {
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("policy", ref(x.policy()));
+      e.put("entry", x.entry());
+      e.put("peer", x.peer());
+      e.put("ports", x.ports());
+      e.put("deny", x.deny());
+      matched.add(e);
+    }
+    m.put("matchedEntries", matched);
+    List<Object> nm = new ArrayList<>();
+    for (NotMatching n : s.notMatching()) {
+      Map<String, Object> x = new LinkedHashMap<>();
+      x.put("policy", ref(n.policy()));
+      x.put("why", n.why());
+      nm.add(x);
+    }
+    m.put("notMatching", nm);
+    m.put("notModelled", s.notModelled());
+    m.put("reason", s.reason());
+    return m;
+  }
+
+  private static List<Object> refs(List<PolicyRef> refs) {
+    return refs.stream().map(r -> (Object) ref(r)).toList();
+  }
+
+  private static Map<String, Object> ref(PolicyRef r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("kind", r.kind());
+    m.put("namespace", r.namespace());
+    m.put("name", r.name());
+    m.put("source", r.source());
+    return m;
+  }
+
+  /** The rules allow the address read as itself, but Cilium's real verdict denies it. */
+  static boolean isTrap(Verdict v, Verdict asAddress) {
+    return asAddress != null
+        && asAddress.allowed()
+        && v.outcome() != Outcome.ALLOWED
+        && (v.translation().translated()
+            || v.destinations().stream().anyMatch(d -> !d.identity().isWorld()));
+  }
+
+  /** The diagnosis. */
+  public static String text(Verdict v, Verdict asAddress, String named) {
+    StringBuilder b = new StringBuilder();
+    Identity src = v.source();
+    b.append("Flow:    ")
+        .append(v.flow().source().key())
+        .append(
+            v.flow().source().isTemplate()
+                ? " (pod template of " + v.flow().source().workload() + ")"
+                : "")
+        .append(src.isPod() ? "" : " [" + src.name() + "]")
+        .append(
+            v.flow().source().nodeName() == null ? "" : " on node " + v.flow().source().nodeName())
+        .append(" -> ")
+        .append(v.flow().destinationText())
+        .append(named == null ? "" : " (" + named + ")")
+        .append('\n');
+    b.append("Verdict: ").append(v.outcome());
+    if (v.dropReason() != null) {
+      b.append(" (drop reason ")
+          .append(v.dropReason())
+          .append(": ")
+          .append(DropReason.text(v.dropReason()))
+          .append(")");
+    }
+    b.append('\n');
+    if (isTrap(v, asAddress)) {
+      b.append("\nThis is the identity trap: read as the address it looks like (")
+          .append(asAddress.destinations().get(0).identity().name())
+          .append(' ')
+          .append(v.flow().address().toCanonicalString())
+          .append(':')
+          .append(v.flow().port())
+          .append("), the rules ALLOW it");
+      List<PolicyRef> by = asAddress.destinations().get(0).egress().allowedBy();
+      if (!by.isEmpty()) {
+        b.append(" (").append(labels(by)).append(")");
+      }
+      b.append(", but Cilium ")
+          .append(
+              v.translation().translated()
+                  ? "translates it and judges the backend pods' identity on the targetPort"
+                  : "sees " + v.destinations().get(0).identity().describe())
+          .append(". Nothing in the YAML hints at it; the client just times out.\n")
+          .append(
+              "Fix: an additive companion policy (enableDefaultDeny false) allowing the backends"
+                  + " by identity on their targetPort; `nodeipam audit` writes it.\n");
+    }
+    Translation t = v.translation();
+    b.append("\n1. Translation: ")
+        .append(t.translated() ? "yes" : "no")
+        .append(" — ")
+        .append(t.reason())
+        .append('\n');
+    if (t.translated()) {
+      b.append("   Policy sees each backend pod and its targetPort, not ")
+          .append(v.flow().destinationText())
+          .append(".\n");
+    }
+    b.append("\n2. Destination")
+        .append(v.destinations().size() == 1 ? "" : "s (" + v.destinations().size() + ")")
+        .append(":\n");
+    if (v.destinations().isEmpty()) {
+      b.append("   none\n");
+    }
+    String previous = null;
+    String previousName = null;
+    for (DestinationVerdict d : v.destinations()) {
+      b.append("   ")
+          .append(d.endpoint())
+          .append("  identity ")
+          .append(d.identity().name())
+          .append("  port ")
+          .append(d.port())
+          .append('/')
+          .append(d.protocol())
+          .append("  ")
+          .append(d.outcome());
+      if (d.dropReason() != null) {
+        b.append(" (").append(d.dropReason()).append(")");
+      }
+      b.append('\n');
+      d.notes().forEach(n -> b.append("     note: ").append(n).append('\n'));
+      String sides =
+          side(d.egress(), "egress of " + v.flow().source().key())
+              + side(d.ingress(), "ingress of " + d.endpoint());
+      String shape = sides.replace(d.endpoint(), "<backend>");
+      if (shape.equals(previous)) {
+        b.append("     same reasoning as for ").append(previousName).append('\n');
+      } else {
+        b.append(sides);
+        previous = shape;
+        previousName = d.endpoint();
+      }
+    }
+    Set<String> notModelled = new LinkedHashSet<>();
+    v.destinations()
+        .forEach(
+            d -> {
+              notModelled.addAll(d.egress().notModelled());
+              notModelled.addAll(d.ingress().notModelled());
+            });
+    if (!notModelled.isEmpty()) {
+      b.append("\nNot modelled (read the verdict with these in mind):\n");
+      notModelled.forEach(n -> b.append("   - ").append(n).append('\n'));
+    }
+    if (!v.notes().isEmpty()) {
+      b.append("\nNotes:\n");
+      v.notes().forEach(n -> b.append("   - ").append(n).append('\n'));
+    }
+    b.append("\nDatapath settings:\n");
+    for (Setting s : v.settings().settings().values()) {
+      b.append("   ")
+          .append(s.key())
+          .append('=')
+          .append(s.value().isEmpty() ? "\"\"" : s.value())
+          .append("  (")
+          .append(s.origin().text())
+          .append(")\n");
+    }
+    List<Setting> assumed = v.settings().assumed();
+    if (!assumed.isEmpty()) {
+      b.append("   Assumed (not in cilium-config nor --set): ")
+          .append(String.join(", ", assumed.stream().map(Setting::key).toList()))
+          .append(". Give them with --set KEY=VALUE if your cluster differs.\n");
+    }
+    return b.toString();
+  }
+
+  private static String side(SideVerdict s, String title) {
+    StringBuilder b = new StringBuilder();
+    b.append("     ").append(title).append(": ").append(s.outcome());
+    if (s.dropReason() != null) {
+      b.append(" (").append(s.dropReason()).append(")");
+    }
+    b.append(" — ").append(s.reason()).append('\n');
+    if (!s.enforced()) {
+      return b.toString();
+    }
+    b.append("       default deny: ").append(s.defaultDeny() ? "on" : "off");
+    if (!s.defaultDenyBy().isEmpty()) {
+      b.append(", by ").append(labels(s.defaultDenyBy()));
+    }
+    b.append('\n');
+    for (Match x : s.matches()) {
+      b.append("       ")
+          .append(x.deny() ? "denied by: " : "allowed by: ")
+          .append(x.policy().label())
+          .append(' ')
+          .append(x.entry())
+          .append(" (")
+          .append(x.peer())
+          .append(", ")
+          .append(x.ports())
+          .append(")")
+          .append(x.policy().source() == null ? "" : " [" + x.policy().source() + "]")
+          .append('\n');
+    }
+    if (!s.notMatching().isEmpty()) {
+      b.append("       rules that do not match:\n");
+      int shown = 0;
+      for (NotMatching n : s.notMatching()) {
+        if (shown++ == MAX_NOT_MATCHING) {
+          b.append("         ... and ")
+              .append(s.notMatching().size() - MAX_NOT_MATCHING)
+              .append(" more (all of them in -o json)\n");
+          break;
+        }
+        b.append("         ").append(n.policy().label()).append(": ").append(n.why()).append('\n');
+      }
+    }
+    return b.toString();
+  }
+
+  private static String labels(List<PolicyRef> refs) {
+    List<String> out = new ArrayList<>();
+    refs.forEach(r -> out.add(r.label() + (r.source() == null ? "" : " [" + r.source() + "]")));
+    return String.join(", ", out);
+  }
+}

@@ -1,0 +1,252 @@
+package dev.nodeipam.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.nodeipam.kube.BadInputException;
+import dev.nodeipam.policy.engine.PolicyEngine;
+import dev.nodeipam.policy.explanation.Outcome;
+import dev.nodeipam.policy.explanation.Verdict;
+import dev.nodeipam.policy.model.Direction;
+import dev.nodeipam.policy.model.Protocol;
+import dev.nodeipam.policy.model.Rule;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Reading policies: invalid input is an error naming the source; unsupported input is named. */
+class PolicyParsingTest {
+  private static TestCluster with(String policy) {
+    return new TestCluster()
+        .node("n1", "192.168.0.1")
+        .pod("app/client", "n1", "10.0.1.5", Map.of("app", "client"))
+        .policy(policy);
+  }
+
+  private static void assertBad(String policy, String... fragments) {
+    assertThatThrownBy(() -> with(policy).engine())
+        .isInstanceOf(BadInputException.class)
+        .hasMessageStartingWith("test.yaml:1: ")
+        .hasMessageContainingAll(fragments);
+  }
+
+  @Test
+  void badCidrIsBadInputNamingTheSourceThePolicyAndTheField() {
+    assertBad(
+        """
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: p, namespace: app}
+        spec:
+          podSelector: {}
+          egress:
+          - to: [{ipBlock: {cidr: 300.0.0.0/8}}]
+        """,
+        "NetworkPolicy app/p",
+        "spec.egress[0].to[0].ipBlock.cidr",
+        "300.0.0.0/8");
+  }
+
+  @Test
+  void exceptOutsideTheCidrIsBadInput() {
+    assertBad(
+        """
+        apiVersion: cilium.io/v2
+        kind: CiliumNetworkPolicy
+        metadata: {name: p, namespace: app}
+        spec:
+          endpointSelector: {}
+          egress:
+          - toCIDRSet: [{cidr: 10.0.0.0/8, except: [192.168.0.0/16]}]
+        """,
+        "toCIDRSet[0].except[0]",
+        "not inside 10.0.0.0/8");
+  }
+
+  @Test
+  void badSelectorOperatorIsBadInput() {
+    assertBad(
+        """
+        apiVersion: cilium.io/v2
+        kind: CiliumClusterwideNetworkPolicy
+        metadata: {name: p}
+        spec:
+          endpointSelector:
+            matchExpressions: [{key: app, operator: Like, values: [x]}]
+        """,
+        "CiliumClusterwideNetworkPolicy p",
+        "\"Like\" is not In, NotIn, Exists or DoesNotExist");
+  }
+
+  @Test
+  void badPortsAreBadInput() {
+    assertBad(
+        """
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: p, namespace: app}
+        spec:
+          podSelector: {}
+          ingress:
+          - ports: [{port: 70000}]
+        """,
+        "spec.ingress[0].ports[0].port",
+        "70000");
+    assertBad(
+        """
+        apiVersion: cilium.io/v2
+        kind: CiliumNetworkPolicy
+        metadata: {name: p, namespace: app}
+        spec:
+          endpointSelector: {}
+          ingress:
+          - toPorts: [{ports: [{port: "80", endPort: 70}]}]
+        """,
+        "endPort 70 is below port 80");
+    assertBad(
+        """
+        apiVersion: cilium.io/v2
+        kind: CiliumNetworkPolicy
+        metadata: {name: p, namespace: app}
+        spec:
+          endpointSelector: {}
+          ingress:
+          - toPorts: [{ports: [{port: "80", protocol: ICMP}]}]
+        """,
+        "\"ICMP\" is not TCP, UDP, SCTP or ANY");
+    assertBad(
+        """
+        apiVersion: cilium.io/v2
+        kind: CiliumNetworkPolicy
+        metadata: {name: p, namespace: app}
+        spec:
+          endpointSelector: {}
+          ingress:
+          - toPorts: [{ports: [{port: "Not_A_Name"}]}]
+        """,
+        "neither a port number nor a valid port name");
+  }
+
+  @Test
+  void unknownEntityIsBadInput() {
+    assertBad(
+        """
+        apiVersion: cilium.io/v2
+        kind: CiliumNetworkPolicy
+        metadata: {name: p, namespace: app}
+        spec:
+          endpointSelector: {}
+          egress:
+          - toEntities: [internet]
+        """,
+        "\"internet\" is not a Cilium entity");
+  }
+
+  @Test
+  void cnpWithoutSpecOrSpecsIsBadInput() {
+    assertBad(
+        """
+        apiVersion: cilium.io/v2
+        kind: CiliumNetworkPolicy
+        metadata: {name: p, namespace: app}
+        """,
+        "neither spec nor specs");
+  }
+
+  @Test
+  void unsupportedConstructsAreParsedAndReportedAsNotModelled() {
+    TestCluster c =
+        with(
+            """
+            apiVersion: cilium.io/v2
+            kind: CiliumNetworkPolicy
+            metadata: {name: mixed, namespace: app}
+            spec:
+              endpointSelector: {}
+              egress:
+              - toFQDNs: [{matchName: api.example.com}]
+                toPorts: [{ports: [{port: "443"}]}]
+              - toServices: [{k8sService: {serviceName: api, namespace: app}}]
+              - toNodes: [{matchLabels: {role: edge}}]
+              - toGroups: [{aws: {securityGroupsIds: [sg-1]}}]
+              - toEntities: [world]
+                toPorts:
+                - ports: [{port: "80", protocol: TCP}]
+                  rules: {http: [{method: GET}]}
+              - icmps: [{fields: [{type: 8}]}]
+              - toEndpoints: [{}]
+                toRequires: [{matchLabels: {env: prod}}]
+            """);
+    Rule rule = c.engine().rules().get(0);
+    assertThat(rule.allows(Direction.EGRESS)).hasSize(7);
+    Verdict v = c.trace("app/client", "8.8.8.8", 80);
+    assertThat(v.outcome()).isEqualTo(Outcome.ALLOWED);
+    assertThat(v.destinations().get(0).egress().notModelled())
+        .anyMatch(n -> n.contains("toFQDNs") && n.contains("not modelled"))
+        .anyMatch(n -> n.contains("toServices"))
+        .anyMatch(n -> n.contains("toNodes"))
+        .anyMatch(n -> n.contains("toGroups"))
+        .anyMatch(n -> n.contains("rules: L7 rules not modelled"))
+        .anyMatch(n -> n.contains("icmps: ICMP not modelled"))
+        .anyMatch(n -> n.contains("toRequires"));
+    // The FQDN entry's peers match nothing: 443 to the world is not allowed by it.
+    assertThat(c.trace("app/client", "8.8.8.8", 443).outcome()).isEqualTo(Outcome.DENIED);
+  }
+
+  @Test
+  void hostPoliciesAreParsedButNotAppliedToPodsAndSaySo() {
+    TestCluster c =
+        with(
+            """
+            apiVersion: cilium.io/v2
+            kind: CiliumClusterwideNetworkPolicy
+            metadata: {name: host-fw}
+            spec:
+              nodeSelector: {}
+              ingress:
+              - fromEntities: [cluster]
+            """);
+    Rule rule = c.engine().rules().get(0);
+    assertThat(rule.appliesToPods()).isFalse();
+    assertThat(rule.notModelled()).anyMatch(n -> n.contains("host policy"));
+    assertThat(c.trace("app/client", "8.8.8.8", 80).outcome()).isEqualTo(Outcome.ALLOWED);
+  }
+
+  @Test
+  void networkPolicyPeerNeedsASelectorOrIpBlock() {
+    assertBad(
+        """
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: p, namespace: app}
+        spec:
+          podSelector: {}
+          ingress:
+          - from: [{}]
+        """,
+        "needs podSelector, namespaceSelector or ipBlock");
+  }
+
+  @Test
+  void lazyEngineReadsOnlyTheNamespacesAFlowInvolvesWhileTheFullEngineValidatesAll() {
+    TestCluster c =
+        with(
+            """
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: broken, namespace: elsewhere}
+            spec:
+              podSelector: {}
+              ingress:
+              - ports: [{port: 0}]
+            """);
+    PolicyEngine lazy = PolicyEngine.lazy(c.snapshot());
+    Verdict v =
+        lazy.verdict(
+            c.flow("app/client", "8.8.8.8", 443, Protocol.TCP), lazy.settings(java.util.Map.of()));
+    assertThat(v.outcome()).isEqualTo(Outcome.ALLOWED);
+    assertThatThrownBy(lazy::rules)
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("NetworkPolicy elsewhere/broken");
+    assertThatThrownBy(() -> PolicyEngine.of(c.snapshot())).isInstanceOf(BadInputException.class);
+  }
+}
