@@ -66,7 +66,8 @@ public final class ControllerCommand implements Callable<Integer> {
       defaultValue = "true",
       fallbackValue = "true",
       paramLabel = "BOOL",
-      description = "Elect a leader on a Lease; only the leader writes (default: ${DEFAULT-VALUE}).")
+      description =
+          "Elect a leader on a Lease; only the leader writes (default: ${DEFAULT-VALUE}).")
   boolean leaderElect;
 
   @Option(
@@ -104,8 +105,7 @@ public final class ControllerCommand implements Callable<Integer> {
 
   @Option(
       names = "--dry-run",
-      description =
-          "Log what would be written and write nothing (no status, no events, no lease).")
+      description = "Log what would be written and write nothing (no status, no events, no lease).")
   boolean dryRun;
 
   @Option(
@@ -160,8 +160,7 @@ public final class ControllerCommand implements Callable<Integer> {
       }
       CountDownLatch stopped = new CountDownLatch(1);
       try (NodeIpamController controller =
-          new NodeIpamController(
-              client, settings, new ControllerMetrics(registry), change -> {})) {
+          new NodeIpamController(client, settings, new ControllerMetrics(registry), change -> {})) {
         Thread hook =
             new Thread(
                 () -> {
@@ -173,10 +172,22 @@ public final class ControllerCommand implements Callable<Integer> {
         LOG.info(
             "starting class={} defaultClass={} leaderElect={} lease={}/{} identity={} http={}"
                 + " dryRun={}",
-            settings.options().loadBalancerClass(), settings.options().defaultClass(),
-            settings.leaderElect(), settings.leaseNamespace(), settings.leaseName(), identity,
-            httpAddress, dryRun);
-        controller.start();
+            settings.options().loadBalancerClass(),
+            settings.options().defaultClass(),
+            settings.leaderElect(),
+            settings.leaseNamespace(),
+            settings.leaseName(),
+            identity,
+            httpAddress,
+            dryRun);
+        try {
+          controller.start();
+        } catch (IllegalStateException | io.fabric8.kubernetes.client.KubernetesClientException e) {
+          spec.commandLine()
+              .getErr()
+              .println("nodeipam: cannot start the controller: " + e.getMessage());
+          return 1;
+        }
         stopped.await();
       }
     }

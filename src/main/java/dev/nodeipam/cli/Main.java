@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       PlanCommand.class,
       TraceCommand.class,
+      AuditCommand.class,
       GenerateCommand.class,
       ControllerCommand.class,
       DemoCommand.class,

@@ -27,9 +27,11 @@ import picocli.CommandLine.Spec;
           + " the rules that look as if they should match but do not. Read-only.",
       "",
       "Examples:",
-      "  nodeipam trace -f examples/istio-trap/cluster --from hermes/hermes-atlas --to"
-          + " 24.85.233.58:443",
-      "  nodeipam trace --from web/frontend --to kube-system/kube-dns:53/udp -o json"
+      "  nodeipam trace -f examples/istio-trap/cluster \\",
+      "      --from hermes/hermes-atlas --to 24.85.233.58:443",
+      "  nodeipam trace --from web/frontend --to kube-system/kube-dns:53/udp -o json",
+      "  nodeipam trace -f cluster/ --from web/frontend --to '[2001:db8::1]:443' \\",
+      "      --set kube-proxy-replacement=true"
     })
 public final class TraceCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

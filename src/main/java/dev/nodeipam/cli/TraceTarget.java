@@ -112,7 +112,7 @@ final class TraceTarget {
               .filter(x -> x != null)
               .findFirst()
               .orElseThrow(() -> bad(text, "Service " + host + " has no ClusterIP (headless?)"));
-      return new Destination(a, port, protocol, "Service " + host + " (ClusterIP)");
+      return new Destination(a, port, protocol, "the ClusterIP of Service " + host);
     }
     Optional<Pod> pod =
         snapshot.podsIn(parts[0]).stream().filter(p -> p.name().equals(parts[1])).findFirst();

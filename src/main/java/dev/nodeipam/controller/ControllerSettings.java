@@ -37,52 +37,151 @@ public record ControllerSettings(
   /** Defaults for a replica: leader election on nodeipam-system/nodeipam, no HTTP endpoint. */
   public static ControllerSettings defaults(NodeIpamOptions options, String identity) {
     return new ControllerSettings(
-        options, false, false, true, "nodeipam-system", "nodeipam", identity,
-        Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2), null, 4,
-        Duration.ofMillis(100), Duration.ofMinutes(2));
+        options,
+        false,
+        false,
+        true,
+        "nodeipam-system",
+        "nodeipam",
+        identity,
+        Duration.ofSeconds(15),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(2),
+        null,
+        4,
+        Duration.ofMillis(100),
+        Duration.ofMinutes(2));
   }
 
   public ControllerSettings withOptions(NodeIpamOptions value) {
     return new ControllerSettings(
-        value, clearReleasedStatus, dryRun, leaderElect, leaseNamespace, leaseName, identity,
-        leaseDuration, renewDeadline, retryPeriod, httpAddress, workers, retryBase, retryCap);
+        value,
+        clearReleasedStatus,
+        dryRun,
+        leaderElect,
+        leaseNamespace,
+        leaseName,
+        identity,
+        leaseDuration,
+        renewDeadline,
+        retryPeriod,
+        httpAddress,
+        workers,
+        retryBase,
+        retryCap);
   }
 
   public ControllerSettings withClearReleasedStatus(boolean value) {
     return new ControllerSettings(
-        options, value, dryRun, leaderElect, leaseNamespace, leaseName, identity, leaseDuration,
-        renewDeadline, retryPeriod, httpAddress, workers, retryBase, retryCap);
+        options,
+        value,
+        dryRun,
+        leaderElect,
+        leaseNamespace,
+        leaseName,
+        identity,
+        leaseDuration,
+        renewDeadline,
+        retryPeriod,
+        httpAddress,
+        workers,
+        retryBase,
+        retryCap);
   }
 
   public ControllerSettings withDryRun(boolean value) {
     return new ControllerSettings(
-        options, clearReleasedStatus, value, leaderElect, leaseNamespace, leaseName, identity,
-        leaseDuration, renewDeadline, retryPeriod, httpAddress, workers, retryBase, retryCap);
+        options,
+        clearReleasedStatus,
+        value,
+        leaderElect,
+        leaseNamespace,
+        leaseName,
+        identity,
+        leaseDuration,
+        renewDeadline,
+        retryPeriod,
+        httpAddress,
+        workers,
+        retryBase,
+        retryCap);
   }
 
   public ControllerSettings withLeaderElection(
-      boolean enabled, String namespace, String name, Duration lease, Duration renew,
+      boolean enabled,
+      String namespace,
+      String name,
+      Duration lease,
+      Duration renew,
       Duration retry) {
     return new ControllerSettings(
-        options, clearReleasedStatus, dryRun, enabled, namespace, name, identity, lease, renew,
-        retry, httpAddress, workers, retryBase, retryCap);
+        options,
+        clearReleasedStatus,
+        dryRun,
+        enabled,
+        namespace,
+        name,
+        identity,
+        lease,
+        renew,
+        retry,
+        httpAddress,
+        workers,
+        retryBase,
+        retryCap);
   }
 
   public ControllerSettings withHttpAddress(InetSocketAddress value) {
     return new ControllerSettings(
-        options, clearReleasedStatus, dryRun, leaderElect, leaseNamespace, leaseName, identity,
-        leaseDuration, renewDeadline, retryPeriod, value, workers, retryBase, retryCap);
+        options,
+        clearReleasedStatus,
+        dryRun,
+        leaderElect,
+        leaseNamespace,
+        leaseName,
+        identity,
+        leaseDuration,
+        renewDeadline,
+        retryPeriod,
+        value,
+        workers,
+        retryBase,
+        retryCap);
   }
 
   public ControllerSettings withWorkers(int value) {
     return new ControllerSettings(
-        options, clearReleasedStatus, dryRun, leaderElect, leaseNamespace, leaseName, identity,
-        leaseDuration, renewDeadline, retryPeriod, httpAddress, value, retryBase, retryCap);
+        options,
+        clearReleasedStatus,
+        dryRun,
+        leaderElect,
+        leaseNamespace,
+        leaseName,
+        identity,
+        leaseDuration,
+        renewDeadline,
+        retryPeriod,
+        httpAddress,
+        value,
+        retryBase,
+        retryCap);
   }
 
   public ControllerSettings withRetry(Duration base, Duration cap) {
     return new ControllerSettings(
-        options, clearReleasedStatus, dryRun, leaderElect, leaseNamespace, leaseName, identity,
-        leaseDuration, renewDeadline, retryPeriod, httpAddress, workers, base, cap);
+        options,
+        clearReleasedStatus,
+        dryRun,
+        leaderElect,
+        leaseNamespace,
+        leaseName,
+        identity,
+        leaseDuration,
+        renewDeadline,
+        retryPeriod,
+        httpAddress,
+        workers,
+        base,
+        cap);
   }
 }

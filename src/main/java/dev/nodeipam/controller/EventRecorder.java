@@ -10,7 +10,9 @@ import java.time.temporal.ChronoUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Emits core/v1 Events on Services (E4). An Event that cannot be written is logged, not retried. */
+/**
+ * Emits core/v1 Events on Services (E4). An Event that cannot be written is logged, not retried.
+ */
 final class EventRecorder {
   static final String UPDATED = "UpdatedLoadBalancer";
   static final String UNAVAILABLE = "UnAvailableLoadBalancer";
@@ -70,7 +72,9 @@ final class EventRecorder {
     } catch (KubernetesClientException e) {
       LOG.warn(
           "event not recorded service={} reason={} error=\"{}\"",
-          service.key(), reason, e.getMessage());
+          service.key(),
+          reason,
+          e.getMessage());
     }
   }
 }

@@ -26,11 +26,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +55,7 @@ public final class NodeIpamController implements AutoCloseable {
   private final NodeIpam ipam;
   private final Reconciler reconciler;
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+  private final Map<SharedIndexInformer<?>, AtomicLong> added = new ConcurrentHashMap<>();
   private final ExecutorService workers;
   private final ExecutorService electionExecutor;
   private volatile boolean synced;
@@ -135,7 +138,9 @@ public final class NodeIpamController implements AutoCloseable {
             e -> onSlice(KubeConverters.endpointSlice(e, SOURCE)),
             this::onSliceDeleted));
     CompletableFuture<?>[] starts =
-        informers.stream().map(i -> i.start().toCompletableFuture()).toArray(CompletableFuture[]::new);
+        informers.stream()
+            .map(i -> i.start().toCompletableFuture())
+            .toArray(CompletableFuture[]::new);
     try {
       CompletableFuture.allOf(starts).get();
     } catch (InterruptedException e) {
@@ -144,6 +149,7 @@ public final class NodeIpamController implements AutoCloseable {
     } catch (ExecutionException e) {
       throw new IllegalStateException("informers failed to start: " + e.getCause(), e.getCause());
     }
+    awaitHandlersCaughtUp();
     // From here on node events route to the Services they can affect; everything that happened
     // before is covered by queueing every Service once.
     routing = true;
@@ -151,7 +157,9 @@ public final class NodeIpamController implements AutoCloseable {
     cache.serviceKeys().forEach(queue::add);
     LOG.info(
         "caches synced services={} nodes={} identity={}",
-        cache.serviceKeys().size(), cache.nodes().size(), settings.identity());
+        cache.serviceKeys().size(),
+        cache.nodes().size(),
+        settings.identity());
     for (int i = 0; i < Math.max(1, settings.workers()); i++) {
       workers.submit(this::work);
     }
@@ -165,13 +173,17 @@ public final class NodeIpamController implements AutoCloseable {
     }
   }
 
-  private static <T extends HasMetadata> SharedIndexInformer<T> inform(
+  private <T extends HasMetadata> SharedIndexInformer<T> inform(
       SharedIndexInformer<T> informer, Consumer<T> upsert, Consumer<T> delete) {
+    AtomicLong adds = new AtomicLong();
+    added.put(informer, adds);
+    informer.itemStore(new SlimItemStore<>());
     informer.addEventHandler(
         new ResourceEventHandler<T>() {
           @Override
           public void onAdd(T obj) {
             handle(() -> upsert.accept(obj));
+            adds.incrementAndGet();
           }
 
           @Override
@@ -187,6 +199,26 @@ public final class NodeIpamController implements AutoCloseable {
     return informer;
   }
 
+  /**
+   * An informer's start completes when its store holds the initial list, but the handlers receive
+   * those objects a little later. Reconciling before they have would decide with part of the nodes
+   * and write a Service twice; so wait until every listed object went through a handler.
+   */
+  private void awaitHandlersCaughtUp() {
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    for (SharedIndexInformer<?> informer : informers) {
+      int listed = informer.getStore().list().size();
+      while (added.get(informer).get() < listed && System.nanoTime() < deadline) {
+        try {
+          Thread.sleep(5);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
   private static void handle(Runnable action) {
     try {
       action.run();
@@ -198,7 +230,8 @@ public final class NodeIpamController implements AutoCloseable {
   private void onService(io.fabric8.kubernetes.api.model.Service s) {
     Service service = KubeConverters.service(s, SOURCE);
     Service previous =
-        cache.putService(service, RecordCache.resourceVersion(s.getMetadata().getResourceVersion()));
+        cache.putService(
+            service, RecordCache.resourceVersion(s.getMetadata().getResourceVersion()));
     if (previous == service || service.equals(previous)) {
       // Older than what the controller itself wrote, or nothing the decision reads changed.
       return;
@@ -255,7 +288,9 @@ public final class NodeIpamController implements AutoCloseable {
     if (Objects.equals(old, slice)) {
       return;
     }
-    if (old != null && old.serviceName() != null && !old.serviceName().equals(slice.serviceName())) {
+    if (old != null
+        && old.serviceName() != null
+        && !old.serviceName().equals(slice.serviceName())) {
       queue.add(old.namespace() + "/" + old.serviceName());
     }
     if (slice.serviceName() != null) {
@@ -317,8 +352,7 @@ public final class NodeIpamController implements AutoCloseable {
                 new LeaderCallbacks(this::becomeLeader, this::stopLeading, this::newLeader))
             .build();
     electing = true;
-    CompletableFuture<?> running =
-        client.leaderElector().withConfig(config).build().start();
+    CompletableFuture<?> running = client.leaderElector().withConfig(config).build().start();
     election = running;
     running.whenComplete(
         (ok, error) -> {
@@ -427,5 +461,4 @@ public final class NodeIpamController implements AutoCloseable {
     }
     metrics.leader(false);
   }
-
 }

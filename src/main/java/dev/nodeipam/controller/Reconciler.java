@@ -87,7 +87,9 @@ final class Reconciler {
       } else {
         LOG.warn(
             "status write failed service={} code={} error=\"{}\" (will retry)",
-            key, e.getCode(), e.getMessage());
+            key,
+            e.getCode(),
+            e.getMessage());
         result = Result.ERROR;
       }
     }
@@ -101,8 +103,7 @@ final class Reconciler {
       forget(key);
       return Result.GONE;
     }
-    IngressDecision decision =
-        ipam.decide(service, cache.pool(), cache.slicesOf(key));
+    IngressDecision decision = ipam.decide(service, cache.pool(), cache.slicesOf(key));
     if (!decision.handled()) {
       metrics.unpublished(service.namespace(), service.name());
       reportedErrors.remove(key);
@@ -132,8 +133,12 @@ final class Reconciler {
         logChange("would publish", service, before, decision.ingress(), decision.excluded());
         listener.accept(
             new PublishedChange(
-                service.namespace(), service.name(), before, decision.ingress(),
-                decision.excluded(), true));
+                service.namespace(),
+                service.name(),
+                before,
+                decision.ingress(),
+                decision.excluded(),
+                true));
       }
       return Result.DRY_RUN;
     }
@@ -156,7 +161,11 @@ final class Reconciler {
     }
     listener.accept(
         new PublishedChange(
-            service.namespace(), service.name(), before, decision.ingress(), decision.excluded(),
+            service.namespace(),
+            service.name(),
+            before,
+            decision.ingress(),
+            decision.excluded(),
             false));
     return Result.WRITTEN;
   }
@@ -177,10 +186,11 @@ final class Reconciler {
     metrics.written();
     LOG.info(
         "cleared service={} old={} reason=\"no longer owned by {}\"",
-        service.key(), before, settings.options().loadBalancerClass());
+        service.key(),
+        before,
+        settings.options().loadBalancerClass());
     listener.accept(
-        new PublishedChange(
-            service.namespace(), service.name(), before, null, List.of(), false));
+        new PublishedChange(service.namespace(), service.name(), before, null, List.of(), false));
     return Result.CLEARED;
   }
 
@@ -214,7 +224,10 @@ final class Reconciler {
   }
 
   private static void logChange(
-      String verb, Service service, List<String> before, List<String> after,
+      String verb,
+      Service service,
+      List<String> before,
+      List<String> after,
       List<Exclusion> excluded) {
     String exclusions =
         excluded.stream()

@@ -4,18 +4,20 @@ import dev.nodeipam.ipam.NodePool;
 import dev.nodeipam.snapshot.EndpointSlice;
 import dev.nodeipam.snapshot.Node;
 import dev.nodeipam.snapshot.Service;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The informers' contents as immutable records, so that a reconcile reads plain values that no
- * other thread changes under it. Services carry the resourceVersion they were read at: a status
- * the controller has just written must not be replaced by an older copy that the watch delivers
+ * other thread changes under it. Services carry the resourceVersion they were read at: a status the
+ * controller has just written must not be replaced by an older copy that the watch delivers
  * afterwards, or the next reconcile would see a stale status and write it a second time.
  */
 final class RecordCache {
@@ -26,6 +28,8 @@ final class RecordCache {
   private final Map<String, Node> nodes = new ConcurrentHashMap<>();
   private final Map<String, Map<String, EndpointSlice>> slicesByService = new ConcurrentHashMap<>();
   private final Set<String> released = ConcurrentHashMap.newKeySet();
+  private final Map<Service.LoadBalancerIngress, WeakReference<Service.LoadBalancerIngress>>
+      entries = new WeakHashMap<>();
   private final AtomicLong nodesVersion = new AtomicLong();
   private volatile PoolAt pool;
 
@@ -47,7 +51,8 @@ final class RecordCache {
    *
    * @return the previous record, or null if there was none; the argument itself when it was stale
    */
-  Service putService(Service service, long resourceVersion) {
+  Service putService(Service given, long resourceVersion) {
+    Service service = internIngress(given);
     Service[] previous = new Service[1];
     boolean[] stale = new boolean[1];
     services.compute(
@@ -63,7 +68,34 @@ final class RecordCache {
           previous[0] = old == null ? null : old.service();
           return new Versioned(service, resourceVersion);
         });
-    return stale[0] ? service : previous[0];
+    return stale[0] ? given : previous[0];
+  }
+
+  /**
+   * The Service with its ingress entries shared with every other Service that publishes the same
+   * address. A large cluster publishes millions of entries but only as many distinct addresses as
+   * it has nodes, so the records then cost a reference per entry instead of an object and a string.
+   */
+  private Service internIngress(Service s) {
+    if (s.ingress().isEmpty()) {
+      return s;
+    }
+    List<Service.LoadBalancerIngress> shared = new ArrayList<>(s.ingress().size());
+    synchronized (entries) {
+      for (Service.LoadBalancerIngress entry : s.ingress()) {
+        WeakReference<Service.LoadBalancerIngress> ref = entries.get(entry);
+        Service.LoadBalancerIngress known = ref == null ? null : ref.get();
+        if (known == null) {
+          entries.put(entry, new WeakReference<>(entry));
+          known = entry;
+        }
+        shared.add(known);
+      }
+    }
+    return new Service(
+        s.namespace(), s.name(), s.labels(), s.annotations(), s.type(), s.loadBalancerClass(),
+        s.externalTrafficPolicy(), s.ipFamilies(), s.ipFamilyPolicy(), s.clusterIps(),
+        s.externalIps(), s.ports(), s.selector(), shared, s.deleting(), s.source());
   }
 
   Service removeService(String key) {

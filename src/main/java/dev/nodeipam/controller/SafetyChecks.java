@@ -15,8 +15,7 @@ public final class SafetyChecks {
   /** Cilium's own Node IPAM owns this class when {@code enable-node-ipam} is true. */
   public static final String CILIUM_CLASS = "io.cilium/node";
 
-  private static final Pattern IPVS_MODE =
-      Pattern.compile("(?m)^mode:\\s*[\"']?ipvs[\"']?\\s*$");
+  private static final Pattern IPVS_MODE = Pattern.compile("(?m)^mode:\\s*[\"']?ipvs[\"']?\\s*$");
 
   /**
    * What was found.
@@ -42,11 +41,11 @@ public final class SafetyChecks {
     }
     if (CILIUM_CLASS.equals(options.loadBalancerClass())) {
       return "kube-system/cilium-config has enable-node-ipam: \"true\": Cilium's operator already"
-          + " publishes addresses for loadBalancerClass " + CILIUM_CLASS
+          + " publishes addresses for loadBalancerClass "
+          + CILIUM_CLASS
           + " and two writers would fight";
     }
-    if (options.defaultClass()
-        && "nodeipam".equals(trim(cilium.get("default-lb-service-ipam")))) {
+    if (options.defaultClass() && "nodeipam".equals(trim(cilium.get("default-lb-service-ipam")))) {
       return "kube-system/cilium-config has enable-node-ipam: \"true\" and"
           + " default-lb-service-ipam: nodeipam: Cilium's operator already publishes addresses for"
           + " LoadBalancers without a class, and --default-class would make two writers fight";
@@ -61,7 +60,9 @@ public final class SafetyChecks {
         Matcher m = IPVS_MODE.matcher(entry.getValue() == null ? "" : entry.getValue());
         if (m.find()) {
           warnings.add(
-              "kube-system/kube-proxy (" + entry.getKey() + ") runs kube-proxy in IPVS mode: it"
+              "kube-system/kube-proxy ("
+                  + entry.getKey()
+                  + ") runs kube-proxy in IPVS mode: it"
                   + " binds every LoadBalancer address to kube-ipvs0, and node addresses published"
                   + " as LoadBalancer addresses can cut a node off; prefer iptables/nftables mode");
           break;

@@ -19,7 +19,8 @@ import java.util.List;
  * whole and keeps every other status field. A JSON merge patch means the same on a real API server,
  * but fabric8's in-process API server merges lists element by element in a merge patch (an old
  * address would survive), and the tests and {@code nodeipam demo} run against it. The API server
- * always serializes {@code status.loadBalancer} (a struct, never omitted), so the parent path exists.
+ * always serializes {@code status.loadBalancer} (a struct, never omitted), so the parent path
+ * exists.
  */
 final class StatusWriter {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -59,7 +60,11 @@ final class StatusWriter {
    */
   Service write(String namespace, String name, List<LoadBalancerIngress> ingress) {
     Service target =
-        new ServiceBuilder().withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
+        new ServiceBuilder()
+            .withNewMetadata()
+            .withNamespace(namespace)
+            .withName(name)
+            .endMetadata()
             .build();
     return client
         .services()

@@ -14,9 +14,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A keyed work queue in the manner of client-go's: a key waits at most once however often it is
  * added (de-duplication), a key being processed is never handed to a second worker (it is queued
- * again when the first one is done), and a failed key comes back after a per-key exponential backoff
- * with a cap. Workers only receive keys while the queue is active, which is how a standby replica
- * keeps collecting work without doing it.
+ * again when the first one is done), and a failed key comes back after a per-key exponential
+ * backoff with a cap. Workers only receive keys while the queue is active, which is how a standby
+ * replica keeps collecting work without doing it.
  */
 final class WorkQueue implements AutoCloseable {
   private final Deque<String> waiting = new ArrayDeque<>();

@@ -2,6 +2,7 @@ package dev.nodeipam.render;
 
 import dev.nodeipam.policy.explanation.DestinationVerdict;
 import dev.nodeipam.policy.explanation.DropReason;
+import dev.nodeipam.policy.explanation.Match;
 import dev.nodeipam.policy.explanation.NotMatching;
 import dev.nodeipam.policy.explanation.Outcome;
 import dev.nodeipam.policy.explanation.SideVerdict;
@@ -19,6 +20,8 @@ import java.util.Set;
 
 /** {@code nodeipam trace} output: the JSON contract, and a text that reads like a diagnosis. */
 public final class TraceRenderer {
+  private static final int MAX_NOT_MATCHING = 8;
+
   private TraceRenderer() {}
 
   /** The JSON document (field names are a contract). */
@@ -87,6 +90,17 @@ public final class TraceRenderer {
     m.put("allowedBy", refs(s.allowedBy()));
     m.put("deniedBy", refs(s.deniedBy()));
     m.put("defaultDenyBy", refs(s.defaultDenyBy()));
+    List<Object> matched = new ArrayList<>();
+    for (Match x : s.matches()) {
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("policy", ref(x.policy()));
+      e.put("entry", x.entry());
+      e.put("peer", x.peer());
+      e.put("ports", x.ports());
+      e.put("deny", x.deny());
+      matched.add(e);
+    }
+    m.put("matchedEntries", matched);
     List<Object> nm = new ArrayList<>();
     for (NotMatching n : s.notMatching()) {
       Map<String, Object> x = new LinkedHashMap<>();
@@ -165,7 +179,7 @@ public final class TraceRenderer {
               v.translation().translated()
                   ? "translates it and judges the backend pods' identity on the targetPort"
                   : "sees " + v.destinations().get(0).identity().describe())
-          .append(". Nothing logs this drop as a policy denial you would look for.\n")
+          .append(". Nothing in the YAML hints at it; the client just times out.\n")
           .append(
               "Fix: an additive companion policy (enableDefaultDeny false) allowing the backends"
                   + " by identity on their targetPort; `nodeipam audit` writes it.\n");
@@ -266,15 +280,30 @@ public final class TraceRenderer {
       b.append(", by ").append(labels(s.defaultDenyBy()));
     }
     b.append('\n');
-    if (!s.deniedBy().isEmpty()) {
-      b.append("       denied by: ").append(labels(s.deniedBy())).append('\n');
-    }
-    if (!s.allowedBy().isEmpty()) {
-      b.append("       allowed by: ").append(labels(s.allowedBy())).append('\n');
+    for (Match x : s.matches()) {
+      b.append("       ")
+          .append(x.deny() ? "denied by: " : "allowed by: ")
+          .append(x.policy().label())
+          .append(' ')
+          .append(x.entry())
+          .append(" (")
+          .append(x.peer())
+          .append(", ")
+          .append(x.ports())
+          .append(")")
+          .append(x.policy().source() == null ? "" : " [" + x.policy().source() + "]")
+          .append('\n');
     }
     if (!s.notMatching().isEmpty()) {
       b.append("       rules that do not match:\n");
+      int shown = 0;
       for (NotMatching n : s.notMatching()) {
+        if (shown++ == MAX_NOT_MATCHING) {
+          b.append("         ... and ")
+              .append(s.notMatching().size() - MAX_NOT_MATCHING)
+              .append(" more (all of them in -o json)\n");
+          break;
+        }
         b.append("         ").append(n.policy().label()).append(": ").append(n.why()).append('\n');
       }
     }

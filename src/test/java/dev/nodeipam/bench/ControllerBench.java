@@ -3,6 +3,7 @@ package dev.nodeipam.bench;
 import dev.nodeipam.controller.ControllerMetrics;
 import dev.nodeipam.controller.ControllerSettings;
 import dev.nodeipam.controller.NodeIpamController;
+import dev.nodeipam.controller.PublishedChange;
 import dev.nodeipam.controller.demo.InProcessApiServer;
 import dev.nodeipam.ipam.IngressDecision;
 import dev.nodeipam.ipam.NodeEligibility;
@@ -30,9 +31,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The controller at scale, against the in-process API server (not a test): initial convergence,
- * one node label change, heap, heartbeats. Every expected write count comes from the pure decision
- * on the same records, so the figures check themselves.
+ * The controller at scale, against the in-process API server (not a test): initial convergence, one
+ * node label change, heap, heartbeats. Every expected write count comes from the pure decision on
+ * the same records, so the figures check themselves.
  *
  * <p>{@code bench/controller-bench.sh [nodes] [services]} (default 5000 10000).
  */
@@ -42,13 +43,21 @@ public final class ControllerBench {
   private ControllerBench() {}
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("core")) {
+      core(
+          args.length > 1 ? Integer.parseInt(args[1]) : ClusterShape.DEFAULT_NODES,
+          args.length > 2 ? Integer.parseInt(args[2]) : ClusterShape.DEFAULT_SERVICES);
+      return;
+    }
     int nodes = args.length > 0 ? Integer.parseInt(args[0]) : ClusterShape.DEFAULT_NODES;
     int services = args.length > 1 ? Integer.parseInt(args[1]) : ClusterShape.DEFAULT_SERVICES;
     ClusterShape shape = ClusterShape.defaults().withNodes(nodes).withServices(services);
     ClusterSnapshot cluster = SyntheticCluster.generate(shape);
     System.out.printf(
         "cluster: %d nodes, %d Services, %d EndpointSlices (seed %d)%n",
-        cluster.nodes().size(), cluster.services().size(), cluster.endpointSlices().size(),
+        cluster.nodes().size(),
+        cluster.services().size(),
+        cluster.endpointSlices().size(),
         shape.seed());
 
     try (InProcessApiServer api = InProcessApiServer.start();
@@ -63,37 +72,63 @@ public final class ControllerBench {
           "loaded %d objects into the in-process API server in %.1f s%n",
           objects.size(), seconds(loadStart));
 
-      // What the controller will see, as records: the same conversion its informers use.
+      // What the controller will see, as records: the objects as the API server holds them (it
+      // drops what it does not keep, e.g. a deletionTimestamp on create), converted as the
+      // informers convert them.
       Map<String, Node> nodeRecords = new HashMap<>();
       List<Service> serviceRecords = new ArrayList<>();
       Map<String, List<EndpointSlice>> slices = new HashMap<>();
-      for (HasMetadata o : objects) {
+      List<HasMetadata> stored = new ArrayList<>();
+      stored.addAll(client.nodes().list().getItems());
+      stored.addAll(client.services().inAnyNamespace().list().getItems());
+      stored.addAll(client.discovery().v1().endpointSlices().inAnyNamespace().list().getItems());
+      for (HasMetadata o : stored) {
         if (o instanceof io.fabric8.kubernetes.api.model.Node n) {
           nodeRecords.put(n.getMetadata().getName(), KubeConverters.node(n, "bench"));
         } else if (o instanceof io.fabric8.kubernetes.api.model.Service s) {
           serviceRecords.add(KubeConverters.service(s, "bench"));
         } else if (o instanceof io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice e) {
           EndpointSlice r = KubeConverters.endpointSlice(e, "bench");
-          slices.computeIfAbsent(r.namespace() + "/" + r.serviceName(), k -> new ArrayList<>()).add(r);
+          slices
+              .computeIfAbsent(r.namespace() + "/" + r.serviceName(), k -> new ArrayList<>())
+              .add(r);
         }
       }
       Map<String, List<String>> before = plan(nodeRecords, serviceRecords, slices);
-      long expectedInitial = before.values().stream().filter(v -> v != null && !v.isEmpty()).count();
+      long expectedInitial =
+          before.values().stream().filter(v -> v != null && !v.isEmpty()).count();
+      System.out.printf(
+          "Node IPAM Services publish %d addresses in all%n",
+          before.values().stream().filter(Objects::nonNull).mapToLong(List::size).sum());
 
       gc();
       long heapBefore = heapUsed();
       AtomicLong lastChange = new AtomicLong();
+      Map<String, List<PublishedChange>> written = new java.util.concurrent.ConcurrentHashMap<>();
       ControllerMetrics metrics = new ControllerMetrics(new PrometheusRegistry());
       ControllerSettings settings =
           ControllerSettings.defaults(OPTIONS, "bench")
               .withLeaderElection(
-                  false, "default", "nodeipam", Duration.ofSeconds(15), Duration.ofSeconds(10),
+                  false,
+                  "default",
+                  "nodeipam",
+                  Duration.ofSeconds(15),
+                  Duration.ofSeconds(10),
                   Duration.ofSeconds(2))
               .withWorkers(4);
       try (KubernetesClient controllerClient = api.newClient();
           NodeIpamController controller =
               new NodeIpamController(
-                  controllerClient, settings, metrics, c -> lastChange.set(System.nanoTime()))) {
+                  controllerClient,
+                  settings,
+                  metrics,
+                  c -> {
+                    lastChange.set(System.nanoTime());
+                    List<PublishedChange> list =
+                        written.computeIfAbsent(
+                            c.key(), k -> new java.util.concurrent.CopyOnWriteArrayList<>());
+                    list.add(c);
+                  })) {
         long start = System.nanoTime();
         controller.start();
         double synced = seconds(start);
@@ -103,6 +138,19 @@ public final class ControllerBench {
                 + " (caches synced after %.1f s)%n",
             metrics.statusWrites(), expectedInitial, seconds(start), synced);
 
+        long twice = written.values().stream().filter(v -> v.size() > 1).count();
+        long wrong =
+            written.entrySet().stream()
+                .filter(
+                    e ->
+                        !Objects.equals(
+                            e.getValue().get(e.getValue().size() - 1).after(),
+                            before.get(e.getKey())))
+                .count();
+        System.out.printf(
+            "  Services written more than once: %d; whose last write differs from the pure"
+                + " decision: %d%n",
+            twice, wrong);
         gc();
         long heapAfter = heapUsed();
         System.out.printf(
@@ -118,8 +166,15 @@ public final class ControllerBench {
         changed.put(
             target.name(),
             new Node(
-                target.name(), labels, target.addresses(), target.taints(), target.deleting(),
-                target.ready(), target.unschedulable(), target.podCidrs(), target.source()));
+                target.name(),
+                labels,
+                target.addresses(),
+                target.taints(),
+                target.deleting(),
+                target.ready(),
+                target.unschedulable(),
+                target.podCidrs(),
+                target.source()));
         Map<String, List<String>> after = plan(changed, serviceRecords, slices);
         long expectedChanged =
             after.keySet().stream()
@@ -139,7 +194,9 @@ public final class ControllerBench {
         System.out.printf(
             "one node label change (%s gets the exclude label): %d writes (expected %d Services"
                 + " whose result changed), last write %.0f ms after the change%n",
-            target.name(), metrics.statusWrites() - writes, expectedChanged,
+            target.name(),
+            metrics.statusWrites() - writes,
+            expectedChanged,
             (lastChange.get() - t0) / 1e6);
 
         // 100 heartbeats, then a marker Service that only a new marker node changes: once its
@@ -147,7 +204,8 @@ public final class ControllerBench {
         client.resource(marker()).create();
         waitFor(controller::isIdle);
         long beforeBeats = metrics.statusWrites();
-        List<Node> beating = new ArrayList<>(nodeRecords.values()).subList(0, Math.min(100, nodeRecords.size()));
+        List<Node> beating =
+            new ArrayList<>(nodeRecords.values()).subList(0, Math.min(100, nodeRecords.size()));
         for (int i = 0; i < beating.size(); i++) {
           String beat = "2026-01-01T00:01:" + String.format("%02d", i % 60) + "Z";
           client
@@ -181,9 +239,79 @@ public final class ControllerBench {
             beating.size(), metrics.statusWrites() - beforeBeats - 1);
         System.out.printf(
             "reconciles: %d written, %d unchanged, %d not handled, %d errors%n",
-            metrics.reconciles("written"), metrics.reconciles("unchanged"),
-            metrics.reconciles("not_handled"), metrics.reconciles("error"));
+            metrics.reconciles("written"),
+            metrics.reconciles("unchanged"),
+            metrics.reconciles("not_handled"),
+            metrics.reconciles("error"));
       }
+    }
+  }
+
+  /**
+   * The controller's own work at full size, without an API server: the decisions of the initial
+   * convergence, and for one node label change the routing (E3) and the decisions it triggers.
+   */
+  private static void core(int nodes, int services) {
+    ClusterShape shape = ClusterShape.defaults().withNodes(nodes).withServices(services);
+    ClusterSnapshot cluster = SyntheticCluster.generate(shape);
+    Map<String, Node> nodeRecords = new HashMap<>();
+    cluster.nodes().forEach(n -> nodeRecords.put(n.name(), n));
+    List<Service> serviceRecords = new ArrayList<>(cluster.services());
+    Map<String, List<EndpointSlice>> slices = new HashMap<>();
+    cluster
+        .endpointSlices()
+        .forEach(
+            e ->
+                slices
+                    .computeIfAbsent(e.namespace() + "/" + e.serviceName(), k -> new ArrayList<>())
+                    .add(e));
+    System.out.printf(
+        "core only: %d nodes, %d Services, %d EndpointSlices%n",
+        cluster.nodes().size(), cluster.services().size(), cluster.endpointSlices().size());
+    Map<String, List<String>> before = null;
+    for (int round = 0; round < 5; round++) {
+      long t = System.nanoTime();
+      before = plan(nodeRecords, serviceRecords, slices);
+      System.out.printf("  all decisions (round %d): %.0f ms%n", round + 1, (System.nanoTime() - t) / 1e6);
+    }
+    long published =
+        before.values().stream().filter(Objects::nonNull).mapToLong(List::size).sum();
+    System.out.printf(
+        "  %d Services with addresses, %d addresses in all%n",
+        before.values().stream().filter(v -> v != null && !v.isEmpty()).count(), published);
+    Node target = busiestEligibleNode(nodeRecords, serviceRecords, slices);
+    Map<String, String> labels = new HashMap<>(target.labels());
+    labels.put(NodeEligibility.EXCLUDE_LABEL, "true");
+    Node changed =
+        new Node(
+            target.name(), labels, target.addresses(), target.taints(), target.deleting(),
+            target.ready(), target.unschedulable(), target.podCidrs(), target.source());
+    NodeIpam ipam = new NodeIpam(OPTIONS);
+    for (int round = 0; round < 5; round++) {
+      long t = System.nanoTime();
+      List<Service> involved = new ArrayList<>();
+      for (Service s : serviceRecords) {
+        List<EndpointSlice> sl = slices.getOrDefault(s.key(), List.of());
+        if (ipam.mayInvolve(s, target, sl) || ipam.mayInvolve(s, changed, sl)) {
+          involved.add(s);
+        }
+      }
+      long routed = System.nanoTime();
+      Map<String, Node> after = new HashMap<>(nodeRecords);
+      after.put(changed.name(), changed);
+      NodePool pool = NodePool.of(after.values());
+      int differ = 0;
+      for (Service s : involved) {
+        IngressDecision d = ipam.decide(s, pool, slices.getOrDefault(s.key(), List.of()));
+        if (d.handled() && !d.isError() && !Objects.equals(d.ingress(), before.get(s.key()))) {
+          differ++;
+        }
+      }
+      System.out.printf(
+          "  one label change (round %d): %d Services routed in %.1f ms, decided in %.1f ms"
+              + " (node pool rebuilt), %d results changed%n",
+          round + 1, involved.size(), (routed - t) / 1e6, (System.nanoTime() - routed) / 1e6,
+          differ);
     }
   }
 

@@ -30,8 +30,13 @@ final class FabricObjects {
             .withPodCIDRs(n.podCidrs())
             .withTaints(
                 n.taints().stream()
-                    .map(t -> new TaintBuilder().withKey(t.key()).withValue(t.value())
-                        .withEffect(t.effect()).build())
+                    .map(
+                        t ->
+                            new TaintBuilder()
+                                .withKey(t.key())
+                                .withValue(t.value())
+                                .withEffect(t.effect())
+                                .build())
                     .toList())
             .endSpec();
     var status = b.withNewStatus();

@@ -296,8 +296,16 @@ class TraceCommandTest {
           - to: [{ipBlock: {cidr: 0.0.0.0/33}}]
         """);
     assertExit2OneLine(
-        run("trace", "-f", CLUSTER, "-f", dir.toString(), "--from", "hermes/hermes-atlas",
-            "--to", "1.2.3.4:443"),
+        run(
+            "trace",
+            "-f",
+            CLUSTER,
+            "-f",
+            dir.toString(),
+            "--from",
+            "hermes/hermes-atlas",
+            "--to",
+            "1.2.3.4:443"),
         "bad.yaml:1: NetworkPolicy hermes/broken: spec.egress[0].to[0].ipBlock.cidr");
   }
 }

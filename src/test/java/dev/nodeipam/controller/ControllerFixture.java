@@ -40,7 +40,11 @@ final class ControllerFixture implements AutoCloseable {
   static ControllerSettings settings(String identity) {
     return ControllerSettings.defaults(NodeIpamOptions.reference(), identity)
         .withLeaderElection(
-            false, "nodeipam-system", "nodeipam", Duration.ofSeconds(3), Duration.ofSeconds(2),
+            false,
+            "nodeipam-system",
+            "nodeipam",
+            Duration.ofSeconds(3),
+            Duration.ofSeconds(2),
             Duration.ofMillis(300))
         .withWorkers(2)
         .withRetry(Duration.ofMillis(50), Duration.ofSeconds(1));
@@ -67,7 +71,8 @@ final class ControllerFixture implements AutoCloseable {
     return started(settings("test"));
   }
 
-  static NodeBuilder node(String name, Map<String, String> labels, String internal, String external) {
+  static NodeBuilder node(
+      String name, Map<String, String> labels, String internal, String external) {
     NodeBuilder b =
         new NodeBuilder()
             .withNewMetadata()
@@ -126,7 +131,8 @@ final class ControllerFixture implements AutoCloseable {
     return createService(lb(namespace, name, annotations));
   }
 
-  static EndpointSlice slice(String namespace, String name, String service, Object... nodeAndReady) {
+  static EndpointSlice slice(
+      String namespace, String name, String service, Object... nodeAndReady) {
     EndpointSliceBuilder b =
         new EndpointSliceBuilder()
             .withNewMetadata()
@@ -151,7 +157,9 @@ final class ControllerFixture implements AutoCloseable {
   /** The ips of the Service's status.loadBalancer.ingress as the API server has it. */
   List<String> ingress(String namespace, String name) {
     Service s = client.services().inNamespace(namespace).withName(name).get();
-    if (s == null || s.getStatus() == null || s.getStatus().getLoadBalancer() == null
+    if (s == null
+        || s.getStatus() == null
+        || s.getStatus().getLoadBalancer() == null
         || s.getStatus().getLoadBalancer().getIngress() == null) {
       return List.of();
     }
@@ -182,10 +190,14 @@ final class ControllerFixture implements AutoCloseable {
         .subresource("status")
         .patch(
             PatchContext.of(PatchType.JSON),
-            "[{\"op\":\"add\",\"path\":\"/status/loadBalancer/ingress\",\"value\":[" + list + "]}]");
+            "[{\"op\":\"add\",\"path\":\"/status/loadBalancer/ingress\",\"value\":["
+                + list
+                + "]}]");
   }
 
-  /** Sets a node label, or removes it when value is null (edit: the mock keeps merge-patch nulls). */
+  /**
+   * Sets a node label, or removes it when value is null (edit: the mock keeps merge-patch nulls).
+   */
   void labelNode(String name, String key, String value) {
     client
         .nodes()

@@ -161,7 +161,9 @@ class ControllerTriggersTest {
     // The finalizer keeps n1 with a deletionTimestamp: R6 leaves it out from now on.
     await()
         .atMost(LIMIT)
-        .until(() -> f.client.nodes().withName("n1").get().getMetadata().getDeletionTimestamp() != null);
+        .until(
+            () ->
+                f.client.nodes().withName("n1").get().getMetadata().getDeletionTimestamp() != null);
     f.awaitIngress("web", "site", List.of("10.0.0.2"));
   }
 
@@ -238,20 +240,28 @@ class ControllerTriggersTest {
     NodeIpamController plain = f.started();
     f.awaitIngress("web", "kept", List.of("10.0.0.1"));
     f.awaitIngress("web", "cleared", List.of("10.0.0.1"));
-    f.client.services().inNamespace("web").withName("kept")
-        .edit(s -> {
-          s.getSpec().setLoadBalancerClass("example.com/other");
-          return s;
-        });
+    f.client
+        .services()
+        .inNamespace("web")
+        .withName("kept")
+        .edit(
+            s -> {
+              s.getSpec().setLoadBalancerClass("example.com/other");
+              return s;
+            });
     awaitIdle(plain);
     plain.close();
 
     f.started(ControllerFixture.settings("clearing").withClearReleasedStatus(true));
-    f.client.services().inNamespace("web").withName("cleared")
-        .edit(s -> {
-          s.getSpec().setLoadBalancerClass("example.com/other");
-          return s;
-        });
+    f.client
+        .services()
+        .inNamespace("web")
+        .withName("cleared")
+        .edit(
+            s -> {
+              s.getSpec().setLoadBalancerClass("example.com/other");
+              return s;
+            });
     f.awaitIngress("web", "cleared", List.of());
     // Released before this controller watched it: not known to be ours, left alone.
     assertThat(f.ingress("web", "kept")).containsExactly("10.0.0.1");

@@ -111,7 +111,8 @@ class ControllerWritesTest {
     }
     NodeIpamController first = f.started();
     for (int i = 1; i <= 5; i++) {
-      f.awaitIngress("web", "s" + i, List.of("10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5"));
+      f.awaitIngress(
+          "web", "s" + i, List.of("10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5"));
     }
     awaitIdle(first);
     assertThat(first.metrics().statusWrites()).isEqualTo(5);
@@ -136,7 +137,8 @@ class ControllerWritesTest {
     assertThat(c.metrics().statusWrites()).isZero();
     // One Warning for one bad value, however often it is retried.
     assertThat(f.events("web", EventRecorder.INVALID_SELECTOR)).hasSize(1);
-    assertThat(f.events("web", EventRecorder.INVALID_SELECTOR).get(0).getType()).isEqualTo("Warning");
+    assertThat(f.events("web", EventRecorder.INVALID_SELECTOR).get(0).getType())
+        .isEqualTo("Warning");
 
     f.annotateService("web", "site", ServiceAnnotations.MATCH_NODE_LABELS, "");
     f.awaitIngress("web", "site", List.of("10.0.0.1"));
@@ -164,10 +166,18 @@ class ControllerWritesTest {
   void injectedConflictAndServerErrorOnTheStatusPatchAreRetriedAndConverge() {
     f.createNode("n1", Map.of(), "10.0.0.1", null);
     String path = "/api/v1/namespaces/web/services/site/status";
-    f.api.server().expect().patch().withPath(path)
+    f.api
+        .server()
+        .expect()
+        .patch()
+        .withPath(path)
         .andReturn(409, new StatusBuilder().withCode(409).withReason("Conflict").build())
         .once();
-    f.api.server().expect().patch().withPath(path)
+    f.api
+        .server()
+        .expect()
+        .patch()
+        .withPath(path)
         .andReturn(500, new StatusBuilder().withCode(500).withReason("InternalError").build())
         .once();
     NodeIpamController c = f.started();

@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A TCP relay in front of the in-process API server whose connections a test can cut, which is
- * how a watch disconnect looks to the client: open watches end, and new connections fail while
- * the relay refuses them.
+ * A TCP relay in front of the in-process API server whose connections a test can cut, which is how
+ * a watch disconnect looks to the client: open watches end, and new connections fail while the
+ * relay refuses them.
  */
 final class CuttableProxy implements AutoCloseable {
   private final ServerSocket listener;
@@ -84,7 +84,8 @@ final class CuttableProxy implements AutoCloseable {
         new Thread(
             () -> {
               byte[] buffer = new byte[16384];
-              try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+              try (InputStream in = from.getInputStream();
+                  OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
                   out.write(buffer, 0, n);

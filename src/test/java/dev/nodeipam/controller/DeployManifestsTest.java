@@ -86,7 +86,9 @@ class DeployManifestsTest {
                     .map(
                         res ->
                             Map.entry(
-                                (r.getApiGroups().get(0).isEmpty() ? "" : r.getApiGroups().get(0) + "/")
+                                (r.getApiGroups().get(0).isEmpty()
+                                        ? ""
+                                        : r.getApiGroups().get(0) + "/")
                                     + res,
                                 String.join(",", r.getVerbs()))))
         .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));

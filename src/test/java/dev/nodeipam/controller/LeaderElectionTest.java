@@ -23,7 +23,11 @@ class LeaderElectionTest {
   private static ControllerSettings elected(String identity) {
     return ControllerFixture.settings(identity)
         .withLeaderElection(
-            true, "nodeipam-system", "nodeipam", Duration.ofSeconds(3), Duration.ofSeconds(2),
+            true,
+            "nodeipam-system",
+            "nodeipam",
+            Duration.ofSeconds(3),
+            Duration.ofSeconds(2),
             Duration.ofMillis(200));
   }
 
@@ -52,8 +56,14 @@ class LeaderElectionTest {
     awaitIdle(b);
     // The new leader re-checks everything and writes only the one change.
     assertThat(b.metrics().statusWrites()).isEqualTo(1);
-    assertThat(f.client.leases().inNamespace("nodeipam-system").withName("nodeipam").get()
-            .getSpec().getHolderIdentity())
+    assertThat(
+            f.client
+                .leases()
+                .inNamespace("nodeipam-system")
+                .withName("nodeipam")
+                .get()
+                .getSpec()
+                .getHolderIdentity())
         .isEqualTo("replica-b");
   }
 }

@@ -35,7 +35,8 @@ class SafetyChecksTest {
 
   @Test
   void e12_defaultClassConflictsWhenCiliumAlsoTakesClasslessServices() {
-    NodeIpamOptions other = REFERENCE.withLoadBalancerClass("example.com/node").withDefaultClass(true);
+    NodeIpamOptions other =
+        REFERENCE.withLoadBalancerClass("example.com/node").withDefaultClass(true);
     assertThat(
             SafetyChecks.ciliumConflict(
                 Map.of("enable-node-ipam", "true", "default-lb-service-ipam", "nodeipam"), other))
@@ -50,7 +51,9 @@ class SafetyChecksTest {
   void kubeProxyInIpvsModeIsWarnedAbout() {
     assertThat(
             SafetyChecks.ipvsWarnings(
-                Map.of("config.conf", "apiVersion: kubeproxy.config.k8s.io/v1alpha1\nmode: \"ipvs\"\n"),
+                Map.of(
+                    "config.conf",
+                    "apiVersion: kubeproxy.config.k8s.io/v1alpha1\nmode: \"ipvs\"\n"),
                 new ArrayList<>()))
         .singleElement()
         .asString()

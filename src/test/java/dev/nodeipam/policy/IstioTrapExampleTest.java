@@ -25,9 +25,12 @@ class IstioTrapExampleTest {
   private static final Path CLUSTER = Path.of("examples/istio-trap/cluster");
   private static final Path COMPANION = Path.of("examples/istio-trap/companion");
 
+  private static final Map<List<Path>, ClusterSnapshot> LOADED = new java.util.HashMap<>();
+  private static final Map<List<Path>, PolicyEngine> ENGINES = new java.util.HashMap<>();
+
   private static Verdict trace(List<Path> input, Map<String, String> set, String from) {
-    ClusterSnapshot snapshot = ManifestLoader.load(input);
-    PolicyEngine engine = PolicyEngine.of(snapshot);
+    ClusterSnapshot snapshot = LOADED.computeIfAbsent(input, ManifestLoader::load);
+    PolicyEngine engine = ENGINES.computeIfAbsent(input, k -> PolicyEngine.of(snapshot));
     DatapathSettings settings = engine.settings(set);
     String[] parts = from.split("/");
     Pod source =
@@ -76,6 +79,14 @@ class IstioTrapExampleTest {
                 assertThat(d.egress().allowedBy())
                     .extracting(PolicyRef::name)
                     .containsExactly("allow-egress-to-istio-ingressgateway"));
+    assertThat(v.destinations().get(0).egress().matches())
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.entry()).isEqualTo("spec.egress[0]");
+              assertThat(m.peer()).startsWith("toEndpoints").doesNotContain("any namespace");
+              assertThat(m.deny()).isFalse();
+            });
   }
 
   @Test
@@ -116,5 +127,36 @@ class IstioTrapExampleTest {
           .as(pod)
           .isEqualTo(Outcome.ALLOWED);
     }
+  }
+
+  @Test
+  void readAsTheAddressItselfTheRulesAllowIt_theTrapsDefinition() {
+    ClusterSnapshot snapshot = LOADED.computeIfAbsent(List.of(CLUSTER), ManifestLoader::load);
+    PolicyEngine engine = PolicyEngine.of(snapshot);
+    DatapathSettings settings = engine.settings(Map.of());
+    Pod atlas =
+        snapshot.podsIn("hermes").stream()
+            .filter(p -> p.name().equals("hermes-atlas"))
+            .findFirst()
+            .orElseThrow();
+    Flow flow = new Flow(atlas, IpText.parse("24.85.233.58"), 443, Protocol.TCP);
+
+    Verdict pictured = engine.verdictAsAddress(flow, settings);
+    Verdict actual = engine.verdict(flow, settings);
+
+    assertThat(pictured.readAsAddress()).isTrue();
+    assertThat(pictured.outcome()).isEqualTo(Outcome.ALLOWED);
+    assertThat(pictured.translation().translated()).isFalse();
+    assertThat(pictured.destinations().get(0).identity().name()).isEqualTo("world");
+    assertThat(pictured.destinations().get(0).port()).isEqualTo(443);
+    assertThat(actual.outcome()).isEqualTo(Outcome.DENIED);
+  }
+
+  @Test
+  void withoutKubeProxyReplacementTheExternalIpIsNotTranslatedAndAllowed() {
+    Verdict v =
+        trace(List.of(CLUSTER), Map.of("kube-proxy-replacement", "false"), "hermes/hermes-atlas");
+    assertThat(v.translation().translated()).isFalse();
+    assertThat(v.outcome()).isEqualTo(Outcome.ALLOWED);
   }
 }

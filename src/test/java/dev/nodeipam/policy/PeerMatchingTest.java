@@ -381,4 +381,78 @@ class PeerMatchingTest {
             .trace("kube-system/agent", "10.0.2.7", 5432);
     assertThat(toPg.outcome()).isEqualTo(Outcome.ALLOWED);
   }
+
+  @Test
+  void apiServerOnANodeIsRemoteNodePlusKubeApiserverAndOutsideTheClusterStillWorld() {
+    String policy =
+        """
+        apiVersion: cilium.io/v2
+        kind: CiliumNetworkPolicy
+        metadata: {name: to-apiserver, namespace: app}
+        spec:
+          endpointSelector: {}
+          egress:
+          - toEntities: [kube-apiserver]
+        """;
+    TestCluster onNode =
+        cluster(policy)
+            .slice("default/kubernetes", 6443, TestCluster.endpoint("192.168.0.2", null, true));
+    Verdict v = onNode.trace("app/client", "192.168.0.2", 6443);
+    assertThat(v.destinations().get(0).identity().name()).isEqualTo("remote-node");
+    assertThat(v.destinations().get(0).identity().reserved()).contains("kube-apiserver");
+    assertThat(v.outcome()).isEqualTo(Outcome.ALLOWED);
+    assertThat(onNode.trace("app/client", "192.168.0.1", 6443).outcome()).isEqualTo(Outcome.DENIED);
+
+    TestCluster outside =
+        cluster(policy)
+            .slice("default/kubernetes", 443, TestCluster.endpoint("203.0.113.10", null, true));
+    Verdict ext = outside.trace("app/client", "203.0.113.10", 443);
+    assertThat(ext.destinations().get(0).identity().name()).isEqualTo("kube-apiserver");
+    assertThat(ext.destinations().get(0).identity().isWorld()).isTrue();
+    assertThat(ext.outcome()).isEqualTo(Outcome.ALLOWED);
+  }
+
+  @Test
+  void hostNetworkBackendsAreTheirNodeAndHaveNoEndpointIngressPolicy() {
+    TestCluster c =
+        new TestCluster()
+            .node("n1", "192.168.0.1")
+            .node("n2", "192.168.0.2")
+            .pod("app/client", "n1", "10.0.1.5", Map.of("app", "client"))
+            .pod(
+                "ingress/edge",
+                "n2",
+                "192.168.0.2",
+                Map.of("app", "edge"),
+                "default",
+                true,
+                port("http", 80))
+            .service(
+                "ingress/edge",
+                "10.96.0.80",
+                Map.of("app", "edge"),
+                java.util.List.of(),
+                java.util.List.of(),
+                TestCluster.servicePort(80, 80))
+            .policy(
+                """
+                apiVersion: cilium.io/v2
+                kind: CiliumNetworkPolicy
+                metadata: {name: to-edge-pods, namespace: app}
+                spec:
+                  endpointSelector: {}
+                  egress:
+                  - toEndpoints: [{matchLabels: {io.kubernetes.pod.namespace: ingress}}]
+                """);
+    Verdict v = c.trace("app/client", "10.96.0.80", 80);
+    assertThat(v.destinations())
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.identity().name()).isEqualTo("remote-node");
+              assertThat(d.ingress().enforced()).isFalse();
+              assertThat(d.egress().notMatching().get(0).why()).contains("selects pods only");
+            });
+    assertThat(v.outcome()).isEqualTo(Outcome.DENIED);
+  }
 }

@@ -228,21 +228,24 @@ class PolicyParsingTest {
 
   @Test
   void lazyEngineReadsOnlyTheNamespacesAFlowInvolvesWhileTheFullEngineValidatesAll() {
-    TestCluster c = with("""
-        apiVersion: networking.k8s.io/v1
-        kind: NetworkPolicy
-        metadata: {name: broken, namespace: elsewhere}
-        spec:
-          podSelector: {}
-          ingress:
-          - ports: [{port: 0}]
-        """);
+    TestCluster c =
+        with(
+            """
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: broken, namespace: elsewhere}
+            spec:
+              podSelector: {}
+              ingress:
+              - ports: [{port: 0}]
+            """);
     PolicyEngine lazy = PolicyEngine.lazy(c.snapshot());
     Verdict v =
         lazy.verdict(
             c.flow("app/client", "8.8.8.8", 443, Protocol.TCP), lazy.settings(java.util.Map.of()));
     assertThat(v.outcome()).isEqualTo(Outcome.ALLOWED);
-    assertThatThrownBy(lazy::rules).isInstanceOf(BadInputException.class)
+    assertThatThrownBy(lazy::rules)
+        .isInstanceOf(BadInputException.class)
         .hasMessageContaining("NetworkPolicy elsewhere/broken");
     assertThatThrownBy(() -> PolicyEngine.of(c.snapshot())).isInstanceOf(BadInputException.class);
   }

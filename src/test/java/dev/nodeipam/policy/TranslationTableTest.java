@@ -271,4 +271,94 @@ class TranslationTableTest {
     assertThat(v.destinations()).isEmpty();
     assertThat(v.notes()).anyMatch(n -> n.contains("no ready backend"));
   }
+
+  @Test
+  void nodeIpamLoadBalancerAddressOfAnotherNodeIsTranslatedUnderKubeProxyReplacement() {
+    // After migrating off externalIPs the same node address is a LoadBalancer ingress IP: the
+    // CVE mitigation for externalIPs no longer applies, so the trap becomes certain.
+    TestCluster c =
+        new TestCluster()
+            .node("n1", OWN_NODE)
+            .node("n2", OTHER_NODE)
+            .pod("app/client", "n1", "10.0.1.5", Map.of("app", "client"))
+            .pod("web/web-1", "n2", "10.0.2.7", Map.of("app", "web"), port("http", 8080))
+            .service(
+                "web/web",
+                CLUSTER_IP,
+                Map.of("app", "web"),
+                List.of(),
+                List.of(new Service.LoadBalancerIngress(OTHER_NODE, null, "VIP")),
+                servicePort(80, 8080));
+    assertTranslated(c.trace("app/client", OTHER_NODE, 80, SOCKET_LB), Frontend.LOAD_BALANCER);
+    assertNotTranslated(c.trace("app/client", OTHER_NODE, 80, KPR_FALSE), "remote-node");
+  }
+
+  @Test
+  void aBackendWithoutTheNamedTargetPortIsLeftOutWithANote() {
+    TestCluster c =
+        new TestCluster()
+            .node("n1", OWN_NODE)
+            .pod("app/client", "n1", "10.0.1.5", Map.of("app", "client"))
+            .pod("web/web-1", "n1", "10.0.2.7", Map.of("app", "web"), port("http", 8080))
+            .pod("web/web-2", "n1", "10.0.2.8", Map.of("app", "web"), port("metrics", 9090))
+            .service(
+                "web/web",
+                CLUSTER_IP,
+                Map.of("app", "web"),
+                List.of(),
+                List.of(),
+                servicePort("http", 80, "http"));
+    Verdict v = c.trace("app/client", CLUSTER_IP, 80);
+    assertThat(v.destinations())
+        .extracting(DestinationVerdict::endpoint)
+        .containsExactly("web/web-1");
+    assertThat(v.notes()).anyMatch(n -> n.contains("web/web-2") && n.contains("\"http\""));
+  }
+
+  @Test
+  void dualStack_anIpv6ClusterIpIsTranslatedToIpv6Backends() {
+    TestCluster c =
+        new TestCluster()
+            .node("n1", OWN_NODE, "fd00::1")
+            .pod("app/client", "n1", "10.0.1.5,fd00:10::5", Map.of("app", "client"))
+            .pod("web/web-1", "n1", "10.0.2.7,fd00:10::7", Map.of("app", "web"), port("http", 8080))
+            .service(
+                "web/web",
+                CLUSTER_IP + ",fd00:96::20",
+                Map.of("app", "web"),
+                List.of(),
+                List.of(),
+                servicePort(80, 8080));
+    Verdict v = c.trace("app/client", "fd00:96::20", 80);
+    assertThat(v.translation().translated()).isTrue();
+    assertThat(v.destinations())
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.endpoint()).isEqualTo("web/web-1");
+              assertThat(d.port()).isEqualTo(8080);
+              assertThat(d.identity().address().toCanonicalString()).isEqualTo("fd00:10::7");
+            });
+  }
+
+  @Test
+  void aNodePortOnANodeAddressIsNotModelledAndSaysSo() {
+    TestCluster c =
+        new TestCluster()
+            .node("n1", OWN_NODE)
+            .node("n2", OTHER_NODE)
+            .pod("app/client", "n1", "10.0.1.5", Map.of("app", "client"))
+            .service(
+                "web/web",
+                CLUSTER_IP,
+                Map.of("app", "web"),
+                List.of(),
+                List.of(),
+                new Service.ServicePort(
+                    null, "TCP", 80, dev.nodeipam.snapshot.PortRef.of(8080), 30080));
+    Verdict v = c.trace("app/client", OTHER_NODE, 30080, SOCKET_LB);
+    assertThat(v.translation().translated()).isFalse();
+    assertThat(v.notes())
+        .anyMatch(n -> n.contains("nodePort of web/web") && n.contains("not modelled"));
+  }
 }

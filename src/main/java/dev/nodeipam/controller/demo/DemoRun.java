@@ -53,7 +53,11 @@ public final class DemoRun {
       ControllerSettings settings =
           ControllerSettings.defaults(NodeIpamOptions.reference(), "demo")
               .withLeaderElection(
-                  false, "default", "nodeipam", Duration.ofSeconds(15), Duration.ofSeconds(10),
+                  false,
+                  "default",
+                  "nodeipam",
+                  Duration.ofSeconds(15),
+                  Duration.ofSeconds(10),
                   Duration.ofSeconds(2))
               .withWorkers(1);
       try (NodeIpamController controller =
@@ -124,8 +128,7 @@ public final class DemoRun {
         expect("selector changed", controller);
 
         out.printf(
-            "%ndone: %d status writes, every one a change%n",
-            controller.metrics().statusWrites());
+            "%ndone: %d status writes, every one a change%n", controller.metrics().statusWrites());
         out.flush();
       }
     }

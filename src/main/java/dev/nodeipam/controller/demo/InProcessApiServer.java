@@ -16,9 +16,9 @@ import java.util.Map;
 import java.util.Queue;
 
 /**
- * fabric8's mock API server in CRUD mode, in this process: what {@code nodeipam demo}, the tests and
- * the benchmark run the real controller against. One-off expectations ({@code server().expect()})
- * answer first, everything else is stored, listed and watched.
+ * fabric8's mock API server in CRUD mode, in this process: what {@code nodeipam demo}, the tests
+ * and the benchmark run the real controller against. One-off expectations ({@code
+ * server().expect()}) answer first, everything else is stored, listed and watched.
  */
 public final class InProcessApiServer implements AutoCloseable {
   // Held so that the level set below is not lost when the logger is garbage collected.
@@ -31,7 +31,8 @@ public final class InProcessApiServer implements AutoCloseable {
 
   /** The mock server logs every request at INFO through java.util.logging. */
   private static java.util.logging.Logger quiet() {
-    java.util.logging.Logger logger = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+    java.util.logging.Logger logger =
+        java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
     logger.setLevel(java.util.logging.Level.WARNING);
     return logger;
   }

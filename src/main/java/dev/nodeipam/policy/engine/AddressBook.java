@@ -24,7 +24,8 @@ final class AddressBook {
   private volatile Map<String, Pod> ipv6PodIndex;
   private final Map<String, Node> nodes = new HashMap<>();
   private final Set<String> apiServer = new HashSet<>();
-  private final List<Map.Entry<IPAddress, Node>> podCidrs = new ArrayList<>();
+  private final List<Node> nodeList;
+  private volatile List<Map.Entry<IPAddress, Node>> podCidrs;
   private final boolean seenIpv4;
   private final boolean seenIpv6;
 
@@ -55,7 +56,12 @@ final class AddressBook {
     }
     for (Node n : snapshot.nodes()) {
       for (Node.NodeAddress a : n.addresses()) {
-        String key = IpText.canonical(a.address());
+        if ("Hostname".equals(a.type())
+            || "InternalDNS".equals(a.type())
+            || "ExternalDNS".equals(a.type())) {
+          continue;
+        }
+        String key = key(a.address());
         if (key != null) {
           nodes.putIfAbsent(key, n);
           v4 |= key.indexOf(':') < 0;
@@ -63,12 +69,8 @@ final class AddressBook {
         }
       }
       for (String cidr : n.podCidrs()) {
-        IPAddress block = new IPAddressString(cidr).getAddress();
-        if (block != null) {
-          podCidrs.add(Map.entry(block.toPrefixBlock(), n));
-          v4 |= block.isIPv4();
-          v6 |= block.isIPv6();
-        }
+        v4 |= cidr.indexOf(':') < 0;
+        v6 |= cidr.indexOf(':') >= 0;
       }
     }
     for (EndpointSlice slice : snapshot.slicesOf("default", "kubernetes")) {
@@ -79,6 +81,7 @@ final class AddressBook {
             .forEach(apiServer::add);
       }
     }
+    this.nodeList = snapshot.nodes();
     this.seenIpv4 = v4;
     this.seenIpv6 = v6;
   }
@@ -110,6 +113,11 @@ final class AddressBook {
       }
     }
     return index;
+  }
+
+  /** The canonical text of an address (fast for plain IPv4), or null when it is none. */
+  static String key(String text) {
+    return isStrictIpv4(text) ? text : IpText.canonical(text);
   }
 
   /** Dotted-quad IPv4 text without leading zeros: its own canonical form. */
@@ -155,7 +163,21 @@ final class AddressBook {
 
   /** The node whose podCIDR holds the address, if any (for the note on unknown pod addresses). */
   Optional<Node> podCidrOwner(IPAddress address) {
-    for (Map.Entry<IPAddress, Node> e : podCidrs) {
+    List<Map.Entry<IPAddress, Node>> blocks = podCidrs;
+    if (blocks == null) {
+      List<Map.Entry<IPAddress, Node>> built = new ArrayList<>();
+      for (Node n : nodeList) {
+        for (String cidr : n.podCidrs()) {
+          IPAddress block = new IPAddressString(cidr).getAddress();
+          if (block != null) {
+            built.add(Map.entry(block.toPrefixBlock(), n));
+          }
+        }
+      }
+      blocks = List.copyOf(built);
+      podCidrs = blocks;
+    }
+    for (Map.Entry<IPAddress, Node> e : blocks) {
       if (e.getKey().isIPv4() == address.isIPv4() && e.getKey().contains(address)) {
         return Optional.of(e.getValue());
       }

@@ -37,6 +37,11 @@ public final class Identities {
    * hostNetwork pod has no identity of its own: it is its node, seen from {@code viewerNode}.
    */
   public Identity ofPod(Pod pod, String viewerNode, DatapathSettings s) {
+    return ofPod(pod, viewerNode, s, null);
+  }
+
+  /** A pod's identity, reached at {@code address} (null: its first address). */
+  Identity ofPod(Pod pod, String viewerNode, DatapathSettings s, IPAddress reachedAt) {
     if (pod.hostNetwork()) {
       Node node = pod.nodeName() == null ? null : snapshot.node(pod.nodeName()).orElse(null);
       boolean same = pod.nodeName() != null && pod.nodeName().equals(viewerNode);
@@ -54,7 +59,9 @@ public final class Identities {
             : pod.serviceAccount());
     labels.put(CLUSTER, s.clusterName());
     IPAddress address =
-        pod.ips().isEmpty() ? null : dev.nodeipam.net.IpText.parse(pod.ips().get(0));
+        reachedAt != null
+            ? reachedAt
+            : pod.ips().isEmpty() ? null : dev.nodeipam.net.IpText.parse(pod.ips().get(0));
     return new Identity(Identity.Kind.POD, labels, Set.of(), address, pod, null, s.dualStack());
   }
 
@@ -62,7 +69,7 @@ public final class Identities {
   public Identity ofAddress(IPAddress address, String clientNode, DatapathSettings s) {
     var pod = book.pod(address);
     if (pod.isPresent()) {
-      return ofPod(pod.get(), clientNode, s);
+      return ofPod(pod.get(), clientNode, s, address);
     }
     var node = book.node(address);
     if (node.isPresent()) {

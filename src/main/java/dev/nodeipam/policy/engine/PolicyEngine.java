@@ -1,5 +1,6 @@
 package dev.nodeipam.policy.engine;
 
+import dev.nodeipam.net.IpText;
 import dev.nodeipam.policy.explanation.DestinationVerdict;
 import dev.nodeipam.policy.explanation.DropReason;
 import dev.nodeipam.policy.explanation.Outcome;
@@ -9,11 +10,15 @@ import dev.nodeipam.policy.explanation.Verdict;
 import dev.nodeipam.policy.model.Direction;
 import dev.nodeipam.policy.model.Flow;
 import dev.nodeipam.policy.model.Identity;
+import dev.nodeipam.policy.model.PolicyRef;
+import dev.nodeipam.policy.model.Protocol;
 import dev.nodeipam.policy.model.Rule;
+import dev.nodeipam.policy.model.RuleEntry;
 import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.Node;
 import dev.nodeipam.snapshot.Pod;
+import inet.ipaddr.IPAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -92,6 +97,11 @@ public final class PolicyEngine {
     return identities.ofPod(pod, pod.nodeName(), s);
   }
 
+  /** The world identity of an address: what a CIDR rule's author pictures it as. */
+  public Identity worldIdentity(IPAddress address, DatapathSettings s) {
+    return identities.world(address, s);
+  }
+
   /** The rules selecting an identity (none for reserved identities). */
   public List<Rule> rulesSelecting(Identity identity) {
     return index.selecting(identity);
@@ -157,6 +167,18 @@ public final class PolicyEngine {
       }
     } else {
       Identity dst = identities.ofAddress(flow.address(), source.nodeName(), s);
+      if (dst.isNode()) {
+        translation
+            .nodePortService(flow.port())
+            .ifPresent(
+                svc ->
+                    notes.add(
+                        flow.port()
+                            + " is a nodePort of "
+                            + svc.key()
+                            + ": NodePort translation"
+                            + " is not modelled, so the node itself is judged"));
+      }
       if (dst.kind() == Identity.Kind.WORLD) {
         book.podCidrOwner(flow.address())
             .ifPresent(
@@ -199,13 +221,67 @@ public final class PolicyEngine {
         List.of());
   }
 
+  /**
+   * An allow entry of a rule that selects an endpoint.
+   *
+   * @param policy the policy the rule came from
+   * @param entry the entry; its peers say who it lets in or out
+   */
+  public record AllowEntry(PolicyRef policy, RuleEntry entry) {}
+
+  /**
+   * The allow entries for the direction, of the rules selecting the subject, whose ports cover
+   * the port (named ports resolved on {@code destinationPorts}), whoever the peer. The audit asks
+   * which of them admit the peer only as a CIDR/world address.
+   */
+  public List<AllowEntry> allowEntriesCovering(
+      Identity subject, Direction direction, int port, Protocol protocol,
+      List<Pod.ContainerPort> destinationPorts) {
+    List<AllowEntry> out = new ArrayList<>();
+    for (Rule r : index.selecting(subject)) {
+      for (RuleEntry e : r.allows(direction)) {
+        if (SideEvaluation.portsCover(e, port, protocol, destinationPorts)) {
+          out.add(new AllowEntry(r.policy(), e));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * One destination judged for a source without the translation step (section 1, steps 2-4): the
+   * sender's egress to the destination identity and, for a pod, its ingress from the sender, at
+   * the port policy sees. Replicas share an identity, so a caller judging many flows can judge
+   * each distinct backend identity once instead of every backend.
+   *
+   * @param port the port policy sees (the targetPort when the flow was translated)
+   * @param servicePort the Service port dialled when translated (for explanations), else null
+   */
+  public DestinationVerdict judge(
+      Pod source, Identity destination, int port, Protocol protocol, Integer servicePort,
+      DatapathSettings s) {
+    Identity src = identities.ofPod(source, source.nodeName(), s);
+    IPAddress where =
+        destination.address() != null ? destination.address() : IpText.parse("0.0.0.0");
+    Flow flow = new Flow(source, where, port, protocol);
+    List<Pod.ContainerPort> ports = destination.isPod() ? destination.pod().ports() : List.of();
+    boolean translated = servicePort != null;
+    SideVerdict egress = egress(src, destination, port, flow, servicePort, ports, translated, s);
+    SideVerdict ingress = ingress(flow, src, destination, port, servicePort, ports, translated, s);
+    String name =
+        destination.isPod() ? destination.pod().key()
+            : destination.node() != null ? destination.node().name()
+            : where.toCanonicalString();
+    return destination(name, destination, port, flow, egress, ingress, List.of());
+  }
+
   private DestinationVerdict toBackend(
       Flow flow, Identity src, Backends.Backend b, int servicePort, DatapathSettings s) {
     Identity dst;
     String name;
     List<Pod.ContainerPort> ports = List.of();
     if (b.pod() != null) {
-      dst = identities.ofPod(b.pod(), flow.source().nodeName(), s);
+      dst = identities.ofPod(b.pod(), flow.source().nodeName(), s, b.address());
       name = b.pod().key();
       ports = b.pod().ports();
     } else {

@@ -1,6 +1,5 @@
 package dev.nodeipam.policy.engine;
 
-import dev.nodeipam.net.IpText;
 import dev.nodeipam.policy.explanation.Translation;
 import dev.nodeipam.policy.explanation.Translation.Frontend;
 import dev.nodeipam.policy.model.Protocol;
@@ -27,6 +26,7 @@ public final class ServiceTranslation {
   public record Hit(Service service, Service.ServicePort port, Frontend kind, String ipMode) {}
 
   private final Map<String, List<FrontendAddress>> frontends = new HashMap<>();
+  private final Map<Integer, Service> nodePorts = new HashMap<>();
 
   ServiceTranslation(ClusterSnapshot snapshot) {
     for (Service s : snapshot.services()) {
@@ -35,6 +35,11 @@ public final class ServiceTranslation {
       }
       s.clusterIps().forEach(ip -> add(ip, new FrontendAddress(s, Frontend.CLUSTER_IP, null)));
       s.externalIps().forEach(ip -> add(ip, new FrontendAddress(s, Frontend.EXTERNAL_IP, null)));
+      for (Service.ServicePort p : s.ports()) {
+        if (p.nodePort() != null) {
+          nodePorts.putIfAbsent(p.nodePort(), s);
+        }
+      }
       if ("LoadBalancer".equals(s.type())) {
         for (Service.LoadBalancerIngress in : s.ingress()) {
           if (in.ip() != null) {
@@ -46,7 +51,7 @@ public final class ServiceTranslation {
   }
 
   private void add(String ip, FrontendAddress f) {
-    String key = IpText.canonical(ip);
+    String key = AddressBook.key(ip);
     if (key != null) {
       frontends.computeIfAbsent(key, k -> new ArrayList<>()).add(f);
     }
@@ -69,6 +74,11 @@ public final class ServiceTranslation {
       }
     }
     return Optional.empty();
+  }
+
+  /** The Service with this nodePort, if any (NodePort frontends are not modelled). */
+  public Optional<Service> nodePortService(int port) {
+    return Optional.ofNullable(nodePorts.get(port));
   }
 
   /** Whether the address is some Service's frontend, whatever the port. */
@@ -102,10 +112,10 @@ public final class ServiceTranslation {
               sp,
               "ClusterIP of "
                   + svc
-                  + ": Cilium translates ClusterIPs"
+                  + ": "
                   + (s.kubeProxyReplacement()
-                      ? " (" + lb + ")"
-                      : " even with kube-proxy-replacement=false"));
+                      ? lb
+                      : "Cilium translates ClusterIPs even with kube-proxy-replacement=false"));
       case LOAD_BALANCER -> {
         if ("Proxy".equals(hit.ipMode())) {
           yield new Translation(
@@ -192,6 +202,6 @@ public final class ServiceTranslation {
       return false;
     }
     String key = address.toCanonicalString();
-    return node.addresses().stream().anyMatch(a -> key.equals(IpText.canonical(a.address())));
+    return node.addresses().stream().anyMatch(a -> key.equals(AddressBook.key(a.address())));
   }
 }

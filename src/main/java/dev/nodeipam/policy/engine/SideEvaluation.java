@@ -1,6 +1,7 @@
 package dev.nodeipam.policy.engine;
 
 import dev.nodeipam.policy.explanation.DropReason;
+import dev.nodeipam.policy.explanation.Match;
 import dev.nodeipam.policy.explanation.NotMatching;
 import dev.nodeipam.policy.explanation.Outcome;
 import dev.nodeipam.policy.explanation.SideVerdict;
@@ -71,6 +72,7 @@ final class SideEvaluation {
     Set<PolicyRef> allowedBy = new LinkedHashSet<>();
     Set<String> notModelled = new LinkedHashSet<>();
     List<Rule> unmatched = new ArrayList<>();
+    List<Match> matched = new ArrayList<>();
     for (Rule r : rules) {
       if (r.defaultDeny().contains(d)) {
         defaultDenyBy.add(r.policy());
@@ -83,6 +85,7 @@ final class SideEvaluation {
         e.notModelled().forEach(n -> notModelled.add(r.policy().label() + ": " + n));
         if (matches(e, q, s)) {
           deniedBy.add(r.policy());
+          matched.add(match(r, e, q, s, true));
         }
       }
       boolean allowed = false;
@@ -90,6 +93,7 @@ final class SideEvaluation {
         e.notModelled().forEach(n -> notModelled.add(r.policy().label() + ": " + n));
         if (matches(e, q, s)) {
           allowed = true;
+          matched.add(match(r, e, q, s, false));
         }
       }
       if (allowed) {
@@ -99,12 +103,18 @@ final class SideEvaluation {
       }
     }
     // A policy with several rules may allow through one and miss with another: it allowed.
+    // Rules with an entry for this port (or the Service port dialled) are the ones a reader
+    // expected to match: they come first.
     List<NotMatching> notMatching = new ArrayList<>();
+    List<NotMatching> others = new ArrayList<>();
     for (Rule r : unmatched) {
       if (!allowedBy.contains(r.policy())) {
-        notMatching.add(new NotMatching(r.policy(), why(r, q, s)));
+        boolean relevant =
+            r.allows(d).stream().anyMatch(e -> portsMatch(e, q) || servicePortMatches(e, q));
+        (relevant ? notMatching : others).add(new NotMatching(r.policy(), why(r, q, s)));
       }
     }
+    notMatching.addAll(others);
     boolean always = s.enablePolicy() == EnablePolicy.ALWAYS;
     boolean defaultDeny = always || !defaultDenyBy.isEmpty();
     String flowText =
@@ -123,7 +133,7 @@ final class SideEvaluation {
       reason = "a deny rule matches " + flowText + "; deny wins over every allow";
     } else if (!allowedBy.isEmpty()) {
       outcome = Outcome.ALLOWED;
-      reason = "allowed: an allow rule matches " + flowText;
+      reason = "an allow rule matches " + flowText;
     } else if (defaultDeny) {
       outcome = Outcome.DENIED;
       drop = DropReason.POLICY_DENIED;
@@ -146,14 +156,43 @@ final class SideEvaluation {
         List.copyOf(defaultDenyBy),
         List.copyOf(allowedBy),
         List.copyOf(deniedBy),
+        matched,
         notMatching,
         List.copyOf(notModelled),
         reason);
   }
 
+  private static Match match(Rule r, RuleEntry e, Question q, DatapathSettings s, boolean deny) {
+    String peer =
+        e.peers().stream()
+            .filter(p -> PeerMatching.matches(p, q.peer(), s))
+            .map(Peer::text)
+            .findFirst()
+            .orElse("");
+    String ports =
+        e.allPorts()
+            ? "all ports"
+            : String.join(", ", e.ports().stream().map(PortMatch::toString).toList());
+    return new Match(r.policy(), e.origin(), peer, ports, deny);
+  }
+
   static boolean matches(RuleEntry e, SideEvaluation.Question q, DatapathSettings s) {
     return portsMatch(e, q)
         && e.peers().stream().anyMatch(p -> PeerMatching.matches(p, q.peer(), s));
+  }
+
+  /** Whether the entry's ports cover the port (named ports resolved on the destination's). */
+  static boolean portsCover(
+      RuleEntry e, int port, Protocol protocol, List<Pod.ContainerPort> destinationPorts) {
+    if (e.allPorts()) {
+      return true;
+    }
+    for (PortMatch p : e.ports()) {
+      if (p.matches(port, protocol, destinationPorts)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean portsMatch(RuleEntry e, Question q) {

@@ -13,6 +13,7 @@ import java.util.List;
  * @param defaultDenyBy the policies that put this direction in default deny
  * @param allowedBy the policies with an allow entry matching the flow
  * @param deniedBy the policies with a deny entry matching the flow
+ * @param matches the entries that matched (deny and allow), for the explanation
  * @param notMatching the selecting policies whose entries for this direction did not match, and why
  * @param notModelled constructs of the selecting policies the engine does not evaluate
  * @param reason one sentence on why the side decided as it did
@@ -26,6 +27,7 @@ public record SideVerdict(
     List<PolicyRef> defaultDenyBy,
     List<PolicyRef> allowedBy,
     List<PolicyRef> deniedBy,
+    List<Match> matches,
     List<NotMatching> notMatching,
     List<String> notModelled,
     String reason) {
@@ -34,6 +36,7 @@ public record SideVerdict(
     defaultDenyBy = List.copyOf(defaultDenyBy);
     allowedBy = List.copyOf(allowedBy);
     deniedBy = List.copyOf(deniedBy);
+    matches = List.copyOf(matches);
     notMatching = List.copyOf(notMatching);
     notModelled = List.copyOf(notModelled);
   }
@@ -50,6 +53,7 @@ public record SideVerdict(
         Outcome.ALLOWED,
         null,
         false,
+        List.of(),
         List.of(),
         List.of(),
         List.of(),

@@ -153,7 +153,11 @@ final class CiliumPolicyReader {
                   + SelectorReader.text(req)
                   + (pinned != req
                       ? " (namespace " + namespace + ")"
-                      : namespace == null && !reserved ? " (any namespace)" : "");
+                      : namespace == null
+                              && !reserved
+                              && !SelectorReader.mentions(req, SelectorReader.NAMESPACE_KEY)
+                          ? " (any namespace)"
+                          : "");
           peers.add(new Peer.Endpoints(selectors.selector(pinned), reserved, text));
         }
       } else if (field.equals(p + "CIDR")) {

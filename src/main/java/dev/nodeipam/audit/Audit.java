@@ -1,0 +1,86 @@
+package dev.nodeipam.audit;
+
+import dev.nodeipam.policy.engine.PolicyEngine;
+import dev.nodeipam.policy.model.Protocol;
+import dev.nodeipam.policy.settings.DatapathSettings;
+import dev.nodeipam.snapshot.ClusterSnapshot;
+import dev.nodeipam.snapshot.Service;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code nodeipam audit} as a pure function: every flow a Service address silently breaks, the
+ * other findings, and the companion policies that fix the traps.
+ *
+ * <pre>{@code
+ * AuditReport report = Audit.run(snapshot, Map.of("kube-proxy-replacement", "true"),
+ *     AuditOptions.defaults());
+ * report.findings();            // one per (source pod, address, port, direction), then the others
+ * report.companions();          // CiliumClusterwideNetworkPolicies as plain maps
+ * report.toMap();               // the JSON contract
+ * }</pre>
+ */
+public final class Audit {
+  private Audit() {}
+
+  /** A Service address and one of its ports: what the trap search is asked about. */
+  private record Target(ServiceAddress address, Service.ServicePort port) {}
+
+  /**
+   * Runs the audit.
+   *
+   * @param overrides {@code --set} values over the snapshot's cilium-config
+   * @throws dev.nodeipam.kube.BadInputException on invalid policies or settings
+   */
+  public static AuditReport run(
+      ClusterSnapshot snapshot, Map<String, String> overrides, AuditOptions options) {
+    PublishedAddresses published = PublishedAddresses.of(snapshot, options.nodeIpam());
+    PolicyEngine engine = PolicyEngine.of(published.snapshot());
+    DatapathSettings now = engine.settings(overrides);
+    Map<String, String> translate = new HashMap<>(overrides);
+    translate.put(DatapathSettings.KPR, "true");
+    translate.put(DatapathSettings.HOSTNS_ONLY, "true");
+    DatapathSettings translating = engine.settings(translate);
+
+    TrapSearch search = new TrapSearch(engine, now, translating, options.latent());
+    List<Target> targets = targets(published.addresses());
+    List<Trap> traps =
+        targets.parallelStream().flatMap(t -> search.at(t.address(), t.port()).stream()).toList();
+    List<Trap> sorted = new ArrayList<>(traps);
+    sorted.sort(ORDER);
+
+    List<Finding> others = new ArrayList<>(OtherFindings.externalIps(snapshot));
+    others.addAll(OtherFindings.cidrCoverage(engine.rules(), snapshot, now));
+    return new AuditReport(sorted, others, Companions.of(sorted), now,
+        published.addresses().size(), search.groupCount());
+  }
+
+  private static final Comparator<Trap> ORDER =
+      Comparator.comparing((Trap t) -> t.address().service().namespace())
+          .thenComparing(t -> t.address().service().name())
+          .thenComparing(t -> t.address().address())
+          .thenComparingInt(t -> t.servicePort().port())
+          .thenComparing(Trap::protocol)
+          .thenComparing(Trap::direction, Comparator.reverseOrder())
+          .thenComparing(t -> t.sources().get(0).key());
+
+  /** Each (address, port, protocol) once: the first Service that has it is the one reported. */
+  private static List<Target> targets(List<ServiceAddress> addresses) {
+    Set<List<Object>> seen = new LinkedHashSet<>();
+    List<Target> out = new ArrayList<>();
+    for (ServiceAddress a : addresses) {
+      for (Service.ServicePort p : a.service().ports()) {
+        Protocol protocol = Protocol.parse(p.protocol() == null ? "TCP" : p.protocol());
+        if (protocol != null && seen.add(List.of(a.address().toCanonicalString(), p.port(), protocol))) {
+          out.add(new Target(a, p));
+        }
+      }
+    }
+    return out;
+  }
+}

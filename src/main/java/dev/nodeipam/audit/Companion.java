@@ -1,0 +1,26 @@
+package dev.nodeipam.audit;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An additive policy that lets trapped flows through by identity.
+ *
+ * @param direction {@code egress} (for every sender, to the backends) or {@code ingress} (at the
+ *     backends, from the affected senders)
+ * @param service the backend Service, {@code namespace/name}
+ * @param object the CiliumClusterwideNetworkPolicy as plain maps, ready to render as YAML
+ * @param caveats what to know before applying it
+ */
+public record Companion(
+    String direction, String service, Map<String, Object> object, List<String> caveats) {
+
+  public Companion {
+    caveats = List.copyOf(caveats);
+  }
+
+  @SuppressWarnings("unchecked")
+  public String name() {
+    return (String) ((Map<String, Object>) object.get("metadata")).get("name");
+  }
+}

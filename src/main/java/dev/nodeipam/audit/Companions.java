@@ -1,0 +1,230 @@
+package dev.nodeipam.audit;
+
+import dev.nodeipam.policy.engine.Identities;
+import dev.nodeipam.policy.explanation.DestinationVerdict;
+import dev.nodeipam.policy.model.Direction;
+import dev.nodeipam.snapshot.Pod;
+import dev.nodeipam.snapshot.Service;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The companion policies of section 6: one CiliumClusterwideNetworkPolicy per backend Service for
+ * egress-side traps (every pod may reach the backends by identity on their targetPorts) and one per
+ * backend Service for receiver-side traps (the backends admit the affected senders by identity).
+ * Both set {@code enableDefaultDeny} false on both sides, so they only ever add allows.
+ */
+final class Companions {
+  /** Labels that change with every rollout: a selector on them would stop matching. */
+  static final Set<String> VOLATILE_LABELS =
+      Set.of(
+          "pod-template-hash", "controller-revision-hash", "pod-template-generation",
+          "statefulset.kubernetes.io/pod-name", "apps.kubernetes.io/pod-index",
+          "controller-uid", "batch.kubernetes.io/controller-uid");
+
+  static final String NODE_CAVEAT =
+      "hostNetwork backends (and node addresses) are host/remote-node, not pods: the companion"
+          + " allows them with toEntities [host, remote-node] on those ports, which opens every node"
+          + " on them";
+
+  private Companions() {}
+
+  /** The companions that clear the traps, egress ones first, by Service. */
+  static List<Companion> of(List<Trap> traps) {
+    Map<String, List<Trap>> egress = new TreeMap<>();
+    Map<String, List<Trap>> ingress = new TreeMap<>();
+    for (Trap t : traps) {
+      if (t.denyRule()) {
+        continue; // an additive policy cannot override a deny rule
+      }
+      (t.direction() == Direction.EGRESS ? egress : ingress)
+          .computeIfAbsent(t.address().service().key(), k -> new ArrayList<>()).add(t);
+    }
+    List<Companion> out = new ArrayList<>();
+    egress.forEach((key, ts) -> out.add(egressCompanion(ts)));
+    ingress.forEach((key, ts) -> out.add(ingressCompanion(ts)));
+    return out;
+  }
+
+  private static Companion egressCompanion(List<Trap> traps) {
+    Service service = traps.get(0).address().service();
+    // selector (as a sorted map) -> ports; node destinations under the null key
+    Map<Map<String, String>, Set<PortKey>> byPeer = new LinkedHashMap<>();
+    Set<PortKey> nodePorts = new TreeSet<>();
+    for (Trap t : traps) {
+      for (DestinationVerdict d : both(t)) {
+        PortKey port = new PortKey(d.port(), t.protocol().name());
+        if (d.identity().isPod()) {
+          byPeer.computeIfAbsent(podSelector(service, d.identity().pod()), k -> new TreeSet<>())
+              .add(port);
+        } else {
+          nodePorts.add(port);
+        }
+      }
+    }
+    List<Object> egress = new ArrayList<>();
+    byPeer.forEach((selector, ports) -> {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("toEndpoints", List.of(Map.of("matchLabels", selector)));
+      entry.put("toPorts", toPorts(ports));
+      egress.add(entry);
+    });
+    if (!nodePorts.isEmpty()) {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("toEntities", List.of("host", "remote-node"));
+      entry.put("toPorts", toPorts(nodePorts));
+      egress.add(entry);
+    }
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("endpointSelector", Map.of());
+    spec.put("enableDefaultDeny", defaultDenyOff());
+    spec.put("egress", egress);
+    String name = "allow-egress-to-" + service.namespace() + "-" + service.name();
+    List<String> caveats = new ArrayList<>(common());
+    caveats.add(0, "every pod of the cluster may then reach the backends of " + service.key()
+        + " on these ports by identity, whatever address it dials");
+    if (!nodePorts.isEmpty()) {
+      caveats.add(NODE_CAVEAT);
+    }
+    return new Companion("egress", service.key(), object(name, spec), caveats);
+  }
+
+  private static Companion ingressCompanion(List<Trap> traps) {
+    Service service = traps.get(0).address().service();
+    Map<String, String> backends = null;
+    Map<Map<String, String>, Set<PortKey>> bySource = new LinkedHashMap<>();
+    Set<PortKey> nodeSources = new TreeSet<>();
+    for (Trap t : traps) {
+      for (DestinationVerdict d : both(t)) {
+        if (backends == null) {
+          backends = podSelector(service, d.identity().pod());
+        }
+        PortKey port = new PortKey(d.port(), t.protocol().name());
+        for (Pod source : t.sources()) {
+          if (source.hostNetwork()) {
+            nodeSources.add(port);
+          } else {
+            bySource.computeIfAbsent(stableLabels(source), k -> new TreeSet<>()).add(port);
+          }
+        }
+      }
+    }
+    // One entry per set of ports, listing every source selector that needs those ports.
+    Map<Set<PortKey>, List<Object>> byPorts = new LinkedHashMap<>();
+    bySource.forEach((selector, ports) ->
+        byPorts.computeIfAbsent(ports, k -> new ArrayList<>()).add(Map.of("matchLabels", selector)));
+    List<Object> ingress = new ArrayList<>();
+    byPorts.forEach((ports, selectors) -> {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("fromEndpoints", selectors);
+      entry.put("toPorts", toPorts(ports));
+      ingress.add(entry);
+    });
+    if (!nodeSources.isEmpty()) {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("fromEntities", List.of("host", "remote-node"));
+      entry.put("toPorts", toPorts(nodeSources));
+      ingress.add(entry);
+    }
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("endpointSelector", Map.of("matchLabels", backends));
+    spec.put("enableDefaultDeny", defaultDenyOff());
+    spec.put("ingress", ingress);
+    String name = "allow-ingress-to-" + service.namespace() + "-" + service.name();
+    List<String> caveats = new ArrayList<>(common());
+    caveats.add(0, "the backends of " + service.key() + " then admit the listed pods by identity on"
+        + " these ports, whatever address they dial");
+    if (!nodeSources.isEmpty()) {
+      caveats.add("hostNetwork sources are their node (host/remote-node): fromEntities [host,"
+          + " remote-node] admits every node on these ports");
+    }
+    return new Companion("ingress", service.key(), object(name, spec), caveats);
+  }
+
+  private static List<DestinationVerdict> both(Trap t) {
+    List<DestinationVerdict> all = new ArrayList<>(t.destinations());
+    all.addAll(t.onceTranslated());
+    return all;
+  }
+
+  private static List<String> common() {
+    return List.of(
+        "it also opens the backends by pod IP and by ClusterIP, not only by this address",
+        "it cannot override a matching deny rule (deny wins over every allow)",
+        "hostNetwork backends need toEntities: [host, remote-node] instead of toEndpoints",
+        "apply it BEFORE the Service change (externalIPs, LoadBalancer status, datapath settings)");
+  }
+
+  /** The Service's selector when it selects the pod, else the pod's stable labels. */
+  static Map<String, String> podSelector(Service service, Pod pod) {
+    Map<String, String> labels = new TreeMap<>();
+    Map<String, String> selector = service.selector();
+    boolean selects = selector != null && !selector.isEmpty()
+        && selector.entrySet().stream().allMatch(e -> e.getValue().equals(pod.labels().get(e.getKey())));
+    labels.putAll(selects ? selector : stableLabels(pod));
+    labels.put(Identities.NAMESPACE, pod.namespace());
+    return namespaceFirst(labels);
+  }
+
+  /** The pod's labels without the ones each rollout changes, with the namespace key. */
+  static Map<String, String> stableLabels(Pod pod) {
+    Map<String, String> labels = new TreeMap<>();
+    pod.labels().forEach((k, v) -> {
+      if (!VOLATILE_LABELS.contains(k)) {
+        labels.put(k, v);
+      }
+    });
+    labels.put(Identities.NAMESPACE, pod.namespace());
+    return namespaceFirst(labels);
+  }
+
+  private static Map<String, String> namespaceFirst(Map<String, String> sorted) {
+    Map<String, String> out = new LinkedHashMap<>();
+    out.put(Identities.NAMESPACE, sorted.get(Identities.NAMESPACE));
+    sorted.forEach(out::putIfAbsent);
+    return java.util.Collections.unmodifiableMap(out);
+  }
+
+  private record PortKey(int port, String protocol) implements Comparable<PortKey> {
+    @Override
+    public int compareTo(PortKey o) {
+      int c = Integer.compare(port, o.port);
+      return c != 0 ? c : protocol.compareTo(o.protocol);
+    }
+  }
+
+  private static List<Object> toPorts(Set<PortKey> ports) {
+    List<Object> list = new ArrayList<>();
+    for (PortKey p : ports) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("port", Integer.toString(p.port()));
+      m.put("protocol", p.protocol());
+      list.add(m);
+    }
+    return List.of(Map.of("ports", list));
+  }
+
+  private static Map<String, Object> defaultDenyOff() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("egress", false);
+    m.put("ingress", false);
+    return m;
+  }
+
+  private static Map<String, Object> object(String name, Map<String, Object> spec) {
+    Map<String, Object> meta = new LinkedHashMap<>();
+    meta.put("name", name);
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("apiVersion", "cilium.io/v2");
+    o.put("kind", "CiliumClusterwideNetworkPolicy");
+    o.put("metadata", meta);
+    o.put("spec", spec);
+    return o;
+  }
+
+}

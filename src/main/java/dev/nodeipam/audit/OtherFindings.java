@@ -1,0 +1,125 @@
+package dev.nodeipam.audit;
+
+import dev.nodeipam.net.IpText;
+import dev.nodeipam.policy.model.Direction;
+import dev.nodeipam.policy.model.Peer;
+import dev.nodeipam.policy.model.Rule;
+import dev.nodeipam.policy.model.RuleEntry;
+import dev.nodeipam.policy.settings.DatapathSettings;
+import dev.nodeipam.snapshot.ClusterSnapshot;
+import dev.nodeipam.snapshot.Node;
+import dev.nodeipam.snapshot.Pod;
+import dev.nodeipam.snapshot.Service;
+import inet.ipaddr.IPAddress;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The findings besides identity traps: Services on the deprecated {@code spec.externalIPs}, and
+ * CIDR rules whose ranges hold pod or node addresses (which CIDR rules never match; nodes only with
+ * {@code policy-cidr-match-mode=nodes}).
+ */
+final class OtherFindings {
+  private OtherFindings() {}
+
+  static List<Finding> externalIps(ClusterSnapshot snapshot) {
+    List<Service> services = new ArrayList<>(snapshot.services());
+    services.sort(java.util.Comparator.comparing(Service::namespace).thenComparing(Service::name));
+    List<Finding> out = new ArrayList<>();
+    for (Service s : services) {
+      if (s.externalIps().isEmpty() || s.deleting()) {
+        continue;
+      }
+      String command = "nodeipam migrate --service " + s.key();
+      Map<String, Object> extra = new LinkedHashMap<>();
+      extra.put("addresses", s.externalIps());
+      extra.put("command", command);
+      out.add(new Finding(FindingType.EXTERNAL_IPS, Severity.WARNING, true, null, s.key(),
+          String.join(",", s.externalIps()), null, null, null, null, List.of(),
+          s.key() + " lists " + String.join(", ", s.externalIps()) + " in spec.externalIPs, which"
+              + " Kubernetes deprecates (v1.36; CVE-2020-8554). Move it to a Node IPAM LoadBalancer"
+              + " that publishes the same addresses: " + command + " (with the same -f or cluster).",
+          extra));
+    }
+    return out;
+  }
+
+  static List<Finding> cidrCoverage(
+      List<Rule> rules, ClusterSnapshot snapshot, DatapathSettings s) {
+    List<AddressIndex.Owned> pods = new ArrayList<>();
+    for (Pod p : snapshot.pods()) {
+      if (p.hostNetwork() || p.isTemplate()) {
+        continue; // a hostNetwork pod's address is its node's
+      }
+      for (String ip : p.ips()) {
+        IPAddress a = IpText.parse(ip);
+        if (a != null) {
+          pods.add(new AddressIndex.Owned(a, "pod " + p.key()));
+        }
+      }
+    }
+    List<AddressIndex.Owned> nodes = new ArrayList<>();
+    for (Node n : snapshot.nodes()) {
+      for (Node.NodeAddress na : n.addresses()) {
+        IPAddress a = IpText.parse(na.address());
+        if (a != null) {
+          nodes.add(new AddressIndex.Owned(a, "node " + n.name()));
+        }
+      }
+    }
+    AddressIndex podIndex = new AddressIndex(pods);
+    AddressIndex nodeIndex = new AddressIndex(nodes);
+    List<Finding> out = new ArrayList<>();
+    Set<List<Object>> seen = new HashSet<>();
+    for (Rule r : rules) {
+      for (Direction d : Direction.values()) {
+        List<RuleEntry> entries = new ArrayList<>(r.allows(d));
+        entries.addAll(r.denies(d));
+        for (RuleEntry e : entries) {
+          for (Peer p : e.peers()) {
+            if (!(p instanceof Peer.Cidr c) || Integer.valueOf(0).equals(c.cidr().getPrefixLength())) {
+              continue; // 0.0.0.0/0 and ::/0 are the world entity, meant as "anywhere outside"
+            }
+            if (!seen.add(List.of(r.policy(), c.text()))) {
+              continue;
+            }
+            IPAddress range = c.cidr().toPrefixBlock();
+            int podCount = podIndex.countOutside(range, c.except());
+            if (podCount > 0) {
+              out.add(finding(FindingType.CIDR_COVERS_PODS, r, c, podCount,
+                  podIndex.sample(range, c.except(), 3), "pod",
+                  "CIDR rules never match pods (pods have their own identities): to allow them,"
+                      + " select them with podSelector/namespaceSelector or toEndpoints"));
+            }
+            int nodeCount = s.cidrMatchesNodes() ? 0 : nodeIndex.countOutside(range, c.except());
+            if (nodeCount > 0) {
+              out.add(finding(FindingType.CIDR_COVERS_NODES, r, c, nodeCount,
+                  nodeIndex.sample(range, c.except(), 3), "node",
+                  "CIDR rules match node addresses only with policy-cidr-match-mode=nodes: to allow"
+                      + " them, use toEntities/fromEntities host and remote-node"));
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Finding finding(
+      FindingType type, Rule r, Peer.Cidr c, int count, List<String> sample, String what,
+      String advice) {
+    Map<String, Object> extra = new LinkedHashMap<>();
+    extra.put("cidr", c.text());
+    extra.put("covered", count);
+    extra.put("examples", sample);
+    String message = r.policy().label() + ": " + c.text() + " holds " + count + " " + what
+        + " address" + (count == 1 ? "" : "es") + " of the input (e.g. " + String.join(", ", sample)
+        + "), which it never matches. " + advice + ".";
+    return new Finding(type, Severity.WARNING, true, null, null, null, null, null, null, null,
+        List.of(r.policy()), message, extra);
+  }
+}

@@ -1,0 +1,101 @@
+package dev.nodeipam.audit;
+
+import dev.nodeipam.ipam.ClusterPlan;
+import dev.nodeipam.ipam.IngressDecision;
+import dev.nodeipam.ipam.NodeIpamOptions;
+import dev.nodeipam.net.IpText;
+import dev.nodeipam.snapshot.ClusterSnapshot;
+import dev.nodeipam.snapshot.Service;
+import inet.ipaddr.IPAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Service addresses a pod can dial besides ClusterIPs: {@code spec.externalIPs}, the
+ * LoadBalancer addresses in the status, and for Services of the Node IPAM class that have no
+ * status yet the addresses the Node IPAM core would publish. Those planned addresses are written
+ * into a copy of the snapshot, so that the policy engine sees them as the frontends they will be.
+ *
+ * @param snapshot the snapshot with the planned statuses written in
+ * @param addresses every such address, Services in namespace/name order
+ */
+public record PublishedAddresses(ClusterSnapshot snapshot, List<ServiceAddress> addresses) {
+
+  public PublishedAddresses {
+    addresses = List.copyOf(addresses);
+  }
+
+  /** Finds the addresses, planning the Node IPAM Services without status. */
+  public static PublishedAddresses of(ClusterSnapshot snapshot, NodeIpamOptions options) {
+    Map<String, List<String>> planned = new HashMap<>();
+    Map<String, String> plannedMode = new HashMap<>();
+    for (ClusterPlan.Entry e : ClusterPlan.compute(snapshot, options)) {
+      IngressDecision d = e.decision();
+      boolean noStatus = e.service().ingress().stream().noneMatch(i -> i.ip() != null);
+      if (d.handled() && !d.isError() && d.ingress() != null && !d.ingress().isEmpty() && noStatus) {
+        planned.put(e.service().key(), d.ingress());
+        plannedMode.put(e.service().key(), d.ipMode());
+      }
+    }
+    ClusterSnapshot published = planned.isEmpty() ? snapshot : withStatus(snapshot, planned, plannedMode);
+    List<Service> services = new ArrayList<>(published.services());
+    services.sort(
+        java.util.Comparator.comparing(Service::namespace).thenComparing(Service::name));
+    List<ServiceAddress> out = new ArrayList<>();
+    for (Service s : services) {
+      if ("ExternalName".equals(s.type()) || s.deleting()) {
+        continue;
+      }
+      for (String ip : s.externalIps()) {
+        add(out, s, ip, ServiceAddress.EXTERNAL_IP);
+      }
+      if ("LoadBalancer".equals(s.type())) {
+        String frontend =
+            planned.containsKey(s.key()) ? ServiceAddress.NODE_IPAM : ServiceAddress.LOAD_BALANCER;
+        for (Service.LoadBalancerIngress in : s.ingress()) {
+          if (in.ip() != null) {
+            add(out, s, in.ip(), frontend);
+          }
+        }
+      }
+    }
+    return new PublishedAddresses(published, out);
+  }
+
+  private static void add(List<ServiceAddress> out, Service s, String ip, String frontend) {
+    IPAddress a = IpText.parse(ip);
+    if (a != null) {
+      out.add(new ServiceAddress(s, a, frontend));
+    }
+  }
+
+  private static ClusterSnapshot withStatus(
+      ClusterSnapshot in, Map<String, List<String>> planned, Map<String, String> modes) {
+    ClusterSnapshot.Builder b = ClusterSnapshot.builder();
+    in.nodes().forEach(b::node);
+    in.namespaces().forEach(b::namespace);
+    for (Service s : in.services()) {
+      List<String> ips = planned.get(s.key());
+      if (ips == null) {
+        b.service(s);
+        continue;
+      }
+      String mode = modes.get(s.key());
+      List<Service.LoadBalancerIngress> ingress =
+          ips.stream().map(ip -> new Service.LoadBalancerIngress(ip, null, mode)).toList();
+      b.service(
+          new Service(
+              s.namespace(), s.name(), s.labels(), s.annotations(), s.type(), s.loadBalancerClass(),
+              s.externalTrafficPolicy(), s.ipFamilies(), s.ipFamilyPolicy(), s.clusterIps(),
+              s.externalIps(), s.ports(), s.selector(), ingress, s.deleting(), s.source()));
+    }
+    in.endpointSlices().forEach(b::endpointSlice);
+    in.pods().forEach(b::pod);
+    in.workloads().forEach(b::workload);
+    in.policies().forEach(b::policy);
+    in.ciliumConfig().ifPresent(b::ciliumConfig);
+    return b.build();
+  }
+}

@@ -1,0 +1,113 @@
+package dev.nodeipam.cli;
+
+import dev.nodeipam.audit.Audit;
+import dev.nodeipam.audit.AuditOptions;
+import dev.nodeipam.audit.AuditReport;
+import dev.nodeipam.audit.Severity;
+import dev.nodeipam.render.AuditRenderer;
+import dev.nodeipam.render.Json;
+import dev.nodeipam.snapshot.ClusterSnapshot;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code nodeipam audit}: every flow a Service address silently breaks, and the fix. */
+@Command(
+    name = "audit",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Finds every flow where the policy reads as allowed but Cilium denies it because a Service"
+          + " address (spec.externalIPs, a LoadBalancer address, or what Node IPAM would publish)"
+          + " is really a backend pod or a node: the sender's ipBlock/CIDR/world rule no longer"
+          + " matches (egress), or the backend admits only CIDR/world sources (ingress). Active"
+          + " traps happen under the datapath settings now (error); latent ones once the address"
+          + " is translated (warning). Also reports Services on externalIPs and CIDR rules that"
+          + " cover pod or node addresses, and prints the additive companion policies that fix the"
+          + " traps. Read-only.",
+      "",
+      "Examples:",
+      "  nodeipam audit -f examples/istio-trap/cluster",
+      "  nodeipam audit -f cluster/ --companions-only --fail-on never | kubectl apply -f -",
+      "  nodeipam audit --set kube-proxy-replacement=true -o json --fail-on warning"
+    },
+    footer = {
+      "",
+      "Exit codes: 0 no finding at or above --fail-on, 3 findings at or above it, 2 bad input."
+    })
+public final class AuditCommand implements Callable<Integer> {
+  /** A finding at or above {@code --fail-on} exists. */
+  public static final int EXIT_FINDINGS = 3;
+
+  /** The {@code --fail-on} levels. */
+  public enum FailOn {
+    error,
+    warning,
+    never
+  }
+
+  @Spec CommandSpec spec;
+
+  @Mixin InputOptions input;
+
+  @Mixin DatapathFlags datapath;
+
+  @Mixin NodeIpamFlags nodeIpam;
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FORMAT",
+      defaultValue = "text",
+      description = "text, json, yaml or markdown (default: ${DEFAULT-VALUE}).")
+  OutputFormat output;
+
+  @Option(
+      names = "--fail-on",
+      paramLabel = "LEVEL",
+      defaultValue = "error",
+      description = "Exit 3 when a finding at or above this level exists: error, warning or never"
+          + " (default: ${DEFAULT-VALUE}).")
+  FailOn failOn;
+
+  @Option(
+      names = "--companions-only",
+      description = "Print only the companion policies, as one YAML stream for kubectl apply -f -.")
+  boolean companionsOnly;
+
+  @Option(
+      names = "--active-only",
+      description = "Leave out latent traps (flows that only break once the address is translated).")
+  boolean activeOnly;
+
+  @Override
+  public Integer call() {
+    output.require(
+        spec, OutputFormat.text, OutputFormat.json, OutputFormat.yaml, OutputFormat.markdown);
+    Map<String, String> overrides = datapath.overrides(spec);
+    AuditOptions options = new AuditOptions(nodeIpam.options(), !activeOnly);
+    ClusterSnapshot snapshot = input.load();
+    AuditReport report = Audit.run(snapshot, overrides, options);
+    String rendered;
+    if (companionsOnly) {
+      rendered = AuditRenderer.companionsYaml(report);
+    } else {
+      rendered = switch (output) {
+        case json -> Json.json(report.toMap());
+        case yaml -> Json.yaml(report.toMap());
+        case markdown -> AuditRenderer.markdown(report);
+        default -> AuditRenderer.text(report);
+      };
+    }
+    spec.commandLine().getOut().print(rendered);
+    spec.commandLine().getOut().flush();
+    return switch (failOn) {
+      case never -> 0;
+      case warning -> report.hasAtLeast(Severity.WARNING) ? EXIT_FINDINGS : 0;
+      case error -> report.hasAtLeast(Severity.ERROR) ? EXIT_FINDINGS : 0;
+    };
+  }
+}

@@ -1,0 +1,162 @@
+package dev.nodeipam.render;
+
+import dev.nodeipam.audit.AuditReport;
+import dev.nodeipam.audit.Companion;
+import dev.nodeipam.audit.Finding;
+import dev.nodeipam.audit.Trap;
+import dev.nodeipam.policy.model.Direction;
+import dev.nodeipam.policy.model.PolicyRef;
+import dev.nodeipam.policy.settings.Setting;
+import dev.nodeipam.snapshot.Pod;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code nodeipam audit} output: text grouped by Service, then policy, then source pods, ending
+ * with the companion YAML; Markdown for pull requests; the companions alone as a multi-document
+ * YAML stream for {@code kubectl apply -f -}.
+ */
+public final class AuditRenderer {
+  private static final int MAX_SOURCES = 20;
+
+  private AuditRenderer() {}
+
+  public static String text(AuditReport r) {
+    StringBuilder out = new StringBuilder();
+    out.append(headline(r)).append('\n');
+    out.append("Datapath: ").append(settings(r)).append("\n");
+    for (Map.Entry<String, Map<String, List<Trap>>> svc : byServiceAndPolicy(r).entrySet()) {
+      out.append('\n').append("Service ").append(svc.getKey()).append('\n');
+      for (Map.Entry<String, List<Trap>> pol : svc.getValue().entrySet()) {
+        out.append("  ").append(pol.getKey()).append('\n');
+        for (Trap t : pol.getValue()) {
+          out.append("    ").append(t.severity().wire().toUpperCase()).append(' ')
+              .append(t.active() ? "active" : "latent").append(' ')
+              .append(t.direction() == Direction.EGRESS ? "egress" : "ingress").append("  ")
+              .append(flow(t)).append('\n');
+          out.append("      sources: ").append(sources(t.sources())).append('\n');
+          out.append("      why: ").append(t.detail()).append('\n');
+        }
+      }
+    }
+    if (!r.others().isEmpty()) {
+      out.append("\nOther findings\n");
+      for (Finding f : r.others()) {
+        out.append("  ").append(f.severity().wire().toUpperCase()).append(' ').append(f.type())
+            .append("  ").append(f.message()).append('\n');
+      }
+    }
+    if (!r.companions().isEmpty()) {
+      out.append("\nCompanion policies: apply them BEFORE the Service change, e.g.\n")
+          .append("  nodeipam audit ... --companions-only | kubectl apply -f -\n\n");
+      out.append(companionsYaml(r));
+    } else if (!r.traps().isEmpty()) {
+      out.append("\nNo companion policy can fix these traps: a deny rule matches them.\n");
+    }
+    return out.toString();
+  }
+
+  public static String markdown(AuditReport r) {
+    StringBuilder out = new StringBuilder();
+    out.append("# nodeipam audit\n\n").append(headline(r)).append("\n\n");
+    out.append("Datapath: ").append(settings(r)).append("\n");
+    for (Map.Entry<String, Map<String, List<Trap>>> svc : byServiceAndPolicy(r).entrySet()) {
+      out.append("\n## Service `").append(svc.getKey()).append("`\n\n");
+      out.append("| severity | state | direction | flow | policy | sources |\n");
+      out.append("| --- | --- | --- | --- | --- | --- |\n");
+      for (Map.Entry<String, List<Trap>> pol : svc.getValue().entrySet()) {
+        for (Trap t : pol.getValue()) {
+          out.append("| ").append(t.severity().wire()).append(" | ")
+              .append(t.active() ? "active" : "latent").append(" | ")
+              .append(t.direction() == Direction.EGRESS ? "egress" : "ingress").append(" | ")
+              .append(cell(flow(t))).append(" | ").append(cell(pol.getKey())).append(" | ")
+              .append(cell(sources(t.sources()))).append(" |\n");
+        }
+      }
+      out.append('\n');
+      for (List<Trap> ts : svc.getValue().values()) {
+        for (Trap t : ts) {
+          out.append("- ").append(cell(flow(t))).append(": ").append(t.detail()).append('\n');
+        }
+      }
+    }
+    if (!r.others().isEmpty()) {
+      out.append("\n## Other findings\n\n| severity | type | message |\n| --- | --- | --- |\n");
+      for (Finding f : r.others()) {
+        out.append("| ").append(f.severity().wire()).append(" | ").append(f.type()).append(" | ")
+            .append(cell(f.message())).append(" |\n");
+      }
+    }
+    if (!r.companions().isEmpty()) {
+      out.append("\n## Companion policies\n\nApply them **before** the Service change.\n\n")
+          .append("```yaml\n").append(companionsYaml(r)).append("```\n");
+    }
+    return out.toString();
+  }
+
+  /** The companions as one YAML stream, each document preceded by its caveats as comments. */
+  public static String companionsYaml(AuditReport r) {
+    StringBuilder out = new StringBuilder();
+    for (Companion c : r.companions()) {
+      out.append("---\n");
+      out.append("# ").append(c.name()).append(": ").append(c.direction())
+          .append(" companion for ").append(c.service()).append('\n');
+      for (String caveat : c.caveats()) {
+        out.append("# - ").append(caveat).append('\n');
+      }
+      out.append(Json.yaml(c.object()));
+    }
+    return out.toString();
+  }
+
+  private static String headline(AuditReport r) {
+    long active = r.traps().stream().filter(Trap::active).mapToLong(t -> t.sources().size()).sum();
+    long latent = r.traps().stream().filter(t -> !t.active()).mapToLong(t -> t.sources().size()).sum();
+    return "nodeipam audit: " + r.addresses() + " Service address" + (r.addresses() == 1 ? "" : "es")
+        + " audited; " + active + " trapped flow" + (active == 1 ? "" : "s") + " now (error), "
+        + latent + " latent (warning); " + r.others().size() + " other finding"
+        + (r.others().size() == 1 ? "" : "s") + "; " + r.companions().size() + " companion polic"
+        + (r.companions().size() == 1 ? "y" : "ies") + ".";
+  }
+
+  private static String settings(AuditReport r) {
+    List<String> parts = new ArrayList<>();
+    for (Setting s : r.settings().settings().values()) {
+      if (s.key().equals("cluster-name")) {
+        continue;
+      }
+      parts.add(s.key() + "=" + s.value() + (s.isAssumed() ? " (default)" : ""));
+    }
+    return String.join(", ", parts);
+  }
+
+  private static Map<String, Map<String, List<Trap>>> byServiceAndPolicy(AuditReport r) {
+    Map<String, Map<String, List<Trap>>> out = new LinkedHashMap<>();
+    for (Trap t : r.traps()) {
+      String policies = String.join(", ", t.policies().stream().map(PolicyRef::label).toList());
+      out.computeIfAbsent(t.address().service().key(), k -> new LinkedHashMap<>())
+          .computeIfAbsent(policies, k -> new ArrayList<>()).add(t);
+    }
+    return out;
+  }
+
+  private static String flow(Trap t) {
+    List<Integer> targets = t.targetPorts();
+    return t.address().hostText() + ":" + t.servicePort().port() + "/" + t.protocol() + " ("
+        + t.address().frontend() + ") -> " + t.destinations().get(0).identity().describe()
+        + (t.destinations().size() > 1 ? " and " + (t.destinations().size() - 1) + " more" : "")
+        + " port " + (targets.size() == 1 ? targets.get(0) : targets);
+  }
+
+  private static String sources(List<Pod> pods) {
+    List<String> names = pods.stream().limit(MAX_SOURCES).map(Pod::key).toList();
+    return String.join(", ", names)
+        + (pods.size() > MAX_SOURCES ? " and " + (pods.size() - MAX_SOURCES) + " more" : "");
+  }
+
+  private static String cell(String s) {
+    return s.replace("|", "\\|").replace("\n", " ");
+  }
+}
