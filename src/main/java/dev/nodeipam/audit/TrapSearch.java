@@ -20,7 +20,6 @@ import dev.nodeipam.snapshot.Node;
 import dev.nodeipam.snapshot.Pod;
 import dev.nodeipam.snapshot.Service;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +54,7 @@ final class TrapSearch {
   private final DatapathSettings translating;
   private final boolean latent;
   private final List<SourceGroup> groups;
-  private final Set<String> nodeAddresses = new HashSet<>();
+  private final Map<String, String> nodeOfAddress = new java.util.HashMap<>();
   private final Map<BackendsKey, BackendSet> backends = new ConcurrentHashMap<>();
   private final Map<JudgeKey, DestinationVerdict> judged = new ConcurrentHashMap<>();
   private final Map<EntriesKey, List<PolicyEngine.AllowEntry>> worldEntries =
@@ -78,7 +77,7 @@ final class TrapSearch {
       for (Node.NodeAddress a : n.addresses()) {
         String c = IpText.canonical(a.address());
         if (c != null) {
-          nodeAddresses.add(c);
+          nodeOfAddress.putIfAbsent(c, n.name());
         }
       }
     }
@@ -94,7 +93,7 @@ final class TrapSearch {
     if (protocol == null) {
       return List.of();
     }
-    boolean byNode = nodeAddresses.contains(sa.address().toCanonicalString());
+    String owner = nodeOfAddress.get(sa.address().toCanonicalString());
     boolean ingressCandidate = admitsWorld(sa, sp, protocol);
     Identity world = engine.worldIdentity(sa.address(), now);
     List<Trap> out = new ArrayList<>();
@@ -107,9 +106,19 @@ final class TrapSearch {
       if (allows.isEmpty() && !ingressCandidate) {
         continue;
       }
-      if (byNode || g.representative().hostNetwork()) {
+      if (g.representative().hostNetwork()) {
         for (Map.Entry<String, List<Pod>> e : g.byNode().entrySet()) {
           judge(g, e.getKey(), e.getValue(), sa, sp, protocol, allows, ingressCandidate, out);
+        }
+      } else if (owner != null) {
+        // An address of a node: translated (socket LB) and host for clients on that node only.
+        List<Pod> on = g.byNode().getOrDefault(owner, List.of());
+        if (!on.isEmpty()) {
+          judge(g, owner, on, sa, sp, protocol, allows, ingressCandidate, out);
+        }
+        if (on.size() < g.pods().size()) {
+          List<Pod> off = g.pods().stream().filter(p -> !owner.equals(p.nodeName())).toList();
+          judge(g, null, off, sa, sp, protocol, allows, ingressCandidate, out);
         }
       } else {
         judge(g, null, g.pods(), sa, sp, protocol, allows, ingressCandidate, out);
@@ -124,8 +133,7 @@ final class TrapSearch {
       List<Trap> out) {
     Pod source = pods.get(0);
     Flow flow = new Flow(source, sa.address(), sp.port(), protocol);
-    Verdict asAddress = engine.verdictAsAddress(flow, now);
-    if (!asAddress.allowed()) {
+    if (!engine.allowsAsAddress(flow, now)) {
       return; // the source could never dial it as written: nothing was broken
     }
     Translation t = engine.translation(flow, now);
@@ -138,13 +146,16 @@ final class TrapSearch {
       active = true;
       used = t;
     } else {
-      Verdict v = engine.verdict(flow, now);
+      boolean allowedNow = engine.allows(flow, now);
+      if (allowedNow && !latent) {
+        return;
+      }
       Translation then = engine.translation(flow, translating);
       if (then.translated()) {
         later = destinations(g, node, source, sa, sp, protocol, translating);
       }
-      if (!v.allowed()) {
-        dests = v.destinations();
+      if (!allowedNow) {
+        dests = engine.verdict(flow, now).destinations();
         active = true;
         used = t;
       } else if (latent && then.translated()) {

@@ -170,6 +170,41 @@ public final class PolicyEngine {
   }
 
   /**
+   * Whether {@link #verdictAsAddress} allows the flow, without building the explanation: the
+   * sender's egress to the address read as world, on the dialled port.
+   */
+  public boolean allowsAsAddress(Flow flow, DatapathSettings s) {
+    Identity src = identities.ofPod(flow.source(), flow.source().nodeName(), s);
+    Identity dst = identities.world(flow.address(), s);
+    return sides.allows(new SideEvaluation.Question(
+        src, Direction.EGRESS, dst, flow.port(), flow.protocol(), List.of(), null, false), s);
+  }
+
+  /**
+   * Whether {@link #verdict} allows the flow, without building the explanation when the address
+   * is not translated (a translated flow is judged in full).
+   */
+  public boolean allows(Flow flow, DatapathSettings s) {
+    if (translation(flow, s).translated()) {
+      return verdict(flow, s).allowed();
+    }
+    Pod source = flow.source();
+    Identity src = identities.ofPod(source, source.nodeName(), s);
+    Identity dst = identities.ofAddress(flow.address(), source.nodeName(), s);
+    List<Pod.ContainerPort> ports = dst.isPod() ? dst.pod().ports() : List.of();
+    if (!sides.allows(new SideEvaluation.Question(
+        src, Direction.EGRESS, dst, flow.port(), flow.protocol(), ports, null, false), s)) {
+      return false;
+    }
+    if (!dst.isPod()) {
+      return true;
+    }
+    Identity seen = source.hostNetwork() ? identities.ofPod(source, dst.pod().nodeName(), s) : src;
+    return sides.allows(new SideEvaluation.Question(
+        dst, Direction.INGRESS, seen, flow.port(), flow.protocol(), ports, null, false), s);
+  }
+
+  /**
    * An allow entry of a rule that selects an endpoint.
    *
    * @param policy the policy the rule came from
