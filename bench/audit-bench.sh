@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The audit benchmark: the trace benchmark's synthetic cluster (default 1,000 nodes, 2,000 Services
-# x 25 pods, 10,000 policies) written as YAML and loaded back, then `nodeipam audit` on it. Prints the
+# The audit benchmark: the trace benchmark's synthetic cluster (default 1,000 nodes, 5,200 Services
+# x 10 pods, half of them on externalIPs: ~4,000 Service addresses; 10,000 policies) written as YAML
+# and loaded back, then the full audit on it. Prints the
 # number of Service addresses, the load time, the audit time (cold and warm) and its ratio to the
 # load, the findings and the heap. Target: under 30 s and 2 GB heap on 2 cores, at most 3x the load.
-#   bench/audit-bench.sh [NODES] [SERVICES] [--no-render]     (JAVA_OPTS default -Xmx2g)
+#   bench/audit-bench.sh [NODES] [SERVICES] [PODS_PER_SERVICE] [--no-render]     (JAVA_OPTS default -Xmx2g)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -q -B -o test-compile dependency:build-classpath \

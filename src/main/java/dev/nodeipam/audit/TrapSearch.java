@@ -44,6 +44,9 @@ final class TrapSearch {
   private record JudgeKey(int group, String node, Map<String, String> destination, int port,
       Protocol protocol) {}
 
+  private record AddressKey(int group, String node, Identity.Kind kind, String owner,
+      Map<String, String> labels, String address, int port, Protocol protocol) {}
+
   private record EntriesKey(Map<String, String> subject, Direction d, int port, Protocol protocol) {}
 
   /** The distinct backend identities of a Service port, or null when they depend on the viewer. */
@@ -59,6 +62,8 @@ final class TrapSearch {
   private final Map<JudgeKey, DestinationVerdict> judged = new ConcurrentHashMap<>();
   private final Map<EntriesKey, List<PolicyEngine.AllowEntry>> worldEntries =
       new ConcurrentHashMap<>();
+  private final Map<AddressKey, DestinationVerdict> untranslated = new ConcurrentHashMap<>();
+  private final Map<List<Object>, List<Pod>> offOwner = new ConcurrentHashMap<>();
 
   /**
    * @param translating the settings under which every frontend is translated (the same policy
@@ -98,11 +103,15 @@ final class TrapSearch {
     Identity world = engine.worldIdentity(sa.address(), now);
     List<Trap> out = new ArrayList<>();
     for (SourceGroup g : groups) {
-      List<PolicyEngine.AllowEntry> allows =
-          worldAllows(g.identity(), Direction.EGRESS, sp.port(), protocol, List.of()).stream()
-              .filter(e -> e.entry().peers().stream()
-                  .anyMatch(p -> isWorldPeer(p) && PeerMatching.matches(p, world, now)))
-              .toList();
+      List<PolicyEngine.AllowEntry> all =
+          worldAllows(g.identity(), Direction.EGRESS, sp.port(), protocol, List.of());
+      List<PolicyEngine.AllowEntry> allows = all.stream()
+          .filter(e -> e.entry().peers().stream()
+              .anyMatch(p -> isWorldPeer(p) && PeerMatching.matches(p, world, now)))
+          .toList();
+      if (allows.size() == all.size()) {
+        allows = all; // share the cached list: traps are many, memory per trap must stay small
+      }
       if (allows.isEmpty() && !ingressCandidate) {
         continue;
       }
@@ -117,7 +126,8 @@ final class TrapSearch {
           judge(g, owner, on, sa, sp, protocol, allows, ingressCandidate, out);
         }
         if (on.size() < g.pods().size()) {
-          List<Pod> off = g.pods().stream().filter(p -> !owner.equals(p.nodeName())).toList();
+          List<Pod> off = offOwner.computeIfAbsent(List.of(g.id(), owner),
+              k -> g.pods().stream().filter(p -> !owner.equals(p.nodeName())).toList());
           judge(g, null, off, sa, sp, protocol, allows, ingressCandidate, out);
         }
       } else {
@@ -155,7 +165,7 @@ final class TrapSearch {
         later = destinations(g, node, source, sa, sp, protocol, translating);
       }
       if (!allowedNow) {
-        dests = engine.verdict(flow, now).destinations();
+        dests = List.of(untranslatedDestination(g, source, sa, sp, protocol));
         active = true;
         used = t;
       } else if (latent && then.translated()) {
@@ -178,7 +188,7 @@ final class TrapSearch {
             later.stream().filter(d -> !d.egress().allowed()).toList();
         out.add(new Trap(Direction.EGRESS, active, sa, sp, protocol, pods, policies, denied,
             laterDenied, denyRule,
-            Messages.egress(sa, sp, protocol, allows, used, t, denied, dests.size(), active)));
+            lazyEgress(sa, sp, protocol, allows, used, t, denied, dests.size(), active)));
       }
     }
     if (ingressCandidate) {
@@ -191,9 +201,34 @@ final class TrapSearch {
             .anyMatch(d -> Integer.valueOf(DropReason.POLICY_DENY).equals(d.ingress().dropReason()));
         out.add(new Trap(Direction.INGRESS, active, sa, sp, protocol, pods, List.copyOf(policies),
             denied, laterDenied, denyRule,
-            Messages.ingress(sa, sp, protocol, entries, used, denied, active)));
+            new Lazy(() -> Messages.ingress(sa, sp, protocol, entries, used, denied, active))));
       }
     }
+  }
+
+  private static Lazy lazyEgress(
+      ServiceAddress sa, Service.ServicePort sp, Protocol protocol,
+      List<PolicyEngine.AllowEntry> allows, Translation used, Translation now,
+      List<DestinationVerdict> denied, int destinations, boolean active) {
+    return new Lazy(() ->
+        Messages.egress(sa, sp, protocol, allows, used, now, denied, destinations, active));
+  }
+
+  /**
+   * The address itself as the destination, judged once per source identity and destination
+   * identity (the address only counts where a CIDR rule can match it).
+   */
+  private DestinationVerdict untranslatedDestination(
+      SourceGroup g, Pod source, ServiceAddress sa, Service.ServicePort sp, Protocol protocol) {
+    Identity dst = engine.identityOfAddress(sa.address(), source.nodeName(), now);
+    boolean addressMatters = dst.isWorld() || (dst.isNode() && now.cidrMatchesNodes());
+    AddressKey key = new AddressKey(g.id(),
+        source.hostNetwork() ? String.valueOf(source.nodeName()) : null, dst.kind(),
+        dst.node() != null ? dst.node().name() : dst.isPod() ? dst.pod().key() : null,
+        dst.isPod() ? dst.labels() : null,
+        addressMatters ? sa.address().toCanonicalString() : null, sp.port(), protocol);
+    return untranslated.computeIfAbsent(key,
+        k -> engine.judge(source, dst, sp.port(), protocol, null, now));
   }
 
   /** The pod destinations whose ingress denies the client while admitting CIDR/world sources. */

@@ -21,21 +21,27 @@ import java.util.stream.Stream;
 
 /**
  * The audit's benchmark (a timed main, not a test): the trace benchmark's synthetic cluster
- * ({@link SyntheticCluster} + {@link SyntheticPolicies}) sized to about 4,000 Service addresses.
+ * ({@link SyntheticCluster} + {@link SyntheticPolicies}: 1,000 nodes, 10,000 policies, about 50,000
+ * pods) with about 4,000 Service addresses.
  * It loads the cluster from a YAML tree (the baseline), then runs the full audit on the loaded
  * snapshot, twice (cold JVM, then warm), and prints the counts, times, heap and the ratio to the
- * load. Run it with {@code bench/audit-bench.sh [NODES] [SERVICES]}.
+ * load. Run it with {@code bench/audit-bench.sh [NODES] [SERVICES] [PODS_PER_SERVICE]}.
  */
 public final class AuditBench {
   private AuditBench() {}
 
   public static void main(String[] args) throws IOException {
     int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 1_000;
-    int services = args.length > 1 ? Integer.parseInt(args[1]) : 2_000;
+    int services = args.length > 1 ? Integer.parseInt(args[1]) : 5_200;
+    int podsPerService = args.length > 2 ? Integer.parseInt(args[2]) : 10;
     boolean render = !Arrays.asList(args).contains("--no-render");
     ClusterShape shape =
-        ClusterShape.defaults().withNodes(nodes).withServices(services).withPodsPerService(25)
-            .withNamespaces(50);
+        ClusterShape.defaults().withNodes(nodes).withServices(services)
+            .withPodsPerService(podsPerService).withNamespaces(50)
+            // Half the Services on externalIPs (node addresses, as the ones migrate moves), a few
+            // LoadBalancers of another class with a status, the rest ClusterIP: about 4,000
+            // Service addresses with the defaults.
+            .withServiceMix(0.45, 0.50, 0.05);
     SyntheticCluster.Addition config =
         (base, random, out) -> out.ciliumConfig(Map.of("kube-proxy-replacement", "true"));
     var generated =

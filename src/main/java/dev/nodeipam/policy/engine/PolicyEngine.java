@@ -92,6 +92,14 @@ public final class PolicyEngine {
     return identities.world(address, s);
   }
 
+  /**
+   * The identity of an address policy sees as itself (not translated), from a client on {@code
+   * viewerNode}: a pod, host/remote-node, or world.
+   */
+  public Identity identityOfAddress(IPAddress address, String viewerNode, DatapathSettings s) {
+    return identities.ofAddress(address, viewerNode, s);
+  }
+
   /** The rules selecting an identity (none for reserved identities). */
   public List<Rule> rulesSelecting(Identity identity) {
     return index.selecting(identity);
