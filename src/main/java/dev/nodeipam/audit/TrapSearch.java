@@ -196,12 +196,21 @@ final class TrapSearch {
       List<PolicyEngine.AllowEntry> entries = new ArrayList<>();
       List<DestinationVerdict> denied = receiverDenied(dests, protocol, policies, entries);
       List<DestinationVerdict> laterDenied = receiverDenied(later, protocol, policies, entries);
+      boolean receiverActive = active;
+      if (denied.isEmpty() && !laterDenied.isEmpty()) {
+        // Denied now on the sender's side only: the receiver's drop waits for the translation.
+        denied = laterDenied;
+        laterDenied = List.of();
+        receiverActive = false;
+      }
       if (!denied.isEmpty()) {
         boolean denyRule = denied.stream()
             .anyMatch(d -> Integer.valueOf(DropReason.POLICY_DENY).equals(d.ingress().dropReason()));
-        out.add(new Trap(Direction.INGRESS, active, sa, sp, protocol, pods, List.copyOf(policies),
+        boolean a = receiverActive;
+        List<DestinationVerdict> ds = denied;
+        out.add(new Trap(Direction.INGRESS, a, sa, sp, protocol, pods, List.copyOf(policies),
             denied, laterDenied, denyRule,
-            new Lazy(() -> Messages.ingress(sa, sp, protocol, entries, used, denied, active))));
+            new Lazy(() -> Messages.ingress(sa, sp, protocol, entries, used, ds, a))));
       }
     }
   }
