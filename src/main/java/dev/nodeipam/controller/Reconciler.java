@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -46,6 +48,7 @@ final class Reconciler {
 
   private static final Logger LOG = LoggerFactory.getLogger("dev.nodeipam.controller");
   private static final int LOGGED_EXCLUSIONS = 20;
+  private static final int LOGGED_ADDRESSES = 32;
 
   private final NodeIpam ipam;
   private final ControllerSettings settings;
@@ -252,8 +255,29 @@ final class Reconciler {
     if (excluded.size() > LOGGED_EXCLUSIONS) {
       exclusions += "+" + (excluded.size() - LOGGED_EXCLUSIONS);
     }
+    if (before.size() + after.size() <= LOGGED_ADDRESSES) {
+      LOG.info(
+          "{} service={} old={} new={} excluded={}",
+          verb, service.key(), before, after, exclusions);
+      return;
+    }
+    // Hundreds of addresses per line help nobody: say what changed, and how many there are.
+    Set<String> added = new TreeSet<>(after);
+    before.forEach(added::remove);
+    Set<String> removed = new TreeSet<>(before);
+    after.forEach(removed::remove);
     LOG.info(
-        "{} service={} old={} new={} excluded={}", verb, service.key(), before, after, exclusions);
+        "{} service={} old={} addresses new={} addresses added={} removed={} excluded={}",
+        verb, service.key(), before.size(), after.size(), abbreviated(added),
+        abbreviated(removed), exclusions);
+  }
+
+  private static String abbreviated(Set<String> addresses) {
+    String shown =
+        addresses.stream().limit(LOGGED_ADDRESSES).collect(Collectors.joining(", ", "[", "]"));
+    return addresses.size() > LOGGED_ADDRESSES
+        ? shown + "+" + (addresses.size() - LOGGED_ADDRESSES)
+        : shown;
   }
 
   private static List<String> ips(List<LoadBalancerIngress> ingress) {
