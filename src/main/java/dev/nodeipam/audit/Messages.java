@@ -90,7 +90,11 @@ final class Messages {
 
   private static String seen(List<DestinationVerdict> ds) {
     DestinationVerdict d = ds.get(0);
-    return d.identity().describe() + " on port " + d.port();
+    // Node verdicts are shared by every address of the node: name the node, not one address.
+    String who = d.identity().isNode() && d.identity().node() != null
+        ? d.identity().name() + " (node " + d.identity().node().name() + ")"
+        : d.identity().describe();
+    return who + " on port " + d.port();
   }
 
   private static String sideWhy(SideVerdict side) {

@@ -23,7 +23,7 @@ import java.util.List;
  * @param onceTranslated for an active trap whose address is not translated now, the destinations
  *     that would deny once it is (the companion must cover both, or fixing one uncovers the other)
  * @param denyRule whether a deny rule matched: no additive companion can fix that
- * @param detail the explanation, without the source's name
+ * @param explanation the explanation, without the source's name, built when first asked for
  */
 public record Trap(
     Direction direction,
@@ -36,7 +36,7 @@ public record Trap(
     List<DestinationVerdict> destinations,
     List<DestinationVerdict> onceTranslated,
     boolean denyRule,
-    String detail) {
+    java.util.function.Supplier<String> explanation) {
 
   public Trap {
     sources = List.copyOf(sources);
@@ -48,6 +48,11 @@ public record Trap(
   /** The ports policy sees at the destinations, in order, without repeats. */
   public List<Integer> targetPorts() {
     return destinations.stream().map(DestinationVerdict::port).distinct().sorted().toList();
+  }
+
+  /** The explanation, without the source's name. */
+  public String detail() {
+    return explanation.get();
   }
 
   public Severity severity() {

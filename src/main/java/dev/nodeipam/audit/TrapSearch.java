@@ -20,7 +20,6 @@ import dev.nodeipam.snapshot.Node;
 import dev.nodeipam.snapshot.Pod;
 import dev.nodeipam.snapshot.Service;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +44,9 @@ final class TrapSearch {
   private record JudgeKey(int group, String node, Map<String, String> destination, int port,
       Protocol protocol) {}
 
+  private record AddressKey(int group, String node, Identity.Kind kind, String owner,
+      Map<String, String> labels, String address, int port, Protocol protocol) {}
+
   private record EntriesKey(Map<String, String> subject, Direction d, int port, Protocol protocol) {}
 
   /** The distinct backend identities of a Service port, or null when they depend on the viewer. */
@@ -55,11 +57,13 @@ final class TrapSearch {
   private final DatapathSettings translating;
   private final boolean latent;
   private final List<SourceGroup> groups;
-  private final Set<String> nodeAddresses = new HashSet<>();
+  private final Map<String, String> nodeOfAddress = new java.util.HashMap<>();
   private final Map<BackendsKey, BackendSet> backends = new ConcurrentHashMap<>();
   private final Map<JudgeKey, DestinationVerdict> judged = new ConcurrentHashMap<>();
   private final Map<EntriesKey, List<PolicyEngine.AllowEntry>> worldEntries =
       new ConcurrentHashMap<>();
+  private final Map<AddressKey, DestinationVerdict> untranslated = new ConcurrentHashMap<>();
+  private final Map<List<Object>, List<Pod>> offOwner = new ConcurrentHashMap<>();
 
   /**
    * @param translating the settings under which every frontend is translated (the same policy
@@ -78,7 +82,7 @@ final class TrapSearch {
       for (Node.NodeAddress a : n.addresses()) {
         String c = IpText.canonical(a.address());
         if (c != null) {
-          nodeAddresses.add(c);
+          nodeOfAddress.putIfAbsent(c, n.name());
         }
       }
     }
@@ -94,22 +98,37 @@ final class TrapSearch {
     if (protocol == null) {
       return List.of();
     }
-    boolean byNode = nodeAddresses.contains(sa.address().toCanonicalString());
+    String owner = nodeOfAddress.get(sa.address().toCanonicalString());
     boolean ingressCandidate = admitsWorld(sa, sp, protocol);
     Identity world = engine.worldIdentity(sa.address(), now);
     List<Trap> out = new ArrayList<>();
     for (SourceGroup g : groups) {
-      List<PolicyEngine.AllowEntry> allows =
-          worldAllows(g.identity(), Direction.EGRESS, sp.port(), protocol, List.of()).stream()
-              .filter(e -> e.entry().peers().stream()
-                  .anyMatch(p -> isWorldPeer(p) && PeerMatching.matches(p, world, now)))
-              .toList();
+      List<PolicyEngine.AllowEntry> all =
+          worldAllows(g.identity(), Direction.EGRESS, sp.port(), protocol, List.of());
+      List<PolicyEngine.AllowEntry> allows = all.stream()
+          .filter(e -> e.entry().peers().stream()
+              .anyMatch(p -> isWorldPeer(p) && PeerMatching.matches(p, world, now)))
+          .toList();
+      if (allows.size() == all.size()) {
+        allows = all; // share the cached list: traps are many, memory per trap must stay small
+      }
       if (allows.isEmpty() && !ingressCandidate) {
         continue;
       }
-      if (byNode || g.representative().hostNetwork()) {
+      if (g.representative().hostNetwork()) {
         for (Map.Entry<String, List<Pod>> e : g.byNode().entrySet()) {
           judge(g, e.getKey(), e.getValue(), sa, sp, protocol, allows, ingressCandidate, out);
+        }
+      } else if (owner != null) {
+        // An address of a node: translated (socket LB) and host for clients on that node only.
+        List<Pod> on = g.byNode().getOrDefault(owner, List.of());
+        if (!on.isEmpty()) {
+          judge(g, owner, on, sa, sp, protocol, allows, ingressCandidate, out);
+        }
+        if (on.size() < g.pods().size()) {
+          List<Pod> off = offOwner.computeIfAbsent(List.of(g.id(), owner),
+              k -> g.pods().stream().filter(p -> !owner.equals(p.nodeName())).toList());
+          judge(g, null, off, sa, sp, protocol, allows, ingressCandidate, out);
         }
       } else {
         judge(g, null, g.pods(), sa, sp, protocol, allows, ingressCandidate, out);
@@ -124,8 +143,7 @@ final class TrapSearch {
       List<Trap> out) {
     Pod source = pods.get(0);
     Flow flow = new Flow(source, sa.address(), sp.port(), protocol);
-    Verdict asAddress = engine.verdictAsAddress(flow, now);
-    if (!asAddress.allowed()) {
+    if (!engine.allowsAsAddress(flow, now)) {
       return; // the source could never dial it as written: nothing was broken
     }
     Translation t = engine.translation(flow, now);
@@ -138,13 +156,16 @@ final class TrapSearch {
       active = true;
       used = t;
     } else {
-      Verdict v = engine.verdict(flow, now);
+      boolean allowedNow = engine.allows(flow, now);
+      if (allowedNow && !latent) {
+        return;
+      }
       Translation then = engine.translation(flow, translating);
       if (then.translated()) {
         later = destinations(g, node, source, sa, sp, protocol, translating);
       }
-      if (!v.allowed()) {
-        dests = v.destinations();
+      if (!allowedNow) {
+        dests = List.of(untranslatedDestination(g, source, sa, sp, protocol));
         active = true;
         used = t;
       } else if (latent && then.translated()) {
@@ -167,7 +188,7 @@ final class TrapSearch {
             later.stream().filter(d -> !d.egress().allowed()).toList();
         out.add(new Trap(Direction.EGRESS, active, sa, sp, protocol, pods, policies, denied,
             laterDenied, denyRule,
-            Messages.egress(sa, sp, protocol, allows, used, t, denied, dests.size(), active)));
+            lazyEgress(sa, sp, protocol, allows, used, t, denied, dests.size(), active)));
       }
     }
     if (ingressCandidate) {
@@ -175,14 +196,48 @@ final class TrapSearch {
       List<PolicyEngine.AllowEntry> entries = new ArrayList<>();
       List<DestinationVerdict> denied = receiverDenied(dests, protocol, policies, entries);
       List<DestinationVerdict> laterDenied = receiverDenied(later, protocol, policies, entries);
+      boolean receiverActive = active;
+      if (denied.isEmpty() && !laterDenied.isEmpty()) {
+        // Denied now on the sender's side only: the receiver's drop waits for the translation.
+        denied = laterDenied;
+        laterDenied = List.of();
+        receiverActive = false;
+      }
       if (!denied.isEmpty()) {
         boolean denyRule = denied.stream()
             .anyMatch(d -> Integer.valueOf(DropReason.POLICY_DENY).equals(d.ingress().dropReason()));
-        out.add(new Trap(Direction.INGRESS, active, sa, sp, protocol, pods, List.copyOf(policies),
+        boolean a = receiverActive;
+        List<DestinationVerdict> ds = denied;
+        out.add(new Trap(Direction.INGRESS, a, sa, sp, protocol, pods, List.copyOf(policies),
             denied, laterDenied, denyRule,
-            Messages.ingress(sa, sp, protocol, entries, used, denied, active)));
+            new Lazy(() -> Messages.ingress(sa, sp, protocol, entries, used, ds, a))));
       }
     }
+  }
+
+  private static Lazy lazyEgress(
+      ServiceAddress sa, Service.ServicePort sp, Protocol protocol,
+      List<PolicyEngine.AllowEntry> allows, Translation used, Translation now,
+      List<DestinationVerdict> denied, int destinations, boolean active) {
+    return new Lazy(() ->
+        Messages.egress(sa, sp, protocol, allows, used, now, denied, destinations, active));
+  }
+
+  /**
+   * The address itself as the destination, judged once per source identity and destination
+   * identity (the address only counts where a CIDR rule can match it).
+   */
+  private DestinationVerdict untranslatedDestination(
+      SourceGroup g, Pod source, ServiceAddress sa, Service.ServicePort sp, Protocol protocol) {
+    Identity dst = engine.identityOfAddress(sa.address(), source.nodeName(), now);
+    boolean addressMatters = dst.isWorld() || (dst.isNode() && now.cidrMatchesNodes());
+    AddressKey key = new AddressKey(g.id(),
+        source.hostNetwork() ? String.valueOf(source.nodeName()) : null, dst.kind(),
+        dst.node() != null ? dst.node().name() : dst.isPod() ? dst.pod().key() : null,
+        dst.isPod() ? dst.labels() : null,
+        addressMatters ? sa.address().toCanonicalString() : null, sp.port(), protocol);
+    return untranslated.computeIfAbsent(key,
+        k -> engine.judge(source, dst, sp.port(), protocol, null, now));
   }
 
   /** The pod destinations whose ingress denies the client while admitting CIDR/world sources. */

@@ -91,12 +91,19 @@ public final class AuditCommand implements Callable<Integer> {
     AuditOptions options = new AuditOptions(nodeIpam.options(), !activeOnly);
     ClusterSnapshot snapshot = input.load();
     AuditReport report = Audit.run(snapshot, overrides, options);
+    if (output == OutputFormat.json && !companionsOnly) {
+      try {
+        AuditRenderer.writeJson(report, spec.commandLine().getOut());
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      return exitCode(report);
+    }
     String rendered;
     if (companionsOnly) {
       rendered = AuditRenderer.companionsYaml(report);
     } else {
       rendered = switch (output) {
-        case json -> Json.json(report.toMap());
         case yaml -> Json.yaml(report.toMap());
         case markdown -> AuditRenderer.markdown(report);
         default -> AuditRenderer.text(report);
@@ -104,6 +111,10 @@ public final class AuditCommand implements Callable<Integer> {
     }
     spec.commandLine().getOut().print(rendered);
     spec.commandLine().getOut().flush();
+    return exitCode(report);
+  }
+
+  private int exitCode(AuditReport report) {
     return switch (failOn) {
       case never -> 0;
       case warning -> report.hasAtLeast(Severity.WARNING) ? EXIT_FINDINGS : 0;

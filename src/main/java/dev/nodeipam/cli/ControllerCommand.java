@@ -32,11 +32,13 @@ import picocli.CommandLine.Spec;
     name = "controller",
     mixinStandardHelpOptions = true,
     sortOptions = false,
+    header = "Runs the Node IPAM LoadBalancer controller against a live cluster.",
     description = {
-      "Runs the Node IPAM LoadBalancer controller: fills status.loadBalancer.ingress of the",
-      "LoadBalancer Services of its class with the addresses of the selected nodes, exactly as",
-      "Cilium's Node IPAM decides, writing only when a Service's result changes.",
-      "Runs until stopped (SIGTERM releases the lease so a standby takes over at once)."
+      "Runs the Node IPAM LoadBalancer controller: fills status.loadBalancer.ingress",
+      "of the LoadBalancer Services of its class with the addresses of the selected",
+      "nodes, exactly as Cilium's Node IPAM decides, and writes only when a Service's",
+      "result changes. Runs until stopped; SIGTERM releases the lease, so that a",
+      "standby takes over at once."
     })
 public final class ControllerCommand implements Callable<Integer> {
   static final String SERVICE_ACCOUNT_NAMESPACE =

@@ -21,10 +21,12 @@ import picocli.CommandLine.Spec;
     name = "demo",
     mixinStandardHelpOptions = true,
     sortOptions = false,
+    header = "Shows the controller at work on an in-process API server (no cluster).",
     description = {
-      "Starts an in-process Kubernetes API server seeded with examples/seed, runs the real",
-      "controller against it, then lets nodes join, get excluded and leave, and changes a",
-      "Service's node selector, printing every address change the controller publishes."
+      "Starts an in-process Kubernetes API server seeded with examples/seed, runs",
+      "the real controller against it, then lets nodes join, get excluded and leave,",
+      "and changes a Service's node selector, printing every address change the",
+      "controller publishes. No cluster needed; about five seconds."
     })
 public final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -46,6 +48,7 @@ final class Reconciler {
 
   private static final Logger LOG = LoggerFactory.getLogger("dev.nodeipam.controller");
   private static final int LOGGED_EXCLUSIONS = 20;
+  private static final int LOGGED_ADDRESSES = 32;
 
   private final NodeIpam ipam;
   private final ControllerSettings settings;
@@ -57,6 +60,7 @@ final class Reconciler {
   private final Consumer<PublishedChange> listener;
   private final Map<String, String> reportedErrors = new ConcurrentHashMap<>();
   private final Map<String, List<LoadBalancerIngress>> dryRunPublished = new ConcurrentHashMap<>();
+  private final Map<String, String> unavailable = new ConcurrentHashMap<>();
 
   Reconciler(
       ControllerSettings settings,
@@ -123,6 +127,7 @@ final class Reconciler {
       desired.add(new LoadBalancerIngress(ip, null, decision.ipMode()));
     }
     metrics.published(service.namespace(), service.name(), desired.size());
+    reportUnavailable(service, desired.isEmpty() ? String.join("; ", decision.warnings()) : null);
     if (desired.equals(service.ingress())) {
       dryRunPublished.remove(key);
       return Result.UNCHANGED;
@@ -153,12 +158,6 @@ final class Reconciler {
         service,
         EventRecorder.UPDATED,
         "Node IPAM published " + decision.ingress() + " (was " + before + ")");
-    if (desired.isEmpty()) {
-      events.warning(
-          service,
-          EventRecorder.UNAVAILABLE,
-          "No address to publish: " + String.join("; ", decision.warnings()));
-    }
     listener.accept(
         new PublishedChange(
             service.namespace(),
@@ -202,6 +201,24 @@ final class Reconciler {
     }
   }
 
+  /**
+   * E4: one Warning when a Service gets nothing to publish, whether or not that is a change of its
+   * status (a new Service that selects no node never has its status written); again only when the
+   * reason changes.
+   */
+  private void reportUnavailable(Service service, String reason) {
+    if (reason == null) {
+      unavailable.remove(service.key());
+      return;
+    }
+    if (settings.dryRun()
+        || !leading.getAsBoolean()
+        || Objects.equals(unavailable.put(service.key(), reason), reason)) {
+      return;
+    }
+    events.warning(service, EventRecorder.UNAVAILABLE, "No address to publish: " + reason);
+  }
+
   private void reportInvalid(Service service, String error) {
     if (Objects.equals(reportedErrors.put(service.key(), error), error)) {
       return;
@@ -218,6 +235,7 @@ final class Reconciler {
 
   void forget(String key) {
     reportedErrors.remove(key);
+    unavailable.remove(key);
     dryRunPublished.remove(key);
     int slash = key.indexOf('/');
     metrics.unpublished(key.substring(0, slash), key.substring(slash + 1));
@@ -237,8 +255,29 @@ final class Reconciler {
     if (excluded.size() > LOGGED_EXCLUSIONS) {
       exclusions += "+" + (excluded.size() - LOGGED_EXCLUSIONS);
     }
+    if (before.size() + after.size() <= LOGGED_ADDRESSES) {
+      LOG.info(
+          "{} service={} old={} new={} excluded={}",
+          verb, service.key(), before, after, exclusions);
+      return;
+    }
+    // Hundreds of addresses per line help nobody: say what changed, and how many there are.
+    Set<String> added = new TreeSet<>(after);
+    before.forEach(added::remove);
+    Set<String> removed = new TreeSet<>(before);
+    after.forEach(removed::remove);
     LOG.info(
-        "{} service={} old={} new={} excluded={}", verb, service.key(), before, after, exclusions);
+        "{} service={} old={} addresses new={} addresses added={} removed={} excluded={}",
+        verb, service.key(), before.size(), after.size(), abbreviated(added),
+        abbreviated(removed), exclusions);
+  }
+
+  private static String abbreviated(Set<String> addresses) {
+    String shown =
+        addresses.stream().limit(LOGGED_ADDRESSES).collect(Collectors.joining(", ", "[", "]"));
+    return addresses.size() > LOGGED_ADDRESSES
+        ? shown + "+" + (addresses.size() - LOGGED_ADDRESSES)
+        : shown;
   }
 
   private static List<String> ips(List<LoadBalancerIngress> ingress) {

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.ListOptions;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.util.function.Function;
 
 /**
@@ -17,6 +18,25 @@ import java.util.function.Function;
  */
 public final class LiveLoader {
   private static final long PAGE = 500;
+
+  // Named in full so that no discovery call is needed: on a cluster without Cilium's CRDs the list
+  // is a plain 404, which means "no such policies", not an error.
+  private static final ResourceDefinitionContext CNP =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("cilium.io")
+          .withVersion("v2")
+          .withKind("CiliumNetworkPolicy")
+          .withPlural("ciliumnetworkpolicies")
+          .withNamespaced(true)
+          .build();
+  private static final ResourceDefinitionContext CCNP =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("cilium.io")
+          .withVersion("v2")
+          .withKind("CiliumClusterwideNetworkPolicy")
+          .withPlural("ciliumclusterwidenetworkpolicies")
+          .withNamespaced(false)
+          .build();
   private final KubernetesClient client;
   private final SnapshotAssembler assembler;
 
@@ -37,23 +57,8 @@ public final class LiveLoader {
       pages(o -> client.apps().statefulSets().inAnyNamespace().list(o), source);
       pages(o -> client.apps().daemonSets().inAnyNamespace().list(o), source);
       pages(o -> client.network().v1().networkPolicies().inAnyNamespace().list(o), source);
-      optional(
-          () ->
-              pages(
-                  o ->
-                      client
-                          .genericKubernetesResources("cilium.io/v2", "CiliumNetworkPolicy")
-                          .inAnyNamespace()
-                          .list(o),
-                  source));
-      optional(
-          () ->
-              pages(
-                  o ->
-                      client
-                          .genericKubernetesResources("cilium.io/v2", "CiliumClusterwideNetworkPolicy")
-                          .list(o),
-                  source));
+      optional(() -> pages(o -> client.genericKubernetesResources(CNP).inAnyNamespace().list(o), source));
+      optional(() -> pages(o -> client.genericKubernetesResources(CCNP).list(o), source));
       var config =
           client
               .configMaps()

@@ -96,6 +96,21 @@ public final class AuditRenderer {
     return out.toString();
   }
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper()
+          .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+          .disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+
+  /**
+   * Writes the JSON report as it goes: findings are expanded from traps one at a time, so a
+   * report of millions of findings never sits in memory as text.
+   */
+  public static void writeJson(AuditReport r, java.io.Writer out) throws java.io.IOException {
+    JSON.writeValue(out, r.toMap());
+    out.write('\n');
+    out.flush();
+  }
+
   /** The companions as one YAML stream, each document preceded by its caveats as comments. */
   public static String companionsYaml(AuditReport r) {
     StringBuilder out = new StringBuilder();

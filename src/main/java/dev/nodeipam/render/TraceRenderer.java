@@ -179,7 +179,7 @@ public final class TraceRenderer {
               v.translation().translated()
                   ? "translates it and judges the backend pods' identity on the targetPort"
                   : "sees " + v.destinations().get(0).identity().describe())
-          .append(". Nothing logs this drop as a policy denial you would look for.\n")
+          .append(". Nothing in the YAML hints at it; the client just times out.\n")
           .append(
               "Fix: an additive companion policy (enableDefaultDeny false) allowing the backends"
                   + " by identity on their targetPort; `nodeipam audit` writes it.\n");

@@ -140,7 +140,7 @@ public final class PolicyTraceBench {
    * Flows from random pods: 40% to a ClusterIP:80, 30% to a pod:8080, 20% to the internet, 10% to
    * an externalIP.
    */
-  static List<Flow> flows(ClusterSnapshot snapshot, int count, Random r) {
+  public static List<Flow> flows(ClusterSnapshot snapshot, int count, Random r) {
     List<Pod> pods =
         snapshot.pods().stream().filter(p -> !p.isTemplate() && !p.ips().isEmpty()).toList();
     List<Service> withIp =

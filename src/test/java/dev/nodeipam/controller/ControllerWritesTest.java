@@ -163,6 +163,24 @@ class ControllerWritesTest {
   }
 
   @Test
+  void e4_aNewServiceThatSelectsNoNodeGetsOneWarningWithoutAnyWrite() {
+    f.createNode("n1", Map.of(), "10.0.0.1", null);
+    NodeIpamController c = f.started();
+    f.createLb("web", "nowhere", Map.of(ServiceAnnotations.MATCH_NODE_LABELS, "role=edge"));
+    await().atMost(LIMIT).until(() -> !f.events("web", EventRecorder.UNAVAILABLE).isEmpty());
+    Set<String> reconciled = ConcurrentHashMap.newKeySet();
+    c.observeReconciles(reconciled::add);
+    f.annotateService("web", "nowhere", "example.com/owner", "team-a");
+    await().atMost(LIMIT).until(() -> reconciled.contains("web/nowhere"));
+    awaitIdle(c);
+    // Reconciled again for the same reason: still one Warning.
+    assertThat(f.events("web", EventRecorder.UNAVAILABLE)).hasSize(1);
+    assertThat(f.events("web", EventRecorder.UNAVAILABLE).get(0).getMessage())
+        .contains("role=edge");
+    assertThat(c.metrics().statusWrites()).isZero();
+  }
+
+  @Test
   void injectedConflictAndServerErrorOnTheStatusPatchAreRetriedAndConverge() {
     f.createNode("n1", Map.of(), "10.0.0.1", null);
     String path = "/api/v1/namespaces/web/services/site/status";

@@ -340,4 +340,25 @@ class TranslationTableTest {
               assertThat(d.identity().address().toCanonicalString()).isEqualTo("fd00:10::7");
             });
   }
+
+  @Test
+  void aNodePortOnANodeAddressIsNotModelledAndSaysSo() {
+    TestCluster c =
+        new TestCluster()
+            .node("n1", OWN_NODE)
+            .node("n2", OTHER_NODE)
+            .pod("app/client", "n1", "10.0.1.5", Map.of("app", "client"))
+            .service(
+                "web/web",
+                CLUSTER_IP,
+                Map.of("app", "web"),
+                List.of(),
+                List.of(),
+                new Service.ServicePort(
+                    null, "TCP", 80, dev.nodeipam.snapshot.PortRef.of(8080), 30080));
+    Verdict v = c.trace("app/client", OTHER_NODE, 30080, SOCKET_LB);
+    assertThat(v.translation().translated()).isFalse();
+    assertThat(v.notes())
+        .anyMatch(n -> n.contains("nodePort of web/web") && n.contains("not modelled"));
+  }
 }

@@ -102,6 +102,14 @@ public final class PolicyEngine {
     return identities.world(address, s);
   }
 
+  /**
+   * The identity of an address policy sees as itself (not translated), from a client on {@code
+   * viewerNode}: a pod, host/remote-node, or world.
+   */
+  public Identity identityOfAddress(IPAddress address, String viewerNode, DatapathSettings s) {
+    return identities.ofAddress(address, viewerNode, s);
+  }
+
   /** The rules selecting an identity (none for reserved identities). */
   public List<Rule> rulesSelecting(Identity identity) {
     return index.selecting(identity);
@@ -167,6 +175,18 @@ public final class PolicyEngine {
       }
     } else {
       Identity dst = identities.ofAddress(flow.address(), source.nodeName(), s);
+      if (dst.isNode()) {
+        translation
+            .nodePortService(flow.port())
+            .ifPresent(
+                svc ->
+                    notes.add(
+                        flow.port()
+                            + " is a nodePort of "
+                            + svc.key()
+                            + ": NodePort translation"
+                            + " is not modelled, so the node itself is judged"));
+      }
       if (dst.kind() == Identity.Kind.WORLD) {
         book.podCidrOwner(flow.address())
             .ifPresent(
@@ -207,6 +227,41 @@ public final class PolicyEngine {
         s,
         true,
         List.of());
+  }
+
+  /**
+   * Whether {@link #verdictAsAddress} allows the flow, without building the explanation: the
+   * sender's egress to the address read as world, on the dialled port.
+   */
+  public boolean allowsAsAddress(Flow flow, DatapathSettings s) {
+    Identity src = identities.ofPod(flow.source(), flow.source().nodeName(), s);
+    Identity dst = identities.world(flow.address(), s);
+    return sides.allows(new SideEvaluation.Question(
+        src, Direction.EGRESS, dst, flow.port(), flow.protocol(), List.of(), null, false), s);
+  }
+
+  /**
+   * Whether {@link #verdict} allows the flow, without building the explanation when the address
+   * is not translated (a translated flow is judged in full).
+   */
+  public boolean allows(Flow flow, DatapathSettings s) {
+    if (translation(flow, s).translated()) {
+      return verdict(flow, s).allowed();
+    }
+    Pod source = flow.source();
+    Identity src = identities.ofPod(source, source.nodeName(), s);
+    Identity dst = identities.ofAddress(flow.address(), source.nodeName(), s);
+    List<Pod.ContainerPort> ports = dst.isPod() ? dst.pod().ports() : List.of();
+    if (!sides.allows(new SideEvaluation.Question(
+        src, Direction.EGRESS, dst, flow.port(), flow.protocol(), ports, null, false), s)) {
+      return false;
+    }
+    if (!dst.isPod()) {
+      return true;
+    }
+    Identity seen = source.hostNetwork() ? identities.ofPod(source, dst.pod().nodeName(), s) : src;
+    return sides.allows(new SideEvaluation.Question(
+        dst, Direction.INGRESS, seen, flow.port(), flow.protocol(), ports, null, false), s);
   }
 
   /**

@@ -26,6 +26,7 @@ public final class ServiceTranslation {
   public record Hit(Service service, Service.ServicePort port, Frontend kind, String ipMode) {}
 
   private final Map<String, List<FrontendAddress>> frontends = new HashMap<>();
+  private final Map<Integer, Service> nodePorts = new HashMap<>();
 
   ServiceTranslation(ClusterSnapshot snapshot) {
     for (Service s : snapshot.services()) {
@@ -34,6 +35,11 @@ public final class ServiceTranslation {
       }
       s.clusterIps().forEach(ip -> add(ip, new FrontendAddress(s, Frontend.CLUSTER_IP, null)));
       s.externalIps().forEach(ip -> add(ip, new FrontendAddress(s, Frontend.EXTERNAL_IP, null)));
+      for (Service.ServicePort p : s.ports()) {
+        if (p.nodePort() != null) {
+          nodePorts.putIfAbsent(p.nodePort(), s);
+        }
+      }
       if ("LoadBalancer".equals(s.type())) {
         for (Service.LoadBalancerIngress in : s.ingress()) {
           if (in.ip() != null) {
@@ -68,6 +74,11 @@ public final class ServiceTranslation {
       }
     }
     return Optional.empty();
+  }
+
+  /** The Service with this nodePort, if any (NodePort frontends are not modelled). */
+  public Optional<Service> nodePortService(int port) {
+    return Optional.ofNullable(nodePorts.get(port));
   }
 
   /** Whether the address is some Service's frontend, whatever the port. */

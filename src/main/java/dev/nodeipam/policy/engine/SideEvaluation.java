@@ -176,6 +176,36 @@ final class SideEvaluation {
     return new Match(r.policy(), e.origin(), peer, ports, deny);
   }
 
+  /**
+   * The outcome of {@link #evaluate} without the explanation: for callers that judge many flows
+   * and explain only the few that matter.
+   */
+  boolean allows(Question q, DatapathSettings s) {
+    if (!q.subject().isPod() || s.enablePolicy() == EnablePolicy.NEVER) {
+      return true;
+    }
+    Direction d = q.direction();
+    boolean defaultDeny = s.enablePolicy() == EnablePolicy.ALWAYS;
+    boolean allowed = false;
+    for (Rule r : index.selecting(q.subject())) {
+      defaultDeny |= r.defaultDeny().contains(d);
+      for (RuleEntry e : r.denies(d)) {
+        if (matches(e, q, s)) {
+          return false;
+        }
+      }
+      if (!allowed) {
+        for (RuleEntry e : r.allows(d)) {
+          if (matches(e, q, s)) {
+            allowed = true;
+            break;
+          }
+        }
+      }
+    }
+    return allowed || !defaultDeny;
+  }
+
   static boolean matches(RuleEntry e, SideEvaluation.Question q, DatapathSettings s) {
     return portsMatch(e, q)
         && e.peers().stream().anyMatch(p -> PeerMatching.matches(p, q.peer(), s));

@@ -1,0 +1,121 @@
+package dev.nodeipam.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nodeipam.snapshot.ClusterSnapshot;
+import java.util.ArrayList;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/**
+ * Over small generated clusters (a Service on an externalIP or a LoadBalancer address, backends on
+ * numbered or named ports, clients with CIDR, world, selector or no egress rules, backends with
+ * world, CIDR, selector or no ingress rules, various datapath settings): applying every companion
+ * the audit prints leaves no trapped flow.
+ */
+class CompanionsClearTrapsProperty {
+  record Client(int egress, int node) {}
+
+  record Shape(int frontend, boolean named, int backendIngress, List<Client> clients, int settings) {}
+
+  static final String[][] SETTINGS = {
+    {},
+    {"kube-proxy-replacement", "true"},
+    {"kube-proxy-replacement", "true", "bpf-lb-sock-hostns-only", "true"},
+    {"kube-proxy-replacement", "true", "disable-external-ip-mitigation", "true"},
+    {"kube-proxy-replacement", "false", "policy-cidr-match-mode", "nodes"},
+  };
+
+  @Provide
+  Arbitrary<Shape> shapes() {
+    Arbitrary<Client> client =
+        Combinators.combine(Arbitraries.integers().between(0, 5), Arbitraries.integers().between(0, 1))
+            .as(Client::new);
+    return Combinators.combine(
+            Arbitraries.integers().between(0, 2), Arbitraries.of(true, false),
+            Arbitraries.integers().between(0, 3), client.list().ofMinSize(1).ofMaxSize(4),
+            Arbitraries.integers().between(0, SETTINGS.length - 1))
+        .as(Shape::new);
+  }
+
+  @Property(tries = 40)
+  void applyingEveryCompanionLeavesNoTrap(@ForAll("shapes") Shape shape) {
+    ClusterSnapshot cluster = build(shape);
+    String[] settings = SETTINGS[shape.settings()];
+    AuditReport before = Clusters.audit(cluster, settings);
+    AuditReport after = Clusters.audit(Clusters.withCompanions(cluster, before), settings);
+    assertThat(after.traps()).as("traps before: %s", before.traps().size()).isEmpty();
+  }
+
+  private static ClusterSnapshot build(Shape s) {
+    List<String> docs = new ArrayList<>();
+    docs.add(TrapRulesTest.NODES);
+    docs.add("apiVersion: v1\nkind: Namespace\nmetadata: {name: app}");
+    docs.add("apiVersion: v1\nkind: Namespace\nmetadata: {name: edge}");
+    String address = switch (s.frontend()) {
+      case 0 -> "externalIPs: [203.0.113.9]";
+      case 1 -> "externalIPs: [198.51.100.2]"; // a node's address
+      default -> "type: LoadBalancer\n  loadBalancerClass: io.cilium/node";
+    };
+    docs.add("""
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web, namespace: edge}
+        spec:
+          clusterIP: 10.96.0.50
+          selector: {app: web}
+          ports: [{name: https, port: 443, targetPort: %s}]
+          %s
+        """.formatted(s.named() ? "https" : "8443", address));
+    docs.add(TrapRulesTest.pod("edge", "web-1", "web", "n2", "10.0.2.10", ""));
+    String from = switch (s.backendIngress()) {
+      case 0 -> null;
+      case 1 -> "- fromEntities: [world]";
+      case 2 -> "- fromCIDR: [0.0.0.0/0]";
+      default -> "- fromEndpoints: [{matchLabels: {app: nobody}}]";
+    };
+    if (from != null) {
+      docs.add("""
+          apiVersion: cilium.io/v2
+          kind: CiliumNetworkPolicy
+          metadata: {name: web-in, namespace: edge}
+          spec:
+            endpointSelector: {matchLabels: {app: web}}
+            ingress:
+            %s
+              toPorts: [{ports: [{port: "8443", protocol: TCP}]}]
+          """.formatted(from));
+    }
+    for (int i = 0; i < s.clients().size(); i++) {
+      Client c = s.clients().get(i);
+      String app = "client-" + i;
+      docs.add(TrapRulesTest.pod("app", app, app, c.node() == 0 ? "n1" : "n2", "10.0.1." + (10 + i), ""));
+      String egress = switch (c.egress()) {
+        case 0 -> null;
+        case 1 -> "- to: [{ipBlock: {cidr: 0.0.0.0/0}}]\n    ports: [{port: 443}]";
+        case 2 -> "- to: [{ipBlock: {cidr: 203.0.113.0/24}}]\n    ports: [{port: 443}]";
+        case 3 -> "- to: [{ipBlock: {cidr: 198.51.100.0/24}}]";
+        case 4 -> "- to: [{ipBlock: {cidr: 0.0.0.0/0, except: [203.0.113.0/24]}}]";
+        default -> "- to: [{podSelector: {matchLabels: {app: web}}, namespaceSelector: {}}]";
+      };
+      if (egress != null) {
+        docs.add("""
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: %s, namespace: app}
+            spec:
+              podSelector: {matchLabels: {app: %s}}
+              policyTypes: [Egress]
+              egress:
+              %s
+            """.formatted(app, app, egress));
+      }
+    }
+    return Clusters.yaml(docs.toArray(String[]::new));
+  }
+}
