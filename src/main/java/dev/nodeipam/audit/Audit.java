@@ -35,7 +35,7 @@ public final class Audit {
    * Runs the audit.
    *
    * @param overrides {@code --set} values over the snapshot's cilium-config
-   * @throws dev.nodeipam.kube.BadInputException on invalid policies or settings
+   * @throws dev.nodeipam.snapshot.BadInputException on invalid policies or settings
    */
   public static AuditReport run(
       ClusterSnapshot snapshot, Map<String, String> overrides, AuditOptions options) {

@@ -1,7 +1,7 @@
 package dev.nodeipam.cli;
 
 import dev.nodeipam.controller.demo.DemoRun;
-import dev.nodeipam.kube.BadInputException;
+import dev.nodeipam.snapshot.BadInputException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package dev.nodeipam.cli;
 import dev.nodeipam.bench.ClusterShape;
 import dev.nodeipam.bench.ManifestTreeWriter;
 import dev.nodeipam.bench.SyntheticCluster;
-import dev.nodeipam.kube.BadInputException;
+import dev.nodeipam.snapshot.BadInputException;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.nodeipam.cli;
 
-import dev.nodeipam.kube.BadInputException;
+import dev.nodeipam.snapshot.BadInputException;
 import java.io.PrintWriter;
 import picocli.AutoComplete;
 import picocli.CommandLine;

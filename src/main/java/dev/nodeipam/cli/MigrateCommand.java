@@ -1,7 +1,7 @@
 package dev.nodeipam.cli;
 
 import dev.nodeipam.ipam.NodeIpamOptions;
-import dev.nodeipam.kube.BadInputException;
+import dev.nodeipam.snapshot.BadInputException;
 import dev.nodeipam.migrate.AfterStateAudit;
 import dev.nodeipam.migrate.MigrationPlan;
 import dev.nodeipam.migrate.MigrationPlanner;

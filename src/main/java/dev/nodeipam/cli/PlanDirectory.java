@@ -1,6 +1,6 @@
 package dev.nodeipam.cli;
 
-import dev.nodeipam.kube.BadInputException;
+import dev.nodeipam.snapshot.BadInputException;
 import dev.nodeipam.migrate.MigrationPlan;
 import dev.nodeipam.migrate.Step;
 import dev.nodeipam.render.MigrateRenderer;

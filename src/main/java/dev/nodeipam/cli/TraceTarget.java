@@ -1,6 +1,6 @@
 package dev.nodeipam.cli;
 
-import dev.nodeipam.kube.BadInputException;
+import dev.nodeipam.snapshot.BadInputException;
 import dev.nodeipam.net.IpText;
 import dev.nodeipam.policy.model.Protocol;
 import dev.nodeipam.snapshot.ClusterSnapshot;

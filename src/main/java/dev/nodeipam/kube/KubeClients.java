@@ -1,5 +1,6 @@
 package dev.nodeipam.kube;
 
+import dev.nodeipam.snapshot.BadInputException;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;

@@ -1,5 +1,6 @@
 package dev.nodeipam.kube;
 
+import dev.nodeipam.snapshot.BadInputException;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.ManifestDefaults;
 import io.fabric8.kubernetes.api.model.HasMetadata;

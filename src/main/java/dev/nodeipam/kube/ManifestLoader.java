@@ -1,5 +1,6 @@
 package dev.nodeipam.kube;
 
+import dev.nodeipam.snapshot.BadInputException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;

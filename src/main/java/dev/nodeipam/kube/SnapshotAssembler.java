@@ -1,5 +1,6 @@
 package dev.nodeipam.kube;
 
+import dev.nodeipam.snapshot.BadInputException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nodeipam.snapshot.ClusterSnapshot;

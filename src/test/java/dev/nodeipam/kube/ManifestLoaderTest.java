@@ -1,5 +1,6 @@
 package dev.nodeipam.kube;
 
+import dev.nodeipam.snapshot.BadInputException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

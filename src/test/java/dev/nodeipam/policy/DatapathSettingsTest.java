@@ -3,7 +3,7 @@ package dev.nodeipam.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.nodeipam.kube.BadInputException;
+import dev.nodeipam.snapshot.BadInputException;
 import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.policy.settings.EnablePolicy;
 import dev.nodeipam.policy.settings.Setting;

@@ -1,6 +1,6 @@
 package dev.nodeipam.controller.demo;
 
-import dev.nodeipam.kube.BadInputException;
+import dev.nodeipam.snapshot.BadInputException;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.api.model.Service;

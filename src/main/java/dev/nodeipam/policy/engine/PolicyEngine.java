@@ -60,7 +60,7 @@ public final class PolicyEngine {
   /**
    * An engine that has read every policy of the snapshot: an invalid one anywhere is an error.
    *
-   * @throws dev.nodeipam.kube.BadInputException naming the policy's source on invalid policy input
+   * @throws dev.nodeipam.snapshot.BadInputException naming the policy's source on invalid policy input
    */
   public static PolicyEngine of(ClusterSnapshot snapshot) {
     PolicyEngine engine = new PolicyEngine(snapshot);
@@ -71,7 +71,7 @@ public final class PolicyEngine {
   /**
    * An engine that reads the clusterwide policies now and a namespace's policies the first time a
    * verdict involves a pod of that namespace: what a single trace needs. A verdict throws {@link
-   * dev.nodeipam.kube.BadInputException} when a policy it reads is invalid.
+   * dev.nodeipam.snapshot.BadInputException} when a policy it reads is invalid.
    */
   public static PolicyEngine lazy(ClusterSnapshot snapshot) {
     return new PolicyEngine(snapshot);

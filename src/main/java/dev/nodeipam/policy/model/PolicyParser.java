@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * Turns the policy objects of a snapshot into {@link Rule}s. Invalid input (a bad CIDR, selector
- * operator or port) is a {@link dev.nodeipam.kube.BadInputException} naming the object's source.
+ * operator or port) is a {@link dev.nodeipam.snapshot.BadInputException} naming the object's source.
  */
 public final class PolicyParser {
   private PolicyParser() {}

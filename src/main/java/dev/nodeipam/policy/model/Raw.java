@@ -1,6 +1,6 @@
 package dev.nodeipam.policy.model;
 
-import dev.nodeipam.kube.BadInputException;
+import dev.nodeipam.snapshot.BadInputException;
 import java.util.List;
 import java.util.Map;
 

@@ -1,6 +1,6 @@
 package dev.nodeipam.policy.settings;
 
-import dev.nodeipam.kube.BadInputException;
+import dev.nodeipam.snapshot.BadInputException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

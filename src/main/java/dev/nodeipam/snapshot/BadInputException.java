@@ -1,4 +1,4 @@
-package dev.nodeipam.kube;
+package dev.nodeipam.snapshot;
 
 /**
  * Input that nodeipam cannot use: a missing file, malformed YAML, an invalid object. Its message is
