@@ -3,8 +3,8 @@ package dev.nodeipam.cli;
 import dev.nodeipam.snapshot.BadInputException;
 import java.io.PrintWriter;
 import picocli.AutoComplete;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code nodeipam} command line. */
 @Command(

@@ -1,13 +1,13 @@
 package dev.nodeipam.cli;
 
 import dev.nodeipam.ipam.NodeIpamOptions;
-import dev.nodeipam.snapshot.BadInputException;
 import dev.nodeipam.migrate.AfterStateAudit;
 import dev.nodeipam.migrate.MigrationPlan;
 import dev.nodeipam.migrate.MigrationPlanner;
 import dev.nodeipam.migrate.PolicyAfterStateAudit;
 import dev.nodeipam.render.Json;
 import dev.nodeipam.render.MigrateRenderer;
+import dev.nodeipam.snapshot.BadInputException;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,12 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code nodeipam migrate}: from externalIPs to Node IPAM LoadBalancers, planned and proven. */
 @Command(

@@ -1,9 +1,9 @@
 package dev.nodeipam.cli;
 
-import dev.nodeipam.snapshot.BadInputException;
 import dev.nodeipam.migrate.MigrationPlan;
 import dev.nodeipam.migrate.Step;
 import dev.nodeipam.render.MigrateRenderer;
+import dev.nodeipam.snapshot.BadInputException;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

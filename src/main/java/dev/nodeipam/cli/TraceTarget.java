@@ -1,8 +1,8 @@
 package dev.nodeipam.cli;
 
-import dev.nodeipam.snapshot.BadInputException;
 import dev.nodeipam.net.IpText;
 import dev.nodeipam.policy.model.Protocol;
+import dev.nodeipam.snapshot.BadInputException;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.Pod;
 import dev.nodeipam.snapshot.Service;

@@ -1,8 +1,8 @@
 package dev.nodeipam.kube;
 
-import dev.nodeipam.snapshot.BadInputException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nodeipam.snapshot.BadInputException;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.Workload;
 import io.fabric8.kubernetes.api.model.ConfigMap;

@@ -3,10 +3,10 @@ package dev.nodeipam.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.nodeipam.snapshot.BadInputException;
 import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.policy.settings.EnablePolicy;
 import dev.nodeipam.policy.settings.Setting;
+import dev.nodeipam.snapshot.BadInputException;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

@@ -3,13 +3,13 @@ package dev.nodeipam.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.nodeipam.snapshot.BadInputException;
 import dev.nodeipam.policy.engine.PolicyEngine;
 import dev.nodeipam.policy.explanation.Outcome;
 import dev.nodeipam.policy.explanation.Verdict;
 import dev.nodeipam.policy.model.Direction;
 import dev.nodeipam.policy.model.Protocol;
 import dev.nodeipam.policy.model.Rule;
+import dev.nodeipam.snapshot.BadInputException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
