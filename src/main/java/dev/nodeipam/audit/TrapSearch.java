@@ -44,7 +44,7 @@ final class TrapSearch {
   private record JudgeKey(int group, String node, Map<String, String> destination, int port,
       Protocol protocol) {}
 
-  private record AddressKey(int group, String node, Identity.Kind kind, String owner,
+  private record AddressKey(int group, String node, Identity.Kind kind, Object owner,
       Map<String, String> labels, String address, int port, Protocol protocol) {}
 
   private record EntriesKey(Map<String, String> subject, Direction d, int port, Protocol protocol) {}
@@ -242,7 +242,8 @@ final class TrapSearch {
     boolean addressMatters = dst.isWorld() || (dst.isNode() && now.cidrMatchesNodes());
     AddressKey key = new AddressKey(g.id(),
         source.hostNetwork() ? String.valueOf(source.nodeName()) : null, dst.kind(),
-        dst.node() != null ? dst.node().name() : dst.isPod() ? dst.pod().key() : null,
+        // host/remote-node judge alike whatever the node (reserved labels only)
+        dst.isNode() ? dst.reserved() : dst.isPod() ? dst.pod().key() : null,
         dst.isPod() ? dst.labels() : null,
         addressMatters ? sa.address().toCanonicalString() : null, sp.port(), protocol);
     return untranslated.computeIfAbsent(key,
