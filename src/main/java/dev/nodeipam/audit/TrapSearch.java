@@ -197,7 +197,8 @@ final class TrapSearch {
             later.stream().filter(d -> !d.egress().allowed()).toList();
         out.add(new Trap(Direction.EGRESS, active, sa, sp, protocol, pods, policies, denied,
             laterDenied, denyRule,
-            lazyEgress(sa, sp, protocol, allows, used, t, denied, dests.size(), active)));
+            lazyEgress(sa, sp, protocol, allows, used, t, explained(source, denied, sp, protocol,
+                used.translated()), dests.size(), active)));
       }
     }
     if (ingressCandidate) {
@@ -216,10 +217,13 @@ final class TrapSearch {
         boolean denyRule = denied.stream()
             .anyMatch(d -> Integer.valueOf(DropReason.POLICY_DENY).equals(d.ingress().dropReason()));
         boolean a = receiverActive;
-        List<DestinationVerdict> ds = denied;
+        List<DestinationVerdict> quiet = denied;
+        Translation u = used;
+        java.util.function.Supplier<List<DestinationVerdict>> ds =
+            explained(source, quiet, sp, protocol, u.translated() || !a);
         out.add(new Trap(Direction.INGRESS, a, sa, sp, protocol, pods, List.copyOf(policies),
             denied, laterDenied, denyRule,
-            new Lazy(() -> Messages.ingress(sa, sp, protocol, entries, used, ds, a))));
+            new Lazy(() -> Messages.ingress(sa, sp, protocol, entries, used, ds.get(), a))));
       }
     }
   }
@@ -227,9 +231,20 @@ final class TrapSearch {
   private static Lazy lazyEgress(
       ServiceAddress sa, Service.ServicePort sp, Protocol protocol,
       List<PolicyEngine.AllowEntry> allows, Translation used, Translation now,
-      List<DestinationVerdict> denied, int destinations, boolean active) {
+      java.util.function.Supplier<List<DestinationVerdict>> denied, int destinations,
+      boolean active) {
     return new Lazy(() ->
-        Messages.egress(sa, sp, protocol, allows, used, now, denied, destinations, active));
+        Messages.egress(sa, sp, protocol, allows, used, now, denied.get(), destinations, active));
+  }
+
+  /** The destinations judged again with every reason, for the message (built on demand). */
+  private java.util.function.Supplier<List<DestinationVerdict>> explained(
+      Pod source, List<DestinationVerdict> quiet, Service.ServicePort sp, Protocol protocol,
+      boolean translated) {
+    return () -> quiet.stream()
+        .map(d -> engine.judge(source, d.identity(), d.port(), protocol,
+            translated ? Integer.valueOf(sp.port()) : null, translating, true))
+        .toList();
   }
 
   /**
@@ -247,7 +262,7 @@ final class TrapSearch {
         dst.isPod() ? dst.labels() : null,
         addressMatters ? sa.address().toCanonicalString() : null, sp.port(), protocol);
     return untranslated.computeIfAbsent(key,
-        k -> engine.judge(source, dst, sp.port(), protocol, null, now));
+        k -> engine.judge(source, dst, sp.port(), protocol, null, now, false));
   }
 
   /** The pod destinations whose ingress denies the client while admitting CIDR/world sources. */
@@ -305,7 +320,7 @@ final class TrapSearch {
     for (DestinationVerdict b : set.distinct()) {
       JudgeKey key = new JudgeKey(g.id(), nodeKey, b.identity().labels(), b.port(), protocol);
       out.add(judged.computeIfAbsent(key,
-          k -> engine.judge(source, b.identity(), b.port(), protocol, sp.port(), s)));
+          k -> engine.judge(source, b.identity(), b.port(), protocol, sp.port(), s, false)));
     }
     return out;
   }

@@ -50,6 +50,14 @@ final class SideEvaluation {
   }
 
   SideVerdict evaluate(Question q, DatapathSettings s) {
+    return evaluate(q, s, true);
+  }
+
+  /**
+   * @param explain false to leave out why each selecting rule did not match (the costly part),
+   *     for callers that judge many flows and explain only the few they show
+   */
+  SideVerdict evaluate(Question q, DatapathSettings s, boolean explain) {
     Direction d = q.direction();
     if (!q.subject().isPod()) {
       return SideVerdict.notEnforced(
@@ -98,7 +106,7 @@ final class SideEvaluation {
     List<NotMatching> notMatching = new ArrayList<>();
     for (Rule r : unmatched) {
       if (!allowedBy.contains(r.policy())) {
-        notMatching.add(new NotMatching(r.policy(), why(r, q, s)));
+        notMatching.add(new NotMatching(r.policy(), explain ? why(r, q, s) : ""));
       }
     }
     boolean always = s.enablePolicy() == EnablePolicy.ALWAYS;
