@@ -131,9 +131,8 @@ public record AuditReport(
       extra.put("targetPorts", targets);
     }
     extra.put("destinations", t.destinations().stream()
-        .map(d -> (d.identity().isNode() && d.identity().node() != null
-            ? d.identity().name() + " (node " + d.identity().node().name() + ")"
-            : d.identity().describe()) + ":" + d.port()).toList());
+        .map(d -> (d.identity().isNode() ? d.identity().name() : d.identity().describe()) + ":"
+            + d.port()).toList());
     if (t.denyRule()) {
       extra.put("denyRule", true);
     }

@@ -91,8 +91,8 @@ final class Messages {
   private static String seen(List<DestinationVerdict> ds) {
     DestinationVerdict d = ds.get(0);
     // Node verdicts are shared by every address of the node: name the node, not one address.
-    String who = d.identity().isNode() && d.identity().node() != null
-        ? d.identity().name() + " (node " + d.identity().node().name() + ")"
+    String who = d.identity().isNode()
+        ? d.identity().name() + " (a node's address)"
         : d.identity().describe();
     return who + " on port " + d.port();
   }

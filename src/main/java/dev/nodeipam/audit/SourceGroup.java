@@ -19,6 +19,17 @@ import java.util.Map;
  */
 record SourceGroup(int id, Identity identity, List<Pod> pods, Map<String, List<Pod>> byNode) {
 
+  // Groups are map keys in the search: equal by id, not by comparing every pod.
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof SourceGroup g && g.id == id;
+  }
+
+  @Override
+  public int hashCode() {
+    return id;
+  }
+
   Pod representative() {
     return pods.get(0);
   }

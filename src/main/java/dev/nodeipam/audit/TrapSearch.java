@@ -44,7 +44,7 @@ final class TrapSearch {
   private record JudgeKey(int group, String node, Map<String, String> destination, int port,
       Protocol protocol) {}
 
-  private record AddressKey(int group, String node, Identity.Kind kind, String owner,
+  private record AddressKey(int group, String node, Identity.Kind kind, Object owner,
       Map<String, String> labels, String address, int port, Protocol protocol) {}
 
   private record EntriesKey(Map<String, String> subject, Direction d, int port, Protocol protocol) {}
@@ -63,6 +63,8 @@ final class TrapSearch {
   private final Map<EntriesKey, List<PolicyEngine.AllowEntry>> worldEntries =
       new ConcurrentHashMap<>();
   private final Map<AddressKey, DestinationVerdict> untranslated = new ConcurrentHashMap<>();
+  private final Map<List<Object>, Map<SourceGroup, List<PolicyEngine.AllowEntry>>> senders =
+      new ConcurrentHashMap<>();
   private final Map<List<Object>, List<Pod>> offOwner = new ConcurrentHashMap<>();
 
   /**
@@ -101,10 +103,11 @@ final class TrapSearch {
     String owner = nodeOfAddress.get(sa.address().toCanonicalString());
     boolean ingressCandidate = admitsWorld(sa, sp, protocol);
     Identity world = engine.worldIdentity(sa.address(), now);
+    Map<SourceGroup, List<PolicyEngine.AllowEntry>> senders = senders(sp.port(), protocol);
+    Map<List<Object>, Translation> translations = new java.util.HashMap<>();
     List<Trap> out = new ArrayList<>();
-    for (SourceGroup g : groups) {
-      List<PolicyEngine.AllowEntry> all =
-          worldAllows(g.identity(), Direction.EGRESS, sp.port(), protocol, List.of());
+    for (SourceGroup g : ingressCandidate ? groups : senders.keySet()) {
+      List<PolicyEngine.AllowEntry> all = senders.getOrDefault(g, List.of());
       List<PolicyEngine.AllowEntry> allows = all.stream()
           .filter(e -> e.entry().peers().stream()
               .anyMatch(p -> isWorldPeer(p) && PeerMatching.matches(p, world, now)))
@@ -117,21 +120,21 @@ final class TrapSearch {
       }
       if (g.representative().hostNetwork()) {
         for (Map.Entry<String, List<Pod>> e : g.byNode().entrySet()) {
-          judge(g, e.getKey(), e.getValue(), sa, sp, protocol, allows, ingressCandidate, out);
+          judge(g, e.getKey(), e.getValue(), sa, sp, protocol, allows, ingressCandidate, translations, out);
         }
       } else if (owner != null) {
         // An address of a node: translated (socket LB) and host for clients on that node only.
         List<Pod> on = g.byNode().getOrDefault(owner, List.of());
         if (!on.isEmpty()) {
-          judge(g, owner, on, sa, sp, protocol, allows, ingressCandidate, out);
+          judge(g, owner, on, sa, sp, protocol, allows, ingressCandidate, translations, out);
         }
         if (on.size() < g.pods().size()) {
           List<Pod> off = offOwner.computeIfAbsent(List.of(g.id(), owner),
               k -> g.pods().stream().filter(p -> !owner.equals(p.nodeName())).toList());
-          judge(g, null, off, sa, sp, protocol, allows, ingressCandidate, out);
+          judge(g, null, off, sa, sp, protocol, allows, ingressCandidate, translations, out);
         }
       } else {
-        judge(g, null, g.pods(), sa, sp, protocol, allows, ingressCandidate, out);
+        judge(g, null, g.pods(), sa, sp, protocol, allows, ingressCandidate, translations, out);
       }
     }
     return out;
@@ -140,13 +143,18 @@ final class TrapSearch {
   private void judge(
       SourceGroup g, String node, List<Pod> pods, ServiceAddress sa, Service.ServicePort sp,
       Protocol protocol, List<PolicyEngine.AllowEntry> allows, boolean ingressCandidate,
-      List<Trap> out) {
+      Map<List<Object>, Translation> translations, List<Trap> out) {
     Pod source = pods.get(0);
     Flow flow = new Flow(source, sa.address(), sp.port(), protocol);
     if (!engine.allowsAsAddress(flow, now)) {
       return; // the source could never dial it as written: nothing was broken
     }
-    Translation t = engine.translation(flow, now);
+    // The translation depends on the client only through its node: on the address's node or not.
+    List<Object> where = List.of(String.valueOf(source.nodeName()).equals(
+        nodeOfAddress.get(sa.address().toCanonicalString())),
+        source.nodeName() != null && engine.snapshot().node(source.nodeName()).isPresent());
+    Translation t = translations.computeIfAbsent(List.of("now", where),
+        k -> engine.translation(flow, now));
     List<DestinationVerdict> dests;
     List<DestinationVerdict> later = List.of();
     boolean active;
@@ -160,7 +168,8 @@ final class TrapSearch {
       if (allowedNow && !latent) {
         return;
       }
-      Translation then = engine.translation(flow, translating);
+      Translation then = translations.computeIfAbsent(List.of("then", where),
+          k -> engine.translation(flow, translating));
       if (then.translated()) {
         later = destinations(g, node, source, sa, sp, protocol, translating);
       }
@@ -188,7 +197,8 @@ final class TrapSearch {
             later.stream().filter(d -> !d.egress().allowed()).toList();
         out.add(new Trap(Direction.EGRESS, active, sa, sp, protocol, pods, policies, denied,
             laterDenied, denyRule,
-            lazyEgress(sa, sp, protocol, allows, used, t, denied, dests.size(), active)));
+            lazyEgress(sa, sp, protocol, allows, used, t, explained(source, denied, sp, protocol,
+                used.translated()), dests.size(), active)));
       }
     }
     if (ingressCandidate) {
@@ -207,10 +217,13 @@ final class TrapSearch {
         boolean denyRule = denied.stream()
             .anyMatch(d -> Integer.valueOf(DropReason.POLICY_DENY).equals(d.ingress().dropReason()));
         boolean a = receiverActive;
-        List<DestinationVerdict> ds = denied;
+        List<DestinationVerdict> quiet = denied;
+        Translation u = used;
+        java.util.function.Supplier<List<DestinationVerdict>> ds =
+            explained(source, quiet, sp, protocol, u.translated() || !a);
         out.add(new Trap(Direction.INGRESS, a, sa, sp, protocol, pods, List.copyOf(policies),
             denied, laterDenied, denyRule,
-            new Lazy(() -> Messages.ingress(sa, sp, protocol, entries, used, ds, a))));
+            new Lazy(() -> Messages.ingress(sa, sp, protocol, entries, used, ds.get(), a))));
       }
     }
   }
@@ -218,9 +231,20 @@ final class TrapSearch {
   private static Lazy lazyEgress(
       ServiceAddress sa, Service.ServicePort sp, Protocol protocol,
       List<PolicyEngine.AllowEntry> allows, Translation used, Translation now,
-      List<DestinationVerdict> denied, int destinations, boolean active) {
+      java.util.function.Supplier<List<DestinationVerdict>> denied, int destinations,
+      boolean active) {
     return new Lazy(() ->
-        Messages.egress(sa, sp, protocol, allows, used, now, denied, destinations, active));
+        Messages.egress(sa, sp, protocol, allows, used, now, denied.get(), destinations, active));
+  }
+
+  /** The destinations judged again with every reason, for the message (built on demand). */
+  private java.util.function.Supplier<List<DestinationVerdict>> explained(
+      Pod source, List<DestinationVerdict> quiet, Service.ServicePort sp, Protocol protocol,
+      boolean translated) {
+    return () -> quiet.stream()
+        .map(d -> engine.judge(source, d.identity(), d.port(), protocol,
+            translated ? Integer.valueOf(sp.port()) : null, translating, true))
+        .toList();
   }
 
   /**
@@ -233,11 +257,12 @@ final class TrapSearch {
     boolean addressMatters = dst.isWorld() || (dst.isNode() && now.cidrMatchesNodes());
     AddressKey key = new AddressKey(g.id(),
         source.hostNetwork() ? String.valueOf(source.nodeName()) : null, dst.kind(),
-        dst.node() != null ? dst.node().name() : dst.isPod() ? dst.pod().key() : null,
+        // host/remote-node judge alike whatever the node (reserved labels only)
+        dst.isNode() ? dst.reserved() : dst.isPod() ? dst.pod().key() : null,
         dst.isPod() ? dst.labels() : null,
         addressMatters ? sa.address().toCanonicalString() : null, sp.port(), protocol);
     return untranslated.computeIfAbsent(key,
-        k -> engine.judge(source, dst, sp.port(), protocol, null, now));
+        k -> engine.judge(source, dst, sp.port(), protocol, null, now, false));
   }
 
   /** The pod destinations whose ingress denies the client while admitting CIDR/world sources. */
@@ -261,6 +286,24 @@ final class TrapSearch {
   }
 
   /**
+   * The source groups whose egress rules hold a CIDR/world allow on the port, with those entries:
+   * the only ones an address on that port can trap on the sender's side.
+   */
+  private Map<SourceGroup, List<PolicyEngine.AllowEntry>> senders(int port, Protocol protocol) {
+    return senders.computeIfAbsent(List.of(port, protocol), k -> {
+      Map<SourceGroup, List<PolicyEngine.AllowEntry>> m = new java.util.LinkedHashMap<>();
+      for (SourceGroup g : groups) {
+        List<PolicyEngine.AllowEntry> e =
+            worldAllows(g.identity(), Direction.EGRESS, port, protocol, List.of());
+        if (!e.isEmpty()) {
+          m.put(g, e);
+        }
+      }
+      return m;
+    });
+  }
+
+  /**
    * The destinations of a translated flow, one per distinct backend identity and port, judged for
    * the source group (replicas share the answer).
    */
@@ -277,7 +320,7 @@ final class TrapSearch {
     for (DestinationVerdict b : set.distinct()) {
       JudgeKey key = new JudgeKey(g.id(), nodeKey, b.identity().labels(), b.port(), protocol);
       out.add(judged.computeIfAbsent(key,
-          k -> engine.judge(source, b.identity(), b.port(), protocol, sp.port(), s)));
+          k -> engine.judge(source, b.identity(), b.port(), protocol, sp.port(), s, false)));
     }
     return out;
   }

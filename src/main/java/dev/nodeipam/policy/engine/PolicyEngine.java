@@ -303,14 +303,32 @@ public final class PolicyEngine {
   public DestinationVerdict judge(
       Pod source, Identity destination, int port, Protocol protocol, Integer servicePort,
       DatapathSettings s) {
+    return judge(source, destination, port, protocol, servicePort, s, true);
+  }
+
+  /**
+   * {@link #judge(Pod, Identity, int, Protocol, Integer, DatapathSettings)}, optionally without
+   * the reasons why each selecting rule did not match ({@code NotMatching.why} left empty): the
+   * verdicts are the same, at a fraction of the cost.
+   */
+  public DestinationVerdict judge(
+      Pod source, Identity destination, int port, Protocol protocol, Integer servicePort,
+      DatapathSettings s, boolean explain) {
     Identity src = identities.ofPod(source, source.nodeName(), s);
     IPAddress where =
         destination.address() != null ? destination.address() : IpText.parse("0.0.0.0");
     Flow flow = new Flow(source, where, port, protocol);
     List<Pod.ContainerPort> ports = destination.isPod() ? destination.pod().ports() : List.of();
     boolean translated = servicePort != null;
-    SideVerdict egress = egress(src, destination, port, flow, servicePort, ports, translated, s);
-    SideVerdict ingress = ingress(flow, src, destination, port, servicePort, ports, translated, s);
+    SideVerdict egress = sides.evaluate(new SideEvaluation.Question(
+        src, Direction.EGRESS, destination, port, protocol, ports, servicePort, translated), s,
+        explain);
+    Identity seen = destination.isPod() && source.hostNetwork()
+        ? identities.ofPod(source, destination.pod().nodeName(), s)
+        : src;
+    SideVerdict ingress = sides.evaluate(new SideEvaluation.Question(
+        destination, Direction.INGRESS, seen, port, protocol, ports, servicePort, translated), s,
+        explain);
     String name =
         destination.isPod() ? destination.pod().key()
             : destination.node() != null ? destination.node().name()

@@ -51,6 +51,14 @@ final class SideEvaluation {
   }
 
   SideVerdict evaluate(Question q, DatapathSettings s) {
+    return evaluate(q, s, true);
+  }
+
+  /**
+   * @param explain false to leave out why each selecting rule did not match (the costly part),
+   *     for callers that judge many flows and explain only the few they show
+   */
+  SideVerdict evaluate(Question q, DatapathSettings s, boolean explain) {
     Direction d = q.direction();
     if (!q.subject().isPod()) {
       return SideVerdict.notEnforced(
@@ -111,7 +119,8 @@ final class SideEvaluation {
       if (!allowedBy.contains(r.policy())) {
         boolean relevant =
             r.allows(d).stream().anyMatch(e -> portsMatch(e, q) || servicePortMatches(e, q));
-        (relevant ? notMatching : others).add(new NotMatching(r.policy(), why(r, q, s)));
+        (relevant ? notMatching : others)
+            .add(new NotMatching(r.policy(), explain ? why(r, q, s) : ""));
       }
     }
     notMatching.addAll(others);
