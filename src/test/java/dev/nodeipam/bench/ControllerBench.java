@@ -43,6 +43,13 @@ public final class ControllerBench {
   private ControllerBench() {}
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("serve")) {
+      serve(
+          java.nio.file.Path.of(args[1]),
+          args.length > 2 ? Integer.parseInt(args[2]) : ClusterShape.DEFAULT_NODES,
+          args.length > 3 ? Integer.parseInt(args[3]) : ClusterShape.DEFAULT_SERVICES);
+      return;
+    }
     if (args.length > 0 && args[0].equals("core")) {
       core(
           args.length > 1 ? Integer.parseInt(args[1]) : ClusterShape.DEFAULT_NODES,
@@ -251,6 +258,55 @@ public final class ControllerBench {
    * The controller's own work at full size, without an API server: the decisions of the initial
    * convergence, and for one node label change the routing (E3) and the decisions it triggers.
    */
+  /**
+   * Serves the synthetic cluster from the in-process API server for a controller in another JVM
+   * (bench/controller-heap.sh): writes a kubeconfig, prints how many Services the controller must
+   * write, and serves until the kubeconfig file is deleted, so that the controller's heap is
+   * measured without the server's.
+   */
+  private static void serve(java.nio.file.Path kubeconfig, int nodes, int services)
+      throws Exception {
+    ClusterShape shape = ClusterShape.defaults().withNodes(nodes).withServices(services);
+    ClusterSnapshot cluster = SyntheticCluster.generate(shape);
+    try (InProcessApiServer api = InProcessApiServer.start();
+        KubernetesClient client = api.newClient()) {
+      List<HasMetadata> objects = new ArrayList<>();
+      cluster.nodes().forEach(n -> objects.add(FabricObjects.node(n)));
+      cluster.services().forEach(s -> objects.add(FabricObjects.service(s)));
+      cluster.endpointSlices().forEach(e -> objects.add(FabricObjects.slice(e)));
+      long loadStart = System.nanoTime();
+      createAll(client, objects);
+      Map<String, Node> nodeRecords = new HashMap<>();
+      client.nodes().list().getItems().forEach(
+          n -> nodeRecords.put(n.getMetadata().getName(), KubeConverters.node(n, "bench")));
+      List<Service> serviceRecords = new ArrayList<>();
+      client.services().inAnyNamespace().list().getItems().forEach(
+          s -> serviceRecords.add(KubeConverters.service(s, "bench")));
+      Map<String, List<EndpointSlice>> slices = new HashMap<>();
+      client.discovery().v1().endpointSlices().inAnyNamespace().list().getItems().forEach(e -> {
+        EndpointSlice r = KubeConverters.endpointSlice(e, "bench");
+        slices.computeIfAbsent(r.namespace() + "/" + r.serviceName(), k -> new ArrayList<>()).add(r);
+      });
+      Map<String, List<String>> expected = plan(nodeRecords, serviceRecords, slices);
+      long writes = expected.values().stream().filter(v -> v != null && !v.isEmpty()).count();
+      long addresses = expected.values().stream().filter(Objects::nonNull).mapToLong(List::size).sum();
+      String server = client.getMasterUrl().toString();
+      java.nio.file.Files.writeString(
+          kubeconfig,
+          "apiVersion: v1\nkind: Config\nclusters:\n- name: bench\n  cluster: {server: \""
+              + server
+              + "\"}\nusers:\n- name: bench\n  user: {token: bench}\ncontexts:\n- name: bench\n"
+              + "  context: {cluster: bench, user: bench}\ncurrent-context: bench\n");
+      System.out.printf(
+          "READY objects=%d load=%.1fs expectedWrites=%d addresses=%d%n",
+          objects.size(), seconds(loadStart), writes, addresses);
+      System.out.flush();
+      while (java.nio.file.Files.exists(kubeconfig)) {
+        Thread.sleep(500);
+      }
+    }
+  }
+
   private static void core(int nodes, int services) {
     ClusterShape shape = ClusterShape.defaults().withNodes(nodes).withServices(services);
     ClusterSnapshot cluster = SyntheticCluster.generate(shape);
