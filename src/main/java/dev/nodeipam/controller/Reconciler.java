@@ -132,7 +132,7 @@ final class Reconciler {
       dryRunPublished.remove(key);
       return Result.UNCHANGED;
     }
-    List<String> before = ips(service.ingress());
+    List<String> before = service.ingressAddresses();
     if (settings.dryRun()) {
       if (!desired.equals(dryRunPublished.put(key, desired))) {
         logChange("would publish", service, before, decision.ingress(), decision.excluded());
@@ -175,7 +175,7 @@ final class Reconciler {
     if (service.ingress().isEmpty() || settings.dryRun() || !leading.getAsBoolean()) {
       return Result.NOT_HANDLED;
     }
-    List<String> before = ips(service.ingress());
+    List<String> before = service.ingressAddresses();
     try {
       store(writer.write(service.namespace(), service.name(), null));
     } catch (KubernetesClientException e) {
@@ -278,13 +278,5 @@ final class Reconciler {
     return addresses.size() > LOGGED_ADDRESSES
         ? shown + "+" + (addresses.size() - LOGGED_ADDRESSES)
         : shown;
-  }
-
-  private static List<String> ips(List<LoadBalancerIngress> ingress) {
-    List<String> ips = new ArrayList<>(ingress.size());
-    for (LoadBalancerIngress entry : ingress) {
-      ips.add(entry.ip() != null ? entry.ip() : entry.hostname());
-    }
-    return ips;
   }
 }

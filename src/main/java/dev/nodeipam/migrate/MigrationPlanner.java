@@ -481,7 +481,7 @@ public final class MigrationPlanner {
     if ("LoadBalancer".equals(s.type()) && !s.ingress().isEmpty()) {
       warnings.add(
           "it has status.loadBalancer.ingress "
-              + s.ingress().stream().map(i -> i.ip() != null ? i.ip() : i.hostname()).toList()
+              + s.ingressAddresses()
               + " from another LoadBalancer controller: those addresses end with the migration");
     }
     List<Map<String, Object>> manifests = new ArrayList<>();

@@ -46,7 +46,7 @@ public final class PlanRenderer {
     m.put("ipMode", d.ipMode());
     m.put("unselectedNodes", d.unselectedNodes());
     m.put("warnings", d.warnings());
-    List<String> current = s.ingress().stream().map(i -> i.ip() != null ? i.ip() : i.hostname()).toList();
+    List<String> current = s.ingressAddresses();
     m.put("currentIngress", current);
     m.put("upToDate", d.ingress() == null || d.ingress().equals(current));
     return m;
@@ -75,7 +75,7 @@ public final class PlanRenderer {
           .append(")\n");
       if (d.isError()) {
         out.append("  error      ").append(d.error()).append("\n");
-        out.append("             status left as it is: ").append(current(s)).append("\n\n");
+        out.append("             status left as it is: ").append(bracketed(s.ingressAddresses())).append("\n\n");
         continue;
       }
       out.append("  ingress    ")
@@ -84,10 +84,9 @@ public final class PlanRenderer {
         out.append("  ipMode ").append(d.ipMode());
       }
       out.append("\n");
-      String current = current(s);
-      List<String> now = s.ingress().stream().map(i -> i.ip() != null ? i.ip() : i.hostname()).toList();
+      List<String> now = s.ingressAddresses();
       out.append("  status     ")
-          .append(now.equals(d.ingress()) ? "up to date" : "now " + current + ", would be rewritten")
+          .append(now.equals(d.ingress()) ? "up to date" : "now " + bracketed(now) + ", would be rewritten")
           .append("\n");
       out.append("  nodes      ").append(abbreviated(d.nodes()));
       if (d.unselectedNodes() > 0) {
@@ -115,11 +114,8 @@ public final class PlanRenderer {
     return out.toString();
   }
 
-  private static String current(Service s) {
-    if (s.ingress().isEmpty()) {
-      return "[]";
-    }
-    return "[" + String.join(", ", s.ingress().stream().map(i -> i.ip() != null ? i.ip() : i.hostname()).toList()) + "]";
+  private static String bracketed(List<String> addresses) {
+    return "[" + String.join(", ", addresses) + "]";
   }
 
   private static String abbreviated(List<String> items) {

@@ -42,6 +42,11 @@ public record Service(
     return namespace + "/" + name;
   }
 
+  /** The current {@code status.loadBalancer.ingress} as text: each entry's IP, else its hostname. */
+  public List<String> ingressAddresses() {
+    return ingress.stream().map(i -> i.ip() != null ? i.ip() : i.hostname()).toList();
+  }
+
   /** A port of {@code spec.ports}; {@code targetPort} defaults to {@code port}. */
   public record ServicePort(
       String name, String protocol, int port, PortRef targetPort, Integer nodePort) {}
