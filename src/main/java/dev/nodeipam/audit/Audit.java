@@ -8,10 +8,9 @@ import dev.nodeipam.snapshot.Service;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code nodeipam audit} as a pure function: every flow a Service address silently breaks, the
@@ -48,11 +47,10 @@ public final class Audit {
     DatapathSettings translating = engine.settings(translate);
 
     TrapSearch search = new TrapSearch(engine, now, translating, options.latent());
-    List<Target> targets = targets(published.addresses());
-    List<Trap> traps =
+    List<Target> targets = targets(published.addresses(), engine);
+    // Targets are in report order and each comes back ordered: no sort over millions of traps.
+    List<Trap> sorted =
         targets.parallelStream().flatMap(t -> search.at(t.address(), t.port()).stream()).toList();
-    List<Trap> sorted = new ArrayList<>(traps);
-    sorted.sort(ORDER);
 
     List<Finding> others = new ArrayList<>(OtherFindings.externalIps(snapshot));
     others.addAll(OtherFindings.cidrCoverage(engine.rules(), snapshot, now));
@@ -60,27 +58,41 @@ public final class Audit {
         published.addresses().size(), search.groupCount());
   }
 
-  private static final Comparator<Trap> ORDER =
-      Comparator.comparing((Trap t) -> t.address().service().namespace())
+  private static final Comparator<Target> ORDER =
+      Comparator.comparing((Target t) -> t.address().service().namespace())
           .thenComparing(t -> t.address().service().name())
           .thenComparing(t -> t.address().address())
-          .thenComparingInt(t -> t.servicePort().port())
-          .thenComparing(Trap::protocol)
-          .thenComparing(Trap::direction, Comparator.reverseOrder())
-          .thenComparing(t -> t.sources().get(0).key());
+          .thenComparingInt(t -> t.port().port())
+          .thenComparing(t -> t.port().protocol() == null ? "TCP" : t.port().protocol());
 
-  /** Each (address, port, protocol) once: the first Service that has it is the one reported. */
-  private static List<Target> targets(List<ServiceAddress> addresses) {
-    Set<List<Object>> seen = new LinkedHashSet<>();
-    List<Target> out = new ArrayList<>();
+  /**
+   * Each (address, port, protocol) once, by Service, address and port. When several Services claim
+   * it, the one reported is the one the datapath translates it to (its backends are the ones
+   * judged), else the first.
+   */
+  private static List<Target> targets(List<ServiceAddress> addresses, PolicyEngine engine) {
+    Map<List<Object>, Target> chosen = new LinkedHashMap<>();
     for (ServiceAddress a : addresses) {
       for (Service.ServicePort p : a.service().ports()) {
         Protocol protocol = Protocol.parse(p.protocol() == null ? "TCP" : p.protocol());
-        if (protocol != null && seen.add(List.of(a.address().toCanonicalString(), p.port(), protocol))) {
-          out.add(new Target(a, p));
+        if (protocol == null) {
+          continue;
+        }
+        List<Object> key = List.of(a.address().toCanonicalString(), p.port(), protocol);
+        Target known = chosen.get(key);
+        if (known == null || (!translatesTo(known, engine) && translatesTo(new Target(a, p), engine))) {
+          chosen.put(key, new Target(a, p));
         }
       }
     }
+    List<Target> out = new ArrayList<>(chosen.values());
+    out.sort(ORDER);
     return out;
+  }
+
+  private static boolean translatesTo(Target t, PolicyEngine engine) {
+    Protocol protocol = Protocol.parse(t.port().protocol() == null ? "TCP" : t.port().protocol());
+    return engine.frontendService(t.address().address(), t.port().port(), protocol)
+        .map(t.address().service().key()::equals).orElse(false);
   }
 }

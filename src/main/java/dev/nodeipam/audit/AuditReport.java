@@ -43,8 +43,12 @@ public record AuditReport(
     int trapFindings = starts[traps.size()];
     int size = trapFindings + others.size();
     return new AbstractList<>() {
+      // Replicas of a trap come one after the other: explain each trap once, not once per pod.
+      private Trap explained;
+      private String detail;
+
       @Override
-      public Finding get(int index) {
+      public synchronized Finding get(int index) {
         if (index >= trapFindings) {
           return others.get(index - trapFindings);
         }
@@ -54,7 +58,11 @@ public record AuditReport(
           t++;
         }
         Trap trap = traps.get(t);
-        return finding(trap, trap.sources().get(index - starts[t]));
+        if (trap != explained) {
+          detail = trap.detail();
+          explained = trap;
+        }
+        return finding(trap, trap.sources().get(index - starts[t]), detail);
       }
 
       @Override
@@ -123,7 +131,7 @@ public record AuditReport(
   }
 
   /** The finding of one source pod of a trap. */
-  static Finding finding(Trap t, Pod source) {
+  static Finding finding(Trap t, Pod source, String detail) {
     Map<String, Object> extra = new LinkedHashMap<>();
     extra.put("frontend", t.address().frontend());
     List<Integer> targets = t.targetPorts();
@@ -137,7 +145,7 @@ public record AuditReport(
       extra.put("denyRule", true);
     }
     String message = source.key() + " -> " + t.address().hostText() + ":" + t.servicePort().port()
-        + "/" + t.protocol() + ": " + t.detail();
+        + "/" + t.protocol() + ": " + detail;
     return new Finding(FindingType.IDENTITY_TRAP, t.severity(), t.active(),
         t.direction() == Direction.EGRESS ? "egress" : "ingress", t.address().service().key(),
         t.address().address().toCanonicalString(), t.servicePort().port(), targets.get(0),

@@ -1,11 +1,11 @@
 package dev.nodeipam.audit;
 
 import dev.nodeipam.policy.engine.Identities;
-import dev.nodeipam.policy.explanation.DestinationVerdict;
 import dev.nodeipam.policy.model.Direction;
 import dev.nodeipam.snapshot.Pod;
 import dev.nodeipam.snapshot.Service;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,14 +56,23 @@ final class Companions {
     // selector (as a sorted map) -> ports; node destinations under the null key
     Map<Map<String, String>, Set<PortKey>> byPeer = new LinkedHashMap<>();
     Set<PortKey> nodePorts = new TreeSet<>();
+    // Traps share their destination lists: each list is read once, however many traps have it.
+    Set<List<Destination>> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    Map<Destination, Map<String, String>> selectors = new IdentityHashMap<>();
     for (Trap t : traps) {
-      for (DestinationVerdict d : both(t)) {
-        PortKey port = new PortKey(d.port(), t.protocol().name());
-        if (d.identity().isPod()) {
-          byPeer.computeIfAbsent(podSelector(service, d.identity().pod()), k -> new TreeSet<>())
-              .add(port);
-        } else {
-          nodePorts.add(port);
+      for (List<Destination> list : List.of(t.destinations(), t.onceTranslated())) {
+        if (!seen.add(list)) {
+          continue;
+        }
+        for (Destination d : list) {
+          PortKey port = new PortKey(d.port(), t.protocol().name());
+          if (d.identity().isPod()) {
+            Map<String, String> selector = selectors.computeIfAbsent(d,
+                k -> podSelector(service, k.identity().pod()));
+            byPeer.computeIfAbsent(selector, k -> new TreeSet<>()).add(port);
+          } else {
+            nodePorts.add(port);
+          }
         }
       }
     }
@@ -99,8 +108,9 @@ final class Companions {
     Map<String, String> backends = null;
     Map<Map<String, String>, Set<PortKey>> bySource = new LinkedHashMap<>();
     Set<PortKey> nodeSources = new TreeSet<>();
+    Map<Pod, Map<String, String>> labels = new IdentityHashMap<>();
     for (Trap t : traps) {
-      for (DestinationVerdict d : both(t)) {
+      for (Destination d : both(t)) {
         if (backends == null) {
           backends = podSelector(service, d.identity().pod());
         }
@@ -109,7 +119,8 @@ final class Companions {
           if (source.hostNetwork()) {
             nodeSources.add(port);
           } else {
-            bySource.computeIfAbsent(stableLabels(source), k -> new TreeSet<>()).add(port);
+            bySource.computeIfAbsent(labels.computeIfAbsent(source, Companions::stableLabels),
+                k -> new TreeSet<>()).add(port);
           }
         }
       }
@@ -146,8 +157,8 @@ final class Companions {
     return new Companion("ingress", service.key(), object(name, spec), caveats);
   }
 
-  private static List<DestinationVerdict> both(Trap t) {
-    List<DestinationVerdict> all = new ArrayList<>(t.destinations());
+  private static List<Destination> both(Trap t) {
+    List<Destination> all = new ArrayList<>(t.destinations());
     all.addAll(t.onceTranslated());
     return all;
   }

@@ -1,6 +1,7 @@
 package dev.nodeipam.audit;
 
-import dev.nodeipam.policy.explanation.DestinationVerdict;
+import dev.nodeipam.policy.engine.PolicyEngine;
+import dev.nodeipam.policy.explanation.Translation;
 import dev.nodeipam.policy.model.Direction;
 import dev.nodeipam.policy.model.PolicyRef;
 import dev.nodeipam.policy.model.Protocol;
@@ -10,8 +11,11 @@ import java.util.List;
 
 /**
  * One trapped flow, found once for every source pod that shares the identity (and, where it
- * matters, the node): it becomes one finding per source pod.
+ * matters, the node): it becomes one finding per source pod. A cluster can hold millions of
+ * them, so a trap only refers to values it shares with others (the dialled address, the group's
+ * pods, the sender's policies, the backend identities) and builds its explanation on demand.
  *
+ * @param dialled the address and port dialled, and the translation the verdict was judged under
  * @param direction EGRESS when the sender's CIDR/world allow no longer matches, INGRESS when the
  *     backend admits only CIDR/world sources
  * @param active true when Cilium denies the flow under the given settings now; false when it is
@@ -23,36 +27,57 @@ import java.util.List;
  * @param onceTranslated for an active trap whose address is not translated now, the destinations
  *     that would deny once it is (the companion must cover both, or fixing one uncovers the other)
  * @param denyRule whether a deny rule matched: no additive companion can fix that
- * @param explanation the explanation, without the source's name, built when first asked for
+ * @param entries the allow entries behind {@code policies}, for the explanation
  */
 public record Trap(
+    Dialled dialled,
     Direction direction,
     boolean active,
-    ServiceAddress address,
-    Service.ServicePort servicePort,
-    Protocol protocol,
     List<Pod> sources,
     List<PolicyRef> policies,
-    List<DestinationVerdict> destinations,
-    List<DestinationVerdict> onceTranslated,
+    List<Destination> destinations,
+    List<Destination> onceTranslated,
     boolean denyRule,
-    java.util.function.Supplier<String> explanation) {
+    List<PolicyEngine.AllowEntry> entries) {
+
+  /** Builds the words of a trap's explanation when a report shows it. */
+  interface Explainer {
+    String explain(Trap trap);
+  }
 
   public Trap {
     sources = List.copyOf(sources);
     policies = List.copyOf(policies);
     destinations = List.copyOf(destinations);
     onceTranslated = List.copyOf(onceTranslated);
+    entries = List.copyOf(entries);
+  }
+
+  public ServiceAddress address() {
+    return dialled.address();
+  }
+
+  public Service.ServicePort servicePort() {
+    return dialled.servicePort();
+  }
+
+  public Protocol protocol() {
+    return dialled.protocol();
+  }
+
+  /** The translation the verdict was judged under. */
+  public Translation translation() {
+    return dialled.used();
   }
 
   /** The ports policy sees at the destinations, in order, without repeats. */
   public List<Integer> targetPorts() {
-    return destinations.stream().map(DestinationVerdict::port).distinct().sorted().toList();
+    return destinations.stream().map(Destination::port).distinct().sorted().toList();
   }
 
-  /** The explanation, without the source's name. */
+  /** The explanation, without the source's name (built each time: callers keep it). */
   public String detail() {
-    return explanation.get();
+    return dialled.explainer().explain(this);
   }
 
   public Severity severity() {

@@ -90,28 +90,37 @@ public final class AuditCommand implements Callable<Integer> {
     Map<String, String> overrides = datapath.overrides(spec);
     AuditOptions options = new AuditOptions(nodeIpam.options(), !activeOnly);
     ClusterSnapshot snapshot = input.load();
+    long start = System.nanoTime();
     AuditReport report = Audit.run(snapshot, overrides, options);
-    if (output == OutputFormat.json && !companionsOnly) {
-      try {
-        AuditRenderer.writeJson(report, spec.commandLine().getOut());
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-      return exitCode(report);
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    // As for a slow load: only a person at a terminal wants to hear about a long audit.
+    if (millis > 2000 && System.console() != null) {
+      System.err.printf("nodeipam: audited %d Service addresses for %d source identities in %.1f s:"
+              + " %d trapped flows (%d findings); writing the report%n",
+          report.addresses(), report.sourceGroups(), millis / 1000.0, report.traps().size(),
+          report.findings().size());
     }
-    String rendered;
+    java.io.PrintWriter out = spec.commandLine().getOut();
     if (companionsOnly) {
-      rendered = AuditRenderer.companionsYaml(report);
+      out.print(AuditRenderer.companionsYaml(report));
     } else {
-      rendered = switch (output) {
-        case yaml -> Json.yaml(report.toMap());
-        case markdown -> AuditRenderer.markdown(report);
-        default -> AuditRenderer.text(report);
-      };
+      switch (output) {
+        case json -> writeJson(report, out);
+        case yaml -> Json.writeYaml(report.toMap(), out);
+        case markdown -> AuditRenderer.writeMarkdown(report, out);
+        default -> AuditRenderer.writeText(report, out);
+      }
     }
-    spec.commandLine().getOut().print(rendered);
-    spec.commandLine().getOut().flush();
+    out.flush();
     return exitCode(report);
+  }
+
+  private static void writeJson(AuditReport report, java.io.PrintWriter out) {
+    try {
+      AuditRenderer.writeJson(report, out);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private int exitCode(AuditReport report) {

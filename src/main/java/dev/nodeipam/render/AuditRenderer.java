@@ -8,6 +8,7 @@ import dev.nodeipam.policy.model.Direction;
 import dev.nodeipam.policy.model.PolicyRef;
 import dev.nodeipam.policy.settings.Setting;
 import dev.nodeipam.snapshot.Pod;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,12 +25,21 @@ public final class AuditRenderer {
   private AuditRenderer() {}
 
   public static String text(AuditReport r) {
-    StringBuilder out = new StringBuilder();
+    java.io.StringWriter out = new java.io.StringWriter();
+    writeText(r, new PrintWriter(out));
+    return out.toString();
+  }
+
+  /**
+   * Writes the text report as it goes, one Service at a time: a report of millions of traps never
+   * sits in memory as text.
+   */
+  public static void writeText(AuditReport r, PrintWriter out) {
     out.append(headline(r)).append('\n');
     out.append("Datapath: ").append(settings(r)).append("\n");
-    for (Map.Entry<String, Map<String, List<Trap>>> svc : byServiceAndPolicy(r).entrySet()) {
-      out.append('\n').append("Service ").append(svc.getKey()).append('\n');
-      for (Map.Entry<String, List<Trap>> pol : svc.getValue().entrySet()) {
+    forEachService(r, (service, byPolicy) -> {
+      out.append('\n').append("Service ").append(service).append('\n');
+      for (Map.Entry<String, List<Trap>> pol : byPolicy.entrySet()) {
         out.append("  ").append(pol.getKey()).append('\n');
         for (Trap t : pol.getValue()) {
           out.append("    ").append(t.severity().wire().toUpperCase()).append(' ')
@@ -40,12 +50,12 @@ public final class AuditRenderer {
           out.append("      why: ").append(t.detail()).append('\n');
         }
       }
-    }
+    });
     if (!r.others().isEmpty()) {
       out.append("\nOther findings\n");
       for (Finding f : r.others()) {
-        out.append("  ").append(f.severity().wire().toUpperCase()).append(' ').append(f.type())
-            .append("  ").append(f.message()).append('\n');
+        out.append("  ").append(f.severity().wire().toUpperCase()).append(' ')
+            .append(f.type().name()).append("  ").append(f.message()).append('\n');
       }
     }
     if (!r.companions().isEmpty()) {
@@ -55,18 +65,24 @@ public final class AuditRenderer {
     } else if (!r.traps().isEmpty()) {
       out.append("\nNo companion policy can fix these traps: a deny rule matches them.\n");
     }
-    return out.toString();
+    out.flush();
   }
 
   public static String markdown(AuditReport r) {
-    StringBuilder out = new StringBuilder();
+    java.io.StringWriter out = new java.io.StringWriter();
+    writeMarkdown(r, new PrintWriter(out));
+    return out.toString();
+  }
+
+  /** Writes the Markdown report as it goes, one Service at a time. */
+  public static void writeMarkdown(AuditReport r, PrintWriter out) {
     out.append("# nodeipam audit\n\n").append(headline(r)).append("\n\n");
     out.append("Datapath: ").append(settings(r)).append("\n");
-    for (Map.Entry<String, Map<String, List<Trap>>> svc : byServiceAndPolicy(r).entrySet()) {
-      out.append("\n## Service `").append(svc.getKey()).append("`\n\n");
+    forEachService(r, (service, byPolicy) -> {
+      out.append("\n## Service `").append(service).append("`\n\n");
       out.append("| severity | state | direction | flow | policy | sources |\n");
       out.append("| --- | --- | --- | --- | --- | --- |\n");
-      for (Map.Entry<String, List<Trap>> pol : svc.getValue().entrySet()) {
+      for (Map.Entry<String, List<Trap>> pol : byPolicy.entrySet()) {
         for (Trap t : pol.getValue()) {
           out.append("| ").append(t.severity().wire()).append(" | ")
               .append(t.active() ? "active" : "latent").append(" | ")
@@ -76,24 +92,24 @@ public final class AuditRenderer {
         }
       }
       out.append('\n');
-      for (List<Trap> ts : svc.getValue().values()) {
+      for (List<Trap> ts : byPolicy.values()) {
         for (Trap t : ts) {
           out.append("- ").append(cell(flow(t))).append(": ").append(t.detail()).append('\n');
         }
       }
-    }
+    });
     if (!r.others().isEmpty()) {
       out.append("\n## Other findings\n\n| severity | type | message |\n| --- | --- | --- |\n");
       for (Finding f : r.others()) {
-        out.append("| ").append(f.severity().wire()).append(" | ").append(f.type()).append(" | ")
-            .append(cell(f.message())).append(" |\n");
+        out.append("| ").append(f.severity().wire()).append(" | ").append(f.type().name())
+            .append(" | ").append(cell(f.message())).append(" |\n");
       }
     }
     if (!r.companions().isEmpty()) {
       out.append("\n## Companion policies\n\nApply them **before** the Service change.\n\n")
           .append("```yaml\n").append(companionsYaml(r)).append("```\n");
     }
-    return out.toString();
+    out.flush();
   }
 
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
@@ -147,14 +163,32 @@ public final class AuditRenderer {
     return String.join(", ", parts);
   }
 
-  private static Map<String, Map<String, List<Trap>>> byServiceAndPolicy(AuditReport r) {
-    Map<String, Map<String, List<Trap>>> out = new LinkedHashMap<>();
+  /**
+   * The traps of each Service in turn, grouped by the policies they name. Traps come ordered by
+   * Service, so only one Service's traps are grouped at a time.
+   */
+  private static void forEachService(
+      AuditReport r, java.util.function.BiConsumer<String, Map<String, List<Trap>>> each) {
+    // Traps share their policy lists: label each list once.
+    Map<List<PolicyRef>, String> labels = new java.util.IdentityHashMap<>();
+    String service = null;
+    Map<String, List<Trap>> byPolicy = new LinkedHashMap<>();
     for (Trap t : r.traps()) {
-      String policies = String.join(", ", t.policies().stream().map(PolicyRef::label).toList());
-      out.computeIfAbsent(t.address().service().key(), k -> new LinkedHashMap<>())
-          .computeIfAbsent(policies, k -> new ArrayList<>()).add(t);
+      String key = t.address().service().key();
+      if (!key.equals(service)) {
+        if (service != null) {
+          each.accept(service, byPolicy);
+        }
+        service = key;
+        byPolicy = new LinkedHashMap<>();
+      }
+      String policies = labels.computeIfAbsent(t.policies(),
+          ps -> String.join(", ", ps.stream().map(PolicyRef::label).toList()));
+      byPolicy.computeIfAbsent(policies, k -> new ArrayList<>()).add(t);
     }
-    return out;
+    if (service != null) {
+      each.accept(service, byPolicy);
+    }
   }
 
   private static String flow(Trap t) {

@@ -198,6 +198,33 @@ class TrapRulesTest {
   }
 
   @Test
+  void addressClaimedByTwoServices_isReportedForTheOneTheDatapathTranslatesTo() {
+    // web claims n2's address as an externalIP; zeta, a Node IPAM LoadBalancer, publishes it too.
+    // Cilium translates the LoadBalancer frontend (as trace says): zeta's backends are the ones
+    // the client reaches, so the finding and the companion name zeta, not web.
+    String web = service("externalIPs: [198.51.100.2]", "");
+    String zeta = """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: zeta, namespace: edge}
+        spec:
+          clusterIP: 10.96.0.70
+          type: LoadBalancer
+          loadBalancerClass: io.cilium/node
+          selector: {app: zeta}
+          ports: [{name: https, port: 443, targetPort: https}]
+        """;
+    AuditReport r = audit(cluster(web, zeta, pod("edge", "zeta-1", "zeta", "n2", "10.0.2.30", "")),
+        "kube-proxy-replacement", "true", "bpf-lb-sock-hostns-only", "true");
+    assertThat(traps(r)).filteredOn(f -> f.address().equals("198.51.100.2"))
+        .isNotEmpty()
+        .allSatisfy(f -> assertThat(f.service()).isEqualTo("edge/zeta"))
+        .allSatisfy(f -> assertThat(f.extra().get("destinations").toString()).contains("zeta-1"));
+    assertThat(r.companions()).extracting(Companion::name)
+        .contains("allow-egress-to-edge-zeta").doesNotContain("allow-egress-to-edge-web");
+  }
+
+  @Test
   void activeOnly_leavesLatentTrapsOut() {
     String ext = service("externalIPs: [203.0.113.9]", "");
     ClusterSnapshot c = cluster(ext);

@@ -115,6 +115,14 @@ public final class PolicyEngine {
     return index.selecting(identity);
   }
 
+  /**
+   * The Service whose backends a frontend address and port lead to ({@code namespace/name}): when
+   * several Services claim the same address and port, the one the datapath picks.
+   */
+  public Optional<String> frontendService(IPAddress address, int port, Protocol protocol) {
+    return translation.hit(address, port, protocol).map(h -> h.service().key());
+  }
+
   /** The translation step alone: is the flow's address a frontend Cilium translates for P? */
   public Translation translation(Flow flow, DatapathSettings s) {
     Pod source = flow.source();
@@ -262,6 +270,47 @@ public final class PolicyEngine {
     Identity seen = source.hostNetwork() ? identities.ofPod(source, dst.pod().nodeName(), s) : src;
     return sides.allows(new SideEvaluation.Question(
         dst, Direction.INGRESS, seen, flow.port(), flow.protocol(), ports, null, false), s);
+  }
+
+  /**
+   * The sender's side alone, as a drop reason ({@link DropReason#POLICY_DENY}, {@link
+   * DropReason#POLICY_DENIED}) or 0 when its egress allows {@code destination} at {@code port}:
+   * no explanation is built, so a caller can judge millions of (source, destination) pairs.
+   */
+  public int egressDrop(
+      Identity source, Identity destination, int port, Protocol protocol, DatapathSettings s) {
+    List<Pod.ContainerPort> ports = destination.isPod() ? destination.pod().ports() : List.of();
+    return sides.drop(new SideEvaluation.Question(
+        source, Direction.EGRESS, destination, port, protocol, ports, null, false), s);
+  }
+
+  /**
+   * Whether the sender's egress drops every pod at the port ({@link DropReason#POLICY_DENIED}),
+   * whatever the pod: it is default-deny and none of its entries on that port can match a pod.
+   * A true answer spares judging each backend; false says nothing (judge them).
+   */
+  public boolean egressDeniesEveryPod(
+      Identity source, int port, Protocol protocol, DatapathSettings s) {
+    return sides.deniesEveryPod(source, Direction.EGRESS, port, protocol, s);
+  }
+
+  /**
+   * The receiver's side alone, like {@link #egressDrop}: whether {@code destination}'s ingress
+   * admits {@code source} (identity {@code sourceIdentity}) at {@code port}. A hostNetwork source
+   * is seen as its node from the destination's node.
+   */
+  public int ingressDrop(
+      Pod source, Identity sourceIdentity, Identity destination, int port, Protocol protocol,
+      DatapathSettings s) {
+    if (!destination.isPod()) {
+      return 0; // host policies are not modelled: a node admits everything
+    }
+    Identity seen = source.hostNetwork()
+        ? identities.ofPod(source, destination.pod().nodeName(), s)
+        : sourceIdentity;
+    return sides.drop(new SideEvaluation.Question(
+        destination, Direction.INGRESS, seen, port, protocol, destination.pod().ports(), null,
+        false), s);
   }
 
   /**

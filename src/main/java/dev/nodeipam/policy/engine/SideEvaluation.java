@@ -190,8 +190,16 @@ final class SideEvaluation {
    * and explain only the few that matter.
    */
   boolean allows(Question q, DatapathSettings s) {
+    return drop(q, s) == 0;
+  }
+
+  /**
+   * The drop reason {@link #evaluate} would give ({@link DropReason#POLICY_DENY} or {@link
+   * DropReason#POLICY_DENIED}), or 0 when the side allows; nothing else is built.
+   */
+  int drop(Question q, DatapathSettings s) {
     if (!q.subject().isPod() || s.enablePolicy() == EnablePolicy.NEVER) {
-      return true;
+      return 0;
     }
     Direction d = q.direction();
     boolean defaultDeny = s.enablePolicy() == EnablePolicy.ALWAYS;
@@ -200,7 +208,7 @@ final class SideEvaluation {
       defaultDeny |= r.defaultDeny().contains(d);
       for (RuleEntry e : r.denies(d)) {
         if (matches(e, q, s)) {
-          return false;
+          return DropReason.POLICY_DENY;
         }
       }
       if (!allowed) {
@@ -212,12 +220,65 @@ final class SideEvaluation {
         }
       }
     }
-    return allowed || !defaultDeny;
+    return allowed || !defaultDeny ? 0 : DropReason.POLICY_DENIED;
+  }
+
+  /**
+   * Whether {@link #drop} is {@link DropReason#POLICY_DENIED} for every pod peer at the port,
+   * whatever its labels and named ports: the side is default-deny and no allow or deny entry on
+   * the port has a peer that can be a pod. Named ports count as covering, so a true answer is
+   * certain.
+   */
+  boolean deniesEveryPod(Identity subject, Direction d, int port, Protocol protocol,
+      DatapathSettings s) {
+    if (!subject.isPod() || s.enablePolicy() == EnablePolicy.NEVER) {
+      return false;
+    }
+    boolean defaultDeny = s.enablePolicy() == EnablePolicy.ALWAYS;
+    for (Rule r : index.selecting(subject)) {
+      defaultDeny |= r.defaultDeny().contains(d);
+      if (mayMatchPod(r.denies(d), port, protocol) || mayMatchPod(r.allows(d), port, protocol)) {
+        return false;
+      }
+    }
+    return defaultDeny;
+  }
+
+  private static boolean mayMatchPod(List<RuleEntry> entries, int port, Protocol protocol) {
+    for (RuleEntry e : entries) {
+      boolean onPort = e.allPorts();
+      for (PortMatch p : e.ports()) {
+        onPort |= p.isNamed() ? p.protocols().contains(protocol) : p.matches(port, protocol, List.of());
+      }
+      if (onPort && e.peers().stream().anyMatch(SideEvaluation::mayBePod)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether the peer can match some pod identity (CIDRs and most entities never do). */
+  private static boolean mayBePod(Peer p) {
+    if (p instanceof Peer.Cidr) {
+      return false;
+    }
+    if (p instanceof Peer.Entities e) {
+      return e.entity() == dev.nodeipam.policy.model.Entity.ALL
+          || e.entity() == dev.nodeipam.policy.model.Entity.CLUSTER;
+    }
+    return true;
   }
 
   static boolean matches(RuleEntry e, SideEvaluation.Question q, DatapathSettings s) {
-    return portsMatch(e, q)
-        && e.peers().stream().anyMatch(p -> PeerMatching.matches(p, q.peer(), s));
+    if (!portsMatch(e, q)) {
+      return false;
+    }
+    for (Peer p : e.peers()) {
+      if (PeerMatching.matches(p, q.peer(), s)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether the entry's ports cover the port (named ports resolved on the destination's). */

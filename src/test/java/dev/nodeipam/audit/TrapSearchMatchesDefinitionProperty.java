@@ -1,0 +1,296 @@
+package dev.nodeipam.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nodeipam.policy.engine.PeerMatching;
+import dev.nodeipam.policy.engine.PolicyEngine;
+import dev.nodeipam.policy.explanation.DestinationVerdict;
+import dev.nodeipam.policy.explanation.Verdict;
+import dev.nodeipam.policy.model.Direction;
+import dev.nodeipam.policy.model.Flow;
+import dev.nodeipam.policy.model.Identity;
+import dev.nodeipam.policy.model.Protocol;
+import dev.nodeipam.policy.settings.DatapathSettings;
+import dev.nodeipam.snapshot.ClusterSnapshot;
+import dev.nodeipam.snapshot.Pod;
+import dev.nodeipam.snapshot.Service;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
+
+/**
+ * The trap search groups pods by identity, addresses by the CIDR rules that can tell them apart,
+ * and skips judging backends a sender's rules cannot reach. None of that may change the answer:
+ * over generated clusters (several Services, node and outside addresses, replicas on both nodes,
+ * egress rules by CIDR, world, selector, named port, entity and deny, backends admitting world or
+ * not, every datapath setting of the examples), the audit's traps are exactly section 6 of the
+ * policy model applied pod by pod, address by address, with the engine's full verdicts.
+ */
+class TrapSearchMatchesDefinitionProperty {
+  record Client(int egress, int replicas, int node) {}
+
+  record Shape(
+      int webAddresses, int apiFrontend, int webIngress, boolean hostNetworkApi,
+      List<Client> clients, int settings) {}
+
+  static final String[] WEB_ADDRESSES = {
+    "[203.0.113.9]", "[198.51.100.2]", "[203.0.113.9, 198.51.100.1]", "[198.51.100.1, 198.51.100.2]"
+  };
+
+  @Provide
+  Arbitrary<Shape> shapes() {
+    Arbitrary<Client> client = Combinators.combine(
+            Arbitraries.integers().between(0, 8), Arbitraries.integers().between(1, 3),
+            Arbitraries.integers().between(0, 2))
+        .as(Client::new);
+    return Combinators.combine(
+            Arbitraries.integers().between(0, WEB_ADDRESSES.length - 1),
+            Arbitraries.integers().between(0, 2), Arbitraries.integers().between(0, 3),
+            Arbitraries.of(true, false), client.list().ofMinSize(1).ofMaxSize(4),
+            Arbitraries.integers().between(0, CompanionsClearTrapsProperty.SETTINGS.length - 1))
+        .as(Shape::new);
+  }
+
+  @Property(tries = 60)
+  void trapsAreTheDefinitionAppliedPodByPod(@ForAll("shapes") Shape shape) {
+    ClusterSnapshot cluster = build(shape);
+    String[] pairs = CompanionsClearTrapsProperty.SETTINGS[shape.settings()];
+    Map<String, String> overrides = new HashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      overrides.put(pairs[i], pairs[i + 1]);
+    }
+    AuditReport report = Audit.run(cluster, overrides, AuditOptions.defaults());
+    Set<String> found = new TreeSet<>();
+    for (Finding f : Clusters.traps(report)) {
+      found.add(key(f.source(), f.address(), f.port(), f.direction(), f.active()));
+    }
+    assertThat(found).isEqualTo(definition(cluster, overrides));
+    // Not vacuous: most samples have traps, and each kind of trap occurs.
+    Statistics.label("has traps").collect(!found.isEmpty());
+    for (String kind : List.of("egress active", "egress latent", "ingress active", "ingress latent")) {
+      Statistics.label(kind).collect(found.stream().anyMatch(k -> k.endsWith(kind)));
+    }
+    Statistics.label("has traps").coverage(c -> c.check(true).percentage(p -> p > 50));
+    Statistics.label("ingress active").coverage(c -> c.check(true).percentage(p -> p > 3));
+    Statistics.label("egress latent").coverage(c -> c.check(true).percentage(p -> p > 3));
+  }
+
+  private static String key(String source, String address, int port, String direction,
+      boolean active) {
+    return source + " " + address + ":" + port + " " + direction + (active ? " active" : " latent");
+  }
+
+  /** Section 6 for every pod, address and port, with no grouping and no shortcut. */
+  private static Set<String> definition(ClusterSnapshot cluster, Map<String, String> overrides) {
+    PublishedAddresses published =
+        PublishedAddresses.of(cluster, AuditOptions.defaults().nodeIpam());
+    PolicyEngine engine = PolicyEngine.of(published.snapshot());
+    DatapathSettings now = engine.settings(overrides);
+    Map<String, String> translate = new HashMap<>(overrides);
+    translate.put(DatapathSettings.KPR, "true");
+    translate.put(DatapathSettings.HOSTNS_ONLY, "true");
+    DatapathSettings translating = engine.settings(translate);
+    Set<String> out = new TreeSet<>();
+    Set<String> seen = new TreeSet<>();
+    for (ServiceAddress sa : published.addresses()) {
+      for (Service.ServicePort sp : sa.service().ports()) {
+        Protocol protocol = Protocol.parse(sp.protocol());
+        if (!seen.add(sa.address().toCanonicalString() + ":" + sp.port() + "/" + protocol)) {
+          continue;
+        }
+        for (Pod p : published.snapshot().pods()) {
+          Flow flow = new Flow(p, sa.address(), sp.port(), protocol);
+          judge(engine, flow, sa, now, translating, out);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static void judge(PolicyEngine engine, Flow flow, ServiceAddress sa,
+      DatapathSettings now, DatapathSettings translating, Set<String> out) {
+    Pod p = flow.source();
+    Identity src = engine.identityOf(p, now);
+    Identity world = engine.worldIdentity(sa.address(), now);
+    boolean readsAllowed = engine.allowEntriesCovering(
+            src, Direction.EGRESS, flow.port(), flow.protocol(), List.of()).stream()
+        .anyMatch(e -> e.entry().peers().stream()
+            .anyMatch(peer -> TrapSearch.isWorldPeer(peer) && PeerMatching.matches(peer, world, now)));
+    Verdict once = engine.verdict(flow, translating);
+    boolean backendAdmitsWorld = once.translation().translated()
+        && once.destinations().stream().anyMatch(d -> admitsWorld(engine, d, flow.protocol()));
+    if ((!readsAllowed && !backendAdmitsWorld) || !engine.verdictAsAddress(flow, now).allowed()) {
+      return;
+    }
+    Verdict v = engine.verdict(flow, now);
+    List<DestinationVerdict> dests;
+    List<DestinationVerdict> later = List.of();
+    boolean active;
+    if (v.translation().translated()) {
+      dests = v.destinations();
+      active = true;
+    } else {
+      if (once.translation().translated()) {
+        later = once.destinations();
+      }
+      if (!v.allowed()) {
+        dests = v.destinations();
+        active = true;
+      } else if (once.translation().translated()) {
+        dests = later;
+        later = List.of();
+        active = false;
+      } else {
+        return;
+      }
+    }
+    String address = sa.address().toCanonicalString();
+    if (readsAllowed && dests.stream().anyMatch(d -> !d.egress().allowed())) {
+      out.add(key(p.key(), address, flow.port(), "egress", active));
+    }
+    if (backendAdmitsWorld) {
+      boolean now0 = dests.stream().anyMatch(d -> receiverDrops(engine, d, flow.protocol()));
+      boolean then0 = later.stream().anyMatch(d -> receiverDrops(engine, d, flow.protocol()));
+      if (now0 || then0) {
+        out.add(key(p.key(), address, flow.port(), "ingress", now0 && active));
+      }
+    }
+  }
+
+  private static boolean receiverDrops(PolicyEngine engine, DestinationVerdict d, Protocol p) {
+    return d.identity().isPod() && !d.ingress().allowed() && admitsWorld(engine, d, p);
+  }
+
+  private static boolean admitsWorld(PolicyEngine engine, DestinationVerdict d, Protocol p) {
+    return d.identity().isPod()
+        && engine.allowEntriesCovering(d.identity(), Direction.INGRESS, d.port(), p,
+                d.identity().pod().ports()).stream()
+            .anyMatch(e -> e.entry().peers().stream().anyMatch(TrapSearch::isWorldPeer));
+  }
+
+  private static ClusterSnapshot build(Shape s) {
+    List<String> docs = new ArrayList<>();
+    docs.add(TrapRulesTest.NODES);
+    docs.add("apiVersion: v1\nkind: Namespace\nmetadata: {name: app}");
+    docs.add("apiVersion: v1\nkind: Namespace\nmetadata: {name: edge}");
+    docs.add("""
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web, namespace: edge}
+        spec:
+          clusterIP: 10.96.0.50
+          selector: {app: web}
+          ports: [{name: https, port: 443, targetPort: https}, {name: http, port: 80, targetPort: 8080}]
+          externalIPs: %s
+        """.formatted(WEB_ADDRESSES[s.webAddresses()]));
+    String api = switch (s.apiFrontend()) {
+      case 0 -> "externalIPs: [203.0.113.10]";
+      case 1 -> "type: LoadBalancer\n  loadBalancerClass: io.cilium/node";
+      default -> "type: LoadBalancer\n  loadBalancerClass: example.com/metal";
+    };
+    String status = s.apiFrontend() == 2
+        ? "status: {loadBalancer: {ingress: [{ip: 203.0.113.20}]}}" : "";
+    docs.add("""
+        apiVersion: v1
+        kind: Service
+        metadata: {name: api, namespace: edge}
+        spec:
+          clusterIP: 10.96.0.60
+          selector: {app: api}
+          ports: [{name: https, port: 443, targetPort: 8443}]
+          %s
+        %s
+        """.formatted(api, status));
+    docs.add(TrapRulesTest.pod("edge", "web-1", "web", "n2", "10.0.2.10", ""));
+    docs.add(TrapRulesTest.pod("edge", "web-2", "web", "n1", "10.0.2.11", ""));
+    docs.add(s.hostNetworkApi()
+        ? TrapRulesTest.pod("edge", "api-1", "api", "n1", "192.168.0.1", "hostNetwork: true")
+        : TrapRulesTest.pod("edge", "api-1", "api", "n1", "10.0.2.20", ""));
+    String from = switch (s.webIngress()) {
+      case 0 -> null;
+      case 1 -> "- fromEntities: [world]";
+      case 2 -> "- fromCIDR: [0.0.0.0/0]";
+      default -> "- fromEndpoints: [{matchLabels: {app: client-0}}]";
+    };
+    if (from != null) {
+      docs.add("""
+          apiVersion: cilium.io/v2
+          kind: CiliumNetworkPolicy
+          metadata: {name: web-in, namespace: edge}
+          spec:
+            endpointSelector: {matchLabels: {app: web}}
+            ingress:
+            %s
+              toPorts: [{ports: [{port: "8443", protocol: TCP}]}]
+          """.formatted(from));
+    }
+    int ip = 10;
+    for (int i = 0; i < s.clients().size(); i++) {
+      Client c = s.clients().get(i);
+      String app = "client-" + i;
+      for (int r = 0; r < c.replicas(); r++) {
+        String node = (c.node() + r) % 2 == 0 ? "n1" : "n2";
+        boolean host = c.node() == 2 && r == 0;
+        docs.add(TrapRulesTest.pod("app", app + "-" + r, app, node,
+            host ? (node.equals("n1") ? "192.168.0.1" : "192.168.0.2") : "10.0.1." + ip++,
+            host ? "hostNetwork: true" : ""));
+      }
+      String policy = egress(app, c.egress());
+      if (policy != null) {
+        docs.add(policy);
+      }
+    }
+    return Clusters.yaml(docs.toArray(String[]::new));
+  }
+
+  private static String egress(String app, int kind) {
+    String np = """
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: %s, namespace: app}
+        spec:
+          podSelector: {matchLabels: {app: %s}}
+          policyTypes: [Egress]
+          egress:
+          %s
+        """;
+    String cnp = """
+        apiVersion: cilium.io/v2
+        kind: CiliumNetworkPolicy
+        metadata: {name: %s, namespace: app}
+        spec:
+          endpointSelector: {matchLabels: {app: %s}}
+          %s
+        """;
+    return switch (kind) {
+      case 0 -> null;
+      case 1 -> np.formatted(app, app, "- to: [{ipBlock: {cidr: 0.0.0.0/0}}]\n    ports: [{port: 443}]");
+      case 2 -> np.formatted(app, app,
+          "- to: [{ipBlock: {cidr: 0.0.0.0/0, except: [203.0.113.0/24]}}]");
+      case 3 -> np.formatted(app, app, "- to: [{ipBlock: {cidr: 198.51.100.0/24}}]\n"
+          + "  - to: [{podSelector: {matchLabels: {app: web}}, namespaceSelector: {}}]\n"
+          + "    ports: [{port: https}]");
+      case 4 -> cnp.formatted(app, app, "egress:\n  - toEntities: [world]\n"
+          + "    toPorts: [{ports: [{port: \"443\"}]}]");
+      case 5 -> cnp.formatted(app, app, "egress:\n  - toCIDR: [0.0.0.0/0]\n"
+          + "  egressDeny:\n  - toEndpoints: [{matchLabels: {app: api, "
+          + "k8s:io.kubernetes.pod.namespace: edge}}]");
+      case 6 -> cnp.formatted(app, app, "egress:\n  - toCIDR: [203.0.113.0/24]\n"
+          + "  - toEntities: [cluster]\n    toPorts: [{ports: [{port: \"8080\"}]}]");
+      case 7 -> cnp.formatted(app, app, "egress:\n  - toCIDRSet: [{cidr: 198.51.100.0/24}]\n"
+          + "  - toEntities: [remote-node]\n    toPorts: [{ports: [{port: \"443\"}]}]");
+      default -> np.formatted(app, app,
+          "- to: [{podSelector: {matchLabels: {app: web}}, namespaceSelector: {}}]");
+    };
+  }
+}
