@@ -128,6 +128,7 @@ final class TrapSearch implements Trap.Explainer {
   /**
    * One Service address and port, and what is the same for every client of it: where the address
    * is, its world identity, its translations and its backend identities, worked out on first use.
+   * A target is searched by one thread, so its memos need no locking.
    */
   private final class Target {
     final ServiceAddress sa;
@@ -188,7 +189,7 @@ final class TrapSearch implements Trap.Explainer {
       return (onOwner ? 1 : 0) | (knownNode(source) ? 2 : 0);
     }
 
-    synchronized Translation translation(int when, int where, Pod source) {
+    Translation translation(int when, int where, Pod source) {
       int i = when * 4 + where;
       if (translations[i] == null) {
         translations[i] = engine.translation(flow(source), settings[when]);
@@ -197,7 +198,7 @@ final class TrapSearch implements Trap.Explainer {
     }
 
     /** The shared description of the flow for one kind of verdict ({@code kind} 0 to 2). */
-    synchronized Dialled dialled(int where, int kind, Translation now, Translation used, int n) {
+    Dialled dialled(int where, int kind, Translation now, Translation used, int n) {
       int i = where * 3 + kind;
       Dialled d = dialled[i];
       if (d == null || d.destinations() != n) {
