@@ -72,6 +72,7 @@ public final class Audit {
    */
   private static List<Target> targets(List<ServiceAddress> addresses, PolicyEngine engine) {
     Map<List<Object>, Target> chosen = new LinkedHashMap<>();
+    Map<List<Object>, Boolean> chosenIsTranslated = new HashMap<>();
     for (ServiceAddress a : addresses) {
       for (Service.ServicePort p : a.service().ports()) {
         Protocol protocol = Protocol.parse(p.protocol() == null ? "TCP" : p.protocol());
@@ -79,20 +80,19 @@ public final class Audit {
           continue;
         }
         List<Object> key = List.of(a.address().toCanonicalString(), p.port(), protocol);
-        Target known = chosen.get(key);
-        if (known == null || (!translatesTo(known, engine) && translatesTo(new Target(a, p), engine))) {
+        if (Boolean.TRUE.equals(chosenIsTranslated.get(key))) {
+          continue;
+        }
+        boolean translated = engine.frontendService(a.address(), p.port(), protocol)
+            .map(a.service().key()::equals).orElse(false);
+        if (!chosen.containsKey(key) || translated) {
           chosen.put(key, new Target(a, p));
+          chosenIsTranslated.put(key, translated);
         }
       }
     }
     List<Target> out = new ArrayList<>(chosen.values());
     out.sort(ORDER);
     return out;
-  }
-
-  private static boolean translatesTo(Target t, PolicyEngine engine) {
-    Protocol protocol = Protocol.parse(t.port().protocol() == null ? "TCP" : t.port().protocol());
-    return engine.frontendService(t.address().address(), t.port().port(), protocol)
-        .map(t.address().service().key()::equals).orElse(false);
   }
 }
