@@ -28,7 +28,7 @@ public final class Audit {
   private Audit() {}
 
   /** A Service address and one of its ports: what the trap search is asked about. */
-  private record Target(ServiceAddress address, Service.ServicePort port) {}
+  private record Target(ServiceAddress address, Service.ServicePort port, Protocol protocol) {}
 
   /**
    * Runs the audit.
@@ -50,7 +50,9 @@ public final class Audit {
     List<Target> targets = targets(published.addresses(), engine);
     // Targets are in report order and each comes back ordered: no sort over millions of traps.
     List<Trap> sorted =
-        targets.parallelStream().flatMap(t -> search.at(t.address(), t.port()).stream()).toList();
+        targets.parallelStream()
+            .flatMap(t -> search.at(t.address(), t.port(), t.protocol()).stream())
+            .toList();
 
     List<Finding> others = new ArrayList<>(OtherFindings.externalIps(snapshot));
     others.addAll(OtherFindings.cidrCoverage(engine.rules(), snapshot, now));
@@ -63,7 +65,7 @@ public final class Audit {
           .thenComparing(t -> t.address().service().name())
           .thenComparing(t -> t.address().address())
           .thenComparingInt(t -> t.port().port())
-          .thenComparing(t -> t.port().protocol() == null ? "TCP" : t.port().protocol());
+          .thenComparing(Target::protocol);
 
   /**
    * Each (address, port, protocol) once, by Service, address and port. When several Services claim
@@ -86,7 +88,7 @@ public final class Audit {
         boolean translated = engine.frontendService(a.address(), p.port(), protocol)
             .map(a.service().key()::equals).orElse(false);
         if (!chosen.containsKey(key) || translated) {
-          chosen.put(key, new Target(a, p));
+          chosen.put(key, new Target(a, p, protocol));
           chosenIsTranslated.put(key, translated);
         }
       }

@@ -1,7 +1,6 @@
 package dev.nodeipam.audit;
 
 import dev.nodeipam.policy.engine.PolicyEngine;
-import dev.nodeipam.policy.explanation.Translation;
 import dev.nodeipam.policy.model.Direction;
 import dev.nodeipam.policy.model.PolicyRef;
 import dev.nodeipam.policy.model.Protocol;
@@ -63,11 +62,6 @@ public record Trap(
 
   public Protocol protocol() {
     return dialled.protocol();
-  }
-
-  /** The translation the verdict was judged under. */
-  public Translation translation() {
-    return dialled.used();
   }
 
   /** The ports policy sees at the destinations, in order, without repeats. */

@@ -249,11 +249,7 @@ final class TrapSearch implements Trap.Explainer {
   }
 
   /** Every trap at one address and port: egress-side ones first, each side by source. */
-  List<Trap> at(ServiceAddress sa, Service.ServicePort sp) {
-    Protocol protocol = Protocol.parse(sp.protocol() == null ? "TCP" : sp.protocol());
-    if (protocol == null) {
-      return List.of();
-    }
+  List<Trap> at(ServiceAddress sa, Service.ServicePort sp, Protocol protocol) {
     Target t = new Target(sa, sp, protocol);
     boolean ingressCandidate = t.admitsWorld();
     Allows[] senders = senders(sp.port(), protocol);
@@ -270,8 +266,8 @@ final class TrapSearch implements Trap.Explainer {
         continue; // the group could never dial it as written: nothing was broken
       }
       if (g.representative().hostNetwork()) {
-        for (Map.Entry<String, List<Pod>> e : g.byNode().entrySet()) {
-          judge(t, g, e.getValue(), t.where(e.getValue().get(0)), allows, ingressCandidate, egress, ingress);
+        for (List<Pod> onNode : g.byNode().values()) {
+          judge(t, g, onNode, t.where(onNode.get(0)), allows, ingressCandidate, egress, ingress);
         }
         continue;
       }

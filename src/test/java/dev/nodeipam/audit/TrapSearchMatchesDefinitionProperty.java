@@ -77,7 +77,8 @@ class TrapSearchMatchesDefinitionProperty {
     assertThat(found).isEqualTo(definition(cluster, overrides));
     // Not vacuous: most samples have traps, and each kind of trap occurs.
     Statistics.label("has traps").collect(!found.isEmpty());
-    for (String kind : List.of("egress active", "egress latent", "ingress active", "ingress latent")) {
+    for (String kind :
+        List.of("egress active", "egress latent", "ingress active", "ingress latent")) {
       Statistics.label(kind).collect(found.stream().anyMatch(k -> k.endsWith(kind)));
     }
     Statistics.label("has traps").coverage(c -> c.check(true).percentage(p -> p > 50));
@@ -125,7 +126,8 @@ class TrapSearchMatchesDefinitionProperty {
     boolean readsAllowed = engine.allowEntriesCovering(
             src, Direction.EGRESS, flow.port(), flow.protocol(), List.of()).stream()
         .anyMatch(e -> e.entry().peers().stream()
-            .anyMatch(peer -> TrapSearch.isWorldPeer(peer) && PeerMatching.matches(peer, world, now)));
+            .anyMatch(peer ->
+                TrapSearch.isWorldPeer(peer) && PeerMatching.matches(peer, world, now)));
     Verdict once = engine.verdict(flow, translating);
     boolean backendAdmitsWorld = once.translation().translated()
         && once.destinations().stream().anyMatch(d -> admitsWorld(engine, d, flow.protocol()));
@@ -190,7 +192,9 @@ class TrapSearchMatchesDefinitionProperty {
         spec:
           clusterIP: 10.96.0.50
           selector: {app: web}
-          ports: [{name: https, port: 443, targetPort: https}, {name: http, port: 80, targetPort: 8080}]
+          ports:
+          - {name: https, port: 443, targetPort: https}
+          - {name: http, port: 80, targetPort: 8080}
           externalIPs: %s
         """.formatted(WEB_ADDRESSES[s.webAddresses()]));
     String api = switch (s.apiFrontend()) {
@@ -274,7 +278,8 @@ class TrapSearchMatchesDefinitionProperty {
         """;
     return switch (kind) {
       case 0 -> null;
-      case 1 -> np.formatted(app, app, "- to: [{ipBlock: {cidr: 0.0.0.0/0}}]\n    ports: [{port: 443}]");
+      case 1 -> np.formatted(app, app,
+          "- to: [{ipBlock: {cidr: 0.0.0.0/0}}]\n    ports: [{port: 443}]");
       case 2 -> np.formatted(app, app,
           "- to: [{ipBlock: {cidr: 0.0.0.0/0, except: [203.0.113.0/24]}}]");
       case 3 -> np.formatted(app, app, "- to: [{ipBlock: {cidr: 198.51.100.0/24}}]\n"

@@ -248,7 +248,9 @@ final class SideEvaluation {
     for (RuleEntry e : entries) {
       boolean onPort = e.allPorts();
       for (PortMatch p : e.ports()) {
-        onPort |= p.isNamed() ? p.protocols().contains(protocol) : p.matches(port, protocol, List.of());
+        onPort |= p.isNamed()
+            ? p.protocols().contains(protocol)
+            : p.matches(port, protocol, List.of());
       }
       if (onPort && e.peers().stream().anyMatch(SideEvaluation::mayBePod)) {
         return true;
