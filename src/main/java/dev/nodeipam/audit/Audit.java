@@ -56,8 +56,9 @@ public final class Audit {
 
     List<Finding> others = new ArrayList<>(OtherFindings.externalIps(snapshot));
     others.addAll(OtherFindings.cidrCoverage(engine.rules(), snapshot, now));
-    return new AuditReport(sorted, others, Companions.of(sorted), now,
-        published.addresses().size(), search.groupCount());
+    CompanionScope.Choice scope = CompanionScope.choose(options.companionScope(), now);
+    return new AuditReport(sorted, others, Companions.of(sorted, scope.scope(), now), now,
+        published.addresses().size(), search.groupCount(), scope);
   }
 
   private static final Comparator<Target> ORDER =

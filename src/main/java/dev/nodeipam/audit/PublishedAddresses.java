@@ -96,6 +96,7 @@ public record PublishedAddresses(ClusterSnapshot snapshot, List<ServiceAddress> 
     in.workloads().forEach(b::workload);
     in.policies().forEach(b::policy);
     in.ciliumConfig().ifPresent(b::ciliumConfig);
+    in.daemonSets().forEach(b::daemonSet);
     return b.build();
   }
 }

@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -139,6 +140,10 @@ final class SnapshotAssembler {
       builder.ciliumConfig(c.data());
     } else if (value instanceof Workload w) {
       builder.workload(w);
+    } else if (value instanceof dev.nodeipam.snapshot.DaemonSetImages d) {
+      builder.daemonSet(d);
+    } else if (value instanceof List<?> several) {
+      several.forEach(this::accept);
     }
   }
 
@@ -165,6 +170,11 @@ final class SnapshotAssembler {
           return new CiliumConfig(c.getData() == null ? Map.of() : c.getData());
         }
         return null;
+      } else if (object instanceof DaemonSet d) {
+        // Its pods stand in as a workload; its images tell the Cilium agent's release.
+        Workload w = KubeConverters.workload(d, source);
+        var images = KubeConverters.daemonSetImages(d, source);
+        return w == null ? images : List.of(w, images);
       } else {
         return KubeConverters.workload(object, source);
       }

@@ -613,6 +613,7 @@ public final class MigrationPlanner {
     before.workloads().forEach(b::workload);
     before.policies().forEach(b::policy);
     before.ciliumConfig().ifPresent(b::ciliumConfig);
+    before.daemonSets().forEach(b::daemonSet);
     return b.build();
   }
 

@@ -43,6 +43,7 @@ public final class TraceRenderer {
     t.put("reason", v.translation().reason());
     doc.put("translation", t);
     doc.put("settings", v.settings().values());
+    doc.put("ciliumVersion", dev.nodeipam.audit.AuditReport.versionMap(v.settings()));
     doc.put("assumedSettings", v.settings().assumed().stream().map(Setting::key).toList());
     Map<String, Object> src = new LinkedHashMap<>();
     src.put("endpoint", v.flow().source().key());
@@ -253,7 +254,7 @@ public final class TraceRenderer {
           .append('=')
           .append(s.value().isEmpty() ? "\"\"" : s.value())
           .append("  (")
-          .append(s.origin().text())
+          .append(s.from())
           .append(")\n");
     }
     List<Setting> assumed = v.settings().assumed();

@@ -29,6 +29,7 @@ public final class ManifestDefaults {
     in.workloads().forEach(out::workload);
     in.policies().forEach(out::policy);
     in.ciliumConfig().ifPresent(out::ciliumConfig);
+    in.daemonSets().forEach(out::daemonSet);
     for (Workload w : in.workloads()) {
       if (in.podsIn(w.namespace()).stream()
           .noneMatch(p -> !p.isTemplate() && w.selector().matches(p.labels()))) {

@@ -4,7 +4,6 @@ import dev.nodeipam.bench.SyntheticCluster;
 import dev.nodeipam.kube.ManifestLoader;
 import dev.nodeipam.render.AuditRenderer;
 import dev.nodeipam.snapshot.ClusterSnapshot;
-import dev.nodeipam.snapshot.RawObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -42,8 +41,7 @@ final class Clusters {
   static ClusterSnapshot withCompanions(ClusterSnapshot in, AuditReport report) {
     ClusterSnapshot.Builder b = SyntheticCluster.copy(in);
     for (Companion c : report.companions()) {
-      b.policy(new RawObject("cilium.io/v2", "CiliumClusterwideNetworkPolicy", null, c.name(),
-          c.object(), "companion:" + c.name()));
+      b.policy(c.asPolicy("companion:" + c.name()));
     }
     return b.build();
   }

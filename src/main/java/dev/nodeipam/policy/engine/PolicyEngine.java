@@ -14,6 +14,7 @@ import dev.nodeipam.policy.model.PolicyRef;
 import dev.nodeipam.policy.model.Protocol;
 import dev.nodeipam.policy.model.Rule;
 import dev.nodeipam.policy.model.RuleEntry;
+import dev.nodeipam.policy.settings.AgentVersion;
 import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.Node;
@@ -46,6 +47,7 @@ public final class PolicyEngine {
   private final ServiceTranslation translation;
   private final Backends backends;
   private final SideEvaluation sides;
+  private final Optional<AgentVersion.Found> agentVersion;
 
   private PolicyEngine(ClusterSnapshot snapshot) {
     this.snapshot = snapshot;
@@ -55,6 +57,7 @@ public final class PolicyEngine {
     this.translation = new ServiceTranslation(snapshot);
     this.backends = new Backends(snapshot, book);
     this.sides = new SideEvaluation(index);
+    this.agentVersion = AgentVersion.of(snapshot);
   }
 
   /**
@@ -86,10 +89,14 @@ public final class PolicyEngine {
     return index.all();
   }
 
-  /** The datapath settings of the snapshot's cilium-config with {@code --set} overrides. */
+  /**
+   * The datapath settings of the snapshot's cilium-config with {@code --set} overrides, and the
+   * Cilium release: {@link DatapathSettings#CILIUM_VERSION} in the overrides, else the agent
+   * DaemonSet's image, else the newest modelled.
+   */
   public DatapathSettings settings(Map<String, String> overrides) {
     return DatapathSettings.resolve(
-        snapshot.ciliumConfig(), overrides, book.seenIpv4(), book.seenIpv6());
+        snapshot.ciliumConfig(), overrides, book.seenIpv4(), book.seenIpv6(), agentVersion);
   }
 
   /** A pod's identity (a hostNetwork pod is its node, seen from its own node: host). */

@@ -101,11 +101,14 @@ final class CiliumPolicyReader {
     Map<String, Object> enable =
         raw.map(spec.get("enableDefaultDeny"), path + ".enableDefaultDeny");
     Set<Direction> defaultDeny = EnumSet.noneOf(Direction.class);
+    Set<Direction> optOut = EnumSet.noneOf(Direction.class);
     for (Direction d : Direction.values()) {
       Boolean enabled = raw.bool(enable.get(d.lower()), path + ".enableDefaultDeny." + d.lower());
       boolean hasEntries = !allow.get(d).isEmpty() || !deny.get(d).isEmpty();
       if (hasEntries && (enabled == null || enabled)) {
         defaultDeny.add(d);
+      } else if (hasEntries) {
+        optOut.add(d);
       }
     }
     return new Rule(
@@ -117,6 +120,7 @@ final class CiliumPolicyReader {
         allow,
         deny,
         defaultDeny,
+        optOut,
         notes);
   }
 
