@@ -247,8 +247,15 @@ public final class TraceRenderer {
       b.append("\nNotes:\n");
       v.notes().forEach(n -> b.append("   - ").append(n).append('\n'));
     }
+    Setting version = v.settings().versionSetting();
+    b.append("\nCilium version: ").append(version.value()).append("  (").append(version.from())
+        .append(")").append(version.isAssumed() ? "; give --cilium-version if yours differs" : "")
+        .append('\n');
     b.append("\nDatapath settings:\n");
     for (Setting s : v.settings().settings().values()) {
+      if (s == version) {
+        continue;
+      }
       b.append("   ")
           .append(s.key())
           .append('=')
@@ -257,7 +264,7 @@ public final class TraceRenderer {
           .append(s.from())
           .append(")\n");
     }
-    List<Setting> assumed = v.settings().assumed();
+    List<Setting> assumed = v.settings().assumed().stream().filter(s -> s != version).toList();
     if (!assumed.isEmpty()) {
       b.append("   Assumed (not in cilium-config nor --set): ")
           .append(String.join(", ", assumed.stream().map(Setting::key).toList()))

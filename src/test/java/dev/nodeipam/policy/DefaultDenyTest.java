@@ -64,8 +64,13 @@ class DefaultDenyTest {
     assertThat(v.destinations().get(0).egress().dropReason()).isEqualTo(133);
   }
 
+  /**
+   * Cilium's ParseNetworkPolicy ({@code pkg/k8s/network_policy.go}) converts {@code spec.egress}
+   * whatever {@code policyTypes} says: the egress rules are enforced (cilium/cilium#48703; the
+   * fix, cilium/cilium#48708, is in no release read), unlike upstream NetworkPolicy semantics.
+   */
   @Test
-  void networkPolicyIgnoresADirectionItsPolicyTypesDoNotList() {
+  void networkPolicyEgressIsEnforcedEvenWhenPolicyTypesDoNotListIt() {
     TestCluster c =
         cluster()
             .policy(
@@ -80,8 +85,9 @@ class DefaultDenyTest {
                   - to: [{ipBlock: {cidr: 1.1.1.1/32}}]
                 """);
     Verdict v = c.trace("app/client", "10.0.2.7", 5432);
-    assertThat(v.outcome()).isEqualTo(Outcome.ALLOWED);
-    assertThat(v.destinations().get(0).egress().defaultDeny()).isFalse();
+    assertThat(v.outcome()).isEqualTo(Outcome.DENIED);
+    assertThat(v.destinations().get(0).egress().defaultDeny()).isTrue();
+    assertThat(c.trace("app/client", "1.1.1.1", 5432).outcome()).isEqualTo(Outcome.ALLOWED);
   }
 
   @Test

@@ -166,7 +166,10 @@ public final class ServiceTranslation {
             clientNodeKnown
                 ? "is not an address of the client's node"
                 : "is not known to be an address of the client's node";
-        if (s.socketLbForPods() && !s.externalIpMitigationDisabled()) {
+        // Per-packet LB in the pod's datapath (bpf_lxc.c ENABLE_PER_PACKET_LB: socket LB not
+        // full, host-namespace only, enable-envoy-config or enable-sctp) translates what socket LB
+        // skipped.
+        if (!s.perPacketLbAtPod() && !s.externalIpMitigationDisabled()) {
           yield new Translation(
               false,
               svc,
@@ -189,9 +192,13 @@ public final class ServiceTranslation {
                 + " "
                 + where
                 + ": "
-                + (s.socketLbForPods()
+                + (!s.perPacketLbAtPod()
                     ? "socket LB translates it (disable-external-ip-mitigation=true)"
-                    : lb));
+                    : s.socketLbForPods()
+                        ? "socket LB skips it, but the pod's per-packet load balancer ("
+                            + (s.envoyConfig() ? "enable-envoy-config=true" : "enable-sctp=true")
+                            + ") translates it"
+                        : lb));
       }
     };
   }
