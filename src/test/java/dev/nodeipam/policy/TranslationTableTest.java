@@ -68,7 +68,13 @@ class TranslationTableTest {
   private static final String[] NO_SOCKET_LB = {
     "kube-proxy-replacement", "true", "bpf-lb-sock", "false"
   };
-  private static final String[] KPR_FALSE = {"kube-proxy-replacement", "false"};
+  /** Kube-proxy replacement off, Cilium 1.18: LoadBalancer and externalIP frontends are not installed. */
+  private static final String[] KPR_FALSE =
+      {"kube-proxy-replacement", "false", "cilium-version", "1.18"};
+
+  /** Kube-proxy replacement off, Cilium 1.19: they are (reflectors/conversions.go). */
+  private static final String[] KPR_FALSE_119 =
+      {"kube-proxy-replacement", "false", "cilium-version", "1.19"};
 
   @Test
   void row1_clusterIpIsTranslatedUnderEveryDatapath() {
@@ -145,14 +151,31 @@ class TranslationTableTest {
   @Test
   void kubeProxyReplacementDefaultsToFalseAndOldValuesMapToTrueOrFalse() {
     TestCluster c = cluster();
-    assertNotTranslated(c.trace("app/client", LB_VIP, 80), "world");
+    assertNotTranslated(c.trace("app/client", LB_VIP, 80, "cilium-version", "1.18"), "world");
     assertTranslated(
         c.trace("app/client", LB_VIP, 80, "kube-proxy-replacement", "strict"),
         Frontend.LOAD_BALANCER);
     for (String old : List.of("partial", "probe", "disabled")) {
       assertNotTranslated(
-          c.trace("app/client", LB_VIP, 80, "kube-proxy-replacement", old), "world");
+          c.trace("app/client", LB_VIP, 80, "kube-proxy-replacement", old, "cilium-version",
+              "1.18"), "world");
     }
+  }
+
+  /**
+   * Cilium 1.19's {@code convertService} ({@code pkg/loadbalancer/reflectors/conversions.go})
+   * installs LoadBalancer and externalIP frontends whatever {@code kube-proxy-replacement} says
+   * (only NodePort frontends need it), and the pod's per-packet load balancer translates them:
+   * reported after 1.18 to 1.19 upgrades as kubermatic/kubermatic#15939.
+   */
+  @Test
+  void cilium119TranslatesLoadBalancerAndExternalIpFrontendsEvenWithoutKubeProxyReplacement() {
+    TestCluster c = cluster();
+    assertTranslated(c.trace("app/client", LB_VIP, 80, KPR_FALSE_119), Frontend.LOAD_BALANCER);
+    assertTranslated(c.trace("app/client", NOT_A_NODE, 80, KPR_FALSE_119), Frontend.EXTERNAL_IP);
+    assertThat(c.trace("app/client", LB_VIP, 80, KPR_FALSE_119).translation().reason())
+        .contains("kubermatic/kubermatic#15939");
+    assertNotTranslated(c.trace("app/client", LB_PROXY, 80, KPR_FALSE_119), "world");
   }
 
   @Test

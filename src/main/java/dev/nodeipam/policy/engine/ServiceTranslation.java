@@ -19,6 +19,11 @@ import java.util.Optional;
  * Service frontend to a backend before policy sees the flow, for this client under these settings.
  */
 public final class ServiceTranslation {
+  private static final String WITHOUT_KPR = "Cilium 1.19+ installs it as a service frontend even"
+      + " with kube-proxy-replacement=false (pkg/loadbalancer/reflectors/conversions.go,"
+      + " kubermatic/kubermatic#15939), and the pod's per-packet load balancer translates it"
+      + " (Cilium ";
+
   /** A frontend address of a Service. */
   record FrontendAddress(Service service, Frontend kind, String ipMode) {}
 
@@ -128,7 +133,7 @@ public final class ServiceTranslation {
                   + " with ipMode: Proxy: Cilium does not short-circuit it;"
                   + " the traffic goes to the load balancer as a world address");
         }
-        if (!s.kubeProxyReplacement()) {
+        if (!s.kubeProxyReplacement() && !s.externalFrontendsWithoutKpr()) {
           yield new Translation(
               false,
               svc,
@@ -139,10 +144,18 @@ public final class ServiceTranslation {
                   + ": kube-proxy-replacement=false, so Cilium's policy"
                   + " sees the address itself (kube-proxy rewrites it later)");
         }
+        if (!s.kubeProxyReplacement()) {
+          yield new Translation(true, svc, hit.kind(), sp, "LoadBalancer address of " + svc
+              + ": " + WITHOUT_KPR + s.version() + ")");
+        }
         yield new Translation(
             true, svc, hit.kind(), sp, "LoadBalancer address of " + svc + ": " + lb);
       }
       case EXTERNAL_IP -> {
+        if (!s.kubeProxyReplacement() && s.externalFrontendsWithoutKpr()) {
+          yield new Translation(true, svc, hit.kind(), sp, "externalIP of " + svc + ": "
+              + WITHOUT_KPR + s.version() + ")");
+        }
         if (!s.kubeProxyReplacement()) {
           yield new Translation(
               false,

@@ -89,7 +89,19 @@ public record DatapathSettings(
    * ({@code enable-sctp}) is set.
    */
   public boolean perPacketLbAtPod() {
-    return kubeProxyReplacement && (!socketLbForPods() || envoyConfig || sctp);
+    return (kubeProxyReplacement || externalFrontendsWithoutKpr())
+        && (!socketLbForPods() || envoyConfig || sctp);
+  }
+
+  /**
+   * Cilium 1.19 installs LoadBalancer and externalIP addresses as service frontends whatever
+   * {@code kube-proxy-replacement} says: {@code convertService} in {@code
+   * pkg/loadbalancer/reflectors/conversions.go} gates only NodePort frontends on it (reported after
+   * 1.18 to 1.19 upgrades, kubermatic/kubermatic#15939; the 1.18 per-feature switches were removed
+   * in 1.19, cilium/cilium#45252). The pod's per-packet load balancer then translates them.
+   */
+  public boolean externalFrontendsWithoutKpr() {
+    return version.atLeast(1, 19);
   }
 
   /**
