@@ -54,7 +54,9 @@ public final class Audit {
             .flatMap(t -> search.at(t.address(), t.port(), t.protocol()).stream())
             .toList();
 
-    List<Finding> others = new ArrayList<>(OtherFindings.externalIps(snapshot));
+    List<Finding> others = new ArrayList<>(
+        OtherFindings.nodeIpVips(published.addresses(), published.snapshot(), now));
+    others.addAll(OtherFindings.externalIps(snapshot));
     others.addAll(OtherFindings.cidrCoverage(engine.rules(), snapshot, now));
     CompanionScope.Choice scope = CompanionScope.choose(options.companionScope(), now);
     return new AuditReport(sorted, others, Companions.of(sorted, scope.scope(), now), now,

@@ -48,6 +48,32 @@ final class OtherFindings {
     return out;
   }
 
+  /** LoadBalancer and Node IPAM addresses that are node addresses, where Cilium breaks them. */
+  static List<Finding> nodeIpVips(
+      List<ServiceAddress> addresses, ClusterSnapshot snapshot, DatapathSettings s) {
+    Map<String, List<String>> lb = new LinkedHashMap<>();
+    for (ServiceAddress a : addresses) {
+      if (!ServiceAddress.EXTERNAL_IP.equals(a.frontend())) {
+        List<String> list = lb.computeIfAbsent(a.service().key(), k -> new ArrayList<>());
+        String text = a.address().toCanonicalString();
+        if (!list.contains(text)) {
+          list.add(text);
+        }
+      }
+    }
+    List<Finding> out = new ArrayList<>();
+    for (dev.nodeipam.policy.engine.NodeAddressVips.Hit h
+        : dev.nodeipam.policy.engine.NodeAddressVips.find(snapshot, lb, s)) {
+      Map<String, Object> extra = new LinkedHashMap<>();
+      extra.put("node", h.node());
+      extra.put("ciliumVersion", s.version().toString());
+      out.add(new Finding(FindingType.NODE_IP_AS_LB_VIP,
+          h.certain() ? Severity.ERROR : Severity.WARNING, true, null, h.service(), h.address(),
+          null, null, null, null, List.of(), h.message(), extra));
+    }
+    return out;
+  }
+
   static List<Finding> cidrCoverage(
       List<Rule> rules, ClusterSnapshot snapshot, DatapathSettings s) {
     List<AddressIndex.Owned> pods = new ArrayList<>();
