@@ -71,9 +71,18 @@ public record DatapathSettings(
     settings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(settings));
   }
 
-  /** Both families enabled: world is split into world-ipv4 and world-ipv6. */
+  /** Both families enabled. */
   public boolean dualStack() {
     return ipv4 && ipv6;
+  }
+
+  /**
+   * World addresses carry {@code world-ipv4}/{@code world-ipv6}: dual stack from Cilium 1.15
+   * (cilium/cilium#22625; {@code toEntities: world} still selects both, cilium/cilium#29958).
+   * Before 1.15 every world address is plain {@code world}.
+   */
+  public boolean splitWorld() {
+    return dualStack() && version.atLeast(1, 15);
   }
 
   /** Socket LB translates for pods: on, and not restricted to the host namespace. */
