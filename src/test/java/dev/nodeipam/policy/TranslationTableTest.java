@@ -235,6 +235,42 @@ class TranslationTableTest {
         .containsExactlyInAnyOrder("web/web-1", "web/manual");
   }
 
+  /**
+   * A Service without a selector: its EndpointSlices' ports are the backends' ports, whatever
+   * spec.ports[].targetPort says (Cilium takes backend ports from the slices, convertEndpoints in
+   * pkg/loadbalancer/reflectors/conversions.go), even when the endpoint is a pod of the input.
+   */
+  @Test
+  void aSelectorlessServiceTakesItsTargetPortsFromItsEndpointSlices() {
+    TestCluster c =
+        new TestCluster()
+            .node("n1", OWN_NODE)
+            .pod("app/client", "n1", "10.0.1.5", Map.of("app", "client"))
+            .pod("web/db", "n1", "10.0.2.7", Map.of("app", "db"), port("pg", 5432))
+            .service("web/db", CLUSTER_IP, null, List.of(), List.of(), servicePort(80, 8080))
+            .slice("web/db", 5432, endpoint("10.0.2.7", "db", true));
+    assertThat(c.trace("app/client", CLUSTER_IP, 80).destinations())
+        .singleElement()
+        .satisfies(d -> assertThat(d.port()).isEqualTo(5432));
+  }
+
+  /**
+   * {@code enable-envoy-config} compiles ENABLE_L7_LB, and with it ENABLE_PER_PACKET_LB, into the
+   * pod's datapath ({@code bpf/bpf_lxc.c}): an externalIP that socket LB leaves alone (CVE-2020-8554
+   * mitigation) is translated per packet. {@code enable-sctp} does the same (ENABLE_SCTP).
+   */
+  @Test
+  void enableEnvoyConfigAndEnableSctpTranslateTheExternalIpSocketLbSkipped() {
+    TestCluster c = cluster();
+    assertNotTranslated(c.trace("app/client", NOT_A_NODE, 80, SOCKET_LB), "world");
+    for (String key : List.of("enable-envoy-config", "enable-sctp")) {
+      Verdict v = c.trace("app/client", NOT_A_NODE, 80, "kube-proxy-replacement", "true", key,
+          "true");
+      assertTranslated(v, Frontend.EXTERNAL_IP);
+      assertThat(v.translation().reason()).contains(key + "=true");
+    }
+  }
+
   @Test
   void backendsThatDisagreeGivePartial() {
     TestCluster c =
