@@ -97,6 +97,7 @@ public record PublishedAddresses(ClusterSnapshot snapshot, List<ServiceAddress> 
     in.policies().forEach(b::policy);
     in.ciliumConfig().ifPresent(b::ciliumConfig);
     in.daemonSets().forEach(b::daemonSet);
+    in.ciliumConfigSource().ifPresent(b::ciliumConfigSource);
     return b.build();
   }
 }

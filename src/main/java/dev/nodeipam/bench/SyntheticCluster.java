@@ -112,6 +112,7 @@ public final class SyntheticCluster {
     in.policies().forEach(out::policy);
     in.ciliumConfig().ifPresent(out::ciliumConfig);
     in.daemonSets().forEach(out::daemonSet);
+    in.ciliumConfigSource().ifPresent(out::ciliumConfigSource);
     return out;
   }
 

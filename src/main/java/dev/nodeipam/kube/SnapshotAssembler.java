@@ -81,7 +81,7 @@ final class SnapshotAssembler {
   record Converted(Object value, String namespace) {}
 
   /** The Cilium ConfigMap's data, told apart from other maps in {@link Converted#value}. */
-  record CiliumConfig(Map<String, String> data) {}
+  record CiliumConfig(Map<String, String> data, String source) {}
 
   /**
    * Converts one object read from a manifest; a namespaced object without a namespace goes to
@@ -138,6 +138,7 @@ final class SnapshotAssembler {
       builder.endpointSlice(e);
     } else if (value instanceof CiliumConfig c) {
       builder.ciliumConfig(c.data());
+      builder.ciliumConfigSource(c.source());
     } else if (value instanceof Workload w) {
       builder.workload(w);
     } else if (value instanceof dev.nodeipam.snapshot.DaemonSetImages d) {
@@ -167,7 +168,7 @@ final class SnapshotAssembler {
       } else if (object instanceof ConfigMap c) {
         if (ClusterSnapshot.CILIUM_CONFIG_NAMESPACE.equals(c.getMetadata().getNamespace())
             && ClusterSnapshot.CILIUM_CONFIG_NAME.equals(c.getMetadata().getName())) {
-          return new CiliumConfig(c.getData() == null ? Map.of() : c.getData());
+          return new CiliumConfig(c.getData() == null ? Map.of() : c.getData(), source);
         }
         return null;
       } else if (object instanceof DaemonSet d) {

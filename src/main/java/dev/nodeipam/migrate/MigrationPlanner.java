@@ -614,6 +614,7 @@ public final class MigrationPlanner {
     before.policies().forEach(b::policy);
     before.ciliumConfig().ifPresent(b::ciliumConfig);
     before.daemonSets().forEach(b::daemonSet);
+    before.ciliumConfigSource().ifPresent(b::ciliumConfigSource);
     return b.build();
   }
 

@@ -110,6 +110,7 @@ public final class PolicyAfterStateAudit implements AfterStateAudit {
     policies.forEach(b::policy);
     in.ciliumConfig().ifPresent(b::ciliumConfig);
     in.daemonSets().forEach(b::daemonSet);
+    in.ciliumConfigSource().ifPresent(b::ciliumConfigSource);
     return b.build();
   }
 }

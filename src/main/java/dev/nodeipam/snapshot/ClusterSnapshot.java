@@ -25,6 +25,7 @@ public final class ClusterSnapshot {
   private final List<RawObject> policies;
   private final Map<String, String> ciliumConfig;
   private final List<DaemonSetImages> daemonSets;
+  private final String ciliumConfigSource;
 
   private final Map<String, Node> nodesByName;
   private final Map<String, Service> servicesByKey;
@@ -42,6 +43,7 @@ public final class ClusterSnapshot {
     this.policies = List.copyOf(b.policies);
     this.ciliumConfig = b.ciliumConfig == null ? null : Map.copyOf(b.ciliumConfig);
     this.daemonSets = List.copyOf(b.daemonSets);
+    this.ciliumConfigSource = b.ciliumConfigSource;
 
     Map<String, Node> byName = new HashMap<>();
     nodes.forEach(n -> byName.put(n.name(), n));
@@ -111,6 +113,11 @@ public final class ClusterSnapshot {
     return Optional.ofNullable(ciliumConfig);
   }
 
+  /** Where {@code kube-system/cilium-config} was read (a file and line, or a server), if known. */
+  public Optional<String> ciliumConfigSource() {
+    return Optional.ofNullable(ciliumConfigSource);
+  }
+
   /** Every DaemonSet's images: where the Cilium agent's release is read from. */
   public List<DaemonSetImages> daemonSets() {
     return daemonSets;
@@ -148,6 +155,12 @@ public final class ClusterSnapshot {
     private final List<RawObject> policies = new ArrayList<>();
     private Map<String, String> ciliumConfig;
     private final List<DaemonSetImages> daemonSets = new ArrayList<>();
+    private String ciliumConfigSource;
+
+    public Builder ciliumConfigSource(String source) {
+      ciliumConfigSource = source;
+      return this;
+    }
 
     public Builder daemonSet(DaemonSetImages images) {
       daemonSets.add(images);

@@ -30,6 +30,7 @@ public final class ManifestDefaults {
     in.policies().forEach(out::policy);
     in.ciliumConfig().ifPresent(out::ciliumConfig);
     in.daemonSets().forEach(out::daemonSet);
+    in.ciliumConfigSource().ifPresent(out::ciliumConfigSource);
     for (Workload w : in.workloads()) {
       if (in.podsIn(w.namespace()).stream()
           .noneMatch(p -> !p.isTemplate() && w.selector().matches(p.labels()))) {

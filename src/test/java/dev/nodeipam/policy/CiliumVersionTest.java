@@ -101,6 +101,51 @@ class CiliumVersionTest {
         .hasMessageContaining("bpf-lb-sock-hostns-only");
   }
 
+  /** A value the agent would refuse is one line naming the file the ConfigMap came from. */
+  @Test
+  void aBadBooleanInCiliumConfigNamesItsFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws java.io.IOException {
+    java.nio.file.Path file = dir.resolve("cilium-config.yaml");
+    java.nio.file.Files.writeString(file, """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: cilium-config, namespace: kube-system}
+        data: {enable-sctp: "yes"}
+        """);
+    ClusterSnapshot s = dev.nodeipam.kube.ManifestLoader.load(List.of(dir));
+    assertThatThrownBy(() -> dev.nodeipam.policy.engine.PolicyEngine.lazy(s).settings(Map.of()))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("cilium-config.yaml")
+        .hasMessageContaining("kube-system/cilium-config enable-sctp")
+        .hasMessageContaining("strconv.ParseBool");
+    assertThat(dev.nodeipam.policy.engine.PolicyEngine.lazy(s)
+        .settings(Map.of("enable-sctp", "T")).sctp()).isTrue();
+  }
+
+  /** The DaemonSet loader reads the agent's image, so the version comes from the input. */
+  @Test
+  void theManifestLoaderReadsTheAgentDaemonSetsImage(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+    java.nio.file.Files.writeString(dir.resolve("cilium.yaml"), """
+        apiVersion: apps/v1
+        kind: DaemonSet
+        metadata: {name: cilium, namespace: kube-system}
+        spec:
+          selector: {matchLabels: {k8s-app: cilium}}
+          template:
+            metadata: {labels: {k8s-app: cilium}}
+            spec:
+              initContainers: [{name: config, image: "quay.io/cilium/cilium:v1.16.3"}]
+              containers: [{name: cilium-agent, image: "quay.io/cilium/cilium:v1.16.3"}]
+        """);
+    ClusterSnapshot s = dev.nodeipam.kube.ManifestLoader.load(List.of(dir));
+    assertThat(s.daemonSets()).singleElement().satisfies(d -> assertThat(d.images()).hasSize(2));
+    assertThat(s.workloads()).extracting(w -> w.key()).containsExactly("kube-system/cilium");
+    Setting v = dev.nodeipam.policy.engine.PolicyEngine.lazy(s).settings(Map.of()).versionSetting();
+    assertThat(v.value()).isEqualTo("1.16.3");
+    assertThat(v.from()).contains("DaemonSet kube-system/cilium");
+  }
+
   /**
    * {@code bpf/bpf_lxc.c} defines ENABLE_PER_PACKET_LB also for ENABLE_L7_LB
    * ({@code enable-envoy-config}) and ENABLE_SCTP, so the pod's datapath translates what socket LB

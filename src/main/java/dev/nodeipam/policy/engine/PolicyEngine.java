@@ -96,7 +96,8 @@ public final class PolicyEngine {
    */
   public DatapathSettings settings(Map<String, String> overrides) {
     return DatapathSettings.resolve(
-        snapshot.ciliumConfig(), overrides, book.seenIpv4(), book.seenIpv6(), agentVersion);
+        snapshot.ciliumConfig(), overrides, book.seenIpv4(), book.seenIpv6(), agentVersion,
+        snapshot.ciliumConfigSource().orElse(null));
   }
 
   /** A pod's identity (a hostNetwork pod is its node, seen from its own node: host). */

@@ -187,6 +187,20 @@ public record DatapathSettings(
       boolean seenIpv4,
       boolean seenIpv6,
       Optional<AgentVersion.Found> found) {
+    return resolve(config, overrides, seenIpv4, seenIpv6, found, null);
+  }
+
+  /**
+   * {@link #resolve(Optional, Map, boolean, boolean, Optional)}, naming {@code configSource} (the
+   * file the ConfigMap came from) in errors about its values.
+   */
+  public static DatapathSettings resolve(
+      Optional<Map<String, String>> config,
+      Map<String, String> overrides,
+      boolean seenIpv4,
+      boolean seenIpv6,
+      Optional<AgentVersion.Found> found,
+      String configSource) {
     for (String key : overrides.keySet()) {
       if (!KEYS.contains(key) && !key.equals(CILIUM_VERSION)) {
         throw new IllegalArgumentException(
@@ -202,7 +216,8 @@ public record DatapathSettings(
       }
       v = config.map(c -> c.get(key)).orElse(null);
       if (v != null) {
-        s.put(key, new Setting(key, v.trim(), Setting.Origin.CONFIG));
+        s.put(key, new Setting(key, v.trim(), Setting.Origin.CONFIG, configSource == null ? null
+            : "kube-system/cilium-config (" + configSource + ")"));
       }
     }
     // Defaults, some depending on other values.
@@ -308,7 +323,10 @@ public record DatapathSettings(
     String where =
         s.origin() == Setting.Origin.FLAG
             ? "--set " + s.key()
-            : "kube-system/cilium-config " + s.key();
+            : s.detail() != null
+                ? s.detail().substring(s.detail().indexOf('(') + 1, s.detail().length() - 1)
+                    + ": kube-system/cilium-config " + s.key()
+                : "kube-system/cilium-config " + s.key();
     return new BadInputException(where + ": \"" + s.value() + "\" " + problem);
   }
 }
