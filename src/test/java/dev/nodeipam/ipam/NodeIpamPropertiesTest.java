@@ -207,6 +207,11 @@ class NodeIpamPropertiesTest {
     return Arrays.asList(d.handled(), d.ingress(), d.ipMode(), d.error(), d.nodes(), d.warnings());
   }
 
+  /** The controller owns the Service and can compute its status (no bad selector). */
+  private static boolean reconciled(IngressDecision d) {
+    return d.handled() && !d.isError();
+  }
+
   @Test
   void aNodeUpdateNeverChangesTheResultOfAServiceWhoseCandidatesCannotContainIt() {
     Coverage coverage = new Coverage("aNodeUpdateNeverChangesTheResultOfAServiceWhoseCandidates"
@@ -232,10 +237,12 @@ class NodeIpamPropertiesTest {
                 return;
               }
               coverage.count("not routed, the node changes", !before.equals(after));
+              coverage.count("not routed, Service reconciled", reconciled(decide(changed, world)));
               assertThat(decide(changed, world)).isEqualTo(decide(world.nodes(), world));
             });
     // Not vacuous: many updates are routed away, and updates that are routed do change results.
     coverage.requireShare("not routed", 0.15).requireShare("not routed, the node changes", 0.1)
+        .requireShare("not routed, Service reconciled", 0.1)
         .requireShare("routed, result changes", 0.05).print();
   }
 
@@ -265,9 +272,11 @@ class NodeIpamPropertiesTest {
               }
               coverage.count("not routed, deleted", delete);
               coverage.count("not routed, added", !delete);
+              coverage.count("not routed, Service reconciled", reconciled(before));
               assertThat(outcome(after)).isEqualTo(outcome(before));
             });
     coverage.requireShare("not routed, deleted", 0.1).requireShare("not routed, added", 0.1)
+        .requireShare("not routed, Service reconciled", 0.1)
         .requireShare("routed, result changes", 0.03).print();
   }
 
