@@ -90,23 +90,9 @@ class CompanionsClearTrapsPropertyTest {
           %s
         """.formatted(s.named() ? "https" : "8443", address));
     docs.add(TrapRulesTest.pod("edge", "web-1", "web", "n2", "10.0.2.10", ""));
-    String from = switch (s.backendIngress()) {
-      case 0 -> null;
-      case 1 -> "- fromEntities: [world]";
-      case 2 -> "- fromCIDR: [0.0.0.0/0]";
-      default -> "- fromEndpoints: [{matchLabels: {app: nobody}}]";
-    };
-    if (from != null) {
-      docs.add("""
-          apiVersion: cilium.io/v2
-          kind: CiliumNetworkPolicy
-          metadata: {name: web-in, namespace: edge}
-          spec:
-            endpointSelector: {matchLabels: {app: web}}
-            ingress:
-            %s
-              toPorts: [{ports: [{port: "8443", protocol: TCP}]}]
-          """.formatted(from));
+    String ingress = Clusters.webIngress(s.backendIngress(), "nobody");
+    if (ingress != null) {
+      docs.add(ingress);
     }
     for (int i = 0; i < s.clients().size(); i++) {
       Client c = s.clients().get(i);

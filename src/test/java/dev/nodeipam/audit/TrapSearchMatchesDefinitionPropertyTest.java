@@ -70,11 +70,8 @@ class TrapSearchMatchesDefinitionPropertyTest {
         .checkAssert(
             shape -> {
               ClusterSnapshot cluster = build(shape);
-              String[] pairs = CompanionsClearTrapsPropertyTest.SETTINGS[shape.settings()];
-              Map<String, String> overrides = new HashMap<>();
-              for (int i = 0; i < pairs.length; i += 2) {
-                overrides.put(pairs[i], pairs[i + 1]);
-              }
+              Map<String, String> overrides =
+                  Clusters.settings(CompanionsClearTrapsPropertyTest.SETTINGS[shape.settings()]);
               AuditReport report = Audit.run(cluster, overrides, AuditOptions.defaults());
               Set<String> found = new TreeSet<>();
               for (Finding f : Clusters.traps(report)) {
@@ -229,23 +226,9 @@ class TrapSearchMatchesDefinitionPropertyTest {
     docs.add(s.hostNetworkApi()
         ? TrapRulesTest.pod("edge", "api-1", "api", "n1", "192.168.0.1", "hostNetwork: true")
         : TrapRulesTest.pod("edge", "api-1", "api", "n1", "10.0.2.20", ""));
-    String from = switch (s.webIngress()) {
-      case 0 -> null;
-      case 1 -> "- fromEntities: [world]";
-      case 2 -> "- fromCIDR: [0.0.0.0/0]";
-      default -> "- fromEndpoints: [{matchLabels: {app: client-0}}]";
-    };
-    if (from != null) {
-      docs.add("""
-          apiVersion: cilium.io/v2
-          kind: CiliumNetworkPolicy
-          metadata: {name: web-in, namespace: edge}
-          spec:
-            endpointSelector: {matchLabels: {app: web}}
-            ingress:
-            %s
-              toPorts: [{ports: [{port: "8443", protocol: TCP}]}]
-          """.formatted(from));
+    String ingress = Clusters.webIngress(s.webIngress(), "client-0");
+    if (ingress != null) {
+      docs.add(ingress);
     }
     int ip = 10;
     for (int i = 0; i < s.clients().size(); i++) {

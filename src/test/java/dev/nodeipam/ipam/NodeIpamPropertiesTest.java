@@ -25,7 +25,10 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 
-/** Properties of the Node IPAM decision over random small clusters. */
+/**
+ * Properties of the Node IPAM decision over random small clusters, and of the controller's routing
+ * of node events (E3): a Service a node event is not routed to keeps its result.
+ */
 class NodeIpamPropertiesTest {
   private static final List<String> ADDRESSES =
       List.of(
