@@ -62,7 +62,7 @@ class CompanionPostureTest {
     for (long seed : SEEDS) {
       ClusterSnapshot cluster = generate(new Random(seed));
       for (String[] version : VERSIONS) {
-        for (String[] datapath : CompanionsClearTrapsProperty.SETTINGS) {
+        for (String[] datapath : CompanionsClearTrapsPropertyTest.SETTINGS) {
           Map<String, String> set = new HashMap<>();
           for (int i = 0; i < datapath.length; i += 2) {
             set.put(datapath[i], datapath[i + 1]);
