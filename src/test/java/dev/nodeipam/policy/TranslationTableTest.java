@@ -400,13 +400,21 @@ class TranslationTableTest {
             });
   }
 
+  /**
+   * A pod dialling a nodePort on its own or another node's address: socket LB looks the port up
+   * as a wildcard NodePort frontend for host and remote-node addresses ({@code
+   * sock4_wildcard_lookup} in {@code bpf/bpf_sock.c}), so policy sees the backends; without kube-proxy
+   * replacement Cilium installs no NodePort frontend ({@code convertService}, {@code
+   * pkg/loadbalancer/reflectors/conversions.go}) and the node itself is judged.
+   */
   @Test
-  void aNodePortOnANodeAddressIsNotModelledAndSaysSo() {
+  void aNodePortOnANodeAddressIsTranslatedBySocketLb() {
     TestCluster c =
         new TestCluster()
             .node("n1", OWN_NODE)
             .node("n2", OTHER_NODE)
             .pod("app/client", "n1", "10.0.1.5", Map.of("app", "client"))
+            .pod("web/web-1", "n2", "10.0.2.7", Map.of("app", "web"), port("http", 8080))
             .service(
                 "web/web",
                 CLUSTER_IP,
@@ -415,9 +423,18 @@ class TranslationTableTest {
                 List.of(),
                 new Service.ServicePort(
                     null, "TCP", 80, dev.nodeipam.snapshot.PortRef.of(8080), 30080));
-    Verdict v = c.trace("app/client", OTHER_NODE, 30080, SOCKET_LB);
-    assertThat(v.translation().translated()).isFalse();
-    assertThat(v.notes())
-        .anyMatch(n -> n.contains("nodePort of web/web") && n.contains("not modelled"));
+    for (String node : List.of(OTHER_NODE, OWN_NODE)) {
+      Verdict v = c.trace("app/client", node, 30080, SOCKET_LB);
+      assertTranslated(v, Frontend.NODE_PORT);
+      assertThat(v.destinations()).singleElement()
+          .satisfies(d -> assertThat(d.port()).isEqualTo(8080));
+      assertThat(v.translation().reason()).contains("sock4_wildcard_lookup");
+    }
+    for (Verdict v : List.of(c.trace("app/client", OTHER_NODE, 30080, KPR_FALSE),
+        c.trace("app/client", OTHER_NODE, 30081, SOCKET_LB))) {
+      assertThat(v.translation().translated()).isFalse();
+      assertThat(v.destinations()).singleElement()
+          .satisfies(d -> assertThat(d.identity().name()).isEqualTo("remote-node"));
+    }
   }
 }

@@ -134,8 +134,7 @@ public final class PolicyEngine {
   /** The translation step alone: is the flow's address a frontend Cilium translates for P? */
   public Translation translation(Flow flow, DatapathSettings s) {
     Pod source = flow.source();
-    Optional<ServiceTranslation.Hit> hit =
-        translation.hit(flow.address(), flow.port(), flow.protocol());
+    Optional<ServiceTranslation.Hit> hit = anyHit(flow);
     if (hit.isEmpty()) {
       Optional<dev.nodeipam.snapshot.Service> other = translation.serviceAt(flow.address());
       return Translation.none(
@@ -153,6 +152,15 @@ public final class PolicyEngine {
     Node node = source.nodeName() == null ? null : snapshot.node(source.nodeName()).orElse(null);
     boolean onClientNode = ServiceTranslation.isAddressOf(node, flow.address());
     return ServiceTranslation.decide(hit.get(), onClientNode, node != null, s);
+  }
+
+  /** A frontend the flow hits: a Service address and port, else a nodePort on a node address. */
+  private Optional<ServiceTranslation.Hit> anyHit(Flow flow) {
+    Optional<ServiceTranslation.Hit> hit =
+        translation.hit(flow.address(), flow.port(), flow.protocol());
+    return hit.isPresent()
+        ? hit
+        : translation.nodePortHit(flow.address(), flow.port(), flow.protocol());
   }
 
   /** Cilium's verdict for the flow under the settings. */
@@ -174,8 +182,7 @@ public final class PolicyEngine {
     Translation t = translation(flow, s);
     List<DestinationVerdict> destinations = new ArrayList<>();
     if (t.translated()) {
-      ServiceTranslation.Hit hit =
-          translation.hit(flow.address(), flow.port(), flow.protocol()).get();
+      ServiceTranslation.Hit hit = anyHit(flow).get();
       Backends.Result result =
           backends.of(hit.service(), hit.port(), flow.address().isIPv4(), flow.protocol());
       notes.addAll(result.notes());
@@ -191,18 +198,6 @@ public final class PolicyEngine {
       }
     } else {
       Identity dst = identities.ofAddress(flow.address(), source.nodeName(), s);
-      if (dst.isNode()) {
-        translation
-            .nodePortService(flow.port())
-            .ifPresent(
-                svc ->
-                    notes.add(
-                        flow.port()
-                            + " is a nodePort of "
-                            + svc.key()
-                            + ": NodePort translation"
-                            + " is not modelled, so the node itself is judged"));
-      }
       if (dst.kind() == Identity.Kind.WORLD) {
         book.podCidrOwner(flow.address())
             .ifPresent(

@@ -32,8 +32,17 @@ public final class ServiceTranslation {
 
   private final Map<String, List<FrontendAddress>> frontends = new HashMap<>();
   private final Map<Integer, Service> nodePorts = new HashMap<>();
+  private final java.util.Set<String> nodeAddresses = new java.util.HashSet<>();
 
   ServiceTranslation(ClusterSnapshot snapshot) {
+    for (Node n : snapshot.nodes()) {
+      for (Node.NodeAddress a : n.addresses()) {
+        String key = AddressBook.key(a.address());
+        if (key != null) {
+          nodeAddresses.add(key);
+        }
+      }
+    }
     for (Service s : snapshot.services()) {
       if ("ExternalName".equals(s.type())) {
         continue;
@@ -81,7 +90,31 @@ public final class ServiceTranslation {
     return Optional.empty();
   }
 
-  /** The Service with this nodePort, if any (NodePort frontends are not modelled). */
+  /**
+   * A NodePort frontend the flow hits: the address is a node's (this one or another) and the port
+   * is some Service's nodePort for the protocol. Socket LB does a wildcard service lookup for ports
+   * in the NodePort range on host and remote-node addresses ({@code sock4_wildcard_lookup} in
+   * {@code bpf/bpf_sock.c}).
+   */
+  public Optional<Hit> nodePortHit(IPAddress address, int port, Protocol protocol) {
+    if (!nodeAddresses.contains(address.toCanonicalString())) {
+      return Optional.empty();
+    }
+    Service s = nodePorts.get(port);
+    if (s == null) {
+      return Optional.empty();
+    }
+    for (Service.ServicePort p : s.ports()) {
+      String proto = p.protocol() == null ? "TCP" : p.protocol();
+      if (p.nodePort() != null && p.nodePort() == port
+          && proto.equalsIgnoreCase(protocol.name())) {
+        return Optional.of(new Hit(s, p, Frontend.NODE_PORT, null));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The Service with this nodePort, if any. */
   public Optional<Service> nodePortService(int port) {
     return Optional.ofNullable(nodePorts.get(port));
   }
@@ -109,6 +142,21 @@ public final class ServiceTranslation {
                 + (s.socketLb() ? "bpf-lb-sock-hostns-only=true" : "bpf-lb-sock=false")
                 + ")";
     return switch (hit.kind()) {
+      case NODE_PORT -> {
+        if (!s.kubeProxyReplacement()) {
+          yield new Translation(false, svc, hit.kind(), sp, "nodePort " + hit.port().nodePort()
+              + " of " + svc + " on a node address: Cilium installs NodePort frontends only with"
+              + " kube-proxy-replacement (convertService, pkg/loadbalancer/reflectors/"
+              + "conversions.go), so policy sees the node itself (kube-proxy forwards it later)");
+        }
+        yield new Translation(true, svc, hit.kind(), sp, "nodePort " + hit.port().nodePort()
+            + " of " + svc + " on " + (onClientNode ? "the client's own" : "a") + " node address: "
+            + (s.socketLbForPods()
+                ? "socket LB translates it (wildcard lookup for host and remote-node addresses,"
+                    + " sock4_wildcard_lookup in bpf/bpf_sock.c)"
+                : "modelled as translated by the pod's per-packet load balancer (" + lb
+                    + "; not settled in the sources read)"));
+      }
       case CLUSTER_IP ->
           new Translation(
               true,
