@@ -118,7 +118,8 @@ public final class KubeConverters {
         spec.getSelector() == null || spec.getSelector().isEmpty() ? null : spec.getSelector(),
         ingress,
         m.getDeletionTimestamp() != null,
-        source);
+        source,
+        spec.getInternalTrafficPolicy());
   }
 
   public static EndpointSlice endpointSlice(

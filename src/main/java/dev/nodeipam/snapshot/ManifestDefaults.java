@@ -99,7 +99,7 @@ public final class ManifestDefaults {
     return new Service(
         s.namespace(), s.name(), s.labels(), s.annotations(), type, s.loadBalancerClass(), etp,
         families, familyPolicy, s.clusterIps(), s.externalIps(), ports, s.selector(), s.ingress(),
-        s.deleting(), s.source());
+        s.deleting(), s.source(), s.internalTrafficPolicy());
   }
 
   /** The families of explicit cluster IPs, in order ({@code None} and blanks carry none). */

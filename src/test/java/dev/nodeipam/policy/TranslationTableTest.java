@@ -271,6 +271,35 @@ class TranslationTableTest {
     }
   }
 
+  /**
+   * {@code internalTrafficPolicy: Local}: in-cluster clients reach only the backends on their own
+   * node (the service's internal scope, convertService in
+   * pkg/loadbalancer/reflectors/conversions.go; agent option enable-internal-traffic-policy,
+   * default true); none there means the connection fails for lack of a backend, not by policy.
+   */
+  @Test
+  void internalTrafficPolicyLocalKeepsClientsOnTheirNodesBackends() {
+    Service local = new Service("web", "web", Map.of(), Map.of(), "ClusterIP", null, null,
+        List.of(), null, List.of(CLUSTER_IP), List.of(), List.of(servicePort(80, 8080)),
+        Map.of("app", "web"), List.of(), false, "test", "Local");
+    TestCluster c =
+        new TestCluster()
+            .node("n1", OWN_NODE)
+            .node("n2", OTHER_NODE)
+            .pod("app/client", "n1", "10.0.1.5", Map.of("app", "client"))
+            .pod("app/far", "n2", "10.0.2.5", Map.of("app", "client"))
+            .pod("web/web-1", "n1", "10.0.1.7", Map.of("app", "web"), port("http", 8080))
+            .service(local);
+    assertThat(c.trace("app/client", CLUSTER_IP, 80, SOCKET_LB).destinations())
+        .extracting(DestinationVerdict::endpoint).containsExactly("web/web-1");
+    Verdict far = c.trace("app/far", CLUSTER_IP, 80, SOCKET_LB);
+    assertThat(far.destinations()).isEmpty();
+    assertThat(far.dropReason()).isNull();
+    assertThat(far.notes()).anyMatch(n -> n.contains("internalTrafficPolicy: Local"));
+    assertThat(c.trace("app/far", CLUSTER_IP, 80, "kube-proxy-replacement", "true",
+        "enable-internal-traffic-policy", "false").destinations()).hasSize(1);
+  }
+
   @Test
   void backendsThatDisagreeGivePartial() {
     TestCluster c =

@@ -186,10 +186,25 @@ public final class PolicyEngine {
       Backends.Result result =
           backends.of(hit.service(), hit.port(), flow.address().isIPv4(), flow.protocol());
       notes.addAll(result.notes());
-      for (Backends.Backend b : result.backends()) {
+      List<Backends.Backend> usable = result.backends();
+      // internalTrafficPolicy: Local keeps in-cluster clients on their node's backends: the
+      // service's internal scope (convertService in pkg/loadbalancer/reflectors/conversions.go;
+      // agent option enable-internal-traffic-policy, default true). externalIPs have only the
+      // external scope.
+      if (hit.service().internalTrafficLocal() && s.internalTrafficPolicy()
+          && hit.kind() != dev.nodeipam.policy.explanation.Translation.Frontend.EXTERNAL_IP) {
+        usable = usable.stream().filter(b -> b.pod() != null && source.nodeName() != null
+            && source.nodeName().equals(b.pod().nodeName())).toList();
+        if (usable.isEmpty() && !result.backends().isEmpty()) {
+          notes.add(t.service() + " has internalTrafficPolicy: Local and no ready backend on the"
+              + " client's node " + source.nodeName() + ": the connection fails for lack of a"
+              + " backend, not by policy");
+        }
+      }
+      for (Backends.Backend b : usable) {
         destinations.add(toBackend(flow, src, b, hit.port().port(), s));
       }
-      if (result.backends().isEmpty()) {
+      if (usable.isEmpty()) {
         notes.add(
             t.service()
                 + " has no ready backend for port "

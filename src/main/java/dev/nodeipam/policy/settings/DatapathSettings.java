@@ -28,6 +28,7 @@ public record DatapathSettings(
     boolean envoyConfig,
     boolean sctp,
     boolean wildcardEntries,
+    boolean internalTrafficPolicy,
     Map<String, Setting> settings) {
 
   public static final String KPR = "kube-proxy-replacement";
@@ -43,6 +44,7 @@ public record DatapathSettings(
   public static final String ENVOY_CONFIG = "enable-envoy-config";
   public static final String SCTP = "enable-sctp";
   public static final String WILDCARD_ENTRIES = "bpf-lb-enable-wildcard-entries";
+  public static final String INTERNAL_TRAFFIC_POLICY = "enable-internal-traffic-policy";
 
   /**
    * The Cilium release, given with {@code --cilium-version}: not a cilium-config key, carried in
@@ -65,7 +67,8 @@ public record DatapathSettings(
           NON_DEFAULT_DENY,
           ENVOY_CONFIG,
           SCTP,
-          WILDCARD_ENTRIES);
+          WILDCARD_ENTRIES,
+          INTERNAL_TRAFFIC_POLICY);
 
   public DatapathSettings {
     settings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(settings));
@@ -235,6 +238,7 @@ public record DatapathSettings(
     putDefault(s, ENVOY_CONFIG, "false", Setting.Origin.DEFAULT);
     putDefault(s, SCTP, "false", Setting.Origin.DEFAULT);
     putDefault(s, WILDCARD_ENTRIES, "true", Setting.Origin.DEFAULT);
+    putDefault(s, INTERNAL_TRAFFIC_POLICY, "true", Setting.Origin.DEFAULT);
     Setting versionSetting = version(overrides.get(CILIUM_VERSION), found);
     CiliumVersion version = CiliumVersion.parse(versionSetting.value());
     Map<String, Setting> ordered = new LinkedHashMap<>();
@@ -260,6 +264,7 @@ public record DatapathSettings(
         bool(ordered.get(ENVOY_CONFIG)),
         bool(ordered.get(SCTP)),
         bool(ordered.get(WILDCARD_ENTRIES)),
+        bool(ordered.get(INTERNAL_TRAFFIC_POLICY)),
         ordered);
   }
 
