@@ -97,6 +97,32 @@ final class Clusters {
         """.formatted(from);
   }
 
+  /**
+   * The generated clusters' egress NetworkPolicy of client pod {@code app} in namespace app: none
+   * (0), 0.0.0.0/0 on 443 (1), 203.0.113.0/24 on 443 (2), the nodes' 198.51.100.0/24 (3),
+   * 0.0.0.0/0 except 203.0.113.0/24 (4), or the web pods by selector (5); null for none.
+   */
+  static String clientEgress(int kind, String app) {
+    String egress = switch (kind) {
+      case 0 -> null;
+      case 1 -> "- to: [{ipBlock: {cidr: 0.0.0.0/0}}]\n    ports: [{port: 443}]";
+      case 2 -> "- to: [{ipBlock: {cidr: 203.0.113.0/24}}]\n    ports: [{port: 443}]";
+      case 3 -> "- to: [{ipBlock: {cidr: 198.51.100.0/24}}]";
+      case 4 -> "- to: [{ipBlock: {cidr: 0.0.0.0/0, except: [203.0.113.0/24]}}]";
+      default -> "- to: [{podSelector: {matchLabels: {app: web}}, namespaceSelector: {}}]";
+    };
+    return egress == null ? null : """
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: %s, namespace: app}
+        spec:
+          podSelector: {matchLabels: {app: %s}}
+          policyTypes: [Egress]
+          egress:
+          %s
+        """.formatted(app, app, egress);
+  }
+
   static List<Finding> traps(AuditReport r) {
     return r.findings().stream().filter(f -> f.type() == FindingType.IDENTITY_TRAP).toList();
   }

@@ -12,7 +12,6 @@ import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.Pod;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -63,10 +62,7 @@ class CompanionPostureTest {
       ClusterSnapshot cluster = generate(new Random(seed));
       for (String[] version : VERSIONS) {
         for (String[] datapath : CompanionsClearTrapsPropertyTest.SETTINGS) {
-          Map<String, String> set = new HashMap<>();
-          for (int i = 0; i < datapath.length; i += 2) {
-            set.put(datapath[i], datapath[i + 1]);
-          }
+          Map<String, String> set = Clusters.settings(datapath);
           set.put(DatapathSettings.CILIUM_VERSION, version[0]);
           set.put(DatapathSettings.NON_DEFAULT_DENY, version[1]);
           check(cluster, set, "seed " + seed + ", Cilium " + version[0] + ", "
@@ -232,23 +228,9 @@ class CompanionPostureTest {
     }
     docs.add(TrapRulesTest.pod("edge", "bystander", "bystander", "n2", "10.0.2.30", ""));
     docs.add(TrapRulesTest.pod("other", "loner", "loner", "n1", "10.0.1.40", ""));
-    String from = switch (r.nextInt(4)) {
-      case 0 -> null;
-      case 1 -> "- fromEntities: [world]";
-      case 2 -> "- fromCIDR: [0.0.0.0/0]";
-      default -> "- fromEndpoints: [{matchLabels: {app: nobody}}]";
-    };
-    if (from != null) {
-      docs.add("""
-          apiVersion: cilium.io/v2
-          kind: CiliumNetworkPolicy
-          metadata: {name: web-in, namespace: edge}
-          spec:
-            endpointSelector: {matchLabels: {app: web}}
-            ingress:
-            %s
-              toPorts: [{ports: [{port: "8443", protocol: TCP}]}]
-          """.formatted(from));
+    String ingress = Clusters.webIngress(r.nextInt(4), "nobody");
+    if (ingress != null) {
+      docs.add(ingress);
     }
     if (r.nextInt(3) == 0) {
       // A non-default-deny policy as administrators write them: harmless only where honoured.
@@ -269,25 +251,9 @@ class CompanionPostureTest {
       String app = "client-" + i;
       docs.add(TrapRulesTest.pod("app", app, app, r.nextBoolean() ? "n1" : "n2",
           "10.0.3." + (10 + i), ""));
-      String egress = switch (r.nextInt(6)) {
-        case 0 -> null;
-        case 1 -> "- to: [{ipBlock: {cidr: 0.0.0.0/0}}]\n    ports: [{port: 443}]";
-        case 2 -> "- to: [{ipBlock: {cidr: 203.0.113.0/24}}]\n    ports: [{port: 443}]";
-        case 3 -> "- to: [{ipBlock: {cidr: 198.51.100.0/24}}]";
-        case 4 -> "- to: [{ipBlock: {cidr: 0.0.0.0/0, except: [203.0.113.0/24]}}]";
-        default -> "- to: [{podSelector: {matchLabels: {app: web}}, namespaceSelector: {}}]";
-      };
+      String egress = Clusters.clientEgress(r.nextInt(6), app);
       if (egress != null) {
-        docs.add("""
-            apiVersion: networking.k8s.io/v1
-            kind: NetworkPolicy
-            metadata: {name: %s, namespace: app}
-            spec:
-              podSelector: {matchLabels: {app: %s}}
-              policyTypes: [Egress]
-              egress:
-              %s
-            """.formatted(app, app, egress));
+        docs.add(egress);
       }
     }
     return Clusters.yaml(docs.toArray(String[]::new));

@@ -98,25 +98,9 @@ class CompanionsClearTrapsPropertyTest {
       Client c = s.clients().get(i);
       String app = "client-" + i;
       docs.add(TrapRulesTest.pod("app", app, app, c.node() == 0 ? "n1" : "n2", "10.0.1." + (10 + i), ""));
-      String egress = switch (c.egress()) {
-        case 0 -> null;
-        case 1 -> "- to: [{ipBlock: {cidr: 0.0.0.0/0}}]\n    ports: [{port: 443}]";
-        case 2 -> "- to: [{ipBlock: {cidr: 203.0.113.0/24}}]\n    ports: [{port: 443}]";
-        case 3 -> "- to: [{ipBlock: {cidr: 198.51.100.0/24}}]";
-        case 4 -> "- to: [{ipBlock: {cidr: 0.0.0.0/0, except: [203.0.113.0/24]}}]";
-        default -> "- to: [{podSelector: {matchLabels: {app: web}}, namespaceSelector: {}}]";
-      };
+      String egress = Clusters.clientEgress(c.egress(), app);
       if (egress != null) {
-        docs.add("""
-            apiVersion: networking.k8s.io/v1
-            kind: NetworkPolicy
-            metadata: {name: %s, namespace: app}
-            spec:
-              podSelector: {matchLabels: {app: %s}}
-              policyTypes: [Egress]
-              egress:
-              %s
-            """.formatted(app, app, egress));
+        docs.add(egress);
       }
     }
     return Clusters.yaml(docs.toArray(String[]::new));
