@@ -98,6 +98,28 @@ final class Clusters {
   }
 
   /**
+   * The generated clusters' {@code edge/web} Service on 443: on externalIP 203.0.113.9 (0), on the
+   * node address 198.51.100.2 (1), or a Node IPAM LoadBalancer (2); targetPort named or 8443.
+   */
+  static String webService(int frontend, boolean namedTarget) {
+    String address = switch (frontend) {
+      case 0 -> "externalIPs: [203.0.113.9]";
+      case 1 -> "externalIPs: [198.51.100.2]"; // a node's address
+      default -> "type: LoadBalancer\n  loadBalancerClass: io.cilium/node";
+    };
+    return """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web, namespace: edge}
+        spec:
+          clusterIP: 10.96.0.50
+          selector: {app: web}
+          ports: [{name: https, port: 443, targetPort: %s}]
+          %s
+        """.formatted(namedTarget ? "https" : "8443", address);
+  }
+
+  /**
    * The generated clusters' egress NetworkPolicy of client pod {@code app} in namespace app: none
    * (0), 0.0.0.0/0 on 443 (1), 203.0.113.0/24 on 443 (2), the nodes' 198.51.100.0/24 (3),
    * 0.0.0.0/0 except 203.0.113.0/24 (4), or the web pods by selector (5); null for none.

@@ -207,21 +207,7 @@ class CompanionPostureTest {
     for (String ns : List.of("app", "edge", "other")) {
       docs.add("apiVersion: v1\nkind: Namespace\nmetadata: {name: " + ns + "}");
     }
-    String address = switch (r.nextInt(3)) {
-      case 0 -> "externalIPs: [203.0.113.9]";
-      case 1 -> "externalIPs: [198.51.100.2]";
-      default -> "type: LoadBalancer\n  loadBalancerClass: io.cilium/node";
-    };
-    docs.add("""
-        apiVersion: v1
-        kind: Service
-        metadata: {name: web, namespace: edge}
-        spec:
-          clusterIP: 10.96.0.50
-          selector: {app: web}
-          ports: [{name: https, port: 443, targetPort: %s}]
-          %s
-        """.formatted(r.nextBoolean() ? "https" : "8443", address));
+    docs.add(Clusters.webService(r.nextInt(3), r.nextBoolean()));
     docs.add(TrapRulesTest.pod("edge", "web-1", "web", "n2", "10.0.2.10", ""));
     if (r.nextBoolean()) {
       docs.add(TrapRulesTest.pod("edge", "web-2", "web", "n1", "10.0.1.20", ""));

@@ -74,21 +74,7 @@ class CompanionsClearTrapsPropertyTest {
     docs.add(TrapRulesTest.NODES);
     docs.add("apiVersion: v1\nkind: Namespace\nmetadata: {name: app}");
     docs.add("apiVersion: v1\nkind: Namespace\nmetadata: {name: edge}");
-    String address = switch (s.frontend()) {
-      case 0 -> "externalIPs: [203.0.113.9]";
-      case 1 -> "externalIPs: [198.51.100.2]"; // a node's address
-      default -> "type: LoadBalancer\n  loadBalancerClass: io.cilium/node";
-    };
-    docs.add("""
-        apiVersion: v1
-        kind: Service
-        metadata: {name: web, namespace: edge}
-        spec:
-          clusterIP: 10.96.0.50
-          selector: {app: web}
-          ports: [{name: https, port: 443, targetPort: %s}]
-          %s
-        """.formatted(s.named() ? "https" : "8443", address));
+    docs.add(Clusters.webService(s.frontend(), s.named()));
     docs.add(TrapRulesTest.pod("edge", "web-1", "web", "n2", "10.0.2.10", ""));
     String ingress = Clusters.webIngress(s.backendIngress(), "nobody");
     if (ingress != null) {
