@@ -143,12 +143,12 @@ public final class MigrateCommand implements Callable<Integer> {
                     NodeIpamOptions.reference().withLoadBalancerClass(loadBalancerClass)),
             MigrateRenderer.COMMAND_TEXT);
     var nodeVips = dev.nodeipam.migrate.NodeVipCheck.of(plan, overrides);
-    String json = Json.json(MigrateRenderer.document(plan, nodeVips));
+    String json = Json.json(MigrateRenderer.document(plan, nodeVips.hits(), nodeVips.settings()));
     String rendered =
         switch (output) {
           case json -> json;
-          case yaml -> Json.yaml(MigrateRenderer.document(plan, nodeVips));
-          default -> MigrateRenderer.text(plan, nodeVips);
+          case yaml -> Json.yaml(MigrateRenderer.document(plan, nodeVips.hits(), nodeVips.settings()));
+          default -> MigrateRenderer.text(plan, nodeVips.hits(), nodeVips.settings());
         };
     if (out != null) {
       int files = PlanDirectory.write(out, force, plan, json);

@@ -15,8 +15,11 @@ import java.util.Map;
 public final class NodeVipCheck {
   private NodeVipCheck() {}
 
+  /** The settings (the Cilium version among them) and the hits. */
+  public record Result(DatapathSettings settings, List<NodeAddressVips.Hit> hits) {}
+
   /** The hits for the plan's published addresses under these overrides. */
-  public static List<NodeAddressVips.Hit> of(MigrationPlan plan, Map<String, String> overrides) {
+  public static Result of(MigrationPlan plan, Map<String, String> overrides) {
     DatapathSettings s = DatapathSettings.resolve(plan.after().ciliumConfig(), overrides, true,
         false, AgentVersion.of(plan.after()));
     Map<String, List<String>> published = new LinkedHashMap<>();
@@ -27,6 +30,6 @@ public final class NodeVipCheck {
         }
       }
     }
-    return NodeAddressVips.find(plan.after(), published, s);
+    return new Result(s, NodeAddressVips.find(plan.after(), published, s));
   }
 }

@@ -40,7 +40,7 @@ public final class MigrateRenderer {
 
   /** The contracted document; fields beyond the contract come after the contracted ones. */
   public static Map<String, Object> document(MigrationPlan plan) {
-    return document(plan, List.of());
+    return document(plan, List.of(), null);
   }
 
   /** The hits as findings for JSON: type, severity, service, address, node, message. */
@@ -64,7 +64,8 @@ public final class MigrateRenderer {
    * error means the steps would cut nodes off under this Cilium release.
    */
   public static Map<String, Object> document(
-      MigrationPlan plan, List<dev.nodeipam.policy.engine.NodeAddressVips.Hit> hits) {
+      MigrationPlan plan, List<dev.nodeipam.policy.engine.NodeAddressVips.Hit> hits,
+      dev.nodeipam.policy.settings.DatapathSettings settings) {
     List<Object> services = new ArrayList<>();
     for (ServiceMigration m : plan.services()) {
       services.add(service(m));
@@ -98,6 +99,9 @@ public final class MigrateRenderer {
     doc.put("steps", steps);
     doc.put("policyAudit", audit);
     doc.put("warnings", plan.warnings());
+    if (settings != null) {
+      doc.put("ciliumVersion", dev.nodeipam.audit.AuditReport.versionMap(settings));
+    }
     return doc;
   }
 
@@ -132,12 +136,13 @@ public final class MigrateRenderer {
 
   /** A summary for people, with every step and its command. */
   public static String text(MigrationPlan plan) {
-    return text(plan, List.of());
+    return text(plan, List.of(), null);
   }
 
   /** The text, with the node-address findings just before the steps. */
   public static String text(
-      MigrationPlan plan, List<dev.nodeipam.policy.engine.NodeAddressVips.Hit> hits) {
+      MigrationPlan plan, List<dev.nodeipam.policy.engine.NodeAddressVips.Hit> hits,
+      dev.nodeipam.policy.settings.DatapathSettings settings) {
     StringBuilder out = new StringBuilder();
     if (plan.isEmpty()) {
       return "Nothing to migrate: no Service uses spec.externalIPs.\n";
@@ -188,6 +193,10 @@ public final class MigrateRenderer {
       }
     } else {
       out.append("NOT RUN: ").append(plan.audit().note()).append("\n");
+    }
+    if (settings != null) {
+      var v = settings.versionSetting();
+      out.append("\nCilium ").append(v.value()).append(" (").append(v.from()).append(")\n");
     }
     if (!hits.isEmpty()) {
       out.append("\n");

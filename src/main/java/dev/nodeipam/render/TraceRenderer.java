@@ -181,9 +181,12 @@ public final class TraceRenderer {
                   ? "translates it and judges the backend pods' identity on the targetPort"
                   : "sees " + v.destinations().get(0).identity().describe())
           .append(". Nothing in the YAML hints at it; the client just times out.\n")
-          .append(
-              "Fix: an additive companion policy (enableDefaultDeny false) allowing the backends"
-                  + " by identity on their targetPort; `nodeipam audit` writes it.\n");
+          .append(v.settings().honoursDefaultDenyOptOut()
+              ? "Fix: an additive companion policy (enableDefaultDeny false) allowing the backends"
+                  + " by identity on their targetPort; `nodeipam audit` writes it.\n"
+              : "Fix: an additive policy selecting only the trapped pods (they are in default deny"
+                  + " already; " + v.settings().defaultDenyOptOutReason() + ") that allows the"
+                  + " backends by identity on their targetPort; `nodeipam audit` writes it.\n");
     }
     Translation t = v.translation();
     b.append("\n1. Translation: ")

@@ -53,6 +53,8 @@ class MigrateCommandTest {
         run("migrate", "-f", "examples/migration/seed", "-o", "json", "--cilium-version", "1.19")
             .out());
     assertThat(names(doc)).containsSubsequence("nodeAddressFindings", "steps");
+    assertThat(doc.get("ciliumVersion").get("from").asText()).isEqualTo("--cilium-version");
+    assertThat(text.out()).contains("Cilium 1.19 (--cilium-version)");
     assertThat(doc.get("nodeAddressFindings")).isNotEmpty().allSatisfy(
         f -> assertThat(f.get("type").asText()).isEqualTo("NODE_IP_AS_LB_VIP"));
     JsonNode older = MAPPER.readTree(
