@@ -14,5 +14,10 @@ public enum FindingType {
    * A LoadBalancer address that is a node's own address under a Cilium release that programs
    * wildcard service entries for it (1.19, cilium/cilium#40684): the node loses its own traffic.
    */
-  NODE_IP_AS_LB_VIP
+  NODE_IP_AS_LB_VIP,
+  /**
+   * A toFQDNs allow on a Service port with no DNS answer given: if the name resolves to the
+   * Service address, the allow is trapped exactly like a CIDR allow.
+   */
+  FQDN_MAY_BE_TRAPPED
 }

@@ -58,6 +58,8 @@ public final class AuditCommand implements Callable<Integer> {
 
   @Mixin NodeIpamFlags nodeIpam;
 
+  @Mixin DnsFlags dns;
+
   @Option(
       names = {"-o", "--output"},
       paramLabel = "FORMAT",
@@ -106,7 +108,7 @@ public final class AuditCommand implements Callable<Integer> {
     Map<String, String> overrides = datapath.overrides(spec);
     AuditOptions options = new AuditOptions(nodeIpam.options(), !activeOnly,
         companionScope == null ? null : dev.nodeipam.audit.CompanionScope.valueOf(
-            companionScope.name().toUpperCase(java.util.Locale.ROOT)));
+            companionScope.name().toUpperCase(java.util.Locale.ROOT)), dns.answers());
     ClusterSnapshot snapshot = input.load();
     long start = System.nanoTime();
     AuditReport report = Audit.run(snapshot, overrides, options);

@@ -49,9 +49,9 @@ public final class PolicyEngine {
   private final SideEvaluation sides;
   private final Optional<AgentVersion.Found> agentVersion;
 
-  private PolicyEngine(ClusterSnapshot snapshot) {
+  private PolicyEngine(ClusterSnapshot snapshot, dev.nodeipam.policy.model.DnsAnswers dns) {
     this.snapshot = snapshot;
-    this.index = new PolicyIndex(snapshot.policies());
+    this.index = new PolicyIndex(snapshot.policies(), dns);
     this.book = new AddressBook(snapshot);
     this.identities = new Identities(snapshot, book);
     this.translation = new ServiceTranslation(snapshot);
@@ -66,7 +66,12 @@ public final class PolicyEngine {
    * @throws dev.nodeipam.snapshot.BadInputException naming the policy's source on invalid policy input
    */
   public static PolicyEngine of(ClusterSnapshot snapshot) {
-    PolicyEngine engine = new PolicyEngine(snapshot);
+    return of(snapshot, dev.nodeipam.policy.model.DnsAnswers.NONE);
+  }
+
+  /** {@link #of(ClusterSnapshot)} with toFQDNs rules resolved by the DNS answers given. */
+  public static PolicyEngine of(ClusterSnapshot snapshot, dev.nodeipam.policy.model.DnsAnswers dns) {
+    PolicyEngine engine = new PolicyEngine(snapshot, dns);
     engine.rules();
     return engine;
   }
@@ -77,7 +82,13 @@ public final class PolicyEngine {
    * dev.nodeipam.snapshot.BadInputException} when a policy it reads is invalid.
    */
   public static PolicyEngine lazy(ClusterSnapshot snapshot) {
-    return new PolicyEngine(snapshot);
+    return lazy(snapshot, dev.nodeipam.policy.model.DnsAnswers.NONE);
+  }
+
+  /** {@link #lazy(ClusterSnapshot)} with toFQDNs rules resolved by the DNS answers given. */
+  public static PolicyEngine lazy(ClusterSnapshot snapshot,
+      dev.nodeipam.policy.model.DnsAnswers dns) {
+    return new PolicyEngine(snapshot, dns);
   }
 
   public ClusterSnapshot snapshot() {
