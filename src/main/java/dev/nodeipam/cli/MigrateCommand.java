@@ -5,6 +5,7 @@ import dev.nodeipam.migrate.AfterStateAudit;
 import dev.nodeipam.migrate.MigrationPlan;
 import dev.nodeipam.migrate.MigrationPlanner;
 import dev.nodeipam.migrate.PolicyAfterStateAudit;
+import dev.nodeipam.policy.model.DnsAnswers;
 import dev.nodeipam.render.Json;
 import dev.nodeipam.render.MigrateRenderer;
 import dev.nodeipam.snapshot.BadInputException;
@@ -100,6 +101,8 @@ public final class MigrateCommand implements Callable<Integer> {
 
   @Mixin DatapathFlags datapath;
 
+  @Mixin DnsFlags dns;
+
   /** The policy audit of the after-state; null = nodeipam's policy analyser (tests replace it). */
   AfterStateAudit audit;
 
@@ -119,6 +122,7 @@ public final class MigrateCommand implements Callable<Integer> {
       PlanDirectory.checkWritable(out, force);
     }
     Map<String, String> overrides = datapath.overrides(spec);
+    DnsAnswers answers = dns.answers();
     ClusterSnapshot snapshot = input.load();
     for (String key : services) {
       String[] parts = key.split("/", 2);
@@ -140,7 +144,8 @@ public final class MigrateCommand implements Callable<Integer> {
                     ? AfterStateAudit.skipped("--no-audit was given")
                     : new PolicyAfterStateAudit(
                     overrides,
-                    NodeIpamOptions.reference().withLoadBalancerClass(loadBalancerClass)),
+                    NodeIpamOptions.reference().withLoadBalancerClass(loadBalancerClass),
+                    answers),
             MigrateRenderer.COMMAND_TEXT);
     var nodeVips = dev.nodeipam.migrate.NodeVipCheck.of(plan, overrides);
     String json = Json.json(MigrateRenderer.document(plan, nodeVips.hits(), nodeVips.settings()));

@@ -7,6 +7,7 @@ import dev.nodeipam.audit.Companion;
 import dev.nodeipam.audit.Finding;
 import dev.nodeipam.audit.FindingType;
 import dev.nodeipam.ipam.NodeIpamOptions;
+import dev.nodeipam.policy.model.DnsAnswers;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.RawObject;
 import java.util.ArrayList;
@@ -24,14 +25,25 @@ import java.util.Set;
 public final class PolicyAfterStateAudit implements AfterStateAudit {
   private final Map<String, String> overrides;
   private final NodeIpamOptions ipam;
+  private final DnsAnswers dns;
 
   /**
    * @param overrides {@code --set} values over the snapshot's cilium-config
    * @param ipam the Node IPAM options the planned LoadBalancers are decided with
    */
   public PolicyAfterStateAudit(Map<String, String> overrides, NodeIpamOptions ipam) {
+    this(overrides, ipam, DnsAnswers.NONE);
+  }
+
+  /**
+   * @param dns the DNS answers toFQDNs rules are judged with ({@code --dns}, {@code --dns-file}):
+   *     a toFQDNs allow of a planned address is a trap source like a CIDR allow
+   */
+  public PolicyAfterStateAudit(
+      Map<String, String> overrides, NodeIpamOptions ipam, DnsAnswers dns) {
     this.overrides = Map.copyOf(overrides);
     this.ipam = ipam;
+    this.dns = dns == null ? DnsAnswers.NONE : dns;
   }
 
   @Override
@@ -52,7 +64,7 @@ public final class PolicyAfterStateAudit implements AfterStateAudit {
     // Only the planned Services' addresses are asked about: the audit of a large cluster's other
     // Services would cost time and answer nothing this plan changes. Pods, nodes and policies stay.
     ClusterSnapshot scope = only(after, keys, List.of());
-    AuditOptions options = new AuditOptions(ipam, true);
+    AuditOptions options = new AuditOptions(ipam, true).withDns(dns);
     AuditReport report = Audit.run(scope, overrides, options);
     List<Map<String, Object>> findings = traps(report, keys);
     List<Map<String, Object>> companions = new ArrayList<>();

@@ -63,6 +63,54 @@ class MigrateCommandTest {
     assertThat(older.get("nodeAddressFindings")).isEmpty();
   }
 
+  /**
+   * The after-state audit judges toFQDNs rules with --dns / --dns-file answers, as audit and trace
+   * do: a toFQDNs allow of the address Node IPAM publishes is a trap source like a CIDR allow
+   * (Cilium allows the answers' addresses as CIDR identities, pkg/fqdn; after translation the
+   * backend's identity is judged instead).
+   */
+  @Test
+  void theAfterStateAuditJudgesToFqdnsWithTheDnsAnswers(@TempDir Path dir) throws IOException {
+    String cluster = Files.readString(Path.of("examples/migration/policy-trap/cluster.yaml"));
+    int np = cluster.indexOf("apiVersion: networking.k8s.io/v1");
+    assertThat(np).isPositive();
+    Files.writeString(dir.resolve("cluster.yaml"), cluster.substring(0, np) + """
+        apiVersion: cilium.io/v2
+        kind: CiliumNetworkPolicy
+        metadata: {name: checkout-egress, namespace: shop}
+        spec:
+          endpointSelector: {matchLabels: {app: checkout}}
+          egress:
+          - toFQDNs: [{matchName: site.example.com}]
+            toPorts: [{ports: [{port: "443", protocol: TCP}]}]
+        """);
+    Path answers = dir.resolve("answers.txt");
+    Files.writeString(answers, "# name address\nsite.example.com 198.51.100.1\n");
+    String f = dir.resolve("cluster.yaml").toString();
+
+    JsonNode withDns = MAPPER.readTree(
+        run("migrate", "-f", f, "-o", "json", "--dns", "site.example.com=198.51.100.1").out());
+    assertThat(withDns.get("policyAudit").get("findings")).isNotEmpty().allSatisfy(t -> {
+      assertThat(t.get("type").asText()).isEqualTo("IDENTITY_TRAP");
+      assertThat(t.get("source").asText()).isEqualTo("shop/checkout-5c8b-p9w2m");
+    });
+    assertThat(withDns.get("companionPolicies")).isNotEmpty();
+    assertThat(withDns.get("policyAudit").get("remainingWithCompanions")).isEmpty();
+
+    JsonNode fromFile = MAPPER.readTree(
+        run("migrate", "-f", f, "-o", "json", "--dns-file", answers.toString()).out());
+    assertThat(fromFile.get("policyAudit").get("findings")).isEqualTo(withDns.get("policyAudit").get("findings"));
+
+    // Without answers the toFQDNs rule allows no address, so nothing it allows can be trapped.
+    JsonNode without = MAPPER.readTree(run("migrate", "-f", f, "-o", "json").out());
+    assertThat(without.get("policyAudit").get("findings")).isEmpty();
+
+    Result bad = run("migrate", "-f", f, "--dns", "site.example.com");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("--dns site.example.com: expected NAME=IP");
+    assertThat(bad.out()).isEmpty();
+  }
+
   @Test
   void jsonFollowsTheContract() throws IOException {
     Result r = run("migrate", "-f", "examples/migration/extra-address", "-o", "json");
