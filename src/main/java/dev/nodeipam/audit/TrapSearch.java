@@ -535,7 +535,7 @@ final class TrapSearch implements Trap.Explainer {
       return List.of();
     }
     return worldEntries.computeIfAbsent(new EntriesKey(subject.labels(), d, port, protocol),
-        k -> engine.allowEntriesCovering(subject, d, port, protocol, ports).stream()
+        k -> engine.allowEntriesCovering(subject, d, port, protocol, ports, settings[0]).stream()
             .filter(e -> e.entry().peers().stream().anyMatch(TrapSearch::isWorldPeer))
             .collect(Collectors.toUnmodifiableList()));
   }

@@ -75,10 +75,16 @@ class PortsTest {
               egress:
               - ports: [{port: pg}]
             """);
-    assertThat(c.trace("app/client", "10.0.2.7", 5432).outcome()).isEqualTo(Outcome.ALLOWED);
-    assertThat(c.trace("app/client", "10.0.2.7", 5433).outcome()).isEqualTo(Outcome.DENIED);
+    // Per destination identity from Cilium 1.20 (cilium/cilium#44429; EgressNamedPortsTest has
+    // the older agents' cluster-wide resolution).
+    String[] v120 = {"cilium-version", "1.20"};
+    assertThat(c.trace("app/client", "10.0.2.7", 5432, v120).outcome())
+        .isEqualTo(Outcome.ALLOWED);
+    assertThat(c.trace("app/client", "10.0.2.7", 5433, v120).outcome())
+        .isEqualTo(Outcome.DENIED);
     // A world destination declares no ports: the name never matches.
-    assertThat(c.trace("app/client", "8.8.8.8", 5432).outcome()).isEqualTo(Outcome.DENIED);
+    assertThat(c.trace("app/client", "8.8.8.8", 5432, v120).outcome())
+        .isEqualTo(Outcome.DENIED);
   }
 
   @Test

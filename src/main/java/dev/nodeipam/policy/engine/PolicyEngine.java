@@ -56,7 +56,7 @@ public final class PolicyEngine {
     this.identities = new Identities(snapshot, book);
     this.translation = new ServiceTranslation(snapshot);
     this.backends = new Backends(snapshot, book);
-    this.sides = new SideEvaluation(index);
+    this.sides = new SideEvaluation(index, new ClusterNamedPorts(snapshot));
     this.agentVersion = AgentVersion.of(snapshot);
   }
 
@@ -358,6 +358,20 @@ public final class PolicyEngine {
   public List<AllowEntry> allowEntriesCovering(
       Identity subject, Direction direction, int port, Protocol protocol,
       List<Pod.ContainerPort> destinationPorts) {
+    return allowEntriesCovering(subject, direction, port, protocol, destinationPorts, null);
+  }
+
+  /**
+   * {@link #allowEntriesCovering(Identity, Direction, int, Protocol, List)} with egress named
+   * ports resolved as the settings' Cilium version resolves them (on every pod's named ports
+   * before 1.20); null settings resolve on {@code destinationPorts}.
+   */
+  public List<AllowEntry> allowEntriesCovering(
+      Identity subject, Direction direction, int port, Protocol protocol,
+      List<Pod.ContainerPort> destinationPorts, DatapathSettings s) {
+    if (s != null && direction == Direction.EGRESS) {
+      destinationPorts = sides.egressNamedPorts(destinationPorts, s);
+    }
     List<AllowEntry> out = new ArrayList<>();
     for (Rule r : index.selecting(subject)) {
       for (RuleEntry e : r.allows(direction)) {

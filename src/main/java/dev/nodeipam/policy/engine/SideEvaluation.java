@@ -45,9 +45,30 @@ final class SideEvaluation {
       boolean translated) {}
 
   private final PolicyIndex index;
+  private final ClusterNamedPorts named;
 
-  SideEvaluation(PolicyIndex index) {
+  SideEvaluation(PolicyIndex index, ClusterNamedPorts named) {
     this.index = index;
+    this.named = named;
+  }
+
+  /**
+   * The question with its named ports as the version resolves them: an egress name on the named
+   * ports of all pods before Cilium 1.20 ({@link ClusterNamedPorts}), on the destination's own
+   * from cilium/cilium#44429; an ingress name always on the receiving endpoint's own.
+   */
+  Question resolved(Question q, DatapathSettings s) {
+    if (q.direction() != Direction.EGRESS || s.egressNamedPortsPerIdentity()) {
+      return q;
+    }
+    return new Question(q.subject(), q.direction(), q.peer(), q.port(), q.protocol(),
+        named.unambiguous(), q.servicePort(), q.translated());
+  }
+
+  /** The ports an egress named port is resolved on, for a caller holding a destination's. */
+  List<Pod.ContainerPort> egressNamedPorts(
+      List<Pod.ContainerPort> destinationPorts, DatapathSettings s) {
+    return s.egressNamedPortsPerIdentity() ? destinationPorts : named.unambiguous();
   }
 
   SideVerdict evaluate(Question q, DatapathSettings s) {
@@ -58,7 +79,8 @@ final class SideEvaluation {
    * @param explain false to leave out why each selecting rule did not match (the costly part),
    *     for callers that judge many flows and explain only the few they show
    */
-  SideVerdict evaluate(Question q, DatapathSettings s, boolean explain) {
+  SideVerdict evaluate(Question asked, DatapathSettings s, boolean explain) {
+    Question q = resolved(asked, s);
     Direction d = q.direction();
     if (!q.subject().isPod()) {
       return SideVerdict.notEnforced(
@@ -197,10 +219,11 @@ final class SideEvaluation {
    * The drop reason {@link #evaluate} would give ({@link DropReason#POLICY_DENY} or {@link
    * DropReason#POLICY_DENIED}), or 0 when the side allows; nothing else is built.
    */
-  int drop(Question q, DatapathSettings s) {
-    if (!q.subject().isPod() || s.enablePolicy() == EnablePolicy.NEVER) {
+  int drop(Question asked, DatapathSettings s) {
+    if (!asked.subject().isPod() || s.enablePolicy() == EnablePolicy.NEVER) {
       return 0;
     }
+    Question q = resolved(asked, s);
     Direction d = q.direction();
     boolean defaultDeny = s.enablePolicy() == EnablePolicy.ALWAYS;
     boolean allowed = false;
@@ -314,7 +337,7 @@ final class SideEvaluation {
    * flow (or the Service port the client dialled) are the ones a reader expected to match; only
    * they are explained when there are any.
    */
-  private static String why(Rule r, Question q, DatapathSettings s) {
+  private String why(Rule r, Question q, DatapathSettings s) {
     String role = q.direction() == Direction.EGRESS ? "destination" : "source";
     List<RuleEntry> entries = r.allows(q.direction());
     List<RuleEntry> relevant =
@@ -341,7 +364,7 @@ final class SideEvaluation {
         why.append(String.join("; ", peerReasons));
       }
       if (!portOk) {
-        why.append(why.length() == 0 ? "" : "; and ").append(portWhy(e, q));
+        why.append(why.length() == 0 ? "" : "; and ").append(portWhy(e, q, s));
       }
       reasons.add(why.toString());
     }
@@ -365,13 +388,13 @@ final class SideEvaluation {
             q.translated()));
   }
 
-  private static String portWhy(RuleEntry e, Question q) {
+  private String portWhy(RuleEntry e, Question q, DatapathSettings s) {
     if (e.ports().isEmpty()) {
       return "the entry allows no TCP/UDP/SCTP port";
     }
     List<String> texts = new ArrayList<>();
     for (PortMatch p : e.ports()) {
-      texts.add(p.isNamed() ? namedText(p, q) : p.toString());
+      texts.add(p.isNamed() ? namedText(p, q, s) : p.toString());
     }
     String hint =
         q.servicePort() != null && q.servicePort() != q.port()
@@ -390,7 +413,17 @@ final class SideEvaluation {
         + hint;
   }
 
-  private static String namedText(PortMatch p, Question q) {
+  private String namedText(PortMatch p, Question q, DatapathSettings s) {
+    if (q.direction() == Direction.EGRESS && !s.egressNamedPortsPerIdentity()) {
+      Set<Integer> numbers = new java.util.TreeSet<>();
+      p.protocols().forEach(proto -> numbers.addAll(named.numbers(p.name(), proto.name())));
+      String where = " (Cilium " + s.version() + " resolves an egress named port on the named"
+          + " ports of all pods";
+      return p + (numbers.isEmpty() ? where + ": no pod names it)"
+          : numbers.size() > 1 ? where + ": pods give it " + numbers + ", so it installs no port"
+              + " for it; cilium/cilium#12567, resolved per destination from 1.20, #44429)"
+          : where + ": = " + numbers.iterator().next() + ")");
+    }
     Integer resolved = null;
     for (Protocol proto : p.protocols()) {
       Integer r = PortMatch.resolve(p.name(), proto, q.destinationPorts());

@@ -88,6 +88,16 @@ public record DatapathSettings(
     return dualStack() && version.atLeast(1, 15);
   }
 
+  /**
+   * An egress named port is resolved on the selected destination identities' named ports
+   * (cilium/cilium#44429, merged on main in February 2026, after the 1.19 branch; no backport
+   * found: 1.20 is the first release read as carrying it). Before, on the named ports of all
+   * pods, and a name with two numbers installs no port (cilium/cilium#12567).
+   */
+  public boolean egressNamedPortsPerIdentity() {
+    return version.atLeast(1, 20);
+  }
+
   /** Socket LB translates for pods: on, and not restricted to the host namespace. */
   public boolean socketLbForPods() {
     return kubeProxyReplacement && socketLb && !socketLbHostnsOnly;
