@@ -326,6 +326,7 @@ final class TrapSearch implements Trap.Explainer {
     List<Destination> dests;
     int destsWhen;
     List<Destination> later = List.of();
+    List<PolicyEngine.Delivered> delivered = List.of();
     boolean active;
     Dialled dialled;
     if (now.translated()) {
@@ -336,9 +337,13 @@ final class TrapSearch implements Trap.Explainer {
     } else {
       List<Destination> itself = t.itself(where, source);
       Identity dst = itself.get(0).identity();
-      boolean allowedNow = dst.isPod()
+      // Untranslated, the next hop still delivers it to a backend whose ingress judges the flow
+      // as it arrives (PolicyEngine.deliveredTo): allowed now only if those admit it too.
+      delivered = engine.deliveredTo(t.flow(source), settings[NOW]);
+      boolean allowedNow = (dst.isPod()
           ? engine.allows(t.flow(source), settings[NOW])
-          : nodeDrop(g, src, dst, t.sp.port(), NOW, t) == 0;
+          : nodeDrop(g, src, dst, t.sp.port(), NOW, t) == 0)
+          && delivered.stream().allMatch(d -> d.ingressDrop() == 0);
       if (allowedNow && !latent) {
         return;
       }
@@ -374,8 +379,10 @@ final class TrapSearch implements Trap.Explainer {
       Set<PolicyRef> policies = new LinkedHashSet<>();
       List<PolicyEngine.AllowEntry> entries = new ArrayList<>();
       boolean[] denyRule = new boolean[1];
-      List<Destination> denied =
-          receiverDenied(source, src, dests, destsWhen, t.protocol, policies, entries, denyRule);
+      List<Destination> denied = active && !now.translated() && !delivered.isEmpty()
+          ? deliveredDenied(delivered, t.protocol, policies, entries, denyRule)
+          : receiverDenied(source, src, dests, destsWhen, t.protocol, policies, entries,
+              denyRule);
       List<Destination> laterDenied =
           receiverDenied(source, src, later, THEN, t.protocol, policies, entries, denyRule);
       boolean receiverActive = active;
@@ -449,6 +456,32 @@ final class TrapSearch implements Trap.Explainer {
   private AtomicIntegerArray memo(Object question, int port, Protocol protocol, int when) {
     return perGroup.computeIfAbsent(List.of(question, port, protocol, when),
         k -> new AtomicIntegerArray(groups.size()));
+  }
+
+  /**
+   * The backends the next hop delivered an untranslated address to whose ingress denies the flow
+   * as it arrives while admitting CIDR/world sources.
+   */
+  private List<Destination> deliveredDenied(List<PolicyEngine.Delivered> delivered,
+      Protocol protocol, Set<PolicyRef> policies, List<PolicyEngine.AllowEntry> entries,
+      boolean[] denyRule) {
+    Map<List<Object>, Destination> denied = new LinkedHashMap<>();
+    for (PolicyEngine.Delivered d : delivered) {
+      // Masqueraded to a node, the flow arrives as that node, not as the client: no rule about
+      // the client's identity was broken (and no companion for it could help).
+      if (d.ingressDrop() == 0 || d.arriving().isNode()) {
+        continue;
+      }
+      Destination at = new Destination(d.backend(), d.port());
+      List<PolicyEngine.AllowEntry> admits = worldAllows(at, Direction.INGRESS, protocol);
+      if (!admits.isEmpty()
+          && denied.putIfAbsent(List.of(d.backend().labels(), d.port()), at) == null) {
+        denyRule[0] |= d.ingressDrop() == DropReason.POLICY_DENY;
+        admits.forEach(a -> policies.add(a.policy()));
+        entries.addAll(admits);
+      }
+    }
+    return List.copyOf(denied.values());
   }
 
   /** The pod destinations whose ingress denies the client while admitting CIDR/world sources. */

@@ -66,6 +66,14 @@ public final class TraceRenderer {
       m.put("egress", side(d.egress()));
       m.put("ingress", side(d.ingress()));
       m.put("notes", d.notes());
+      if (d.delivery() != null) {
+        Map<String, Object> dl = new LinkedHashMap<>();
+        dl.put("by", d.delivery().by());
+        dl.put("addressIdentity", d.delivery().addressIdentity().name());
+        dl.put("dialledPort", d.delivery().dialledPort());
+        dl.put("arrivingSource", d.delivery().arrivingSource().name());
+        m.put("deliveredBy", dl);
+      }
       ds.add(m);
     }
     doc.put("destinations", ds);
@@ -134,7 +142,7 @@ public final class TraceRenderer {
         && asAddress.allowed()
         && v.outcome() != Outcome.ALLOWED
         && (v.translation().translated()
-            || v.destinations().stream().anyMatch(d -> !d.identity().isWorld()));
+            || v.destinations().stream().anyMatch(d -> !d.egressPeer().isWorld()));
   }
 
   /** The diagnosis. */
@@ -179,7 +187,7 @@ public final class TraceRenderer {
           .append(
               v.translation().translated()
                   ? "translates it and judges the backend pods' identity on the targetPort"
-                  : "sees " + v.destinations().get(0).identity().describe())
+                  : "sees " + v.destinations().get(0).egressPeer().describe())
           .append(". Nothing in the YAML hints at it; the client just times out.\n")
           .append(v.settings().honoursDefaultDenyOptOut()
               ? "Fix: an additive companion policy (enableDefaultDeny false) allowing the backends"
@@ -222,6 +230,12 @@ public final class TraceRenderer {
         b.append(" (").append(d.dropReason()).append(")");
       }
       b.append('\n');
+      if (d.delivery() != null) {
+        b.append("     delivered by ").append(d.delivery().by()).append(": egress judged on ")
+            .append(d.delivery().addressIdentity().describe()).append(':')
+            .append(d.delivery().dialledPort()).append(", ingress from ")
+            .append(d.delivery().arrivingSource().describe()).append('\n');
+      }
       d.notes().forEach(n -> b.append("     note: ").append(n).append('\n'));
       String sides =
           side(d.egress(), "egress of " + v.flow().source().key())

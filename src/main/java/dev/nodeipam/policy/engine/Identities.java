@@ -89,6 +89,11 @@ public final class Identities {
     return world(address, s);
   }
 
+  /** A node's identity seen from {@code viewerNode}: host there, remote-node elsewhere. */
+  Identity ofNode(Node node, String viewerNode, DatapathSettings s) {
+    return node(node.name().equals(viewerNode), node, null, null, s);
+  }
+
   /** The world identity of an address: what a CIDR rule's author pictures. */
   public Identity world(IPAddress address, DatapathSettings s) {
     Set<String> reserved = new LinkedHashSet<>();

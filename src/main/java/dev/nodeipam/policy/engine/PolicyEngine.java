@@ -234,9 +234,194 @@ public final class PolicyEngine {
                             + n.name()
                             + " but no pod of the input has it: read as world"));
       }
-      destinations.add(toAddress(flow, src, dst, s));
+      DestinationVerdict asSeen = toAddress(flow, src, dst, s);
+      Optional<ServiceTranslation.Hit> hit = anyHit(flow);
+      List<DestinationVerdict> delivered =
+          hit.isPresent() ? delivered(flow, src, hit.get(), asSeen, s, notes) : List.of();
+      if (delivered.isEmpty()) {
+        destinations.add(asSeen);
+      } else {
+        destinations.addAll(delivered);
+      }
     }
     return aggregate(flow, src, t, destinations, s, false, notes);
+  }
+
+  /**
+   * A frontend Cilium left untranslated at the client is still delivered to a backend by the next
+   * hop, and the backend's ingress judges the flow as it arrives (Cilium judged the sender's
+   * egress on the address: {@code asSeen}). Two next hops:
+   *
+   * <ul>
+   *   <li>kube-proxy (kube-proxy replacement off): its DNAT (iptables or IPVS) on the client's
+   *       node for an externalIP or LoadBalancer address, on the node that owns the address for a
+   *       nodePort (KUBE-NODEPORTS matches only local addresses). With {@code
+   *       externalTrafficPolicy: Cluster} its KUBE-EXT chain masquerades traffic to external
+   *       destinations, so the backend sees the delivering node (host there, remote-node
+   *       elsewhere); with {@code Local} it sends pod traffic to the cluster-wide backends without
+   *       SNAT, so the backend sees the client.
+   *   <li>Cilium on the node that owns the address (kube-proxy replacement on, an externalIP
+   *       socket LB skipped for the CVE-2020-8554 mitigation): its NodePort load balancer at the
+   *       node's device ({@code nodeport_lb4}, {@code bpf/lib/nodeport.h}) translates it; a backend
+   *       on that node sees the client, one elsewhere the owning node (SNAT, the default non-DSR
+   *       mode); {@code Local} keeps the owning node's backends. An address no node owns leaves
+   *       the cluster: where the network routes it is not modelled.
+   * </ul>
+   *
+   * Empty when nothing is delivered this way (ipMode: Proxy: the external load balancer does).
+   */
+  private List<DestinationVerdict> delivered(Flow flow, Identity src, ServiceTranslation.Hit hit,
+      DestinationVerdict asSeen, DatapathSettings s, List<String> notes) {
+    Optional<Delivery> plan = delivery(flow, hit, asSeen.identity(), s, notes);
+    if (plan.isEmpty()) {
+      return List.of();
+    }
+    List<DestinationVerdict> out = new ArrayList<>();
+    for (Backends.Backend b : plan.get().backends()) {
+      Identity dst = identities.ofPod(b.pod(), flow.source().nodeName(), s, b.address());
+      Identity seen = plan.get().arriving(b, src, s);
+      SideVerdict ingress = sides.evaluate(new SideEvaluation.Question(
+          dst, Direction.INGRESS, seen, b.port(), flow.protocol(), b.pod().ports(),
+          hit.port().port(), true), s);
+      List<String> dn = new ArrayList<>();
+      if (b.note() != null) {
+        dn.add(b.note());
+      }
+      DestinationVerdict d =
+          destination(b.pod().key(), dst, b.port(), flow, asSeen.egress(), ingress, dn);
+      out.add(new DestinationVerdict(d.endpoint(), d.identity(), d.port(), d.protocol(),
+          d.outcome(), d.dropReason(), d.egress(), d.ingress(), d.notes(),
+          new DestinationVerdict.Delivery(plan.get().by(), asSeen.identity(), flow.port(), seen)));
+    }
+    return out;
+  }
+
+  /** How the next hop delivers an untranslated frontend: by whom, to which backends. */
+  private final class Delivery {
+    final String by;
+    final Node delivering;
+    final boolean local;
+    final boolean kubeProxy;
+    final List<Backends.Backend> backends;
+    final Pod source;
+
+    Delivery(String by, Node delivering, boolean local, boolean kubeProxy,
+        List<Backends.Backend> backends, Pod source) {
+      this.by = by;
+      this.delivering = delivering;
+      this.local = local;
+      this.kubeProxy = kubeProxy;
+      this.backends = backends;
+      this.source = source;
+    }
+
+    String by() {
+      return by;
+    }
+
+    List<Backends.Backend> backends() {
+      return backends;
+    }
+
+    /** The source identity as the flow arrives at the backend (section comment above). */
+    Identity arriving(Backends.Backend b, Identity src, DatapathSettings s) {
+      String backendNode = b.pod().nodeName();
+      boolean snat = !local && (kubeProxy || !delivering.name().equals(backendNode));
+      if (snat) {
+        return identities.ofNode(delivering, backendNode, s);
+      }
+      return source.hostNetwork() ? identities.ofPod(source, backendNode, s) : src;
+    }
+  }
+
+  private Optional<Delivery> delivery(Flow flow, ServiceTranslation.Hit hit,
+      Identity addressIdentity, DatapathSettings s, List<String> notes) {
+    if ("Proxy".equals(hit.ipMode())) {
+      return Optional.empty();
+    }
+    Pod source = flow.source();
+    boolean local = "Local".equals(hit.service().externalTrafficPolicy());
+    boolean kubeProxy = !s.kubeProxyReplacement();
+    Node owner = addressIdentity.node();
+    Node delivering;
+    if (kubeProxy) {
+      String name = hit.kind() == Translation.Frontend.NODE_PORT && owner != null
+          ? owner.name() : source.nodeName();
+      delivering = name == null ? null : snapshot.node(name).orElse(null);
+      if (delivering == null) {
+        notes.add("kube-proxy delivers " + flow.address() + " to a backend of "
+            + hit.service().key() + ", but the delivering node is unknown: the backend's"
+            + " ingress is not judged");
+        return Optional.empty();
+      }
+    } else {
+      if (owner == null) {
+        notes.add(flow.address() + " is left untranslated and no node owns it: it leaves the"
+            + " cluster, and where the network routes it is not modelled");
+        return Optional.empty();
+      }
+      delivering = owner;
+    }
+    Backends.Result result =
+        backends.of(hit.service(), hit.port(), flow.address().isIPv4(), flow.protocol());
+    notes.addAll(result.notes());
+    String at = "node " + delivering.name();
+    String by = (kubeProxy ? "kube-proxy" : "Cilium's NodePort load balancer") + " on " + at;
+    List<Backends.Backend> usable = result.backends().stream()
+        .filter(b -> b.pod() != null) // an endpoint outside the cluster has no ingress policy
+        .filter(b -> kubeProxy || !local || delivering.name().equals(b.pod().nodeName()))
+        .toList();
+    if (usable.isEmpty()) {
+      notes.add(hit.service().key() + " has no ready backend " + (!kubeProxy && local
+          ? "on " + at + " (externalTrafficPolicy: Local) " : "") + "for port " + flow.port()
+          + ": " + by + " cannot deliver it, whatever the policy");
+      return Optional.empty();
+    }
+    notes.add(by + (kubeProxy ? " DNATs " : " (the address's owner) translates ")
+        + flow.address() + ":" + flow.port() + " to the backends of " + hit.service().key()
+        + " after Cilium judged the sender's egress on the address; each backend's ingress"
+        + " judges the flow as it arrives" + (local
+            ? " from the client (externalTrafficPolicy: Local, no SNAT)"
+            : kubeProxy
+                ? " from the delivering node (externalTrafficPolicy: Cluster: kube-proxy"
+                    + " masquerades traffic to external destinations)"
+                : " (externalTrafficPolicy: Cluster: from the client on the owning node, from"
+                    + " the owning node elsewhere, by SNAT)"));
+    return Optional.of(new Delivery(by, delivering, local, kubeProxy, usable, source));
+  }
+
+  /**
+   * One backend an untranslated frontend is delivered to by the next hop, with the identity the
+   * flow arrives from and the backend's ingress drop reason (0 = allowed).
+   */
+  public record Delivered(Identity backend, int port, Identity arriving, int ingressDrop) {}
+
+  /**
+   * The backends the next hop delivers the flow to when Cilium leaves it untranslated ({@link
+   * #verdict} judges their ingress), without explanations; empty when the flow is translated or
+   * nothing delivers it. The sender's egress is judged on the address, as before.
+   */
+  public List<Delivered> deliveredTo(Flow flow, DatapathSettings s) {
+    Optional<ServiceTranslation.Hit> hit = anyHit(flow);
+    if (hit.isEmpty() || translation(flow, s).translated()) {
+      return List.of();
+    }
+    Pod source = flow.source();
+    Identity address = identities.ofAddress(flow.address(), source.nodeName(), s);
+    Optional<Delivery> plan = delivery(flow, hit.get(), address, s, new ArrayList<>());
+    if (plan.isEmpty()) {
+      return List.of();
+    }
+    Identity src = identities.ofPod(source, source.nodeName(), s);
+    List<Delivered> out = new ArrayList<>();
+    for (Backends.Backend b : plan.get().backends()) {
+      Identity dst = identities.ofPod(b.pod(), source.nodeName(), s, b.address());
+      Identity seen = plan.get().arriving(b, src, s);
+      out.add(new Delivered(dst, b.port(), seen, sides.drop(new SideEvaluation.Question(
+          dst, Direction.INGRESS, seen, b.port(), flow.protocol(), b.pod().ports(), null,
+          true), s)));
+    }
+    return out;
   }
 
   /**
@@ -282,8 +467,8 @@ public final class PolicyEngine {
    * is not translated (a translated flow is judged in full).
    */
   public boolean allows(Flow flow, DatapathSettings s) {
-    if (translation(flow, s).translated()) {
-      return verdict(flow, s).allowed();
+    if (translation(flow, s).translated() || anyHit(flow).isPresent()) {
+      return verdict(flow, s).allowed(); // translated, or delivered by the next hop
     }
     Pod source = flow.source();
     Identity src = identities.ofPod(source, source.nodeName(), s);

@@ -165,6 +165,9 @@ final class SideEvaluation {
     } else if (!allowedBy.isEmpty()) {
       outcome = Outcome.ALLOWED;
       reason = "an allow rule matches " + flowText;
+    } else if (fromLocalHost(q)) {
+      outcome = Outcome.ALLOWED;
+      reason = LOCAL_HOST;
     } else if (defaultDeny) {
       outcome = Outcome.DENIED;
       drop = DropReason.POLICY_DENIED;
@@ -243,7 +246,19 @@ final class SideEvaluation {
         }
       }
     }
-    return allowed || !defaultDeny ? 0 : DropReason.POLICY_DENIED;
+    return allowed || !defaultDeny || fromLocalHost(q) ? 0 : DropReason.POLICY_DENIED;
+  }
+
+  private static final String LOCAL_HOST = "the source is the local host, which always reaches"
+      + " local endpoints: Kubernetes mode turns allow-localhost=auto into always (daemon/cmd),"
+      + " an allow for the host identity in every endpoint's ingress; only a deny rule drops it";
+
+  /**
+   * Ingress from the receiving endpoint's own node (the host identity): allowed unless a deny
+   * rule matches, whatever the allow rules say (allow-localhost=always in Kubernetes mode).
+   */
+  private static boolean fromLocalHost(Question q) {
+    return q.direction() == Direction.INGRESS && q.peer().kind() == Identity.Kind.HOST;
   }
 
   /**
