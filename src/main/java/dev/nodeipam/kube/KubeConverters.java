@@ -348,7 +348,9 @@ public final class KubeConverters {
           ports.add(
               new Pod.ContainerPort(
                   p.getName(), p.getContainerPort(),
-                  p.getProtocol() == null ? "TCP" : p.getProtocol()));
+                  p.getProtocol() == null ? "TCP" : p.getProtocol(),
+                  p.getHostPort() == null || p.getHostPort() == 0 ? null : p.getHostPort(),
+                  p.getHostIP() == null || p.getHostIP().isEmpty() ? null : p.getHostIP()));
         }
       }
     }

@@ -36,6 +36,16 @@ public record Pod(
     return workload != null;
   }
 
-  /** A declared container port; protocol defaults to TCP. */
-  public record ContainerPort(String name, int port, String protocol) {}
+  /**
+   * A declared container port; protocol defaults to TCP.
+   *
+   * @param hostPort the node port it is exposed on ({@code hostPort}), or null
+   * @param hostIp the node address the hostPort is bound to ({@code hostIP}), or null for all
+   */
+  public record ContainerPort(
+      String name, int port, String protocol, Integer hostPort, String hostIp) {
+    public ContainerPort(String name, int port, String protocol) {
+      this(name, port, protocol, null, null);
+    }
+  }
 }

@@ -146,7 +146,13 @@ public final class PolicyEngine {
   public Translation translation(Flow flow, DatapathSettings s) {
     Pod source = flow.source();
     Optional<ServiceTranslation.Hit> hit = anyHit(flow);
+    Node node = source.nodeName() == null ? null : snapshot.node(source.nodeName()).orElse(null);
     if (hit.isEmpty()) {
+      Optional<ServiceTranslation.HostPortHit> hostPort = hostPortHit(flow);
+      if (hostPort.isPresent()) {
+        return ServiceTranslation.decideHostPort(hostPort.get(),
+            ServiceTranslation.isAddressOf(node, flow.address()), s);
+      }
       Optional<dev.nodeipam.snapshot.Service> other = translation.serviceAt(flow.address());
       return Translation.none(
           other.isPresent()
@@ -160,7 +166,6 @@ public final class PolicyEngine {
                   + ": nothing translates it"
               : flow.address() + " is no Service frontend");
     }
-    Node node = source.nodeName() == null ? null : snapshot.node(source.nodeName()).orElse(null);
     boolean onClientNode = ServiceTranslation.isAddressOf(node, flow.address());
     return ServiceTranslation.decide(hit.get(), onClientNode, node != null, s);
   }
@@ -172,6 +177,18 @@ public final class PolicyEngine {
     return hit.isPresent()
         ? hit
         : translation.nodePortHit(flow.address(), flow.port(), flow.protocol());
+  }
+
+  private Optional<ServiceTranslation.HostPortHit> hostPortHit(Flow flow) {
+    return translation.hostPortHit(flow.address(), flow.port(), flow.protocol());
+  }
+
+  /** The pod behind a hostPort, as a backend on its containerPort. */
+  private static Backends.Backend hostPortBackend(ServiceTranslation.HostPortHit h) {
+    Pod p = h.pod();
+    IPAddress ip = p.ips().isEmpty() ? null : IpText.parse(p.ips().get(0));
+    return new Backends.Backend(p, ip, h.port().port(), "exposes containerPort " + h.port().port()
+        + " as hostPort " + h.port().hostPort() + " on node " + h.node().name());
   }
 
   /** Cilium's verdict for the flow under the settings. */
@@ -192,7 +209,10 @@ public final class PolicyEngine {
     Identity src = identities.ofPod(source, source.nodeName(), s);
     Translation t = translation(flow, s);
     List<DestinationVerdict> destinations = new ArrayList<>();
-    if (t.translated()) {
+    if (t.translated() && t.frontend() == Translation.Frontend.HOST_PORT) {
+      destinations.add(toBackend(flow, src, hostPortBackend(hostPortHit(flow).get()),
+          flow.port(), s));
+    } else if (t.translated()) {
       ServiceTranslation.Hit hit = anyHit(flow).get();
       Backends.Result result =
           backends.of(hit.service(), hit.port(), flow.address().isIPv4(), flow.protocol());
@@ -235,9 +255,9 @@ public final class PolicyEngine {
                             + " but no pod of the input has it: read as world"));
       }
       DestinationVerdict asSeen = toAddress(flow, src, dst, s);
-      Optional<ServiceTranslation.Hit> hit = anyHit(flow);
+      Optional<Delivery> plan = delivery(flow, dst, s, notes);
       List<DestinationVerdict> delivered =
-          hit.isPresent() ? delivered(flow, src, hit.get(), asSeen, s, notes) : List.of();
+          plan.isPresent() ? delivered(flow, src, plan.get(), asSeen, s) : List.of();
       if (delivered.isEmpty()) {
         destinations.add(asSeen);
       } else {
@@ -270,19 +290,15 @@ public final class PolicyEngine {
    *
    * Empty when nothing is delivered this way (ipMode: Proxy: the external load balancer does).
    */
-  private List<DestinationVerdict> delivered(Flow flow, Identity src, ServiceTranslation.Hit hit,
-      DestinationVerdict asSeen, DatapathSettings s, List<String> notes) {
-    Optional<Delivery> plan = delivery(flow, hit, asSeen.identity(), s, notes);
-    if (plan.isEmpty()) {
-      return List.of();
-    }
+  private List<DestinationVerdict> delivered(Flow flow, Identity src, Delivery plan,
+      DestinationVerdict asSeen, DatapathSettings s) {
     List<DestinationVerdict> out = new ArrayList<>();
-    for (Backends.Backend b : plan.get().backends()) {
+    for (Backends.Backend b : plan.backends()) {
       Identity dst = identities.ofPod(b.pod(), flow.source().nodeName(), s, b.address());
-      Identity seen = plan.get().arriving(b, src, s);
+      Identity seen = plan.arriving(b, src, s);
       SideVerdict ingress = sides.evaluate(new SideEvaluation.Question(
           dst, Direction.INGRESS, seen, b.port(), flow.protocol(), b.pod().ports(),
-          hit.port().port(), true), s);
+          flow.port(), true), s);
       List<String> dn = new ArrayList<>();
       if (b.note() != null) {
         dn.add(b.note());
@@ -291,7 +307,7 @@ public final class PolicyEngine {
           destination(b.pod().key(), dst, b.port(), flow, asSeen.egress(), ingress, dn);
       out.add(new DestinationVerdict(d.endpoint(), d.identity(), d.port(), d.protocol(),
           d.outcome(), d.dropReason(), d.egress(), d.ingress(), d.notes(),
-          new DestinationVerdict.Delivery(plan.get().by(), asSeen.identity(), flow.port(), seen)));
+          new DestinationVerdict.Delivery(plan.by(), asSeen.identity(), flow.port(), seen)));
     }
     return out;
   }
@@ -332,6 +348,28 @@ public final class PolicyEngine {
       }
       return source.hostNetwork() ? identities.ofPod(source, backendNode, s) : src;
     }
+  }
+
+  /** The next hop's delivery of an untranslated flow: a Service frontend's, or a hostPort's. */
+  private Optional<Delivery> delivery(Flow flow, Identity addressIdentity, DatapathSettings s,
+      List<String> notes) {
+    Optional<ServiceTranslation.Hit> hit = anyHit(flow);
+    if (hit.isPresent()) {
+      return delivery(flow, hit.get(), addressIdentity, s, notes);
+    }
+    Optional<ServiceTranslation.HostPortHit> hostPort = hostPortHit(flow);
+    if (hostPort.isEmpty() || !s.kubeProxyReplacement()) {
+      return Optional.empty();
+    }
+    // Another node's hostPort: that node's NodePort load balancer translates it at its device
+    // (HostPort frontends are NodePort-type services there) to its own pod: no SNAT.
+    Node owner = hostPort.get().node();
+    String by = "Cilium's NodePort load balancer on node " + owner.name() + " (hostPort)";
+    notes.add(by + " translates " + flow.address() + ":" + flow.port() + " to pod "
+        + hostPort.get().pod().key() + " on containerPort " + hostPort.get().port().port()
+        + "; its ingress judges the flow from the client, not SNATed (the pod is on that node)");
+    return Optional.of(new Delivery(by, owner, false, false,
+        List.of(hostPortBackend(hostPort.get())), flow.source()));
   }
 
   private Optional<Delivery> delivery(Flow flow, ServiceTranslation.Hit hit,
@@ -402,13 +440,12 @@ public final class PolicyEngine {
    * nothing delivers it. The sender's egress is judged on the address, as before.
    */
   public List<Delivered> deliveredTo(Flow flow, DatapathSettings s) {
-    Optional<ServiceTranslation.Hit> hit = anyHit(flow);
-    if (hit.isEmpty() || translation(flow, s).translated()) {
+    if (translation(flow, s).translated()) {
       return List.of();
     }
     Pod source = flow.source();
     Identity address = identities.ofAddress(flow.address(), source.nodeName(), s);
-    Optional<Delivery> plan = delivery(flow, hit.get(), address, s, new ArrayList<>());
+    Optional<Delivery> plan = delivery(flow, address, s, new ArrayList<>());
     if (plan.isEmpty()) {
       return List.of();
     }
@@ -467,7 +504,8 @@ public final class PolicyEngine {
    * is not translated (a translated flow is judged in full).
    */
   public boolean allows(Flow flow, DatapathSettings s) {
-    if (translation(flow, s).translated() || anyHit(flow).isPresent()) {
+    if (translation(flow, s).translated() || anyHit(flow).isPresent()
+        || hostPortHit(flow).isPresent()) {
       return verdict(flow, s).allowed(); // translated, or delivered by the next hop
     }
     Pod source = flow.source();

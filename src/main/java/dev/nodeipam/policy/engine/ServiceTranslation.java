@@ -33,6 +33,12 @@ public final class ServiceTranslation {
   private final Map<String, List<FrontendAddress>> frontends = new HashMap<>();
   private final Map<Integer, Service> nodePorts = new HashMap<>();
   private final java.util.Set<String> nodeAddresses = new java.util.HashSet<>();
+  private final Map<String, Node> nodeByAddress = new HashMap<>();
+  private final Map<String, List<HostPortHit>> hostPorts = new HashMap<>();
+
+  /** A pod's container port exposed as a hostPort on its node, hit on an address of that node. */
+  public record HostPortHit(dev.nodeipam.snapshot.Pod pod, dev.nodeipam.snapshot.Pod.ContainerPort
+      port, Node node) {}
 
   ServiceTranslation(ClusterSnapshot snapshot) {
     for (Node n : snapshot.nodes()) {
@@ -40,6 +46,22 @@ public final class ServiceTranslation {
         String key = AddressBook.key(a.address());
         if (key != null) {
           nodeAddresses.add(key);
+          nodeByAddress.putIfAbsent(key, n);
+        }
+      }
+    }
+    for (dev.nodeipam.snapshot.Pod p : snapshot.pods()) {
+      // A hostNetwork pod listens on the node itself: there is nothing to translate.
+      if (p.hostNetwork() || p.deleting() || p.nodeName() == null) {
+        continue;
+      }
+      Node n = snapshot.node(p.nodeName()).orElse(null);
+      for (dev.nodeipam.snapshot.Pod.ContainerPort cp : p.ports()) {
+        if (n != null && cp.hostPort() != null) {
+          String proto = cp.protocol() == null ? "TCP" : cp.protocol().toUpperCase(
+              java.util.Locale.ROOT);
+          hostPorts.computeIfAbsent(n.name() + "|" + cp.hostPort() + "|" + proto,
+              k -> new ArrayList<>()).add(new HostPortHit(p, cp, n));
         }
       }
     }
@@ -114,6 +136,60 @@ public final class ServiceTranslation {
     return Optional.empty();
   }
 
+  /**
+   * A hostPort the flow hits: the address is a node's and a pod on that node exposes the port
+   * there (its {@code hostIP} unset, a wildcard, or this address).
+   */
+  public Optional<HostPortHit> hostPortHit(IPAddress address, int port, Protocol protocol) {
+    String key = address.toCanonicalString();
+    Node n = nodeByAddress.get(key);
+    if (n == null) {
+      return Optional.empty();
+    }
+    for (HostPortHit h : hostPorts.getOrDefault(n.name() + "|" + port + "|" + protocol.name(),
+        List.of())) {
+      String ip = h.port().hostIp();
+      if (ip == null || "0.0.0.0".equals(ip) || "::".equals(ip) || key.equals(AddressBook.key(ip))) {
+        return Optional.of(h);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * A hostPort on a node address, as the datapath treats it. With kube-proxy replacement the
+   * agent installs HostPort frontends for its node's addresses: socket LB finds them by a
+   * wildcard lookup restricted to the host's own addresses ({@code sock4_wildcard_lookup_full},
+   * remote hosts excluded for ports outside the NodePort range) and skips a HostPort frontend
+   * whose address is not the host's ({@code sock4_skip_xlate}, {@code bpf/bpf_sock.c}); the
+   * pod's per-packet load balancer has only its node's frontends too. So only the client's own
+   * node's address is translated; another node's is left to that node.
+   */
+  public static Translation decideHostPort(HostPortHit h, boolean onClientNode,
+      DatapathSettings s) {
+    String what = "hostPort " + h.port().hostPort() + " of pod " + h.pod().key() + " (containerPort "
+        + h.port().port() + ") on " + (onClientNode ? "the client's own node " : "node ")
+        + h.node().name();
+    if (!s.kubeProxyReplacement()) {
+      return new Translation(false, null, Frontend.HOST_PORT, h.port().hostPort(), what
+          + ": without kube-proxy replacement Cilium installs no HostPort frontend (the CNI"
+          + " portmap plugin's DNAT is not modelled), so policy sees the node itself");
+    }
+    if (onClientNode) {
+      return new Translation(true, null, Frontend.HOST_PORT, h.port().hostPort(), what + ": "
+          + (s.socketLbForPods()
+              ? "socket LB translates it (wildcard lookup for the host's addresses,"
+                  + " sock4_wildcard_lookup_full in bpf/bpf_sock.c)"
+              : "the pod's per-packet load balancer translates it (its node's HostPort"
+                  + " frontends)")
+          + " to the pod's containerPort");
+    }
+    return new Translation(false, null, Frontend.HOST_PORT, h.port().hostPort(), what
+        + ": socket LB skips a HostPort frontend that is not the client's host"
+        + " (sock4_skip_xlate, bpf/bpf_sock.c), so policy sees that node; its NodePort load"
+        + " balancer then delivers it to the pod");
+  }
+
   /** The Service with this nodePort, if any. */
   public Optional<Service> nodePortService(int port) {
     return Optional.ofNullable(nodePorts.get(port));
@@ -142,6 +218,7 @@ public final class ServiceTranslation {
                 + (s.socketLb() ? "bpf-lb-sock-hostns-only=true" : "bpf-lb-sock=false")
                 + ")";
     return switch (hit.kind()) {
+      case HOST_PORT -> throw new IllegalArgumentException("a hostPort is no Service frontend");
       case NODE_PORT -> {
         if (!s.kubeProxyReplacement()) {
           yield new Translation(false, svc, hit.kind(), sp, "nodePort " + hit.port().nodePort()

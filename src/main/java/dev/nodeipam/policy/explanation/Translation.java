@@ -18,7 +18,8 @@ public record Translation(
     CLUSTER_IP("clusterIP"),
     LOAD_BALANCER("loadBalancer"),
     EXTERNAL_IP("externalIP"),
-    NODE_PORT("nodePort");
+    NODE_PORT("nodePort"),
+    HOST_PORT("hostPort");
 
     private final String wire;
 
