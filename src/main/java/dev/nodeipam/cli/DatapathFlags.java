@@ -30,6 +30,8 @@ public final class DatapathFlags {
                 + ")");
       }
     }
+    // Values too, at once: a command whose input has no policy would otherwise never read them.
+    DatapathSettings.resolve(java.util.Optional.empty(), set, true, false);
     return Map.copyOf(set);
   }
 }

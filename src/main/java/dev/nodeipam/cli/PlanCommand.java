@@ -36,14 +36,19 @@ public final class PlanCommand implements Callable<Integer> {
       names = {"-o", "--output"},
       paramLabel = "FORMAT",
       defaultValue = "text",
-      description = "text, json or yaml (default: ${DEFAULT-VALUE}).")
+      converter = OutputFormat.Reports.class,
+      completionCandidates = OutputFormat.Reports.class,
+      description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   OutputFormat output;
 
   @Override
   public Integer call() {
-    output.require(spec, OutputFormat.text, OutputFormat.json, OutputFormat.yaml);
+    java.util.Set<String> scope = input.scope(spec);
     ClusterSnapshot snapshot = input.load();
-    List<ClusterPlan.Entry> entries = ClusterPlan.compute(snapshot, ipam.options());
+    List<ClusterPlan.Entry> entries =
+        ClusterPlan.compute(snapshot, ipam.options()).stream()
+            .filter(e -> scope.isEmpty() || scope.contains(e.service().namespace()))
+            .toList();
     PrintWriter out = spec.commandLine().getOut();
     // Streamed: the JSON plan of a 100,000-object cluster is a few hundred megabytes.
     switch (output) {

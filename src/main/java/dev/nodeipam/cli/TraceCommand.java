@@ -60,12 +60,13 @@ public final class TraceCommand implements Callable<Integer> {
       names = {"-o", "--output"},
       paramLabel = "FORMAT",
       defaultValue = "text",
-      description = "text or json (default: ${DEFAULT-VALUE}).")
+      converter = OutputFormat.Reports.class,
+      completionCandidates = OutputFormat.Reports.class,
+      description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   OutputFormat output;
 
   @Override
   public Integer call() {
-    output.require(spec, OutputFormat.text, OutputFormat.json);
     var overrides = datapath.overrides(spec);
     ClusterSnapshot snapshot = input.load();
     PolicyEngine engine = PolicyEngine.lazy(snapshot);
@@ -76,9 +77,11 @@ public final class TraceCommand implements Callable<Integer> {
     Verdict verdict = engine.verdict(flow, settings);
     Verdict asAddress = engine.verdictAsAddress(flow, settings);
     String rendered =
-        output == OutputFormat.json
-            ? Json.json(TraceRenderer.document(verdict, asAddress, dst.named()))
-            : TraceRenderer.text(verdict, asAddress, dst.named());
+        switch (output) {
+          case json -> Json.json(TraceRenderer.document(verdict, asAddress, dst.named()));
+          case yaml -> Json.yaml(TraceRenderer.document(verdict, asAddress, dst.named()));
+          default -> TraceRenderer.text(verdict, asAddress, dst.named());
+        };
     spec.commandLine().getOut().print(rendered);
     return 0;
   }

@@ -99,7 +99,7 @@ final class StepWriter {
     String description;
     PlannedService first = m.after().get(0);
     if (first.role().equals(PlannedService.IN_PLACE)) {
-      for (List<Map<String, Object>> patch : ServicePatches.inPlace(old, first)) {
+      for (ServicePatches.Patch patch : ServicePatches.inPlace(old, first)) {
         commands.add(patch(old, patch));
       }
       description =
@@ -110,7 +110,7 @@ final class StepWriter {
               + " selecting nodes by "
               + first.label().selector()
               + ", without externalIPs"
-              + (commands.size() > 1
+              + (ServicePatches.inPlace(old, first).stream().filter(p -> p.type().equals("json")).count() > 1
                   ? " (through NodePort: the class cannot be added to an"
                       + " existing LoadBalancer)"
                   : "")
@@ -189,7 +189,7 @@ final class StepWriter {
     PlannedService first = m.after().get(0);
     String description;
     if (first.role().equals(PlannedService.IN_PLACE)) {
-      for (List<Map<String, Object>> patch : ServicePatches.undoInPlace(old, first)) {
+      for (ServicePatches.Patch patch : ServicePatches.undoInPlace(old, first)) {
         commands.add(patch(old, patch));
       }
       description =
@@ -226,13 +226,15 @@ final class StepWriter {
     return new Step(StepKind.ROLLBACK, description, String.join("\n", commands), old.key());
   }
 
-  private String patch(Service s, List<Map<String, Object>> ops) {
+  private String patch(Service s, ServicePatches.Patch patch) {
     return "kubectl patch service "
         + shell(s.name())
         + " -n "
         + shell(s.namespace())
-        + " --type=json -p "
-        + shell(text.compactJson(ops));
+        + " --type="
+        + patch.type()
+        + " -p "
+        + shell(text.compactJson(patch.body()));
   }
 
   private String apply(List<Map<String, Object>> objects) {
