@@ -89,6 +89,9 @@ public final class Main implements Runnable {
           }
           if (e instanceof BadInputException) {
             err.println("nodeipam: " + e.getMessage());
+            if (System.getenv("NODEIPAM_DEBUG") != null && e.getCause() != null) {
+              e.getCause().printStackTrace(err);
+            }
             return EXIT_BAD_INPUT;
           }
           err.println("nodeipam: internal error: " + e);

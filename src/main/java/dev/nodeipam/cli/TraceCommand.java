@@ -71,8 +71,8 @@ public final class TraceCommand implements Callable<Integer> {
     ClusterSnapshot snapshot = input.load();
     PolicyEngine engine = PolicyEngine.lazy(snapshot);
     DatapathSettings settings = engine.settings(overrides);
-    Pod source = TraceTarget.source(snapshot, from);
     TraceTarget.Destination dst = TraceTarget.destination(snapshot, to);
+    Pod source = TraceTarget.source(snapshot, from);
     Flow flow = new Flow(source, dst.address(), dst.port(), dst.protocol());
     Verdict verdict = engine.verdict(flow, settings);
     Verdict asAddress = engine.verdictAsAddress(flow, settings);
