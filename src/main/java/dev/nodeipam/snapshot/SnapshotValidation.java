@@ -27,7 +27,10 @@ public final class SnapshotValidation {
   /** Returns the snapshot when every object passes; otherwise throws for the first problem. */
   public static ClusterSnapshot check(ClusterSnapshot snapshot) {
     for (Namespace n : snapshot.namespaces()) {
-      label(n.source(), "Namespace " + n.name(), "metadata.name", n.name());
+      // A namespace implied by an object's metadata.namespace is reported with that object.
+      if (!"(implied)".equals(n.source())) {
+        label(n.source(), "Namespace " + n.name(), "metadata.name", n.name());
+      }
     }
     for (Node n : snapshot.nodes()) {
       String what = "Node " + n.name();
