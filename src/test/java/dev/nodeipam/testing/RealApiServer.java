@@ -203,9 +203,23 @@ public final class RealApiServer implements AutoCloseable {
 
   /** A client authenticated as the ServiceAccount (a TokenRequest token, no client certificate). */
   public KubernetesClient clientAs(String namespace, String serviceAccount) {
-    return new KubernetesClientBuilder()
-        .withConfig(configAs(serviceAccountToken(namespace, serviceAccount)))
-        .build();
+    return clientAs(namespace, serviceAccount, null);
+  }
+
+  /**
+   * A client authenticated as the ServiceAccount whose every request is recorded in {@code log}
+   * (when not null). Its own request retries are off, as in the controller.
+   */
+  public KubernetesClient clientAs(String namespace, String serviceAccount, RequestLog log) {
+    Config config =
+        new ConfigBuilder(configAs(serviceAccountToken(namespace, serviceAccount)))
+            .withRequestRetryBackoffLimit(0)
+            .build();
+    KubernetesClientBuilder builder = new KubernetesClientBuilder().withConfig(config);
+    if (log != null) {
+      builder.withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("request-log", log));
+    }
+    return builder.build();
   }
 
   private Config configAs(String token) {
@@ -281,13 +295,26 @@ public final class RealApiServer implements AutoCloseable {
     objects.stream().filter(o -> "Namespace".equals(o.getKind())).forEach(ordered::add);
     objects.stream().filter(o -> !"Namespace".equals(o.getKind())).forEach(ordered::add);
     for (HasMetadata o : ordered) {
-      admin.resource(o).createOr(NonDeletingOperation::update);
+      admin.resource(o).forceConflicts().serverSideApply();
     }
     deployApplied = true;
   }
 
-  /** Deletes every Node (cluster-scoped, so shared between tests). */
+  /** Deletes every Node (cluster-scoped, so shared between tests), finalizers and all. */
   public void deleteAllNodes() {
+    for (var node : admin.nodes().list().getItems()) {
+      if (node.getMetadata().getFinalizers() != null
+          && !node.getMetadata().getFinalizers().isEmpty()) {
+        admin
+            .nodes()
+            .withName(node.getMetadata().getName())
+            .edit(
+                n -> {
+                  n.getMetadata().setFinalizers(List.of());
+                  return n;
+                });
+      }
+    }
     admin.nodes().delete();
   }
 
