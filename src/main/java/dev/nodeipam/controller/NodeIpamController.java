@@ -115,13 +115,7 @@ public final class NodeIpamController implements AutoCloseable {
    * leader election (or, without it, starts working at once).
    */
   public void start() {
-    if (settings.httpAddress() != null) {
-      try {
-        http = new HealthServer(settings.httpAddress(), this::isReady, metrics);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot serve on " + settings.httpAddress(), e);
-      }
-    }
+    serveHttp();
     informers.add(
         inform(
             client.services().inAnyNamespace().runnableInformer(0),
@@ -153,6 +147,9 @@ public final class NodeIpamController implements AutoCloseable {
     // From here on node events route to the Services they can affect; everything that happened
     // before is covered by queueing every Service once.
     routing = true;
+    if (settings.clearReleasedStatus()) {
+      markReleasedWhileDown();
+    }
     synced = true;
     cache.serviceKeys().forEach(queue::add);
     LOG.info(
@@ -170,6 +167,54 @@ public final class NodeIpamController implements AutoCloseable {
         LOG.info("dry run: not taking part in leader election, writing nothing");
       }
       becomeLeader();
+    }
+  }
+
+  /**
+   * Serves {@code /healthz}, {@code /readyz} (false until the caches synced) and {@code /metrics}
+   * from now on, before the API server may even answer; {@link #start()} does it when not done.
+   */
+  public synchronized void serveHttp() {
+    if (http != null || settings.httpAddress() == null) {
+      return;
+    }
+    try {
+      http = new HealthServer(settings.httpAddress(), this::isReady, metrics);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot serve on " + settings.httpAddress(), e);
+    }
+  }
+
+  /**
+   * E11 across a restart: a LoadBalancer that is no longer ours but whose status lists only
+   * addresses of this cluster's nodes is taken for one this controller published before its
+   * ownership changed while no replica ran (another class configured, --default-class turned
+   * off). A status with any other address or a hostname belongs to another implementation.
+   */
+  private void markReleasedWhileDown() {
+    java.util.Set<String> nodeAddresses = new java.util.HashSet<>();
+    for (Node node : cache.nodes()) {
+      node.addresses().forEach(a -> nodeAddresses.add(a.address()));
+    }
+    for (Service service : cache.services()) {
+      if (!"LoadBalancer".equals(service.type())
+          || service.deleting()
+          || service.ingress().isEmpty()
+          || ServiceOwnership.handles(service, settings.options())) {
+        continue;
+      }
+      boolean nodeAddressesOnly =
+          service.ingress().stream()
+              .allMatch(e -> e.hostname() == null && nodeAddresses.contains(e.ip()));
+      if (nodeAddressesOnly) {
+        LOG.info(
+            "released service={} class={} ingress={}: node addresses of a Service no longer owned,"
+                + " to be cleared (--clear-released-status)",
+            service.key(),
+            service.loadBalancerClass(),
+            service.ingressAddresses());
+        cache.markReleased(service.key());
+      }
     }
   }
 
