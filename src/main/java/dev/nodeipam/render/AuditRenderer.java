@@ -60,7 +60,7 @@ public final class AuditRenderer {
     }
     if (!r.companions().isEmpty()) {
       out.append("\nCompanion policies: apply them BEFORE the Service change, e.g.\n")
-          .append("  nodeipam audit ... --companions-only | kubectl apply -f -\n\n");
+          .append("  nodeipam audit ... --companions-only --fail-on never | kubectl apply -f -\n\n");
       out.append(companionsYaml(r));
     } else if (!r.traps().isEmpty()) {
       out.append("\nNo companion policy can fix these traps: a deny rule matches them.\n");
