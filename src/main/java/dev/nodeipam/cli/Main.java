@@ -81,6 +81,8 @@ public final class Main implements Runnable {
 
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
+    // The width of every text output; picocli would use 80.
+    cli.setUsageHelpWidth(dev.nodeipam.render.TextWrap.WIDTH);
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           PrintWriter err = commandLine.getErr();

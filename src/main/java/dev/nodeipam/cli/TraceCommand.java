@@ -67,6 +67,10 @@ public final class TraceCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (!input.scope(spec).isEmpty()) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "-n does not apply to trace: --from and --to name the namespaces");
+    }
     var overrides = datapath.overrides(spec);
     ClusterSnapshot snapshot = input.load();
     PolicyEngine engine = PolicyEngine.lazy(snapshot);
