@@ -168,6 +168,10 @@ final class ReplicaProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  int exitCode() {
+    return process.exitValue();
+  }
+
   /** SIGTERM: the shutdown hook releases the Lease. */
   void stop() throws InterruptedException {
     process.destroy();
