@@ -150,7 +150,7 @@ public final class ControllerCommand implements Callable<Integer> {
                 leaseName,
                 lease,
                 lease.multipliedBy(2).dividedBy(3),
-                Duration.ofSeconds(Math.max(1, leaseSeconds / 7)))
+                retryPeriod(leaseSeconds))
             .withHttpAddress(http)
             .withWorkers(workers);
     PrometheusRegistry registry = new PrometheusRegistry();
@@ -208,6 +208,15 @@ public final class ControllerCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /**
+   * How often a standby looks at the Lease and a leader renews it: a seventh of the lease, at most
+   * 2 s (15 s leases: 2 s, renew deadline 10 s). fabric8 requires the renew deadline (two thirds
+   * of the lease) to exceed 2.2 retry periods, which a seventh always leaves room for.
+   */
+  public static Duration retryPeriod(int leaseSeconds) {
+    return Duration.ofMillis(Math.min(2000, leaseSeconds * 1000L / 7));
   }
 
   private InetSocketAddress parseAddress(String text) {

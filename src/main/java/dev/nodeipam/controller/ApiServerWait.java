@@ -18,7 +18,8 @@ public final class ApiServerWait {
 
   /** Whether the failure means no answer from the server (as opposed to an answer that says no). */
   public static boolean notAnswered(KubernetesClientException e) {
-    return e.getCode() == 0 || e.getCode() >= 500;
+    // No HTTP status (connection refused, reset, timed out): fabric8 leaves the code 0 or -1.
+    return e.getCode() < 100 || e.getCode() >= 500;
   }
 
   /**
@@ -58,7 +59,7 @@ public final class ApiServerWait {
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    if (root instanceof KubernetesClientException k && k.getCode() != 0) {
+    if (root instanceof KubernetesClientException k && k.getCode() >= 100) {
       return "HTTP " + k.getCode();
     }
     String message = root.getMessage();

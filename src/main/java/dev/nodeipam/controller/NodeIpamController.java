@@ -65,6 +65,7 @@ public final class NodeIpamController implements AutoCloseable {
   private volatile boolean closed;
   private volatile String leader;
   private volatile CompletableFuture<?> election;
+  private final AtomicInteger electionRound = new AtomicInteger();
   private HealthServer http;
   private volatile Consumer<String> reconcileObserver = key -> {};
 
@@ -384,6 +385,7 @@ public final class NodeIpamController implements AutoCloseable {
     if (closed) {
       return;
     }
+    int round = electionRound.incrementAndGet();
     var config =
         new LeaderElectionConfigBuilder()
             .withName(settings.leaseName())
@@ -399,12 +401,30 @@ public final class NodeIpamController implements AutoCloseable {
     electing = true;
     CompletableFuture<?> running = client.leaderElector().withConfig(config).build().start();
     election = running;
-    running.whenComplete(
-        (ok, error) -> {
-          if (!closed) {
-            // Lost the lease (or the election loop ended): stand by and try again.
-            electionExecutor.execute(this::elect);
+    // Lost the lease (or the election loop ended): stand by and try again.
+    running.whenComplete((ok, error) -> reelect(round));
+  }
+
+  /**
+   * Starts a new election round unless {@code round} is no longer the current one. Also called
+   * when leadership stops: fabric8's elector reports the loss but, when the server cannot be
+   * reached at that moment, its own loop never completes, and this replica would never stand for
+   * election again.
+   */
+  private void reelect(int round) {
+    if (closed || electionRound.get() != round) {
+      return;
+    }
+    electionExecutor.execute(
+        () -> {
+          if (closed || electionRound.get() != round) {
+            return;
           }
+          CompletableFuture<?> old = election;
+          if (old != null) {
+            old.cancel(true);
+          }
+          elect();
         });
   }
 
@@ -419,10 +439,16 @@ public final class NodeIpamController implements AutoCloseable {
   }
 
   private void stopLeading() {
+    boolean was = leading;
     leading = false;
     queue.setActive(false);
     metrics.leader(false);
-    LOG.info("stopped leading identity={}", settings.identity());
+    if (was) {
+      LOG.info("stopped leading identity={}", settings.identity());
+    }
+    if (settings.leaderElect() && !settings.dryRun()) {
+      reelect(electionRound.get());
+    }
   }
 
   private void newLeader(String identity) {

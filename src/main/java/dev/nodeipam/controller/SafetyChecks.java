@@ -29,7 +29,7 @@ public final class SafetyChecks {
 
   /**
    * Reads both ConfigMaps. Absent or forbidden ones are skipped; when the server does not answer
-   * this throws (code 0 or 5xx), so that the checks are retried, never skipped.
+   * this throws (no HTTP status, or 5xx), so that the checks are retried, never skipped.
    */
   public static Findings check(KubernetesClient client, NodeIpamOptions options) {
     List<String> warnings = new ArrayList<>();

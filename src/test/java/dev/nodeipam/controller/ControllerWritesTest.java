@@ -137,6 +137,29 @@ class ControllerWritesTest {
   }
 
   @Test
+  void e10_anApiServerThatDropsIpModeIsWrittenOnceNotInALoop() {
+    // Kubernetes 1.24 (the test server) stores no ipMode; the mock kept it, so comparing with it
+    // found nothing to rewrite there, while on a real server every reconcile rewrote the status.
+    f.createNode("n1", Map.of(), "10.0.0.1", null);
+    f.createLb("web", "site", Map.of(ServiceAnnotations.MATCH_NODE_LABELS, "!marker"));
+    createMarkerService();
+    NodeIpamController c =
+        f.started(
+            ControllerFixture.settings("ip-mode")
+                .withOptions(NodeIpamOptions.reference().withIpMode("VIP")));
+    f.awaitIngress("web", "site", List.of("10.0.0.1"));
+    awaitIdle(c);
+    long writes = c.metrics().statusWrites();
+    f.annotateService("web", "site", "example.com/owner", "team-a");
+    f.labelNode("n1", "example.com/rack", "r1");
+    marker(c, "10.9.9.1");
+    // Only the marker: web/site was reconciled twice more and found up to date.
+    assertThat(c.metrics().statusWrites() - writes).isEqualTo(1);
+    assertThat(f.service("web", "site").getStatus().getLoadBalancer().getIngress().get(0).getIpMode())
+        .isNull();
+  }
+
+  @Test
   void r13_badSelectorLeavesStatusUnchangedWarnsAndIsRetried() {
     f.createNode("n1", Map.of(), "10.0.0.1", null);
     f.createLb("web", "site", Map.of(ServiceAnnotations.MATCH_NODE_LABELS, "role in (a"));
