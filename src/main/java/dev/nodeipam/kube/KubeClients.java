@@ -37,16 +37,24 @@ public final class KubeClients {
     }
   }
 
-  /** Connects without a context override (the kubeconfig's current context). */
+  /**
+   * A client for the controller: the kubeconfig's current context, and the client's own retries,
+   * since a long-running process should ride out a restarting API server.
+   */
   public static KubernetesClient connect(Path kubeconfig) {
-    return open(kubeconfig, null, System.getenv()).client();
+    return open(kubeconfig, null, System.getenv(), false).client();
   }
 
   /**
-   * Opens a client for the given kubeconfig (or the usual search when null) and context (or the
-   * current one when null).
+   * A client for a one-shot command, for the given kubeconfig (or the usual search when null) and
+   * context (or the current one when null); it fails within seconds when the server is not there.
    */
   public static Connection open(Path kubeconfig, String context, java.util.Map<String, String> env) {
+    return open(kubeconfig, context, env, true);
+  }
+
+  private static Connection open(
+      Path kubeconfig, String context, java.util.Map<String, String> env, boolean failFast) {
     List<Path> files = new ArrayList<>();
     if (kubeconfig != null) {
       files.add(kubeconfig);
@@ -69,7 +77,7 @@ public final class KubeClients {
                 + " or KUBECONFIG, or run inside a cluster");
       }
       Config config = Config.autoConfigure(null);
-      tune(config);
+      tune(config, failFast);
       return new Connection(
           new KubernetesClientBuilder().withConfig(config).build(),
           config.getMasterUrl() + " (in-cluster service account)");
@@ -98,17 +106,19 @@ public final class KubeClients {
     } catch (IOException | RuntimeException e) {
       throw new BadInputException(file + ": invalid kubeconfig: " + firstLine(e));
     }
-    tune(config);
+    tune(config, failFast);
     return new Connection(
         new KubernetesClientBuilder().withConfig(config).build(),
         strip(config.getMasterUrl()) + " (kubeconfig " + file + ", context " + chosen + ")");
   }
 
-  private static void tune(Config config) {
-    config.setConnectionTimeout(CONNECT_TIMEOUT_MS);
-    // The client retries failed requests with back-off for ~20 s by default; a CLI should say
-    // at once that the server is not there.
-    config.setRequestRetryBackoffLimit(0);
+  private static void tune(Config config, boolean failFast) {
+    if (failFast) {
+      config.setConnectionTimeout(CONNECT_TIMEOUT_MS);
+      // The client retries failed requests with back-off for ~20 s by default; a CLI should say
+      // at once that the server is not there.
+      config.setRequestRetryBackoffLimit(0);
+    }
   }
 
   private static void check(Path file) {
