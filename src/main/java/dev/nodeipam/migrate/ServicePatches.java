@@ -132,6 +132,11 @@ final class ServicePatches {
     return Patch.json(ops);
   }
 
+  /** Whether the migration passes through NodePort. */
+  static boolean detours(Service old, PlannedService planned) {
+    return needsDetour(old, planned.service().loadBalancerClass());
+  }
+
   /** An existing LoadBalancer of another (or no) class cannot take the new class directly. */
   private static boolean needsDetour(Service old, String newClass) {
     return "LoadBalancer".equals(old.type()) && !Objects.equals(old.loadBalancerClass(), newClass);

@@ -99,6 +99,9 @@ final class StepWriter {
     String description;
     PlannedService first = m.after().get(0);
     if (first.role().equals(PlannedService.IN_PLACE)) {
+      if (ServicePatches.detours(old, first)) {
+        commands.add(sourceRangesGuard(old));
+      }
       for (ServicePatches.Patch patch : ServicePatches.inPlace(old, first)) {
         commands.add(patch(old, patch));
       }
@@ -189,6 +192,9 @@ final class StepWriter {
     PlannedService first = m.after().get(0);
     String description;
     if (first.role().equals(PlannedService.IN_PLACE)) {
+      if (ServicePatches.detours(old, first)) {
+        commands.add(sourceRangesGuard(old));
+      }
       for (ServicePatches.Patch patch : ServicePatches.undoInPlace(old, first)) {
         commands.add(patch(old, patch));
       }
@@ -224,6 +230,26 @@ final class StepWriter {
         " Node ports released on the way, if any, are allocated anew; companion policies stay"
             + " (they only add allow rules).";
     return new Step(StepKind.ROLLBACK, description, String.join("\n", commands), old.key());
+  }
+
+  /**
+   * Stops a step that passes through NodePort before it changes anything when the live Service
+   * has {@code loadBalancerSourceRanges}: the API server allows them only on a LoadBalancer, and
+   * the input may not show them, so no patch written here can carry them across safely.
+   */
+  private static String sourceRangesGuard(Service s) {
+    return "if [ -n \"$(kubectl get service "
+        + shell(s.name())
+        + " -n "
+        + shell(s.namespace())
+        + " -o jsonpath='{.spec.loadBalancerSourceRanges}')\" ]; then\n"
+        + "  echo '"
+        + s.key()
+        + " has spec.loadBalancerSourceRanges, which the API server allows only on a"
+        + " LoadBalancer, and this step passes through NodePort: remove them, run this step,"
+        + " then add them back. Nothing was changed.' >&2\n"
+        + "  exit 1\n"
+        + "fi";
   }
 
   private String patch(Service s, ServicePatches.Patch patch) {

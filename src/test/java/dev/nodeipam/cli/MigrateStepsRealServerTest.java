@@ -38,6 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
 class MigrateStepsRealServerTest {
   private static final Pattern PATCH =
       Pattern.compile("kubectl patch service (\\S+) -n (\\S+) --type=(json|merge) -p '([^']*)'");
+  private static final Pattern RANGES_GUARD =
+      Pattern.compile("if \\[ -n \"\\$\\(kubectl get service (\\S+) -n (\\S+) -o jsonpath="
+          + "'\\{\\.spec\\.loadBalancerSourceRanges\\}'\\)\" \\]; then");
   private static final Pattern LABEL = Pattern.compile("kubectl label node (--overwrite )?(\\S+) (.*)");
 
   private final RealApiServer server = RealApiServer.shared();
@@ -145,8 +148,7 @@ class MigrateStepsRealServerTest {
   /**
    * A LoadBalancer whose live object restricts its sources (loadBalancerSourceRanges, absent from
    * the manifest) cannot take the NodePort detour: the API server allows the field only on type
-   * LoadBalancer. The step must then fail before it changes anything that matters, and lose
-   * nothing.
+   * LoadBalancer. The step must then stop before it changes anything, and lose nothing.
    */
   @Test
   void aDetourTheApiServerRefusesFailsTheStepAndLosesNothing() throws Exception {
@@ -174,6 +176,10 @@ class MigrateStepsRealServerTest {
     assertThat(after.getSpec().getType()).isEqualTo("LoadBalancer");
     assertThat(after.getSpec().getExternalIPs()).containsExactly("198.51.100.3");
     assertThat(after.getSpec().getLoadBalancerClass()).isNull();
+    assertThat(after.getMetadata().getAnnotations()).isEqualTo(before.getMetadata().getAnnotations());
+    assertThat(after.getMetadata().getResourceVersion())
+        .as("nothing at all was written")
+        .isEqualTo(before.getMetadata().getResourceVersion());
     survives(before, after);
   }
 
@@ -184,7 +190,7 @@ class MigrateStepsRealServerTest {
           apply(line);
         }
         return 0;
-      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException | StepStopped e) {
         return 1;
       }
     }
@@ -266,7 +272,15 @@ class MigrateStepsRealServerTest {
   private void apply(String line) {
     Matcher patch = PATCH.matcher(line);
     Matcher label = LABEL.matcher(line);
-    if (patch.matches()) {
+    Matcher guard = RANGES_GUARD.matcher(line);
+    if (guard.matches()) {
+      List<String> ranges =
+          admin.services().inNamespace(guard.group(2)).withName(guard.group(1)).get()
+              .getSpec().getLoadBalancerSourceRanges();
+      if (ranges != null && !ranges.isEmpty()) {
+        throw new StepStopped(line);
+      }
+    } else if (patch.matches()) {
       PatchType type = patch.group(3).equals("json") ? PatchType.JSON : PatchType.JSON_MERGE;
       admin.services().inNamespace(patch.group(2)).withName(patch.group(1))
           .patch(PatchContext.of(type), patch.group(4));
@@ -284,6 +298,13 @@ class MigrateStepsRealServerTest {
       });
     } else if (line.startsWith("kubectl")) {
       throw new AssertionError("a step command this test cannot run without kubectl: " + line);
+    }
+  }
+
+  /** What {@code exit 1} in a step's guard does to the script. */
+  private static final class StepStopped extends RuntimeException {
+    StepStopped(String guard) {
+      super(guard);
     }
   }
 
