@@ -46,18 +46,30 @@ class MigrateStepsRealServerTest {
   private final RealApiServer server = RealApiServer.shared();
   private final KubernetesClient admin = server.admin();
   private final List<String> nodes = new ArrayList<>();
+  private final List<String> namespaces = new ArrayList<>();
 
   @TempDir Path dir;
 
+  /**
+   * The server is shared by the whole test run: the controller tests that follow count every
+   * Service of the cluster, so nothing of this test may stay behind.
+   */
   @AfterEach
-  void deleteNodes() {
+  void deleteWhatThisTestMade() {
+    namespaces.forEach(ns -> admin.services().inNamespace(ns).delete());
     nodes.forEach(n -> admin.nodes().withName(n).delete());
+  }
+
+  private String namespace() {
+    String ns = server.newNamespace("migrate");
+    namespaces.add(ns);
+    return ns;
   }
 
   @Test
   void everyAnnotationLabelAndFieldTheManifestsLackSurvivesMigrationAndRollback()
       throws Exception {
-    String ns = server.newNamespace("migrate");
+    String ns = namespace();
     String nodeA = node(ns + "-a", "198.51.100.1");
     String nodeB = node(ns + "-b", "198.51.100.2");
     Map<String, String> labels = Map.of("app.kubernetes.io/name", "site", "team", "web");
@@ -152,7 +164,7 @@ class MigrateStepsRealServerTest {
    */
   @Test
   void aDetourTheApiServerRefusesFailsTheStepAndLosesNothing() throws Exception {
-    String ns = server.newNamespace("migrate");
+    String ns = namespace();
     String nodeA = node(ns + "-a", "198.51.100.3");
     Map<String, String> labels = Map.of("team", "web");
     Map<String, String> annotations = Map.of("prometheus.io/scrape", "true");
