@@ -25,8 +25,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * E2, E3, errors and retries, restarts and disconnects: what is written, and how often, on the
- * real API server (the mock server only where a fault must be injected).
+ * E2, E3, errors and retries, restarts and disconnects: what is written, and how often, on the real
+ * API server (the mock server only where a fault must be injected).
  */
 class ControllerWritesTest {
   private final ControllerFixture f = new ControllerFixture();
@@ -155,7 +155,8 @@ class ControllerWritesTest {
     marker(c, "10.9.9.1");
     // Only the marker: web/site was reconciled twice more and found up to date.
     assertThat(c.metrics().statusWrites() - writes).isEqualTo(1);
-    assertThat(f.service("web", "site").getStatus().getLoadBalancer().getIngress().get(0).getIpMode())
+    assertThat(
+            f.service("web", "site").getStatus().getLoadBalancer().getIngress().get(0).getIpMode())
         .isNull();
   }
 

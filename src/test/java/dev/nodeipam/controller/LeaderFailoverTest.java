@@ -18,9 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two replicas of {@code nodeipam controller}, each in a JVM of its own, as the nodeipam
  * ServiceAccount on the real API server: a graceful stop, a {@code kill -9}, and a leader cut off
- * from the server. Times come from the replicas' own log lines. The Lease is short here
- * ({@code --lease-duration 3}: renew deadline 2 s, retry period 428 ms); the figures for the default
- * 15 s are in docs/controller.md.
+ * from the server. Times come from the replicas' own log lines. The Lease is short here ({@code
+ * --lease-duration 3}: renew deadline 2 s, retry period 428 ms); the figures for the default 15 s
+ * are in docs/controller.md.
  */
 class LeaderFailoverTest {
   private static final int LEASE_SECONDS = Integer.getInteger("nodeipam.failover.lease", 3);
@@ -95,7 +95,9 @@ class LeaderFailoverTest {
       // the Lease expires.
       try (ReplicaProcess c = replica("replica-c", kubeconfig)) {
         await("the new standby is ready").atMost(WAIT).until(() -> c.status("/readyz") == 200);
-        await().atMost(WAIT).until(() -> c.logged("leader identity=" + second.identity, term) != null);
+        await()
+            .atMost(WAIT)
+            .until(() -> c.logged("leader identity=" + second.identity, term) != null);
         Instant kill = Instant.now();
         second.kill();
         f.createNode("n3", Map.of(), "10.0.0.3", null);

@@ -13,12 +13,12 @@ import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
@@ -51,8 +51,8 @@ class RbacTest {
   }
 
   /**
-   * Start-up checks, then a leader-elected controller that publishes a Cluster and a Local
-   * Service, renews its Lease at least once, records Events, and releases the Lease on close.
+   * Start-up checks, then a leader-elected controller that publishes a Cluster and a Local Service,
+   * renews its Lease at least once, records Events, and releases the Lease on close.
    */
   private RequestLog run(String serviceAccount, boolean expectLeading) {
     RequestLog log = new RequestLog();
@@ -61,11 +61,7 @@ class RbacTest {
     try (ControllerFixture f = new ControllerFixture();
         KubernetesClient client = server.clientAs(SA_NAMESPACE, serviceAccount, log)) {
       f.createNode("n1", Map.of(), "10.0.0.1", null);
-      server
-          .admin()
-          .resource(
-              ControllerFixture.lb(ns, "cluster", Map.of()).build())
-          .create();
+      server.admin().resource(ControllerFixture.lb(ns, "cluster", Map.of()).build()).create();
       server
           .admin()
           .resource(
@@ -150,9 +146,12 @@ class RbacTest {
     String sa = "narrow-" + UUID.randomUUID().toString().substring(0, 6);
     server.applyDeployManifests();
     server.ensureServiceAccount(SA_NAMESPACE, sa);
-    bindLike(sa, rule -> rule.getResources().contains("leases")
-        ? new PolicyRuleBuilder(rule).withVerbs("get", "create", "update").build()
-        : rule);
+    bindLike(
+        sa,
+        rule ->
+            rule.getResources().contains("leases")
+                ? new PolicyRuleBuilder(rule).withVerbs("get", "create", "update").build()
+                : rule);
     RequestLog log = run(sa, false);
     assertThat(log.forbidden())
         .extracting(RequestLog.Call::permission)
@@ -224,7 +223,9 @@ class RbacTest {
         new SubjectAccessReviewBuilder()
             .withNewSpec()
             .withUser("system:serviceaccount:" + SA_NAMESPACE + ":nodeipam")
-            .withGroups("system:serviceaccounts", "system:serviceaccounts:" + SA_NAMESPACE,
+            .withGroups(
+                "system:serviceaccounts",
+                "system:serviceaccounts:" + SA_NAMESPACE,
                 "system:authenticated")
             .withResourceAttributes(
                 new ResourceAttributesBuilder()

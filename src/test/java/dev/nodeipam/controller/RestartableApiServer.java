@@ -17,9 +17,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * etcd and a kube-apiserver from the envtest binaries, launched here rather than by kube-api-test
- * so that the API server can be stopped and started again on the same port over the same etcd
- * (what a control-plane upgrade or crash looks like to a controller). Uses the certificates of
- * the shared server's folder, with the flags kube-api-test passes.
+ * so that the API server can be stopped and started again on the same port over the same etcd (what
+ * a control-plane upgrade or crash looks like to a controller). Uses the certificates of the shared
+ * server's folder, with the flags kube-api-test passes.
  */
 final class RestartableApiServer implements AutoCloseable {
   private final Path bin;

@@ -31,9 +31,9 @@ import org.junit.jupiter.api.Assumptions;
  * <p>{@link #shared()} starts one server for the whole test JVM (about 3.5 s) and stops it when the
  * JVM exits; tests isolate themselves with {@link #newNamespace(String)} (no namespace controller
  * runs, so namespaces are never deleted). The binaries come from {@code KUBE_API_TEST_DIR} (what
- * {@code ../shared/envtest/install} prints), else {@code target/envtest} (unpacked here from
- * {@code ../shared/envtest/} when that folder exists), else kube-api-test downloads them. With
- * {@code CI=true} a server that cannot start fails the test; elsewhere the test is skipped with the
+ * {@code ../shared/envtest/install} prints), else {@code target/envtest} (unpacked here from {@code
+ * ../shared/envtest/} when that folder exists), else kube-api-test downloads them. With {@code
+ * CI=true} a server that cannot start fails the test; elsewhere the test is skipped with the
  * reason.
  */
 public final class RealApiServer implements AutoCloseable {
@@ -91,8 +91,7 @@ public final class RealApiServer implements AutoCloseable {
       }
       Assumptions.abort(why);
     }
-    Path testDir =
-        dir != null ? dir : Path.of(System.getProperty("user.home"), ".kubeapitest");
+    Path testDir = dir != null ? dir : Path.of(System.getProperty("user.home"), ".kubeapitest");
     return new RealApiServer(server, testDir);
   }
 
@@ -281,9 +280,9 @@ public final class RealApiServer implements AutoCloseable {
   }
 
   /**
-   * Applies {@code deploy/} (rendered by {@link DeployManifests}) once per server: namespace
-   * {@code nodeipam-system}, ServiceAccount {@code nodeipam} and its RBAC. The Deployment is created
-   * too; no kubelet runs it.
+   * Applies {@code deploy/} (rendered by {@link DeployManifests}) once per server: namespace {@code
+   * nodeipam-system}, ServiceAccount {@code nodeipam} and its RBAC. The Deployment is created too;
+   * no kubelet runs it.
    */
   public synchronized void applyDeployManifests() {
     if (deployApplied) {
