@@ -19,6 +19,8 @@ import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.Subject;
+import io.fabric8.kubernetes.api.model.rbac.SubjectBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
@@ -248,6 +250,14 @@ class RbacTest {
         .getAllowed();
   }
 
+  private static Subject subject(String serviceAccount) {
+    return new SubjectBuilder()
+        .withKind("ServiceAccount")
+        .withName(serviceAccount)
+        .withNamespace(SA_NAMESPACE)
+        .build();
+  }
+
   /** Binds {@code sa} to copies of deploy/'s roles, each rule passed through {@code edit}. */
   private void bindLike(String sa, java.util.function.UnaryOperator<PolicyRule> edit) {
     KubernetesClient admin = server.admin();
@@ -270,11 +280,7 @@ class RbacTest {
                     .withName(name)
                     .endMetadata()
                     .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", name)
-                    .addNewSubject()
-                    .withKind("ServiceAccount")
-                    .withName(sa)
-                    .withNamespace(SA_NAMESPACE)
-                    .endSubject()
+                    .withSubjects(subject(sa))
                     .build())
             .create();
       } else if (o instanceof Role r) {
@@ -298,11 +304,7 @@ class RbacTest {
                     .withNamespace(ns)
                     .endMetadata()
                     .withNewRoleRef("rbac.authorization.k8s.io", "Role", name)
-                    .addNewSubject()
-                    .withKind("ServiceAccount")
-                    .withName(sa)
-                    .withNamespace(SA_NAMESPACE)
-                    .endSubject()
+                    .withSubjects(subject(sa))
                     .build())
             .create();
       }

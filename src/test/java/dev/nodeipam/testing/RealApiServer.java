@@ -251,32 +251,11 @@ public final class RealApiServer implements AutoCloseable {
 
   /** A kubeconfig file for the given server URL and bearer token, trusting this server's CA. */
   public Path kubeconfigFor(String serverUrl, String token, Path file) {
-    String yaml =
-        String.join(
-            "\n",
-            "apiVersion: v1",
-            "kind: Config",
-            "clusters:",
-            "- name: test",
-            "  cluster:",
-            "    server: " + serverUrl,
-            "    certificate-authority-data: " + caData(),
-            "users:",
-            "- name: test",
-            "  user:",
-            "    token: " + token,
-            "contexts:",
-            "- name: test",
-            "  context: {cluster: test, user: test, namespace: default}",
-            "current-context: test",
-            "");
-    try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      Files.writeString(file, yaml, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return file;
+    return Kubeconfig.write(
+        file,
+        serverUrl,
+        java.util.Map.of("certificate-authority-data", caData()),
+        java.util.Map.of("token", token));
   }
 
   /**
