@@ -140,7 +140,18 @@ public final class RealApiServer implements AutoCloseable {
 
   /** The folder with kube-apiserver, etcd (and kubectl), for tests that run the binaries. */
   public Path binaries() {
-    return binDir(testDir);
+    Path pinned = binDir(testDir);
+    if (Files.isExecutable(pinned.resolve("kube-apiserver"))) {
+      return pinned;
+    }
+    // Downloaded by kube-api-test: the newest version folder it holds.
+    try (var dirs = Files.list(testDir.resolve("k8s"))) {
+      return dirs.filter(d -> Files.isExecutable(d.resolve("kube-apiserver")))
+          .max(java.util.Comparator.naturalOrder())
+          .orElse(pinned);
+    } catch (IOException e) {
+      return pinned;
+    }
   }
 
   /** The folder holding the server's certificates and keys. */
