@@ -39,7 +39,7 @@ public final class Audit {
   public static AuditReport run(
       ClusterSnapshot snapshot, Map<String, String> overrides, AuditOptions options) {
     PublishedAddresses published = PublishedAddresses.of(snapshot, options.nodeIpam());
-    PolicyEngine engine = PolicyEngine.of(published.snapshot());
+    PolicyEngine engine = PolicyEngine.of(published.snapshot(), options.dns());
     DatapathSettings now = engine.settings(overrides);
     Map<String, String> translate = new HashMap<>(overrides);
     translate.put(DatapathSettings.KPR, "true");
@@ -54,10 +54,14 @@ public final class Audit {
             .flatMap(t -> search.at(t.address(), t.port(), t.protocol()).stream())
             .toList();
 
-    List<Finding> others = new ArrayList<>(OtherFindings.externalIps(snapshot));
+    List<Finding> others = new ArrayList<>(
+        OtherFindings.nodeIpVips(published.addresses(), published.snapshot(), now));
+    others.addAll(OtherFindings.externalIps(snapshot));
+    others.addAll(OtherFindings.fqdnMayBeTrapped(engine.rules(), published.addresses()));
     others.addAll(OtherFindings.cidrCoverage(engine.rules(), snapshot, now));
-    return new AuditReport(sorted, others, Companions.of(sorted), now,
-        published.addresses().size(), search.groupCount());
+    CompanionScope.Choice scope = CompanionScope.choose(options.companionScope(), now);
+    return new AuditReport(sorted, others, Companions.of(sorted, scope.scope(), now), now,
+        published.addresses().size(), search.groupCount(), scope);
   }
 
   private static final Comparator<Target> ORDER =
