@@ -212,8 +212,8 @@ public final class ControllerCommand implements Callable<Integer> {
 
   /**
    * How often a standby looks at the Lease and a leader renews it: a seventh of the lease, at most
-   * 2 s (15 s leases: 2 s, renew deadline 10 s). fabric8 requires the renew deadline (two thirds
-   * of the lease) to exceed 2.2 retry periods, which a seventh always leaves room for.
+   * 2 s (15 s leases: 2 s, renew deadline 10 s). fabric8 requires the renew deadline (two thirds of
+   * the lease) to exceed 2.2 retry periods, which a seventh always leaves room for.
    */
   public static Duration retryPeriod(int leaseSeconds) {
     return Duration.ofMillis(Math.min(2000, leaseSeconds * 1000L / 7));
@@ -250,7 +250,8 @@ public final class ControllerCommand implements Callable<Integer> {
    */
   static KubernetesClient controllerClient(Path kubeconfig) {
     try (KubernetesClient probe = KubeClients.connect(kubeconfig)) {
-      Config config = new ConfigBuilder(probe.getConfiguration()).withRequestRetryBackoffLimit(0).build();
+      Config config =
+          new ConfigBuilder(probe.getConfiguration()).withRequestRetryBackoffLimit(0).build();
       return new KubernetesClientBuilder().withConfig(config).build();
     }
   }

@@ -23,9 +23,8 @@ public final class ApiServerWait {
   }
 
   /**
-   * The call's result once the server answers; until then one line per failed attempt, every
-   * {@code period}. An HTTP answer that is not a 5xx counts as an answer and is the call's to
-   * handle.
+   * The call's result once the server answers; until then one line per failed attempt, every {@code
+   * period}. An HTTP answer that is not a 5xx counts as an answer and is the call's to handle.
    */
   public static <T> T untilAnswered(String server, Duration period, Supplier<T> call)
       throws InterruptedException {

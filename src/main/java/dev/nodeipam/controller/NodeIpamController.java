@@ -189,8 +189,8 @@ public final class NodeIpamController implements AutoCloseable {
   /**
    * E11 across a restart: a LoadBalancer that is no longer ours but whose status lists only
    * addresses of this cluster's nodes is taken for one this controller published before its
-   * ownership changed while no replica ran (another class configured, --default-class turned
-   * off). A status with any other address or a hostname belongs to another implementation.
+   * ownership changed while no replica ran (another class configured, --default-class turned off).
+   * A status with any other address or a hostname belongs to another implementation.
    */
   private void markReleasedWhileDown() {
     java.util.Set<String> nodeAddresses = new java.util.HashSet<>();
@@ -406,10 +406,10 @@ public final class NodeIpamController implements AutoCloseable {
   }
 
   /**
-   * Starts a new election round unless {@code round} is no longer the current one. Also called
-   * when leadership stops: fabric8's elector reports the loss but, when the server cannot be
-   * reached at that moment, its own loop never completes, and this replica would never stand for
-   * election again.
+   * Starts a new election round unless {@code round} is no longer the current one. Also called when
+   * leadership stops: fabric8's elector reports the loss but, when the server cannot be reached at
+   * that moment, its own loop never completes, and this replica would never stand for election
+   * again.
    */
   private void reelect(int round) {
     if (closed || electionRound.get() != round) {

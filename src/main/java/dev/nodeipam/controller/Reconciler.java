@@ -209,9 +209,10 @@ final class Reconciler {
   }
 
   private void reportRejected(String key, KubernetesClientException e) {
-    String message = e.getStatus() != null && e.getStatus().getMessage() != null
-        ? e.getStatus().getMessage()
-        : e.getMessage();
+    String message =
+        e.getStatus() != null && e.getStatus().getMessage() != null
+            ? e.getStatus().getMessage()
+            : e.getMessage();
     Service service = cache.service(key);
     if (Objects.equals(rejected.put(key, message), message)) {
       return;
@@ -222,7 +223,8 @@ final class Reconciler {
         e.getCode(),
         message);
     if (service != null && !settings.dryRun() && leading.getAsBoolean()) {
-      events.warning(service, EventRecorder.REJECTED, "The API server rejected the status: " + message);
+      events.warning(
+          service, EventRecorder.REJECTED, "The API server rejected the status: " + message);
     }
   }
 
@@ -316,7 +318,11 @@ final class Reconciler {
     if (before.size() + after.size() <= LOGGED_ADDRESSES) {
       LOG.info(
           "{} service={} old={} new={} excluded={}",
-          verb, service.key(), before, after, exclusions);
+          verb,
+          service.key(),
+          before,
+          after,
+          exclusions);
       return;
     }
     // Hundreds of addresses per line help nobody: say what changed, and how many there are.
@@ -326,8 +332,13 @@ final class Reconciler {
     after.forEach(removed::remove);
     LOG.info(
         "{} service={} old={} addresses new={} addresses added={} removed={} excluded={}",
-        verb, service.key(), before.size(), after.size(), abbreviated(added),
-        abbreviated(removed), exclusions);
+        verb,
+        service.key(),
+        before.size(),
+        after.size(),
+        abbreviated(added),
+        abbreviated(removed),
+        exclusions);
   }
 
   private static String abbreviated(Set<String> addresses) {

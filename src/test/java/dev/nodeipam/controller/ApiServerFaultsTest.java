@@ -38,9 +38,13 @@ class ApiServerFaultsTest {
           KubernetesClient own = api.admin()) {
         admin
             .namespaces()
-            .resource(new NamespaceBuilder().withNewMetadata().withName("web").endMetadata().build())
+            .resource(
+                new NamespaceBuilder().withNewMetadata().withName("web").endMetadata().build())
             .create();
-        admin.nodes().resource(ControllerFixture.node("n1", Map.of(), "10.0.0.1", null).build()).create();
+        admin
+            .nodes()
+            .resource(ControllerFixture.node("n1", Map.of(), "10.0.0.1", null).build())
+            .create();
         admin.resource(ControllerFixture.lb("web", "site", Map.of()).build()).create();
         try (NodeIpamController c =
             new NodeIpamController(
@@ -113,7 +117,8 @@ class ApiServerFaultsTest {
       throws Exception {
     f.createNode("n1", Map.of(), "10.0.0.1", null);
     f.createLb("web", "site", Map.of());
-    try (RejectingWebhook hook = new RejectingWebhook(f.client, f.real.certificates(), f.ns("web"))) {
+    try (RejectingWebhook hook =
+        new RejectingWebhook(f.client, f.real.certificates(), f.ns("web"))) {
       await()
           .atMost(LIMIT)
           .until(
@@ -136,7 +141,8 @@ class ApiServerFaultsTest {
       assertThat(c.metrics().statusWrites()).isZero();
       assertThat(f.ingress("web", "site")).isEmpty();
       // Backoff, not a loop: 6 attempts at 50 ms doubling take at least 50+100+200+400+800 ms.
-      assertThat(Duration.between(calls.get(0), calls.get(5))).isGreaterThan(Duration.ofMillis(1400));
+      assertThat(Duration.between(calls.get(0), calls.get(5)))
+          .isGreaterThan(Duration.ofMillis(1400));
 
       hook.remove();
       f.awaitIngress("web", "site", List.of("10.0.0.1"));

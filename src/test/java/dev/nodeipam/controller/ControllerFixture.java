@@ -3,9 +3,9 @@ package dev.nodeipam.controller;
 import static org.awaitility.Awaitility.await;
 
 import dev.nodeipam.controller.demo.InProcessApiServer;
+import dev.nodeipam.ipam.NodeIpamOptions;
 import dev.nodeipam.testing.RealApiServer;
 import dev.nodeipam.testing.RequestLog;
-import dev.nodeipam.ipam.NodeIpamOptions;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -31,8 +31,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 
 /**
- * A Kubernetes API server, a client for the test's own changes, and controllers started against
- * it. By default the real kube-apiserver of {@link RealApiServer#shared()}: the controllers then
+ * A Kubernetes API server, a client for the test's own changes, and controllers started against it.
+ * By default the real kube-apiserver of {@link RealApiServer#shared()}: the controllers then
  * authenticate as the {@code nodeipam} ServiceAccount bound only by the RBAC of {@code deploy/},
  * every request they make is logged, and {@link #close()} fails the test on any 403. The test's
  * namespaces ("web", "ops") are fresh ones of its own ({@link #ns}). {@link #mock()} is fabric8's

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code nodeipam controller} started while its API server does not answer (its own JVM, a real
- * kube-apiserver started later on the port it was given): it waits with one short line per
- * attempt, serves /healthz and keeps /readyz false, and runs the safety checks once the server
- * answers, before its first write.
+ * kube-apiserver started later on the port it was given): it waits with one short line per attempt,
+ * serves /healthz and keeps /readyz false, and runs the safety checks once the server answers,
+ * before its first write.
  */
 class ControllerStartupTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
@@ -48,7 +48,10 @@ class ControllerStartupTest {
                               name.equals("kube-proxy") ? "config.conf" : "enable-node-ipam", data)
                           .build())
                   .create());
-      admin.nodes().resource(ControllerFixture.node("n1", Map.of(), "10.0.0.1", null).build()).create();
+      admin
+          .nodes()
+          .resource(ControllerFixture.node("n1", Map.of(), "10.0.0.1", null).build())
+          .create();
       admin.resource(ControllerFixture.lb("web", "site", Map.of()).build()).create();
     }
     api.stopApiServer();
@@ -92,7 +95,8 @@ class ControllerStartupTest {
         await().atMost(WAIT).until(() -> !replica.isAlive());
         assertThat(replica.exitCode()).isEqualTo(2);
         assertThat(replica.lines())
-            .anySatisfy(l -> assertThat(l.text()).contains("enable-node-ipam").contains("refusing"));
+            .anySatisfy(
+                l -> assertThat(l.text()).contains("enable-node-ipam").contains("refusing"));
         try (KubernetesClient admin = api.admin()) {
           assertThat(ingress(admin)).isEmpty();
         }

@@ -275,7 +275,10 @@ class ControllerTriggersTest {
   void e11_servicesReleasedWhileNoReplicaRanAreClearedAtStartUpOnlyWhenAsked() {
     f.createNode("n1", Map.of(), "10.0.0.1", "42.0.0.1");
     f.createService(
-        ControllerFixture.lb("web", "classless", Map.of()).editSpec().withLoadBalancerClass(null).endSpec());
+        ControllerFixture.lb("web", "classless", Map.of())
+            .editSpec()
+            .withLoadBalancerClass(null)
+            .endSpec());
     f.createService(
         ControllerFixture.lb("web", "metallb", Map.of())
             .editSpec()
@@ -283,8 +286,7 @@ class ControllerTriggersTest {
             .endSpec());
     f.setIngress("web", "metallb", "198.51.100.7");
     NodeIpamController before =
-        f.started(
-            settings().withOptions(NodeIpamOptions.reference().withDefaultClass(true)));
+        f.started(settings().withOptions(NodeIpamOptions.reference().withDefaultClass(true)));
     f.awaitIngress("web", "classless", List.of("42.0.0.1"));
     awaitIdle(before);
     before.close();

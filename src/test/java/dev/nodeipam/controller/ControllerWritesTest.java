@@ -25,8 +25,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * E2, E3, errors and retries, restarts and disconnects: what is written, and how often, on the
- * real API server (the mock server only where a fault must be injected).
+ * E2, E3, errors and retries, restarts and disconnects: what is written, and how often, on the real
+ * API server (the mock server only where a fault must be injected).
  */
 class ControllerWritesTest {
   private final ControllerFixture f = new ControllerFixture();
@@ -153,10 +153,12 @@ class ControllerWritesTest {
     f.annotateService("web", "site", "example.com/owner", "team-a");
     f.labelNode("n1", "example.com/rack", "r1");
     marker(c, "10.9.9.1");
-    // Only the marker: web/site was reconciled twice more and found up to date.
+    // Only the marker: web/site was reconciled twice more and found up to date. (1.24 drops
+    // ipMode; a 1.29+ server, when kube-api-test downloads one, keeps it.)
     assertThat(c.metrics().statusWrites() - writes).isEqualTo(1);
-    assertThat(f.service("web", "site").getStatus().getLoadBalancer().getIngress().get(0).getIpMode())
-        .isNull();
+    assertThat(
+            f.service("web", "site").getStatus().getLoadBalancer().getIngress().get(0).getIpMode())
+        .isIn(null, "VIP");
   }
 
   @Test

@@ -49,7 +49,8 @@ class DeployApplyTest {
   }
 
   private static String kubectl(Path kubeconfig, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(kubectl.toString(), "--kubeconfig", kubeconfig.toString()));
+    List<String> command =
+        new ArrayList<>(List.of(kubectl.toString(), "--kubeconfig", kubeconfig.toString()));
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -93,9 +94,11 @@ class DeployApplyTest {
     assertThat(canI(admin, as, "update", "nodes")).isFalse();
   }
 
-  private static boolean canI(Path kubeconfig, String... args) throws IOException, InterruptedException {
+  private static boolean canI(Path kubeconfig, String... args)
+      throws IOException, InterruptedException {
     List<String> command =
-        new ArrayList<>(List.of(kubectl.toString(), "--kubeconfig", kubeconfig.toString(), "auth", "can-i"));
+        new ArrayList<>(
+            List.of(kubectl.toString(), "--kubeconfig", kubeconfig.toString(), "auth", "can-i"));
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String all = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();

@@ -13,12 +13,14 @@ import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.Subject;
+import io.fabric8.kubernetes.api.model.rbac.SubjectBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
@@ -51,8 +53,8 @@ class RbacTest {
   }
 
   /**
-   * Start-up checks, then a leader-elected controller that publishes a Cluster and a Local
-   * Service, renews its Lease at least once, records Events, and releases the Lease on close.
+   * Start-up checks, then a leader-elected controller that publishes a Cluster and a Local Service,
+   * renews its Lease at least once, records Events, and releases the Lease on close.
    */
   private RequestLog run(String serviceAccount, boolean expectLeading) {
     RequestLog log = new RequestLog();
@@ -61,11 +63,7 @@ class RbacTest {
     try (ControllerFixture f = new ControllerFixture();
         KubernetesClient client = server.clientAs(SA_NAMESPACE, serviceAccount, log)) {
       f.createNode("n1", Map.of(), "10.0.0.1", null);
-      server
-          .admin()
-          .resource(
-              ControllerFixture.lb(ns, "cluster", Map.of()).build())
-          .create();
+      server.admin().resource(ControllerFixture.lb(ns, "cluster", Map.of()).build()).create();
       server
           .admin()
           .resource(
@@ -150,9 +148,12 @@ class RbacTest {
     String sa = "narrow-" + UUID.randomUUID().toString().substring(0, 6);
     server.applyDeployManifests();
     server.ensureServiceAccount(SA_NAMESPACE, sa);
-    bindLike(sa, rule -> rule.getResources().contains("leases")
-        ? new PolicyRuleBuilder(rule).withVerbs("get", "create", "update").build()
-        : rule);
+    bindLike(
+        sa,
+        rule ->
+            rule.getResources().contains("leases")
+                ? new PolicyRuleBuilder(rule).withVerbs("get", "create", "update").build()
+                : rule);
     RequestLog log = run(sa, false);
     assertThat(log.forbidden())
         .extracting(RequestLog.Call::permission)
@@ -224,7 +225,9 @@ class RbacTest {
         new SubjectAccessReviewBuilder()
             .withNewSpec()
             .withUser("system:serviceaccount:" + SA_NAMESPACE + ":nodeipam")
-            .withGroups("system:serviceaccounts", "system:serviceaccounts:" + SA_NAMESPACE,
+            .withGroups(
+                "system:serviceaccounts",
+                "system:serviceaccounts:" + SA_NAMESPACE,
                 "system:authenticated")
             .withResourceAttributes(
                 new ResourceAttributesBuilder()
@@ -245,6 +248,14 @@ class RbacTest {
         .create(review)
         .getStatus()
         .getAllowed();
+  }
+
+  private static Subject subject(String serviceAccount) {
+    return new SubjectBuilder()
+        .withKind("ServiceAccount")
+        .withName(serviceAccount)
+        .withNamespace(SA_NAMESPACE)
+        .build();
   }
 
   /** Binds {@code sa} to copies of deploy/'s roles, each rule passed through {@code edit}. */
@@ -269,11 +280,7 @@ class RbacTest {
                     .withName(name)
                     .endMetadata()
                     .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", name)
-                    .addNewSubject()
-                    .withKind("ServiceAccount")
-                    .withName(sa)
-                    .withNamespace(SA_NAMESPACE)
-                    .endSubject()
+                    .withSubjects(subject(sa))
                     .build())
             .create();
       } else if (o instanceof Role r) {
@@ -297,11 +304,7 @@ class RbacTest {
                     .withNamespace(ns)
                     .endMetadata()
                     .withNewRoleRef("rbac.authorization.k8s.io", "Role", name)
-                    .addNewSubject()
-                    .withKind("ServiceAccount")
-                    .withName(sa)
-                    .withNamespace(SA_NAMESPACE)
-                    .endSubject()
+                    .withSubjects(subject(sa))
                     .build())
             .create();
       }

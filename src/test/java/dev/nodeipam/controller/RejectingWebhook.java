@@ -36,7 +36,8 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
  * 127.0.0.1).
  */
 final class RejectingWebhook implements AutoCloseable {
-  static final String MESSAGE = "status.loadBalancer.ingress: refused by policy example.com/no-node-ips";
+  static final String MESSAGE =
+      "status.loadBalancer.ingress: refused by policy example.com/no-node-ips";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpsServer server;
@@ -112,7 +113,8 @@ final class RejectingWebhook implements AutoCloseable {
 
   private static SSLContext tls(Path certs) throws Exception {
     PrivateKey key;
-    try (Reader in = new FileReader(certs.resolve("apiserver.key").toFile(), StandardCharsets.UTF_8);
+    try (Reader in =
+            new FileReader(certs.resolve("apiserver.key").toFile(), StandardCharsets.UTF_8);
         PEMParser pem = new PEMParser(in)) {
       key = new JcaPEMKeyConverter().getKeyPair((PEMKeyPair) pem.readObject()).getPrivate();
     }

@@ -114,7 +114,8 @@ final class ReplicaProcess implements AutoCloseable {
   /** The times of the status writes this replica logged. */
   List<Instant> writes() {
     return lines.stream()
-        .filter(l -> l.text().contains(" published service=") || l.text().contains(" cleared service="))
+        .filter(
+            l -> l.text().contains(" published service=") || l.text().contains(" cleared service="))
         .map(Line::at)
         .toList();
   }

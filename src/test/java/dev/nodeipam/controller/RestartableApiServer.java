@@ -1,25 +1,24 @@
 package dev.nodeipam.controller;
 
+import dev.nodeipam.testing.Kubeconfig;
 import dev.nodeipam.testing.RealApiServer;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * etcd and a kube-apiserver from the envtest binaries, launched here rather than by kube-api-test
- * so that the API server can be stopped and started again on the same port over the same etcd
- * (what a control-plane upgrade or crash looks like to a controller). Uses the certificates of
- * the shared server's folder, with the flags kube-api-test passes.
+ * so that the API server can be stopped and started again on the same port over the same etcd (what
+ * a control-plane upgrade or crash looks like to a controller). Uses the certificates of the shared
+ * server's folder, with the flags kube-api-test passes.
  */
 final class RestartableApiServer implements AutoCloseable {
   private final Path bin;
@@ -148,32 +147,13 @@ final class RestartableApiServer implements AutoCloseable {
 
   /** An admin kubeconfig file for another process. */
   Path adminKubeconfig(Path file) {
-    String yaml =
-        String.join(
-            "\n",
-            "apiVersion: v1",
-            "kind: Config",
-            "clusters:",
-            "- name: test",
-            "  cluster:",
-            "    server: " + url(),
-            "    certificate-authority: " + certs.resolve("apiserver.crt"),
-            "users:",
-            "- name: test",
-            "  user:",
-            "    client-certificate: " + certs.resolve("client.crt"),
-            "    client-key: " + certs.resolve("client.key"),
-            "contexts:",
-            "- name: test",
-            "  context: {cluster: test, user: test}",
-            "current-context: test",
-            "");
-    try {
-      Files.writeString(file, yaml, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return file;
+    return Kubeconfig.write(
+        file,
+        url(),
+        Map.of("certificate-authority", certs.resolve("apiserver.crt").toString()),
+        Map.of(
+            "client-certificate", certs.resolve("client.crt").toString(),
+            "client-key", certs.resolve("client.key").toString()));
   }
 
   private static int freePort() throws IOException {

@@ -31,9 +31,9 @@ import org.junit.jupiter.api.Assumptions;
  * <p>{@link #shared()} starts one server for the whole test JVM (about 3.5 s) and stops it when the
  * JVM exits; tests isolate themselves with {@link #newNamespace(String)} (no namespace controller
  * runs, so namespaces are never deleted). The binaries come from {@code KUBE_API_TEST_DIR} (what
- * {@code ../shared/envtest/install} prints), else {@code target/envtest} (unpacked here from
- * {@code ../shared/envtest/} when that folder exists), else kube-api-test downloads them. With
- * {@code CI=true} a server that cannot start fails the test; elsewhere the test is skipped with the
+ * {@code ../shared/envtest/install} prints), else {@code target/envtest} (unpacked here from {@code
+ * ../shared/envtest/} when that folder exists), else kube-api-test downloads them. With {@code
+ * CI=true} a server that cannot start fails the test; elsewhere the test is skipped with the
  * reason.
  */
 public final class RealApiServer implements AutoCloseable {
@@ -91,8 +91,7 @@ public final class RealApiServer implements AutoCloseable {
       }
       Assumptions.abort(why);
     }
-    Path testDir =
-        dir != null ? dir : Path.of(System.getProperty("user.home"), ".kubeapitest");
+    Path testDir = dir != null ? dir : Path.of(System.getProperty("user.home"), ".kubeapitest");
     return new RealApiServer(server, testDir);
   }
 
@@ -141,7 +140,18 @@ public final class RealApiServer implements AutoCloseable {
 
   /** The folder with kube-apiserver, etcd (and kubectl), for tests that run the binaries. */
   public Path binaries() {
-    return binDir(testDir);
+    Path pinned = binDir(testDir);
+    if (Files.isExecutable(pinned.resolve("kube-apiserver"))) {
+      return pinned;
+    }
+    // Downloaded by kube-api-test: the newest version folder it holds.
+    try (var dirs = Files.list(testDir.resolve("k8s"))) {
+      return dirs.filter(d -> Files.isExecutable(d.resolve("kube-apiserver")))
+          .max(java.util.Comparator.naturalOrder())
+          .orElse(pinned);
+    } catch (IOException e) {
+      return pinned;
+    }
   }
 
   /** The folder holding the server's certificates and keys. */
@@ -252,38 +262,17 @@ public final class RealApiServer implements AutoCloseable {
 
   /** A kubeconfig file for the given server URL and bearer token, trusting this server's CA. */
   public Path kubeconfigFor(String serverUrl, String token, Path file) {
-    String yaml =
-        String.join(
-            "\n",
-            "apiVersion: v1",
-            "kind: Config",
-            "clusters:",
-            "- name: test",
-            "  cluster:",
-            "    server: " + serverUrl,
-            "    certificate-authority-data: " + caData(),
-            "users:",
-            "- name: test",
-            "  user:",
-            "    token: " + token,
-            "contexts:",
-            "- name: test",
-            "  context: {cluster: test, user: test, namespace: default}",
-            "current-context: test",
-            "");
-    try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      Files.writeString(file, yaml, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return file;
+    return Kubeconfig.write(
+        file,
+        serverUrl,
+        java.util.Map.of("certificate-authority-data", caData()),
+        java.util.Map.of("token", token));
   }
 
   /**
-   * Applies {@code deploy/} (rendered by {@link DeployManifests}) once per server: namespace
-   * {@code nodeipam-system}, ServiceAccount {@code nodeipam} and its RBAC. The Deployment is created
-   * too; no kubelet runs it.
+   * Applies {@code deploy/} (rendered by {@link DeployManifests}) once per server: namespace {@code
+   * nodeipam-system}, ServiceAccount {@code nodeipam} and its RBAC. The Deployment is created too;
+   * no kubelet runs it.
    */
   public synchronized void applyDeployManifests() {
     if (deployApplied) {
