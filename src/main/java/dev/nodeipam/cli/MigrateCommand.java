@@ -83,7 +83,9 @@ public final class MigrateCommand implements Callable<Integer> {
       names = {"-o", "--output"},
       paramLabel = "FORMAT",
       defaultValue = "text",
-      description = "text, json or yaml (default: ${DEFAULT-VALUE}).")
+      converter = OutputFormat.Reports.class,
+      completionCandidates = OutputFormat.Reports.class,
+      description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   OutputFormat output;
 
   @Option(
@@ -108,7 +110,6 @@ public final class MigrateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    output.require(spec, OutputFormat.text, OutputFormat.json, OutputFormat.yaml);
     for (String key : services) {
       if (!SERVICE_KEY.matcher(key).matches()) {
         throw new CommandLine.ParameterException(
@@ -123,6 +124,7 @@ public final class MigrateCommand implements Callable<Integer> {
     }
     Map<String, String> overrides = datapath.overrides(spec);
     DnsAnswers answers = dns.answers();
+    java.util.Set<String> scope = input.scope(spec);
     ClusterSnapshot snapshot = input.load();
     for (String key : services) {
       String[] parts = key.split("/", 2);
@@ -137,7 +139,7 @@ public final class MigrateCommand implements Callable<Integer> {
     MigrationPlan plan =
         MigrationPlanner.plan(
             snapshot,
-            new MigrationPlanner.Options(loadBalancerClass, services, nodeipamAnnotations),
+            new MigrationPlanner.Options(loadBalancerClass, services, nodeipamAnnotations, scope),
             audit != null
                 ? audit
                 : noAudit

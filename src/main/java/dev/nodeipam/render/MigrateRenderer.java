@@ -160,7 +160,7 @@ public final class MigrateRenderer {
       serviceText(out, m);
     }
     for (String w : plan.warnings()) {
-      out.append("warning: ").append(w).append("\n");
+      out.append(TextWrap.hanging("warning: ", w)).append("\n");
     }
     out.append("Node labels to add:");
     if (plan.nodeLabels().isEmpty()) {
@@ -189,19 +189,20 @@ public final class MigrateRenderer {
                   : plan.audit().remaining().size() + " findings remain with the companions")
           .append("\n");
       for (String caveat : plan.audit().caveats()) {
-        out.append("  caveat  ").append(caveat).append("\n");
+        out.append(TextWrap.hanging("  caveat  ", caveat)).append("\n");
       }
     } else {
       out.append("NOT RUN: ").append(plan.audit().note()).append("\n");
     }
     if (settings != null) {
       var v = settings.versionSetting();
-      out.append("\nCilium ").append(v.value()).append(" (").append(v.from()).append(")\n");
+      out.append("\n").append(TextWrap.hanging("", "Cilium " + v.value() + " (" + v.from() + ")"))
+          .append("\n");
     }
     if (!hits.isEmpty()) {
       out.append("\n");
       for (var h : hits) {
-        out.append(h.severity()).append(": ").append(h.message()).append("\n");
+        out.append(TextWrap.hanging(h.severity() + ": ", h.message())).append("\n");
       }
     }
     if (plan.steps().isEmpty()) {
@@ -211,8 +212,8 @@ public final class MigrateRenderer {
     out.append("\nSteps:\n");
     int i = 1;
     for (Step s : plan.steps()) {
-      out.append(
-          String.format(Locale.ROOT, "%2d. [%s] %s%n", i++, s.kind().text(), s.description()));
+      String label = String.format(Locale.ROOT, "%2d. [%s] ", i++, s.kind().text());
+      out.append(TextWrap.hanging(label, s.description())).append("\n");
       for (String line : s.command().split("\n", -1)) {
         out.append("      ").append(line).append("\n");
       }
@@ -276,7 +277,7 @@ public final class MigrateRenderer {
           .append("\n");
     }
     for (String w : m.warnings()) {
-      out.append("  warning      ").append(w).append("\n");
+      out.append(TextWrap.hanging("  warning      ", w)).append("\n");
     }
     out.append("\n");
   }

@@ -71,10 +71,10 @@ public final class PlanRenderer {
       List<dev.nodeipam.policy.engine.NodeAddressVips.Hit> hits) {
     StringBuilder out = new StringBuilder(text(entries));
     for (var h : hits) {
-      out.append(h.severity()).append(": ").append(h.message()).append("\n");
+      out.append(TextWrap.hanging(h.severity() + ": ", h.message())).append("\n");
     }
     var v = settings.versionSetting();
-    out.append("Cilium ").append(v.value()).append(" (").append(v.from()).append(").\n");
+    out.append(TextWrap.hanging("", "Cilium " + v.value() + " (" + v.from() + ").")).append("\n");
     return out.toString();
   }
 
@@ -100,7 +100,7 @@ public final class PlanRenderer {
           .append(String.join("+", s.ipFamilies()))
           .append(")\n");
       if (d.isError()) {
-        out.append("  error      ").append(d.error()).append("\n");
+        out.append(TextWrap.hanging("  error      ", d.error())).append("\n");
         out.append("             status left as it is: ").append(bracketed(s.ingressAddresses())).append("\n\n");
         continue;
       }
@@ -124,7 +124,7 @@ public final class PlanRenderer {
         out.append("  left out   ").append(abbreviated(left)).append("\n");
       }
       for (String w : d.warnings()) {
-        out.append("  warning    ").append(w).append("\n");
+        out.append(TextWrap.hanging("  warning    ", w)).append("\n");
       }
       out.append("\n");
     }
