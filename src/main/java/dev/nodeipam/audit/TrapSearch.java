@@ -339,11 +339,15 @@ final class TrapSearch implements Trap.Explainer {
       Identity dst = itself.get(0).identity();
       // Untranslated, the next hop still delivers it to a backend whose ingress judges the flow
       // as it arrives (PolicyEngine.deliveredTo): allowed now only if those admit it too.
-      delivered = engine.deliveredTo(t.flow(source), settings[NOW]);
-      boolean allowedNow = (dst.isPod()
+      boolean egressOk = dst.isPod()
           ? engine.allows(t.flow(source), settings[NOW])
-          : nodeDrop(g, src, dst, t.sp.port(), NOW, t) == 0)
-          && delivered.stream().allMatch(d -> d.ingressDrop() == 0);
+          : nodeDrop(g, src, dst, t.sp.port(), NOW, t) == 0;
+      // Only asked where it can change the answer: whether the flow is allowed now, or an
+      // ingress trap at the delivered backends.
+      if (egressOk || ingressCandidate) {
+        delivered = engine.deliveredTo(t.flow(source), settings[NOW]);
+      }
+      boolean allowedNow = egressOk && delivered.stream().allMatch(d -> d.ingressDrop() == 0);
       if (allowedNow && !latent) {
         return;
       }

@@ -451,12 +451,16 @@ public final class PolicyEngine {
     }
     Identity src = identities.ofPod(source, source.nodeName(), s);
     List<Delivered> out = new ArrayList<>();
+    // Replicas share an identity: one ingress judgement per backend identity, port and source.
+    Map<List<Object>, Integer> drops = new java.util.HashMap<>();
     for (Backends.Backend b : plan.get().backends()) {
       Identity dst = identities.ofPod(b.pod(), source.nodeName(), s, b.address());
       Identity seen = plan.get().arriving(b, src, s);
-      out.add(new Delivered(dst, b.port(), seen, sides.drop(new SideEvaluation.Question(
-          dst, Direction.INGRESS, seen, b.port(), flow.protocol(), b.pod().ports(), null,
-          true), s)));
+      int drop = drops.computeIfAbsent(
+          List.of(dst.labels(), b.port(), b.pod().ports(), seen.kind(), seen.labels()),
+          k -> sides.drop(new SideEvaluation.Question(dst, Direction.INGRESS, seen, b.port(),
+              flow.protocol(), b.pod().ports(), null, true), s));
+      out.add(new Delivered(dst, b.port(), seen, drop));
     }
     return out;
   }
