@@ -1,6 +1,9 @@
 package dev.nodeipam.audit;
 
 import dev.nodeipam.policy.engine.PolicyEngine;
+import dev.nodeipam.policy.model.Direction;
+import dev.nodeipam.policy.model.Rule;
+import dev.nodeipam.policy.model.RuleEntry;
 import dev.nodeipam.policy.model.Protocol;
 import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.snapshot.ClusterSnapshot;
@@ -38,8 +41,24 @@ public final class Audit {
    */
   public static AuditReport run(
       ClusterSnapshot snapshot, Map<String, String> overrides, AuditOptions options) {
+    return run(snapshot, overrides, options, new AuditProgress());
+  }
+
+  /** {@link #run(ClusterSnapshot, Map, AuditOptions)}, counting targets in {@code progress}. */
+  public static AuditReport run(ClusterSnapshot snapshot, Map<String, String> overrides,
+      AuditOptions options, AuditProgress progress) {
+    PolicyEngine rules = PolicyEngine.of(snapshot);
+    if (!mayTrap(rules.rules())) {
+      // A trap needs a CIDR/world allow somewhere: without one, no address needs looking at.
+      DatapathSettings now = rules.settings(overrides);
+      int addresses = PublishedAddresses.count(snapshot, options.nodeIpam());
+      progress.total(addresses);
+      progress.done(addresses);
+      return new AuditReport(List.of(), others(snapshot, rules, now), List.of(), now, addresses,
+          0);
+    }
     PublishedAddresses published = PublishedAddresses.of(snapshot, options.nodeIpam());
-    PolicyEngine engine = PolicyEngine.of(published.snapshot());
+    PolicyEngine engine = PolicyEngine.withServicesOf(published.snapshot(), rules);
     DatapathSettings now = engine.settings(overrides);
     Map<String, String> translate = new HashMap<>(overrides);
     translate.put(DatapathSettings.KPR, "true");
@@ -48,16 +67,46 @@ public final class Audit {
 
     TrapSearch search = new TrapSearch(engine, now, translating, options.latent());
     List<Target> targets = targets(published.addresses(), engine);
+    progress.total(targets.size());
     // Targets are in report order and each comes back ordered: no sort over millions of traps.
     List<Trap> sorted =
         targets.parallelStream()
-            .flatMap(t -> search.at(t.address(), t.port(), t.protocol()).stream())
+            .flatMap(t -> {
+              List<Trap> found = search.at(t.address(), t.port(), t.protocol());
+              progress.done(1);
+              return found.stream();
+            })
             .toList();
 
+    return new AuditReport(sorted, others(snapshot, engine, now), Companions.of(sorted), now,
+        published.addresses().size(), search.groupCount());
+  }
+
+  private static List<Finding> others(
+      ClusterSnapshot snapshot, PolicyEngine engine, DatapathSettings now) {
     List<Finding> others = new ArrayList<>(OtherFindings.externalIps(snapshot));
     others.addAll(OtherFindings.cidrCoverage(engine.rules(), snapshot, now));
-    return new AuditReport(sorted, others, Companions.of(sorted), now,
-        published.addresses().size(), search.groupCount());
+    return others;
+  }
+
+  /**
+   * Whether any rule that applies to pods allows by a CIDR or world peer, either way: the only
+   * kind of rule a Service address can silently break.
+   */
+  static boolean mayTrap(List<Rule> rules) {
+    for (Rule r : rules) {
+      if (!r.appliesToPods()) {
+        continue;
+      }
+      for (Direction d : Direction.values()) {
+        for (RuleEntry e : r.allows(d)) {
+          if (e.peers().stream().anyMatch(TrapSearch::isWorldPeer)) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
   }
 
   private static final Comparator<Target> ORDER =

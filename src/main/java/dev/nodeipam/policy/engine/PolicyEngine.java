@@ -18,6 +18,7 @@ import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.Node;
 import dev.nodeipam.snapshot.Pod;
+import dev.nodeipam.snapshot.RawObject;
 import inet.ipaddr.IPAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,13 +49,31 @@ public final class PolicyEngine {
   private final SideEvaluation sides;
 
   private PolicyEngine(ClusterSnapshot snapshot) {
+    this(snapshot, new PolicyIndex(snapshot.policies()));
+  }
+
+  private PolicyEngine(ClusterSnapshot snapshot, PolicyIndex index) {
     this.snapshot = snapshot;
-    this.index = new PolicyIndex(snapshot.policies());
+    this.index = index;
     this.book = new AddressBook(snapshot);
     this.identities = new Identities(snapshot, book);
     this.translation = new ServiceTranslation(snapshot);
     this.backends = new Backends(snapshot, book);
     this.sides = new SideEvaluation(index);
+  }
+
+  /**
+   * An engine for a snapshot that differs from {@code sameRules}' only in its Services (e.g.
+   * planned statuses written in): the policies already read are reused, not read again.
+   */
+  public static PolicyEngine withServicesOf(ClusterSnapshot snapshot, PolicyEngine sameRules) {
+    List<RawObject> mine = snapshot.policies();
+    List<RawObject> theirs = sameRules.snapshot.policies();
+    boolean same = mine.size() == theirs.size();
+    for (int i = 0; same && i < mine.size(); i++) {
+      same = mine.get(i) == theirs.get(i);
+    }
+    return same ? new PolicyEngine(snapshot, sameRules.index) : of(snapshot);
   }
 
   /**
