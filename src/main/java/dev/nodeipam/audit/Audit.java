@@ -22,6 +22,7 @@ import java.util.Map;
  * <pre>{@code
  * AuditReport report = Audit.run(snapshot, Map.of("kube-proxy-replacement", "true"),
  *     AuditOptions.defaults());
+ * report.groupedFindings();     // one per (source workload, address, port, direction), then others
  * report.findings();            // one per (source pod, address, port, direction), then the others
  * report.companions();          // CiliumClusterwideNetworkPolicies as plain maps
  * report.toMap();               // the JSON contract
@@ -55,7 +56,7 @@ public final class Audit {
       progress.total(addresses);
       progress.done(addresses);
       return new AuditReport(List.of(), others(snapshot, rules, now), List.of(), now, addresses,
-          0);
+          0, SourceNames.none());
     }
     PublishedAddresses published = PublishedAddresses.of(snapshot, options.nodeIpam());
     PolicyEngine engine = PolicyEngine.withServicesOf(published.snapshot(), rules);
@@ -79,7 +80,8 @@ public final class Audit {
             .toList();
 
     return new AuditReport(sorted, others(snapshot, engine, now), Companions.of(sorted), now,
-        published.addresses().size(), search.groupCount());
+        published.addresses().size(), search.groupCount(),
+        new SourceNames(published.snapshot().workloads()));
   }
 
   private static List<Finding> others(
