@@ -230,6 +230,31 @@ public final class PolicyEngine {
   }
 
   /**
+   * The verdict for a destination pod named by identity rather than dialled by address (a pod
+   * without {@code status.podIP}, a workload's template pod): no translation, the sender's egress
+   * to its identity and its ingress from the sender, at {@code port}.
+   */
+  public Verdict verdictTo(
+      Pod source, Pod destination, int port, Protocol protocol, DatapathSettings s) {
+    Identity src = identities.ofPod(source, source.nodeName(), s);
+    Identity dst = identities.ofPod(destination, source.nodeName(), s);
+    Flow flow = new Flow(source, IpText.parse("0.0.0.0"), port, protocol);
+    List<String> notes = new ArrayList<>();
+    if (source.isTemplate()) {
+      notes.add("the source is the pod template of " + source.workload() + " in "
+          + source.namespace() + " (the input has no pods of it)");
+    }
+    notes.add("no address was dialled: " + destination.key()
+        + (destination.isTemplate() ? " (the pod template of " + destination.workload() + ")"
+            : "") + " has none in the input, so it is judged by its identity (labels,"
+        + " namespace) and port");
+    DestinationVerdict d = judge(source, dst, port, protocol, null, s);
+    return aggregate(flow, src,
+        Translation.none("no address was dialled: the destination is named by its identity"),
+        List.of(d), s, false, notes);
+  }
+
+  /**
    * The verdict with the address read as itself: destination = the world identity of the address
    * (as a CIDR rule's author pictures it), port = the dialled port, no translation, no ingress.
    */
