@@ -130,18 +130,13 @@ public final class MigrateCommand implements Callable<Integer> {
                 + (input.isManifestMode() ? "the manifests" : "the cluster"));
       }
     }
-    MigrationPlan plan =
-        MigrationPlanner.plan(
-            snapshot,
-            new MigrationPlanner.Options(loadBalancerClass, services, nodeipamAnnotations),
-            audit != null
-                ? audit
-                : noAudit
-                    ? AfterStateAudit.skipped("--no-audit was given")
-                    : new PolicyAfterStateAudit(
-                    overrides,
-                    NodeIpamOptions.reference().withLoadBalancerClass(loadBalancerClass)),
-            MigrateRenderer.COMMAND_TEXT);
+    MigrationPlan plan;
+    try (ProgressLine line = ProgressLine.start(() -> String.format(
+        "nodeipam: planning the migration of %,d Services (owners, labels, proof, audit)",
+        snapshot.services().stream().filter(s -> !s.externalIps().isEmpty()).count()))) {
+      plan = plan(snapshot, overrides);
+      line.finish(String.format("nodeipam: planned the migration in %.1f s", line.seconds()));
+    }
     String json = Json.json(MigrateRenderer.document(plan));
     String rendered =
         switch (output) {
@@ -155,5 +150,15 @@ public final class MigrateCommand implements Callable<Integer> {
     }
     spec.commandLine().getOut().print(rendered);
     return 0;
+  }
+
+  private MigrationPlan plan(ClusterSnapshot snapshot, Map<String, String> overrides) {
+    AfterStateAudit afterState = audit != null ? audit
+        : noAudit ? AfterStateAudit.skipped("--no-audit was given")
+        : new PolicyAfterStateAudit(
+            overrides, NodeIpamOptions.reference().withLoadBalancerClass(loadBalancerClass));
+    return MigrationPlanner.plan(snapshot,
+        new MigrationPlanner.Options(loadBalancerClass, services, nodeipamAnnotations),
+        afterState, MigrateRenderer.COMMAND_TEXT);
   }
 }

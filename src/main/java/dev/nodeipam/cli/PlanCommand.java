@@ -43,7 +43,14 @@ public final class PlanCommand implements Callable<Integer> {
   public Integer call() {
     output.require(spec, OutputFormat.text, OutputFormat.json, OutputFormat.yaml);
     ClusterSnapshot snapshot = input.load();
-    List<ClusterPlan.Entry> entries = ClusterPlan.compute(snapshot, ipam.options());
+    List<ClusterPlan.Entry> entries;
+    try (ProgressLine line = ProgressLine.start(() -> String.format(
+        "nodeipam: deciding %,d Services on %,d nodes", snapshot.services().size(),
+        snapshot.nodes().size()))) {
+      entries = ClusterPlan.compute(snapshot, ipam.options());
+      line.finish(String.format("nodeipam: decided %,d Services in %.1f s",
+          snapshot.services().size(), line.seconds()));
+    }
     PrintWriter out = spec.commandLine().getOut();
     // Streamed: the JSON plan of a 100,000-object cluster is a few hundred megabytes.
     switch (output) {

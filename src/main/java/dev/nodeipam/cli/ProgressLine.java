@@ -25,19 +25,22 @@ final class ProgressLine implements AutoCloseable {
   private final PrintStream err;
   private final Supplier<String> status;
   private final long start = System.nanoTime();
+  private final long delayMillis;
   private final ScheduledExecutorService timer;
   private boolean shown;
 
-  private ProgressLine(PrintStream err, Supplier<String> status, boolean enabled) {
+  /** A progress line on {@code err}, shown from {@code delayMillis} on when enabled. */
+  ProgressLine(PrintStream err, Supplier<String> status, boolean enabled, long delayMillis) {
     this.err = err;
     this.status = status;
+    this.delayMillis = delayMillis;
     if (enabled) {
       timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "nodeipam-progress");
         t.setDaemon(true);
         return t;
       });
-      timer.scheduleAtFixedRate(this::show, DELAY_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+      timer.scheduleAtFixedRate(this::show, delayMillis, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
     } else {
       timer = null;
     }
@@ -45,7 +48,7 @@ final class ProgressLine implements AutoCloseable {
 
   /** Starts a progress line showing {@code status} (called from the timer thread). */
   static ProgressLine start(Supplier<String> status) {
-    return new ProgressLine(System.err, status, stderrIsTerminal());
+    return new ProgressLine(System.err, status, stderrIsTerminal(), DELAY_MILLIS);
   }
 
   /** Seconds since the start, for the status text and the closing line. */
@@ -79,7 +82,7 @@ final class ProgressLine implements AutoCloseable {
       return;
     }
     timer.shutdownNow();
-    if (shown || (summary != null && seconds() * 1000 > DELAY_MILLIS)) {
+    if (shown || (summary != null && seconds() * 1000 > delayMillis)) {
       err.print("\r\u001b[K");
       if (summary != null) {
         err.println(summary);
