@@ -12,6 +12,9 @@ import picocli.CommandLine.Option;
 
 /** Where a read-only command takes its cluster from: manifests ({@code -f}) or a live API server. */
 public final class InputOptions {
+  @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+  picocli.CommandLine.Model.CommandSpec mixee;
+
   @Option(
       names = {"-f", "--filename"},
       paramLabel = "PATH",
@@ -37,7 +40,7 @@ public final class InputOptions {
     ClusterSnapshot snapshot;
     if (!files.isEmpty()) {
       ManifestLoader.Options options = new ManifestLoader.Options(skipNonManifests,
-          w -> System.err.println("nodeipam: warning: " + w), new ManifestLoader.Progress());
+          this::warn, new ManifestLoader.Progress());
       ManifestLoader.Progress p = options.progress();
       try (ProgressLine line = ProgressLine.start(() -> String.format(
           "nodeipam: reading manifests: %,d of %,d files, %,d objects", p.filesRead(), p.files(),
@@ -53,6 +56,13 @@ public final class InputOptions {
       }
     }
     return snapshot;
+  }
+
+  private void warn(String warning) {
+    java.io.PrintWriter err = mixee == null ? new java.io.PrintWriter(System.err, true)
+        : mixee.commandLine().getErr();
+    err.println("nodeipam: warning: " + warning);
+    err.flush();
   }
 
   private static String summary(ClusterSnapshot snapshot, double seconds) {
