@@ -2,8 +2,6 @@ package dev.nodeipam.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -16,17 +14,12 @@ import org.junit.jupiter.api.io.TempDir;
 class ManifestInputTest {
   @TempDir Path dir;
 
-  record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
-    return new Run(code, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
-  private static void exit2OneLine(Run r, String line) {
-    assertThat(r.code()).isEqualTo(2);
+  private static void exit2OneLine(CliRun r, String line) {
+    assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.out()).isEmpty();
     assertThat(r.err().strip()).isEqualTo(line);
   }
@@ -48,8 +41,8 @@ class ManifestInputTest {
     exit2OneLine(run("plan", "-f", dir.toString()), "nodeipam: " + report
         + ": not a Kubernetes manifest (line 1: object has no kind); --skip-non-manifests skips"
         + " such files");
-    Run skipped = run("plan", "-f", dir.toString(), "--skip-non-manifests");
-    assertThat(skipped.code()).as(skipped.err()).isZero();
+    CliRun skipped = run("plan", "-f", dir.toString(), "--skip-non-manifests");
+    assertThat(skipped.exitCode()).as(skipped.err()).isZero();
     assertThat(skipped.err().strip()).isEqualTo("nodeipam: warning: skipped " + report
         + ": not a Kubernetes manifest (line 1: object has no kind)");
   }
@@ -58,8 +51,8 @@ class ManifestInputTest {
   void aMistypedKindIsOneWarningOnStderr() throws Exception {
     Files.writeString(dir.resolve("svc.yaml"), "apiVersion: v1\nkind: Node\nmetadata: {name: n1}\n"
         + "---\napiVersion: v1\nkind: Servce\nmetadata: {name: web, namespace: shop}\n");
-    Run r = run("plan", "-f", dir.toString());
-    assertThat(r.code()).isZero();
+    CliRun r = run("plan", "-f", dir.toString());
+    assertThat(r.exitCode()).isZero();
     assertThat(r.err().strip()).isEqualTo(
         "nodeipam: warning: ignored 1 object of unknown kind Servce: did you mean Service?");
   }
@@ -69,8 +62,8 @@ class ManifestInputTest {
     Files.writeString(dir.resolve("pods.json"), "{\"apiVersion\": \"v1\", \"kind\": \"PodList\","
         + " \"items\": [{\"metadata\": {\"name\": \"a\", \"namespace\": \"web\", \"labels\":"
         + " {\"app\": \"a\"}}, \"spec\": {\"containers\": [{\"name\": \"c\", \"image\": \"i\"}]}}]}");
-    Run r = run("trace", "-f", dir.toString(), "--from", "web/a", "--to", "web/a:80");
-    assertThat(r.code()).as(r.err()).isZero();
+    CliRun r = run("trace", "-f", dir.toString(), "--from", "web/a", "--to", "web/a:80");
+    assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.out()).contains("no address dialled");
   }
 }

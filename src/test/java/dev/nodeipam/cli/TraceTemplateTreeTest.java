@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -78,18 +76,13 @@ class TraceTemplateTreeTest {
     Files.writeString(tree, TREE);
   }
 
-  record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
-    return new Run(code, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   private static JsonNode trace(String to) throws Exception {
-    Run r = run("trace", "-f", tree.toString(), "--from", "shop/client", "--to", to, "-o", "json");
-    assertThat(r.code()).as(r.err()).isZero();
+    CliRun r = run("trace", "-f", tree.toString(), "--from", "shop/client", "--to", to, "-o", "json");
+    assertThat(r.exitCode()).as(r.err()).isZero();
     return new ObjectMapper().readTree(r.out());
   }
 
@@ -114,9 +107,9 @@ class TraceTemplateTreeTest {
 
   @Test
   void theTextSaysNoAddressWasDialled() {
-    Run r = run("trace", "-f", tree.toString(), "--from", "shop/client", "--to",
+    CliRun r = run("trace", "-f", tree.toString(), "--from", "shop/client", "--to",
         "shop/deployment/server:http");
-    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.out().lines().findFirst().orElseThrow())
         .contains("shop/client (pod template of Deployment/client)")
         .contains("-> shop/server:8080/TCP (the pod template of Deployment shop/server, which has"
@@ -153,14 +146,14 @@ class TraceTemplateTreeTest {
 
   @Test
   void anUnknownPortNameIsExit2OnOneLine() {
-    Run pod = run("trace", "-f", tree.toString(), "--from", "shop/client", "--to",
+    CliRun pod = run("trace", "-f", tree.toString(), "--from", "shop/client", "--to",
         "shop/server:grpc");
-    assertThat(pod.code()).isEqualTo(2);
+    assertThat(pod.exitCode()).isEqualTo(2);
     assertThat(pod.err().strip()).isEqualTo("nodeipam: --to shop/server:grpc: Service shop/server"
         + " has no port named grpc (ports: [web=80])");
-    Run address = run("trace", "-f", tree.toString(), "--from", "shop/client", "--to",
+    CliRun address = run("trace", "-f", tree.toString(), "--from", "shop/client", "--to",
         "10.96.7.7:web");
-    assertThat(address.code()).isEqualTo(2);
+    assertThat(address.exitCode()).isEqualTo(2);
     assertThat(address.err().strip().lines()).hasSize(1);
     assertThat(address.err()).contains("a named port needs NAMESPACE/NAME:PORT");
   }
