@@ -6,7 +6,7 @@
 # then the time and size of the grouped text and JSON reports (skipped with --no-render; --per-pod
 # adds the version 1 JSON, one finding per source pod: tens of GB at the default shape). Target:
 # under 30 s and 2 GB heap on 2 cores, at most 3x the load.
-#   bench/audit-bench.sh [NODES SERVICES PODS_PER_SERVICE] [--no-render] [--per-pod]   (JAVA_OPTS default -Xmx2g)
+#   bench/audit-bench.sh [NODES SERVICES PODS_PER_SERVICE] [--no-render] [--per-pod] [--cold-only]   (JAVA_OPTS default -Xmx2g)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -q -B -o test-compile dependency:build-classpath \

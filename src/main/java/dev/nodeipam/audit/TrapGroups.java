@@ -4,7 +4,9 @@ import dev.nodeipam.policy.model.Direction;
 import dev.nodeipam.snapshot.Pod;
 import java.util.AbstractList;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The traps as a person reviews them: one group per (source workload or identity, address, port,
@@ -74,6 +76,8 @@ public final class TrapGroups {
   private final List<Trap> traps;
   private final SourceNames names;
   private final int[] starts;
+  // Traps of one group of pods share its pod list: name each list once.
+  private final Map<List<Pod>, SourceNames.Source> sourceOf = new IdentityHashMap<>();
 
   TrapGroups(List<Trap> traps, SourceNames names) {
     this.traps = traps;
@@ -99,7 +103,7 @@ public final class TrapGroups {
         for (Trap t : run) {
           pods += t.sources().size();
         }
-        return new Group(run, names.of(run.get(0).sources().get(0), pods), pods);
+        return new Group(run, source(run.get(0)), pods);
       }
 
       @Override
@@ -131,11 +135,22 @@ public final class TrapGroups {
   }
 
   static Summary summarize(List<Group> groups) {
-    java.util.Set<dev.nodeipam.policy.model.PolicyRef> policies = new java.util.HashSet<>();
-    java.util.Set<dev.nodeipam.policy.model.PolicyRef> active = new java.util.HashSet<>();
-    java.util.Set<String> namespaces = new java.util.HashSet<>();
-    long pods = 0;
-    for (Group g : groups) {
+    Tally tally = new Tally();
+    groups.forEach(tally::add);
+    return tally.summary();
+  }
+
+  /** Adds groups up into a {@link Summary}, one at a time. */
+  public static final class Tally {
+    private final java.util.Set<dev.nodeipam.policy.model.PolicyRef> policies =
+        new java.util.HashSet<>();
+    private final java.util.Set<dev.nodeipam.policy.model.PolicyRef> active =
+        new java.util.HashSet<>();
+    private final java.util.Set<String> namespaces = new java.util.HashSet<>();
+    private long pods;
+    private int sources;
+
+    public void add(Group g) {
       for (Trap t : g.traps()) {
         for (dev.nodeipam.policy.model.PolicyRef p : t.policies()) {
           if (policies.add(p) && p.namespace() != null) {
@@ -147,8 +162,12 @@ public final class TrapGroups {
         }
       }
       pods += g.pods();
+      sources++;
     }
-    return new Summary(policies.size(), namespaces.size(), active.size(), groups.size(), pods);
+
+    public Summary summary() {
+      return new Summary(policies.size(), namespaces.size(), active.size(), sources, pods);
+    }
   }
 
   private static boolean sameTarget(Trap a, Trap b) {
@@ -178,8 +197,11 @@ public final class TrapGroups {
       return false;
     }
     // The same identity split by node, or pods of one workload: one source either way.
-    return pa.labels().equals(pb.labels())
-        || names.of(pa, a.sources().size()).equals(names.of(pb, b.sources().size()));
+    return pa.labels().equals(pb.labels()) || source(a).equals(source(b));
+  }
+
+  private synchronized SourceNames.Source source(Trap t) {
+    return sourceOf.computeIfAbsent(t.sources(), ps -> names.of(ps.get(0), ps.size()));
   }
 
   /** The direction as the contract writes it. */

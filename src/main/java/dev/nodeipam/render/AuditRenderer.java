@@ -39,18 +39,19 @@ public final class AuditRenderer {
    */
   public static void writeText(AuditReport r, PrintWriter out) {
     TrapGroups groups = r.groups();
-    out.append(headline(r, groups)).append('\n');
-    out.append(counts(r, groups)).append('\n');
+    Overview o = overview(r, groups);
+    out.append(o.headline()).append('\n');
+    out.append(o.counts()).append('\n');
     out.append("Datapath: ").append(settings(r)).append("\n");
-    List<String> summary = new ArrayList<>();
-    summaries(groups, r, summary::add);
+    List<String> summary = o.lines();
+    Map<List<?>, String> labels = new java.util.IdentityHashMap<>();
     if (!summary.isEmpty()) {
       out.append('\n');
       summary.forEach(line -> out.append("  ").append(line).append('\n'));
     }
     groups.forEachTarget(target -> {
       out.append('\n').append(targetTitle(target.first())).append('\n');
-      for (Section section : sections(target)) {
+      for (Section section : sections(target, labels)) {
         Trap first = section.groups().get(0).first();
         out.append("  ").append(first.severity().wire().toUpperCase()).append(' ')
             .append(first.active() ? "active" : "latent").append(' ')
@@ -91,11 +92,12 @@ public final class AuditRenderer {
   /** Writes the Markdown report as it goes, one Service address and port at a time. */
   public static void writeMarkdown(AuditReport r, PrintWriter out) {
     TrapGroups groups = r.groups();
-    out.append("# nodeipam audit\n\n**").append(cell(headline(r, groups))).append("**\n\n")
-        .append(counts(r, groups)).append("\n\n");
+    Overview o = overview(r, groups);
+    out.append("# nodeipam audit\n\n**").append(cell(o.headline())).append("**\n\n")
+        .append(o.counts()).append("\n\n");
     out.append("Datapath: ").append(settings(r)).append("\n");
-    List<String> lines = new ArrayList<>();
-    summaries(groups, r, lines::add);
+    List<String> lines = o.lines();
+    Map<List<?>, String> labels = new java.util.IdentityHashMap<>();
     if (!lines.isEmpty()) {
       out.append('\n');
       lines.forEach(l -> out.append("- ").append(l).append('\n'));
@@ -107,7 +109,7 @@ public final class AuditRenderer {
       out.append("| severity | state | direction | policy | sources |\n");
       out.append("| --- | --- | --- | --- | --- |\n");
       List<String> why = new ArrayList<>();
-      for (Section section : sections(target)) {
+      for (Section section : sections(target, labels)) {
         Trap first = section.groups().get(0).first();
         for (Map.Entry<String, List<TrapGroups.Group>> pol : section.byPolicy().entrySet()) {
           out.append("| ").append(first.severity().wire()).append(" | ")
@@ -144,10 +146,9 @@ public final class AuditRenderer {
   private record Section(List<TrapGroups.Group> groups,
       Map<String, List<TrapGroups.Group>> byPolicy) {}
 
-  private static List<Section> sections(TrapGroups.Target target) {
+  /** {@code labels}: traps share their entry lists across the report; each is labelled once. */
+  private static List<Section> sections(TrapGroups.Target target, Map<List<?>, String> labels) {
     Map<List<Object>, Section> out = new LinkedHashMap<>();
-    // Traps share their policy and entry lists: label each list once.
-    Map<List<?>, String> labels = new java.util.IdentityHashMap<>();
     for (TrapGroups.Group g : target.groups()) {
       Trap t = g.first();
       Section s = out.computeIfAbsent(List.of(t.direction(), !t.active()),
@@ -183,23 +184,44 @@ public final class AuditRenderer {
     return String.join(", ", parts);
   }
 
-  /** "7 policies in 3 namespaces stop matching for 24.85.233.58:443 — 1 active, 6 latent". */
-  private static String headline(AuditReport r, TrapGroups groups) {
-    if (r.traps().isEmpty()) {
-      return "nodeipam audit: no trapped flow at " + r.addresses() + " Service address"
-          + (r.addresses() == 1 ? "" : "es") + ".";
-    }
-    TrapGroups.Summary s = groups.summary();
-    int[] targets = new int[1];
-    Trap[] only = new Trap[1];
+  /**
+   * What the report opens with, from one pass over the groups: the headline ("7 policies in 3
+   * namespaces stop matching for 24.85.233.58:443 — 1 active, 6 latent"), the counts, and one
+   * line per address and port when there are several.
+   */
+  private record Overview(String headline, String counts, List<String> lines) {}
+
+  private static Overview overview(AuditReport r, TrapGroups groups) {
+    List<String> lines = new ArrayList<>();
+    TrapGroups.Tally all = new TrapGroups.Tally();
+    Trap[] last = new Trap[1];
     groups.forEachTarget(t -> {
-      targets[0]++;
-      only[0] = t.first();
+      TrapGroups.Summary s = t.summary();
+      t.groups().forEach(all::add);
+      last[0] = t.first();
+      lines.add(address(t.first()) + " (" + t.first().address().frontend() + " of "
+          + t.first().address().service().key() + "): " + stopMatching(s) + " — " + s.active()
+          + " active, " + s.latent() + " latent; " + s.sources() + " source"
+          + (s.sources() == 1 ? "" : "s") + " (" + s.pods() + " pod" + (s.pods() == 1 ? "" : "s")
+          + ")");
     });
-    String where = targets[0] == 1 ? address(only[0])
-        : targets[0] + " Service addresses and ports";
-    return "nodeipam audit: " + stopMatching(s) + " for " + where + " — " + s.active()
-        + " active, " + s.latent() + " latent.";
+    TrapGroups.Summary s = all.summary();
+    String headline;
+    if (r.traps().isEmpty()) {
+      headline = "nodeipam audit: no trapped flow at " + r.addresses() + " Service address"
+          + (r.addresses() == 1 ? "" : "es") + ".";
+    } else {
+      String where = lines.size() == 1 ? address(last[0])
+          : lines.size() + " Service addresses and ports";
+      headline = "nodeipam audit: " + stopMatching(s) + " for " + where + " — " + s.active()
+          + " active, " + s.latent() + " latent.";
+    }
+    String counts = r.addresses() + " Service address" + (r.addresses() == 1 ? "" : "es")
+        + " audited; " + s.sources() + " trapped source" + (s.sources() == 1 ? "" : "s") + " ("
+        + s.pods() + " pod" + (s.pods() == 1 ? "" : "s") + "); " + r.others().size()
+        + " other finding" + (r.others().size() == 1 ? "" : "s") + "; " + r.companions().size()
+        + " companion polic" + (r.companions().size() == 1 ? "y" : "ies") + ".";
+    return new Overview(headline, counts, lines.size() > 1 ? lines : List.of());
   }
 
   private static String stopMatching(TrapGroups.Summary s) {
@@ -207,32 +229,6 @@ public final class AuditRenderer {
         + (s.namespaces() == 0 ? "" : " in " + s.namespaces() + " namespace"
             + (s.namespaces() == 1 ? "" : "s"))
         + " stop" + (s.policies() == 1 ? "s" : "") + " matching";
-  }
-
-  private static String counts(AuditReport r, TrapGroups groups) {
-    TrapGroups.Summary s = groups.summary();
-    return r.addresses() + " Service address" + (r.addresses() == 1 ? "" : "es") + " audited; "
-        + s.sources() + " trapped source" + (s.sources() == 1 ? "" : "s") + " (" + s.pods()
-        + " pod" + (s.pods() == 1 ? "" : "s") + "); " + r.others().size() + " other finding"
-        + (r.others().size() == 1 ? "" : "s") + "; " + r.companions().size() + " companion polic"
-        + (r.companions().size() == 1 ? "y" : "ies") + ".";
-  }
-
-  /** One summary line per address and port, when there are several. */
-  private static void summaries(
-      TrapGroups groups, AuditReport r, java.util.function.Consumer<String> line) {
-    List<String> lines = new ArrayList<>();
-    groups.forEachTarget(t -> {
-      TrapGroups.Summary s = t.summary();
-      lines.add(address(t.first()) + " (" + t.first().address().frontend() + " of "
-          + t.first().address().service().key() + "): " + stopMatching(s) + " — " + s.active()
-          + " active, " + s.latent() + " latent; " + s.sources() + " source"
-          + (s.sources() == 1 ? "" : "s") + " (" + s.pods() + " pod" + (s.pods() == 1 ? "" : "s")
-          + ")");
-    });
-    if (lines.size() > 1) {
-      lines.forEach(line);
-    }
   }
 
   private static String targetTitle(Trap t) {
