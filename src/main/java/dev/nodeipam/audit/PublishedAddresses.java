@@ -56,14 +56,18 @@ public record PublishedAddresses(ClusterSnapshot snapshot, List<ServiceAddress> 
       }
     }
     if (count != null) {
+      // The same addresses as below, without building them: each distinct text parsed once.
+      Map<String, Boolean> valid = new HashMap<>();
+      java.util.function.Predicate<String> ok =
+          ip -> ip != null && valid.computeIfAbsent(ip, t -> IpText.parse(t) != null);
       int n = 0;
       for (Service s : snapshot.services()) {
         if (!"ExternalName".equals(s.type()) && !s.deleting()) {
-          n += s.externalIps().size();
+          n += (int) s.externalIps().stream().filter(ok).count();
           if ("LoadBalancer".equals(s.type())) {
             List<String> p = planned.get(s.key());
-            n += p != null ? p.size()
-                : (int) s.ingress().stream().filter(i -> i.ip() != null).count();
+            n += p != null ? (int) p.stream().filter(ok).count()
+                : (int) s.ingress().stream().filter(i -> ok.test(i.ip())).count();
           }
         }
       }
