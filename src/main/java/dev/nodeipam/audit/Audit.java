@@ -48,17 +48,17 @@ public final class Audit {
   /** {@link #run(ClusterSnapshot, Map, AuditOptions)}, counting targets in {@code progress}. */
   public static AuditReport run(ClusterSnapshot snapshot, Map<String, String> overrides,
       AuditOptions options, AuditProgress progress) {
-    PolicyEngine rules = PolicyEngine.of(snapshot);
-    if (!mayTrap(rules.rules())) {
-      // A trap needs a CIDR/world allow somewhere: without one, no address needs looking at.
-      DatapathSettings now = rules.settings(overrides);
-      int addresses = PublishedAddresses.count(snapshot, options.nodeIpam());
-      progress.total(addresses);
-      progress.done(addresses);
-      return new AuditReport(List.of(), others(snapshot, rules, now), List.of(), now, addresses,
-          0, SourceNames.none());
-    }
+    PolicyEngine rules = PolicyEngine.of(snapshot, options.dns());
     PublishedAddresses published = PublishedAddresses.of(snapshot, options.nodeIpam());
+    if (!mayTrap(rules.rules())) {
+      // A trap needs a CIDR/world allow somewhere: without one, no address needs searching.
+      DatapathSettings now = rules.settings(overrides);
+      progress.total(published.addresses().size());
+      progress.done(published.addresses().size());
+      CompanionScope.Choice scope = CompanionScope.choose(options.companionScope(), now);
+      return new AuditReport(List.of(), others(snapshot, published, rules, now), List.of(), now,
+          published.addresses().size(), 0, scope, SourceNames.none());
+    }
     PolicyEngine engine = PolicyEngine.withServicesOf(published.snapshot(), rules);
     DatapathSettings now = engine.settings(overrides);
     Map<String, String> translate = new HashMap<>(overrides);
@@ -79,21 +79,26 @@ public final class Audit {
             })
             .toList();
 
-    return new AuditReport(sorted, others(snapshot, engine, now), Companions.of(sorted), now,
-        published.addresses().size(), search.groupCount(),
-        new SourceNames(published.snapshot().workloads()));
+    CompanionScope.Choice scope = CompanionScope.choose(options.companionScope(), now);
+    return new AuditReport(sorted, others(snapshot, published, engine, now),
+        Companions.of(sorted, scope.scope(), now), now, published.addresses().size(),
+        search.groupCount(), scope, new SourceNames(published.snapshot().workloads()));
   }
 
-  private static List<Finding> others(
-      ClusterSnapshot snapshot, PolicyEngine engine, DatapathSettings now) {
-    List<Finding> others = new ArrayList<>(OtherFindings.externalIps(snapshot));
+  private static List<Finding> others(ClusterSnapshot snapshot, PublishedAddresses published,
+      PolicyEngine engine, DatapathSettings now) {
+    List<Finding> others = new ArrayList<>(
+        OtherFindings.nodeIpVips(published.addresses(), published.snapshot(), now));
+    others.addAll(OtherFindings.externalIps(snapshot));
+    others.addAll(OtherFindings.fqdnMayBeTrapped(engine.rules(), published.addresses()));
     others.addAll(OtherFindings.cidrCoverage(engine.rules(), snapshot, now));
     return others;
   }
 
   /**
-   * Whether any rule that applies to pods allows by a CIDR or world peer, either way: the only
-   * kind of rule a Service address can silently break.
+   * Whether any rule that applies to pods allows by a CIDR or world peer (toFQDNs with DNS
+   * answers included: they are read as CIDR peers), either way: the only kind of rule a Service
+   * address can silently break.
    */
   static boolean mayTrap(List<Rule> rules) {
     for (Rule r : rules) {

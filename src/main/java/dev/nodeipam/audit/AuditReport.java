@@ -20,6 +20,7 @@ import java.util.Map;
  * @param settings the datapath settings the audit ran under
  * @param addresses how many Service addresses were audited
  * @param sourceGroups how many groups of source pods (identities) were judged
+ * @param companionScope which pods the companions select, and why
  * @param names how sources are named in the grouped report
  */
 public record AuditReport(
@@ -29,6 +30,7 @@ public record AuditReport(
     DatapathSettings settings,
     int addresses,
     int sourceGroups,
+    CompanionScope.Choice companionScope,
     SourceNames names) {
 
   /** The report's {@code version}: 2 groups findings by source; 1 is one finding per pod. */
@@ -176,7 +178,21 @@ public record AuditReport(
     }
     m.put("summary", summary);
     m.put("settings", settings.values());
+    m.put("ciliumVersion", versionMap(settings));
+    Map<String, Object> scope = new LinkedHashMap<>();
+    scope.put("scope", companionScope.scope().name().toLowerCase(java.util.Locale.ROOT));
+    scope.put("why", companionScope.why());
+    m.put("companionScope", scope);
     return m;
+  }
+
+  /** The Cilium version assumed and where it came from, for the JSON of every command. */
+  public static Map<String, Object> versionMap(DatapathSettings settings) {
+    Map<String, Object> v = new LinkedHashMap<>();
+    v.put("version", settings.versionSetting().value());
+    v.put("from", settings.versionSetting().from());
+    v.put("assumed", settings.versionSetting().isAssumed());
+    return v;
   }
 
   /** The finding of a group of traps: one source workload or identity. */
