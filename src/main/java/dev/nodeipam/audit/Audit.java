@@ -42,12 +42,26 @@ public final class Audit {
    */
   public static AuditReport run(
       ClusterSnapshot snapshot, Map<String, String> overrides, AuditOptions options) {
-    return run(snapshot, overrides, options, new AuditProgress());
+    return run(snapshot, overrides, options, java.util.Set.of(), new AuditProgress());
   }
 
-  /** {@link #run(ClusterSnapshot, Map, AuditOptions)}, counting targets in {@code progress}. */
+  /**
+   * Runs the audit for the Services of some namespaces only ({@code -n}); every policy and pod of
+   * the cluster still counts, as senders and as the rules that judge them.
+   *
+   * @param namespaces the namespaces whose Services are reported; empty for all
+   */
+  public static AuditReport run(
+      ClusterSnapshot snapshot,
+      Map<String, String> overrides,
+      AuditOptions options,
+      java.util.Set<String> namespaces) {
+    return run(snapshot, overrides, options, namespaces, new AuditProgress());
+  }
+
+  /** {@link #run(ClusterSnapshot, Map, AuditOptions, java.util.Set)}, counting in progress. */
   public static AuditReport run(ClusterSnapshot snapshot, Map<String, String> overrides,
-      AuditOptions options, AuditProgress progress) {
+      AuditOptions options, java.util.Set<String> namespaces, AuditProgress progress) {
     PolicyEngine rules = PolicyEngine.of(snapshot, options.dns());
     PublishedAddresses published = PublishedAddresses.of(snapshot, options.nodeIpam());
     if (!mayTrap(rules.rules())) {
@@ -56,8 +70,8 @@ public final class Audit {
       progress.total(published.addresses().size());
       progress.done(published.addresses().size());
       CompanionScope.Choice scope = CompanionScope.choose(options.companionScope(), now);
-      return new AuditReport(List.of(), others(snapshot, published, rules, now), List.of(), now,
-          published.addresses().size(), 0, scope, SourceNames.none());
+      return new AuditReport(List.of(), others(snapshot, published, rules, now, namespaces),
+          List.of(), now, published.addresses().size(), 0, scope, SourceNames.none());
     }
     PolicyEngine engine = PolicyEngine.withServicesOf(published.snapshot(), rules);
     DatapathSettings now = engine.settings(overrides);
@@ -67,7 +81,10 @@ public final class Audit {
     DatapathSettings translating = engine.settings(translate);
 
     TrapSearch search = new TrapSearch(engine, now, translating, options.latent());
-    List<Target> targets = targets(published.addresses(), engine);
+    List<Target> targets =
+        targets(published.addresses(), engine).stream()
+            .filter(t -> inScope(namespaces, t.address().service().namespace()))
+            .toList();
     progress.total(targets.size());
     // Targets are in report order and each comes back ordered: no sort over millions of traps.
     List<Trap> sorted =
@@ -80,18 +97,19 @@ public final class Audit {
             .toList();
 
     CompanionScope.Choice scope = CompanionScope.choose(options.companionScope(), now);
-    return new AuditReport(sorted, others(snapshot, published, engine, now),
+    return new AuditReport(sorted, others(snapshot, published, engine, now, namespaces),
         Companions.of(sorted, scope.scope(), now), now, published.addresses().size(),
         search.groupCount(), scope, new SourceNames(published.snapshot().workloads()));
   }
 
   private static List<Finding> others(ClusterSnapshot snapshot, PublishedAddresses published,
-      PolicyEngine engine, DatapathSettings now) {
+      PolicyEngine engine, DatapathSettings now, java.util.Set<String> namespaces) {
     List<Finding> others = new ArrayList<>(
         OtherFindings.nodeIpVips(published.addresses(), published.snapshot(), now));
     others.addAll(OtherFindings.externalIps(snapshot));
     others.addAll(OtherFindings.fqdnMayBeTrapped(engine.rules(), published.addresses()));
     others.addAll(OtherFindings.cidrCoverage(engine.rules(), snapshot, now));
+    others.removeIf(f -> f.service() != null && !inScope(namespaces, namespaceOf(f.service())));
     return others;
   }
 
@@ -114,6 +132,15 @@ public final class Audit {
       }
     }
     return false;
+  }
+
+  private static boolean inScope(java.util.Set<String> namespaces, String namespace) {
+    return namespaces.isEmpty() || namespaces.contains(namespace);
+  }
+
+  private static String namespaceOf(String serviceKey) {
+    int slash = serviceKey.indexOf('/');
+    return slash < 0 ? serviceKey : serviceKey.substring(0, slash);
   }
 
   private static final Comparator<Target> ORDER =

@@ -65,7 +65,9 @@ public final class AuditCommand implements Callable<Integer> {
       names = {"-o", "--output"},
       paramLabel = "FORMAT",
       defaultValue = "text",
-      description = "text, json, yaml or markdown (default: ${DEFAULT-VALUE}).")
+      converter = OutputFormat.Audits.class,
+      completionCandidates = OutputFormat.Audits.class,
+      description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   OutputFormat output;
 
   @Option(
@@ -110,19 +112,18 @@ public final class AuditCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    output.require(
-        spec, OutputFormat.text, OutputFormat.json, OutputFormat.yaml, OutputFormat.markdown);
     Map<String, String> overrides = datapath.overrides(spec);
     AuditOptions options = new AuditOptions(nodeIpam.options(), !activeOnly,
         companionScope == null ? null : dev.nodeipam.audit.CompanionScope.valueOf(
             companionScope.name().toUpperCase(java.util.Locale.ROOT)), dns.answers());
+    java.util.Set<String> scope = input.scope(spec);
     ClusterSnapshot snapshot = input.load();
     AuditProgress progress = new AuditProgress();
     AuditReport report;
     try (ProgressLine line = ProgressLine.start(() -> String.format(
         "nodeipam: auditing: %,d of %,d Service addresses and ports", progress.done(),
         progress.total()))) {
-      report = Audit.run(snapshot, overrides, options, progress);
+      report = Audit.run(snapshot, overrides, options, scope, progress);
       line.finish(String.format("nodeipam: audited %,d Service addresses for %,d source"
               + " identities in %.1f s: %,d trapped flows; writing the report",
           report.addresses(), report.sourceGroups(), line.seconds(), report.traps().size()));

@@ -82,7 +82,9 @@ public final class MigrateCommand implements Callable<Integer> {
       names = {"-o", "--output"},
       paramLabel = "FORMAT",
       defaultValue = "text",
-      description = "text, json or yaml (default: ${DEFAULT-VALUE}).")
+      converter = OutputFormat.Reports.class,
+      completionCandidates = OutputFormat.Reports.class,
+      description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   OutputFormat output;
 
   @Option(
@@ -105,7 +107,6 @@ public final class MigrateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    output.require(spec, OutputFormat.text, OutputFormat.json, OutputFormat.yaml);
     for (String key : services) {
       if (!SERVICE_KEY.matcher(key).matches()) {
         throw new CommandLine.ParameterException(
@@ -119,6 +120,7 @@ public final class MigrateCommand implements Callable<Integer> {
       PlanDirectory.checkWritable(out, force);
     }
     Map<String, String> overrides = datapath.overrides(spec);
+    java.util.Set<String> scope = input.scope(spec);
     ClusterSnapshot snapshot = input.load();
     for (String key : services) {
       String[] parts = key.split("/", 2);
@@ -134,7 +136,7 @@ public final class MigrateCommand implements Callable<Integer> {
     try (ProgressLine line = ProgressLine.start(() -> String.format(
         "nodeipam: planning the migration of %,d Services (owners, labels, proof, audit)",
         snapshot.services().stream().filter(s -> !s.externalIps().isEmpty()).count()))) {
-      plan = plan(snapshot, overrides);
+      plan = plan(snapshot, overrides, scope);
       line.finish(String.format("nodeipam: planned the migration in %.1f s", line.seconds()));
     }
     var nodeVips = dev.nodeipam.migrate.NodeVipCheck.of(plan, overrides);
@@ -153,13 +155,14 @@ public final class MigrateCommand implements Callable<Integer> {
     return 0;
   }
 
-  private MigrationPlan plan(ClusterSnapshot snapshot, Map<String, String> overrides) {
+  private MigrationPlan plan(
+      ClusterSnapshot snapshot, Map<String, String> overrides, java.util.Set<String> scope) {
     AfterStateAudit afterState = audit != null ? audit
         : noAudit ? AfterStateAudit.skipped("--no-audit was given")
         : new PolicyAfterStateAudit(
             overrides, NodeIpamOptions.reference().withLoadBalancerClass(loadBalancerClass));
     return MigrationPlanner.plan(snapshot,
-        new MigrationPlanner.Options(loadBalancerClass, services, nodeipamAnnotations),
+        new MigrationPlanner.Options(loadBalancerClass, services, nodeipamAnnotations, scope),
         afterState, MigrateRenderer.COMMAND_TEXT);
   }
 }

@@ -36,7 +36,9 @@ public final class PlanCommand implements Callable<Integer> {
       names = {"-o", "--output"},
       paramLabel = "FORMAT",
       defaultValue = "text",
-      description = "text, json or yaml (default: ${DEFAULT-VALUE}).")
+      converter = OutputFormat.Reports.class,
+      completionCandidates = OutputFormat.Reports.class,
+      description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   OutputFormat output;
 
   @Option(
@@ -51,7 +53,6 @@ public final class PlanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    output.require(spec, OutputFormat.text, OutputFormat.json, OutputFormat.yaml);
     java.util.Map<String, String> version = new java.util.HashMap<>();
     if (ciliumVersion != null) {
       try {
@@ -62,12 +63,15 @@ public final class PlanCommand implements Callable<Integer> {
             spec.commandLine(), "--cilium-version: " + e.getMessage());
       }
     }
+    java.util.Set<String> scope = input.scope(spec);
     ClusterSnapshot snapshot = input.load();
     List<ClusterPlan.Entry> entries;
     try (ProgressLine line = ProgressLine.start(() -> String.format(
         "nodeipam: deciding %,d Services on %,d nodes", snapshot.services().size(),
         snapshot.nodes().size()))) {
-      entries = ClusterPlan.compute(snapshot, ipam.options());
+      entries = ClusterPlan.compute(snapshot, ipam.options()).stream()
+          .filter(e -> scope.isEmpty() || scope.contains(e.service().namespace()))
+          .toList();
       line.finish(String.format("nodeipam: decided %,d Services in %.1f s",
           snapshot.services().size(), line.seconds()));
     }

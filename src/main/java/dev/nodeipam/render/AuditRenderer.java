@@ -70,8 +70,9 @@ public final class AuditRenderer {
     if (!r.others().isEmpty()) {
       out.append("\nOther findings\n");
       for (Finding f : r.others()) {
-        out.append("  ").append(f.severity().wire().toUpperCase()).append(' ')
-            .append(f.type().name()).append("  ").append(f.message()).append('\n');
+        out.append(TextWrap.hanging(
+                "  " + f.severity().wire().toUpperCase() + ' ' + f.type().name() + "  ", f.message()))
+            .append('\n');
       }
     }
     if (!r.companions().isEmpty()) {
@@ -79,7 +80,7 @@ public final class AuditRenderer {
           .toLowerCase(java.util.Locale.ROOT)).append(" (").append(r.companionScope().why())
           .append(")\n");
       out.append("\nCompanion policies: apply them BEFORE the Service change, e.g.\n")
-          .append("  nodeipam audit ... --companions-only | kubectl apply -f -\n\n");
+          .append("  nodeipam audit ... --companions-only --fail-on never | kubectl apply -f -\n\n");
       out.append(companionsYaml(r));
     } else if (!r.traps().isEmpty()) {
       out.append("\nNo companion policy can fix these traps: a deny rule matches them.\n");
