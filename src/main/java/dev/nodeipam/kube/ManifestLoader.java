@@ -107,7 +107,7 @@ public final class ManifestLoader {
    */
   private record FileResult(
       Path file, boolean underDirectory, List<Document> documents, BadInputException problem,
-      String notManifest) {}
+      String notManifest, String notManifestAt) {}
 
   /** A file to read, and whether it was found under a directory rather than named. */
   private record Input(Path file, boolean underDirectory) {}
@@ -143,7 +143,11 @@ public final class ManifestLoader {
         throw result.problem();
       }
       if (result.notManifest() != null) {
-        if (!result.underDirectory() || !options.skipNonManifests()) {
+        if (!result.underDirectory()) {
+          // A file named on the command line: the document at fault, as for any bad manifest.
+          throw new BadInputException(result.notManifestAt());
+        }
+        if (!options.skipNonManifests()) {
           throw new BadInputException(result.file() + ": not a Kubernetes manifest ("
               + result.notManifest() + ")" + (result.underDirectory()
                   ? "; --skip-non-manifests skips such files" : ""));
@@ -192,11 +196,12 @@ public final class ManifestLoader {
     Path file = input.file();
     List<Document> out = new ArrayList<>();
     try {
-      String notManifest = readFile(file, out);
+      String[] notManifest = readFile(file, out);
       options.progress().objects.addAndGet(out.size());
-      return new FileResult(file, input.underDirectory(), out, null, notManifest);
+      return new FileResult(file, input.underDirectory(), out, null,
+          notManifest == null ? null : notManifest[0], notManifest == null ? null : notManifest[1]);
     } catch (BadInputException e) {
-      return new FileResult(file, input.underDirectory(), List.of(), e, null);
+      return new FileResult(file, input.underDirectory(), List.of(), e, null, null);
     } finally {
       options.progress().filesRead.incrementAndGet();
     }
@@ -204,9 +209,10 @@ public final class ManifestLoader {
 
   /**
    * Reads the file's objects into {@code out}; returns why the file is no manifest at all when
-   * its documents parse but none is a Kubernetes object, else null.
+   * its documents parse but none is a Kubernetes object (the reason, and the reason at its file
+   * and line), else null.
    */
-  private String readFile(Path file, List<Document> out) {
+  private String[] readFile(Path file, List<Document> out) {
     String text;
     try {
       text = Files.readString(file);
@@ -260,7 +266,8 @@ public final class ManifestLoader {
     if (!out.isEmpty() && firstNonObjectAt != null) {
       throw new BadInputException(firstNonObjectAt); // a manifest with a stray document
     }
-    return out.isEmpty() ? firstNonObject : null;
+    return out.isEmpty() && firstNonObject != null
+        ? new String[] {firstNonObject, firstNonObjectAt} : null;
   }
 
   private void convert(JsonNode doc, String where, List<Document> out) {
