@@ -54,7 +54,7 @@ public final class MigrateCommand implements Callable<Integer> {
       names = "--load-balancer-class",
       paramLabel = "CLASS",
       defaultValue = NodeIpamOptions.DEFAULT_CLASS,
-      description = "The loadBalancerClass of the new LoadBalancers (default: ${DEFAULT-VALUE}).")
+      description = "Default ${DEFAULT-VALUE}: the spec.loadBalancerClass of the new LoadBalancers.")
   String loadBalancerClass;
 
   @Option(
@@ -136,19 +136,13 @@ public final class MigrateCommand implements Callable<Integer> {
                 + (input.isManifestMode() ? "the manifests" : "the cluster"));
       }
     }
-    MigrationPlan plan =
-        MigrationPlanner.plan(
-            snapshot,
-            new MigrationPlanner.Options(loadBalancerClass, services, nodeipamAnnotations, scope),
-            audit != null
-                ? audit
-                : noAudit
-                    ? AfterStateAudit.skipped("--no-audit was given")
-                    : new PolicyAfterStateAudit(
-                    overrides,
-                    NodeIpamOptions.reference().withLoadBalancerClass(loadBalancerClass),
-                    answers),
-            MigrateRenderer.COMMAND_TEXT);
+    MigrationPlan plan;
+    try (ProgressLine line = ProgressLine.start(() -> String.format(
+        "nodeipam: planning the migration of %,d Services (owners, labels, proof, audit)",
+        snapshot.services().stream().filter(s -> !s.externalIps().isEmpty()).count()))) {
+      plan = plan(snapshot, overrides, scope, answers);
+      line.finish(String.format("nodeipam: planned the migration in %.1f s", line.seconds()));
+    }
     var nodeVips = dev.nodeipam.migrate.NodeVipCheck.of(plan, overrides);
     String json = Json.json(MigrateRenderer.document(plan, nodeVips.hits(), nodeVips.settings()));
     String rendered =
@@ -163,5 +157,16 @@ public final class MigrateCommand implements Callable<Integer> {
     }
     spec.commandLine().getOut().print(rendered);
     return 0;
+  }
+
+  private MigrationPlan plan(ClusterSnapshot snapshot, Map<String, String> overrides,
+      java.util.Set<String> scope, DnsAnswers answers) {
+    AfterStateAudit afterState = audit != null ? audit
+        : noAudit ? AfterStateAudit.skipped("--no-audit was given")
+        : new PolicyAfterStateAudit(overrides,
+            NodeIpamOptions.reference().withLoadBalancerClass(loadBalancerClass), answers);
+    return MigrationPlanner.plan(snapshot,
+        new MigrationPlanner.Options(loadBalancerClass, services, nodeipamAnnotations, scope),
+        afterState, MigrateRenderer.COMMAND_TEXT);
   }
 }
