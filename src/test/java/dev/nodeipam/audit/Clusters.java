@@ -64,11 +64,39 @@ final class Clusters {
   }
 
   static AuditReport audit(ClusterSnapshot s, String... settings) {
+    return Audit.run(s, settings(settings), AuditOptions.defaults());
+  }
+
+  /** Datapath settings from alternating keys and values. */
+  static Map<String, String> settings(String... pairs) {
     Map<String, String> set = new java.util.HashMap<>();
-    for (int i = 0; i < settings.length; i += 2) {
-      set.put(settings[i], settings[i + 1]);
+    for (int i = 0; i < pairs.length; i += 2) {
+      set.put(pairs[i], pairs[i + 1]);
     }
-    return Audit.run(s, set, AuditOptions.defaults());
+    return set;
+  }
+
+  /**
+   * The generated clusters' ingress policy of the {@code edge/web} backends on 8443: none (0),
+   * world (1), 0.0.0.0/0 (2), or only pods labelled {@code app: onlyApp} (3); null for none.
+   */
+  static String webIngress(int kind, String onlyApp) {
+    String from = switch (kind) {
+      case 0 -> null;
+      case 1 -> "- fromEntities: [world]";
+      case 2 -> "- fromCIDR: [0.0.0.0/0]";
+      default -> "- fromEndpoints: [{matchLabels: {app: " + onlyApp + "}}]";
+    };
+    return from == null ? null : """
+        apiVersion: cilium.io/v2
+        kind: CiliumNetworkPolicy
+        metadata: {name: web-in, namespace: edge}
+        spec:
+          endpointSelector: {matchLabels: {app: web}}
+          ingress:
+          %s
+            toPorts: [{ports: [{port: "8443", protocol: TCP}]}]
+        """.formatted(from);
   }
 
   static List<Finding> traps(AuditReport r) {

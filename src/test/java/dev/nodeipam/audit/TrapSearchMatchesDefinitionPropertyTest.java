@@ -1,6 +1,10 @@
 package dev.nodeipam.audit;
 
+import static dev.nodeipam.testing.Theories.qt;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.generators.Generate.booleans;
+import static org.quicktheories.generators.Generate.range;
+import static org.quicktheories.generators.SourceDSL.lists;
 
 import dev.nodeipam.policy.engine.PeerMatching;
 import dev.nodeipam.policy.engine.PolicyEngine;
@@ -14,19 +18,15 @@ import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.Pod;
 import dev.nodeipam.snapshot.Service;
+import dev.nodeipam.testing.Coverage;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.statistics.Statistics;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /**
  * The trap search groups pods by identity, addresses by the CIDR rules that can tell them apart,
@@ -36,7 +36,7 @@ import net.jqwik.api.statistics.Statistics;
  * not, every datapath setting of the examples), the audit's traps are exactly section 6 of the
  * policy model applied pod by pod, address by address, with the engine's full verdicts.
  */
-class TrapSearchMatchesDefinitionProperty {
+class TrapSearchMatchesDefinitionPropertyTest {
   record Client(int egress, int replicas, int node) {}
 
   record Shape(
@@ -47,43 +47,49 @@ class TrapSearchMatchesDefinitionProperty {
     "[203.0.113.9]", "[198.51.100.2]", "[203.0.113.9, 198.51.100.1]", "[198.51.100.1, 198.51.100.2]"
   };
 
-  @Provide
-  Arbitrary<Shape> shapes() {
-    Arbitrary<Client> client = Combinators.combine(
-            Arbitraries.integers().between(0, 8), Arbitraries.integers().between(1, 3),
-            Arbitraries.integers().between(0, 2))
-        .as(Client::new);
-    return Combinators.combine(
-            Arbitraries.integers().between(0, WEB_ADDRESSES.length - 1),
-            Arbitraries.integers().between(0, 2), Arbitraries.integers().between(0, 3),
-            Arbitraries.of(true, false), client.list().ofMinSize(1).ofMaxSize(4),
-            Arbitraries.integers().between(0, CompanionsClearTrapsProperty.SETTINGS.length - 1))
-        .as(Shape::new);
+  static Gen<Shape> shapes() {
+    Gen<Client> client = range(0, 8).zip(range(1, 3), range(0, 2), Client::new);
+    Gen<int[]> service =
+        range(0, WEB_ADDRESSES.length - 1)
+            .zip(range(0, 2), range(0, 3), (web, api, ingress) -> new int[] {web, api, ingress});
+    return service.zip(
+        booleans(),
+        lists().of(client).ofSizeBetween(1, 4),
+        range(0, CompanionsClearTrapsPropertyTest.SETTINGS.length - 1),
+        (s, hostNetworkApi, clients, settings) ->
+            new Shape(s[0], s[1], s[2], hostNetworkApi, clients, settings));
   }
 
-  @Property(tries = 60)
-  void trapsAreTheDefinitionAppliedPodByPod(@ForAll("shapes") Shape shape) {
-    ClusterSnapshot cluster = build(shape);
-    String[] pairs = CompanionsClearTrapsProperty.SETTINGS[shape.settings()];
-    Map<String, String> overrides = new HashMap<>();
-    for (int i = 0; i < pairs.length; i += 2) {
-      overrides.put(pairs[i], pairs[i + 1]);
-    }
-    AuditReport report = Audit.run(cluster, overrides, AuditOptions.defaults());
-    Set<String> found = new TreeSet<>();
-    for (Finding f : Clusters.traps(report)) {
-      found.add(key(f.source(), f.address(), f.port(), f.direction(), f.active()));
-    }
-    assertThat(found).isEqualTo(definition(cluster, overrides));
+  @Test
+  void trapsAreTheDefinitionAppliedPodByPod() {
+    Coverage coverage = new Coverage("trapsAreTheDefinitionAppliedPodByPod");
+    List<String> kinds = List.of("egress active", "egress latent", "ingress active",
+        "ingress latent");
+    qt(100, 200)
+        .forAll(shapes())
+        .checkAssert(
+            shape -> {
+              ClusterSnapshot cluster = build(shape);
+              Map<String, String> overrides =
+                  Clusters.settings(CompanionsClearTrapsPropertyTest.SETTINGS[shape.settings()]);
+              AuditReport report = Audit.run(cluster, overrides, AuditOptions.defaults());
+              Set<String> found = new TreeSet<>();
+              for (Finding f : Clusters.traps(report)) {
+                found.add(key(f.source(), f.address(), f.port(), f.direction(), f.active()));
+              }
+              assertThat(found).isEqualTo(definition(cluster, overrides));
+              coverage.sample();
+              coverage.count("has traps", !found.isEmpty());
+              for (String kind : kinds) {
+                coverage.count(kind, found.stream().anyMatch(k -> k.endsWith(kind)));
+              }
+            });
     // Not vacuous: most samples have traps, and each kind of trap occurs.
-    Statistics.label("has traps").collect(!found.isEmpty());
-    for (String kind :
-        List.of("egress active", "egress latent", "ingress active", "ingress latent")) {
-      Statistics.label(kind).collect(found.stream().anyMatch(k -> k.endsWith(kind)));
+    coverage.requireShare("has traps", 0.5);
+    for (String kind : kinds) {
+      coverage.requireShare(kind, 0.03);
     }
-    Statistics.label("has traps").coverage(c -> c.check(true).percentage(p -> p > 50));
-    Statistics.label("ingress active").coverage(c -> c.check(true).percentage(p -> p > 3));
-    Statistics.label("egress latent").coverage(c -> c.check(true).percentage(p -> p > 3));
+    coverage.print();
   }
 
   private static String key(String source, String address, int port, String direction,
@@ -220,23 +226,9 @@ class TrapSearchMatchesDefinitionProperty {
     docs.add(s.hostNetworkApi()
         ? TrapRulesTest.pod("edge", "api-1", "api", "n1", "192.168.0.1", "hostNetwork: true")
         : TrapRulesTest.pod("edge", "api-1", "api", "n1", "10.0.2.20", ""));
-    String from = switch (s.webIngress()) {
-      case 0 -> null;
-      case 1 -> "- fromEntities: [world]";
-      case 2 -> "- fromCIDR: [0.0.0.0/0]";
-      default -> "- fromEndpoints: [{matchLabels: {app: client-0}}]";
-    };
-    if (from != null) {
-      docs.add("""
-          apiVersion: cilium.io/v2
-          kind: CiliumNetworkPolicy
-          metadata: {name: web-in, namespace: edge}
-          spec:
-            endpointSelector: {matchLabels: {app: web}}
-            ingress:
-            %s
-              toPorts: [{ports: [{port: "8443", protocol: TCP}]}]
-          """.formatted(from));
+    String ingress = Clusters.webIngress(s.webIngress(), "client-0");
+    if (ingress != null) {
+      docs.add(ingress);
     }
     int ip = 10;
     for (int i = 0; i < s.clients().size(); i++) {
