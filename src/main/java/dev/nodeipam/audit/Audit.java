@@ -38,6 +38,15 @@ public final class Audit {
    */
   public static AuditReport run(
       ClusterSnapshot snapshot, Map<String, String> overrides, AuditOptions options) {
+    return run(snapshot, overrides, options, AuditScope.all());
+  }
+
+  /**
+   * The audit of part of the (address, source) pairs only: what a diff needs. Traps outside the
+   * scope are not looked for; the other findings are those of the whole snapshot.
+   */
+  public static AuditReport run(ClusterSnapshot snapshot, Map<String, String> overrides,
+      AuditOptions options, AuditScope scope) {
     PublishedAddresses published = PublishedAddresses.of(snapshot, options.nodeIpam());
     PolicyEngine engine = PolicyEngine.of(published.snapshot());
     DatapathSettings now = engine.settings(overrides);
@@ -48,10 +57,14 @@ public final class Audit {
 
     TrapSearch search = new TrapSearch(engine, now, translating, options.latent());
     List<Target> targets = targets(published.addresses(), engine);
+    boolean[] scopedSources = scope.everything() ? null : search.groupsOf(scope.sourcePods());
+    boolean anySource = scopedSources != null && !scope.sourcePods().isEmpty();
     // Targets are in report order and each comes back ordered: no sort over millions of traps.
     List<Trap> sorted =
         targets.parallelStream()
-            .flatMap(t -> search.at(t.address(), t.port(), t.protocol()).stream())
+            .filter(t -> anySource || scope.coversService(t.address().service().key()))
+            .flatMap(t -> search.at(t.address(), t.port(), t.protocol(),
+                scope.coversService(t.address().service().key()) ? null : scopedSources).stream())
             .toList();
 
     List<Finding> others = new ArrayList<>(OtherFindings.externalIps(snapshot));

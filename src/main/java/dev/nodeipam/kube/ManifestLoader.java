@@ -14,16 +14,11 @@ import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.ManifestDefaults;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
-import java.nio.charset.MalformedInputException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Reads YAML and JSON manifests (files, or directories searched for {@code .yaml}, {@code .yml} and
@@ -36,7 +31,12 @@ public final class ManifestLoader {
   private final ObjectMapper json = new ObjectMapper();
   private final SnapshotAssembler assembler = new SnapshotAssembler(new KubernetesSerialization());
   private final Map<String, String> seen = new HashMap<>();
+  private final ManifestTree tree;
   private int documents;
+
+  private ManifestLoader(ManifestTree tree) {
+    this.tree = tree;
+  }
 
   /**
    * SnakeYAML refuses documents over 3 MB by default, but {@code kubectl get ... -o yaml} of a
@@ -64,10 +64,15 @@ public final class ManifestLoader {
    * are those of a sequential load.
    */
   public static ClusterSnapshot load(List<Path> paths) {
-    ManifestLoader loader = new ManifestLoader();
+    return load(paths, ManifestTree.WORK_TREE);
+  }
+
+  /** {@link #load(List)} from another tree than the file system (a git commit's, say). */
+  public static ClusterSnapshot load(List<Path> paths, ManifestTree tree) {
+    ManifestLoader loader = new ManifestLoader(tree);
     List<Path> files = new ArrayList<>();
     for (Path path : paths) {
-      files.addAll(filesOf(path));
+      files.addAll(filesOf(path, tree));
     }
     List<FileResult> results = files.parallelStream().map(loader::parseFile).toList();
     for (FileResult result : results) {
@@ -79,18 +84,14 @@ public final class ManifestLoader {
     return ManifestDefaults.apply(loader.assembler.build());
   }
 
-  private static List<Path> filesOf(Path path) {
-    if (!Files.exists(path)) {
+  private static List<Path> filesOf(Path path, ManifestTree tree) {
+    if (!tree.exists(path)) {
       throw new BadInputException(path + ": no such file or directory");
     }
-    if (!Files.isDirectory(path)) {
+    if (!tree.isDirectory(path)) {
       return List.of(path);
     }
-    try (Stream<Path> walk = Files.walk(path)) {
-      return walk.filter(Files::isRegularFile).filter(ManifestLoader::isManifest).sorted().toList();
-    } catch (IOException | java.io.UncheckedIOException e) {
-      throw new BadInputException(path + ": cannot read directory: " + e.getMessage());
-    }
+    return tree.filesBelow(path).stream().filter(ManifestLoader::isManifest).sorted().toList();
   }
 
   private static boolean isManifest(Path p) {
@@ -109,18 +110,7 @@ public final class ManifestLoader {
   }
 
   private void readFile(Path file, List<Document> out) {
-    String text;
-    try {
-      text = Files.readString(file);
-    } catch (NoSuchFileException e) {
-      throw new BadInputException(file + ": no such file or directory");
-    } catch (AccessDeniedException e) {
-      throw new BadInputException(file + ": permission denied");
-    } catch (MalformedInputException e) {
-      throw new BadInputException(file + ": not UTF-8 text");
-    } catch (IOException e) {
-      throw new BadInputException(file + ": cannot read: " + e.getMessage());
-    }
+    String text = tree.read(file);
     ObjectMapper mapper = file.toString().endsWith(".json") ? json : yaml;
     try (JsonParser parser = mapper.getFactory().createParser(text);
         MappingIterator<JsonNode> docs = mapper.readValues(parser, JsonNode.class)) {
