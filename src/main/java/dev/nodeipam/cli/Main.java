@@ -25,6 +25,7 @@ import picocli.CommandLine;
       MigrateCommand.class,
       TraceCommand.class,
       AuditCommand.class,
+      DiffCommand.class,
       GenerateCommand.class,
       ControllerCommand.class,
       DemoCommand.class,

@@ -7,7 +7,8 @@ public enum OutputFormat {
   text,
   json,
   yaml,
-  markdown;
+  markdown,
+  sarif;
 
   /** Rejects a format the command does not write, as a usage error. */
   public void require(CommandLine.Model.CommandSpec spec, OutputFormat... allowed) {

@@ -106,6 +106,21 @@ public final class GitTree implements ManifestTree, AutoCloseable {
     }
   }
 
+  /** The root of the git work tree holding {@code dir}, if it is in one. */
+  public static java.util.Optional<Path> rootOf(Path dir) {
+    FileRepositoryBuilder builder = new FileRepositoryBuilder().readEnvironment();
+    builder.findGitDir(dir.toAbsolutePath().toFile());
+    if (builder.getGitDir() == null) {
+      return java.util.Optional.empty();
+    }
+    try (Repository repository = builder.setMustExist(true).build()) {
+      return repository.isBare() ? java.util.Optional.empty()
+          : java.util.Optional.of(repository.getWorkTree().toPath().toAbsolutePath().normalize());
+    } catch (IOException | RuntimeException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
   /** The work tree's root: where SARIF locations are relative to. */
   public Path root() {
     return root;
