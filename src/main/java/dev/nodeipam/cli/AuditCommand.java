@@ -62,7 +62,8 @@ public final class AuditCommand implements Callable<Integer> {
       names = {"-o", "--output"},
       paramLabel = "FORMAT",
       defaultValue = "text",
-      description = "text, json, yaml or markdown (default: ${DEFAULT-VALUE}).")
+      description = "text, json, yaml, markdown or sarif (code scanning) (default:"
+          + " ${DEFAULT-VALUE}).")
   OutputFormat output;
 
   @Option(
@@ -86,7 +87,8 @@ public final class AuditCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     output.require(
-        spec, OutputFormat.text, OutputFormat.json, OutputFormat.yaml, OutputFormat.markdown);
+        spec, OutputFormat.text, OutputFormat.json, OutputFormat.yaml, OutputFormat.markdown,
+        OutputFormat.sarif);
     Map<String, String> overrides = datapath.overrides(spec);
     AuditOptions options = new AuditOptions(nodeIpam.options(), !activeOnly);
     ClusterSnapshot snapshot = input.load();
@@ -108,6 +110,7 @@ public final class AuditCommand implements Callable<Integer> {
         case json -> writeJson(report, out);
         case yaml -> Json.writeYaml(report.toMap(), out);
         case markdown -> AuditRenderer.writeMarkdown(report, out);
+        case sarif -> AuditSarifOutput.write(report, snapshot, out);
         default -> AuditRenderer.writeText(report, out);
       }
     }

@@ -121,7 +121,10 @@ public final class DiffCommand implements Callable<Integer> {
         throw usage("--base reads the before state from git: give -f, not --before/--after");
       }
       List<Path> paths = files.isEmpty() ? List.of(Path.of(".")) : files;
-      try (GitTree tree = GitTree.open(cwd, base)) {
+      // The repository is the one holding the manifests, wherever the command runs from.
+      Path first = cwd.resolve(paths.get(0)).normalize();
+      try (GitTree tree = GitTree.open(java.nio.file.Files.isDirectory(first) || first.getParent() == null
+          ? first : first.getParent(), cwd, base)) {
         ClusterSnapshot old = load(paths, tree, base + " (" + tree.commit().substring(0, 12) + ")");
         ClusterSnapshot now = load(paths, ManifestTree.WORK_TREE, null);
         diff = StateDiff.run(
@@ -142,7 +145,7 @@ public final class DiffCommand implements Callable<Integer> {
       SourceLocator locator = new SourceLocator(ManifestTree.WORK_TREE);
       diff = StateDiff.run(new StateDiff.State("before", old, locator),
           new StateDiff.State("after", now, locator), settings);
-      root = GitTree.rootOf(cwd).orElse(cwd);
+      root = GitTree.rootOf(cwd.resolve(after.get(0)).normalize()).orElse(cwd);
     }
     PrintWriter out = spec.commandLine().getOut();
     switch (output) {

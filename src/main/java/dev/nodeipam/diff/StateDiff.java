@@ -114,9 +114,18 @@ public final class StateDiff {
   }
 
   public static Diff run(State before, State after, Settings settings) {
+    return run(before, after, settings, false);
+  }
+
+  /**
+   * @param everything evaluate every (address, source) pair and every Service's plan, whatever
+   *     the change: what the scoped evaluation must agree with
+   */
+  static Diff run(State before, State after, Settings settings, boolean everything) {
     ChangeSet changes = ChangeSet.between(before.snapshot(), after.snapshot());
-    DiffScope scope = DiffScope.of(changes, before.snapshot(), after.snapshot(),
-        settings.overrides(), settings.audit().nodeIpam());
+    DiffScope scope = everything ? new DiffScope(dev.nodeipam.audit.AuditScope.all(), null)
+        : DiffScope.of(changes, before.snapshot(), after.snapshot(), settings.overrides(),
+            settings.audit().nodeIpam());
     List<Item> items = new ArrayList<>();
     List<Companion> companions = new ArrayList<>();
     if (!changes.isEmpty()) {

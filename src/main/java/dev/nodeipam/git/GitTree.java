@@ -66,15 +66,15 @@ public final class GitTree implements ManifestTree, AutoCloseable {
 
   /**
    * Opens the commit {@code ref} (a branch, tag, {@code HEAD~1}, a hash) of the repository whose
-   * work tree holds {@code cwd}.
+   * work tree holds {@code within}; relative paths are read from {@code cwd}.
    *
    * @throws BadInputException when there is no repository or no such commit
    */
-  public static GitTree open(Path cwd, String ref) {
+  public static GitTree open(Path within, Path cwd, String ref) {
     FileRepositoryBuilder builder = new FileRepositoryBuilder().readEnvironment();
-    builder.findGitDir(cwd.toAbsolutePath().toFile());
+    builder.findGitDir(within.toAbsolutePath().toFile());
     if (builder.getGitDir() == null) {
-      throw new BadInputException("--base " + ref + ": " + cwd.toAbsolutePath()
+      throw new BadInputException("--base " + ref + ": " + within.toAbsolutePath()
           + " is not in a git work tree");
     }
     Repository repository = null;
