@@ -28,11 +28,16 @@ final class StaleCompanions {
     ClusterSnapshot b = before.snapshot();
     ClusterSnapshot a = after.snapshot();
     Map<String, Service> byCompanionName = new HashMap<>();
-    for (ClusterSnapshot s : List.of(b, a)) {
-      for (Service svc : s.services()) {
-        if (changes.services().contains(svc.key())) {
-          byCompanionName.putIfAbsent(svc.namespace() + "-" + svc.name(), svc);
-        }
+    List<Service> reselected = new ArrayList<>();
+    for (Service svc : b.services()) {
+      if (!changes.services().contains(svc.key())) {
+        continue;
+      }
+      byCompanionName.put(svc.namespace() + "-" + svc.name(), svc);
+      Optional<Service> now = a.service(svc.namespace(), svc.name());
+      if (svc.selector() != null && !svc.selector().isEmpty()
+          && (now.isEmpty() || !svc.selector().equals(now.get().selector()))) {
+        reselected.add(svc);
       }
     }
     if (byCompanionName.isEmpty()) {
@@ -42,11 +47,19 @@ final class StaleCompanions {
       if (!PolicyRef.CCNP.equals(p.kind())) {
         continue;
       }
-      boolean egress = p.name().startsWith(EGRESS);
-      if (!egress && !p.name().startsWith(INGRESS)) {
-        continue;
+      boolean named = p.name().startsWith(EGRESS) || p.name().startsWith(INGRESS);
+      boolean egress = !p.name().startsWith(INGRESS);
+      // A companion is known by its name, or by naming the Service's pods as they were.
+      Service svc = named
+          ? byCompanionName.get(p.name().substring((egress ? EGRESS : INGRESS).length())) : null;
+      if (svc == null) {
+        for (Service r : reselected) {
+          if (selects(p, egress, r.namespace(), r.selector())) {
+            svc = r;
+            break;
+          }
+        }
       }
-      Service svc = byCompanionName.get(p.name().substring((egress ? EGRESS : INGRESS).length()));
       if (svc == null) {
         continue;
       }
@@ -55,11 +68,21 @@ final class StaleCompanions {
       String path = null;
       if (now.isEmpty()) {
         why = "its Service " + svc.key() + " is gone";
-      } else if (now.get().selector() != null
-          && !selects(p, egress, svc.namespace(), now.get().selector())) {
-        why = svc.key() + " now selects " + now.get().selector() + ", which the companion does"
-            + " not name";
-        path = egress ? "spec.egress" : "spec.endpointSelector";
+      } else if (now.get().selector() != null) {
+        List<String> missed = new ArrayList<>();
+        for (dev.nodeipam.snapshot.Pod pod : a.podsIn(svc.namespace())) {
+          if (pod.labels().entrySet().containsAll(now.get().selector().entrySet())
+              && !selects(p, egress, svc.namespace(), pod.labels())) {
+            missed.add(pod.key());
+          }
+        }
+        if (!missed.isEmpty()) {
+          why = svc.key() + " now selects " + new java.util.TreeMap<>(now.get().selector())
+              + ": the companion does not name its backends " + String.join(", ",
+                  missed.subList(0, Math.min(3, missed.size())))
+              + (missed.size() > 3 ? " and " + (missed.size() - 3) + " more" : "");
+          path = egress ? "spec.egress" : "spec.endpointSelector";
+        }
       }
       if (why != null) {
         PolicyRef ref = PolicyParser.refOf(p);
@@ -75,7 +98,7 @@ final class StaleCompanions {
     return out;
   }
 
-  /** Whether the companion names exactly the Service's pods by their labels. */
+  /** Whether the companion's peer (egress) or subject (ingress) selects pods with these labels. */
   @SuppressWarnings("unchecked")
   private static boolean selects(
       RawObject policy, boolean egress, String namespace, Map<String, String> selector) {
@@ -110,6 +133,7 @@ final class StaleCompanions {
     Map<Object, Object> labels = new HashMap<>(ml);
     Object ns = labels.remove("io.kubernetes.pod.namespace");
     labels.remove("k8s:io.kubernetes.pod.namespace");
-    return (ns == null || namespace.equals(ns)) && labels.equals(new HashMap<>(wanted));
+    return (ns == null || namespace.equals(ns))
+        && new HashMap<Object, Object>(wanted).entrySet().containsAll(labels.entrySet());
   }
 }
