@@ -47,7 +47,10 @@ public final class Audit {
    */
   public static AuditReport run(ClusterSnapshot snapshot, Map<String, String> overrides,
       AuditOptions options, AuditScope scope) {
-    PublishedAddresses published = PublishedAddresses.of(snapshot, options.nodeIpam());
+    // Sources in scope are audited at every address; without them only the scope's are needed.
+    boolean allAddresses = scope.everything() || !scope.sourcePods().isEmpty();
+    PublishedAddresses published = PublishedAddresses.of(snapshot, options.nodeIpam(),
+        s -> allAddresses || scope.coversService(s.key()));
     PolicyEngine engine = PolicyEngine.of(published.snapshot());
     DatapathSettings now = engine.settings(overrides);
     Map<String, String> translate = new HashMap<>(overrides);

@@ -1,6 +1,5 @@
 package dev.nodeipam.audit;
 
-import dev.nodeipam.ipam.ClusterPlan;
 import dev.nodeipam.ipam.IngressDecision;
 import dev.nodeipam.ipam.NodeIpamOptions;
 import dev.nodeipam.net.IpText;
@@ -29,14 +28,29 @@ public record PublishedAddresses(ClusterSnapshot snapshot, List<ServiceAddress> 
 
   /** Finds the addresses, planning the Node IPAM Services without status. */
   public static PublishedAddresses of(ClusterSnapshot snapshot, NodeIpamOptions options) {
+    return of(snapshot, options, s -> true);
+  }
+
+  /**
+   * The addresses of some Services only, planning only those: a cluster where thousands of Node
+   * IPAM Services publish thousands of node addresses each need not plan them all to audit one.
+   */
+  public static PublishedAddresses of(ClusterSnapshot snapshot, NodeIpamOptions options,
+      java.util.function.Predicate<Service> only) {
     Map<String, List<String>> planned = new HashMap<>();
     Map<String, String> plannedMode = new HashMap<>();
-    for (ClusterPlan.Entry e : ClusterPlan.compute(snapshot, options)) {
-      IngressDecision d = e.decision();
-      boolean noStatus = e.service().ingress().stream().noneMatch(i -> i.ip() != null);
-      if (d.handled() && !d.isError() && d.ingress() != null && !d.ingress().isEmpty() && noStatus) {
-        planned.put(e.service().key(), d.ingress());
-        plannedMode.put(e.service().key(), d.ipMode());
+    dev.nodeipam.ipam.NodeIpam ipam = new dev.nodeipam.ipam.NodeIpam(options);
+    dev.nodeipam.ipam.NodePool pool = dev.nodeipam.ipam.NodePool.of(snapshot.nodes());
+    for (Service service : snapshot.services()) {
+      boolean noStatus = service.ingress().stream().noneMatch(i -> i.ip() != null);
+      if (!noStatus || !only.test(service)) {
+        continue;
+      }
+      IngressDecision d =
+          ipam.decide(service, pool, snapshot.slicesOf(service.namespace(), service.name()));
+      if (d.handled() && !d.isError() && d.ingress() != null && !d.ingress().isEmpty()) {
+        planned.put(service.key(), d.ingress());
+        plannedMode.put(service.key(), d.ipMode());
       }
     }
     ClusterSnapshot published = planned.isEmpty() ? snapshot : withStatus(snapshot, planned, plannedMode);
@@ -45,7 +59,7 @@ public record PublishedAddresses(ClusterSnapshot snapshot, List<ServiceAddress> 
         java.util.Comparator.comparing(Service::namespace).thenComparing(Service::name));
     List<ServiceAddress> out = new ArrayList<>();
     for (Service s : services) {
-      if ("ExternalName".equals(s.type()) || s.deleting()) {
+      if ("ExternalName".equals(s.type()) || s.deleting() || !only.test(s)) {
         continue;
       }
       for (String ip : s.externalIps()) {

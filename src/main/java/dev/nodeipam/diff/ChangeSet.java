@@ -3,7 +3,6 @@ package dev.nodeipam.diff;
 import dev.nodeipam.policy.model.PolicyParser;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.EndpointSlice;
-import dev.nodeipam.snapshot.RawObject;
 import java.lang.reflect.RecordComponent;
 import java.util.HashMap;
 import java.util.List;
@@ -24,7 +23,8 @@ import java.util.function.Function;
  * @param pods {@code namespace/name}, template pods of workloads included
  * @param namespaces namespace names
  * @param policies {@code Kind namespace/name} (as {@link dev.nodeipam.policy.model.PolicyRef#label})
- * @param settings whether {@code kube-system/cilium-config} differs
+ * @param settings whether the datapath settings differ: {@code kube-system/cilium-config}, or
+ *     anything else they are read from (the address families seen, the agent's version)
  */
 public record ChangeSet(
     Set<String> nodes,
@@ -42,6 +42,17 @@ public record ChangeSet(
     pods = Set.copyOf(pods);
     namespaces = Set.copyOf(namespaces);
     policies = Set.copyOf(policies);
+  }
+
+  /** The changes, the datapath settings compared as both states resolve them with the overrides. */
+  public static ChangeSet between(
+      ClusterSnapshot before, ClusterSnapshot after, Map<String, String> overrides) {
+    ChangeSet c = between(before, after);
+    boolean settings = c.settings()
+        || !dev.nodeipam.policy.engine.PolicyEngine.lazy(before).settings(overrides).values()
+            .equals(dev.nodeipam.policy.engine.PolicyEngine.lazy(after).settings(overrides).values());
+    return new ChangeSet(c.nodes(), c.services(), c.sliceServices(), c.pods(), c.namespaces(),
+        c.policies(), settings);
   }
 
   public static ChangeSet between(ClusterSnapshot before, ClusterSnapshot after) {
@@ -124,10 +135,5 @@ public record ChangeSet(
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  /** For a policy: the same body (where it was read aside). */
-  static boolean same(RawObject a, RawObject b) {
-    return sameButSource(a, b);
   }
 }

@@ -1,7 +1,9 @@
 package dev.nodeipam.diff;
 
 import dev.nodeipam.audit.AuditScope;
-import dev.nodeipam.ipam.ClusterPlan;
+import dev.nodeipam.ipam.IngressDecision;
+import dev.nodeipam.ipam.NodeIpam;
+import dev.nodeipam.ipam.NodePool;
 import dev.nodeipam.ipam.NodeIpamOptions;
 import dev.nodeipam.ipam.ServiceOwnership;
 import dev.nodeipam.net.IpText;
@@ -74,8 +76,9 @@ public record DiffScope(AuditScope audit, Set<String> plannedServices) {
         services.addAll(onAddressesOf(s, changes.nodes(), before, after));
       }
     }
-    services.addAll(sharingAnAddress(services, before, planned(before, options)));
-    services.addAll(sharingAnAddress(services, after, planned(after, options)));
+    Set<String> first = Set.copyOf(services);
+    services.addAll(sharingAnAddress(first, before, planned(before, first, options)));
+    services.addAll(sharingAnAddress(first, after, planned(after, first, options)));
     if (planned != null) {
       planned.addAll(services);
     }
@@ -148,17 +151,59 @@ public record DiffScope(AuditScope audit, Set<String> plannedServices) {
   }
 
   /**
-   * What Node IPAM would publish for the Services it owns that have no status yet: the audit
-   * dials those addresses too, and several Services on the same node addresses compete for them.
+   * What Node IPAM would publish for the Services it owns that have no status yet, for those that
+   * can compete with the given Services for a frontend: the audit dials those addresses too. Only
+   * node addresses can be published, so only Services on a port of a node-address frontend of
+   * the given ones are planned (a cluster's Node IPAM Services can publish millions of entries).
    */
-  private static Map<String, List<String>> planned(ClusterSnapshot s, NodeIpamOptions options) {
+  private static Map<String, List<String>> planned(
+      ClusterSnapshot s, Set<String> services, NodeIpamOptions options) {
     Map<String, List<String>> out = new java.util.HashMap<>();
-    for (ClusterPlan.Entry e : ClusterPlan.compute(s, options)) {
-      if (e.decision().handled() && e.decision().ingress() != null) {
-        out.put(e.service().key(), e.decision().ingress());
+    Set<String> nodeAddresses = new HashSet<>();
+    s.nodes().forEach(n -> n.addresses().forEach(a -> addIfIp(nodeAddresses, a.address())));
+    Set<Integer> ports = new HashSet<>();
+    boolean onNodes = false;
+    NodeIpam ipam = new NodeIpam(options);
+    NodePool pool = NodePool.of(s.nodes());
+    List<Service> wanted = new java.util.ArrayList<>();
+    for (Service svc : s.services()) {
+      if (!services.contains(svc.key())) {
+        continue;
+      }
+      wanted.add(svc);
+      svc.ports().forEach(p -> ports.add(p.port()));
+      onNodes |= addressesOf(svc).stream().anyMatch(nodeAddresses::contains);
+    }
+    for (Service svc : wanted) {
+      List<String> mine = plan(ipam, pool, s, svc);
+      if (mine != null) {
+        out.put(svc.key(), mine);
+        onNodes = onNodes || !mine.isEmpty();
+      }
+    }
+    if (!onNodes) {
+      return out;
+    }
+    for (Service svc : s.services()) {
+      if (!out.containsKey(svc.key())
+          && svc.ports().stream().anyMatch(p -> ports.contains(p.port()))) {
+        List<String> theirs = plan(ipam, pool, s, svc);
+        if (theirs != null) {
+          out.put(svc.key(), theirs);
+        }
       }
     }
     return out;
+  }
+
+  /** The planned ingress of a Node IPAM Service without status, else null. */
+  private static List<String> plan(NodeIpam ipam, NodePool pool, ClusterSnapshot s, Service svc) {
+    if (svc.ingress().stream().anyMatch(i -> i.ip() != null)
+        || !ServiceOwnership.handles(svc, ipam.options())) {
+      return null;
+    }
+    IngressDecision d = ipam.decide(svc, pool, s.slicesOf(svc.namespace(), svc.name()));
+    return d.isError() || d.ingress() == null ? null : d.ingress();
   }
 
   private static Set<String> sharingAnAddress(

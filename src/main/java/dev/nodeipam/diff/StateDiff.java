@@ -3,6 +3,7 @@ package dev.nodeipam.diff;
 import dev.nodeipam.audit.Audit;
 import dev.nodeipam.audit.AuditOptions;
 import dev.nodeipam.audit.AuditReport;
+import dev.nodeipam.audit.AuditScope;
 import dev.nodeipam.audit.Companion;
 import dev.nodeipam.audit.PublishedAddresses;
 import dev.nodeipam.audit.ServiceAddress;
@@ -77,7 +78,10 @@ public final class StateDiff {
           active.put(FlowKey.of(t, p), t.active());
         }
       }
-      this.published = PublishedAddresses.of(state.snapshot(), settings.audit().nodeIpam());
+      AuditScope audit = scope.audit();
+      boolean all = audit.everything() || !audit.sourcePods().isEmpty();
+      this.published = PublishedAddresses.of(state.snapshot(), settings.audit().nodeIpam(),
+          s -> all || audit.coversService(s.key()));
       // Lazy: only the namespaces of the flows asked about have their policies read.
       this.engine = PolicyEngine.lazy(published.snapshot());
       this.now = engine.settings(settings.overrides());
@@ -122,8 +126,9 @@ public final class StateDiff {
    *     the change: what the scoped evaluation must agree with
    */
   static Diff run(State before, State after, Settings settings, boolean everything) {
-    ChangeSet changes = ChangeSet.between(before.snapshot(), after.snapshot());
-    DiffScope scope = everything ? new DiffScope(dev.nodeipam.audit.AuditScope.all(), null)
+    ChangeSet changes =
+        ChangeSet.between(before.snapshot(), after.snapshot(), settings.overrides());
+    DiffScope scope = everything ? new DiffScope(AuditScope.all(), null)
         : DiffScope.of(changes, before.snapshot(), after.snapshot(), settings.overrides(),
             settings.audit().nodeIpam());
     List<Item> items = new ArrayList<>();
