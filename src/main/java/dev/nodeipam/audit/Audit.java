@@ -43,7 +43,7 @@ public final class Audit {
 
   /**
    * The audit of part of the (address, source) pairs only: what a diff needs. Traps outside the
-   * scope are not looked for; the other findings are those of the whole snapshot.
+   * scope are not looked for; the other findings are those of the addresses audited.
    */
   public static AuditReport run(ClusterSnapshot snapshot, Map<String, String> overrides,
       AuditOptions options, AuditScope scope) {
@@ -51,7 +51,7 @@ public final class Audit {
     boolean allAddresses = scope.everything() || !scope.sourcePods().isEmpty();
     PublishedAddresses published = PublishedAddresses.of(snapshot, options.nodeIpam(),
         s -> allAddresses || scope.coversService(s.key()));
-    PolicyEngine engine = PolicyEngine.of(published.snapshot());
+    PolicyEngine engine = PolicyEngine.of(published.snapshot(), options.dns());
     DatapathSettings now = engine.settings(overrides);
     Map<String, String> translate = new HashMap<>(overrides);
     translate.put(DatapathSettings.KPR, "true");
@@ -70,10 +70,14 @@ public final class Audit {
                 scope.coversService(t.address().service().key()) ? null : scopedSources).stream())
             .toList();
 
-    List<Finding> others = new ArrayList<>(OtherFindings.externalIps(snapshot));
+    List<Finding> others = new ArrayList<>(
+        OtherFindings.nodeIpVips(published.addresses(), published.snapshot(), now));
+    others.addAll(OtherFindings.externalIps(snapshot));
+    others.addAll(OtherFindings.fqdnMayBeTrapped(engine.rules(), published.addresses()));
     others.addAll(OtherFindings.cidrCoverage(engine.rules(), snapshot, now));
-    return new AuditReport(sorted, others, Companions.of(sorted), now,
-        published.addresses().size(), search.groupCount());
+    CompanionScope.Choice companionScope = CompanionScope.choose(options.companionScope(), now);
+    return new AuditReport(sorted, others, Companions.of(sorted, companionScope.scope(), now),
+        now, published.addresses().size(), search.groupCount(), companionScope);
   }
 
   private static final Comparator<Target> ORDER =

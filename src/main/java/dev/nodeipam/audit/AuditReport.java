@@ -19,6 +19,7 @@ import java.util.Map;
  * @param settings the datapath settings the audit ran under
  * @param addresses how many Service addresses were audited
  * @param sourceGroups how many groups of source pods (identities) were judged
+ * @param companionScope which pods the companions select, and why
  */
 public record AuditReport(
     List<Trap> traps,
@@ -26,7 +27,8 @@ public record AuditReport(
     List<Companion> companions,
     DatapathSettings settings,
     int addresses,
-    int sourceGroups) {
+    int sourceGroups,
+    CompanionScope.Choice companionScope) {
 
   public AuditReport {
     traps = List.copyOf(traps);
@@ -127,7 +129,21 @@ public record AuditReport(
     summary.putAll(counts());
     m.put("summary", summary);
     m.put("settings", settings.values());
+    m.put("ciliumVersion", versionMap(settings));
+    Map<String, Object> scope = new LinkedHashMap<>();
+    scope.put("scope", companionScope.scope().name().toLowerCase(java.util.Locale.ROOT));
+    scope.put("why", companionScope.why());
+    m.put("companionScope", scope);
     return m;
+  }
+
+  /** The Cilium version assumed and where it came from, for the JSON of every command. */
+  public static Map<String, Object> versionMap(DatapathSettings settings) {
+    Map<String, Object> v = new LinkedHashMap<>();
+    v.put("version", settings.versionSetting().value());
+    v.put("from", settings.versionSetting().from());
+    v.put("assumed", settings.versionSetting().isAssumed());
+    return v;
   }
 
   /** The finding of one source pod of a trap. */

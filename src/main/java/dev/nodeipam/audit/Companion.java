@@ -23,4 +23,20 @@ public record Companion(
   public String name() {
     return (String) ((Map<String, Object>) object.get("metadata")).get("name");
   }
+
+  /** Its namespace: null for a CiliumClusterwideNetworkPolicy. */
+  @SuppressWarnings("unchecked")
+  public String namespace() {
+    return (String) ((Map<String, Object>) object.get("metadata")).get("namespace");
+  }
+
+  public String kind() {
+    return (String) object.get("kind");
+  }
+
+  /** The companion as a policy of a snapshot, to judge flows with it applied. */
+  public dev.nodeipam.snapshot.RawObject asPolicy(String source) {
+    return new dev.nodeipam.snapshot.RawObject(
+        (String) object.get("apiVersion"), kind(), namespace(), name(), object, source);
+  }
 }

@@ -2,6 +2,7 @@ package dev.nodeipam.audit;
 
 import dev.nodeipam.policy.engine.Identities;
 import dev.nodeipam.policy.model.Direction;
+import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.snapshot.Pod;
 import dev.nodeipam.snapshot.Service;
 import java.util.ArrayList;
@@ -34,8 +35,22 @@ final class Companions {
 
   private Companions() {}
 
-  /** The companions that clear the traps, egress ones first, by Service. */
+  /** The companions that clear the traps in the clusterwide shape (Cilium 1.16+ defaults). */
   static List<Companion> of(List<Trap> traps) {
+    return of(traps, CompanionScope.CLUSTER, true);
+  }
+
+  /**
+   * The companions that clear the traps, egress ones first, by Service.
+   *
+   * @param scope CLUSTER (every pod may reach the backends) or SOURCES (only the trapped pods)
+   * @param s the settings: {@code enableDefaultDeny} is written only where the version has it
+   */
+  static List<Companion> of(List<Trap> traps, CompanionScope scope, DatapathSettings s) {
+    return of(traps, scope, s.version().atLeast(1, 16));
+  }
+
+  private static List<Companion> of(List<Trap> traps, CompanionScope scope, boolean field) {
     Map<String, List<Trap>> egress = new TreeMap<>();
     Map<String, List<Trap>> ingress = new TreeMap<>();
     for (Trap t : traps) {
@@ -46,12 +61,76 @@ final class Companions {
           .computeIfAbsent(t.address().service().key(), k -> new ArrayList<>()).add(t);
     }
     List<Companion> out = new ArrayList<>();
-    egress.forEach((key, ts) -> out.add(egressCompanion(ts)));
-    ingress.forEach((key, ts) -> out.add(ingressCompanion(ts)));
+    for (List<Trap> ts : egress.values()) {
+      Companion c = egressCompanion(ts, field);
+      out.addAll(scope == CompanionScope.CLUSTER ? List.of(c) : perSourceNamespace(c, ts, field));
+    }
+    for (List<Trap> ts : ingress.values()) {
+      out.add(ingressCompanion(ts, scope, field));
+    }
     return out;
   }
 
-  private static Companion egressCompanion(List<Trap> traps) {
+  /**
+   * The egress companion split by source namespace: a CiliumNetworkPolicy in each, one spec per
+   * set of trapped senders' labels. Those pods have egress policy that denied the flow, so they
+   * are in egress default deny already; nobody else is selected.
+   */
+  @SuppressWarnings("unchecked")
+  private static List<Companion> perSourceNamespace(Companion clusterwide, List<Trap> traps,
+      boolean field) {
+    Map<String, Object> spec = (Map<String, Object>) clusterwide.object().get("spec");
+    Object egress = spec.get("egress");
+    Map<String, Set<Map<String, String>>> byNamespace = new TreeMap<>();
+    Map<Pod, Map<String, String>> labels = new IdentityHashMap<>();
+    for (Trap t : traps) {
+      for (Pod source : t.sources()) {
+        if (source.hostNetwork()) {
+          continue; // its node's identity: no endpoint egress policy, never trapped on egress
+        }
+        Map<String, String> selector = new LinkedHashMap<>(
+            labels.computeIfAbsent(source, Companions::stableLabels));
+        selector.remove(Identities.NAMESPACE); // a CiliumNetworkPolicy pins its own namespace
+        byNamespace.computeIfAbsent(source.namespace(),
+            k -> new java.util.TreeSet<>(Companions::compareSelectors)).add(selector);
+      }
+    }
+    List<Companion> out = new ArrayList<>();
+    String service = clusterwide.service();
+    byNamespace.forEach((namespace, selectors) -> {
+      List<Object> specs = new ArrayList<>();
+      for (Map<String, String> selector : selectors) {
+        Map<String, Object> one = new LinkedHashMap<>();
+        one.put("endpointSelector", Map.of("matchLabels", selector));
+        if (field) {
+          one.put("enableDefaultDeny", defaultDenyOff());
+        }
+        one.put("egress", egress);
+        specs.add(one);
+      }
+      Map<String, Object> meta = new LinkedHashMap<>();
+      meta.put("name", clusterwide.name());
+      meta.put("namespace", namespace);
+      Map<String, Object> o = new LinkedHashMap<>();
+      o.put("apiVersion", "cilium.io/v2");
+      o.put("kind", "CiliumNetworkPolicy");
+      o.put("metadata", meta);
+      o.put("specs", specs);
+      List<String> caveats = new ArrayList<>(clusterwide.caveats());
+      caveats.set(0, "only the trapped pods of namespace " + namespace + " (selected by their"
+          + " labels) may then reach the backends of " + service + " on these ports by identity,"
+          + " whatever address they dial; they are in egress default deny already, so no pod's"
+          + " posture changes");
+      out.add(new Companion("egress", service, o, caveats));
+    });
+    return out;
+  }
+
+  private static int compareSelectors(Map<String, String> a, Map<String, String> b) {
+    return a.toString().compareTo(b.toString());
+  }
+
+  private static Companion egressCompanion(List<Trap> traps, boolean field) {
     Service service = traps.get(0).address().service();
     // selector (as a sorted map) -> ports; node destinations under the null key
     Map<Map<String, String>, Set<PortKey>> byPeer = new LinkedHashMap<>();
@@ -91,7 +170,9 @@ final class Companions {
     }
     Map<String, Object> spec = new LinkedHashMap<>();
     spec.put("endpointSelector", Map.of());
-    spec.put("enableDefaultDeny", defaultDenyOff());
+    if (field) {
+      spec.put("enableDefaultDeny", defaultDenyOff());
+    }
     spec.put("egress", egress);
     String name = "allow-egress-to-" + service.namespace() + "-" + service.name();
     List<String> caveats = new ArrayList<>(common());
@@ -103,9 +184,12 @@ final class Companions {
     return new Companion("egress", service.key(), object(name, spec), caveats);
   }
 
-  private static Companion ingressCompanion(List<Trap> traps) {
+  private static Companion ingressCompanion(List<Trap> traps, CompanionScope scope,
+      boolean field) {
     Service service = traps.get(0).address().service();
     Map<String, String> backends = null;
+    // SOURCES: only the backends that denied (in ingress default deny), by their labels.
+    Set<Map<String, String>> trappedBackends = new java.util.TreeSet<>(Companions::compareSelectors);
     Map<Map<String, String>, Set<PortKey>> bySource = new LinkedHashMap<>();
     Set<PortKey> nodeSources = new TreeSet<>();
     Map<Pod, Map<String, String>> labels = new IdentityHashMap<>();
@@ -114,6 +198,7 @@ final class Companions {
         if (backends == null) {
           backends = podSelector(service, d.identity().pod());
         }
+        trappedBackends.add(stableLabels(d.identity().pod()));
         PortKey port = new PortKey(d.port(), t.protocol().name());
         for (Pod source : t.sources()) {
           if (source.hostNetwork()) {
@@ -142,11 +227,32 @@ final class Companions {
       entry.put("toPorts", toPorts(nodeSources));
       ingress.add(entry);
     }
-    Map<String, Object> spec = new LinkedHashMap<>();
-    spec.put("endpointSelector", Map.of("matchLabels", backends));
-    spec.put("enableDefaultDeny", defaultDenyOff());
-    spec.put("ingress", ingress);
     String name = "allow-ingress-to-" + service.namespace() + "-" + service.name();
+    Map<String, Object> spec = new LinkedHashMap<>();
+    if (scope == CompanionScope.SOURCES) {
+      List<Object> specs = new ArrayList<>();
+      for (Map<String, String> selector : trappedBackends) {
+        Map<String, Object> one = new LinkedHashMap<>();
+        one.put("endpointSelector", Map.of("matchLabels", selector));
+        if (field) {
+          one.put("enableDefaultDeny", defaultDenyOff());
+        }
+        one.put("ingress", ingress);
+        specs.add(one);
+      }
+      Map<String, Object> o = object(name, Map.of());
+      o.remove("spec");
+      o.put("specs", specs);
+      List<String> caveats = new ArrayList<>(common());
+      caveats.add(0, "only the trapped backends of " + service.key() + " (already in ingress"
+          + " default deny) then admit the listed pods by identity on these ports");
+      return new Companion("ingress", service.key(), o, caveats);
+    }
+    spec.put("endpointSelector", Map.of("matchLabels", backends));
+    if (field) {
+      spec.put("enableDefaultDeny", defaultDenyOff());
+    }
+    spec.put("ingress", ingress);
     List<String> caveats = new ArrayList<>(common());
     caveats.add(0, "the backends of " + service.key() + " then admit the listed pods by identity on"
         + " these ports, whatever address they dial");

@@ -9,5 +9,15 @@ public enum FindingType {
   /** A CIDR rule whose range holds pod addresses: CIDR rules never match pods. */
   CIDR_COVERS_PODS,
   /** A CIDR rule whose range holds node addresses: CIDR rules match nodes only in nodes mode. */
-  CIDR_COVERS_NODES
+  CIDR_COVERS_NODES,
+  /**
+   * A LoadBalancer address that is a node's own address under a Cilium release that programs
+   * wildcard service entries for it (1.19, cilium/cilium#40684): the node loses its own traffic.
+   */
+  NODE_IP_AS_LB_VIP,
+  /**
+   * A toFQDNs allow on a Service port with no DNS answer given: if the name resolves to the
+   * Service address, the allow is trapped exactly like a CIDR allow.
+   */
+  FQDN_MAY_BE_TRAPPED
 }

@@ -48,6 +48,76 @@ final class OtherFindings {
     return out;
   }
 
+  /** LoadBalancer and Node IPAM addresses that are node addresses, where Cilium breaks them. */
+  static List<Finding> nodeIpVips(
+      List<ServiceAddress> addresses, ClusterSnapshot snapshot, DatapathSettings s) {
+    Map<String, List<String>> lb = new LinkedHashMap<>();
+    for (ServiceAddress a : addresses) {
+      if (!ServiceAddress.EXTERNAL_IP.equals(a.frontend())) {
+        List<String> list = lb.computeIfAbsent(a.service().key(), k -> new ArrayList<>());
+        String text = a.address().toCanonicalString();
+        if (!list.contains(text)) {
+          list.add(text);
+        }
+      }
+    }
+    List<Finding> out = new ArrayList<>();
+    for (dev.nodeipam.policy.engine.NodeAddressVips.Hit h
+        : dev.nodeipam.policy.engine.NodeAddressVips.find(snapshot, lb, s)) {
+      Map<String, Object> extra = new LinkedHashMap<>();
+      extra.put("node", h.node());
+      extra.put("ciliumVersion", s.version().toString());
+      out.add(new Finding(FindingType.NODE_IP_AS_LB_VIP,
+          h.certain() ? Severity.ERROR : Severity.WARNING, true, null, h.service(), h.address(),
+          null, null, null, null, List.of(), h.message(), extra));
+    }
+    return out;
+  }
+
+  /**
+   * Each Service address and port a toFQDNs allow without DNS answers could cover: Cilium allows
+   * what the name resolved to, and after translation the allow no longer matches, as a CIDR allow
+   * does not. The message carries the {@code --dns} line that settles it.
+   */
+  static List<Finding> fqdnMayBeTrapped(List<Rule> rules, List<ServiceAddress> addresses) {
+    List<Finding> out = new ArrayList<>();
+    Set<List<Object>> seen = new HashSet<>();
+    for (Rule r : rules) {
+      for (RuleEntry e : r.allows(Direction.EGRESS)) {
+        if (e.unresolvedFqdns().isEmpty()) {
+          continue;
+        }
+        for (ServiceAddress a : addresses) {
+          for (Service.ServicePort p : a.service().ports()) {
+            boolean covers = e.allPorts() || e.ports().stream().anyMatch(m -> !m.isNamed()
+                && (m.port() == 0 || (p.port() >= m.port()
+                    && p.port() <= (m.endPort() == null ? m.port() : m.endPort()))));
+            String address = a.address().toCanonicalString();
+            if (!covers || !seen.add(List.of(r.policy(), address, p.port()))) {
+              continue;
+            }
+            for (dev.nodeipam.policy.model.FqdnSelector sel : e.unresolvedFqdns()) {
+              String name = sel.field().equals("matchName") ? sel.value() : "NAME";
+              Map<String, Object> extra = new LinkedHashMap<>();
+              extra.put("fqdn", sel.text());
+              extra.put("dns", "--dns " + name + "=" + address);
+              out.add(new Finding(FindingType.FQDN_MAY_BE_TRAPPED, Severity.WARNING, false,
+                  "egress", a.service().key(), address, p.port(), null, p.protocol(), null,
+                  List.of(r.policy()), r.policy().label() + " allows toFQDNs " + sel.text()
+                      + " on port " + p.port() + " with no DNS answer given: if the name resolves"
+                      + " to " + address + " (" + a.frontend() + " of " + a.service().key()
+                      + "), Cilium translates the flow and the allow no longer matches, as a CIDR"
+                      + " allow does not. Settle it with --dns " + name + "=" + address
+                      + (name.equals("NAME") ? " (NAME: a name the pattern selects)" : "")
+                      + " or the name's real answers", extra));
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+
   static List<Finding> cidrCoverage(
       List<Rule> rules, ClusterSnapshot snapshot, DatapathSettings s) {
     List<AddressIndex.Owned> pods = new ArrayList<>();

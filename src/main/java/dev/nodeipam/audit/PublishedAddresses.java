@@ -103,13 +103,16 @@ public record PublishedAddresses(ClusterSnapshot snapshot, List<ServiceAddress> 
           new Service(
               s.namespace(), s.name(), s.labels(), s.annotations(), s.type(), s.loadBalancerClass(),
               s.externalTrafficPolicy(), s.ipFamilies(), s.ipFamilyPolicy(), s.clusterIps(),
-              s.externalIps(), s.ports(), s.selector(), ingress, s.deleting(), s.source()));
+              s.externalIps(), s.ports(), s.selector(), ingress, s.deleting(), s.source(),
+              s.internalTrafficPolicy()));
     }
     in.endpointSlices().forEach(b::endpointSlice);
     in.pods().forEach(b::pod);
     in.workloads().forEach(b::workload);
     in.policies().forEach(b::policy);
     in.ciliumConfig().ifPresent(b::ciliumConfig);
+    in.daemonSets().forEach(b::daemonSet);
+    in.ciliumConfigSource().ifPresent(b::ciliumConfigSource);
     return b.build();
   }
 }

@@ -111,6 +111,8 @@ public final class SyntheticCluster {
     in.workloads().forEach(out::workload);
     in.policies().forEach(out::policy);
     in.ciliumConfig().ifPresent(out::ciliumConfig);
+    in.daemonSets().forEach(out::daemonSet);
+    in.ciliumConfigSource().ifPresent(out::ciliumConfigSource);
     return out;
   }
 

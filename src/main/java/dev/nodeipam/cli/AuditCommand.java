@@ -58,6 +58,8 @@ public final class AuditCommand implements Callable<Integer> {
 
   @Mixin NodeIpamFlags nodeIpam;
 
+  @Mixin DnsFlags dns;
+
   @Option(
       names = {"-o", "--output"},
       paramLabel = "FORMAT",
@@ -84,13 +86,31 @@ public final class AuditCommand implements Callable<Integer> {
       description = "Leave out latent traps (flows that only break once the address is translated).")
   boolean activeOnly;
 
+  /** The {@code --companion-scope} values. */
+  public enum Scope {
+    cluster,
+    sources
+  }
+
+  @Option(
+      names = "--companion-scope",
+      paramLabel = "SCOPE",
+      description = "Which pods the companion policies select: cluster (one clusterwide policy,"
+          + " endpointSelector {} with enableDefaultDeny false) or sources (only the trapped pods,"
+          + " per source namespace). Default: cluster where the Cilium version and"
+          + " enable-non-default-deny-policies honour enableDefaultDeny false, sources otherwise;"
+          + " cluster is refused where it would put every pod in egress default deny.")
+  Scope companionScope;
+
   @Override
   public Integer call() {
     output.require(
         spec, OutputFormat.text, OutputFormat.json, OutputFormat.yaml, OutputFormat.markdown,
         OutputFormat.sarif);
     Map<String, String> overrides = datapath.overrides(spec);
-    AuditOptions options = new AuditOptions(nodeIpam.options(), !activeOnly);
+    AuditOptions options = new AuditOptions(nodeIpam.options(), !activeOnly,
+        companionScope == null ? null : dev.nodeipam.audit.CompanionScope.valueOf(
+            companionScope.name().toUpperCase(java.util.Locale.ROOT)), dns.answers());
     ClusterSnapshot snapshot = input.load();
     long start = System.nanoTime();
     AuditReport report = Audit.run(snapshot, overrides, options);

@@ -14,8 +14,20 @@ public final class DatapathFlags {
       description =
           "Override a cilium-config setting (repeatable): kube-proxy-replacement, bpf-lb-sock,"
               + " bpf-lb-sock-hostns-only, disable-external-ip-mitigation, policy-cidr-match-mode,"
-              + " enable-policy, cluster-name, enable-ipv4, enable-ipv6.")
+              + " enable-policy, cluster-name, enable-ipv4, enable-ipv6,"
+              + " enable-non-default-deny-policies, enable-envoy-config, enable-sctp,"
+              + " bpf-lb-enable-wildcard-entries. Booleans are read as Cilium reads them"
+              + " (1, t, true, TRUE, True, 0, f, false, ...).")
   Map<String, String> set = new LinkedHashMap<>();
+
+  @Option(
+      names = "--cilium-version",
+      paramLabel = "X.Y[.Z]",
+      description =
+          "The Cilium release the agents run (e.g. 1.17 or 1.16.5): behaviours differ between"
+              + " releases. Default: the image tag of the cilium agent DaemonSet in the input,"
+              + " else the newest release modelled. The output says which was assumed.")
+  String ciliumVersion;
 
   /** The overrides; an unknown key is a usage error that lists the known ones. */
   public Map<String, String> overrides(CommandLine.Model.CommandSpec spec) {
@@ -30,6 +42,16 @@ public final class DatapathFlags {
                 + ")");
       }
     }
-    return Map.copyOf(set);
+    Map<String, String> out = new LinkedHashMap<>(set);
+    if (ciliumVersion != null) {
+      try {
+        out.put(DatapathSettings.CILIUM_VERSION,
+            dev.nodeipam.policy.settings.CiliumVersion.parse(ciliumVersion).toString());
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--cilium-version: " + e.getMessage());
+      }
+    }
+    return Map.copyOf(out);
   }
 }

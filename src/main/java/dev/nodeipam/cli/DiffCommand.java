@@ -88,6 +88,15 @@ public final class DiffCommand implements Callable<Integer> {
 
   @Mixin NodeIpamFlags nodeIpam;
 
+  @Mixin DnsFlags dns;
+
+  @Option(
+      names = "--companion-scope",
+      paramLabel = "SCOPE",
+      description = "Which pods the companions of new traps select, as for audit: cluster or"
+          + " sources (default: as audit chooses for the Cilium version and settings).")
+  AuditCommand.Scope companionScope;
+
   @Option(
       names = {"-o", "--output"},
       paramLabel = "FORMAT",
@@ -113,7 +122,9 @@ public final class DiffCommand implements Callable<Integer> {
     Map<String, String> overrides = datapath.overrides(spec);
     Path cwd = Path.of("").toAbsolutePath();
     StateDiff.Settings settings =
-        new StateDiff.Settings(overrides, new AuditOptions(nodeIpam.options(), true));
+        new StateDiff.Settings(overrides, new AuditOptions(nodeIpam.options(), true,
+            companionScope == null ? null : dev.nodeipam.audit.CompanionScope.valueOf(
+                companionScope.name().toUpperCase(java.util.Locale.ROOT)), dns.answers()));
     Diff diff;
     Path root;
     if (base != null) {

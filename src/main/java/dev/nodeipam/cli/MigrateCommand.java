@@ -142,12 +142,13 @@ public final class MigrateCommand implements Callable<Integer> {
                     overrides,
                     NodeIpamOptions.reference().withLoadBalancerClass(loadBalancerClass)),
             MigrateRenderer.COMMAND_TEXT);
-    String json = Json.json(MigrateRenderer.document(plan));
+    var nodeVips = dev.nodeipam.migrate.NodeVipCheck.of(plan, overrides);
+    String json = Json.json(MigrateRenderer.document(plan, nodeVips.hits(), nodeVips.settings()));
     String rendered =
         switch (output) {
           case json -> json;
-          case yaml -> Json.yaml(MigrateRenderer.document(plan));
-          default -> MigrateRenderer.text(plan);
+          case yaml -> Json.yaml(MigrateRenderer.document(plan, nodeVips.hits(), nodeVips.settings()));
+          default -> MigrateRenderer.text(plan, nodeVips.hits(), nodeVips.settings());
         };
     if (out != null) {
       int files = PlanDirectory.write(out, force, plan, json);

@@ -39,17 +39,49 @@ public final class PlanCommand implements Callable<Integer> {
       description = "text, json or yaml (default: ${DEFAULT-VALUE}).")
   OutputFormat output;
 
+  @Option(
+      names = "--cilium-version",
+      paramLabel = "X.Y[.Z]",
+      description =
+          "The Cilium release the agents run: Cilium 1.19 programs wildcard service entries that"
+              + " cut a node off when its own address is a LoadBalancer address"
+              + " (NODE_IP_AS_LB_VIP). Default: the cilium agent DaemonSet's image tag in the"
+              + " input, else the newest release modelled.")
+  String ciliumVersion;
+
   @Override
   public Integer call() {
     output.require(spec, OutputFormat.text, OutputFormat.json, OutputFormat.yaml);
+    java.util.Map<String, String> version = new java.util.HashMap<>();
+    if (ciliumVersion != null) {
+      try {
+        version.put(dev.nodeipam.policy.settings.DatapathSettings.CILIUM_VERSION,
+            dev.nodeipam.policy.settings.CiliumVersion.parse(ciliumVersion).toString());
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(), "--cilium-version: " + e.getMessage());
+      }
+    }
     ClusterSnapshot snapshot = input.load();
     List<ClusterPlan.Entry> entries = ClusterPlan.compute(snapshot, ipam.options());
+    var settings = dev.nodeipam.policy.settings.DatapathSettings.resolve(snapshot.ciliumConfig(),
+        version, true, false, dev.nodeipam.policy.settings.AgentVersion.of(snapshot));
+    java.util.Map<String, List<String>> published = new java.util.LinkedHashMap<>();
+    for (ClusterPlan.Entry e : entries) {
+      List<String> addresses = e.decision().handled() && e.decision().ingress() != null
+          ? e.decision().ingress()
+          : "LoadBalancer".equals(e.service().type()) ? e.service().ingressAddresses() : List.of();
+      if (!addresses.isEmpty()) {
+        published.put(e.service().key(), addresses);
+      }
+    }
+    var hits = dev.nodeipam.policy.engine.NodeAddressVips.find(snapshot, published, settings);
     PrintWriter out = spec.commandLine().getOut();
     // Streamed: the JSON plan of a 100,000-object cluster is a few hundred megabytes.
     switch (output) {
-      case json -> Json.writeJson(PlanRenderer.document(entries), out);
-      case yaml -> Json.writeYaml(PlanRenderer.document(entries), out);
-      default -> out.print(PlanRenderer.text(entries));
+      case json -> Json.writeJson(PlanRenderer.document(entries, settings, hits), out);
+      case yaml -> Json.writeYaml(PlanRenderer.document(entries, settings, hits), out);
+      default -> out.print(PlanRenderer.text(entries, settings, hits));
     }
     out.flush();
     return 0;

@@ -56,6 +56,8 @@ public final class TraceCommand implements Callable<Integer> {
 
   @Mixin DatapathFlags datapath;
 
+  @Mixin DnsFlags dns;
+
   @Option(
       names = {"-o", "--output"},
       paramLabel = "FORMAT",
@@ -67,8 +69,9 @@ public final class TraceCommand implements Callable<Integer> {
   public Integer call() {
     output.require(spec, OutputFormat.text, OutputFormat.json);
     var overrides = datapath.overrides(spec);
+    var answers = dns.answers();
     ClusterSnapshot snapshot = input.load();
-    PolicyEngine engine = PolicyEngine.lazy(snapshot);
+    PolicyEngine engine = PolicyEngine.lazy(snapshot, answers);
     DatapathSettings settings = engine.settings(overrides);
     Pod source = TraceTarget.source(snapshot, from);
     TraceTarget.Destination dst = TraceTarget.destination(snapshot, to);

@@ -118,7 +118,8 @@ public final class KubeConverters {
         spec.getSelector() == null || spec.getSelector().isEmpty() ? null : spec.getSelector(),
         ingress,
         m.getDeletionTimestamp() != null,
-        source);
+        source,
+        spec.getInternalTrafficPolicy());
   }
 
   public static EndpointSlice endpointSlice(
@@ -184,6 +185,28 @@ public final class KubeConverters {
 
   public static Namespace namespace(io.fabric8.kubernetes.api.model.Namespace n, String source) {
     return new Namespace(n.getMetadata().getName(), labels(n.getMetadata()), source);
+  }
+
+  /** A DaemonSet's container and init container images, in the order its template lists them. */
+  public static dev.nodeipam.snapshot.DaemonSetImages daemonSetImages(DaemonSet d, String source) {
+    List<String> images = new ArrayList<>();
+    PodTemplateSpec template = d.getSpec() == null ? null : d.getSpec().getTemplate();
+    if (template != null && template.getSpec() != null) {
+      PodSpec spec = template.getSpec();
+      for (var list : List.of(
+          spec.getContainers() == null ? List.<io.fabric8.kubernetes.api.model.Container>of()
+              : spec.getContainers(),
+          spec.getInitContainers() == null ? List.<io.fabric8.kubernetes.api.model.Container>of()
+              : spec.getInitContainers())) {
+        for (var c : list) {
+          if (c.getImage() != null && !c.getImage().isBlank()) {
+            images.add(c.getImage().trim());
+          }
+        }
+      }
+    }
+    return new dev.nodeipam.snapshot.DaemonSetImages(
+        d.getMetadata().getNamespace(), d.getMetadata().getName(), images, source);
   }
 
   /** A workload and its pod template, or null for a kind that is not a workload. */

@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -80,7 +81,7 @@ final class SnapshotAssembler {
   record Converted(Object value, String namespace) {}
 
   /** The Cilium ConfigMap's data, told apart from other maps in {@link Converted#value}. */
-  record CiliumConfig(Map<String, String> data) {}
+  record CiliumConfig(Map<String, String> data, String source) {}
 
   /**
    * Converts one object read from a manifest; a namespaced object without a namespace goes to
@@ -137,8 +138,13 @@ final class SnapshotAssembler {
       builder.endpointSlice(e);
     } else if (value instanceof CiliumConfig c) {
       builder.ciliumConfig(c.data());
+      builder.ciliumConfigSource(c.source());
     } else if (value instanceof Workload w) {
       builder.workload(w);
+    } else if (value instanceof dev.nodeipam.snapshot.DaemonSetImages d) {
+      builder.daemonSet(d);
+    } else if (value instanceof List<?> several) {
+      several.forEach(this::accept);
     }
   }
 
@@ -162,9 +168,14 @@ final class SnapshotAssembler {
       } else if (object instanceof ConfigMap c) {
         if (ClusterSnapshot.CILIUM_CONFIG_NAMESPACE.equals(c.getMetadata().getNamespace())
             && ClusterSnapshot.CILIUM_CONFIG_NAME.equals(c.getMetadata().getName())) {
-          return new CiliumConfig(c.getData() == null ? Map.of() : c.getData());
+          return new CiliumConfig(c.getData() == null ? Map.of() : c.getData(), source);
         }
         return null;
+      } else if (object instanceof DaemonSet d) {
+        // Its pods stand in as a workload; its images tell the Cilium agent's release.
+        Workload w = KubeConverters.workload(d, source);
+        var images = KubeConverters.daemonSetImages(d, source);
+        return w == null ? images : List.of(w, images);
       } else {
         return KubeConverters.workload(object, source);
       }

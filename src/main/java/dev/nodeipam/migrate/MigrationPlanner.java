@@ -613,6 +613,8 @@ public final class MigrationPlanner {
     before.workloads().forEach(b::workload);
     before.policies().forEach(b::policy);
     before.ciliumConfig().ifPresent(b::ciliumConfig);
+    before.daemonSets().forEach(b::daemonSet);
+    before.ciliumConfigSource().ifPresent(b::ciliumConfigSource);
     return b.build();
   }
 

@@ -62,14 +62,7 @@ public final class PolicyAfterStateAudit implements AfterStateAudit {
       if (keys.contains(c.service())) {
         companions.add(c.object());
         c.caveats().forEach(caveat -> caveats.add(c.name() + ": " + caveat));
-        raws.add(
-            new RawObject(
-                "cilium.io/v2",
-                "CiliumClusterwideNetworkPolicy",
-                null,
-                c.name(),
-                c.object(),
-                "nodeipam migrate (companion)"));
+        raws.add(c.asPolicy("nodeipam migrate (companion)"));
       }
     }
     List<Map<String, Object>> remaining =
@@ -116,6 +109,8 @@ public final class PolicyAfterStateAudit implements AfterStateAudit {
     in.policies().forEach(b::policy);
     policies.forEach(b::policy);
     in.ciliumConfig().ifPresent(b::ciliumConfig);
+    in.daemonSets().forEach(b::daemonSet);
+    in.ciliumConfigSource().ifPresent(b::ciliumConfigSource);
     return b.build();
   }
 }

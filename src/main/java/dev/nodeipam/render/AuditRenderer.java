@@ -6,6 +6,7 @@ import dev.nodeipam.audit.Finding;
 import dev.nodeipam.audit.Trap;
 import dev.nodeipam.policy.model.Direction;
 import dev.nodeipam.policy.model.PolicyRef;
+import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.policy.settings.Setting;
 import dev.nodeipam.snapshot.Pod;
 import java.io.PrintWriter;
@@ -59,6 +60,9 @@ public final class AuditRenderer {
       }
     }
     if (!r.companions().isEmpty()) {
+      out.append("\nCompanion scope: ").append(r.companionScope().scope().name()
+          .toLowerCase(java.util.Locale.ROOT)).append(" (").append(r.companionScope().why())
+          .append(")\n");
       out.append("\nCompanion policies: apply them BEFORE the Service change, e.g.\n")
           .append("  nodeipam audit ... --companions-only | kubectl apply -f -\n\n");
       out.append(companionsYaml(r));
@@ -154,8 +158,10 @@ public final class AuditRenderer {
 
   private static String settings(AuditReport r) {
     List<String> parts = new ArrayList<>();
+    Setting v = r.settings().versionSetting();
+    parts.add("Cilium " + v.value() + " (" + v.from() + ")");
     for (Setting s : r.settings().settings().values()) {
-      if (s.key().equals("cluster-name")) {
+      if (s.key().equals("cluster-name") || s.key().equals(DatapathSettings.CILIUM_VERSION)) {
         continue;
       }
       parts.add(s.key() + "=" + s.value() + (s.isAssumed() ? " (default)" : ""));

@@ -40,6 +40,32 @@ public final class MigrateRenderer {
 
   /** The contracted document; fields beyond the contract come after the contracted ones. */
   public static Map<String, Object> document(MigrationPlan plan) {
+    return document(plan, List.of(), null);
+  }
+
+  /** The hits as findings for JSON: type, severity, service, address, node, message. */
+  static List<Object> errors(List<dev.nodeipam.policy.engine.NodeAddressVips.Hit> hits) {
+    List<Object> out = new ArrayList<>();
+    for (var h : hits) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("type", "NODE_IP_AS_LB_VIP");
+      m.put("severity", h.severity());
+      m.put("service", h.service());
+      m.put("address", h.address());
+      m.put("node", h.node());
+      m.put("message", h.message());
+      out.add(m);
+    }
+    return out;
+  }
+
+  /**
+   * The document with the node-address findings, placed before the steps: a NODE_IP_AS_LB_VIP
+   * error means the steps would cut nodes off under this Cilium release.
+   */
+  public static Map<String, Object> document(
+      MigrationPlan plan, List<dev.nodeipam.policy.engine.NodeAddressVips.Hit> hits,
+      dev.nodeipam.policy.settings.DatapathSettings settings) {
     List<Object> services = new ArrayList<>();
     for (ServiceMigration m : plan.services()) {
       services.add(service(m));
@@ -69,9 +95,13 @@ public final class MigrateRenderer {
     doc.put("services", services);
     doc.put("nodeLabels", nodeLabels);
     doc.put("companionPolicies", plan.audit().companionPolicies());
+    doc.put("nodeAddressFindings", errors(hits));
     doc.put("steps", steps);
     doc.put("policyAudit", audit);
     doc.put("warnings", plan.warnings());
+    if (settings != null) {
+      doc.put("ciliumVersion", dev.nodeipam.audit.AuditReport.versionMap(settings));
+    }
     return doc;
   }
 
@@ -106,6 +136,13 @@ public final class MigrateRenderer {
 
   /** A summary for people, with every step and its command. */
   public static String text(MigrationPlan plan) {
+    return text(plan, List.of(), null);
+  }
+
+  /** The text, with the node-address findings just before the steps. */
+  public static String text(
+      MigrationPlan plan, List<dev.nodeipam.policy.engine.NodeAddressVips.Hit> hits,
+      dev.nodeipam.policy.settings.DatapathSettings settings) {
     StringBuilder out = new StringBuilder();
     if (plan.isEmpty()) {
       return "Nothing to migrate: no Service uses spec.externalIPs.\n";
@@ -156,6 +193,16 @@ public final class MigrateRenderer {
       }
     } else {
       out.append("NOT RUN: ").append(plan.audit().note()).append("\n");
+    }
+    if (settings != null) {
+      var v = settings.versionSetting();
+      out.append("\nCilium ").append(v.value()).append(" (").append(v.from()).append(")\n");
+    }
+    if (!hits.isEmpty()) {
+      out.append("\n");
+      for (var h : hits) {
+        out.append(h.severity()).append(": ").append(h.message()).append("\n");
+      }
     }
     if (plan.steps().isEmpty()) {
       out.append("\nNo steps: nothing can be migrated.\n");

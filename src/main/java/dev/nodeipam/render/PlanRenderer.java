@@ -52,6 +52,32 @@ public final class PlanRenderer {
     return m;
   }
 
+  /**
+   * The document with the Cilium version assumed and the NODE_IP_AS_LB_VIP findings (addresses that
+   * are nodes' own, where the release programs wildcard service entries for them).
+   */
+  public static Map<String, Object> document(List<ClusterPlan.Entry> entries,
+      dev.nodeipam.policy.settings.DatapathSettings settings,
+      List<dev.nodeipam.policy.engine.NodeAddressVips.Hit> hits) {
+    Map<String, Object> doc = document(entries);
+    doc.put("ciliumVersion", dev.nodeipam.audit.AuditReport.versionMap(settings));
+    doc.put("findings", MigrateRenderer.errors(hits));
+    return doc;
+  }
+
+  /** The text with the version assumed and the node-address findings at the end. */
+  public static String text(List<ClusterPlan.Entry> entries,
+      dev.nodeipam.policy.settings.DatapathSettings settings,
+      List<dev.nodeipam.policy.engine.NodeAddressVips.Hit> hits) {
+    StringBuilder out = new StringBuilder(text(entries));
+    for (var h : hits) {
+      out.append(h.severity()).append(": ").append(h.message()).append("\n");
+    }
+    var v = settings.versionSetting();
+    out.append("Cilium ").append(v.value()).append(" (").append(v.from()).append(").\n");
+    return out.toString();
+  }
+
   /** One block per handled Service, one line per other Service. */
   public static String text(List<ClusterPlan.Entry> entries) {
     StringBuilder out = new StringBuilder();

@@ -43,6 +43,7 @@ public final class TraceRenderer {
     t.put("reason", v.translation().reason());
     doc.put("translation", t);
     doc.put("settings", v.settings().values());
+    doc.put("ciliumVersion", dev.nodeipam.audit.AuditReport.versionMap(v.settings()));
     doc.put("assumedSettings", v.settings().assumed().stream().map(Setting::key).toList());
     Map<String, Object> src = new LinkedHashMap<>();
     src.put("endpoint", v.flow().source().key());
@@ -180,9 +181,12 @@ public final class TraceRenderer {
                   ? "translates it and judges the backend pods' identity on the targetPort"
                   : "sees " + v.destinations().get(0).identity().describe())
           .append(". Nothing in the YAML hints at it; the client just times out.\n")
-          .append(
-              "Fix: an additive companion policy (enableDefaultDeny false) allowing the backends"
-                  + " by identity on their targetPort; `nodeipam audit` writes it.\n");
+          .append(v.settings().honoursDefaultDenyOptOut()
+              ? "Fix: an additive companion policy (enableDefaultDeny false) allowing the backends"
+                  + " by identity on their targetPort; `nodeipam audit` writes it.\n"
+              : "Fix: an additive policy selecting only the trapped pods (they are in default deny"
+                  + " already; " + v.settings().defaultDenyOptOutReason() + ") that allows the"
+                  + " backends by identity on their targetPort; `nodeipam audit` writes it.\n");
     }
     Translation t = v.translation();
     b.append("\n1. Translation: ")
@@ -246,17 +250,24 @@ public final class TraceRenderer {
       b.append("\nNotes:\n");
       v.notes().forEach(n -> b.append("   - ").append(n).append('\n'));
     }
+    Setting version = v.settings().versionSetting();
+    b.append("\nCilium version: ").append(version.value()).append("  (").append(version.from())
+        .append(")").append(version.isAssumed() ? "; give --cilium-version if yours differs" : "")
+        .append('\n');
     b.append("\nDatapath settings:\n");
     for (Setting s : v.settings().settings().values()) {
+      if (s == version) {
+        continue;
+      }
       b.append("   ")
           .append(s.key())
           .append('=')
           .append(s.value().isEmpty() ? "\"\"" : s.value())
           .append("  (")
-          .append(s.origin().text())
+          .append(s.from())
           .append(")\n");
     }
-    List<Setting> assumed = v.settings().assumed();
+    List<Setting> assumed = v.settings().assumed().stream().filter(s -> s != version).toList();
     if (!assumed.isEmpty()) {
       b.append("   Assumed (not in cilium-config nor --set): ")
           .append(String.join(", ", assumed.stream().map(Setting::key).toList()))

@@ -24,6 +24,8 @@ public final class ClusterSnapshot {
   private final List<Workload> workloads;
   private final List<RawObject> policies;
   private final Map<String, String> ciliumConfig;
+  private final List<DaemonSetImages> daemonSets;
+  private final String ciliumConfigSource;
 
   private final Map<String, Node> nodesByName;
   private final Map<String, Service> servicesByKey;
@@ -40,6 +42,8 @@ public final class ClusterSnapshot {
     this.workloads = List.copyOf(b.workloads);
     this.policies = List.copyOf(b.policies);
     this.ciliumConfig = b.ciliumConfig == null ? null : Map.copyOf(b.ciliumConfig);
+    this.daemonSets = List.copyOf(b.daemonSets);
+    this.ciliumConfigSource = b.ciliumConfigSource;
 
     Map<String, Node> byName = new HashMap<>();
     nodes.forEach(n -> byName.put(n.name(), n));
@@ -109,6 +113,16 @@ public final class ClusterSnapshot {
     return Optional.ofNullable(ciliumConfig);
   }
 
+  /** Where {@code kube-system/cilium-config} was read (a file and line, or a server), if known. */
+  public Optional<String> ciliumConfigSource() {
+    return Optional.ofNullable(ciliumConfigSource);
+  }
+
+  /** Every DaemonSet's images: where the Cilium agent's release is read from. */
+  public List<DaemonSetImages> daemonSets() {
+    return daemonSets;
+  }
+
   public Optional<Node> node(String name) {
     return Optional.ofNullable(nodesByName.get(name));
   }
@@ -140,6 +154,18 @@ public final class ClusterSnapshot {
     private final List<Workload> workloads = new ArrayList<>();
     private final List<RawObject> policies = new ArrayList<>();
     private Map<String, String> ciliumConfig;
+    private final List<DaemonSetImages> daemonSets = new ArrayList<>();
+    private String ciliumConfigSource;
+
+    public Builder ciliumConfigSource(String source) {
+      ciliumConfigSource = source;
+      return this;
+    }
+
+    public Builder daemonSet(DaemonSetImages images) {
+      daemonSets.add(images);
+      return this;
+    }
 
     public Builder node(Node node) {
       nodes.add(node);

@@ -29,6 +29,8 @@ public final class ManifestDefaults {
     in.workloads().forEach(out::workload);
     in.policies().forEach(out::policy);
     in.ciliumConfig().ifPresent(out::ciliumConfig);
+    in.daemonSets().forEach(out::daemonSet);
+    in.ciliumConfigSource().ifPresent(out::ciliumConfigSource);
     for (Workload w : in.workloads()) {
       if (in.podsIn(w.namespace()).stream()
           .noneMatch(p -> !p.isTemplate() && w.selector().matches(p.labels()))) {
@@ -97,7 +99,7 @@ public final class ManifestDefaults {
     return new Service(
         s.namespace(), s.name(), s.labels(), s.annotations(), type, s.loadBalancerClass(), etp,
         families, familyPolicy, s.clusterIps(), s.externalIps(), ports, s.selector(), s.ingress(),
-        s.deleting(), s.source());
+        s.deleting(), s.source(), s.internalTrafficPolicy());
   }
 
   /** The families of explicit cluster IPs, in order ({@code None} and blanks carry none). */

@@ -25,7 +25,36 @@ public record Service(
     Map<String, String> selector,
     List<LoadBalancerIngress> ingress,
     boolean deleting,
-    String source) {
+    String source,
+    String internalTrafficPolicy) {
+
+  /** A Service without {@code spec.internalTrafficPolicy} (the API server's default: Cluster). */
+  public Service(
+      String namespace,
+      String name,
+      Map<String, String> labels,
+      Map<String, String> annotations,
+      String type,
+      String loadBalancerClass,
+      String externalTrafficPolicy,
+      List<String> ipFamilies,
+      String ipFamilyPolicy,
+      List<String> clusterIps,
+      List<String> externalIps,
+      List<ServicePort> ports,
+      Map<String, String> selector,
+      List<LoadBalancerIngress> ingress,
+      boolean deleting,
+      String source) {
+    this(namespace, name, labels, annotations, type, loadBalancerClass, externalTrafficPolicy,
+        ipFamilies, ipFamilyPolicy, clusterIps, externalIps, ports, selector, ingress, deleting,
+        source, null);
+  }
+
+  /** {@code internalTrafficPolicy: Local}: in-cluster clients reach only backends on their node. */
+  public boolean internalTrafficLocal() {
+    return "Local".equals(internalTrafficPolicy);
+  }
 
   public Service {
     labels = Map.copyOf(labels);

@@ -4,7 +4,6 @@ import dev.nodeipam.bench.SyntheticCluster;
 import dev.nodeipam.kube.ManifestLoader;
 import dev.nodeipam.render.AuditRenderer;
 import dev.nodeipam.snapshot.ClusterSnapshot;
-import dev.nodeipam.snapshot.RawObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -42,8 +41,7 @@ final class Clusters {
   static ClusterSnapshot withCompanions(ClusterSnapshot in, AuditReport report) {
     ClusterSnapshot.Builder b = SyntheticCluster.copy(in);
     for (Companion c : report.companions()) {
-      b.policy(new RawObject("cilium.io/v2", "CiliumClusterwideNetworkPolicy", null, c.name(),
-          c.object(), "companion:" + c.name()));
+      b.policy(c.asPolicy("companion:" + c.name()));
     }
     return b.build();
   }
@@ -97,6 +95,54 @@ final class Clusters {
           %s
             toPorts: [{ports: [{port: "8443", protocol: TCP}]}]
         """.formatted(from);
+  }
+
+  /**
+   * The generated clusters' {@code edge/web} Service on 443: on externalIP 203.0.113.9 (0), on the
+   * node address 198.51.100.2 (1), or a Node IPAM LoadBalancer (2); targetPort named or 8443.
+   */
+  static String webService(int frontend, boolean namedTarget) {
+    String address = switch (frontend) {
+      case 0 -> "externalIPs: [203.0.113.9]";
+      case 1 -> "externalIPs: [198.51.100.2]"; // a node's address
+      default -> "type: LoadBalancer\n  loadBalancerClass: io.cilium/node";
+    };
+    return """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web, namespace: edge}
+        spec:
+          clusterIP: 10.96.0.50
+          selector: {app: web}
+          ports: [{name: https, port: 443, targetPort: %s}]
+          %s
+        """.formatted(namedTarget ? "https" : "8443", address);
+  }
+
+  /**
+   * The generated clusters' egress NetworkPolicy of client pod {@code app} in namespace app: none
+   * (0), 0.0.0.0/0 on 443 (1), 203.0.113.0/24 on 443 (2), the nodes' 198.51.100.0/24 (3),
+   * 0.0.0.0/0 except 203.0.113.0/24 (4), or the web pods by selector (5); null for none.
+   */
+  static String clientEgress(int kind, String app) {
+    String egress = switch (kind) {
+      case 0 -> null;
+      case 1 -> "- to: [{ipBlock: {cidr: 0.0.0.0/0}}]\n    ports: [{port: 443}]";
+      case 2 -> "- to: [{ipBlock: {cidr: 203.0.113.0/24}}]\n    ports: [{port: 443}]";
+      case 3 -> "- to: [{ipBlock: {cidr: 198.51.100.0/24}}]";
+      case 4 -> "- to: [{ipBlock: {cidr: 0.0.0.0/0, except: [203.0.113.0/24]}}]";
+      default -> "- to: [{podSelector: {matchLabels: {app: web}}, namespaceSelector: {}}]";
+    };
+    return egress == null ? null : """
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: %s, namespace: app}
+        spec:
+          podSelector: {matchLabels: {app: %s}}
+          policyTypes: [Egress]
+          egress:
+          %s
+        """.formatted(app, app, egress);
   }
 
   static List<Finding> traps(AuditReport r) {

@@ -74,21 +74,7 @@ class CompanionsClearTrapsPropertyTest {
     docs.add(TrapRulesTest.NODES);
     docs.add("apiVersion: v1\nkind: Namespace\nmetadata: {name: app}");
     docs.add("apiVersion: v1\nkind: Namespace\nmetadata: {name: edge}");
-    String address = switch (s.frontend()) {
-      case 0 -> "externalIPs: [203.0.113.9]";
-      case 1 -> "externalIPs: [198.51.100.2]"; // a node's address
-      default -> "type: LoadBalancer\n  loadBalancerClass: io.cilium/node";
-    };
-    docs.add("""
-        apiVersion: v1
-        kind: Service
-        metadata: {name: web, namespace: edge}
-        spec:
-          clusterIP: 10.96.0.50
-          selector: {app: web}
-          ports: [{name: https, port: 443, targetPort: %s}]
-          %s
-        """.formatted(s.named() ? "https" : "8443", address));
+    docs.add(Clusters.webService(s.frontend(), s.named()));
     docs.add(TrapRulesTest.pod("edge", "web-1", "web", "n2", "10.0.2.10", ""));
     String ingress = Clusters.webIngress(s.backendIngress(), "nobody");
     if (ingress != null) {
@@ -98,25 +84,9 @@ class CompanionsClearTrapsPropertyTest {
       Client c = s.clients().get(i);
       String app = "client-" + i;
       docs.add(TrapRulesTest.pod("app", app, app, c.node() == 0 ? "n1" : "n2", "10.0.1." + (10 + i), ""));
-      String egress = switch (c.egress()) {
-        case 0 -> null;
-        case 1 -> "- to: [{ipBlock: {cidr: 0.0.0.0/0}}]\n    ports: [{port: 443}]";
-        case 2 -> "- to: [{ipBlock: {cidr: 203.0.113.0/24}}]\n    ports: [{port: 443}]";
-        case 3 -> "- to: [{ipBlock: {cidr: 198.51.100.0/24}}]";
-        case 4 -> "- to: [{ipBlock: {cidr: 0.0.0.0/0, except: [203.0.113.0/24]}}]";
-        default -> "- to: [{podSelector: {matchLabels: {app: web}}, namespaceSelector: {}}]";
-      };
+      String egress = Clusters.clientEgress(c.egress(), app);
       if (egress != null) {
-        docs.add("""
-            apiVersion: networking.k8s.io/v1
-            kind: NetworkPolicy
-            metadata: {name: %s, namespace: app}
-            spec:
-              podSelector: {matchLabels: {app: %s}}
-              policyTypes: [Egress]
-              egress:
-              %s
-            """.formatted(app, app, egress));
+        docs.add(egress);
       }
     }
     return Clusters.yaml(docs.toArray(String[]::new));

@@ -70,7 +70,7 @@ class SeedScenarioAuditTest {
 
   @Test
   void kubeProxyReplacementOff_leavesTheExternalIpToKubeProxy_soTheTrapsAreLatent() {
-    assertThat(traps(audit(CLUSTER, "kube-proxy-replacement", "false")))
+    assertThat(traps(audit(CLUSTER, "kube-proxy-replacement", "false", "cilium-version", "1.18")))
         .hasSize(7).allSatisfy(f -> assertThat(f.active()).isFalse());
   }
 

@@ -96,7 +96,7 @@ class TrapRulesTest {
   @Test
   @SuppressWarnings("unchecked")
   void nodeIpamAddressWithoutKubeProxyReplacement_isANodeToPolicy_andTheCompanionUsesEntities() {
-    AuditReport r = audit(cluster(NODE_IPAM_SERVICE), "kube-proxy-replacement", "false");
+    AuditReport r = audit(cluster(NODE_IPAM_SERVICE), "kube-proxy-replacement", "false", "cilium-version", "1.18");
     assertThat(traps(r)).hasSize(2).allSatisfy(f -> {
       assertThat(f.active()).as("a node address is host/remote-node, never CIDR").isTrue();
       assertThat(f.targetPort()).as("untranslated: the Service port").isEqualTo(443);
@@ -106,12 +106,12 @@ class TrapRulesTest {
     assertThat(spec.get("egress").toString()).contains("toEntities=[host, remote-node]");
     assertThat(r.companions().get(0).caveats()).contains(Companions.NODE_CAVEAT);
     ClusterSnapshot fixed = Clusters.withCompanions(cluster(NODE_IPAM_SERVICE), r);
-    assertThat(traps(audit(fixed, "kube-proxy-replacement", "false"))).isEmpty();
+    assertThat(traps(audit(fixed, "kube-proxy-replacement", "false", "cilium-version", "1.18"))).isEmpty();
   }
 
   @Test
   void cidrMatchModeNodes_makesTheNodeAddressAllowedNow_soTheTrapIsLatent() {
-    AuditReport r = audit(cluster(NODE_IPAM_SERVICE), "kube-proxy-replacement", "false",
+    AuditReport r = audit(cluster(NODE_IPAM_SERVICE), "kube-proxy-replacement", "false", "cilium-version", "1.18",
         "policy-cidr-match-mode", "nodes");
     assertThat(traps(r)).hasSize(2).allSatisfy(f -> assertThat(f.active()).isFalse());
   }
@@ -228,8 +228,9 @@ class TrapRulesTest {
   void activeOnly_leavesLatentTrapsOut() {
     String ext = service("externalIPs: [203.0.113.9]", "");
     ClusterSnapshot c = cluster(ext);
-    assertThat(traps(audit(c))).singleElement().satisfies(f -> assertThat(f.active()).isFalse());
-    AuditReport active = Audit.run(c, Map.of(),
+    assertThat(traps(audit(c, "cilium-version", "1.18"))).singleElement()
+        .satisfies(f -> assertThat(f.active()).isFalse());
+    AuditReport active = Audit.run(c, Map.of("cilium-version", "1.18"),
         new AuditOptions(dev.nodeipam.ipam.NodeIpamOptions.reference(), false));
     assertThat(traps(active)).isEmpty();
   }

@@ -37,6 +37,32 @@ class MigrateCommandTest {
     return new Result(code, out.toString(), err.toString());
   }
 
+  /**
+   * Under Cilium 1.19 the Node IPAM addresses migrate publishes are node addresses with wildcard
+   * service entries (cilium/cilium#40684, #43206): NODE_IP_AS_LB_VIP comes before the steps, with
+   * the fixing PRs; 1.18 has none.
+   */
+  @Test
+  void nodeAddressVipsUnderCilium119ComeBeforeTheSteps() throws IOException {
+    Result text = run("migrate", "-f", "examples/migration/seed", "--cilium-version", "1.19");
+    assertThat(text.code()).isZero();
+    int error = text.out().indexOf("error: NODE_IP_AS_LB_VIP");
+    assertThat(error).isNotNegative().isLessThan(text.out().indexOf("Steps:"));
+    assertThat(text.out()).contains("#45572");
+    JsonNode doc = MAPPER.readTree(
+        run("migrate", "-f", "examples/migration/seed", "-o", "json", "--cilium-version", "1.19")
+            .out());
+    assertThat(names(doc)).containsSubsequence("nodeAddressFindings", "steps");
+    assertThat(doc.get("ciliumVersion").get("from").asText()).isEqualTo("--cilium-version");
+    assertThat(text.out()).contains("Cilium 1.19 (--cilium-version)");
+    assertThat(doc.get("nodeAddressFindings")).isNotEmpty().allSatisfy(
+        f -> assertThat(f.get("type").asText()).isEqualTo("NODE_IP_AS_LB_VIP"));
+    JsonNode older = MAPPER.readTree(
+        run("migrate", "-f", "examples/migration/seed", "-o", "json", "--cilium-version", "1.18")
+            .out());
+    assertThat(older.get("nodeAddressFindings")).isEmpty();
+  }
+
   @Test
   void jsonFollowsTheContract() throws IOException {
     Result r = run("migrate", "-f", "examples/migration/extra-address", "-o", "json");

@@ -51,7 +51,7 @@ class PlanCommandTest {
   @Test
   void seedExamplePublishesExactlyTheThreeAddressesTheServiceUsedToList() throws IOException {
     JsonNode doc = json(CliRun.of("plan", "-f", "examples/seed", "-o", "json"));
-    assertThat(fieldNames(doc)).containsExactly("services");
+    assertThat(fieldNames(doc)).containsExactly("services", "ciliumVersion", "findings");
     assertThat(doc.get("services")).hasSize(1);
     JsonNode site = doc.get("services").get(0);
     assertThat(fieldNames(site)).containsAll(CONTRACT);
@@ -65,6 +65,34 @@ class PlanCommandTest {
     assertThat(site.get("error").isNull()).isTrue();
     assertThat(texts(site.get("nodes"))).containsExactly("node-a", "node-b");
     assertThat(site.get("excludedNodes")).isEmpty();
+  }
+
+  /**
+   * Cilium 1.19 programs wildcard service entries for LoadBalancer VIPs (cilium/cilium#40684); a
+   * VIP that is a node's own address then cuts the node off (cilium/cilium#43206, fixes #43565,
+   * #43721, #45572): NODE_IP_AS_LB_VIP, an error when the version is given, a warning when
+   * assumed, nothing for 1.18 or with bpf-lb-enable-wildcard-entries off.
+   */
+  @Test
+  void nodeAddressesAsLoadBalancerVipsAreAnErrorUnderCilium119() throws IOException {
+    JsonNode given = json(CliRun.of("plan", "-f", "examples/seed", "-o", "json",
+        "--cilium-version", "1.19.2"));
+    assertThat(given.get("ciliumVersion").get("version").asText()).isEqualTo("1.19.2");
+    assertThat(given.get("ciliumVersion").get("from").asText()).isEqualTo("--cilium-version");
+    assertThat(given.get("findings")).hasSize(3).allSatisfy(f -> {
+      assertThat(f.get("type").asText()).isEqualTo("NODE_IP_AS_LB_VIP");
+      assertThat(f.get("severity").asText()).isEqualTo("error");
+      assertThat(f.get("message").asText()).contains("#43565", "#43721", "#45572");
+    });
+    JsonNode assumed = json(CliRun.of("plan", "-f", "examples/seed", "-o", "json"));
+    assertThat(assumed.get("ciliumVersion").get("assumed").asBoolean()).isTrue();
+    assertThat(assumed.get("findings")).allSatisfy(
+        f -> assertThat(f.get("severity").asText()).isEqualTo("warning"));
+    JsonNode older = json(CliRun.of("plan", "-f", "examples/seed", "-o", "json",
+        "--cilium-version", "1.18"));
+    assertThat(older.get("findings")).isEmpty();
+    CliRun text = CliRun.of("plan", "-f", "examples/seed", "--cilium-version", "1.19");
+    assertThat(text.out()).contains("error: NODE_IP_AS_LB_VIP: web/site publishes 198.51.100.1");
   }
 
   /** examples/rules against the reference table and rules of node-ipam-behaviour.md. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.nodeipam.policy.explanation.Outcome;
 import dev.nodeipam.policy.explanation.Verdict;
 import dev.nodeipam.policy.model.PolicyRef;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -64,8 +65,13 @@ class DefaultDenyTest {
     assertThat(v.destinations().get(0).egress().dropReason()).isEqualTo(133);
   }
 
+  /**
+   * Cilium's ParseNetworkPolicy ({@code pkg/k8s/network_policy.go}) converts {@code spec.egress}
+   * whatever {@code policyTypes} says: the egress rules are enforced (cilium/cilium#48703; the
+   * fix, cilium/cilium#48708, is in no release read), unlike upstream NetworkPolicy semantics.
+   */
   @Test
-  void networkPolicyIgnoresADirectionItsPolicyTypesDoNotList() {
+  void networkPolicyEgressIsEnforcedEvenWhenPolicyTypesDoNotListIt() {
     TestCluster c =
         cluster()
             .policy(
@@ -80,8 +86,43 @@ class DefaultDenyTest {
                   - to: [{ipBlock: {cidr: 1.1.1.1/32}}]
                 """);
     Verdict v = c.trace("app/client", "10.0.2.7", 5432);
-    assertThat(v.outcome()).isEqualTo(Outcome.ALLOWED);
-    assertThat(v.destinations().get(0).egress().defaultDeny()).isFalse();
+    assertThat(v.outcome()).isEqualTo(Outcome.DENIED);
+    assertThat(v.destinations().get(0).egress().defaultDeny()).isTrue();
+    assertThat(c.trace("app/client", "1.1.1.1", 5432).outcome()).isEqualTo(Outcome.ALLOWED);
+  }
+
+  /**
+   * {@code enable-non-default-deny-policies=false} (Cilium 1.17+, cilium/cilium#34940) makes
+   * {@code Rule.Sanitize} ({@code pkg/policy/api/rule_validation.go}) set enableDefaultDeny to
+   * true on every rule; before 1.16 (cilium/cilium#30572) the field does not exist. Either way a
+   * rule with egress entries puts its endpoints in egress default deny.
+   */
+  @Test
+  void enableDefaultDenyFalseIsIgnoredWithTheAgentFlagOffAndBeforeCilium116() {
+    TestCluster c =
+        cluster()
+            .policy(
+                """
+                apiVersion: cilium.io/v2
+                kind: CiliumClusterwideNetworkPolicy
+                metadata: {name: allow-dns}
+                spec:
+                  endpointSelector: {}
+                  enableDefaultDeny: {egress: false}
+                  egress:
+                  - toEntities: [world]
+                    toPorts: [{ports: [{port: "53", protocol: UDP}]}]
+                """);
+    assertThat(c.trace("app/client", "10.0.2.7", 5432, "cilium-version", "1.17").outcome())
+        .isEqualTo(Outcome.ALLOWED);
+    for (String[] s : List.of(
+        new String[] {"cilium-version", "1.17", "enable-non-default-deny-policies", "false"},
+        new String[] {"cilium-version", "1.15"})) {
+      Verdict v = c.trace("app/client", "10.0.2.7", 5432, s);
+      assertThat(v.outcome()).isEqualTo(Outcome.DENIED);
+      assertThat(v.destinations().get(0).egress().defaultDenyBy())
+          .extracting(p -> p.name()).containsExactly("allow-dns");
+    }
   }
 
   @Test

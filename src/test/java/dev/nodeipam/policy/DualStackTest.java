@@ -41,6 +41,33 @@ class DualStackTest {
     assertThat(v4.outcome()).isEqualTo(Outcome.ALLOWED);
   }
 
+  /**
+   * The family split of world is Cilium 1.15's (cilium/cilium#22625, with {@code world} kept
+   * selecting both: cilium/cilium#29958): under 1.14 a dual-stack world address is plain
+   * {@code world}, and {@code toEntities: [world-ipv6]} selects nothing.
+   */
+  @Test
+  void beforeCilium115WorldIsNotSplitEvenInDualStack() {
+    TestCluster c =
+        cluster(
+            """
+            apiVersion: cilium.io/v2
+            kind: CiliumNetworkPolicy
+            metadata: {name: v6, namespace: app}
+            spec:
+              endpointSelector: {}
+              egress:
+              - toEntities: [world-ipv6]
+            """);
+    Verdict old = c.trace("app/client", "2001:db8::1", 443, "cilium-version", "1.14");
+    assertThat(old.destinations().get(0).identity().name()).isEqualTo("world");
+    assertThat(old.outcome()).isEqualTo(Outcome.DENIED);
+    assertThat(old.destinations().get(0).egress().notMatching().get(0).why())
+        .contains("cilium/cilium#22625");
+    assertThat(c.trace("app/client", "2001:db8::1", 443, "cilium-version", "1.15").outcome())
+        .isEqualTo(Outcome.ALLOWED);
+  }
+
   @Test
   void dualStack_entityWorldIpv6SelectsOnlyIpv6WorldAndWorldSelectsBoth() {
     TestCluster c =

@@ -155,7 +155,8 @@ class IstioTrapExampleTest {
   @Test
   void withoutKubeProxyReplacementTheExternalIpIsNotTranslatedAndAllowed() {
     Verdict v =
-        trace(List.of(CLUSTER), Map.of("kube-proxy-replacement", "false"), "hermes/hermes-atlas");
+        trace(List.of(CLUSTER), Map.of("kube-proxy-replacement", "false", "cilium-version", "1.18"),
+            "hermes/hermes-atlas");
     assertThat(v.translation().translated()).isFalse();
     assertThat(v.outcome()).isEqualTo(Outcome.ALLOWED);
   }

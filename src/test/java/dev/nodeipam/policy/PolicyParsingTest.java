@@ -181,7 +181,7 @@ class PolicyParsingTest {
     Verdict v = c.trace("app/client", "8.8.8.8", 80);
     assertThat(v.outcome()).isEqualTo(Outcome.ALLOWED);
     assertThat(v.destinations().get(0).egress().notModelled())
-        .anyMatch(n -> n.contains("toFQDNs") && n.contains("not modelled"))
+        .anyMatch(n -> n.contains("toFQDNs") && n.contains("no DNS answer given"))
         .anyMatch(n -> n.contains("toServices"))
         .anyMatch(n -> n.contains("toNodes"))
         .anyMatch(n -> n.contains("toGroups"))

@@ -112,6 +112,12 @@ final class TestCluster {
     return this;
   }
 
+  /** Any Service as it is. */
+  TestCluster service(Service service) {
+    b.service(service);
+    return this;
+  }
+
   TestCluster service(
       String key,
       String clusterIp,

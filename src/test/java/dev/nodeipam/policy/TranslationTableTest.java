@@ -68,7 +68,13 @@ class TranslationTableTest {
   private static final String[] NO_SOCKET_LB = {
     "kube-proxy-replacement", "true", "bpf-lb-sock", "false"
   };
-  private static final String[] KPR_FALSE = {"kube-proxy-replacement", "false"};
+  /** Kube-proxy replacement off, Cilium 1.18: LoadBalancer and externalIP frontends are not installed. */
+  private static final String[] KPR_FALSE =
+      {"kube-proxy-replacement", "false", "cilium-version", "1.18"};
+
+  /** Kube-proxy replacement off, Cilium 1.19: they are (reflectors/conversions.go). */
+  private static final String[] KPR_FALSE_119 =
+      {"kube-proxy-replacement", "false", "cilium-version", "1.19"};
 
   @Test
   void row1_clusterIpIsTranslatedUnderEveryDatapath() {
@@ -145,14 +151,31 @@ class TranslationTableTest {
   @Test
   void kubeProxyReplacementDefaultsToFalseAndOldValuesMapToTrueOrFalse() {
     TestCluster c = cluster();
-    assertNotTranslated(c.trace("app/client", LB_VIP, 80), "world");
+    assertNotTranslated(c.trace("app/client", LB_VIP, 80, "cilium-version", "1.18"), "world");
     assertTranslated(
         c.trace("app/client", LB_VIP, 80, "kube-proxy-replacement", "strict"),
         Frontend.LOAD_BALANCER);
     for (String old : List.of("partial", "probe", "disabled")) {
       assertNotTranslated(
-          c.trace("app/client", LB_VIP, 80, "kube-proxy-replacement", old), "world");
+          c.trace("app/client", LB_VIP, 80, "kube-proxy-replacement", old, "cilium-version",
+              "1.18"), "world");
     }
+  }
+
+  /**
+   * Cilium 1.19's {@code convertService} ({@code pkg/loadbalancer/reflectors/conversions.go})
+   * installs LoadBalancer and externalIP frontends whatever {@code kube-proxy-replacement} says
+   * (only NodePort frontends need it), and the pod's per-packet load balancer translates them:
+   * reported after 1.18 to 1.19 upgrades as kubermatic/kubermatic#15939.
+   */
+  @Test
+  void cilium119TranslatesLoadBalancerAndExternalIpFrontendsEvenWithoutKubeProxyReplacement() {
+    TestCluster c = cluster();
+    assertTranslated(c.trace("app/client", LB_VIP, 80, KPR_FALSE_119), Frontend.LOAD_BALANCER);
+    assertTranslated(c.trace("app/client", NOT_A_NODE, 80, KPR_FALSE_119), Frontend.EXTERNAL_IP);
+    assertThat(c.trace("app/client", LB_VIP, 80, KPR_FALSE_119).translation().reason())
+        .contains("kubermatic/kubermatic#15939");
+    assertNotTranslated(c.trace("app/client", LB_PROXY, 80, KPR_FALSE_119), "world");
   }
 
   @Test
@@ -210,6 +233,71 @@ class TranslationTableTest {
     assertThat(c.trace("app/client", CLUSTER_IP, 80).destinations())
         .extracting(DestinationVerdict::endpoint)
         .containsExactlyInAnyOrder("web/web-1", "web/manual");
+  }
+
+  /**
+   * A Service without a selector: its EndpointSlices' ports are the backends' ports, whatever
+   * spec.ports[].targetPort says (Cilium takes backend ports from the slices, convertEndpoints in
+   * pkg/loadbalancer/reflectors/conversions.go), even when the endpoint is a pod of the input.
+   */
+  @Test
+  void aSelectorlessServiceTakesItsTargetPortsFromItsEndpointSlices() {
+    TestCluster c =
+        new TestCluster()
+            .node("n1", OWN_NODE)
+            .pod("app/client", "n1", "10.0.1.5", Map.of("app", "client"))
+            .pod("web/db", "n1", "10.0.2.7", Map.of("app", "db"), port("pg", 5432))
+            .service("web/db", CLUSTER_IP, null, List.of(), List.of(), servicePort(80, 8080))
+            .slice("web/db", 5432, endpoint("10.0.2.7", "db", true));
+    assertThat(c.trace("app/client", CLUSTER_IP, 80).destinations())
+        .singleElement()
+        .satisfies(d -> assertThat(d.port()).isEqualTo(5432));
+  }
+
+  /**
+   * {@code enable-envoy-config} compiles ENABLE_L7_LB, and with it ENABLE_PER_PACKET_LB, into the
+   * pod's datapath ({@code bpf/bpf_lxc.c}): an externalIP that socket LB leaves alone (CVE-2020-8554
+   * mitigation) is translated per packet. {@code enable-sctp} does the same (ENABLE_SCTP).
+   */
+  @Test
+  void enableEnvoyConfigAndEnableSctpTranslateTheExternalIpSocketLbSkipped() {
+    TestCluster c = cluster();
+    assertNotTranslated(c.trace("app/client", NOT_A_NODE, 80, SOCKET_LB), "world");
+    for (String key : List.of("enable-envoy-config", "enable-sctp")) {
+      Verdict v = c.trace("app/client", NOT_A_NODE, 80, "kube-proxy-replacement", "true", key,
+          "true");
+      assertTranslated(v, Frontend.EXTERNAL_IP);
+      assertThat(v.translation().reason()).contains(key + "=true");
+    }
+  }
+
+  /**
+   * {@code internalTrafficPolicy: Local}: in-cluster clients reach only the backends on their own
+   * node (the service's internal scope, convertService in
+   * pkg/loadbalancer/reflectors/conversions.go; agent option enable-internal-traffic-policy,
+   * default true); none there means the connection fails for lack of a backend, not by policy.
+   */
+  @Test
+  void internalTrafficPolicyLocalKeepsClientsOnTheirNodesBackends() {
+    Service local = new Service("web", "web", Map.of(), Map.of(), "ClusterIP", null, null,
+        List.of(), null, List.of(CLUSTER_IP), List.of(), List.of(servicePort(80, 8080)),
+        Map.of("app", "web"), List.of(), false, "test", "Local");
+    TestCluster c =
+        new TestCluster()
+            .node("n1", OWN_NODE)
+            .node("n2", OTHER_NODE)
+            .pod("app/client", "n1", "10.0.1.5", Map.of("app", "client"))
+            .pod("app/far", "n2", "10.0.2.5", Map.of("app", "client"))
+            .pod("web/web-1", "n1", "10.0.1.7", Map.of("app", "web"), port("http", 8080))
+            .service(local);
+    assertThat(c.trace("app/client", CLUSTER_IP, 80, SOCKET_LB).destinations())
+        .extracting(DestinationVerdict::endpoint).containsExactly("web/web-1");
+    Verdict far = c.trace("app/far", CLUSTER_IP, 80, SOCKET_LB);
+    assertThat(far.destinations()).isEmpty();
+    assertThat(far.dropReason()).isNull();
+    assertThat(far.notes()).anyMatch(n -> n.contains("internalTrafficPolicy: Local"));
+    assertThat(c.trace("app/far", CLUSTER_IP, 80, "kube-proxy-replacement", "true",
+        "enable-internal-traffic-policy", "false").destinations()).hasSize(1);
   }
 
   @Test
@@ -341,13 +429,21 @@ class TranslationTableTest {
             });
   }
 
+  /**
+   * A pod dialling a nodePort on its own or another node's address: socket LB looks the port up
+   * as a wildcard NodePort frontend for host and remote-node addresses ({@code
+   * sock4_wildcard_lookup} in {@code bpf/bpf_sock.c}), so policy sees the backends; without kube-proxy
+   * replacement Cilium installs no NodePort frontend ({@code convertService}, {@code
+   * pkg/loadbalancer/reflectors/conversions.go}) and the node itself is judged.
+   */
   @Test
-  void aNodePortOnANodeAddressIsNotModelledAndSaysSo() {
+  void aNodePortOnANodeAddressIsTranslatedBySocketLb() {
     TestCluster c =
         new TestCluster()
             .node("n1", OWN_NODE)
             .node("n2", OTHER_NODE)
             .pod("app/client", "n1", "10.0.1.5", Map.of("app", "client"))
+            .pod("web/web-1", "n2", "10.0.2.7", Map.of("app", "web"), port("http", 8080))
             .service(
                 "web/web",
                 CLUSTER_IP,
@@ -356,9 +452,18 @@ class TranslationTableTest {
                 List.of(),
                 new Service.ServicePort(
                     null, "TCP", 80, dev.nodeipam.snapshot.PortRef.of(8080), 30080));
-    Verdict v = c.trace("app/client", OTHER_NODE, 30080, SOCKET_LB);
-    assertThat(v.translation().translated()).isFalse();
-    assertThat(v.notes())
-        .anyMatch(n -> n.contains("nodePort of web/web") && n.contains("not modelled"));
+    for (String node : List.of(OTHER_NODE, OWN_NODE)) {
+      Verdict v = c.trace("app/client", node, 30080, SOCKET_LB);
+      assertTranslated(v, Frontend.NODE_PORT);
+      assertThat(v.destinations()).singleElement()
+          .satisfies(d -> assertThat(d.port()).isEqualTo(8080));
+      assertThat(v.translation().reason()).contains("sock4_wildcard_lookup");
+    }
+    for (Verdict v : List.of(c.trace("app/client", OTHER_NODE, 30080, KPR_FALSE),
+        c.trace("app/client", OTHER_NODE, 30081, SOCKET_LB))) {
+      assertThat(v.translation().translated()).isFalse();
+      assertThat(v.destinations()).singleElement()
+          .satisfies(d -> assertThat(d.identity().name()).isEqualTo("remote-node"));
+    }
   }
 }

@@ -45,6 +45,10 @@ final class Backends {
     List<String> notes = new ArrayList<>();
     List<EndpointSlice> slices = snapshot.slicesOf(service.namespace(), service.name());
     String family = ipv4 ? "IPv4" : "IPv6";
+    // A Service without a selector has no pods of its own: its EndpointSlices' ports are the
+    // backends' ports, whatever spec.ports[].targetPort says (Cilium reads backend ports from the
+    // slices: convertEndpoints in pkg/loadbalancer/reflectors/conversions.go).
+    boolean selectorless = service.selector() == null || service.selector().isEmpty();
     if (!slices.isEmpty()) {
       for (EndpointSlice slice : slices) {
         if (slice.addressType() != null && !slice.addressType().equals(family)) {
@@ -70,11 +74,12 @@ final class Backends {
           if (pod == null) {
             pod = book.pod(address).orElse(null);
           }
-          Integer target = pod == null ? null : targetPort(port, pod, protocol);
+          Integer target = pod == null || selectorless ? null : targetPort(port, pod, protocol);
           String note = null;
           if (target == null) {
             target = slicePort;
-            note = pod == null ? null : "port taken from EndpointSlice " + slice.name();
+            note = pod == null ? null : "port taken from EndpointSlice " + slice.name()
+                + (selectorless ? " (the Service has no selector)" : "");
           }
           if (target == null) {
             notes.add(

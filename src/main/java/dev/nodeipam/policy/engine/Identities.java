@@ -62,7 +62,7 @@ public final class Identities {
         reachedAt != null
             ? reachedAt
             : pod.ips().isEmpty() ? null : dev.nodeipam.net.IpText.parse(pod.ips().get(0));
-    return new Identity(Identity.Kind.POD, labels, Set.of(), address, pod, null, s.dualStack());
+    return new Identity(Identity.Kind.POD, labels, Set.of(), address, pod, null, s.splitWorld());
   }
 
   /** The identity of an address policy sees as itself, from a client on {@code clientNode}. */
@@ -84,7 +84,7 @@ public final class Identities {
           address,
           null,
           null,
-          s.dualStack());
+          s.splitWorld());
     }
     return world(address, s);
   }
@@ -93,7 +93,7 @@ public final class Identities {
   public Identity world(IPAddress address, DatapathSettings s) {
     Set<String> reserved = new LinkedHashSet<>();
     reserved.add("world");
-    if (s.dualStack()) {
+    if (s.splitWorld()) {
       reserved.add(address.isIPv4() ? "world-ipv4" : "world-ipv6");
     }
     return new Identity(
@@ -103,7 +103,7 @@ public final class Identities {
         address,
         null,
         null,
-        s.dualStack());
+        s.splitWorld());
   }
 
   private Identity node(boolean own, Node node, IPAddress address, Pod pod, DatapathSettings s) {
@@ -128,7 +128,7 @@ public final class Identities {
         a,
         pod,
         node,
-        s.dualStack());
+        s.splitWorld());
   }
 
   private static Map<String, String> reservedLabels(Set<String> names) {

@@ -34,9 +34,9 @@ public final class PeerMatching {
       case WORLD -> id.isWorld();
         // Only dual-stack clusters label world addresses world-ipv4/world-ipv6.
       case WORLD_IPV4 ->
-          s.dualStack() && id.isWorld() && id.address() != null && id.address().isIPv4();
+          s.splitWorld() && id.isWorld() && id.address() != null && id.address().isIPv4();
       case WORLD_IPV6 ->
-          s.dualStack() && id.isWorld() && id.address() != null && id.address().isIPv6();
+          s.splitWorld() && id.isWorld() && id.address() != null && id.address().isIPv6();
       case CLUSTER -> id.kind() != Identity.Kind.WORLD;
       case HOST -> id.reserved().contains("host");
       case REMOTE_NODE -> id.reserved().contains("remote-node");
@@ -67,9 +67,12 @@ public final class PeerMatching {
       return cidrWhy(c, id, s, who);
     }
     if (peer instanceof Peer.Entities e) {
-      return (e.entity() == Entity.WORLD_IPV4 || e.entity() == Entity.WORLD_IPV6) && !s.dualStack()
+      return (e.entity() == Entity.WORLD_IPV4 || e.entity() == Entity.WORLD_IPV6) && !s.splitWorld()
           ? e.text()
-              + " selects nothing in a single-stack cluster (world is not split by family); "
+              + (s.dualStack()
+                  ? " selects nothing under Cilium " + s.version() + " (world is split by family"
+                      + " from 1.15, cilium/cilium#22625); "
+                  : " selects nothing in a single-stack cluster (world is not split by family); ")
               + who
           : "entity " + e.entity().wire() + " does not include " + id.name() + "; " + who;
     }

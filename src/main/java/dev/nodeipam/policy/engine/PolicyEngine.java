@@ -14,6 +14,7 @@ import dev.nodeipam.policy.model.PolicyRef;
 import dev.nodeipam.policy.model.Protocol;
 import dev.nodeipam.policy.model.Rule;
 import dev.nodeipam.policy.model.RuleEntry;
+import dev.nodeipam.policy.settings.AgentVersion;
 import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.Node;
@@ -46,15 +47,17 @@ public final class PolicyEngine {
   private final ServiceTranslation translation;
   private final Backends backends;
   private final SideEvaluation sides;
+  private final Optional<AgentVersion.Found> agentVersion;
 
-  private PolicyEngine(ClusterSnapshot snapshot) {
+  private PolicyEngine(ClusterSnapshot snapshot, dev.nodeipam.policy.model.DnsAnswers dns) {
     this.snapshot = snapshot;
-    this.index = new PolicyIndex(snapshot.policies());
+    this.index = new PolicyIndex(snapshot.policies(), dns);
     this.book = new AddressBook(snapshot);
     this.identities = new Identities(snapshot, book);
     this.translation = new ServiceTranslation(snapshot);
     this.backends = new Backends(snapshot, book);
     this.sides = new SideEvaluation(index);
+    this.agentVersion = AgentVersion.of(snapshot);
   }
 
   /**
@@ -63,7 +66,12 @@ public final class PolicyEngine {
    * @throws dev.nodeipam.snapshot.BadInputException naming the policy's source on invalid policy input
    */
   public static PolicyEngine of(ClusterSnapshot snapshot) {
-    PolicyEngine engine = new PolicyEngine(snapshot);
+    return of(snapshot, dev.nodeipam.policy.model.DnsAnswers.NONE);
+  }
+
+  /** {@link #of(ClusterSnapshot)} with toFQDNs rules resolved by the DNS answers given. */
+  public static PolicyEngine of(ClusterSnapshot snapshot, dev.nodeipam.policy.model.DnsAnswers dns) {
+    PolicyEngine engine = new PolicyEngine(snapshot, dns);
     engine.rules();
     return engine;
   }
@@ -74,7 +82,13 @@ public final class PolicyEngine {
    * dev.nodeipam.snapshot.BadInputException} when a policy it reads is invalid.
    */
   public static PolicyEngine lazy(ClusterSnapshot snapshot) {
-    return new PolicyEngine(snapshot);
+    return lazy(snapshot, dev.nodeipam.policy.model.DnsAnswers.NONE);
+  }
+
+  /** {@link #lazy(ClusterSnapshot)} with toFQDNs rules resolved by the DNS answers given. */
+  public static PolicyEngine lazy(ClusterSnapshot snapshot,
+      dev.nodeipam.policy.model.DnsAnswers dns) {
+    return new PolicyEngine(snapshot, dns);
   }
 
   public ClusterSnapshot snapshot() {
@@ -86,10 +100,15 @@ public final class PolicyEngine {
     return index.all();
   }
 
-  /** The datapath settings of the snapshot's cilium-config with {@code --set} overrides. */
+  /**
+   * The datapath settings of the snapshot's cilium-config with {@code --set} overrides, and the
+   * Cilium release: {@link DatapathSettings#CILIUM_VERSION} in the overrides, else the agent
+   * DaemonSet's image, else the newest modelled.
+   */
   public DatapathSettings settings(Map<String, String> overrides) {
     return DatapathSettings.resolve(
-        snapshot.ciliumConfig(), overrides, book.seenIpv4(), book.seenIpv6());
+        snapshot.ciliumConfig(), overrides, book.seenIpv4(), book.seenIpv6(), agentVersion,
+        snapshot.ciliumConfigSource().orElse(null));
   }
 
   /** A pod's identity (a hostNetwork pod is its node, seen from its own node: host). */
@@ -126,8 +145,7 @@ public final class PolicyEngine {
   /** The translation step alone: is the flow's address a frontend Cilium translates for P? */
   public Translation translation(Flow flow, DatapathSettings s) {
     Pod source = flow.source();
-    Optional<ServiceTranslation.Hit> hit =
-        translation.hit(flow.address(), flow.port(), flow.protocol());
+    Optional<ServiceTranslation.Hit> hit = anyHit(flow);
     if (hit.isEmpty()) {
       Optional<dev.nodeipam.snapshot.Service> other = translation.serviceAt(flow.address());
       return Translation.none(
@@ -145,6 +163,15 @@ public final class PolicyEngine {
     Node node = source.nodeName() == null ? null : snapshot.node(source.nodeName()).orElse(null);
     boolean onClientNode = ServiceTranslation.isAddressOf(node, flow.address());
     return ServiceTranslation.decide(hit.get(), onClientNode, node != null, s);
+  }
+
+  /** A frontend the flow hits: a Service address and port, else a nodePort on a node address. */
+  private Optional<ServiceTranslation.Hit> anyHit(Flow flow) {
+    Optional<ServiceTranslation.Hit> hit =
+        translation.hit(flow.address(), flow.port(), flow.protocol());
+    return hit.isPresent()
+        ? hit
+        : translation.nodePortHit(flow.address(), flow.port(), flow.protocol());
   }
 
   /** Cilium's verdict for the flow under the settings. */
@@ -166,15 +193,29 @@ public final class PolicyEngine {
     Translation t = translation(flow, s);
     List<DestinationVerdict> destinations = new ArrayList<>();
     if (t.translated()) {
-      ServiceTranslation.Hit hit =
-          translation.hit(flow.address(), flow.port(), flow.protocol()).get();
+      ServiceTranslation.Hit hit = anyHit(flow).get();
       Backends.Result result =
           backends.of(hit.service(), hit.port(), flow.address().isIPv4(), flow.protocol());
       notes.addAll(result.notes());
-      for (Backends.Backend b : result.backends()) {
+      List<Backends.Backend> usable = result.backends();
+      // internalTrafficPolicy: Local keeps in-cluster clients on their node's backends: the
+      // service's internal scope (convertService in pkg/loadbalancer/reflectors/conversions.go;
+      // agent option enable-internal-traffic-policy, default true). externalIPs have only the
+      // external scope.
+      if (hit.service().internalTrafficLocal() && s.internalTrafficPolicy()
+          && hit.kind() != dev.nodeipam.policy.explanation.Translation.Frontend.EXTERNAL_IP) {
+        usable = usable.stream().filter(b -> b.pod() != null && source.nodeName() != null
+            && source.nodeName().equals(b.pod().nodeName())).toList();
+        if (usable.isEmpty() && !result.backends().isEmpty()) {
+          notes.add(t.service() + " has internalTrafficPolicy: Local and no ready backend on the"
+              + " client's node " + source.nodeName() + ": the connection fails for lack of a"
+              + " backend, not by policy");
+        }
+      }
+      for (Backends.Backend b : usable) {
         destinations.add(toBackend(flow, src, b, hit.port().port(), s));
       }
-      if (result.backends().isEmpty()) {
+      if (usable.isEmpty()) {
         notes.add(
             t.service()
                 + " has no ready backend for port "
@@ -183,18 +224,6 @@ public final class PolicyEngine {
       }
     } else {
       Identity dst = identities.ofAddress(flow.address(), source.nodeName(), s);
-      if (dst.isNode()) {
-        translation
-            .nodePortService(flow.port())
-            .ifPresent(
-                svc ->
-                    notes.add(
-                        flow.port()
-                            + " is a nodePort of "
-                            + svc.key()
-                            + ": NodePort translation"
-                            + " is not modelled, so the node itself is judged"));
-      }
       if (dst.kind() == Identity.Kind.WORLD) {
         book.podCidrOwner(flow.address())
             .ifPresent(

@@ -31,7 +31,10 @@ final class PolicyIndex {
   private final Map<Map<String, String>, List<Rule>> cache = new ConcurrentHashMap<>();
   private volatile List<Rule> all;
 
-  PolicyIndex(List<RawObject> policies) {
+  private final dev.nodeipam.policy.model.DnsAnswers dns;
+
+  PolicyIndex(List<RawObject> policies, dev.nodeipam.policy.model.DnsAnswers dns) {
+    this.dns = dns;
     List<RawObject> wide = new ArrayList<>();
     for (RawObject o : policies) {
       if (o.kind().equals(PolicyRef.CCNP)) {
@@ -41,7 +44,7 @@ final class PolicyIndex {
         rawByNamespace.computeIfAbsent(ns, k -> new ArrayList<>()).add(o);
       }
     }
-    this.clusterwide = sorted(PolicyParser.parseAll(wide));
+    this.clusterwide = sorted(PolicyParser.parseAll(wide, dns));
   }
 
   /** Every rule, parsed (and so validated), in a stable order. */
@@ -58,7 +61,7 @@ final class PolicyIndex {
 
   private List<Rule> namespaced(String namespace) {
     return byNamespace.computeIfAbsent(
-        namespace, ns -> sorted(PolicyParser.parseAll(rawByNamespace.getOrDefault(ns, List.of()))));
+        namespace, ns -> sorted(PolicyParser.parseAll(rawByNamespace.getOrDefault(ns, List.of()), dns)));
   }
 
   private static List<Rule> sorted(List<Rule> rules) {

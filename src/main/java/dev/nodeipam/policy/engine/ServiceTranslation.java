@@ -19,6 +19,11 @@ import java.util.Optional;
  * Service frontend to a backend before policy sees the flow, for this client under these settings.
  */
 public final class ServiceTranslation {
+  private static final String WITHOUT_KPR = "Cilium 1.19+ installs it as a service frontend even"
+      + " with kube-proxy-replacement=false (pkg/loadbalancer/reflectors/conversions.go,"
+      + " kubermatic/kubermatic#15939), and the pod's per-packet load balancer translates it"
+      + " (Cilium ";
+
   /** A frontend address of a Service. */
   record FrontendAddress(Service service, Frontend kind, String ipMode) {}
 
@@ -27,8 +32,17 @@ public final class ServiceTranslation {
 
   private final Map<String, List<FrontendAddress>> frontends = new HashMap<>();
   private final Map<Integer, Service> nodePorts = new HashMap<>();
+  private final java.util.Set<String> nodeAddresses = new java.util.HashSet<>();
 
   ServiceTranslation(ClusterSnapshot snapshot) {
+    for (Node n : snapshot.nodes()) {
+      for (Node.NodeAddress a : n.addresses()) {
+        String key = AddressBook.key(a.address());
+        if (key != null) {
+          nodeAddresses.add(key);
+        }
+      }
+    }
     for (Service s : snapshot.services()) {
       if ("ExternalName".equals(s.type())) {
         continue;
@@ -76,7 +90,31 @@ public final class ServiceTranslation {
     return Optional.empty();
   }
 
-  /** The Service with this nodePort, if any (NodePort frontends are not modelled). */
+  /**
+   * A NodePort frontend the flow hits: the address is a node's (this one or another) and the port
+   * is some Service's nodePort for the protocol. Socket LB does a wildcard service lookup for ports
+   * in the NodePort range on host and remote-node addresses ({@code sock4_wildcard_lookup} in
+   * {@code bpf/bpf_sock.c}).
+   */
+  public Optional<Hit> nodePortHit(IPAddress address, int port, Protocol protocol) {
+    if (!nodeAddresses.contains(address.toCanonicalString())) {
+      return Optional.empty();
+    }
+    Service s = nodePorts.get(port);
+    if (s == null) {
+      return Optional.empty();
+    }
+    for (Service.ServicePort p : s.ports()) {
+      String proto = p.protocol() == null ? "TCP" : p.protocol();
+      if (p.nodePort() != null && p.nodePort() == port
+          && proto.equalsIgnoreCase(protocol.name())) {
+        return Optional.of(new Hit(s, p, Frontend.NODE_PORT, null));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The Service with this nodePort, if any. */
   public Optional<Service> nodePortService(int port) {
     return Optional.ofNullable(nodePorts.get(port));
   }
@@ -104,6 +142,21 @@ public final class ServiceTranslation {
                 + (s.socketLb() ? "bpf-lb-sock-hostns-only=true" : "bpf-lb-sock=false")
                 + ")";
     return switch (hit.kind()) {
+      case NODE_PORT -> {
+        if (!s.kubeProxyReplacement()) {
+          yield new Translation(false, svc, hit.kind(), sp, "nodePort " + hit.port().nodePort()
+              + " of " + svc + " on a node address: Cilium installs NodePort frontends only with"
+              + " kube-proxy-replacement (convertService, pkg/loadbalancer/reflectors/"
+              + "conversions.go), so policy sees the node itself (kube-proxy forwards it later)");
+        }
+        yield new Translation(true, svc, hit.kind(), sp, "nodePort " + hit.port().nodePort()
+            + " of " + svc + " on " + (onClientNode ? "the client's own" : "a") + " node address: "
+            + (s.socketLbForPods()
+                ? "socket LB translates it (wildcard lookup for host and remote-node addresses,"
+                    + " sock4_wildcard_lookup in bpf/bpf_sock.c)"
+                : "modelled as translated by the pod's per-packet load balancer (" + lb
+                    + "; not settled in the sources read)"));
+      }
       case CLUSTER_IP ->
           new Translation(
               true,
@@ -128,7 +181,7 @@ public final class ServiceTranslation {
                   + " with ipMode: Proxy: Cilium does not short-circuit it;"
                   + " the traffic goes to the load balancer as a world address");
         }
-        if (!s.kubeProxyReplacement()) {
+        if (!s.kubeProxyReplacement() && !s.externalFrontendsWithoutKpr()) {
           yield new Translation(
               false,
               svc,
@@ -139,10 +192,18 @@ public final class ServiceTranslation {
                   + ": kube-proxy-replacement=false, so Cilium's policy"
                   + " sees the address itself (kube-proxy rewrites it later)");
         }
+        if (!s.kubeProxyReplacement()) {
+          yield new Translation(true, svc, hit.kind(), sp, "LoadBalancer address of " + svc
+              + ": " + WITHOUT_KPR + s.version() + ")");
+        }
         yield new Translation(
             true, svc, hit.kind(), sp, "LoadBalancer address of " + svc + ": " + lb);
       }
       case EXTERNAL_IP -> {
+        if (!s.kubeProxyReplacement() && s.externalFrontendsWithoutKpr()) {
+          yield new Translation(true, svc, hit.kind(), sp, "externalIP of " + svc + ": "
+              + WITHOUT_KPR + s.version() + ")");
+        }
         if (!s.kubeProxyReplacement()) {
           yield new Translation(
               false,
@@ -166,7 +227,10 @@ public final class ServiceTranslation {
             clientNodeKnown
                 ? "is not an address of the client's node"
                 : "is not known to be an address of the client's node";
-        if (s.socketLbForPods() && !s.externalIpMitigationDisabled()) {
+        // Per-packet LB in the pod's datapath (bpf_lxc.c ENABLE_PER_PACKET_LB: socket LB not
+        // full, host-namespace only, enable-envoy-config or enable-sctp) translates what socket LB
+        // skipped.
+        if (!s.perPacketLbAtPod() && !s.externalIpMitigationDisabled()) {
           yield new Translation(
               false,
               svc,
@@ -189,9 +253,13 @@ public final class ServiceTranslation {
                 + " "
                 + where
                 + ": "
-                + (s.socketLbForPods()
+                + (!s.perPacketLbAtPod()
                     ? "socket LB translates it (disable-external-ip-mitigation=true)"
-                    : lb));
+                    : s.socketLbForPods()
+                        ? "socket LB skips it, but the pod's per-packet load balancer ("
+                            + (s.envoyConfig() ? "enable-envoy-config=true" : "enable-sctp=true")
+                            + ") translates it"
+                        : lb));
       }
     };
   }

@@ -82,7 +82,7 @@ final class SideEvaluation {
     List<Rule> unmatched = new ArrayList<>();
     List<Match> matched = new ArrayList<>();
     for (Rule r : rules) {
-      if (r.defaultDeny().contains(d)) {
+      if (r.putsInDefaultDeny(d, s.honoursDefaultDenyOptOut())) {
         defaultDenyBy.add(r.policy());
       }
       if (!r.concerns(d)) {
@@ -205,7 +205,7 @@ final class SideEvaluation {
     boolean defaultDeny = s.enablePolicy() == EnablePolicy.ALWAYS;
     boolean allowed = false;
     for (Rule r : index.selecting(q.subject())) {
-      defaultDeny |= r.defaultDeny().contains(d);
+      defaultDeny |= r.putsInDefaultDeny(d, s.honoursDefaultDenyOptOut());
       for (RuleEntry e : r.denies(d)) {
         if (matches(e, q, s)) {
           return DropReason.POLICY_DENY;
@@ -236,7 +236,7 @@ final class SideEvaluation {
     }
     boolean defaultDeny = s.enablePolicy() == EnablePolicy.ALWAYS;
     for (Rule r : index.selecting(subject)) {
-      defaultDeny |= r.defaultDeny().contains(d);
+      defaultDeny |= r.putsInDefaultDeny(d, s.honoursDefaultDenyOptOut());
       if (mayMatchPod(r.denies(d), port, protocol) || mayMatchPod(r.allows(d), port, protocol)) {
         return false;
       }

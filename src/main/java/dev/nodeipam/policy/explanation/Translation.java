@@ -17,7 +17,8 @@ public record Translation(
   public enum Frontend {
     CLUSTER_IP("clusterIP"),
     LOAD_BALANCER("loadBalancer"),
-    EXTERNAL_IP("externalIP");
+    EXTERNAL_IP("externalIP"),
+    NODE_PORT("nodePort");
 
     private final String wire;
 

@@ -35,8 +35,10 @@ final class CiliumPolicyReader {
   private final PortReader ports;
   private final CidrReader cidrs;
   private final String namespace;
+  private final DnsAnswers dns;
 
-  CiliumPolicyReader(PolicyRef policy) {
+  CiliumPolicyReader(PolicyRef policy, DnsAnswers dns) {
+    this.dns = dns;
     this.policy = policy;
     this.raw = new Raw(policy);
     this.selectors = new SelectorReader(raw);
@@ -101,11 +103,14 @@ final class CiliumPolicyReader {
     Map<String, Object> enable =
         raw.map(spec.get("enableDefaultDeny"), path + ".enableDefaultDeny");
     Set<Direction> defaultDeny = EnumSet.noneOf(Direction.class);
+    Set<Direction> optOut = EnumSet.noneOf(Direction.class);
     for (Direction d : Direction.values()) {
       Boolean enabled = raw.bool(enable.get(d.lower()), path + ".enableDefaultDeny." + d.lower());
       boolean hasEntries = !allow.get(d).isEmpty() || !deny.get(d).isEmpty();
       if (hasEntries && (enabled == null || enabled)) {
         defaultDeny.add(d);
+      } else if (hasEntries) {
+        optOut.add(d);
       }
     }
     return new Rule(
@@ -117,6 +122,7 @@ final class CiliumPolicyReader {
         allow,
         deny,
         defaultDeny,
+        optOut,
         notes);
   }
 
@@ -133,6 +139,7 @@ final class CiliumPolicyReader {
     String p = d == Direction.EGRESS ? "to" : "from";
     List<String> notes = new ArrayList<>();
     List<Peer> peers = new ArrayList<>();
+    List<FqdnSelector> unresolved = new ArrayList<>();
     boolean hasL3 = false;
     for (String field : e.keySet()) {
       Object v = e.get(field);
@@ -211,8 +218,10 @@ final class CiliumPolicyReader {
         notes.add(fat + ": ICMP not modelled (only TCP, UDP and SCTP flows are traced)");
       } else if (field.equals("authentication")) {
         notes.add(fat + ": mutual authentication not modelled (read as no requirement)");
-      } else if (field.equals("toFQDNs")
-          || field.equals("toServices")
+      } else if (field.equals("toFQDNs")) {
+        hasL3 = true;
+        fqdns(v, fat, peers, unresolved, notes);
+      } else if (field.equals("toServices")
           || field.equals("toNodes")
           || field.equals("fromNodes")
           || field.equals("toGroups")
@@ -264,6 +273,46 @@ final class CiliumPolicyReader {
       // An L4-only entry applies to every peer.
       peers.add(new Peer.Anyone("any peer (the entry has no L3 selector)"));
     }
-    return new RuleEntry(peers, portMatches, allPorts, notes, at);
+    return new RuleEntry(peers, portMatches, allPorts, notes, at, unresolved);
+  }
+
+  /**
+   * toFQDNs: each selector allows the addresses its names resolved to, as CIDR identities (what
+   * Cilium's DNS proxy installs); a selector no given answer matches allows nothing here and is
+   * kept as unresolved, so the audit can say which {@code --dns} line would settle it.
+   */
+  private void fqdns(Object value, String at, List<Peer> peers, List<FqdnSelector> unresolved,
+      List<String> notes) {
+    List<Object> list = raw.list(value, at);
+    for (int i = 0; i < list.size(); i++) {
+      String path = at + "[" + i + "]";
+      Map<String, Object> m = raw.map(list.get(i), path);
+      for (String field : List.of("matchName", "matchPattern")) {
+        if (m.get(field) == null) {
+          continue;
+        }
+        FqdnSelector sel;
+        try {
+          sel = FqdnSelector.of(field, raw.string(m.get(field), path + "." + field));
+        } catch (IllegalArgumentException e) {
+          throw raw.bad(path + "." + field, e.getMessage());
+        }
+        boolean resolved = false;
+        for (Map.Entry<String, List<inet.ipaddr.IPAddress>> a : dns.byName().entrySet()) {
+          if (sel.matches(a.getKey())) {
+            for (inet.ipaddr.IPAddress ip : a.getValue()) {
+              resolved = true;
+              peers.add(new Peer.Cidr(ip.toPrefixBlock(ip.getBitCount()), List.of(),
+                  "toFQDNs " + sel.text() + " (" + a.getKey() + " = " + ip + ", --dns)"));
+            }
+          }
+        }
+        if (!resolved) {
+          unresolved.add(sel);
+          notes.add(path + ": toFQDNs " + sel.text() + " not evaluated: no DNS answer given for"
+              + " it (--dns NAME=IP or --dns-file)");
+        }
+      }
+    }
   }
 }

@@ -58,17 +58,22 @@ final class NetworkPolicyReader {
         types.add(Direction.EGRESS);
       }
     }
+    // Cilium's ParseNetworkPolicy (pkg/k8s/network_policy.go) converts spec.ingress and
+    // spec.egress whatever policyTypes says, and a direction with converted entries is in default
+    // deny (cilium/cilium#48703; the fix, cilium/cilium#48708, is not merged in any release read).
     Map<Direction, List<RuleEntry>> allow = new EnumMap<>(Direction.class);
     List<String> notes = new ArrayList<>();
-    if (types.contains(Direction.INGRESS)) {
-      allow.put(Direction.INGRESS, entries(ingress, "spec.ingress", "from", ns));
-    } else if (!ingress.isEmpty()) {
-      notes.add("spec.ingress is ignored: policyTypes does not list Ingress");
+    allow.put(Direction.INGRESS, entries(ingress, "spec.ingress", "from", ns));
+    allow.put(Direction.EGRESS, entries(egress, "spec.egress", "to", ns));
+    if (!types.contains(Direction.INGRESS) && !ingress.isEmpty()) {
+      types.add(Direction.INGRESS);
+      notes.add("spec.ingress is enforced although policyTypes does not list Ingress: Cilium"
+          + " converts it regardless (cilium/cilium#48703)");
     }
-    if (types.contains(Direction.EGRESS)) {
-      allow.put(Direction.EGRESS, entries(egress, "spec.egress", "to", ns));
-    } else if (!egress.isEmpty()) {
-      notes.add("spec.egress is ignored: policyTypes does not list Egress");
+    if (!types.contains(Direction.EGRESS) && !egress.isEmpty()) {
+      types.add(Direction.EGRESS);
+      notes.add("spec.egress is enforced although policyTypes does not list Egress: Cilium"
+          + " converts it regardless (cilium/cilium#48703)");
     }
     return new Rule(
         policy, "spec", ns, selectors.selector(subject), true, allow, Map.of(), types, notes);

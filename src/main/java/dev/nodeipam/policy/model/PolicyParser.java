@@ -12,18 +12,27 @@ public final class PolicyParser {
   private PolicyParser() {}
 
   public static List<Rule> parse(RawObject object) {
+    return parse(object, DnsAnswers.NONE);
+  }
+
+  /** The rules of a policy, toFQDNs peers resolved with the DNS answers given. */
+  public static List<Rule> parse(RawObject object, DnsAnswers dns) {
     PolicyRef ref = refOf(object);
     return switch (object.kind()) {
       case PolicyRef.NETWORK_POLICY -> List.of(new NetworkPolicyReader(ref).read(object.body()));
-      case PolicyRef.CNP, PolicyRef.CCNP -> new CiliumPolicyReader(ref).read(object.body());
+      case PolicyRef.CNP, PolicyRef.CCNP -> new CiliumPolicyReader(ref, dns).read(object.body());
       default -> List.of();
     };
   }
 
   public static List<Rule> parseAll(List<RawObject> objects) {
+    return parseAll(objects, DnsAnswers.NONE);
+  }
+
+  public static List<Rule> parseAll(List<RawObject> objects, DnsAnswers dns) {
     List<Rule> out = new ArrayList<>();
     for (RawObject o : objects) {
-      out.addAll(parse(o));
+      out.addAll(parse(o, dns));
     }
     return out;
   }

@@ -13,6 +13,9 @@ import java.util.Set;
  * @param subject the selector over the pod identity labels (namespace pinning included)
  * @param appliesToPods false for rules that select nodes only ({@code nodeSelector}, host policy)
  * @param defaultDeny the directions the rule puts in default deny for the pods it selects
+ * @param defaultDenyOptOut the directions the rule has entries for but opts out of default deny
+ *     ({@code enableDefaultDeny.<direction>: false}); whether Cilium honours that depends on the
+ *     version and {@code enable-non-default-deny-policies}
  * @param notModelled rule-level constructs the engine does not evaluate
  */
 public record Rule(
@@ -24,13 +27,39 @@ public record Rule(
     Map<Direction, List<RuleEntry>> allow,
     Map<Direction, List<RuleEntry>> deny,
     Set<Direction> defaultDeny,
+    Set<Direction> defaultDenyOptOut,
     List<String> notModelled) {
 
   public Rule {
     allow = Map.copyOf(allow);
     deny = Map.copyOf(deny);
     defaultDeny = Set.copyOf(defaultDeny);
+    defaultDenyOptOut = Set.copyOf(defaultDenyOptOut);
     notModelled = List.copyOf(notModelled);
+  }
+
+  /** A rule without opt-outs (NetworkPolicies have no such field). */
+  public Rule(
+      PolicyRef policy,
+      String origin,
+      String subjectNamespace,
+      LabelSelector subject,
+      boolean appliesToPods,
+      Map<Direction, List<RuleEntry>> allow,
+      Map<Direction, List<RuleEntry>> deny,
+      Set<Direction> defaultDeny,
+      List<String> notModelled) {
+    this(policy, origin, subjectNamespace, subject, appliesToPods, allow, deny, defaultDeny,
+        Set.of(), notModelled);
+  }
+
+  /**
+   * Whether the rule puts the direction in default deny for the pods it selects, given whether
+   * the agent honours {@code enableDefaultDeny: false}. Only a direction the rule has entries for
+   * counts ({@code computePolicyEnforcementAndRules} in {@code pkg/policy/repository.go}).
+   */
+  public boolean putsInDefaultDeny(Direction d, boolean optOutHonoured) {
+    return defaultDeny.contains(d) || (!optOutHonoured && defaultDenyOptOut.contains(d));
   }
 
   public List<RuleEntry> allows(Direction d) {
@@ -47,6 +76,7 @@ public record Rule(
 
   /** Whether the rule speaks about the direction at all (allows, denies or default deny). */
   public boolean concerns(Direction d) {
-    return !allows(d).isEmpty() || !denies(d).isEmpty() || defaultDeny.contains(d);
+    return !allows(d).isEmpty() || !denies(d).isEmpty() || defaultDeny.contains(d)
+        || defaultDenyOptOut.contains(d);
   }
 }

@@ -23,6 +23,12 @@ public record DatapathSettings(
     String clusterName,
     boolean ipv4,
     boolean ipv6,
+    CiliumVersion version,
+    boolean nonDefaultDenyPolicies,
+    boolean envoyConfig,
+    boolean sctp,
+    boolean wildcardEntries,
+    boolean internalTrafficPolicy,
     Map<String, Setting> settings) {
 
   public static final String KPR = "kube-proxy-replacement";
@@ -34,6 +40,17 @@ public record DatapathSettings(
   public static final String CLUSTER_NAME = "cluster-name";
   public static final String ENABLE_IPV4 = "enable-ipv4";
   public static final String ENABLE_IPV6 = "enable-ipv6";
+  public static final String NON_DEFAULT_DENY = "enable-non-default-deny-policies";
+  public static final String ENVOY_CONFIG = "enable-envoy-config";
+  public static final String SCTP = "enable-sctp";
+  public static final String WILDCARD_ENTRIES = "bpf-lb-enable-wildcard-entries";
+  public static final String INTERNAL_TRAFFIC_POLICY = "enable-internal-traffic-policy";
+
+  /**
+   * The Cilium release, given with {@code --cilium-version}: not a cilium-config key, carried in
+   * the overrides map under this name so that every command passes it the same way.
+   */
+  public static final String CILIUM_VERSION = "cilium-version";
 
   /** The keys nodeipam reads, in the order it reports them. */
   public static final List<String> KEYS =
@@ -46,20 +63,88 @@ public record DatapathSettings(
           ENABLE_POLICY,
           CLUSTER_NAME,
           ENABLE_IPV4,
-          ENABLE_IPV6);
+          ENABLE_IPV6,
+          NON_DEFAULT_DENY,
+          ENVOY_CONFIG,
+          SCTP,
+          WILDCARD_ENTRIES,
+          INTERNAL_TRAFFIC_POLICY);
 
   public DatapathSettings {
     settings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(settings));
   }
 
-  /** Both families enabled: world is split into world-ipv4 and world-ipv6. */
+  /** Both families enabled. */
   public boolean dualStack() {
     return ipv4 && ipv6;
+  }
+
+  /**
+   * World addresses carry {@code world-ipv4}/{@code world-ipv6}: dual stack from Cilium 1.15
+   * (cilium/cilium#22625; {@code toEntities: world} still selects both, cilium/cilium#29958).
+   * Before 1.15 every world address is plain {@code world}.
+   */
+  public boolean splitWorld() {
+    return dualStack() && version.atLeast(1, 15);
   }
 
   /** Socket LB translates for pods: on, and not restricted to the host namespace. */
   public boolean socketLbForPods() {
     return kubeProxyReplacement && socketLb && !socketLbHostnsOnly;
+  }
+
+  /**
+   * The pod's datapath also load-balances per packet, so it translates what socket LB skipped (an
+   * externalIP that is not the client node's own address). {@code bpf/bpf_lxc.c} defines
+   * ENABLE_PER_PACKET_LB when socket LB is not full ({@code bpf-lb-sock=false}), restricted to the
+   * host namespace, or when ENABLE_L7_LB ({@code enable-envoy-config}) or ENABLE_SCTP
+   * ({@code enable-sctp}) is set.
+   */
+  public boolean perPacketLbAtPod() {
+    return (kubeProxyReplacement || externalFrontendsWithoutKpr())
+        && (!socketLbForPods() || envoyConfig || sctp);
+  }
+
+  /**
+   * Cilium 1.19 installs LoadBalancer and externalIP addresses as service frontends whatever
+   * {@code kube-proxy-replacement} says: {@code convertService} in {@code
+   * pkg/loadbalancer/reflectors/conversions.go} gates only NodePort frontends on it (reported after
+   * 1.18 to 1.19 upgrades, kubermatic/kubermatic#15939; the 1.18 per-feature switches were removed
+   * in 1.19, cilium/cilium#45252). The pod's per-packet load balancer then translates them.
+   */
+  public boolean externalFrontendsWithoutKpr() {
+    return version.atLeast(1, 19);
+  }
+
+  /**
+   * Whether a policy's {@code enableDefaultDeny: false} keeps it from putting its endpoints in
+   * default deny. The field exists from Cilium 1.16 (cilium/cilium#30572); from 1.17 the agent flag
+   * {@code enable-non-default-deny-policies=false} (cilium/cilium#34940) makes {@code
+   * Rule.Sanitize} in {@code pkg/policy/api/rule_validation.go} force it to true on every rule.
+   */
+  public boolean honoursDefaultDenyOptOut() {
+    return version.atLeast(1, 16) && (!version.atLeast(1, 17) || nonDefaultDenyPolicies);
+  }
+
+  /** Why {@link #honoursDefaultDenyOptOut()} says what it says, for reports. */
+  public String defaultDenyOptOutReason() {
+    if (!version.atLeast(1, 16)) {
+      return "Cilium " + version + " has no enableDefaultDeny field (it exists from 1.16,"
+          + " cilium/cilium#30572): every policy with egress or ingress entries puts the pods it"
+          + " selects in default deny for that direction";
+    }
+    if (version.atLeast(1, 17) && !nonDefaultDenyPolicies) {
+      return NON_DEFAULT_DENY + "=false (Cilium 1.17+, cilium/cilium#34940): the agent ignores"
+          + " enableDefaultDeny: false, so every policy with entries for a direction puts the pods"
+          + " it selects in default deny";
+    }
+    return "Cilium " + version + " honours enableDefaultDeny: false"
+        + (version.atLeast(1, 17) ? " (" + NON_DEFAULT_DENY + "=true)" : "");
+  }
+
+  /** The Cilium version setting, with where it came from. */
+  public Setting versionSetting() {
+    return settings.get(CILIUM_VERSION);
   }
 
   /** The settings whose values nobody gave. */
@@ -79,6 +164,15 @@ public record DatapathSettings(
     return resolve(Optional.empty(), Map.of(), ipv4, ipv6);
   }
 
+  /** {@link #resolve(Optional, Map, boolean, boolean, Optional)} with no version in the input. */
+  public static DatapathSettings resolve(
+      Optional<Map<String, String>> config,
+      Map<String, String> overrides,
+      boolean seenIpv4,
+      boolean seenIpv6) {
+    return resolve(config, overrides, seenIpv4, seenIpv6, Optional.empty());
+  }
+
   /**
    * Reads the settings.
    *
@@ -86,15 +180,32 @@ public record DatapathSettings(
    * @param overrides {@code --set} values (keys must be in {@link #KEYS})
    * @param seenIpv4 whether the cluster's addresses use IPv4 (the default for {@code enable-ipv4})
    * @param seenIpv6 whether they use IPv6 (the default for {@code enable-ipv6})
+   * @param found the agent's release as the input tells it ({@link AgentVersion}), used when the
+   *     overrides carry no {@link #CILIUM_VERSION}
    * @throws BadInputException on a value Cilium would not accept
    */
   public static DatapathSettings resolve(
       Optional<Map<String, String>> config,
       Map<String, String> overrides,
       boolean seenIpv4,
-      boolean seenIpv6) {
+      boolean seenIpv6,
+      Optional<AgentVersion.Found> found) {
+    return resolve(config, overrides, seenIpv4, seenIpv6, found, null);
+  }
+
+  /**
+   * {@link #resolve(Optional, Map, boolean, boolean, Optional)}, naming {@code configSource} (the
+   * file the ConfigMap came from) in errors about its values.
+   */
+  public static DatapathSettings resolve(
+      Optional<Map<String, String>> config,
+      Map<String, String> overrides,
+      boolean seenIpv4,
+      boolean seenIpv6,
+      Optional<AgentVersion.Found> found,
+      String configSource) {
     for (String key : overrides.keySet()) {
-      if (!KEYS.contains(key)) {
+      if (!KEYS.contains(key) && !key.equals(CILIUM_VERSION)) {
         throw new IllegalArgumentException(
             "unknown setting \"" + key + "\" (known: " + String.join(", ", KEYS) + ")");
       }
@@ -108,7 +219,8 @@ public record DatapathSettings(
       }
       v = config.map(c -> c.get(key)).orElse(null);
       if (v != null) {
-        s.put(key, new Setting(key, v.trim(), Setting.Origin.CONFIG));
+        s.put(key, new Setting(key, v.trim(), Setting.Origin.CONFIG, configSource == null ? null
+            : "kube-system/cilium-config (" + configSource + ")"));
       }
     }
     // Defaults, some depending on other values.
@@ -122,7 +234,15 @@ public record DatapathSettings(
     putDefault(s, CLUSTER_NAME, "default", Setting.Origin.DEFAULT);
     putDefault(s, ENABLE_IPV4, Boolean.toString(seenIpv4 || !seenIpv6), Setting.Origin.INFERRED);
     putDefault(s, ENABLE_IPV6, Boolean.toString(seenIpv6), Setting.Origin.INFERRED);
+    putDefault(s, NON_DEFAULT_DENY, "true", Setting.Origin.DEFAULT);
+    putDefault(s, ENVOY_CONFIG, "false", Setting.Origin.DEFAULT);
+    putDefault(s, SCTP, "false", Setting.Origin.DEFAULT);
+    putDefault(s, WILDCARD_ENTRIES, "true", Setting.Origin.DEFAULT);
+    putDefault(s, INTERNAL_TRAFFIC_POLICY, "true", Setting.Origin.DEFAULT);
+    Setting versionSetting = version(overrides.get(CILIUM_VERSION), found);
+    CiliumVersion version = CiliumVersion.parse(versionSetting.value());
     Map<String, Setting> ordered = new LinkedHashMap<>();
+    ordered.put(CILIUM_VERSION, versionSetting);
     KEYS.forEach(k -> ordered.put(k, s.get(k)));
     String mode = ordered.get(CIDR_MATCH_MODE).value();
     if (!mode.isEmpty() && !mode.equals("nodes")) {
@@ -139,7 +259,32 @@ public record DatapathSettings(
         clusterName.isEmpty() ? "default" : clusterName,
         bool(ordered.get(ENABLE_IPV4)),
         bool(ordered.get(ENABLE_IPV6)),
+        version,
+        bool(ordered.get(NON_DEFAULT_DENY)),
+        bool(ordered.get(ENVOY_CONFIG)),
+        bool(ordered.get(SCTP)),
+        bool(ordered.get(WILDCARD_ENTRIES)),
+        bool(ordered.get(INTERNAL_TRAFFIC_POLICY)),
         ordered);
+  }
+
+  /** The version: {@code --cilium-version}, else the input's agent image, else the newest. */
+  private static Setting version(String flag, Optional<AgentVersion.Found> found) {
+    if (flag != null) {
+      try {
+        return new Setting(CILIUM_VERSION, CiliumVersion.parse(flag).toString(),
+            Setting.Origin.VERSION_FLAG);
+      } catch (IllegalArgumentException e) {
+        throw new BadInputException("--cilium-version: " + e.getMessage());
+      }
+    }
+    if (found.isPresent()) {
+      return new Setting(CILIUM_VERSION, found.get().version().toString(), Setting.Origin.IMAGE,
+          found.get().from());
+    }
+    return new Setting(CILIUM_VERSION, CiliumVersion.NEWEST.toString(), Setting.Origin.NEWEST,
+        "the newest Cilium release modelled (no --cilium-version, no cilium agent DaemonSet in"
+            + " the input), assumed");
   }
 
   private static void putDefault(Map<String, Setting> s, String key, String v, Setting.Origin o) {
@@ -157,11 +302,16 @@ public record DatapathSettings(
     };
   }
 
-  private static boolean bool(Setting s) {
+  /**
+   * A boolean as the agent reads it: its options go through Go's {@code strconv.ParseBool}, which
+   * takes {@code 1, t, T, TRUE, true, True} and {@code 0, f, F, FALSE, false, False}, nothing else.
+   */
+  static boolean bool(Setting s) {
     return switch (s.value()) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw bad(s, "is not true or false");
+      case "1", "t", "T", "TRUE", "true", "True" -> true;
+      case "0", "f", "F", "FALSE", "false", "False" -> false;
+      default -> throw bad(s, "is not a boolean (Go's strconv.ParseBool takes 1, t, T, TRUE, true,"
+          + " True, 0, f, F, FALSE, false, False)");
     };
   }
 
@@ -178,7 +328,10 @@ public record DatapathSettings(
     String where =
         s.origin() == Setting.Origin.FLAG
             ? "--set " + s.key()
-            : "kube-system/cilium-config " + s.key();
+            : s.detail() != null
+                ? s.detail().substring(s.detail().indexOf('(') + 1, s.detail().length() - 1)
+                    + ": kube-system/cilium-config " + s.key()
+                : "kube-system/cilium-config " + s.key();
     return new BadInputException(where + ": \"" + s.value() + "\" " + problem);
   }
 }
