@@ -3,7 +3,8 @@
 # objects from `nodeipam generate`, with the seed article's namespaces and policies added to both
 # states; the change lists the WAN address in the gateway's spec.externalIPs (the article's line).
 # Times, end to end (JVM start, reading every manifest, writing the JSON):
-#   load   `nodeipam plan -f BEFORE -o json`          one state, the baseline (as bench/plan-e2e.sh)
+#   load   `nodeipam trace -f BEFORE --from hermes/hermes-atlas --to 24.85.233.58:443 -o json`
+#          one state: reading and converting every manifest, then one verdict (the baseline)
 #   diff   `nodeipam diff --before B --after A -o json`
 #   base   `nodeipam diff --base HEAD -f cluster -o json` in a git repository (before from git)
 # Target: diff within 2.5x the load of one state.
@@ -37,7 +38,7 @@ if [[ ! -d "$work/repo/.git" ]]; then
   cp "$work/after/article/istio-system.yaml" "$work/repo/cluster/article/istio-system.yaml"
 fi
 echo "tree: $(find "$work/before" -type f | wc -l) files, $(du -sh "$work/before" | cut -f1);" \
-  "change: $(diff -r "$work/before" "$work/after" | grep -c '^[<>]') lines in one Service"
+  "change: one Service ($(diff -r "$work/before" "$work/after" | grep -c '^[<>]') lines differ)"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
   "$(java -version 2>&1 | head -1), load average$(cut -d' ' -f1-3 /proc/loadavg | sed 's/^/ /')"
 timed() {
@@ -46,7 +47,8 @@ timed() {
   /usr/bin/time -f "$label: %e s wall, %U s user, %S s sys, %M KB max RSS" "$@" >/dev/null
 }
 for ((i = 1; i <= runs; i++)); do
-  timed "run $i load" "$nodeipam" plan -f "$work/before" -o json
+  timed "run $i load" "$nodeipam" trace -f "$work/before" --from hermes/hermes-atlas \
+    --to 24.85.233.58:443 -o json
   timed "run $i diff" "$nodeipam" diff --before "$work/before" --after "$work/after" -o json \
     --fail-on never
   (cd "$work/repo" && timed "run $i base" "$nodeipam" diff --base HEAD -f cluster -o json \
