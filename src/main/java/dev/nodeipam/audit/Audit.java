@@ -38,7 +38,21 @@ public final class Audit {
    */
   public static AuditReport run(
       ClusterSnapshot snapshot, Map<String, String> overrides, AuditOptions options) {
-    return run(snapshot, overrides, options, AuditScope.all());
+    return run(snapshot, overrides, options, AuditScope.all(), java.util.Set.of());
+  }
+
+  /**
+   * Runs the audit for the Services of some namespaces only ({@code -n}); every policy and pod of
+   * the cluster still counts, as senders and as the rules that judge them.
+   *
+   * @param namespaces the namespaces whose Services are reported; empty for all
+   */
+  public static AuditReport run(
+      ClusterSnapshot snapshot,
+      Map<String, String> overrides,
+      AuditOptions options,
+      java.util.Set<String> namespaces) {
+    return run(snapshot, overrides, options, AuditScope.all(), namespaces);
   }
 
   /**
@@ -47,6 +61,11 @@ public final class Audit {
    */
   public static AuditReport run(ClusterSnapshot snapshot, Map<String, String> overrides,
       AuditOptions options, AuditScope scope) {
+    return run(snapshot, overrides, options, scope, java.util.Set.of());
+  }
+
+  private static AuditReport run(ClusterSnapshot snapshot, Map<String, String> overrides,
+      AuditOptions options, AuditScope scope, java.util.Set<String> namespaces) {
     // Sources in scope are audited at every address; without them only the scope's are needed.
     boolean allAddresses = scope.everything() || !scope.sourcePods().isEmpty();
     PublishedAddresses published = PublishedAddresses.of(snapshot, options.nodeIpam(),
@@ -59,7 +78,10 @@ public final class Audit {
     DatapathSettings translating = engine.settings(translate);
 
     TrapSearch search = new TrapSearch(engine, now, translating, options.latent());
-    List<Target> targets = targets(published.addresses(), engine);
+    List<Target> targets =
+        targets(published.addresses(), engine).stream()
+            .filter(t -> inScope(namespaces, t.address().service().namespace()))
+            .toList();
     boolean[] scopedSources = scope.everything() ? null : search.groupsOf(scope.sourcePods());
     boolean anySource = scopedSources != null && !scope.sourcePods().isEmpty();
     // Targets are in report order and each comes back ordered: no sort over millions of traps.
@@ -75,9 +97,19 @@ public final class Audit {
     others.addAll(OtherFindings.externalIps(snapshot));
     others.addAll(OtherFindings.fqdnMayBeTrapped(engine.rules(), published.addresses()));
     others.addAll(OtherFindings.cidrCoverage(engine.rules(), snapshot, now));
+    others.removeIf(f -> f.service() != null && !inScope(namespaces, namespaceOf(f.service())));
     CompanionScope.Choice companionScope = CompanionScope.choose(options.companionScope(), now);
     return new AuditReport(sorted, others, Companions.of(sorted, companionScope.scope(), now),
         now, published.addresses().size(), search.groupCount(), companionScope);
+  }
+
+  private static boolean inScope(java.util.Set<String> namespaces, String namespace) {
+    return namespaces.isEmpty() || namespaces.contains(namespace);
+  }
+
+  private static String namespaceOf(String serviceKey) {
+    int slash = serviceKey.indexOf('/');
+    return slash < 0 ? serviceKey : serviceKey.substring(0, slash);
   }
 
   private static final Comparator<Target> ORDER =

@@ -64,8 +64,9 @@ public final class AuditCommand implements Callable<Integer> {
       names = {"-o", "--output"},
       paramLabel = "FORMAT",
       defaultValue = "text",
-      description = "text, json, yaml, markdown or sarif (code scanning) (default:"
-          + " ${DEFAULT-VALUE}).")
+      converter = OutputFormat.Audits.class,
+      completionCandidates = OutputFormat.Audits.class,
+      description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   OutputFormat output;
 
   @Option(
@@ -104,16 +105,14 @@ public final class AuditCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    output.require(
-        spec, OutputFormat.text, OutputFormat.json, OutputFormat.yaml, OutputFormat.markdown,
-        OutputFormat.sarif);
     Map<String, String> overrides = datapath.overrides(spec);
     AuditOptions options = new AuditOptions(nodeIpam.options(), !activeOnly,
         companionScope == null ? null : dev.nodeipam.audit.CompanionScope.valueOf(
             companionScope.name().toUpperCase(java.util.Locale.ROOT)), dns.answers());
+    java.util.Set<String> scope = input.scope(spec);
     ClusterSnapshot snapshot = input.load();
     long start = System.nanoTime();
-    AuditReport report = Audit.run(snapshot, overrides, options);
+    AuditReport report = Audit.run(snapshot, overrides, options, scope);
     long millis = (System.nanoTime() - start) / 1_000_000;
     // As for a slow load: only a person at a terminal wants to hear about a long audit.
     if (millis > 2000 && System.console() != null) {

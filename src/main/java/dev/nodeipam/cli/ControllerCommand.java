@@ -1,12 +1,16 @@
 package dev.nodeipam.cli;
 
+import dev.nodeipam.controller.ApiServerWait;
 import dev.nodeipam.controller.ControllerMetrics;
 import dev.nodeipam.controller.ControllerSettings;
 import dev.nodeipam.controller.NodeIpamController;
 import dev.nodeipam.controller.SafetyChecks;
 import dev.nodeipam.kube.KubeClients;
 import dev.nodeipam.snapshot.BadInputException;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -44,6 +48,7 @@ public final class ControllerCommand implements Callable<Integer> {
   static final String SERVICE_ACCOUNT_NAMESPACE =
       "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
   private static final Logger LOG = LoggerFactory.getLogger("dev.nodeipam.controller");
+  private static final Duration WAIT_PERIOD = Duration.ofSeconds(2);
 
   @Spec CommandSpec spec;
 
@@ -145,21 +150,12 @@ public final class ControllerCommand implements Callable<Integer> {
                 leaseName,
                 lease,
                 lease.multipliedBy(2).dividedBy(3),
-                Duration.ofSeconds(Math.max(1, leaseSeconds / 7)))
+                retryPeriod(leaseSeconds))
             .withHttpAddress(http)
             .withWorkers(workers);
     PrometheusRegistry registry = new PrometheusRegistry();
     JvmMetrics.builder().register(registry);
-    try (KubernetesClient client = KubeClients.connect(kubeconfig)) {
-      SafetyChecks.Findings findings = SafetyChecks.check(client, settings.options());
-      findings.warnings().forEach(w -> LOG.warn("{}", w));
-      if (findings.conflict() != null) {
-        if (!allowCiliumNodeIpam) {
-          throw new BadInputException(
-              findings.conflict() + "; refusing to start (--allow-cilium-node-ipam overrides)");
-        }
-        LOG.warn("{} (starting anyway: --allow-cilium-node-ipam)", findings.conflict());
-      }
+    try (KubernetesClient client = controllerClient(kubeconfig)) {
       CountDownLatch stopped = new CountDownLatch(1);
       try (NodeIpamController controller =
           new NodeIpamController(client, settings, new ControllerMetrics(registry), change -> {})) {
@@ -173,7 +169,7 @@ public final class ControllerCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         LOG.info(
             "starting class={} defaultClass={} leaderElect={} lease={}/{} identity={} http={}"
-                + " dryRun={}",
+                + " dryRun={} server={}",
             settings.options().loadBalancerClass(),
             settings.options().defaultClass(),
             settings.leaderElect(),
@@ -181,7 +177,25 @@ public final class ControllerCommand implements Callable<Integer> {
             settings.leaseName(),
             identity,
             httpAddress,
-            dryRun);
+            dryRun,
+            client.getMasterUrl());
+        // /healthz answers from now on, /readyz says no until the caches synced.
+        controller.serveHttp();
+        // E12 and the IPVS check need the server: wait for it rather than skip them.
+        SafetyChecks.Findings findings =
+            ApiServerWait.untilAnswered(
+                String.valueOf(client.getMasterUrl()),
+                WAIT_PERIOD,
+                () -> SafetyChecks.check(client, settings.options()));
+        findings.warnings().forEach(w -> LOG.warn("{}", w));
+        if (findings.conflict() != null) {
+          if (!allowCiliumNodeIpam) {
+            Runtime.getRuntime().removeShutdownHook(hook);
+            throw new BadInputException(
+                findings.conflict() + "; refusing to start (--allow-cilium-node-ipam overrides)");
+          }
+          LOG.warn("{} (starting anyway: --allow-cilium-node-ipam)", findings.conflict());
+        }
         try {
           controller.start();
         } catch (IllegalStateException | io.fabric8.kubernetes.client.KubernetesClientException e) {
@@ -194,6 +208,15 @@ public final class ControllerCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /**
+   * How often a standby looks at the Lease and a leader renews it: a seventh of the lease, at most
+   * 2 s (15 s leases: 2 s, renew deadline 10 s). fabric8 requires the renew deadline (two thirds of
+   * the lease) to exceed 2.2 retry periods, which a seventh always leaves room for.
+   */
+  public static Duration retryPeriod(int leaseSeconds) {
+    return Duration.ofMillis(Math.min(2000, leaseSeconds * 1000L / 7));
   }
 
   private InetSocketAddress parseAddress(String text) {
@@ -220,6 +243,19 @@ public final class ControllerCommand implements Callable<Integer> {
   }
 
   /** The pod's name from the downward API, else the host name with a random suffix. */
+  /**
+   * The cluster's client without fabric8's own request retries (up to ten, with exponential
+   * backoff): the controller retries on its own terms (work-queue backoff, the lease's retry
+   * period, informer re-watch), and a start-up wait says what it waits for at a steady pace.
+   */
+  static KubernetesClient controllerClient(Path kubeconfig) {
+    try (KubernetesClient probe = KubeClients.connect(kubeconfig)) {
+      Config config =
+          new ConfigBuilder(probe.getConfiguration()).withRequestRetryBackoffLimit(0).build();
+      return new KubernetesClientBuilder().withConfig(config).build();
+    }
+  }
+
   static String identity() {
     String pod = System.getenv("POD_NAME");
     if (pod != null && !pod.isBlank()) {

@@ -42,6 +42,8 @@ public final class DatapathFlags {
                 + ")");
       }
     }
+    // Values too, at once: a command whose input has no policy would otherwise never read them.
+    DatapathSettings.resolve(java.util.Optional.empty(), set, true, false);
     Map<String, String> out = new LinkedHashMap<>(set);
     if (ciliumVersion != null) {
       try {

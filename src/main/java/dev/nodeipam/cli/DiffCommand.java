@@ -101,8 +101,10 @@ public final class DiffCommand implements Callable<Integer> {
       names = {"-o", "--output"},
       paramLabel = "FORMAT",
       defaultValue = "text",
-      description = "text, json, markdown (a pull-request comment) or sarif (code scanning)"
-          + " (default: ${DEFAULT-VALUE}).")
+      converter = OutputFormat.Diffs.class,
+      completionCandidates = OutputFormat.Diffs.class,
+      description = "${COMPLETION-CANDIDATES}: markdown is a pull-request comment, sarif for"
+          + " code scanning (default: ${DEFAULT-VALUE}).")
   OutputFormat output;
 
   @Option(
@@ -117,8 +119,6 @@ public final class DiffCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    output.require(spec, OutputFormat.text, OutputFormat.json, OutputFormat.markdown,
-        OutputFormat.sarif);
     Map<String, String> overrides = datapath.overrides(spec);
     Path cwd = Path.of("").toAbsolutePath();
     StateDiff.Settings settings =

@@ -4,7 +4,6 @@ import dev.nodeipam.kube.KubeClients;
 import dev.nodeipam.kube.LiveLoader;
 import dev.nodeipam.kube.ManifestLoader;
 import dev.nodeipam.snapshot.ClusterSnapshot;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +25,34 @@ public final class InputOptions {
       description = "Kubeconfig for the live cluster (default: KUBECONFIG, ~/.kube/config, or in-cluster).")
   Path kubeconfig;
 
+  @Option(
+      names = "--context",
+      paramLabel = "NAME",
+      description = "The kubeconfig context to use (default: its current-context).")
+  String context;
+
+  @Option(
+      names = {"-n", "--namespace"},
+      paramLabel = "NS",
+      description =
+          "Report only the Services of this namespace; repeatable. The whole cluster is still"
+              + " read: nodes, pods and policies elsewhere decide what happens to them.")
+  List<String> namespaces = new ArrayList<>();
+
+  @Option(
+      names = {"-A", "--all-namespaces"},
+      description = "Report the Services of every namespace (the default; cannot go with -n).")
+  boolean allNamespaces;
+
+  /** The namespaces to report; empty for all. */
+  public java.util.Set<String> scope(picocli.CommandLine.Model.CommandSpec spec) {
+    if (allNamespaces && !namespaces.isEmpty()) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "-A and -n " + namespaces.get(0) + " cannot go together");
+    }
+    return java.util.Set.copyOf(namespaces);
+  }
+
   /** Loads the snapshot, printing a progress line on stderr when it takes a while. */
   public ClusterSnapshot load() {
     long start = System.nanoTime();
@@ -33,8 +60,8 @@ public final class InputOptions {
     if (!files.isEmpty()) {
       snapshot = ManifestLoader.load(files);
     } else {
-      try (KubernetesClient client = KubeClients.connect(kubeconfig)) {
-        snapshot = new LiveLoader(client).load();
+      try (KubeClients.Connection cluster = KubeClients.open(kubeconfig, context, System.getenv())) {
+        snapshot = new LiveLoader(cluster.client(), cluster.where()).load();
       }
     }
     long millis = (System.nanoTime() - start) / 1_000_000;

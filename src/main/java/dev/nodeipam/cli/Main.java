@@ -2,7 +2,6 @@ package dev.nodeipam.cli;
 
 import dev.nodeipam.snapshot.BadInputException;
 import java.io.PrintWriter;
-import picocli.AutoComplete;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
@@ -29,7 +28,8 @@ import picocli.CommandLine;
       GenerateCommand.class,
       ControllerCommand.class,
       DemoCommand.class,
-      AutoComplete.GenerateCompletion.class,
+      CompletionCommand.class,
+      VersionCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
@@ -56,20 +56,45 @@ public final class Main implements Runnable {
     CommandLine cli = commandLine();
     cli.setOut(out);
     cli.setErr(err);
-    int code = cli.execute(args);
+    int code;
+    try {
+      code = cli.execute(args);
+    } catch (OutOfMemoryError e) {
+      // Caught here, once the work's objects are unreachable, so there is room to say so.
+      code = outOfMemory(err);
+    }
     out.flush();
     err.flush();
     return code;
   }
 
+  /** The one line for an exhausted heap: what ran out, and the knob that raises it. */
+  static int outOfMemory(PrintWriter err) {
+    long max = Runtime.getRuntime().maxMemory() / (1024 * 1024);
+    err.println(
+        "nodeipam: out of memory: the Java heap (at most "
+            + max
+            + " MB) is too small for this input; raise it, e.g. JAVA_OPTS=-Xmx"
+            + Math.max(2, 2 * (max + 1023) / 1024)
+            + "g bin/nodeipam ...");
+    return 1;
+  }
+
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
-    cli.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
+    // The width of every text output; picocli would use 80.
+    cli.setUsageHelpWidth(dev.nodeipam.render.TextWrap.WIDTH);
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           PrintWriter err = commandLine.getErr();
+          if (e.getCause() instanceof OutOfMemoryError) {
+            return outOfMemory(err);
+          }
           if (e instanceof BadInputException) {
             err.println("nodeipam: " + e.getMessage());
+            if (System.getenv("NODEIPAM_DEBUG") != null && e.getCause() != null) {
+              e.getCause().printStackTrace(err);
+            }
             return EXIT_BAD_INPUT;
           }
           err.println("nodeipam: internal error: " + e);

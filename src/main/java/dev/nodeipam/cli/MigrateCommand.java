@@ -82,7 +82,9 @@ public final class MigrateCommand implements Callable<Integer> {
       names = {"-o", "--output"},
       paramLabel = "FORMAT",
       defaultValue = "text",
-      description = "text, json or yaml (default: ${DEFAULT-VALUE}).")
+      converter = OutputFormat.Reports.class,
+      completionCandidates = OutputFormat.Reports.class,
+      description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   OutputFormat output;
 
   @Option(
@@ -105,7 +107,6 @@ public final class MigrateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    output.require(spec, OutputFormat.text, OutputFormat.json, OutputFormat.yaml);
     for (String key : services) {
       if (!SERVICE_KEY.matcher(key).matches()) {
         throw new CommandLine.ParameterException(
@@ -119,6 +120,7 @@ public final class MigrateCommand implements Callable<Integer> {
       PlanDirectory.checkWritable(out, force);
     }
     Map<String, String> overrides = datapath.overrides(spec);
+    java.util.Set<String> scope = input.scope(spec);
     ClusterSnapshot snapshot = input.load();
     for (String key : services) {
       String[] parts = key.split("/", 2);
@@ -133,7 +135,7 @@ public final class MigrateCommand implements Callable<Integer> {
     MigrationPlan plan =
         MigrationPlanner.plan(
             snapshot,
-            new MigrationPlanner.Options(loadBalancerClass, services, nodeipamAnnotations),
+            new MigrationPlanner.Options(loadBalancerClass, services, nodeipamAnnotations, scope),
             audit != null
                 ? audit
                 : noAudit

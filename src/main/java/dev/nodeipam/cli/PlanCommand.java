@@ -36,7 +36,9 @@ public final class PlanCommand implements Callable<Integer> {
       names = {"-o", "--output"},
       paramLabel = "FORMAT",
       defaultValue = "text",
-      description = "text, json or yaml (default: ${DEFAULT-VALUE}).")
+      converter = OutputFormat.Reports.class,
+      completionCandidates = OutputFormat.Reports.class,
+      description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   OutputFormat output;
 
   @Option(
@@ -51,7 +53,6 @@ public final class PlanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    output.require(spec, OutputFormat.text, OutputFormat.json, OutputFormat.yaml);
     java.util.Map<String, String> version = new java.util.HashMap<>();
     if (ciliumVersion != null) {
       try {
@@ -62,8 +63,12 @@ public final class PlanCommand implements Callable<Integer> {
             spec.commandLine(), "--cilium-version: " + e.getMessage());
       }
     }
+    java.util.Set<String> scope = input.scope(spec);
     ClusterSnapshot snapshot = input.load();
-    List<ClusterPlan.Entry> entries = ClusterPlan.compute(snapshot, ipam.options());
+    List<ClusterPlan.Entry> entries =
+        ClusterPlan.compute(snapshot, ipam.options()).stream()
+            .filter(e -> scope.isEmpty() || scope.contains(e.service().namespace()))
+            .toList();
     var settings = dev.nodeipam.policy.settings.DatapathSettings.resolve(snapshot.ciliumConfig(),
         version, true, false, dev.nodeipam.policy.settings.AgentVersion.of(snapshot));
     java.util.Map<String, List<String>> published = new java.util.LinkedHashMap<>();

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 
 /**
  * Writes a migration plan as files: one script per step, README.md and plan.json. Everything is
- * written to a temporary directory beside the target first and moved into place at the end, so an
+ * written to a temporary directory inside the target first and moved into place at the end, so an
  * error leaves nothing half-written.
  */
 final class PlanDirectory {
@@ -40,15 +40,19 @@ final class PlanDirectory {
     }
   }
 
-  /** Writes the plan; returns how many files. */
+  /**
+   * Writes the plan; returns how many files. The files are written in full to a hidden directory
+   * inside DIR, then renamed into place: a failure while writing leaves DIR as it was, and DIR
+   * itself is never replaced, so it may be a mount point or sit under a read-only parent.
+   */
   static int write(Path dir, boolean force, MigrationPlan plan, String json) {
     checkWritable(dir, force);
     Path target = dir.toAbsolutePath().normalize();
-    Path parent = target.getParent();
+    boolean created = !Files.exists(target);
     Path temp = null;
     try {
-      Files.createDirectories(parent);
-      temp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
+      Files.createDirectories(target);
+      temp = Files.createTempDirectory(target, ".nodeipam-plan-");
       List<String> names = fileNames(plan.steps());
       for (int i = 0; i < names.size(); i++) {
         Path file = temp.resolve(names.get(i));
@@ -58,21 +62,32 @@ final class PlanDirectory {
       Files.writeString(temp.resolve("README.md"), MigrateRenderer.readme(plan, names));
       Files.writeString(temp.resolve("plan.json"), json);
       int count = names.size() + 2;
-      if (!Files.exists(target) || isEmpty(target)) {
-        Files.deleteIfExists(target);
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-        temp = null;
-      } else {
-        replaceOurFiles(temp, target);
-      }
+      replaceOurFiles(temp, target);
       return count;
     } catch (IOException e) {
-      throw new BadInputException(dir + ": cannot write the plan: " + e.getMessage());
+      if (created) {
+        deleteQuietly(target);
+      }
+      throw new BadInputException(dir + ": cannot write the plan: " + reason(e));
     } finally {
       if (temp != null) {
         deleteQuietly(temp);
       }
     }
+  }
+
+  /** The reason in words: the JDK's exceptions often carry only a path. */
+  static String reason(IOException e) {
+    if (e instanceof java.nio.file.AccessDeniedException a) {
+      return (a.getFile() == null ? "" : a.getFile() + ": ") + "permission denied";
+    }
+    if (e instanceof java.nio.file.NoSuchFileException n) {
+      return (n.getFile() == null ? "" : n.getFile() + ": ") + "no such file or directory";
+    }
+    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+      return (f.getFile() == null ? "" : f.getFile() + ": ") + f.getReason();
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
   /** {@code 01-label-nodes-node-a.sh}: order, kind and subject, safe for any file system. */

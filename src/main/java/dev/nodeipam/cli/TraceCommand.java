@@ -62,26 +62,33 @@ public final class TraceCommand implements Callable<Integer> {
       names = {"-o", "--output"},
       paramLabel = "FORMAT",
       defaultValue = "text",
-      description = "text or json (default: ${DEFAULT-VALUE}).")
+      converter = OutputFormat.Reports.class,
+      completionCandidates = OutputFormat.Reports.class,
+      description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   OutputFormat output;
 
   @Override
   public Integer call() {
-    output.require(spec, OutputFormat.text, OutputFormat.json);
+    if (!input.scope(spec).isEmpty()) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "-n does not apply to trace: --from and --to name the namespaces");
+    }
     var overrides = datapath.overrides(spec);
     var answers = dns.answers();
     ClusterSnapshot snapshot = input.load();
     PolicyEngine engine = PolicyEngine.lazy(snapshot, answers);
     DatapathSettings settings = engine.settings(overrides);
-    Pod source = TraceTarget.source(snapshot, from);
     TraceTarget.Destination dst = TraceTarget.destination(snapshot, to);
+    Pod source = TraceTarget.source(snapshot, from);
     Flow flow = new Flow(source, dst.address(), dst.port(), dst.protocol());
     Verdict verdict = engine.verdict(flow, settings);
     Verdict asAddress = engine.verdictAsAddress(flow, settings);
     String rendered =
-        output == OutputFormat.json
-            ? Json.json(TraceRenderer.document(verdict, asAddress, dst.named()))
-            : TraceRenderer.text(verdict, asAddress, dst.named());
+        switch (output) {
+          case json -> Json.json(TraceRenderer.document(verdict, asAddress, dst.named()));
+          case yaml -> Json.yaml(TraceRenderer.document(verdict, asAddress, dst.named()));
+          default -> TraceRenderer.text(verdict, asAddress, dst.named());
+        };
     spec.commandLine().getOut().print(rendered);
     return 0;
   }

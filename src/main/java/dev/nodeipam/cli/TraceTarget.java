@@ -63,9 +63,20 @@ final class TraceTarget {
     String rest = text;
     Protocol protocol = Protocol.TCP;
     int slashProto = rest.lastIndexOf('/');
-    if (slashProto > 0 && Protocol.parse(rest.substring(slashProto + 1)) != null) {
-      protocol = Protocol.parse(rest.substring(slashProto + 1));
+    if (slashProto > 0 && slashProto > rest.lastIndexOf(':')) {
+      String name = rest.substring(slashProto + 1);
+      protocol = Protocol.parse(name);
+      if (protocol == null) {
+        throw bad(text, "protocol \"" + name + "\" cannot be traced: give tcp, udp or sctp"
+            + (name.toLowerCase(java.util.Locale.ROOT).startsWith("icmp")
+                ? " (ICMP has no ports; Cilium's ICMP rules are not modelled)"
+                : ""));
+      }
       rest = rest.substring(0, slashProto);
+    }
+    if (rest.startsWith("[") && !rest.matches("\\[[^]]*\\]:.*")) {
+      throw bad(text, (rest.contains("]") ? "\"" + rest + "\" has no port" : "no closing ]")
+          + ": write an IPv6 destination as [ADDRESS]:PORT, e.g. [2001:db8::1]:443");
     }
     int colon = rest.lastIndexOf(':');
     if (colon <= 0 || colon == rest.length() - 1) {

@@ -18,6 +18,7 @@ final class EventRecorder {
   static final String UNAVAILABLE = "UnAvailableLoadBalancer";
   static final String INVALID_SELECTOR = "InvalidNodeSelector";
   static final String INVALID_ANNOTATION = "InvalidAnnotation";
+  static final String REJECTED = "StatusRejected";
 
   private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
 

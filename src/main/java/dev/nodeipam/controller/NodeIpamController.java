@@ -65,6 +65,7 @@ public final class NodeIpamController implements AutoCloseable {
   private volatile boolean closed;
   private volatile String leader;
   private volatile CompletableFuture<?> election;
+  private final AtomicInteger electionRound = new AtomicInteger();
   private HealthServer http;
   private volatile Consumer<String> reconcileObserver = key -> {};
 
@@ -115,13 +116,7 @@ public final class NodeIpamController implements AutoCloseable {
    * leader election (or, without it, starts working at once).
    */
   public void start() {
-    if (settings.httpAddress() != null) {
-      try {
-        http = new HealthServer(settings.httpAddress(), this::isReady, metrics);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot serve on " + settings.httpAddress(), e);
-      }
-    }
+    serveHttp();
     informers.add(
         inform(
             client.services().inAnyNamespace().runnableInformer(0),
@@ -153,6 +148,9 @@ public final class NodeIpamController implements AutoCloseable {
     // From here on node events route to the Services they can affect; everything that happened
     // before is covered by queueing every Service once.
     routing = true;
+    if (settings.clearReleasedStatus()) {
+      markReleasedWhileDown();
+    }
     synced = true;
     cache.serviceKeys().forEach(queue::add);
     LOG.info(
@@ -170,6 +168,54 @@ public final class NodeIpamController implements AutoCloseable {
         LOG.info("dry run: not taking part in leader election, writing nothing");
       }
       becomeLeader();
+    }
+  }
+
+  /**
+   * Serves {@code /healthz}, {@code /readyz} (false until the caches synced) and {@code /metrics}
+   * from now on, before the API server may even answer; {@link #start()} does it when not done.
+   */
+  public synchronized void serveHttp() {
+    if (http != null || settings.httpAddress() == null) {
+      return;
+    }
+    try {
+      http = new HealthServer(settings.httpAddress(), this::isReady, metrics);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot serve on " + settings.httpAddress(), e);
+    }
+  }
+
+  /**
+   * E11 across a restart: a LoadBalancer that is no longer ours but whose status lists only
+   * addresses of this cluster's nodes is taken for one this controller published before its
+   * ownership changed while no replica ran (another class configured, --default-class turned off).
+   * A status with any other address or a hostname belongs to another implementation.
+   */
+  private void markReleasedWhileDown() {
+    java.util.Set<String> nodeAddresses = new java.util.HashSet<>();
+    for (Node node : cache.nodes()) {
+      node.addresses().forEach(a -> nodeAddresses.add(a.address()));
+    }
+    for (Service service : cache.services()) {
+      if (!"LoadBalancer".equals(service.type())
+          || service.deleting()
+          || service.ingress().isEmpty()
+          || ServiceOwnership.handles(service, settings.options())) {
+        continue;
+      }
+      boolean nodeAddressesOnly =
+          service.ingress().stream()
+              .allMatch(e -> e.hostname() == null && nodeAddresses.contains(e.ip()));
+      if (nodeAddressesOnly) {
+        LOG.info(
+            "released service={} class={} ingress={}: node addresses of a Service no longer owned,"
+                + " to be cleared (--clear-released-status)",
+            service.key(),
+            service.loadBalancerClass(),
+            service.ingressAddresses());
+        cache.markReleased(service.key());
+      }
     }
   }
 
@@ -339,6 +385,7 @@ public final class NodeIpamController implements AutoCloseable {
     if (closed) {
       return;
     }
+    int round = electionRound.incrementAndGet();
     var config =
         new LeaderElectionConfigBuilder()
             .withName(settings.leaseName())
@@ -354,12 +401,30 @@ public final class NodeIpamController implements AutoCloseable {
     electing = true;
     CompletableFuture<?> running = client.leaderElector().withConfig(config).build().start();
     election = running;
-    running.whenComplete(
-        (ok, error) -> {
-          if (!closed) {
-            // Lost the lease (or the election loop ended): stand by and try again.
-            electionExecutor.execute(this::elect);
+    // Lost the lease (or the election loop ended): stand by and try again.
+    running.whenComplete((ok, error) -> reelect(round));
+  }
+
+  /**
+   * Starts a new election round unless {@code round} is no longer the current one. Also called when
+   * leadership stops: fabric8's elector reports the loss but, when the server cannot be reached at
+   * that moment, its own loop never completes, and this replica would never stand for election
+   * again.
+   */
+  private void reelect(int round) {
+    if (closed || electionRound.get() != round) {
+      return;
+    }
+    electionExecutor.execute(
+        () -> {
+          if (closed || electionRound.get() != round) {
+            return;
           }
+          CompletableFuture<?> old = election;
+          if (old != null) {
+            old.cancel(true);
+          }
+          elect();
         });
   }
 
@@ -374,10 +439,16 @@ public final class NodeIpamController implements AutoCloseable {
   }
 
   private void stopLeading() {
+    boolean was = leading;
     leading = false;
     queue.setActive(false);
     metrics.leader(false);
-    LOG.info("stopped leading identity={}", settings.identity());
+    if (was) {
+      LOG.info("stopped leading identity={}", settings.identity());
+    }
+    if (settings.leaderElect() && !settings.dryRun()) {
+      reelect(electionRound.get());
+    }
   }
 
   private void newLeader(String identity) {

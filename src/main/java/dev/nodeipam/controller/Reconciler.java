@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -35,6 +36,7 @@ final class Reconciler {
     CLEARED("cleared", false),
     GONE("gone", false),
     INVALID("invalid", true),
+    REJECTED("rejected", true),
     ERROR("error", true);
 
     final String label;
@@ -61,6 +63,8 @@ final class Reconciler {
   private final Map<String, String> reportedErrors = new ConcurrentHashMap<>();
   private final Map<String, List<LoadBalancerIngress>> dryRunPublished = new ConcurrentHashMap<>();
   private final Map<String, String> unavailable = new ConcurrentHashMap<>();
+  private final Map<String, String> rejected = new ConcurrentHashMap<>();
+  private final AtomicBoolean serverDropsIpMode = new AtomicBoolean();
 
   Reconciler(
       ControllerSettings settings,
@@ -88,6 +92,11 @@ final class Reconciler {
       if (e.getCode() == 404) {
         // R5: the Service went away between the read and the write.
         result = Result.GONE;
+      } else if (e.getCode() == 422 || e.getCode() == 400) {
+        // The server refuses this status (validation, an admission webhook): trying again at once
+        // would be refused again, so say why once and retry with the per-Service backoff.
+        reportRejected(key, e);
+        result = Result.REJECTED;
       } else {
         LOG.warn(
             "status write failed service={} code={} error=\"{}\" (will retry)",
@@ -122,9 +131,10 @@ final class Reconciler {
       return Result.INVALID;
     }
     reportedErrors.remove(key);
+    String ipMode = serverDropsIpMode.get() ? null : decision.ipMode();
     List<LoadBalancerIngress> desired = new ArrayList<>(decision.ingress().size());
     for (String ip : decision.ingress()) {
-      desired.add(new LoadBalancerIngress(ip, null, decision.ipMode()));
+      desired.add(new LoadBalancerIngress(ip, null, ipMode));
     }
     metrics.published(service.namespace(), service.name(), desired.size());
     reportUnavailable(service, desired.isEmpty() ? String.join("; ", decision.warnings()) : null);
@@ -151,8 +161,14 @@ final class Reconciler {
       // Leadership was lost while this Service waited: the new leader writes it.
       return Result.UNCHANGED;
     }
-    store(writer.write(service.namespace(), service.name(), desired));
+    io.fabric8.kubernetes.api.model.Service written =
+        writer.write(service.namespace(), service.name(), desired);
+    store(written);
+    rejected.remove(key);
     metrics.written();
+    if (ipMode != null) {
+      noticeDroppedIpMode(written, desired);
+    }
     logChange("published", service, before, decision.ingress(), decision.excluded());
     events.normal(
         service,
@@ -167,6 +183,49 @@ final class Reconciler {
             decision.excluded(),
             false));
     return Result.WRITTEN;
+  }
+
+  /**
+   * API servers before Kubernetes 1.29 (and later ones with the LoadBalancerIPMode gate off) drop
+   * {@code ipMode} from what they store. Comparing with it would find every Service changed and
+   * write it again forever; so once the server is seen dropping it, it is no longer written.
+   */
+  private void noticeDroppedIpMode(
+      io.fabric8.kubernetes.api.model.Service written, List<LoadBalancerIngress> desired) {
+    if (written == null) {
+      return;
+    }
+    List<LoadBalancerIngress> stored =
+        KubeConverters.service(written, NodeIpamController.SOURCE).ingress();
+    List<LoadBalancerIngress> withoutMode =
+        desired.stream().map(e -> new LoadBalancerIngress(e.ip(), e.hostname(), null)).toList();
+    if (!stored.equals(desired)
+        && stored.equals(withoutMode)
+        && serverDropsIpMode.compareAndSet(false, true)) {
+      LOG.warn(
+          "the API server dropped status.loadBalancer.ingress[].ipMode (it needs Kubernetes 1.29+"
+              + " with the LoadBalancerIPMode feature); publishing addresses without it");
+    }
+  }
+
+  private void reportRejected(String key, KubernetesClientException e) {
+    String message =
+        e.getStatus() != null && e.getStatus().getMessage() != null
+            ? e.getStatus().getMessage()
+            : e.getMessage();
+    Service service = cache.service(key);
+    if (Objects.equals(rejected.put(key, message), message)) {
+      return;
+    }
+    LOG.warn(
+        "status write rejected service={} code={} error=\"{}\" (retrying with backoff)",
+        key,
+        e.getCode(),
+        message);
+    if (service != null && !settings.dryRun() && leading.getAsBoolean()) {
+      events.warning(
+          service, EventRecorder.REJECTED, "The API server rejected the status: " + message);
+    }
   }
 
   /** E11: the Service is no longer ours; remove the ingress we published for it. */
@@ -235,6 +294,7 @@ final class Reconciler {
 
   void forget(String key) {
     reportedErrors.remove(key);
+    rejected.remove(key);
     unavailable.remove(key);
     dryRunPublished.remove(key);
     int slash = key.indexOf('/');
@@ -258,7 +318,11 @@ final class Reconciler {
     if (before.size() + after.size() <= LOGGED_ADDRESSES) {
       LOG.info(
           "{} service={} old={} new={} excluded={}",
-          verb, service.key(), before, after, exclusions);
+          verb,
+          service.key(),
+          before,
+          after,
+          exclusions);
       return;
     }
     // Hundreds of addresses per line help nobody: say what changed, and how many there are.
@@ -268,8 +332,13 @@ final class Reconciler {
     after.forEach(removed::remove);
     LOG.info(
         "{} service={} old={} addresses new={} addresses added={} removed={} excluded={}",
-        verb, service.key(), before.size(), after.size(), abbreviated(added),
-        abbreviated(removed), exclusions);
+        verb,
+        service.key(),
+        before.size(),
+        after.size(),
+        abbreviated(added),
+        abbreviated(removed),
+        exclusions);
   }
 
   private static String abbreviated(Set<String> addresses) {

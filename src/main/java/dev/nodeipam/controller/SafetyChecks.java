@@ -27,6 +27,10 @@ public final class SafetyChecks {
 
   private SafetyChecks() {}
 
+  /**
+   * Reads both ConfigMaps. Absent or forbidden ones are skipped; when the server does not answer
+   * this throws (no HTTP status, or 5xx), so that the checks are retried, never skipped.
+   */
   public static Findings check(KubernetesClient client, NodeIpamOptions options) {
     List<String> warnings = new ArrayList<>();
     Map<String, String> cilium = data(client, "cilium-config", warnings);
@@ -78,6 +82,10 @@ public final class SafetyChecks {
       ConfigMap map = client.configMaps().inNamespace("kube-system").withName(name).get();
       return map == null || map.getData() == null ? null : map.getData();
     } catch (KubernetesClientException e) {
+      if (ApiServerWait.notAnswered(e)) {
+        // No answer is not "no ConfigMap": the check must run, so the caller waits and retries.
+        throw e;
+      }
       if (e.getCode() != 403 && e.getCode() != 404) {
         warnings.add("cannot read kube-system/" + name + ": " + e.getMessage());
       }

@@ -33,15 +33,16 @@ final class StatusWriter {
     this.client = client;
   }
 
-  /** The patch that sets the ingress list, or removes it when {@code ingress} is null. */
+  /**
+   * The patch that sets the ingress list; null (clear) sets it empty. Never a {@code remove}: the
+   * API server omits an empty list, and removing a path that is not there is refused with 422.
+   */
   static String patch(List<LoadBalancerIngress> ingress) {
     ArrayNode ops = JSON.createArrayNode();
     ObjectNode op = ops.addObject();
-    if (ingress == null) {
-      op.put("op", "remove").put("path", PATH);
-    } else {
-      op.put("op", "add").put("path", PATH);
-      ArrayNode list = op.putArray("value");
+    op.put("op", "add").put("path", PATH);
+    ArrayNode list = op.putArray("value");
+    if (ingress != null) {
       for (LoadBalancerIngress entry : ingress) {
         ObjectNode item = list.addObject();
         item.put("ip", entry.ip());
@@ -54,7 +55,7 @@ final class StatusWriter {
   }
 
   /**
-   * Writes the list (null removes it) and returns the Service as the API server now has it. The
+   * Writes the list (null clears it) and returns the Service as the API server now has it. The
    * Service is named by a bare object rather than by name, which spares the GET that fabric8 would
    * otherwise make before the patch; without a resourceVersion the patch is not a conditional one.
    */

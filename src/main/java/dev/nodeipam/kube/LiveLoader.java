@@ -40,10 +40,19 @@ public final class LiveLoader {
           .build();
   private final KubernetesClient client;
   private final SnapshotAssembler assembler;
+  private final String where;
 
   public LiveLoader(KubernetesClient client) {
+    this(client, client.getMasterUrl().toString());
+  }
+
+  /**
+   * @param where the server as messages name it: its URL, and the kubeconfig and context it came from
+   */
+  public LiveLoader(KubernetesClient client, String where) {
     this.client = client;
     this.assembler = new SnapshotAssembler(client.getKubernetesSerialization());
+    this.where = where;
   }
 
   public ClusterSnapshot load() {
@@ -70,10 +79,7 @@ public final class LiveLoader {
         assembler.addTyped(config, source);
       }
     } catch (KubernetesClientException e) {
-      throw new BadInputException(
-          source + ": " + (e.getStatus() != null && e.getStatus().getMessage() != null
-              ? e.getStatus().getMessage()
-              : String.valueOf(e.getMessage()).lines().findFirst().orElse("request failed")));
+      throw ServerErrors.describe(where, e);
     }
     return ManifestDefaults.apply(assembler.build());
   }

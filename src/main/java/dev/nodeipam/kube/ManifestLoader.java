@@ -12,6 +12,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.nodeipam.snapshot.BadInputException;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.ManifestDefaults;
+import dev.nodeipam.snapshot.SnapshotValidation;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -81,7 +82,8 @@ public final class ManifestLoader {
       }
       result.documents().forEach(loader::add);
     }
-    return ManifestDefaults.apply(loader.assembler.build());
+    // Validation is its own stage: the API server's admission checks, which manifests never met.
+    return SnapshotValidation.check(ManifestDefaults.apply(loader.assembler.build()));
   }
 
   private static List<Path> filesOf(Path path, ManifestTree tree) {

@@ -210,11 +210,56 @@ final class SnapshotAssembler {
       }
       String what = m.getOriginalMessage();
       if (m instanceof com.fasterxml.jackson.databind.exc.InvalidFormatException f) {
-        what = "\"" + f.getValue() + "\" is not a valid " + f.getTargetType().getSimpleName();
+        what = "\"" + f.getValue() + "\" is not " + expected(f.getTargetType());
+      } else if (m instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mi
+          && mi.getTargetType() != null) {
+        // Jackson names Java types (java.util.ArrayList<...ServicePort>); people read YAML.
+        what = "expected " + expected(mi.getTargetType()) + found(mi);
       }
       return path + ": " + what.lines().findFirst().orElse(what).trim();
     }
     return plainFirstLine(e);
+  }
+
+  /** A Java target type in YAML words. */
+  static String expected(Class<?> type) {
+    if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+      return "a list";
+    }
+    if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+      return "a whole number";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "true or false";
+    }
+    if (type == String.class) {
+      return "a string";
+    }
+    if (type.getSimpleName().equals("IntOrString")) {
+      return "a port number or name";
+    }
+    if (type.getSimpleName().equals("Quantity")) {
+      return "a quantity";
+    }
+    return "a mapping (key: value)";
+  }
+
+  private static String found(com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+    if (!(e.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser p)) {
+      return "";
+    }
+    com.fasterxml.jackson.core.JsonToken t = p.currentToken();
+    if (t == null) {
+      return "";
+    }
+    return switch (t) {
+      case START_ARRAY -> ", found a list";
+      case START_OBJECT -> ", found a mapping";
+      case VALUE_STRING -> ", found a string";
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> ", found a number";
+      case VALUE_TRUE, VALUE_FALSE -> ", found true/false";
+      default -> "";
+    };
   }
 
   private static String plainFirstLine(Exception e) {

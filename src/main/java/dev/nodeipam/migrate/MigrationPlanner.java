@@ -45,11 +45,20 @@ public final class MigrationPlanner {
    * @param nodeipamAnnotations let the plan use nodeipam's own {@code nodeipam.dev/address-policy}
    *     annotation when no Cilium-compatible grouping reproduces the old addresses (only nodeipam's
    *     controller honours it)
+   * @param namespaces the namespaces whose Services are migrated ({@code -n}); empty = every one
    */
   public record Options(
-      String loadBalancerClass, List<String> services, boolean nodeipamAnnotations) {
+      String loadBalancerClass,
+      List<String> services,
+      boolean nodeipamAnnotations,
+      Set<String> namespaces) {
     public Options {
       services = List.copyOf(services);
+      namespaces = Set.copyOf(namespaces);
+    }
+
+    public Options(String loadBalancerClass, List<String> services, boolean nodeipamAnnotations) {
+      this(loadBalancerClass, services, nodeipamAnnotations, Set.of());
     }
 
     public static Options defaults() {
@@ -82,10 +91,14 @@ public final class MigrationPlanner {
   }
 
   /** The Services the plan looks at: those with externalIPs, sorted, filtered by the options. */
-  public static List<Service> candidates(ClusterSnapshot snapshot, List<String> only) {
+  public static List<Service> candidates(ClusterSnapshot snapshot, Options options) {
+    List<String> only = options.services();
+    Set<String> namespaces = options.namespaces();
     List<Service> out = new ArrayList<>();
     for (Service s : snapshot.services()) {
-      if (!s.externalIps().isEmpty() && (only.isEmpty() || only.contains(s.key()))) {
+      if (!s.externalIps().isEmpty()
+          && (only.isEmpty() || only.contains(s.key()))
+          && (namespaces.isEmpty() || namespaces.contains(s.namespace()))) {
         out.add(s);
       }
     }
@@ -95,7 +108,7 @@ public final class MigrationPlanner {
 
   private MigrationPlan run(AfterStateAudit audit, CommandText text) {
     List<ServiceMigration> drafts = new ArrayList<>();
-    for (Service s : candidates(before, options.services())) {
+    for (Service s : candidates(before, options)) {
       drafts.add(draft(s));
     }
     ClusterSnapshot after = afterState(drafts);

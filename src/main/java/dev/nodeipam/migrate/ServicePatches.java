@@ -20,19 +20,42 @@ import java.util.Objects;
 final class ServicePatches {
   private ServicePatches() {}
 
+  /**
+   * One {@code kubectl patch}: a JSON patch (a list of operations), or a JSON merge patch that
+   * sets single annotation keys. The merge patch exists for one case: a Service whose manifest has
+   * no annotations may still have some live, and a JSON patch cannot create the map without
+   * replacing it; a merge patch merges key by key (RFC 7386) and creates the map when missing.
+   */
+  record Patch(String type, Object body) {
+    static Patch json(List<Map<String, Object>> ops) {
+      return new Patch("json", ops);
+    }
+  }
+
   /** The patches, in order, that migrate the old Service in place. */
-  static List<List<Map<String, Object>>> inPlace(Service old, PlannedService planned) {
+  static List<Patch> inPlace(Service old, PlannedService planned) {
     Service s = planned.service();
-    List<List<Map<String, Object>>> patches = new ArrayList<>();
+    List<Patch> patches = new ArrayList<>();
+    // The selector annotation goes first: a LoadBalancer of the class without it would publish
+    // the addresses of every node, even for a moment.
+    Map<String, String> added = addedAnnotations(old.annotations(), s.annotations());
+    if (old.annotations().isEmpty() && !added.isEmpty()) {
+      patches.add(
+          new Patch("merge", Map.of("metadata", Map.of("annotations", new LinkedHashMap<>(added)))));
+    }
     if (needsDetour(old, s.loadBalancerClass())) {
       patches.add(
-          List.of(
+          Patch.json(List.of(
               op("test", "/spec/externalIPs", old.externalIps()),
               op("test", "/spec/type", "LoadBalancer"),
-              op("replace", "/spec/type", "NodePort")));
+              op("replace", "/spec/type", "NodePort"))));
     }
     List<Map<String, Object>> main = new ArrayList<>();
     main.add(op("test", "/spec/externalIPs", old.externalIps()));
+    if (old.annotations().isEmpty()) {
+      // Set by the merge patch above: the Service changes type only if they are in place.
+      added.forEach((k, v) -> main.add(op("test", "/metadata/annotations/" + pointer(k), v)));
+    }
     main.add(op("replace", "/spec/type", "LoadBalancer"));
     main.add(op("add", "/spec/loadBalancerClass", s.loadBalancerClass()));
     if (planned.allocateNodePorts() != null) {
@@ -42,23 +65,30 @@ final class ServicePatches {
     main.addAll(
         families(old.ipFamilies(), old.ipFamilyPolicy(), s.ipFamilies(), s.ipFamilyPolicy()));
     main.add(op("add", "/spec/externalTrafficPolicy", s.externalTrafficPolicy()));
-    main.addAll(annotations(old.annotations(), s.annotations()));
-    patches.add(main);
+    if (!old.annotations().isEmpty()) {
+      main.addAll(annotations(old.annotations(), s.annotations()));
+    }
+    patches.add(Patch.json(main));
     return patches;
   }
 
   /** The patches that give an in-place migrated Service back its old form. */
-  static List<List<Map<String, Object>>> undoInPlace(Service old, PlannedService planned) {
+  static List<Patch> undoInPlace(Service old, PlannedService planned) {
     Service s = planned.service();
-    List<List<Map<String, Object>>> patches = new ArrayList<>();
+    List<Patch> patches = new ArrayList<>();
     boolean detour = needsDetour(old, s.loadBalancerClass());
     if (detour) {
       patches.add(
-          List.of(
+          Patch.json(List.of(
+              op("test", "/spec/type", "LoadBalancer"),
               op("test", "/spec/loadBalancerClass", s.loadBalancerClass()),
-              op("replace", "/spec/type", "NodePort")));
+              op("replace", "/spec/type", "NodePort"))));
     }
     List<Map<String, Object>> main = new ArrayList<>();
+    if (!detour) {
+      main.add(op("test", "/spec/type", "LoadBalancer"));
+      main.add(op("test", "/spec/loadBalancerClass", s.loadBalancerClass()));
+    }
     main.add(op("replace", "/spec/type", old.type()));
     if (detour && old.loadBalancerClass() != null) {
       main.add(op("add", "/spec/loadBalancerClass", old.loadBalancerClass()));
@@ -70,25 +100,26 @@ final class ServicePatches {
       main.add(op("add", "/spec/externalTrafficPolicy", old.externalTrafficPolicy()));
     }
     main.addAll(annotations(s.annotations(), withoutLastApplied(old.annotations())));
-    patches.add(main);
+    patches.add(Patch.json(main));
     return patches;
   }
 
   /** The patch that takes externalIPs off the old Service when new Services take its addresses. */
-  static List<Map<String, Object>> release(Service old, Service kept) {
+  static Patch release(Service old, Service kept) {
     List<Map<String, Object>> ops = new ArrayList<>();
     ops.add(op("test", "/spec/externalIPs", old.externalIps()));
     ops.add(op("remove", "/spec/externalIPs", null));
     if (!Objects.equals(old.type(), kept.type())) {
       ops.add(op("replace", "/spec/type", kept.type()));
     }
-    return ops;
+    return Patch.json(ops);
   }
 
   /** The patch that gives the kept original back its externalIPs and type. */
-  static List<Map<String, Object>> unrelease(Service old, Service kept) {
+  static Patch unrelease(Service old, Service kept) {
     List<Map<String, Object>> ops = new ArrayList<>();
     if (!Objects.equals(old.type(), kept.type())) {
+      ops.add(op("test", "/spec/type", kept.type()));
       ops.add(op("replace", "/spec/type", old.type()));
       if (old.loadBalancerClass() != null) {
         ops.add(op("add", "/spec/loadBalancerClass", old.loadBalancerClass()));
@@ -98,7 +129,12 @@ final class ServicePatches {
       }
     }
     ops.add(op("add", "/spec/externalIPs", old.externalIps()));
-    return ops;
+    return Patch.json(ops);
+  }
+
+  /** Whether the migration passes through NodePort. */
+  static boolean detours(Service old, PlannedService planned) {
+    return needsDetour(old, planned.service().loadBalancerClass());
   }
 
   /** An existing LoadBalancer of another (or no) class cannot take the new class directly. */
@@ -121,38 +157,44 @@ final class ServicePatches {
       return ops;
     }
     ops.add(op("add", "/spec/ipFamilyPolicy", toPolicy == null ? "RequireDualStack" : toPolicy));
+    // The list is replaced whole: only after checking it is the one read.
+    ops.add(op("test", "/spec/ipFamilies", from));
     ops.add(op("add", "/spec/ipFamilies", to));
     return ops;
   }
 
-  /** The operations that make the annotations go from {@code from} to {@code to}, key by key. */
+  /** The operations that make nodeipam's annotations go from {@code from} to {@code to}, key by key. */
   private static List<Map<String, Object>> annotations(
       Map<String, String> from, Map<String, String> to) {
     List<Map<String, Object>> ops = new ArrayList<>();
-    List<String> keys = new ArrayList<>();
-    for (String key :
-        List.of(ServiceAnnotations.MATCH_NODE_LABELS, ServiceAnnotations.ADDRESS_POLICY)) {
-      if (!Objects.equals(from.get(key), to.get(key))) {
-        keys.add(key);
+    for (String key : OWN_KEYS) {
+      if (Objects.equals(from.get(key), to.get(key))) {
+        continue;
       }
-    }
-    boolean noneYet = from.isEmpty();
-    Map<String, Object> whole = new LinkedHashMap<>();
-    for (String key : keys) {
       String value = to.get(key);
       if (value == null) {
+        ops.add(op("test", "/metadata/annotations/" + pointer(key), from.get(key)));
         ops.add(op("remove", "/metadata/annotations/" + pointer(key), null));
-      } else if (noneYet) {
-        whole.put(key, value);
       } else {
         ops.add(op("add", "/metadata/annotations/" + pointer(key), value));
       }
     }
-    if (!whole.isEmpty()) {
-      // A Service without annotations has no map to add a key to.
-      ops.add(op("add", "/metadata/annotations", whole));
-    }
     return ops;
+  }
+
+  private static final List<String> OWN_KEYS =
+      List.of(ServiceAnnotations.MATCH_NODE_LABELS, ServiceAnnotations.ADDRESS_POLICY);
+
+  /** The keys of nodeipam's own annotations that {@code to} sets anew. */
+  private static Map<String, String> addedAnnotations(
+      Map<String, String> from, Map<String, String> to) {
+    Map<String, String> added = new LinkedHashMap<>();
+    for (String key : OWN_KEYS) {
+      if (to.get(key) != null && !Objects.equals(from.get(key), to.get(key))) {
+        added.put(key, to.get(key));
+      }
+    }
+    return added;
   }
 
   private static Map<String, String> withoutLastApplied(Map<String, String> annotations) {

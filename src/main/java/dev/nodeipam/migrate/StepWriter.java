@@ -99,7 +99,10 @@ final class StepWriter {
     String description;
     PlannedService first = m.after().get(0);
     if (first.role().equals(PlannedService.IN_PLACE)) {
-      for (List<Map<String, Object>> patch : ServicePatches.inPlace(old, first)) {
+      if (ServicePatches.detours(old, first)) {
+        commands.add(sourceRangesGuard(old));
+      }
+      for (ServicePatches.Patch patch : ServicePatches.inPlace(old, first)) {
         commands.add(patch(old, patch));
       }
       description =
@@ -110,7 +113,7 @@ final class StepWriter {
               + " selecting nodes by "
               + first.label().selector()
               + ", without externalIPs"
-              + (commands.size() > 1
+              + (ServicePatches.inPlace(old, first).stream().filter(p -> p.type().equals("json")).count() > 1
                   ? " (through NodePort: the class cannot be added to an"
                       + " existing LoadBalancer)"
                   : "")
@@ -189,7 +192,10 @@ final class StepWriter {
     PlannedService first = m.after().get(0);
     String description;
     if (first.role().equals(PlannedService.IN_PLACE)) {
-      for (List<Map<String, Object>> patch : ServicePatches.undoInPlace(old, first)) {
+      if (ServicePatches.detours(old, first)) {
+        commands.add(sourceRangesGuard(old));
+      }
+      for (ServicePatches.Patch patch : ServicePatches.undoInPlace(old, first)) {
         commands.add(patch(old, patch));
       }
       description =
@@ -226,13 +232,35 @@ final class StepWriter {
     return new Step(StepKind.ROLLBACK, description, String.join("\n", commands), old.key());
   }
 
-  private String patch(Service s, List<Map<String, Object>> ops) {
+  /**
+   * Stops a step that passes through NodePort before it changes anything when the live Service
+   * has {@code loadBalancerSourceRanges}: the API server allows them only on a LoadBalancer, and
+   * the input may not show them, so no patch written here can carry them across safely.
+   */
+  private static String sourceRangesGuard(Service s) {
+    return "if [ -n \"$(kubectl get service "
+        + shell(s.name())
+        + " -n "
+        + shell(s.namespace())
+        + " -o jsonpath='{.spec.loadBalancerSourceRanges}')\" ]; then\n"
+        + "  echo '"
+        + s.key()
+        + " has spec.loadBalancerSourceRanges, which the API server allows only on a"
+        + " LoadBalancer, and this step passes through NodePort: remove them, run this step,"
+        + " then add them back. Nothing was changed.' >&2\n"
+        + "  exit 1\n"
+        + "fi";
+  }
+
+  private String patch(Service s, ServicePatches.Patch patch) {
     return "kubectl patch service "
         + shell(s.name())
         + " -n "
         + shell(s.namespace())
-        + " --type=json -p "
-        + shell(text.compactJson(ops));
+        + " --type="
+        + patch.type()
+        + " -p "
+        + shell(text.compactJson(patch.body()));
   }
 
   private String apply(List<Map<String, Object>> objects) {

@@ -36,27 +36,31 @@ public final class AuditRenderer {
    * sits in memory as text.
    */
   public static void writeText(AuditReport r, PrintWriter out) {
-    out.append(headline(r)).append('\n');
-    out.append("Datapath: ").append(settings(r)).append("\n");
+    String headline = headline(r);
+    int colon = headline.indexOf(": ") + 2;
+    out.append(TextWrap.hanging(headline.substring(0, colon), headline.substring(colon)))
+        .append('\n');
+    out.append(TextWrap.hanging("Datapath: ", settings(r))).append("\n");
     forEachService(r, (service, byPolicy) -> {
       out.append('\n').append("Service ").append(service).append('\n');
       for (Map.Entry<String, List<Trap>> pol : byPolicy.entrySet()) {
         out.append("  ").append(pol.getKey()).append('\n');
         for (Trap t : pol.getValue()) {
-          out.append("    ").append(t.severity().wire().toUpperCase()).append(' ')
-              .append(t.active() ? "active" : "latent").append(' ')
-              .append(t.direction() == Direction.EGRESS ? "egress" : "ingress").append("  ")
-              .append(flow(t)).append('\n');
-          out.append("      sources: ").append(sources(t.sources())).append('\n');
-          out.append("      why: ").append(t.detail()).append('\n');
+          String label = "    " + t.severity().wire().toUpperCase() + ' '
+              + (t.active() ? "active" : "latent") + ' '
+              + (t.direction() == Direction.EGRESS ? "egress" : "ingress") + "  ";
+          out.append(TextWrap.hanging(label, flow(t))).append('\n');
+          out.append(TextWrap.hanging("      sources: ", sources(t.sources()))).append('\n');
+          out.append(TextWrap.hanging("      why: ", t.detail())).append('\n');
         }
       }
     });
     if (!r.others().isEmpty()) {
       out.append("\nOther findings\n");
       for (Finding f : r.others()) {
-        out.append("  ").append(f.severity().wire().toUpperCase()).append(' ')
-            .append(f.type().name()).append("  ").append(f.message()).append('\n');
+        out.append(TextWrap.hanging(
+                "  " + f.severity().wire().toUpperCase() + ' ' + f.type().name() + "  ", f.message()))
+            .append('\n');
       }
     }
     if (!r.companions().isEmpty()) {
@@ -64,7 +68,7 @@ public final class AuditRenderer {
           .toLowerCase(java.util.Locale.ROOT)).append(" (").append(r.companionScope().why())
           .append(")\n");
       out.append("\nCompanion policies: apply them BEFORE the Service change, e.g.\n")
-          .append("  nodeipam audit ... --companions-only | kubectl apply -f -\n\n");
+          .append("  nodeipam audit ... --companions-only --fail-on never | kubectl apply -f -\n\n");
       out.append(companionsYaml(r));
     } else if (!r.traps().isEmpty()) {
       out.append("\nNo companion policy can fix these traps: a deny rule matches them.\n");

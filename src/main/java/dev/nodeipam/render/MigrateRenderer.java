@@ -160,7 +160,7 @@ public final class MigrateRenderer {
       serviceText(out, m);
     }
     for (String w : plan.warnings()) {
-      out.append("warning: ").append(w).append("\n");
+      out.append(TextWrap.hanging("warning: ", w)).append("\n");
     }
     out.append("Node labels to add:");
     if (plan.nodeLabels().isEmpty()) {
@@ -189,7 +189,7 @@ public final class MigrateRenderer {
                   : plan.audit().remaining().size() + " findings remain with the companions")
           .append("\n");
       for (String caveat : plan.audit().caveats()) {
-        out.append("  caveat  ").append(caveat).append("\n");
+        out.append(TextWrap.hanging("  caveat  ", caveat)).append("\n");
       }
     } else {
       out.append("NOT RUN: ").append(plan.audit().note()).append("\n");
@@ -211,8 +211,8 @@ public final class MigrateRenderer {
     out.append("\nSteps:\n");
     int i = 1;
     for (Step s : plan.steps()) {
-      out.append(
-          String.format(Locale.ROOT, "%2d. [%s] %s%n", i++, s.kind().text(), s.description()));
+      String label = String.format(Locale.ROOT, "%2d. [%s] ", i++, s.kind().text());
+      out.append(TextWrap.hanging(label, s.description())).append("\n");
       for (String line : s.command().split("\n", -1)) {
         out.append("      ").append(line).append("\n");
       }
@@ -276,7 +276,7 @@ public final class MigrateRenderer {
           .append("\n");
     }
     for (String w : m.warnings()) {
-      out.append("  warning      ").append(w).append("\n");
+      out.append(TextWrap.hanging("  warning      ", w)).append("\n");
     }
     out.append("\n");
   }

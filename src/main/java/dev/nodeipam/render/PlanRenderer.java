@@ -100,7 +100,7 @@ public final class PlanRenderer {
           .append(String.join("+", s.ipFamilies()))
           .append(")\n");
       if (d.isError()) {
-        out.append("  error      ").append(d.error()).append("\n");
+        out.append(TextWrap.hanging("  error      ", d.error())).append("\n");
         out.append("             status left as it is: ").append(bracketed(s.ingressAddresses())).append("\n\n");
         continue;
       }
@@ -124,7 +124,7 @@ public final class PlanRenderer {
         out.append("  left out   ").append(abbreviated(left)).append("\n");
       }
       for (String w : d.warnings()) {
-        out.append("  warning    ").append(w).append("\n");
+        out.append(TextWrap.hanging("  warning    ", w)).append("\n");
       }
       out.append("\n");
     }

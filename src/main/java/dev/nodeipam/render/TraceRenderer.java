@@ -273,7 +273,8 @@ public final class TraceRenderer {
           .append(String.join(", ", assumed.stream().map(Setting::key).toList()))
           .append(". Give them with --set KEY=VALUE if your cluster differs.\n");
     }
-    return b.toString();
+    // Prose throughout: every line wrapped to the text width.
+    return TextWrap.lines(b.toString());
   }
 
   private static String side(SideVerdict s, String title) {

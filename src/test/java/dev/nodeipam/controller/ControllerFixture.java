@@ -4,8 +4,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.nodeipam.controller.demo.InProcessApiServer;
 import dev.nodeipam.ipam.NodeIpamOptions;
+import dev.nodeipam.testing.RealApiServer;
+import dev.nodeipam.testing.RequestLog;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Service;
@@ -21,28 +24,79 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
 
 /**
- * An in-process API server in CRUD mode, a client for the test's own changes, and controllers
- * started against it. The mock server defaults nothing, so the objects here carry what a real API
- * server would fill in (ipFamilies, externalTrafficPolicy, the Ready condition).
+ * A Kubernetes API server, a client for the test's own changes, and controllers started against it.
+ * By default the real kube-apiserver of {@link RealApiServer#shared()}: the controllers then
+ * authenticate as the {@code nodeipam} ServiceAccount bound only by the RBAC of {@code deploy/},
+ * every request they make is logged, and {@link #close()} fails the test on any 403. The test's
+ * namespaces ("web", "ops") are fresh ones of its own ({@link #ns}). {@link #mock()} is fabric8's
+ * in-process server, for the faults a real server cannot be made to show (injected responses).
  */
 final class ControllerFixture implements AutoCloseable {
   static final Duration LIMIT = Duration.ofSeconds(30);
   static final PatchContext MERGE = PatchContext.of(PatchType.JSON_MERGE);
 
-  final InProcessApiServer api = InProcessApiServer.start();
-  final KubernetesClient client = api.newClient();
+  final InProcessApiServer api;
+  final RealApiServer real;
+  final KubernetesClient client;
+  final RequestLog requests = new RequestLog();
+  private final String suffix = UUID.randomUUID().toString().substring(0, 6);
+  private final Set<String> namespaces = ConcurrentHashMap.newKeySet();
   private final List<AutoCloseable> closeables = new ArrayList<>();
   final List<PublishedChange> changes = new CopyOnWriteArrayList<>();
+
+  /** On the real API server. */
+  ControllerFixture() {
+    this.api = null;
+    this.real = RealApiServer.shared();
+    real.applyDeployManifests();
+    real.deleteAllNodes();
+    this.client = real.admin();
+  }
+
+  private ControllerFixture(InProcessApiServer api) {
+    this.api = api;
+    this.real = null;
+    this.client = api.newClient();
+  }
+
+  /** On fabric8's in-process mock server. */
+  static ControllerFixture mock() {
+    return new ControllerFixture(InProcessApiServer.start());
+  }
+
+  /** The real namespace that stands for {@code logical} in this test (created on first use). */
+  String ns(String logical) {
+    if (real == null) {
+      return logical;
+    }
+    String name = logical + "-" + suffix;
+    if (namespaces.add(name)) {
+      client
+          .namespaces()
+          .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+          .create();
+    }
+    return name;
+  }
+
+  /** The work-queue key of a Service of a logical namespace. */
+  String key(String logical, String name) {
+    return ns(logical) + "/" + name;
+  }
 
   static ControllerSettings settings(String identity) {
     return ControllerSettings.defaults(NodeIpamOptions.reference(), identity)
         .withLeaderElection(
             false,
             "nodeipam-system",
-            "nodeipam",
+            "nodeipam-" + identity,
             Duration.ofSeconds(3),
             Duration.ofSeconds(2),
             Duration.ofMillis(300))
@@ -50,9 +104,14 @@ final class ControllerFixture implements AutoCloseable {
         .withRetry(Duration.ofMillis(50), Duration.ofSeconds(1));
   }
 
+  /** A client for a controller: the ServiceAccount on the real server. */
+  KubernetesClient controllerClient() {
+    return real != null ? real.clientAs("nodeipam-system", "nodeipam", requests) : api.newClient();
+  }
+
   /** A controller with its own client, not yet started. */
   NodeIpamController controller(ControllerSettings settings) {
-    KubernetesClient own = api.newClient();
+    KubernetesClient own = controllerClient();
     NodeIpamController controller =
         new NodeIpamController(
             own, settings, new ControllerMetrics(new PrometheusRegistry()), changes::add);
@@ -68,7 +127,7 @@ final class ControllerFixture implements AutoCloseable {
   }
 
   NodeIpamController started() {
-    return started(settings("test"));
+    return started(settings("test-" + suffix));
   }
 
   static NodeBuilder node(
@@ -124,7 +183,29 @@ final class ControllerFixture implements AutoCloseable {
   }
 
   Service createService(ServiceBuilder builder) {
-    return client.resource(builder.build()).create();
+    Service service = builder.build();
+    service.getMetadata().setNamespace(ns(service.getMetadata().getNamespace()));
+    return client.resource(service).create();
+  }
+
+  EndpointSlice createSlice(EndpointSlice slice) {
+    slice.getMetadata().setNamespace(ns(slice.getMetadata().getNamespace()));
+    return client.resource(slice).create();
+  }
+
+  EndpointSlice updateSlice(EndpointSlice slice) {
+    slice.getMetadata().setNamespace(ns(slice.getMetadata().getNamespace()));
+    return client.resource(slice).update();
+  }
+
+  /** The Service as the API server has it. */
+  Service service(String namespace, String name) {
+    return client.services().inNamespace(ns(namespace)).withName(name).get();
+  }
+
+  /** Edits the Service (its spec or metadata). */
+  Service editService(String namespace, String name, UnaryOperator<Service> edit) {
+    return client.services().inNamespace(ns(namespace)).withName(name).edit(edit);
   }
 
   Service createLb(String namespace, String name, Map<String, String> annotations) {
@@ -156,7 +237,7 @@ final class ControllerFixture implements AutoCloseable {
 
   /** The ips of the Service's status.loadBalancer.ingress as the API server has it. */
   List<String> ingress(String namespace, String name) {
-    Service s = client.services().inNamespace(namespace).withName(name).get();
+    Service s = service(namespace, name);
     if (s == null
         || s.getStatus() == null
         || s.getStatus().getLoadBalancer() == null
@@ -185,7 +266,7 @@ final class ControllerFixture implements AutoCloseable {
     }
     client
         .services()
-        .inNamespace(namespace)
+        .inNamespace(ns(namespace))
         .withName(name)
         .subresource("status")
         .patch(
@@ -217,13 +298,13 @@ final class ControllerFixture implements AutoCloseable {
     String v = value == null ? "null" : "\"" + value + "\"";
     client
         .services()
-        .inNamespace(namespace)
+        .inNamespace(ns(namespace))
         .withName(name)
         .patch(MERGE, "{\"metadata\":{\"annotations\":{\"" + key + "\":" + v + "}}}");
   }
 
   List<Event> events(String namespace, String reason) {
-    return client.v1().events().inNamespace(namespace).list().getItems().stream()
+    return client.v1().events().inNamespace(ns(namespace)).list().getItems().stream()
         .filter(e -> reason.equals(e.getReason()))
         .toList();
   }
@@ -232,6 +313,10 @@ final class ControllerFixture implements AutoCloseable {
     await().atMost(LIMIT).until(controller::isIdle);
   }
 
+  /**
+   * Stops the controllers, fails on any request the RBAC of deploy/ forbade them, and leaves the
+   * shared server as it found it (no Services in the test's namespaces, no Nodes).
+   */
   @Override
   public void close() {
     for (int i = closeables.size() - 1; i >= 0; i--) {
@@ -241,7 +326,18 @@ final class ControllerFixture implements AutoCloseable {
         // best effort: the server goes next anyway
       }
     }
-    client.close();
-    api.close();
+    if (api != null) {
+      client.close();
+      api.close();
+      return;
+    }
+    for (String namespace : namespaces) {
+      client.services().inNamespace(namespace).delete();
+      client.discovery().v1().endpointSlices().inNamespace(namespace).delete();
+    }
+    real.deleteAllNodes();
+    org.assertj.core.api.Assertions.assertThat(requests.forbidden())
+        .as("requests the RBAC of deploy/ forbade the controller")
+        .isEmpty();
   }
 }

@@ -3,18 +3,23 @@ package dev.nodeipam.controller;
 import static dev.nodeipam.controller.ControllerFixture.LIMIT;
 import static dev.nodeipam.controller.ControllerFixture.awaitIdle;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.nodeipam.ipam.NodeEligibility;
 import dev.nodeipam.ipam.NodeIpamOptions;
 import dev.nodeipam.ipam.ServiceAnnotations;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** R29 and E1: every kind of event that can change a result reaches the Service's status. */
+/**
+ * R29 and E1 on the real API server: every kind of event that can change a result reaches the
+ * Service's status, written by the controller as the nodeipam ServiceAccount.
+ */
 class ControllerTriggersTest {
   private final ControllerFixture f = new ControllerFixture();
 
@@ -94,15 +99,13 @@ class ControllerTriggersTest {
     f.started();
     f.createNode("n0", Map.of(), "10.0.0.100", null);
     // R18: no endpoint yet, nothing to publish; a Local Service with no slice stays empty.
-    f.client.resource(ControllerFixture.slice("web", "site-a", "site", "n1", true)).create();
+    f.createSlice(ControllerFixture.slice("web", "site-a", "site", "n1", true));
     f.awaitIngress("web", "site", List.of("10.0.0.1"));
 
-    f.client
-        .resource(ControllerFixture.slice("web", "site-a", "site", "n1", false, "n2", true))
-        .update();
+    f.updateSlice(ControllerFixture.slice("web", "site-a", "site", "n1", false, "n2", true));
     f.awaitIngress("web", "site", List.of("10.0.0.2"));
 
-    f.client.discovery().v1().endpointSlices().inNamespace("web").withName("site-a").delete();
+    f.client.discovery().v1().endpointSlices().inNamespace(f.ns("web")).withName("site-a").delete();
     f.awaitIngress("web", "site", List.of());
   }
 
@@ -173,7 +176,7 @@ class ControllerTriggersTest {
     f.createLb("web", "site", Map.of());
     f.client
         .services()
-        .inNamespace("web")
+        .inNamespace(f.ns("web"))
         .withName("site")
         .subresource("status")
         .patch(
@@ -184,7 +187,7 @@ class ControllerTriggersTest {
     f.setIngress("web", "site", "192.0.2.1", "192.0.2.2");
     f.started();
     f.awaitIngress("web", "site", List.of("10.0.0.1"));
-    Service s = f.client.services().inNamespace("web").withName("site").get();
+    Service s = f.service("web", "site");
     assertThat(s.getStatus().getConditions())
         .extracting(c -> c.getType() + "=" + c.getStatus())
         .containsExactly("example.com/Healthy=True");
@@ -197,7 +200,7 @@ class ControllerTriggersTest {
     f.createLb("web", "site", Map.of());
     f.started();
     f.awaitIngress("web", "site", List.of("10.0.0.1"));
-    Service s = f.client.services().inNamespace("web").withName("site").get();
+    Service s = f.service("web", "site");
     assertThat(s.getMetadata().getFinalizers()).isNullOrEmpty();
   }
 
@@ -233,37 +236,111 @@ class ControllerTriggersTest {
   }
 
   @Test
-  void e11_clearReleasedStatusClearsAServiceThatLeavesOurClassOnlyWhenAsked() {
+  void e11_aLoadBalancerClassCannotChangeAndATypeChangeClearsTheStatusOnTheServer() {
     f.createNode("n1", Map.of(), "10.0.0.1", null);
-    f.createLb("web", "kept", Map.of());
-    f.createLb("web", "cleared", Map.of());
-    NodeIpamController plain = f.started();
-    f.awaitIngress("web", "kept", List.of("10.0.0.1"));
-    f.awaitIngress("web", "cleared", List.of("10.0.0.1"));
-    f.client
-        .services()
-        .inNamespace("web")
-        .withName("kept")
-        .edit(
-            s -> {
-              s.getSpec().setLoadBalancerClass("example.com/other");
-              return s;
-            });
+    f.createLb("web", "site", Map.of());
+    NodeIpamController c = f.started(settings().withClearReleasedStatus(true));
+    f.awaitIngress("web", "site", List.of("10.0.0.1"));
+    // The mock server accepted a class change; the real one refuses it (may not change once set),
+    // so a Service leaves our class only by leaving type LoadBalancer...
+    assertThatThrownBy(
+            () ->
+                f.editService(
+                    "web",
+                    "site",
+                    s -> {
+                      s.getSpec().setLoadBalancerClass("example.com/other");
+                      return s;
+                    }))
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("may not change once set");
+    f.editService(
+        "web",
+        "site",
+        s -> {
+          s.getSpec().setType("ClusterIP");
+          s.getSpec().setLoadBalancerClass(null);
+          s.getSpec().setExternalTrafficPolicy(null);
+          s.getSpec().setAllocateLoadBalancerNodePorts(null);
+          s.getSpec().getPorts().forEach(port -> port.setNodePort(null));
+          return s;
+        });
+    // ... and then the API server itself empties status.loadBalancer: nothing left to clear.
+    assertThat(f.ingress("web", "site")).isEmpty();
+    awaitIdle(c);
+    assertThat(c.metrics().statusWrites()).isEqualTo(1);
+  }
+
+  @Test
+  void e11_servicesReleasedWhileNoReplicaRanAreClearedAtStartUpOnlyWhenAsked() {
+    f.createNode("n1", Map.of(), "10.0.0.1", "42.0.0.1");
+    f.createService(
+        ControllerFixture.lb("web", "classless", Map.of())
+            .editSpec()
+            .withLoadBalancerClass(null)
+            .endSpec());
+    f.createService(
+        ControllerFixture.lb("web", "metallb", Map.of())
+            .editSpec()
+            .withLoadBalancerClass("example.com/metallb")
+            .endSpec());
+    f.setIngress("web", "metallb", "198.51.100.7");
+    NodeIpamController before =
+        f.started(settings().withOptions(NodeIpamOptions.reference().withDefaultClass(true)));
+    f.awaitIngress("web", "classless", List.of("42.0.0.1"));
+    awaitIdle(before);
+    before.close();
+
+    // --default-class turned off while no replica ran: without the flag the status stays...
+    NodeIpamController plain = f.started(settings());
     awaitIdle(plain);
+    assertThat(f.ingress("web", "classless")).containsExactly("42.0.0.1");
+    assertThat(plain.metrics().statusWrites()).isZero();
     plain.close();
 
-    f.started(ControllerFixture.settings("clearing").withClearReleasedStatus(true));
-    f.client
-        .services()
-        .inNamespace("web")
-        .withName("cleared")
-        .edit(
-            s -> {
-              s.getSpec().setLoadBalancerClass("example.com/other");
-              return s;
-            });
-    f.awaitIngress("web", "cleared", List.of());
-    // Released before this controller watched it: not known to be ours, left alone.
-    assertThat(f.ingress("web", "kept")).containsExactly("10.0.0.1");
+    // ... with it, the one that lists only node addresses is cleared; another owner's is not.
+    NodeIpamController clearing = f.started(settings().withClearReleasedStatus(true));
+    f.awaitIngress("web", "classless", List.of());
+    awaitIdle(clearing);
+    assertThat(f.ingress("web", "metallb")).containsExactly("198.51.100.7");
+    assertThat(clearing.metrics().reconciles("cleared")).isEqualTo(1);
+    assertThat(clearing.metrics().statusWrites()).isEqualTo(1);
+  }
+
+  @Test
+  void e11_onTheMockServerAClassChangeWhileRunningIsClearedOnlyWhenAsked() {
+    // The real server refuses a class change; the mock accepts one, which is how the controller's
+    // handling of an ownership change it watches (type or class) is checked on its own.
+    try (ControllerFixture m = ControllerFixture.mock()) {
+      m.createNode("n1", Map.of(), "10.0.0.1", null);
+      m.createLb("web", "kept", Map.of());
+      m.createLb("web", "cleared", Map.of());
+      NodeIpamController plain = m.started();
+      m.awaitIngress("web", "kept", List.of("10.0.0.1"));
+      m.awaitIngress("web", "cleared", List.of("10.0.0.1"));
+      m.editService("web", "kept", s -> withClass(s, "example.com/other"));
+      awaitIdle(plain);
+      assertThat(m.ingress("web", "kept")).containsExactly("10.0.0.1");
+      assertThat(plain.metrics().reconciles("cleared")).isZero();
+      plain.close();
+
+      NodeIpamController clearing =
+          m.started(ControllerFixture.settings("clearing").withClearReleasedStatus(true));
+      // kept was released while no replica ran: cleared at start-up (node addresses only).
+      m.awaitIngress("web", "kept", List.of());
+      m.editService("web", "cleared", s -> withClass(s, "example.com/other"));
+      m.awaitIngress("web", "cleared", List.of());
+      awaitIdle(clearing);
+      assertThat(clearing.metrics().reconciles("cleared")).isEqualTo(2);
+    }
+  }
+
+  private static Service withClass(Service s, String loadBalancerClass) {
+    s.getSpec().setLoadBalancerClass(loadBalancerClass);
+    return s;
+  }
+
+  private ControllerSettings settings() {
+    return ControllerFixture.settings("triggers");
   }
 }

@@ -11,7 +11,11 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** High availability: one writer at a time, and a standby that takes over. */
+/**
+ * High availability on the real API server, both replicas as the nodeipam ServiceAccount with the
+ * Role of deploy/ for Leases: one writer at a time, and a standby that takes over. (Replicas in
+ * separate processes, killed or stopped: LeaderFailoverTest.)
+ */
 class LeaderElectionTest {
   private final ControllerFixture f = new ControllerFixture();
 
@@ -20,12 +24,14 @@ class LeaderElectionTest {
     f.close();
   }
 
-  private static ControllerSettings elected(String identity) {
+  private final String lease = "election-" + java.util.UUID.randomUUID().toString().substring(0, 6);
+
+  private ControllerSettings elected(String identity) {
     return ControllerFixture.settings(identity)
         .withLeaderElection(
             true,
             "nodeipam-system",
-            "nodeipam",
+            lease,
             Duration.ofSeconds(3),
             Duration.ofSeconds(2),
             Duration.ofMillis(200));
@@ -60,7 +66,7 @@ class LeaderElectionTest {
             f.client
                 .leases()
                 .inNamespace("nodeipam-system")
-                .withName("nodeipam")
+                .withName(lease)
                 .get()
                 .getSpec()
                 .getHolderIdentity())

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class StepWriterTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern PATCH = Pattern.compile("-p '([^']*)'");
+  private static final Pattern PATCH = Pattern.compile("--type=json -p '([^']*)'");
+  private static final Pattern MERGE = Pattern.compile("--type=merge -p '([^']*)'");
 
   /** A stand-in for the policy audit: one companion policy, clean with it. */
   private static final AfterStateAudit ONE_COMPANION =
@@ -119,11 +120,42 @@ class StepWriterTest {
             op("test", "/spec/externalIPs", List.of("198.51.100.1", "2001:db8::1", "2001:db8::2")),
             op("replace", "/spec/type", "LoadBalancer"),
             op("add", "/spec/loadBalancerClass", "io.cilium/node"),
-            Map.of("op", "remove", "path", "/spec/externalIPs"),
+            Map.of("op", "remove", "path", "/spec/externalIPs"));
+  }
+
+  @Test
+  void aServiceWithoutAnnotationsInTheManifestGetsItsSelectorKeyByKeyNeverAWholeMap()
+      throws IOException {
+    Step migrate = step(plan(example("seed")), StepKind.MIGRATE_SERVICE);
+    List<Map<String, Object>> merges = new ArrayList<>();
+    Matcher m = MERGE.matcher(migrate.command());
+    while (m.find()) {
+      merges.add(JSON.readValue(m.group(1), Map.class));
+    }
+
+    // The live Service may have annotations the manifest lacks: a merge patch adds one key to
+    // them (creating the map only if there is none), and it runs before the type changes.
+    assertThat(merges)
+        .containsExactly(
+            Map.of(
+                "metadata",
+                Map.of(
+                    "annotations",
+                    Map.of("io.cilium.nodeipam/match-node-labels", "ingress-ready=true"))));
+    assertThat(migrate.command().indexOf("--type=merge"))
+        .isLessThan(migrate.command().indexOf("--type=json"));
+    List<List<Map<String, Object>>> patches = patches(migrate.command());
+    assertThat(patches.get(patches.size() - 1))
+        .contains(
             op(
-                "add",
-                "/metadata/annotations",
-                Map.of("io.cilium.nodeipam/match-node-labels", "ingress-ready=true")));
+                "test",
+                "/metadata/annotations/io.cilium.nodeipam~1match-node-labels",
+                "ingress-ready=true"));
+    assertThat(patches)
+        .flatMap(p -> p)
+        .noneMatch(op -> "/metadata/annotations".equals(op.get("path")))
+        .noneMatch(op -> "/metadata/labels".equals(op.get("path")))
+        .noneMatch(op -> "/metadata".equals(op.get("path")));
   }
 
   @Test

@@ -37,7 +37,9 @@ public final class Coverage {
   /** Fails unless the label held for at least {@code atLeast} of the samples (0 to 1). */
   public Coverage requireShare(String label, double atLeast) {
     assertThat(share(label))
-        .as("%s: share of samples where \"%s\" (%s of %s samples, seed %s; replay with -DQT_SEED=%s)",
+        .as(
+            "%s: share of samples where \"%s\" (%s of %s samples, seed %s; replay with"
+                + " -DQT_SEED=%s)",
             property, label, counts.getOrDefault(label, 0), samples, Theories.SEED, Theories.SEED)
         .isGreaterThanOrEqualTo(atLeast);
     return this;
@@ -45,10 +47,15 @@ public final class Coverage {
 
   /** One line: the property, its samples and seed, and each label's share. */
   public String summary() {
-    StringBuilder out = new StringBuilder(property).append(": ").append(samples)
-        .append(" samples, seed ").append(Theories.SEED);
-    counts.forEach((label, n) ->
-        out.append(String.format("; %s %.0f%%", label, 100.0 * n / Math.max(1, samples))));
+    StringBuilder out =
+        new StringBuilder(property)
+            .append(": ")
+            .append(samples)
+            .append(" samples, seed ")
+            .append(Theories.SEED);
+    counts.forEach(
+        (label, n) ->
+            out.append(String.format("; %s %.0f%%", label, 100.0 * n / Math.max(1, samples))));
     return out.toString();
   }
 
