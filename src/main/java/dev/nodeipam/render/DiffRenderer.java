@@ -55,6 +55,12 @@ public final class DiffRenderer {
   }
 
   public static void writeText(Diff d, PrintWriter out) {
+    java.util.Set<String> verdictFlows = new java.util.HashSet<>();
+    for (Item i : d.items()) {
+      if (i.type() == ItemType.NEWLY_DENIED || i.type() == ItemType.NEWLY_ALLOWED) {
+        verdictFlows.add(flowKey(i.type() == ItemType.NEWLY_DENIED, i));
+      }
+    }
     out.append(headline(d)).append('\n');
     out.append("Evaluated: ").append(evaluated(d)).append('\n');
     out.append("Datapath (after): ").append(settings(d)).append('\n');
@@ -68,6 +74,15 @@ public final class DiffRenderer {
       for (Item i : items) {
         out.append("  ").append(i.level().wire().toUpperCase()).append("  ")
             .append(subject(i)).append('\n');
+        boolean trap = i.type() == ItemType.TRAP_INTRODUCED || i.type() == ItemType.TRAP_REMOVED;
+        if (trap && verdictFlows.contains(flowKey(i.type() == ItemType.TRAP_INTRODUCED, i))) {
+          // The verdict section above gave the places and reasons of this very flow.
+          out.append("    (places and reasons as under ").append(verdictTitle(i)).append(")\n");
+          if (i.companion() != null) {
+            out.append("    fix: companion ").append(i.companion()).append('\n');
+          }
+          continue;
+        }
         if (i.location() != null) {
           out.append("    at ").append(i.location().toString())
               .append(i.state().equals("before") ? " (before)" : "").append('\n');
@@ -94,6 +109,17 @@ public final class DiffRenderer {
       out.append(CompanionYaml.of(d.companions()));
     }
     out.flush();
+  }
+
+  /** A flow item's identity: a new trap and a newly denied flow of the same pods share it. */
+  private static String flowKey(boolean worse, Item i) {
+    return worse + " " + i.service() + " " + i.flowTarget() + " " + i.direction() + " "
+        + i.source() + " " + i.sourceCount();
+  }
+
+  private static String verdictTitle(Item trap) {
+    return (trap.type() == ItemType.TRAP_INTRODUCED
+        ? ItemType.NEWLY_DENIED : ItemType.NEWLY_ALLOWED).title();
   }
 
   /** One line naming what the item is about. */
