@@ -103,8 +103,8 @@ public final class DiffCommand implements Callable<Integer> {
       defaultValue = "text",
       converter = OutputFormat.Diffs.class,
       completionCandidates = OutputFormat.Diffs.class,
-      description = "${COMPLETION-CANDIDATES}: markdown is a pull-request comment, sarif for"
-          + " code scanning (default: ${DEFAULT-VALUE}).")
+      description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}): markdown is a"
+          + " pull-request comment, sarif is for code scanning.")
   OutputFormat output;
 
   @Option(
