@@ -318,12 +318,7 @@ public final class NodeIpamController implements AutoCloseable {
       return;
     }
     for (Service service : cache.services()) {
-      List<EndpointSlice> slices =
-          "Local".equals(service.externalTrafficPolicy())
-              ? cache.slicesOf(service.key())
-              : List.of();
-      if ((before != null && ipam.mayInvolve(service, before, slices))
-          || (after != null && ipam.mayInvolve(service, after, slices))) {
+      if (ipam.nodeEventMayAffect(service, before, after, () -> cache.slicesOf(service.key()))) {
         queue.add(service.key());
       }
     }

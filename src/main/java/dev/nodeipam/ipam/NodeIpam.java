@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The Node IPAM decision: for one Service, the nodes and EndpointSlices, what goes into {@code
@@ -93,6 +94,21 @@ public final class NodeIpam {
     }
     return new IngressDecision(
         true, null, ingress, effective.ipMode(), nodes, excluded, unselected, null, warnings);
+  }
+
+  /**
+   * The routing of a node event (E3): whether the node before or after the event may be one of the
+   * Service's candidates. The slices are read only for an {@code externalTrafficPolicy: Local}
+   * Service, the one kind whose candidates they name.
+   *
+   * @param before the node before the event, null when it was added
+   * @param after the node after the event, null when it was deleted
+   */
+  public boolean nodeEventMayAffect(
+      Service service, Node before, Node after, Supplier<List<EndpointSlice>> slices) {
+    List<EndpointSlice> local = isLocal(service) ? slices.get() : List.of();
+    return (before != null && mayInvolve(service, before, local))
+        || (after != null && mayInvolve(service, after, local));
   }
 
   /**

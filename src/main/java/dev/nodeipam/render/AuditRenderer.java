@@ -64,9 +64,9 @@ public final class AuditRenderer {
       }
     }
     if (!r.companions().isEmpty()) {
-      out.append("\nCompanion scope: ").append(r.companionScope().scope().name()
-          .toLowerCase(java.util.Locale.ROOT)).append(" (").append(r.companionScope().why())
-          .append(")\n");
+      out.append("\n").append(TextWrap.hanging("Companion scope: ",
+          r.companionScope().scope().name().toLowerCase(java.util.Locale.ROOT)
+              + " (" + r.companionScope().why() + ")")).append("\n");
       out.append("\nCompanion policies: apply them BEFORE the Service change, e.g.\n")
           .append("  nodeipam audit ... --companions-only --fail-on never | kubectl apply -f -\n\n");
       out.append(companionsYaml(r));

@@ -196,12 +196,13 @@ public final class MigrateRenderer {
     }
     if (settings != null) {
       var v = settings.versionSetting();
-      out.append("\nCilium ").append(v.value()).append(" (").append(v.from()).append(")\n");
+      out.append("\n").append(TextWrap.hanging("", "Cilium " + v.value() + " (" + v.from() + ")"))
+          .append("\n");
     }
     if (!hits.isEmpty()) {
       out.append("\n");
       for (var h : hits) {
-        out.append(h.severity()).append(": ").append(h.message()).append("\n");
+        out.append(TextWrap.hanging(h.severity() + ": ", h.message())).append("\n");
       }
     }
     if (plan.steps().isEmpty()) {

@@ -71,10 +71,10 @@ public final class PlanRenderer {
       List<dev.nodeipam.policy.engine.NodeAddressVips.Hit> hits) {
     StringBuilder out = new StringBuilder(text(entries));
     for (var h : hits) {
-      out.append(h.severity()).append(": ").append(h.message()).append("\n");
+      out.append(TextWrap.hanging(h.severity() + ": ", h.message())).append("\n");
     }
     var v = settings.versionSetting();
-    out.append("Cilium ").append(v.value()).append(" (").append(v.from()).append(").\n");
+    out.append(TextWrap.hanging("", "Cilium " + v.value() + " (" + v.from() + ").")).append("\n");
     return out.toString();
   }
 

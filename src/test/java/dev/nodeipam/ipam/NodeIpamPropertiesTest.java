@@ -193,16 +193,9 @@ class NodeIpamPropertiesTest {
     return ipam.decide(w.service(), NodePool.of(nodes), w.slices());
   }
 
-  /**
-   * The controller's routing of a node event (E3, {@code NodeIpamController.route}): the Service is
-   * queued when the node before or after the event may be one of its candidates; only a Local
-   * Service's slices are consulted.
-   */
+  /** The controller's routing of a node event (E3): the very predicate it queues Services by. */
   private boolean routed(World w, Node before, Node after) {
-    List<EndpointSlice> slices =
-        "Local".equals(w.service().externalTrafficPolicy()) ? w.slices() : List.of();
-    return (before != null && ipam.mayInvolve(w.service(), before, slices))
-        || (after != null && ipam.mayInvolve(w.service(), after, slices));
+    return ipam.nodeEventMayAffect(w.service(), before, after, w::slices);
   }
 
   /** What the controller acts on: the status it writes, its error and its warnings. */

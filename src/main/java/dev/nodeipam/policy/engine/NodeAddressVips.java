@@ -68,8 +68,8 @@ public final class NodeAddressVips {
               + " address; Cilium " + s.version() + " programs wildcard service entries for it"
               + " (cilium/cilium#40684), which drop the node's own traffic on every port the"
               + " Service does not use (cilium/cilium#43206): " + FIXES
-              + (certain ? "" : ". The Cilium version is assumed (" + s.versionSetting().from()
-                  + "): give --cilium-version to settle it")));
+              + (certain ? "" : ". Give --cilium-version to settle it: the version is "
+                  + s.versionSetting().from())));
         }
       }
     });
