@@ -45,8 +45,8 @@ import picocli.CommandLine.Spec;
           + " itself (no checkout; the work tree and index are left alone).",
       "",
       "Examples:",
-      "  nodeipam diff --base origin/main -f cluster/",
-      "  nodeipam diff --base HEAD~1 -f cluster/ -o sarif > nodeipam.sarif",
+      "  nodeipam diff --base origin/main -f cluster",
+      "  nodeipam diff --base HEAD~1 -f cluster -o sarif > nodeipam.sarif",
       "  nodeipam diff --before old/ --after new/ -o markdown --fail-on warning"
     },
     footer = {
