@@ -3,10 +3,10 @@
 # x 10 pods, 45% of them on node addresses in externalIPs: 4,040 Service addresses; 10,000 policies)
 # written as YAML and loaded back, then the full audit on it. Prints the number of Service addresses,
 # the load time, the audit time (cold and warm) and its ratio to the load, the findings and the heap,
-# then the time and size of the text and JSON reports (skipped with --no-render: at the default
-# shape the JSON report alone is tens of GB). Target: under 30 s and 2 GB heap on 2 cores, at most
-# 3x the load.
-#   bench/audit-bench.sh [NODES SERVICES PODS_PER_SERVICE] [--no-render]   (JAVA_OPTS default -Xmx2g)
+# then the time and size of the grouped text and JSON reports (skipped with --no-render; --per-pod
+# adds the version 1 JSON, one finding per source pod: tens of GB at the default shape). Target:
+# under 30 s and 2 GB heap on 2 cores, at most 3x the load.
+#   bench/audit-bench.sh [NODES SERVICES PODS_PER_SERVICE] [--no-render] [--per-pod] [--cold-only]   (JAVA_OPTS default -Xmx2g)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -q -B -o test-compile dependency:build-classpath \

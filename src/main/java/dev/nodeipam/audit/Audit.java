@@ -1,6 +1,9 @@
 package dev.nodeipam.audit;
 
 import dev.nodeipam.policy.engine.PolicyEngine;
+import dev.nodeipam.policy.model.Direction;
+import dev.nodeipam.policy.model.Rule;
+import dev.nodeipam.policy.model.RuleEntry;
 import dev.nodeipam.policy.model.Protocol;
 import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.snapshot.ClusterSnapshot;
@@ -19,6 +22,7 @@ import java.util.Map;
  * <pre>{@code
  * AuditReport report = Audit.run(snapshot, Map.of("kube-proxy-replacement", "true"),
  *     AuditOptions.defaults());
+ * report.groupedFindings();     // one per (source workload, address, port, direction), then others
  * report.findings();            // one per (source pod, address, port, direction), then the others
  * report.companions();          // CiliumClusterwideNetworkPolicies as plain maps
  * report.toMap();               // the JSON contract
@@ -38,7 +42,7 @@ public final class Audit {
    */
   public static AuditReport run(
       ClusterSnapshot snapshot, Map<String, String> overrides, AuditOptions options) {
-    return run(snapshot, overrides, options, AuditScope.all(), java.util.Set.of());
+    return run(snapshot, overrides, options, java.util.Set.of(), new AuditProgress());
   }
 
   /**
@@ -52,7 +56,13 @@ public final class Audit {
       Map<String, String> overrides,
       AuditOptions options,
       java.util.Set<String> namespaces) {
-    return run(snapshot, overrides, options, AuditScope.all(), namespaces);
+    return run(snapshot, overrides, options, namespaces, new AuditProgress());
+  }
+
+  /** {@link #run(ClusterSnapshot, Map, AuditOptions, java.util.Set)}, counting in progress. */
+  public static AuditReport run(ClusterSnapshot snapshot, Map<String, String> overrides,
+      AuditOptions options, java.util.Set<String> namespaces, AuditProgress progress) {
+    return run(snapshot, overrides, options, AuditScope.all(), namespaces, progress);
   }
 
   /**
@@ -61,16 +71,28 @@ public final class Audit {
    */
   public static AuditReport run(ClusterSnapshot snapshot, Map<String, String> overrides,
       AuditOptions options, AuditScope scope) {
-    return run(snapshot, overrides, options, scope, java.util.Set.of());
+    return run(snapshot, overrides, options, scope, java.util.Set.of(), new AuditProgress());
   }
 
   private static AuditReport run(ClusterSnapshot snapshot, Map<String, String> overrides,
-      AuditOptions options, AuditScope scope, java.util.Set<String> namespaces) {
+      AuditOptions options, AuditScope scope, java.util.Set<String> namespaces,
+      AuditProgress progress) {
+    PolicyEngine rules = PolicyEngine.of(snapshot, options.dns());
     // Sources in scope are audited at every address; without them only the scope's are needed.
     boolean allAddresses = scope.everything() || !scope.sourcePods().isEmpty();
     PublishedAddresses published = PublishedAddresses.of(snapshot, options.nodeIpam(),
         s -> allAddresses || scope.coversService(s.key()));
-    PolicyEngine engine = PolicyEngine.of(published.snapshot(), options.dns());
+    if (!mayTrap(rules.rules())) {
+      // A trap needs a CIDR/world allow somewhere: without one, no address needs searching.
+      DatapathSettings now = rules.settings(overrides);
+      progress.total(published.addresses().size());
+      progress.done(published.addresses().size());
+      CompanionScope.Choice companionScope =
+          CompanionScope.choose(options.companionScope(), now);
+      return new AuditReport(List.of(), others(snapshot, published, rules, now, namespaces),
+          List.of(), now, published.addresses().size(), 0, companionScope, SourceNames.none());
+    }
+    PolicyEngine engine = PolicyEngine.withServicesOf(published.snapshot(), rules);
     DatapathSettings now = engine.settings(overrides);
     Map<String, String> translate = new HashMap<>(overrides);
     translate.put(DatapathSettings.KPR, "true");
@@ -84,23 +106,55 @@ public final class Audit {
             .toList();
     boolean[] scopedSources = scope.everything() ? null : search.groupsOf(scope.sourcePods());
     boolean anySource = scopedSources != null && !scope.sourcePods().isEmpty();
+    progress.total(targets.size());
     // Targets are in report order and each comes back ordered: no sort over millions of traps.
     List<Trap> sorted =
         targets.parallelStream()
             .filter(t -> anySource || scope.coversService(t.address().service().key()))
-            .flatMap(t -> search.at(t.address(), t.port(), t.protocol(),
-                scope.coversService(t.address().service().key()) ? null : scopedSources).stream())
+            .flatMap(t -> {
+              List<Trap> found = search.at(t.address(), t.port(), t.protocol(),
+                  scope.coversService(t.address().service().key()) ? null : scopedSources);
+              progress.done(1);
+              return found.stream();
+            })
             .toList();
 
+    CompanionScope.Choice companionScope = CompanionScope.choose(options.companionScope(), now);
+    return new AuditReport(sorted, others(snapshot, published, engine, now, namespaces),
+        Companions.of(sorted, companionScope.scope(), now), now, published.addresses().size(),
+        search.groupCount(), companionScope, new SourceNames(published.snapshot().workloads()));
+  }
+
+  private static List<Finding> others(ClusterSnapshot snapshot, PublishedAddresses published,
+      PolicyEngine engine, DatapathSettings now, java.util.Set<String> namespaces) {
     List<Finding> others = new ArrayList<>(
         OtherFindings.nodeIpVips(published.addresses(), published.snapshot(), now));
     others.addAll(OtherFindings.externalIps(snapshot));
     others.addAll(OtherFindings.fqdnMayBeTrapped(engine.rules(), published.addresses()));
     others.addAll(OtherFindings.cidrCoverage(engine.rules(), snapshot, now));
     others.removeIf(f -> f.service() != null && !inScope(namespaces, namespaceOf(f.service())));
-    CompanionScope.Choice companionScope = CompanionScope.choose(options.companionScope(), now);
-    return new AuditReport(sorted, others, Companions.of(sorted, companionScope.scope(), now),
-        now, published.addresses().size(), search.groupCount(), companionScope);
+    return others;
+  }
+
+  /**
+   * Whether any rule that applies to pods allows by a CIDR or world peer (toFQDNs with DNS
+   * answers included: they are read as CIDR peers), either way: the only kind of rule a Service
+   * address can silently break.
+   */
+  static boolean mayTrap(List<Rule> rules) {
+    for (Rule r : rules) {
+      if (!r.appliesToPods()) {
+        continue;
+      }
+      for (Direction d : Direction.values()) {
+        for (RuleEntry e : r.allows(d)) {
+          if (e.peers().stream().anyMatch(TrapSearch::isWorldPeer)) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
   }
 
   private static boolean inScope(java.util.Set<String> namespaces, String namespace) {

@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * What the audit found. Traps are kept per group of source pods sharing an identity; {@link
- * #findings()} expands them into one finding per source pod on demand, so a cluster where
+ * #groupedFindings()} gives one finding per (source workload or identity, address, port,
+ * direction), {@link #findings()} one per source pod, both built on demand, so a cluster where
  * thousands of replicas share one trap costs one trap in memory.
  *
  * @param traps the trapped flows, by Service, address, port and direction
@@ -20,6 +21,7 @@ import java.util.Map;
  * @param addresses how many Service addresses were audited
  * @param sourceGroups how many groups of source pods (identities) were judged
  * @param companionScope which pods the companions select, and why
+ * @param names how sources are named in the grouped report
  */
 public record AuditReport(
     List<Trap> traps,
@@ -28,12 +30,41 @@ public record AuditReport(
     DatapathSettings settings,
     int addresses,
     int sourceGroups,
-    CompanionScope.Choice companionScope) {
+    CompanionScope.Choice companionScope,
+    SourceNames names) {
+
+  /** The report's {@code version}: 2 groups findings by source; 1 is one finding per pod. */
+  public static final int VERSION = 2;
 
   public AuditReport {
     traps = List.copyOf(traps);
     others = List.copyOf(others);
     companions = List.copyOf(companions);
+  }
+
+  /** The traps grouped as the report shows them (see {@link TrapGroups}). */
+  public TrapGroups groups() {
+    return new TrapGroups(traps, names);
+  }
+
+  /**
+   * Every finding of the grouped report: one per (source workload or identity, address, port,
+   * direction) for traps, then the others.
+   */
+  public List<Finding> groupedFindings() {
+    List<TrapGroups.Group> groups = groups().groups();
+    int size = groups.size() + others.size();
+    return new AbstractList<>() {
+      @Override
+      public Finding get(int index) {
+        return index < groups.size() ? finding(groups.get(index)) : others.get(index - groups.size());
+      }
+
+      @Override
+      public int size() {
+        return size;
+      }
+    };
   }
 
   /** Every finding: one per (source pod, address, port, direction) for traps, then the others. */
@@ -98,10 +129,19 @@ public record AuditReport(
         || others.stream().anyMatch(f -> f.severity().atLeast(severity));
   }
 
-  /** The report as plain maps: the JSON contract, and a few extra fields. */
+  /** The report as plain maps: the JSON contract (version 2, grouped), and a few extra fields. */
   public Map<String, Object> toMap() {
+    return toMap(false);
+  }
+
+  /**
+   * The report as plain maps; {@code perPod} gives the version 1 form, one finding per source
+   * pod, with every field it had.
+   */
+  public Map<String, Object> toMap(boolean perPod) {
     Map<String, Object> m = new LinkedHashMap<>();
-    List<Finding> findings = findings();
+    m.put("version", perPod ? 1 : VERSION);
+    List<Finding> findings = perPod ? findings() : groupedFindings();
     m.put("findings", new AbstractList<Map<String, Object>>() {
       @Override
       public Map<String, Object> get(int index) {
@@ -126,7 +166,16 @@ public record AuditReport(
     summary.put("addresses", addresses);
     summary.put("sourceGroups", sourceGroups);
     summary.put("traps", traps.size());
-    summary.putAll(counts());
+    if (perPod) {
+      summary.putAll(counts());
+    } else {
+      // error and warning count the findings of this document; pods counts the flows per pod.
+      int errors = groups().activeCount();
+      summary.put("findings", findings.size());
+      summary.put("error", errors);
+      summary.put("warning", findings.size() - errors);
+      summary.put("pods", counts());
+    }
     m.put("summary", summary);
     m.put("settings", settings.values());
     m.put("ciliumVersion", versionMap(settings));
@@ -146,9 +195,24 @@ public record AuditReport(
     return v;
   }
 
-  /** The finding of one source pod of a trap. */
-  static Finding finding(Trap t, Pod source, String detail) {
+  /** The finding of a group of traps: one source workload or identity. */
+  static Finding finding(TrapGroups.Group g) {
+    Trap t = g.first();
     Map<String, Object> extra = new LinkedHashMap<>();
+    extra.put("sourceKind", g.source().kind());
+    extra.put("sources", g.sources(TrapGroups.MAX_SOURCES).stream().map(Pod::key).toList());
+    extra.put("sourceCount", g.pods());
+    extraOf(t, extra);
+    String message = g.source().name() + " -> " + t.address().hostText() + ":"
+        + t.servicePort().port() + "/" + t.protocol() + ": " + t.detail();
+    List<Integer> targets = t.targetPorts();
+    return new Finding(FindingType.IDENTITY_TRAP, t.severity(), t.active(),
+        TrapGroups.direction(t), t.address().service().key(),
+        t.address().address().toCanonicalString(), t.servicePort().port(), targets.get(0),
+        t.protocol().name(), g.source().name(), t.policies(), message, extra);
+  }
+
+  private static void extraOf(Trap t, Map<String, Object> extra) {
     extra.put("frontend", t.address().frontend());
     List<Integer> targets = t.targetPorts();
     if (targets.size() > 1) {
@@ -160,6 +224,13 @@ public record AuditReport(
     if (t.denyRule()) {
       extra.put("denyRule", true);
     }
+  }
+
+  /** The finding of one source pod of a trap. */
+  static Finding finding(Trap t, Pod source, String detail) {
+    Map<String, Object> extra = new LinkedHashMap<>();
+    extraOf(t, extra);
+    List<Integer> targets = t.targetPorts();
     String message = source.key() + " -> " + t.address().hostText() + ":" + t.servicePort().port()
         + "/" + t.protocol() + ": " + detail;
     return new Finding(FindingType.IDENTITY_TRAP, t.severity(), t.active(),

@@ -28,7 +28,7 @@ public record PublishedAddresses(ClusterSnapshot snapshot, List<ServiceAddress> 
 
   /** Finds the addresses, planning the Node IPAM Services without status. */
   public static PublishedAddresses of(ClusterSnapshot snapshot, NodeIpamOptions options) {
-    return of(snapshot, options, s -> true);
+    return of(snapshot, options, s -> true, null);
   }
 
   /**
@@ -37,6 +37,22 @@ public record PublishedAddresses(ClusterSnapshot snapshot, List<ServiceAddress> 
    */
   public static PublishedAddresses of(ClusterSnapshot snapshot, NodeIpamOptions options,
       java.util.function.Predicate<Service> only) {
+    return of(snapshot, options, only, null);
+  }
+
+  /**
+   * How many addresses {@link #of} finds, without building them: for an audit that knows no rule
+   * of the cluster can be trapped.
+   */
+  public static int count(ClusterSnapshot snapshot, NodeIpamOptions options) {
+    int[] n = new int[1];
+    of(snapshot, options, s -> true, n);
+    return n[0];
+  }
+
+  /** The addresses; or, with {@code count} given, just how many there are (null returned). */
+  private static PublishedAddresses of(ClusterSnapshot snapshot, NodeIpamOptions options,
+      java.util.function.Predicate<Service> only, int[] count) {
     Map<String, List<String>> planned = new HashMap<>();
     Map<String, String> plannedMode = new HashMap<>();
     dev.nodeipam.ipam.NodeIpam ipam = new dev.nodeipam.ipam.NodeIpam(options);
@@ -53,24 +69,45 @@ public record PublishedAddresses(ClusterSnapshot snapshot, List<ServiceAddress> 
         plannedMode.put(service.key(), d.ipMode());
       }
     }
+    if (count != null) {
+      // The same addresses as below, without building them: each distinct text parsed once.
+      Map<String, Boolean> valid = new HashMap<>();
+      java.util.function.Predicate<String> ok =
+          ip -> ip != null && valid.computeIfAbsent(ip, t -> IpText.parse(t) != null);
+      int n = 0;
+      for (Service s : snapshot.services()) {
+        if (!"ExternalName".equals(s.type()) && !s.deleting() && only.test(s)) {
+          n += (int) s.externalIps().stream().filter(ok).count();
+          if ("LoadBalancer".equals(s.type())) {
+            List<String> p = planned.get(s.key());
+            n += p != null ? (int) p.stream().filter(ok).count()
+                : (int) s.ingress().stream().filter(i -> ok.test(i.ip())).count();
+          }
+        }
+      }
+      count[0] = n;
+      return null;
+    }
     ClusterSnapshot published = planned.isEmpty() ? snapshot : withStatus(snapshot, planned, plannedMode);
     List<Service> services = new ArrayList<>(published.services());
     services.sort(
         java.util.Comparator.comparing(Service::namespace).thenComparing(Service::name));
     List<ServiceAddress> out = new ArrayList<>();
+    // Node IPAM Services share the nodes' addresses: parse each address text once.
+    Map<String, IPAddress> parsed = new HashMap<>();
     for (Service s : services) {
       if ("ExternalName".equals(s.type()) || s.deleting() || !only.test(s)) {
         continue;
       }
       for (String ip : s.externalIps()) {
-        add(out, s, ip, ServiceAddress.EXTERNAL_IP);
+        add(out, parsed, s, ip, ServiceAddress.EXTERNAL_IP);
       }
       if ("LoadBalancer".equals(s.type())) {
         String frontend =
             planned.containsKey(s.key()) ? ServiceAddress.NODE_IPAM : ServiceAddress.LOAD_BALANCER;
         for (Service.LoadBalancerIngress in : s.ingress()) {
           if (in.ip() != null) {
-            add(out, s, in.ip(), frontend);
+            add(out, parsed, s, in.ip(), frontend);
           }
         }
       }
@@ -78,8 +115,9 @@ public record PublishedAddresses(ClusterSnapshot snapshot, List<ServiceAddress> 
     return new PublishedAddresses(published, out);
   }
 
-  private static void add(List<ServiceAddress> out, Service s, String ip, String frontend) {
-    IPAddress a = IpText.parse(ip);
+  private static void add(List<ServiceAddress> out, Map<String, IPAddress> parsed, Service s,
+      String ip, String frontend) {
+    IPAddress a = parsed.computeIfAbsent(ip, IpText::parse);
     if (a != null) {
       out.add(new ServiceAddress(s, a, frontend));
     }

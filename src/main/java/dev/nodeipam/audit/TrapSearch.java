@@ -79,6 +79,9 @@ final class TrapSearch implements Trap.Explainer {
   private final Map<List<Object>, AtomicReferenceArray<Sender>> sendersByClass =
       new ConcurrentHashMap<>();
   private final Map<List<Object>, AtomicIntegerArray> perGroup = new ConcurrentHashMap<>();
+  private final Map<List<Object>, Boolean> admitsWorld = new ConcurrentHashMap<>();
+  private final Map<Allows[], Boolean> anySender =
+      java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
 
   /**
    * What a source group's own rules say of one class of address on one port: whether they let it
@@ -273,9 +276,22 @@ final class TrapSearch implements Trap.Explainer {
    * @param only by group id, the groups to judge; null for every group
    */
   List<Trap> at(ServiceAddress sa, Service.ServicePort sp, Protocol protocol, boolean[] only) {
-    Target t = new Target(sa, sp, protocol);
-    boolean ingressCandidate = t.admitsWorld();
     Allows[] senders = senders(sp.port(), protocol);
+    // Whether backends admit CIDR/world sources depends on the Service translated to, its port
+    // and the family, not on which of its addresses: asked once for all of them.
+    List<Object> backendKey = List.of(
+        engine.frontendService(sa.address(), sp.port(), protocol).orElse(sa.service().key()),
+        sp.port(), protocol, sa.address().isIPv4());
+    Boolean admits = admitsWorld.get(backendKey);
+    if (admits != null && !admits && !anySender(senders)) {
+      return List.of(); // no rule can tell this address from any other: nothing to judge
+    }
+    Target t = new Target(sa, sp, protocol);
+    if (admits == null) {
+      admits = t.admitsWorld();
+      admitsWorld.put(backendKey, admits);
+    }
+    boolean ingressCandidate = admits;
     List<Trap> egress = new ArrayList<>();
     List<Trap> ingress = new ArrayList<>();
     for (SourceGroup g : groups) {
@@ -315,6 +331,11 @@ final class TrapSearch implements Trap.Explainer {
     }
     egress.addAll(ingress);
     return egress;
+  }
+
+  private boolean anySender(Allows[] senders) {
+    return anySender.computeIfAbsent(senders,
+        a -> java.util.Arrays.stream(a).anyMatch(java.util.Objects::nonNull));
   }
 
   /** The entries whose CIDR/world peer covers the address: all of them, some, or none (null). */

@@ -2,6 +2,7 @@ package dev.nodeipam.cli;
 
 import dev.nodeipam.audit.Audit;
 import dev.nodeipam.audit.AuditOptions;
+import dev.nodeipam.audit.AuditProgress;
 import dev.nodeipam.audit.AuditReport;
 import dev.nodeipam.audit.Severity;
 import dev.nodeipam.render.AuditRenderer;
@@ -103,6 +104,12 @@ public final class AuditCommand implements Callable<Integer> {
           + " cluster is refused where it would put every pod in egress default deny.")
   Scope companionScope;
 
+  @Option(
+      names = "--per-pod",
+      description = "JSON and YAML: one finding per source pod (the version 1 form) instead of one"
+          + " per source workload or identity, address, port and direction.")
+  boolean perPod;
+
   @Override
   public Integer call() {
     Map<String, String> overrides = datapath.overrides(spec);
@@ -111,15 +118,15 @@ public final class AuditCommand implements Callable<Integer> {
             companionScope.name().toUpperCase(java.util.Locale.ROOT)), dns.answers());
     java.util.Set<String> scope = input.scope(spec);
     ClusterSnapshot snapshot = input.load();
-    long start = System.nanoTime();
-    AuditReport report = Audit.run(snapshot, overrides, options, scope);
-    long millis = (System.nanoTime() - start) / 1_000_000;
-    // As for a slow load: only a person at a terminal wants to hear about a long audit.
-    if (millis > 2000 && System.console() != null) {
-      System.err.printf("nodeipam: audited %d Service addresses for %d source identities in %.1f s:"
-              + " %d trapped flows (%d findings); writing the report%n",
-          report.addresses(), report.sourceGroups(), millis / 1000.0, report.traps().size(),
-          report.findings().size());
+    AuditProgress progress = new AuditProgress();
+    AuditReport report;
+    try (ProgressLine line = ProgressLine.start(() -> String.format(
+        "nodeipam: auditing: %,d of %,d Service addresses and ports", progress.done(),
+        progress.total()))) {
+      report = Audit.run(snapshot, overrides, options, scope, progress);
+      line.finish(String.format("nodeipam: audited %,d Service addresses for %,d source"
+              + " identities in %.1f s: %,d trapped flows; writing the report",
+          report.addresses(), report.sourceGroups(), line.seconds(), report.traps().size()));
     }
     java.io.PrintWriter out = spec.commandLine().getOut();
     if (companionsOnly) {
@@ -127,7 +134,7 @@ public final class AuditCommand implements Callable<Integer> {
     } else {
       switch (output) {
         case json -> writeJson(report, out);
-        case yaml -> Json.writeYaml(report.toMap(), out);
+        case yaml -> Json.writeYaml(report.toMap(perPod), out);
         case markdown -> AuditRenderer.writeMarkdown(report, out);
         case sarif -> AuditSarifOutput.write(report, snapshot, out);
         default -> AuditRenderer.writeText(report, out);
@@ -137,9 +144,9 @@ public final class AuditCommand implements Callable<Integer> {
     return exitCode(report);
   }
 
-  private static void writeJson(AuditReport report, java.io.PrintWriter out) {
+  private void writeJson(AuditReport report, java.io.PrintWriter out) {
     try {
-      AuditRenderer.writeJson(report, out);
+      AuditRenderer.writeJson(report, out, perPod);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

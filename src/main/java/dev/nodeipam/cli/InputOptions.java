@@ -11,6 +11,9 @@ import picocli.CommandLine.Option;
 
 /** Where a read-only command takes its cluster from: manifests ({@code -f}) or a live API server. */
 public final class InputOptions {
+  @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+  picocli.CommandLine.Model.CommandSpec mixee;
+
   @Option(
       names = {"-f", "--filename"},
       paramLabel = "PATH",
@@ -53,26 +56,48 @@ public final class InputOptions {
     return java.util.Set.copyOf(namespaces);
   }
 
-  /** Loads the snapshot, printing a progress line on stderr when it takes a while. */
+  @Option(
+      names = "--skip-non-manifests",
+      description = "Skip, with a warning each, files under a -f directory that parse but hold no"
+          + " Kubernetes object (another tool's JSON, Helm values); without it they are an error.")
+  boolean skipNonManifests;
+
+  /** Loads the snapshot, with a progress line on stderr (at a terminal) when it takes a while. */
   public ClusterSnapshot load() {
-    long start = System.nanoTime();
     ClusterSnapshot snapshot;
     if (!files.isEmpty()) {
-      snapshot = ManifestLoader.load(files);
+      ManifestLoader.Options options = new ManifestLoader.Options(skipNonManifests,
+          this::warn, new ManifestLoader.Progress());
+      ManifestLoader.Progress p = options.progress();
+      try (ProgressLine line = ProgressLine.start(() -> String.format(
+          "nodeipam: reading manifests: %,d of %,d files, %,d objects", p.filesRead(), p.files(),
+          p.objects()))) {
+        snapshot = ManifestLoader.load(files, options);
+        line.finish(summary(snapshot, line.seconds()));
+      }
     } else {
-      try (KubeClients.Connection cluster = KubeClients.open(kubeconfig, context, System.getenv())) {
+      try (ProgressLine line = ProgressLine.start(() -> "nodeipam: reading the cluster");
+          KubeClients.Connection cluster = KubeClients.open(kubeconfig, context, System.getenv())) {
         snapshot = new LiveLoader(cluster.client(), cluster.where()).load();
+        line.finish(summary(snapshot, line.seconds()));
       }
     }
-    long millis = (System.nanoTime() - start) / 1_000_000;
-    // Only a person at a terminal wants to hear about a slow load; scripts get stderr for errors.
-    if (millis > 2000 && System.console() != null) {
-      System.err.printf(
-          "nodeipam: read %d nodes, %d services, %d endpoint slices, %d pods, %d policies in %.1f s%n",
-          snapshot.nodes().size(), snapshot.services().size(), snapshot.endpointSlices().size(),
-          snapshot.pods().size(), snapshot.policies().size(), millis / 1000.0);
-    }
     return snapshot;
+  }
+
+  private void warn(String warning) {
+    java.io.PrintWriter err = mixee == null ? new java.io.PrintWriter(System.err, true)
+        : mixee.commandLine().getErr();
+    err.println("nodeipam: warning: " + warning);
+    err.flush();
+  }
+
+  private static String summary(ClusterSnapshot snapshot, double seconds) {
+    return String.format(
+        "nodeipam: read %,d nodes, %,d services, %,d endpoint slices, %,d pods, %,d policies in"
+            + " %.1f s",
+        snapshot.nodes().size(), snapshot.services().size(), snapshot.endpointSlices().size(),
+        snapshot.pods().size(), snapshot.policies().size(), seconds);
   }
 
   public boolean isManifestMode() {

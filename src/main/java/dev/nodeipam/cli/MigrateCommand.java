@@ -132,18 +132,13 @@ public final class MigrateCommand implements Callable<Integer> {
                 + (input.isManifestMode() ? "the manifests" : "the cluster"));
       }
     }
-    MigrationPlan plan =
-        MigrationPlanner.plan(
-            snapshot,
-            new MigrationPlanner.Options(loadBalancerClass, services, nodeipamAnnotations, scope),
-            audit != null
-                ? audit
-                : noAudit
-                    ? AfterStateAudit.skipped("--no-audit was given")
-                    : new PolicyAfterStateAudit(
-                    overrides,
-                    NodeIpamOptions.reference().withLoadBalancerClass(loadBalancerClass)),
-            MigrateRenderer.COMMAND_TEXT);
+    MigrationPlan plan;
+    try (ProgressLine line = ProgressLine.start(() -> String.format(
+        "nodeipam: planning the migration of %,d Services (owners, labels, proof, audit)",
+        snapshot.services().stream().filter(s -> !s.externalIps().isEmpty()).count()))) {
+      plan = plan(snapshot, overrides, scope);
+      line.finish(String.format("nodeipam: planned the migration in %.1f s", line.seconds()));
+    }
     var nodeVips = dev.nodeipam.migrate.NodeVipCheck.of(plan, overrides);
     String json = Json.json(MigrateRenderer.document(plan, nodeVips.hits(), nodeVips.settings()));
     String rendered =
@@ -158,5 +153,16 @@ public final class MigrateCommand implements Callable<Integer> {
     }
     spec.commandLine().getOut().print(rendered);
     return 0;
+  }
+
+  private MigrationPlan plan(
+      ClusterSnapshot snapshot, Map<String, String> overrides, java.util.Set<String> scope) {
+    AfterStateAudit afterState = audit != null ? audit
+        : noAudit ? AfterStateAudit.skipped("--no-audit was given")
+        : new PolicyAfterStateAudit(
+            overrides, NodeIpamOptions.reference().withLoadBalancerClass(loadBalancerClass));
+    return MigrationPlanner.plan(snapshot,
+        new MigrationPlanner.Options(loadBalancerClass, services, nodeipamAnnotations, scope),
+        afterState, MigrateRenderer.COMMAND_TEXT);
   }
 }

@@ -65,10 +65,16 @@ public final class PlanCommand implements Callable<Integer> {
     }
     java.util.Set<String> scope = input.scope(spec);
     ClusterSnapshot snapshot = input.load();
-    List<ClusterPlan.Entry> entries =
-        ClusterPlan.compute(snapshot, ipam.options()).stream()
-            .filter(e -> scope.isEmpty() || scope.contains(e.service().namespace()))
-            .toList();
+    List<ClusterPlan.Entry> entries;
+    try (ProgressLine line = ProgressLine.start(() -> String.format(
+        "nodeipam: deciding %,d Services on %,d nodes", snapshot.services().size(),
+        snapshot.nodes().size()))) {
+      entries = ClusterPlan.compute(snapshot, ipam.options()).stream()
+          .filter(e -> scope.isEmpty() || scope.contains(e.service().namespace()))
+          .toList();
+      line.finish(String.format("nodeipam: decided %,d Services in %.1f s",
+          snapshot.services().size(), line.seconds()));
+    }
     var settings = dev.nodeipam.policy.settings.DatapathSettings.resolve(snapshot.ciliumConfig(),
         version, true, false, dev.nodeipam.policy.settings.AgentVersion.of(snapshot));
     java.util.Map<String, List<String>> published = new java.util.LinkedHashMap<>();

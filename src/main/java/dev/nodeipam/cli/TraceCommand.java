@@ -50,8 +50,11 @@ public final class TraceCommand implements Callable<Integer> {
       required = true,
       paramLabel = "DEST",
       description =
-          "ADDRESS:PORT[/tcp|udp|sctp], [IPv6]:PORT, NS/SERVICE:PORT (the Service's ClusterIP) or"
-              + " NS/POD:PORT. Default protocol: tcp.")
+          "ADDRESS:PORT[/tcp|udp|sctp], [IPv6]:PORT, NS/SERVICE:PORT (the Service's ClusterIP),"
+              + " NS/POD:PORT or NS/WORKLOAD:PORT (one of its pods, else its pod template). A pod"
+              + " without an address is judged by its identity and port: no address is dialled."
+              + " PORT may be a name for a Service or pod (NS/SVC:http). Default protocol: tcp,"
+              + " or the named port's.")
   String to;
 
   @Mixin DatapathFlags datapath;
@@ -80,15 +83,28 @@ public final class TraceCommand implements Callable<Integer> {
     DatapathSettings settings = engine.settings(overrides);
     TraceTarget.Destination dst = TraceTarget.destination(snapshot, to);
     Pod source = TraceTarget.source(snapshot, from);
-    Flow flow = new Flow(source, dst.address(), dst.port(), dst.protocol());
-    Verdict verdict = engine.verdict(flow, settings);
-    Verdict asAddress = engine.verdictAsAddress(flow, settings);
-    String rendered =
-        switch (output) {
-          case json -> Json.json(TraceRenderer.document(verdict, asAddress, dst.named()));
-          case yaml -> Json.yaml(TraceRenderer.document(verdict, asAddress, dst.named()));
-          default -> TraceRenderer.text(verdict, asAddress, dst.named());
-        };
+    String rendered;
+    if (dst.dialled()) {
+      Flow flow = new Flow(source, dst.address(), dst.port(), dst.protocol());
+      Verdict verdict = engine.verdict(flow, settings);
+      Verdict asAddress = engine.verdictAsAddress(flow, settings);
+      rendered =
+          switch (output) {
+            case json -> Json.json(TraceRenderer.document(verdict, asAddress, dst.named()));
+            case yaml -> Json.yaml(TraceRenderer.document(verdict, asAddress, dst.named()));
+            default -> TraceRenderer.text(verdict, asAddress, dst.named());
+          };
+    } else {
+      // No address to dial: the destination is judged by its identity and port alone.
+      Verdict verdict =
+          engine.verdictTo(source, dst.pod(), dst.port(), dst.protocol(), settings);
+      rendered =
+          switch (output) {
+            case json -> Json.json(TraceRenderer.identityDocument(verdict, dst.text(), dst.named()));
+            case yaml -> Json.yaml(TraceRenderer.identityDocument(verdict, dst.text(), dst.named()));
+            default -> TraceRenderer.identityText(verdict, dst.text(), dst.named());
+          };
+    }
     spec.commandLine().getOut().print(rendered);
     return 0;
   }

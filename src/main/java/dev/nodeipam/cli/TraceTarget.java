@@ -13,8 +13,25 @@ import java.util.Optional;
 
 /** Reads trace's {@code --from} and {@code --to} against a snapshot. */
 final class TraceTarget {
-  /** A destination: the address dialled, its port and protocol, and how the user named it. */
-  record Destination(IPAddress address, int port, Protocol protocol, String named) {}
+  /**
+   * A destination: the address dialled, its port and protocol, and how the user named it; or,
+   * for a pod without an address (a workload's template pod, a pod without status.podIP), the
+   * pod itself, judged by identity ({@code address} null).
+   */
+  record Destination(IPAddress address, int port, Protocol protocol, String named, Pod pod) {
+    Destination(IPAddress address, int port, Protocol protocol, String named) {
+      this(address, port, protocol, named, null);
+    }
+
+    boolean dialled() {
+      return address != null;
+    }
+
+    /** {@code ns/name:443/TCP}, for a destination named by identity. */
+    String text() {
+      return pod.key() + ":" + port + "/" + protocol;
+    }
+  }
 
   private TraceTarget() {}
 
@@ -56,13 +73,15 @@ final class TraceTarget {
   }
 
   /**
-   * {@code IP:PORT}, {@code [IPv6]:PORT}, {@code NS/SERVICE:PORT} or {@code NS/POD:PORT}, with an
-   * optional protocol.
+   * {@code IP:PORT}, {@code [IPv6]:PORT}, {@code NS/SERVICE:PORT}, {@code NS/POD:PORT} or {@code
+   * NS/WORKLOAD:PORT} (a port by number, or by name for a Service or pod), with an optional
+   * protocol.
    */
   static Destination destination(ClusterSnapshot snapshot, String text) {
     String rest = text;
     Protocol protocol = Protocol.TCP;
     int slashProto = rest.lastIndexOf('/');
+    boolean protocolGiven = false;
     if (slashProto > 0 && slashProto > rest.lastIndexOf(':')) {
       String name = rest.substring(slashProto + 1);
       protocol = Protocol.parse(name);
@@ -73,6 +92,7 @@ final class TraceTarget {
                 : ""));
       }
       rest = rest.substring(0, slashProto);
+      protocolGiven = true;
     }
     if (rest.startsWith("[") && !rest.matches("\\[[^]]*\\]:.*")) {
       throw bad(text, (rest.contains("]") ? "\"" + rest + "\" has no port" : "no closing ]")
@@ -83,15 +103,11 @@ final class TraceTarget {
       throw bad(text, "expected ADDRESS:PORT[/tcp|udp|sctp], [IPv6]:PORT or NAMESPACE/NAME:PORT");
     }
     String host = rest.substring(0, colon);
-    int port;
-    try {
-      port = Integer.parseInt(rest.substring(colon + 1));
-    } catch (NumberFormatException e) {
-      throw bad(text, "\"" + rest.substring(colon + 1) + "\" is not a port number");
+    String portText = rest.substring(colon + 1);
+    if (host.contains("/") && !host.startsWith("[") && !isNumber(portText)) {
+      return named(snapshot, text, host, portText, protocol, protocolGiven);
     }
-    if (port < 1 || port > 65535) {
-      throw bad(text, "port " + port + " is not between 1 and 65535");
-    }
+    int port = port(text, portText);
     if (host.startsWith("[") && host.endsWith("]")) {
       IPAddress a = IpText.parse(host.substring(1, host.length() - 1));
       if (a == null || !a.isIPv6()) {
@@ -100,7 +116,7 @@ final class TraceTarget {
       return new Destination(a, port, protocol, null);
     }
     if (host.contains("/")) {
-      return named(snapshot, text, host, port, protocol);
+      return named(snapshot, text, host, portText, protocol, protocolGiven);
     }
     IPAddress a = IpText.parse(host);
     if (a == null || !a.isIPv4()) {
@@ -109,34 +125,125 @@ final class TraceTarget {
     return new Destination(a, port, protocol, null);
   }
 
-  private static Destination named(
-      ClusterSnapshot snapshot, String text, String host, int port, Protocol protocol) {
-    String[] parts = host.split("/", -1);
-    if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
-      throw bad(text, "expected NAMESPACE/NAME:PORT");
+  private static boolean isNumber(String s) {
+    return !s.isEmpty() && s.chars().allMatch(Character::isDigit);
+  }
+
+  private static int port(String text, String portText) {
+    int port;
+    try {
+      port = Integer.parseInt(portText);
+    } catch (NumberFormatException e) {
+      throw bad(text, "\"" + portText + "\" is not a port number (a named port needs"
+          + " NAMESPACE/NAME:PORT)");
     }
-    Optional<Service> svc = snapshot.service(parts[0], parts[1]);
+    if (port < 1 || port > 65535) {
+      throw bad(text, "port " + port + " is not between 1 and 65535");
+    }
+    return port;
+  }
+
+  /**
+   * {@code NS/NAME:PORT}: a Service (its ClusterIP), a pod (its IP, else its identity), or a
+   * workload (one of its pods, else its template pod by identity). A named port is the Service's
+   * port of that name, or the pod's container port of that name; its protocol comes with it
+   * unless the text gives one.
+   */
+  private static Destination named(ClusterSnapshot snapshot, String text, String hostText,
+      String portText, Protocol protocol, boolean protocolGiven) {
+    String[] all = hostText.split("/", -1);
+    if (all.length < 2 || all.length > 3 || java.util.Arrays.stream(all).anyMatch(String::isEmpty)) {
+      throw bad(text, "expected NAMESPACE/NAME:PORT or NAMESPACE/KIND/NAME:PORT");
+    }
+    // NS/KIND/NAME says which object is meant when a Service and a workload share the name.
+    String kind = all.length == 3 ? all[1].toLowerCase(java.util.Locale.ROOT) : null;
+    String[] parts = {all[0], all[all.length - 1]};
+    String host = parts[0] + "/" + parts[1];
+    boolean numeric = isNumber(portText);
+    boolean anyKind = kind == null;
+    Optional<Service> svc = anyKind || kind.equals("service") || kind.equals("svc")
+        ? snapshot.service(parts[0], parts[1]) : Optional.empty();
+    if (kind != null && (kind.equals("service") || kind.equals("svc")) && svc.isEmpty()) {
+      throw bad(text, "no Service " + parts[1] + " in namespace " + parts[0]);
+    }
     if (svc.isPresent()) {
+      int port;
+      Protocol p = protocol;
+      if (numeric) {
+        port = port(text, portText);
+      } else {
+        Service.ServicePort sp = svc.get().ports().stream()
+            .filter(x -> portText.equals(x.name())).findFirst()
+            .orElseThrow(() -> bad(text, "Service " + host + " has no port named " + portText
+                + " (ports: " + svc.get().ports().stream()
+                    .map(x -> x.name() == null ? String.valueOf(x.port())
+                        : x.name() + "=" + x.port()).toList() + ")"));
+        port = sp.port();
+        if (!protocolGiven && sp.protocol() != null && Protocol.parse(sp.protocol()) != null) {
+          p = Protocol.parse(sp.protocol());
+        }
+      }
       IPAddress a =
           svc.get().clusterIps().stream()
               .map(IpText::parse)
               .filter(x -> x != null)
               .findFirst()
               .orElseThrow(() -> bad(text, "Service " + host + " has no ClusterIP (headless?)"));
-      return new Destination(a, port, protocol, "the ClusterIP of Service " + host);
+      return new Destination(a, port, p, "the ClusterIP of Service " + host);
     }
-    Optional<Pod> pod =
-        snapshot.podsIn(parts[0]).stream().filter(p -> p.name().equals(parts[1])).findFirst();
-    if (pod.isPresent()) {
-      IPAddress a =
-          pod.get().ips().stream()
-              .map(IpText::parse)
-              .filter(x -> x != null)
-              .findFirst()
-              .orElseThrow(() -> bad(text, "pod " + host + " has no IP in the input"));
-      return new Destination(a, port, protocol, "pod " + host);
+    Optional<Pod> pod = anyKind || kind.equals("pod")
+        ? snapshot.podsIn(parts[0]).stream()
+            .filter(x -> x.name().equals(parts[1]) && !x.isTemplate())
+            .findFirst()
+        : Optional.empty();
+    String what = "pod " + host;
+    if (pod.isEmpty()) {
+      Optional<Workload> w = kind != null && kind.equals("pod") ? Optional.empty()
+          : snapshot.workloads().stream()
+              .filter(x -> x.namespace().equals(parts[0]) && x.name().equals(parts[1])
+                  && (anyKind || x.kind().equalsIgnoreCase(kind)))
+              .findFirst();
+      if (w.isEmpty()) {
+        throw bad(text, "no " + (anyKind ? "Service, pod or workload" : all[1]) + " " + parts[1]
+            + " in namespace " + parts[0]);
+      }
+      // A real pod of the workload when the input has one (with an address, preferably), else
+      // the template pod that stands for them.
+      pod = snapshot.podsIn(parts[0]).stream()
+          .filter(x -> !x.isTemplate() && w.get().selector() != null
+              && w.get().selector().matches(x.labels()))
+          .min(Comparator.comparing((Pod x) -> x.ips().isEmpty()).thenComparing(Pod::name));
+      if (pod.isEmpty()) {
+        pod = snapshot.podsIn(parts[0]).stream()
+            .filter(x -> x.isTemplate() && x.name().equals(parts[1])).findFirst();
+      }
+      if (pod.isEmpty()) {
+        throw bad(text, w.get().kind() + " " + host + " has no pod or template in the input");
+      }
+      what = pod.get().isTemplate() ? "the pod template of " + w.get().kind() + " " + host
+          : "pod " + pod.get().key() + " of " + w.get().kind() + " " + host;
     }
-    throw bad(text, "no Service or pod " + parts[1] + " in namespace " + parts[0]);
+    Pod target = pod.get();
+    int port;
+    Protocol p = protocol;
+    if (numeric) {
+      port = port(text, portText);
+    } else {
+      Pod.ContainerPort cp = target.ports().stream().filter(x -> portText.equals(x.name()))
+          .findFirst()
+          .orElseThrow(() -> bad(text, "pod " + target.key() + " declares no container port"
+              + " named " + portText));
+      port = cp.port();
+      if (!protocolGiven && cp.protocol() != null && Protocol.parse(cp.protocol()) != null) {
+        p = Protocol.parse(cp.protocol());
+      }
+    }
+    IPAddress a = target.ips().stream().map(IpText::parse).filter(x -> x != null).findFirst()
+        .orElse(null);
+    if (a == null) {
+      return new Destination(null, port, p, what + ", which has no address in the input", target);
+    }
+    return new Destination(a, port, p, what);
   }
 
   private static BadInputException bad(String text, String problem) {

@@ -209,7 +209,10 @@ public final class KubeConverters {
         d.getMetadata().getNamespace(), d.getMetadata().getName(), images, source);
   }
 
-  /** A workload and its pod template, or null for a kind that is not a workload. */
+  /**
+   * A workload and its pod template (Deployment, StatefulSet, DaemonSet, ReplicaSet,
+   * ReplicationController, Job, CronJob), or null for a kind that is not a workload.
+   */
   public static Workload workload(HasMetadata object, String source) {
     io.fabric8.kubernetes.api.model.LabelSelector selector;
     PodTemplateSpec template;
@@ -225,6 +228,13 @@ public final class KubeConverters {
     } else if (object instanceof ReplicaSet s && s.getSpec() != null) {
       selector = s.getSpec().getSelector();
       template = s.getSpec().getTemplate();
+    } else if (object instanceof io.fabric8.kubernetes.api.model.ReplicationController rc
+        && rc.getSpec() != null) {
+      // A ReplicationController's selector is a plain map, defaulted to the template's labels.
+      template = rc.getSpec().getTemplate();
+      Map<String, String> s = rc.getSpec().getSelector();
+      selector = s == null || s.isEmpty() ? null
+          : new io.fabric8.kubernetes.api.model.LabelSelector(List.of(), s);
     } else if (object instanceof Job j && j.getSpec() != null) {
       selector = j.getSpec().getSelector();
       template = j.getSpec().getTemplate();

@@ -48,6 +48,8 @@ final class SnapshotAssembler {
           Map.entry("/Pod", Pod.class),
           Map.entry("/Namespace", Namespace.class),
           Map.entry("/ConfigMap", ConfigMap.class),
+          Map.entry("/ReplicationController",
+              io.fabric8.kubernetes.api.model.ReplicationController.class),
           Map.entry("discovery.k8s.io/EndpointSlice", EndpointSlice.class),
           Map.entry("apps/Deployment", Deployment.class),
           Map.entry("apps/StatefulSet", StatefulSet.class),

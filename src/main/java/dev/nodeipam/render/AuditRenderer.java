@@ -4,6 +4,7 @@ import dev.nodeipam.audit.AuditReport;
 import dev.nodeipam.audit.Companion;
 import dev.nodeipam.audit.Finding;
 import dev.nodeipam.audit.Trap;
+import dev.nodeipam.audit.TrapGroups;
 import dev.nodeipam.policy.model.Direction;
 import dev.nodeipam.policy.model.PolicyRef;
 import dev.nodeipam.policy.settings.DatapathSettings;
@@ -16,8 +17,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code nodeipam audit} output: text grouped by Service, then policy, then source pods, ending
- * with the companion YAML; Markdown for pull requests; the companions alone as a multi-document
+ * {@code nodeipam audit} output: a summary, then text grouped by Service address and port, then
+ * policy, then source workloads, ending with the companion YAML; Markdown for pull requests; the companions alone as a multi-document
  * YAML stream for {@code kubectl apply -f -}.
  */
 public final class AuditRenderer {
@@ -32,28 +33,39 @@ public final class AuditRenderer {
   }
 
   /**
-   * Writes the text report as it goes, one Service at a time: a report of millions of traps never
-   * sits in memory as text.
+   * Writes the text report as it goes, one Service address and port at a time: the summary
+   * first, then for each address and port the policies that stop matching (which rule), the
+   * source workloads with their pod counts, active or latent, why, and the companion that fixes
+   * them. Its size follows the grouped findings, not the pods.
    */
   public static void writeText(AuditReport r, PrintWriter out) {
-    String headline = headline(r);
-    int colon = headline.indexOf(": ") + 2;
-    out.append(TextWrap.hanging(headline.substring(0, colon), headline.substring(colon)))
-        .append('\n');
-    out.append(TextWrap.hanging("Datapath: ", settings(r))).append("\n");
-    forEachService(r, (service, byPolicy) -> {
-      out.append('\n').append("Service ").append(service).append('\n');
-      for (Map.Entry<String, List<Trap>> pol : byPolicy.entrySet()) {
-        out.append("  ").append(pol.getKey()).append('\n');
-        for (Trap t : pol.getValue()) {
-          String label = "    " + t.severity().wire().toUpperCase() + ' '
-              + (t.active() ? "active" : "latent") + ' '
-              + (t.direction() == Direction.EGRESS ? "egress" : "ingress") + "  ";
-          out.append(TextWrap.hanging(label, flow(t))).append('\n');
-          out.append(TextWrap.hanging("      sources: ", sources(t.sources()))).append('\n');
-          out.append(TextWrap.hanging("      why: ", t.detail())).append('\n');
+    TrapGroups groups = r.groups();
+    Overview o = overview(r, groups);
+    out.append(o.headline()).append('\n');
+    out.append(o.counts()).append('\n');
+    out.append("Datapath: ").append(settings(r)).append("\n");
+    List<String> summary = o.lines();
+    Map<List<?>, String> labels = new java.util.IdentityHashMap<>();
+    if (!summary.isEmpty()) {
+      out.append('\n');
+      summary.forEach(line -> out.append("  ").append(line).append('\n'));
+    }
+    groups.forEachTarget(target -> {
+      out.append('\n').append(targetTitle(target.first())).append('\n');
+      for (Section section : sections(target, labels)) {
+        Trap first = section.groups().get(0).first();
+        out.append("  ").append(first.severity().wire().toUpperCase()).append(' ')
+            .append(first.active() ? "active" : "latent").append(' ')
+            .append(direction(first)).append("  -> ").append(destination(first))
+            .append('\n');
+        for (Map.Entry<String, List<TrapGroups.Group>> pol : section.byPolicy().entrySet()) {
+          out.append("    ").append(pol.getKey()).append('\n');
+          out.append("      sources: ").append(sources(pol.getValue())).append('\n');
         }
+        out.append("    why (").append(section.groups().get(0).source().name()).append("): ")
+            .append(first.detail()).append('\n');
       }
+      out.append("  ").append(companionLine(r, target)).append('\n');
     });
     if (!r.others().isEmpty()) {
       out.append("\nOther findings\n");
@@ -82,29 +94,41 @@ public final class AuditRenderer {
     return out.toString();
   }
 
-  /** Writes the Markdown report as it goes, one Service at a time. */
+  /** Writes the Markdown report as it goes, one Service address and port at a time. */
   public static void writeMarkdown(AuditReport r, PrintWriter out) {
-    out.append("# nodeipam audit\n\n").append(headline(r)).append("\n\n");
+    TrapGroups groups = r.groups();
+    Overview o = overview(r, groups);
+    out.append("# nodeipam audit\n\n**").append(cell(o.headline())).append("**\n\n")
+        .append(o.counts()).append("\n\n");
     out.append("Datapath: ").append(settings(r)).append("\n");
-    forEachService(r, (service, byPolicy) -> {
-      out.append("\n## Service `").append(service).append("`\n\n");
-      out.append("| severity | state | direction | flow | policy | sources |\n");
-      out.append("| --- | --- | --- | --- | --- | --- |\n");
-      for (Map.Entry<String, List<Trap>> pol : byPolicy.entrySet()) {
-        for (Trap t : pol.getValue()) {
-          out.append("| ").append(t.severity().wire()).append(" | ")
-              .append(t.active() ? "active" : "latent").append(" | ")
-              .append(t.direction() == Direction.EGRESS ? "egress" : "ingress").append(" | ")
-              .append(cell(flow(t))).append(" | ").append(cell(pol.getKey())).append(" | ")
-              .append(cell(sources(t.sources()))).append(" |\n");
+    List<String> lines = o.lines();
+    Map<List<?>, String> labels = new java.util.IdentityHashMap<>();
+    if (!lines.isEmpty()) {
+      out.append('\n');
+      lines.forEach(l -> out.append("- ").append(l).append('\n'));
+    }
+    groups.forEachTarget(target -> {
+      out.append("\n## `").append(address(target.first())).append("` (")
+          .append(target.first().address().frontend()).append(" of `")
+          .append(target.first().address().service().key()).append("`)\n\n");
+      out.append("| severity | state | direction | policy | sources |\n");
+      out.append("| --- | --- | --- | --- | --- |\n");
+      List<String> why = new ArrayList<>();
+      for (Section section : sections(target, labels)) {
+        Trap first = section.groups().get(0).first();
+        for (Map.Entry<String, List<TrapGroups.Group>> pol : section.byPolicy().entrySet()) {
+          out.append("| ").append(first.severity().wire()).append(" | ")
+              .append(first.active() ? "active" : "latent").append(" | ")
+              .append(direction(first)).append(" | ").append(cell(pol.getKey()))
+              .append(" | ").append(cell(sources(pol.getValue()))).append(" |\n");
         }
+        why.add("- " + cell(direction(first) + ", " + (first.active() ? "active"
+            : "latent") + ", " + section.groups().get(0).source().name() + " -> "
+            + destination(first)) + ": " + first.detail());
       }
       out.append('\n');
-      for (List<Trap> ts : byPolicy.values()) {
-        for (Trap t : ts) {
-          out.append("- ").append(cell(flow(t))).append(": ").append(t.detail()).append('\n');
-        }
-      }
+      why.forEach(w -> out.append(w).append('\n'));
+      out.append("- ").append(companionLine(r, target)).append('\n');
     });
     if (!r.others().isEmpty()) {
       out.append("\n## Other findings\n\n| severity | type | message |\n| --- | --- | --- |\n");
@@ -120,6 +144,150 @@ public final class AuditRenderer {
     out.flush();
   }
 
+  /**
+   * The groups of one address and port that read alike: one direction, active or latent, by the
+   * policies they name (label and rule), in the order found.
+   */
+  private record Section(List<TrapGroups.Group> groups,
+      Map<String, List<TrapGroups.Group>> byPolicy) {}
+
+  /** {@code labels}: traps share their entry lists across the report; each is labelled once. */
+  private static List<Section> sections(TrapGroups.Target target, Map<List<?>, String> labels) {
+    Map<List<Object>, Section> out = new LinkedHashMap<>();
+    for (TrapGroups.Group g : target.groups()) {
+      Trap t = g.first();
+      Section s = out.computeIfAbsent(List.of(t.direction(), !t.active()),
+          k -> new Section(new ArrayList<>(), new LinkedHashMap<>()));
+      s.groups().add(g);
+      String label = labels.computeIfAbsent(t.entries(), e -> rules(t));
+      s.byPolicy().computeIfAbsent(label, k -> new ArrayList<>()).add(g);
+    }
+    List<Section> sorted = new ArrayList<>(out.values());
+    sorted.sort(java.util.Comparator
+        .comparing((Section x) -> x.groups().get(0).first().direction())
+        .thenComparing(x -> !x.groups().get(0).first().active()));
+    return sorted;
+  }
+
+  /** The policies of a trap with the rule of each: {@code NetworkPolicy a/b spec.egress[0] (ipBlock 0.0.0.0/0)}. */
+  private static String rules(Trap t) {
+    Map<PolicyRef, List<String>> by = new LinkedHashMap<>();
+    t.policies().forEach(p -> by.put(p, new ArrayList<>()));
+    for (var e : t.entries()) {
+      List<String> peers = e.entry().peers().stream()
+          .filter(p -> p instanceof dev.nodeipam.policy.model.Peer.Cidr
+              || p instanceof dev.nodeipam.policy.model.Peer.Entities)
+          .map(dev.nodeipam.policy.model.Peer::text).toList();
+      String rule = e.entry().origin() + (peers.isEmpty() ? "" : " (" + String.join(", ", peers) + ")");
+      List<String> rs = by.computeIfAbsent(e.policy(), k -> new ArrayList<>());
+      if (!rs.contains(rule)) {
+        rs.add(rule);
+      }
+    }
+    List<String> parts = new ArrayList<>();
+    by.forEach((p, rs) -> parts.add(p.label() + (rs.isEmpty() ? "" : " " + String.join("; ", rs))));
+    return String.join(", ", parts);
+  }
+
+  /**
+   * What the report opens with, from one pass over the groups: the headline ("7 policies in 3
+   * namespaces stop matching for 24.85.233.58:443 — 1 active, 6 latent"), the counts, and one
+   * line per address and port when there are several.
+   */
+  private record Overview(String headline, String counts, List<String> lines) {}
+
+  private static Overview overview(AuditReport r, TrapGroups groups) {
+    List<String> lines = new ArrayList<>();
+    TrapGroups.Tally all = new TrapGroups.Tally();
+    Trap[] last = new Trap[1];
+    groups.forEachTarget(t -> {
+      TrapGroups.Summary s = t.summary();
+      t.groups().forEach(all::add);
+      last[0] = t.first();
+      lines.add(address(t.first()) + " (" + t.first().address().frontend() + " of "
+          + t.first().address().service().key() + "): " + stopMatching(s) + " — " + s.active()
+          + " active, " + s.latent() + " latent; " + s.sources() + " source"
+          + (s.sources() == 1 ? "" : "s") + " (" + s.pods() + " pod" + (s.pods() == 1 ? "" : "s")
+          + ")");
+    });
+    TrapGroups.Summary s = all.summary();
+    String headline;
+    if (r.traps().isEmpty()) {
+      headline = "nodeipam audit: no trapped flow at " + r.addresses() + " Service address"
+          + (r.addresses() == 1 ? "" : "es") + ".";
+    } else {
+      String where = lines.size() == 1 ? address(last[0])
+          : lines.size() + " Service addresses and ports";
+      headline = "nodeipam audit: " + stopMatching(s) + " for " + where + " — " + s.active()
+          + " active, " + s.latent() + " latent.";
+    }
+    String counts = r.addresses() + " Service address" + (r.addresses() == 1 ? "" : "es")
+        + " audited; " + s.sources() + " trapped source" + (s.sources() == 1 ? "" : "s") + " ("
+        + s.pods() + " pod" + (s.pods() == 1 ? "" : "s") + "); " + r.others().size()
+        + " other finding" + (r.others().size() == 1 ? "" : "s") + "; " + r.companions().size()
+        + " companion polic" + (r.companions().size() == 1 ? "y" : "ies") + ".";
+    return new Overview(headline, counts, lines.size() > 1 ? lines : List.of());
+  }
+
+  private static String stopMatching(TrapGroups.Summary s) {
+    return s.policies() + " polic" + (s.policies() == 1 ? "y" : "ies")
+        + (s.namespaces() == 0 ? "" : " in " + s.namespaces() + " namespace"
+            + (s.namespaces() == 1 ? "" : "s"))
+        + " stop" + (s.policies() == 1 ? "s" : "") + " matching";
+  }
+
+  private static String targetTitle(Trap t) {
+    return address(t) + "  " + t.address().frontend() + " of " + t.address().service().key();
+  }
+
+  private static String address(Trap t) {
+    return t.address().hostText() + ":" + t.servicePort().port() + "/" + t.protocol();
+  }
+
+  private static String destination(Trap t) {
+    List<Integer> targets = t.targetPorts();
+    return t.destinations().get(0).identity().describe()
+        + (t.destinations().size() > 1 ? " and " + (t.destinations().size() - 1) + " more" : "")
+        + " port " + (targets.size() == 1 ? targets.get(0) : targets);
+  }
+
+  /** The companion that fixes the traps of an address and port, by direction. */
+  private static String companionLine(AuditReport r, TrapGroups.Target target) {
+    List<String> names = new ArrayList<>();
+    boolean deny = false;
+    String service = target.first().address().service().key();
+    for (String direction : List.of("egress", "ingress")) {
+      boolean wanted = target.groups().stream()
+          .anyMatch(g -> direction(g.first()).equals(direction));
+      if (!wanted) {
+        continue;
+      }
+      r.companions().stream()
+          .filter(c -> c.service().equals(service) && c.direction().equals(direction))
+          .map(Companion::name).forEach(names::add);
+      deny |= target.groups().stream().anyMatch(g -> g.first().denyRule());
+    }
+    if (names.isEmpty()) {
+      return "companion: none can fix these: a deny rule matches them";
+    }
+    return "companion: " + String.join(", ", names) + " (below)"
+        + (deny ? "; flows a deny rule matches stay denied" : "");
+  }
+
+  private static String sources(List<TrapGroups.Group> groups) {
+    List<String> names = new ArrayList<>();
+    long pods = 0;
+    for (TrapGroups.Group g : groups) {
+      pods += g.pods();
+      if (names.size() < MAX_SOURCES) {
+        names.add(g.source().name() + " (" + (g.source().kind().equals("Pod") ? "pod"
+            : g.source().kind() + ", " + g.pods() + " pod" + (g.pods() == 1 ? "" : "s")) + ")");
+      }
+    }
+    return String.join(", ", names) + (groups.size() > MAX_SOURCES ? " and "
+        + (groups.size() - MAX_SOURCES) + " more (" + pods + " pods in all)" : "");
+  }
+
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
       new com.fasterxml.jackson.databind.ObjectMapper()
           .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
@@ -130,7 +298,13 @@ public final class AuditRenderer {
    * report of millions of findings never sits in memory as text.
    */
   public static void writeJson(AuditReport r, java.io.Writer out) throws java.io.IOException {
-    JSON.writeValue(out, r.toMap());
+    writeJson(r, out, false);
+  }
+
+  /** {@link #writeJson(AuditReport, java.io.Writer)}, per pod (version 1) when asked. */
+  public static void writeJson(AuditReport r, java.io.Writer out, boolean perPod)
+      throws java.io.IOException {
+    JSON.writeValue(out, r.toMap(perPod));
     out.write('\n');
     out.flush();
   }
@@ -150,16 +324,6 @@ public final class AuditRenderer {
     return out.toString();
   }
 
-  private static String headline(AuditReport r) {
-    long active = r.traps().stream().filter(Trap::active).mapToLong(t -> t.sources().size()).sum();
-    long latent = r.traps().stream().filter(t -> !t.active()).mapToLong(t -> t.sources().size()).sum();
-    return "nodeipam audit: " + r.addresses() + " Service address" + (r.addresses() == 1 ? "" : "es")
-        + " audited; " + active + " trapped flow" + (active == 1 ? "" : "s") + " now (error), "
-        + latent + " latent (warning); " + r.others().size() + " other finding"
-        + (r.others().size() == 1 ? "" : "s") + "; " + r.companions().size() + " companion polic"
-        + (r.companions().size() == 1 ? "y" : "ies") + ".";
-  }
-
   private static String settings(AuditReport r) {
     List<String> parts = new ArrayList<>();
     Setting v = r.settings().versionSetting();
@@ -173,46 +337,8 @@ public final class AuditRenderer {
     return String.join(", ", parts);
   }
 
-  /**
-   * The traps of each Service in turn, grouped by the policies they name. Traps come ordered by
-   * Service, so only one Service's traps are grouped at a time.
-   */
-  private static void forEachService(
-      AuditReport r, java.util.function.BiConsumer<String, Map<String, List<Trap>>> each) {
-    // Traps share their policy lists: label each list once.
-    Map<List<PolicyRef>, String> labels = new java.util.IdentityHashMap<>();
-    String service = null;
-    Map<String, List<Trap>> byPolicy = new LinkedHashMap<>();
-    for (Trap t : r.traps()) {
-      String key = t.address().service().key();
-      if (!key.equals(service)) {
-        if (service != null) {
-          each.accept(service, byPolicy);
-        }
-        service = key;
-        byPolicy = new LinkedHashMap<>();
-      }
-      String policies = labels.computeIfAbsent(t.policies(),
-          ps -> String.join(", ", ps.stream().map(PolicyRef::label).toList()));
-      byPolicy.computeIfAbsent(policies, k -> new ArrayList<>()).add(t);
-    }
-    if (service != null) {
-      each.accept(service, byPolicy);
-    }
-  }
-
-  private static String flow(Trap t) {
-    List<Integer> targets = t.targetPorts();
-    return t.address().hostText() + ":" + t.servicePort().port() + "/" + t.protocol() + " ("
-        + t.address().frontend() + ") -> " + t.destinations().get(0).identity().describe()
-        + (t.destinations().size() > 1 ? " and " + (t.destinations().size() - 1) + " more" : "")
-        + " port " + (targets.size() == 1 ? targets.get(0) : targets);
-  }
-
-  private static String sources(List<Pod> pods) {
-    List<String> names = pods.stream().limit(MAX_SOURCES).map(Pod::key).toList();
-    return String.join(", ", names)
-        + (pods.size() > MAX_SOURCES ? " and " + (pods.size() - MAX_SOURCES) + " more" : "");
+  private static String direction(Trap t) {
+    return t.direction() == Direction.EGRESS ? "egress" : "ingress";
   }
 
   private static String cell(String s) {

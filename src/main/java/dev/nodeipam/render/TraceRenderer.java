@@ -26,9 +26,24 @@ public final class TraceRenderer {
 
   /** The JSON document (field names are a contract). */
   public static Map<String, Object> document(Verdict v, Verdict asAddress, String named) {
+    return document(v, asAddress, named, null);
+  }
+
+  /**
+   * The JSON document of a destination named by identity, no address dialled ({@link
+   * dev.nodeipam.policy.engine.PolicyEngine#verdictTo}): {@code to} is {@code ns/pod:port/proto}
+   * and {@code dialled} is false.
+   */
+  public static Map<String, Object> identityDocument(Verdict v, String to, String named) {
+    return document(v, null, named, to);
+  }
+
+  private static Map<String, Object> document(
+      Verdict v, Verdict asAddress, String named, String identityTo) {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("from", v.flow().source().key());
-    doc.put("to", v.flow().destinationText());
+    doc.put("to", identityTo != null ? identityTo : v.flow().destinationText());
+    doc.put("dialled", identityTo == null);
     if (named != null) {
       doc.put("toNamed", named);
     }
@@ -139,6 +154,15 @@ public final class TraceRenderer {
 
   /** The diagnosis. */
   public static String text(Verdict v, Verdict asAddress, String named) {
+    return text(v, asAddress, named, null);
+  }
+
+  /** The diagnosis for a destination named by identity: no address was dialled. */
+  public static String identityText(Verdict v, String to, String named) {
+    return text(v, null, named, to);
+  }
+
+  private static String text(Verdict v, Verdict asAddress, String named, String identityTo) {
     StringBuilder b = new StringBuilder();
     Identity src = v.source();
     b.append("Flow:    ")
@@ -151,8 +175,9 @@ public final class TraceRenderer {
         .append(
             v.flow().source().nodeName() == null ? "" : " on node " + v.flow().source().nodeName())
         .append(" -> ")
-        .append(v.flow().destinationText())
+        .append(identityTo != null ? identityTo : v.flow().destinationText())
         .append(named == null ? "" : " (" + named + ")")
+        .append(identityTo != null ? ", no address dialled: judged by identity and port" : "")
         .append('\n');
     b.append("Verdict: ").append(v.outcome());
     if (v.dropReason() != null) {

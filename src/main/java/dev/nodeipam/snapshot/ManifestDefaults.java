@@ -33,7 +33,8 @@ public final class ManifestDefaults {
     in.ciliumConfigSource().ifPresent(out::ciliumConfigSource);
     for (Workload w : in.workloads()) {
       if (in.podsIn(w.namespace()).stream()
-          .noneMatch(p -> !p.isTemplate() && w.selector().matches(p.labels()))) {
+              .noneMatch(p -> !p.isTemplate() && w.selector().matches(p.labels()))
+          && !rolledOutBy(w, in.workloads())) {
         out.pod(
             new Pod(
                 w.namespace(), w.name(), w.templateLabels(), w.serviceAccount(), null,
@@ -59,6 +60,25 @@ public final class ManifestDefaults {
     }
     namespaces.values().forEach(out::namespace);
     return out.build();
+  }
+
+  /**
+   * Whether a ReplicaSet is one a Deployment of the input rolls out (its template is the
+   * Deployment's plus {@code pod-template-hash}, as {@code kubectl get all -o yaml} lists both):
+   * the Deployment's template pod already stands for its pods. A bare ReplicaSet or
+   * ReplicationController stands for its own.
+   */
+  private static boolean rolledOutBy(Workload w, List<Workload> all) {
+    if (!w.kind().equals("ReplicaSet")) {
+      return false;
+    }
+    for (Workload d : all) {
+      if (d.kind().equals("Deployment") && d.namespace().equals(w.namespace())
+          && d.selector() != null && d.selector().matches(w.templateLabels())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static Service service(Service s, String primary, boolean dualStack) {

@@ -104,21 +104,26 @@ class AuditCommandTest {
     JsonNode yaml = new YAMLMapper().readTree(run("audit", "-f", CLUSTER, "-o", "yaml").out());
     assertThat(yaml.path("findings").size()).isEqualTo(8);
     String md = run("audit", "-f", CLUSTER, "-o", "markdown").out();
-    assertThat(md).contains("## Service `istio-system/istio-ingressgateway`")
-        .contains("| error | active | egress |").contains("```yaml");
+    assertThat(md).startsWith("# nodeipam audit\n\n**nodeipam audit: 7 policies in 3 namespaces"
+            + " stop matching for 24.85.233.58:443/TCP — 7 active, 0 latent.**\n")
+        .contains("## `24.85.233.58:443/TCP` (externalIP of `istio-system/istio-ingressgateway`)")
+        .contains("| error | active | egress | NetworkPolicy hermes/hermes-atlas-allow-egress"
+            + " spec.egress[0] (ipBlock 0.0.0.0/0) | hermes/hermes-atlas (pod) |")
+        .contains("```yaml");
   }
 
   @Test
-  void text_groupsByServiceThenPolicyThenSources_andEndsWithTheCompanionYaml() {
+  void text_groupsByAddressThenPolicyThenSources_andEndsWithTheCompanionYaml() {
     String text = run("audit", "-f", CLUSTER, "-f", AUDIT).out();
-    int gateway = text.indexOf("Service istio-system/istio-ingressgateway");
-    int shop = text.indexOf("Service shop/storefront");
+    int gateway = text.indexOf("\n24.85.233.58:443/TCP  externalIP of istio-system/istio-ingressgateway");
+    int shop = text.indexOf("\n24.85.233.60:443/TCP  externalIP of shop/storefront");
     int companions = text.indexOf("Companion policies");
     assertThat(gateway).isNotNegative();
     assertThat(shop).isGreaterThan(gateway);
     assertThat(companions).isGreaterThan(shop);
-    assertThat(text.substring(gateway, shop)).contains("  NetworkPolicy hermes/hermes-atlas-allow-egress\n")
-        .contains("sources: hermes/hermes-atlas");
+    assertThat(text.substring(gateway, shop))
+        .contains("    NetworkPolicy hermes/hermes-atlas-allow-egress spec.egress[0] (ipBlock"
+            + " 0.0.0.0/0)\n      sources: hermes/hermes-atlas (pod)\n");
     assertThat(text.substring(companions)).contains("kind: \"CiliumClusterwideNetworkPolicy\"");
   }
 

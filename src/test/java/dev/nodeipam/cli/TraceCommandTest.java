@@ -244,7 +244,7 @@ class TraceCommandTest {
         "not an IPv4 address");
     assertExit2OneLine(
         run("trace", "-f", CLUSTER, "--from", "hermes/hermes-atlas", "--to", "nope/none:80"),
-        "no Service or pod none in namespace nope");
+        "no Service, pod or workload none in namespace nope");
   }
 
   @Test

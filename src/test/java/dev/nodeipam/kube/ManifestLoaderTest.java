@@ -560,4 +560,137 @@ class ManifestLoaderTest {
             new Node.NodeAddress("ExternalIP", "2001:0000::1"));
     assertThat(n.source()).isEqualTo(f + ":1");
   }
+
+  // ---------------------------------------------------------------- trees as people have them
+
+  private ClusterSnapshot load(List<String> warnings, boolean skip, Path... paths) {
+    return ManifestLoader.load(List.of(paths),
+        new ManifestLoader.Options(skip, warnings::add, new ManifestLoader.Progress()));
+  }
+
+  @Test
+  void typedListItemsTakeTheirKindAndApiVersionFromTheList() throws IOException {
+    // As `kubectl get namespaces,pods -o json` and the API server's list calls return them.
+    Path f = write("lists.json", "{\"apiVersion\": \"v1\", \"kind\": \"NamespaceList\", \"items\": ["
+        + "{\"metadata\": {\"name\": \"shop\", \"labels\": {\"team\": \"a\"}}}]}\n");
+    Path g = write("pods.yaml", "apiVersion: v1\nkind: PodList\nitems:\n"
+        + "- metadata: {name: web-1, namespace: shop, labels: {app: web}}\n"
+        + "  spec: {nodeName: n1, containers: [{name: c, image: i}]}\n");
+    ClusterSnapshot s = load(f, g);
+    assertThat(s.namespace("shop").orElseThrow().labels()).containsEntry("team", "a");
+    assertThat(s.pods()).extracting(Pod::key).containsExactly("shop/web-1");
+  }
+
+  @Test
+  void anItemOfAPlainListStillNeedsItsKind() throws IOException {
+    Path f = write("list.yaml", "apiVersion: v1\nkind: List\nitems:\n- {metadata: {name: x}}\n");
+    assertThatThrownBy(() -> load(f))
+        .isInstanceOf(BadInputException.class)
+        .hasMessage(f + ":1 items[0]: object has no kind");
+  }
+
+  @Test
+  void replicationControllersAndBareReplicaSetsStandInForTheirPods() throws IOException {
+    Path f = write("legacy.yaml", "apiVersion: v1\nkind: ReplicationController\n"
+        + "metadata: {name: old, namespace: web}\n"
+        + "spec:\n  replicas: 2\n  template:\n    metadata: {labels: {app: old}}\n"
+        + "    spec: {containers: [{name: c, image: i, ports: [{name: http, containerPort: 80}]}]}\n"
+        + "---\napiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: bare, namespace: web}\n"
+        + "spec:\n  selector: {matchLabels: {app: bare}}\n"
+        + "  template:\n    metadata: {labels: {app: bare}}\n"
+        + "    spec: {containers: [{name: c, image: i}]}\n");
+    ClusterSnapshot s = load(f);
+    assertThat(s.workloads()).extracting(w -> w.kind() + " " + w.key())
+        .containsExactly("ReplicationController web/old", "ReplicaSet web/bare");
+    assertThat(s.workloads().get(0).selector().matches(Map.of("app", "old")))
+        .as("a ReplicationController without selector selects its template's labels").isTrue();
+    List<Pod> templates = s.pods().stream().filter(Pod::isTemplate).toList();
+    assertThat(templates).extracting(Pod::workload)
+        .containsExactly("ReplicationController/old", "ReplicaSet/bare");
+    assertThat(templates.get(0).ports()).containsExactly(new Pod.ContainerPort("http", 80, "TCP"));
+  }
+
+  @Test
+  void aReplicaSetADeploymentRollsOutAddsNoSecondTemplatePod() throws IOException {
+    // `kubectl get all -o yaml`: the Deployment and its ReplicaSet, no pods.
+    Path f = write("all.yaml", "apiVersion: apps/v1\nkind: Deployment\n"
+        + "metadata: {name: site, namespace: web}\n"
+        + "spec:\n  selector: {matchLabels: {app: site}}\n"
+        + "  template:\n    metadata: {labels: {app: site}}\n"
+        + "    spec: {containers: [{name: c, image: i}]}\n"
+        + "---\napiVersion: apps/v1\nkind: ReplicaSet\n"
+        + "metadata: {name: site-5d9f, namespace: web}\n"
+        + "spec:\n  selector: {matchLabels: {app: site, pod-template-hash: 5d9f}}\n"
+        + "  template:\n    metadata: {labels: {app: site, pod-template-hash: 5d9f}}\n"
+        + "    spec: {containers: [{name: c, image: i}]}\n");
+    ClusterSnapshot s = load(f);
+    assertThat(s.workloads()).hasSize(2);
+    assertThat(s.pods()).extracting(Pod::workload).containsExactly("Deployment/site");
+  }
+
+  @Test
+  void unknownKindsOfKnownGroupsGetOneWarningPerKindWithTheLikelyTypo() throws IOException {
+    Path f = write("typos.yaml", service("shop", "web", "{ports: [{port: 80}]}")
+        + "---\napiVersion: v1\nkind: Servce\nmetadata: {name: a, namespace: shop}\n"
+        + "---\napiVersion: v1\nkind: Servce\nmetadata: {name: b, namespace: shop}\n"
+        + "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicyy\n"
+        + "metadata: {name: p, namespace: shop}\n"
+        + "---\napiVersion: v1\nkind: Deployment\nmetadata: {name: d, namespace: shop}\n"
+        + "---\napiVersion: netwroking.k8s.io/v1\nkind: NetworkPolicy\n"
+        + "metadata: {name: q, namespace: shop}\n"
+        + "---\napiVersion: widgets.example.com/v1\nkind: Widget\nmetadata: {name: w}\n"
+        + "---\napiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: shop}\n");
+    List<String> warnings = new java.util.ArrayList<>();
+    ClusterSnapshot s = load(warnings, false, f);
+    assertThat(s.services()).hasSize(1);
+    assertThat(warnings).containsExactly(
+        "ignored 2 objects of unknown kind Servce: did you mean Service?",
+        "ignored 1 object of unknown kind NetworkPolicyy in API group networking.k8s.io: did you"
+            + " mean NetworkPolicy?",
+        "ignored 1 object of unknown kind Deployment: did you mean Deployment of API group apps?",
+        "ignored 1 object of kind NetworkPolicy in API group netwroking.k8s.io: NetworkPolicy"
+            + " belongs to API group networking.k8s.io");
+  }
+
+  @Test
+  void inputWithoutAnyKubernetesObjectIsAnError() throws IOException {
+    Path empty = Files.createDirectories(dir.resolve("empty"));
+    assertThatThrownBy(() -> load(empty))
+        .isInstanceOf(BadInputException.class)
+        .hasMessage("no Kubernetes objects in " + empty);
+    Path comments = write("only-comments/a.yaml", "# nothing here\n---\n");
+    assertThatThrownBy(() -> load(comments.getParent()))
+        .isInstanceOf(BadInputException.class)
+        .hasMessage("no Kubernetes objects in " + comments.getParent());
+  }
+
+  @Test
+  void aFileUnderADirectoryThatIsNoManifestIsAnErrorOrSkippedOnRequest() throws IOException {
+    Path tree = dir.resolve("tree");
+    write("tree/nodes.yaml", node("n1"));
+    Path other = write("tree/report.json", "{\"findings\": [], \"version\": 2}\n");
+    Path values = write("tree/chart/values.yaml", "replicas: 2\nimage: {tag: v1}\n");
+    assertThatThrownBy(() -> load(tree))
+        .isInstanceOf(BadInputException.class)
+        .hasMessage(values + ": not a Kubernetes manifest (line 1: object has no kind);"
+            + " --skip-non-manifests skips such files");
+    List<String> warnings = new java.util.ArrayList<>();
+    ClusterSnapshot s = load(warnings, true, tree);
+    assertThat(s.nodes()).extracting(Node::name).containsExactly("n1");
+    assertThat(warnings).containsExactly(
+        "skipped " + values + ": not a Kubernetes manifest (line 1: object has no kind)",
+        "skipped " + other + ": not a Kubernetes manifest (line 1: object has no kind)");
+  }
+
+  @Test
+  void aStrayDocumentInAManifestIsStillAnErrorAtItsLine() throws IOException {
+    Path f = write("tree2/mixed.yaml", "replicas: 2\n---\n" + node("n1"));
+    assertThatThrownBy(() -> load(true, f.getParent()))
+        .isInstanceOf(BadInputException.class)
+        .hasMessage(f + ":1: object has no kind");
+  }
+
+  private ClusterSnapshot load(boolean skip, Path... paths) {
+    return load(new java.util.ArrayList<>(), skip, paths);
+  }
 }

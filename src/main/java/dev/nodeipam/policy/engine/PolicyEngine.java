@@ -19,6 +19,7 @@ import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.Node;
 import dev.nodeipam.snapshot.Pod;
+import dev.nodeipam.snapshot.RawObject;
 import inet.ipaddr.IPAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,15 +50,38 @@ public final class PolicyEngine {
   private final SideEvaluation sides;
   private final Optional<AgentVersion.Found> agentVersion;
 
+  private final dev.nodeipam.policy.model.DnsAnswers dns;
+
   private PolicyEngine(ClusterSnapshot snapshot, dev.nodeipam.policy.model.DnsAnswers dns) {
+    this(snapshot, dns, new PolicyIndex(snapshot.policies(), dns));
+  }
+
+  private PolicyEngine(
+      ClusterSnapshot snapshot, dev.nodeipam.policy.model.DnsAnswers dns, PolicyIndex index) {
     this.snapshot = snapshot;
-    this.index = new PolicyIndex(snapshot.policies(), dns);
+    this.dns = dns;
+    this.index = index;
     this.book = new AddressBook(snapshot);
     this.identities = new Identities(snapshot, book);
     this.translation = new ServiceTranslation(snapshot);
     this.backends = new Backends(snapshot, book);
     this.sides = new SideEvaluation(index);
     this.agentVersion = AgentVersion.of(snapshot);
+  }
+
+  /**
+   * An engine for a snapshot that differs from {@code sameRules}' only in its Services (e.g.
+   * planned statuses written in): the policies already read are reused, not read again.
+   */
+  public static PolicyEngine withServicesOf(ClusterSnapshot snapshot, PolicyEngine sameRules) {
+    List<RawObject> mine = snapshot.policies();
+    List<RawObject> theirs = sameRules.snapshot.policies();
+    boolean same = mine.size() == theirs.size();
+    for (int i = 0; same && i < mine.size(); i++) {
+      same = mine.get(i) == theirs.get(i);
+    }
+    return same ? new PolicyEngine(snapshot, sameRules.dns, sameRules.index)
+        : of(snapshot, sameRules.dns);
   }
 
   /**
@@ -237,6 +261,31 @@ public final class PolicyEngine {
       destinations.add(toAddress(flow, src, dst, s));
     }
     return aggregate(flow, src, t, destinations, s, false, notes);
+  }
+
+  /**
+   * The verdict for a destination pod named by identity rather than dialled by address (a pod
+   * without {@code status.podIP}, a workload's template pod): no translation, the sender's egress
+   * to its identity and its ingress from the sender, at {@code port}.
+   */
+  public Verdict verdictTo(
+      Pod source, Pod destination, int port, Protocol protocol, DatapathSettings s) {
+    Identity src = identities.ofPod(source, source.nodeName(), s);
+    Identity dst = identities.ofPod(destination, source.nodeName(), s);
+    Flow flow = new Flow(source, IpText.parse("0.0.0.0"), port, protocol);
+    List<String> notes = new ArrayList<>();
+    if (source.isTemplate()) {
+      notes.add("the source is the pod template of " + source.workload() + " in "
+          + source.namespace() + " (the input has no pods of it)");
+    }
+    notes.add("no address was dialled: " + destination.key()
+        + (destination.isTemplate() ? " (the pod template of " + destination.workload() + ")"
+            : "") + " has none in the input, so it is judged by its identity (labels,"
+        + " namespace) and port");
+    DestinationVerdict d = judge(source, dst, port, protocol, null, s);
+    return aggregate(flow, src,
+        Translation.none("no address was dialled: the destination is named by its identity"),
+        List.of(d), s, false, notes);
   }
 
   /**

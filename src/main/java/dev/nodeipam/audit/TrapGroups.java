@@ -1,0 +1,211 @@
+package dev.nodeipam.audit;
+
+import dev.nodeipam.policy.model.Direction;
+import dev.nodeipam.snapshot.Pod;
+import java.util.AbstractList;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The traps as a person reviews them: one group per (source workload or identity, address, port,
+ * direction), split further only where the pods of one source get different answers (those on
+ * the address's own node, say). Traps come ordered by Service, address, port, direction and
+ * source, so a group is a run of neighbouring traps and finding the runs is one pass.
+ */
+public final class TrapGroups {
+  /** Pod names a group lists; {@code sourceCount} says how many there are in all. */
+  public static final int MAX_SOURCES = 20;
+
+  /**
+   * Traps of one source at one address, port and direction.
+   *
+   * @param traps the traps, neighbours in the report's order (at least one)
+   * @param source the workload, pod or identity they come from
+   * @param pods how many source pods in all
+   */
+  public record Group(List<Trap> traps, SourceNames.Source source, int pods) {
+    public Trap first() {
+      return traps.get(0);
+    }
+
+    /** The first {@code limit} source pods. */
+    public List<Pod> sources(int limit) {
+      List<Pod> out = new ArrayList<>();
+      for (Trap t : traps) {
+        for (Pod p : t.sources()) {
+          if (out.size() == limit) {
+            return out;
+          }
+          out.add(p);
+        }
+      }
+      return out;
+    }
+  }
+
+  /**
+   * What a set of groups comes to, in the words of the report's summary: "7 policies in 3
+   * namespaces stop matching for 24.85.233.58:443 — 1 active, 6 latent".
+   *
+   * @param policies distinct policies whose CIDR/world rule stops matching
+   * @param namespaces distinct namespaces of those policies (clusterwide ones have none)
+   * @param active policies with an active trap (the rest are latent only)
+   * @param sources groups (source workloads or identities)
+   * @param pods source pods in all
+   */
+  public record Summary(
+      int policies, int namespaces, int active, int sources, long pods) {
+    public int latent() {
+      return policies - active;
+    }
+  }
+
+  /** The groups at one Service address, port and protocol (at least one). */
+  public record Target(List<Group> groups) {
+    public Trap first() {
+      return groups.get(0).first();
+    }
+
+    public Summary summary() {
+      return summarize(groups);
+    }
+  }
+
+  private final List<Trap> traps;
+  private final SourceNames names;
+  private final int[] starts;
+  // Traps of one group of pods share its pod list: name each list once.
+  private final Map<List<Pod>, SourceNames.Source> sourceOf = new IdentityHashMap<>();
+
+  TrapGroups(List<Trap> traps, SourceNames names) {
+    this.traps = traps;
+    this.names = names;
+    int[] s = new int[traps.size() + 1];
+    int n = 0;
+    for (int i = 0; i < traps.size(); i++) {
+      if (i == 0 || !sameGroup(traps.get(i - 1), traps.get(i))) {
+        s[n++] = i;
+      }
+    }
+    s[n] = traps.size();
+    this.starts = java.util.Arrays.copyOf(s, n + 1);
+  }
+
+  /** The groups, built one at a time as they are read. */
+  public List<Group> groups() {
+    return new AbstractList<>() {
+      @Override
+      public Group get(int index) {
+        List<Trap> run = traps.subList(starts[index], starts[index + 1]);
+        int pods = 0;
+        for (Trap t : run) {
+          pods += t.sources().size();
+        }
+        return new Group(run, source(run.get(0)), pods);
+      }
+
+      @Override
+      public int size() {
+        return starts.length - 1;
+      }
+    };
+  }
+
+  /** Each Service address, port and protocol in turn, with its groups. */
+  public void forEachTarget(java.util.function.Consumer<Target> each) {
+    List<Group> all = groups();
+    List<Group> current = new ArrayList<>();
+    for (Group g : all) {
+      if (!current.isEmpty() && !sameTarget(current.get(0).first(), g.first())) {
+        each.accept(new Target(List.copyOf(current)));
+        current.clear();
+      }
+      current.add(g);
+    }
+    if (!current.isEmpty()) {
+      each.accept(new Target(List.copyOf(current)));
+    }
+  }
+
+  /** The summary over every group of the report. */
+  public Summary summary() {
+    return summarize(groups());
+  }
+
+  static Summary summarize(List<Group> groups) {
+    Tally tally = new Tally();
+    groups.forEach(tally::add);
+    return tally.summary();
+  }
+
+  /** Adds groups up into a {@link Summary}, one at a time. */
+  public static final class Tally {
+    private final java.util.Set<dev.nodeipam.policy.model.PolicyRef> policies =
+        new java.util.HashSet<>();
+    private final java.util.Set<dev.nodeipam.policy.model.PolicyRef> active =
+        new java.util.HashSet<>();
+    private final java.util.Set<String> namespaces = new java.util.HashSet<>();
+    private long pods;
+    private int sources;
+
+    public void add(Group g) {
+      for (Trap t : g.traps()) {
+        for (dev.nodeipam.policy.model.PolicyRef p : t.policies()) {
+          if (policies.add(p) && p.namespace() != null) {
+            namespaces.add(p.namespace());
+          }
+          if (t.active()) {
+            active.add(p);
+          }
+        }
+      }
+      pods += g.pods();
+      sources++;
+    }
+
+    public Summary summary() {
+      return new Summary(policies.size(), namespaces.size(), active.size(), sources, pods);
+    }
+  }
+
+  private static boolean sameTarget(Trap a, Trap b) {
+    return (a.address() == b.address() || a.address().equals(b.address()))
+        && a.servicePort().port() == b.servicePort().port() && a.protocol() == b.protocol();
+  }
+
+  /** How many groups are active traps (errors). */
+  public int activeCount() {
+    int n = 0;
+    for (int i = 0; i + 1 < starts.length; i++) {
+      n += traps.get(starts[i]).active() ? 1 : 0;
+    }
+    return n;
+  }
+
+  /** Whether two neighbouring traps are one finding of the grouped report. */
+  private boolean sameGroup(Trap a, Trap b) {
+    if (!sameTarget(a, b) || a.direction() != b.direction() || a.active() != b.active()
+        || a.denyRule() != b.denyRule() || !a.policies().equals(b.policies())
+        || !a.destinations().equals(b.destinations())) {
+      return false;
+    }
+    Pod pa = a.sources().get(0);
+    Pod pb = b.sources().get(0);
+    if (!pa.namespace().equals(pb.namespace())) {
+      return false;
+    }
+    // The same identity split by node, or pods of one workload: one source either way.
+    return pa.labels().equals(pb.labels()) || source(a).equals(source(b));
+  }
+
+  private synchronized SourceNames.Source source(Trap t) {
+    return sourceOf.computeIfAbsent(t.sources(), ps -> names.of(ps.get(0), ps.size()));
+  }
+
+  /** The direction as the contract writes it. */
+  static String direction(Trap t) {
+    return t.direction() == Direction.EGRESS ? "egress" : "ingress";
+  }
+}
