@@ -3,6 +3,7 @@ package dev.nodeipam.diff;
 import dev.nodeipam.audit.Companion;
 import dev.nodeipam.audit.ServiceAddress;
 import dev.nodeipam.audit.Trap;
+import dev.nodeipam.audit.TrapGroups;
 import dev.nodeipam.net.IpText;
 import dev.nodeipam.policy.engine.PolicyEngine;
 import dev.nodeipam.policy.model.Direction;
@@ -36,6 +37,8 @@ final class FlowChanges {
    * and among them the flows {@code there} allows: their verdict changes.
    */
   private void compare(EvaluatedState here, EvaluatedState there, ItemType trapType, ItemType verdictType) {
+    List<Trap> changedTraps = new ArrayList<>();
+    List<Trap> flippedTraps = new ArrayList<>();
     for (Trap t : here.report.traps()) {
       List<Pod> changed = new ArrayList<>();
       List<Pod> flipped = new ArrayList<>();
@@ -52,13 +55,26 @@ final class FlowChanges {
         if (trapType == ItemType.TRAP_INTRODUCED) {
           newTrapServices.add(t.address().service().key());
         }
-        emit(trapType, t, changed, here, there);
+        changedTraps.add(part(t, changed));
       }
       // The group shares one verdict: one question answers for all its pods.
       if (!flipped.isEmpty() && there.allows(t, flipped.get(0))) {
-        emit(verdictType, t, flipped, here, there);
+        flippedTraps.add(part(t, flipped));
       }
     }
+    // Grouped and named as the audit groups its report: by source workload, address and port.
+    for (TrapGroups.Group g : here.report.groupsOf(changedTraps).groups()) {
+      emit(trapType, g, here, there);
+    }
+    for (TrapGroups.Group g : here.report.groupsOf(flippedTraps).groups()) {
+      emit(verdictType, g, here, there);
+    }
+  }
+
+  /** The trap for some of its source pods only. */
+  private static Trap part(Trap t, List<Pod> pods) {
+    return new Trap(t.dialled(), t.direction(), t.active(), pods, t.policies(),
+        t.destinations(), t.onceTranslated(), t.denyRule(), t.entries());
   }
 
   List<Item> items() {
@@ -70,19 +86,26 @@ final class FlowChanges {
   }
 
   /**
-   * One item for the pods of a trap, grouped by source as the audit names them.
+   * One item for a group of traps: one source workload (or identity) at one address and port.
    *
-   * @param in the state the trap is found in
+   * @param in the state the traps are found in
    * @param other the other state
    */
-  void emit(ItemType type, Trap trap, List<Pod> pods, EvaluatedState in, EvaluatedState other) {
-    Trap part = new Trap(trap.dialled(), trap.direction(), trap.active(), pods,
-        trap.policies(), trap.destinations(), trap.onceTranslated(), trap.denyRule(),
-        trap.entries());
-    Sources.Named named = Sources.name(in.state.snapshot(), pods);
-    List<RuleAt> rules = rules(part, in.state.locator());
+  void emit(ItemType type, TrapGroups.Group group, EvaluatedState in, EvaluatedState other) {
+    Trap part = group.first();
+    List<Pod> all = group.sources(Integer.MAX_VALUE);
+    List<RuleAt> rules = new ArrayList<>();
+    Set<RuleAt> seenRules = new LinkedHashSet<>();
+    for (Trap t : group.traps()) {
+      for (RuleAt r : rules(t, in.state.locator())) {
+        if (seenRules.add(r)) {
+          rules.add(r);
+        }
+      }
+    }
+    Trap whole = part(part, all);
     List<String> reasons = new ArrayList<>();
-    Location cause = reasons(part, in, other, reasons, rules);
+    Location cause = reasons(whole, in, other, reasons, rules);
     Service svc = part.address().service();
     Location location = in.state.locator().locate(svc.source(), null).orElse(null);
     Level level = switch (type) {
@@ -96,7 +119,8 @@ final class FlowChanges {
       case TRAP_INTRODUCED -> (part.active() ? "active" : "latent") + " trap introduced";
       default -> (part.active() ? "active" : "latent") + " trap removed";
     };
-    String message = named.name() + " (" + pods.size() + (pods.size() == 1 ? " pod" : " pods")
+    int pods = group.pods();
+    String message = group.source().name() + " (" + pods + (pods == 1 ? " pod" : " pods")
         + ") -> " + part.address().hostText() + ":" + part.servicePort().port() + "/"
         + part.protocol() + ": " + verb + " (" + String.join("; ", reasons) + "). "
         + part.detail();
@@ -105,8 +129,9 @@ final class FlowChanges {
     out.add(new Item(type, level, svc.key(), part.address().address().toCanonicalString(),
         part.servicePort().port(), part.targetPorts().isEmpty() ? null : part.targetPorts().get(0),
         part.protocol().name(), part.direction() == Direction.EGRESS ? "egress" : "ingress",
-        part.active(), named.kind(), named.name(), pods.size(),
-        pods.stream().limit(Sources.MAX).map(Pod::key).toList(), rules, reasons, location,
+        part.active(), group.source().kind(), group.source().name(), pods,
+        group.sources(TrapGroups.MAX_SOURCES).stream().map(Pod::key).toList(), rules, reasons,
+        location,
         cause, message, companion, in.state.name()));
   }
 
