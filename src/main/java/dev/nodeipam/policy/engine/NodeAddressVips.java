@@ -68,7 +68,7 @@ public final class NodeAddressVips {
               + " address; Cilium " + s.version() + " programs wildcard service entries for it"
               + " (cilium/cilium#40684), which drop the node's own traffic on every port the"
               + " Service does not use (cilium/cilium#43206): " + FIXES
-              + (certain ? "" : ". Give --cilium-version to settle it: the version is "
+              + (certain ? "" : ". To settle it, give --cilium-version: the version is "
                   + s.versionSetting().from())));
         }
       }
