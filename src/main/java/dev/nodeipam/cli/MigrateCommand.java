@@ -53,7 +53,7 @@ public final class MigrateCommand implements Callable<Integer> {
       names = "--load-balancer-class",
       paramLabel = "CLASS",
       defaultValue = NodeIpamOptions.DEFAULT_CLASS,
-      description = "The loadBalancerClass of the new LoadBalancers (default: ${DEFAULT-VALUE}).")
+      description = "Default ${DEFAULT-VALUE}: the spec.loadBalancerClass of the new LoadBalancers.")
   String loadBalancerClass;
 
   @Option(

@@ -54,8 +54,8 @@ public final class NodeIpamFlags {
   @Option(
       names = "--exclude-label-false-keeps-node",
       description =
-          "Keep nodes whose node.kubernetes.io/exclude-from-external-load-balancers label is"
-              + " \"false\" (Cilium excludes on the key alone).")
+          "node.kubernetes.io/exclude-from-external-load-balancers=\"false\" keeps the node"
+              + " (Cilium excludes a node that has the label, whatever its value).")
   boolean excludeLabelFalseKeepsNode;
 
   public NodeIpamOptions options() {

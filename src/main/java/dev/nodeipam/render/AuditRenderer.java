@@ -41,31 +41,30 @@ public final class AuditRenderer {
   public static void writeText(AuditReport r, PrintWriter out) {
     TrapGroups groups = r.groups();
     Overview o = overview(r, groups);
-    out.append(o.headline()).append('\n');
-    out.append(o.counts()).append('\n');
-    out.append("Datapath: ").append(settings(r)).append("\n");
+    line(out, "", o.headline());
+    line(out, "", o.counts());
+    line(out, "Datapath: ", settings(r));
     List<String> summary = o.lines();
     Map<List<?>, String> labels = new java.util.IdentityHashMap<>();
     if (!summary.isEmpty()) {
       out.append('\n');
-      summary.forEach(line -> out.append("  ").append(line).append('\n'));
+      summary.forEach(l -> line(out, "  ", l));
     }
     groups.forEachTarget(target -> {
-      out.append('\n').append(targetTitle(target.first())).append('\n');
+      out.append('\n');
+      line(out, "", targetTitle(target.first()));
       for (Section section : sections(target, labels)) {
         Trap first = section.groups().get(0).first();
-        out.append("  ").append(first.severity().wire().toUpperCase()).append(' ')
-            .append(first.active() ? "active" : "latent").append(' ')
-            .append(direction(first)).append("  -> ").append(destination(first))
-            .append('\n');
+        line(out, "  ", first.severity().wire().toUpperCase() + ' '
+            + (first.active() ? "active" : "latent") + ' ' + direction(first) + "  -> "
+            + destination(first));
         for (Map.Entry<String, List<TrapGroups.Group>> pol : section.byPolicy().entrySet()) {
-          out.append("    ").append(pol.getKey()).append('\n');
-          out.append("      sources: ").append(sources(pol.getValue())).append('\n');
+          line(out, "    ", pol.getKey());
+          line(out, "      sources: ", sources(pol.getValue()));
         }
-        out.append("    why (").append(section.groups().get(0).source().name()).append("): ")
-            .append(first.detail()).append('\n');
+        line(out, "    why (" + section.groups().get(0).source().name() + "): ", first.detail());
       }
-      out.append("  ").append(companionLine(r, target)).append('\n');
+      line(out, "  ", companionLine(r, target));
     });
     if (!r.others().isEmpty()) {
       out.append("\nOther findings\n");
@@ -86,6 +85,11 @@ public final class AuditRenderer {
       out.append("\nNo companion policy can fix these traps: a deny rule matches them.\n");
     }
     out.flush();
+  }
+
+  /** One line of prose, wrapped at {@link TextWrap#WIDTH} under its label. */
+  private static void line(PrintWriter out, String label, String text) {
+    out.append(TextWrap.hanging(label, text)).append('\n');
   }
 
   public static String markdown(AuditReport r) {
@@ -213,12 +217,12 @@ public final class AuditRenderer {
     TrapGroups.Summary s = all.summary();
     String headline;
     if (r.traps().isEmpty()) {
-      headline = "nodeipam audit: no trapped flow at " + r.addresses() + " Service address"
+      headline = "No trapped flow at " + r.addresses() + " Service address"
           + (r.addresses() == 1 ? "" : "es") + ".";
     } else {
       String where = lines.size() == 1 ? address(last[0])
           : lines.size() + " Service addresses and ports";
-      headline = "nodeipam audit: " + stopMatching(s) + " for " + where + " — " + s.active()
+      headline = stopMatching(s) + " for " + where + " — " + s.active()
           + " active, " + s.latent() + " latent.";
     }
     String counts = r.addresses() + " Service address" + (r.addresses() == 1 ? "" : "es")

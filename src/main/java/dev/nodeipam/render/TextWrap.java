@@ -42,6 +42,11 @@ public final class TextWrap {
   }
 
   static String hanging(String label, String text, int width) {
+    if (label.codePointCount(0, label.length()) + text.codePointCount(0, text.length()) <= width
+        && text.indexOf('\n') < 0) {
+      // A line that fits is kept as written, its runs of spaces (column layouts) included.
+      return label + text;
+    }
     String indent = " ".repeat(label.codePointCount(0, label.length()));
     StringBuilder out = new StringBuilder(label);
     int column = indent.length();

@@ -100,7 +100,7 @@ class GroupedReportTest {
     AuditReport r = audit(Clusters.load(Clusters.ISTIO));
     String text = AuditRenderer.text(r);
     List<String> lines = text.lines().toList();
-    assertThat(lines.get(0)).isEqualTo("nodeipam audit: 7 policies in 3 namespaces stop matching"
+    assertThat(lines.get(0)).isEqualTo("7 policies in 3 namespaces stop matching"
         + " for 24.85.233.58:443/TCP — 7 active, 0 latent.");
     assertThat(lines.get(1)).isEqualTo("1 Service address audited; 7 trapped sources (7 pods);"
         + " 1 other finding; 1 companion policy.");
@@ -115,7 +115,7 @@ class GroupedReportTest {
     assertThat(detail.lines().filter(l -> l.startsWith("      sources: "))).hasSize(7);
     // With the socket LB translating for every pod the seven are latent instead.
     AuditReport latent = audit(Clusters.load(Clusters.ISTIO), "bpf-lb-sock-hostns-only", "false");
-    assertThat(AuditRenderer.text(latent)).startsWith("nodeipam audit: 7 policies in 3"
+    assertThat(AuditRenderer.text(latent)).startsWith("7 policies in 3"
         + " namespaces stop matching for 24.85.233.58:443/TCP — 0 active, 7 latent.\n");
   }
 
@@ -130,7 +130,7 @@ class GroupedReportTest {
     assertThat(gateway).isPositive().isLessThan(shop);
     assertThat(shop).isLessThan(detail);
     assertThat(text.lines().findFirst().orElseThrow())
-        .matches("nodeipam audit: \\d+ policies in \\d+ namespaces stop matching for 2 Service"
+        .matches("\\d+ policies in \\d+ namespaces stop matching for 2 Service"
             + " addresses and ports — \\d+ active, \\d+ latent\\.");
   }
 

@@ -104,7 +104,7 @@ class AuditCommandTest {
     JsonNode yaml = new YAMLMapper().readTree(run("audit", "-f", CLUSTER, "-o", "yaml").out());
     assertThat(yaml.path("findings").size()).isEqualTo(8);
     String md = run("audit", "-f", CLUSTER, "-o", "markdown").out();
-    assertThat(md).startsWith("# nodeipam audit\n\n**nodeipam audit: 7 policies in 3 namespaces"
+    assertThat(md).startsWith("# nodeipam audit\n\n**7 policies in 3 namespaces"
             + " stop matching for 24.85.233.58:443/TCP — 7 active, 0 latent.**\n")
         .contains("## `24.85.233.58:443/TCP` (externalIP of `istio-system/istio-ingressgateway`)")
         .contains("| error | active | egress | NetworkPolicy hermes/hermes-atlas-allow-egress"
