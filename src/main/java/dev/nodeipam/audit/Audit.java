@@ -62,16 +62,35 @@ public final class Audit {
   /** {@link #run(ClusterSnapshot, Map, AuditOptions, java.util.Set)}, counting in progress. */
   public static AuditReport run(ClusterSnapshot snapshot, Map<String, String> overrides,
       AuditOptions options, java.util.Set<String> namespaces, AuditProgress progress) {
+    return run(snapshot, overrides, options, AuditScope.all(), namespaces, progress);
+  }
+
+  /**
+   * The audit of part of the (address, source) pairs only: what a diff needs. Traps outside the
+   * scope are not looked for; the other findings are those of the addresses audited.
+   */
+  public static AuditReport run(ClusterSnapshot snapshot, Map<String, String> overrides,
+      AuditOptions options, AuditScope scope) {
+    return run(snapshot, overrides, options, scope, java.util.Set.of(), new AuditProgress());
+  }
+
+  private static AuditReport run(ClusterSnapshot snapshot, Map<String, String> overrides,
+      AuditOptions options, AuditScope scope, java.util.Set<String> namespaces,
+      AuditProgress progress) {
     PolicyEngine rules = PolicyEngine.of(snapshot, options.dns());
-    PublishedAddresses published = PublishedAddresses.of(snapshot, options.nodeIpam());
+    // Sources in scope are audited at every address; without them only the scope's are needed.
+    boolean allAddresses = scope.everything() || !scope.sourcePods().isEmpty();
+    PublishedAddresses published = PublishedAddresses.of(snapshot, options.nodeIpam(),
+        s -> allAddresses || scope.coversService(s.key()));
     if (!mayTrap(rules.rules())) {
       // A trap needs a CIDR/world allow somewhere: without one, no address needs searching.
       DatapathSettings now = rules.settings(overrides);
       progress.total(published.addresses().size());
       progress.done(published.addresses().size());
-      CompanionScope.Choice scope = CompanionScope.choose(options.companionScope(), now);
+      CompanionScope.Choice companionScope =
+          CompanionScope.choose(options.companionScope(), now);
       return new AuditReport(List.of(), others(snapshot, published, rules, now, namespaces),
-          List.of(), now, published.addresses().size(), 0, scope, SourceNames.none());
+          List.of(), now, published.addresses().size(), 0, companionScope, SourceNames.none());
     }
     PolicyEngine engine = PolicyEngine.withServicesOf(published.snapshot(), rules);
     DatapathSettings now = engine.settings(overrides);
@@ -85,21 +104,25 @@ public final class Audit {
         targets(published.addresses(), engine).stream()
             .filter(t -> inScope(namespaces, t.address().service().namespace()))
             .toList();
+    boolean[] scopedSources = scope.everything() ? null : search.groupsOf(scope.sourcePods());
+    boolean anySource = scopedSources != null && !scope.sourcePods().isEmpty();
     progress.total(targets.size());
     // Targets are in report order and each comes back ordered: no sort over millions of traps.
     List<Trap> sorted =
         targets.parallelStream()
+            .filter(t -> anySource || scope.coversService(t.address().service().key()))
             .flatMap(t -> {
-              List<Trap> found = search.at(t.address(), t.port(), t.protocol());
+              List<Trap> found = search.at(t.address(), t.port(), t.protocol(),
+                  scope.coversService(t.address().service().key()) ? null : scopedSources);
               progress.done(1);
               return found.stream();
             })
             .toList();
 
-    CompanionScope.Choice scope = CompanionScope.choose(options.companionScope(), now);
+    CompanionScope.Choice companionScope = CompanionScope.choose(options.companionScope(), now);
     return new AuditReport(sorted, others(snapshot, published, engine, now, namespaces),
-        Companions.of(sorted, scope.scope(), now), now, published.addresses().size(),
-        search.groupCount(), scope, new SourceNames(published.snapshot().workloads()));
+        Companions.of(sorted, companionScope.scope(), now), now, published.addresses().size(),
+        search.groupCount(), companionScope, new SourceNames(published.snapshot().workloads()));
   }
 
   private static List<Finding> others(ClusterSnapshot snapshot, PublishedAddresses published,

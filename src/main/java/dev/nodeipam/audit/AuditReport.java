@@ -48,6 +48,14 @@ public record AuditReport(
   }
 
   /**
+   * Some traps (in the report's order, e.g. the part of each that a change touches) grouped and
+   * named as the report groups its own: what {@code diff} reports its flows by.
+   */
+  public TrapGroups groupsOf(List<Trap> some) {
+    return new TrapGroups(some, names);
+  }
+
+  /**
    * Every finding of the grouped report: one per (source workload or identity, address, port,
    * direction) for traps, then the others.
    */

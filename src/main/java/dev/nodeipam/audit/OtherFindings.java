@@ -66,6 +66,8 @@ final class OtherFindings {
         : dev.nodeipam.policy.engine.NodeAddressVips.find(snapshot, lb, s)) {
       Map<String, Object> extra = new LinkedHashMap<>();
       extra.put("node", h.node());
+      extra.put("addresses", h.addresses());
+      extra.put("nodes", h.nodes());
       extra.put("ciliumVersion", s.version().toString());
       out.add(new Finding(FindingType.NODE_IP_AS_LB_VIP,
           h.certain() ? Severity.ERROR : Severity.WARNING, true, null, h.service(), h.address(),

@@ -1,6 +1,5 @@
 package dev.nodeipam.audit;
 
-import dev.nodeipam.ipam.ClusterPlan;
 import dev.nodeipam.ipam.IngressDecision;
 import dev.nodeipam.ipam.NodeIpamOptions;
 import dev.nodeipam.net.IpText;
@@ -29,7 +28,16 @@ public record PublishedAddresses(ClusterSnapshot snapshot, List<ServiceAddress> 
 
   /** Finds the addresses, planning the Node IPAM Services without status. */
   public static PublishedAddresses of(ClusterSnapshot snapshot, NodeIpamOptions options) {
-    return of(snapshot, options, null);
+    return of(snapshot, options, s -> true, null);
+  }
+
+  /**
+   * The addresses of some Services only, planning only those: a cluster where thousands of Node
+   * IPAM Services publish thousands of node addresses each need not plan them all to audit one.
+   */
+  public static PublishedAddresses of(ClusterSnapshot snapshot, NodeIpamOptions options,
+      java.util.function.Predicate<Service> only) {
+    return of(snapshot, options, only, null);
   }
 
   /**
@@ -38,21 +46,27 @@ public record PublishedAddresses(ClusterSnapshot snapshot, List<ServiceAddress> 
    */
   public static int count(ClusterSnapshot snapshot, NodeIpamOptions options) {
     int[] n = new int[1];
-    of(snapshot, options, n);
+    of(snapshot, options, s -> true, n);
     return n[0];
   }
 
   /** The addresses; or, with {@code count} given, just how many there are (null returned). */
-  private static PublishedAddresses of(
-      ClusterSnapshot snapshot, NodeIpamOptions options, int[] count) {
+  private static PublishedAddresses of(ClusterSnapshot snapshot, NodeIpamOptions options,
+      java.util.function.Predicate<Service> only, int[] count) {
     Map<String, List<String>> planned = new HashMap<>();
     Map<String, String> plannedMode = new HashMap<>();
-    for (ClusterPlan.Entry e : ClusterPlan.compute(snapshot, options)) {
-      IngressDecision d = e.decision();
-      boolean noStatus = e.service().ingress().stream().noneMatch(i -> i.ip() != null);
-      if (d.handled() && !d.isError() && d.ingress() != null && !d.ingress().isEmpty() && noStatus) {
-        planned.put(e.service().key(), d.ingress());
-        plannedMode.put(e.service().key(), d.ipMode());
+    dev.nodeipam.ipam.NodeIpam ipam = new dev.nodeipam.ipam.NodeIpam(options);
+    dev.nodeipam.ipam.NodePool pool = dev.nodeipam.ipam.NodePool.of(snapshot.nodes());
+    for (Service service : snapshot.services()) {
+      boolean noStatus = service.ingress().stream().noneMatch(i -> i.ip() != null);
+      if (!noStatus || !only.test(service)) {
+        continue;
+      }
+      IngressDecision d =
+          ipam.decide(service, pool, snapshot.slicesOf(service.namespace(), service.name()));
+      if (d.handled() && !d.isError() && d.ingress() != null && !d.ingress().isEmpty()) {
+        planned.put(service.key(), d.ingress());
+        plannedMode.put(service.key(), d.ipMode());
       }
     }
     if (count != null) {
@@ -62,7 +76,7 @@ public record PublishedAddresses(ClusterSnapshot snapshot, List<ServiceAddress> 
           ip -> ip != null && valid.computeIfAbsent(ip, t -> IpText.parse(t) != null);
       int n = 0;
       for (Service s : snapshot.services()) {
-        if (!"ExternalName".equals(s.type()) && !s.deleting()) {
+        if (!"ExternalName".equals(s.type()) && !s.deleting() && only.test(s)) {
           n += (int) s.externalIps().stream().filter(ok).count();
           if ("LoadBalancer".equals(s.type())) {
             List<String> p = planned.get(s.key());
@@ -82,7 +96,7 @@ public record PublishedAddresses(ClusterSnapshot snapshot, List<ServiceAddress> 
     // Node IPAM Services share the nodes' addresses: parse each address text once.
     Map<String, IPAddress> parsed = new HashMap<>();
     for (Service s : services) {
-      if ("ExternalName".equals(s.type()) || s.deleting()) {
+      if ("ExternalName".equals(s.type()) || s.deleting() || !only.test(s)) {
         continue;
       }
       for (String ip : s.externalIps()) {

@@ -128,6 +128,20 @@ final class TrapSearch implements Trap.Explainer {
     return groups.size();
   }
 
+  /** By group id, whether the group holds one of the pods ({@code namespace/name}). */
+  boolean[] groupsOf(java.util.Set<String> podKeys) {
+    boolean[] out = new boolean[groups.size()];
+    for (SourceGroup g : groups) {
+      for (Pod p : g.pods()) {
+        if (podKeys.contains(p.key())) {
+          out[g.id()] = true;
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
   /**
    * One Service address and port, and what is the same for every client of it: where the address
    * is, its world identity, its translations and its backend identities, worked out on first use.
@@ -253,6 +267,15 @@ final class TrapSearch implements Trap.Explainer {
 
   /** Every trap at one address and port: egress-side ones first, each side by source. */
   List<Trap> at(ServiceAddress sa, Service.ServicePort sp, Protocol protocol) {
+    return at(sa, sp, protocol, null);
+  }
+
+  /**
+   * The traps at one address and port for some source groups only.
+   *
+   * @param only by group id, the groups to judge; null for every group
+   */
+  List<Trap> at(ServiceAddress sa, Service.ServicePort sp, Protocol protocol, boolean[] only) {
     Allows[] senders = senders(sp.port(), protocol);
     // Whether backends admit CIDR/world sources depends on the Service translated to, its port
     // and the family, not on which of its addresses: asked once for all of them.
@@ -272,6 +295,9 @@ final class TrapSearch implements Trap.Explainer {
     List<Trap> egress = new ArrayList<>();
     List<Trap> ingress = new ArrayList<>();
     for (SourceGroup g : groups) {
+      if (only != null && !only[g.id()]) {
+        continue;
+      }
       Allows all = senders[g.id()];
       if (all == null && !ingressCandidate) {
         continue;

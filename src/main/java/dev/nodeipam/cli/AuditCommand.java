@@ -136,6 +136,7 @@ public final class AuditCommand implements Callable<Integer> {
         case json -> writeJson(report, out);
         case yaml -> Json.writeYaml(report.toMap(perPod), out);
         case markdown -> AuditRenderer.writeMarkdown(report, out);
+        case sarif -> AuditSarifOutput.write(report, snapshot, out);
         default -> AuditRenderer.writeText(report, out);
       }
     }

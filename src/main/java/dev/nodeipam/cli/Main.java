@@ -24,6 +24,7 @@ import picocli.CommandLine;
       MigrateCommand.class,
       TraceCommand.class,
       AuditCommand.class,
+      DiffCommand.class,
       GenerateCommand.class,
       ControllerCommand.class,
       DemoCommand.class,
@@ -33,7 +34,7 @@ import picocli.CommandLine;
     },
     footer = {
       "",
-      "Exit codes: 0 success, 2 bad input or usage, 3 findings at or above --fail-on (audit)."
+      "Exit codes: 0 success, 2 bad input or usage, 3 findings at or above --fail-on (audit, diff)."
     })
 public final class Main implements Runnable {
   /** Bad input or usage. */

@@ -13,7 +13,8 @@ public enum OutputFormat {
   text,
   json,
   yaml,
-  markdown;
+  markdown,
+  sarif;
 
   /** A command's accepted formats: its completion candidates and its converter. */
   abstract static class Choice implements Iterable<String>, CommandLine.ITypeConverter<OutputFormat> {
@@ -52,10 +53,17 @@ public enum OutputFormat {
     }
   }
 
-  /** audit: the reports' formats and Markdown, for pull-request comments. */
+  /** audit: the reports' formats, Markdown for pull-request comments, SARIF for code scanning. */
   public static final class Audits extends Choice {
     public Audits() {
-      super(text, json, yaml, markdown);
+      super(text, json, yaml, markdown, sarif);
+    }
+  }
+
+  /** diff: text, the JSON contract, Markdown for pull-request comments, SARIF. */
+  public static final class Diffs extends Choice {
+    public Diffs() {
+      super(text, json, markdown, sarif);
     }
   }
 }

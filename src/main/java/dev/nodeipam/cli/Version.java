@@ -12,4 +12,9 @@ public final class Version implements IVersionProvider {
       "Java " + System.getProperty("java.version")
     };
   }
+
+  /** The version number, or null for a development build. */
+  public static String number() {
+    return Main.class.getPackage().getImplementationVersion();
+  }
 }

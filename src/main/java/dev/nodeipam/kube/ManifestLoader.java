@@ -15,10 +15,6 @@ import dev.nodeipam.snapshot.ManifestDefaults;
 import dev.nodeipam.snapshot.SnapshotValidation;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
-import java.nio.charset.MalformedInputException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,7 +23,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * Reads YAML and JSON manifests (files, or directories searched for {@code .yaml}, {@code .yml} and
@@ -44,6 +39,7 @@ public final class ManifestLoader {
   private final SnapshotAssembler assembler = new SnapshotAssembler(new KubernetesSerialization());
   private final Map<String, String> seen = new HashMap<>();
   private final Options options;
+  private final ManifestTree tree;
   private int documents;
 
   /**
@@ -79,8 +75,9 @@ public final class ManifestLoader {
     }
   }
 
-  private ManifestLoader(Options options) {
+  private ManifestLoader(Options options, ManifestTree tree) {
     this.options = options;
+    this.tree = tree;
   }
 
   /**
@@ -130,10 +127,20 @@ public final class ManifestLoader {
 
   /** {@link #load(List)} with options: non-manifest files, where warnings go, progress. */
   public static ClusterSnapshot load(List<Path> paths, Options options) {
-    ManifestLoader loader = new ManifestLoader(options);
+    return load(paths, options, ManifestTree.WORK_TREE);
+  }
+
+  /** {@link #load(List)} from another tree than the file system (a git commit's, say). */
+  public static ClusterSnapshot load(List<Path> paths, ManifestTree tree) {
+    return load(paths, Options.defaults(), tree);
+  }
+
+  /** {@link #load(List, Options)} from a tree. */
+  public static ClusterSnapshot load(List<Path> paths, Options options, ManifestTree tree) {
+    ManifestLoader loader = new ManifestLoader(options, tree);
     List<Input> files = new ArrayList<>();
     for (Path path : paths) {
-      files.addAll(filesOf(path));
+      files.addAll(filesOf(path, tree));
     }
     options.progress().files.set(files.size());
     List<FileResult> results = files.parallelStream().map(loader::parseFile).toList();
@@ -172,19 +179,15 @@ public final class ManifestLoader {
     return SnapshotValidation.check(ManifestDefaults.apply(loader.assembler.build()));
   }
 
-  private static List<Input> filesOf(Path path) {
-    if (!Files.exists(path)) {
+  private static List<Input> filesOf(Path path, ManifestTree tree) {
+    if (!tree.exists(path)) {
       throw new BadInputException(path + ": no such file or directory");
     }
-    if (!Files.isDirectory(path)) {
+    if (!tree.isDirectory(path)) {
       return List.of(new Input(path, false));
     }
-    try (Stream<Path> walk = Files.walk(path)) {
-      return walk.filter(Files::isRegularFile).filter(ManifestLoader::isManifest).sorted()
-          .map(p -> new Input(p, true)).toList();
-    } catch (IOException | java.io.UncheckedIOException e) {
-      throw new BadInputException(path + ": cannot read directory: " + e.getMessage());
-    }
+    return tree.filesBelow(path).stream().filter(ManifestLoader::isManifest).sorted()
+        .map(p -> new Input(p, true)).toList();
   }
 
   private static boolean isManifest(Path p) {
@@ -213,18 +216,7 @@ public final class ManifestLoader {
    * and line), else null.
    */
   private String[] readFile(Path file, List<Document> out) {
-    String text;
-    try {
-      text = Files.readString(file);
-    } catch (NoSuchFileException e) {
-      throw new BadInputException(file + ": no such file or directory");
-    } catch (AccessDeniedException e) {
-      throw new BadInputException(file + ": permission denied");
-    } catch (MalformedInputException e) {
-      throw new BadInputException(file + ": not UTF-8 text");
-    } catch (IOException e) {
-      throw new BadInputException(file + ": cannot read: " + e.getMessage());
-    }
+    String text = tree.read(file);
     ObjectMapper mapper = file.toString().endsWith(".json") ? json : yaml;
     String firstNonObject = null;
     String firstNonObjectAt = null;

@@ -53,6 +53,8 @@ public final class MigrateRenderer {
       m.put("service", h.service());
       m.put("address", h.address());
       m.put("node", h.node());
+      m.put("addresses", h.addresses());
+      m.put("nodes", h.nodes());
       m.put("message", h.message());
       out.add(m);
     }

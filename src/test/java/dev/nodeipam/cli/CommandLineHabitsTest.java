@@ -51,11 +51,15 @@ class CommandLineHabitsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"plan", "trace", "migrate", "audit"})
+  @ValueSource(strings = {"plan", "trace", "migrate", "audit", "diff"})
   void outputFormatsAreListedExactlyInHelpCompletionAndErrors(String command) {
-    String formats = command.equals("audit") ? "text, json, yaml, markdown" : "text, json, yaml";
-    String words =
-        command.equals("audit") ? "(\"text\" \"json\" \"yaml\" \"markdown\")" : "(\"text\" \"json\" \"yaml\")";
+    List<String> list = switch (command) {
+      case "audit" -> List.of("text", "json", "yaml", "markdown", "sarif");
+      case "diff" -> List.of("text", "json", "markdown", "sarif");
+      default -> List.of("text", "json", "yaml");
+    };
+    String formats = String.join(", ", list);
+    String words = "(" + String.join(" ", list.stream().map(f -> "\"" + f + "\"").toList()) + ")";
     assertThat(CliRun.of(command, "--help").out())
         .containsPattern("-o, --output=FORMAT +" + formats + " \\(default: text\\)");
     CliRun wrong = CliRun.of(command, "-o", "xml");
@@ -98,7 +102,7 @@ class CommandLineHabitsTest {
 
   @Test
   void helpFitsIn100ColumnsAndNeverBreaksANameAcrossLines() {
-    for (String command : List.of("plan", "trace", "audit", "migrate", "controller", "generate", "demo", "completion", "version")) {
+    for (String command : List.of("plan", "trace", "audit", "diff", "migrate", "controller", "generate", "demo", "completion", "version")) {
       List<String> lines = CliRun.of(command, "--help").out().lines().toList();
       assertThat(lines).as(command).isNotEmpty().allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(100));
       for (int i = 0; i + 1 < lines.size(); i++) {

@@ -75,24 +75,35 @@ class PlanCommandTest {
    */
   @Test
   void nodeAddressesAsLoadBalancerVipsAreAnErrorUnderCilium119() throws IOException {
-    JsonNode given = json(CliRun.of("plan", "-f", "examples/seed", "-o", "json",
+    // Node IPAM's own class is no wildcard candidate from 1.19.0 on (cilium/cilium#43565).
+    JsonNode seed = json(CliRun.of("plan", "-f", "examples/seed", "-o", "json",
+        "--cilium-version", "1.19.2"));
+    assertThat(seed.get("findings")).isEmpty();
+    // A class-less LoadBalancer (LB-IPAM's default class) that publishes node addresses is.
+    JsonNode given = json(CliRun.of("plan", "-f", "examples/rules", "--default-class", "-o", "json",
         "--cilium-version", "1.19.2"));
     assertThat(given.get("ciliumVersion").get("version").asText()).isEqualTo("1.19.2");
     assertThat(given.get("ciliumVersion").get("from").asText()).isEqualTo("--cilium-version");
-    assertThat(given.get("findings")).hasSize(3).allSatisfy(f -> {
+    // One finding per Service, naming each of its node addresses.
+    assertThat(given.get("findings")).singleElement().satisfies(f -> {
       assertThat(f.get("type").asText()).isEqualTo("NODE_IP_AS_LB_VIP");
+      assertThat(f.get("service").asText()).isEqualTo("rules/no-class");
       assertThat(f.get("severity").asText()).isEqualTo("error");
-      assertThat(f.get("message").asText()).contains("#43565", "#43721", "#45572");
+      assertThat(f.get("addresses")).isNotEmpty();
+      assertThat(f.get("addresses").size()).isEqualTo(f.get("nodes").size());
+      assertThat(f.get("message").asText()).contains("#45572", "#43565");
     });
-    JsonNode assumed = json(CliRun.of("plan", "-f", "examples/seed", "-o", "json"));
+    JsonNode assumed = json(CliRun.of("plan", "-f", "examples/rules", "--default-class", "-o",
+        "json"));
     assertThat(assumed.get("ciliumVersion").get("assumed").asBoolean()).isTrue();
-    assertThat(assumed.get("findings")).allSatisfy(
+    assertThat(assumed.get("findings")).isNotEmpty().allSatisfy(
         f -> assertThat(f.get("severity").asText()).isEqualTo("warning"));
-    JsonNode older = json(CliRun.of("plan", "-f", "examples/seed", "-o", "json",
-        "--cilium-version", "1.18"));
+    JsonNode older = json(CliRun.of("plan", "-f", "examples/rules", "--default-class", "-o",
+        "json", "--cilium-version", "1.18"));
     assertThat(older.get("findings")).isEmpty();
-    CliRun text = CliRun.of("plan", "-f", "examples/seed", "--cilium-version", "1.19");
-    assertThat(text.out()).contains("error: NODE_IP_AS_LB_VIP: web/site publishes 198.51.100.1");
+    CliRun text = CliRun.of("plan", "-f", "examples/rules", "--default-class",
+        "--cilium-version", "1.19");
+    assertThat(text.out()).contains("error: NODE_IP_AS_LB_VIP: rules/no-class publishes ");
   }
 
   /** examples/rules against the reference table and rules of node-ipam-behaviour.md. */

@@ -1,0 +1,196 @@
+package dev.nodeipam.cli;
+
+import dev.nodeipam.audit.AuditOptions;
+import dev.nodeipam.diff.Diff;
+import dev.nodeipam.diff.Level;
+import dev.nodeipam.diff.StateDiff;
+import dev.nodeipam.git.GitTree;
+import dev.nodeipam.kube.ManifestLoader;
+import dev.nodeipam.kube.ManifestTree;
+import dev.nodeipam.kube.SourceLocator;
+import dev.nodeipam.render.DiffRenderer;
+import dev.nodeipam.render.DiffSarif;
+import dev.nodeipam.render.Json;
+import dev.nodeipam.render.Sarif;
+import dev.nodeipam.snapshot.BadInputException;
+import dev.nodeipam.snapshot.ClusterSnapshot;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code nodeipam diff}: what a change to the cluster's YAML breaks, fixes, publishes, withdraws. */
+@Command(
+    name = "diff",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Compares two states of the cluster's YAML, as a pull request changes it: the flows whose"
+          + " Cilium verdict changes (newly denied, newly allowed), identity traps introduced and"
+          + " removed with the companion policy that clears the new ones, addresses Node IPAM"
+          + " publishes or withdraws, Services newly on externalIPs, and companions or"
+          + " migrations the change makes stale. Each item names the file, line and column of the"
+          + " object and of the policy rule behind it. Only what the change can affect is"
+          + " evaluated. Read-only: with --base the before state is read from the git commit"
+          + " itself (no checkout; the work tree and index are left alone).",
+      "",
+      "Examples:",
+      "  nodeipam diff --base origin/main -f cluster",
+      "  nodeipam diff --base HEAD~1 -f cluster -o sarif > nodeipam.sarif",
+      "  nodeipam diff --before old/ --after new/ -o markdown --fail-on warning"
+    },
+    footer = {
+      "",
+      "Exit codes: 0 nothing at or above --fail-on, 3 items at or above it, 2 bad input or usage."
+    })
+public final class DiffCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--before",
+      arity = "1..*",
+      paramLabel = "PATH",
+      description = "The state before the change: manifest files or directories.")
+  List<Path> before = new ArrayList<>();
+
+  @Option(
+      names = "--after",
+      arity = "1..*",
+      paramLabel = "PATH",
+      description = "The state after the change: manifest files or directories.")
+  List<Path> after = new ArrayList<>();
+
+  @Option(
+      names = "--base",
+      paramLabel = "REF",
+      description = "Read the before state from this git commit (branch, tag, HEAD~1, hash) and"
+          + " the after state from the work tree, both at the -f paths.")
+  String base;
+
+  @Option(
+      names = {"-f", "--filename"},
+      paramLabel = "PATH",
+      description = "With --base: the manifest files or directories, in both states (default: the"
+          + " current directory); repeatable.")
+  List<Path> files = new ArrayList<>();
+
+  @Mixin DatapathFlags datapath;
+
+  @Mixin NodeIpamFlags nodeIpam;
+
+  @Mixin DnsFlags dns;
+
+  @Option(
+      names = "--companion-scope",
+      paramLabel = "SCOPE",
+      description = "Which pods the companions of new traps select, as for audit: cluster or"
+          + " sources (default: as audit chooses for the Cilium version and settings).")
+  AuditCommand.Scope companionScope;
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FORMAT",
+      defaultValue = "text",
+      converter = OutputFormat.Diffs.class,
+      completionCandidates = OutputFormat.Diffs.class,
+      description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}): markdown is a"
+          + " pull-request comment, sarif is for code scanning.")
+  OutputFormat output;
+
+  @Option(
+      names = "--fail-on",
+      paramLabel = "LEVEL",
+      defaultValue = "error",
+      description = "Exit 3 when an item at or above this level exists: error (newly denied"
+          + " flows, active traps introduced), warning (also latent traps, withdrawn addresses,"
+          + " new externalIPs, stale companions and migrations) or never (default:"
+          + " ${DEFAULT-VALUE}).")
+  AuditCommand.FailOn failOn;
+
+  @Override
+  public Integer call() {
+    Map<String, String> overrides = datapath.overrides(spec);
+    Path cwd = Path.of("").toAbsolutePath();
+    StateDiff.Settings settings =
+        new StateDiff.Settings(overrides, new AuditOptions(nodeIpam.options(), true,
+            companionScope == null ? null : dev.nodeipam.audit.CompanionScope.valueOf(
+                companionScope.name().toUpperCase(java.util.Locale.ROOT)), dns.answers()));
+    Diff diff;
+    Path root;
+    if (base != null) {
+      if (!before.isEmpty() || !after.isEmpty()) {
+        throw usage("--base reads the before state from git: give -f, not --before/--after");
+      }
+      List<Path> paths = files.isEmpty() ? List.of(Path.of(".")) : files;
+      // The repository is the one holding the manifests, wherever the command runs from.
+      Path first = cwd.resolve(paths.get(0)).normalize();
+      try (GitTree tree = GitTree.open(java.nio.file.Files.isDirectory(first) || first.getParent() == null
+          ? first : first.getParent(), cwd, base)) {
+        ClusterSnapshot old = load(paths, tree, base + " (" + tree.commit().substring(0, 12) + ")");
+        ClusterSnapshot now = load(paths, ManifestTree.WORK_TREE, null);
+        diff = StateDiff.run(
+            new StateDiff.State("before", old, new SourceLocator(tree)),
+            new StateDiff.State("after", now, new SourceLocator(ManifestTree.WORK_TREE)),
+            settings);
+        root = tree.root();
+      }
+    } else {
+      if (before.isEmpty() || after.isEmpty()) {
+        throw usage("give --before PATH... and --after PATH..., or --base REF [-f PATH...]");
+      }
+      if (!files.isEmpty()) {
+        throw usage("-f goes with --base; with --before/--after the paths are theirs");
+      }
+      ClusterSnapshot old = load(before, ManifestTree.WORK_TREE, "--before");
+      ClusterSnapshot now = load(after, ManifestTree.WORK_TREE, "--after");
+      SourceLocator locator = new SourceLocator(ManifestTree.WORK_TREE);
+      diff = StateDiff.run(new StateDiff.State("before", old, locator),
+          new StateDiff.State("after", now, locator), settings);
+      root = GitTree.rootOf(cwd.resolve(after.get(0)).normalize()).orElse(cwd);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    switch (output) {
+      case json -> Json.writeJson(DiffRenderer.toMap(diff), out);
+      case markdown -> DiffRenderer.writeMarkdown(diff, out);
+      case sarif -> writeSarif(diff, root, cwd, out);
+      default -> DiffRenderer.writeText(diff, out);
+    }
+    out.flush();
+    return switch (failOn) {
+      case never -> 0;
+      case warning -> diff.hasAtLeast(Level.WARNING) ? AuditCommand.EXIT_FINDINGS : 0;
+      case error -> diff.hasAtLeast(Level.ERROR) ? AuditCommand.EXIT_FINDINGS : 0;
+    };
+  }
+
+  static void writeSarif(Diff diff, Path root, Path cwd, PrintWriter out) {
+    try {
+      DiffSarif.of(diff, new Sarif(root, cwd, Version.number())).write(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Loads one state; a problem in it names the state it is in. */
+  private static ClusterSnapshot load(List<Path> paths, ManifestTree tree, String state) {
+    try {
+      return ManifestLoader.load(paths, tree);
+    } catch (BadInputException e) {
+      throw state == null ? e : new BadInputException(state + ": " + e.getMessage());
+    }
+  }
+
+  private CommandLine.ParameterException usage(String message) {
+    return new CommandLine.ParameterException(spec.commandLine(), message);
+  }
+}

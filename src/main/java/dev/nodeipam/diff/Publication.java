@@ -1,0 +1,121 @@
+package dev.nodeipam.diff;
+
+import dev.nodeipam.ipam.IngressDecision;
+import dev.nodeipam.ipam.NodeIpam;
+import dev.nodeipam.ipam.NodePool;
+import dev.nodeipam.migrate.MigrationPlanner;
+import dev.nodeipam.net.IpText;
+import dev.nodeipam.snapshot.ClusterSnapshot;
+import dev.nodeipam.snapshot.Service;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** Node IPAM's plan of both states, and Services newly on externalIPs. */
+final class Publication {
+  static List<Item> items(ChangeSet changes, DiffScope scope, EvaluatedState b, EvaluatedState a,
+      StateDiff.Settings settings) {
+    List<Item> out = new ArrayList<>();
+    NodeIpam ipam = new NodeIpam(settings.audit().nodeIpam());
+    NodePool poolB = NodePool.of(b.state.snapshot().nodes());
+    NodePool poolA = NodePool.of(a.state.snapshot().nodes());
+    Set<String> keys = new TreeSet<>();
+    if (scope.plannedServices() == null) {
+      b.state.snapshot().services().forEach(s -> keys.add(s.key()));
+      a.state.snapshot().services().forEach(s -> keys.add(s.key()));
+    } else {
+      keys.addAll(scope.plannedServices());
+    }
+    for (String key : keys) {
+      Optional<Service> sb = b.service(key);
+      Optional<Service> sa = a.service(key);
+      List<String> was = sb.map(s -> published(ipam, s, poolB, b.state.snapshot()))
+          .orElse(List.of());
+      List<String> will = sa.map(s -> published(ipam, s, poolA, a.state.snapshot()))
+          .orElse(List.of());
+      for (String ip : will) {
+        if (!was.contains(ip)) {
+          out.add(address(ItemType.ADDRESS_PUBLISHED, Level.NOTE, sa.get(), ip, a,
+              "Node IPAM publishes " + ip + " for " + key));
+        }
+      }
+      List<String> gone = was.stream().filter(ip -> !will.contains(ip)).toList();
+      for (String ip : gone) {
+        Service s = sa.orElse(sb.get());
+        EvaluatedState where = sa.isPresent() ? a : b;
+        out.add(address(ItemType.ADDRESS_WITHDRAWN, Level.WARNING, s, ip, where,
+            "Node IPAM withdraws " + ip + " from " + key
+                + (sa.isEmpty() ? " (the Service is gone)" : "")));
+      }
+      String from = sa.or(() -> sb).map(s -> s.annotations().get(MigrationPlanner.MIGRATED_FROM))
+          .orElse(null);
+      if (from != null && !gone.isEmpty()) {
+        Service s = sa.orElse(sb.get());
+        EvaluatedState where = sa.isPresent() ? a : b;
+        out.add(new Item(ItemType.MIGRATION_STALE, Level.WARNING, key, String.join(",", gone),
+            null, null, null, null, null, null, null, 0, List.of(), List.of(), List.of(),
+            where.state.locator().locate(s.source(), null).orElse(null),
+            where.state.locator().locate(s.source(),
+                "metadata.annotations." + MigrationPlanner.MIGRATED_FROM).orElse(null),
+            key + " took over the addresses of " + from + " (nodeipam migrate) but no longer"
+                + " publishes " + String.join(", ", gone), null, where.state.name()));
+      }
+      if (sa.isPresent()) {
+        newExternalIps(sb, sa.get(), a, out);
+      }
+    }
+    return out;
+  }
+
+  private static void newExternalIps(
+      Optional<Service> before, Service after, EvaluatedState a, List<Item> out) {
+    Set<String> old = new TreeSet<>();
+    before.ifPresent(s -> s.externalIps().forEach(ip -> old.add(canonical(ip))));
+    List<String> added = new ArrayList<>();
+    int first = -1;
+    for (int i = 0; i < after.externalIps().size(); i++) {
+      String c = canonical(after.externalIps().get(i));
+      if (!old.contains(c)) {
+        added.add(c);
+        first = first < 0 ? i : first;
+      }
+    }
+    if (added.isEmpty()) {
+      return;
+    }
+    Locator at = a.state.locator();
+    out.add(new Item(ItemType.EXTERNAL_IPS_ADDED, Level.WARNING, after.key(),
+        String.join(",", added), null, null, null, null, null, null, null, 0, List.of(),
+        List.of(), List.of(), at.locate(after.source(), null).orElse(null),
+        at.locate(after.source(), "spec.externalIPs[" + first + "]").orElse(null),
+        after.key() + " adds " + String.join(", ", added) + " to spec.externalIPs, which"
+            + " Kubernetes deprecates (v1.36; CVE-2020-8554); under Cilium the address is no"
+            + " longer world to policy. nodeipam migrate --service " + after.key()
+            + " moves it to a Node IPAM LoadBalancer.", null, "after"));
+  }
+
+  private static String canonical(String ip) {
+    String c = IpText.canonical(ip);
+    return c == null ? ip : c;
+  }
+
+  private static List<String> published(
+      NodeIpam ipam, Service s, NodePool pool, ClusterSnapshot snapshot) {
+    IngressDecision d = ipam.decide(s, pool, snapshot.slicesOf(s.namespace(), s.name()));
+    if (!d.handled() || d.isError() || d.ingress() == null) {
+      return List.of();
+    }
+    return d.ingress();
+  }
+
+  private static Item address(ItemType type, Level level, Service s, String ip, EvaluatedState in,
+      String message) {
+    Locator at = in.state.locator();
+    return new Item(type, level, s.key(), ip, null, null, null, null, null, null, null, 0,
+        List.of(), List.of(), List.of(), at.locate(s.source(), null).orElse(null),
+        at.locate(s.source(), s.loadBalancerClass() != null ? "spec.loadBalancerClass"
+            : "spec.type").orElse(null), message, null, in.state.name());
+  }
+}

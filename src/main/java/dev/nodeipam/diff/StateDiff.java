@@ -1,0 +1,81 @@
+package dev.nodeipam.diff;
+
+import dev.nodeipam.audit.AuditOptions;
+import dev.nodeipam.audit.AuditScope;
+import dev.nodeipam.audit.Companion;
+import dev.nodeipam.policy.engine.PolicyEngine;
+import dev.nodeipam.policy.settings.DatapathSettings;
+import dev.nodeipam.snapshot.ClusterSnapshot;
+import dev.nodeipam.snapshot.Service;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code nodeipam diff} as a pure function: two snapshots in, what the change between them
+ * breaks, fixes, publishes and withdraws out. Only what the change can affect is evaluated (see
+ * {@link DiffScope}): both states are audited over the same scope, and their traps compared flow
+ * by flow (source pod, Service address, port, direction).
+ */
+public final class StateDiff {
+  private StateDiff() {}
+
+  /**
+   * One state: its snapshot and where its objects are written.
+   *
+   * @param name {@code before} or {@code after}
+   */
+  public record State(String name, ClusterSnapshot snapshot, Locator locator) {}
+
+  /** What both states are judged under: the same {@code --set} and Node IPAM flags. */
+  public record Settings(Map<String, String> overrides, AuditOptions audit) {}
+
+  public static Diff run(State before, State after, Settings settings) {
+    return run(before, after, settings, false);
+  }
+
+  /**
+   * @param everything evaluate every (address, source) pair and every Service's plan, whatever
+   *     the change: what the scoped evaluation must agree with
+   */
+  static Diff run(State before, State after, Settings settings, boolean everything) {
+    ChangeSet changes =
+        ChangeSet.between(before.snapshot(), after.snapshot(), settings.overrides());
+    DiffScope scope = everything ? new DiffScope(AuditScope.all(), null)
+        : DiffScope.of(changes, before.snapshot(), after.snapshot(), settings.overrides(),
+            settings.audit().nodeIpam());
+    List<Item> items = new ArrayList<>();
+    List<Companion> companions = new ArrayList<>();
+    if (!changes.isEmpty()) {
+      EvaluatedState b = new EvaluatedState(before, settings, scope);
+      EvaluatedState a = new EvaluatedState(after, settings, scope);
+      FlowChanges flows = new FlowChanges(changes, b, a);
+      items.addAll(flows.items());
+      Set<String> needed = flows.servicesWithNewTraps();
+      for (Companion c : a.report.companions()) {
+        if (needed.contains(c.service())) {
+          companions.add(c);
+        }
+      }
+      items.addAll(Publication.items(changes, scope, b, a, settings));
+      items.addAll(StaleCompanions.items(changes, scope, before, after));
+    }
+    items.sort(ORDER);
+    DatapathSettings afterSettings =
+        PolicyEngine.lazy(after.snapshot()).settings(settings.overrides());
+    Diff.Evaluated evaluated = new Diff.Evaluated(scope.audit().everything(),
+        scope.audit().services().size(), scope.audit().sourcePods().size());
+    return new Diff(changes, items, companions, afterSettings, evaluated);
+  }
+
+  private static final java.util.Comparator<Item> ORDER =
+      java.util.Comparator.comparing(Item::type)
+          .thenComparing(i -> i.service() == null ? "" : i.service())
+          .thenComparing(i -> i.address() == null ? "" : i.address())
+          .thenComparing(i -> i.port() == null ? 0 : i.port())
+          .thenComparing(i -> i.direction() == null ? "" : i.direction())
+          .thenComparing(i -> i.source() == null ? "" : i.source());
+
+
+}

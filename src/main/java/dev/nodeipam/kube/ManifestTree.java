@@ -1,0 +1,65 @@
+package dev.nodeipam.kube;
+
+import dev.nodeipam.snapshot.BadInputException;
+import java.io.IOException;
+import java.nio.charset.MalformedInputException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Where manifests are read from: the file system, or the tree of a git commit. Paths name files
+ * and directories of that tree; a directory stands for every manifest file below it.
+ */
+public interface ManifestTree {
+  /** Whether the path is a file or directory of the tree. */
+  boolean exists(Path path);
+
+  boolean isDirectory(Path path);
+
+  /** Every regular file below a directory, in any order. */
+  List<Path> filesBelow(Path directory);
+
+  /** A file's text (UTF-8). */
+  String read(Path file);
+
+  /** The file system as it is. */
+  ManifestTree WORK_TREE = new ManifestTree() {
+    @Override
+    public boolean exists(Path path) {
+      return Files.exists(path);
+    }
+
+    @Override
+    public boolean isDirectory(Path path) {
+      return Files.isDirectory(path);
+    }
+
+    @Override
+    public List<Path> filesBelow(Path directory) {
+      try (Stream<Path> walk = Files.walk(directory)) {
+        return walk.filter(Files::isRegularFile).toList();
+      } catch (IOException | java.io.UncheckedIOException e) {
+        throw new BadInputException(directory + ": cannot read directory: " + e.getMessage());
+      }
+    }
+
+    @Override
+    public String read(Path file) {
+      try {
+        return Files.readString(file);
+      } catch (NoSuchFileException e) {
+        throw new BadInputException(file + ": no such file or directory");
+      } catch (AccessDeniedException e) {
+        throw new BadInputException(file + ": permission denied");
+      } catch (MalformedInputException e) {
+        throw new BadInputException(file + ": not UTF-8 text");
+      } catch (IOException e) {
+        throw new BadInputException(file + ": cannot read: " + e.getMessage());
+      }
+    }
+  };
+}
