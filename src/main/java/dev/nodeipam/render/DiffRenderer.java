@@ -55,6 +55,19 @@ public final class DiffRenderer {
   }
 
   public static void writeText(Diff d, PrintWriter out) {
+    java.io.StringWriter prose = new java.io.StringWriter();
+    writeItems(d, new PrintWriter(prose));
+    // Prose wrapped at 100 columns under its indentation; the companion YAML stays as it is.
+    out.append(TextWrap.lines(prose.toString()));
+    if (!d.companions().isEmpty()) {
+      out.append("\n").append(TextWrap.lines("Companion policies for the new traps: add them to"
+          + " the change, applied BEFORE the Service change")).append("\n\n");
+      out.append(CompanionYaml.of(d.companions()));
+    }
+    out.flush();
+  }
+
+  private static void writeItems(Diff d, PrintWriter out) {
     java.util.Set<String> verdictFlows = new java.util.HashSet<>();
     for (Item i : d.items()) {
       if (i.type() == ItemType.NEWLY_DENIED || i.type() == ItemType.NEWLY_ALLOWED) {
@@ -102,11 +115,6 @@ public final class DiffRenderer {
           out.append("    fix: companion ").append(i.companion()).append('\n');
         }
       }
-    }
-    if (!d.companions().isEmpty()) {
-      out.append("\nCompanion policies for the new traps: add them to the change, applied BEFORE"
-          + " the Service change\n\n");
-      out.append(CompanionYaml.of(d.companions()));
     }
     out.flush();
   }

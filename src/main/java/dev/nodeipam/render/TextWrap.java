@@ -53,6 +53,11 @@ public final class TextWrap {
     boolean lineHasWord = false;
     for (String word : text.split(" ")) {
       if (word.isEmpty()) {
+        // A run of spaces inside a line (a column gap) is kept; at a break it goes.
+        if (lineHasWord) {
+          out.append(' ');
+          column++;
+        }
         continue;
       }
       int length = word.codePointCount(0, word.length());

@@ -120,7 +120,9 @@ class CommandLineHabitsTest {
             CliRun.of("plan", "-f", "examples/rules"),
             CliRun.of("audit", "-f", TRAP, "--fail-on", "never"),
             CliRun.of("trace", "-f", TRAP, "--from", "hermes/hermes-atlas", "--to", "24.85.233.58:443"),
-            CliRun.of("migrate", "-f", "examples/migration/policy-trap"));
+            CliRun.of("migrate", "-f", "examples/migration/policy-trap"),
+            CliRun.of("diff", "--before", "examples/pr-externalip/before", "--after",
+                "examples/pr-externalip/after", "--fail-on", "never"));
     long checked = 0;
     for (CliRun run : runs) {
       assertThat(run.exitCode()).isZero();

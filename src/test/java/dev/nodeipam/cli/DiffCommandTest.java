@@ -32,9 +32,11 @@ class DiffCommandTest {
     }
     // The line that adds the address: "  - 24.85.233.58" in the after state.
     assertThat(out).contains("cause " + SERVICE_FILE + ":20:5");
-    assertThat(out).contains("why translation appeared: 24.85.233.58 became a frontend"
+    // Text is wrapped at 100 columns: phrases are looked for with the line breaks undone.
+    String flat = out.replaceAll("\\s*\n\\s*", " ");
+    assertThat(flat).contains("why translation appeared: 24.85.233.58 became a frontend"
         + " (externalIP) of istio-system/istio-ingressgateway");
-    assertThat(out).contains("rule NetworkPolicy hermes/hermes-atlas-allow-egress spec.egress[0]"
+    assertThat(flat).contains("rule NetworkPolicy hermes/hermes-atlas-allow-egress spec.egress[0]"
         + " at " + AFTER + "/hermes.yaml:69:5");
     assertThat(out).contains("fix: companion allow-egress-to-istio-system-istio-ingressgateway");
     assertThat(out).contains("Services newly using externalIPs (1)");
