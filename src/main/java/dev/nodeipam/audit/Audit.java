@@ -80,18 +80,27 @@ public final class Audit {
     PolicyEngine rules = PolicyEngine.of(snapshot, options.dns());
     // Sources in scope are audited at every address; without them only the scope's are needed.
     boolean allAddresses = scope.everything() || !scope.sourcePods().isEmpty();
-    PublishedAddresses published = PublishedAddresses.of(snapshot, options.nodeIpam(),
-        s -> allAddresses || scope.coversService(s.key()));
+    java.util.function.Predicate<Service> audited =
+        s -> allAddresses || scope.coversService(s.key());
     if (!mayTrap(rules.rules())) {
-      // A trap needs a CIDR/world allow somewhere: without one, no address needs searching.
+      // A trap needs a CIDR/world allow somewhere: without one, no address needs searching, and
+      // only the other findings' addresses are built (all of them only for an unresolved
+      // toFQDNs rule); the rest are counted.
       DatapathSettings now = rules.settings(overrides);
-      progress.total(published.addresses().size());
-      progress.done(published.addresses().size());
+      boolean vips = dev.nodeipam.policy.engine.NodeAddressVips.affected(now);
+      boolean fqdns = hasUnresolvedFqdns(rules.rules());
+      PublishedAddresses needed = PublishedAddresses.of(snapshot, options.nodeIpam(),
+          s -> audited.test(s) && (fqdns
+              || vips && dev.nodeipam.policy.engine.NodeAddressVips.wildcardCandidate(s)));
+      int total = PublishedAddresses.count(snapshot, options.nodeIpam(), audited);
+      progress.total(total);
+      progress.done(total);
       CompanionScope.Choice companionScope =
           CompanionScope.choose(options.companionScope(), now);
-      return new AuditReport(List.of(), others(snapshot, published, rules, now, namespaces),
-          List.of(), now, published.addresses().size(), 0, companionScope, SourceNames.none());
+      return new AuditReport(List.of(), others(snapshot, needed, rules, now, namespaces),
+          List.of(), now, total, 0, companionScope, SourceNames.none());
     }
+    PublishedAddresses published = PublishedAddresses.of(snapshot, options.nodeIpam(), audited);
     PolicyEngine engine = PolicyEngine.withServicesOf(published.snapshot(), rules);
     DatapathSettings now = engine.settings(overrides);
     Map<String, String> translate = new HashMap<>(overrides);
@@ -123,6 +132,17 @@ public final class Audit {
     return new AuditReport(sorted, others(snapshot, published, engine, now, namespaces),
         Companions.of(sorted, companionScope.scope(), now), now, published.addresses().size(),
         search.groupCount(), companionScope, new SourceNames(published.snapshot().workloads()));
+  }
+
+  private static boolean hasUnresolvedFqdns(List<Rule> rules) {
+    for (Rule r : rules) {
+      for (RuleEntry e : r.allows(Direction.EGRESS)) {
+        if (!e.unresolvedFqdns().isEmpty()) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static List<Finding> others(ClusterSnapshot snapshot, PublishedAddresses published,

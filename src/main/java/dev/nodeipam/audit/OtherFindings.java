@@ -51,16 +51,19 @@ final class OtherFindings {
   /** LoadBalancer and Node IPAM addresses that are node addresses, where Cilium breaks them. */
   static List<Finding> nodeIpVips(
       List<ServiceAddress> addresses, ClusterSnapshot snapshot, DatapathSettings s) {
-    Map<String, List<String>> lb = new LinkedHashMap<>();
+    if (!dev.nodeipam.policy.engine.NodeAddressVips.affected(s)) {
+      return List.of();
+    }
+    Map<String, java.util.Set<String>> distinct = new LinkedHashMap<>();
     for (ServiceAddress a : addresses) {
-      if (!ServiceAddress.EXTERNAL_IP.equals(a.frontend())) {
-        List<String> list = lb.computeIfAbsent(a.service().key(), k -> new ArrayList<>());
-        String text = a.address().toCanonicalString();
-        if (!list.contains(text)) {
-          list.add(text);
-        }
+      if (!ServiceAddress.EXTERNAL_IP.equals(a.frontend())
+          && dev.nodeipam.policy.engine.NodeAddressVips.wildcardCandidate(a.service())) {
+        distinct.computeIfAbsent(a.service().key(), k -> new java.util.LinkedHashSet<>())
+            .add(a.address().toCanonicalString());
       }
     }
+    Map<String, List<String>> lb = new LinkedHashMap<>();
+    distinct.forEach((service, texts) -> lb.put(service, List.copyOf(texts)));
     List<Finding> out = new ArrayList<>();
     for (dev.nodeipam.policy.engine.NodeAddressVips.Hit h
         : dev.nodeipam.policy.engine.NodeAddressVips.find(snapshot, lb, s)) {

@@ -45,8 +45,14 @@ public record PublishedAddresses(ClusterSnapshot snapshot, List<ServiceAddress> 
    * of the cluster can be trapped.
    */
   public static int count(ClusterSnapshot snapshot, NodeIpamOptions options) {
+    return count(snapshot, options, s -> true);
+  }
+
+  /** {@link #count(ClusterSnapshot, NodeIpamOptions)} for some Services only. */
+  public static int count(ClusterSnapshot snapshot, NodeIpamOptions options,
+      java.util.function.Predicate<Service> only) {
     int[] n = new int[1];
-    of(snapshot, options, s -> true, n);
+    of(snapshot, options, only, n);
     return n[0];
   }
 

@@ -68,7 +68,7 @@ class TrapSearchMatchesDefinitionPropertyTest {
     Coverage coverage = new Coverage("trapsAreTheDefinitionAppliedPodByPod");
     List<String> kinds = List.of("egress active", "egress latent", "ingress active",
         "ingress latent");
-    qt(100, 200)
+    qt(200, 200)
         .forAll(shapes())
         .checkAssert(
             shape -> {
@@ -87,10 +87,12 @@ class TrapSearchMatchesDefinitionPropertyTest {
                 coverage.count(kind, found.stream().anyMatch(k -> k.endsWith(kind)));
               }
             });
-    // Not vacuous: most samples have traps, and each kind of trap occurs.
+    // Not vacuous: most samples have traps, and each kind of trap occurs in several samples. The
+    // rarest kinds come in 5-10% of samples: 200 samples and a 1.5% floor keep a chance failure
+    // below one run in 300.
     coverage.requireShare("has traps", 0.5);
     for (String kind : kinds) {
-      coverage.requireShare(kind, 0.03);
+      coverage.requireShare(kind, 0.015);
     }
     coverage.print();
   }

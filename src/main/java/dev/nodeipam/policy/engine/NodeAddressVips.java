@@ -116,7 +116,7 @@ public final class NodeAddressVips {
    * regression) nor for a class Cilium does not provide (cilium/cilium#43721): only class-less
    * Services (LB-IPAM's default) and Cilium's BGP and L2 classes are candidates.
    */
-  static boolean wildcardCandidate(Service service) {
+  public static boolean wildcardCandidate(Service service) {
     if (service == null || service.loadBalancerClass() == null) {
       return true;
     }
