@@ -45,15 +45,24 @@ public final class DatapathFlags {
     // Values too, at once: a command whose input has no policy would otherwise never read them.
     DatapathSettings.resolve(java.util.Optional.empty(), set, true, false);
     Map<String, String> out = new LinkedHashMap<>(set);
-    if (ciliumVersion != null) {
-      try {
-        out.put(DatapathSettings.CILIUM_VERSION,
-            dev.nodeipam.policy.settings.CiliumVersion.parse(ciliumVersion).toString());
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.ParameterException(
-            spec.commandLine(), "--cilium-version: " + e.getMessage());
-      }
-    }
+    out.putAll(version(spec, ciliumVersion));
     return Map.copyOf(out);
+  }
+
+  /**
+   * {@code --cilium-version} as a setting ({@code cilium-version -> X.Y[.Z]}), empty when not
+   * given; a text that is no release is a usage error.
+   */
+  static Map<String, String> version(CommandLine.Model.CommandSpec spec, String text) {
+    if (text == null) {
+      return Map.of();
+    }
+    try {
+      return Map.of(DatapathSettings.CILIUM_VERSION,
+          dev.nodeipam.policy.settings.CiliumVersion.parse(text).toString());
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--cilium-version: " + e.getMessage());
+    }
   }
 }

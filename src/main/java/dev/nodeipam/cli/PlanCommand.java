@@ -53,16 +53,7 @@ public final class PlanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    java.util.Map<String, String> version = new java.util.HashMap<>();
-    if (ciliumVersion != null) {
-      try {
-        version.put(dev.nodeipam.policy.settings.DatapathSettings.CILIUM_VERSION,
-            dev.nodeipam.policy.settings.CiliumVersion.parse(ciliumVersion).toString());
-      } catch (IllegalArgumentException e) {
-        throw new picocli.CommandLine.ParameterException(
-            spec.commandLine(), "--cilium-version: " + e.getMessage());
-      }
-    }
+    java.util.Map<String, String> version = DatapathFlags.version(spec, ciliumVersion);
     java.util.Set<String> scope = input.scope(spec);
     ClusterSnapshot snapshot = input.load();
     List<ClusterPlan.Entry> entries;
