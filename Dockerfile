@@ -2,7 +2,7 @@
 #   docker build -t REGISTRY/nodeipam:0.1.0 . && docker push REGISTRY/nodeipam:0.1.0
 # Without a Docker daemon: mvn -B -Pjib -DskipTests package jib:build -Djib.to.image=REGISTRY/nodeipam:0.1.0
 
-# Stage 1: the fat jar and its class-data sharing archive (made by `mvn package`).
+# Stage 1: the product jar (made by `mvn package`; the tools jar beside it is not shipped).
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 # Dependencies first, so that a change to the sources reuses this layer.

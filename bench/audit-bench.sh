@@ -14,4 +14,4 @@ mvn -q -B -o test-compile dependency:build-classpath \
 # shellcheck disable=SC2086
 exec java ${JAVA_OPTS:--Xmx2g -XX:ActiveProcessorCount=2} \
   -cp "target/classes:target/test-classes:$(cat target/bench-classpath.txt)" \
-  dev.nodeipam.bench.AuditBench "$@"
+  dev.nodeipam.tools.generate.AuditBench "$@"

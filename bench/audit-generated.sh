@@ -10,4 +10,4 @@ mvn -q -B -o test-compile dependency:build-classpath \
 # shellcheck disable=SC2086
 exec java ${JAVA_OPTS:--Xmx1g -XX:ActiveProcessorCount=2} \
   -cp "target/classes:target/test-classes:$(cat target/bench-classpath.txt)" \
-  dev.nodeipam.bench.AuditGeneratedBench "$@"
+  dev.nodeipam.tools.generate.AuditGeneratedBench "$@"

@@ -13,4 +13,4 @@ if [[ ! -f "$cp_file" || pom.xml -nt "$cp_file" ]]; then
 fi
 # shellcheck disable=SC2086
 exec java ${JAVA_OPTS:--Xmx3g} -cp "target/classes:target/test-classes:$(cat "$cp_file")" \
-  dev.nodeipam.bench.ControllerBench "$@"
+  dev.nodeipam.tools.generate.ControllerBench "$@"

@@ -18,7 +18,7 @@ kubeconfig="$work/kubeconfig"
 port=18089
 touch "$work/server.log"
 java -Xmx6g -cp "target/classes:target/test-classes:$(cat "$cp_file")" \
-  dev.nodeipam.bench.ControllerBench serve "$kubeconfig" "$nodes" "$services" >"$work/server.log" 2>&1 &
+  dev.nodeipam.tools.generate.ControllerBench serve "$kubeconfig" "$nodes" "$services" >"$work/server.log" 2>&1 &
 server=$!
 cleanup() { rm -f "$kubeconfig"; kill "$controller" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$work"; }
 controller=""

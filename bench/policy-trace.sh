@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 mvn -q -B -o test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
 exec java -Xmx6g -cp "target/classes:target/test-classes:$(cat target/bench-classpath.txt)" \
-  dev.nodeipam.bench.PolicyTraceBench "$@"
+  dev.nodeipam.tools.generate.PolicyTraceBench "$@"

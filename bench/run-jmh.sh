@@ -20,7 +20,7 @@ classpath="target/test-classes:target/classes:$(cat "$cp_file")"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(java -version 2>&1 | head -1), load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 if [[ "${1:-}" == "--cpu-time" ]]; then
   shift
-  exec java -Xmx2g -XX:ActiveProcessorCount=1 -cp "$classpath" dev.nodeipam.bench.ClusterPlanCpuTime "$@"
+  exec java -Xmx2g -XX:ActiveProcessorCount=1 -cp "$classpath" dev.nodeipam.tools.generate.ClusterPlanCpuTime "$@"
 fi
 pattern="ClusterPlanBenchmark"
 if [[ $# -gt 0 && "$1" != -* ]]; then

@@ -2,6 +2,11 @@ package dev.nodeipam.cli;
 
 import dev.nodeipam.snapshot.BadInputException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
@@ -24,13 +29,7 @@ import picocli.CommandLine;
       MigrateCommand.class,
       TraceCommand.class,
       AuditCommand.class,
-      DiffCommand.class,
-      GenerateCommand.class,
-      ControllerCommand.class,
-      DemoCommand.class,
-      CompletionCommand.class,
-      VersionCommand.class,
-      CommandLine.HelpCommand.class
+      DiffCommand.class
     },
     footer = {
       "",
@@ -68,6 +67,28 @@ public final class Main implements Runnable {
     return code;
   }
 
+  /** The help's last line when the tools jar is not on the class path. */
+  static final String TOOLS_NOTE =
+      "demo and generate come with target/nodeipam-tools.jar; bin/nodeipam runs them from there.";
+
+  /** The tools jar's subcommands by name; none when only the product jar is on the class path. */
+  private static Map<String, Object> toolCommands() {
+    Map<String, Object> byName = new LinkedHashMap<>();
+    for (ToolCommands provider : ServiceLoader.load(ToolCommands.class)) {
+      for (Object command : provider.commands()) {
+        byName.put(new CommandLine(command).getCommandName(), command);
+      }
+    }
+    return byName;
+  }
+
+  private static void addTool(CommandLine cli, Map<String, Object> tools, String name) {
+    Object command = tools.get(name);
+    if (command != null) {
+      cli.addSubcommand(command);
+    }
+  }
+
   /** The one line for an exhausted heap: what ran out, and the knob that raises it. */
   static int outOfMemory(PrintWriter err) {
     long max = Runtime.getRuntime().maxMemory() / (1024 * 1024);
@@ -82,6 +103,18 @@ public final class Main implements Runnable {
 
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
+    Map<String, Object> tools = toolCommands();
+    addTool(cli, tools, "generate");
+    cli.addSubcommand(new ControllerCommand());
+    addTool(cli, tools, "demo");
+    cli.addSubcommand(new CompletionCommand());
+    cli.addSubcommand(new VersionCommand());
+    cli.addSubcommand(new CommandLine.HelpCommand());
+    if (tools.isEmpty()) {
+      List<String> footer = new ArrayList<>(List.of(cli.getCommandSpec().usageMessage().footer()));
+      footer.add(TOOLS_NOTE);
+      cli.getCommandSpec().usageMessage().footer(footer.toArray(String[]::new));
+    }
     // The width of every text output; picocli would use 80.
     cli.setUsageHelpWidth(dev.nodeipam.render.TextWrap.WIDTH);
     cli.setExecutionExceptionHandler(

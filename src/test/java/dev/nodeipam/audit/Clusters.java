@@ -1,6 +1,6 @@
 package dev.nodeipam.audit;
 
-import dev.nodeipam.bench.SyntheticCluster;
+import dev.nodeipam.tools.generate.SyntheticCluster;
 import dev.nodeipam.kube.ManifestLoader;
 import dev.nodeipam.render.AuditRenderer;
 import dev.nodeipam.snapshot.ClusterSnapshot;

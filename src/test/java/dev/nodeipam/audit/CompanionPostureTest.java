@@ -154,7 +154,7 @@ class CompanionPostureTest {
     // Control: where the agent ignores enableDefaultDeny: false, the seed article's clusterwide
     // shape is what this test exists to rule out.
     if (!sBefore.honoursDefaultDenyOptOut()) {
-      ClusterSnapshot.Builder b = dev.nodeipam.bench.SyntheticCluster.copy(cluster);
+      ClusterSnapshot.Builder b = dev.nodeipam.tools.generate.SyntheticCluster.copy(cluster);
       Companions.of(before.traps()).forEach(c -> b.policy(c.asPolicy("clusterwide")));
       ClusterSnapshot withClusterwide = b.build();
       PolicyEngine e = PolicyEngine.of(withClusterwide);

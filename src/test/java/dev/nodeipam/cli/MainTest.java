@@ -124,16 +124,6 @@ class MainTest {
     assertThat(noOut.errLines()).singleElement().asString().contains("--out");
   }
 
-  @Test
-  void generateSizesByObjectCount() {
-    GenerateCommand command = new GenerateCommand();
-    command.objects = 100_000;
-    command.seed = 1;
-    var shape = command.shape();
-    assertThat(shape.approximateObjects()).isBetween(85_000L, 115_000L);
-    assertThat(shape.services()).isEqualTo(2 * shape.nodes());
-  }
-
   private static String[] concat(String[] a, String last) {
     String[] out = java.util.Arrays.copyOf(a, a.length + 1);
     out[a.length] = last;

@@ -3,7 +3,7 @@ package dev.nodeipam.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nodeipam.cli.Main;
-import dev.nodeipam.controller.demo.InProcessApiServer;
+import dev.nodeipam.tools.demo.InProcessApiServer;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;

@@ -2,7 +2,7 @@ package dev.nodeipam.controller;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.nodeipam.controller.demo.InProcessApiServer;
+import dev.nodeipam.tools.demo.InProcessApiServer;
 import dev.nodeipam.ipam.NodeIpamOptions;
 import dev.nodeipam.testing.RealApiServer;
 import dev.nodeipam.testing.RequestLog;

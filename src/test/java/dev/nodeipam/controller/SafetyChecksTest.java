@@ -2,7 +2,7 @@ package dev.nodeipam.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.nodeipam.controller.demo.InProcessApiServer;
+import dev.nodeipam.tools.demo.InProcessApiServer;
 import dev.nodeipam.ipam.NodeIpamOptions;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -1,7 +1,7 @@
 package dev.nodeipam.migrate;
 
-import dev.nodeipam.bench.ClusterShape;
-import dev.nodeipam.bench.SyntheticCluster;
+import dev.nodeipam.tools.generate.ClusterShape;
+import dev.nodeipam.tools.generate.SyntheticCluster;
 import dev.nodeipam.ipam.ClusterPlan;
 import dev.nodeipam.ipam.NodeIpamOptions;
 import dev.nodeipam.render.MigrateRenderer;

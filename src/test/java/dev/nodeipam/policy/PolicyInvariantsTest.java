@@ -2,10 +2,10 @@ package dev.nodeipam.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.nodeipam.bench.ClusterShape;
-import dev.nodeipam.bench.PolicyTraceBench;
-import dev.nodeipam.bench.SyntheticCluster;
-import dev.nodeipam.bench.SyntheticPolicies;
+import dev.nodeipam.tools.generate.ClusterShape;
+import dev.nodeipam.tools.generate.PolicyTraceBench;
+import dev.nodeipam.tools.generate.SyntheticCluster;
+import dev.nodeipam.tools.generate.SyntheticPolicies;
 import dev.nodeipam.policy.engine.PolicyEngine;
 import dev.nodeipam.policy.explanation.Outcome;
 import dev.nodeipam.policy.explanation.Verdict;

@@ -1,4 +1,4 @@
-package dev.nodeipam.controller.demo;
+package dev.nodeipam.tools.demo;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;

@@ -1,4 +1,4 @@
-package dev.nodeipam.bench;
+package dev.nodeipam.tools.generate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SequenceWriter;

@@ -1,10 +1,10 @@
-package dev.nodeipam.bench;
+package dev.nodeipam.tools.generate;
 
 import dev.nodeipam.controller.ControllerMetrics;
 import dev.nodeipam.controller.ControllerSettings;
 import dev.nodeipam.controller.NodeIpamController;
 import dev.nodeipam.controller.PublishedChange;
-import dev.nodeipam.controller.demo.InProcessApiServer;
+import dev.nodeipam.tools.demo.InProcessApiServer;
 import dev.nodeipam.ipam.IngressDecision;
 import dev.nodeipam.ipam.NodeEligibility;
 import dev.nodeipam.ipam.NodeIpam;

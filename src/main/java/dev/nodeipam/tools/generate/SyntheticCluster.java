@@ -1,4 +1,4 @@
-package dev.nodeipam.bench;
+package dev.nodeipam.tools.generate;
 
 import dev.nodeipam.ipam.NodeEligibility;
 import dev.nodeipam.ipam.NodeIpamOptions;

@@ -1,4 +1,4 @@
-package dev.nodeipam.bench;
+package dev.nodeipam.tools.generate;
 
 /**
  * The sizes and mix of a synthetic cluster. Fractions are of the Services (or nodes) they qualify;

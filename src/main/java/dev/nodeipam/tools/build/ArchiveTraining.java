@@ -1,5 +1,6 @@
-package dev.nodeipam.cli;
+package dev.nodeipam.tools.build;
 
+import dev.nodeipam.cli.Main;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.nodeipam.controller.demo;
+package dev.nodeipam.tools.demo;
 
 import dev.nodeipam.controller.ControllerSettings;
 import dev.nodeipam.controller.NodeIpamController;

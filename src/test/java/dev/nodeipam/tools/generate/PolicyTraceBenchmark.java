@@ -1,4 +1,4 @@
-package dev.nodeipam.bench;
+package dev.nodeipam.tools.generate;
 
 import dev.nodeipam.policy.engine.PolicyEngine;
 import dev.nodeipam.policy.explanation.Verdict;

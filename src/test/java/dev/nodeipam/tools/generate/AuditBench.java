@@ -1,4 +1,4 @@
-package dev.nodeipam.bench;
+package dev.nodeipam.tools.generate;
 
 import dev.nodeipam.audit.Audit;
 import dev.nodeipam.audit.AuditOptions;

@@ -1,8 +1,5 @@
-package dev.nodeipam.cli;
+package dev.nodeipam.tools.generate;
 
-import dev.nodeipam.bench.ClusterShape;
-import dev.nodeipam.bench.ManifestTreeWriter;
-import dev.nodeipam.bench.SyntheticCluster;
 import dev.nodeipam.snapshot.BadInputException;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import java.io.IOException;

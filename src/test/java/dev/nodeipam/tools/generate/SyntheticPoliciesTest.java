@@ -1,4 +1,4 @@
-package dev.nodeipam.bench;
+package dev.nodeipam.tools.generate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.nodeipam.controller.demo;
+package dev.nodeipam.tools.demo;
 
 import dev.nodeipam.snapshot.BadInputException;
 import io.fabric8.kubernetes.api.model.HasMetadata;

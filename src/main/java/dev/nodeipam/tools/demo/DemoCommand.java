@@ -1,6 +1,5 @@
-package dev.nodeipam.cli;
+package dev.nodeipam.tools.demo;
 
-import dev.nodeipam.controller.demo.DemoRun;
 import dev.nodeipam.snapshot.BadInputException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
