@@ -106,7 +106,7 @@ class PlanCommandTest {
     assertThat(text.out()).contains("error: NODE_IP_AS_LB_VIP: rules/no-class publishes ");
   }
 
-  /** examples/rules against the reference table and rules of node-ipam-behaviour.md. */
+  /** examples/rules against the reference table and rules of docs/spec/node-ipam.md. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("rulesExpectations")
   void rulesExampleGivesTheReferenceAnswers(

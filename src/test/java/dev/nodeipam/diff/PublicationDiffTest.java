@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What Node IPAM publishes and withdraws between two states (the plan of both), and a migration
  * the change makes stale. Cilium's Node IPAM: an excluded node's addresses leave every Service
- * (node-ipam-behaviour.md R6; operator/pkg/nodeipam in cilium/cilium).
+ * (docs/spec/node-ipam.md R6; operator/pkg/nodeipam in cilium/cilium).
  */
 class PublicationDiffTest {
   private static final Path NODES = Path.of("examples/istio-trap/cluster/nodes.yaml");

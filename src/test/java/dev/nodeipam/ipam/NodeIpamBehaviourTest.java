@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Items R1–R25 and R27 of node-ipam-behaviour.md, one test (or more) per item. */
+/** Items R1–R25 and R27 of docs/spec/node-ipam.md, one test (or more) per item. */
 class NodeIpamBehaviourTest {
   private static final NodeIpamOptions REFERENCE = NodeIpamOptions.reference();
 
