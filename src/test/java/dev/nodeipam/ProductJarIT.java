@@ -61,6 +61,14 @@ class ProductJarIT {
         .contains("controller")
         .contains("demo and generate come with target/nodeipam-tools.jar")
         .doesNotContain("  generate ");
+    Process demo =
+        new ProcessBuilder(java.toString(), "-jar", PRODUCT.toString(), "demo").start();
+    String err = new String(demo.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(demo.waitFor()).isEqualTo(2);
+    assertThat(err.lines().toList())
+        .containsExactly(
+            "nodeipam: demo is in target/nodeipam-tools.jar, not in this jar (bin/nodeipam picks"
+                + " it)");
   }
 
   private static List<String> entries(Path jar) throws IOException {

@@ -140,6 +140,13 @@ public final class Main implements Runnable {
         (e, args) -> {
           CommandLine commandLine = e.getCommandLine();
           PrintWriter err = commandLine.getErr();
+          if (tools.isEmpty() && args.length > 0 && List.of("demo", "generate").contains(args[0])) {
+            err.println(
+                "nodeipam: "
+                    + args[0]
+                    + " is in target/nodeipam-tools.jar, not in this jar (bin/nodeipam picks it)");
+            return EXIT_BAD_INPUT;
+          }
           // One line, as for bad input: the problem, then where the help is.
           err.println(
               "nodeipam: "
