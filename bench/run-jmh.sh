@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# JMH benchmarks of the decision core (src/test/java/dev/nodeipam/bench/). Modest settings for a
+# JMH benchmarks of the decision core (src/test/java/dev/nodeipam/tools/generate/). Modest settings for a
 # small machine: one fork, 3 warm-up and 5 measured iterations of 2 s, one thread; the forked JVM
 # sees one processor (-XX:ActiveProcessorCount=1), so the figures are "on one core".
 #   bench/run-jmh.sh                       # ClusterPlanBenchmark, 5,000 nodes / 10,000 Services

@@ -30,20 +30,14 @@ class ProductJarIT {
           "META-INF/services/dev.nodeipam.cli.ToolCommands");
 
   @Test
-  void theProductJarHoldsNoMockServerAndNoTools() throws IOException {
-    List<String> entries = entries(PRODUCT);
-    assertThat(entries).contains("dev/nodeipam/cli/Main.class");
+  void theMockServerAndTheToolsAreInTheToolsJarOnly() throws IOException {
+    List<String> product = entries(PRODUCT);
+    List<String> tools = entries(TOOLS);
+    assertThat(product).contains("dev/nodeipam/cli/Main.class");
+    assertThat(tools).contains("dev/nodeipam/cli/Main.class");
     for (String prefix : NOT_IN_PRODUCT) {
-      assertThat(entries).as(prefix).noneMatch(e -> e.startsWith(prefix));
-    }
-  }
-
-  @Test
-  void theToolsJarHoldsTheProductTheToolsAndTheMockServer() throws IOException {
-    List<String> entries = entries(TOOLS);
-    assertThat(entries).contains("dev/nodeipam/cli/Main.class");
-    for (String prefix : NOT_IN_PRODUCT) {
-      assertThat(entries).as(prefix).anyMatch(e -> e.startsWith(prefix));
+      assertThat(product).as("product jar: " + prefix).noneMatch(e -> e.startsWith(prefix));
+      assertThat(tools).as("tools jar: " + prefix).anyMatch(e -> e.startsWith(prefix));
     }
   }
 
