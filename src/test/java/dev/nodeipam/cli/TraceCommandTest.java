@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -16,17 +14,10 @@ class TraceCommandTest {
   private static final String CLUSTER = "examples/istio-trap/cluster";
   private static final String COMPANION = "examples/istio-trap/companion";
 
-  record Run(int code, String out, String err) {}
 
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
-    return new Run(code, out.toString(), err.toString());
-  }
 
-  private static JsonNode json(Run r) throws Exception {
-    assertThat(r.code()).as(r.err()).isZero();
+  private static JsonNode json(CliRun r) throws Exception {
+    assertThat(r.exitCode()).as(r.err()).isZero();
     return new ObjectMapper().readTree(r.out());
   }
 
@@ -34,7 +25,7 @@ class TraceCommandTest {
   void jsonCarriesTheContractedFieldsForTheTrappedFlow() throws Exception {
     JsonNode doc =
         json(
-            run(
+            CliRun.of(
                 "trace",
                 "-f",
                 CLUSTER,
@@ -83,7 +74,7 @@ class TraceCommandTest {
   void jsonDropReasonIsNullWhenAllowed() throws Exception {
     JsonNode doc =
         json(
-            run(
+            CliRun.of(
                 "trace",
                 "-f",
                 CLUSTER,
@@ -112,7 +103,7 @@ class TraceCommandTest {
   void setOverridesTheConfigAndChangesTheTranslation() throws Exception {
     JsonNode doc =
         json(
-            run(
+            CliRun.of(
                 "trace",
                 "-f",
                 CLUSTER,
@@ -132,9 +123,10 @@ class TraceCommandTest {
 
   @Test
   void textReadsLikeADiagnosisAndSaysWhichSettingsWereAssumed() {
-    Run r =
-        run("trace", "-f", CLUSTER, "--from", "hermes/hermes-atlas", "--to", "24.85.233.58:443");
-    assertThat(r.code()).isZero();
+    CliRun r =
+        CliRun.of(
+            "trace", "-f", CLUSTER, "--from", "hermes/hermes-atlas", "--to", "24.85.233.58:443");
+    assertThat(r.exitCode()).isZero();
     // The text is wrapped at 100 columns: phrases are looked for with the line breaks undone.
     assertThat(r.out().replaceAll("\\s*\n\\s*", " "))
         .contains("Verdict: DENIED (drop reason 133: policy denied)")
@@ -149,7 +141,7 @@ class TraceCommandTest {
   void namespacedServiceDestinationMeansItsClusterIp() throws Exception {
     JsonNode doc =
         json(
-            run(
+            CliRun.of(
                 "trace",
                 "-f",
                 CLUSTER,
@@ -168,7 +160,7 @@ class TraceCommandTest {
   void namespacedPodDestinationMeansItsIp() throws Exception {
     JsonNode doc =
         json(
-            run(
+            CliRun.of(
                 "trace",
                 "-f",
                 CLUSTER,
@@ -187,7 +179,7 @@ class TraceCommandTest {
   void ipv6DestinationIsWrittenInBrackets() throws Exception {
     JsonNode doc =
         json(
-            run(
+            CliRun.of(
                 "trace",
                 "-f",
                 CLUSTER,
@@ -204,7 +196,7 @@ class TraceCommandTest {
   void workloadSourceStandsInWithItsTemplatePod() throws Exception {
     JsonNode doc =
         json(
-            run(
+            CliRun.of(
                 "trace",
                 "-f",
                 "examples/seed",
@@ -218,8 +210,8 @@ class TraceCommandTest {
     assertThat(doc.path("verdict").asText()).isEqualTo("ALLOWED");
   }
 
-  private static void assertExit2OneLine(Run r, String fragment) {
-    assertThat(r.code()).isEqualTo(2);
+  private static void assertExit2OneLine(CliRun r, String fragment) {
+    assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains(fragment).doesNotContain("Exception").doesNotContain("\tat ");
     assertThat(r.err().strip().lines().count()).isEqualTo(1);
   }
@@ -227,30 +219,30 @@ class TraceCommandTest {
   @Test
   void unknownSourceIsExit2WithOneLine() {
     assertExit2OneLine(
-        run("trace", "-f", CLUSTER, "--from", "hermes/nobody", "--to", "1.2.3.4:443"),
+        CliRun.of("trace", "-f", CLUSTER, "--from", "hermes/nobody", "--to", "1.2.3.4:443"),
         "no pod or workload nobody in namespace hermes");
   }
 
   @Test
   void unparsableDestinationsAreExit2WithOneLine() {
     assertExit2OneLine(
-        run("trace", "-f", CLUSTER, "--from", "hermes/hermes-atlas", "--to", "nonsense"),
+        CliRun.of("trace", "-f", CLUSTER, "--from", "hermes/hermes-atlas", "--to", "nonsense"),
         "--to nonsense");
     assertExit2OneLine(
-        run("trace", "-f", CLUSTER, "--from", "hermes/hermes-atlas", "--to", "1.2.3.4:99999"),
+        CliRun.of("trace", "-f", CLUSTER, "--from", "hermes/hermes-atlas", "--to", "1.2.3.4:99999"),
         "not between 1 and 65535");
     assertExit2OneLine(
-        run("trace", "-f", CLUSTER, "--from", "hermes/hermes-atlas", "--to", "1.2.3.400:80"),
+        CliRun.of("trace", "-f", CLUSTER, "--from", "hermes/hermes-atlas", "--to", "1.2.3.400:80"),
         "not an IPv4 address");
     assertExit2OneLine(
-        run("trace", "-f", CLUSTER, "--from", "hermes/hermes-atlas", "--to", "nope/none:80"),
+        CliRun.of("trace", "-f", CLUSTER, "--from", "hermes/hermes-atlas", "--to", "nope/none:80"),
         "no Service, pod or workload none in namespace nope");
   }
 
   @Test
   void unknownSetKeyIsAUsageErrorListingTheKnownKeys() {
-    Run r =
-        run(
+    CliRun r =
+        CliRun.of(
             "trace",
             "-f",
             CLUSTER,
@@ -260,7 +252,7 @@ class TraceCommandTest {
             "1.2.3.4:443",
             "--set",
             "kpr=true");
-    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err())
         .contains("--set kpr: unknown setting")
         .contains("kube-proxy-replacement, bpf-lb-sock, bpf-lb-sock-hostns-only");
@@ -269,7 +261,7 @@ class TraceCommandTest {
   @Test
   void badSettingValueIsExit2() {
     assertExit2OneLine(
-        run(
+        CliRun.of(
             "trace",
             "-f",
             CLUSTER,
@@ -297,7 +289,7 @@ class TraceCommandTest {
           - to: [{ipBlock: {cidr: 0.0.0.0/33}}]
         """);
     assertExit2OneLine(
-        run(
+        CliRun.of(
             "trace",
             "-f",
             CLUSTER,
