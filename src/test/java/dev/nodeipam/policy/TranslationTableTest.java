@@ -26,6 +26,7 @@ class TranslationTableTest {
   private static final String NOT_A_NODE = "203.0.113.9";
   private static final String LB_VIP = "198.51.100.5";
   private static final String LB_PROXY = "198.51.100.6";
+  private static final Map<String, String> WEB = Map.of("app", "web");
 
   private static TestCluster cluster() {
     return new TestCluster()
@@ -42,6 +43,13 @@ class TranslationTableTest {
                 new Service.LoadBalancerIngress(LB_VIP, null, "VIP"),
                 new Service.LoadBalancerIngress(LB_PROXY, null, "Proxy")),
             servicePort(80, 8080));
+  }
+
+  /** Node n1 (OWN_NODE) with the client pod app/client on it. */
+  private static TestCluster clientOnOneNode() {
+    return new TestCluster()
+        .node("n1", OWN_NODE)
+        .pod("app/client", "n1", "10.0.1.5", Map.of("app", "client"));
   }
 
   private static void assertTranslated(Verdict v, Frontend frontend) {
@@ -223,18 +231,11 @@ class TranslationTableTest {
   @Test
   void namedTargetPortIsResolvedOnEachBackendsOwnContainerPorts() {
     TestCluster c =
-        new TestCluster()
-            .node("n1", OWN_NODE)
-            .pod("app/client", "n1", "10.0.1.5", Map.of("app", "client"))
+        clientOnOneNode()
             .pod("web/web-1", "n1", "10.0.2.7", Map.of("app", "web"), port("http", 8080))
             .pod("web/web-2", "n1", "10.0.2.8", Map.of("app", "web"), port("http", 9090))
             .service(
-                "web/web",
-                CLUSTER_IP,
-                Map.of("app", "web"),
-                List.of(),
-                List.of(),
-                servicePort("http", 80, "http"));
+                "web/web", CLUSTER_IP, WEB, List.of(), List.of(), servicePort("http", 80, "http"));
     Verdict v = c.trace("app/client", CLUSTER_IP, 80);
     assertThat(v.destinations())
         .extracting(DestinationVerdict::endpoint, DestinationVerdict::port)
@@ -246,19 +247,11 @@ class TranslationTableTest {
   @Test
   void backendsComeFromReadyEndpointSliceEndpointsWhenTheInputHasSlices() {
     TestCluster c =
-        new TestCluster()
-            .node("n1", OWN_NODE)
-            .pod("app/client", "n1", "10.0.1.5", Map.of("app", "client"))
+        clientOnOneNode()
             .pod("web/web-1", "n1", "10.0.2.7", Map.of("app", "web"), port("http", 8080))
             .pod("web/web-2", "n1", "10.0.2.8", Map.of("app", "web"), port("http", 8080))
             .pod("web/manual", "n1", "10.0.2.9", Map.of("app", "other"), port("http", 8080))
-            .service(
-                "web/web",
-                CLUSTER_IP,
-                Map.of("app", "web"),
-                List.of(),
-                List.of(),
-                servicePort(80, 8080))
+            .service("web/web", CLUSTER_IP, WEB, List.of(), List.of(), servicePort(80, 8080))
             .slice(
                 "web/web",
                 8080,
@@ -278,9 +271,7 @@ class TranslationTableTest {
   @Test
   void aSelectorlessServiceTakesItsTargetPortsFromItsEndpointSlices() {
     TestCluster c =
-        new TestCluster()
-            .node("n1", OWN_NODE)
-            .pod("app/client", "n1", "10.0.1.5", Map.of("app", "client"))
+        clientOnOneNode()
             .pod("web/db", "n1", "10.0.2.7", Map.of("app", "db"), port("pg", 5432))
             .service("web/db", CLUSTER_IP, null, List.of(), List.of(), servicePort(80, 8080))
             .slice("web/db", 5432, endpoint("10.0.2.7", "db", true));
@@ -321,9 +312,7 @@ class TranslationTableTest {
   @Test
   void backendsThatDisagreeGivePartial() {
     TestCluster c =
-        new TestCluster()
-            .node("n1", OWN_NODE)
-            .pod("app/client", "n1", "10.0.1.5", Map.of("app", "client"))
+        clientOnOneNode()
             .pod(
                 "web/web-1",
                 "n1",
@@ -336,13 +325,7 @@ class TranslationTableTest {
                 "10.0.2.8",
                 Map.of("app", "web", "tier", "b"),
                 port("http", 8080))
-            .service(
-                "web/web",
-                CLUSTER_IP,
-                Map.of("app", "web"),
-                List.of(),
-                List.of(),
-                servicePort(80, 8080))
+            .service("web/web", CLUSTER_IP, WEB, List.of(), List.of(), servicePort(80, 8080))
             .policy(
                 """
                 apiVersion: cilium.io/v2
@@ -362,16 +345,8 @@ class TranslationTableTest {
   @Test
   void aTranslatedServiceWithoutReadyBackendsIsDeniedWithANote() {
     TestCluster c =
-        new TestCluster()
-            .node("n1", OWN_NODE)
-            .pod("app/client", "n1", "10.0.1.5", Map.of("app", "client"))
-            .service(
-                "web/web",
-                CLUSTER_IP,
-                Map.of("app", "web"),
-                List.of(),
-                List.of(),
-                servicePort(80, 8080));
+        clientOnOneNode()
+            .service("web/web", CLUSTER_IP, WEB, List.of(), List.of(), servicePort(80, 8080));
     Verdict v = c.trace("app/client", CLUSTER_IP, 80);
     assertThat(v.outcome()).isEqualTo(Outcome.DENIED);
     assertThat(v.destinations()).isEmpty();
@@ -397,18 +372,11 @@ class TranslationTableTest {
   @Test
   void aBackendWithoutTheNamedTargetPortIsLeftOutWithANote() {
     TestCluster c =
-        new TestCluster()
-            .node("n1", OWN_NODE)
-            .pod("app/client", "n1", "10.0.1.5", Map.of("app", "client"))
+        clientOnOneNode()
             .pod("web/web-1", "n1", "10.0.2.7", Map.of("app", "web"), port("http", 8080))
             .pod("web/web-2", "n1", "10.0.2.8", Map.of("app", "web"), port("metrics", 9090))
             .service(
-                "web/web",
-                CLUSTER_IP,
-                Map.of("app", "web"),
-                List.of(),
-                List.of(),
-                servicePort("http", 80, "http"));
+                "web/web", CLUSTER_IP, WEB, List.of(), List.of(), servicePort("http", 80, "http"));
     Verdict v = c.trace("app/client", CLUSTER_IP, 80);
     assertThat(v.destinations())
         .extracting(DestinationVerdict::endpoint)
