@@ -1,6 +1,7 @@
 package dev.nodeipam.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertAll;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -133,20 +134,25 @@ class TraceCommandTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("jsonCases")
   void jsonAnswer(JsonCase c) throws Exception {
-    List<String> args = new ArrayList<>(List.of("trace"));
-    args.addAll(c.args());
-    args.addAll(List.of("-o", "json"));
-    JsonNode doc = json(CliRun.of(args.toArray(String[]::new)));
-    for (Field f : c.fields()) {
-      JsonNode node = doc.at(f.pointer());
-      if (f.value() == null) {
-        assertThat(node.isNull()).as(f.pointer()).isTrue();
-      } else if (f.value() instanceof Boolean b) {
-        assertThat(node.asBoolean()).as(f.pointer()).isEqualTo(b);
-      } else {
-        assertThat(node.asText()).as(f.pointer()).isEqualTo(f.value());
-      }
-    }
+    // The case's name heads any failure: the XML report shows only its index.
+    assertAll(
+        c.toString(),
+        () -> {
+            List<String> args = new ArrayList<>(List.of("trace"));
+            args.addAll(c.args());
+            args.addAll(List.of("-o", "json"));
+            JsonNode doc = json(CliRun.of(args.toArray(String[]::new)));
+            for (Field f : c.fields()) {
+              JsonNode node = doc.at(f.pointer());
+              if (f.value() == null) {
+                assertThat(node.isNull()).as(f.pointer()).isTrue();
+              } else if (f.value() instanceof Boolean b) {
+                assertThat(node.asBoolean()).as(f.pointer()).isEqualTo(b);
+              } else {
+                assertThat(node.asText()).as(f.pointer()).isEqualTo(f.value());
+              }
+            }
+        });
   }
 
   /** A bad {@code trace} command line and a fragment of the one line it must print. */
@@ -183,9 +189,14 @@ class TraceCommandTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("badInputs")
   void badInputIsExit2WithOneLine(BadInput bad) {
-    List<String> args = new ArrayList<>(List.of("trace", "-f", CLUSTER));
-    args.addAll(bad.args());
-    assertExit2OneLine(CliRun.of(args.toArray(String[]::new)), bad.fragment());
+    // The case's name heads any failure: the XML report shows only its index.
+    assertAll(
+        bad.toString(),
+        () -> {
+            List<String> args = new ArrayList<>(List.of("trace", "-f", CLUSTER));
+            args.addAll(bad.args());
+            assertExit2OneLine(CliRun.of(args.toArray(String[]::new)), bad.fragment());
+        });
   }
 
   @Test

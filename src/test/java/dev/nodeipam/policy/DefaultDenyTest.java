@@ -2,6 +2,7 @@ package dev.nodeipam.policy;
 
 import static dev.nodeipam.policy.TestCluster.port;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertAll;
 
 import dev.nodeipam.policy.explanation.Outcome;
 import dev.nodeipam.policy.explanation.SideVerdict;
@@ -328,14 +329,19 @@ class DefaultDenyTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("denyCases")
   void defaultDenyAndDenyPrecedence(DenyCase c) {
-    TestCluster cluster = cluster();
-    for (String policy : c.policies()) {
-      cluster = cluster.policy(policy);
-    }
-    Verdict v = cluster.trace(c.from(), c.ip(), c.port(), c.settings());
-    for (Check check : c.checks()) {
-      assertThat(check.actual().apply(v)).as(check.what()).isEqualTo(check.expected());
-    }
+    // The case's name heads any failure: the XML report shows only its index.
+    assertAll(
+        c.toString(),
+        () -> {
+            TestCluster cluster = cluster();
+            for (String policy : c.policies()) {
+              cluster = cluster.policy(policy);
+            }
+            Verdict v = cluster.trace(c.from(), c.ip(), c.port(), c.settings());
+            for (Check check : c.checks()) {
+              assertThat(check.actual().apply(v)).as(check.what()).isEqualTo(check.expected());
+            }
+        });
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.nodeipam.policy;
 
 import static dev.nodeipam.policy.TestCluster.port;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertAll;
 
 import dev.nodeipam.policy.explanation.Outcome;
 import dev.nodeipam.policy.explanation.Verdict;
@@ -232,8 +233,13 @@ class PeerMatchingTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("peerCases")
   void whatEachKindOfPeerMatches(PeerCase c) {
-    assertThat(cluster(c.policy()).trace("app/client", c.ip(), c.port()).outcome())
-        .isEqualTo(c.outcome());
+    // The case's name heads any failure: the XML report shows only its index.
+    assertAll(
+        c.toString(),
+        () -> {
+            assertThat(cluster(c.policy()).trace("app/client", c.ip(), c.port()).outcome())
+                .isEqualTo(c.outcome());
+        });
   }
 
   @Test

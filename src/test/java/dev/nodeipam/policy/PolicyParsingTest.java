@@ -1,6 +1,7 @@
 package dev.nodeipam.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nodeipam.policy.engine.PolicyEngine;
@@ -167,7 +168,12 @@ class PolicyParsingTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("badPolicies")
   void invalidPolicyIsBadInputNamingTheSourceThePolicyAndTheField(BadPolicy bad) {
-    assertBad(bad.yaml(), bad.fragments());
+    // The case's name heads any failure: the XML report shows only its index.
+    assertAll(
+        bad.toString(),
+        () -> {
+            assertBad(bad.yaml(), bad.fragments());
+        });
   }
 
   @Test

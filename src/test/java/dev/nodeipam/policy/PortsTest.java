@@ -2,6 +2,7 @@ package dev.nodeipam.policy;
 
 import static dev.nodeipam.policy.TestCluster.port;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertAll;
 
 import dev.nodeipam.policy.explanation.Outcome;
 import dev.nodeipam.policy.model.Protocol;
@@ -170,9 +171,14 @@ class PortsTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("portCases")
   void portClauses(PortCase c) {
-    assertThat(cluster(c.policy()).trace("app/client", c.ip(), c.port(), c.protocol(),
-            c.settings()).outcome())
-        .isEqualTo(c.outcome());
+    // The case's name heads any failure: the XML report shows only its index.
+    assertAll(
+        c.toString(),
+        () -> {
+            assertThat(cluster(c.policy()).trace("app/client", c.ip(), c.port(), c.protocol(),
+                    c.settings()).outcome())
+                .isEqualTo(c.outcome());
+        });
   }
 
   @Test

@@ -4,6 +4,7 @@ import static dev.nodeipam.policy.TestCluster.endpoint;
 import static dev.nodeipam.policy.TestCluster.port;
 import static dev.nodeipam.policy.TestCluster.servicePort;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertAll;
 
 import dev.nodeipam.policy.explanation.DestinationVerdict;
 import dev.nodeipam.policy.explanation.Outcome;
@@ -210,15 +211,20 @@ class TranslationTableTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("rows")
   void translationTable(Row row) {
-    Verdict v = row.cluster().get().trace("app/client", row.address(), 80, row.settings());
-    if (row.frontend() != null) {
-      assertTranslated(v, row.frontend());
-    } else {
-      assertNotTranslated(v, row.peer());
-    }
-    if (row.reason() != null) {
-      assertThat(v.translation().reason()).contains(row.reason());
-    }
+    // The case's name heads any failure: the XML report shows only its index.
+    assertAll(
+        row.toString(),
+        () -> {
+            Verdict v = row.cluster().get().trace("app/client", row.address(), 80, row.settings());
+            if (row.frontend() != null) {
+              assertTranslated(v, row.frontend());
+            } else {
+              assertNotTranslated(v, row.peer());
+            }
+            if (row.reason() != null) {
+              assertThat(v.translation().reason()).contains(row.reason());
+            }
+        });
   }
 
   @Test
