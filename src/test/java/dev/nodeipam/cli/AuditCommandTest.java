@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,51 +18,47 @@ class AuditCommandTest {
   private static final String CLUSTER = "examples/istio-trap/cluster";
   private static final String AUDIT = "examples/istio-trap/audit";
 
-  record Run(int code, String out, String err) {}
 
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
-    return new Run(code, out.toString(), err.toString());
-  }
 
   @Test
   void activeTrap_exits3_byDefault_and0_withFailOnNever() {
-    assertThat(run("audit", "-f", CLUSTER).code()).isEqualTo(3);
-    assertThat(run("audit", "-f", CLUSTER, "--fail-on", "never").code()).isZero();
+    assertThat(CliRun.of("audit", "-f", CLUSTER).exitCode()).isEqualTo(3);
+    assertThat(CliRun.of("audit", "-f", CLUSTER, "--fail-on", "never").exitCode()).isZero();
   }
 
   @Test
   void latentTrapsAreWarnings_exit0_onError_and3_onWarning() {
-    assertThat(run("audit", "-f", CLUSTER, "--set", "bpf-lb-sock-hostns-only=false").code())
+    assertThat(
+            CliRun.of("audit", "-f", CLUSTER, "--set", "bpf-lb-sock-hostns-only=false")
+                .exitCode())
         .isZero();
-    assertThat(run("audit", "-f", CLUSTER, "--set", "bpf-lb-sock-hostns-only=false",
-        "--fail-on", "warning").code()).isEqualTo(3);
+    assertThat(CliRun.of("audit", "-f", CLUSTER, "--set", "bpf-lb-sock-hostns-only=false",
+        "--fail-on", "warning").exitCode()).isEqualTo(3);
   }
 
   @Test
   void cleanCluster_exits0_evenWithFailOnWarning() {
-    assertThat(run("audit", "-f", "examples/istio-trap/cluster/nodes.yaml", "--fail-on", "warning")
-        .code()).isZero();
+    assertThat(CliRun.of("audit", "-f", "examples/istio-trap/cluster/nodes.yaml",
+        "--fail-on", "warning")
+        .exitCode()).isZero();
   }
 
   @Test
   void badInput_exits2_withOneLineNamingTheProblem() {
-    Run missing = run("audit", "-f", "does/not/exist.yaml");
-    assertThat(missing.code()).isEqualTo(2);
+    CliRun missing = CliRun.of("audit", "-f", "does/not/exist.yaml");
+    assertThat(missing.exitCode()).isEqualTo(2);
     assertThat(missing.err()).contains("does/not/exist.yaml").doesNotContain("Exception");
-    Run badSet = run("audit", "-f", CLUSTER, "--set", "kube-proxy-replacement=maybe");
-    assertThat(badSet.code()).isEqualTo(2);
+    CliRun badSet = CliRun.of("audit", "-f", CLUSTER, "--set", "kube-proxy-replacement=maybe");
+    assertThat(badSet.exitCode()).isEqualTo(2);
     assertThat(badSet.err().lines().count()).isEqualTo(1);
-    assertThat(run("audit", "-f", CLUSTER, "--fail-on", "sometimes").code()).isEqualTo(2);
-    assertThat(run("audit", "-f", CLUSTER, "--set", "no-such-key=1").code()).isEqualTo(2);
+    assertThat(CliRun.of("audit", "-f", CLUSTER, "--fail-on", "sometimes").exitCode()).isEqualTo(2);
+    assertThat(CliRun.of("audit", "-f", CLUSTER, "--set", "no-such-key=1").exitCode()).isEqualTo(2);
   }
 
   @Test
   void json_hasExactlyTheContractedFields() throws Exception {
-    Run r = run("audit", "-f", CLUSTER, "-o", "json");
-    assertThat(r.code()).isEqualTo(3);
+    CliRun r = CliRun.of("audit", "-f", CLUSTER, "-o", "json");
+    assertThat(r.exitCode()).isEqualTo(3);
     JsonNode doc = new ObjectMapper().readTree(r.out());
     JsonNode trap = null;
     for (JsonNode f : doc.path("findings")) {
@@ -101,9 +95,10 @@ class AuditCommandTest {
 
   @Test
   void yamlAndMarkdown_carryTheSameFindings() throws Exception {
-    JsonNode yaml = new YAMLMapper().readTree(run("audit", "-f", CLUSTER, "-o", "yaml").out());
+    JsonNode yaml =
+        new YAMLMapper().readTree(CliRun.of("audit", "-f", CLUSTER, "-o", "yaml").out());
     assertThat(yaml.path("findings").size()).isEqualTo(8);
-    String md = run("audit", "-f", CLUSTER, "-o", "markdown").out();
+    String md = CliRun.of("audit", "-f", CLUSTER, "-o", "markdown").out();
     assertThat(md).startsWith("# nodeipam audit\n\n**7 policies in 3 namespaces"
             + " stop matching for 24.85.233.58:443/TCP — 7 active, 0 latent.**\n")
         .contains("## `24.85.233.58:443/TCP` (externalIP of `istio-system/istio-ingressgateway`)")
@@ -114,7 +109,7 @@ class AuditCommandTest {
 
   @Test
   void text_groupsByAddressThenPolicyThenSources_andEndsWithTheCompanionYaml() {
-    String text = run("audit", "-f", CLUSTER, "-f", AUDIT).out();
+    String text = CliRun.of("audit", "-f", CLUSTER, "-f", AUDIT).out();
     int gateway = text.indexOf("\n24.85.233.58:443/TCP  externalIP of istio-system/istio-ingressgateway");
     int shop = text.indexOf("\n24.85.233.60:443/TCP  externalIP of shop/storefront");
     int companions = text.indexOf("Companion policies");
@@ -130,7 +125,7 @@ class AuditCommandTest {
   @Test
   void companionsOnly_printsAMultiDocumentStreamThatClearsTheTraps(@TempDir Path dir)
       throws Exception {
-    Run r = run("audit", "-f", CLUSTER, "-f", AUDIT, "--companions-only");
+    CliRun r = CliRun.of("audit", "-f", CLUSTER, "-f", AUDIT, "--companions-only");
     assertThat(r.out()).startsWith("---\n");
     Iterator<JsonNode> docs = new YAMLMapper().readerFor(JsonNode.class).readValues(r.out());
     List<String> kinds = new ArrayList<>();
@@ -138,11 +133,12 @@ class AuditCommandTest {
     assertThat(kinds).hasSize(3).containsOnly("CiliumClusterwideNetworkPolicy");
     Path file = dir.resolve("companions.yaml");
     Files.writeString(file, r.out());
-    Run after = run("audit", "-f", CLUSTER, "-f", AUDIT, "-f", file.toString(), "-o", "json");
+    CliRun after =
+        CliRun.of("audit", "-f", CLUSTER, "-f", AUDIT, "-f", file.toString(), "-o", "json");
     JsonNode doc = new ObjectMapper().readTree(after.out());
     for (JsonNode f : doc.path("findings")) {
       assertThat(f.path("type").asText()).isNotEqualTo("IDENTITY_TRAP");
     }
-    assertThat(after.code()).as("only warnings are left (externalIPs)").isZero();
+    assertThat(after.exitCode()).as("only warnings are left (externalIPs)").isZero();
   }
 }

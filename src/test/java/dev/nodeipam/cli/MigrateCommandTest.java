@@ -9,8 +9,6 @@ import dev.nodeipam.render.Json;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.Node;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,14 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class MigrateCommandTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  record Result(int code, String out, String err) {}
 
-  static Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
-    return new Result(code, out.toString(), err.toString());
-  }
 
   /**
    * Under Cilium 1.19 the Node IPAM addresses migrate publishes are node addresses with wildcard
@@ -46,17 +37,19 @@ class MigrateCommandTest {
   void nodeAddressVipsUnderCilium119ComeBeforeTheSteps() throws IOException {
     // Node IPAM's own class is no wildcard candidate in 1.19.0+ (cilium/cilium#43565); a class
     // Cilium announces itself is.
-    Result nodeIpam = run("migrate", "-f", "examples/migration/seed", "--cilium-version", "1.19");
-    assertThat(nodeIpam.code()).isZero();
+    CliRun nodeIpam =
+        CliRun.of("migrate", "-f", "examples/migration/seed", "--cilium-version", "1.19");
+    assertThat(nodeIpam.exitCode()).isZero();
     assertThat(nodeIpam.out()).doesNotContain("NODE_IP_AS_LB_VIP");
-    Result text = run("migrate", "-f", "examples/migration/seed", "--cilium-version", "1.19",
+    CliRun text = CliRun.of("migrate", "-f", "examples/migration/seed", "--cilium-version", "1.19",
         "--load-balancer-class", "io.cilium/l2-announcer");
-    assertThat(text.code()).isZero();
+    assertThat(text.exitCode()).isZero();
     int error = text.out().indexOf("error: NODE_IP_AS_LB_VIP");
     assertThat(error).isNotNegative().isLessThan(text.out().indexOf("Steps:"));
     assertThat(text.out()).contains("#45572");
     JsonNode doc = MAPPER.readTree(
-        run("migrate", "-f", "examples/migration/seed", "-o", "json", "--cilium-version", "1.19",
+        CliRun.of("migrate", "-f", "examples/migration/seed", "-o", "json",
+            "--cilium-version", "1.19",
             "--load-balancer-class", "io.cilium/l2-announcer").out());
     assertThat(names(doc)).containsSubsequence("nodeAddressFindings", "steps");
     assertThat(doc.get("ciliumVersion").get("from").asText()).isEqualTo("--cilium-version");
@@ -64,7 +57,8 @@ class MigrateCommandTest {
     assertThat(doc.get("nodeAddressFindings")).isNotEmpty().allSatisfy(
         f -> assertThat(f.get("type").asText()).isEqualTo("NODE_IP_AS_LB_VIP"));
     JsonNode older = MAPPER.readTree(
-        run("migrate", "-f", "examples/migration/seed", "-o", "json", "--cilium-version", "1.18")
+        CliRun.of("migrate", "-f", "examples/migration/seed", "-o", "json",
+            "--cilium-version", "1.18")
             .out());
     assertThat(older.get("nodeAddressFindings")).isEmpty();
   }
@@ -95,7 +89,8 @@ class MigrateCommandTest {
     String f = dir.resolve("cluster.yaml").toString();
 
     JsonNode withDns = MAPPER.readTree(
-        run("migrate", "-f", f, "-o", "json", "--dns", "site.example.com=198.51.100.1").out());
+        CliRun.of("migrate", "-f", f, "-o", "json", "--dns", "site.example.com=198.51.100.1")
+            .out());
     assertThat(withDns.get("policyAudit").get("findings")).isNotEmpty().allSatisfy(t -> {
       assertThat(t.get("type").asText()).isEqualTo("IDENTITY_TRAP");
       assertThat(t.get("source").asText()).isEqualTo("shop/checkout-5c8b-p9w2m");
@@ -104,23 +99,23 @@ class MigrateCommandTest {
     assertThat(withDns.get("policyAudit").get("remainingWithCompanions")).isEmpty();
 
     JsonNode fromFile = MAPPER.readTree(
-        run("migrate", "-f", f, "-o", "json", "--dns-file", answers.toString()).out());
+        CliRun.of("migrate", "-f", f, "-o", "json", "--dns-file", answers.toString()).out());
     assertThat(fromFile.get("policyAudit").get("findings")).isEqualTo(withDns.get("policyAudit").get("findings"));
 
     // Without answers the toFQDNs rule allows no address, so nothing it allows can be trapped.
-    JsonNode without = MAPPER.readTree(run("migrate", "-f", f, "-o", "json").out());
+    JsonNode without = MAPPER.readTree(CliRun.of("migrate", "-f", f, "-o", "json").out());
     assertThat(without.get("policyAudit").get("findings")).isEmpty();
 
-    Result bad = run("migrate", "-f", f, "--dns", "site.example.com");
-    assertThat(bad.code()).isEqualTo(2);
+    CliRun bad = CliRun.of("migrate", "-f", f, "--dns", "site.example.com");
+    assertThat(bad.exitCode()).isEqualTo(2);
     assertThat(bad.err()).contains("--dns site.example.com: expected NAME=IP");
     assertThat(bad.out()).isEmpty();
   }
 
   @Test
   void jsonFollowsTheContract() throws IOException {
-    Result r = run("migrate", "-f", "examples/migration/extra-address", "-o", "json");
-    assertThat(r.code()).isZero();
+    CliRun r = CliRun.of("migrate", "-f", "examples/migration/extra-address", "-o", "json");
+    assertThat(r.exitCode()).isZero();
     JsonNode doc = MAPPER.readTree(r.out());
 
     assertThat(names(doc))
@@ -164,8 +159,8 @@ class MigrateCommandTest {
 
   @Test
   void yamlQuotesStringsAndKeepsNumbersNumbers() {
-    Result r = run("migrate", "-f", "examples/migration/seed", "-o", "yaml");
-    assertThat(r.code()).isZero();
+    CliRun r = CliRun.of("migrate", "-f", "examples/migration/seed", "-o", "yaml");
+    assertThat(r.exitCode()).isZero();
     assertThat(r.out())
         .contains("io.cilium.nodeipam/match-node-labels: \"ingress-ready=true\"")
         .contains("- \"198.51.100.1\"")
@@ -183,7 +178,8 @@ class MigrateCommandTest {
   void whatMigratePromisesIsWhatPlanPrintsOnTheAppliedManifests(String example, @TempDir Path dir)
       throws IOException {
     Path input = Path.of("examples/migration", example);
-    JsonNode plan = MAPPER.readTree(run("migrate", "-f", input.toString(), "-o", "json").out());
+    JsonNode plan =
+        MAPPER.readTree(CliRun.of("migrate", "-f", input.toString(), "-o", "json").out());
     ClusterSnapshot before = ManifestLoader.load(List.of(input));
 
     Map<String, Map<String, String>> added = new HashMap<>();
@@ -222,7 +218,7 @@ class MigrateCommandTest {
     Files.writeString(
         dir.resolve("slices.yaml"),
         Files.exists(input.resolve("cluster.yaml")) ? slicesOf(input.resolve("cluster.yaml")) : "");
-    JsonNode planned = MAPPER.readTree(run("plan", "-f", dir.toString(), "-o", "json").out());
+    JsonNode planned = MAPPER.readTree(CliRun.of("plan", "-f", dir.toString(), "-o", "json").out());
     Map<String, List<String>> ingress = new HashMap<>();
     for (JsonNode s : planned.get("services")) {
       ingress.put(
@@ -259,8 +255,8 @@ class MigrateCommandTest {
   @Test
   void outWritesOneScriptPerStepAReadmeAndThePlan(@TempDir Path tmp) throws IOException {
     Path dir = tmp.resolve("plan");
-    Result r =
-        run(
+    CliRun r =
+        CliRun.of(
             "migrate",
             "-f",
             "examples/migration/extra-address",
@@ -268,7 +264,7 @@ class MigrateCommandTest {
             "json",
             "--out",
             dir.toString());
-    assertThat(r.code()).isZero();
+    assertThat(r.exitCode()).isZero();
     JsonNode doc = MAPPER.readTree(r.out());
     List<String> files;
     try (Stream<Path> list = Files.list(dir)) {
@@ -299,14 +295,14 @@ class MigrateCommandTest {
     Files.writeString(dir.resolve("notes.txt"), "mine");
     Files.writeString(dir.resolve("09-verify-old.sh"), "old");
 
-    Result refused = run("migrate", "-f", "examples/migration/seed", "--out", dir.toString());
-    assertThat(refused.code()).isEqualTo(2);
+    CliRun refused = CliRun.of("migrate", "-f", "examples/migration/seed", "--out", dir.toString());
+    assertThat(refused.exitCode()).isEqualTo(2);
     assertThat(refused.err()).contains("not empty").contains("--force");
     assertThat(refused.out()).isEmpty();
 
-    Result forced =
-        run("migrate", "-f", "examples/migration/seed", "--out", dir.toString(), "--force");
-    assertThat(forced.code()).isZero();
+    CliRun forced =
+        CliRun.of("migrate", "-f", "examples/migration/seed", "--out", dir.toString(), "--force");
+    assertThat(forced.exitCode()).isZero();
     try (Stream<Path> list = Files.list(dir)) {
       List<String> files = list.map(p -> p.getFileName().toString()).toList();
       assertThat(files)
@@ -320,9 +316,10 @@ class MigrateCommandTest {
   void outThatCannotBeWrittenLeavesNothingBehind(@TempDir Path tmp) throws IOException {
     Path file = tmp.resolve("a-file");
     Files.writeString(file, "x");
-    Result r =
-        run("migrate", "-f", "examples/migration/seed", "--out", file.resolve("plan").toString());
-    assertThat(r.code()).isEqualTo(2);
+    CliRun r =
+        CliRun.of("migrate", "-f", "examples/migration/seed",
+            "--out", file.resolve("plan").toString());
+    assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err().lines()).hasSize(1);
     try (Stream<Path> list = Files.list(tmp)) {
       assertThat(list.map(p -> p.getFileName().toString())).containsExactly("a-file");
@@ -340,8 +337,8 @@ class MigrateCommandTest {
         "migrate -f examples/migration/seed --out"
       })
   void badInputOrUsageExitsTwoWithOneLineAndNoStackTrace(String line) {
-    Result r = run(line.split(" "));
-    assertThat(r.code()).isEqualTo(2);
+    CliRun r = CliRun.of(line.split(" "));
+    assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err())
         .startsWith("nodeipam: ")
         .doesNotContain("Exception")
@@ -351,10 +348,10 @@ class MigrateCommandTest {
 
   @Test
   void anAlreadyMigratedClusterIsANoOp() throws IOException {
-    Result text = run("migrate", "-f", "examples/seed");
-    assertThat(text.code()).isZero();
+    CliRun text = CliRun.of("migrate", "-f", "examples/seed");
+    assertThat(text.exitCode()).isZero();
     assertThat(text.out()).isEqualTo("Nothing to migrate: no Service uses spec.externalIPs.\n");
-    JsonNode doc = MAPPER.readTree(run("migrate", "-f", "examples/seed", "-o", "json").out());
+    JsonNode doc = MAPPER.readTree(CliRun.of("migrate", "-f", "examples/seed", "-o", "json").out());
     assertThat(doc.get("services")).isEmpty();
     assertThat(doc.get("steps")).isEmpty();
     assertThat(doc.get("nodeLabels")).isEmpty();
@@ -364,7 +361,7 @@ class MigrateCommandTest {
   void serviceFlagMigratesOnlyTheNamedServices() throws IOException {
     JsonNode doc =
         MAPPER.readTree(
-            run(
+            CliRun.of(
                     "migrate",
                     "-f",
                     "examples/migration/internal-only",
@@ -380,14 +377,15 @@ class MigrateCommandTest {
   @Test
   void companionPoliciesOfTheAfterStateAuditAreInTheJsonAndTheFirstStep() throws IOException {
     JsonNode doc =
-        MAPPER.readTree(run("migrate", "-f", "examples/migration/policy-trap", "-o", "json").out());
+        MAPPER.readTree(
+            CliRun.of("migrate", "-f", "examples/migration/policy-trap", "-o", "json").out());
     assertThat(doc.get("companionPolicies")).hasSize(1);
     assertThat(doc.get("companionPolicies").get(0).get("kind").asText())
         .isEqualTo("CiliumClusterwideNetworkPolicy");
     assertThat(doc.get("steps").get(0).get("kind").asText()).isEqualTo("apply-policy");
     assertThat(doc.get("policyAudit").get("ran").asBoolean()).isTrue();
     assertThat(doc.get("policyAudit").get("remainingWithCompanions")).isEmpty();
-    Result text = run("migrate", "-f", "examples/migration/policy-trap");
+    CliRun text = CliRun.of("migrate", "-f", "examples/migration/policy-trap");
     assertThat(text.out())
         .contains(
             "Policy audit: 1 trapped flow in the after-state, 1 companion policy, clean with"
@@ -396,20 +394,21 @@ class MigrateCommandTest {
 
   @Test
   void noAuditSaysPlainlyThatThePolicyAuditWasNotRun() throws IOException {
-    Result r = run("migrate", "-f", "examples/migration/policy-trap", "--no-audit");
-    assertThat(r.code()).isZero();
+    CliRun r = CliRun.of("migrate", "-f", "examples/migration/policy-trap", "--no-audit");
+    assertThat(r.exitCode()).isZero();
     assertThat(r.out()).contains("Policy audit: NOT RUN: the policy audit was skipped");
     JsonNode doc =
         MAPPER.readTree(
-            run("migrate", "-f", "examples/migration/policy-trap", "--no-audit", "-o", "json").out());
+            CliRun.of("migrate", "-f", "examples/migration/policy-trap", "--no-audit", "-o", "json")
+                .out());
     assertThat(doc.get("policyAudit").get("ran").asBoolean()).isFalse();
     assertThat(doc.get("companionPolicies")).isEmpty();
   }
 
   @Test
   void anUnknownDatapathSettingIsAUsageError() {
-    Result r = run("migrate", "-f", "examples/migration/seed", "--set", "no-such-key=1");
-    assertThat(r.code()).isEqualTo(2);
+    CliRun r = CliRun.of("migrate", "-f", "examples/migration/seed", "--set", "no-such-key=1");
+    assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("--set no-such-key");
   }
 

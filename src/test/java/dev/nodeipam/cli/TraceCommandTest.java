@@ -1,32 +1,29 @@
 package dev.nodeipam.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertAll;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** {@code nodeipam trace}: the JSON contract, the text diagnosis, and exit 2 on bad input. */
 class TraceCommandTest {
   private static final String CLUSTER = "examples/istio-trap/cluster";
   private static final String COMPANION = "examples/istio-trap/companion";
 
-  record Run(int code, String out, String err) {}
 
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
-    return new Run(code, out.toString(), err.toString());
-  }
 
-  private static JsonNode json(Run r) throws Exception {
-    assertThat(r.code()).as(r.err()).isZero();
+  private static JsonNode json(CliRun r) throws Exception {
+    assertThat(r.exitCode()).as(r.err()).isZero();
     return new ObjectMapper().readTree(r.out());
   }
 
@@ -34,7 +31,7 @@ class TraceCommandTest {
   void jsonCarriesTheContractedFieldsForTheTrappedFlow() throws Exception {
     JsonNode doc =
         json(
-            run(
+            CliRun.of(
                 "trace",
                 "-f",
                 CLUSTER,
@@ -79,62 +76,135 @@ class TraceCommandTest {
     assertThat(doc.path("identityTrap").asBoolean()).isTrue();
   }
 
-  @Test
-  void jsonDropReasonIsNullWhenAllowed() throws Exception {
-    JsonNode doc =
-        json(
-            run(
-                "trace",
-                "-f",
-                CLUSTER,
-                "-f",
-                COMPANION,
-                "--from",
-                "hermes/hermes-atlas",
-                "--to",
-                "24.85.233.58:443",
-                "-o",
-                "json"));
-    assertThat(doc.path("verdict").asText()).isEqualTo("ALLOWED");
-    assertThat(doc.path("dropReason").isNull()).isTrue();
-    assertThat(
-            doc.path("destinations")
-                .get(0)
-                .path("egress")
-                .path("allowedBy")
-                .get(0)
-                .path("kind")
-                .asText())
-        .isEqualTo("CiliumClusterwideNetworkPolicy");
+  /** A field of the JSON answer, by JSON pointer, and its value (null: JSON null). */
+  private record Field(String pointer, Object value) {}
+
+  /** A {@code trace -o json} run and the fields its answer must carry. */
+  private record JsonCase(String name, List<String> args, List<Field> fields) {
+    static JsonCase of(String name, String... args) {
+      return new JsonCase(name, List.of(args), List.of());
+    }
+
+    JsonCase expect(String pointer, Object value) {
+      List<Field> more = new ArrayList<>(fields);
+      more.add(new Field(pointer, value));
+      return new JsonCase(name, args, more);
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
   }
 
-  @Test
-  void setOverridesTheConfigAndChangesTheTranslation() throws Exception {
-    JsonNode doc =
-        json(
-            run(
-                "trace",
-                "-f",
-                CLUSTER,
-                "--from",
-                "hermes/hermes-atlas",
-                "--to",
-                "24.85.233.58:443/tcp",
-                "--set",
-                "bpf-lb-sock-hostns-only=false",
-                "-o",
-                "json"));
-    assertThat(doc.path("translation").path("translated").asBoolean()).isFalse();
-    assertThat(doc.path("translation").path("frontend").asText()).isEqualTo("externalIP");
-    assertThat(doc.path("verdict").asText()).isEqualTo("ALLOWED");
-    assertThat(doc.path("destinations").get(0).path("identity").asText()).isEqualTo("world");
+  static Stream<JsonCase> jsonCases() {
+    return Stream.of(
+        JsonCase.of("allowed: the drop reason is null", "-f", CLUSTER, "-f", COMPANION,
+                "--from", "hermes/hermes-atlas", "--to", "24.85.233.58:443")
+            .expect("/verdict", "ALLOWED")
+            .expect("/dropReason", null)
+            .expect("/destinations/0/egress/allowedBy/0/kind", "CiliumClusterwideNetworkPolicy"),
+        JsonCase.of("--set overrides the config and changes the translation", "-f", CLUSTER,
+                "--from", "hermes/hermes-atlas", "--to", "24.85.233.58:443/tcp",
+                "--set", "bpf-lb-sock-hostns-only=false")
+            .expect("/translation/translated", false)
+            .expect("/translation/frontend", "externalIP")
+            .expect("/verdict", "ALLOWED")
+            .expect("/destinations/0/identity", "world"),
+        JsonCase.of("a namespaced Service destination means its clusterIP", "-f", CLUSTER,
+                "--from", "hermes/hermes-atlas", "--to", "kube-system/kube-dns:53/udp")
+            .expect("/to", "10.96.0.10:53/UDP")
+            .expect("/translation/frontend", "clusterIP")
+            .expect("/verdict", "ALLOWED"),
+        JsonCase.of("a namespaced pod destination means its IP", "-f", CLUSTER,
+                "--from", "hermes/hermes-atlas",
+                "--to", "istio-system/istio-ingressgateway-7d9f4-x2k8p:8443")
+            .expect("/to", "10.244.0.46:8443/TCP")
+            .expect("/translation/translated", false)
+            .expect("/verdict", "DENIED"),
+        JsonCase.of("an IPv6 destination is written in brackets", "-f", CLUSTER,
+                "--from", "hermes/hermes-atlas", "--to", "[2001:db8::1]:443")
+            .expect("/to", "[2001:db8::1]:443/TCP"),
+        JsonCase.of("a workload source stands in with its template pod", "-f", "examples/seed",
+                "--from", "web/site", "--to", "8.8.8.8:53/udp")
+            .expect("/source/template", true)
+            .expect("/verdict", "ALLOWED"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jsonCases")
+  void jsonAnswer(JsonCase c) throws Exception {
+    // The case's name heads any failure: the XML report shows only its index.
+    assertAll(
+        c.toString(),
+        () -> {
+            List<String> args = new ArrayList<>(List.of("trace"));
+            args.addAll(c.args());
+            args.addAll(List.of("-o", "json"));
+            JsonNode doc = json(CliRun.of(args.toArray(String[]::new)));
+            for (Field f : c.fields()) {
+              JsonNode node = doc.at(f.pointer());
+              if (f.value() == null) {
+                assertThat(node.isNull()).as(f.pointer()).isTrue();
+              } else if (f.value() instanceof Boolean b) {
+                assertThat(node.asBoolean()).as(f.pointer()).isEqualTo(b);
+              } else {
+                assertThat(node.asText()).as(f.pointer()).isEqualTo(f.value());
+              }
+            }
+        });
+  }
+
+  /** A bad {@code trace} command line and a fragment of the one line it must print. */
+  private record BadInput(String name, String fragment, List<String> args) {
+    static BadInput of(String name, String fragment, String... args) {
+      return new BadInput(name, fragment, List.of(args));
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static Stream<BadInput> badInputs() {
+    String from = "hermes/hermes-atlas";
+    return Stream.of(
+        BadInput.of("unknown source", "no pod or workload nobody in namespace hermes",
+            "--from", "hermes/nobody", "--to", "1.2.3.4:443"),
+        BadInput.of("unparsable destination", "--to nonsense",
+            "--from", from, "--to", "nonsense"),
+        BadInput.of("port out of range", "not between 1 and 65535",
+            "--from", from, "--to", "1.2.3.4:99999"),
+        BadInput.of("bad IPv4 address", "not an IPv4 address",
+            "--from", from, "--to", "1.2.3.400:80"),
+        BadInput.of("unknown destination object",
+            "no Service, pod or workload none in namespace nope",
+            "--from", from, "--to", "nope/none:80"),
+        BadInput.of("bad setting value",
+            "--set enable-policy: \"sometimes\" is not default, always or never",
+            "--from", from, "--to", "1.2.3.4:443", "--set", "enable-policy=sometimes"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badInputs")
+  void badInputIsExit2WithOneLine(BadInput bad) {
+    // The case's name heads any failure: the XML report shows only its index.
+    assertAll(
+        bad.toString(),
+        () -> {
+            List<String> args = new ArrayList<>(List.of("trace", "-f", CLUSTER));
+            args.addAll(bad.args());
+            assertExit2OneLine(CliRun.of(args.toArray(String[]::new)), bad.fragment());
+        });
   }
 
   @Test
   void textReadsLikeADiagnosisAndSaysWhichSettingsWereAssumed() {
-    Run r =
-        run("trace", "-f", CLUSTER, "--from", "hermes/hermes-atlas", "--to", "24.85.233.58:443");
-    assertThat(r.code()).isZero();
+    CliRun r =
+        CliRun.of(
+            "trace", "-f", CLUSTER, "--from", "hermes/hermes-atlas", "--to", "24.85.233.58:443");
+    assertThat(r.exitCode()).isZero();
     // The text is wrapped at 100 columns: phrases are looked for with the line breaks undone.
     assertThat(r.out().replaceAll("\\s*\n\\s*", " "))
         .contains("Verdict: DENIED (drop reason 133: policy denied)")
@@ -145,112 +215,16 @@ class TraceCommandTest {
         .contains("Assumed (not in cilium-config nor --set): bpf-lb-sock");
   }
 
-  @Test
-  void namespacedServiceDestinationMeansItsClusterIp() throws Exception {
-    JsonNode doc =
-        json(
-            run(
-                "trace",
-                "-f",
-                CLUSTER,
-                "--from",
-                "hermes/hermes-atlas",
-                "--to",
-                "kube-system/kube-dns:53/udp",
-                "-o",
-                "json"));
-    assertThat(doc.path("to").asText()).isEqualTo("10.96.0.10:53/UDP");
-    assertThat(doc.path("translation").path("frontend").asText()).isEqualTo("clusterIP");
-    assertThat(doc.path("verdict").asText()).isEqualTo("ALLOWED");
-  }
-
-  @Test
-  void namespacedPodDestinationMeansItsIp() throws Exception {
-    JsonNode doc =
-        json(
-            run(
-                "trace",
-                "-f",
-                CLUSTER,
-                "--from",
-                "hermes/hermes-atlas",
-                "--to",
-                "istio-system/istio-ingressgateway-7d9f4-x2k8p:8443",
-                "-o",
-                "json"));
-    assertThat(doc.path("to").asText()).isEqualTo("10.244.0.46:8443/TCP");
-    assertThat(doc.path("translation").path("translated").asBoolean()).isFalse();
-    assertThat(doc.path("verdict").asText()).isEqualTo("DENIED");
-  }
-
-  @Test
-  void ipv6DestinationIsWrittenInBrackets() throws Exception {
-    JsonNode doc =
-        json(
-            run(
-                "trace",
-                "-f",
-                CLUSTER,
-                "--from",
-                "hermes/hermes-atlas",
-                "--to",
-                "[2001:db8::1]:443",
-                "-o",
-                "json"));
-    assertThat(doc.path("to").asText()).isEqualTo("[2001:db8::1]:443/TCP");
-  }
-
-  @Test
-  void workloadSourceStandsInWithItsTemplatePod() throws Exception {
-    JsonNode doc =
-        json(
-            run(
-                "trace",
-                "-f",
-                "examples/seed",
-                "--from",
-                "web/site",
-                "--to",
-                "8.8.8.8:53/udp",
-                "-o",
-                "json"));
-    assertThat(doc.path("source").path("template").asBoolean()).isTrue();
-    assertThat(doc.path("verdict").asText()).isEqualTo("ALLOWED");
-  }
-
-  private static void assertExit2OneLine(Run r, String fragment) {
-    assertThat(r.code()).isEqualTo(2);
+  private static void assertExit2OneLine(CliRun r, String fragment) {
+    assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains(fragment).doesNotContain("Exception").doesNotContain("\tat ");
     assertThat(r.err().strip().lines().count()).isEqualTo(1);
   }
 
   @Test
-  void unknownSourceIsExit2WithOneLine() {
-    assertExit2OneLine(
-        run("trace", "-f", CLUSTER, "--from", "hermes/nobody", "--to", "1.2.3.4:443"),
-        "no pod or workload nobody in namespace hermes");
-  }
-
-  @Test
-  void unparsableDestinationsAreExit2WithOneLine() {
-    assertExit2OneLine(
-        run("trace", "-f", CLUSTER, "--from", "hermes/hermes-atlas", "--to", "nonsense"),
-        "--to nonsense");
-    assertExit2OneLine(
-        run("trace", "-f", CLUSTER, "--from", "hermes/hermes-atlas", "--to", "1.2.3.4:99999"),
-        "not between 1 and 65535");
-    assertExit2OneLine(
-        run("trace", "-f", CLUSTER, "--from", "hermes/hermes-atlas", "--to", "1.2.3.400:80"),
-        "not an IPv4 address");
-    assertExit2OneLine(
-        run("trace", "-f", CLUSTER, "--from", "hermes/hermes-atlas", "--to", "nope/none:80"),
-        "no Service, pod or workload none in namespace nope");
-  }
-
-  @Test
   void unknownSetKeyIsAUsageErrorListingTheKnownKeys() {
-    Run r =
-        run(
+    CliRun r =
+        CliRun.of(
             "trace",
             "-f",
             CLUSTER,
@@ -260,26 +234,10 @@ class TraceCommandTest {
             "1.2.3.4:443",
             "--set",
             "kpr=true");
-    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err())
         .contains("--set kpr: unknown setting")
         .contains("kube-proxy-replacement, bpf-lb-sock, bpf-lb-sock-hostns-only");
-  }
-
-  @Test
-  void badSettingValueIsExit2() {
-    assertExit2OneLine(
-        run(
-            "trace",
-            "-f",
-            CLUSTER,
-            "--from",
-            "hermes/hermes-atlas",
-            "--to",
-            "1.2.3.4:443",
-            "--set",
-            "enable-policy=sometimes"),
-        "--set enable-policy: \"sometimes\" is not default, always or never");
   }
 
   @Test
@@ -297,7 +255,7 @@ class TraceCommandTest {
           - to: [{ipBlock: {cidr: 0.0.0.0/33}}]
         """);
     assertExit2OneLine(
-        run(
+        CliRun.of(
             "trace",
             "-f",
             CLUSTER,

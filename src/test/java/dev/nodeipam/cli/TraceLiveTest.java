@@ -14,8 +14,6 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -223,26 +221,21 @@ class TraceLiveTest {
         """
             .formatted(client.getMasterUrl().toString()));
 
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code =
-        Main.run(
-            new String[] {
-              "trace",
-              "--kubeconfig",
-              kubeconfig.toString(),
-              "--from",
-              "hermes/hermes-atlas",
-              "--to",
-              "24.85.233.58:443",
-              "-o",
-              "json"
-            },
-            new PrintWriter(out),
-            new PrintWriter(err));
+    String[] trace = {
+      "trace",
+      "--kubeconfig",
+      kubeconfig.toString(),
+      "--from",
+      "hermes/hermes-atlas",
+      "--to",
+      "24.85.233.58:443",
+      "-o",
+      "json"
+    };
+    CliRun trapped = CliRun.of(trace);
 
-    assertThat(code).as(err.toString()).isZero();
-    JsonNode doc = new ObjectMapper().readTree(out.toString());
+    assertThat(trapped.exitCode()).as(trapped.err()).isZero();
+    JsonNode doc = new ObjectMapper().readTree(trapped.out());
     assertThat(doc.path("verdict").asText()).isEqualTo("DENIED");
     assertThat(doc.path("dropReason").asInt()).isEqualTo(133);
     assertThat(doc.path("translation").path("frontend").asText()).isEqualTo("externalIP");
@@ -281,24 +274,9 @@ class TraceLiveTest {
         .genericKubernetesResources("cilium.io/v2", "CiliumClusterwideNetworkPolicy")
         .resource(companion)
         .create();
-    StringWriter fixed = new StringWriter();
-    code =
-        Main.run(
-            new String[] {
-              "trace",
-              "--kubeconfig",
-              kubeconfig.toString(),
-              "--from",
-              "hermes/hermes-atlas",
-              "--to",
-              "24.85.233.58:443",
-              "-o",
-              "json"
-            },
-            new PrintWriter(fixed),
-            new PrintWriter(err));
-    assertThat(code).as(err.toString()).isZero();
-    assertThat(new ObjectMapper().readTree(fixed.toString()).path("verdict").asText())
+    CliRun fixed = CliRun.of(trace);
+    assertThat(fixed.exitCode()).as(fixed.err()).isZero();
+    assertThat(new ObjectMapper().readTree(fixed.out()).path("verdict").asText())
         .isEqualTo("ALLOWED");
   }
 }

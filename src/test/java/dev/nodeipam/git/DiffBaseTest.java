@@ -2,10 +2,8 @@ package dev.nodeipam.git;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.nodeipam.cli.Main;
+import dev.nodeipam.cli.CliRun;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -25,14 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DiffBaseTest {
   private static final Path EXAMPLE = Path.of("examples/pr-externalip");
 
-  record Run(int code, String out, String err) {}
 
-  static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
-    return new Run(code, out.toString(), err.toString());
-  }
 
   /** A repository whose commit holds the before state and whose work tree the after state. */
   private static Git repository(Path dir) throws Exception {
@@ -80,11 +71,11 @@ class DiffBaseTest {
       Status status = git.status().call();
       String head = git.getRepository().resolve("HEAD").getName();
 
-      Run run = run("diff", "--base", "main", "-f", dir.resolve("cluster").toString(),
+      CliRun run = CliRun.of("diff", "--base", "main", "-f", dir.resolve("cluster").toString(),
           "-o", "json");
 
       assertThat(run.err()).isEmpty();
-      assertThat(run.code()).isEqualTo(3);
+      assertThat(run.exitCode()).isEqualTo(3);
       assertThat(run.out()).contains("\"NEWLY_DENIED\" : 7")
           .contains("\"file\" : \"" + dir.resolve("cluster/istio-system.yaml") + "\"")
           .contains("\"line\" : 20");
@@ -104,7 +95,7 @@ class DiffBaseTest {
   @Test
   void base_sarifIsRelativeToTheRepositoryRoot(@TempDir Path dir) throws Exception {
     try (Git git = repository(dir)) {
-      Run run = run("diff", "--base", "HEAD", "-f", dir.resolve("cluster").toString(),
+      CliRun run = CliRun.of("diff", "--base", "HEAD", "-f", dir.resolve("cluster").toString(),
           "-o", "sarif");
       assertThat(run.out()).contains("\"uri\" : \"cluster/istio-system.yaml\"")
           .contains("\"uri\" : \"" + dir.toUri() + "\"");
@@ -118,12 +109,12 @@ class DiffBaseTest {
       git.add().addFilepattern(".").call();
       git.commit().setMessage("after").setAuthor("t", "t@example.org")
           .setCommitter("t", "t@example.org").setSign(false).call();
-      Run same = run("diff", "--base", "HEAD", "-f", dir.resolve("cluster").toString());
-      assertThat(same.code()).isZero();
+      CliRun same = CliRun.of("diff", "--base", "HEAD", "-f", dir.resolve("cluster").toString());
+      assertThat(same.exitCode()).isZero();
       assertThat(same.out()).startsWith("No change");
-      Run parent = run("diff", "--base", "HEAD~1", "-f", dir.resolve("cluster").toString(),
+      CliRun parent = CliRun.of("diff", "--base", "HEAD~1", "-f", dir.resolve("cluster").toString(),
           "--fail-on", "never");
-      assertThat(parent.code()).isZero();
+      assertThat(parent.exitCode()).isZero();
       assertThat(parent.out()).contains("Flows newly denied (7)");
 
       Files.writeString(dir.resolve("cluster/broken.yaml"), "kind: [\n");
@@ -131,8 +122,8 @@ class DiffBaseTest {
       git.commit().setMessage("broken").setAuthor("t", "t@example.org")
           .setCommitter("t", "t@example.org").setSign(false).call();
       Files.delete(dir.resolve("cluster/broken.yaml"));
-      Run broken = run("diff", "--base", "HEAD", "-f", dir.resolve("cluster").toString());
-      assertThat(broken.code()).isEqualTo(2);
+      CliRun broken = CliRun.of("diff", "--base", "HEAD", "-f", dir.resolve("cluster").toString());
+      assertThat(broken.exitCode()).isEqualTo(2);
       assertThat(broken.err()).startsWith("nodeipam: HEAD (").contains("broken.yaml:")
           .contains("malformed YAML").hasLineCount(1);
     }
@@ -141,13 +132,14 @@ class DiffBaseTest {
   @Test
   void base_badRefOrNoRepository_exit2(@TempDir Path dir) throws Exception {
     try (Git git = repository(dir.resolve("repo"))) {
-      Run ref = run("diff", "--base", "no-such-branch", "-f", dir.resolve("repo/cluster").toString());
-      assertThat(ref.code()).isEqualTo(2);
+      CliRun ref = CliRun.of(
+          "diff", "--base", "no-such-branch", "-f", dir.resolve("repo/cluster").toString());
+      assertThat(ref.exitCode()).isEqualTo(2);
       assertThat(ref.err()).contains("--base no-such-branch: no such commit");
     }
     Files.createDirectories(dir.resolve("plain"));
-    Run none = run("diff", "--base", "HEAD", "-f", dir.resolve("plain").toString());
-    assertThat(none.code()).isEqualTo(2);
+    CliRun none = CliRun.of("diff", "--base", "HEAD", "-f", dir.resolve("plain").toString());
+    assertThat(none.exitCode()).isEqualTo(2);
     assertThat(none.err()).contains("is not in a git work tree").hasLineCount(1);
   }
 }

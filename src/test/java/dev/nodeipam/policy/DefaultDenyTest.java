@@ -2,13 +2,20 @@ package dev.nodeipam.policy;
 
 import static dev.nodeipam.policy.TestCluster.port;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertAll;
 
 import dev.nodeipam.policy.explanation.Outcome;
+import dev.nodeipam.policy.explanation.SideVerdict;
 import dev.nodeipam.policy.explanation.Verdict;
 import dev.nodeipam.policy.model.PolicyRef;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Section 5 (default deny) and the deny precedence of section 1. */
 class DefaultDenyTest {
@@ -19,228 +26,322 @@ class DefaultDenyTest {
         .pod("db/pg", "n1", "10.0.2.7", Map.of("app", "pg"), port("pg", 5432));
   }
 
-  @Test
-  void noPolicyMeansEverythingIsAllowed() {
-    Verdict v = cluster().trace("app/client", "10.0.2.7", 5432);
-    assertThat(v.outcome()).isEqualTo(Outcome.ALLOWED);
-    assertThat(v.destinations().get(0).egress().defaultDeny()).isFalse();
-    assertThat(v.destinations().get(0).ingress().defaultDeny()).isFalse();
-  }
+  /** One expected property of a verdict, read by {@code actual}. */
+  private record Check(String what, Function<Verdict, Object> actual, Object expected) {}
 
-  @Test
-  void networkPolicyWithoutPolicyTypesIsIngressOnlyUnlessItHasEgressRules() {
-    TestCluster ingressOnly =
-        cluster()
-            .policy(
-                """
-                apiVersion: networking.k8s.io/v1
-                kind: NetworkPolicy
-                metadata: {name: lock, namespace: app}
-                spec:
-                  podSelector: {}
-                """);
-    Verdict toPg = ingressOnly.trace("app/client", "10.0.2.7", 5432);
-    assertThat(toPg.outcome()).isEqualTo(Outcome.ALLOWED);
-    assertThat(toPg.destinations().get(0).egress().defaultDeny()).isFalse();
-    Verdict toClient = ingressOnly.trace("db/pg", "10.0.1.5", 80);
-    assertThat(toClient.outcome()).isEqualTo(Outcome.DENIED);
-    assertThat(toClient.destinations().get(0).ingress().defaultDenyBy())
-        .extracting(PolicyRef::name)
-        .containsExactly("lock");
+  /** Policies, a flow traced under settings, and what its verdict must say. */
+  private record DenyCase(
+      String name,
+      List<String> policies,
+      String from,
+      String ip,
+      int port,
+      String[] settings,
+      List<Check> checks) {
+    static DenyCase of(String name, String from, String ip, int port, String... policies) {
+      return new DenyCase(name, List.of(policies), from, ip, port, new String[0], List.of());
+    }
 
-    TestCluster withEgress =
-        cluster()
-            .policy(
-                """
-                apiVersion: networking.k8s.io/v1
-                kind: NetworkPolicy
-                metadata: {name: dns-only, namespace: app}
-                spec:
-                  podSelector: {}
-                  egress:
-                  - ports: [{port: 53, protocol: UDP}]
-                """);
-    Verdict v = withEgress.trace("app/client", "10.0.2.7", 5432);
-    assertThat(v.outcome()).isEqualTo(Outcome.DENIED);
-    assertThat(v.destinations().get(0).egress().dropReason()).isEqualTo(133);
-  }
+    DenyCase with(String... keysAndValues) {
+      return new DenyCase(name, policies, from, ip, port, keysAndValues, checks);
+    }
 
-  /**
-   * Cilium's ParseNetworkPolicy ({@code pkg/k8s/network_policy.go}) converts {@code spec.egress}
-   * whatever {@code policyTypes} says: the egress rules are enforced (cilium/cilium#48703; the
-   * fix, cilium/cilium#48708, is in no release read), unlike upstream NetworkPolicy semantics.
-   */
-  @Test
-  void networkPolicyEgressIsEnforcedEvenWhenPolicyTypesDoNotListIt() {
-    TestCluster c =
-        cluster()
-            .policy(
-                """
-                apiVersion: networking.k8s.io/v1
-                kind: NetworkPolicy
-                metadata: {name: ingress-only, namespace: app}
-                spec:
-                  podSelector: {}
-                  policyTypes: [Ingress]
-                  egress:
-                  - to: [{ipBlock: {cidr: 1.1.1.1/32}}]
-                """);
-    Verdict v = c.trace("app/client", "10.0.2.7", 5432);
-    assertThat(v.outcome()).isEqualTo(Outcome.DENIED);
-    assertThat(v.destinations().get(0).egress().defaultDeny()).isTrue();
-    assertThat(c.trace("app/client", "1.1.1.1", 5432).outcome()).isEqualTo(Outcome.ALLOWED);
-  }
+    DenyCase expect(Check... more) {
+      List<Check> all = new ArrayList<>(checks);
+      all.addAll(List.of(more));
+      return new DenyCase(name, policies, from, ip, port, settings, all);
+    }
 
-  /**
-   * {@code enable-non-default-deny-policies=false} (Cilium 1.17+, cilium/cilium#34940) makes
-   * {@code Rule.Sanitize} ({@code pkg/policy/api/rule_validation.go}) set enableDefaultDeny to
-   * true on every rule; before 1.16 (cilium/cilium#30572) the field does not exist. Either way a
-   * rule with egress entries puts its endpoints in egress default deny.
-   */
-  @Test
-  void enableDefaultDenyFalseIsIgnoredWithTheAgentFlagOffAndBeforeCilium116() {
-    TestCluster c =
-        cluster()
-            .policy(
-                """
-                apiVersion: cilium.io/v2
-                kind: CiliumClusterwideNetworkPolicy
-                metadata: {name: allow-dns}
-                spec:
-                  endpointSelector: {}
-                  enableDefaultDeny: {egress: false}
-                  egress:
-                  - toEntities: [world]
-                    toPorts: [{ports: [{port: "53", protocol: UDP}]}]
-                """);
-    assertThat(c.trace("app/client", "10.0.2.7", 5432, "cilium-version", "1.17").outcome())
-        .isEqualTo(Outcome.ALLOWED);
-    for (String[] s : List.of(
-        new String[] {"cilium-version", "1.17", "enable-non-default-deny-policies", "false"},
-        new String[] {"cilium-version", "1.15"})) {
-      Verdict v = c.trace("app/client", "10.0.2.7", 5432, s);
-      assertThat(v.outcome()).isEqualTo(Outcome.DENIED);
-      assertThat(v.destinations().get(0).egress().defaultDenyBy())
-          .extracting(p -> p.name()).containsExactly("allow-dns");
+    @Override
+    public String toString() {
+      return name;
     }
   }
 
-  @Test
-  void cnpDenyOnlyRuleFlipsItsSubjectsIntoDefaultDeny() {
-    TestCluster c =
-        cluster()
-            .policy(
-                """
-                apiVersion: cilium.io/v2
-                kind: CiliumNetworkPolicy
-                metadata: {name: no-metadata, namespace: app}
-                spec:
-                  endpointSelector: {}
-                  egressDeny:
-                  - toCIDR: [169.254.169.254/32]
-                """);
-    Verdict v = c.trace("app/client", "10.0.2.7", 5432);
-    assertThat(v.outcome()).isEqualTo(Outcome.DENIED);
-    assertThat(v.dropReason()).isEqualTo(133);
-    assertThat(v.destinations().get(0).egress().defaultDenyBy())
-        .extracting(PolicyRef::name)
-        .containsExactly("no-metadata");
-    Verdict metadata = c.trace("app/client", "169.254.169.254", 80);
-    assertThat(metadata.dropReason()).isEqualTo(181);
+  private static Check outcome(Outcome outcome) {
+    return new Check("outcome", Verdict::outcome, outcome);
   }
 
-  @Test
-  void cnpEnableDefaultDenyFalseAddsWithoutChangingAnyonesDefault() {
-    TestCluster c =
-        cluster()
-            .policy(
-                """
-                apiVersion: cilium.io/v2
-                kind: CiliumNetworkPolicy
-                metadata: {name: no-metadata, namespace: app}
-                spec:
-                  endpointSelector: {}
-                  enableDefaultDeny: {egress: false}
-                  egressDeny:
-                  - toCIDR: [169.254.169.254/32]
-                """);
-    Verdict v = c.trace("app/client", "10.0.2.7", 5432);
-    assertThat(v.outcome()).isEqualTo(Outcome.ALLOWED);
-    assertThat(v.destinations().get(0).egress().defaultDeny()).isFalse();
-    assertThat(c.trace("app/client", "169.254.169.254", 80).dropReason()).isEqualTo(181);
+  private static Check dropReason(int reason) {
+    return new Check("drop reason", Verdict::dropReason, reason);
   }
 
-  @Test
-  void cnpEmptyEgressEntryIsDefaultDenyWithNothingAllowed() {
-    TestCluster c =
-        cluster()
-            .policy(
-                """
-                apiVersion: cilium.io/v2
-                kind: CiliumNetworkPolicy
-                metadata: {name: deny-all-egress, namespace: app}
-                spec:
-                  endpointSelector: {}
-                  egress:
-                  - {}
-                """);
-    assertThat(c.trace("app/client", "8.8.8.8", 53).dropReason()).isEqualTo(133);
-    assertThat(c.trace("app/client", "10.0.2.7", 5432).dropReason()).isEqualTo(133);
+  private static Check egressDropReason(int reason) {
+    return new Check("egress drop reason", v -> egress(v).dropReason(), reason);
   }
 
-  @Test
-  void denyBeatsAllowAcrossNetworkPolicyCnpAndCcnp() {
-    TestCluster c =
-        cluster()
-            .policy(
-                """
-                apiVersion: networking.k8s.io/v1
-                kind: NetworkPolicy
-                metadata: {name: allow-pg, namespace: app}
-                spec:
-                  podSelector: {}
-                  policyTypes: [Egress]
-                  egress:
-                  - to: [{namespaceSelector: {}}]
-                """)
-            .policy(
-                """
-                apiVersion: cilium.io/v2
-                kind: CiliumClusterwideNetworkPolicy
-                metadata: {name: no-db}
-                spec:
-                  endpointSelector: {}
-                  enableDefaultDeny: {egress: false, ingress: false}
-                  egressDeny:
-                  - toEndpoints: [{matchLabels: {io.kubernetes.pod.namespace: db}}]
-                """);
-    Verdict v = c.trace("app/client", "10.0.2.7", 5432);
-    assertThat(v.outcome()).isEqualTo(Outcome.DENIED);
-    assertThat(v.dropReason()).isEqualTo(181);
-    assertThat(v.destinations().get(0).egress().deniedBy())
-        .extracting(PolicyRef::name)
-        .containsExactly("no-db");
+  private static Check ingressDropReason(int reason) {
+    return new Check("ingress drop reason", v -> ingress(v).dropReason(), reason);
   }
 
-  @Test
-  void ingressDenyOfTheReceiverDropsWith181() {
-    TestCluster c =
-        cluster()
-            .policy(
-                """
-                apiVersion: cilium.io/v2
-                kind: CiliumNetworkPolicy
-                metadata: {name: pg-not-from-app, namespace: db}
-                spec:
-                  endpointSelector: {}
-                  ingress:
-                  - fromEntities: [all]
-                  ingressDeny:
-                  - fromEndpoints: [{matchLabels: {k8s:io.kubernetes.pod.namespace: app}}]
-                """);
-    Verdict v = c.trace("app/client", "10.0.2.7", 5432);
-    assertThat(v.destinations().get(0).ingress().dropReason()).isEqualTo(181);
-    assertThat(v.dropReason()).isEqualTo(181);
+  private static Check egressDefaultDeny(boolean on) {
+    return new Check("egress default deny", v -> egress(v).defaultDeny(), on);
+  }
+
+  private static Check ingressDefaultDeny(boolean on) {
+    return new Check("ingress default deny", v -> ingress(v).defaultDeny(), on);
+  }
+
+  private static Check egressEnforced(boolean enforced) {
+    return new Check("egress enforced", v -> egress(v).enforced(), enforced);
+  }
+
+  private static Check egressDefaultDenyBy(String... policies) {
+    return new Check("egress default deny by", v -> names(egress(v).defaultDenyBy()),
+        List.of(policies));
+  }
+
+  private static Check ingressDefaultDenyBy(String... policies) {
+    return new Check("ingress default deny by", v -> names(ingress(v).defaultDenyBy()),
+        List.of(policies));
+  }
+
+  private static Check egressDeniedBy(String... policies) {
+    return new Check("egress denied by", v -> names(egress(v).deniedBy()), List.of(policies));
+  }
+
+  private static SideVerdict egress(Verdict v) {
+    return v.destinations().get(0).egress();
+  }
+
+  private static SideVerdict ingress(Verdict v) {
+    return v.destinations().get(0).ingress();
+  }
+
+  private static List<String> names(List<PolicyRef> policies) {
+    return policies.stream().map(PolicyRef::name).toList();
+  }
+
+  private static final String NP_LOCK =
+      """
+      apiVersion: networking.k8s.io/v1
+      kind: NetworkPolicy
+      metadata: {name: lock, namespace: app}
+      spec:
+        podSelector: {}
+      """;
+
+  private static final String NP_DNS_ONLY =
+      """
+      apiVersion: networking.k8s.io/v1
+      kind: NetworkPolicy
+      metadata: {name: dns-only, namespace: app}
+      spec:
+        podSelector: {}
+        egress:
+        - ports: [{port: 53, protocol: UDP}]
+      """;
+
+  private static final String NP_INGRESS_ONLY_WITH_EGRESS =
+      """
+      apiVersion: networking.k8s.io/v1
+      kind: NetworkPolicy
+      metadata: {name: ingress-only, namespace: app}
+      spec:
+        podSelector: {}
+        policyTypes: [Ingress]
+        egress:
+        - to: [{ipBlock: {cidr: 1.1.1.1/32}}]
+      """;
+
+  private static final String CCNP_ALLOW_DNS_NO_DEFAULT_DENY =
+      """
+      apiVersion: cilium.io/v2
+      kind: CiliumClusterwideNetworkPolicy
+      metadata: {name: allow-dns}
+      spec:
+        endpointSelector: {}
+        enableDefaultDeny: {egress: false}
+        egress:
+        - toEntities: [world]
+          toPorts: [{ports: [{port: "53", protocol: UDP}]}]
+      """;
+
+  private static final String CNP_NO_METADATA =
+      """
+      apiVersion: cilium.io/v2
+      kind: CiliumNetworkPolicy
+      metadata: {name: no-metadata, namespace: app}
+      spec:
+        endpointSelector: {}
+        egressDeny:
+        - toCIDR: [169.254.169.254/32]
+      """;
+
+  private static final String CNP_NO_METADATA_NO_DEFAULT_DENY =
+      """
+      apiVersion: cilium.io/v2
+      kind: CiliumNetworkPolicy
+      metadata: {name: no-metadata, namespace: app}
+      spec:
+        endpointSelector: {}
+        enableDefaultDeny: {egress: false}
+        egressDeny:
+        - toCIDR: [169.254.169.254/32]
+      """;
+
+  private static final String CNP_DENY_ALL_EGRESS =
+      """
+      apiVersion: cilium.io/v2
+      kind: CiliumNetworkPolicy
+      metadata: {name: deny-all-egress, namespace: app}
+      spec:
+        endpointSelector: {}
+        egress:
+        - {}
+      """;
+
+  private static final String NP_ALLOW_PG =
+      """
+      apiVersion: networking.k8s.io/v1
+      kind: NetworkPolicy
+      metadata: {name: allow-pg, namespace: app}
+      spec:
+        podSelector: {}
+        policyTypes: [Egress]
+        egress:
+        - to: [{namespaceSelector: {}}]
+      """;
+
+  private static final String CCNP_NO_DB =
+      """
+      apiVersion: cilium.io/v2
+      kind: CiliumClusterwideNetworkPolicy
+      metadata: {name: no-db}
+      spec:
+        endpointSelector: {}
+        enableDefaultDeny: {egress: false, ingress: false}
+        egressDeny:
+        - toEndpoints: [{matchLabels: {io.kubernetes.pod.namespace: db}}]
+      """;
+
+  private static final String CNP_PG_NOT_FROM_APP =
+      """
+      apiVersion: cilium.io/v2
+      kind: CiliumNetworkPolicy
+      metadata: {name: pg-not-from-app, namespace: db}
+      spec:
+        endpointSelector: {}
+        ingress:
+        - fromEntities: [all]
+        ingressDeny:
+        - fromEndpoints: [{matchLabels: {k8s:io.kubernetes.pod.namespace: app}}]
+      """;
+
+  private static final String CNP_DENY =
+      """
+      apiVersion: cilium.io/v2
+      kind: CiliumNetworkPolicy
+      metadata: {name: deny, namespace: app}
+      spec:
+        endpointSelector: {}
+        egressDeny:
+        - toEntities: [all]
+      """;
+
+  private static final String CNP_PG_IN =
+      """
+      apiVersion: cilium.io/v2
+      kind: CiliumNetworkPolicy
+      metadata: {name: pg-in, namespace: db}
+      spec:
+        endpointSelector: {}
+        ingress:
+        - fromEndpoints: [{matchLabels: {app: nothing}}]
+      """;
+
+  static Stream<DenyCase> denyCases() {
+    String client = "app/client";
+    String pg = "10.0.2.7";
+    return Stream.of(
+        DenyCase.of("no policy: everything is allowed", client, pg, 5432)
+            .expect(outcome(Outcome.ALLOWED), egressDefaultDeny(false), ingressDefaultDeny(false)),
+        DenyCase.of("NetworkPolicy without policyTypes is ingress only: egress", client, pg, 5432,
+                NP_LOCK)
+            .expect(outcome(Outcome.ALLOWED), egressDefaultDeny(false)),
+        DenyCase.of("NetworkPolicy without policyTypes is ingress only: ingress", "db/pg",
+                "10.0.1.5", 80, NP_LOCK)
+            .expect(outcome(Outcome.DENIED), ingressDefaultDenyBy("lock")),
+        DenyCase.of("NetworkPolicy without policyTypes but with egress rules", client, pg, 5432,
+                NP_DNS_ONLY)
+            .expect(outcome(Outcome.DENIED), egressDropReason(133)),
+        // Cilium's ParseNetworkPolicy (pkg/k8s/network_policy.go) converts spec.egress whatever
+        // policyTypes says: the egress rules are enforced (cilium/cilium#48703; the fix,
+        // cilium/cilium#48708, is in no release read), unlike upstream NetworkPolicy semantics.
+        DenyCase.of("NetworkPolicy egress enforced though policyTypes do not list it", client, pg,
+                5432, NP_INGRESS_ONLY_WITH_EGRESS)
+            .expect(outcome(Outcome.DENIED), egressDefaultDeny(true)),
+        DenyCase.of("NetworkPolicy egress enforced though policyTypes do not list it: allowed",
+                client, "1.1.1.1", 5432, NP_INGRESS_ONLY_WITH_EGRESS)
+            .expect(outcome(Outcome.ALLOWED)),
+        // enable-non-default-deny-policies=false (Cilium 1.17+, cilium/cilium#34940) makes
+        // Rule.Sanitize (pkg/policy/api/rule_validation.go) set enableDefaultDeny to true on every
+        // rule; before 1.16 (cilium/cilium#30572) the field does not exist. Either way a rule with
+        // egress entries puts its endpoints in egress default deny.
+        DenyCase.of("enableDefaultDeny false, Cilium 1.17", client, pg, 5432,
+                CCNP_ALLOW_DNS_NO_DEFAULT_DENY)
+            .with("cilium-version", "1.17")
+            .expect(outcome(Outcome.ALLOWED)),
+        DenyCase.of("enableDefaultDeny false ignored with the agent flag off", client, pg, 5432,
+                CCNP_ALLOW_DNS_NO_DEFAULT_DENY)
+            .with("cilium-version", "1.17", "enable-non-default-deny-policies", "false")
+            .expect(outcome(Outcome.DENIED), egressDefaultDenyBy("allow-dns")),
+        DenyCase.of("enableDefaultDeny false ignored before Cilium 1.16", client, pg, 5432,
+                CCNP_ALLOW_DNS_NO_DEFAULT_DENY)
+            .with("cilium-version", "1.15")
+            .expect(outcome(Outcome.DENIED), egressDefaultDenyBy("allow-dns")),
+        DenyCase.of("CNP deny-only rule flips its subjects into default deny", client, pg, 5432,
+                CNP_NO_METADATA)
+            .expect(outcome(Outcome.DENIED), dropReason(133), egressDefaultDenyBy("no-metadata")),
+        DenyCase.of("CNP deny-only rule denies what it names", client, "169.254.169.254", 80,
+                CNP_NO_METADATA)
+            .expect(dropReason(181)),
+        DenyCase.of("CNP enableDefaultDeny false adds without changing anyone's default", client,
+                pg, 5432, CNP_NO_METADATA_NO_DEFAULT_DENY)
+            .expect(outcome(Outcome.ALLOWED), egressDefaultDeny(false)),
+        DenyCase.of("CNP enableDefaultDeny false still denies what it names", client,
+                "169.254.169.254", 80, CNP_NO_METADATA_NO_DEFAULT_DENY)
+            .expect(dropReason(181)),
+        DenyCase.of("CNP empty egress entry: default deny, nothing allowed (world)", client,
+                "8.8.8.8", 53, CNP_DENY_ALL_EGRESS)
+            .expect(dropReason(133)),
+        DenyCase.of("CNP empty egress entry: default deny, nothing allowed (pod)", client, pg,
+                5432, CNP_DENY_ALL_EGRESS)
+            .expect(dropReason(133)),
+        DenyCase.of("deny beats allow across NetworkPolicy, CNP and CCNP", client, pg, 5432,
+                NP_ALLOW_PG, CCNP_NO_DB)
+            .expect(outcome(Outcome.DENIED), dropReason(181), egressDeniedBy("no-db")),
+        DenyCase.of("ingress deny of the receiver drops with 181", client, pg, 5432,
+                CNP_PG_NOT_FROM_APP)
+            .expect(ingressDropReason(181), dropReason(181)),
+        DenyCase.of("a deny rule, enable-policy unset", client, pg, 5432, CNP_DENY)
+            .expect(dropReason(181)),
+        DenyCase.of("enable-policy never enforces nothing, not even deny rules", client, pg, 5432,
+                CNP_DENY)
+            .with("enable-policy", "never")
+            .expect(outcome(Outcome.ALLOWED), egressEnforced(false)),
+        DenyCase.of("enable-policy default denies only where a rule says so", client, pg, 5432,
+                CNP_PG_IN)
+            .with("enable-policy", "default")
+            .expect(egressDefaultDeny(false), ingressDefaultDeny(true), dropReason(133)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("denyCases")
+  void defaultDenyAndDenyPrecedence(DenyCase c) {
+    // The case's name heads any failure: the XML report shows only its index.
+    assertAll(
+        c.toString(),
+        () -> {
+            TestCluster cluster = cluster();
+            for (String policy : c.policies()) {
+              cluster = cluster.policy(policy);
+            }
+            Verdict v = cluster.trace(c.from(), c.ip(), c.port(), c.settings());
+            for (Check check : c.checks()) {
+              assertThat(check.actual().apply(v)).as(check.what()).isEqualTo(check.expected());
+            }
+        });
   }
 
   @Test
@@ -250,46 +351,6 @@ class DefaultDenyTest {
     assertThat(v.dropReason()).isEqualTo(133);
     assertThat(v.destinations().get(0).egress().defaultDenyBy()).isEmpty();
     assertThat(v.destinations().get(0).egress().reason()).contains("enable-policy=always");
-  }
-
-  @Test
-  void enablePolicyNeverEnforcesNothingNotEvenDenyRules() {
-    TestCluster c =
-        cluster()
-            .policy(
-                """
-                apiVersion: cilium.io/v2
-                kind: CiliumNetworkPolicy
-                metadata: {name: deny, namespace: app}
-                spec:
-                  endpointSelector: {}
-                  egressDeny:
-                  - toEntities: [all]
-                """);
-    assertThat(c.trace("app/client", "10.0.2.7", 5432).dropReason()).isEqualTo(181);
-    Verdict v = c.trace("app/client", "10.0.2.7", 5432, "enable-policy", "never");
-    assertThat(v.outcome()).isEqualTo(Outcome.ALLOWED);
-    assertThat(v.destinations().get(0).egress().enforced()).isFalse();
-  }
-
-  @Test
-  void enablePolicyDefaultDeniesOnlyWhereARuleSaysSo() {
-    TestCluster c =
-        cluster()
-            .policy(
-                """
-                apiVersion: cilium.io/v2
-                kind: CiliumNetworkPolicy
-                metadata: {name: pg-in, namespace: db}
-                spec:
-                  endpointSelector: {}
-                  ingress:
-                  - fromEndpoints: [{matchLabels: {app: nothing}}]
-                """);
-    Verdict v = c.trace("app/client", "10.0.2.7", 5432, "enable-policy", "default");
-    assertThat(v.destinations().get(0).egress().defaultDeny()).isFalse();
-    assertThat(v.destinations().get(0).ingress().defaultDeny()).isTrue();
-    assertThat(v.dropReason()).isEqualTo(133);
   }
 
   @Test

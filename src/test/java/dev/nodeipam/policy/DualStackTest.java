@@ -28,6 +28,17 @@ class DualStackTest {
         - to: [{ipBlock: {cidr: 0.0.0.0/0}}]
       """;
 
+  private static final String WORLD_IPV6 =
+      """
+      apiVersion: cilium.io/v2
+      kind: CiliumNetworkPolicy
+      metadata: {name: v6, namespace: app}
+      spec:
+        endpointSelector: {}
+        egress:
+        - toEntities: [world-ipv6]
+      """;
+
   @Test
   void dualStack_worldIsSplitByFamilyAndIpv4CidrDoesNotCoverIpv6() {
     TestCluster c = cluster(V4_ONLY);
@@ -48,17 +59,7 @@ class DualStackTest {
    */
   @Test
   void beforeCilium115WorldIsNotSplitEvenInDualStack() {
-    TestCluster c =
-        cluster(
-            """
-            apiVersion: cilium.io/v2
-            kind: CiliumNetworkPolicy
-            metadata: {name: v6, namespace: app}
-            spec:
-              endpointSelector: {}
-              egress:
-              - toEntities: [world-ipv6]
-            """);
+    TestCluster c = cluster(WORLD_IPV6);
     Verdict old = c.trace("app/client", "2001:db8::1", 443, "cilium-version", "1.14");
     assertThat(old.destinations().get(0).identity().name()).isEqualTo("world");
     assertThat(old.outcome()).isEqualTo(Outcome.DENIED);
@@ -70,17 +71,7 @@ class DualStackTest {
 
   @Test
   void dualStack_entityWorldIpv6SelectsOnlyIpv6WorldAndWorldSelectsBoth() {
-    TestCluster c =
-        cluster(
-            """
-            apiVersion: cilium.io/v2
-            kind: CiliumNetworkPolicy
-            metadata: {name: v6, namespace: app}
-            spec:
-              endpointSelector: {}
-              egress:
-              - toEntities: [world-ipv6]
-            """);
+    TestCluster c = cluster(WORLD_IPV6);
     assertThat(c.trace("app/client", "2001:db8::1", 443).outcome()).isEqualTo(Outcome.ALLOWED);
     assertThat(c.trace("app/client", "203.0.113.1", 443).outcome()).isEqualTo(Outcome.DENIED);
     TestCluster world =

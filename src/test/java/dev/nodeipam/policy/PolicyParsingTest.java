@@ -1,6 +1,7 @@
 package dev.nodeipam.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nodeipam.policy.engine.PolicyEngine;
@@ -11,7 +12,10 @@ import dev.nodeipam.policy.model.Protocol;
 import dev.nodeipam.policy.model.Rule;
 import dev.nodeipam.snapshot.BadInputException;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Reading policies: invalid input is an error naming the source; unsupported input is named. */
 class PolicyParsingTest {
@@ -29,127 +33,147 @@ class PolicyParsingTest {
         .hasMessageContainingAll(fragments);
   }
 
-  @Test
-  void badCidrIsBadInputNamingTheSourceThePolicyAndTheField() {
-    assertBad(
-        """
-        apiVersion: networking.k8s.io/v1
-        kind: NetworkPolicy
-        metadata: {name: p, namespace: app}
-        spec:
-          podSelector: {}
-          egress:
-          - to: [{ipBlock: {cidr: 300.0.0.0/8}}]
-        """,
-        "NetworkPolicy app/p",
-        "spec.egress[0].to[0].ipBlock.cidr",
-        "300.0.0.0/8");
+  /** An invalid policy and the fragments its one error message must name. */
+  private record BadPolicy(String name, String yaml, String[] fragments) {
+    static BadPolicy of(String name, String yaml, String... fragments) {
+      return new BadPolicy(name, yaml, fragments);
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
   }
 
-  @Test
-  void exceptOutsideTheCidrIsBadInput() {
-    assertBad(
-        """
-        apiVersion: cilium.io/v2
-        kind: CiliumNetworkPolicy
-        metadata: {name: p, namespace: app}
-        spec:
-          endpointSelector: {}
-          egress:
-          - toCIDRSet: [{cidr: 10.0.0.0/8, except: [192.168.0.0/16]}]
-        """,
-        "toCIDRSet[0].except[0]",
-        "not inside 10.0.0.0/8");
+  static Stream<BadPolicy> badPolicies() {
+    return Stream.of(
+        BadPolicy.of(
+            "a bad CIDR names the source, the policy and the field",
+            """
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: p, namespace: app}
+            spec:
+              podSelector: {}
+              egress:
+              - to: [{ipBlock: {cidr: 300.0.0.0/8}}]
+            """,
+            "NetworkPolicy app/p", "spec.egress[0].to[0].ipBlock.cidr", "300.0.0.0/8"),
+        BadPolicy.of(
+            "an except outside the CIDR",
+            """
+            apiVersion: cilium.io/v2
+            kind: CiliumNetworkPolicy
+            metadata: {name: p, namespace: app}
+            spec:
+              endpointSelector: {}
+              egress:
+              - toCIDRSet: [{cidr: 10.0.0.0/8, except: [192.168.0.0/16]}]
+            """,
+            "toCIDRSet[0].except[0]", "not inside 10.0.0.0/8"),
+        BadPolicy.of(
+            "a bad selector operator",
+            """
+            apiVersion: cilium.io/v2
+            kind: CiliumClusterwideNetworkPolicy
+            metadata: {name: p}
+            spec:
+              endpointSelector:
+                matchExpressions: [{key: app, operator: Like, values: [x]}]
+            """,
+            "CiliumClusterwideNetworkPolicy p",
+            "\"Like\" is not In, NotIn, Exists or DoesNotExist"),
+        BadPolicy.of(
+            "a port above 65535",
+            """
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: p, namespace: app}
+            spec:
+              podSelector: {}
+              ingress:
+              - ports: [{port: 70000}]
+            """,
+            "spec.ingress[0].ports[0].port", "70000"),
+        BadPolicy.of(
+            "an endPort below the port",
+            """
+            apiVersion: cilium.io/v2
+            kind: CiliumNetworkPolicy
+            metadata: {name: p, namespace: app}
+            spec:
+              endpointSelector: {}
+              ingress:
+              - toPorts: [{ports: [{port: "80", endPort: 70}]}]
+            """,
+            "endPort 70 is below port 80"),
+        BadPolicy.of(
+            "an ICMP port protocol",
+            """
+            apiVersion: cilium.io/v2
+            kind: CiliumNetworkPolicy
+            metadata: {name: p, namespace: app}
+            spec:
+              endpointSelector: {}
+              ingress:
+              - toPorts: [{ports: [{port: "80", protocol: ICMP}]}]
+            """,
+            "\"ICMP\" is not TCP, UDP, SCTP or ANY"),
+        BadPolicy.of(
+            "a port name that is no name",
+            """
+            apiVersion: cilium.io/v2
+            kind: CiliumNetworkPolicy
+            metadata: {name: p, namespace: app}
+            spec:
+              endpointSelector: {}
+              ingress:
+              - toPorts: [{ports: [{port: "Not_A_Name"}]}]
+            """,
+            "neither a port number nor a valid port name"),
+        BadPolicy.of(
+            "an unknown entity",
+            """
+            apiVersion: cilium.io/v2
+            kind: CiliumNetworkPolicy
+            metadata: {name: p, namespace: app}
+            spec:
+              endpointSelector: {}
+              egress:
+              - toEntities: [internet]
+            """,
+            "\"internet\" is not a Cilium entity"),
+        BadPolicy.of(
+            "a CiliumNetworkPolicy without spec or specs",
+            """
+            apiVersion: cilium.io/v2
+            kind: CiliumNetworkPolicy
+            metadata: {name: p, namespace: app}
+            """,
+            "neither spec nor specs"),
+        BadPolicy.of(
+            "a NetworkPolicy peer without a selector or ipBlock",
+            """
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: p, namespace: app}
+            spec:
+              podSelector: {}
+              ingress:
+              - from: [{}]
+            """,
+            "needs podSelector, namespaceSelector or ipBlock"));
   }
 
-  @Test
-  void badSelectorOperatorIsBadInput() {
-    assertBad(
-        """
-        apiVersion: cilium.io/v2
-        kind: CiliumClusterwideNetworkPolicy
-        metadata: {name: p}
-        spec:
-          endpointSelector:
-            matchExpressions: [{key: app, operator: Like, values: [x]}]
-        """,
-        "CiliumClusterwideNetworkPolicy p",
-        "\"Like\" is not In, NotIn, Exists or DoesNotExist");
-  }
-
-  @Test
-  void badPortsAreBadInput() {
-    assertBad(
-        """
-        apiVersion: networking.k8s.io/v1
-        kind: NetworkPolicy
-        metadata: {name: p, namespace: app}
-        spec:
-          podSelector: {}
-          ingress:
-          - ports: [{port: 70000}]
-        """,
-        "spec.ingress[0].ports[0].port",
-        "70000");
-    assertBad(
-        """
-        apiVersion: cilium.io/v2
-        kind: CiliumNetworkPolicy
-        metadata: {name: p, namespace: app}
-        spec:
-          endpointSelector: {}
-          ingress:
-          - toPorts: [{ports: [{port: "80", endPort: 70}]}]
-        """,
-        "endPort 70 is below port 80");
-    assertBad(
-        """
-        apiVersion: cilium.io/v2
-        kind: CiliumNetworkPolicy
-        metadata: {name: p, namespace: app}
-        spec:
-          endpointSelector: {}
-          ingress:
-          - toPorts: [{ports: [{port: "80", protocol: ICMP}]}]
-        """,
-        "\"ICMP\" is not TCP, UDP, SCTP or ANY");
-    assertBad(
-        """
-        apiVersion: cilium.io/v2
-        kind: CiliumNetworkPolicy
-        metadata: {name: p, namespace: app}
-        spec:
-          endpointSelector: {}
-          ingress:
-          - toPorts: [{ports: [{port: "Not_A_Name"}]}]
-        """,
-        "neither a port number nor a valid port name");
-  }
-
-  @Test
-  void unknownEntityIsBadInput() {
-    assertBad(
-        """
-        apiVersion: cilium.io/v2
-        kind: CiliumNetworkPolicy
-        metadata: {name: p, namespace: app}
-        spec:
-          endpointSelector: {}
-          egress:
-          - toEntities: [internet]
-        """,
-        "\"internet\" is not a Cilium entity");
-  }
-
-  @Test
-  void cnpWithoutSpecOrSpecsIsBadInput() {
-    assertBad(
-        """
-        apiVersion: cilium.io/v2
-        kind: CiliumNetworkPolicy
-        metadata: {name: p, namespace: app}
-        """,
-        "neither spec nor specs");
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badPolicies")
+  void invalidPolicyIsBadInputNamingTheSourceThePolicyAndTheField(BadPolicy bad) {
+    // The case's name heads any failure: the XML report shows only its index.
+    assertAll(
+        bad.toString(),
+        () -> {
+            assertBad(bad.yaml(), bad.fragments());
+        });
   }
 
   @Test
@@ -209,21 +233,6 @@ class PolicyParsingTest {
     assertThat(rule.appliesToPods()).isFalse();
     assertThat(rule.notModelled()).anyMatch(n -> n.contains("host policy"));
     assertThat(c.trace("app/client", "8.8.8.8", 80).outcome()).isEqualTo(Outcome.ALLOWED);
-  }
-
-  @Test
-  void networkPolicyPeerNeedsASelectorOrIpBlock() {
-    assertBad(
-        """
-        apiVersion: networking.k8s.io/v1
-        kind: NetworkPolicy
-        metadata: {name: p, namespace: app}
-        spec:
-          podSelector: {}
-          ingress:
-          - from: [{}]
-        """,
-        "needs podSelector, namespaceSelector or ipBlock");
   }
 
   @Test

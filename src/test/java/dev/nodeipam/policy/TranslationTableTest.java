@@ -4,6 +4,7 @@ import static dev.nodeipam.policy.TestCluster.endpoint;
 import static dev.nodeipam.policy.TestCluster.port;
 import static dev.nodeipam.policy.TestCluster.servicePort;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertAll;
 
 import dev.nodeipam.policy.explanation.DestinationVerdict;
 import dev.nodeipam.policy.explanation.Outcome;
@@ -12,7 +13,11 @@ import dev.nodeipam.policy.explanation.Verdict;
 import dev.nodeipam.snapshot.Service;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Section 2 of the policy model: where Service translation happens, row by row. */
 class TranslationTableTest {
@@ -22,6 +27,7 @@ class TranslationTableTest {
   private static final String NOT_A_NODE = "203.0.113.9";
   private static final String LB_VIP = "198.51.100.5";
   private static final String LB_PROXY = "198.51.100.6";
+  private static final Map<String, String> WEB = Map.of("app", "web");
 
   private static TestCluster cluster() {
     return new TestCluster()
@@ -38,6 +44,13 @@ class TranslationTableTest {
                 new Service.LoadBalancerIngress(LB_VIP, null, "VIP"),
                 new Service.LoadBalancerIngress(LB_PROXY, null, "Proxy")),
             servicePort(80, 8080));
+  }
+
+  /** Node n1 (OWN_NODE) with the client pod app/client on it. */
+  private static TestCluster clientOnOneNode() {
+    return new TestCluster()
+        .node("n1", OWN_NODE)
+        .pod("app/client", "n1", "10.0.1.5", Map.of("app", "client"));
   }
 
   private static void assertTranslated(Verdict v, Frontend frontend) {
@@ -78,106 +91,140 @@ class TranslationTableTest {
   private static final String[] KPR_FALSE_119 =
       {"kube-proxy-replacement", "false", "cilium-version", "1.19"};
 
-  @Test
-  void row1_clusterIpIsTranslatedUnderEveryDatapath() {
-    TestCluster c = cluster();
+  /** One row of the table: a client of node n1 dials {@code address}:80 under {@code settings}. */
+  private record Row(
+      String name,
+      Supplier<TestCluster> cluster,
+      String address,
+      String[] settings,
+      Frontend frontend,
+      String peer,
+      String reason) {
+    /** The flow is translated to web/web-1:8080 through {@code frontend}. */
+    static Row translated(String name, String address, String[] settings, Frontend frontend) {
+      return new Row(name, TranslationTableTest::cluster, address, settings, frontend, null, null);
+    }
+
+    /** The flow is not translated: policy judges {@code peer}, the identity of the address. */
+    static Row untranslated(String name, String address, String[] settings, String peer) {
+      return new Row(name, TranslationTableTest::cluster, address, settings, null, peer, null);
+    }
+
+    /** The translation's reason says {@code fragment}. */
+    Row because(String fragment) {
+      return new Row(name, cluster, address, settings, frontend, peer, fragment);
+    }
+
+    Row in(Supplier<TestCluster> other) {
+      return new Row(name, other, address, settings, frontend, peer, reason);
+    }
+
+    @Override
+    public String toString() {
+      StringBuilder set = new StringBuilder();
+      for (int i = 0; i + 1 < settings.length; i += 2) {
+        set.append(set.isEmpty() ? "" : ",").append(settings[i]).append('=')
+            .append(settings[i + 1]);
+      }
+      return name + " [" + (set.isEmpty() ? "defaults" : set) + "]";
+    }
+  }
+
+  private static String[] settings(String... keysAndValues) {
+    return keysAndValues;
+  }
+
+  static Stream<Row> rows() {
+    Stream.Builder<Row> rows = Stream.builder();
     for (String[] s : List.of(SOCKET_LB, HOSTNS_ONLY, NO_SOCKET_LB, KPR_FALSE)) {
-      assertTranslated(c.trace("app/client", CLUSTER_IP, 80, s), Frontend.CLUSTER_IP);
+      rows.add(Row.translated("row 1: clusterIP, every datapath", CLUSTER_IP, s,
+          Frontend.CLUSTER_IP));
     }
-  }
-
-  @Test
-  void row2_loadBalancerVipIsTranslatedWithKubeProxyReplacementOnly() {
-    TestCluster c = cluster();
     for (String[] s : List.of(SOCKET_LB, HOSTNS_ONLY, NO_SOCKET_LB)) {
-      assertTranslated(c.trace("app/client", LB_VIP, 80, s), Frontend.LOAD_BALANCER);
+      rows.add(Row.translated("row 2: LoadBalancer VIP, kube-proxy replacement", LB_VIP, s,
+          Frontend.LOAD_BALANCER));
     }
-    assertNotTranslated(c.trace("app/client", LB_VIP, 80, KPR_FALSE), "world");
-  }
-
-  @Test
-  void row3_loadBalancerWithIpModeProxyIsNeverTranslated() {
-    TestCluster c = cluster();
+    rows.add(Row.untranslated("row 2: LoadBalancer VIP, no kube-proxy replacement", LB_VIP,
+        KPR_FALSE, "world"));
     for (String[] s : List.of(SOCKET_LB, HOSTNS_ONLY, NO_SOCKET_LB, KPR_FALSE)) {
-      Verdict v = c.trace("app/client", LB_PROXY, 80, s);
-      assertNotTranslated(v, "world");
-      assertThat(v.translation().reason()).contains("ipMode: Proxy");
+      rows.add(Row.untranslated("row 3: LoadBalancer with ipMode Proxy, never", LB_PROXY, s,
+          "world").because("ipMode: Proxy"));
     }
-  }
-
-  @Test
-  void row4_externalIpOfTheClientsOwnNodeIsTranslatedWithKubeProxyReplacement() {
-    TestCluster c = cluster();
     for (String[] s : List.of(SOCKET_LB, HOSTNS_ONLY, NO_SOCKET_LB)) {
-      assertTranslated(c.trace("app/client", OWN_NODE, 80, s), Frontend.EXTERNAL_IP);
+      rows.add(Row.translated("row 4: externalIP of the client's own node", OWN_NODE, s,
+          Frontend.EXTERNAL_IP));
     }
-    assertNotTranslated(c.trace("app/client", OWN_NODE, 80, KPR_FALSE), "host");
-  }
-
-  @Test
-  void row5_externalIpNotOnTheClientsNodeIsLeftAloneBySocketLb_cveMitigation() {
-    TestCluster c = cluster();
-    Verdict other = c.trace("app/client", OTHER_NODE, 80, SOCKET_LB);
-    assertNotTranslated(other, "remote-node");
-    assertThat(other.translation().reason()).contains("CVE-2020-8554");
-    assertNotTranslated(c.trace("app/client", NOT_A_NODE, 80, SOCKET_LB), "world");
-  }
-
-  @Test
-  void row5_externalIpNotOnTheClientsNodeIsTranslatedWhenTheMitigationIsDisabled() {
-    TestCluster c = cluster();
-    assertTranslated(
-        c.trace(
-            "app/client",
-            NOT_A_NODE,
-            80,
-            "kube-proxy-replacement",
-            "true",
-            "disable-external-ip-mitigation",
-            "true"),
-        Frontend.EXTERNAL_IP);
-  }
-
-  @Test
-  void row5_externalIpNotOnTheClientsNodeIsTranslatedByThePerPacketLoadBalancer() {
-    TestCluster c = cluster();
-    assertTranslated(c.trace("app/client", NOT_A_NODE, 80, HOSTNS_ONLY), Frontend.EXTERNAL_IP);
-    assertTranslated(c.trace("app/client", OTHER_NODE, 80, NO_SOCKET_LB), Frontend.EXTERNAL_IP);
-  }
-
-  @Test
-  void row5_externalIpIsNotTranslatedWithoutKubeProxyReplacement() {
-    assertNotTranslated(cluster().trace("app/client", NOT_A_NODE, 80, KPR_FALSE), "world");
-  }
-
-  @Test
-  void kubeProxyReplacementDefaultsToFalseAndOldValuesMapToTrueOrFalse() {
-    TestCluster c = cluster();
-    assertNotTranslated(c.trace("app/client", LB_VIP, 80, "cilium-version", "1.18"), "world");
-    assertTranslated(
-        c.trace("app/client", LB_VIP, 80, "kube-proxy-replacement", "strict"),
-        Frontend.LOAD_BALANCER);
+    rows.add(Row.untranslated("row 4: externalIP of the client's own node, no kube-proxy "
+        + "replacement", OWN_NODE, KPR_FALSE, "host"));
+    rows.add(Row.untranslated("row 5: externalIP of another node, socket LB's CVE mitigation",
+        OTHER_NODE, SOCKET_LB, "remote-node").because("CVE-2020-8554"));
+    rows.add(Row.untranslated("row 5: externalIP of no node, socket LB's CVE mitigation",
+        NOT_A_NODE, SOCKET_LB, "world"));
+    rows.add(Row.translated("row 5: externalIP of no node, the mitigation disabled", NOT_A_NODE,
+        settings("kube-proxy-replacement", "true", "disable-external-ip-mitigation", "true"),
+        Frontend.EXTERNAL_IP));
+    rows.add(Row.translated("row 5: externalIP of no node, the per-packet load balancer",
+        NOT_A_NODE, HOSTNS_ONLY, Frontend.EXTERNAL_IP));
+    rows.add(Row.translated("row 5: externalIP of another node, the per-packet load balancer",
+        OTHER_NODE, NO_SOCKET_LB, Frontend.EXTERNAL_IP));
+    rows.add(Row.untranslated("row 5: externalIP, no kube-proxy replacement", NOT_A_NODE,
+        KPR_FALSE, "world"));
+    // kube-proxy-replacement defaults to false; old values map to true or false.
+    rows.add(Row.untranslated("kube-proxy-replacement unset means false", LB_VIP,
+        settings("cilium-version", "1.18"), "world"));
+    rows.add(Row.translated("kube-proxy-replacement=strict means true", LB_VIP,
+        settings("kube-proxy-replacement", "strict"), Frontend.LOAD_BALANCER));
     for (String old : List.of("partial", "probe", "disabled")) {
-      assertNotTranslated(
-          c.trace("app/client", LB_VIP, 80, "kube-proxy-replacement", old, "cilium-version",
-              "1.18"), "world");
+      rows.add(Row.untranslated("kube-proxy-replacement=" + old + " means false", LB_VIP,
+          settings("kube-proxy-replacement", old, "cilium-version", "1.18"), "world"));
     }
+    // Cilium 1.19's convertService (pkg/loadbalancer/reflectors/conversions.go) installs
+    // LoadBalancer and externalIP frontends whatever kube-proxy-replacement says (only NodePort
+    // frontends need it), and the pod's per-packet load balancer translates them: reported after
+    // 1.18 to 1.19 upgrades as kubermatic/kubermatic#15939.
+    rows.add(Row.translated("Cilium 1.19: LoadBalancer VIP without kube-proxy replacement",
+        LB_VIP, KPR_FALSE_119, Frontend.LOAD_BALANCER).because("kubermatic/kubermatic#15939"));
+    rows.add(Row.translated("Cilium 1.19: externalIP without kube-proxy replacement", NOT_A_NODE,
+        KPR_FALSE_119, Frontend.EXTERNAL_IP));
+    rows.add(Row.untranslated("Cilium 1.19: ipMode Proxy without kube-proxy replacement",
+        LB_PROXY, KPR_FALSE_119, "world"));
+    // enable-envoy-config compiles ENABLE_L7_LB, and with it ENABLE_PER_PACKET_LB, into the pod's
+    // datapath (bpf/bpf_lxc.c): an externalIP that socket LB leaves alone (CVE-2020-8554
+    // mitigation) is translated per packet. enable-sctp does the same (ENABLE_SCTP).
+    rows.add(Row.untranslated("externalIP socket LB skips, without envoy or SCTP", NOT_A_NODE,
+        SOCKET_LB, "world"));
+    for (String key : List.of("enable-envoy-config", "enable-sctp")) {
+      rows.add(Row.translated("externalIP socket LB skips, translated per packet by " + key,
+          NOT_A_NODE, settings("kube-proxy-replacement", "true", key, "true"),
+          Frontend.EXTERNAL_IP).because(key + "=true"));
+    }
+    // After migrating off externalIPs the same node address is a LoadBalancer ingress IP: the
+    // CVE mitigation for externalIPs no longer applies, so the trap becomes certain.
+    rows.add(Row.translated("Node IPAM LoadBalancer address of another node", OTHER_NODE,
+        SOCKET_LB, Frontend.LOAD_BALANCER).in(TranslationTableTest::nodeIpamCluster));
+    rows.add(Row.untranslated("Node IPAM LoadBalancer address of another node, no kube-proxy "
+        + "replacement", OTHER_NODE, KPR_FALSE, "remote-node")
+        .in(TranslationTableTest::nodeIpamCluster));
+    return rows.build();
   }
 
-  /**
-   * Cilium 1.19's {@code convertService} ({@code pkg/loadbalancer/reflectors/conversions.go})
-   * installs LoadBalancer and externalIP frontends whatever {@code kube-proxy-replacement} says
-   * (only NodePort frontends need it), and the pod's per-packet load balancer translates them:
-   * reported after 1.18 to 1.19 upgrades as kubermatic/kubermatic#15939.
-   */
-  @Test
-  void cilium119TranslatesLoadBalancerAndExternalIpFrontendsEvenWithoutKubeProxyReplacement() {
-    TestCluster c = cluster();
-    assertTranslated(c.trace("app/client", LB_VIP, 80, KPR_FALSE_119), Frontend.LOAD_BALANCER);
-    assertTranslated(c.trace("app/client", NOT_A_NODE, 80, KPR_FALSE_119), Frontend.EXTERNAL_IP);
-    assertThat(c.trace("app/client", LB_VIP, 80, KPR_FALSE_119).translation().reason())
-        .contains("kubermatic/kubermatic#15939");
-    assertNotTranslated(c.trace("app/client", LB_PROXY, 80, KPR_FALSE_119), "world");
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("rows")
+  void translationTable(Row row) {
+    // The case's name heads any failure: the XML report shows only its index.
+    assertAll(
+        row.toString(),
+        () -> {
+            Verdict v = row.cluster().get().trace("app/client", row.address(), 80, row.settings());
+            if (row.frontend() != null) {
+              assertTranslated(v, row.frontend());
+            } else {
+              assertNotTranslated(v, row.peer());
+            }
+            if (row.reason() != null) {
+              assertThat(v.translation().reason()).contains(row.reason());
+            }
+        });
   }
 
   @Test
@@ -190,18 +237,11 @@ class TranslationTableTest {
   @Test
   void namedTargetPortIsResolvedOnEachBackendsOwnContainerPorts() {
     TestCluster c =
-        new TestCluster()
-            .node("n1", OWN_NODE)
-            .pod("app/client", "n1", "10.0.1.5", Map.of("app", "client"))
+        clientOnOneNode()
             .pod("web/web-1", "n1", "10.0.2.7", Map.of("app", "web"), port("http", 8080))
             .pod("web/web-2", "n1", "10.0.2.8", Map.of("app", "web"), port("http", 9090))
             .service(
-                "web/web",
-                CLUSTER_IP,
-                Map.of("app", "web"),
-                List.of(),
-                List.of(),
-                servicePort("http", 80, "http"));
+                "web/web", CLUSTER_IP, WEB, List.of(), List.of(), servicePort("http", 80, "http"));
     Verdict v = c.trace("app/client", CLUSTER_IP, 80);
     assertThat(v.destinations())
         .extracting(DestinationVerdict::endpoint, DestinationVerdict::port)
@@ -213,19 +253,11 @@ class TranslationTableTest {
   @Test
   void backendsComeFromReadyEndpointSliceEndpointsWhenTheInputHasSlices() {
     TestCluster c =
-        new TestCluster()
-            .node("n1", OWN_NODE)
-            .pod("app/client", "n1", "10.0.1.5", Map.of("app", "client"))
+        clientOnOneNode()
             .pod("web/web-1", "n1", "10.0.2.7", Map.of("app", "web"), port("http", 8080))
             .pod("web/web-2", "n1", "10.0.2.8", Map.of("app", "web"), port("http", 8080))
             .pod("web/manual", "n1", "10.0.2.9", Map.of("app", "other"), port("http", 8080))
-            .service(
-                "web/web",
-                CLUSTER_IP,
-                Map.of("app", "web"),
-                List.of(),
-                List.of(),
-                servicePort(80, 8080))
+            .service("web/web", CLUSTER_IP, WEB, List.of(), List.of(), servicePort(80, 8080))
             .slice(
                 "web/web",
                 8080,
@@ -245,32 +277,13 @@ class TranslationTableTest {
   @Test
   void aSelectorlessServiceTakesItsTargetPortsFromItsEndpointSlices() {
     TestCluster c =
-        new TestCluster()
-            .node("n1", OWN_NODE)
-            .pod("app/client", "n1", "10.0.1.5", Map.of("app", "client"))
+        clientOnOneNode()
             .pod("web/db", "n1", "10.0.2.7", Map.of("app", "db"), port("pg", 5432))
             .service("web/db", CLUSTER_IP, null, List.of(), List.of(), servicePort(80, 8080))
             .slice("web/db", 5432, endpoint("10.0.2.7", "db", true));
     assertThat(c.trace("app/client", CLUSTER_IP, 80).destinations())
         .singleElement()
         .satisfies(d -> assertThat(d.port()).isEqualTo(5432));
-  }
-
-  /**
-   * {@code enable-envoy-config} compiles ENABLE_L7_LB, and with it ENABLE_PER_PACKET_LB, into the
-   * pod's datapath ({@code bpf/bpf_lxc.c}): an externalIP that socket LB leaves alone (CVE-2020-8554
-   * mitigation) is translated per packet. {@code enable-sctp} does the same (ENABLE_SCTP).
-   */
-  @Test
-  void enableEnvoyConfigAndEnableSctpTranslateTheExternalIpSocketLbSkipped() {
-    TestCluster c = cluster();
-    assertNotTranslated(c.trace("app/client", NOT_A_NODE, 80, SOCKET_LB), "world");
-    for (String key : List.of("enable-envoy-config", "enable-sctp")) {
-      Verdict v = c.trace("app/client", NOT_A_NODE, 80, "kube-proxy-replacement", "true", key,
-          "true");
-      assertTranslated(v, Frontend.EXTERNAL_IP);
-      assertThat(v.translation().reason()).contains(key + "=true");
-    }
   }
 
   /**
@@ -305,9 +318,7 @@ class TranslationTableTest {
   @Test
   void backendsThatDisagreeGivePartial() {
     TestCluster c =
-        new TestCluster()
-            .node("n1", OWN_NODE)
-            .pod("app/client", "n1", "10.0.1.5", Map.of("app", "client"))
+        clientOnOneNode()
             .pod(
                 "web/web-1",
                 "n1",
@@ -320,13 +331,7 @@ class TranslationTableTest {
                 "10.0.2.8",
                 Map.of("app", "web", "tier", "b"),
                 port("http", 8080))
-            .service(
-                "web/web",
-                CLUSTER_IP,
-                Map.of("app", "web"),
-                List.of(),
-                List.of(),
-                servicePort(80, 8080))
+            .service("web/web", CLUSTER_IP, WEB, List.of(), List.of(), servicePort(80, 8080))
             .policy(
                 """
                 apiVersion: cilium.io/v2
@@ -346,58 +351,38 @@ class TranslationTableTest {
   @Test
   void aTranslatedServiceWithoutReadyBackendsIsDeniedWithANote() {
     TestCluster c =
-        new TestCluster()
-            .node("n1", OWN_NODE)
-            .pod("app/client", "n1", "10.0.1.5", Map.of("app", "client"))
-            .service(
-                "web/web",
-                CLUSTER_IP,
-                Map.of("app", "web"),
-                List.of(),
-                List.of(),
-                servicePort(80, 8080));
+        clientOnOneNode()
+            .service("web/web", CLUSTER_IP, WEB, List.of(), List.of(), servicePort(80, 8080));
     Verdict v = c.trace("app/client", CLUSTER_IP, 80);
     assertThat(v.outcome()).isEqualTo(Outcome.DENIED);
     assertThat(v.destinations()).isEmpty();
     assertThat(v.notes()).anyMatch(n -> n.contains("no ready backend"));
   }
 
-  @Test
-  void nodeIpamLoadBalancerAddressOfAnotherNodeIsTranslatedUnderKubeProxyReplacement() {
-    // After migrating off externalIPs the same node address is a LoadBalancer ingress IP: the
-    // CVE mitigation for externalIPs no longer applies, so the trap becomes certain.
-    TestCluster c =
-        new TestCluster()
-            .node("n1", OWN_NODE)
-            .node("n2", OTHER_NODE)
-            .pod("app/client", "n1", "10.0.1.5", Map.of("app", "client"))
-            .pod("web/web-1", "n2", "10.0.2.7", Map.of("app", "web"), port("http", 8080))
-            .service(
-                "web/web",
-                CLUSTER_IP,
-                Map.of("app", "web"),
-                List.of(),
-                List.of(new Service.LoadBalancerIngress(OTHER_NODE, null, "VIP")),
-                servicePort(80, 8080));
-    assertTranslated(c.trace("app/client", OTHER_NODE, 80, SOCKET_LB), Frontend.LOAD_BALANCER);
-    assertNotTranslated(c.trace("app/client", OTHER_NODE, 80, KPR_FALSE), "remote-node");
+  /** The Service after migration: node n2's address is its LoadBalancer ingress IP. */
+  private static TestCluster nodeIpamCluster() {
+    return new TestCluster()
+        .node("n1", OWN_NODE)
+        .node("n2", OTHER_NODE)
+        .pod("app/client", "n1", "10.0.1.5", Map.of("app", "client"))
+        .pod("web/web-1", "n2", "10.0.2.7", Map.of("app", "web"), port("http", 8080))
+        .service(
+            "web/web",
+            CLUSTER_IP,
+            Map.of("app", "web"),
+            List.of(),
+            List.of(new Service.LoadBalancerIngress(OTHER_NODE, null, "VIP")),
+            servicePort(80, 8080));
   }
 
   @Test
   void aBackendWithoutTheNamedTargetPortIsLeftOutWithANote() {
     TestCluster c =
-        new TestCluster()
-            .node("n1", OWN_NODE)
-            .pod("app/client", "n1", "10.0.1.5", Map.of("app", "client"))
+        clientOnOneNode()
             .pod("web/web-1", "n1", "10.0.2.7", Map.of("app", "web"), port("http", 8080))
             .pod("web/web-2", "n1", "10.0.2.8", Map.of("app", "web"), port("metrics", 9090))
             .service(
-                "web/web",
-                CLUSTER_IP,
-                Map.of("app", "web"),
-                List.of(),
-                List.of(),
-                servicePort("http", 80, "http"));
+                "web/web", CLUSTER_IP, WEB, List.of(), List.of(), servicePort("http", 80, "http"));
     Verdict v = c.trace("app/client", CLUSTER_IP, 80);
     assertThat(v.destinations())
         .extracting(DestinationVerdict::endpoint)
