@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the informers' events do: update the record cache and queue the Services a change can
- * affect (E1, E3), and mark Services whose status E11 clears.
+ * What the informers' events do: update the record cache and queue the Services a change can affect
+ * (E1, E3), and mark Services whose status E11 clears.
  */
 final class ClusterEvents {
   private static final Logger LOG = LoggerFactory.getLogger("dev.nodeipam.controller");

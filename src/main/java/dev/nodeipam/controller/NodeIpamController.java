@@ -195,8 +195,7 @@ public final class NodeIpamController implements AutoCloseable {
 
   private void stopLeading() {
     ControllerState before =
-        state.getAndUpdate(
-            s -> s.closed() ? s : s.withLeadership(Leadership.STANDING_BY));
+        state.getAndUpdate(s -> s.closed() ? s : s.withLeadership(Leadership.STANDING_BY));
     queue.setActive(false);
     metrics.leader(false);
     if (before.leading()) {
@@ -265,8 +264,7 @@ public final class NodeIpamController implements AutoCloseable {
   @Override
   public void close() {
     ControllerState before =
-        state.getAndUpdate(
-            s -> s.withPhase(Phase.CLOSED).withLeadership(Leadership.NONE));
+        state.getAndUpdate(s -> s.withPhase(Phase.CLOSED).withLeadership(Leadership.NONE));
     if (before.closed()) {
       return;
     }

@@ -117,8 +117,7 @@ final class Reconciler {
       metrics.published(id.namespace(), id.name(), action.published().size());
     }
     if (action.newProblem() != null) {
-      LOG.warn(
-          "invalid service={} error=\"{}\" (status left unchanged)", key, action.newProblem());
+      LOG.warn("invalid service={} error=\"{}\" (status left unchanged)", key, action.newProblem());
     }
     action.events().forEach(n -> emit(service, n));
     if (action.dryRunChange() != null) {
@@ -183,8 +182,7 @@ final class Reconciler {
             : e.getMessage();
     ReportedCache.Key id = ReportedCache.Key.of(key);
     Service service = cache.service(key);
-    ReconcileAction action =
-        ServiceReconcile.rejected(service, reported.get(id), message, role());
+    ReconcileAction action = ServiceReconcile.rejected(service, reported.get(id), message, role());
     reported.put(id, action.reported());
     if (action.newProblem() != null) {
       LOG.warn(

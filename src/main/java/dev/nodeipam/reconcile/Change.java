@@ -11,7 +11,11 @@ import java.util.List;
  * @param excluded the nodes the Service would otherwise have used, with the reason
  */
 public record Change(
-    String namespace, String name, List<String> before, List<String> after, List<Exclusion> excluded) {
+    String namespace,
+    String name,
+    List<String> before,
+    List<String> after,
+    List<Exclusion> excluded) {
   public Change {
     before = List.copyOf(before);
     after = after == null ? null : List.copyOf(after);

@@ -13,8 +13,8 @@ import java.util.List;
  * @param reported what to remember about the Service from now on
  * @param released whether the Service stays marked for E11
  * @param published the addresses the Service gets (for the gauge), or null when not decided
- * @param newProblem an invalid annotation or a refused status seen for the first time (logged once),
- *     else null
+ * @param newProblem an invalid annotation or a refused status seen for the first time (logged
+ *     once), else null
  */
 public record ReconcileAction(
     Outcome outcome,

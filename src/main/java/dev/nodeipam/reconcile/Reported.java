@@ -13,7 +13,10 @@ import java.util.List;
  * @param dryRunPublished what a dry run last said it would write, or null
  */
 public record Reported(
-    String invalid, String unavailable, String rejected, List<LoadBalancerIngress> dryRunPublished) {
+    String invalid,
+    String unavailable,
+    String rejected,
+    List<LoadBalancerIngress> dryRunPublished) {
   public static final Reported NONE = new Reported(null, null, null, null);
 
   public Reported {

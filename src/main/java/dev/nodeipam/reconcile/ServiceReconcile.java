@@ -51,7 +51,8 @@ public final class ServiceReconcile {
       return ReconcileAction.of(Outcome.NOT_HANDLED, reported, false);
     }
     Change change =
-        new Change(service.namespace(), service.name(), service.ingressAddresses(), null, List.of());
+        new Change(
+            service.namespace(), service.name(), service.ingressAddresses(), null, List.of());
     return new ReconcileAction(
         Outcome.CLEARED,
         List.of(),
@@ -94,7 +95,8 @@ public final class ServiceReconcile {
     }
     List<Notice> events = new ArrayList<>(1);
     // E4: a Service with nothing to publish gets one Warning, whether or not its status changes
-    // (a new Service that selects no node never has its status written); again only on a new reason.
+    // (a new Service that selects no node never has its status written); again only on a new
+    // reason.
     String unavailable = desired.isEmpty() ? String.join("; ", decision.warnings()) : null;
     if (unavailable == null) {
       reported = reported.withUnavailable(null);
@@ -105,8 +107,14 @@ public final class ServiceReconcile {
     List<String> addresses = decision.ingress();
     if (desired.equals(service.ingress())) {
       return new ReconcileAction(
-          Outcome.UNCHANGED, events, null, null, reported.withDryRunPublished(null), false,
-          addresses, null);
+          Outcome.UNCHANGED,
+          events,
+          null,
+          null,
+          reported.withDryRunPublished(null),
+          false,
+          addresses,
+          null);
     }
     Change change =
         new Change(
@@ -120,12 +128,19 @@ public final class ServiceReconcile {
         // Said once per distinct list, however often the Service is reconciled.
         Change said = desired.equals(reported.dryRunPublished()) ? null : change;
         yield new ReconcileAction(
-            Outcome.DRY_RUN, events, null, said, reported.withDryRunPublished(desired), false,
-            addresses, null);
+            Outcome.DRY_RUN,
+            events,
+            null,
+            said,
+            reported.withDryRunPublished(desired),
+            false,
+            addresses,
+            null);
       }
       // Leadership was lost while this Service waited: the new leader writes it.
-      case STANDBY -> new ReconcileAction(
-          Outcome.UNCHANGED, events, null, null, reported, false, addresses, null);
+      case STANDBY ->
+          new ReconcileAction(
+              Outcome.UNCHANGED, events, null, null, reported, false, addresses, null);
       case WRITER -> {
         Notice updated =
             new Notice(
@@ -133,15 +148,21 @@ public final class ServiceReconcile {
                 Notice.UPDATED,
                 "Node IPAM published " + addresses + " (was " + change.before() + ")");
         yield new ReconcileAction(
-            Outcome.WRITTEN, events, new StatusWrite(desired, change, updated), null, reported,
-            false, addresses, null);
+            Outcome.WRITTEN,
+            events,
+            new StatusWrite(desired, change, updated),
+            null,
+            reported,
+            false,
+            addresses,
+            null);
       }
     };
   }
 
   /**
-   * The API server refused a status write (422, 400: validation, an admission webhook): one
-   * Warning per distinct message, and the Service retried with its backoff.
+   * The API server refused a status write (422, 400: validation, an admission webhook): one Warning
+   * per distinct message, and the Service retried with its backoff.
    *
    * @param service the cached record, or null when it is gone
    */
@@ -149,7 +170,8 @@ public final class ServiceReconcile {
       Service service, Reported reported, String message, Role role) {
     Reported before = reported == null ? Reported.NONE : reported;
     if (Objects.equals(before.rejected(), message)) {
-      return new ReconcileAction(Outcome.REJECTED, List.of(), null, null, before, false, null, null);
+      return new ReconcileAction(
+          Outcome.REJECTED, List.of(), null, null, before, false, null, null);
     }
     List<Notice> events =
         service != null && role == Role.WRITER

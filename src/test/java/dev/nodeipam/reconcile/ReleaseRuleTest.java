@@ -29,7 +29,9 @@ class ReleaseRuleTest {
         Arguments.of("type changed", ours, lb("web").type("ClusterIP").build(), true),
         Arguments.of("being deleted", ours, lb("web").lbClass(METAL).deleting().build(), false),
         Arguments.of(
-            "never ours", lb("web").lbClass(METAL).build(), lb("web").lbClass(null).build(),
+            "never ours",
+            lb("web").lbClass(METAL).build(),
+            lb("web").lbClass(null).build(),
             false));
   }
 
@@ -42,18 +44,28 @@ class ReleaseRuleTest {
 
   static Stream<Arguments> restarts() {
     return Stream.of(
-        Arguments.of("node addresses only", lb("web").lbClass(METAL).currentIngress("10.0.0.1",
-            "10.0.0.2").build(), true),
-        Arguments.of("classless, default class off", lb("web").lbClass(null)
-            .currentIngress("10.0.0.2").build(), true),
-        Arguments.of("an address of no node", lb("web").lbClass(METAL)
-            .currentIngress("10.0.0.1", "192.0.2.7").build(), false),
+        Arguments.of(
+            "node addresses only",
+            lb("web").lbClass(METAL).currentIngress("10.0.0.1", "10.0.0.2").build(),
+            true),
+        Arguments.of(
+            "classless, default class off",
+            lb("web").lbClass(null).currentIngress("10.0.0.2").build(),
+            true),
+        Arguments.of(
+            "an address of no node",
+            lb("web").lbClass(METAL).currentIngress("10.0.0.1", "192.0.2.7").build(),
+            false),
         Arguments.of("still ours", lb("web").currentIngress("10.0.0.1").build(), false),
         Arguments.of("no status", lb("web").lbClass(METAL).build(), false),
-        Arguments.of("not a LoadBalancer", lb("web").type("NodePort").lbClass(METAL)
-            .currentIngress("10.0.0.1").build(), false),
-        Arguments.of("being deleted", lb("web").lbClass(METAL).deleting()
-            .currentIngress("10.0.0.1").build(), false));
+        Arguments.of(
+            "not a LoadBalancer",
+            lb("web").type("NodePort").lbClass(METAL).currentIngress("10.0.0.1").build(),
+            false),
+        Arguments.of(
+            "being deleted",
+            lb("web").lbClass(METAL).deleting().currentIngress("10.0.0.1").build(),
+            false));
   }
 
   @ParameterizedTest(name = "{0}")

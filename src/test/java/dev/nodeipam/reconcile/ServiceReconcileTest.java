@@ -1,5 +1,13 @@
 package dev.nodeipam.reconcile;
 
+import static dev.nodeipam.reconcile.Outcome.GONE;
+import static dev.nodeipam.reconcile.Outcome.INVALID;
+import static dev.nodeipam.reconcile.Outcome.NOT_HANDLED;
+import static dev.nodeipam.reconcile.Outcome.UNCHANGED;
+import static dev.nodeipam.reconcile.Outcome.WRITTEN;
+import static dev.nodeipam.reconcile.Role.DRY_RUN;
+import static dev.nodeipam.reconcile.Role.STANDBY;
+import static dev.nodeipam.reconcile.Role.WRITER;
 import static dev.nodeipam.testing.Objects.lb;
 import static dev.nodeipam.testing.Objects.node;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,7 +15,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.nodeipam.ipam.NodeIpamOptions;
 import dev.nodeipam.ipam.NodePool;
 import dev.nodeipam.ipam.ServiceAnnotations;
-import dev.nodeipam.snapshot.Node;
 import dev.nodeipam.snapshot.Service;
 import dev.nodeipam.snapshot.Service.LoadBalancerIngress;
 import java.util.List;
@@ -37,21 +44,37 @@ class ServiceReconcileTest {
   private static final Reported SAID_ALL =
       new Reported("an old error", "an old reason", "an old refusal", BOTH);
 
+  private static final Service OWNED = lb("web").build();
+  private static final Service CURRENT = lb("web").currentIngress("10.0.0.1", "10.0.0.2").build();
+  private static final Service OTHER_CLASS =
+      lb("web").lbClass("example.com/metal").currentIngress("10.0.0.1").build();
+  private static final Service OTHER_CLASS_EMPTY = lb("web").lbClass("example.com/metal").build();
+  private static final Service DELETING = lb("web").deleting().currentIngress("10.0.0.1").build();
+  private static final Service BAD_SELECTOR_SVC = lb("web").selector(BAD_SELECTOR).build();
+  private static final Service BAD_POLICY =
+      lb("web").annotation(ServiceAnnotations.ADDRESS_POLICY, "bogus").build();
+  private static final Service NO_NODE_SVC = lb("web").selector(NO_NODE).build();
+  private static final Service NO_NODE_WAS_PUBLISHED =
+      lb("web").selector(NO_NODE).currentIngress("10.0.0.1").build();
+  private static final List<String> BOTH_IPS = List.of("10.0.0.1", "10.0.0.2");
+  private static final List<String> CLEARED = List.of();
+  private static final List<String> NO_EVENT = List.of();
+  private static final Reported NONE = Reported.NONE;
+
+  /** What a row starts from. */
+  record Given(
+      Service service, boolean clearReleased, boolean released, Reported reported, Role role) {}
+
   /**
-   * One row of the table.
+   * What a row expects.
    *
    * @param write the addresses written (empty: cleared), or null when nothing is written
    * @param events the reasons of the Events emitted before any write
+   * @param reportedAfter what is remembered afterwards, or null when not checked
    * @param announced whether a dry run logs and announces the change
    * @param problem whether a problem is logged for the first time
    */
-  record Row(
-      String name,
-      Service service,
-      boolean clearReleased,
-      boolean released,
-      Reported reported,
-      Role role,
+  record Expected(
       Outcome outcome,
       List<String> write,
       List<String> events,
@@ -59,120 +82,200 @@ class ServiceReconcileTest {
       Reported reportedAfter,
       boolean announced,
       boolean problem) {
+    Expected released(boolean value) {
+      return new Expected(outcome, write, events, value, reportedAfter, announced, problem);
+    }
+
+    Expected withAnnounced() {
+      return new Expected(outcome, write, events, releasedAfter, reportedAfter, true, problem);
+    }
+
+    Expected withProblem() {
+      return new Expected(outcome, write, events, releasedAfter, reportedAfter, announced, true);
+    }
+  }
+
+  /** One row of the table. */
+  record Row(String name, Given given, Expected expected) {
+    Row released(boolean clearReleased, boolean releasedAfter) {
+      Given g = given;
+      return new Row(
+          name,
+          new Given(g.service(), clearReleased, true, g.reported(), g.role()),
+          expected.released(releasedAfter));
+    }
+
+    Row announced() {
+      return new Row(name, given, expected.withAnnounced());
+    }
+
+    Row problem() {
+      return new Row(name, given, expected.withProblem());
+    }
+
     @Override
     public String toString() {
       return name;
     }
   }
 
-  private static Row row(
-      String name, Service service, Role role, Reported reported, Outcome outcome,
-      List<String> write, List<String> events, Reported after) {
-    return new Row(
-        name, service, true, false, reported, role, outcome, write, events, false, after, false,
-        false);
+  /** A Service not marked released, E11 on; the row expects it unmarked after. */
+  private static Row row(String name, Service service, Role role, Reported reported, Expected e) {
+    return new Row(name, new Given(service, true, false, reported, role), e);
   }
 
-  private static Row released(Row r, boolean clearReleased, boolean releasedAfter) {
-    return new Row(
-        r.name(), r.service(), clearReleased, true, r.reported(), r.role(), r.outcome(), r.write(),
-        r.events(), releasedAfter, r.reportedAfter(), r.announced(), r.problem());
+  private static Expected expect(
+      Outcome outcome, List<String> write, List<String> events, Reported after) {
+    return new Expected(outcome, write, events, false, after, false, false);
   }
 
-  private static Row flagged(Row r, boolean announced, boolean problem) {
-    return new Row(
-        r.name(), r.service(), r.clearReleased(), r.released(), r.reported(), r.role(),
-        r.outcome(), r.write(), r.events(), r.releasedAfter(), r.reportedAfter(), announced,
-        problem);
-  }
-
-  static Stream<Arguments> table() {
-    Service owned = lb("web").build();
-    Service current = lb("web").currentIngress("10.0.0.1", "10.0.0.2").build();
-    Service otherClass = lb("web").lbClass("example.com/metal").currentIngress("10.0.0.1").build();
-    Service otherClassEmpty = lb("web").lbClass("example.com/metal").build();
-    Service deleting = lb("web").deleting().currentIngress("10.0.0.1").build();
-    Service badSelector = lb("web").selector(BAD_SELECTOR).build();
-    Service badPolicy = lb("web").annotation(ServiceAnnotations.ADDRESS_POLICY, "bogus").build();
-    Service noNode = lb("web").selector(NO_NODE).build();
-    Service noNodeWasPublished = lb("web").selector(NO_NODE).currentIngress("10.0.0.1").build();
-    List<String> both = List.of("10.0.0.1", "10.0.0.2");
-    Reported none = Reported.NONE;
-    Reported noError = SAID_ALL.withInvalid(null);
+  static Stream<Row> ownership() {
     return Stream.of(
-            // R5: gone, everything said about it forgotten.
-            row("gone", null, Role.WRITER, SAID_ALL, Outcome.GONE, null, List.of(), none),
-            // R1: not ours, nothing written; a remembered error is dropped.
-            row("another class", otherClass, Role.WRITER, SAID_ALL, Outcome.NOT_HANDLED, null,
-                List.of(), noError),
-            // R4: a Service being deleted is left alone.
-            row("being deleted", deleting, Role.WRITER, none, Outcome.NOT_HANDLED, null,
-                List.of(), none),
-            // E11: left our ownership while watched: cleared once, by the leader only.
-            released(row("released, leader clears", otherClass, Role.WRITER, none,
-                Outcome.CLEARED, List.of(), List.of(), none), true, false),
-            released(row("released, standby", otherClass, Role.STANDBY, none,
-                Outcome.NOT_HANDLED, null, List.of(), none), true, false),
-            released(row("released, dry run", otherClass, Role.DRY_RUN, none,
-                Outcome.NOT_HANDLED, null, List.of(), none), true, false),
-            released(row("released, nothing to clear", otherClassEmpty, Role.WRITER, none,
-                Outcome.NOT_HANDLED, null, List.of(), none), true, false),
-            released(row("released, flag off", otherClass, Role.WRITER, none,
-                Outcome.NOT_HANDLED, null, List.of(), none), false, true),
-            released(row("released, ours again", current, Role.WRITER, none,
-                Outcome.UNCHANGED, null, List.of(), none), true, false),
-            // E2: unchanged status, no write; a dry run's memory of it is dropped.
-            row("unchanged", current, Role.WRITER, SAID_ALL, Outcome.UNCHANGED, null, List.of(),
-                new Reported(null, null, "an old refusal", null)),
-            row("changed, leader writes", owned, Role.WRITER, none, Outcome.WRITTEN, both,
-                List.of(), none),
-            row("changed, standby waits", owned, Role.STANDBY, none, Outcome.UNCHANGED, null,
-                List.of(), none),
-            flagged(row("changed, dry run says it", owned, Role.DRY_RUN, none, Outcome.DRY_RUN,
-                null, List.of(), none.withDryRunPublished(BOTH)), true, false),
-            row("changed, dry run said it already", owned, Role.DRY_RUN, none.withDryRunPublished(
-                BOTH), Outcome.DRY_RUN, null, List.of(), none.withDryRunPublished(BOTH)),
-            // R13: a bad annotation: one Warning per distinct error, status left as it is.
-            flagged(row("invalid selector", badSelector, Role.WRITER, none, Outcome.INVALID, null,
-                List.of(Notice.INVALID_SELECTOR), null), false, true),
-            flagged(row("invalid annotation", badPolicy, Role.WRITER, none, Outcome.INVALID, null,
-                List.of(Notice.INVALID_ANNOTATION), null), false, true),
-            flagged(row("invalid selector, standby", badSelector, Role.STANDBY, none,
-                Outcome.INVALID, null, List.of(), null), false, true),
-            // E4: nothing to publish: one Warning per reason, by the leader, written or not.
-            row("nothing to publish", noNode, Role.WRITER, none, Outcome.UNCHANGED, null,
-                List.of(Notice.UNAVAILABLE), null),
-            row("nothing to publish, standby", noNode, Role.STANDBY, none, Outcome.UNCHANGED,
-                null, List.of(), none),
-            row("nothing left to publish", noNodeWasPublished, Role.WRITER, none,
-                Outcome.WRITTEN, List.of(), List.of(Notice.UNAVAILABLE), null))
-        .map(Arguments::of);
+        // R5: gone, everything said about it forgotten.
+        row("gone", null, WRITER, SAID_ALL, expect(GONE, null, NO_EVENT, NONE)),
+        // R1: not ours, nothing written; a remembered error is dropped.
+        row(
+            "another class",
+            OTHER_CLASS,
+            WRITER,
+            SAID_ALL,
+            expect(NOT_HANDLED, null, NO_EVENT, SAID_ALL.withInvalid(null))),
+        // R4: a Service being deleted is left alone.
+        row("being deleted", DELETING, WRITER, NONE, expect(NOT_HANDLED, null, NO_EVENT, NONE)));
+  }
+
+  static Stream<Row> releases() {
+    Expected notHandled = expect(NOT_HANDLED, null, NO_EVENT, NONE);
+    return Stream.of(
+        // E11: left our ownership while watched: cleared once, by the leader only.
+        row(
+                "released, leader clears",
+                OTHER_CLASS,
+                WRITER,
+                NONE,
+                expect(Outcome.CLEARED, CLEARED, NO_EVENT, NONE))
+            .released(true, false),
+        row("released, standby", OTHER_CLASS, STANDBY, NONE, notHandled).released(true, false),
+        row("released, dry run", OTHER_CLASS, DRY_RUN, NONE, notHandled).released(true, false),
+        row("released, nothing to clear", OTHER_CLASS_EMPTY, WRITER, NONE, notHandled)
+            .released(true, false),
+        row("released, flag off", OTHER_CLASS, WRITER, NONE, notHandled).released(false, true),
+        row("released, ours again", CURRENT, WRITER, NONE, expect(UNCHANGED, null, NO_EVENT, NONE))
+            .released(true, false));
+  }
+
+  static Stream<Row> publishing() {
+    Reported saidList = NONE.withDryRunPublished(BOTH);
+    return Stream.of(
+        // E2: unchanged status, no write; a dry run's memory of it is dropped.
+        row(
+            "unchanged",
+            CURRENT,
+            WRITER,
+            SAID_ALL,
+            expect(UNCHANGED, null, NO_EVENT, new Reported(null, null, "an old refusal", null))),
+        row(
+            "changed, leader writes",
+            OWNED,
+            WRITER,
+            NONE,
+            expect(WRITTEN, BOTH_IPS, NO_EVENT, NONE)),
+        row(
+            "changed, standby waits",
+            OWNED,
+            STANDBY,
+            NONE,
+            expect(UNCHANGED, null, NO_EVENT, NONE)),
+        row(
+                "changed, dry run says it",
+                OWNED,
+                DRY_RUN,
+                NONE,
+                expect(Outcome.DRY_RUN, null, NO_EVENT, saidList))
+            .announced(),
+        row(
+            "changed, dry run said it already",
+            OWNED,
+            DRY_RUN,
+            saidList,
+            expect(Outcome.DRY_RUN, null, NO_EVENT, saidList)));
+  }
+
+  static Stream<Row> problems() {
+    return Stream.of(
+        // R13: a bad annotation: one Warning per distinct error, status left as it is.
+        row(
+                "invalid selector",
+                BAD_SELECTOR_SVC,
+                WRITER,
+                NONE,
+                expect(INVALID, null, List.of(Notice.INVALID_SELECTOR), null))
+            .problem(),
+        row(
+                "invalid annotation",
+                BAD_POLICY,
+                WRITER,
+                NONE,
+                expect(INVALID, null, List.of(Notice.INVALID_ANNOTATION), null))
+            .problem(),
+        row(
+                "invalid selector, standby",
+                BAD_SELECTOR_SVC,
+                STANDBY,
+                NONE,
+                expect(INVALID, null, NO_EVENT, null))
+            .problem(),
+        // E4: nothing to publish: one Warning per reason, by the leader, written or not.
+        row(
+            "nothing to publish",
+            NO_NODE_SVC,
+            WRITER,
+            NONE,
+            expect(UNCHANGED, null, List.of(Notice.UNAVAILABLE), null)),
+        row(
+            "nothing to publish, standby",
+            NO_NODE_SVC,
+            STANDBY,
+            NONE,
+            expect(UNCHANGED, null, NO_EVENT, NONE)),
+        row(
+            "nothing left to publish",
+            NO_NODE_WAS_PUBLISHED,
+            WRITER,
+            NONE,
+            expect(WRITTEN, CLEARED, List.of(Notice.UNAVAILABLE), null)));
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("table")
+  @MethodSource({"ownership", "releases", "publishing", "problems"})
   void decides(Row row) {
+    Given given = row.given();
+    Expected expected = row.expected();
     ReconcileAction action =
-        new ServiceReconcile(OPTIONS, row.clearReleased())
-            .decide(observed(row.service(), row.released(), row.reported(), row.role(), false));
+        new ServiceReconcile(OPTIONS, given.clearReleased())
+            .decide(
+                observed(given.service(), given.released(), given.reported(), given.role(), false));
 
-    assertThat(action.outcome()).isEqualTo(row.outcome());
-    assertThat(action.write() == null ? null : action.write().ingress().stream()
-            .map(LoadBalancerIngress::ip).toList())
-        .as("written").isEqualTo(row.write());
-    assertThat(action.events()).extracting(Notice::reason).isEqualTo(row.events());
+    assertThat(action.outcome()).isEqualTo(expected.outcome());
+    assertThat(
+            action.write() == null
+                ? null
+                : action.write().ingress().stream().map(LoadBalancerIngress::ip).toList())
+        .as("written")
+        .isEqualTo(expected.write());
+    assertThat(action.events()).extracting(Notice::reason).isEqualTo(expected.events());
     assertThat(action.events()).allMatch(Notice::warning);
-    assertThat(action.released()).as("released after").isEqualTo(row.releasedAfter());
-    assertThat(action.dryRunChange() != null).as("announced").isEqualTo(row.announced());
-    assertThat(action.newProblem() != null).as("problem logged").isEqualTo(row.problem());
-    if (row.reportedAfter() != null) {
-      assertThat(action.reported()).isEqualTo(row.reportedAfter());
+    assertThat(action.released()).as("released after").isEqualTo(expected.releasedAfter());
+    assertThat(action.dryRunChange() != null).as("announced").isEqualTo(expected.announced());
+    assertThat(action.newProblem() != null).as("problem logged").isEqualTo(expected.problem());
+    if (expected.reportedAfter() != null) {
+      assertThat(action.reported()).isEqualTo(expected.reportedAfter());
     }
     if (action.write() != null) {
       Change change = action.write().change();
-      assertThat(change.before()).isEqualTo(row.service().ingressAddresses());
-      boolean cleared = row.outcome() == Outcome.CLEARED;
-      assertThat(change.after()).isEqualTo(cleared ? null : row.write());
+      assertThat(change.before()).isEqualTo(given.service().ingressAddresses());
+      boolean cleared = expected.outcome() == Outcome.CLEARED;
+      assertThat(change.after()).isEqualTo(cleared ? null : expected.write());
       assertThat(action.write().event() == null).isEqualTo(cleared);
     }
   }
@@ -180,14 +283,20 @@ class ServiceReconcileTest {
   static Stream<Arguments> writes() {
     return Stream.of(
         Arguments.of(
-            "published", lb("web").build(), lb("web").currentIngress("10.0.0.1", "10.0.0.2").build(),
+            "published",
+            lb("web").build(),
+            lb("web").currentIngress("10.0.0.1", "10.0.0.2").build(),
             false),
         Arguments.of(
-            "emptied", lb("web").selector(NO_NODE).currentIngress("10.0.0.1").build(),
-            lb("web").selector(NO_NODE).build(), false),
+            "emptied",
+            lb("web").selector(NO_NODE).currentIngress("10.0.0.1").build(),
+            lb("web").selector(NO_NODE).build(),
+            false),
         Arguments.of(
-            "cleared (E11)", lb("web").lbClass("example.com/metal").currentIngress("10.0.0.1").build(),
-            lb("web").lbClass("example.com/metal").build(), true));
+            "cleared (E11)",
+            lb("web").lbClass("example.com/metal").currentIngress("10.0.0.1").build(),
+            lb("web").lbClass("example.com/metal").build(),
+            true));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -235,11 +344,15 @@ class ServiceReconcileTest {
         new ServiceReconcile(OPTIONS.withIpMode("VIP"), false)
             .decide(
                 observed(
-                    lb("web").currentIngress("10.0.0.1", "10.0.0.2").build(), false,
-                    Reported.NONE, Role.WRITER, omit));
+                    lb("web").currentIngress("10.0.0.1", "10.0.0.2").build(),
+                    false,
+                    Reported.NONE,
+                    Role.WRITER,
+                    omit));
     assertThat(action.outcome()).isEqualTo(outcome);
     if (mode != null) {
-      assertThat(action.write().ingress()).extracting(LoadBalancerIngress::ipMode)
+      assertThat(action.write().ingress())
+          .extracting(LoadBalancerIngress::ipMode)
           .containsOnly(mode);
       assertThat(action.write().setsIpMode()).isTrue();
     }
@@ -260,8 +373,13 @@ class ServiceReconcileTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("rejections")
   void aRefusedStatusIsReportedOncePerMessage(
-      String name, Service service, Reported reported, String message, Role role,
-      boolean event, boolean logged) {
+      String name,
+      Service service,
+      Reported reported,
+      String message,
+      Role role,
+      boolean event,
+      boolean logged) {
     ReconcileAction action = ServiceReconcile.rejected(service, reported, message, role);
     assertThat(action.outcome()).isEqualTo(Outcome.REJECTED);
     assertThat(action.outcome().retry()).isTrue();
@@ -286,7 +404,9 @@ class ServiceReconcileTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("storedModes")
   void theServerIsSeenDroppingIpMode(
-      String name, List<LoadBalancerIngress> written, List<LoadBalancerIngress> stored,
+      String name,
+      List<LoadBalancerIngress> written,
+      List<LoadBalancerIngress> stored,
       boolean drops) {
     assertThat(ServiceReconcile.dropsIpMode(written, stored)).isEqualTo(drops);
   }
