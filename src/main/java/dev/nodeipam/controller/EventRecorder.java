@@ -1,5 +1,6 @@
 package dev.nodeipam.controller;
 
+import dev.nodeipam.reconcile.Notice;
 import dev.nodeipam.snapshot.Service;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
@@ -14,11 +15,11 @@ import org.slf4j.LoggerFactory;
  * Emits core/v1 Events on Services (E4). An Event that cannot be written is logged, not retried.
  */
 final class EventRecorder {
-  static final String UPDATED = "UpdatedLoadBalancer";
-  static final String UNAVAILABLE = "UnAvailableLoadBalancer";
-  static final String INVALID_SELECTOR = "InvalidNodeSelector";
-  static final String INVALID_ANNOTATION = "InvalidAnnotation";
-  static final String REJECTED = "StatusRejected";
+  static final String UPDATED = Notice.UPDATED;
+  static final String UNAVAILABLE = Notice.UNAVAILABLE;
+  static final String INVALID_SELECTOR = Notice.INVALID_SELECTOR;
+  static final String INVALID_ANNOTATION = Notice.INVALID_ANNOTATION;
+  static final String REJECTED = Notice.REJECTED;
 
   private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
 

@@ -1,20 +1,20 @@
 package dev.nodeipam.controller;
 
 import dev.nodeipam.ipam.Exclusion;
-import dev.nodeipam.ipam.IngressDecision;
-import dev.nodeipam.ipam.NodeIpam;
-import dev.nodeipam.ipam.ServiceAnnotations;
 import dev.nodeipam.kube.KubeConverters;
+import dev.nodeipam.reconcile.Change;
+import dev.nodeipam.reconcile.Notice;
+import dev.nodeipam.reconcile.Observed;
+import dev.nodeipam.reconcile.Outcome;
+import dev.nodeipam.reconcile.ReconcileAction;
+import dev.nodeipam.reconcile.Role;
+import dev.nodeipam.reconcile.ServiceReconcile;
+import dev.nodeipam.reconcile.StatusWrite;
 import dev.nodeipam.snapshot.Service;
-import dev.nodeipam.snapshot.Service.LoadBalancerIngress;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -23,36 +23,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reconciles one Service: the pure decision on the cached records, compared with the status the
- * Service shows, and a status write only when they differ (E2).
+ * Reconciles one Service: reads its records, asks {@link ServiceReconcile} what to do, and does it
+ * (Events, the status write, the logs, the metrics). Every decision is in {@link ServiceReconcile};
+ * this class only carries it out and maps the API server's answers.
  */
 final class Reconciler {
-  /** How a reconcile ended; the label of {@code nodeipam_reconcile_total}. */
-  enum Result {
-    WRITTEN("written", false),
-    UNCHANGED("unchanged", false),
-    DRY_RUN("dry_run", false),
-    NOT_HANDLED("not_handled", false),
-    CLEARED("cleared", false),
-    GONE("gone", false),
-    INVALID("invalid", true),
-    REJECTED("rejected", true),
-    ERROR("error", true);
-
-    final String label;
-    final boolean retry;
-
-    Result(String label, boolean retry) {
-      this.label = label;
-      this.retry = retry;
-    }
-  }
-
   private static final Logger LOG = LoggerFactory.getLogger("dev.nodeipam.controller");
   private static final int LOGGED_EXCLUSIONS = 20;
   private static final int LOGGED_ADDRESSES = 32;
 
-  private final NodeIpam ipam;
+  private final ServiceReconcile decision;
   private final ControllerSettings settings;
   private final RecordCache cache;
   private final StatusWriter writer;
@@ -60,10 +40,7 @@ final class Reconciler {
   private final ControllerMetrics metrics;
   private final BooleanSupplier leading;
   private final Consumer<PublishedChange> listener;
-  private final Map<String, String> reportedErrors = new ConcurrentHashMap<>();
-  private final Map<String, List<LoadBalancerIngress>> dryRunPublished = new ConcurrentHashMap<>();
-  private final Map<String, String> unavailable = new ConcurrentHashMap<>();
-  private final Map<String, String> rejected = new ConcurrentHashMap<>();
+  private final ReportedCache reported = new ReportedCache();
   private final AtomicBoolean serverDropsIpMode = new AtomicBoolean();
 
   Reconciler(
@@ -74,7 +51,7 @@ final class Reconciler {
       ControllerMetrics metrics,
       BooleanSupplier leading,
       Consumer<PublishedChange> listener) {
-    this.ipam = new NodeIpam(settings.options());
+    this.decision = new ServiceReconcile(settings.options(), settings.clearReleasedStatus());
     this.settings = settings;
     this.cache = cache;
     this.writer = writer;
@@ -84,123 +61,113 @@ final class Reconciler {
     this.listener = listener;
   }
 
-  Result reconcile(String key) {
-    Result result;
+  Outcome reconcile(String key) {
+    Outcome result;
     try {
       result = attempt(key);
     } catch (KubernetesClientException e) {
       if (e.getCode() == 404) {
         // R5: the Service went away between the read and the write.
-        result = Result.GONE;
+        result = Outcome.GONE;
       } else if (e.getCode() == 422 || e.getCode() == 400) {
         // The server refuses this status (validation, an admission webhook): trying again at once
         // would be refused again, so say why once and retry with the per-Service backoff.
-        reportRejected(key, e);
-        result = Result.REJECTED;
+        result = reportRejected(key, e);
       } else {
         LOG.warn(
             "status write failed service={} code={} error=\"{}\" (will retry)",
             key,
             e.getCode(),
             e.getMessage());
-        result = Result.ERROR;
+        result = Outcome.ERROR;
       }
     }
-    metrics.reconciled(result.label);
+    metrics.reconciled(result.label());
     return result;
   }
 
-  private Result attempt(String key) {
-    Service service = cache.service(key);
-    if (service == null) {
-      forget(key);
-      return Result.GONE;
-    }
-    IngressDecision decision = ipam.decide(service, cache.pool(), cache.slicesOf(key));
-    if (!decision.handled()) {
-      metrics.unpublished(service.namespace(), service.name());
-      reportedErrors.remove(key);
-      if (settings.clearReleasedStatus() && cache.isReleased(key)) {
-        return clear(service);
-      }
-      return Result.NOT_HANDLED;
-    }
-    cache.clearReleased(key);
-    if (decision.isError()) {
-      reportInvalid(service, decision.error());
-      return Result.INVALID;
-    }
-    reportedErrors.remove(key);
-    String ipMode = serverDropsIpMode.get() ? null : decision.ipMode();
-    List<LoadBalancerIngress> desired = new ArrayList<>(decision.ingress().size());
-    for (String ip : decision.ingress()) {
-      desired.add(new LoadBalancerIngress(ip, null, ipMode));
-    }
-    metrics.published(service.namespace(), service.name(), desired.size());
-    reportUnavailable(service, desired.isEmpty() ? String.join("; ", decision.warnings()) : null);
-    if (desired.equals(service.ingress())) {
-      dryRunPublished.remove(key);
-      return Result.UNCHANGED;
-    }
-    List<String> before = service.ingressAddresses();
+  private Role role() {
     if (settings.dryRun()) {
-      if (!desired.equals(dryRunPublished.put(key, desired))) {
-        logChange("would publish", service, before, decision.ingress(), decision.excluded());
-        listener.accept(
-            new PublishedChange(
-                service.namespace(),
-                service.name(),
-                before,
-                decision.ingress(),
-                decision.excluded(),
-                true));
-      }
-      return Result.DRY_RUN;
+      return Role.DRY_RUN;
     }
-    if (!leading.getAsBoolean()) {
-      // Leadership was lost while this Service waited: the new leader writes it.
-      return Result.UNCHANGED;
-    }
-    io.fabric8.kubernetes.api.model.Service written =
-        writer.write(service.namespace(), service.name(), desired);
-    store(written);
-    rejected.remove(key);
-    metrics.written();
-    if (ipMode != null) {
-      noticeDroppedIpMode(written, desired);
-    }
-    logChange("published", service, before, decision.ingress(), decision.excluded());
-    events.normal(
-        service,
-        EventRecorder.UPDATED,
-        "Node IPAM published " + decision.ingress() + " (was " + before + ")");
-    listener.accept(
-        new PublishedChange(
-            service.namespace(),
-            service.name(),
-            before,
-            decision.ingress(),
-            decision.excluded(),
-            false));
-    return Result.WRITTEN;
+    return leading.getAsBoolean() ? Role.WRITER : Role.STANDBY;
   }
 
-  /**
-   * API servers before Kubernetes 1.29 (and later ones with the LoadBalancerIPMode gate off) drop
-   * {@code ipMode} from what they store. Comparing with it would find every Service changed and
-   * write it again forever; so once the server is seen dropping it, it is no longer written.
-   */
-  private void noticeDroppedIpMode(
-      io.fabric8.kubernetes.api.model.Service written, List<LoadBalancerIngress> desired) {
-    if (written == null) {
+  private Outcome attempt(String key) {
+    ReportedCache.Key id = ReportedCache.Key.of(key);
+    Service service = cache.service(key);
+    Observed observed =
+        new Observed(
+            key,
+            service,
+            cache.pool(),
+            cache.slicesOf(key),
+            cache.isReleased(key),
+            reported.get(id),
+            role(),
+            serverDropsIpMode.get());
+    ReconcileAction action = decision.decide(observed);
+    reported.put(id, action.reported());
+    if (!action.released()) {
+      cache.clearReleased(key);
+    }
+    if (action.outcome().unpublishes()) {
+      metrics.unpublished(id.namespace(), id.name());
+    } else if (action.published() != null) {
+      metrics.published(id.namespace(), id.name(), action.published().size());
+    }
+    if (action.newProblem() != null) {
+      LOG.warn("invalid service={} error=\"{}\" (status left unchanged)", key, action.newProblem());
+    }
+    action.events().forEach(n -> emit(service, n));
+    if (action.dryRunChange() != null) {
+      announce("would publish", action.dryRunChange(), true);
+    }
+    if (action.write() != null) {
+      write(service, action);
+    }
+    return action.outcome();
+  }
+
+  private void write(Service service, ReconcileAction action) {
+    StatusWrite write = action.write();
+    io.fabric8.kubernetes.api.model.Service written;
+    try {
+      written = writer.write(service.namespace(), service.name(), write.ingress());
+    } catch (KubernetesClientException e) {
+      if (action.outcome() == Outcome.CLEARED) {
+        cache.markReleased(service.key());
+      }
+      throw e;
+    }
+    store(written);
+    metrics.written();
+    if (action.outcome() == Outcome.CLEARED) {
+      LOG.info(
+          "cleared service={} old={} reason=\"no longer owned by {}\"",
+          service.key(),
+          write.change().before(),
+          settings.options().loadBalancerClass());
+      listener.accept(published(write.change(), false));
       return;
     }
-    List<LoadBalancerIngress> stored =
+    ReportedCache.Key id = ReportedCache.Key.of(service.key());
+    reported.put(id, reported.get(id).withRejected(null));
+    if (write.setsIpMode() && written != null) {
+      noticeDroppedIpMode(written, write);
+    }
+    logChange("published", write.change());
+    if (write.event() != null) {
+      emit(service, write.event());
+    }
+    listener.accept(published(write.change(), false));
+  }
+
+  private void noticeDroppedIpMode(
+      io.fabric8.kubernetes.api.model.Service written, StatusWrite write) {
+    List<Service.LoadBalancerIngress> stored =
         KubeConverters.service(written, NodeIpamController.SOURCE).ingress();
-    List<LoadBalancerIngress> withoutMode =
-        desired.stream().map(e -> new LoadBalancerIngress(e.ip(), e.hostname(), null)).toList();
-    if (!stored.equals(desired)
-        && stored.equals(withoutMode)
+    if (ServiceReconcile.dropsIpMode(write.ingress(), stored)
         && serverDropsIpMode.compareAndSet(false, true)) {
       LOG.warn(
           "the API server dropped status.loadBalancer.ingress[].ipMode (it needs Kubernetes 1.29+"
@@ -208,48 +175,32 @@ final class Reconciler {
     }
   }
 
-  private void reportRejected(String key, KubernetesClientException e) {
+  private Outcome reportRejected(String key, KubernetesClientException e) {
     String message =
         e.getStatus() != null && e.getStatus().getMessage() != null
             ? e.getStatus().getMessage()
             : e.getMessage();
+    ReportedCache.Key id = ReportedCache.Key.of(key);
     Service service = cache.service(key);
-    if (Objects.equals(rejected.put(key, message), message)) {
-      return;
+    ReconcileAction action = ServiceReconcile.rejected(service, reported.get(id), message, role());
+    reported.put(id, action.reported());
+    if (action.newProblem() != null) {
+      LOG.warn(
+          "status write rejected service={} code={} error=\"{}\" (retrying with backoff)",
+          key,
+          e.getCode(),
+          message);
     }
-    LOG.warn(
-        "status write rejected service={} code={} error=\"{}\" (retrying with backoff)",
-        key,
-        e.getCode(),
-        message);
-    if (service != null && !settings.dryRun() && leading.getAsBoolean()) {
-      events.warning(
-          service, EventRecorder.REJECTED, "The API server rejected the status: " + message);
-    }
+    action.events().forEach(n -> emit(service, n));
+    return action.outcome();
   }
 
-  /** E11: the Service is no longer ours; remove the ingress we published for it. */
-  private Result clear(Service service) {
-    cache.clearReleased(service.key());
-    if (service.ingress().isEmpty() || settings.dryRun() || !leading.getAsBoolean()) {
-      return Result.NOT_HANDLED;
+  private void emit(Service service, Notice notice) {
+    if (notice.warning()) {
+      events.warning(service, notice.reason(), notice.message());
+    } else {
+      events.normal(service, notice.reason(), notice.message());
     }
-    List<String> before = service.ingressAddresses();
-    try {
-      store(writer.write(service.namespace(), service.name(), null));
-    } catch (KubernetesClientException e) {
-      cache.markReleased(service.key());
-      throw e;
-    }
-    metrics.written();
-    LOG.info(
-        "cleared service={} old={} reason=\"no longer owned by {}\"",
-        service.key(),
-        before,
-        settings.options().loadBalancerClass());
-    listener.accept(
-        new PublishedChange(service.namespace(), service.name(), before, null, List.of(), false));
-    return Result.CLEARED;
   }
 
   private void store(io.fabric8.kubernetes.api.model.Service written) {
@@ -260,53 +211,26 @@ final class Reconciler {
     }
   }
 
-  /**
-   * E4: one Warning when a Service gets nothing to publish, whether or not that is a change of its
-   * status (a new Service that selects no node never has its status written); again only when the
-   * reason changes.
-   */
-  private void reportUnavailable(Service service, String reason) {
-    if (reason == null) {
-      unavailable.remove(service.key());
-      return;
-    }
-    if (settings.dryRun()
-        || !leading.getAsBoolean()
-        || Objects.equals(unavailable.put(service.key(), reason), reason)) {
-      return;
-    }
-    events.warning(service, EventRecorder.UNAVAILABLE, "No address to publish: " + reason);
+  private void announce(String verb, Change change, boolean dryRun) {
+    logChange(verb, change);
+    listener.accept(published(change, dryRun));
   }
 
-  private void reportInvalid(Service service, String error) {
-    if (Objects.equals(reportedErrors.put(service.key(), error), error)) {
-      return;
-    }
-    LOG.warn("invalid service={} error=\"{}\" (status left unchanged)", service.key(), error);
-    boolean selector = error.contains(ServiceAnnotations.MATCH_NODE_LABELS);
-    if (!settings.dryRun() && leading.getAsBoolean()) {
-      events.warning(
-          service,
-          selector ? EventRecorder.INVALID_SELECTOR : EventRecorder.INVALID_ANNOTATION,
-          error);
-    }
+  private static PublishedChange published(Change change, boolean dryRun) {
+    return new PublishedChange(
+        change.namespace(),
+        change.name(),
+        change.before(),
+        change.after(),
+        change.excluded(),
+        dryRun);
   }
 
-  void forget(String key) {
-    reportedErrors.remove(key);
-    rejected.remove(key);
-    unavailable.remove(key);
-    dryRunPublished.remove(key);
-    int slash = key.indexOf('/');
-    metrics.unpublished(key.substring(0, slash), key.substring(slash + 1));
-  }
-
-  private static void logChange(
-      String verb,
-      Service service,
-      List<String> before,
-      List<String> after,
-      List<Exclusion> excluded) {
+  private static void logChange(String verb, Change change) {
+    List<Exclusion> excluded = change.excluded();
+    List<String> before = change.before();
+    List<String> after = change.after();
+    String key = change.namespace() + "/" + change.name();
     String exclusions =
         excluded.stream()
             .limit(LOGGED_EXCLUSIONS)
@@ -316,13 +240,7 @@ final class Reconciler {
       exclusions += "+" + (excluded.size() - LOGGED_EXCLUSIONS);
     }
     if (before.size() + after.size() <= LOGGED_ADDRESSES) {
-      LOG.info(
-          "{} service={} old={} new={} excluded={}",
-          verb,
-          service.key(),
-          before,
-          after,
-          exclusions);
+      LOG.info("{} service={} old={} new={} excluded={}", verb, key, before, after, exclusions);
       return;
     }
     // Hundreds of addresses per line help nobody: say what changed, and how many there are.
@@ -333,7 +251,7 @@ final class Reconciler {
     LOG.info(
         "{} service={} old={} addresses new={} addresses added={} removed={} excluded={}",
         verb,
-        service.key(),
+        key,
         before.size(),
         after.size(),
         abbreviated(added),

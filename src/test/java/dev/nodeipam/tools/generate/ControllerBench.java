@@ -14,7 +14,12 @@ import dev.nodeipam.kube.KubeConverters;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.EndpointSlice;
 import dev.nodeipam.snapshot.Node;
+import dev.nodeipam.reconcile.Observed;
+import dev.nodeipam.reconcile.Reported;
+import dev.nodeipam.reconcile.Role;
+import dev.nodeipam.reconcile.ServiceReconcile;
 import dev.nodeipam.snapshot.Service;
+import dev.nodeipam.snapshot.Service.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -369,6 +374,65 @@ public final class ControllerBench {
           round + 1, involved.size(), (routed - t) / 1e6, (System.nanoTime() - routed) / 1e6,
           differ);
     }
+    writesOfTheDecision(serviceRecords, slices, before, nodeRecords, changed);
+  }
+
+  /**
+   * The controller's decision ({@link ServiceReconcile}) on every Service once its status shows
+   * what was published: writes after heartbeats (nodes unchanged: none) and after the label change
+   * (exactly the Services whose result changed).
+   */
+  private static void writesOfTheDecision(
+      List<Service> services,
+      Map<String, List<EndpointSlice>> slices,
+      Map<String, List<String>> published,
+      Map<String, Node> nodes,
+      Node changed) {
+    List<Service> converged = new ArrayList<>(services.size());
+    for (Service s : services) {
+      List<String> ips = published.get(s.key());
+      List<LoadBalancerIngress> ingress =
+          ips == null
+              ? s.ingress()
+              : ips.stream().map(ip -> new LoadBalancerIngress(ip, null, null)).toList();
+      converged.add(
+          new Service(
+              s.namespace(), s.name(), s.labels(), s.annotations(), s.type(),
+              s.loadBalancerClass(), s.externalTrafficPolicy(), s.ipFamilies(),
+              s.ipFamilyPolicy(), s.clusterIps(), s.externalIps(), s.ports(), s.selector(),
+              ingress, s.deleting(), s.source(), s.internalTrafficPolicy()));
+    }
+    Map<String, Node> after = new HashMap<>(nodes);
+    after.put(changed.name(), changed);
+    ServiceReconcile decision = new ServiceReconcile(OPTIONS, false);
+    for (int round = 0; round < 3; round++) {
+      long t = System.nanoTime();
+      int heartbeat = writes(decision, converged, NodePool.of(nodes.values()), slices);
+      long between = System.nanoTime();
+      int label = writes(decision, converged, NodePool.of(after.values()), slices);
+      System.out.printf(
+          "  reconcile decision (round %d): %d writes for unchanged nodes in %.0f ms,"
+              + " %d writes after the label change in %.0f ms%n",
+          round + 1, heartbeat, (between - t) / 1e6, label, (System.nanoTime() - between) / 1e6);
+    }
+  }
+
+  private static int writes(
+      ServiceReconcile decision,
+      List<Service> services,
+      NodePool pool,
+      Map<String, List<EndpointSlice>> slices) {
+    int writes = 0;
+    for (Service s : services) {
+      Observed in =
+          new Observed(
+              s.key(), s, pool, slices.getOrDefault(s.key(), List.of()), false, Reported.NONE,
+              Role.WRITER, false);
+      if (decision.decide(in).write() != null) {
+        writes++;
+      }
+    }
+    return writes;
   }
 
   private static io.fabric8.kubernetes.api.model.Service marker() {
