@@ -58,11 +58,13 @@ class TrapSearchMatchesDefinitionPropertyTest {
             new Shape(s[0], s[1], s[2], hostNetworkApi, clients, settings));
   }
 
+  /** The kinds of trap whose occurrence the properties over these clusters require. */
+  static final List<String> KINDS =
+      List.of("egress active", "egress latent", "ingress active", "ingress latent");
+
   @Test
   void trapsAreTheDefinitionAppliedPodByPod() {
     Coverage coverage = new Coverage("trapsAreTheDefinitionAppliedPodByPod");
-    List<String> kinds = List.of("egress active", "egress latent", "ingress active",
-        "ingress latent");
     qt(200, 200)
         .forAll(shapes())
         .checkAssert(
@@ -78,7 +80,7 @@ class TrapSearchMatchesDefinitionPropertyTest {
               assertThat(found).isEqualTo(definition(cluster, overrides));
               coverage.sample();
               coverage.count("has traps", !found.isEmpty());
-              for (String kind : kinds) {
+              for (String kind : KINDS) {
                 coverage.count(kind, found.stream().anyMatch(k -> k.endsWith(kind)));
               }
             });
@@ -86,7 +88,7 @@ class TrapSearchMatchesDefinitionPropertyTest {
     // rarest kinds come in 5-10% of samples: 200 samples and a 1.5% floor keep a chance failure
     // below one run in 300.
     coverage.requireShare("has traps", 0.5);
-    for (String kind : kinds) {
+    for (String kind : KINDS) {
       coverage.requireShare(kind, 0.015);
     }
     coverage.print();
