@@ -215,7 +215,7 @@ public final class TraceRenderer {
           .append(". Nothing in the YAML hints at it; the client just times out.\n")
           .append(!trap.companionFixes()
               ? "Fix: no additive policy can: a deny rule drops the flow, and deny wins over every"
-                  + " allow; change the deny rule, or allow nothing it matches.\n"
+                  + " allow; narrow the deny rule so that it no longer matches this flow.\n"
               : v.settings().honoursDefaultDenyOptOut()
               ? "Fix: an additive companion policy (enableDefaultDeny false) allowing the backends"
                   + " by identity on their targetPort; `nodeipam audit` writes it.\n"
