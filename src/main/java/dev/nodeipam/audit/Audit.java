@@ -103,10 +103,7 @@ public final class Audit {
     PublishedAddresses published = PublishedAddresses.of(snapshot, options.nodeIpam(), audited);
     PolicyEngine engine = PolicyEngine.withServicesOf(published.snapshot(), rules);
     DatapathSettings now = engine.settings(overrides);
-    Map<String, String> translate = new HashMap<>(overrides);
-    translate.put(DatapathSettings.KPR, "true");
-    translate.put(DatapathSettings.HOSTNS_ONLY, "true");
-    DatapathSettings translating = engine.settings(translate);
+    DatapathSettings translating = IdentityTrap.translating(engine, overrides);
 
     TrapSearch search = new TrapSearch(engine, now, translating, options.latent());
     List<Target> targets =
@@ -168,7 +165,7 @@ public final class Audit {
       }
       for (Direction d : Direction.values()) {
         for (RuleEntry e : r.allows(d)) {
-          if (e.peers().stream().anyMatch(TrapSearch::isWorldPeer)) {
+          if (e.peers().stream().anyMatch(WorldPeer::is)) {
             return true;
           }
         }

@@ -78,7 +78,7 @@ final class Messages {
   private static String peers(List<PolicyEngine.AllowEntry> entries) {
     Set<String> texts = new LinkedHashSet<>();
     for (PolicyEngine.AllowEntry a : entries) {
-      a.entry().peers().stream().filter(TrapSearch::isWorldPeer).forEach(p -> texts.add(p.text()));
+      a.entry().peers().stream().filter(WorldPeer::is).forEach(p -> texts.add(p.text()));
     }
     return String.join(", ", texts);
   }

@@ -70,8 +70,8 @@ public record PublishedAddresses(ClusterSnapshot snapshot, List<ServiceAddress> 
       }
       IngressDecision d =
           ipam.decide(service, pool, snapshot.slicesOf(service.namespace(), service.name()));
-      if (d.handled() && !d.isError() && d.ingress() != null && !d.ingress().isEmpty()) {
-        planned.put(service.key(), d.ingress());
+      if (!d.published().isEmpty()) {
+        planned.put(service.key(), d.published());
         plannedMode.put(service.key(), d.ipMode());
       }
     }

@@ -70,8 +70,8 @@ public final class PlanCommand implements Callable<Integer> {
         version, true, false, dev.nodeipam.policy.settings.AgentVersion.of(snapshot));
     java.util.Map<String, List<String>> published = new java.util.LinkedHashMap<>();
     for (ClusterPlan.Entry e : entries) {
-      List<String> addresses = e.decision().handled() && e.decision().ingress() != null
-          ? e.decision().ingress()
+      List<String> addresses = e.decision().writesStatus()
+          ? e.decision().published()
           : "LoadBalancer".equals(e.service().type()) ? e.service().ingressAddresses() : List.of();
       if (!addresses.isEmpty()) {
         published.put(e.service().key(), addresses);

@@ -1,5 +1,6 @@
 package dev.nodeipam.cli;
 
+import dev.nodeipam.audit.IdentityTrap;
 import dev.nodeipam.policy.engine.PolicyEngine;
 import dev.nodeipam.policy.explanation.Verdict;
 import dev.nodeipam.policy.model.Flow;
@@ -88,11 +89,13 @@ public final class TraceCommand implements Callable<Integer> {
       Flow flow = new Flow(source, dst.address(), dst.port(), dst.protocol());
       Verdict verdict = engine.verdict(flow, settings);
       Verdict asAddress = engine.verdictAsAddress(flow, settings);
+      IdentityTrap trap = IdentityTrap.of(
+          engine, flow, settings, IdentityTrap.translating(engine, overrides));
       rendered =
           switch (output) {
-            case json -> Json.json(TraceRenderer.document(verdict, asAddress, dst.named()));
-            case yaml -> Json.yaml(TraceRenderer.document(verdict, asAddress, dst.named()));
-            default -> TraceRenderer.text(verdict, asAddress, dst.named());
+            case json -> Json.json(TraceRenderer.document(verdict, asAddress, trap, dst.named()));
+            case yaml -> Json.yaml(TraceRenderer.document(verdict, asAddress, trap, dst.named()));
+            default -> TraceRenderer.text(verdict, asAddress, trap, dst.named());
           };
     } else {
       // No address to dial: the destination is judged by its identity and port alone.

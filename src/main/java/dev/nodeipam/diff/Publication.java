@@ -1,6 +1,5 @@
 package dev.nodeipam.diff;
 
-import dev.nodeipam.ipam.IngressDecision;
 import dev.nodeipam.ipam.NodeIpam;
 import dev.nodeipam.ipam.NodePool;
 import dev.nodeipam.migrate.MigrationPlanner;
@@ -103,11 +102,7 @@ final class Publication {
 
   private static List<String> published(
       NodeIpam ipam, Service s, NodePool pool, ClusterSnapshot snapshot) {
-    IngressDecision d = ipam.decide(s, pool, snapshot.slicesOf(s.namespace(), s.name()));
-    if (!d.handled() || d.isError() || d.ingress() == null) {
-      return List.of();
-    }
-    return d.ingress();
+    return ipam.decide(s, pool, snapshot.slicesOf(s.namespace(), s.name())).published();
   }
 
   private static Item address(ItemType type, Level level, Service s, String ip, EvaluatedState in,

@@ -46,4 +46,20 @@ public record IngressDecision(
   public boolean isError() {
     return error != null;
   }
+
+  /**
+   * Whether the controller writes the Service's status: it handles the Service and can reconcile
+   * it (on error the status stays as it is).
+   */
+  public boolean writesStatus() {
+    return ingress != null;
+  }
+
+  /**
+   * The addresses the controller publishes for the Service: {@code ingress}; none when it does
+   * not write the status. The one answer {@code plan}, {@code audit} and {@code diff} read.
+   */
+  public List<String> published() {
+    return ingress == null ? List.of() : ingress;
+  }
 }

@@ -12,15 +12,17 @@ import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.RawObject;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The after-state audit on nodeipam's policy analyser: the identity traps of the Services the plan
- * writes (latent ones included: a Node IPAM address is always translated under kube-proxy
- * replacement, so what is latent now becomes certain), the companion policies that clear them, and
- * the traps that remain once the companions are in the after-state too.
+ * The after-state audit on nodeipam's policy analyser: {@code audit} of the after-state (latent
+ * traps included: a Node IPAM address is always translated under kube-proxy replacement, so what
+ * is latent now becomes certain), the companion policies that clear the traps of the Services the
+ * plan writes, and the traps that remain once the companions are in the after-state too, those
+ * the plan leaves in place at other Services included.
  */
 public final class PolicyAfterStateAudit implements AfterStateAudit {
   private final Map<String, String> overrides;
@@ -49,27 +51,24 @@ public final class PolicyAfterStateAudit implements AfterStateAudit {
   @Override
   public AuditOutcome audit(ClusterSnapshot before, ClusterSnapshot after, List<String> migrated) {
     Set<String> keys = new HashSet<>(migrated);
-    if (keys.isEmpty()) {
-      return new AuditOutcome(
-          true, "no Service changes, so no flow can be trapped", List.of(), List.of(), List.of(),
-          List.of());
-    }
     if (after.policies().isEmpty()) {
       // A trap is a flow some rule allows as written and Cilium denies after translation: without
       // any rule every flow is judged alike both ways (allowed, or denied by enable-policy=always).
-      return new AuditOutcome(
-          true, "the input has no NetworkPolicy or Cilium policy: no flow can be trapped",
+      return new AuditOutcome(true,
+          keys.isEmpty() ? NO_CHANGES
+              : "the input has no NetworkPolicy or Cilium policy: no flow can be trapped",
           List.of(), List.of(), List.of(), List.of());
     }
-    // Only the planned Services' addresses are asked about: the audit of a large cluster's other
-    // Services would cost time and answer nothing this plan changes. Pods, nodes and policies stay.
-    ClusterSnapshot scope = only(after, keys, List.of());
+    // The audit of the after-state, every Service of it: a trap the plan leaves in place at a
+    // Service it does not change is still a trap of the after-state, and is reported as one.
     AuditOptions options = new AuditOptions(ipam, true).withDns(dns);
-    AuditReport report = Audit.run(scope, overrides, options);
-    List<Map<String, Object>> findings = traps(report, keys);
+    AuditReport report = Audit.run(after, overrides, options);
+    List<Map<String, Object>> findings = traps(report);
+    long leftInPlace = report.findings().stream()
+        .filter(f -> isTrap(f) && !keys.contains(f.service())).count();
     List<Map<String, Object>> companions = new ArrayList<>();
     List<RawObject> raws = new ArrayList<>();
-    Set<String> caveats = new java.util.LinkedHashSet<>();
+    Set<String> caveats = new LinkedHashSet<>();
     for (Companion c : report.companions()) {
       if (keys.contains(c.service())) {
         companions.add(c.object());
@@ -78,43 +77,45 @@ public final class PolicyAfterStateAudit implements AfterStateAudit {
       }
     }
     List<Map<String, Object>> remaining =
-        raws.isEmpty()
-            ? findings
-            : traps(Audit.run(only(after, keys, raws), overrides, options), keys);
-    String note =
-        findings.isEmpty()
-            ? "no flow to these addresses is trapped in the after-state"
-            : findings.size()
-                + " trapped flows in the after-state; "
-                + (remaining.isEmpty()
-                    ? "none remains with the companion policies"
-                    : remaining.size()
-                        + " remain with the companion policies (a deny rule, or a"
-                        + " case no additive policy can fix)");
-    return new AuditOutcome(true, note, findings, companions, remaining, List.copyOf(caveats));
+        raws.isEmpty() ? findings : traps(Audit.run(with(after, raws), overrides, options));
+    return new AuditOutcome(true, note(keys, findings, leftInPlace, remaining), findings,
+        companions, remaining, List.copyOf(caveats));
   }
 
-  private static List<Map<String, Object>> traps(AuditReport report, Set<String> keys) {
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (Finding f : report.findings()) {
-      if (f.type() == FindingType.IDENTITY_TRAP
-          && f.service() != null
-          && keys.contains(f.service())) {
-        out.add(f.toMap());
-      }
+  private static final String NO_CHANGES = "no Service changes, so no flow can be trapped";
+
+  private static String note(Set<String> keys, List<Map<String, Object>> findings,
+      long leftInPlace, List<Map<String, Object>> remaining) {
+    if (findings.isEmpty()) {
+      return keys.isEmpty() ? NO_CHANGES
+          : "no flow to these addresses is trapped in the after-state";
     }
-    return out;
+    return findings.size() + " trapped flows in the after-state"
+        + (leftInPlace == 0 ? "" : " (" + leftInPlace + " at Services the plan does not change:"
+            + " left in place, and no companion is written for them)")
+        + "; "
+        + (remaining.isEmpty()
+            ? "none remains with the companion policies"
+            : remaining.size()
+                + " remain with the companion policies (a deny rule, a case no additive policy"
+                + " can fix, or a trap the plan leaves in place)");
   }
 
-  /** The snapshot with only the given Services (and their slices), plus extra policies. */
-  private static ClusterSnapshot only(
-      ClusterSnapshot in, Set<String> services, List<RawObject> policies) {
+  private static boolean isTrap(Finding f) {
+    return f.type() == FindingType.IDENTITY_TRAP;
+  }
+
+  private static List<Map<String, Object>> traps(AuditReport report) {
+    return report.findings().stream().filter(PolicyAfterStateAudit::isTrap)
+        .map(Finding::toMap).toList();
+  }
+
+  /** The snapshot with extra policies. */
+  private static ClusterSnapshot with(ClusterSnapshot in, List<RawObject> policies) {
     ClusterSnapshot.Builder b = ClusterSnapshot.builder();
     in.nodes().forEach(b::node);
-    in.services().stream().filter(s -> services.contains(s.key())).forEach(b::service);
-    in.endpointSlices().stream()
-        .filter(e -> services.contains(e.namespace() + "/" + e.serviceName()))
-        .forEach(b::endpointSlice);
+    in.services().forEach(b::service);
+    in.endpointSlices().forEach(b::endpointSlice);
     in.pods().forEach(b::pod);
     in.namespaces().forEach(b::namespace);
     in.workloads().forEach(b::workload);

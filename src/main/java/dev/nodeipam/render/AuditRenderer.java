@@ -5,7 +5,9 @@ import dev.nodeipam.audit.Companion;
 import dev.nodeipam.audit.Finding;
 import dev.nodeipam.audit.Trap;
 import dev.nodeipam.audit.TrapGroups;
+import dev.nodeipam.audit.WorldPeer;
 import dev.nodeipam.policy.model.Direction;
+import dev.nodeipam.policy.model.Peer;
 import dev.nodeipam.policy.model.PolicyRef;
 import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.policy.settings.Setting;
@@ -179,9 +181,7 @@ public final class AuditRenderer {
     t.policies().forEach(p -> by.put(p, new ArrayList<>()));
     for (var e : t.entries()) {
       List<String> peers = e.entry().peers().stream()
-          .filter(p -> p instanceof dev.nodeipam.policy.model.Peer.Cidr
-              || p instanceof dev.nodeipam.policy.model.Peer.Entities)
-          .map(dev.nodeipam.policy.model.Peer::text).toList();
+          .filter(WorldPeer::is).map(Peer::text).toList();
       String rule = e.entry().origin() + (peers.isEmpty() ? "" : " (" + String.join(", ", peers) + ")");
       List<String> rs = by.computeIfAbsent(e.policy(), k -> new ArrayList<>());
       if (!rs.contains(rule)) {

@@ -1,10 +1,11 @@
 package dev.nodeipam.render;
 
+import dev.nodeipam.audit.AuditReport;
+import dev.nodeipam.audit.IdentityTrap;
 import dev.nodeipam.policy.explanation.DestinationVerdict;
 import dev.nodeipam.policy.explanation.DropReason;
 import dev.nodeipam.policy.explanation.Match;
 import dev.nodeipam.policy.explanation.NotMatching;
-import dev.nodeipam.policy.explanation.Outcome;
 import dev.nodeipam.policy.explanation.SideVerdict;
 import dev.nodeipam.policy.explanation.Translation;
 import dev.nodeipam.policy.explanation.Verdict;
@@ -24,9 +25,15 @@ public final class TraceRenderer {
 
   private TraceRenderer() {}
 
-  /** The JSON document (field names are a contract). */
-  public static Map<String, Object> document(Verdict v, Verdict asAddress, String named) {
-    return document(v, asAddress, named, null);
+  /**
+   * The JSON document (field names are a contract).
+   *
+   * @param trap the flow's identity trap ({@link IdentityTrap#of}): {@code identityTrap} is
+   *     whether it is active
+   */
+  public static Map<String, Object> document(
+      Verdict v, Verdict asAddress, IdentityTrap trap, String named) {
+    return document(v, asAddress, trap, named, null);
   }
 
   /**
@@ -35,11 +42,11 @@ public final class TraceRenderer {
    * and {@code dialled} is false.
    */
   public static Map<String, Object> identityDocument(Verdict v, String to, String named) {
-    return document(v, null, named, to);
+    return document(v, null, IdentityTrap.NONE, named, to);
   }
 
   private static Map<String, Object> document(
-      Verdict v, Verdict asAddress, String named, String identityTo) {
+      Verdict v, Verdict asAddress, IdentityTrap trap, String named, String identityTo) {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("from", v.flow().source().key());
     doc.put("to", identityTo != null ? identityTo : v.flow().destinationText());
@@ -58,7 +65,7 @@ public final class TraceRenderer {
     t.put("reason", v.translation().reason());
     doc.put("translation", t);
     doc.put("settings", v.settings().values());
-    doc.put("ciliumVersion", dev.nodeipam.audit.AuditReport.versionMap(v.settings()));
+    doc.put("ciliumVersion", AuditReport.versionMap(v.settings()));
     doc.put("assumedSettings", v.settings().assumed().stream().map(Setting::key).toList());
     Map<String, Object> src = new LinkedHashMap<>();
     src.put("endpoint", v.flow().source().key());
@@ -99,7 +106,7 @@ public final class TraceRenderer {
       a.put("identity", asAddress.destinations().get(0).identity().name());
       a.put("allowedBy", refs(asAddress.destinations().get(0).egress().allowedBy()));
       doc.put("asAddress", a);
-      doc.put("identityTrap", isTrap(v, asAddress));
+      doc.put("identityTrap", trap.active());
     }
     doc.put("notes", v.notes());
     return doc;
@@ -151,26 +158,18 @@ public final class TraceRenderer {
     return m;
   }
 
-  /** The rules allow the address read as itself, but Cilium's real verdict denies it. */
-  static boolean isTrap(Verdict v, Verdict asAddress) {
-    return asAddress != null
-        && asAddress.allowed()
-        && v.outcome() != Outcome.ALLOWED
-        && (v.translation().translated()
-            || v.destinations().stream().anyMatch(d -> !d.egressPeer().isWorld()));
-  }
-
   /** The diagnosis. */
-  public static String text(Verdict v, Verdict asAddress, String named) {
-    return text(v, asAddress, named, null);
+  public static String text(Verdict v, Verdict asAddress, IdentityTrap trap, String named) {
+    return text(v, asAddress, trap, named, null);
   }
 
   /** The diagnosis for a destination named by identity: no address was dialled. */
   public static String identityText(Verdict v, String to, String named) {
-    return text(v, null, named, to);
+    return text(v, null, IdentityTrap.NONE, named, to);
   }
 
-  private static String text(Verdict v, Verdict asAddress, String named, String identityTo) {
+  private static String text(
+      Verdict v, Verdict asAddress, IdentityTrap trap, String named, String identityTo) {
     StringBuilder b = new StringBuilder();
     Identity src = v.source();
     b.append("Flow:    ")
@@ -196,7 +195,7 @@ public final class TraceRenderer {
           .append(")");
     }
     b.append('\n');
-    if (isTrap(v, asAddress)) {
+    if (asAddress != null && trap.active()) {
       b.append("\nThis is the identity trap: read as the address it looks like (")
           .append(asAddress.destinations().get(0).identity().name())
           .append(' ')
@@ -214,7 +213,10 @@ public final class TraceRenderer {
                   ? "translates it and judges the backend pods' identity on the targetPort"
                   : "sees " + v.destinations().get(0).egressPeer().describe())
           .append(". Nothing in the YAML hints at it; the client just times out.\n")
-          .append(v.settings().honoursDefaultDenyOptOut()
+          .append(!trap.companionFixes()
+              ? "Fix: no additive policy can: a deny rule drops the flow, and deny wins over every"
+                  + " allow; narrow the deny rule so that it no longer matches this flow.\n"
+              : v.settings().honoursDefaultDenyOptOut()
               ? "Fix: an additive companion policy (enableDefaultDeny false) allowing the backends"
                   + " by identity on their targetPort; `nodeipam audit` writes it.\n"
               : "Fix: an additive policy selecting only the trapped pods (they are in default deny"

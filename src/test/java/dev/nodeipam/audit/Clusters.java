@@ -76,14 +76,18 @@ final class Clusters {
 
   /**
    * The generated clusters' ingress policy of the {@code edge/web} backends on 8443: none (0),
-   * world (1), 0.0.0.0/0 (2), or only pods labelled {@code app: onlyApp} (3); null for none.
+   * world (1), 0.0.0.0/0 (2), only pods labelled {@code app: onlyApp} (3), or world with the pods
+   * labelled {@code app: onlyApp} in namespace app denied (4); null for none.
    */
   static String webIngress(int kind, String onlyApp) {
     String from = switch (kind) {
       case 0 -> null;
       case 1 -> "- fromEntities: [world]";
       case 2 -> "- fromCIDR: [0.0.0.0/0]";
-      default -> "- fromEndpoints: [{matchLabels: {app: " + onlyApp + "}}]";
+      case 3 -> "- fromEndpoints: [{matchLabels: {app: " + onlyApp + "}}]";
+      default -> "- fromEntities: [world]\n    toPorts: [{ports: [{port: \"8443\", protocol: TCP}]}]\n"
+          + "  ingressDeny:\n  - fromEndpoints: [{matchLabels: {app: " + onlyApp
+          + ", k8s:io.kubernetes.pod.namespace: app}}]";
     };
     return from == null ? null : """
         apiVersion: cilium.io/v2

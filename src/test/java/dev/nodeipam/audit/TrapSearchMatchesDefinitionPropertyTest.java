@@ -6,13 +6,9 @@ import static org.quicktheories.generators.Generate.booleans;
 import static org.quicktheories.generators.Generate.range;
 import static org.quicktheories.generators.SourceDSL.lists;
 
-import dev.nodeipam.policy.engine.PeerMatching;
 import dev.nodeipam.policy.engine.PolicyEngine;
-import dev.nodeipam.policy.explanation.DestinationVerdict;
-import dev.nodeipam.policy.explanation.Verdict;
 import dev.nodeipam.policy.model.Direction;
 import dev.nodeipam.policy.model.Flow;
-import dev.nodeipam.policy.model.Identity;
 import dev.nodeipam.policy.model.Protocol;
 import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.snapshot.ClusterSnapshot;
@@ -20,7 +16,6 @@ import dev.nodeipam.snapshot.Pod;
 import dev.nodeipam.snapshot.Service;
 import dev.nodeipam.testing.Coverage;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,8 +27,8 @@ import org.quicktheories.core.Gen;
  * The trap search groups pods by identity, addresses by the CIDR rules that can tell them apart,
  * and skips judging backends a sender's rules cannot reach. None of that may change the answer:
  * over generated clusters (several Services, node and outside addresses, replicas on both nodes,
- * egress rules by CIDR, world, selector, named port, entity and deny, backends admitting world or
- * not, every datapath setting of the examples), the audit's traps are exactly section 6 of the
+ * egress rules by CIDR, world, selector, named port, entity and deny, backends admitting world
+ * (one with a deny rule) or not, every datapath setting of the examples), the audit's traps are exactly section 6 of the
  * policy model applied pod by pod, address by address, with the engine's full verdicts. An
  * untranslated address is judged as delivered by the next hop (kube-proxy, the owning node): the
  * flow is allowed now only if the delivered backends' ingress admits it as it arrives, and such a
@@ -54,7 +49,7 @@ class TrapSearchMatchesDefinitionPropertyTest {
     Gen<Client> client = range(0, 8).zip(range(1, 3), range(0, 2), Client::new);
     Gen<int[]> service =
         range(0, WEB_ADDRESSES.length - 1)
-            .zip(range(0, 2), range(0, 3), (web, api, ingress) -> new int[] {web, api, ingress});
+            .zip(range(0, 2), range(0, 4), (web, api, ingress) -> new int[] {web, api, ingress});
     return service.zip(
         booleans(),
         lists().of(client).ofSizeBetween(1, 4),
@@ -63,11 +58,13 @@ class TrapSearchMatchesDefinitionPropertyTest {
             new Shape(s[0], s[1], s[2], hostNetworkApi, clients, settings));
   }
 
+  /** The kinds of trap whose occurrence the properties over these clusters require. */
+  static final List<String> KINDS =
+      List.of("egress active", "egress latent", "ingress active", "ingress latent");
+
   @Test
   void trapsAreTheDefinitionAppliedPodByPod() {
     Coverage coverage = new Coverage("trapsAreTheDefinitionAppliedPodByPod");
-    List<String> kinds = List.of("egress active", "egress latent", "ingress active",
-        "ingress latent");
     qt(200, 200)
         .forAll(shapes())
         .checkAssert(
@@ -83,7 +80,7 @@ class TrapSearchMatchesDefinitionPropertyTest {
               assertThat(found).isEqualTo(definition(cluster, overrides));
               coverage.sample();
               coverage.count("has traps", !found.isEmpty());
-              for (String kind : kinds) {
+              for (String kind : KINDS) {
                 coverage.count(kind, found.stream().anyMatch(k -> k.endsWith(kind)));
               }
             });
@@ -91,27 +88,27 @@ class TrapSearchMatchesDefinitionPropertyTest {
     // rarest kinds come in 5-10% of samples: 200 samples and a 1.5% floor keep a chance failure
     // below one run in 300.
     coverage.requireShare("has traps", 0.5);
-    for (String kind : kinds) {
+    for (String kind : KINDS) {
       coverage.requireShare(kind, 0.015);
     }
     coverage.print();
   }
 
-  private static String key(String source, String address, int port, String direction,
+  static String key(String source, String address, int port, String direction,
       boolean active) {
     return source + " " + address + ":" + port + " " + direction + (active ? " active" : " latent");
   }
 
-  /** Section 6 for every pod, address and port, with no grouping and no shortcut. */
-  private static Set<String> definition(ClusterSnapshot cluster, Map<String, String> overrides) {
+  /**
+   * Section 6 ({@link IdentityTrap#of}) for every pod, address and port, with no grouping and no
+   * shortcut.
+   */
+  static Set<String> definition(ClusterSnapshot cluster, Map<String, String> overrides) {
     PublishedAddresses published =
         PublishedAddresses.of(cluster, AuditOptions.defaults().nodeIpam());
     PolicyEngine engine = PolicyEngine.of(published.snapshot());
     DatapathSettings now = engine.settings(overrides);
-    Map<String, String> translate = new HashMap<>(overrides);
-    translate.put(DatapathSettings.KPR, "true");
-    translate.put(DatapathSettings.HOSTNS_ONLY, "true");
-    DatapathSettings translating = engine.settings(translate);
+    DatapathSettings translating = IdentityTrap.translating(engine, overrides);
     Set<String> out = new TreeSet<>();
     Set<String> seen = new TreeSet<>();
     for (ServiceAddress sa : published.addresses()) {
@@ -122,82 +119,17 @@ class TrapSearchMatchesDefinitionPropertyTest {
         }
         for (Pod p : published.snapshot().pods()) {
           Flow flow = new Flow(p, sa.address(), sp.port(), protocol);
-          judge(engine, flow, sa, now, translating, out);
+          for (IdentityTrap.Side side : IdentityTrap.of(engine, flow, now, translating).sides()) {
+            out.add(key(p.key(), sa.address().toCanonicalString(), sp.port(),
+                side.direction() == Direction.EGRESS ? "egress" : "ingress", side.active()));
+          }
         }
       }
     }
     return out;
   }
 
-  private static void judge(PolicyEngine engine, Flow flow, ServiceAddress sa,
-      DatapathSettings now, DatapathSettings translating, Set<String> out) {
-    Pod p = flow.source();
-    Identity src = engine.identityOf(p, now);
-    Identity world = engine.worldIdentity(sa.address(), now);
-    boolean readsAllowed = engine.allowEntriesCovering(
-            src, Direction.EGRESS, flow.port(), flow.protocol(), List.of()).stream()
-        .anyMatch(e -> e.entry().peers().stream()
-            .anyMatch(peer ->
-                TrapSearch.isWorldPeer(peer) && PeerMatching.matches(peer, world, now)));
-    Verdict once = engine.verdict(flow, translating);
-    boolean backendAdmitsWorld = once.translation().translated()
-        && once.destinations().stream().anyMatch(d -> admitsWorld(engine, d, flow.protocol()));
-    if ((!readsAllowed && !backendAdmitsWorld) || !engine.verdictAsAddress(flow, now).allowed()) {
-      return;
-    }
-    Verdict v = engine.verdict(flow, now);
-    List<DestinationVerdict> dests;
-    List<DestinationVerdict> later = List.of();
-    boolean active;
-    if (v.translation().translated()) {
-      dests = v.destinations();
-      active = true;
-    } else {
-      if (once.translation().translated()) {
-        later = once.destinations();
-      }
-      if (!v.allowed()) {
-        dests = v.destinations();
-        active = true;
-      } else if (once.translation().translated()) {
-        dests = later;
-        later = List.of();
-        active = false;
-      } else {
-        return;
-      }
-    }
-    String address = sa.address().toCanonicalString();
-    if (readsAllowed && dests.stream().anyMatch(d -> !d.egress().allowed())) {
-      out.add(key(p.key(), address, flow.port(), "egress", active));
-    }
-    if (backendAdmitsWorld) {
-      boolean now0 = dests.stream().anyMatch(d -> receiverDrops(engine, d, flow.protocol()));
-      boolean then0 = later.stream().anyMatch(d -> receiverDrops(engine, d, flow.protocol()));
-      if (now0 || then0) {
-        out.add(key(p.key(), address, flow.port(), "ingress", now0 && active));
-      }
-    }
-  }
-
-  /**
-   * A receiver drops the client while admitting CIDR/world sources. A backend the next hop
-   * delivered an untranslated address to counts only when the flow arrives as the client itself:
-   * masqueraded, it arrives as a node, and no rule about the client's identity was broken.
-   */
-  private static boolean receiverDrops(PolicyEngine engine, DestinationVerdict d, Protocol p) {
-    return d.identity().isPod() && !d.ingress().allowed() && admitsWorld(engine, d, p)
-        && (d.delivery() == null || !d.delivery().arrivingSource().isNode());
-  }
-
-  private static boolean admitsWorld(PolicyEngine engine, DestinationVerdict d, Protocol p) {
-    return d.identity().isPod()
-        && engine.allowEntriesCovering(d.identity(), Direction.INGRESS, d.port(), p,
-                d.identity().pod().ports()).stream()
-            .anyMatch(e -> e.entry().peers().stream().anyMatch(TrapSearch::isWorldPeer));
-  }
-
-  private static ClusterSnapshot build(Shape s) {
+  static ClusterSnapshot build(Shape s) {
     List<String> docs = new ArrayList<>();
     docs.add(TrapRulesTest.NODES);
     docs.add("apiVersion: v1\nkind: Namespace\nmetadata: {name: app}");
