@@ -144,11 +144,9 @@ public record PublishedAddresses(ClusterSnapshot snapshot, List<ServiceAddress> 
       List<Service.LoadBalancerIngress> ingress =
           ips.stream().map(ip -> new Service.LoadBalancerIngress(ip, null, mode)).toList();
       b.service(
-          new Service(
-              s.namespace(), s.name(), s.labels(), s.annotations(), s.type(), s.loadBalancerClass(),
-              s.externalTrafficPolicy(), s.ipFamilies(), s.ipFamilyPolicy(), s.clusterIps(),
-              s.externalIps(), s.ports(), s.selector(), ingress, s.deleting(), s.source(),
-              s.internalTrafficPolicy()));
+          s.toBuilder()
+              .ingress(ingress)
+              .build());
     }
     in.endpointSlices().forEach(b::endpointSlice);
     in.pods().forEach(b::pod);

@@ -82,6 +82,16 @@ public final class KubeConverters {
         unschedulable, podCidrs, source);
   }
 
+  /**
+   * A Service with the object as read kept beside the typed fields ({@link Service#object()}), for
+   * the commands that write Services back ({@code migrate}): what they write starts from it. The
+   * controller uses {@link #service} alone: it writes only status, and keeps no tree per Service.
+   */
+  public static Service serviceWithObject(
+      io.fabric8.kubernetes.api.model.Service s, String source) {
+    return service(s, source).toBuilder().object(raw(s, source).body()).build();
+  }
+
   public static Service service(io.fabric8.kubernetes.api.model.Service s, String source) {
     ObjectMeta m = s.getMetadata();
     ServiceSpec spec = s.getSpec() == null ? new ServiceSpec() : s.getSpec();
@@ -102,24 +112,25 @@ public final class KubeConverters {
     if (clusterIps.isEmpty() && spec.getClusterIP() != null) {
       clusterIps.add(spec.getClusterIP());
     }
-    return new Service(
-        m.getNamespace(),
-        m.getName(),
-        labels(m),
-        annotations(m),
-        spec.getType(),
-        spec.getLoadBalancerClass(),
-        spec.getExternalTrafficPolicy(),
-        nonNull(spec.getIpFamilies()),
-        spec.getIpFamilyPolicy(),
-        clusterIps,
-        nonNull(spec.getExternalIPs()),
-        ports,
-        spec.getSelector() == null || spec.getSelector().isEmpty() ? null : spec.getSelector(),
-        ingress,
-        m.getDeletionTimestamp() != null,
-        source,
-        spec.getInternalTrafficPolicy());
+    return Service.builder()
+        .namespace(m.getNamespace())
+        .name(m.getName())
+        .labels(labels(m))
+        .annotations(annotations(m))
+        .type(spec.getType())
+        .loadBalancerClass(spec.getLoadBalancerClass())
+        .externalTrafficPolicy(spec.getExternalTrafficPolicy())
+        .ipFamilies(nonNull(spec.getIpFamilies()))
+        .ipFamilyPolicy(spec.getIpFamilyPolicy())
+        .clusterIps(clusterIps)
+        .externalIps(nonNull(spec.getExternalIPs()))
+        .ports(ports)
+        .selector(spec.getSelector() == null || spec.getSelector().isEmpty() ? null : spec.getSelector())
+        .ingress(ingress)
+        .deleting(m.getDeletionTimestamp() != null)
+        .source(source)
+        .internalTrafficPolicy(spec.getInternalTrafficPolicy())
+        .build();
   }
 
   public static EndpointSlice endpointSlice(

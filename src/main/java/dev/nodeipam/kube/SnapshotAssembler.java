@@ -160,7 +160,7 @@ final class SnapshotAssembler {
       if (object instanceof Node n) {
         return KubeConverters.node(n, source);
       } else if (object instanceof Service s) {
-        return KubeConverters.service(s, source);
+        return KubeConverters.serviceWithObject(s, source);
       } else if (object instanceof Pod p) {
         return KubeConverters.pod(p, source);
       } else if (object instanceof Namespace n) {

@@ -39,6 +39,9 @@ public final class MigrationPlanner {
   /** On Services the plan creates: the Service whose addresses they took over. */
   public static final String MIGRATED_FROM = "nodeipam.dev/migrated-from";
 
+  /** The source of the Services the plan writes. */
+  static final String PLANNED = "nodeipam migrate";
+
   /**
    * @param loadBalancerClass the class of the new LoadBalancers
    * @param services {@code namespace/name} of the Services to migrate; empty = every one
@@ -340,23 +343,19 @@ public final class MigrationPlanner {
     }
     List<String> ipFamilies = orderedFamilies(families, primaryFamily(s));
     Service candidate =
-        new Service(
-            s.namespace(),
-            s.name(),
-            Map.of(),
-            baseAnnotations(s, policy),
-            "LoadBalancer",
-            options.loadBalancerClass(),
-            etp(s),
-            ipFamilies,
-            ipFamilies.size() == 2 ? "RequireDualStack" : "SingleStack",
-            List.of(),
-            List.of(),
-            s.ports(),
-            s.selector(),
-            List.of(),
-            false,
-            s.source());
+        Service.builder()
+            .namespace(s.namespace())
+            .name(s.name())
+            .annotations(baseAnnotations(s, policy))
+            .type("LoadBalancer")
+            .loadBalancerClass(options.loadBalancerClass())
+            .externalTrafficPolicy(etp(s))
+            .ipFamilies(ipFamilies)
+            .ipFamilyPolicy(ipFamilies.size() == 2 ? "RequireDualStack" : "SingleStack")
+            .ports(s.ports())
+            .selector(s.selector())
+            .source(s.source())
+            .build();
     IngressDecision d =
         new NodeIpam(ipam)
             .decide(
@@ -381,25 +380,23 @@ public final class MigrationPlanner {
       annotations.put(ServiceAnnotations.MATCH_NODE_LABELS, label.selector());
       boolean hadNodePorts = "NodePort".equals(s.type()) || "LoadBalancer".equals(s.type());
       Service svc =
-          new Service(
-              s.namespace(),
-              s.name(),
-              s.labels(),
-              annotations,
-              "LoadBalancer",
-              options.loadBalancerClass(),
-              etp(s),
-              families,
-              families.equals(s.ipFamilies()) && s.ipFamilyPolicy() != null
-                  ? s.ipFamilyPolicy()
-                  : familyPolicy(families),
-              clusterIpsOf(s.clusterIps(), families),
-              List.of(),
-              hadNodePorts ? s.ports() : withoutNodePorts(s.ports()),
-              s.selector(),
-              List.of(),
-              false,
-              "nodeipam migrate");
+          s.toBuilder()
+              .annotations(annotations)
+              .type("LoadBalancer")
+              .loadBalancerClass(options.loadBalancerClass())
+              .externalTrafficPolicy(etp(s))
+              .ipFamilies(families)
+              .ipFamilyPolicy(
+                  families.equals(s.ipFamilies()) && s.ipFamilyPolicy() != null
+                      ? s.ipFamilyPolicy()
+                      : familyPolicy(families))
+              .clusterIps(clusterIpsOf(s.clusterIps(), families))
+              .externalIps(List.of())
+              .ports(hadNodePorts ? s.ports() : withoutNodePorts(s.ports()))
+              .ingress(List.of())
+              .deleting(false)
+              .source(PLANNED)
+              .build();
       after.add(
           new PlannedService(
               PlannedService.IN_PLACE,
@@ -422,23 +419,17 @@ public final class MigrationPlanner {
       boolean wasLoadBalancer = "LoadBalancer".equals(s.type());
       String keptType = wasLoadBalancer ? "ClusterIP" : s.type();
       Service original =
-          new Service(
-              s.namespace(),
-              s.name(),
-              s.labels(),
-              withoutLastApplied(s.annotations()),
-              keptType,
-              null,
-              "ClusterIP".equals(keptType) ? null : s.externalTrafficPolicy(),
-              s.ipFamilies(),
-              s.ipFamilyPolicy(),
-              s.clusterIps(),
-              List.of(),
-              "ClusterIP".equals(keptType) ? withoutNodePorts(s.ports()) : s.ports(),
-              s.selector(),
-              List.of(),
-              false,
-              "nodeipam migrate");
+          s.toBuilder()
+              .annotations(withoutLastApplied(s.annotations()))
+              .type(keptType)
+              .loadBalancerClass(null)
+              .externalTrafficPolicy("ClusterIP".equals(keptType) ? null : s.externalTrafficPolicy())
+              .externalIps(List.of())
+              .ports("ClusterIP".equals(keptType) ? withoutNodePorts(s.ports()) : s.ports())
+              .ingress(List.of())
+              .deleting(false)
+              .source(PLANNED)
+              .build();
       after.add(new PlannedService(PlannedService.ORIGINAL, original, null, null, List.of(), null));
       List<String> suffixes = suffixes(blocks);
       List<String> created = new ArrayList<>();
@@ -453,23 +444,21 @@ public final class MigrationPlanner {
         annotations.put(ServiceAnnotations.MATCH_NODE_LABELS, label.selector());
         annotations.put(MIGRATED_FROM, s.key());
         Service svc =
-            new Service(
-                s.namespace(),
-                name,
-                s.labels(),
-                annotations,
-                "LoadBalancer",
-                options.loadBalancerClass(),
-                etp(s),
-                families,
-                familyPolicy(families),
-                List.of(),
-                List.of(),
-                withoutNodePorts(s.ports()),
-                s.selector(),
-                List.of(),
-                false,
-                "nodeipam migrate");
+            s.toBuilder()
+                .name(name)
+                .annotations(annotations)
+                .type("LoadBalancer")
+                .loadBalancerClass(options.loadBalancerClass())
+                .externalTrafficPolicy(etp(s))
+                .ipFamilies(families)
+                .ipFamilyPolicy(familyPolicy(families))
+                .clusterIps(List.of())
+                .externalIps(List.of())
+                .ports(withoutNodePorts(s.ports()))
+                .ingress(List.of())
+                .deleting(false)
+                .source(PLANNED)
+                .build();
         after.add(
             new PlannedService(
                 PlannedService.NEW, svc, Boolean.FALSE, label, names(block.owners()), null));

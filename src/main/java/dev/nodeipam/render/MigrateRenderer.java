@@ -6,6 +6,7 @@ import dev.nodeipam.migrate.CommandText;
 import dev.nodeipam.migrate.MigrationPlan;
 import dev.nodeipam.migrate.NodeLabels;
 import dev.nodeipam.migrate.PlannedService;
+import dev.nodeipam.migrate.ServiceChanges;
 import dev.nodeipam.migrate.ServiceMigration;
 import dev.nodeipam.migrate.Step;
 import java.util.ArrayList;
@@ -274,9 +275,22 @@ public final class MigrateRenderer {
           .append(m.published().isEmpty() ? "[]" : String.join(", ", m.published()))
           .append("  (Node IPAM core on the after-state)\n");
       out.append("  result       ")
-          .append(m.exact() ? "preserved exactly" : "added " + m.added() + ", lost " + m.lost())
+          .append(
+              m.exact()
+                  ? "addresses preserved exactly"
+                  : "added " + m.added() + ", lost " + m.lost())
           .append(m.steppable() ? "" : "  (no steps)")
           .append("\n");
+      for (int i = 0; i < m.after().size() && i < m.manifests().size(); i++) {
+        List<String> changes = ServiceChanges.of(m.before(), m.manifests().get(i));
+        out.append(
+                TextWrap.hanging(
+                    "  changes      ",
+                    m.after().get(i).service().name()
+                        + ": "
+                        + (changes.isEmpty() ? "nothing" : String.join(", ", changes))))
+            .append("\n");
+      }
     }
     for (String w : m.warnings()) {
       out.append(TextWrap.hanging("  warning      ", w)).append("\n");
