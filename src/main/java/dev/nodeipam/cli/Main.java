@@ -1,9 +1,10 @@
 package dev.nodeipam.cli;
 
+import dev.nodeipam.render.TextWrap;
 import dev.nodeipam.snapshot.BadInputException;
 import java.io.PrintWriter;
-import picocli.CommandLine.Command;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /** The {@code nodeipam} command line. */
 @Command(
@@ -83,7 +84,7 @@ public final class Main implements Runnable {
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
     // The width of every text output; picocli would use 80.
-    cli.setUsageHelpWidth(dev.nodeipam.render.TextWrap.WIDTH);
+    cli.setUsageHelpWidth(TextWrap.WIDTH);
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           PrintWriter err = commandLine.getErr();

@@ -12,6 +12,7 @@ import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.RawObject;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -69,7 +70,7 @@ public final class PolicyAfterStateAudit implements AfterStateAudit {
     List<Map<String, Object>> findings = traps(report, keys);
     List<Map<String, Object>> companions = new ArrayList<>();
     List<RawObject> raws = new ArrayList<>();
-    Set<String> caveats = new java.util.LinkedHashSet<>();
+    Set<String> caveats = new LinkedHashSet<>();
     for (Companion c : report.companions()) {
       if (keys.contains(c.service())) {
         companions.add(c.object());

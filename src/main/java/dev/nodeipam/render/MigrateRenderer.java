@@ -2,6 +2,7 @@ package dev.nodeipam.render;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nodeipam.audit.AuditReport;
 import dev.nodeipam.migrate.CommandText;
 import dev.nodeipam.migrate.MigrationPlan;
 import dev.nodeipam.migrate.NodeLabels;
@@ -9,11 +10,14 @@ import dev.nodeipam.migrate.PlannedService;
 import dev.nodeipam.migrate.ServiceChanges;
 import dev.nodeipam.migrate.ServiceMigration;
 import dev.nodeipam.migrate.Step;
+import dev.nodeipam.policy.engine.NodeAddressVips;
+import dev.nodeipam.policy.settings.DatapathSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** {@code nodeipam migrate} as a report: the JSON/YAML contract, a text summary, a README. */
 public final class MigrateRenderer {
@@ -45,7 +49,7 @@ public final class MigrateRenderer {
   }
 
   /** The hits as findings for JSON: type, severity, service, address, node, message. */
-  static List<Object> errors(List<dev.nodeipam.policy.engine.NodeAddressVips.Hit> hits) {
+  static List<Object> errors(List<NodeAddressVips.Hit> hits) {
     List<Object> out = new ArrayList<>();
     for (var h : hits) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -67,8 +71,8 @@ public final class MigrateRenderer {
    * error means the steps would cut nodes off under this Cilium release.
    */
   public static Map<String, Object> document(
-      MigrationPlan plan, List<dev.nodeipam.policy.engine.NodeAddressVips.Hit> hits,
-      dev.nodeipam.policy.settings.DatapathSettings settings) {
+      MigrationPlan plan, List<NodeAddressVips.Hit> hits,
+      DatapathSettings settings) {
     List<Object> services = new ArrayList<>();
     for (ServiceMigration m : plan.services()) {
       services.add(service(m));
@@ -77,7 +81,7 @@ public final class MigrateRenderer {
     for (NodeLabels n : plan.nodeLabels()) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("node", n.node());
-      m.put("labels", new java.util.TreeMap<>(n.labels()));
+      m.put("labels", new TreeMap<>(n.labels()));
       nodeLabels.add(m);
     }
     List<Object> steps = new ArrayList<>();
@@ -103,7 +107,7 @@ public final class MigrateRenderer {
     doc.put("policyAudit", audit);
     doc.put("warnings", plan.warnings());
     if (settings != null) {
-      doc.put("ciliumVersion", dev.nodeipam.audit.AuditReport.versionMap(settings));
+      doc.put("ciliumVersion", AuditReport.versionMap(settings));
     }
     return doc;
   }
@@ -144,8 +148,8 @@ public final class MigrateRenderer {
 
   /** The text, with the node-address findings just before the steps. */
   public static String text(
-      MigrationPlan plan, List<dev.nodeipam.policy.engine.NodeAddressVips.Hit> hits,
-      dev.nodeipam.policy.settings.DatapathSettings settings) {
+      MigrationPlan plan, List<NodeAddressVips.Hit> hits,
+      DatapathSettings settings) {
     StringBuilder out = new StringBuilder();
     if (plan.isEmpty()) {
       return "Nothing to migrate: no Service uses spec.externalIPs.\n";
@@ -173,7 +177,7 @@ public final class MigrateRenderer {
       for (NodeLabels n : plan.nodeLabels()) {
         out.append("  ").append(n.node()).append("  ");
         List<String> kv = new ArrayList<>();
-        new java.util.TreeMap<>(n.labels()).forEach((k, v) -> kv.add(k + "=" + v));
+        new TreeMap<>(n.labels()).forEach((k, v) -> kv.add(k + "=" + v));
         out.append(String.join(" ", kv)).append("\n");
       }
     }

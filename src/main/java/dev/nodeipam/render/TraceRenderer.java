@@ -1,5 +1,6 @@
 package dev.nodeipam.render;
 
+import dev.nodeipam.audit.AuditReport;
 import dev.nodeipam.policy.explanation.DestinationVerdict;
 import dev.nodeipam.policy.explanation.DropReason;
 import dev.nodeipam.policy.explanation.Match;
@@ -58,7 +59,7 @@ public final class TraceRenderer {
     t.put("reason", v.translation().reason());
     doc.put("translation", t);
     doc.put("settings", v.settings().values());
-    doc.put("ciliumVersion", dev.nodeipam.audit.AuditReport.versionMap(v.settings()));
+    doc.put("ciliumVersion", AuditReport.versionMap(v.settings()));
     doc.put("assumedSettings", v.settings().assumed().stream().map(Setting::key).toList());
     Map<String, Object> src = new LinkedHashMap<>();
     src.put("endpoint", v.flow().source().key());
