@@ -28,6 +28,9 @@ public final class ServiceChanges {
     if (Objects.equals(a, b)) {
       return;
     }
+    // A map one side lacks is empty there: its keys are named one by one.
+    a = a == null && b instanceof Map ? Map.of() : a;
+    b = b == null && a instanceof Map ? Map.of() : b;
     if (a instanceof Map<?, ?> ma && b instanceof Map<?, ?> mb) {
       Set<Object> keys = new LinkedHashSet<>(ma.keySet());
       keys.addAll(mb.keySet());
