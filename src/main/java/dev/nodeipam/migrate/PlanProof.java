@@ -110,7 +110,8 @@ final class PlanProof {
       published.addAll(ingress);
       after.add(p.withPublished(ingress));
     }
-    Proof proof = Proof.compare(MigrationPlanner.distinctByValue(d.before().externalIps()), published);
+    Proof proof =
+        Proof.compare(MigrationPlanner.distinctByValue(d.before().externalIps()), published);
     if ("Local".equals(etp(d.before()))) {
       warnings.add(localWarning(d.before(), after));
     }

@@ -224,7 +224,7 @@ final class ServiceDraft {
     annotations.put(ServiceAnnotations.MATCH_NODE_LABELS, label.selector());
     boolean hadNodePorts = "NodePort".equals(s.type()) || "LoadBalancer".equals(s.type());
     Service svc =
-        s.toBuilder()
+        planned(s)
             .annotations(annotations)
             .type("LoadBalancer")
             .loadBalancerClass(options.loadBalancerClass())
@@ -235,11 +235,7 @@ final class ServiceDraft {
                     ? s.ipFamilyPolicy()
                     : familyPolicy(families))
             .clusterIps(clusterIpsOf(s.clusterIps(), families))
-            .externalIps(List.of())
             .ports(hadNodePorts ? s.ports() : withoutNodePorts(s.ports()))
-            .ingress(List.of())
-            .deleting(false)
-            .source(MigrationPlanner.PLANNED)
             .build();
     after.add(
         new PlannedService(
@@ -269,16 +265,12 @@ final class ServiceDraft {
     boolean wasLoadBalancer = "LoadBalancer".equals(s.type());
     String keptType = wasLoadBalancer ? "ClusterIP" : s.type();
     Service original =
-        s.toBuilder()
+        planned(s)
             .annotations(withoutLastApplied(s.annotations()))
             .type(keptType)
             .loadBalancerClass(null)
             .externalTrafficPolicy("ClusterIP".equals(keptType) ? null : s.externalTrafficPolicy())
-            .externalIps(List.of())
             .ports("ClusterIP".equals(keptType) ? withoutNodePorts(s.ports()) : s.ports())
-            .ingress(List.of())
-            .deleting(false)
-            .source(MigrationPlanner.PLANNED)
             .build();
     after.add(new PlannedService(PlannedService.ORIGINAL, original, null, null, List.of(), null));
     List<String> suffixes = suffixes(blocks);
@@ -294,7 +286,7 @@ final class ServiceDraft {
       annotations.put(ServiceAnnotations.MATCH_NODE_LABELS, label.selector());
       annotations.put(MigrationPlanner.MIGRATED_FROM, s.key());
       Service svc =
-          s.toBuilder()
+          planned(s)
               .name(name)
               .annotations(annotations)
               .type("LoadBalancer")
@@ -303,11 +295,7 @@ final class ServiceDraft {
               .ipFamilies(families)
               .ipFamilyPolicy(familyPolicy(families))
               .clusterIps(List.of())
-              .externalIps(List.of())
               .ports(withoutNodePorts(s.ports()))
-              .ingress(List.of())
-              .deleting(false)
-              .source(MigrationPlanner.PLANNED)
               .build();
       after.add(
           new PlannedService(
@@ -462,4 +450,15 @@ final class ServiceDraft {
         .toList();
   }
 
+  /**
+   * A Service the plan writes, starting from every field of the old one: without externalIPs and
+   * status, not being deleted.
+   */
+  private static Service.Builder planned(Service s) {
+    return s.toBuilder()
+        .externalIps(List.of())
+        .ingress(List.of())
+        .deleting(false)
+        .source(MigrationPlanner.PLANNED);
+  }
 }

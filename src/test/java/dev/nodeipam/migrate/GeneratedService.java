@@ -110,8 +110,8 @@ final class GeneratedService {
     service.put("metadata", metadata);
     service.put("spec", spec);
     if (lb && r.nextBoolean()) {
-      service.put(
-          "status", Map.of("loadBalancer", Map.of("ingress", List.of(Map.of("ip", "192.0.2.200")))));
+      Map<String, Object> ingress = Map.of("ingress", List.of(Map.of("ip", "192.0.2.200")));
+      service.put("status", Map.of("loadBalancer", ingress));
     }
     return service;
   }

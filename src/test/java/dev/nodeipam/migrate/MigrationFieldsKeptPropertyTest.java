@@ -90,8 +90,8 @@ class MigrationFieldsKeptPropertyTest {
         m.after().stream().anyMatch(p -> p.role().equals(PlannedService.IN_PLACE));
     coverage.count("in place", inPlace);
     coverage.count("in place from LoadBalancer", inPlace && "LoadBalancer".equals(old.type()));
-    coverage.count("internalTrafficPolicy Local", "Local".equals(spec.get("internalTrafficPolicy")));
-    coverage.count("externalTrafficPolicy Local", "Local".equals(spec.get("externalTrafficPolicy")));
+    coverage.count("internalTrafficPolicy Local", "Local".equals(old.internalTrafficPolicy()));
+    coverage.count("externalTrafficPolicy Local", "Local".equals(old.externalTrafficPolicy()));
     coverage.count("dual-stack", old.ipFamilies().size() == 2);
     if (!m.migratable()) {
       return;

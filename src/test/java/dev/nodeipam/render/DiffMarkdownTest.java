@@ -35,7 +35,8 @@ class DiffMarkdownTest {
         .source("ns/client-" + i)
         .sourceCount(1)
         .sources(List.of("ns/client-" + i))
-        .reasons(List.of("translation appeared: 192.0.2.1 became a frontend (externalIP) of ns/svc"))
+        .reasons(
+            List.of("translation appeared: 192.0.2.1 became a frontend (externalIP) of ns/svc"))
         .location(new Location("svc.yaml", 1, 1))
         .cause(new Location("svc.yaml", 9, 5))
         .message("ns/client-" + i + " ... " + "x".repeat(400))
