@@ -1,10 +1,11 @@
 package dev.nodeipam.audit;
 
+import dev.nodeipam.policy.engine.NodeAddressVips;
 import dev.nodeipam.policy.engine.PolicyEngine;
 import dev.nodeipam.policy.model.Direction;
+import dev.nodeipam.policy.model.Protocol;
 import dev.nodeipam.policy.model.Rule;
 import dev.nodeipam.policy.model.RuleEntry;
-import dev.nodeipam.policy.model.Protocol;
 import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.Service;
@@ -14,6 +15,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * {@code nodeipam audit} as a pure function: every flow a Service address silently breaks, the
@@ -42,7 +45,7 @@ public final class Audit {
    */
   public static AuditReport run(
       ClusterSnapshot snapshot, Map<String, String> overrides, AuditOptions options) {
-    return run(snapshot, overrides, options, java.util.Set.of(), new AuditProgress());
+    return run(snapshot, overrides, options, Set.of(), new AuditProgress());
   }
 
   /**
@@ -55,13 +58,13 @@ public final class Audit {
       ClusterSnapshot snapshot,
       Map<String, String> overrides,
       AuditOptions options,
-      java.util.Set<String> namespaces) {
+      Set<String> namespaces) {
     return run(snapshot, overrides, options, namespaces, new AuditProgress());
   }
 
   /** {@link #run(ClusterSnapshot, Map, AuditOptions, java.util.Set)}, counting in progress. */
   public static AuditReport run(ClusterSnapshot snapshot, Map<String, String> overrides,
-      AuditOptions options, java.util.Set<String> namespaces, AuditProgress progress) {
+      AuditOptions options, Set<String> namespaces, AuditProgress progress) {
     return run(snapshot, overrides, options, AuditScope.all(), namespaces, progress);
   }
 
@@ -71,27 +74,27 @@ public final class Audit {
    */
   public static AuditReport run(ClusterSnapshot snapshot, Map<String, String> overrides,
       AuditOptions options, AuditScope scope) {
-    return run(snapshot, overrides, options, scope, java.util.Set.of(), new AuditProgress());
+    return run(snapshot, overrides, options, scope, Set.of(), new AuditProgress());
   }
 
   private static AuditReport run(ClusterSnapshot snapshot, Map<String, String> overrides,
-      AuditOptions options, AuditScope scope, java.util.Set<String> namespaces,
+      AuditOptions options, AuditScope scope, Set<String> namespaces,
       AuditProgress progress) {
     PolicyEngine rules = PolicyEngine.of(snapshot, options.dns());
     // Sources in scope are audited at every address; without them only the scope's are needed.
     boolean allAddresses = scope.everything() || !scope.sourcePods().isEmpty();
-    java.util.function.Predicate<Service> audited =
+    Predicate<Service> audited =
         s -> allAddresses || scope.coversService(s.key());
     if (!mayTrap(rules.rules())) {
       // A trap needs a CIDR/world allow somewhere: without one, no address needs searching, and
       // only the other findings' addresses are built (all of them only for an unresolved
       // toFQDNs rule); the rest are counted.
       DatapathSettings now = rules.settings(overrides);
-      boolean vips = dev.nodeipam.policy.engine.NodeAddressVips.affected(now);
+      boolean vips = NodeAddressVips.affected(now);
       boolean fqdns = hasUnresolvedFqdns(rules.rules());
       PublishedAddresses needed = PublishedAddresses.of(snapshot, options.nodeIpam(),
           s -> audited.test(s) && (fqdns
-              || vips && dev.nodeipam.policy.engine.NodeAddressVips.wildcardCandidate(s)));
+              || vips && NodeAddressVips.wildcardCandidate(s)));
       int total = PublishedAddresses.count(snapshot, options.nodeIpam(), audited);
       progress.total(total);
       progress.done(total);
@@ -143,7 +146,7 @@ public final class Audit {
   }
 
   private static List<Finding> others(ClusterSnapshot snapshot, PublishedAddresses published,
-      PolicyEngine engine, DatapathSettings now, java.util.Set<String> namespaces) {
+      PolicyEngine engine, DatapathSettings now, Set<String> namespaces) {
     List<Finding> others = new ArrayList<>(
         OtherFindings.nodeIpVips(published.addresses(), published.snapshot(), now));
     others.addAll(OtherFindings.externalIps(snapshot));
@@ -174,7 +177,7 @@ public final class Audit {
     return false;
   }
 
-  private static boolean inScope(java.util.Set<String> namespaces, String namespace) {
+  private static boolean inScope(Set<String> namespaces, String namespace) {
     return namespaces.isEmpty() || namespaces.contains(namespace);
   }
 

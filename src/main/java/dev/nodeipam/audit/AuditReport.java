@@ -4,8 +4,10 @@ import dev.nodeipam.policy.model.Direction;
 import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.snapshot.Pod;
 import java.util.AbstractList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -93,7 +95,7 @@ public record AuditReport(
         if (index >= trapFindings) {
           return others.get(index - trapFindings);
         }
-        int t = java.util.Arrays.binarySearch(starts, index);
+        int t = Arrays.binarySearch(starts, index);
         t = t >= 0 ? t : -t - 2;
         while (t + 1 < starts.length && starts[t + 1] == index && starts[t] == index) {
           t++;
@@ -188,7 +190,7 @@ public record AuditReport(
     m.put("settings", settings.values());
     m.put("ciliumVersion", versionMap(settings));
     Map<String, Object> scope = new LinkedHashMap<>();
-    scope.put("scope", companionScope.scope().name().toLowerCase(java.util.Locale.ROOT));
+    scope.put("scope", companionScope.scope().name().toLowerCase(Locale.ROOT));
     scope.put("why", companionScope.why());
     m.put("companionScope", scope);
     return m;
@@ -214,10 +216,21 @@ public record AuditReport(
     String message = g.source().name() + " -> " + t.address().hostText() + ":"
         + t.servicePort().port() + "/" + t.protocol() + ": " + t.detail();
     List<Integer> targets = t.targetPorts();
-    return new Finding(FindingType.IDENTITY_TRAP, t.severity(), t.active(),
-        TrapGroups.direction(t), t.address().service().key(),
-        t.address().address().toCanonicalString(), t.servicePort().port(), targets.get(0),
-        t.protocol().name(), g.source().name(), t.policies(), message, extra);
+    return Finding.builder()
+        .type(FindingType.IDENTITY_TRAP)
+        .severity(t.severity())
+        .active(t.active())
+        .direction(TrapGroups.direction(t))
+        .service(t.address().service().key())
+        .address(t.address().address().toCanonicalString())
+        .port(t.servicePort().port())
+        .targetPort(targets.get(0))
+        .protocol(t.protocol().name())
+        .source(g.source().name())
+        .policies(t.policies())
+        .message(message)
+        .extra(extra)
+        .build();
   }
 
   private static void extraOf(Trap t, Map<String, Object> extra) {
@@ -241,9 +254,20 @@ public record AuditReport(
     List<Integer> targets = t.targetPorts();
     String message = source.key() + " -> " + t.address().hostText() + ":" + t.servicePort().port()
         + "/" + t.protocol() + ": " + detail;
-    return new Finding(FindingType.IDENTITY_TRAP, t.severity(), t.active(),
-        t.direction() == Direction.EGRESS ? "egress" : "ingress", t.address().service().key(),
-        t.address().address().toCanonicalString(), t.servicePort().port(), targets.get(0),
-        t.protocol().name(), source.key(), t.policies(), message, extra);
+    return Finding.builder()
+        .type(FindingType.IDENTITY_TRAP)
+        .severity(t.severity())
+        .active(t.active())
+        .direction(t.direction() == Direction.EGRESS ? "egress" : "ingress")
+        .service(t.address().service().key())
+        .address(t.address().address().toCanonicalString())
+        .port(t.servicePort().port())
+        .targetPort(targets.get(0))
+        .protocol(t.protocol().name())
+        .source(source.key())
+        .policies(t.policies())
+        .message(message)
+        .extra(extra)
+        .build();
   }
 }

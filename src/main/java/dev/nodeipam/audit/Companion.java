@@ -1,5 +1,6 @@
 package dev.nodeipam.audit;
 
+import dev.nodeipam.snapshot.RawObject;
 import java.util.List;
 import java.util.Map;
 
@@ -35,8 +36,8 @@ public record Companion(
   }
 
   /** The companion as a policy of a snapshot, to judge flows with it applied. */
-  public dev.nodeipam.snapshot.RawObject asPolicy(String source) {
-    return new dev.nodeipam.snapshot.RawObject(
+  public RawObject asPolicy(String source) {
+    return new RawObject(
         (String) object.get("apiVersion"), kind(), namespace(), name(), object, source);
   }
 }

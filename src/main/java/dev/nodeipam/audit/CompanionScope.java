@@ -1,6 +1,7 @@
 package dev.nodeipam.audit;
 
 import dev.nodeipam.policy.settings.DatapathSettings;
+import dev.nodeipam.snapshot.BadInputException;
 
 /**
  * Which pods a companion policy selects. {@code CLUSTER}: the seed article's shape, one
@@ -27,7 +28,7 @@ public enum CompanionScope {
   public static Choice choose(CompanionScope requested, DatapathSettings s) {
     boolean safe = s.honoursDefaultDenyOptOut();
     if (requested == CLUSTER && !safe) {
-      throw new dev.nodeipam.snapshot.BadInputException("--companion-scope cluster is unsafe here: "
+      throw new BadInputException("--companion-scope cluster is unsafe here: "
           + s.defaultDenyOptOutReason() + "; a companion with endpointSelector {} would put every"
           + " pod of the cluster in egress default deny. Use --companion-scope sources");
     }

@@ -6,6 +6,7 @@ import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.snapshot.Pod;
 import dev.nodeipam.snapshot.Service;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,7 +93,7 @@ final class Companions {
             labels.computeIfAbsent(source, Companions::stableLabels));
         selector.remove(Identities.NAMESPACE); // a CiliumNetworkPolicy pins its own namespace
         byNamespace.computeIfAbsent(source.namespace(),
-            k -> new java.util.TreeSet<>(Companions::compareSelectors)).add(selector);
+            k -> new TreeSet<>(Companions::compareSelectors)).add(selector);
       }
     }
     List<Companion> out = new ArrayList<>();
@@ -136,7 +137,7 @@ final class Companions {
     Map<Map<String, String>, Set<PortKey>> byPeer = new LinkedHashMap<>();
     Set<PortKey> nodePorts = new TreeSet<>();
     // Traps share their destination lists: each list is read once, however many traps have it.
-    Set<List<Destination>> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    Set<List<Destination>> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     Map<Destination, Map<String, String>> selectors = new IdentityHashMap<>();
     for (Trap t : traps) {
       for (List<Destination> list : List.of(t.destinations(), t.onceTranslated())) {
@@ -189,7 +190,7 @@ final class Companions {
     Service service = traps.get(0).address().service();
     Map<String, String> backends = null;
     // SOURCES: only the backends that denied (in ingress default deny), by their labels.
-    Set<Map<String, String>> trappedBackends = new java.util.TreeSet<>(Companions::compareSelectors);
+    Set<Map<String, String>> trappedBackends = new TreeSet<>(Companions::compareSelectors);
     Map<Map<String, String>, Set<PortKey>> bySource = new LinkedHashMap<>();
     Set<PortKey> nodeSources = new TreeSet<>();
     Map<Pod, Map<String, String>> labels = new IdentityHashMap<>();
@@ -304,7 +305,7 @@ final class Companions {
     Map<String, String> out = new LinkedHashMap<>();
     out.put(Identities.NAMESPACE, sorted.get(Identities.NAMESPACE));
     sorted.forEach(out::putIfAbsent);
-    return java.util.Collections.unmodifiableMap(out);
+    return Collections.unmodifiableMap(out);
   }
 
   private record PortKey(int port, String protocol) implements Comparable<PortKey> {

@@ -1,6 +1,7 @@
 package dev.nodeipam.audit;
 
 import dev.nodeipam.policy.model.PolicyRef;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,7 @@ public record Finding(
 
   public Finding {
     policies = List.copyOf(policies);
-    extra = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(extra));
+    extra = Collections.unmodifiableMap(new LinkedHashMap<>(extra));
   }
 
   /** The finding as plain maps, contract fields first, in the contract's order. */
@@ -59,5 +60,99 @@ public record Finding(
     m.put("namespace", p.namespace());
     m.put("name", p.name());
     return m;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Every component settable by name; lists and maps default to empty, the rest to null. */
+  public static final class Builder {
+    private FindingType type;
+    private Severity severity;
+    private boolean active;
+    private String direction;
+    private String service;
+    private String address;
+    private Integer port;
+    private Integer targetPort;
+    private String protocol;
+    private String source;
+    private List<PolicyRef> policies = List.of();
+    private String message;
+    private Map<String, Object> extra = Map.of();
+
+    private Builder() {}
+
+    public Builder type(FindingType value) {
+      type = value;
+      return this;
+    }
+
+    public Builder severity(Severity value) {
+      severity = value;
+      return this;
+    }
+
+    public Builder active(boolean value) {
+      active = value;
+      return this;
+    }
+
+    public Builder direction(String value) {
+      direction = value;
+      return this;
+    }
+
+    public Builder service(String value) {
+      service = value;
+      return this;
+    }
+
+    public Builder address(String value) {
+      address = value;
+      return this;
+    }
+
+    public Builder port(Integer value) {
+      port = value;
+      return this;
+    }
+
+    public Builder targetPort(Integer value) {
+      targetPort = value;
+      return this;
+    }
+
+    public Builder protocol(String value) {
+      protocol = value;
+      return this;
+    }
+
+    public Builder source(String value) {
+      source = value;
+      return this;
+    }
+
+    public Builder policies(List<PolicyRef> value) {
+      policies = value;
+      return this;
+    }
+
+    public Builder message(String value) {
+      message = value;
+      return this;
+    }
+
+    public Builder extra(Map<String, Object> value) {
+      extra = value;
+      return this;
+    }
+
+    public Finding build() {
+      return new Finding(
+          type, severity, active, direction, service, address, port, targetPort, protocol, source,
+          policies, message, extra);
+    }
   }
 }

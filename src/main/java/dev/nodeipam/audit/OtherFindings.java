@@ -1,7 +1,9 @@
 package dev.nodeipam.audit;
 
 import dev.nodeipam.net.IpText;
+import dev.nodeipam.policy.engine.NodeAddressVips;
 import dev.nodeipam.policy.model.Direction;
+import dev.nodeipam.policy.model.FqdnSelector;
 import dev.nodeipam.policy.model.Peer;
 import dev.nodeipam.policy.model.Rule;
 import dev.nodeipam.policy.model.RuleEntry;
@@ -12,8 +14,10 @@ import dev.nodeipam.snapshot.Pod;
 import dev.nodeipam.snapshot.Service;
 import inet.ipaddr.IPAddress;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,7 +32,7 @@ final class OtherFindings {
 
   static List<Finding> externalIps(ClusterSnapshot snapshot) {
     List<Service> services = new ArrayList<>(snapshot.services());
-    services.sort(java.util.Comparator.comparing(Service::namespace).thenComparing(Service::name));
+    services.sort(Comparator.comparing(Service::namespace).thenComparing(Service::name));
     List<Finding> out = new ArrayList<>();
     for (Service s : services) {
       if (s.externalIps().isEmpty() || s.deleting()) {
@@ -38,12 +42,19 @@ final class OtherFindings {
       Map<String, Object> extra = new LinkedHashMap<>();
       extra.put("addresses", s.externalIps());
       extra.put("command", command);
-      out.add(new Finding(FindingType.EXTERNAL_IPS, Severity.WARNING, true, null, s.key(),
-          String.join(",", s.externalIps()), null, null, null, null, List.of(),
-          s.key() + " lists " + String.join(", ", s.externalIps()) + " in spec.externalIPs, which"
-              + " Kubernetes deprecates (v1.36; CVE-2020-8554). Move it to a Node IPAM LoadBalancer"
-              + " that publishes the same addresses: " + command + " (with the same -f or cluster).",
-          extra));
+      out.add(Finding.builder()
+          .type(FindingType.EXTERNAL_IPS)
+          .severity(Severity.WARNING)
+          .active(true)
+          .service(s.key())
+          .address(String.join(",", s.externalIps()))
+          .message(
+              s.key() + " lists " + String.join(", ", s.externalIps()) + " in spec.externalIPs,"
+                  + " which Kubernetes deprecates (v1.36; CVE-2020-8554). Move it to a Node IPAM"
+                  + " LoadBalancer that publishes the same addresses: " + command
+                  + " (with the same -f or cluster).")
+          .extra(extra)
+          .build());
     }
     return out;
   }
@@ -51,30 +62,36 @@ final class OtherFindings {
   /** LoadBalancer and Node IPAM addresses that are node addresses, where Cilium breaks them. */
   static List<Finding> nodeIpVips(
       List<ServiceAddress> addresses, ClusterSnapshot snapshot, DatapathSettings s) {
-    if (!dev.nodeipam.policy.engine.NodeAddressVips.affected(s)) {
+    if (!NodeAddressVips.affected(s)) {
       return List.of();
     }
-    Map<String, java.util.Set<String>> distinct = new LinkedHashMap<>();
+    Map<String, Set<String>> distinct = new LinkedHashMap<>();
     for (ServiceAddress a : addresses) {
       if (!ServiceAddress.EXTERNAL_IP.equals(a.frontend())
-          && dev.nodeipam.policy.engine.NodeAddressVips.wildcardCandidate(a.service())) {
-        distinct.computeIfAbsent(a.service().key(), k -> new java.util.LinkedHashSet<>())
+          && NodeAddressVips.wildcardCandidate(a.service())) {
+        distinct.computeIfAbsent(a.service().key(), k -> new LinkedHashSet<>())
             .add(a.address().toCanonicalString());
       }
     }
     Map<String, List<String>> lb = new LinkedHashMap<>();
     distinct.forEach((service, texts) -> lb.put(service, List.copyOf(texts)));
     List<Finding> out = new ArrayList<>();
-    for (dev.nodeipam.policy.engine.NodeAddressVips.Hit h
-        : dev.nodeipam.policy.engine.NodeAddressVips.find(snapshot, lb, s)) {
+    for (NodeAddressVips.Hit h
+        : NodeAddressVips.find(snapshot, lb, s)) {
       Map<String, Object> extra = new LinkedHashMap<>();
       extra.put("node", h.node());
       extra.put("addresses", h.addresses());
       extra.put("nodes", h.nodes());
       extra.put("ciliumVersion", s.version().toString());
-      out.add(new Finding(FindingType.NODE_IP_AS_LB_VIP,
-          h.certain() ? Severity.ERROR : Severity.WARNING, true, null, h.service(), h.address(),
-          null, null, null, null, List.of(), h.message(), extra));
+      out.add(Finding.builder()
+          .type(FindingType.NODE_IP_AS_LB_VIP)
+          .severity(h.certain() ? Severity.ERROR : Severity.WARNING)
+          .active(true)
+          .service(h.service())
+          .address(h.address())
+          .message(h.message())
+          .extra(extra)
+          .build());
     }
     return out;
   }
@@ -101,20 +118,29 @@ final class OtherFindings {
             if (!covers || !seen.add(List.of(r.policy(), address, p.port()))) {
               continue;
             }
-            for (dev.nodeipam.policy.model.FqdnSelector sel : e.unresolvedFqdns()) {
+            for (FqdnSelector sel : e.unresolvedFqdns()) {
               String name = sel.field().equals("matchName") ? sel.value() : "NAME";
               Map<String, Object> extra = new LinkedHashMap<>();
               extra.put("fqdn", sel.text());
               extra.put("dns", "--dns " + name + "=" + address);
-              out.add(new Finding(FindingType.FQDN_MAY_BE_TRAPPED, Severity.WARNING, false,
-                  "egress", a.service().key(), address, p.port(), null, p.protocol(), null,
-                  List.of(r.policy()), r.policy().label() + " allows toFQDNs " + sel.text()
+              out.add(Finding.builder()
+                  .type(FindingType.FQDN_MAY_BE_TRAPPED)
+                  .severity(Severity.WARNING)
+                  .direction("egress")
+                  .service(a.service().key())
+                  .address(address)
+                  .port(p.port())
+                  .protocol(p.protocol())
+                  .policies(List.of(r.policy()))
+                  .message(r.policy().label() + " allows toFQDNs " + sel.text()
                       + " on port " + p.port() + " with no DNS answer given: if the name resolves"
                       + " to " + address + " (" + a.frontend() + " of " + a.service().key()
                       + "), Cilium translates the flow and the allow no longer matches, as a CIDR"
                       + " allow does not. Settle it with --dns " + name + "=" + address
                       + (name.equals("NAME") ? " (NAME: a name the pattern selects)" : "")
-                      + " or the name's real answers", extra));
+                      + " or the name's real answers")
+                  .extra(extra)
+                  .build());
             }
           }
         }
@@ -194,7 +220,13 @@ final class OtherFindings {
     String message = r.policy().label() + ": " + c.text() + " holds " + count + " " + what
         + " address" + (count == 1 ? "" : "es") + " of the input (e.g. " + String.join(", ", sample)
         + "), which it never matches. " + advice + ".";
-    return new Finding(type, Severity.WARNING, true, null, null, null, null, null, null, null,
-        List.of(r.policy()), message, extra);
+    return Finding.builder()
+        .type(type)
+        .severity(Severity.WARNING)
+        .active(true)
+        .policies(List.of(r.policy()))
+        .message(message)
+        .extra(extra)
+        .build();
   }
 }

@@ -1,15 +1,19 @@
 package dev.nodeipam.audit;
 
 import dev.nodeipam.ipam.IngressDecision;
+import dev.nodeipam.ipam.NodeIpam;
 import dev.nodeipam.ipam.NodeIpamOptions;
+import dev.nodeipam.ipam.NodePool;
 import dev.nodeipam.net.IpText;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.Service;
 import inet.ipaddr.IPAddress;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The Service addresses a pod can dial besides ClusterIPs: {@code spec.externalIPs}, the
@@ -36,7 +40,7 @@ public record PublishedAddresses(ClusterSnapshot snapshot, List<ServiceAddress> 
    * IPAM Services publish thousands of node addresses each need not plan them all to audit one.
    */
   public static PublishedAddresses of(ClusterSnapshot snapshot, NodeIpamOptions options,
-      java.util.function.Predicate<Service> only) {
+      Predicate<Service> only) {
     return of(snapshot, options, only, null);
   }
 
@@ -50,7 +54,7 @@ public record PublishedAddresses(ClusterSnapshot snapshot, List<ServiceAddress> 
 
   /** {@link #count(ClusterSnapshot, NodeIpamOptions)} for some Services only. */
   public static int count(ClusterSnapshot snapshot, NodeIpamOptions options,
-      java.util.function.Predicate<Service> only) {
+      Predicate<Service> only) {
     int[] n = new int[1];
     of(snapshot, options, only, n);
     return n[0];
@@ -58,11 +62,11 @@ public record PublishedAddresses(ClusterSnapshot snapshot, List<ServiceAddress> 
 
   /** The addresses; or, with {@code count} given, just how many there are (null returned). */
   private static PublishedAddresses of(ClusterSnapshot snapshot, NodeIpamOptions options,
-      java.util.function.Predicate<Service> only, int[] count) {
+      Predicate<Service> only, int[] count) {
     Map<String, List<String>> planned = new HashMap<>();
     Map<String, String> plannedMode = new HashMap<>();
-    dev.nodeipam.ipam.NodeIpam ipam = new dev.nodeipam.ipam.NodeIpam(options);
-    dev.nodeipam.ipam.NodePool pool = dev.nodeipam.ipam.NodePool.of(snapshot.nodes());
+    NodeIpam ipam = new NodeIpam(options);
+    NodePool pool = NodePool.of(snapshot.nodes());
     for (Service service : snapshot.services()) {
       boolean noStatus = service.ingress().stream().noneMatch(i -> i.ip() != null);
       if (!noStatus || !only.test(service)) {
@@ -78,7 +82,7 @@ public record PublishedAddresses(ClusterSnapshot snapshot, List<ServiceAddress> 
     if (count != null) {
       // The same addresses as below, without building them: each distinct text parsed once.
       Map<String, Boolean> valid = new HashMap<>();
-      java.util.function.Predicate<String> ok =
+      Predicate<String> ok =
           ip -> ip != null && valid.computeIfAbsent(ip, t -> IpText.parse(t) != null);
       int n = 0;
       for (Service s : snapshot.services()) {
@@ -97,7 +101,7 @@ public record PublishedAddresses(ClusterSnapshot snapshot, List<ServiceAddress> 
     ClusterSnapshot published = planned.isEmpty() ? snapshot : withStatus(snapshot, planned, plannedMode);
     List<Service> services = new ArrayList<>(published.services());
     services.sort(
-        java.util.Comparator.comparing(Service::namespace).thenComparing(Service::name));
+        Comparator.comparing(Service::namespace).thenComparing(Service::name));
     List<ServiceAddress> out = new ArrayList<>();
     // Node IPAM Services share the nodes' addresses: parse each address text once.
     Map<String, IPAddress> parsed = new HashMap<>();
@@ -144,11 +148,9 @@ public record PublishedAddresses(ClusterSnapshot snapshot, List<ServiceAddress> 
       List<Service.LoadBalancerIngress> ingress =
           ips.stream().map(ip -> new Service.LoadBalancerIngress(ip, null, mode)).toList();
       b.service(
-          new Service(
-              s.namespace(), s.name(), s.labels(), s.annotations(), s.type(), s.loadBalancerClass(),
-              s.externalTrafficPolicy(), s.ipFamilies(), s.ipFamilyPolicy(), s.clusterIps(),
-              s.externalIps(), s.ports(), s.selector(), ingress, s.deleting(), s.source(),
-              s.internalTrafficPolicy()));
+          s.toBuilder()
+              .ingress(ingress)
+              .build());
     }
     in.endpointSlices().forEach(b::endpointSlice);
     in.pods().forEach(b::pod);

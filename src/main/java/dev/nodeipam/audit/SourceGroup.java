@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Source pods that share an identity: Cilium's policy cannot tell them apart, so every flow of
@@ -35,7 +36,7 @@ record SourceGroup(int id, Identity identity, List<Pod> pods, Map<String, List<P
   }
 
   /** Groups the pods by identity labels (and node, for hostNetwork pods: they are their node). */
-  static List<SourceGroup> of(List<Pod> pods, java.util.function.Function<Pod, Identity> identity) {
+  static List<SourceGroup> of(List<Pod> pods, Function<Pod, Identity> identity) {
     Map<Object, List<Pod>> groups = new LinkedHashMap<>();
     Map<Object, Identity> identities = new LinkedHashMap<>();
     for (Pod p : pods) {

@@ -1,12 +1,17 @@
 package dev.nodeipam.audit;
 
 import dev.nodeipam.policy.model.Direction;
+import dev.nodeipam.policy.model.PolicyRef;
 import dev.nodeipam.snapshot.Pod;
 import java.util.AbstractList;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The traps as a person reviews them: one group per (source workload or identity, address, port,
@@ -90,7 +95,7 @@ public final class TrapGroups {
       }
     }
     s[n] = traps.size();
-    this.starts = java.util.Arrays.copyOf(s, n + 1);
+    this.starts = Arrays.copyOf(s, n + 1);
   }
 
   /** The groups, built one at a time as they are read. */
@@ -114,7 +119,7 @@ public final class TrapGroups {
   }
 
   /** Each Service address, port and protocol in turn, with its groups. */
-  public void forEachTarget(java.util.function.Consumer<Target> each) {
+  public void forEachTarget(Consumer<Target> each) {
     List<Group> all = groups();
     List<Group> current = new ArrayList<>();
     for (Group g : all) {
@@ -142,17 +147,17 @@ public final class TrapGroups {
 
   /** Adds groups up into a {@link Summary}, one at a time. */
   public static final class Tally {
-    private final java.util.Set<dev.nodeipam.policy.model.PolicyRef> policies =
-        new java.util.HashSet<>();
-    private final java.util.Set<dev.nodeipam.policy.model.PolicyRef> active =
-        new java.util.HashSet<>();
-    private final java.util.Set<String> namespaces = new java.util.HashSet<>();
+    private final Set<PolicyRef> policies =
+        new HashSet<>();
+    private final Set<PolicyRef> active =
+        new HashSet<>();
+    private final Set<String> namespaces = new HashSet<>();
     private long pods;
     private int sources;
 
     public void add(Group g) {
       for (Trap t : g.traps()) {
-        for (dev.nodeipam.policy.model.PolicyRef p : t.policies()) {
+        for (PolicyRef p : t.policies()) {
           if (policies.add(p) && p.namespace() != null) {
             namespaces.add(p.namespace());
           }

@@ -4,11 +4,17 @@ import dev.nodeipam.audit.Audit;
 import dev.nodeipam.audit.AuditOptions;
 import dev.nodeipam.audit.AuditProgress;
 import dev.nodeipam.audit.AuditReport;
+import dev.nodeipam.audit.CompanionScope;
 import dev.nodeipam.audit.Severity;
 import dev.nodeipam.render.AuditRenderer;
 import dev.nodeipam.render.Json;
 import dev.nodeipam.snapshot.ClusterSnapshot;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -114,9 +120,9 @@ public final class AuditCommand implements Callable<Integer> {
   public Integer call() {
     Map<String, String> overrides = datapath.overrides(spec);
     AuditOptions options = new AuditOptions(nodeIpam.options(), !activeOnly,
-        companionScope == null ? null : dev.nodeipam.audit.CompanionScope.valueOf(
-            companionScope.name().toUpperCase(java.util.Locale.ROOT)), dns.answers());
-    java.util.Set<String> scope = input.scope(spec);
+        companionScope == null ? null : CompanionScope.valueOf(
+            companionScope.name().toUpperCase(Locale.ROOT)), dns.answers());
+    Set<String> scope = input.scope(spec);
     ClusterSnapshot snapshot = input.load();
     AuditProgress progress = new AuditProgress();
     AuditReport report;
@@ -128,7 +134,7 @@ public final class AuditCommand implements Callable<Integer> {
               + " identities in %.1f s: %,d trapped flows; writing the report",
           report.addresses(), report.sourceGroups(), line.seconds(), report.traps().size()));
     }
-    java.io.PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = spec.commandLine().getOut();
     if (companionsOnly) {
       out.print(AuditRenderer.companionsYaml(report));
     } else {
@@ -144,11 +150,11 @@ public final class AuditCommand implements Callable<Integer> {
     return exitCode(report);
   }
 
-  private void writeJson(AuditReport report, java.io.PrintWriter out) {
+  private void writeJson(AuditReport report, PrintWriter out) {
     try {
       AuditRenderer.writeJson(report, out, perPod);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -198,7 +199,7 @@ public final class ControllerCommand implements Callable<Integer> {
         }
         try {
           controller.start();
-        } catch (IllegalStateException | io.fabric8.kubernetes.client.KubernetesClientException e) {
+        } catch (IllegalStateException | KubernetesClientException e) {
           spec.commandLine()
               .getErr()
               .println("nodeipam: cannot start the controller: " + e.getMessage());

@@ -1,8 +1,10 @@
 package dev.nodeipam.cli;
 
+import dev.nodeipam.policy.settings.CiliumVersion;
 import dev.nodeipam.policy.settings.DatapathSettings;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -43,7 +45,7 @@ public final class DatapathFlags {
       }
     }
     // Values too, at once: a command whose input has no policy would otherwise never read them.
-    DatapathSettings.resolve(java.util.Optional.empty(), set, true, false);
+    DatapathSettings.resolve(Optional.empty(), set, true, false);
     Map<String, String> out = new LinkedHashMap<>(set);
     out.putAll(version(spec, ciliumVersion));
     return Map.copyOf(out);
@@ -59,7 +61,7 @@ public final class DatapathFlags {
     }
     try {
       return Map.of(DatapathSettings.CILIUM_VERSION,
-          dev.nodeipam.policy.settings.CiliumVersion.parse(text).toString());
+          CiliumVersion.parse(text).toString());
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--cilium-version: " + e.getMessage());

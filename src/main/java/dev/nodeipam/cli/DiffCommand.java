@@ -1,6 +1,7 @@
 package dev.nodeipam.cli;
 
 import dev.nodeipam.audit.AuditOptions;
+import dev.nodeipam.audit.CompanionScope;
 import dev.nodeipam.diff.Diff;
 import dev.nodeipam.diff.Level;
 import dev.nodeipam.diff.StateDiff;
@@ -17,9 +18,11 @@ import dev.nodeipam.snapshot.ClusterSnapshot;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -123,8 +126,8 @@ public final class DiffCommand implements Callable<Integer> {
     Path cwd = Path.of("").toAbsolutePath();
     StateDiff.Settings settings =
         new StateDiff.Settings(overrides, new AuditOptions(nodeIpam.options(), true,
-            companionScope == null ? null : dev.nodeipam.audit.CompanionScope.valueOf(
-                companionScope.name().toUpperCase(java.util.Locale.ROOT)), dns.answers()));
+            companionScope == null ? null : CompanionScope.valueOf(
+                companionScope.name().toUpperCase(Locale.ROOT)), dns.answers()));
     Diff diff;
     Path root;
     if (base != null) {
@@ -134,7 +137,7 @@ public final class DiffCommand implements Callable<Integer> {
       List<Path> paths = files.isEmpty() ? List.of(Path.of(".")) : files;
       // The repository is the one holding the manifests, wherever the command runs from.
       Path first = cwd.resolve(paths.get(0)).normalize();
-      try (GitTree tree = GitTree.open(java.nio.file.Files.isDirectory(first) || first.getParent() == null
+      try (GitTree tree = GitTree.open(Files.isDirectory(first) || first.getParent() == null
           ? first : first.getParent(), cwd, base)) {
         ClusterSnapshot old = load(paths, tree, base + " (" + tree.commit().substring(0, 12) + ")");
         ClusterSnapshot now = load(paths, ManifestTree.WORK_TREE, null);

@@ -4,9 +4,11 @@ import dev.nodeipam.kube.KubeClients;
 import dev.nodeipam.kube.LiveLoader;
 import dev.nodeipam.kube.ManifestLoader;
 import dev.nodeipam.snapshot.ClusterSnapshot;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import picocli.CommandLine.Option;
 
 /** Where a read-only command takes its cluster from: manifests ({@code -f}) or a live API server. */
@@ -48,12 +50,12 @@ public final class InputOptions {
   boolean allNamespaces;
 
   /** The namespaces to report; empty for all. */
-  public java.util.Set<String> scope(picocli.CommandLine.Model.CommandSpec spec) {
+  public Set<String> scope(picocli.CommandLine.Model.CommandSpec spec) {
     if (allNamespaces && !namespaces.isEmpty()) {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(), "-A and -n " + namespaces.get(0) + " cannot go together");
     }
-    return java.util.Set.copyOf(namespaces);
+    return Set.copyOf(namespaces);
   }
 
   @Option(
@@ -86,7 +88,7 @@ public final class InputOptions {
   }
 
   private void warn(String warning) {
-    java.io.PrintWriter err = mixee == null ? new java.io.PrintWriter(System.err, true)
+    PrintWriter err = mixee == null ? new PrintWriter(System.err, true)
         : mixee.commandLine().getErr();
     err.println("nodeipam: warning: " + warning);
     err.flush();

@@ -1,5 +1,6 @@
 package dev.nodeipam.cli;
 
+import dev.nodeipam.render.TextWrap;
 import dev.nodeipam.snapshot.BadInputException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -7,8 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
-import picocli.CommandLine.Command;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /** The {@code nodeipam} command line. */
 @Command(
@@ -116,7 +117,7 @@ public final class Main implements Runnable {
       cli.getCommandSpec().usageMessage().footer(footer.toArray(String[]::new));
     }
     // The width of every text output; picocli would use 80.
-    cli.setUsageHelpWidth(dev.nodeipam.render.TextWrap.WIDTH);
+    cli.setUsageHelpWidth(TextWrap.WIDTH);
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           PrintWriter err = commandLine.getErr();

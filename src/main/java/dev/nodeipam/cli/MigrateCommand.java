@@ -4,6 +4,7 @@ import dev.nodeipam.ipam.NodeIpamOptions;
 import dev.nodeipam.migrate.AfterStateAudit;
 import dev.nodeipam.migrate.MigrationPlan;
 import dev.nodeipam.migrate.MigrationPlanner;
+import dev.nodeipam.migrate.NodeVipCheck;
 import dev.nodeipam.migrate.PolicyAfterStateAudit;
 import dev.nodeipam.policy.model.DnsAnswers;
 import dev.nodeipam.render.Json;
@@ -14,14 +15,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 /** {@code nodeipam migrate}: from externalIPs to Node IPAM LoadBalancers, planned and proven. */
 @Command(
@@ -124,7 +126,7 @@ public final class MigrateCommand implements Callable<Integer> {
     }
     Map<String, String> overrides = datapath.overrides(spec);
     DnsAnswers answers = dns.answers();
-    java.util.Set<String> scope = input.scope(spec);
+    Set<String> scope = input.scope(spec);
     ClusterSnapshot snapshot = input.load();
     for (String key : services) {
       String[] parts = key.split("/", 2);
@@ -143,7 +145,7 @@ public final class MigrateCommand implements Callable<Integer> {
       plan = plan(snapshot, overrides, scope, answers);
       line.finish(String.format("nodeipam: planned the migration in %.1f s", line.seconds()));
     }
-    var nodeVips = dev.nodeipam.migrate.NodeVipCheck.of(plan, overrides);
+    var nodeVips = NodeVipCheck.of(plan, overrides);
     String json = Json.json(MigrateRenderer.document(plan, nodeVips.hits(), nodeVips.settings()));
     String rendered =
         switch (output) {
@@ -160,7 +162,7 @@ public final class MigrateCommand implements Callable<Integer> {
   }
 
   private MigrationPlan plan(ClusterSnapshot snapshot, Map<String, String> overrides,
-      java.util.Set<String> scope, DnsAnswers answers) {
+      Set<String> scope, DnsAnswers answers) {
     AfterStateAudit afterState = audit != null ? audit
         : noAudit ? AfterStateAudit.skipped("--no-audit was given")
         : new PolicyAfterStateAudit(overrides,

@@ -1,11 +1,17 @@
 package dev.nodeipam.cli;
 
 import dev.nodeipam.ipam.ClusterPlan;
+import dev.nodeipam.policy.engine.NodeAddressVips;
+import dev.nodeipam.policy.settings.AgentVersion;
+import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.render.Json;
 import dev.nodeipam.render.PlanRenderer;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,8 +59,8 @@ public final class PlanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    java.util.Map<String, String> version = DatapathFlags.version(spec, ciliumVersion);
-    java.util.Set<String> scope = input.scope(spec);
+    Map<String, String> version = DatapathFlags.version(spec, ciliumVersion);
+    Set<String> scope = input.scope(spec);
     ClusterSnapshot snapshot = input.load();
     List<ClusterPlan.Entry> entries;
     try (ProgressLine line = ProgressLine.start(() -> String.format(
@@ -66,9 +72,9 @@ public final class PlanCommand implements Callable<Integer> {
       line.finish(String.format("nodeipam: decided %,d Services in %.1f s",
           snapshot.services().size(), line.seconds()));
     }
-    var settings = dev.nodeipam.policy.settings.DatapathSettings.resolve(snapshot.ciliumConfig(),
-        version, true, false, dev.nodeipam.policy.settings.AgentVersion.of(snapshot));
-    java.util.Map<String, List<String>> published = new java.util.LinkedHashMap<>();
+    var settings = DatapathSettings.resolve(snapshot.ciliumConfig(),
+        version, true, false, AgentVersion.of(snapshot));
+    Map<String, List<String>> published = new LinkedHashMap<>();
     for (ClusterPlan.Entry e : entries) {
       List<String> addresses = e.decision().writesStatus()
           ? e.decision().published()
@@ -77,7 +83,7 @@ public final class PlanCommand implements Callable<Integer> {
         published.put(e.service().key(), addresses);
       }
     }
-    var hits = dev.nodeipam.policy.engine.NodeAddressVips.find(snapshot, published, settings);
+    var hits = NodeAddressVips.find(snapshot, published, settings);
     PrintWriter out = spec.commandLine().getOut();
     // Streamed: the JSON plan of a 100,000-object cluster is a few hundred megabytes.
     switch (output) {

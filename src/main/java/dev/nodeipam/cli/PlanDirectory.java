@@ -5,8 +5,11 @@ import dev.nodeipam.migrate.Step;
 import dev.nodeipam.render.MigrateRenderer;
 import dev.nodeipam.snapshot.BadInputException;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -78,13 +81,13 @@ final class PlanDirectory {
 
   /** The reason in words: the JDK's exceptions often carry only a path. */
   static String reason(IOException e) {
-    if (e instanceof java.nio.file.AccessDeniedException a) {
+    if (e instanceof AccessDeniedException a) {
       return (a.getFile() == null ? "" : a.getFile() + ": ") + "permission denied";
     }
-    if (e instanceof java.nio.file.NoSuchFileException n) {
+    if (e instanceof NoSuchFileException n) {
       return (n.getFile() == null ? "" : n.getFile() + ": ") + "no such file or directory";
     }
-    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+    if (e instanceof FileSystemException f && f.getReason() != null) {
       return (f.getFile() == null ? "" : f.getFile() + ": ") + f.getReason();
     }
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

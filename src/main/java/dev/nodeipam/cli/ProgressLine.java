@@ -1,5 +1,6 @@
 package dev.nodeipam.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,7 +113,7 @@ final class ProgressLine implements AutoCloseable {
         String target = Files.readSymbolicLink(fd).toString();
         return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty")
             || target.equals("/dev/console");
-      } catch (java.io.IOException | SecurityException e) {
+      } catch (IOException | SecurityException e) {
         return false;
       }
     }

@@ -8,7 +8,9 @@ import dev.nodeipam.snapshot.Pod;
 import dev.nodeipam.snapshot.Service;
 import dev.nodeipam.snapshot.Workload;
 import inet.ipaddr.IPAddress;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Locale;
 import java.util.Optional;
 
 /** Reads trace's {@code --from} and {@code --to} against a snapshot. */
@@ -87,7 +89,7 @@ final class TraceTarget {
       protocol = Protocol.parse(name);
       if (protocol == null) {
         throw bad(text, "protocol \"" + name + "\" cannot be traced: give tcp, udp or sctp"
-            + (name.toLowerCase(java.util.Locale.ROOT).startsWith("icmp")
+            + (name.toLowerCase(Locale.ROOT).startsWith("icmp")
                 ? " (ICMP has no ports; Cilium's ICMP rules are not modelled)"
                 : ""));
       }
@@ -152,11 +154,11 @@ final class TraceTarget {
   private static Destination named(ClusterSnapshot snapshot, String text, String hostText,
       String portText, Protocol protocol, boolean protocolGiven) {
     String[] all = hostText.split("/", -1);
-    if (all.length < 2 || all.length > 3 || java.util.Arrays.stream(all).anyMatch(String::isEmpty)) {
+    if (all.length < 2 || all.length > 3 || Arrays.stream(all).anyMatch(String::isEmpty)) {
       throw bad(text, "expected NAMESPACE/NAME:PORT or NAMESPACE/KIND/NAME:PORT");
     }
     // NS/KIND/NAME says which object is meant when a Service and a workload share the name.
-    String kind = all.length == 3 ? all[1].toLowerCase(java.util.Locale.ROOT) : null;
+    String kind = all.length == 3 ? all[1].toLowerCase(Locale.ROOT) : null;
     String[] parts = {all[0], all[all.length - 1]};
     String host = parts[0] + "/" + parts[1];
     boolean numeric = isNumber(portText);

@@ -92,10 +92,9 @@ final class RecordCache {
         shared.add(known);
       }
     }
-    return new Service(
-        s.namespace(), s.name(), s.labels(), s.annotations(), s.type(), s.loadBalancerClass(),
-        s.externalTrafficPolicy(), s.ipFamilies(), s.ipFamilyPolicy(), s.clusterIps(),
-        s.externalIps(), s.ports(), s.selector(), shared, s.deleting(), s.source());
+    return s.toBuilder()
+        .ingress(shared)
+        .build();
   }
 
   Service removeService(String key) {

@@ -1,10 +1,16 @@
 package dev.nodeipam.diff;
 
+import dev.nodeipam.policy.engine.PolicyEngine;
 import dev.nodeipam.policy.model.PolicyParser;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.EndpointSlice;
+import dev.nodeipam.snapshot.Namespace;
+import dev.nodeipam.snapshot.Node;
+import dev.nodeipam.snapshot.Pod;
+import dev.nodeipam.snapshot.Service;
 import java.lang.reflect.RecordComponent;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -49,8 +55,8 @@ public record ChangeSet(
       ClusterSnapshot before, ClusterSnapshot after, Map<String, String> overrides) {
     ChangeSet c = between(before, after);
     boolean settings = c.settings()
-        || !dev.nodeipam.policy.engine.PolicyEngine.lazy(before).settings(overrides).values()
-            .equals(dev.nodeipam.policy.engine.PolicyEngine.lazy(after).settings(overrides).values());
+        || !PolicyEngine.lazy(before).settings(overrides).values()
+            .equals(PolicyEngine.lazy(after).settings(overrides).values());
     return new ChangeSet(c.nodes(), c.services(), c.sliceServices(), c.pods(), c.namespaces(),
         c.policies(), settings);
   }
@@ -63,11 +69,11 @@ public record ChangeSet(
       addSliceService(after.endpointSlices(), key, sliceServices);
     }
     return new ChangeSet(
-        changed(before.nodes(), after.nodes(), dev.nodeipam.snapshot.Node::name),
-        changed(before.services(), after.services(), dev.nodeipam.snapshot.Service::key),
+        changed(before.nodes(), after.nodes(), Node::name),
+        changed(before.services(), after.services(), Service::key),
         sliceServices,
-        changed(before.pods(), after.pods(), dev.nodeipam.snapshot.Pod::key),
-        changed(before.namespaces(), after.namespaces(), dev.nodeipam.snapshot.Namespace::name),
+        changed(before.pods(), after.pods(), Pod::key),
+        changed(before.namespaces(), after.namespaces(), Namespace::name),
         changed(before.policies(), after.policies(), p -> PolicyParser.refOf(p).label()),
         !Objects.equals(before.ciliumConfig(), after.ciliumConfig()));
   }
@@ -96,7 +102,7 @@ public record ChangeSet(
     Map<String, T> old = new HashMap<>(before.size() * 2);
     before.forEach(o -> old.put(key.apply(o), o));
     Set<String> out = new TreeSet<>();
-    Set<String> seen = new java.util.HashSet<>(after.size() * 2);
+    Set<String> seen = new HashSet<>(after.size() * 2);
     for (T o : after) {
       String k = key.apply(o);
       seen.add(k);

@@ -3,8 +3,8 @@ package dev.nodeipam.diff;
 import dev.nodeipam.audit.AuditScope;
 import dev.nodeipam.ipam.IngressDecision;
 import dev.nodeipam.ipam.NodeIpam;
-import dev.nodeipam.ipam.NodePool;
 import dev.nodeipam.ipam.NodeIpamOptions;
+import dev.nodeipam.ipam.NodePool;
 import dev.nodeipam.ipam.ServiceOwnership;
 import dev.nodeipam.net.IpText;
 import dev.nodeipam.policy.engine.PolicyEngine;
@@ -17,6 +17,8 @@ import dev.nodeipam.snapshot.Node;
 import dev.nodeipam.snapshot.Pod;
 import dev.nodeipam.snapshot.RawObject;
 import dev.nodeipam.snapshot.Service;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -91,7 +93,7 @@ public record DiffScope(AuditScope audit, Set<String> plannedServices) {
     if (changed.isEmpty()) {
       return out;
     }
-    List<Rule> rules = new java.util.ArrayList<>();
+    List<Rule> rules = new ArrayList<>();
     for (RawObject p : s.policies()) {
       if (changed.contains(PolicyParser.refOf(p).label())) {
         rules.addAll(PolicyParser.parse(p));
@@ -158,14 +160,14 @@ public record DiffScope(AuditScope audit, Set<String> plannedServices) {
    */
   private static Map<String, List<String>> planned(
       ClusterSnapshot s, Set<String> services, NodeIpamOptions options) {
-    Map<String, List<String>> out = new java.util.HashMap<>();
+    Map<String, List<String>> out = new HashMap<>();
     Set<String> nodeAddresses = new HashSet<>();
     s.nodes().forEach(n -> n.addresses().forEach(a -> addIfIp(nodeAddresses, a.address())));
     Set<Integer> ports = new HashSet<>();
     boolean onNodes = false;
     NodeIpam ipam = new NodeIpam(options);
     NodePool pool = NodePool.of(s.nodes());
-    List<Service> wanted = new java.util.ArrayList<>();
+    List<Service> wanted = new ArrayList<>();
     for (Service svc : s.services()) {
       if (!services.contains(svc.key())) {
         continue;

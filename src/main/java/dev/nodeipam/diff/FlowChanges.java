@@ -126,13 +126,28 @@ final class FlowChanges {
         + part.detail();
     String companion = type == ItemType.TRAP_INTRODUCED && !part.denyRule()
         ? companionName(part) : null;
-    out.add(new Item(type, level, svc.key(), part.address().address().toCanonicalString(),
-        part.servicePort().port(), part.targetPorts().isEmpty() ? null : part.targetPorts().get(0),
-        part.protocol().name(), part.direction() == Direction.EGRESS ? "egress" : "ingress",
-        part.active(), group.source().kind(), group.source().name(), pods,
-        group.sources(TrapGroups.MAX_SOURCES).stream().map(Pod::key).toList(), rules, reasons,
-        location,
-        cause, message, companion, in.state.name()));
+    out.add(Item.builder()
+        .type(type)
+        .level(level)
+        .service(svc.key())
+        .address(part.address().address().toCanonicalString())
+        .port(part.servicePort().port())
+        .targetPort(part.targetPorts().isEmpty() ? null : part.targetPorts().get(0))
+        .protocol(part.protocol().name())
+        .direction(part.direction() == Direction.EGRESS ? "egress" : "ingress")
+        .active(part.active())
+        .sourceKind(group.source().kind())
+        .source(group.source().name())
+        .sourceCount(pods)
+        .sources(group.sources(TrapGroups.MAX_SOURCES).stream().map(Pod::key).toList())
+        .rules(rules)
+        .reasons(reasons)
+        .location(location)
+        .cause(cause)
+        .message(message)
+        .companion(companion)
+        .state(in.state.name())
+        .build());
   }
 
   private String companionName(Trap t) {

@@ -55,4 +55,141 @@ public record Item(
     String host = address.contains(":") ? "[" + address + "]" : address;
     return port == null ? host : host + ":" + port + "/" + protocol;
   }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Every component settable by name; lists and maps default to empty, the rest to null. */
+  public static final class Builder {
+    private ItemType type;
+    private Level level;
+    private String service;
+    private String address;
+    private Integer port;
+    private Integer targetPort;
+    private String protocol;
+    private String direction;
+    private Boolean active;
+    private String sourceKind;
+    private String source;
+    private int sourceCount;
+    private List<String> sources = List.of();
+    private List<RuleAt> rules = List.of();
+    private List<String> reasons = List.of();
+    private Location location;
+    private Location cause;
+    private String message;
+    private String companion;
+    private String state;
+
+    private Builder() {}
+
+    public Builder type(ItemType value) {
+      type = value;
+      return this;
+    }
+
+    public Builder level(Level value) {
+      level = value;
+      return this;
+    }
+
+    public Builder service(String value) {
+      service = value;
+      return this;
+    }
+
+    public Builder address(String value) {
+      address = value;
+      return this;
+    }
+
+    public Builder port(Integer value) {
+      port = value;
+      return this;
+    }
+
+    public Builder targetPort(Integer value) {
+      targetPort = value;
+      return this;
+    }
+
+    public Builder protocol(String value) {
+      protocol = value;
+      return this;
+    }
+
+    public Builder direction(String value) {
+      direction = value;
+      return this;
+    }
+
+    public Builder active(Boolean value) {
+      active = value;
+      return this;
+    }
+
+    public Builder sourceKind(String value) {
+      sourceKind = value;
+      return this;
+    }
+
+    public Builder source(String value) {
+      source = value;
+      return this;
+    }
+
+    public Builder sourceCount(int value) {
+      sourceCount = value;
+      return this;
+    }
+
+    public Builder sources(List<String> value) {
+      sources = value;
+      return this;
+    }
+
+    public Builder rules(List<RuleAt> value) {
+      rules = value;
+      return this;
+    }
+
+    public Builder reasons(List<String> value) {
+      reasons = value;
+      return this;
+    }
+
+    public Builder location(Location value) {
+      location = value;
+      return this;
+    }
+
+    public Builder cause(Location value) {
+      cause = value;
+      return this;
+    }
+
+    public Builder message(String value) {
+      message = value;
+      return this;
+    }
+
+    public Builder companion(String value) {
+      companion = value;
+      return this;
+    }
+
+    public Builder state(String value) {
+      state = value;
+      return this;
+    }
+
+    public Item build() {
+      return new Item(
+          type, level, service, address, port, targetPort, protocol, direction, active, sourceKind,
+          source, sourceCount, sources, rules, reasons, location, cause, message, companion,
+          state);
+    }
+  }
 }

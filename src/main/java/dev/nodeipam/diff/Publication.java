@@ -53,13 +53,19 @@ final class Publication {
       if (from != null && !gone.isEmpty()) {
         Service s = sa.orElse(sb.get());
         EvaluatedState where = sa.isPresent() ? a : b;
-        out.add(new Item(ItemType.MIGRATION_STALE, Level.WARNING, key, String.join(",", gone),
-            null, null, null, null, null, null, null, 0, List.of(), List.of(), List.of(),
-            where.state.locator().locate(s.source(), null).orElse(null),
-            where.state.locator().locate(s.source(),
-                "metadata.annotations." + MigrationPlanner.MIGRATED_FROM).orElse(null),
-            key + " took over the addresses of " + from + " (nodeipam migrate) but no longer"
-                + " publishes " + String.join(", ", gone), null, where.state.name()));
+        out.add(Item.builder()
+            .type(ItemType.MIGRATION_STALE)
+            .level(Level.WARNING)
+            .service(key)
+            .address(String.join(",", gone))
+            .location(where.state.locator().locate(s.source(), null).orElse(null))
+            .cause(where.state.locator().locate(s.source(),
+                "metadata.annotations." + MigrationPlanner.MIGRATED_FROM).orElse(null))
+            .message(
+                key + " took over the addresses of " + from + " (nodeipam migrate) but no"
+                    + " longer publishes " + String.join(", ", gone))
+            .state(where.state.name())
+            .build());
       }
       if (sa.isPresent()) {
         newExternalIps(sb, sa.get(), a, out);
@@ -85,14 +91,19 @@ final class Publication {
       return;
     }
     Locator at = a.state.locator();
-    out.add(new Item(ItemType.EXTERNAL_IPS_ADDED, Level.WARNING, after.key(),
-        String.join(",", added), null, null, null, null, null, null, null, 0, List.of(),
-        List.of(), List.of(), at.locate(after.source(), null).orElse(null),
-        at.locate(after.source(), "spec.externalIPs[" + first + "]").orElse(null),
-        after.key() + " adds " + String.join(", ", added) + " to spec.externalIPs, which"
+    out.add(Item.builder()
+        .type(ItemType.EXTERNAL_IPS_ADDED)
+        .level(Level.WARNING)
+        .service(after.key())
+        .address(String.join(",", added))
+        .location(at.locate(after.source(), null).orElse(null))
+        .cause(at.locate(after.source(), "spec.externalIPs[" + first + "]").orElse(null))
+        .message(after.key() + " adds " + String.join(", ", added) + " to spec.externalIPs, which"
             + " Kubernetes deprecates (v1.36; CVE-2020-8554); under Cilium the address is no"
             + " longer world to policy. nodeipam migrate --service " + after.key()
-            + " moves it to a Node IPAM LoadBalancer.", null, "after"));
+            + " moves it to a Node IPAM LoadBalancer.")
+        .state("after")
+        .build());
   }
 
   private static String canonical(String ip) {
@@ -108,9 +119,16 @@ final class Publication {
   private static Item address(ItemType type, Level level, Service s, String ip, EvaluatedState in,
       String message) {
     Locator at = in.state.locator();
-    return new Item(type, level, s.key(), ip, null, null, null, null, null, null, null, 0,
-        List.of(), List.of(), List.of(), at.locate(s.source(), null).orElse(null),
-        at.locate(s.source(), s.loadBalancerClass() != null ? "spec.loadBalancerClass"
-            : "spec.type").orElse(null), message, null, in.state.name());
+    return Item.builder()
+        .type(type)
+        .level(level)
+        .service(s.key())
+        .address(ip)
+        .location(at.locate(s.source(), null).orElse(null))
+        .cause(at.locate(s.source(), s.loadBalancerClass() != null ? "spec.loadBalancerClass"
+            : "spec.type").orElse(null))
+        .message(message)
+        .state(in.state.name())
+        .build();
   }
 }

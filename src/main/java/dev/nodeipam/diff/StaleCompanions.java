@@ -3,6 +3,7 @@ package dev.nodeipam.diff;
 import dev.nodeipam.policy.model.PolicyParser;
 import dev.nodeipam.policy.model.PolicyRef;
 import dev.nodeipam.snapshot.ClusterSnapshot;
+import dev.nodeipam.snapshot.Pod;
 import dev.nodeipam.snapshot.RawObject;
 import dev.nodeipam.snapshot.Service;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Companion policies (named as {@code audit} names them: {@code allow-egress-to-<ns>-<service>},
@@ -70,14 +72,14 @@ final class StaleCompanions {
         why = "its Service " + svc.key() + " is gone";
       } else if (now.get().selector() != null) {
         List<String> missed = new ArrayList<>();
-        for (dev.nodeipam.snapshot.Pod pod : a.podsIn(svc.namespace())) {
+        for (Pod pod : a.podsIn(svc.namespace())) {
           if (pod.labels().entrySet().containsAll(now.get().selector().entrySet())
               && !selects(p, egress, svc.namespace(), pod.labels())) {
             missed.add(pod.key());
           }
         }
         if (!missed.isEmpty()) {
-          why = svc.key() + " now selects " + new java.util.TreeMap<>(now.get().selector())
+          why = svc.key() + " now selects " + new TreeMap<>(now.get().selector())
               + ": the companion does not name its backends " + String.join(", ",
                   missed.subList(0, Math.min(3, missed.size())))
               + (missed.size() > 3 ? " and " + (missed.size() - 3) + " more" : "");
@@ -87,12 +89,19 @@ final class StaleCompanions {
       if (why != null) {
         PolicyRef ref = PolicyParser.refOf(p);
         Locator at = after.locator();
-        out.add(new Item(ItemType.COMPANION_STALE, Level.WARNING, svc.key(), null, null, null,
-            null, egress ? "egress" : "ingress", null, null, null, 0, List.of(), List.of(
-                new RuleAt(ref, path, at.locate(p.source(), path).orElse(null))),
-            List.of(why), at.locate(p.source(), null).orElse(null),
-            at.locate(p.source(), path).orElse(null),
-            ref.label() + " is stale: " + why, null, "after"));
+        out.add(Item.builder()
+            .type(ItemType.COMPANION_STALE)
+            .level(Level.WARNING)
+            .service(svc.key())
+            .direction(egress ? "egress" : "ingress")
+            .rules(List.of(
+                new RuleAt(ref, path, at.locate(p.source(), path).orElse(null))))
+            .reasons(List.of(why))
+            .location(at.locate(p.source(), null).orElse(null))
+            .cause(at.locate(p.source(), path).orElse(null))
+            .message(ref.label() + " is stale: " + why)
+            .state("after")
+            .build());
       }
     }
     return out;

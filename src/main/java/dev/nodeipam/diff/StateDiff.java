@@ -8,6 +8,7 @@ import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.Service;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -69,8 +70,8 @@ public final class StateDiff {
     return new Diff(changes, items, companions, afterSettings, evaluated);
   }
 
-  private static final java.util.Comparator<Item> ORDER =
-      java.util.Comparator.comparing(Item::type)
+  private static final Comparator<Item> ORDER =
+      Comparator.comparing(Item::type)
           .thenComparing(i -> i.service() == null ? "" : i.service())
           .thenComparing(i -> i.address() == null ? "" : i.address())
           .thenComparing(i -> i.port() == null ? 0 : i.port())

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
@@ -107,17 +108,17 @@ public final class GitTree implements ManifestTree, AutoCloseable {
   }
 
   /** The root of the git work tree holding {@code dir}, if it is in one. */
-  public static java.util.Optional<Path> rootOf(Path dir) {
+  public static Optional<Path> rootOf(Path dir) {
     FileRepositoryBuilder builder = new FileRepositoryBuilder().readEnvironment();
     builder.findGitDir(dir.toAbsolutePath().toFile());
     if (builder.getGitDir() == null) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     try (Repository repository = builder.setMustExist(true).build()) {
-      return repository.isBare() ? java.util.Optional.empty()
-          : java.util.Optional.of(repository.getWorkTree().toPath().toAbsolutePath().normalize());
+      return repository.isBare() ? Optional.empty()
+          : Optional.of(repository.getWorkTree().toPath().toAbsolutePath().normalize());
     } catch (IOException | RuntimeException e) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 

@@ -15,6 +15,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Connects to a cluster as kubectl finds it: {@code --kubeconfig}, else {@code KUBECONFIG}, else
@@ -49,12 +50,12 @@ public final class KubeClients {
    * A client for a one-shot command, for the given kubeconfig (or the usual search when null) and
    * context (or the current one when null); it fails within seconds when the server is not there.
    */
-  public static Connection open(Path kubeconfig, String context, java.util.Map<String, String> env) {
+  public static Connection open(Path kubeconfig, String context, Map<String, String> env) {
     return open(kubeconfig, context, env, true);
   }
 
   private static Connection open(
-      Path kubeconfig, String context, java.util.Map<String, String> env, boolean failFast) {
+      Path kubeconfig, String context, Map<String, String> env, boolean failFast) {
     List<Path> files = new ArrayList<>();
     if (kubeconfig != null) {
       files.add(kubeconfig);

@@ -3,6 +3,7 @@ package dev.nodeipam.kube;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nodeipam.labels.LabelSelector;
 import dev.nodeipam.labels.Requirement;
+import dev.nodeipam.snapshot.DaemonSetImages;
 import dev.nodeipam.snapshot.EndpointSlice;
 import dev.nodeipam.snapshot.Namespace;
 import dev.nodeipam.snapshot.Node;
@@ -18,8 +19,10 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.ReplicationController;
 import io.fabric8.kubernetes.api.model.ServiceSpec;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -28,7 +31,6 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions;
-import io.fabric8.kubernetes.api.model.ObjectReference;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -82,6 +84,16 @@ public final class KubeConverters {
         unschedulable, podCidrs, source);
   }
 
+  /**
+   * A Service with the object as read kept beside the typed fields ({@link Service#object()}), for
+   * the commands that write Services back ({@code migrate}): what they write starts from it. The
+   * controller uses {@link #service} alone: it writes only status, and keeps no tree per Service.
+   */
+  public static Service serviceWithObject(
+      io.fabric8.kubernetes.api.model.Service s, String source) {
+    return service(s, source).toBuilder().object(raw(s, source).body()).build();
+  }
+
   public static Service service(io.fabric8.kubernetes.api.model.Service s, String source) {
     ObjectMeta m = s.getMetadata();
     ServiceSpec spec = s.getSpec() == null ? new ServiceSpec() : s.getSpec();
@@ -102,24 +114,25 @@ public final class KubeConverters {
     if (clusterIps.isEmpty() && spec.getClusterIP() != null) {
       clusterIps.add(spec.getClusterIP());
     }
-    return new Service(
-        m.getNamespace(),
-        m.getName(),
-        labels(m),
-        annotations(m),
-        spec.getType(),
-        spec.getLoadBalancerClass(),
-        spec.getExternalTrafficPolicy(),
-        nonNull(spec.getIpFamilies()),
-        spec.getIpFamilyPolicy(),
-        clusterIps,
-        nonNull(spec.getExternalIPs()),
-        ports,
-        spec.getSelector() == null || spec.getSelector().isEmpty() ? null : spec.getSelector(),
-        ingress,
-        m.getDeletionTimestamp() != null,
-        source,
-        spec.getInternalTrafficPolicy());
+    return Service.builder()
+        .namespace(m.getNamespace())
+        .name(m.getName())
+        .labels(labels(m))
+        .annotations(annotations(m))
+        .type(spec.getType())
+        .loadBalancerClass(spec.getLoadBalancerClass())
+        .externalTrafficPolicy(spec.getExternalTrafficPolicy())
+        .ipFamilies(nonNull(spec.getIpFamilies()))
+        .ipFamilyPolicy(spec.getIpFamilyPolicy())
+        .clusterIps(clusterIps)
+        .externalIps(nonNull(spec.getExternalIPs()))
+        .ports(ports)
+        .selector(spec.getSelector() == null || spec.getSelector().isEmpty() ? null : spec.getSelector())
+        .ingress(ingress)
+        .deleting(m.getDeletionTimestamp() != null)
+        .source(source)
+        .internalTrafficPolicy(spec.getInternalTrafficPolicy())
+        .build();
   }
 
   public static EndpointSlice endpointSlice(
@@ -188,15 +201,15 @@ public final class KubeConverters {
   }
 
   /** A DaemonSet's container and init container images, in the order its template lists them. */
-  public static dev.nodeipam.snapshot.DaemonSetImages daemonSetImages(DaemonSet d, String source) {
+  public static DaemonSetImages daemonSetImages(DaemonSet d, String source) {
     List<String> images = new ArrayList<>();
     PodTemplateSpec template = d.getSpec() == null ? null : d.getSpec().getTemplate();
     if (template != null && template.getSpec() != null) {
       PodSpec spec = template.getSpec();
       for (var list : List.of(
-          spec.getContainers() == null ? List.<io.fabric8.kubernetes.api.model.Container>of()
+          spec.getContainers() == null ? List.<Container>of()
               : spec.getContainers(),
-          spec.getInitContainers() == null ? List.<io.fabric8.kubernetes.api.model.Container>of()
+          spec.getInitContainers() == null ? List.<Container>of()
               : spec.getInitContainers())) {
         for (var c : list) {
           if (c.getImage() != null && !c.getImage().isBlank()) {
@@ -205,7 +218,7 @@ public final class KubeConverters {
         }
       }
     }
-    return new dev.nodeipam.snapshot.DaemonSetImages(
+    return new DaemonSetImages(
         d.getMetadata().getNamespace(), d.getMetadata().getName(), images, source);
   }
 
@@ -228,7 +241,7 @@ public final class KubeConverters {
     } else if (object instanceof ReplicaSet s && s.getSpec() != null) {
       selector = s.getSpec().getSelector();
       template = s.getSpec().getTemplate();
-    } else if (object instanceof io.fabric8.kubernetes.api.model.ReplicationController rc
+    } else if (object instanceof ReplicationController rc
         && rc.getSpec() != null) {
       // A ReplicationController's selector is a plain map, defaulted to the template's labels.
       template = rc.getSpec().getTemplate();

@@ -2,6 +2,7 @@ package dev.nodeipam.kube;
 
 import dev.nodeipam.snapshot.BadInputException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.MalformedInputException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -42,7 +43,7 @@ public interface ManifestTree {
     public List<Path> filesBelow(Path directory) {
       try (Stream<Path> walk = Files.walk(directory)) {
         return walk.filter(Files::isRegularFile).toList();
-      } catch (IOException | java.io.UncheckedIOException e) {
+      } catch (IOException | UncheckedIOException e) {
         throw new BadInputException(directory + ": cannot read directory: " + e.getMessage());
       }
     }

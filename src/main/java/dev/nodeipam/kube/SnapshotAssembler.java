@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nodeipam.snapshot.BadInputException;
 import dev.nodeipam.snapshot.ClusterSnapshot;
+import dev.nodeipam.snapshot.DaemonSetImages;
+import dev.nodeipam.snapshot.RawObject;
 import dev.nodeipam.snapshot.Workload;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -11,6 +13,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ReplicationController;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -21,6 +24,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,7 +53,7 @@ final class SnapshotAssembler {
           Map.entry("/Namespace", Namespace.class),
           Map.entry("/ConfigMap", ConfigMap.class),
           Map.entry("/ReplicationController",
-              io.fabric8.kubernetes.api.model.ReplicationController.class),
+              ReplicationController.class),
           Map.entry("discovery.k8s.io/EndpointSlice", EndpointSlice.class),
           Map.entry("apps/Deployment", Deployment.class),
           Map.entry("apps/StatefulSet", StatefulSet.class),
@@ -126,7 +130,7 @@ final class SnapshotAssembler {
 
   /** Adds what {@link #convert} or {@link #convertTyped} made of an object; null is ignored. */
   void accept(Object value) {
-    if (value instanceof dev.nodeipam.snapshot.RawObject r) {
+    if (value instanceof RawObject r) {
       builder.policy(r);
     } else if (value instanceof dev.nodeipam.snapshot.Node n) {
       builder.node(n);
@@ -143,7 +147,7 @@ final class SnapshotAssembler {
       builder.ciliumConfigSource(c.source());
     } else if (value instanceof Workload w) {
       builder.workload(w);
-    } else if (value instanceof dev.nodeipam.snapshot.DaemonSetImages d) {
+    } else if (value instanceof DaemonSetImages d) {
       builder.daemonSet(d);
     } else if (value instanceof List<?> several) {
       several.forEach(this::accept);
@@ -160,7 +164,7 @@ final class SnapshotAssembler {
       if (object instanceof Node n) {
         return KubeConverters.node(n, source);
       } else if (object instanceof Service s) {
-        return KubeConverters.service(s, source);
+        return KubeConverters.serviceWithObject(s, source);
       } else if (object instanceof Pod p) {
         return KubeConverters.pod(p, source);
       } else if (object instanceof Namespace n) {
@@ -225,7 +229,7 @@ final class SnapshotAssembler {
 
   /** A Java target type in YAML words. */
   static String expected(Class<?> type) {
-    if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+    if (Collection.class.isAssignableFrom(type) || type.isArray()) {
       return "a list";
     }
     if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {

@@ -3,6 +3,7 @@ package dev.nodeipam.kube;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.commons.text.similarity.LevenshteinDistance;
@@ -117,9 +118,9 @@ final class UnknownKinds {
   private static String closest(Set<String> kinds, String kind) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
-    String lower = kind.toLowerCase(java.util.Locale.ROOT);
+    String lower = kind.toLowerCase(Locale.ROOT);
     for (String k : kinds) {
-      int d = DISTANCE.apply(lower, k.toLowerCase(java.util.Locale.ROOT));
+      int d = DISTANCE.apply(lower, k.toLowerCase(Locale.ROOT));
       int limit = Math.max(1, Math.min(3, k.length() / 4));
       if (d >= 0 && d <= limit && (d < bestDistance || d == bestDistance && k.compareTo(best) < 0)) {
         best = k;

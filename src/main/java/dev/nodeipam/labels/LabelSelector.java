@@ -1,7 +1,10 @@
 package dev.nodeipam.labels;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * A parsed Kubernetes label selector: every requirement must hold (comma means AND). The empty selector
@@ -32,12 +35,12 @@ public record LabelSelector(String text, List<Requirement> requirements) {
    * {@code metav1.LabelSelector}) as requirements; both empty means every label set.
    */
   public static LabelSelector of(Map<String, String> matchLabels, List<Requirement> expressions) {
-    List<Requirement> all = new java.util.ArrayList<>();
+    List<Requirement> all = new ArrayList<>();
     StringBuilder text = new StringBuilder();
-    new java.util.TreeMap<>(matchLabels)
+    new TreeMap<>(matchLabels)
         .forEach(
             (key, value) -> {
-              all.add(new Requirement(key, Requirement.Operator.EQUALS, java.util.Set.of(value)));
+              all.add(new Requirement(key, Requirement.Operator.EQUALS, Set.of(value)));
               text.append(text.length() == 0 ? "" : ",").append(key).append('=').append(value);
             });
     for (Requirement expression : expressions) {

@@ -2,6 +2,7 @@ package dev.nodeipam.labels;
 
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /** One clause of a label selector: a key, an operator and (for some operators) values. */
 public record Requirement(String key, Operator operator, Set<String> values) {
@@ -38,7 +39,7 @@ public record Requirement(String key, Operator operator, Set<String> values) {
 
   @Override
   public String toString() {
-    String list = String.join(",", new java.util.TreeSet<>(values));
+    String list = String.join(",", new TreeSet<>(values));
     return switch (operator) {
       case EQUALS -> key + "=" + list;
       case DOUBLE_EQUALS -> key + "==" + list;

@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.BiFunction;
 
 /**
@@ -35,7 +36,7 @@ final class Grouping {
     }
 
     List<Node> owners() {
-      Map<String, Node> owners = new java.util.TreeMap<>();
+      Map<String, Node> owners = new TreeMap<>();
       addresses.forEach(a -> a.owners().forEach(n -> owners.put(n.name(), n)));
       return List.copyOf(owners.values());
     }

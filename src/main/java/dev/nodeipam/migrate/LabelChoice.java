@@ -3,6 +3,8 @@ package dev.nodeipam.migrate;
 import dev.nodeipam.labels.LabelSelector;
 import dev.nodeipam.labels.SelectorSyntaxException;
 import dev.nodeipam.snapshot.Node;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,7 +22,7 @@ final class LabelChoice {
   private final Map<String, Set<String>> holders = new TreeMap<>();
 
   /** Every label key on any node → the nodes carrying it, whatever the value. */
-  private final Map<String, Set<String>> keyHolders = new java.util.HashMap<>();
+  private final Map<String, Set<String>> keyHolders = new HashMap<>();
 
   LabelChoice(List<Node> nodes) {
     this.nodes = nodes;
@@ -62,10 +64,10 @@ final class LabelChoice {
   /** The reusable labels grouped by the exact node set they pick, in label order. */
   private Map<Set<String>, List<String>> bySet() {
     if (bySet == null) {
-      bySet = new java.util.HashMap<>();
+      bySet = new HashMap<>();
       holders.forEach(
           (label, names) ->
-              bySet.computeIfAbsent(names, k -> new java.util.ArrayList<>()).add(label));
+              bySet.computeIfAbsent(names, k -> new ArrayList<>()).add(label));
     }
     return bySet;
   }

@@ -12,10 +12,16 @@ import dev.nodeipam.policy.model.PolicyRef;
 import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.policy.settings.Setting;
 import dev.nodeipam.snapshot.Pod;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -29,7 +35,7 @@ public final class AuditRenderer {
   private AuditRenderer() {}
 
   public static String text(AuditReport r) {
-    java.io.StringWriter out = new java.io.StringWriter();
+    StringWriter out = new StringWriter();
     writeText(r, new PrintWriter(out));
     return out.toString();
   }
@@ -47,7 +53,7 @@ public final class AuditRenderer {
     line(out, "", o.counts());
     line(out, "Datapath: ", settings(r));
     List<String> summary = o.lines();
-    Map<List<?>, String> labels = new java.util.IdentityHashMap<>();
+    Map<List<?>, String> labels = new IdentityHashMap<>();
     if (!summary.isEmpty()) {
       out.append('\n');
       summary.forEach(l -> line(out, "  ", l));
@@ -78,7 +84,7 @@ public final class AuditRenderer {
     }
     if (!r.companions().isEmpty()) {
       out.append("\n").append(TextWrap.hanging("Companion scope: ",
-          r.companionScope().scope().name().toLowerCase(java.util.Locale.ROOT)
+          r.companionScope().scope().name().toLowerCase(Locale.ROOT)
               + " (" + r.companionScope().why() + ")")).append("\n");
       out.append("\nCompanion policies: apply them BEFORE the Service change, e.g.\n")
           .append("  nodeipam audit ... --companions-only --fail-on never | kubectl apply -f -\n\n");
@@ -95,7 +101,7 @@ public final class AuditRenderer {
   }
 
   public static String markdown(AuditReport r) {
-    java.io.StringWriter out = new java.io.StringWriter();
+    StringWriter out = new StringWriter();
     writeMarkdown(r, new PrintWriter(out));
     return out.toString();
   }
@@ -108,7 +114,7 @@ public final class AuditRenderer {
         .append(o.counts()).append("\n\n");
     out.append("Datapath: ").append(settings(r)).append("\n");
     List<String> lines = o.lines();
-    Map<List<?>, String> labels = new java.util.IdentityHashMap<>();
+    Map<List<?>, String> labels = new IdentityHashMap<>();
     if (!lines.isEmpty()) {
       out.append('\n');
       lines.forEach(l -> out.append("- ").append(l).append('\n'));
@@ -169,7 +175,7 @@ public final class AuditRenderer {
       s.byPolicy().computeIfAbsent(label, k -> new ArrayList<>()).add(g);
     }
     List<Section> sorted = new ArrayList<>(out.values());
-    sorted.sort(java.util.Comparator
+    sorted.sort(Comparator
         .comparing((Section x) -> x.groups().get(0).first().direction())
         .thenComparing(x -> !x.groups().get(0).first().active()));
     return sorted;
@@ -301,13 +307,13 @@ public final class AuditRenderer {
    * Writes the JSON report as it goes: findings are expanded from traps one at a time, so a
    * report of millions of findings never sits in memory as text.
    */
-  public static void writeJson(AuditReport r, java.io.Writer out) throws java.io.IOException {
+  public static void writeJson(AuditReport r, Writer out) throws IOException {
     writeJson(r, out, false);
   }
 
   /** {@link #writeJson(AuditReport, java.io.Writer)}, per pod (version 1) when asked. */
-  public static void writeJson(AuditReport r, java.io.Writer out, boolean perPod)
-      throws java.io.IOException {
+  public static void writeJson(AuditReport r, Writer out, boolean perPod)
+      throws IOException {
     JSON.writeValue(out, r.toMap(perPod));
     out.write('\n');
     out.flush();

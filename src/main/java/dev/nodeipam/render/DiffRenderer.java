@@ -7,10 +7,14 @@ import dev.nodeipam.diff.Location;
 import dev.nodeipam.diff.RuleAt;
 import dev.nodeipam.policy.settings.Setting;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * {@code nodeipam diff} output: text for a terminal, Markdown for a pull-request comment (a
@@ -55,7 +59,7 @@ public final class DiffRenderer {
   }
 
   public static void writeText(Diff d, PrintWriter out) {
-    java.io.StringWriter prose = new java.io.StringWriter();
+    StringWriter prose = new StringWriter();
     writeItems(d, new PrintWriter(prose));
     // Prose wrapped at 100 columns under its indentation; the companion YAML stays as it is.
     out.append(TextWrap.lines(prose.toString()));
@@ -68,7 +72,7 @@ public final class DiffRenderer {
   }
 
   private static void writeItems(Diff d, PrintWriter out) {
-    java.util.Set<String> verdictFlows = new java.util.HashSet<>();
+    Set<String> verdictFlows = new HashSet<>();
     for (Item i : d.items()) {
       if (i.type() == ItemType.NEWLY_DENIED || i.type() == ItemType.NEWLY_ALLOWED) {
         verdictFlows.add(flowKey(i.type() == ItemType.NEWLY_DENIED, i));
@@ -281,8 +285,8 @@ public final class DiffRenderer {
   }
 
   private static Map<String, Object> sortedSets(Map<String, Object> m) {
-    m.replaceAll((k, v) -> v instanceof java.util.Set<?> s
-        ? new java.util.TreeSet<>(s.stream().map(Object::toString).toList()) : v);
+    m.replaceAll((k, v) -> v instanceof Set<?> s
+        ? new TreeSet<>(s.stream().map(Object::toString).toList()) : v);
     return m;
   }
 

@@ -8,6 +8,7 @@ import dev.nodeipam.diff.RuleAt;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -20,7 +21,7 @@ public final class DiffSarif {
 
   /** The SARIF rule id of an item type: {@code nodeipam/diff/trap-introduced}. */
   public static String ruleId(ItemType type) {
-    return "nodeipam/diff/" + type.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    return "nodeipam/diff/" + type.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
   public static Sarif of(Diff d, Sarif sarif) {

@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 
 /**
  * JSON and YAML writers for reports and manifests. YAML keeps quotes on strings that look like
@@ -49,25 +52,25 @@ public final class Json {
   }
 
   /** Writes JSON straight to {@code out}: a plan of a large cluster is hundreds of megabytes. */
-  public static void writeJson(Object value, java.io.Writer out) {
+  public static void writeJson(Object value, Writer out) {
     try {
       JSON.writer().without(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET)
           .writeValue(out, value);
       out.write("\n");
       out.flush();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot write JSON", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write JSON", e);
     }
   }
 
   /** Writes YAML straight to {@code out}. */
-  public static void writeYaml(Object value, java.io.Writer out) {
+  public static void writeYaml(Object value, Writer out) {
     try {
       YAML.writer().without(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET)
           .writeValue(out, value);
       out.flush();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot write YAML", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write YAML", e);
     }
   }
 }

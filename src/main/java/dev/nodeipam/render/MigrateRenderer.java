@@ -2,17 +2,22 @@ package dev.nodeipam.render;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nodeipam.audit.AuditReport;
 import dev.nodeipam.migrate.CommandText;
 import dev.nodeipam.migrate.MigrationPlan;
 import dev.nodeipam.migrate.NodeLabels;
 import dev.nodeipam.migrate.PlannedService;
+import dev.nodeipam.migrate.ServiceChanges;
 import dev.nodeipam.migrate.ServiceMigration;
 import dev.nodeipam.migrate.Step;
+import dev.nodeipam.policy.engine.NodeAddressVips;
+import dev.nodeipam.policy.settings.DatapathSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** {@code nodeipam migrate} as a report: the JSON/YAML contract, a text summary, a README. */
 public final class MigrateRenderer {
@@ -44,7 +49,7 @@ public final class MigrateRenderer {
   }
 
   /** The hits as findings for JSON: type, severity, service, address, node, message. */
-  static List<Object> errors(List<dev.nodeipam.policy.engine.NodeAddressVips.Hit> hits) {
+  static List<Object> errors(List<NodeAddressVips.Hit> hits) {
     List<Object> out = new ArrayList<>();
     for (var h : hits) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -66,8 +71,8 @@ public final class MigrateRenderer {
    * error means the steps would cut nodes off under this Cilium release.
    */
   public static Map<String, Object> document(
-      MigrationPlan plan, List<dev.nodeipam.policy.engine.NodeAddressVips.Hit> hits,
-      dev.nodeipam.policy.settings.DatapathSettings settings) {
+      MigrationPlan plan, List<NodeAddressVips.Hit> hits,
+      DatapathSettings settings) {
     List<Object> services = new ArrayList<>();
     for (ServiceMigration m : plan.services()) {
       services.add(service(m));
@@ -76,7 +81,7 @@ public final class MigrateRenderer {
     for (NodeLabels n : plan.nodeLabels()) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("node", n.node());
-      m.put("labels", new java.util.TreeMap<>(n.labels()));
+      m.put("labels", new TreeMap<>(n.labels()));
       nodeLabels.add(m);
     }
     List<Object> steps = new ArrayList<>();
@@ -102,7 +107,7 @@ public final class MigrateRenderer {
     doc.put("policyAudit", audit);
     doc.put("warnings", plan.warnings());
     if (settings != null) {
-      doc.put("ciliumVersion", dev.nodeipam.audit.AuditReport.versionMap(settings));
+      doc.put("ciliumVersion", AuditReport.versionMap(settings));
     }
     return doc;
   }
@@ -143,8 +148,8 @@ public final class MigrateRenderer {
 
   /** The text, with the node-address findings just before the steps. */
   public static String text(
-      MigrationPlan plan, List<dev.nodeipam.policy.engine.NodeAddressVips.Hit> hits,
-      dev.nodeipam.policy.settings.DatapathSettings settings) {
+      MigrationPlan plan, List<NodeAddressVips.Hit> hits,
+      DatapathSettings settings) {
     StringBuilder out = new StringBuilder();
     if (plan.isEmpty()) {
       return "Nothing to migrate: no Service uses spec.externalIPs.\n";
@@ -172,7 +177,7 @@ public final class MigrateRenderer {
       for (NodeLabels n : plan.nodeLabels()) {
         out.append("  ").append(n.node()).append("  ");
         List<String> kv = new ArrayList<>();
-        new java.util.TreeMap<>(n.labels()).forEach((k, v) -> kv.add(k + "=" + v));
+        new TreeMap<>(n.labels()).forEach((k, v) -> kv.add(k + "=" + v));
         out.append(String.join(" ", kv)).append("\n");
       }
     }
@@ -274,9 +279,22 @@ public final class MigrateRenderer {
           .append(m.published().isEmpty() ? "[]" : String.join(", ", m.published()))
           .append("  (Node IPAM core on the after-state)\n");
       out.append("  result       ")
-          .append(m.exact() ? "preserved exactly" : "added " + m.added() + ", lost " + m.lost())
+          .append(
+              m.exact()
+                  ? "addresses preserved exactly"
+                  : "added " + m.added() + ", lost " + m.lost())
           .append(m.steppable() ? "" : "  (no steps)")
           .append("\n");
+      for (int i = 0; i < m.after().size() && i < m.manifests().size(); i++) {
+        List<String> changes = ServiceChanges.of(m.before(), m.manifests().get(i));
+        out.append(
+                TextWrap.hanging(
+                    "  changes      ",
+                    m.after().get(i).service().name()
+                        + ": "
+                        + (changes.isEmpty() ? "nothing" : String.join(", ", changes))))
+            .append("\n");
+      }
     }
     for (String w : m.warnings()) {
       out.append(TextWrap.hanging("  warning      ", w)).append("\n");

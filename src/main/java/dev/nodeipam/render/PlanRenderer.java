@@ -1,8 +1,11 @@
 package dev.nodeipam.render;
 
+import dev.nodeipam.audit.AuditReport;
 import dev.nodeipam.ipam.ClusterPlan;
 import dev.nodeipam.ipam.Exclusion;
 import dev.nodeipam.ipam.IngressDecision;
+import dev.nodeipam.policy.engine.NodeAddressVips;
+import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.snapshot.Service;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,18 +60,18 @@ public final class PlanRenderer {
    * are nodes' own, where the release programs wildcard service entries for them).
    */
   public static Map<String, Object> document(List<ClusterPlan.Entry> entries,
-      dev.nodeipam.policy.settings.DatapathSettings settings,
-      List<dev.nodeipam.policy.engine.NodeAddressVips.Hit> hits) {
+      DatapathSettings settings,
+      List<NodeAddressVips.Hit> hits) {
     Map<String, Object> doc = document(entries);
-    doc.put("ciliumVersion", dev.nodeipam.audit.AuditReport.versionMap(settings));
+    doc.put("ciliumVersion", AuditReport.versionMap(settings));
     doc.put("findings", MigrateRenderer.errors(hits));
     return doc;
   }
 
   /** The text with the version assumed and the node-address findings at the end. */
   public static String text(List<ClusterPlan.Entry> entries,
-      dev.nodeipam.policy.settings.DatapathSettings settings,
-      List<dev.nodeipam.policy.engine.NodeAddressVips.Hit> hits) {
+      DatapathSettings settings,
+      List<NodeAddressVips.Hit> hits) {
     StringBuilder out = new StringBuilder(text(entries));
     for (var h : hits) {
       out.append(TextWrap.hanging(h.severity() + ": ", h.message())).append("\n");

@@ -1,5 +1,8 @@
 package dev.nodeipam.render;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 /**
  * Prose in text output fits in {@link #WIDTH} columns: wrapped at spaces with a hanging indent,
  * so that continuation lines start under the text, not under the label. A word is never broken:
@@ -32,8 +35,8 @@ public final class TextWrap {
         out.append(line);
         continue;
       }
-      java.util.regex.Matcher m =
-          java.util.regex.Pattern.compile("^( *(?:\\d+\\. |- |[A-Z][a-z]+: +)?)(.*)$").matcher(line);
+      Matcher m =
+          Pattern.compile("^( *(?:\\d+\\. |- |[A-Z][a-z]+: +)?)(.*)$").matcher(line);
       m.matches();
       String label = m.group(1);
       out.append(hanging(label, m.group(2)));

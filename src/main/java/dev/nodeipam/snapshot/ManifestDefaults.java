@@ -116,10 +116,13 @@ public final class ManifestDefaults {
               p.targetPort() == null ? PortRef.of(p.port()) : p.targetPort(),
               p.nodePort()));
     }
-    return new Service(
-        s.namespace(), s.name(), s.labels(), s.annotations(), type, s.loadBalancerClass(), etp,
-        families, familyPolicy, s.clusterIps(), s.externalIps(), ports, s.selector(), s.ingress(),
-        s.deleting(), s.source(), s.internalTrafficPolicy());
+    return s.toBuilder()
+        .type(type)
+        .externalTrafficPolicy(etp)
+        .ipFamilies(families)
+        .ipFamilyPolicy(familyPolicy)
+        .ports(ports)
+        .build();
   }
 
   /** The families of explicit cluster IPs, in order ({@code None} and blanks carry none). */

@@ -4,10 +4,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A Service with the API server's defaults applied (in manifest mode by the loader).
+ * A Service with the API server's defaults applied (in manifest mode by the loader). Built with
+ * {@link #builder()} or copied with {@link #toBuilder()}: a new field is set in one place and
+ * cannot be dropped by a call site that does not know it.
  *
  * @param selector the pod selector; null for a Service without one (endpoints managed by hand)
  * @param ingress {@code status.loadBalancer.ingress} as currently written
+ * @param object the object as it was read, as a deeply unmodifiable plain tree (every field,
+ *     including those no typed component holds: {@code sessionAffinity}, {@code
+ *     loadBalancerSourceRanges}, a port's {@code appProtocol}, ...); null for a Service built in
+ *     code. What {@code migrate} writes starts from it, so a field it does not mean to change is
+ *     kept.
  */
 public record Service(
     String namespace,
@@ -26,35 +33,8 @@ public record Service(
     List<LoadBalancerIngress> ingress,
     boolean deleting,
     String source,
-    String internalTrafficPolicy) {
-
-  /** A Service without {@code spec.internalTrafficPolicy} (the API server's default: Cluster). */
-  public Service(
-      String namespace,
-      String name,
-      Map<String, String> labels,
-      Map<String, String> annotations,
-      String type,
-      String loadBalancerClass,
-      String externalTrafficPolicy,
-      List<String> ipFamilies,
-      String ipFamilyPolicy,
-      List<String> clusterIps,
-      List<String> externalIps,
-      List<ServicePort> ports,
-      Map<String, String> selector,
-      List<LoadBalancerIngress> ingress,
-      boolean deleting,
-      String source) {
-    this(namespace, name, labels, annotations, type, loadBalancerClass, externalTrafficPolicy,
-        ipFamilies, ipFamilyPolicy, clusterIps, externalIps, ports, selector, ingress, deleting,
-        source, null);
-  }
-
-  /** {@code internalTrafficPolicy: Local}: in-cluster clients reach only backends on their node. */
-  public boolean internalTrafficLocal() {
-    return "Local".equals(internalTrafficPolicy);
-  }
+    String internalTrafficPolicy,
+    Map<String, Object> object) {
 
   public Service {
     labels = Map.copyOf(labels);
@@ -65,6 +45,38 @@ public record Service(
     ports = List.copyOf(ports);
     selector = selector == null ? null : Map.copyOf(selector);
     ingress = List.copyOf(ingress);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding every component of this Service. */
+  public Builder toBuilder() {
+    return new Builder()
+        .namespace(namespace)
+        .name(name)
+        .labels(labels)
+        .annotations(annotations)
+        .type(type)
+        .loadBalancerClass(loadBalancerClass)
+        .externalTrafficPolicy(externalTrafficPolicy)
+        .ipFamilies(ipFamilies)
+        .ipFamilyPolicy(ipFamilyPolicy)
+        .clusterIps(clusterIps)
+        .externalIps(externalIps)
+        .ports(ports)
+        .selector(selector)
+        .ingress(ingress)
+        .deleting(deleting)
+        .source(source)
+        .internalTrafficPolicy(internalTrafficPolicy)
+        .object(object);
+  }
+
+  /** {@code internalTrafficPolicy: Local}: in-cluster clients reach only backends on their node. */
+  public boolean internalTrafficLocal() {
+    return "Local".equals(internalTrafficPolicy);
   }
 
   public String key() {
@@ -78,8 +90,135 @@ public record Service(
 
   /** A port of {@code spec.ports}; {@code targetPort} defaults to {@code port}. */
   public record ServicePort(
-      String name, String protocol, int port, PortRef targetPort, Integer nodePort) {}
+      String name, String protocol, int port, PortRef targetPort, Integer nodePort) {
+    public ServicePort withNodePort(Integer value) {
+      return new ServicePort(name, protocol, port, targetPort, value);
+    }
+  }
 
   /** An entry of {@code status.loadBalancer.ingress}. */
   public record LoadBalancerIngress(String ip, String hostname, String ipMode) {}
+
+  /** Every component settable by name; lists and maps default to empty, the rest to null. */
+  public static final class Builder {
+    private String namespace;
+    private String name;
+    private Map<String, String> labels = Map.of();
+    private Map<String, String> annotations = Map.of();
+    private String type;
+    private String loadBalancerClass;
+    private String externalTrafficPolicy;
+    private List<String> ipFamilies = List.of();
+    private String ipFamilyPolicy;
+    private List<String> clusterIps = List.of();
+    private List<String> externalIps = List.of();
+    private List<ServicePort> ports = List.of();
+    private Map<String, String> selector;
+    private List<LoadBalancerIngress> ingress = List.of();
+    private boolean deleting;
+    private String source;
+    private String internalTrafficPolicy;
+    private Map<String, Object> object;
+
+    private Builder() {}
+
+    public Builder namespace(String value) {
+      namespace = value;
+      return this;
+    }
+
+    public Builder name(String value) {
+      name = value;
+      return this;
+    }
+
+    public Builder labels(Map<String, String> value) {
+      labels = value;
+      return this;
+    }
+
+    public Builder annotations(Map<String, String> value) {
+      annotations = value;
+      return this;
+    }
+
+    public Builder type(String value) {
+      type = value;
+      return this;
+    }
+
+    public Builder loadBalancerClass(String value) {
+      loadBalancerClass = value;
+      return this;
+    }
+
+    public Builder externalTrafficPolicy(String value) {
+      externalTrafficPolicy = value;
+      return this;
+    }
+
+    public Builder ipFamilies(List<String> value) {
+      ipFamilies = value;
+      return this;
+    }
+
+    public Builder ipFamilyPolicy(String value) {
+      ipFamilyPolicy = value;
+      return this;
+    }
+
+    public Builder clusterIps(List<String> value) {
+      clusterIps = value;
+      return this;
+    }
+
+    public Builder externalIps(List<String> value) {
+      externalIps = value;
+      return this;
+    }
+
+    public Builder ports(List<ServicePort> value) {
+      ports = value;
+      return this;
+    }
+
+    /** The pod selector; null for a Service without one. */
+    public Builder selector(Map<String, String> value) {
+      selector = value;
+      return this;
+    }
+
+    public Builder ingress(List<LoadBalancerIngress> value) {
+      ingress = value;
+      return this;
+    }
+
+    public Builder deleting(boolean value) {
+      deleting = value;
+      return this;
+    }
+
+    public Builder source(String value) {
+      source = value;
+      return this;
+    }
+
+    public Builder internalTrafficPolicy(String value) {
+      internalTrafficPolicy = value;
+      return this;
+    }
+
+    /** The object as read (a deeply unmodifiable plain tree); null for one built in code. */
+    public Builder object(Map<String, Object> value) {
+      object = value;
+      return this;
+    }
+
+    public Service build() {
+      return new Service(
+          namespace, name, labels, annotations, type, loadBalancerClass, externalTrafficPolicy,
+          ipFamilies, ipFamilyPolicy, clusterIps, externalIps, ports, selector, ingress, deleting,
+          source, internalTrafficPolicy, object);
+    }
+  }
 }

@@ -5,17 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.nodeipam.snapshot.Node;
 import dev.nodeipam.snapshot.Service;
 import dev.nodeipam.snapshot.Service.LoadBalancerIngress;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RecordCacheTest {
   private static Service service(String name, String... ips) {
-    return new Service(
-        "web", name, Map.of(), Map.of(), "LoadBalancer", "io.cilium/node", "Cluster",
-        List.of("IPv4"), "SingleStack", List.of(), List.of(), List.of(), null,
-        java.util.Arrays.stream(ips).map(ip -> new LoadBalancerIngress(ip, null, null)).toList(),
-        false, "test");
+    return Service.builder()
+        .namespace("web")
+        .name(name)
+        .type("LoadBalancer")
+        .loadBalancerClass("io.cilium/node")
+        .externalTrafficPolicy("Cluster")
+        .ipFamilies(List.of("IPv4"))
+        .ipFamilyPolicy("SingleStack")
+        .ingress(Arrays.stream(ips).map(ip -> new LoadBalancerIngress(ip, null, null)).toList())
+        .source("test")
+        .build();
   }
 
   private static Node node(String name, String ip) {

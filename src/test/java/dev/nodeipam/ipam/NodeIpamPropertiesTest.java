@@ -170,23 +170,19 @@ class NodeIpamPropertiesTest {
       String selector, String etp, List<String> families, String lbClass) {
     Map<String, String> annotations =
         selector == null ? Map.of() : Map.of(ServiceAnnotations.MATCH_NODE_LABELS, selector);
-    return new Service(
-        "default",
-        "web",
-        Map.of(),
-        annotations,
-        "LoadBalancer",
-        lbClass.equals("none") ? null : lbClass,
-        etp,
-        families,
-        "SingleStack",
-        List.of(),
-        List.of(),
-        List.of(new Service.ServicePort(null, "TCP", 80, PortRef.of(80), null)),
-        Map.of("app", "web"),
-        List.of(),
-        false,
-        "prop");
+    return Service.builder()
+        .namespace("default")
+        .name("web")
+        .annotations(annotations)
+        .type("LoadBalancer")
+        .loadBalancerClass(lbClass.equals("none") ? null : lbClass)
+        .externalTrafficPolicy(etp)
+        .ipFamilies(families)
+        .ipFamilyPolicy("SingleStack")
+        .ports(List.of(new Service.ServicePort(null, "TCP", 80, PortRef.of(80), null)))
+        .selector(Map.of("app", "web"))
+        .source("prop")
+        .build();
   }
 
   private IngressDecision decide(List<Node> nodes, World w) {
@@ -361,22 +357,23 @@ class NodeIpamPropertiesTest {
   }
 
   private static Service renamed(Service s, String name) {
-    return new Service(
-        s.namespace(),
-        name,
-        s.labels(),
-        s.annotations(),
-        s.type(),
-        s.loadBalancerClass(),
-        s.externalTrafficPolicy(),
-        s.ipFamilies(),
-        s.ipFamilyPolicy(),
-        s.clusterIps(),
-        s.externalIps(),
-        s.ports(),
-        s.selector(),
-        s.ingress(),
-        s.deleting(),
-        s.source());
+    return Service.builder()
+        .namespace(s.namespace())
+        .name(name)
+        .labels(s.labels())
+        .annotations(s.annotations())
+        .type(s.type())
+        .loadBalancerClass(s.loadBalancerClass())
+        .externalTrafficPolicy(s.externalTrafficPolicy())
+        .ipFamilies(s.ipFamilies())
+        .ipFamilyPolicy(s.ipFamilyPolicy())
+        .clusterIps(s.clusterIps())
+        .externalIps(s.externalIps())
+        .ports(s.ports())
+        .selector(s.selector())
+        .ingress(s.ingress())
+        .deleting(s.deleting())
+        .source(s.source())
+        .build();
   }
 }

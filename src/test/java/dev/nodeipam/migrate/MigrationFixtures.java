@@ -53,23 +53,19 @@ final class MigrationFixtures {
       String etp,
       List<String> families,
       String... externalIps) {
-    return new Service(
-        namespace,
-        name,
-        Map.of("app.kubernetes.io/name", name),
-        Map.of(),
-        type,
-        null,
-        etp,
-        families,
-        families.size() == 2 ? "RequireDualStack" : "SingleStack",
-        List.of(),
-        List.of(externalIps),
-        List.of(new Service.ServicePort("http", "TCP", 80, PortRef.of(8080), null)),
-        Map.of("app", name),
-        List.of(),
-        false,
-        "test");
+    return Service.builder()
+        .namespace(namespace)
+        .name(name)
+        .labels(Map.of("app.kubernetes.io/name", name))
+        .type(type)
+        .externalTrafficPolicy(etp)
+        .ipFamilies(families)
+        .ipFamilyPolicy(families.size() == 2 ? "RequireDualStack" : "SingleStack")
+        .externalIps(List.of(externalIps))
+        .ports(List.of(new Service.ServicePort("http", "TCP", 80, PortRef.of(8080), null)))
+        .selector(Map.of("app", name))
+        .source("test")
+        .build();
   }
 
   static ClusterSnapshot cluster(

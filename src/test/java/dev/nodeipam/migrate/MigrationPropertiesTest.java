@@ -169,23 +169,18 @@ class MigrationPropertiesTest {
       String type = new String[] {"ClusterIP", "NodePort", "LoadBalancer"}[r.nextInt(3)];
       String etp = r.nextInt(3) == 0 ? "Local" : "Cluster";
       b.service(
-          new Service(
-              "ns",
-              name,
-              Map.of(),
-              Map.of(),
-              type,
-              null,
-              etp,
-              families,
-              families.size() == 2 ? "RequireDualStack" : "SingleStack",
-              List.of(),
-              new ArrayList<>(new TreeSet<>(ips)),
-              List.of(new Service.ServicePort("http", "TCP", 80, PortRef.of(8080), null)),
-              Map.of("app", name),
-              List.of(),
-              false,
-              "random"));
+          Service.builder()
+              .namespace("ns")
+              .name(name)
+              .type(type)
+              .externalTrafficPolicy(etp)
+              .ipFamilies(families)
+              .ipFamilyPolicy(families.size() == 2 ? "RequireDualStack" : "SingleStack")
+              .externalIps(new ArrayList<>(new TreeSet<>(ips)))
+              .ports(List.of(new Service.ServicePort("http", "TCP", 80, PortRef.of(8080), null)))
+              .selector(Map.of("app", name))
+              .source("random")
+              .build());
       if (etp.equals("Local")) {
         List<EndpointSlice.Endpoint> endpoints = new ArrayList<>();
         for (String node : nodeNames) {

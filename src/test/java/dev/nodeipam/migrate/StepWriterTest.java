@@ -181,23 +181,18 @@ class StepWriterTest {
   @Test
   void annotationKeysAreEscapedInJsonPointersWhenTheServiceHasAnnotations() throws IOException {
     Service annotated =
-        new Service(
-            "web",
-            "site",
-            Map.of(),
-            Map.of("team", "web"),
-            "ClusterIP",
-            null,
-            null,
-            List.of("IPv4"),
-            "SingleStack",
-            List.of(),
-            List.of("198.51.100.1"),
-            List.of(new Service.ServicePort(null, "TCP", 80, PortRef.of(80), null)),
-            Map.of("app", "site"),
-            List.of(),
-            false,
-            "test");
+        Service.builder()
+            .namespace("web")
+            .name("site")
+            .annotations(Map.of("team", "web"))
+            .type("ClusterIP")
+            .ipFamilies(List.of("IPv4"))
+            .ipFamilyPolicy("SingleStack")
+            .externalIps(List.of("198.51.100.1"))
+            .ports(List.of(new Service.ServicePort(null, "TCP", 80, PortRef.of(80), null)))
+            .selector(Map.of("app", "site"))
+            .source("test")
+            .build();
     MigrationPlan plan =
         plan(cluster(List.of(node("node-a").external("198.51.100.1").build()), List.of(annotated)));
     List<List<Map<String, Object>>> patches =

@@ -48,10 +48,17 @@ class NextHopDeliveryTest {
         .pod("app/client", "n1", "10.0.1.5", Map.of("app", "client"))
         .pod("web/web-1", "n1", "10.0.1.7", Map.of("app", "web"), port("http", 8080))
         .pod("web/web-2", "n2", "10.0.2.7", Map.of("app", "web"), port("http", 8080))
-        .service(new Service("web", "web", Map.of(), Map.of(), "ClusterIP", null,
-            externalTrafficPolicy, List.of(), null, List.of("10.96.0.20"),
-            List.of(N1, N2, OUTSIDE), List.of(servicePort(80, 8080)), Map.of("app", "web"),
-            List.of(), false, "test"));
+        .service(Service.builder()
+            .namespace("web")
+            .name("web")
+            .type("ClusterIP")
+            .externalTrafficPolicy(externalTrafficPolicy)
+            .clusterIps(List.of("10.96.0.20"))
+            .externalIps(List.of(N1, N2, OUTSIDE))
+            .ports(List.of(servicePort(80, 8080)))
+            .selector(Map.of("app", "web"))
+            .source("test")
+            .build());
     c.policy("""
         apiVersion: cilium.io/v2
         kind: CiliumNetworkPolicy
@@ -120,11 +127,15 @@ class NextHopDeliveryTest {
         .node("n2", N2)
         .pod("app/client", "n1", "10.0.1.5", Map.of("app", "client"))
         .pod("web/web-2", "n2", "10.0.2.7", Map.of("app", "web"), port("http", 8080))
-        .service(new Service("web", "web", Map.of(), Map.of(), "NodePort", null, null,
-            List.of(), null, List.of("10.96.0.20"), List.of(),
-            List.of(new Service.ServicePort(null, "TCP", 80,
-                dev.nodeipam.snapshot.PortRef.of(8080), 30080)),
-            Map.of("app", "web"), List.of(), false, "test"));
+        .service(Service.builder()
+            .namespace("web")
+            .name("web")
+            .type("NodePort")
+            .clusterIps(List.of("10.96.0.20"))
+            .ports(List.of(new Service.ServicePort(null, "TCP", 80, dev.nodeipam.snapshot.PortRef.of(8080), 30080)))
+            .selector(Map.of("app", "web"))
+            .source("test")
+            .build());
     Verdict v = c.trace("app/client", N2, 30080, KUBE_PROXY);
     assertThat(v.destinations()).singleElement().satisfies(d -> {
       assertThat(d.egressPeer().name()).isEqualTo("remote-node");

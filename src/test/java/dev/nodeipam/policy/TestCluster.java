@@ -127,23 +127,17 @@ final class TestCluster {
       Service.ServicePort... ports) {
     String[] p = key.split("/");
     b.service(
-        new Service(
-            p[0],
-            p[1],
-            Map.of(),
-            Map.of(),
-            ingress.isEmpty() ? "ClusterIP" : "LoadBalancer",
-            null,
-            null,
-            List.of(),
-            null,
-            clusterIp == null ? List.of() : List.of(clusterIp.split(",")),
-            externalIps,
-            List.of(ports),
-            selector,
-            ingress,
-            false,
-            "test"));
+        Service.builder()
+            .namespace(p[0])
+            .name(p[1])
+            .type(ingress.isEmpty() ? "ClusterIP" : "LoadBalancer")
+            .clusterIps(clusterIp == null ? List.of() : List.of(clusterIp.split(",")))
+            .externalIps(externalIps)
+            .ports(List.of(ports))
+            .selector(selector)
+            .ingress(ingress)
+            .source("test")
+            .build());
     return this;
   }
 

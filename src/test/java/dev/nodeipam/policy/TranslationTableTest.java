@@ -294,9 +294,16 @@ class TranslationTableTest {
    */
   @Test
   void internalTrafficPolicyLocalKeepsClientsOnTheirNodesBackends() {
-    Service local = new Service("web", "web", Map.of(), Map.of(), "ClusterIP", null, null,
-        List.of(), null, List.of(CLUSTER_IP), List.of(), List.of(servicePort(80, 8080)),
-        Map.of("app", "web"), List.of(), false, "test", "Local");
+    Service local = Service.builder()
+        .namespace("web")
+        .name("web")
+        .type("ClusterIP")
+        .clusterIps(List.of(CLUSTER_IP))
+        .ports(List.of(servicePort(80, 8080)))
+        .selector(Map.of("app", "web"))
+        .source("test")
+        .internalTrafficPolicy("Local")
+        .build();
     TestCluster c =
         new TestCluster()
             .node("n1", OWN_NODE)

@@ -21,11 +21,27 @@ import org.junit.jupiter.api.Test;
 /** The pull-request comment stays short however large the change: "and N more". */
 class DiffMarkdownTest {
   private static Item denied(int i) {
-    return new Item(ItemType.NEWLY_DENIED, Level.ERROR, "ns/svc", "192.0.2.1", 443, 8443, "TCP",
-        "egress", true, "Pod", "ns/client-" + i, 1, List.of("ns/client-" + i), List.of(),
-        List.of("translation appeared: 192.0.2.1 became a frontend (externalIP) of ns/svc"),
-        new Location("svc.yaml", 1, 1), new Location("svc.yaml", 9, 5),
-        "ns/client-" + i + " ... " + "x".repeat(400), null, "after");
+    return Item.builder()
+        .type(ItemType.NEWLY_DENIED)
+        .level(Level.ERROR)
+        .service("ns/svc")
+        .address("192.0.2.1")
+        .port(443)
+        .targetPort(8443)
+        .protocol("TCP")
+        .direction("egress")
+        .active(true)
+        .sourceKind("Pod")
+        .source("ns/client-" + i)
+        .sourceCount(1)
+        .sources(List.of("ns/client-" + i))
+        .reasons(
+            List.of("translation appeared: 192.0.2.1 became a frontend (externalIP) of ns/svc"))
+        .location(new Location("svc.yaml", 1, 1))
+        .cause(new Location("svc.yaml", 9, 5))
+        .message("ns/client-" + i + " ... " + "x".repeat(400))
+        .state("after")
+        .build();
   }
 
   private static Diff diff(int items) {

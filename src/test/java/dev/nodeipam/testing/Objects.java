@@ -158,23 +158,22 @@ public final class Objects {
     }
 
     public Service build() {
-      return new Service(
-          namespace,
-          name,
-          Map.of(),
-          annotations,
-          type,
-          lbClass,
-          etp,
-          families,
-          families.size() == 2 ? "RequireDualStack" : "SingleStack",
-          List.of(),
-          externalIps,
-          List.of(new Service.ServicePort("http", "TCP", 80, PortRef.of(8080), null)),
-          Map.of("app", name),
-          ingress,
-          deleting,
-          "test");
+      return Service.builder()
+          .namespace(namespace)
+          .name(name)
+          .annotations(annotations)
+          .type(type)
+          .loadBalancerClass(lbClass)
+          .externalTrafficPolicy(etp)
+          .ipFamilies(families)
+          .ipFamilyPolicy(families.size() == 2 ? "RequireDualStack" : "SingleStack")
+          .externalIps(externalIps)
+          .ports(List.of(new Service.ServicePort("http", "TCP", 80, PortRef.of(8080), null)))
+          .selector(Map.of("app", name))
+          .ingress(ingress)
+          .deleting(deleting)
+          .source("test")
+          .build();
     }
   }
 

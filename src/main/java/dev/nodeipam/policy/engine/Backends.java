@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The ready backends of a Service port, each with the port policy sees: the {@code targetPort}, a
@@ -33,7 +34,7 @@ final class Backends {
   private final ClusterSnapshot snapshot;
   private final AddressBook book;
   private final Map<String, Map<String, Pod>> podsByName =
-      new java.util.concurrent.ConcurrentHashMap<>();
+      new ConcurrentHashMap<>();
 
   Backends(ClusterSnapshot snapshot, AddressBook book) {
     this.snapshot = snapshot;

@@ -1,5 +1,6 @@
 package dev.nodeipam.policy.engine;
 
+import dev.nodeipam.net.IpText;
 import dev.nodeipam.policy.model.Identity;
 import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.snapshot.ClusterSnapshot;
@@ -61,7 +62,7 @@ public final class Identities {
     IPAddress address =
         reachedAt != null
             ? reachedAt
-            : pod.ips().isEmpty() ? null : dev.nodeipam.net.IpText.parse(pod.ips().get(0));
+            : pod.ips().isEmpty() ? null : IpText.parse(pod.ips().get(0));
     return new Identity(Identity.Kind.POD, labels, Set.of(), address, pod, null, s.splitWorld());
   }
 
@@ -116,7 +117,7 @@ public final class Identities {
     if (a == null && node != null) {
       a =
           node.addresses().stream()
-              .map(x -> dev.nodeipam.net.IpText.parse(x.address()))
+              .map(x -> IpText.parse(x.address()))
               .filter(x -> x != null)
               .findFirst()
               .orElse(null);

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * LoadBalancer addresses that are a node's own address, under a Cilium release that programs
@@ -123,8 +124,8 @@ public final class NodeAddressVips {
     return CILIUM_ADDRESSED_CLASSES.contains(service.loadBalancerClass());
   }
 
-  private static final java.util.Set<String> CILIUM_ADDRESSED_CLASSES =
-      java.util.Set.of("io.cilium/bgp-control-plane", "io.cilium/l2-announcer");
+  private static final Set<String> CILIUM_ADDRESSED_CLASSES =
+      Set.of("io.cilium/bgp-control-plane", "io.cilium/l2-announcer");
 
   private static String message(
       String service, List<String> vips, List<String> nodes, DatapathSettings s, boolean certain) {

@@ -1,5 +1,6 @@
 package dev.nodeipam.policy.engine;
 
+import dev.nodeipam.policy.model.DnsAnswers;
 import dev.nodeipam.policy.model.Identity;
 import dev.nodeipam.policy.model.PolicyParser;
 import dev.nodeipam.policy.model.PolicyRef;
@@ -31,9 +32,9 @@ final class PolicyIndex {
   private final Map<Map<String, String>, List<Rule>> cache = new ConcurrentHashMap<>();
   private volatile List<Rule> all;
 
-  private final dev.nodeipam.policy.model.DnsAnswers dns;
+  private final DnsAnswers dns;
 
-  PolicyIndex(List<RawObject> policies, dev.nodeipam.policy.model.DnsAnswers dns) {
+  PolicyIndex(List<RawObject> policies, DnsAnswers dns) {
     this.dns = dns;
     List<RawObject> wide = new ArrayList<>();
     for (RawObject o : policies) {

@@ -5,12 +5,14 @@ import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Reads CIDRs of {@code ipBlock}, {@code toCIDR} and {@code toCIDRSet}. */
 final class CidrReader {
   // Policies repeat a handful of CIDRs (0.0.0.0/0, 10.0.0.0/8, ...); parsing is the costly part.
-  private static final java.util.Map<String, IPAddress> PARSED =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Map<String, IPAddress> PARSED =
+      new ConcurrentHashMap<>();
 
   private final Raw raw;
 

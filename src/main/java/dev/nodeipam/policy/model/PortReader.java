@@ -1,6 +1,7 @@
 package dev.nodeipam.policy.model;
 
 import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -121,7 +122,7 @@ final class PortReader {
     if (text == null || (anyAllowed && text.equals("ANY"))) {
       return null;
     }
-    Protocol p = text.equals(text.toUpperCase(java.util.Locale.ROOT)) ? Protocol.parse(text) : null;
+    Protocol p = text.equals(text.toUpperCase(Locale.ROOT)) ? Protocol.parse(text) : null;
     if (p == null) {
       throw raw.bad(
           path,

@@ -1,6 +1,7 @@
 package dev.nodeipam.policy.model;
 
 import dev.nodeipam.snapshot.BadInputException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -67,7 +68,7 @@ final class Raw {
 
   /** A string map such as {@code matchLabels}; values are read as text. */
   Map<String, String> stringMap(Object value, String path) {
-    Map<String, String> out = new java.util.LinkedHashMap<>();
+    Map<String, String> out = new LinkedHashMap<>();
     map(value, path).forEach((k, v) -> out.put(k, v == null ? "" : string(v, path + "." + k)));
     return out;
   }

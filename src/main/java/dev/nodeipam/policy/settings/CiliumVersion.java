@@ -1,5 +1,6 @@
 package dev.nodeipam.policy.settings;
 
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,9 +36,9 @@ public record CiliumVersion(int major, int minor, int patch) implements Comparab
   }
 
   /** The version of an image reference's tag ({@code quay.io/cilium/cilium:v1.17.4@sha256:...}). */
-  public static java.util.Optional<CiliumVersion> fromImage(String image) {
+  public static Optional<CiliumVersion> fromImage(String image) {
     if (image == null) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     String ref = image;
     int digest = ref.indexOf('@');
@@ -47,10 +48,10 @@ public record CiliumVersion(int major, int minor, int patch) implements Comparab
     int slash = ref.lastIndexOf('/');
     int colon = ref.lastIndexOf(':');
     if (colon <= slash) {
-      return java.util.Optional.empty(); // no tag (a registry port is not a tag)
+      return Optional.empty(); // no tag (a registry port is not a tag)
     }
     Matcher m = TAG.matcher(ref.substring(colon + 1));
-    return m.matches() ? java.util.Optional.of(of(m)) : java.util.Optional.empty();
+    return m.matches() ? Optional.of(of(m)) : Optional.empty();
   }
 
   private static CiliumVersion of(Matcher m) {

@@ -1,6 +1,7 @@
 package dev.nodeipam.policy.settings;
 
 import dev.nodeipam.snapshot.BadInputException;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +72,7 @@ public record DatapathSettings(
           INTERNAL_TRAFFIC_POLICY);
 
   public DatapathSettings {
-    settings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(settings));
+    settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
   }
 
   /** Both families enabled. */

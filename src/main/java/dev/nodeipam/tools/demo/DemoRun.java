@@ -1,5 +1,6 @@
 package dev.nodeipam.tools.demo;
 
+import dev.nodeipam.controller.ControllerMetrics;
 import dev.nodeipam.controller.ControllerSettings;
 import dev.nodeipam.controller.NodeIpamController;
 import dev.nodeipam.controller.PublishedChange;
@@ -64,7 +65,7 @@ public final class DemoRun {
           new NodeIpamController(
               client,
               settings,
-              new dev.nodeipam.controller.ControllerMetrics(new PrometheusRegistry()),
+              new ControllerMetrics(new PrometheusRegistry()),
               changes::add)) {
         out.println("controller started for loadBalancerClass " + NodeIpamOptions.DEFAULT_CLASS);
         out.flush();

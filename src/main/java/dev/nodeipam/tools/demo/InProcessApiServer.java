@@ -14,6 +14,8 @@ import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Queue;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * fabric8's mock API server in CRUD mode, in this process: what {@code nodeipam demo}, the tests
@@ -22,7 +24,7 @@ import java.util.Queue;
  */
 public final class InProcessApiServer implements AutoCloseable {
   // Held so that the level set below is not lost when the logger is garbage collected.
-  private static final java.util.logging.Logger MOCK_LOG = quiet();
+  private static final Logger MOCK_LOG = quiet();
   private final KubernetesMockServer server;
 
   private InProcessApiServer(KubernetesMockServer server) {
@@ -30,10 +32,10 @@ public final class InProcessApiServer implements AutoCloseable {
   }
 
   /** The mock server logs every request at INFO through java.util.logging. */
-  private static java.util.logging.Logger quiet() {
-    java.util.logging.Logger logger =
-        java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
-    logger.setLevel(java.util.logging.Level.WARNING);
+  private static Logger quiet() {
+    Logger logger =
+        Logger.getLogger("io.fabric8.mockwebserver");
+    logger.setLevel(Level.WARNING);
     return logger;
   }
 

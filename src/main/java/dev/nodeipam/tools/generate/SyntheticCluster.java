@@ -294,23 +294,22 @@ public final class SyntheticCluster {
           new Service.ServicePort(
               "https", "TCP", 443, PortRef.of(8443), lb ? 30000 + (2 * j + 1) % 2768 : null));
     }
-    return new Service(
-        namespace,
-        name,
-        labels,
-        annotations,
-        type,
-        lbClass,
-        etp,
-        families,
-        familyPolicy,
-        clusterIps,
-        externalIps,
-        ports,
-        selector,
-        ingress,
-        false,
-        null);
+    return Service.builder()
+        .namespace(namespace)
+        .name(name)
+        .labels(labels)
+        .annotations(annotations)
+        .type(type)
+        .loadBalancerClass(lbClass)
+        .externalTrafficPolicy(etp)
+        .ipFamilies(families)
+        .ipFamilyPolicy(familyPolicy)
+        .clusterIps(clusterIps)
+        .externalIps(externalIps)
+        .ports(ports)
+        .selector(selector)
+        .ingress(ingress)
+        .build();
   }
 
   private List<String> families() {

@@ -5,6 +5,7 @@ import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.RawObject;
 import dev.nodeipam.snapshot.Service;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -246,6 +247,6 @@ public record SyntheticPolicies(int count, double cnpShare, double ccnpShare)
     body.put("kind", kind);
     body.put("metadata", meta);
     body.put("spec", spec);
-    return java.util.Collections.unmodifiableMap(body);
+    return Collections.unmodifiableMap(body);
   }
 }

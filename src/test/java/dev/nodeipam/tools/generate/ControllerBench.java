@@ -395,12 +395,7 @@ public final class ControllerBench {
           ips == null
               ? s.ingress()
               : ips.stream().map(ip -> new LoadBalancerIngress(ip, null, null)).toList();
-      converged.add(
-          new Service(
-              s.namespace(), s.name(), s.labels(), s.annotations(), s.type(),
-              s.loadBalancerClass(), s.externalTrafficPolicy(), s.ipFamilies(),
-              s.ipFamilyPolicy(), s.clusterIps(), s.externalIps(), s.ports(), s.selector(),
-              ingress, s.deleting(), s.source(), s.internalTrafficPolicy()));
+      converged.add(s.toBuilder().ingress(ingress).build());
     }
     Map<String, Node> after = new HashMap<>(nodes);
     after.put(changed.name(), changed);

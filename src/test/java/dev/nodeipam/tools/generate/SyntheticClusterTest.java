@@ -259,23 +259,23 @@ class SyntheticClusterTest {
     }
 
     static Service service(Service s) {
-      return new Service(
-          s.namespace(),
-          s.name(),
-          s.labels(),
-          s.annotations(),
-          s.type(),
-          s.loadBalancerClass(),
-          s.externalTrafficPolicy(),
-          s.ipFamilies(),
-          s.ipFamilyPolicy(),
-          s.clusterIps(),
-          s.externalIps(),
-          s.ports(),
-          s.selector(),
-          s.ingress(),
-          s.deleting(),
-          null);
+      return Service.builder()
+          .namespace(s.namespace())
+          .name(s.name())
+          .labels(s.labels())
+          .annotations(s.annotations())
+          .type(s.type())
+          .loadBalancerClass(s.loadBalancerClass())
+          .externalTrafficPolicy(s.externalTrafficPolicy())
+          .ipFamilies(s.ipFamilies())
+          .ipFamilyPolicy(s.ipFamilyPolicy())
+          .clusterIps(s.clusterIps())
+          .externalIps(s.externalIps())
+          .ports(s.ports())
+          .selector(s.selector())
+          .ingress(s.ingress())
+          .deleting(s.deleting())
+          .build();
     }
 
     static EndpointSlice slice(EndpointSlice e) {

@@ -1,0 +1,464 @@
+package dev.nodeipam.migrate;
+
+import dev.nodeipam.ipam.AddressPolicy;
+import dev.nodeipam.ipam.ExclusionReason;
+import dev.nodeipam.ipam.IngressDecision;
+import dev.nodeipam.ipam.NodeEligibility;
+import dev.nodeipam.ipam.NodeIpam;
+import dev.nodeipam.ipam.NodeIpamOptions;
+import dev.nodeipam.ipam.NodePool;
+import dev.nodeipam.ipam.ServiceAnnotations;
+import dev.nodeipam.net.IpText;
+import dev.nodeipam.snapshot.ClusterSnapshot;
+import dev.nodeipam.snapshot.Node;
+import dev.nodeipam.snapshot.Service;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The draft of one Service's migration: which addresses its nodes own, the grouping that
+ * reproduces them, and the Service objects of the after-state (in place, or split into new
+ * Services beside the old one). The node labels the drafts choose are collected here, for the
+ * after-state. Not thread-safe: one per plan.
+ */
+final class ServiceDraft {
+  private final ClusterSnapshot before;
+  private final MigrationPlanner.Options options;
+  private final NodeIpamOptions ipam;
+  private final AddressIndex index;
+  private final LabelChoice labels;
+  private final Set<String> plannedKeys = new HashSet<>();
+  private final Map<String, Map<String, String>> labelsToAdd = new TreeMap<>();
+  private final Map<String, Set<String>> takenNames = new HashMap<>();
+
+  ServiceDraft(ClusterSnapshot before, MigrationPlanner.Options options, NodeIpamOptions ipam) {
+    this.before = before;
+    this.options = options;
+    this.ipam = ipam;
+    this.index = new AddressIndex(before.nodes());
+    this.labels = new LabelChoice(before.nodes());
+    before.services().forEach(s -> names(s.namespace()).add(s.name()));
+  }
+
+  /** The labels the drafts add, node by node. */
+  Map<String, Map<String, String>> labelsToAdd() {
+    return labelsToAdd;
+  }
+
+  ServiceMigration draft(Service s) {
+    List<String> warnings = new ArrayList<>();
+    List<String> old = MigrationPlanner.distinctByValue(s.externalIps());
+    if ("ExternalName".equals(s.type())) {
+      warnings.add("an ExternalName Service cannot become a LoadBalancer; it is left as it is");
+      return notMigratable(s, old, warnings);
+    }
+    if (s.clusterIps().contains("None")) {
+      warnings.add(
+          "a headless Service (clusterIP: None) cannot become a LoadBalancer; give it a ClusterIP"
+              + " first (a new Service), or keep it on an address-pool LoadBalancer");
+      return notMigratable(s, old, warnings);
+    }
+    List<Grouping.Address> addresses = new ArrayList<>();
+    List<String> unowned = new ArrayList<>();
+    for (String text : old) {
+      int family = IpText.family(text);
+      if (family == 0) {
+        warnings.add("\"" + text + "\" in spec.externalIPs is not an IP address");
+        unowned.add(text);
+        continue;
+      }
+      List<AddressIndex.Owner> owners = index.owners(IpText.canonical(text));
+      if (owners.isEmpty()) {
+        unowned.add(text);
+        continue;
+      }
+      Map<String, Node> nodes = new TreeMap<>();
+      owners.forEach(o -> nodes.put(o.node().name(), o.node()));
+      boolean external = owners.stream().anyMatch(AddressIndex.Owner::external);
+      addresses.add(new Grouping.Address(text, family, external, List.copyOf(nodes.values())));
+    }
+    if (!unowned.isEmpty()) {
+      warnings.add(
+          String.join(", ", unowned)
+              + (unowned.size() == 1 ? " is not an address" : " are not addresses")
+              + " of any node (ExternalIP or InternalIP): Node IPAM can only publish node"
+              + " addresses. Keep this Service as it is and move it to an address-pool LoadBalancer"
+              + " instead (Cilium LB-IPAM with a CiliumLoadBalancerIPPool, or MetalLB)");
+      return notMigratable(s, unowned, warnings);
+    }
+    for (Grouping.Address a : addresses) {
+      for (Node n : a.owners()) {
+        ExclusionReason reason = NodeEligibility.exclusion(n, ipam);
+        if (reason != null) {
+          warnings.add(
+              "node "
+                  + n.name()
+                  + " owns "
+                  + a.text()
+                  + " but Node IPAM never uses it ("
+                  + reason.text()
+                  + ")");
+        }
+      }
+    }
+    Grouping grouping = new Grouping(addresses, (members, policy) -> publish(s, members, policy));
+    return build(s, old, choose(grouping, warnings), warnings);
+  }
+
+  /**
+   * The best grouping Cilium's Node IPAM honours; with {@code --nodeipam-annotations}, nodeipam's
+   * own address-policy annotation when only that reproduces the addresses.
+   */
+  private Grouping.Choice choose(Grouping grouping, List<String> warnings) {
+    Grouping.Choice cilium = grouping.best(Grouping.CILIUM_ONLY);
+    Grouping.Choice choice = cilium;
+    if (!cilium.proof().exact()) {
+      Grouping.Choice annotated = grouping.best(Grouping.WITH_ANNOTATION);
+      if (annotated.proof().exact() && annotated.usesAnnotations()) {
+        String how = annotationAdvice(annotated);
+        if (options.nodeipamAnnotations()) {
+          choice = annotated;
+          warnings.add(
+              "uses "
+                  + how
+                  + ": only nodeipam's own controller honours it; Cilium's Node IPAM"
+                  + " ignores it and would publish "
+                  + String.join(
+                      ", ",
+                      cilium.blocks().stream().flatMap(b -> b.published().stream()).toList()));
+        } else {
+          warnings.add(
+              "no Cilium-compatible grouping reproduces the old addresses; with nodeipam's own"
+                  + " controller, "
+                  + how
+                  + " would (run with --nodeipam-annotations)");
+        }
+      }
+    }
+    return choice;
+  }
+
+  private static String annotationAdvice(Grouping.Choice choice) {
+    Set<String> values = new TreeSet<>();
+    choice.blocks().stream()
+        .filter(b -> b.policy() != null)
+        .forEach(b -> values.add(b.policy().text()));
+    return "annotation " + ServiceAnnotations.ADDRESS_POLICY + ": " + String.join("/", values);
+  }
+
+  private ServiceMigration notMigratable(Service s, List<String> lost, List<String> warnings) {
+    return new ServiceMigration(
+        s, false, List.of(), List.of(), List.of(), lost, warnings, List.of());
+  }
+
+  /** What Node IPAM publishes for a LoadBalancer whose selector picks exactly the owners. */
+  private List<String> publish(Service s, List<Grouping.Address> members, AddressPolicy policy) {
+    Map<String, Node> owners = new TreeMap<>();
+    Set<Integer> families = new LinkedHashSet<>();
+    for (Grouping.Address a : members) {
+      a.owners().forEach(n -> owners.put(n.name(), n));
+      families.add(a.family());
+    }
+    List<String> ipFamilies = orderedFamilies(families, primaryFamily(s));
+    Service candidate =
+        Service.builder()
+            .namespace(s.namespace())
+            .name(s.name())
+            .annotations(baseAnnotations(s, policy))
+            .type("LoadBalancer")
+            .loadBalancerClass(options.loadBalancerClass())
+            .externalTrafficPolicy(etp(s))
+            .ipFamilies(ipFamilies)
+            .ipFamilyPolicy(ipFamilies.size() == 2 ? "RequireDualStack" : "SingleStack")
+            .ports(s.ports())
+            .selector(s.selector())
+            .source(s.source())
+            .build();
+    IngressDecision d =
+        new NodeIpam(ipam)
+            .decide(
+                candidate, NodePool.of(owners.values()), before.slicesOf(s.namespace(), s.name()));
+    return d.ingress() == null ? List.of() : d.ingress();
+  }
+
+  private ServiceMigration build(
+      Service s, List<String> old, Grouping.Choice choice, List<String> warnings) {
+    String primary = primaryFamily(s);
+    List<Grouping.Block> blocks = choice.blocks();
+    boolean inPlace =
+        blocks.size() == 1
+            && (primary == null
+                || blocks.get(0).families().contains(primary.equals("IPv4") ? 4 : 6));
+    List<PlannedService> after =
+        inPlace
+            ? inPlace(s, blocks.get(0), primary, warnings)
+            : split(s, blocks, primary, warnings);
+    if ("LoadBalancer".equals(s.type()) && !s.ingress().isEmpty()) {
+      warnings.add(
+          "it has status.loadBalancer.ingress "
+              + s.ingressAddresses()
+              + " from another LoadBalancer controller: those addresses end with the migration");
+    }
+    List<Map<String, Object>> manifests = new ArrayList<>();
+    for (PlannedService p : after) {
+      manifests.add(ServiceManifest.of(p.service(), p.allocateNodePorts()));
+    }
+    return new ServiceMigration(
+        s, true, after, List.of(), List.of(), List.of(), warnings, manifests);
+  }
+
+  /** The old Service becomes the LoadBalancer. */
+  private List<PlannedService> inPlace(
+      Service s, Grouping.Block block, String primary, List<String> warnings) {
+    List<PlannedService> after = new ArrayList<>();
+    NodeLabel label = label(block, s.namespace(), s.name());
+    List<String> families = orderedFamilies(block.families(), primary);
+    Map<String, String> annotations = baseAnnotations(s, block.policy());
+    annotations.put(ServiceAnnotations.MATCH_NODE_LABELS, label.selector());
+    boolean hadNodePorts = "NodePort".equals(s.type()) || "LoadBalancer".equals(s.type());
+    Service svc =
+        planned(s)
+            .annotations(annotations)
+            .type("LoadBalancer")
+            .loadBalancerClass(options.loadBalancerClass())
+            .externalTrafficPolicy(etp(s))
+            .ipFamilies(families)
+            .ipFamilyPolicy(
+                families.equals(s.ipFamilies()) && s.ipFamilyPolicy() != null
+                    ? s.ipFamilyPolicy()
+                    : familyPolicy(families))
+            .clusterIps(clusterIpsOf(s.clusterIps(), families))
+            .ports(hadNodePorts ? s.ports() : withoutNodePorts(s.ports()))
+            .build();
+    after.add(
+        new PlannedService(
+            PlannedService.IN_PLACE,
+            svc,
+            hadNodePorts ? null : Boolean.FALSE,
+            label,
+            names(block.owners()),
+            null));
+    familyWarnings(s, families, warnings);
+    if ("LoadBalancer".equals(s.type())
+        && !options.loadBalancerClass().equals(s.loadBalancerClass())) {
+      warnings.add(
+          "the API server refuses to add or change spec.loadBalancerClass on a Service that is"
+              + " already type LoadBalancer: the steps first make it a NodePort Service (its"
+              + " node ports are kept), then a LoadBalancer of class "
+              + options.loadBalancerClass()
+              + "; applying the manifest straight onto the live Service would be refused");
+    }
+    return after;
+  }
+
+  /** New Services take the addresses; the old one stays without externalIPs. */
+  private List<PlannedService> split(
+      Service s, List<Grouping.Block> blocks, String primary, List<String> warnings) {
+    List<PlannedService> after = new ArrayList<>();
+    boolean wasLoadBalancer = "LoadBalancer".equals(s.type());
+    String keptType = wasLoadBalancer ? "ClusterIP" : s.type();
+    Service original =
+        planned(s)
+            .annotations(withoutLastApplied(s.annotations()))
+            .type(keptType)
+            .loadBalancerClass(null)
+            .externalTrafficPolicy("ClusterIP".equals(keptType) ? null : s.externalTrafficPolicy())
+            .ports("ClusterIP".equals(keptType) ? withoutNodePorts(s.ports()) : s.ports())
+            .build();
+    after.add(new PlannedService(PlannedService.ORIGINAL, original, null, null, List.of(), null));
+    List<String> suffixes = suffixes(blocks);
+    List<String> created = new ArrayList<>();
+    for (int i = 0; i < blocks.size(); i++) {
+      Grouping.Block block = blocks.get(i);
+      String name = Names.serviceName(s.name(), suffixes.get(i), names(s.namespace()));
+      names(s.namespace()).add(name);
+      created.add(name);
+      NodeLabel label = label(block, s.namespace(), name);
+      List<String> families = orderedFamilies(block.families(), primary);
+      Map<String, String> annotations = baseAnnotations(s, block.policy());
+      annotations.put(ServiceAnnotations.MATCH_NODE_LABELS, label.selector());
+      annotations.put(MigrationPlanner.MIGRATED_FROM, s.key());
+      Service svc =
+          planned(s)
+              .name(name)
+              .annotations(annotations)
+              .type("LoadBalancer")
+              .loadBalancerClass(options.loadBalancerClass())
+              .externalTrafficPolicy(etp(s))
+              .ipFamilies(families)
+              .ipFamilyPolicy(familyPolicy(families))
+              .clusterIps(List.of())
+              .ports(withoutNodePorts(s.ports()))
+              .build();
+      after.add(
+          new PlannedService(
+              PlannedService.NEW, svc, Boolean.FALSE, label, names(block.owners()), null));
+    }
+    warnings.add(
+        (blocks.size() == 1
+                ? "the Service's primary family "
+                    + primary
+                    + " is not among the families of its addresses and cannot change:"
+                : "one Node IPAM LoadBalancer cannot publish exactly these addresses (it"
+                    + " publishes every address of its nodes in its families, ExternalIPs"
+                    + " before InternalIPs):")
+            + " they move to "
+            + (created.size() == 1 ? "a new Service " : "new Services ")
+            + String.join(", ", created.stream().map(n -> s.namespace() + "/" + n).toList())
+            + " with the same selector and ports; "
+            + s.key()
+            + " keeps serving in-cluster clients"
+            + (wasLoadBalancer ? " as a ClusterIP Service" : "")
+            + " without externalIPs");
+    return after;
+  }
+
+
+  private NodeLabel label(Grouping.Block block, String namespace, String service) {
+    Set<String> wanted = new TreeSet<>(names(block.owners()));
+    NodeLabel label = labels.choose(wanted, namespace, service, plannedKeys);
+    if (!label.existing()) {
+      plannedKeys.add(label.key());
+      for (String node : wanted) {
+        labelsToAdd.computeIfAbsent(node, k -> new TreeMap<>()).put(label.key(), label.value());
+      }
+    }
+    return label;
+  }
+
+  private static void familyWarnings(Service s, List<String> families, List<String> warnings) {
+    List<String> old = s.ipFamilies();
+    if (old.size() > families.size()) {
+      warnings.add(
+          "the Service becomes single-stack "
+              + families.get(0)
+              + " (its addresses are all "
+              + families.get(0)
+              + "): its "
+              + old.get(1)
+              + " ClusterIP is released");
+    } else if (old.size() < families.size()) {
+      warnings.add(
+          "the Service becomes dual-stack (RequireDualStack, "
+              + String.join(", ", families)
+              + "): the cluster must be dual-stack; the Service gets an "
+              + families.get(1)
+              + " ClusterIP");
+    }
+  }
+
+  /** Block name suffixes: the family and address type that set the block apart. */
+  private static List<String> suffixes(List<Grouping.Block> blocks) {
+    List<String> out = new ArrayList<>();
+    for (Grouping.Block b : blocks) {
+      List<String> parts = new ArrayList<>();
+      if (b.families().size() == 1) {
+        parts.add(b.families().contains(4) ? "v4" : "v6");
+      }
+      boolean allExternal = b.addresses().stream().allMatch(Grouping.Address::external);
+      boolean allInternal = b.addresses().stream().noneMatch(Grouping.Address::external);
+      boolean kindsDiffer =
+          blocks.stream().anyMatch(o -> o != b && o.families().equals(b.families()));
+      if (kindsDiffer && (allExternal || allInternal)) {
+        parts.add(allExternal ? "external" : "internal");
+      }
+      out.add(String.join("-", parts));
+    }
+    if (out.stream().anyMatch(String::isEmpty) || new HashSet<>(out).size() != out.size()) {
+      out.clear();
+      for (int i = 1; i <= blocks.size(); i++) {
+        out.add("lb" + i);
+      }
+    }
+    return out;
+  }
+
+
+  private Set<String> names(String namespace) {
+    return takenNames.computeIfAbsent(namespace, k -> new HashSet<>());
+  }
+
+  private static List<String> names(List<Node> nodes) {
+    return nodes.stream().map(Node::name).sorted().toList();
+  }
+
+  private static Map<String, String> baseAnnotations(Service s, AddressPolicy policy) {
+    Map<String, String> a = withoutLastApplied(s.annotations());
+    a.remove(ServiceAnnotations.MATCH_NODE_LABELS);
+    a.remove(ServiceAnnotations.ADDRESS_POLICY);
+    a.remove(MigrationPlanner.MIGRATED_FROM);
+    if (policy != null) {
+      a.put(ServiceAnnotations.ADDRESS_POLICY, policy.text());
+    }
+    return a;
+  }
+
+  private static Map<String, String> withoutLastApplied(Map<String, String> annotations) {
+    Map<String, String> a = new TreeMap<>(annotations);
+    a.remove(MigrationPlanner.LAST_APPLIED);
+    return a;
+  }
+
+  private static String etp(Service s) {
+    return s.externalTrafficPolicy() == null ? "Cluster" : s.externalTrafficPolicy();
+  }
+
+  private static String primaryFamily(Service s) {
+    return s.ipFamilies().isEmpty() ? null : s.ipFamilies().get(0);
+  }
+
+  /** The families of the addresses, the Service's primary family first (it cannot change). */
+  static List<String> orderedFamilies(Set<Integer> families, String primary) {
+    List<String> out = new ArrayList<>();
+    if (primary != null && families.contains(primary.equals("IPv4") ? 4 : 6)) {
+      out.add(primary);
+    }
+    for (int f : new int[] {4, 6}) {
+      String name = f == 4 ? "IPv4" : "IPv6";
+      if (families.contains(f) && !out.contains(name)) {
+        out.add(name);
+      }
+    }
+    return out;
+  }
+
+  private static String familyPolicy(List<String> families) {
+    return families.size() == 2 ? "RequireDualStack" : "SingleStack";
+  }
+
+  private static List<String> clusterIpsOf(List<String> clusterIps, List<String> families) {
+    List<String> out = new ArrayList<>();
+    for (String ip : clusterIps) {
+      int f = IpText.family(ip);
+      if (f != 0 && families.contains(f == 4 ? "IPv4" : "IPv6")) {
+        out.add(ip);
+      }
+    }
+    return out;
+  }
+
+  private static List<Service.ServicePort> withoutNodePorts(List<Service.ServicePort> ports) {
+    return ports.stream()
+        .map(p -> new Service.ServicePort(p.name(), p.protocol(), p.port(), p.targetPort(), null))
+        .toList();
+  }
+
+  /**
+   * A Service the plan writes, starting from every field of the old one: without externalIPs and
+   * status, not being deleted.
+   */
+  private static Service.Builder planned(Service s) {
+    return s.toBuilder()
+        .externalIps(List.of())
+        .ingress(List.of())
+        .deleting(false)
+        .source(MigrationPlanner.PLANNED);
+  }
+}
