@@ -1,6 +1,7 @@
 package dev.nodeipam.cli;
 
 import dev.nodeipam.ipam.ClusterPlan;
+import dev.nodeipam.policy.settings.SettingsResolution;
 import dev.nodeipam.render.Json;
 import dev.nodeipam.render.PlanRenderer;
 import dev.nodeipam.snapshot.ClusterSnapshot;
@@ -66,8 +67,7 @@ public final class PlanCommand implements Callable<Integer> {
       line.finish(String.format("nodeipam: decided %,d Services in %.1f s",
           snapshot.services().size(), line.seconds()));
     }
-    var settings = dev.nodeipam.policy.settings.DatapathSettings.resolve(snapshot.ciliumConfig(),
-        version, true, false, dev.nodeipam.policy.settings.AgentVersion.of(snapshot));
+    var settings = SettingsResolution.of(snapshot, version);
     java.util.Map<String, List<String>> published = new java.util.LinkedHashMap<>();
     for (ClusterPlan.Entry e : entries) {
       List<String> addresses = e.decision().handled() && e.decision().ingress() != null
