@@ -2,9 +2,9 @@ package dev.nodeipam.cli;
 
 import dev.nodeipam.policy.settings.CiliumVersion;
 import dev.nodeipam.policy.settings.DatapathSettings;
+import dev.nodeipam.policy.settings.SettingsResolution;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -45,7 +45,7 @@ public final class DatapathFlags {
       }
     }
     // Values too, at once: a command whose input has no policy would otherwise never read them.
-    DatapathSettings.resolve(Optional.empty(), set, true, false);
+    SettingsResolution.check(set);
     Map<String, String> out = new LinkedHashMap<>(set);
     out.putAll(version(spec, ciliumVersion));
     return Map.copyOf(out);

@@ -2,8 +2,7 @@ package dev.nodeipam.cli;
 
 import dev.nodeipam.ipam.ClusterPlan;
 import dev.nodeipam.policy.engine.NodeAddressVips;
-import dev.nodeipam.policy.settings.AgentVersion;
-import dev.nodeipam.policy.settings.DatapathSettings;
+import dev.nodeipam.policy.settings.SettingsResolution;
 import dev.nodeipam.render.Json;
 import dev.nodeipam.render.PlanRenderer;
 import dev.nodeipam.snapshot.ClusterSnapshot;
@@ -72,8 +71,7 @@ public final class PlanCommand implements Callable<Integer> {
       line.finish(String.format("nodeipam: decided %,d Services in %.1f s",
           snapshot.services().size(), line.seconds()));
     }
-    var settings = DatapathSettings.resolve(snapshot.ciliumConfig(),
-        version, true, false, AgentVersion.of(snapshot));
+    var settings = SettingsResolution.of(snapshot, version);
     Map<String, List<String>> published = new LinkedHashMap<>();
     for (ClusterPlan.Entry e : entries) {
       List<String> addresses = e.decision().writesStatus()

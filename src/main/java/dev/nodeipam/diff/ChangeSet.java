@@ -1,7 +1,7 @@
 package dev.nodeipam.diff;
 
-import dev.nodeipam.policy.engine.PolicyEngine;
 import dev.nodeipam.policy.model.PolicyParser;
+import dev.nodeipam.policy.settings.SettingsResolution;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.EndpointSlice;
 import dev.nodeipam.snapshot.Namespace;
@@ -55,8 +55,8 @@ public record ChangeSet(
       ClusterSnapshot before, ClusterSnapshot after, Map<String, String> overrides) {
     ChangeSet c = between(before, after);
     boolean settings = c.settings()
-        || !PolicyEngine.lazy(before).settings(overrides).values()
-            .equals(PolicyEngine.lazy(after).settings(overrides).values());
+        || !SettingsResolution.of(before, overrides).values()
+            .equals(SettingsResolution.of(after, overrides).values());
     return new ChangeSet(c.nodes(), c.services(), c.sliceServices(), c.pods(), c.namespaces(),
         c.policies(), settings);
   }

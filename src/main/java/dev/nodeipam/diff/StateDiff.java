@@ -3,8 +3,8 @@ package dev.nodeipam.diff;
 import dev.nodeipam.audit.AuditOptions;
 import dev.nodeipam.audit.AuditScope;
 import dev.nodeipam.audit.Companion;
-import dev.nodeipam.policy.engine.PolicyEngine;
 import dev.nodeipam.policy.settings.DatapathSettings;
+import dev.nodeipam.policy.settings.SettingsResolution;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.Service;
 import java.util.ArrayList;
@@ -64,7 +64,7 @@ public final class StateDiff {
     }
     items.sort(ORDER);
     DatapathSettings afterSettings =
-        PolicyEngine.lazy(after.snapshot()).settings(settings.overrides());
+        SettingsResolution.of(after.snapshot(), settings.overrides());
     Diff.Evaluated evaluated = new Diff.Evaluated(scope.audit().everything(),
         scope.audit().services().size(), scope.audit().sourcePods().size());
     return new Diff(changes, items, companions, afterSettings, evaluated);

@@ -1,8 +1,8 @@
 package dev.nodeipam.migrate;
 
 import dev.nodeipam.policy.engine.NodeAddressVips;
-import dev.nodeipam.policy.settings.AgentVersion;
 import dev.nodeipam.policy.settings.DatapathSettings;
+import dev.nodeipam.policy.settings.SettingsResolution;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +20,7 @@ public final class NodeVipCheck {
 
   /** The hits for the plan's published addresses under these overrides. */
   public static Result of(MigrationPlan plan, Map<String, String> overrides) {
-    DatapathSettings s = DatapathSettings.resolve(plan.after().ciliumConfig(), overrides, true,
-        false, AgentVersion.of(plan.after()));
+    DatapathSettings s = SettingsResolution.of(plan.after(), overrides);
     Map<String, List<String>> published = new LinkedHashMap<>();
     for (ServiceMigration m : plan.services()) {
       for (PlannedService p : m.after()) {

@@ -26,12 +26,8 @@ final class AddressBook {
   private final Set<String> apiServer = new HashSet<>();
   private final List<Node> nodeList;
   private volatile List<Map.Entry<IPAddress, Node>> podCidrs;
-  private final boolean seenIpv4;
-  private final boolean seenIpv6;
 
   AddressBook(ClusterSnapshot snapshot) {
-    boolean v4 = false;
-    boolean v6 = false;
     for (Pod p : snapshot.pods()) {
       if (p.hostNetwork() || p.isTemplate()) {
         continue;
@@ -41,15 +37,12 @@ final class AddressBook {
         // are indexed on the first IPv6 question only.
         if (isStrictIpv4(ip)) {
           pods.putIfAbsent(ip, p);
-          v4 = true;
         } else if (ip.indexOf(':') >= 0) {
           ipv6Pods.add(Map.entry(ip, p));
-          v6 = true;
         } else {
           String key = IpText.canonical(ip);
           if (key != null) {
             pods.putIfAbsent(key, p);
-            v4 = true;
           }
         }
       }
@@ -64,13 +57,7 @@ final class AddressBook {
         String key = key(a.address());
         if (key != null) {
           nodes.putIfAbsent(key, n);
-          v4 |= key.indexOf(':') < 0;
-          v6 |= key.indexOf(':') >= 0;
         }
-      }
-      for (String cidr : n.podCidrs()) {
-        v4 |= cidr.indexOf(':') < 0;
-        v6 |= cidr.indexOf(':') >= 0;
       }
     }
     for (EndpointSlice slice : snapshot.slicesOf("default", "kubernetes")) {
@@ -82,8 +69,6 @@ final class AddressBook {
       }
     }
     this.nodeList = snapshot.nodes();
-    this.seenIpv4 = v4;
-    this.seenIpv6 = v6;
   }
 
   Optional<Pod> pod(IPAddress address) {
@@ -105,7 +90,7 @@ final class AddressBook {
             String key = IpText.canonical(e.getKey());
             if (key != null) {
               built.putIfAbsent(key, e.getValue());
-            }
+          }
           }
           ipv6PodIndex = built;
         }
@@ -185,11 +170,4 @@ final class AddressBook {
     return Optional.empty();
   }
 
-  boolean seenIpv4() {
-    return seenIpv4;
-  }
-
-  boolean seenIpv6() {
-    return seenIpv6;
-  }
 }

@@ -1,23 +1,21 @@
 package dev.nodeipam.policy.engine;
 
-import dev.nodeipam.net.IpText;
 import dev.nodeipam.policy.explanation.DestinationVerdict;
 import dev.nodeipam.policy.explanation.DropReason;
-import dev.nodeipam.policy.explanation.Outcome;
-import dev.nodeipam.policy.explanation.SideVerdict;
 import dev.nodeipam.policy.explanation.Translation;
 import dev.nodeipam.policy.explanation.Verdict;
 import dev.nodeipam.policy.model.Direction;
+import dev.nodeipam.policy.model.DnsAnswers;
 import dev.nodeipam.policy.model.Flow;
 import dev.nodeipam.policy.model.Identity;
 import dev.nodeipam.policy.model.PolicyRef;
 import dev.nodeipam.policy.model.Protocol;
 import dev.nodeipam.policy.model.Rule;
 import dev.nodeipam.policy.model.RuleEntry;
-import dev.nodeipam.policy.settings.AgentVersion;
 import dev.nodeipam.policy.settings.DatapathSettings;
+import dev.nodeipam.policy.settings.SettingsResolution;
+import dev.nodeipam.snapshot.BadInputException;
 import dev.nodeipam.snapshot.ClusterSnapshot;
-import dev.nodeipam.snapshot.Node;
 import dev.nodeipam.snapshot.Pod;
 import dev.nodeipam.snapshot.RawObject;
 import inet.ipaddr.IPAddress;
@@ -30,7 +28,17 @@ import java.util.Optional;
  * Cilium's verdict for a flow, as section 1 of the policy model describes it: translate the
  * destination (or not), find the identities, evaluate the sender's egress and each receiver's
  * ingress. Built once per snapshot (policies parsed and indexed, addresses indexed); then pure,
- * immutable and safe to share between threads.
+ * immutable (its memos aside, {@link EngineCache}) and safe to share between threads.
+ *
+ * <p><b>The definition</b> is {@link #evaluate(Flow, DatapathSettings, Detail)}: one evaluation,
+ * at the level of detail asked ({@link Detail#VERDICT} leaves out why rules did not match; the
+ * verdicts are the same). {@link #evaluateAsAddress} and {@link #evaluateTo} ask it about the
+ * address read as itself and about a destination named by identity. The other questions are
+ * faster paths that build no explanation, each proven equal to the definition over generated
+ * clusters by {@code EngineFastPathPropertyTest}: {@link #allows}, {@link #allowsAsAddress},
+ * {@link #egressDrop}, {@link #ingressDrop}, {@link #egressDeniesEveryPod}, {@link
+ * #deliveredTo}. {@link #verdict}, {@link #verdictAsAddress}, {@link #verdictTo} and {@link
+ * #judge} are the definition explained in full.
  *
  * <p>The two questions the audit asks:
  *
@@ -43,30 +51,32 @@ import java.util.Optional;
 public final class PolicyEngine {
   private final ClusterSnapshot snapshot;
   private final PolicyIndex index;
-  private final AddressBook book;
+  private final EngineCache cache;
   private final Identities identities;
-  private final ServiceTranslation translation;
-  private final Backends backends;
+  private final FrontendLookup frontends;
   private final SideEvaluation sides;
-  private final Optional<AgentVersion.Found> agentVersion;
+  private final NextHopDelivery nextHop;
+  private final FlowEvaluation definition;
+  private final DnsAnswers dns;
 
-  private final dev.nodeipam.policy.model.DnsAnswers dns;
-
-  private PolicyEngine(ClusterSnapshot snapshot, dev.nodeipam.policy.model.DnsAnswers dns) {
-    this(snapshot, dns, new PolicyIndex(snapshot.policies(), dns));
+  private PolicyEngine(ClusterSnapshot snapshot, DnsAnswers dns) {
+    this(snapshot, dns, new EngineCache(), null);
   }
 
   private PolicyEngine(
-      ClusterSnapshot snapshot, dev.nodeipam.policy.model.DnsAnswers dns, PolicyIndex index) {
+      ClusterSnapshot snapshot, DnsAnswers dns, EngineCache cache, PolicyIndex index) {
     this.snapshot = snapshot;
     this.dns = dns;
-    this.index = index;
-    this.book = new AddressBook(snapshot);
+    this.cache = cache;
+    this.index = index != null ? index : new PolicyIndex(snapshot.policies(), dns, cache);
+    AddressBook book = new AddressBook(snapshot);
     this.identities = new Identities(snapshot, book);
-    this.translation = new ServiceTranslation(snapshot);
-    this.backends = new Backends(snapshot, book);
-    this.sides = new SideEvaluation(index, new ClusterNamedPorts(snapshot));
-    this.agentVersion = AgentVersion.of(snapshot);
+    this.frontends = new FrontendLookup(snapshot, new ServiceTranslation(snapshot));
+    Backends backends = new Backends(snapshot, book);
+    this.sides = new SideEvaluation(this.index, new ClusterNamedPorts(snapshot));
+    this.nextHop = new NextHopDelivery(snapshot, identities, backends, sides, frontends);
+    this.definition =
+        new FlowEvaluation(book, identities, frontends, backends, sides, nextHop);
   }
 
   /**
@@ -80,21 +90,21 @@ public final class PolicyEngine {
     for (int i = 0; same && i < mine.size(); i++) {
       same = mine.get(i) == theirs.get(i);
     }
-    return same ? new PolicyEngine(snapshot, sameRules.dns, sameRules.index)
+    return same ? new PolicyEngine(snapshot, sameRules.dns, sameRules.cache, sameRules.index)
         : of(snapshot, sameRules.dns);
   }
 
   /**
    * An engine that has read every policy of the snapshot: an invalid one anywhere is an error.
    *
-   * @throws dev.nodeipam.snapshot.BadInputException naming the policy's source on invalid policy input
+   * @throws BadInputException naming the policy's source on invalid policy input
    */
   public static PolicyEngine of(ClusterSnapshot snapshot) {
-    return of(snapshot, dev.nodeipam.policy.model.DnsAnswers.NONE);
+    return of(snapshot, DnsAnswers.NONE);
   }
 
   /** {@link #of(ClusterSnapshot)} with toFQDNs rules resolved by the DNS answers given. */
-  public static PolicyEngine of(ClusterSnapshot snapshot, dev.nodeipam.policy.model.DnsAnswers dns) {
+  public static PolicyEngine of(ClusterSnapshot snapshot, DnsAnswers dns) {
     PolicyEngine engine = new PolicyEngine(snapshot, dns);
     engine.rules();
     return engine;
@@ -103,15 +113,15 @@ public final class PolicyEngine {
   /**
    * An engine that reads the clusterwide policies now and a namespace's policies the first time a
    * verdict involves a pod of that namespace: what a single trace needs. A verdict throws {@link
-   * dev.nodeipam.snapshot.BadInputException} when a policy it reads is invalid.
+   * BadInputException} when a policy it reads is invalid.
    */
   public static PolicyEngine lazy(ClusterSnapshot snapshot) {
-    return lazy(snapshot, dev.nodeipam.policy.model.DnsAnswers.NONE);
+    return lazy(snapshot, DnsAnswers.NONE);
   }
 
   /** {@link #lazy(ClusterSnapshot)} with toFQDNs rules resolved by the DNS answers given. */
   public static PolicyEngine lazy(ClusterSnapshot snapshot,
-      dev.nodeipam.policy.model.DnsAnswers dns) {
+      DnsAnswers dns) {
     return new PolicyEngine(snapshot, dns);
   }
 
@@ -130,9 +140,7 @@ public final class PolicyEngine {
    * DaemonSet's image, else the newest modelled.
    */
   public DatapathSettings settings(Map<String, String> overrides) {
-    return DatapathSettings.resolve(
-        snapshot.ciliumConfig(), overrides, book.seenIpv4(), book.seenIpv6(), agentVersion,
-        snapshot.ciliumConfigSource().orElse(null));
+    return SettingsResolution.of(snapshot, overrides);
   }
 
   /** A pod's identity (a hostNetwork pod is its node, seen from its own node: host). */
@@ -163,293 +171,52 @@ public final class PolicyEngine {
    * several Services claim the same address and port, the one the datapath picks.
    */
   public Optional<String> frontendService(IPAddress address, int port, Protocol protocol) {
-    return translation.hit(address, port, protocol).map(h -> h.service().key());
+    return frontends.table().hit(address, port, protocol).map(h -> h.service().key());
   }
 
   /** The translation step alone: is the flow's address a frontend Cilium translates for P? */
   public Translation translation(Flow flow, DatapathSettings s) {
-    Pod source = flow.source();
-    Optional<ServiceTranslation.Hit> hit = anyHit(flow);
-    Node node = source.nodeName() == null ? null : snapshot.node(source.nodeName()).orElse(null);
-    if (hit.isEmpty()) {
-      Optional<ServiceTranslation.HostPortHit> hostPort = hostPortHit(flow);
-      if (hostPort.isPresent()) {
-        return ServiceTranslation.decideHostPort(hostPort.get(),
-            ServiceTranslation.isAddressOf(node, flow.address()), s);
-      }
-      Optional<dev.nodeipam.snapshot.Service> other = translation.serviceAt(flow.address());
-      return Translation.none(
-          other.isPresent()
-              ? flow.address()
-                  + " is a frontend of "
-                  + other.get().key()
-                  + " but not for port "
-                  + flow.port()
-                  + "/"
-                  + flow.protocol()
-                  + ": nothing translates it"
-              : flow.address() + " is no Service frontend");
-    }
-    boolean onClientNode = ServiceTranslation.isAddressOf(node, flow.address());
-    return ServiceTranslation.decide(hit.get(), onClientNode, node != null, s);
+    return frontends.translation(flow, s);
   }
 
-  /** A frontend the flow hits: a Service address and port, else a nodePort on a node address. */
-  private Optional<ServiceTranslation.Hit> anyHit(Flow flow) {
-    Optional<ServiceTranslation.Hit> hit =
-        translation.hit(flow.address(), flow.port(), flow.protocol());
-    return hit.isPresent()
-        ? hit
-        : translation.nodePortHit(flow.address(), flow.port(), flow.protocol());
-  }
-
-  private Optional<ServiceTranslation.HostPortHit> hostPortHit(Flow flow) {
-    return translation.hostPortHit(flow.address(), flow.port(), flow.protocol());
-  }
-
-  /** The pod behind a hostPort, as a backend on its containerPort. */
-  private static Backends.Backend hostPortBackend(ServiceTranslation.HostPortHit h) {
-    Pod p = h.pod();
-    IPAddress ip = p.ips().isEmpty() ? null : IpText.parse(p.ips().get(0));
-    return new Backends.Backend(p, ip, h.port().port(), "exposes containerPort " + h.port().port()
-        + " as hostPort " + h.port().hostPort() + " on node " + h.node().name());
-  }
-
-  /** Cilium's verdict for the flow under the settings. */
-  public Verdict verdict(Flow flow, DatapathSettings s) {
-    Pod source = flow.source();
-    List<String> notes = new ArrayList<>();
-    if (source.isTemplate()) {
-      notes.add(
-          "the source is the pod template of "
-              + source.workload()
-              + " in "
-              + source.namespace()
-              + " (the input has no pods of it)");
-    }
-    if (source.nodeName() == null) {
-      notes.add("the source's node is unknown: node addresses are read as another node's");
-    }
-    Identity src = identities.ofPod(source, source.nodeName(), s);
-    Translation t = translation(flow, s);
-    List<DestinationVerdict> destinations = new ArrayList<>();
-    if (t.translated() && t.frontend() == Translation.Frontend.HOST_PORT) {
-      destinations.add(toBackend(flow, src, hostPortBackend(hostPortHit(flow).get()),
-          flow.port(), s));
-    } else if (t.translated()) {
-      ServiceTranslation.Hit hit = anyHit(flow).get();
-      Backends.Result result =
-          backends.of(hit.service(), hit.port(), flow.address().isIPv4(), flow.protocol());
-      notes.addAll(result.notes());
-      List<Backends.Backend> usable = result.backends();
-      // internalTrafficPolicy: Local keeps in-cluster clients on their node's backends: the
-      // service's internal scope (convertService in pkg/loadbalancer/reflectors/conversions.go;
-      // agent option enable-internal-traffic-policy, default true). externalIPs have only the
-      // external scope.
-      if (hit.service().internalTrafficLocal() && s.internalTrafficPolicy()
-          && hit.kind() != dev.nodeipam.policy.explanation.Translation.Frontend.EXTERNAL_IP) {
-        usable = usable.stream().filter(b -> b.pod() != null && source.nodeName() != null
-            && source.nodeName().equals(b.pod().nodeName())).toList();
-        if (usable.isEmpty() && !result.backends().isEmpty()) {
-          notes.add(t.service() + " has internalTrafficPolicy: Local and no ready backend on the"
-              + " client's node " + source.nodeName() + ": the connection fails for lack of a"
-              + " backend, not by policy");
-        }
-      }
-      for (Backends.Backend b : usable) {
-        destinations.add(toBackend(flow, src, b, hit.port().port(), s));
-      }
-      if (usable.isEmpty()) {
-        notes.add(
-            t.service()
-                + " has no ready backend for port "
-                + flow.port()
-                + ": Cilium drops the flow for lack of a backend, whatever the policy");
-      }
-    } else {
-      Identity dst = identities.ofAddress(flow.address(), source.nodeName(), s);
-      if (dst.kind() == Identity.Kind.WORLD) {
-        book.podCidrOwner(flow.address())
-            .ifPresent(
-                n ->
-                    notes.add(
-                        flow.address()
-                            + " lies in the podCIDR of node "
-                            + n.name()
-                            + " but no pod of the input has it: read as world"));
-      }
-      DestinationVerdict asSeen = toAddress(flow, src, dst, s);
-      Optional<Delivery> plan = delivery(flow, dst, s, notes);
-      List<DestinationVerdict> delivered =
-          plan.isPresent() ? delivered(flow, src, plan.get(), asSeen, s) : List.of();
-      if (delivered.isEmpty()) {
-        destinations.add(asSeen);
-      } else {
-        destinations.addAll(delivered);
-      }
-    }
-    return aggregate(flow, src, t, destinations, s, false, notes);
+  /** Cilium's verdict for the flow under the settings, at a level of detail: the definition. */
+  public Verdict evaluate(Flow flow, DatapathSettings s, Detail detail) {
+    return definition.verdict(flow, s, detail);
   }
 
   /**
-   * A frontend Cilium left untranslated at the client is still delivered to a backend by the next
-   * hop, and the backend's ingress judges the flow as it arrives (Cilium judged the sender's
-   * egress on the address: {@code asSeen}). Two next hops:
-   *
-   * <ul>
-   *   <li>kube-proxy (kube-proxy replacement off): its DNAT (iptables or IPVS) on the client's
-   *       node for an externalIP or LoadBalancer address, on the node that owns the address for a
-   *       nodePort (KUBE-NODEPORTS matches only local addresses). With {@code
-   *       externalTrafficPolicy: Cluster} its KUBE-EXT chain masquerades traffic to external
-   *       destinations, so the backend sees the delivering node (host there, remote-node
-   *       elsewhere); with {@code Local} it sends pod traffic to the cluster-wide backends without
-   *       SNAT, so the backend sees the client.
-   *   <li>Cilium on the node that owns the address (kube-proxy replacement on, an externalIP
-   *       socket LB skipped for the CVE-2020-8554 mitigation): its NodePort load balancer at the
-   *       node's device ({@code nodeport_lb4}, {@code bpf/lib/nodeport.h}) translates it; a backend
-   *       on that node sees the client, one elsewhere the owning node (SNAT, the default non-DSR
-   *       mode); {@code Local} keeps the owning node's backends. An address no node owns leaves
-   *       the cluster: where the network routes it is not modelled.
-   * </ul>
-   *
-   * Empty when nothing is delivered this way (ipMode: Proxy: the external load balancer does).
+   * The definition asked about the address read as itself: destination = the world identity of
+   * the address (as a CIDR rule's author pictures it), port = the dialled port, no translation,
+   * no ingress.
    */
-  private List<DestinationVerdict> delivered(Flow flow, Identity src, Delivery plan,
-      DestinationVerdict asSeen, DatapathSettings s) {
-    List<DestinationVerdict> out = new ArrayList<>();
-    for (Backends.Backend b : plan.backends()) {
-      Identity dst = identities.ofPod(b.pod(), flow.source().nodeName(), s, b.address());
-      Identity seen = plan.arriving(b, src, s);
-      SideVerdict ingress = sides.evaluate(new SideEvaluation.Question(
-          dst, Direction.INGRESS, seen, b.port(), flow.protocol(), b.pod().ports(),
-          flow.port(), true), s);
-      List<String> dn = new ArrayList<>();
-      if (b.note() != null) {
-        dn.add(b.note());
-      }
-      DestinationVerdict d =
-          destination(b.pod().key(), dst, b.port(), flow, asSeen.egress(), ingress, dn);
-      out.add(new DestinationVerdict(d.endpoint(), d.identity(), d.port(), d.protocol(),
-          d.outcome(), d.dropReason(), d.egress(), d.ingress(), d.notes(),
-          new DestinationVerdict.Delivery(plan.by(), asSeen.identity(), flow.port(), seen)));
-    }
-    return out;
+  public Verdict evaluateAsAddress(Flow flow, DatapathSettings s, Detail detail) {
+    return definition.verdictAsAddress(flow, s, detail);
   }
 
-  /** How the next hop delivers an untranslated frontend: by whom, to which backends. */
-  private final class Delivery {
-    final String by;
-    final Node delivering;
-    final boolean local;
-    final boolean kubeProxy;
-    final List<Backends.Backend> backends;
-    final Pod source;
-
-    Delivery(String by, Node delivering, boolean local, boolean kubeProxy,
-        List<Backends.Backend> backends, Pod source) {
-      this.by = by;
-      this.delivering = delivering;
-      this.local = local;
-      this.kubeProxy = kubeProxy;
-      this.backends = backends;
-      this.source = source;
-    }
-
-    String by() {
-      return by;
-    }
-
-    List<Backends.Backend> backends() {
-      return backends;
-    }
-
-    /** The source identity as the flow arrives at the backend (section comment above). */
-    Identity arriving(Backends.Backend b, Identity src, DatapathSettings s) {
-      String backendNode = b.pod().nodeName();
-      boolean snat = !local && (kubeProxy || !delivering.name().equals(backendNode));
-      if (snat) {
-        return identities.ofNode(delivering, backendNode, s);
-      }
-      return source.hostNetwork() ? identities.ofPod(source, backendNode, s) : src;
-    }
+  /**
+   * The definition asked about a destination pod named by identity rather than dialled by address
+   * (a pod without {@code status.podIP}, a workload's template pod): no translation, the sender's
+   * egress to its identity and its ingress from the sender, at {@code port}.
+   */
+  public Verdict evaluateTo(Pod source, Pod destination, int port, Protocol protocol,
+      DatapathSettings s, Detail detail) {
+    return definition.verdictTo(source, destination, port, protocol, s, detail);
   }
 
-  /** The next hop's delivery of an untranslated flow: a Service frontend's, or a hostPort's. */
-  private Optional<Delivery> delivery(Flow flow, Identity addressIdentity, DatapathSettings s,
-      List<String> notes) {
-    Optional<ServiceTranslation.Hit> hit = anyHit(flow);
-    if (hit.isPresent()) {
-      return delivery(flow, hit.get(), addressIdentity, s, notes);
-    }
-    Optional<ServiceTranslation.HostPortHit> hostPort = hostPortHit(flow);
-    if (hostPort.isEmpty() || !s.kubeProxyReplacement()) {
-      return Optional.empty();
-    }
-    // Another node's hostPort: that node's NodePort load balancer translates it at its device
-    // (HostPort frontends are NodePort-type services there) to its own pod: no SNAT.
-    Node owner = hostPort.get().node();
-    String by = "Cilium's NodePort load balancer on node " + owner.name() + " (hostPort)";
-    notes.add(by + " translates " + flow.address() + ":" + flow.port() + " to pod "
-        + hostPort.get().pod().key() + " on containerPort " + hostPort.get().port().port()
-        + "; its ingress judges the flow from the client, not SNATed (the pod is on that node)");
-    return Optional.of(new Delivery(by, owner, false, false,
-        List.of(hostPortBackend(hostPort.get())), flow.source()));
+  /** {@link #evaluate} explained in full. */
+  public Verdict verdict(Flow flow, DatapathSettings s) {
+    return evaluate(flow, s, Detail.EXPLAINED);
   }
 
-  private Optional<Delivery> delivery(Flow flow, ServiceTranslation.Hit hit,
-      Identity addressIdentity, DatapathSettings s, List<String> notes) {
-    if ("Proxy".equals(hit.ipMode())) {
-      return Optional.empty();
-    }
-    Pod source = flow.source();
-    boolean local = "Local".equals(hit.service().externalTrafficPolicy());
-    boolean kubeProxy = !s.kubeProxyReplacement();
-    Node owner = addressIdentity.node();
-    Node delivering;
-    if (kubeProxy) {
-      String name = hit.kind() == Translation.Frontend.NODE_PORT && owner != null
-          ? owner.name() : source.nodeName();
-      delivering = name == null ? null : snapshot.node(name).orElse(null);
-      if (delivering == null) {
-        notes.add("kube-proxy delivers " + flow.address() + " to a backend of "
-            + hit.service().key() + ", but the delivering node is unknown: the backend's"
-            + " ingress is not judged");
-        return Optional.empty();
-      }
-    } else {
-      if (owner == null) {
-        notes.add(flow.address() + " is left untranslated and no node owns it: it leaves the"
-            + " cluster, and where the network routes it is not modelled");
-        return Optional.empty();
-      }
-      delivering = owner;
-    }
-    Backends.Result result =
-        backends.of(hit.service(), hit.port(), flow.address().isIPv4(), flow.protocol());
-    notes.addAll(result.notes());
-    String at = "node " + delivering.name();
-    String by = (kubeProxy ? "kube-proxy" : "Cilium's NodePort load balancer") + " on " + at;
-    List<Backends.Backend> usable = result.backends().stream()
-        .filter(b -> b.pod() != null) // an endpoint outside the cluster has no ingress policy
-        .filter(b -> kubeProxy || !local || delivering.name().equals(b.pod().nodeName()))
-        .toList();
-    if (usable.isEmpty()) {
-      notes.add(hit.service().key() + " has no ready backend " + (!kubeProxy && local
-          ? "on " + at + " (externalTrafficPolicy: Local) " : "") + "for port " + flow.port()
-          + ": " + by + " cannot deliver it, whatever the policy");
-      return Optional.empty();
-    }
-    notes.add(by + (kubeProxy ? " DNATs " : " (the address's owner) translates ")
-        + flow.address() + ":" + flow.port() + " to the backends of " + hit.service().key()
-        + " after Cilium judged the sender's egress on the address; each backend's ingress"
-        + " judges the flow as it arrives" + (local
-            ? " from the client (externalTrafficPolicy: Local, no SNAT)"
-            : kubeProxy
-                ? " from the delivering node (externalTrafficPolicy: Cluster: kube-proxy"
-                    + " masquerades traffic to external destinations)"
-                : " (externalTrafficPolicy: Cluster: from the client on the owning node, from"
-                    + " the owning node elsewhere, by SNAT)"));
-    return Optional.of(new Delivery(by, delivering, local, kubeProxy, usable, source));
+  /** {@link #evaluateTo} explained in full. */
+  public Verdict verdictTo(
+      Pod source, Pod destination, int port, Protocol protocol, DatapathSettings s) {
+    return evaluateTo(source, destination, port, protocol, s, Detail.EXPLAINED);
+  }
+
+  /** {@link #evaluateAsAddress} explained in full. */
+  public Verdict verdictAsAddress(Flow flow, DatapathSettings s) {
+    return evaluateAsAddress(flow, s, Detail.EXPLAINED);
   }
 
   /**
@@ -459,9 +226,9 @@ public final class PolicyEngine {
   public record Delivered(Identity backend, int port, Identity arriving, int ingressDrop) {}
 
   /**
-   * The backends the next hop delivers the flow to when Cilium leaves it untranslated ({@link
-   * #verdict} judges their ingress), without explanations; empty when the flow is translated or
-   * nothing delivers it. The sender's egress is judged on the address, as before.
+   * Fast path of {@link #evaluate}: the backends the next hop delivers the flow to when Cilium
+   * leaves it untranslated (the destinations with a delivery), without explanations; empty when
+   * the flow is translated or nothing delivers it. The sender's egress is judged on the address.
    */
   public List<Delivered> deliveredTo(Flow flow, DatapathSettings s) {
     if (translation(flow, s).translated()) {
@@ -469,81 +236,28 @@ public final class PolicyEngine {
     }
     Pod source = flow.source();
     Identity address = identities.ofAddress(flow.address(), source.nodeName(), s);
-    Optional<Delivery> plan = delivery(flow, address, s, new ArrayList<>());
+    Optional<NextHopDelivery.Plan> plan = nextHop.plan(flow, address, s, new ArrayList<>());
     if (plan.isEmpty()) {
       return List.of();
     }
     Identity src = identities.ofPod(source, source.nodeName(), s);
     List<Delivered> out = new ArrayList<>();
     // Replicas share an identity: one ingress judgement per backend identity, port and source.
-    Map<List<Object>, Integer> drops = new java.util.HashMap<>();
-    for (Backends.Backend b : plan.get().backends()) {
+    for (Backends.Backend b : plan.get().backends) {
       Identity dst = identities.ofPod(b.pod(), source.nodeName(), s, b.address());
       Identity seen = plan.get().arriving(b, src, s);
-      int drop = drops.computeIfAbsent(
-          List.of(dst.labels(), b.port(), b.pod().ports(), seen.kind(), seen.labels()),
-          k -> sides.drop(new SideEvaluation.Question(dst, Direction.INGRESS, seen, b.port(),
-              flow.protocol(), b.pod().ports(), null, true), s));
+      EngineCache.IngressDrop key = new EngineCache.IngressDrop(EngineCache.Selecting.of(dst),
+          b.pod().ports(), b.port(), flow.protocol(), seen, s);
+      int drop = cache.ingressDrop(key, k -> sides.drop(new SideEvaluation.Question(dst,
+          Direction.INGRESS, seen, k.port(), k.protocol(), k.receiverPorts(), null, true), s));
       out.add(new Delivered(dst, b.port(), seen, drop));
     }
     return out;
   }
 
   /**
-   * The verdict for a destination pod named by identity rather than dialled by address (a pod
-   * without {@code status.podIP}, a workload's template pod): no translation, the sender's egress
-   * to its identity and its ingress from the sender, at {@code port}.
-   */
-  public Verdict verdictTo(
-      Pod source, Pod destination, int port, Protocol protocol, DatapathSettings s) {
-    Identity src = identities.ofPod(source, source.nodeName(), s);
-    Identity dst = identities.ofPod(destination, source.nodeName(), s);
-    Flow flow = new Flow(source, IpText.parse("0.0.0.0"), port, protocol);
-    List<String> notes = new ArrayList<>();
-    if (source.isTemplate()) {
-      notes.add("the source is the pod template of " + source.workload() + " in "
-          + source.namespace() + " (the input has no pods of it)");
-    }
-    notes.add("no address was dialled: " + destination.key()
-        + (destination.isTemplate() ? " (the pod template of " + destination.workload() + ")"
-            : "") + " has none in the input, so it is judged by its identity (labels,"
-        + " namespace) and port");
-    DestinationVerdict d = judge(source, dst, port, protocol, null, s);
-    return aggregate(flow, src,
-        Translation.none("no address was dialled: the destination is named by its identity"),
-        List.of(d), s, false, notes);
-  }
-
-  /**
-   * The verdict with the address read as itself: destination = the world identity of the address
-   * (as a CIDR rule's author pictures it), port = the dialled port, no translation, no ingress.
-   */
-  public Verdict verdictAsAddress(Flow flow, DatapathSettings s) {
-    Identity src = identities.ofPod(flow.source(), flow.source().nodeName(), s);
-    Identity dst = identities.world(flow.address(), s);
-    SideVerdict egress = egress(src, dst, flow.port(), flow, null, List.of(), false, s);
-    SideVerdict ingress =
-        SideVerdict.notEnforced(
-            Direction.INGRESS,
-            "the destination is read as the world address "
-                + flow.address()
-                + ": no endpoint ingress policy applies");
-    DestinationVerdict d =
-        destination(
-            flow.address().toCanonicalString(), dst, flow.port(), flow, egress, ingress, List.of());
-    return aggregate(
-        flow,
-        src,
-        Translation.none("read as the address itself: no translation"),
-        List.of(d),
-        s,
-        true,
-        List.of());
-  }
-
-  /**
-   * Whether {@link #verdictAsAddress} allows the flow, without building the explanation: the
-   * sender's egress to the address read as world, on the dialled port.
+   * Fast path of {@link #evaluateAsAddress}: whether it allows the flow, without building the
+   * explanation (the sender's egress to the address read as world, on the dialled port).
    */
   public boolean allowsAsAddress(Flow flow, DatapathSettings s) {
     Identity src = identities.ofPod(flow.source(), flow.source().nodeName(), s);
@@ -553,13 +267,12 @@ public final class PolicyEngine {
   }
 
   /**
-   * Whether {@link #verdict} allows the flow, without building the explanation when the address
-   * is not translated (a translated flow is judged in full).
+   * Fast path of {@link #evaluate}: whether it allows the flow, without building the explanation
+   * when the address hits no frontend (a frontend's flow is evaluated at {@link Detail#VERDICT}).
    */
   public boolean allows(Flow flow, DatapathSettings s) {
-    if (translation(flow, s).translated() || anyHit(flow).isPresent()
-        || hostPortHit(flow).isPresent()) {
-      return verdict(flow, s).allowed(); // translated, or delivered by the next hop
+    if (frontends.hitsFrontend(flow)) {
+      return evaluate(flow, s, Detail.VERDICT).allowed(); // translated, or delivered
     }
     Pod source = flow.source();
     Identity src = identities.ofPod(source, source.nodeName(), s);
@@ -578,9 +291,10 @@ public final class PolicyEngine {
   }
 
   /**
-   * The sender's side alone, as a drop reason ({@link DropReason#POLICY_DENY}, {@link
-   * DropReason#POLICY_DENIED}) or 0 when its egress allows {@code destination} at {@code port}:
-   * no explanation is built, so a caller can judge millions of (source, destination) pairs.
+   * Fast path of one destination's egress in {@link #judge}: the sender's side alone, as a drop
+   * reason ({@link DropReason#POLICY_DENY}, {@link DropReason#POLICY_DENIED}) or 0 when its egress
+   * allows {@code destination} at {@code port}: no explanation is built, so a caller can judge
+   * millions of (source, destination) pairs.
    */
   public int egressDrop(
       Identity source, Identity destination, int port, Protocol protocol, DatapathSettings s) {
@@ -600,9 +314,9 @@ public final class PolicyEngine {
   }
 
   /**
-   * The receiver's side alone, like {@link #egressDrop}: whether {@code destination}'s ingress
-   * admits {@code source} (identity {@code sourceIdentity}) at {@code port}. A hostNetwork source
-   * is seen as its node from the destination's node.
+   * Fast path of one destination's ingress in {@link #judge}, like {@link #egressDrop}: whether
+   * {@code destination}'s ingress admits {@code source} (identity {@code sourceIdentity}) at
+   * {@code port}. A hostNetwork source is seen as its node from the destination's node.
    */
   public int ingressDrop(
       Pod source, Identity sourceIdentity, Identity destination, int port, Protocol protocol,
@@ -671,7 +385,7 @@ public final class PolicyEngine {
   public DestinationVerdict judge(
       Pod source, Identity destination, int port, Protocol protocol, Integer servicePort,
       DatapathSettings s) {
-    return judge(source, destination, port, protocol, servicePort, s, true);
+    return judge(source, destination, port, protocol, servicePort, s, Detail.EXPLAINED);
   }
 
   /**
@@ -682,140 +396,14 @@ public final class PolicyEngine {
   public DestinationVerdict judge(
       Pod source, Identity destination, int port, Protocol protocol, Integer servicePort,
       DatapathSettings s, boolean explain) {
-    Identity src = identities.ofPod(source, source.nodeName(), s);
-    IPAddress where =
-        destination.address() != null ? destination.address() : IpText.parse("0.0.0.0");
-    Flow flow = new Flow(source, where, port, protocol);
-    List<Pod.ContainerPort> ports = destination.isPod() ? destination.pod().ports() : List.of();
-    boolean translated = servicePort != null;
-    SideVerdict egress = sides.evaluate(new SideEvaluation.Question(
-        src, Direction.EGRESS, destination, port, protocol, ports, servicePort, translated), s,
-        explain);
-    Identity seen = destination.isPod() && source.hostNetwork()
-        ? identities.ofPod(source, destination.pod().nodeName(), s)
-        : src;
-    SideVerdict ingress = sides.evaluate(new SideEvaluation.Question(
-        destination, Direction.INGRESS, seen, port, protocol, ports, servicePort, translated), s,
-        explain);
-    String name =
-        destination.isPod() ? destination.pod().key()
-            : destination.node() != null ? destination.node().name()
-            : where.toCanonicalString();
-    return destination(name, destination, port, flow, egress, ingress, List.of());
+    return judge(source, destination, port, protocol, servicePort, s,
+        explain ? Detail.EXPLAINED : Detail.VERDICT);
   }
 
-  private DestinationVerdict toBackend(
-      Flow flow, Identity src, Backends.Backend b, int servicePort, DatapathSettings s) {
-    Identity dst;
-    String name;
-    List<Pod.ContainerPort> ports = List.of();
-    if (b.pod() != null) {
-      dst = identities.ofPod(b.pod(), flow.source().nodeName(), s, b.address());
-      name = b.pod().key();
-      ports = b.pod().ports();
-    } else {
-      dst = identities.ofAddress(b.address(), flow.source().nodeName(), s);
-      name = b.address().toCanonicalString();
-    }
-    List<String> notes = new ArrayList<>();
-    if (b.note() != null) {
-      notes.add(b.note());
-    }
-    SideVerdict egress = egress(src, dst, b.port(), flow, servicePort, ports, true, s);
-    SideVerdict ingress = ingress(flow, src, dst, b.port(), servicePort, ports, true, s);
-    return destination(name, dst, b.port(), flow, egress, ingress, notes);
-  }
-
-  private DestinationVerdict toAddress(Flow flow, Identity src, Identity dst, DatapathSettings s) {
-    List<Pod.ContainerPort> ports = dst.isPod() ? dst.pod().ports() : List.of();
-    SideVerdict egress = egress(src, dst, flow.port(), flow, null, ports, false, s);
-    SideVerdict ingress = ingress(flow, src, dst, flow.port(), null, ports, false, s);
-    String name =
-        dst.isPod()
-            ? dst.pod().key()
-            : dst.node() != null ? dst.node().name() : flow.address().toCanonicalString();
-    return destination(name, dst, flow.port(), flow, egress, ingress, List.of());
-  }
-
-  private SideVerdict egress(
-      Identity src,
-      Identity dst,
-      int port,
-      Flow flow,
-      Integer servicePort,
-      List<Pod.ContainerPort> ports,
-      boolean translated,
-      DatapathSettings s) {
-    return sides.evaluate(
-        new SideEvaluation.Question(
-            src, Direction.EGRESS, dst, port, flow.protocol(), ports, servicePort, translated),
-        s);
-  }
-
-  private SideVerdict ingress(
-      Flow flow,
-      Identity src,
-      Identity dst,
-      int port,
-      Integer servicePort,
-      List<Pod.ContainerPort> ports,
-      boolean translated,
-      DatapathSettings s) {
-    if (!dst.isPod()) {
-      return sides.evaluate(
-          new SideEvaluation.Question(
-              dst, Direction.INGRESS, src, port, flow.protocol(), ports, servicePort, translated),
-          s);
-    }
-    // The receiver sees a hostNetwork client as its node: host on the same node, else remote-node.
-    Identity seen =
-        flow.source().hostNetwork()
-            ? identities.ofPod(flow.source(), dst.pod().nodeName(), s)
-            : src;
-    return sides.evaluate(
-        new SideEvaluation.Question(
-            dst, Direction.INGRESS, seen, port, flow.protocol(), ports, servicePort, translated),
-        s);
-  }
-
-  private static DestinationVerdict destination(
-      String name,
-      Identity dst,
-      int port,
-      Flow flow,
-      SideVerdict egress,
-      SideVerdict ingress,
-      List<String> notes) {
-    Outcome o = egress.allowed() && ingress.allowed() ? Outcome.ALLOWED : Outcome.DENIED;
-    Integer drop = null;
-    if (o == Outcome.DENIED) {
-      drop = !egress.allowed() ? egress.dropReason() : ingress.dropReason();
-    }
-    return new DestinationVerdict(
-        name, dst, port, flow.protocol(), o, drop, egress, ingress, notes);
-  }
-
-  private static Verdict aggregate(
-      Flow flow,
-      Identity src,
-      Translation t,
-      List<DestinationVerdict> ds,
-      DatapathSettings s,
-      boolean asAddress,
-      List<String> notes) {
-    long allowed = ds.stream().filter(d -> d.outcome() == Outcome.ALLOWED).count();
-    Outcome o;
-    Integer drop = null;
-    if (!ds.isEmpty() && allowed == ds.size()) {
-      o = Outcome.ALLOWED;
-    } else if (allowed == 0) {
-      o = Outcome.DENIED;
-      boolean deny =
-          ds.stream().anyMatch(d -> Integer.valueOf(DropReason.POLICY_DENY).equals(d.dropReason()));
-      drop = ds.isEmpty() ? null : deny ? DropReason.POLICY_DENY : DropReason.POLICY_DENIED;
-    } else {
-      o = Outcome.PARTIAL;
-    }
-    return new Verdict(flow, src, o, drop, t, ds, s, asAddress, notes);
+  /** {@link #judge(Pod, Identity, int, Protocol, Integer, DatapathSettings)} at a detail. */
+  public DestinationVerdict judge(
+      Pod source, Identity destination, int port, Protocol protocol, Integer servicePort,
+      DatapathSettings s, Detail detail) {
+    return definition.judge(source, destination, port, protocol, servicePort, s, detail);
   }
 }

@@ -11,7 +11,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The rules that select an identity. Namespaced rules are kept per namespace and parsed the first
@@ -28,14 +27,14 @@ final class PolicyIndex {
 
   private final Map<String, List<RawObject>> rawByNamespace = new HashMap<>();
   private final List<Rule> clusterwide;
-  private final Map<String, List<Rule>> byNamespace = new ConcurrentHashMap<>();
-  private final Map<Map<String, String>, List<Rule>> cache = new ConcurrentHashMap<>();
+  private final EngineCache cache;
   private volatile List<Rule> all;
 
   private final DnsAnswers dns;
 
-  PolicyIndex(List<RawObject> policies, DnsAnswers dns) {
+  PolicyIndex(List<RawObject> policies, DnsAnswers dns, EngineCache cache) {
     this.dns = dns;
+    this.cache = cache;
     List<RawObject> wide = new ArrayList<>();
     for (RawObject o : policies) {
       if (o.kind().equals(PolicyRef.CCNP)) {
@@ -61,8 +60,8 @@ final class PolicyIndex {
   }
 
   private List<Rule> namespaced(String namespace) {
-    return byNamespace.computeIfAbsent(
-        namespace, ns -> sorted(PolicyParser.parseAll(rawByNamespace.getOrDefault(ns, List.of()), dns)));
+    return cache.namespaceRules(new EngineCache.NamespaceRules(namespace), key -> sorted(
+        PolicyParser.parseAll(rawByNamespace.getOrDefault(key.namespace(), List.of()), dns)));
   }
 
   private static List<Rule> sorted(List<Rule> rules) {
@@ -76,12 +75,13 @@ final class PolicyIndex {
     if (!identity.isPod()) {
       return List.of();
     }
-    return cache.computeIfAbsent(identity.labels(), labels -> compute(identity, labels));
+    return cache.selecting(EngineCache.Selecting.of(identity), PolicyIndex.this::compute);
   }
 
-  private List<Rule> compute(Identity identity, Map<String, String> labels) {
+  private List<Rule> compute(EngineCache.Selecting key) {
+    Map<String, String> labels = key.labels();
     List<Rule> out = new ArrayList<>();
-    for (Rule r : namespaced(identity.pod().namespace())) {
+    for (Rule r : namespaced(key.namespace())) {
       if (r.appliesToPods() && r.subject().matches(labels)) {
         out.add(r);
       }

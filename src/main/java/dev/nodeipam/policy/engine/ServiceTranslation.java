@@ -2,17 +2,22 @@ package dev.nodeipam.policy.engine;
 
 import dev.nodeipam.policy.explanation.Translation;
 import dev.nodeipam.policy.explanation.Translation.Frontend;
+import dev.nodeipam.policy.model.Flow;
 import dev.nodeipam.policy.model.Protocol;
 import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.Node;
+import dev.nodeipam.snapshot.Pod;
 import dev.nodeipam.snapshot.Service;
 import inet.ipaddr.IPAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where Service translation happens (section 2 of the policy model): whether Cilium rewrites a
@@ -32,13 +37,12 @@ public final class ServiceTranslation {
 
   private final Map<String, List<FrontendAddress>> frontends = new HashMap<>();
   private final Map<Integer, Service> nodePorts = new HashMap<>();
-  private final java.util.Set<String> nodeAddresses = new java.util.HashSet<>();
+  private final Set<String> nodeAddresses = new HashSet<>();
   private final Map<String, Node> nodeByAddress = new HashMap<>();
   private final Map<String, List<HostPortHit>> hostPorts = new HashMap<>();
 
   /** A pod's container port exposed as a hostPort on its node, hit on an address of that node. */
-  public record HostPortHit(dev.nodeipam.snapshot.Pod pod, dev.nodeipam.snapshot.Pod.ContainerPort
-      port, Node node) {}
+  public record HostPortHit(Pod pod, Pod.ContainerPort port, Node node) {}
 
   ServiceTranslation(ClusterSnapshot snapshot) {
     for (Node n : snapshot.nodes()) {
@@ -50,16 +54,15 @@ public final class ServiceTranslation {
         }
       }
     }
-    for (dev.nodeipam.snapshot.Pod p : snapshot.pods()) {
+    for (Pod p : snapshot.pods()) {
       // A hostNetwork pod listens on the node itself: there is nothing to translate.
       if (p.hostNetwork() || p.deleting() || p.nodeName() == null) {
         continue;
       }
       Node n = snapshot.node(p.nodeName()).orElse(null);
-      for (dev.nodeipam.snapshot.Pod.ContainerPort cp : p.ports()) {
+      for (Pod.ContainerPort cp : p.ports()) {
         if (n != null && cp.hostPort() != null) {
-          String proto = cp.protocol() == null ? "TCP" : cp.protocol().toUpperCase(
-              java.util.Locale.ROOT);
+          String proto = cp.protocol() == null ? "TCP" : cp.protocol().toUpperCase(Locale.ROOT);
           hostPorts.computeIfAbsent(n.name() + "|" + cp.hostPort() + "|" + proto,
               k -> new ArrayList<>()).add(new HostPortHit(p, cp, n));
         }
@@ -202,6 +205,17 @@ public final class ServiceTranslation {
         .findFirst();
   }
 
+  /** An address that is some Service's frontend, but not for the flow's port and protocol. */
+  static Translation otherPort(Flow flow, Service other) {
+    return Translation.none(flow.address() + " is a frontend of " + other.key()
+        + " but not for port " + flow.port() + "/" + flow.protocol() + ": nothing translates it");
+  }
+
+  /** An address that is no Service's frontend. */
+  static Translation noFrontend(Flow flow) {
+    return Translation.none(flow.address() + " is no Service frontend");
+  }
+
   /**
    * The translation table, row by row.
    *
@@ -209,136 +223,99 @@ public final class ServiceTranslation {
    */
   public static Translation decide(
       Hit hit, boolean onClientNode, boolean clientNodeKnown, DatapathSettings s) {
-    String svc = hit.service().key();
-    int sp = hit.port().port();
-    String lb =
-        s.socketLbForPods()
-            ? "socket LB translates it for pods"
-            : "the per-packet load balancer at the pod translates it ("
-                + (s.socketLb() ? "bpf-lb-sock-hostns-only=true" : "bpf-lb-sock=false")
-                + ")";
     return switch (hit.kind()) {
       case HOST_PORT -> throw new IllegalArgumentException("a hostPort is no Service frontend");
-      case NODE_PORT -> {
-        if (!s.kubeProxyReplacement()) {
-          yield new Translation(false, svc, hit.kind(), sp, "nodePort " + hit.port().nodePort()
-              + " of " + svc + " on a node address: Cilium installs NodePort frontends only with"
-              + " kube-proxy-replacement (convertService, pkg/loadbalancer/reflectors/"
-              + "conversions.go), so policy sees the node itself (kube-proxy forwards it later)");
-        }
-        yield new Translation(true, svc, hit.kind(), sp, "nodePort " + hit.port().nodePort()
-            + " of " + svc + " on " + (onClientNode ? "the client's own" : "a") + " node address: "
-            + (s.socketLbForPods()
-                ? "socket LB translates it (wildcard lookup for host and remote-node addresses,"
-                    + " sock4_wildcard_lookup in bpf/bpf_sock.c)"
-                : "modelled as translated by the pod's per-packet load balancer (" + lb
-                    + "; not settled in the sources read)"));
-      }
-      case CLUSTER_IP ->
-          new Translation(
-              true,
-              svc,
-              hit.kind(),
-              sp,
-              "ClusterIP of "
-                  + svc
-                  + ": "
-                  + (s.kubeProxyReplacement()
-                      ? lb
-                      : "Cilium translates ClusterIPs even with kube-proxy-replacement=false"));
-      case LOAD_BALANCER -> {
-        if ("Proxy".equals(hit.ipMode())) {
-          yield new Translation(
-              false,
-              svc,
-              hit.kind(),
-              sp,
-              "LoadBalancer address of "
-                  + svc
-                  + " with ipMode: Proxy: Cilium does not short-circuit it;"
-                  + " the traffic goes to the load balancer as a world address");
-        }
-        if (!s.kubeProxyReplacement() && !s.externalFrontendsWithoutKpr()) {
-          yield new Translation(
-              false,
-              svc,
-              hit.kind(),
-              sp,
-              "LoadBalancer address of "
-                  + svc
-                  + ": kube-proxy-replacement=false, so Cilium's policy"
-                  + " sees the address itself (kube-proxy rewrites it later)");
-        }
-        if (!s.kubeProxyReplacement()) {
-          yield new Translation(true, svc, hit.kind(), sp, "LoadBalancer address of " + svc
-              + ": " + WITHOUT_KPR + s.version() + ")");
-        }
-        yield new Translation(
-            true, svc, hit.kind(), sp, "LoadBalancer address of " + svc + ": " + lb);
-      }
-      case EXTERNAL_IP -> {
-        if (!s.kubeProxyReplacement() && s.externalFrontendsWithoutKpr()) {
-          yield new Translation(true, svc, hit.kind(), sp, "externalIP of " + svc + ": "
-              + WITHOUT_KPR + s.version() + ")");
-        }
-        if (!s.kubeProxyReplacement()) {
-          yield new Translation(
-              false,
-              svc,
-              hit.kind(),
-              sp,
-              "externalIP of "
-                  + svc
-                  + ": kube-proxy-replacement=false, so Cilium's policy sees the"
-                  + " address itself");
-        }
-        if (onClientNode) {
-          yield new Translation(
-              true,
-              svc,
-              hit.kind(),
-              sp,
-              "externalIP of " + svc + " is an address of the client's own node: " + lb);
-        }
-        String where =
-            clientNodeKnown
-                ? "is not an address of the client's node"
-                : "is not known to be an address of the client's node";
-        // Per-packet LB in the pod's datapath (bpf_lxc.c ENABLE_PER_PACKET_LB: socket LB not
-        // full, host-namespace only, enable-envoy-config or enable-sctp) translates what socket LB
-        // skipped.
-        if (!s.perPacketLbAtPod() && !s.externalIpMitigationDisabled()) {
-          yield new Translation(
-              false,
-              svc,
-              hit.kind(),
-              sp,
-              "externalIP of "
-                  + svc
-                  + " "
-                  + where
-                  + ": socket LB leaves it untranslated (CVE-2020-8554 mitigation;"
-                  + " disable-external-ip-mitigation=false), so policy sees the address itself");
-        }
-        yield new Translation(
-            true,
-            svc,
-            hit.kind(),
-            sp,
-            "externalIP of "
-                + svc
-                + " "
-                + where
-                + ": "
-                + (!s.perPacketLbAtPod()
-                    ? "socket LB translates it (disable-external-ip-mitigation=true)"
-                    : s.socketLbForPods()
-                        ? "socket LB skips it, but the pod's per-packet load balancer ("
-                            + (s.envoyConfig() ? "enable-envoy-config=true" : "enable-sctp=true")
-                            + ") translates it"
-                        : lb));
-      }
+      case NODE_PORT -> nodePort(hit, onClientNode, s);
+      case CLUSTER_IP -> new Translation(true, hit.service().key(), hit.kind(), hit.port().port(),
+          "ClusterIP of " + hit.service().key() + ": " + (s.kubeProxyReplacement()
+              ? podBalancer(s)
+              : "Cilium translates ClusterIPs even with kube-proxy-replacement=false"));
+      case LOAD_BALANCER -> loadBalancer(hit, s);
+      case EXTERNAL_IP -> externalIp(hit, onClientNode, clientNodeKnown, s);
     };
+  }
+
+  /** Which load balancer translates a frontend for pods, in words. */
+  private static String podBalancer(DatapathSettings s) {
+    return s.socketLbForPods()
+        ? "socket LB translates it for pods"
+        : "the per-packet load balancer at the pod translates it ("
+            + (s.socketLb() ? "bpf-lb-sock-hostns-only=true" : "bpf-lb-sock=false") + ")";
+  }
+
+  private static Translation nodePort(Hit hit, boolean onClientNode, DatapathSettings s) {
+    String svc = hit.service().key();
+    int sp = hit.port().port();
+    if (!s.kubeProxyReplacement()) {
+      return new Translation(false, svc, hit.kind(), sp, "nodePort " + hit.port().nodePort()
+          + " of " + svc + " on a node address: Cilium installs NodePort frontends only with"
+          + " kube-proxy-replacement (convertService, pkg/loadbalancer/reflectors/"
+          + "conversions.go), so policy sees the node itself (kube-proxy forwards it later)");
+    }
+    return new Translation(true, svc, hit.kind(), sp, "nodePort " + hit.port().nodePort()
+        + " of " + svc + " on " + (onClientNode ? "the client's own" : "a") + " node address: "
+        + (s.socketLbForPods()
+            ? "socket LB translates it (wildcard lookup for host and remote-node addresses,"
+                + " sock4_wildcard_lookup in bpf/bpf_sock.c)"
+            : "modelled as translated by the pod's per-packet load balancer (" + podBalancer(s)
+                + "; not settled in the sources read)"));
+  }
+
+  private static Translation loadBalancer(Hit hit, DatapathSettings s) {
+    String svc = hit.service().key();
+    int sp = hit.port().port();
+    String what = "LoadBalancer address of " + svc;
+    if ("Proxy".equals(hit.ipMode())) {
+      return new Translation(false, svc, hit.kind(), sp, what + " with ipMode: Proxy: Cilium"
+          + " does not short-circuit it; the traffic goes to the load balancer as a world address");
+    }
+    if (!s.kubeProxyReplacement() && !s.externalFrontendsWithoutKpr()) {
+      return new Translation(false, svc, hit.kind(), sp, what + ": kube-proxy-replacement=false,"
+          + " so Cilium's policy sees the address itself (kube-proxy rewrites it later)");
+    }
+    if (!s.kubeProxyReplacement()) {
+      return new Translation(true, svc, hit.kind(), sp, what + ": " + WITHOUT_KPR + s.version()
+          + ")");
+    }
+    return new Translation(true, svc, hit.kind(), sp, what + ": " + podBalancer(s));
+  }
+
+  private static Translation externalIp(
+      Hit hit, boolean onClientNode, boolean clientNodeKnown, DatapathSettings s) {
+    String svc = hit.service().key();
+    int sp = hit.port().port();
+    String what = "externalIP of " + svc;
+    if (!s.kubeProxyReplacement() && s.externalFrontendsWithoutKpr()) {
+      return new Translation(true, svc, hit.kind(), sp, what + ": " + WITHOUT_KPR + s.version()
+          + ")");
+    }
+    if (!s.kubeProxyReplacement()) {
+      return new Translation(false, svc, hit.kind(), sp, what + ": kube-proxy-replacement=false,"
+          + " so Cilium's policy sees the address itself");
+    }
+    if (onClientNode) {
+      return new Translation(true, svc, hit.kind(), sp,
+          what + " is an address of the client's own node: " + podBalancer(s));
+    }
+    String where = clientNodeKnown
+        ? "is not an address of the client's node"
+        : "is not known to be an address of the client's node";
+    // Per-packet LB in the pod's datapath (bpf_lxc.c ENABLE_PER_PACKET_LB: socket LB not
+    // full, host-namespace only, enable-envoy-config or enable-sctp) translates what socket LB
+    // skipped.
+    if (!s.perPacketLbAtPod() && !s.externalIpMitigationDisabled()) {
+      return new Translation(false, svc, hit.kind(), sp, what + " " + where + ": socket LB"
+          + " leaves it untranslated (CVE-2020-8554 mitigation;"
+          + " disable-external-ip-mitigation=false), so policy sees the address itself");
+    }
+    return new Translation(true, svc, hit.kind(), sp, what + " " + where + ": "
+        + (!s.perPacketLbAtPod()
+            ? "socket LB translates it (disable-external-ip-mitigation=true)"
+            : s.socketLbForPods()
+                ? "socket LB skips it, but the pod's per-packet load balancer ("
+                    + (s.envoyConfig() ? "enable-envoy-config=true" : "enable-sctp=true")
+                    + ") translates it"
+                : podBalancer(s)));
   }
 
   /** Whether the address is one of the node's addresses. */

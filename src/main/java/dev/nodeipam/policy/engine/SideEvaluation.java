@@ -3,9 +3,10 @@ package dev.nodeipam.policy.engine;
 import dev.nodeipam.policy.explanation.DropReason;
 import dev.nodeipam.policy.explanation.Match;
 import dev.nodeipam.policy.explanation.NotMatching;
-import dev.nodeipam.policy.explanation.Outcome;
+import dev.nodeipam.policy.explanation.SideRule;
 import dev.nodeipam.policy.explanation.SideVerdict;
 import dev.nodeipam.policy.model.Direction;
+import dev.nodeipam.policy.model.Entity;
 import dev.nodeipam.policy.model.Identity;
 import dev.nodeipam.policy.model.Peer;
 import dev.nodeipam.policy.model.PolicyRef;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * One side of a flow (section 1, {@code evaluate}): the rules selecting the endpoint, its default
@@ -72,14 +74,14 @@ final class SideEvaluation {
   }
 
   SideVerdict evaluate(Question q, DatapathSettings s) {
-    return evaluate(q, s, true);
+    return evaluate(q, s, Detail.EXPLAINED);
   }
 
   /**
-   * @param explain false to leave out why each selecting rule did not match (the costly part),
-   *     for callers that judge many flows and explain only the few they show
+   * The side's verdict, explained to {@code detail}: the definition. {@link #drop} is its fast
+   * path (no explanation, stops at the first deny); both decide through {@link SideRule#decide}.
    */
-  SideVerdict evaluate(Question asked, DatapathSettings s, boolean explain) {
+  SideVerdict evaluate(Question asked, DatapathSettings s, Detail detail) {
     Question q = resolved(asked, s);
     Direction d = q.direction();
     if (!q.subject().isPod()) {
@@ -96,19 +98,45 @@ final class SideEvaluation {
     if (s.enablePolicy() == EnablePolicy.NEVER) {
       return SideVerdict.notEnforced(d, "enable-policy=never: Cilium enforces no policy");
     }
-    List<Rule> rules = index.selecting(q.subject());
-    Set<PolicyRef> defaultDenyBy = new LinkedHashSet<>();
-    Set<PolicyRef> deniedBy = new LinkedHashSet<>();
-    Set<PolicyRef> allowedBy = new LinkedHashSet<>();
-    Set<String> notModelled = new LinkedHashSet<>();
-    List<Rule> unmatched = new ArrayList<>();
-    List<Match> matched = new ArrayList<>();
-    for (Rule r : rules) {
+    Scan scan = new Scan();
+    for (Rule r : index.selecting(q.subject())) {
+      scan.add(r, q, s);
+    }
+    boolean always = s.enablePolicy() == EnablePolicy.ALWAYS;
+    boolean defaultDeny = always || !scan.defaultDenyBy.isEmpty();
+    SideRule rule = SideRule.decide(
+        !scan.deniedBy.isEmpty(), !scan.allowedBy.isEmpty(), fromLocalHost(q), defaultDeny);
+    return new SideVerdict(
+        d,
+        true,
+        rule.outcome(),
+        rule.dropReason(),
+        defaultDeny,
+        List.copyOf(scan.defaultDenyBy),
+        List.copyOf(scan.allowedBy),
+        List.copyOf(scan.deniedBy),
+        scan.matched,
+        notMatching(scan, q, s, detail),
+        List.copyOf(scan.notModelled),
+        reason(rule, q, always));
+  }
+
+  /** What the selecting rules say about one question, rule by rule, with the entries matched. */
+  private static final class Scan {
+    final Set<PolicyRef> defaultDenyBy = new LinkedHashSet<>();
+    final Set<PolicyRef> deniedBy = new LinkedHashSet<>();
+    final Set<PolicyRef> allowedBy = new LinkedHashSet<>();
+    final Set<String> notModelled = new LinkedHashSet<>();
+    final List<Rule> unmatched = new ArrayList<>();
+    final List<Match> matched = new ArrayList<>();
+
+    void add(Rule r, Question q, DatapathSettings s) {
+      Direction d = q.direction();
       if (r.putsInDefaultDeny(d, s.honoursDefaultDenyOptOut())) {
         defaultDenyBy.add(r.policy());
       }
       if (!r.concerns(d)) {
-        continue;
+        return;
       }
       r.notModelled().forEach(n -> notModelled.add(r.policy().label() + ": " + n));
       for (RuleEntry e : r.denies(d)) {
@@ -132,68 +160,43 @@ final class SideEvaluation {
         unmatched.add(r);
       }
     }
-    // A policy with several rules may allow through one and miss with another: it allowed.
-    // Rules with an entry for this port (or the Service port dialled) are the ones a reader
-    // expected to match: they come first.
+  }
+
+  /**
+   * The selecting policies that allowed nothing. A policy with several rules may allow through one
+   * and miss with another: it allowed. Rules with an entry for this port (or the Service port
+   * dialled) are the ones a reader expected to match: they come first.
+   */
+  private List<NotMatching> notMatching(Scan scan, Question q, DatapathSettings s, Detail detail) {
+    Direction d = q.direction();
     List<NotMatching> notMatching = new ArrayList<>();
     List<NotMatching> others = new ArrayList<>();
-    for (Rule r : unmatched) {
-      if (!allowedBy.contains(r.policy())) {
+    for (Rule r : scan.unmatched) {
+      if (!scan.allowedBy.contains(r.policy())) {
         boolean relevant =
             r.allows(d).stream().anyMatch(e -> portsMatch(e, q) || servicePortMatches(e, q));
         (relevant ? notMatching : others)
-            .add(new NotMatching(r.policy(), explain ? why(r, q, s) : ""));
+            .add(new NotMatching(r.policy(), detail == Detail.EXPLAINED ? why(r, q, s) : ""));
       }
     }
     notMatching.addAll(others);
-    boolean always = s.enablePolicy() == EnablePolicy.ALWAYS;
-    boolean defaultDeny = always || !defaultDenyBy.isEmpty();
-    String flowText =
-        q.port()
-            + "/"
-            + q.protocol()
-            + " "
-            + (d == Direction.EGRESS ? "to " : "from ")
-            + q.peer().describe();
-    Outcome outcome;
-    Integer drop = null;
-    String reason;
-    if (!deniedBy.isEmpty()) {
-      outcome = Outcome.DENIED;
-      drop = DropReason.POLICY_DENY;
-      reason = "a deny rule matches " + flowText + "; deny wins over every allow";
-    } else if (!allowedBy.isEmpty()) {
-      outcome = Outcome.ALLOWED;
-      reason = "an allow rule matches " + flowText;
-    } else if (fromLocalHost(q)) {
-      outcome = Outcome.ALLOWED;
-      reason = LOCAL_HOST;
-    } else if (defaultDeny) {
-      outcome = Outcome.DENIED;
-      drop = DropReason.POLICY_DENIED;
-      reason =
-          d.lower()
-              + " is default-deny"
-              + (always ? " (enable-policy=always)" : "")
-              + " and no allow rule matches "
-              + flowText;
-    } else {
-      outcome = Outcome.ALLOWED;
-      reason = "no policy puts " + d.lower() + " in default deny, so everything is allowed";
-    }
-    return new SideVerdict(
-        d,
-        true,
-        outcome,
-        drop,
-        defaultDeny,
-        List.copyOf(defaultDenyBy),
-        List.copyOf(allowedBy),
-        List.copyOf(deniedBy),
-        matched,
-        notMatching,
-        List.copyOf(notModelled),
-        reason);
+    return notMatching;
+  }
+
+  /** The side's sentence for the rule that decided it. */
+  private static String reason(SideRule rule, Question q, boolean always) {
+    Direction d = q.direction();
+    String flowText = q.port() + "/" + q.protocol() + " "
+        + (d == Direction.EGRESS ? "to " : "from ") + q.peer().describe();
+    return switch (rule) {
+      case DENY_RULE -> "a deny rule matches " + flowText + "; deny wins over every allow";
+      case ALLOW_RULE -> "an allow rule matches " + flowText;
+      case LOCAL_HOST -> LOCAL_HOST;
+      case DEFAULT_DENY -> d.lower() + " is default-deny"
+          + (always ? " (enable-policy=always)" : "") + " and no allow rule matches " + flowText;
+      case NO_DEFAULT_DENY ->
+          "no policy puts " + d.lower() + " in default deny, so everything is allowed";
+    };
   }
 
   private static Match match(Rule r, RuleEntry e, Question q, DatapathSettings s, boolean deny) {
@@ -220,7 +223,8 @@ final class SideEvaluation {
 
   /**
    * The drop reason {@link #evaluate} would give ({@link DropReason#POLICY_DENY} or {@link
-   * DropReason#POLICY_DENIED}), or 0 when the side allows; nothing else is built.
+   * DropReason#POLICY_DENIED}), or 0 when the side allows: its fast path, which builds nothing and
+   * stops at the first matching deny entry (nothing outranks it).
    */
   int drop(Question asked, DatapathSettings s) {
     if (!asked.subject().isPod() || s.enablePolicy() == EnablePolicy.NEVER) {
@@ -229,24 +233,27 @@ final class SideEvaluation {
     Question q = resolved(asked, s);
     Direction d = q.direction();
     boolean defaultDeny = s.enablePolicy() == EnablePolicy.ALWAYS;
+    boolean denied = false;
     boolean allowed = false;
     for (Rule r : index.selecting(q.subject())) {
       defaultDeny |= r.putsInDefaultDeny(d, s.honoursDefaultDenyOptOut());
-      for (RuleEntry e : r.denies(d)) {
-        if (matches(e, q, s)) {
-          return DropReason.POLICY_DENY;
-        }
+      denied = anyMatches(r.denies(d), q, s);
+      if (denied) {
+        break;
       }
-      if (!allowed) {
-        for (RuleEntry e : r.allows(d)) {
-          if (matches(e, q, s)) {
-            allowed = true;
-            break;
-          }
-        }
+      allowed = allowed || anyMatches(r.allows(d), q, s);
+    }
+    Integer drop = SideRule.decide(denied, allowed, fromLocalHost(q), defaultDeny).dropReason();
+    return drop == null ? 0 : drop;
+  }
+
+  private static boolean anyMatches(List<RuleEntry> entries, Question q, DatapathSettings s) {
+    for (RuleEntry e : entries) {
+      if (matches(e, q, s)) {
+        return true;
       }
     }
-    return allowed || !defaultDeny || fromLocalHost(q) ? 0 : DropReason.POLICY_DENIED;
+    return false;
   }
 
   private static final String LOCAL_HOST = "the source is the local host, which always reaches"
@@ -303,8 +310,7 @@ final class SideEvaluation {
       return false;
     }
     if (p instanceof Peer.Entities e) {
-      return e.entity() == dev.nodeipam.policy.model.Entity.ALL
-          || e.entity() == dev.nodeipam.policy.model.Entity.CLUSTER;
+      return e.entity() == Entity.ALL || e.entity() == Entity.CLUSTER;
     }
     return true;
   }
@@ -430,7 +436,7 @@ final class SideEvaluation {
 
   private String namedText(PortMatch p, Question q, DatapathSettings s) {
     if (q.direction() == Direction.EGRESS && !s.egressNamedPortsPerIdentity()) {
-      Set<Integer> numbers = new java.util.TreeSet<>();
+      Set<Integer> numbers = new TreeSet<>();
       p.protocols().forEach(proto -> numbers.addAll(named.numbers(p.name(), proto.name())));
       String where = " (Cilium " + s.version() + " resolves an egress named port on the named"
           + " ports of all pods";

@@ -1,0 +1,315 @@
+package dev.nodeipam.policy;
+
+import static dev.nodeipam.testing.Theories.qt;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.generators.Generate.booleans;
+import static org.quicktheories.generators.Generate.range;
+import static org.quicktheories.generators.SourceDSL.lists;
+
+import dev.nodeipam.kube.ManifestLoader;
+import dev.nodeipam.net.IpText;
+import dev.nodeipam.policy.engine.Detail;
+import dev.nodeipam.policy.engine.PolicyEngine;
+import dev.nodeipam.policy.explanation.DestinationVerdict;
+import dev.nodeipam.policy.explanation.DropReason;
+import dev.nodeipam.policy.explanation.Verdict;
+import dev.nodeipam.policy.model.Flow;
+import dev.nodeipam.policy.model.Identity;
+import dev.nodeipam.policy.model.Protocol;
+import dev.nodeipam.policy.settings.DatapathSettings;
+import dev.nodeipam.snapshot.ClusterSnapshot;
+import dev.nodeipam.snapshot.Pod;
+import dev.nodeipam.testing.Coverage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+
+/**
+ * {@link PolicyEngine#evaluate} is the definition of Cilium's verdict; the engine's other answers
+ * are faster paths that build no explanation. Over generated clusters (a Service published by
+ * externalIP, LoadBalancer or nodePort, with either external traffic policy; clients with egress
+ * rules by CIDR, world, selector, entity, named port and deny, some on the host network; a
+ * receiver with ingress rules by selector, CIDR, deny or none; the datapath settings of the
+ * examples), for every client and every address it can dial (frontends, nodePorts, node, pod and
+ * outside addresses), each fast path gives exactly the definition's answer, and {@link
+ * Detail#VERDICT} decides as {@link Detail#EXPLAINED} does.
+ */
+class EngineFastPathPropertyTest {
+  static final String[][] SETTINGS = {
+    {},
+    {"kube-proxy-replacement", "true"},
+    {"kube-proxy-replacement", "true", "bpf-lb-sock-hostns-only", "true"},
+    {"kube-proxy-replacement", "true", "disable-external-ip-mitigation", "true"},
+    {"kube-proxy-replacement", "false", "policy-cidr-match-mode", "nodes"},
+    {"kube-proxy-replacement", "true", "enable-policy", "always"},
+    {"cilium-version", "1.18"},
+  };
+
+  record Client(int egress, boolean hostNetwork, int node) {}
+
+  record Shape(int frontend, boolean local, int ingress, List<Client> clients, int settings) {}
+
+  static Gen<Shape> shapes() {
+    Gen<Client> client = range(0, 8).zip(booleans(), range(0, 1), Client::new);
+    return range(0, 3).zip(booleans(), range(0, 4), lists().of(client).ofSizeBetween(1, 3),
+        range(0, SETTINGS.length - 1), Shape::new);
+  }
+
+  static final List<String> ADDRESSES = List.of("198.51.100.1", "203.0.113.9", "10.96.0.50",
+      "192.168.0.1", "192.168.0.2", "10.0.2.10", "10.0.2.11", "8.8.8.8");
+  static final List<Integer> PORTS = List.of(443, 8443, 30443, 80);
+
+  @Test
+  void fastPathsGiveTheDefinitionsAnswer() {
+    Coverage coverage = new Coverage("fastPathsGiveTheDefinitionsAnswer");
+    qt(100, 200)
+        .forAll(shapes())
+        .checkAssert(shape -> {
+          ClusterSnapshot cluster = build(shape);
+          PolicyEngine engine = PolicyEngine.of(cluster);
+          DatapathSettings s = engine.settings(settings(SETTINGS[shape.settings()]));
+          coverage.sample();
+          Map<String, Boolean> seen = new LinkedHashMap<>();
+          for (Pod p : cluster.podsIn("app")) {
+            for (String address : ADDRESSES) {
+              for (int port : PORTS) {
+                Flow flow = new Flow(p, IpText.parse(address), port, Protocol.TCP);
+                check(engine, flow, s, seen);
+              }
+            }
+          }
+          seen.forEach(coverage::count);
+        });
+    // Not vacuous: every kind of answer occurs in a good share of the samples.
+    for (String label : List.of("allowed", "denied by a deny rule (181)",
+        "denied by default deny (133)", "translated", "delivered by the next hop",
+        "egress denies every pod")) {
+      coverage.requireShare(label, 0.03);
+    }
+    coverage.print();
+  }
+
+  private static void check(PolicyEngine engine, Flow flow, DatapathSettings s,
+      Map<String, Boolean> seen) {
+    Verdict v = engine.evaluate(flow, s, Detail.EXPLAINED);
+    String what = flow.source().key() + " -> " + flow.address() + ":" + flow.port();
+    assertThat(engine.allows(flow, s)).as("allows " + what).isEqualTo(v.allowed());
+    assertThat(decisions(engine.evaluate(flow, s, Detail.VERDICT)))
+        .as("VERDICT detail " + what).isEqualTo(decisions(v));
+    Verdict asAddress = engine.evaluateAsAddress(flow, s, Detail.EXPLAINED);
+    assertThat(engine.allowsAsAddress(flow, s)).as("allowsAsAddress " + what)
+        .isEqualTo(asAddress.allowed());
+    Identity src = engine.identityOf(flow.source(), s);
+    boolean everyPod = false;
+    List<PolicyEngine.Delivered> delivered = new ArrayList<>();
+    for (DestinationVerdict d : v.destinations()) {
+      // A delivered backend's egress was judged on the address, at the dialled port.
+      int egressPort = d.delivery() != null ? d.delivery().dialledPort() : d.port();
+      int egress = engine.egressDrop(src, d.egressPeer(), egressPort, flow.protocol(), s);
+      assertThat(egress).as("egressDrop " + what + " " + d.endpoint())
+          .isEqualTo(drop(d.egress().dropReason()));
+      if (d.delivery() == null) {
+        int ingress = engine.ingressDrop(
+            flow.source(), src, d.identity(), d.port(), flow.protocol(), s);
+        assertThat(ingress).as("ingressDrop " + what + " " + d.endpoint())
+            .isEqualTo(drop(d.ingress().dropReason()));
+      } else {
+        delivered.add(new PolicyEngine.Delivered(d.identity(), d.port(),
+            d.delivery().arrivingSource(), drop(d.ingress().dropReason())));
+      }
+      boolean deniesEveryPod =
+          engine.egressDeniesEveryPod(src, egressPort, flow.protocol(), s);
+      everyPod |= deniesEveryPod;
+      if (deniesEveryPod && d.egressPeer().isPod()) {
+        assertThat(egress).as("egressDeniesEveryPod " + what + " " + d.endpoint())
+            .isEqualTo(DropReason.POLICY_DENIED);
+      }
+    }
+    assertThat(engine.deliveredTo(flow, s)).as("deliveredTo " + what).isEqualTo(delivered);
+    seen.merge("allowed", v.allowed(), Boolean::logicalOr);
+    seen.merge("denied by a deny rule (181)",
+        Objects.equals(v.dropReason(), DropReason.POLICY_DENY), Boolean::logicalOr);
+    seen.merge("denied by default deny (133)",
+        Objects.equals(v.dropReason(), DropReason.POLICY_DENIED), Boolean::logicalOr);
+    seen.merge("translated", v.translation().translated(), Boolean::logicalOr);
+    seen.merge("delivered by the next hop", !delivered.isEmpty(), Boolean::logicalOr);
+    seen.merge("egress denies every pod", everyPod, Boolean::logicalOr);
+  }
+
+  /** What a verdict decides, without its explanation. */
+  private static List<Object> decisions(Verdict v) {
+    List<Object> out = new ArrayList<>(List.of(v.outcome(), String.valueOf(v.dropReason()),
+        v.translation()));
+    for (DestinationVerdict d : v.destinations()) {
+      out.add(List.of(d.endpoint(), d.port(), d.outcome(), String.valueOf(d.dropReason()),
+          d.egress().outcome(), d.ingress().outcome(), d.egress().allowedBy(),
+          d.ingress().deniedBy(), d.egress().deniedBy(), d.ingress().allowedBy()));
+    }
+    return out;
+  }
+
+  private static int drop(Integer reason) {
+    return reason == null ? 0 : reason;
+  }
+
+  private static Map<String, String> settings(String... pairs) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      out.put(pairs[i], pairs[i + 1]);
+    }
+    return out;
+  }
+
+  private static ClusterSnapshot build(Shape s) {
+    List<String> docs = new ArrayList<>();
+    for (int n = 1; n <= 2; n++) {
+      docs.add("""
+          apiVersion: v1
+          kind: Node
+          metadata: {name: n%d}
+          spec: {podCIDR: 10.0.%d.0/24}
+          status:
+            addresses: [{type: InternalIP, address: 192.168.0.%d}]
+            conditions: [{type: Ready, status: "True"}]
+          """.formatted(n, n, n));
+    }
+    docs.add("apiVersion: v1\nkind: Namespace\nmetadata: {name: app}");
+    docs.add("apiVersion: v1\nkind: Namespace\nmetadata: {name: edge}");
+    String frontend = switch (s.frontend()) {
+      case 0 -> "externalIPs: [198.51.100.1]";
+      case 1 -> "externalIPs: [203.0.113.9]";
+      case 2 -> "type: LoadBalancer\n  loadBalancerClass: example.com/metal";
+      default -> "type: NodePort";
+    };
+    String status = s.frontend() == 2
+        ? "status: {loadBalancer: {ingress: [{ip: 203.0.113.9}]}}" : "";
+    docs.add("""
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web, namespace: edge}
+        spec:
+          clusterIP: 10.96.0.50
+          selector: {app: web}
+          externalTrafficPolicy: %s
+          ports: [{name: https, port: 443, targetPort: https, nodePort: 30443}]
+          %s
+        %s
+        """.formatted(s.local() ? "Local" : "Cluster", frontend, status));
+    docs.add(pod("edge", "web-1", "web", "n2", "10.0.2.10", ""));
+    docs.add(pod("edge", "web-2", "web", "n1", "10.0.2.11", ""));
+    String ingress = ingress(s.ingress());
+    if (ingress != null) {
+      docs.add(ingress);
+    }
+    for (int i = 0; i < s.clients().size(); i++) {
+      Client c = s.clients().get(i);
+      String node = c.node() == 0 ? "n1" : "n2";
+      String ip = c.hostNetwork() ? (c.node() == 0 ? "192.168.0.1" : "192.168.0.2")
+          : "10.0." + (c.node() + 1) + "." + (20 + i);
+      docs.add(pod("app", "client-" + i, "client-" + i, node, ip,
+          c.hostNetwork() ? "hostNetwork: true" : ""));
+      String egress = egress("client-" + i, c.egress());
+      if (egress != null) {
+        docs.add(egress);
+      }
+    }
+    return yaml(docs);
+  }
+
+  private static String pod(String ns, String name, String app, String node, String ip,
+      String extra) {
+    return """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: %s, namespace: %s, labels: {app: %s}}
+        spec:
+          nodeName: %s
+          %s
+          containers: [{name: c, image: x, ports: [{name: https, containerPort: 8443}]}]
+        status: {phase: Running, podIP: %s, podIPs: [{ip: %s}],
+          conditions: [{type: Ready, status: "True"}]}
+        """.formatted(name, ns, app, node, extra, ip, ip);
+  }
+
+  private static String ingress(int kind) {
+    String cnp = """
+        apiVersion: cilium.io/v2
+        kind: CiliumNetworkPolicy
+        metadata: {name: web-in, namespace: edge}
+        spec:
+          endpointSelector: {matchLabels: {app: web}}
+          %s
+        """;
+    return switch (kind) {
+      case 0 -> null;
+      case 1 -> cnp.formatted("ingress:\n  - fromEndpoints: [{matchLabels: "
+          + "{k8s:io.kubernetes.pod.namespace: app}}]\n    toPorts: [{ports: [{port: \"8443\"}]}]");
+      case 2 -> cnp.formatted("ingress:\n  - fromCIDR: [0.0.0.0/0]");
+      case 3 -> cnp.formatted("ingress:\n  - fromEntities: [all]\n  ingressDeny:\n"
+          + "  - fromEndpoints: [{matchLabels: {app: client-0}}]");
+      default -> cnp.formatted("ingress:\n  - fromEntities: [remote-node, host]");
+    };
+  }
+
+  private static String egress(String app, int kind) {
+    String np = """
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: %s, namespace: app}
+        spec:
+          podSelector: {matchLabels: {app: %s}}
+          policyTypes: [Egress]
+          egress:
+          %s
+        """;
+    String cnp = """
+        apiVersion: cilium.io/v2
+        kind: CiliumNetworkPolicy
+        metadata: {name: %s, namespace: app}
+        spec:
+          endpointSelector: {matchLabels: {app: %s}}
+          %s
+        """;
+    return switch (kind) {
+      case 0 -> null;
+      case 1 -> np.formatted(app, app,
+          "- to: [{ipBlock: {cidr: 0.0.0.0/0}}]\n    ports: [{port: 443}]");
+      case 2 -> np.formatted(app, app,
+          "- to: [{ipBlock: {cidr: 0.0.0.0/0, except: [203.0.113.0/24]}}]");
+      case 3 -> np.formatted(app, app, "- to: [{ipBlock: {cidr: 198.51.100.0/24}}]\n"
+          + "  - to: [{podSelector: {matchLabels: {app: web}}, namespaceSelector: {}}]\n"
+          + "    ports: [{port: https}]");
+      case 4 -> cnp.formatted(app, app, "egress:\n  - toEntities: [world]\n"
+          + "    toPorts: [{ports: [{port: \"443\"}]}]");
+      case 5 -> cnp.formatted(app, app, "egress:\n  - toCIDR: [0.0.0.0/0]\n"
+          + "  - toEntities: [cluster]\n  egressDeny:\n  - toEndpoints: [{matchLabels: {app: web, "
+          + "k8s:io.kubernetes.pod.namespace: edge}}]");
+      case 6 -> cnp.formatted(app, app, "egress:\n  - toCIDR: [203.0.113.0/24]\n"
+          + "  - toEntities: [cluster]\n    toPorts: [{ports: [{port: \"8443\"}]}]");
+      case 7 -> cnp.formatted(app, app, "egress:\n  - toCIDRSet: [{cidr: 198.51.100.0/24}]\n"
+          + "  - toEntities: [remote-node]\n    toPorts: [{ports: [{port: \"443\"}]}]");
+      default -> np.formatted(app, app, "- to: [{ipBlock: {cidr: 10.96.0.0/16}}]");
+    };
+  }
+
+  private static ClusterSnapshot yaml(List<String> documents) {
+    try {
+      Path dir = Files.createTempDirectory("engine-fast-path");
+      Files.writeString(dir.resolve("cluster.yaml"), String.join("\n---\n", documents));
+      ClusterSnapshot s = ManifestLoader.load(List.of(dir));
+      Files.delete(dir.resolve("cluster.yaml"));
+      Files.delete(dir);
+      return s;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
