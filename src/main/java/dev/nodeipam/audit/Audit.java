@@ -7,6 +7,7 @@ import dev.nodeipam.policy.model.Protocol;
 import dev.nodeipam.policy.model.Rule;
 import dev.nodeipam.policy.model.RuleEntry;
 import dev.nodeipam.policy.settings.DatapathSettings;
+import dev.nodeipam.snapshot.BadInputException;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.Service;
 import java.util.ArrayList;
@@ -41,7 +42,7 @@ public final class Audit {
    * Runs the audit.
    *
    * @param overrides {@code --set} values over the snapshot's cilium-config
-   * @throws dev.nodeipam.snapshot.BadInputException on invalid policies or settings
+   * @throws BadInputException on invalid policies or settings
    */
   public static AuditReport run(
       ClusterSnapshot snapshot, Map<String, String> overrides, AuditOptions options) {
@@ -62,7 +63,7 @@ public final class Audit {
     return run(snapshot, overrides, options, namespaces, new AuditProgress());
   }
 
-  /** {@link #run(ClusterSnapshot, Map, AuditOptions, java.util.Set)}, counting in progress. */
+  /** {@link #run(ClusterSnapshot, Map, AuditOptions, Set)}, counting in progress. */
   public static AuditReport run(ClusterSnapshot snapshot, Map<String, String> overrides,
       AuditOptions options, Set<String> namespaces, AuditProgress progress) {
     return run(snapshot, overrides, options, AuditScope.all(), namespaces, progress);

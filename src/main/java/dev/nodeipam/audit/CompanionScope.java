@@ -22,7 +22,7 @@ public enum CompanionScope {
    * The scope for these settings: {@code requested} when given (null: automatic), else {@code
    * CLUSTER} where Cilium honours {@code enableDefaultDeny: false}, {@code SOURCES} otherwise.
    *
-   * @throws dev.nodeipam.snapshot.BadInputException when {@code CLUSTER} is asked for where it would put every
+   * @throws BadInputException when {@code CLUSTER} is asked for where it would put every
    *     pod in egress default deny
    */
   public static Choice choose(CompanionScope requested, DatapathSettings s) {

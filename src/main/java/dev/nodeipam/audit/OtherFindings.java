@@ -9,6 +9,7 @@ import dev.nodeipam.policy.model.Rule;
 import dev.nodeipam.policy.model.RuleEntry;
 import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.snapshot.ClusterSnapshot;
+import dev.nodeipam.snapshot.ExternalIps;
 import dev.nodeipam.snapshot.Node;
 import dev.nodeipam.snapshot.Pod;
 import dev.nodeipam.snapshot.Service;
@@ -49,8 +50,8 @@ final class OtherFindings {
           .service(s.key())
           .address(String.join(",", s.externalIps()))
           .message(
-              s.key() + " lists " + String.join(", ", s.externalIps()) + " in spec.externalIPs,"
-                  + " which Kubernetes deprecates (v1.36; CVE-2020-8554). Move it to a Node IPAM"
+              s.key() + " lists " + String.join(", ", s.externalIps()) + " in spec.externalIPs, "
+                  + ExternalIps.DEPRECATED + ". Move it to a Node IPAM"
                   + " LoadBalancer that publishes the same addresses: " + command
                   + " (with the same -f or cluster).")
           .extra(extra)

@@ -1,6 +1,7 @@
 package dev.nodeipam.diff;
 
 import dev.nodeipam.policy.model.PolicyParser;
+import dev.nodeipam.policy.model.PolicyRef;
 import dev.nodeipam.policy.settings.SettingsResolution;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.EndpointSlice;
@@ -28,7 +29,7 @@ import java.util.function.Function;
  * @param sliceServices the Services ({@code namespace/name}) of EndpointSlices that changed
  * @param pods {@code namespace/name}, template pods of workloads included
  * @param namespaces namespace names
- * @param policies {@code Kind namespace/name} (as {@link dev.nodeipam.policy.model.PolicyRef#label})
+ * @param policies {@code Kind namespace/name} (as {@link PolicyRef#label})
  * @param settings whether the datapath settings differ: {@code kube-system/cilium-config}, or
  *     anything else they are read from (the address families seen, the agent's version)
  */

@@ -1,5 +1,7 @@
 package dev.nodeipam.diff;
 
+import dev.nodeipam.snapshot.ExternalIps;
+
 /** The kinds of things a change to the cluster's YAML does, in report order. */
 public enum ItemType {
   NEWLY_DENIED(
@@ -33,8 +35,8 @@ public enum ItemType {
           + " reach the Service on it lose it."),
   EXTERNAL_IPS_ADDED(
       "Services newly using externalIPs",
-      "The change adds an address to Service.spec.externalIPs, which Kubernetes deprecates"
-          + " (v1.36; CVE-2020-8554). Under Cilium the address stops being world to policy."
+      "The change adds an address to Service.spec.externalIPs, "
+          + ExternalIps.DEPRECATED + ". Under Cilium the address stops being world to policy."
           + " Prefer a Node IPAM LoadBalancer (nodeipam migrate)."),
   COMPANION_STALE(
       "Companion policies made stale",

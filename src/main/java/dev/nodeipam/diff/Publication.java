@@ -5,6 +5,7 @@ import dev.nodeipam.ipam.NodePool;
 import dev.nodeipam.migrate.MigrationPlanner;
 import dev.nodeipam.net.IpText;
 import dev.nodeipam.snapshot.ClusterSnapshot;
+import dev.nodeipam.snapshot.ExternalIps;
 import dev.nodeipam.snapshot.Service;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,8 +99,8 @@ final class Publication {
         .address(String.join(",", added))
         .location(at.locate(after.source(), null).orElse(null))
         .cause(at.locate(after.source(), "spec.externalIPs[" + first + "]").orElse(null))
-        .message(after.key() + " adds " + String.join(", ", added) + " to spec.externalIPs, which"
-            + " Kubernetes deprecates (v1.36; CVE-2020-8554); under Cilium the address is no"
+        .message(after.key() + " adds " + String.join(", ", added) + " to spec.externalIPs, "
+            + ExternalIps.DEPRECATED + "; under Cilium the address is no"
             + " longer world to policy. nodeipam migrate --service " + after.key()
             + " moves it to a Node IPAM LoadBalancer.")
         .state("after")

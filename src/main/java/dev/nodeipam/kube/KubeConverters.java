@@ -5,6 +5,7 @@ import dev.nodeipam.labels.LabelSelector;
 import dev.nodeipam.labels.Requirement;
 import dev.nodeipam.snapshot.DaemonSetImages;
 import dev.nodeipam.snapshot.EndpointSlice;
+import dev.nodeipam.snapshot.ManifestDefaults;
 import dev.nodeipam.snapshot.Namespace;
 import dev.nodeipam.snapshot.Node;
 import dev.nodeipam.snapshot.Pod;
@@ -40,7 +41,7 @@ import java.util.Set;
 
 /**
  * From fabric8's model objects to the snapshot's values, for manifests and informers alike. Nothing
- * is defaulted here: what the API server fills in is {@link dev.nodeipam.snapshot.ManifestDefaults}'
+ * is defaulted here: what the API server fills in is {@link ManifestDefaults}'
  * job, and objects from a live cluster already carry it.
  */
 public final class KubeConverters {

@@ -13,6 +13,7 @@ import dev.nodeipam.policy.engine.PolicyEngine;
 import dev.nodeipam.policy.model.Direction;
 import dev.nodeipam.policy.model.PolicyRef;
 import dev.nodeipam.snapshot.ClusterSnapshot;
+import dev.nodeipam.snapshot.ExternalIps;
 import dev.nodeipam.snapshot.Pod;
 import dev.nodeipam.snapshot.Service;
 import java.util.ArrayList;
@@ -37,8 +38,8 @@ public final class AuditSarif {
         + " the Service's backends, whose identity is a pod (or a node), which CIDR rules never"
         + " match. Add the companion CiliumClusterwideNetworkPolicy (the fix suggested) before"
         + " the Service change.");
-    HELP.put(FindingType.EXTERNAL_IPS, "The Service uses spec.externalIPs, which Kubernetes"
-        + " deprecates (v1.36; CVE-2020-8554). nodeipam migrate moves it to a Node IPAM"
+    HELP.put(FindingType.EXTERNAL_IPS, "The Service uses spec.externalIPs, "
+        + ExternalIps.DEPRECATED + ". nodeipam migrate moves it to a Node IPAM"
         + " LoadBalancer that publishes the same addresses.");
     HELP.put(FindingType.CIDR_COVERS_PODS, "A CIDR rule whose range holds pod addresses:"
         + " CIDR rules never match pods, whatever their address. Select the pods by labels.");

@@ -2,6 +2,7 @@ package dev.nodeipam.render;
 
 import dev.nodeipam.audit.AuditReport;
 import dev.nodeipam.audit.IdentityTrap;
+import dev.nodeipam.policy.engine.PolicyEngine;
 import dev.nodeipam.policy.explanation.DestinationVerdict;
 import dev.nodeipam.policy.explanation.DropReason;
 import dev.nodeipam.policy.explanation.Match;
@@ -38,7 +39,7 @@ public final class TraceRenderer {
 
   /**
    * The JSON document of a destination named by identity, no address dialled ({@link
-   * dev.nodeipam.policy.engine.PolicyEngine#verdictTo}): {@code to} is {@code ns/pod:port/proto}
+   * PolicyEngine#verdictTo}): {@code to} is {@code ns/pod:port/proto}
    * and {@code dialled} is false.
    */
   public static Map<String, Object> identityDocument(Verdict v, String to, String named) {

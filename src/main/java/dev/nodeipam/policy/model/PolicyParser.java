@@ -1,12 +1,13 @@
 package dev.nodeipam.policy.model;
 
+import dev.nodeipam.snapshot.BadInputException;
 import dev.nodeipam.snapshot.RawObject;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Turns the policy objects of a snapshot into {@link Rule}s. Invalid input (a bad CIDR, selector
- * operator or port) is a {@link dev.nodeipam.snapshot.BadInputException} naming the object's source.
+ * operator or port) is a {@link BadInputException} naming the object's source.
  */
 public final class PolicyParser {
   private PolicyParser() {}

@@ -1,6 +1,7 @@
 package dev.nodeipam.policy.settings;
 
 import dev.nodeipam.net.IpText;
+import dev.nodeipam.snapshot.BadInputException;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.Node;
 import dev.nodeipam.snapshot.Pod;
@@ -20,7 +21,7 @@ public final class SettingsResolution {
   /**
    * The snapshot's settings under the overrides.
    *
-   * @throws dev.nodeipam.snapshot.BadInputException on a value Cilium would not accept, naming
+   * @throws BadInputException on a value Cilium would not accept, naming
    *     the ConfigMap's file
    * @throws IllegalArgumentException on an override key nodeipam does not know
    */

@@ -1,5 +1,7 @@
 package dev.nodeipam.tools.generate;
 
+import java.util.Random;
+
 /**
  * The sizes and mix of a synthetic cluster. Fractions are of the Services (or nodes) they qualify;
  * the defaults give the issue's target cluster (5,000 nodes, 10,000 Services) with a mix that
@@ -10,7 +12,7 @@ package dev.nodeipam.tools.generate;
  * @param services how many Services
  * @param podsPerService pods (and endpoints) behind every Service that has a pod selector
  * @param namespaces how many namespaces the Services and pods are spread over
- * @param seed the seed of the one {@link java.util.Random} the generator draws from
+ * @param seed the seed of the one {@link Random} the generator draws from
  * @param localFraction fraction of the Node IPAM LoadBalancers with {@code externalTrafficPolicy:
  *     Local}
  * @param clusterIpFraction fraction of the Services that are plain ClusterIP Services
