@@ -86,7 +86,7 @@ final class Companions {
     Map<Pod, Map<String, String>> labels = new IdentityHashMap<>();
     for (Trap t : traps) {
       for (Pod source : t.sources()) {
-        if (source.hostNetwork()) {
+        if (source.isItsNode()) {
           continue; // its node's identity: no endpoint egress policy, never trapped on egress
         }
         Map<String, String> selector = new LinkedHashMap<>(
@@ -202,7 +202,7 @@ final class Companions {
         trappedBackends.add(stableLabels(d.identity().pod()));
         PortKey port = new PortKey(d.port(), t.protocol().name());
         for (Pod source : t.sources()) {
-          if (source.hostNetwork()) {
+          if (source.isItsNode()) {
             nodeSources.add(port);
           } else {
             bySource.computeIfAbsent(labels.computeIfAbsent(source, Companions::stableLabels),

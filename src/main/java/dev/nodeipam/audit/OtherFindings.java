@@ -154,7 +154,7 @@ final class OtherFindings {
       List<Rule> rules, ClusterSnapshot snapshot, DatapathSettings s) {
     List<AddressIndex.Owned> pods = new ArrayList<>();
     for (Pod p : snapshot.pods()) {
-      if (p.hostNetwork() || p.isTemplate()) {
+      if (!p.isEndpoint()) {
         continue; // a hostNetwork pod's address is its node's
       }
       for (String ip : p.ips()) {

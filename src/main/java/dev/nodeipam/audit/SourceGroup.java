@@ -44,7 +44,7 @@ record SourceGroup(int id, Identity identity, List<Pod> pods, Map<String, List<P
         continue;
       }
       Identity id = identity.apply(p);
-      Object key = p.hostNetwork() ? List.of("host", String.valueOf(p.nodeName())) : id.labels();
+      Object key = p.isItsNode() ? List.of("host", String.valueOf(p.nodeName())) : id.labels();
       groups.computeIfAbsent(key, k -> new ArrayList<>()).add(p);
       identities.putIfAbsent(key, id);
     }

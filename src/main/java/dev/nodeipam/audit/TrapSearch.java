@@ -131,7 +131,7 @@ final class TrapSearch implements Trap.Explainer {
 
   /** The source's identity: its group's, but a hostNetwork client is its node. */
   Identity identity(SourceGroup g, Pod source) {
-    return source.hostNetwork() ? engine.identityOf(source, settings(When.NOW)) : g.identity();
+    return source.isItsNode() ? engine.identityOf(source, settings(When.NOW)) : g.identity();
   }
 
   int groupCount() {
@@ -204,7 +204,7 @@ final class TrapSearch implements Trap.Explainer {
 
   /** The group's pods split where the address's translation can differ between them. */
   private List<List<Pod>> byTranslation(TrapTarget t, SourceGroup g) {
-    if (g.representative().hostNetwork()) {
+    if (g.representative().isItsNode()) {
       return List.copyOf(g.byNode().values());
     }
     List<Pod> on = t.owner == null ? null : g.byNode().get(t.owner);

@@ -37,6 +37,22 @@ public record Pod(
   }
 
   /**
+   * Whether the pod is, to Cilium, its node: a hostNetwork pod has no endpoint or identity of its
+   * own, so a client on the host network is seen as its node (host or remote-node).
+   */
+  public boolean isItsNode() {
+    return hostNetwork;
+  }
+
+  /**
+   * Whether the pod is a Cilium endpoint with addresses of its own: a real pod (not a workload's
+   * template) that is not its node.
+   */
+  public boolean isEndpoint() {
+    return !isItsNode() && !isTemplate();
+  }
+
+  /**
    * A declared container port; protocol defaults to TCP.
    *
    * @param hostPort the node port it is exposed on ({@code hostPort}), or null

@@ -29,7 +29,7 @@ final class AddressBook {
 
   AddressBook(ClusterSnapshot snapshot) {
     for (Pod p : snapshot.pods()) {
-      if (p.hostNetwork() || p.isTemplate()) {
+      if (!p.isEndpoint()) {
         continue;
       }
       for (String ip : p.ips()) {

@@ -26,7 +26,7 @@ final class ClusterNamedPorts {
   ClusterNamedPorts(ClusterSnapshot snapshot) {
     for (Pod p : snapshot.pods()) {
       // hostNetwork pods are no Cilium endpoints: their ports are the node's, not named ports.
-      if (p.hostNetwork() || p.isTemplate()) {
+      if (!p.isEndpoint()) {
         continue;
       }
       for (Pod.ContainerPort cp : p.ports()) {

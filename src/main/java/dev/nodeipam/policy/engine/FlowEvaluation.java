@@ -197,9 +197,8 @@ final class FlowEvaluation {
       Detail detail, String name, List<String> notes) {
     SideVerdict egress = sides.evaluate(new SideEvaluation.Question(src, Direction.EGRESS, dst,
         port, flow.protocol(), ports, servicePort, translated), s, detail);
-    Identity seen = dst.isPod() && flow.source().hostNetwork()
-        ? identities.ofPod(flow.source(), dst.pod().nodeName(), s)
-        : src;
+    Identity seen =
+        dst.isPod() ? identities.seenFrom(flow.source(), src, dst.pod().nodeName(), s) : src;
     SideVerdict ingress = sides.evaluate(new SideEvaluation.Question(dst, Direction.INGRESS,
         seen, port, flow.protocol(), ports, servicePort, translated), s, detail);
     return destination(name, dst, port, flow, egress, ingress, notes);

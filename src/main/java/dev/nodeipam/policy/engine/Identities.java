@@ -41,9 +41,17 @@ public final class Identities {
     return ofPod(pod, viewerNode, s, null);
   }
 
+  /**
+   * How a receiver on {@code viewerNode} sees {@code source} (identity {@code own}): a client that
+   * is its node ({@link Pod#isItsNode}) is host on the same node, else remote-node.
+   */
+  public Identity seenFrom(Pod source, Identity own, String viewerNode, DatapathSettings s) {
+    return source.isItsNode() ? ofPod(source, viewerNode, s) : own;
+  }
+
   /** A pod's identity, reached at {@code address} (null: its first address). */
   Identity ofPod(Pod pod, String viewerNode, DatapathSettings s, IPAddress reachedAt) {
-    if (pod.hostNetwork()) {
+    if (pod.isItsNode()) {
       Node node = pod.nodeName() == null ? null : snapshot.node(pod.nodeName()).orElse(null);
       boolean same = pod.nodeName() != null && pod.nodeName().equals(viewerNode);
       return node(same, node, null, pod, s);

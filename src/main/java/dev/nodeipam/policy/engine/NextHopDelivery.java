@@ -79,7 +79,7 @@ final class NextHopDelivery {
       if (snat) {
         return identities.ofNode(delivering, backendNode, s);
       }
-      return source.hostNetwork() ? identities.ofPod(source, backendNode, s) : src;
+      return identities.seenFrom(source, src, backendNode, s);
     }
   }
 

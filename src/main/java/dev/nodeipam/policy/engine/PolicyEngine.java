@@ -285,7 +285,7 @@ public final class PolicyEngine {
     if (!dst.isPod()) {
       return true;
     }
-    Identity seen = source.hostNetwork() ? identities.ofPod(source, dst.pod().nodeName(), s) : src;
+    Identity seen = identities.seenFrom(source, src, dst.pod().nodeName(), s);
     return sides.allows(new SideEvaluation.Question(
         dst, Direction.INGRESS, seen, flow.port(), flow.protocol(), ports, null, false), s);
   }
@@ -324,9 +324,8 @@ public final class PolicyEngine {
     if (!destination.isPod()) {
       return 0; // host policies are not modelled: a node admits everything
     }
-    Identity seen = source.hostNetwork()
-        ? identities.ofPod(source, destination.pod().nodeName(), s)
-        : sourceIdentity;
+    Identity seen =
+        identities.seenFrom(source, sourceIdentity, destination.pod().nodeName(), s);
     return sides.drop(new SideEvaluation.Question(
         destination, Direction.INGRESS, seen, port, protocol, destination.pod().ports(), null,
         false), s);

@@ -56,7 +56,7 @@ public final class ServiceTranslation {
     }
     for (Pod p : snapshot.pods()) {
       // A hostNetwork pod listens on the node itself: there is nothing to translate.
-      if (p.hostNetwork() || p.deleting() || p.nodeName() == null) {
+      if (p.isItsNode() || p.deleting() || p.nodeName() == null) {
         continue;
       }
       Node n = snapshot.node(p.nodeName()).orElse(null);

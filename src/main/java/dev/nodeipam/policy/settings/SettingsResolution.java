@@ -47,7 +47,7 @@ public final class SettingsResolution {
     boolean v4 = false;
     boolean v6 = false;
     for (Pod p : snapshot.pods()) {
-      if (p.hostNetwork() || p.isTemplate()) {
+      if (!p.isEndpoint()) {
         continue;
       }
       for (String ip : p.ips()) {
