@@ -4,6 +4,7 @@ import dev.nodeipam.tools.generate.SyntheticCluster;
 import dev.nodeipam.kube.ManifestLoader;
 import dev.nodeipam.render.AuditRenderer;
 import dev.nodeipam.snapshot.ClusterSnapshot;
+import dev.nodeipam.testing.YamlClusters;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,16 +26,7 @@ final class Clusters {
 
   /** A cluster from YAML documents, through the real loader (defaults applied as in manifest mode). */
   static ClusterSnapshot yaml(String... documents) {
-    try {
-      Path dir = Files.createTempDirectory("audit-test");
-      Files.writeString(dir.resolve("cluster.yaml"), String.join("\n---\n", documents));
-      ClusterSnapshot s = ManifestLoader.load(List.of(dir));
-      Files.delete(dir.resolve("cluster.yaml"));
-      Files.delete(dir);
-      return s;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return YamlClusters.load(List.of(documents));
   }
 
   /** The snapshot with the report's companion policies added, as objects. */
@@ -67,11 +59,7 @@ final class Clusters {
 
   /** Datapath settings from alternating keys and values. */
   static Map<String, String> settings(String... pairs) {
-    Map<String, String> set = new java.util.HashMap<>();
-    for (int i = 0; i < pairs.length; i += 2) {
-      set.put(pairs[i], pairs[i + 1]);
-    }
-    return set;
+    return YamlClusters.settings(pairs);
   }
 
   /**

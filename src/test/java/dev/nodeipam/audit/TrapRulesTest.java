@@ -5,6 +5,7 @@ import static dev.nodeipam.audit.Clusters.traps;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nodeipam.snapshot.ClusterSnapshot;
+import dev.nodeipam.testing.YamlClusters;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -28,16 +29,7 @@ class TrapRulesTest {
       """;
 
   static String pod(String ns, String name, String app, String node, String ip, String extra) {
-    return """
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: %s, namespace: %s, labels: {app: %s}}
-        spec:
-          nodeName: %s
-          %s
-          containers: [{name: c, image: x, ports: [{name: https, containerPort: 8443}]}]
-        status: {phase: Running, podIP: %s, podIPs: [{ip: %s}], conditions: [{type: Ready, status: "True"}]}
-        """.formatted(name, ns, app, node, extra, ip, ip);
+    return YamlClusters.pod(ns, name, app, node, ip, extra);
   }
 
   static final String CLIENT_POLICY = """

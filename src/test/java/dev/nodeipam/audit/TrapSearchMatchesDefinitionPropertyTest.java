@@ -15,6 +15,7 @@ import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.Pod;
 import dev.nodeipam.snapshot.Service;
 import dev.nodeipam.testing.Coverage;
+import dev.nodeipam.testing.YamlClusters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -193,24 +194,8 @@ class TrapSearchMatchesDefinitionPropertyTest {
   }
 
   private static String egress(String app, int kind) {
-    String np = """
-        apiVersion: networking.k8s.io/v1
-        kind: NetworkPolicy
-        metadata: {name: %s, namespace: app}
-        spec:
-          podSelector: {matchLabels: {app: %s}}
-          policyTypes: [Egress]
-          egress:
-          %s
-        """;
-    String cnp = """
-        apiVersion: cilium.io/v2
-        kind: CiliumNetworkPolicy
-        metadata: {name: %s, namespace: app}
-        spec:
-          endpointSelector: {matchLabels: {app: %s}}
-          %s
-        """;
+    String np = YamlClusters.EGRESS_NETWORK_POLICY;
+    String cnp = YamlClusters.APP_CILIUM_POLICY;
     return switch (kind) {
       case 0 -> null;
       case 1 -> np.formatted(app, app,

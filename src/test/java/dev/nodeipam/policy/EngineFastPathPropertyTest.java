@@ -6,7 +6,6 @@ import static org.quicktheories.generators.Generate.booleans;
 import static org.quicktheories.generators.Generate.range;
 import static org.quicktheories.generators.SourceDSL.lists;
 
-import dev.nodeipam.kube.ManifestLoader;
 import dev.nodeipam.net.IpText;
 import dev.nodeipam.policy.engine.Detail;
 import dev.nodeipam.policy.engine.PolicyEngine;
@@ -20,10 +19,7 @@ import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.Pod;
 import dev.nodeipam.testing.Coverage;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.nodeipam.testing.YamlClusters;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,7 +71,7 @@ class EngineFastPathPropertyTest {
         .checkAssert(shape -> {
           ClusterSnapshot cluster = build(shape);
           PolicyEngine engine = PolicyEngine.of(cluster);
-          DatapathSettings s = engine.settings(settings(SETTINGS[shape.settings()]));
+          DatapathSettings s = engine.settings(YamlClusters.settings(SETTINGS[shape.settings()]));
           coverage.sample();
           Map<String, Boolean> seen = new LinkedHashMap<>();
           for (Pod p : cluster.podsIn("app")) {
@@ -160,14 +156,6 @@ class EngineFastPathPropertyTest {
     return reason == null ? 0 : reason;
   }
 
-  private static Map<String, String> settings(String... pairs) {
-    Map<String, String> out = new LinkedHashMap<>();
-    for (int i = 0; i < pairs.length; i += 2) {
-      out.put(pairs[i], pairs[i + 1]);
-    }
-    return out;
-  }
-
   private static ClusterSnapshot build(Shape s) {
     List<String> docs = new ArrayList<>();
     for (int n = 1; n <= 2; n++) {
@@ -203,8 +191,8 @@ class EngineFastPathPropertyTest {
           %s
         %s
         """.formatted(s.local() ? "Local" : "Cluster", frontend, status));
-    docs.add(pod("edge", "web-1", "web", "n2", "10.0.2.10", ""));
-    docs.add(pod("edge", "web-2", "web", "n1", "10.0.2.11", ""));
+    docs.add(YamlClusters.pod("edge", "web-1", "web", "n2", "10.0.2.10", ""));
+    docs.add(YamlClusters.pod("edge", "web-2", "web", "n1", "10.0.2.11", ""));
     String ingress = ingress(s.ingress());
     if (ingress != null) {
       docs.add(ingress);
@@ -214,30 +202,16 @@ class EngineFastPathPropertyTest {
       String node = c.node() == 0 ? "n1" : "n2";
       String ip = c.hostNetwork() ? (c.node() == 0 ? "192.168.0.1" : "192.168.0.2")
           : "10.0." + (c.node() + 1) + "." + (20 + i);
-      docs.add(pod("app", "client-" + i, "client-" + i, node, ip,
+      docs.add(YamlClusters.pod("app", "client-" + i, "client-" + i, node, ip,
           c.hostNetwork() ? "hostNetwork: true" : ""));
       String egress = egress("client-" + i, c.egress());
       if (egress != null) {
         docs.add(egress);
       }
     }
-    return yaml(docs);
+    return YamlClusters.load(docs);
   }
 
-  private static String pod(String ns, String name, String app, String node, String ip,
-      String extra) {
-    return """
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: %s, namespace: %s, labels: {app: %s}}
-        spec:
-          nodeName: %s
-          %s
-          containers: [{name: c, image: x, ports: [{name: https, containerPort: 8443}]}]
-        status: {phase: Running, podIP: %s, podIPs: [{ip: %s}],
-          conditions: [{type: Ready, status: "True"}]}
-        """.formatted(name, ns, app, node, extra, ip, ip);
-  }
 
   private static String ingress(int kind) {
     String cnp = """
@@ -260,24 +234,8 @@ class EngineFastPathPropertyTest {
   }
 
   private static String egress(String app, int kind) {
-    String np = """
-        apiVersion: networking.k8s.io/v1
-        kind: NetworkPolicy
-        metadata: {name: %s, namespace: app}
-        spec:
-          podSelector: {matchLabels: {app: %s}}
-          policyTypes: [Egress]
-          egress:
-          %s
-        """;
-    String cnp = """
-        apiVersion: cilium.io/v2
-        kind: CiliumNetworkPolicy
-        metadata: {name: %s, namespace: app}
-        spec:
-          endpointSelector: {matchLabels: {app: %s}}
-          %s
-        """;
+    String np = YamlClusters.EGRESS_NETWORK_POLICY;
+    String cnp = YamlClusters.APP_CILIUM_POLICY;
     return switch (kind) {
       case 0 -> null;
       case 1 -> np.formatted(app, app,
@@ -300,16 +258,4 @@ class EngineFastPathPropertyTest {
     };
   }
 
-  private static ClusterSnapshot yaml(List<String> documents) {
-    try {
-      Path dir = Files.createTempDirectory("engine-fast-path");
-      Files.writeString(dir.resolve("cluster.yaml"), String.join("\n---\n", documents));
-      ClusterSnapshot s = ManifestLoader.load(List.of(dir));
-      Files.delete(dir.resolve("cluster.yaml"));
-      Files.delete(dir);
-      return s;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }
