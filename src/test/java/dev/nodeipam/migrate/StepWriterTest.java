@@ -10,8 +10,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nodeipam.render.MigrateRenderer;
 import dev.nodeipam.snapshot.ClusterSnapshot;
+import dev.nodeipam.snapshot.IpFamily;
+import dev.nodeipam.snapshot.IpFamilyPolicy;
 import dev.nodeipam.snapshot.PortRef;
 import dev.nodeipam.snapshot.Service;
+import dev.nodeipam.snapshot.ServiceType;
+import dev.nodeipam.snapshot.TrafficPolicy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -114,11 +118,11 @@ class StepWriterTest {
     List<List<Map<String, Object>>> patches = patches(migrate.command());
 
     assertThat(patches).hasSize(2);
-    assertThat(patches.get(0)).contains(op("replace", "/spec/type", "NodePort"));
+    assertThat(patches.get(0)).contains(op("replace", "/spec/type", ServiceType.NODE_PORT));
     assertThat(patches.get(1))
         .contains(
             op("test", "/spec/externalIPs", List.of("198.51.100.1", "2001:db8::1", "2001:db8::2")),
-            op("replace", "/spec/type", "LoadBalancer"),
+            op("replace", "/spec/type", ServiceType.LOAD_BALANCER),
             op("add", "/spec/loadBalancerClass", "io.cilium/node"),
             Map.of("op", "remove", "path", "/spec/externalIPs"));
   }
@@ -165,7 +169,7 @@ class StepWriterTest {
             List.of(node("node-a").external("198.51.100.1").build()),
             List.of(
                 externalIpService(
-                    "web", "site", "ClusterIP", "Cluster", List.of("IPv4"), "198.51.100.1")));
+                    "web", "site", ServiceType.CLUSTER_IP, TrafficPolicy.CLUSTER, List.of(IpFamily.IPV4), "198.51.100.1")));
     MigrationPlan plan = plan(snapshot);
     List<List<Map<String, Object>>> patches =
         patches(step(plan, StepKind.MIGRATE_SERVICE).command());
@@ -185,9 +189,9 @@ class StepWriterTest {
             .namespace("web")
             .name("site")
             .annotations(Map.of("team", "web"))
-            .type("ClusterIP")
-            .ipFamilies(List.of("IPv4"))
-            .ipFamilyPolicy("SingleStack")
+            .type(ServiceType.CLUSTER_IP)
+            .ipFamilies(List.of(IpFamily.IPV4))
+            .ipFamilyPolicy(IpFamilyPolicy.SINGLE_STACK)
             .externalIps(List.of("198.51.100.1"))
             .ports(List.of(new Service.ServicePort(null, "TCP", 80, PortRef.of(80), null)))
             .selector(Map.of("app", "site"))
@@ -212,7 +216,7 @@ class StepWriterTest {
                 "remove",
                 "path",
                 "/metadata/annotations/io.cilium.nodeipam~1match-node-labels"))
-        .contains(op("replace", "/spec/type", "ClusterIP"))
+        .contains(op("replace", "/spec/type", ServiceType.CLUSTER_IP))
         .contains(op("add", "/spec/externalIPs", List.of("198.51.100.1")));
   }
 

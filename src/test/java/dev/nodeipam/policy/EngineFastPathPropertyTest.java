@@ -19,6 +19,7 @@ import dev.nodeipam.policy.model.Protocol;
 import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.Pod;
+import dev.nodeipam.snapshot.TrafficPolicy;
 import dev.nodeipam.testing.Coverage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -202,7 +203,7 @@ class EngineFastPathPropertyTest {
           ports: [{name: https, port: 443, targetPort: https, nodePort: 30443}]
           %s
         %s
-        """.formatted(s.local() ? "Local" : "Cluster", frontend, status));
+        """.formatted(s.local() ? TrafficPolicy.LOCAL : TrafficPolicy.CLUSTER, frontend, status));
     docs.add(pod("edge", "web-1", "web", "n2", "10.0.2.10", ""));
     docs.add(pod("edge", "web-2", "web", "n1", "10.0.2.11", ""));
     String ingress = ingress(s.ingress());
