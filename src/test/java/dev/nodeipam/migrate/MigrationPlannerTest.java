@@ -59,11 +59,11 @@ class MigrationPlannerTest {
     @SuppressWarnings("unchecked")
     Map<String, Object> spec = (Map<String, Object>) manifest.get("spec");
     assertThat(spec)
-        .containsEntry("type", ServiceType.LOAD_BALANCER)
+        .containsEntry("type", "LoadBalancer")
         .containsEntry("loadBalancerClass", "io.cilium/node")
-        .containsEntry("externalTrafficPolicy", TrafficPolicy.CLUSTER)
-        .containsEntry("ipFamilies", List.of(IpFamily.IPV4, IpFamily.IPV6))
-        .containsEntry("ipFamilyPolicy", IpFamilyPolicy.REQUIRE_DUAL_STACK)
+        .containsEntry("externalTrafficPolicy", "Cluster")
+        .containsEntry("ipFamilies", List.of("IPv4", "IPv6"))
+        .containsEntry("ipFamilyPolicy", "RequireDualStack")
         .containsEntry("selector", Map.of("app", "site"))
         .doesNotContainKey("externalIPs");
     assertThat((List<?>) spec.get("ports")).hasSize(2);

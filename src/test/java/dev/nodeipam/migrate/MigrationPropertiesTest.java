@@ -188,7 +188,7 @@ class MigrationPropertiesTest {
               .selector(Map.of("app", name))
               .source("random")
               .build());
-      if (etp.equals(TrafficPolicy.LOCAL)) {
+      if (etp == TrafficPolicy.LOCAL) {
         List<EndpointSlice.Endpoint> endpoints = new ArrayList<>();
         for (String node : nodeNames) {
           if (r.nextBoolean()) {

@@ -118,11 +118,11 @@ class StepWriterTest {
     List<List<Map<String, Object>>> patches = patches(migrate.command());
 
     assertThat(patches).hasSize(2);
-    assertThat(patches.get(0)).contains(op("replace", "/spec/type", ServiceType.NODE_PORT));
+    assertThat(patches.get(0)).contains(op("replace", "/spec/type", "NodePort"));
     assertThat(patches.get(1))
         .contains(
             op("test", "/spec/externalIPs", List.of("198.51.100.1", "2001:db8::1", "2001:db8::2")),
-            op("replace", "/spec/type", ServiceType.LOAD_BALANCER),
+            op("replace", "/spec/type", "LoadBalancer"),
             op("add", "/spec/loadBalancerClass", "io.cilium/node"),
             Map.of("op", "remove", "path", "/spec/externalIPs"));
   }
@@ -216,7 +216,7 @@ class StepWriterTest {
                 "remove",
                 "path",
                 "/metadata/annotations/io.cilium.nodeipam~1match-node-labels"))
-        .contains(op("replace", "/spec/type", ServiceType.CLUSTER_IP))
+        .contains(op("replace", "/spec/type", "ClusterIP"))
         .contains(op("add", "/spec/externalIPs", List.of("198.51.100.1")));
   }
 
