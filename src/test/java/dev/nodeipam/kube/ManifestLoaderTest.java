@@ -3,6 +3,7 @@ package dev.nodeipam.kube;
 import dev.nodeipam.snapshot.BadInputException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.IpFamily;
@@ -22,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ManifestLoaderTest {
   @TempDir Path dir;
@@ -249,6 +252,30 @@ class ManifestLoaderTest {
   private static void oneLine(Throwable e, Path file) {
     assertThat(e).isInstanceOf(BadInputException.class);
     assertThat(e.getMessage()).startsWith(file.toString()).doesNotContain("\n");
+  }
+
+  /**
+   * A spelling the API server rejects ({@code validateService} in Kubernetes'
+   * pkg/apis/core/validation/validation.go: {@code field.NotSupported} for type, both traffic
+   * policies, ipFamilyPolicy and each ipFamilies entry; the values are case-sensitive) is one line
+   * naming the file and line, the Service and the field.
+   */
+  @ParameterizedTest
+  @CsvSource({
+    "'{type: Loadbalancer}', spec.type, Loadbalancer",
+    "'{type: NodePort, externalTrafficPolicy: local}', spec.externalTrafficPolicy, local",
+    "'{internalTrafficPolicy: Nearby}', spec.internalTrafficPolicy, Nearby",
+    "'{ipFamilyPolicy: DualStack}', spec.ipFamilyPolicy, DualStack",
+    "'{ipFamilies: [IPv4, ipv6]}', 'spec.ipFamilies[1]', ipv6"
+  })
+  void anEnumSpellingTheApiServerRejectsIsOneLineNamingTheField(
+      String spec, String field, String value) throws IOException {
+    Path f = write("svc.yaml", node("n1") + "---\n" + service("a", "web", spec));
+    Throwable e = catchThrowable(() -> load(f));
+    oneLine(e, f);
+    assertThat(e.getMessage())
+        .startsWith(f + ":5: ")
+        .contains("Service a/web: " + field + ": Unsupported value: \"" + value + "\"");
   }
 
   @Test
