@@ -77,7 +77,9 @@ public final class PlanCommand implements Callable<Integer> {
     for (ClusterPlan.Entry e : entries) {
       List<String> addresses = e.decision().writesStatus()
           ? e.decision().published()
-          : e.service().type() == ServiceType.LOAD_BALANCER ? e.service().ingressAddresses() : List.of();
+          : e.service().type() == ServiceType.LOAD_BALANCER
+              ? e.service().ingressAddresses()
+              : List.of();
       if (!addresses.isEmpty()) {
         published.put(e.service().key(), addresses);
       }

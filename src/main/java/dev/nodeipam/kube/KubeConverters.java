@@ -124,7 +124,8 @@ public final class KubeConverters {
     List<IpFamily> families = new ArrayList<>();
     List<String> familyNames = nonNull(spec.getIpFamilies());
     for (int i = 0; i < familyNames.size(); i++) {
-      families.add(wire(IpFamily::fromWire, familyNames.get(i), what, "spec.ipFamilies[" + i + "]"));
+      String field = "spec.ipFamilies[" + i + "]";
+      families.add(wire(IpFamily::fromWire, familyNames.get(i), what, field));
     }
     return Service.builder()
         .namespace(m.getNamespace())

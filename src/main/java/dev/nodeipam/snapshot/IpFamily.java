@@ -3,8 +3,9 @@ package dev.nodeipam.snapshot;
 import java.util.List;
 
 /**
- * An entry of a Service's {@code spec.ipFamilies}. Parsed from the Kubernetes spelling only by {@link #fromWire(String)}; written
- * back with {@link #wireName()} (also {@link #toString()}), so output keeps the API's words.
+ * An entry of a Service's {@code spec.ipFamilies}. Parsed from the Kubernetes spelling only by
+ * {@link #fromWire(String)}; written back with {@link #wireName()} (also {@link #toString()}), so
+ * output keeps the API's words.
  */
 public enum IpFamily {
   IPV4("IPv4"),

@@ -1,8 +1,9 @@
 package dev.nodeipam.snapshot;
 
 /**
- * A Service's {@code spec.type}. Parsed from the Kubernetes spelling only by {@link #fromWire(String)}; written
- * back with {@link #wireName()} (also {@link #toString()}), so output keeps the API's words.
+ * A Service's {@code spec.type}. Parsed from the Kubernetes spelling only by {@link
+ * #fromWire(String)}; written back with {@link #wireName()} (also {@link #toString()}), so output
+ * keeps the API's words.
  */
 public enum ServiceType {
   CLUSTER_IP("ClusterIP"),

@@ -411,7 +411,8 @@ class ManifestLoaderTest {
                 + service("a", "explicit", "{ipFamilies: [IPv6, IPv4], ports: [{port: 80}]}"));
     ClusterSnapshot s = load(f);
     assertThat(s.service("a", "none").orElseThrow().ipFamilies()).containsExactly(IpFamily.IPV4);
-    assertThat(s.service("a", "none").orElseThrow().ipFamilyPolicy()).isEqualTo(IpFamilyPolicy.SINGLE_STACK);
+    assertThat(s.service("a", "none").orElseThrow().ipFamilyPolicy())
+        .isEqualTo(IpFamilyPolicy.SINGLE_STACK);
     assertThat(s.service("a", "single").orElseThrow().ipFamilies()).containsExactly(IpFamily.IPV4);
     assertThat(s.service("a", "require").orElseThrow().ipFamilies())
         .containsExactly(IpFamily.IPV4, IpFamily.IPV6);
@@ -447,7 +448,8 @@ class ManifestLoaderTest {
             service("default", "kubernetes", "{clusterIP: 'fd00:96::1', ports: [{port: 443}]}")
                 + "---\n"
                 + service("a", "web", "{type: LoadBalancer, ports: [{port: 80}]}"));
-    assertThat(load(f).service("a", "web").orElseThrow().ipFamilies()).containsExactly(IpFamily.IPV6);
+    assertThat(load(f).service("a", "web").orElseThrow().ipFamilies())
+        .containsExactly(IpFamily.IPV6);
   }
 
   @Test
@@ -466,9 +468,12 @@ class ManifestLoaderTest {
                 + "---\n"
                 + service("a", "cip", "{ports: [{port: 80}]}"));
     ClusterSnapshot s = load(f);
-    assertThat(s.service("a", "lb").orElseThrow().externalTrafficPolicy()).isEqualTo(TrafficPolicy.CLUSTER);
-    assertThat(s.service("a", "np").orElseThrow().externalTrafficPolicy()).isEqualTo(TrafficPolicy.CLUSTER);
-    assertThat(s.service("a", "local").orElseThrow().externalTrafficPolicy()).isEqualTo(TrafficPolicy.LOCAL);
+    assertThat(s.service("a", "lb").orElseThrow().externalTrafficPolicy())
+        .isEqualTo(TrafficPolicy.CLUSTER);
+    assertThat(s.service("a", "np").orElseThrow().externalTrafficPolicy())
+        .isEqualTo(TrafficPolicy.CLUSTER);
+    assertThat(s.service("a", "local").orElseThrow().externalTrafficPolicy())
+        .isEqualTo(TrafficPolicy.LOCAL);
     assertThat(s.service("a", "cip").orElseThrow().externalTrafficPolicy()).isNull();
     assertThat(s.service("a", "cip").orElseThrow().type()).isEqualTo(ServiceType.CLUSTER_IP);
   }

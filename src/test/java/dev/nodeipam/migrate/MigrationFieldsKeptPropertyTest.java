@@ -91,9 +91,12 @@ class MigrationFieldsKeptPropertyTest {
     boolean inPlace =
         m.after().stream().anyMatch(p -> p.role().equals(PlannedService.IN_PLACE));
     coverage.count("in place", inPlace);
-    coverage.count("in place from LoadBalancer", inPlace && old.type() == ServiceType.LOAD_BALANCER);
-    coverage.count("internalTrafficPolicy Local", old.internalTrafficPolicy() == TrafficPolicy.LOCAL);
-    coverage.count("externalTrafficPolicy Local", old.externalTrafficPolicy() == TrafficPolicy.LOCAL);
+    coverage.count("in place from LoadBalancer",
+        inPlace && old.type() == ServiceType.LOAD_BALANCER);
+    coverage.count("internalTrafficPolicy Local",
+        old.internalTrafficPolicy() == TrafficPolicy.LOCAL);
+    coverage.count("externalTrafficPolicy Local",
+        old.externalTrafficPolicy() == TrafficPolicy.LOCAL);
     coverage.count("dual-stack", old.ipFamilies().size() == 2);
     if (!m.migratable()) {
       return;

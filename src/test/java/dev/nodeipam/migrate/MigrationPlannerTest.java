@@ -121,7 +121,8 @@ class MigrationPlannerTest {
     ClusterSnapshot snapshot =
         cluster(
             List.of(a, b),
-            List.of(externalIpService("web", "site", ServiceType.CLUSTER_IP, TrafficPolicy.CLUSTER, V4, "198.51.100.1")));
+            List.of(externalIpService(
+                "web", "site", ServiceType.CLUSTER_IP, TrafficPolicy.CLUSTER, V4, "198.51.100.1")));
     MigrationPlan plan = plan(snapshot);
     ServiceMigration m = only(plan);
 
@@ -222,7 +223,11 @@ class MigrationPlannerTest {
     Node a = node("node-a").external("198.51.100.1").external("2001:db8::1").build();
     Service site =
         externalIpService(
-            "web", "site", ServiceType.CLUSTER_IP, TrafficPolicy.CLUSTER, List.of(IpFamily.IPV4, IpFamily.IPV6), "198.51.100.1");
+            "web", "site",
+            ServiceType.CLUSTER_IP,
+            TrafficPolicy.CLUSTER,
+            List.of(IpFamily.IPV4, IpFamily.IPV6),
+            "198.51.100.1");
     ServiceMigration m = only(plan(cluster(List.of(a), List.of(site))));
 
     assertThat(m.exact()).isTrue();
@@ -233,7 +238,8 @@ class MigrationPlannerTest {
   @Test
   void primaryFamilyMissingFromTheAddressesMovesThemToANewService() {
     Node a = node("node-a").external("198.51.100.1").external("2001:db8::1").build();
-    Service site = externalIpService("web", "site", ServiceType.CLUSTER_IP, TrafficPolicy.CLUSTER, V4, "2001:db8::1");
+    Service site = externalIpService(
+        "web", "site", ServiceType.CLUSTER_IP, TrafficPolicy.CLUSTER, V4, "2001:db8::1");
     ServiceMigration m = only(plan(cluster(List.of(a), List.of(site))));
 
     assertThat(m.exact()).isTrue();
@@ -261,7 +267,8 @@ class MigrationPlannerTest {
     Node b = node("node-b").external("198.51.100.2").build();
     Service front =
         externalIpService(
-            "default", "front", ServiceType.CLUSTER_IP, TrafficPolicy.LOCAL, V4, "198.51.100.1", "198.51.100.2");
+            "default", "front",
+            ServiceType.CLUSTER_IP, TrafficPolicy.LOCAL, V4, "198.51.100.1", "198.51.100.2");
     ServiceMigration m =
         only(
             plan(
@@ -290,7 +297,9 @@ class MigrationPlannerTest {
   void addressesAreComparedByValueNotByText() {
     Node a = node("node-a").external("2001:db8::1").build();
     Service site =
-        externalIpService("web", "site", ServiceType.CLUSTER_IP, TrafficPolicy.CLUSTER, List.of(IpFamily.IPV6), "2001:DB8:0::1");
+        externalIpService(
+            "web", "site",
+            ServiceType.CLUSTER_IP, TrafficPolicy.CLUSTER, List.of(IpFamily.IPV6), "2001:DB8:0::1");
     ServiceMigration m = only(plan(cluster(List.of(a), List.of(site))));
 
     assertThat(m.migratable()).isTrue();
@@ -302,7 +311,8 @@ class MigrationPlannerTest {
   void anExistingLabelIsReusedOnlyWhenItSelectsExactlyTheNeededNodes() {
     Node a = node("node-a").label("edge", "true").external("198.51.100.1").build();
     Node b = node("node-b").label("edge", "true").external("198.51.100.2").build();
-    Service site = externalIpService("web", "site", ServiceType.CLUSTER_IP, TrafficPolicy.CLUSTER, V4, "198.51.100.1");
+    Service site = externalIpService(
+        "web", "site", ServiceType.CLUSTER_IP, TrafficPolicy.CLUSTER, V4, "198.51.100.1");
     MigrationPlan plan = plan(cluster(List.of(a, b), List.of(site)));
     PlannedService p = only(plan).after().get(0);
 
@@ -319,7 +329,8 @@ class MigrationPlannerTest {
         node("node-a").label("kubernetes.io/hostname", "node-a").external("198.51.100.1").build();
     Node b =
         node("node-b").label("kubernetes.io/hostname", "node-b").external("198.51.100.2").build();
-    Service site = externalIpService("web", "site", ServiceType.CLUSTER_IP, TrafficPolicy.CLUSTER, V4, "198.51.100.1");
+    Service site = externalIpService(
+        "web", "site", ServiceType.CLUSTER_IP, TrafficPolicy.CLUSTER, V4, "198.51.100.1");
     PlannedService p = only(plan(cluster(List.of(a, b), List.of(site)))).after().get(0);
 
     assertThat(p.label().key()).isEqualTo("nodeipam.dev/web.site");
@@ -349,7 +360,8 @@ class MigrationPlannerTest {
             .build();
     Service site =
         externalIpService(
-            "web", "site", ServiceType.CLUSTER_IP, TrafficPolicy.CLUSTER, V4, "198.51.100.1", "198.51.100.2");
+            "web", "site",
+            ServiceType.CLUSTER_IP, TrafficPolicy.CLUSTER, V4, "198.51.100.1", "198.51.100.2");
     ServiceMigration m = only(plan(cluster(List.of(a, b), List.of(site))));
 
     assertThat(m.lost()).containsExactly("198.51.100.2");
@@ -380,7 +392,8 @@ class MigrationPlannerTest {
   void newLabelsThatChangeAnotherNodeIpamServiceAreReported() {
     Node a = node("node-a").external("198.51.100.1").build();
     Node b = node("node-b").external("198.51.100.2").build();
-    Service site = externalIpService("web", "site", ServiceType.CLUSTER_IP, TrafficPolicy.CLUSTER, V4, "198.51.100.1");
+    Service site = externalIpService(
+        "web", "site", ServiceType.CLUSTER_IP, TrafficPolicy.CLUSTER, V4, "198.51.100.1");
     Service other =
         dev.nodeipam.testing.Objects.lb("other")
             .namespace("web")
@@ -407,7 +420,8 @@ class MigrationPlannerTest {
     Node c = node("node-c").external("198.51.100.3").build();
     Service site =
         externalIpService(
-            "web", "site", ServiceType.CLUSTER_IP, TrafficPolicy.CLUSTER, V4, "198.51.100.1", "198.51.100.2");
+            "web", "site",
+            ServiceType.CLUSTER_IP, TrafficPolicy.CLUSTER, V4, "198.51.100.1", "198.51.100.2");
     MigrationPlan plan = plan(cluster(List.of(a, b, c), List.of(site)));
 
     assertThat(only(plan).after().get(0).label().selector())

@@ -182,7 +182,10 @@ class MigrationPropertiesTest {
               .type(type)
               .externalTrafficPolicy(etp)
               .ipFamilies(families)
-              .ipFamilyPolicy(families.size() == 2 ? IpFamilyPolicy.REQUIRE_DUAL_STACK : IpFamilyPolicy.SINGLE_STACK)
+              .ipFamilyPolicy(
+                  families.size() == 2
+                      ? IpFamilyPolicy.REQUIRE_DUAL_STACK
+                      : IpFamilyPolicy.SINGLE_STACK)
               .externalIps(new ArrayList<>(new TreeSet<>(ips)))
               .ports(List.of(new Service.ServicePort("http", "TCP", 80, PortRef.of(8080), null)))
               .selector(Map.of("app", name))

@@ -169,7 +169,11 @@ class StepWriterTest {
             List.of(node("node-a").external("198.51.100.1").build()),
             List.of(
                 externalIpService(
-                    "web", "site", ServiceType.CLUSTER_IP, TrafficPolicy.CLUSTER, List.of(IpFamily.IPV4), "198.51.100.1")));
+                    "web", "site",
+                    ServiceType.CLUSTER_IP,
+                    TrafficPolicy.CLUSTER,
+                    List.of(IpFamily.IPV4),
+                    "198.51.100.1")));
     MigrationPlan plan = plan(snapshot);
     List<List<Map<String, Object>>> patches =
         patches(step(plan, StepKind.MIGRATE_SERVICE).command());

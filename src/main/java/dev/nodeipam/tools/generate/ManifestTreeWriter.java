@@ -257,7 +257,8 @@ public final class ManifestTreeWriter {
     if (!s.ipFamilies().isEmpty()) {
       spec.put("ipFamilies", IpFamily.wireNames(s.ipFamilies()));
     }
-    putIfSet(spec, "ipFamilyPolicy", s.ipFamilyPolicy() == null ? null : s.ipFamilyPolicy().wireName());
+    putIfSet(
+        spec, "ipFamilyPolicy", s.ipFamilyPolicy() == null ? null : s.ipFamilyPolicy().wireName());
     if (!s.externalIps().isEmpty()) {
       spec.put("externalIPs", s.externalIps());
     }

@@ -349,7 +349,8 @@ public final class SyntheticCluster {
       String best = null;
       for (Node.NodeAddress a : node.addresses()) {
         boolean v6 = a.address().contains(":");
-        boolean wanted = !a.type().equals("Hostname") && families.contains(v6 ? IpFamily.IPV6 : IpFamily.IPV4);
+        boolean wanted =
+            !a.type().equals("Hostname") && families.contains(v6 ? IpFamily.IPV6 : IpFamily.IPV4);
         if (wanted && (best == null || a.type().equals("ExternalIP"))) {
           best = a.address();
         }
