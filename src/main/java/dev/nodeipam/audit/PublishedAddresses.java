@@ -7,6 +7,7 @@ import dev.nodeipam.ipam.NodePool;
 import dev.nodeipam.net.IpText;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.Service;
+import dev.nodeipam.snapshot.ServiceType;
 import inet.ipaddr.IPAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -86,9 +87,9 @@ public record PublishedAddresses(ClusterSnapshot snapshot, List<ServiceAddress> 
           ip -> ip != null && valid.computeIfAbsent(ip, t -> IpText.parse(t) != null);
       int n = 0;
       for (Service s : snapshot.services()) {
-        if (!"ExternalName".equals(s.type()) && !s.deleting() && only.test(s)) {
+        if (s.type() != ServiceType.EXTERNAL_NAME && !s.deleting() && only.test(s)) {
           n += (int) s.externalIps().stream().filter(ok).count();
-          if ("LoadBalancer".equals(s.type())) {
+          if (s.type() == ServiceType.LOAD_BALANCER) {
             List<String> p = planned.get(s.key());
             n += p != null ? (int) p.stream().filter(ok).count()
                 : (int) s.ingress().stream().filter(i -> ok.test(i.ip())).count();
@@ -106,13 +107,13 @@ public record PublishedAddresses(ClusterSnapshot snapshot, List<ServiceAddress> 
     // Node IPAM Services share the nodes' addresses: parse each address text once.
     Map<String, IPAddress> parsed = new HashMap<>();
     for (Service s : services) {
-      if ("ExternalName".equals(s.type()) || s.deleting() || !only.test(s)) {
+      if (s.type() == ServiceType.EXTERNAL_NAME || s.deleting() || !only.test(s)) {
         continue;
       }
       for (String ip : s.externalIps()) {
         add(out, parsed, s, ip, ServiceAddress.EXTERNAL_IP);
       }
-      if ("LoadBalancer".equals(s.type())) {
+      if (s.type() == ServiceType.LOAD_BALANCER) {
         String frontend =
             planned.containsKey(s.key()) ? ServiceAddress.NODE_IPAM : ServiceAddress.LOAD_BALANCER;
         for (Service.LoadBalancerIngress in : s.ingress()) {

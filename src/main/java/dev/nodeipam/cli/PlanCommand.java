@@ -6,6 +6,7 @@ import dev.nodeipam.policy.settings.SettingsResolution;
 import dev.nodeipam.render.Json;
 import dev.nodeipam.render.PlanRenderer;
 import dev.nodeipam.snapshot.ClusterSnapshot;
+import dev.nodeipam.snapshot.ServiceType;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,7 +77,9 @@ public final class PlanCommand implements Callable<Integer> {
     for (ClusterPlan.Entry e : entries) {
       List<String> addresses = e.decision().writesStatus()
           ? e.decision().published()
-          : "LoadBalancer".equals(e.service().type()) ? e.service().ingressAddresses() : List.of();
+          : e.service().type() == ServiceType.LOAD_BALANCER
+              ? e.service().ingressAddresses()
+              : List.of();
       if (!addresses.isEmpty()) {
         published.put(e.service().key(), addresses);
       }

@@ -1,5 +1,6 @@
 package dev.nodeipam.ipam;
 
+import dev.nodeipam.snapshot.IpFamily;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -13,11 +14,11 @@ final class AddressSelection {
 
   static List<String> select(
       List<NodeAddresses> candidates,
-      List<String> ipFamilies,
+      List<IpFamily> ipFamilies,
       AddressPolicy policy,
       boolean canonical) {
-    boolean v4 = ipFamilies.contains("IPv4");
-    boolean v6 = ipFamilies.contains("IPv6");
+    boolean v4 = ipFamilies.contains(IpFamily.IPV4);
+    boolean v6 = ipFamilies.contains(IpFamily.IPV6);
     List<NodeAddresses.Usable> chosen = new ArrayList<>();
     List<NodeAddresses.Usable> external = new ArrayList<>();
     List<NodeAddresses.Usable> internal = new ArrayList<>();
@@ -55,10 +56,10 @@ final class AddressSelection {
 
   /** Canonical text, deduplicated by value; the Service's family order first, then numeric. */
   private static List<String> canonicalOrder(
-      List<NodeAddresses.Usable> chosen, List<String> ipFamilies) {
+      List<NodeAddresses.Usable> chosen, List<IpFamily> ipFamilies) {
     Map<String, NodeAddresses.Usable> unique = new LinkedHashMap<>();
     chosen.forEach(a -> unique.putIfAbsent(a.canonical(), a));
-    int firstFamily = ipFamilies.isEmpty() || ipFamilies.get(0).equals("IPv4") ? 4 : 6;
+    int firstFamily = ipFamilies.isEmpty() || ipFamilies.get(0) == IpFamily.IPV4 ? 4 : 6;
     return unique.values().stream()
         .sorted(
             Comparator.comparingInt((NodeAddresses.Usable a) -> a.family() == firstFamily ? 0 : 1)

@@ -5,6 +5,7 @@ import dev.nodeipam.labels.SelectorSyntaxException;
 import dev.nodeipam.snapshot.EndpointSlice;
 import dev.nodeipam.snapshot.Node;
 import dev.nodeipam.snapshot.Service;
+import dev.nodeipam.snapshot.TrafficPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -180,7 +181,7 @@ public final class NodeIpam {
   }
 
   private static boolean isLocal(Service service) {
-    return "Local".equals(service.externalTrafficPolicy());
+    return service.externalTrafficPolicy() == TrafficPolicy.LOCAL;
   }
 
   private record LocalCandidates(List<NodeAddresses> nodes, List<Exclusion> excluded) {}

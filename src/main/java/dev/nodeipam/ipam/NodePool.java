@@ -1,6 +1,7 @@
 package dev.nodeipam.ipam;
 
 import dev.nodeipam.labels.LabelSelector;
+import dev.nodeipam.snapshot.IpFamily;
 import dev.nodeipam.snapshot.Node;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -67,7 +68,7 @@ public final class NodePool {
       String selector,
       boolean excludeFalseKeeps,
       boolean readyOnly,
-      List<String> families,
+      List<IpFamily> families,
       AddressPolicy policy,
       boolean canonical) {}
 
@@ -80,7 +81,7 @@ public final class NodePool {
 
   /** The published list for a Service whose candidates are every selected eligible node. */
   List<String> clusterAddresses(
-      LabelSelector selector, NodeIpamOptions options, List<String> families) {
+      LabelSelector selector, NodeIpamOptions options, List<IpFamily> families) {
     AddressKey key =
         new AddressKey(
             selector.text(),

@@ -1,6 +1,7 @@
 package dev.nodeipam.ipam;
 
 import dev.nodeipam.snapshot.Service;
+import dev.nodeipam.snapshot.ServiceType;
 
 /** R1–R4: whether the controller owns a Service's status, and if not, why. */
 public final class ServiceOwnership {
@@ -8,7 +9,7 @@ public final class ServiceOwnership {
 
   /** Null when the Service is ours to reconcile, else the reason it is not. */
   public static String notHandledReason(Service service, NodeIpamOptions options) {
-    if (!"LoadBalancer".equals(service.type())) {
+    if (service.type() != ServiceType.LOAD_BALANCER) {
       return "type is " + service.type() + ", not LoadBalancer";
     }
     if (service.loadBalancerClass() == null) {

@@ -3,8 +3,11 @@ package dev.nodeipam.kube;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nodeipam.labels.LabelSelector;
 import dev.nodeipam.labels.Requirement;
+import dev.nodeipam.snapshot.BadInputException;
 import dev.nodeipam.snapshot.DaemonSetImages;
 import dev.nodeipam.snapshot.EndpointSlice;
+import dev.nodeipam.snapshot.IpFamily;
+import dev.nodeipam.snapshot.IpFamilyPolicy;
 import dev.nodeipam.snapshot.ManifestDefaults;
 import dev.nodeipam.snapshot.Namespace;
 import dev.nodeipam.snapshot.Node;
@@ -12,6 +15,8 @@ import dev.nodeipam.snapshot.Pod;
 import dev.nodeipam.snapshot.PortRef;
 import dev.nodeipam.snapshot.RawObject;
 import dev.nodeipam.snapshot.Service;
+import dev.nodeipam.snapshot.ServiceType;
+import dev.nodeipam.snapshot.TrafficPolicy;
 import dev.nodeipam.snapshot.Workload;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -38,6 +43,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * From fabric8's model objects to the snapshot's values, for manifests and informers alike. Nothing
@@ -115,16 +121,26 @@ public final class KubeConverters {
     if (clusterIps.isEmpty() && spec.getClusterIP() != null) {
       clusterIps.add(spec.getClusterIP());
     }
+    String what = source + ": Service " + m.getNamespace() + "/" + m.getName();
+    List<IpFamily> families = new ArrayList<>();
+    List<String> familyNames = nonNull(spec.getIpFamilies());
+    for (int i = 0; i < familyNames.size(); i++) {
+      String field = "spec.ipFamilies[" + i + "]";
+      families.add(wire(IpFamily::fromWire, familyNames.get(i), what, field));
+    }
     return Service.builder()
         .namespace(m.getNamespace())
         .name(m.getName())
         .labels(labels(m))
         .annotations(annotations(m))
-        .type(spec.getType())
+        .type(wire(ServiceType::fromWire, spec.getType(), what, "spec.type"))
         .loadBalancerClass(spec.getLoadBalancerClass())
-        .externalTrafficPolicy(spec.getExternalTrafficPolicy())
-        .ipFamilies(nonNull(spec.getIpFamilies()))
-        .ipFamilyPolicy(spec.getIpFamilyPolicy())
+        .externalTrafficPolicy(
+            wire(TrafficPolicy::fromWire, spec.getExternalTrafficPolicy(), what,
+                "spec.externalTrafficPolicy"))
+        .ipFamilies(families)
+        .ipFamilyPolicy(
+            wire(IpFamilyPolicy::fromWire, spec.getIpFamilyPolicy(), what, "spec.ipFamilyPolicy"))
         .clusterIps(clusterIps)
         .externalIps(nonNull(spec.getExternalIPs()))
         .ports(ports)
@@ -132,8 +148,22 @@ public final class KubeConverters {
         .ingress(ingress)
         .deleting(m.getDeletionTimestamp() != null)
         .source(source)
-        .internalTrafficPolicy(spec.getInternalTrafficPolicy())
+        .internalTrafficPolicy(
+            wire(TrafficPolicy::fromWire, spec.getInternalTrafficPolicy(), what,
+                "spec.internalTrafficPolicy"))
         .build();
+  }
+
+  /**
+   * A Service enum read from its Kubernetes spelling; a spelling the API server rejects is bad
+   * input, reported with the file (and line), the object and the field as the API server names it.
+   */
+  private static <T> T wire(Function<String, T> parse, String text, String what, String field) {
+    try {
+      return parse.apply(text);
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException(what + ": " + field + ": " + e.getMessage());
+    }
   }
 
   public static EndpointSlice endpointSlice(

@@ -10,6 +10,7 @@ import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.EndpointSlice;
 import dev.nodeipam.snapshot.Node;
 import dev.nodeipam.snapshot.Service;
+import dev.nodeipam.snapshot.TrafficPolicy;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -112,7 +113,7 @@ final class PlanProof {
     }
     Proof proof =
         Proof.compare(MigrationPlanner.distinctByValue(d.before().externalIps()), published);
-    if ("Local".equals(etp(d.before()))) {
+    if (etp(d.before()) == TrafficPolicy.LOCAL) {
       warnings.add(localWarning(d.before(), after));
     }
     if (!proof.exact()) {
@@ -164,7 +165,7 @@ final class PlanProof {
         + " endpoint dropped the traffic";
   }
 
-  private static String etp(Service s) {
-    return s.externalTrafficPolicy() == null ? "Cluster" : s.externalTrafficPolicy();
+  private static TrafficPolicy etp(Service s) {
+    return s.externalTrafficPolicy() == null ? TrafficPolicy.CLUSTER : s.externalTrafficPolicy();
   }
 }

@@ -10,8 +10,12 @@ import dev.nodeipam.ipam.NodePool;
 import dev.nodeipam.ipam.ServiceAnnotations;
 import dev.nodeipam.net.IpText;
 import dev.nodeipam.snapshot.ClusterSnapshot;
+import dev.nodeipam.snapshot.IpFamily;
+import dev.nodeipam.snapshot.IpFamilyPolicy;
 import dev.nodeipam.snapshot.Node;
 import dev.nodeipam.snapshot.Service;
+import dev.nodeipam.snapshot.ServiceType;
+import dev.nodeipam.snapshot.TrafficPolicy;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -55,7 +59,7 @@ final class ServiceDraft {
   ServiceMigration draft(Service s) {
     List<String> warnings = new ArrayList<>();
     List<String> old = MigrationPlanner.distinctByValue(s.externalIps());
-    if ("ExternalName".equals(s.type())) {
+    if (s.type() == ServiceType.EXTERNAL_NAME) {
       warnings.add("an ExternalName Service cannot become a LoadBalancer; it is left as it is");
       return notMigratable(s, old, warnings);
     }
@@ -166,17 +170,17 @@ final class ServiceDraft {
       a.owners().forEach(n -> owners.put(n.name(), n));
       families.add(a.family());
     }
-    List<String> ipFamilies = orderedFamilies(families, primaryFamily(s));
+    List<IpFamily> ipFamilies = orderedFamilies(families, primaryFamily(s));
     Service candidate =
         Service.builder()
             .namespace(s.namespace())
             .name(s.name())
             .annotations(baseAnnotations(s, policy))
-            .type("LoadBalancer")
+            .type(ServiceType.LOAD_BALANCER)
             .loadBalancerClass(options.loadBalancerClass())
             .externalTrafficPolicy(etp(s))
             .ipFamilies(ipFamilies)
-            .ipFamilyPolicy(ipFamilies.size() == 2 ? "RequireDualStack" : "SingleStack")
+            .ipFamilyPolicy(familyPolicy(ipFamilies))
             .ports(s.ports())
             .selector(s.selector())
             .source(s.source())
@@ -190,17 +194,17 @@ final class ServiceDraft {
 
   private ServiceMigration build(
       Service s, List<String> old, Grouping.Choice choice, List<String> warnings) {
-    String primary = primaryFamily(s);
+    IpFamily primary = primaryFamily(s);
     List<Grouping.Block> blocks = choice.blocks();
     boolean inPlace =
         blocks.size() == 1
             && (primary == null
-                || blocks.get(0).families().contains(primary.equals("IPv4") ? 4 : 6));
+                || blocks.get(0).families().contains(primary.version()));
     List<PlannedService> after =
         inPlace
             ? inPlace(s, blocks.get(0), primary, warnings)
             : split(s, blocks, primary, warnings);
-    if ("LoadBalancer".equals(s.type()) && !s.ingress().isEmpty()) {
+    if (s.type() == ServiceType.LOAD_BALANCER && !s.ingress().isEmpty()) {
       warnings.add(
           "it has status.loadBalancer.ingress "
               + s.ingressAddresses()
@@ -216,17 +220,18 @@ final class ServiceDraft {
 
   /** The old Service becomes the LoadBalancer. */
   private List<PlannedService> inPlace(
-      Service s, Grouping.Block block, String primary, List<String> warnings) {
+      Service s, Grouping.Block block, IpFamily primary, List<String> warnings) {
     List<PlannedService> after = new ArrayList<>();
     NodeLabel label = label(block, s.namespace(), s.name());
-    List<String> families = orderedFamilies(block.families(), primary);
+    List<IpFamily> families = orderedFamilies(block.families(), primary);
     Map<String, String> annotations = baseAnnotations(s, block.policy());
     annotations.put(ServiceAnnotations.MATCH_NODE_LABELS, label.selector());
-    boolean hadNodePorts = "NodePort".equals(s.type()) || "LoadBalancer".equals(s.type());
+    boolean hadNodePorts =
+        s.type() == ServiceType.NODE_PORT || s.type() == ServiceType.LOAD_BALANCER;
     Service svc =
         planned(s)
             .annotations(annotations)
-            .type("LoadBalancer")
+            .type(ServiceType.LOAD_BALANCER)
             .loadBalancerClass(options.loadBalancerClass())
             .externalTrafficPolicy(etp(s))
             .ipFamilies(families)
@@ -246,7 +251,7 @@ final class ServiceDraft {
             names(block.owners()),
             null));
     familyWarnings(s, families, warnings);
-    if ("LoadBalancer".equals(s.type())
+    if (s.type() == ServiceType.LOAD_BALANCER
         && !options.loadBalancerClass().equals(s.loadBalancerClass())) {
       warnings.add(
           "the API server refuses to add or change spec.loadBalancerClass on a Service that is"
@@ -260,17 +265,18 @@ final class ServiceDraft {
 
   /** New Services take the addresses; the old one stays without externalIPs. */
   private List<PlannedService> split(
-      Service s, List<Grouping.Block> blocks, String primary, List<String> warnings) {
+      Service s, List<Grouping.Block> blocks, IpFamily primary, List<String> warnings) {
     List<PlannedService> after = new ArrayList<>();
-    boolean wasLoadBalancer = "LoadBalancer".equals(s.type());
-    String keptType = wasLoadBalancer ? "ClusterIP" : s.type();
+    boolean wasLoadBalancer = s.type() == ServiceType.LOAD_BALANCER;
+    ServiceType keptType = wasLoadBalancer ? ServiceType.CLUSTER_IP : s.type();
     Service original =
         planned(s)
             .annotations(withoutLastApplied(s.annotations()))
             .type(keptType)
             .loadBalancerClass(null)
-            .externalTrafficPolicy("ClusterIP".equals(keptType) ? null : s.externalTrafficPolicy())
-            .ports("ClusterIP".equals(keptType) ? withoutNodePorts(s.ports()) : s.ports())
+            .externalTrafficPolicy(
+                keptType == ServiceType.CLUSTER_IP ? null : s.externalTrafficPolicy())
+            .ports(keptType == ServiceType.CLUSTER_IP ? withoutNodePorts(s.ports()) : s.ports())
             .build();
     after.add(new PlannedService(PlannedService.ORIGINAL, original, null, null, List.of(), null));
     List<String> suffixes = suffixes(blocks);
@@ -281,7 +287,7 @@ final class ServiceDraft {
       names(s.namespace()).add(name);
       created.add(name);
       NodeLabel label = label(block, s.namespace(), name);
-      List<String> families = orderedFamilies(block.families(), primary);
+      List<IpFamily> families = orderedFamilies(block.families(), primary);
       Map<String, String> annotations = baseAnnotations(s, block.policy());
       annotations.put(ServiceAnnotations.MATCH_NODE_LABELS, label.selector());
       annotations.put(MigrationPlanner.MIGRATED_FROM, s.key());
@@ -289,7 +295,7 @@ final class ServiceDraft {
           planned(s)
               .name(name)
               .annotations(annotations)
-              .type("LoadBalancer")
+              .type(ServiceType.LOAD_BALANCER)
               .loadBalancerClass(options.loadBalancerClass())
               .externalTrafficPolicy(etp(s))
               .ipFamilies(families)
@@ -333,8 +339,8 @@ final class ServiceDraft {
     return label;
   }
 
-  private static void familyWarnings(Service s, List<String> families, List<String> warnings) {
-    List<String> old = s.ipFamilies();
+  private static void familyWarnings(Service s, List<IpFamily> families, List<String> warnings) {
+    List<IpFamily> old = s.ipFamilies();
     if (old.size() > families.size()) {
       warnings.add(
           "the Service becomes single-stack "
@@ -347,7 +353,7 @@ final class ServiceDraft {
     } else if (old.size() < families.size()) {
       warnings.add(
           "the Service becomes dual-stack (RequireDualStack, "
-              + String.join(", ", families)
+              + String.join(", ", IpFamily.wireNames(families))
               + "): the cluster must be dual-stack; the Service gets an "
               + families.get(1)
               + " ClusterIP");
@@ -406,22 +412,22 @@ final class ServiceDraft {
     return a;
   }
 
-  private static String etp(Service s) {
-    return s.externalTrafficPolicy() == null ? "Cluster" : s.externalTrafficPolicy();
+  private static TrafficPolicy etp(Service s) {
+    return s.externalTrafficPolicy() == null ? TrafficPolicy.CLUSTER : s.externalTrafficPolicy();
   }
 
-  private static String primaryFamily(Service s) {
+  private static IpFamily primaryFamily(Service s) {
     return s.ipFamilies().isEmpty() ? null : s.ipFamilies().get(0);
   }
 
   /** The families of the addresses, the Service's primary family first (it cannot change). */
-  static List<String> orderedFamilies(Set<Integer> families, String primary) {
-    List<String> out = new ArrayList<>();
-    if (primary != null && families.contains(primary.equals("IPv4") ? 4 : 6)) {
+  static List<IpFamily> orderedFamilies(Set<Integer> families, IpFamily primary) {
+    List<IpFamily> out = new ArrayList<>();
+    if (primary != null && families.contains(primary.version())) {
       out.add(primary);
     }
     for (int f : new int[] {4, 6}) {
-      String name = f == 4 ? "IPv4" : "IPv6";
+      IpFamily name = IpFamily.ofVersion(f);
       if (families.contains(f) && !out.contains(name)) {
         out.add(name);
       }
@@ -429,15 +435,15 @@ final class ServiceDraft {
     return out;
   }
 
-  private static String familyPolicy(List<String> families) {
-    return families.size() == 2 ? "RequireDualStack" : "SingleStack";
+  private static IpFamilyPolicy familyPolicy(List<IpFamily> families) {
+    return families.size() == 2 ? IpFamilyPolicy.REQUIRE_DUAL_STACK : IpFamilyPolicy.SINGLE_STACK;
   }
 
-  private static List<String> clusterIpsOf(List<String> clusterIps, List<String> families) {
+  private static List<String> clusterIpsOf(List<String> clusterIps, List<IpFamily> families) {
     List<String> out = new ArrayList<>();
     for (String ip : clusterIps) {
       int f = IpText.family(ip);
-      if (f != 0 && families.contains(f == 4 ? "IPv4" : "IPv6")) {
+      if (f != 0 && families.contains(IpFamily.ofVersion(f))) {
         out.add(ip);
       }
     }

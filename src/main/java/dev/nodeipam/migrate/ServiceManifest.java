@@ -1,6 +1,8 @@
 package dev.nodeipam.migrate;
 
+import dev.nodeipam.snapshot.IpFamily;
 import dev.nodeipam.snapshot.Service;
+import dev.nodeipam.snapshot.ServiceType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,29 +34,29 @@ public final class ServiceManifest {
       metadata.put("annotations", new TreeMap<>(s.annotations()));
     }
     Map<String, Object> spec = new LinkedHashMap<>();
-    spec.put("type", s.type());
+    spec.put("type", s.type().wireName());
     if (s.loadBalancerClass() != null) {
       spec.put("loadBalancerClass", s.loadBalancerClass());
     }
     Map<String, Object> read = section(s.object(), "spec");
     Object allocate =
-        allocateNodePorts != null || !"LoadBalancer".equals(s.type())
+        allocateNodePorts != null || s.type() != ServiceType.LOAD_BALANCER
             ? allocateNodePorts
             : read.get("allocateLoadBalancerNodePorts");
     if (allocate != null) {
       spec.put("allocateLoadBalancerNodePorts", allocate);
     }
     if (s.externalTrafficPolicy() != null) {
-      spec.put("externalTrafficPolicy", s.externalTrafficPolicy());
+      spec.put("externalTrafficPolicy", s.externalTrafficPolicy().wireName());
     }
     if (s.internalTrafficPolicy() != null) {
-      spec.put("internalTrafficPolicy", s.internalTrafficPolicy());
+      spec.put("internalTrafficPolicy", s.internalTrafficPolicy().wireName());
     }
     if (s.ipFamilyPolicy() != null) {
-      spec.put("ipFamilyPolicy", s.ipFamilyPolicy());
+      spec.put("ipFamilyPolicy", s.ipFamilyPolicy().wireName());
     }
     if (!s.ipFamilies().isEmpty()) {
-      spec.put("ipFamilies", s.ipFamilies());
+      spec.put("ipFamilies", IpFamily.wireNames(s.ipFamilies()));
     }
     if (!s.externalIps().isEmpty()) {
       spec.put("externalIPs", s.externalIps());
@@ -96,14 +98,14 @@ public final class ServiceManifest {
       Set.of("loadBalancerSourceRanges", "loadBalancerIP", "healthCheckNodePort");
 
   /** Whether a field of the object as read goes into a manifest of this type. */
-  private static boolean kept(String key, String type, boolean sameObject) {
+  private static boolean kept(String key, ServiceType type, boolean sameObject) {
     if (key.equals("healthCheckNodePort") && !sameObject) {
       return false; // allocated per Service: a new Service gets its own
     }
     if (LOAD_BALANCER_ONLY.contains(key)) {
-      return "LoadBalancer".equals(type);
+      return type == ServiceType.LOAD_BALANCER;
     }
-    return !key.equals("externalName") || "ExternalName".equals(type);
+    return !key.equals("externalName") || type == ServiceType.EXTERNAL_NAME;
   }
 
   /** The fields of the port as read that the typed port does not hold ({@code appProtocol}). */

@@ -1,7 +1,10 @@
 package dev.nodeipam.migrate;
 
 import dev.nodeipam.ipam.ServiceAnnotations;
+import dev.nodeipam.snapshot.IpFamily;
+import dev.nodeipam.snapshot.IpFamilyPolicy;
 import dev.nodeipam.snapshot.Service;
+import dev.nodeipam.snapshot.ServiceType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,8 +50,8 @@ final class ServicePatches {
       patches.add(
           Patch.json(List.of(
               op("test", "/spec/externalIPs", old.externalIps()),
-              op("test", "/spec/type", "LoadBalancer"),
-              op("replace", "/spec/type", "NodePort"))));
+              op("test", "/spec/type", ServiceType.LOAD_BALANCER.wireName()),
+              op("replace", "/spec/type", ServiceType.NODE_PORT.wireName()))));
     }
     List<Map<String, Object>> main = new ArrayList<>();
     main.add(op("test", "/spec/externalIPs", old.externalIps()));
@@ -56,7 +59,7 @@ final class ServicePatches {
       // Set by the merge patch above: the Service changes type only if they are in place.
       added.forEach((k, v) -> main.add(op("test", "/metadata/annotations/" + pointer(k), v)));
     }
-    main.add(op("replace", "/spec/type", "LoadBalancer"));
+    main.add(op("replace", "/spec/type", ServiceType.LOAD_BALANCER.wireName()));
     main.add(op("add", "/spec/loadBalancerClass", s.loadBalancerClass()));
     if (planned.allocateNodePorts() != null) {
       main.add(op("add", "/spec/allocateLoadBalancerNodePorts", planned.allocateNodePorts()));
@@ -64,7 +67,7 @@ final class ServicePatches {
     main.add(op("remove", "/spec/externalIPs", null));
     main.addAll(
         families(old.ipFamilies(), old.ipFamilyPolicy(), s.ipFamilies(), s.ipFamilyPolicy()));
-    main.add(op("add", "/spec/externalTrafficPolicy", s.externalTrafficPolicy()));
+    main.add(op("add", "/spec/externalTrafficPolicy", s.externalTrafficPolicy().wireName()));
     if (!old.annotations().isEmpty()) {
       main.addAll(annotations(old.annotations(), s.annotations()));
     }
@@ -80,16 +83,16 @@ final class ServicePatches {
     if (detour) {
       patches.add(
           Patch.json(List.of(
-              op("test", "/spec/type", "LoadBalancer"),
+              op("test", "/spec/type", ServiceType.LOAD_BALANCER.wireName()),
               op("test", "/spec/loadBalancerClass", s.loadBalancerClass()),
-              op("replace", "/spec/type", "NodePort"))));
+              op("replace", "/spec/type", ServiceType.NODE_PORT.wireName()))));
     }
     List<Map<String, Object>> main = new ArrayList<>();
     if (!detour) {
-      main.add(op("test", "/spec/type", "LoadBalancer"));
+      main.add(op("test", "/spec/type", ServiceType.LOAD_BALANCER.wireName()));
       main.add(op("test", "/spec/loadBalancerClass", s.loadBalancerClass()));
     }
-    main.add(op("replace", "/spec/type", old.type()));
+    main.add(op("replace", "/spec/type", old.type().wireName()));
     if (detour && old.loadBalancerClass() != null) {
       main.add(op("add", "/spec/loadBalancerClass", old.loadBalancerClass()));
     }
@@ -97,7 +100,7 @@ final class ServicePatches {
     main.addAll(
         families(s.ipFamilies(), s.ipFamilyPolicy(), old.ipFamilies(), old.ipFamilyPolicy()));
     if (old.externalTrafficPolicy() != null) {
-      main.add(op("add", "/spec/externalTrafficPolicy", old.externalTrafficPolicy()));
+      main.add(op("add", "/spec/externalTrafficPolicy", old.externalTrafficPolicy().wireName()));
     }
     main.addAll(annotations(s.annotations(), withoutLastApplied(old.annotations())));
     patches.add(Patch.json(main));
@@ -110,7 +113,7 @@ final class ServicePatches {
     ops.add(op("test", "/spec/externalIPs", old.externalIps()));
     ops.add(op("remove", "/spec/externalIPs", null));
     if (!Objects.equals(old.type(), kept.type())) {
-      ops.add(op("replace", "/spec/type", kept.type()));
+      ops.add(op("replace", "/spec/type", kept.type().wireName()));
     }
     return Patch.json(ops);
   }
@@ -119,13 +122,13 @@ final class ServicePatches {
   static Patch unrelease(Service old, Service kept) {
     List<Map<String, Object>> ops = new ArrayList<>();
     if (!Objects.equals(old.type(), kept.type())) {
-      ops.add(op("test", "/spec/type", kept.type()));
-      ops.add(op("replace", "/spec/type", old.type()));
+      ops.add(op("test", "/spec/type", kept.type().wireName()));
+      ops.add(op("replace", "/spec/type", old.type().wireName()));
       if (old.loadBalancerClass() != null) {
         ops.add(op("add", "/spec/loadBalancerClass", old.loadBalancerClass()));
       }
       if (old.externalTrafficPolicy() != null) {
-        ops.add(op("add", "/spec/externalTrafficPolicy", old.externalTrafficPolicy()));
+        ops.add(op("add", "/spec/externalTrafficPolicy", old.externalTrafficPolicy().wireName()));
       }
     }
     ops.add(op("add", "/spec/externalIPs", old.externalIps()));
@@ -139,27 +142,29 @@ final class ServicePatches {
 
   /** An existing LoadBalancer of another (or no) class cannot take the new class directly. */
   private static boolean needsDetour(Service old, String newClass) {
-    return "LoadBalancer".equals(old.type()) && !Objects.equals(old.loadBalancerClass(), newClass);
+    return old.type() == ServiceType.LOAD_BALANCER
+        && !Objects.equals(old.loadBalancerClass(), newClass);
   }
 
   private static List<Map<String, Object>> families(
-      List<String> from, String fromPolicy, List<String> to, String toPolicy) {
+      List<IpFamily> from, IpFamilyPolicy fromPolicy, List<IpFamily> to, IpFamilyPolicy toPolicy) {
     List<Map<String, Object>> ops = new ArrayList<>();
     if (from.equals(to)) {
-      if (toPolicy != null && !toPolicy.equals(fromPolicy)) {
-        ops.add(op("add", "/spec/ipFamilyPolicy", toPolicy));
+      if (toPolicy != null && toPolicy != fromPolicy) {
+        ops.add(op("add", "/spec/ipFamilyPolicy", toPolicy.wireName()));
       }
       return ops;
     }
     if (to.size() < from.size()) {
       // SingleStack alone makes the API server drop the secondary family and its ClusterIP.
-      ops.add(op("add", "/spec/ipFamilyPolicy", "SingleStack"));
+      ops.add(op("add", "/spec/ipFamilyPolicy", IpFamilyPolicy.SINGLE_STACK.wireName()));
       return ops;
     }
-    ops.add(op("add", "/spec/ipFamilyPolicy", toPolicy == null ? "RequireDualStack" : toPolicy));
+    ops.add(op("add", "/spec/ipFamilyPolicy",
+        (toPolicy == null ? IpFamilyPolicy.REQUIRE_DUAL_STACK : toPolicy).wireName()));
     // The list is replaced whole: only after checking it is the one read.
-    ops.add(op("test", "/spec/ipFamilies", from));
-    ops.add(op("add", "/spec/ipFamilies", to));
+    ops.add(op("test", "/spec/ipFamilies", IpFamily.wireNames(from)));
+    ops.add(op("add", "/spec/ipFamilies", IpFamily.wireNames(to)));
     return ops;
   }
 

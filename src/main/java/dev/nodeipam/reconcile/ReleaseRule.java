@@ -4,6 +4,7 @@ import dev.nodeipam.ipam.NodeIpamOptions;
 import dev.nodeipam.ipam.ServiceOwnership;
 import dev.nodeipam.snapshot.Node;
 import dev.nodeipam.snapshot.Service;
+import dev.nodeipam.snapshot.ServiceType;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Set;
@@ -41,7 +42,7 @@ public final class ReleaseRule {
    */
   public static boolean releasedWhileDown(
       Service service, Set<String> nodeAddresses, NodeIpamOptions options) {
-    if (!"LoadBalancer".equals(service.type())
+    if (service.type() != ServiceType.LOAD_BALANCER
         || service.deleting()
         || service.ingress().isEmpty()
         || ServiceOwnership.handles(service, options)) {

@@ -12,6 +12,7 @@ import dev.nodeipam.migrate.ServiceMigration;
 import dev.nodeipam.migrate.Step;
 import dev.nodeipam.policy.engine.NodeAddressVips;
 import dev.nodeipam.policy.settings.DatapathSettings;
+import dev.nodeipam.snapshot.IpFamily;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -129,8 +130,8 @@ public final class MigrateRenderer {
       Map<String, Object> part = new LinkedHashMap<>();
       part.put("name", p.service().name());
       part.put("role", p.role());
-      part.put("type", p.service().type());
-      part.put("ipFamilies", p.service().ipFamilies());
+      part.put("type", p.service().type().wireName());
+      part.put("ipFamilies", IpFamily.wireNames(p.service().ipFamilies()));
       part.put("nodeSelector", p.label() == null ? null : p.label().selector());
       part.put("labelExists", p.label() == null ? null : p.label().existing());
       part.put("nodes", p.nodes());
@@ -241,7 +242,7 @@ public final class MigrateRenderer {
         out.append("  in place → LoadBalancer ")
             .append(first.service().loadBalancerClass())
             .append(", ")
-            .append(String.join("+", first.service().ipFamilies()))
+            .append(String.join("+", IpFamily.wireNames(first.service().ipFamilies())))
             .append(", externalTrafficPolicy ")
             .append(first.service().externalTrafficPolicy())
             .append("\n");
@@ -265,7 +266,7 @@ public final class MigrateRenderer {
         out.append("  ")
             .append(String.format(Locale.ROOT, "%-12s", p.service().name()))
             .append(" ")
-            .append(String.join("+", p.service().ipFamilies()))
+            .append(String.join("+", IpFamily.wireNames(p.service().ipFamilies())))
             .append(", nodes ")
             .append(p.nodes().isEmpty() ? "(none)" : String.join(", ", p.nodes()))
             .append(" by ")

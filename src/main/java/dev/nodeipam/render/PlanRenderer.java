@@ -6,6 +6,7 @@ import dev.nodeipam.ipam.Exclusion;
 import dev.nodeipam.ipam.IngressDecision;
 import dev.nodeipam.policy.engine.NodeAddressVips;
 import dev.nodeipam.policy.settings.DatapathSettings;
+import dev.nodeipam.snapshot.IpFamily;
 import dev.nodeipam.snapshot.Service;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -100,7 +101,7 @@ public final class PlanRenderer {
           .append(", externalTrafficPolicy ")
           .append(s.externalTrafficPolicy())
           .append(", ")
-          .append(String.join("+", s.ipFamilies()))
+          .append(String.join("+", IpFamily.wireNames(s.ipFamilies())))
           .append(")\n");
       if (d.isError()) {
         out.append(TextWrap.hanging("  error      ", d.error())).append("\n");

@@ -19,7 +19,7 @@ public final class ManifestDefaults {
   private ManifestDefaults() {}
 
   public static ClusterSnapshot apply(ClusterSnapshot in) {
-    String primary = primaryFamily(in);
+    IpFamily primary = primaryFamily(in);
     boolean dualStack = looksDualStack(in);
     ClusterSnapshot.Builder out = ClusterSnapshot.builder();
     in.nodes().forEach(out::node);
@@ -81,17 +81,18 @@ public final class ManifestDefaults {
     return false;
   }
 
-  static Service service(Service s, String primary, boolean dualStack) {
-    String type = s.type() == null ? "ClusterIP" : s.type();
-    String etp = s.externalTrafficPolicy();
-    if (etp == null && (type.equals("LoadBalancer") || type.equals("NodePort"))) {
-      etp = "Cluster";
+  static Service service(Service s, IpFamily primary, boolean dualStack) {
+    ServiceType type = s.type() == null ? ServiceType.CLUSTER_IP : s.type();
+    TrafficPolicy etp = s.externalTrafficPolicy();
+    if (etp == null && (type == ServiceType.LOAD_BALANCER || type == ServiceType.NODE_PORT)) {
+      etp = TrafficPolicy.CLUSTER;
     }
-    String familyPolicy = s.ipFamilyPolicy();
-    List<String> families = new ArrayList<>(s.ipFamilies());
-    if (!type.equals("ExternalName")) {
+    IpFamilyPolicy familyPolicy = s.ipFamilyPolicy();
+    List<IpFamily> families = new ArrayList<>(s.ipFamilies());
+    if (type != ServiceType.EXTERNAL_NAME) {
       if (familyPolicy == null) {
-        familyPolicy = families.size() == 2 ? "RequireDualStack" : "SingleStack";
+        familyPolicy =
+            families.size() == 2 ? IpFamilyPolicy.REQUIRE_DUAL_STACK : IpFamilyPolicy.SINGLE_STACK;
       }
       if (families.isEmpty()) {
         families.addAll(familiesOf(s.clusterIps()));
@@ -99,10 +100,10 @@ public final class ManifestDefaults {
       if (families.isEmpty()) {
         families.add(primary);
         boolean wantsBoth =
-            familyPolicy.equals("RequireDualStack")
-                || (familyPolicy.equals("PreferDualStack") && dualStack);
+            familyPolicy == IpFamilyPolicy.REQUIRE_DUAL_STACK
+                || (familyPolicy == IpFamilyPolicy.PREFER_DUAL_STACK && dualStack);
         if (wantsBoth) {
-          families.add(primary.equals("IPv4") ? "IPv6" : "IPv4");
+          families.add(primary == IpFamily.IPV4 ? IpFamily.IPV6 : IpFamily.IPV4);
         }
       }
     }
@@ -126,11 +127,11 @@ public final class ManifestDefaults {
   }
 
   /** The families of explicit cluster IPs, in order ({@code None} and blanks carry none). */
-  private static List<String> familiesOf(List<String> clusterIps) {
-    List<String> families = new ArrayList<>();
+  private static List<IpFamily> familiesOf(List<String> clusterIps) {
+    List<IpFamily> families = new ArrayList<>();
     for (String ip : clusterIps) {
       int family = IpText.family(ip);
-      String name = family == 4 ? "IPv4" : family == 6 ? "IPv6" : null;
+      IpFamily name = family == 4 ? IpFamily.IPV4 : family == 6 ? IpFamily.IPV6 : null;
       if (name != null && !families.contains(name)) {
         families.add(name);
       }
@@ -139,12 +140,12 @@ public final class ManifestDefaults {
   }
 
   /** IPv4 unless the API server's own Service says otherwise. */
-  static String primaryFamily(ClusterSnapshot in) {
+  static IpFamily primaryFamily(ClusterSnapshot in) {
     return in.service("default", "kubernetes")
         .map(s -> familiesOf(s.clusterIps()))
         .filter(f -> !f.isEmpty())
         .map(f -> f.get(0))
-        .orElse("IPv4");
+        .orElse(IpFamily.IPV4);
   }
 
   /** A cluster is taken as dual-stack when its Services or nodes use both families. */

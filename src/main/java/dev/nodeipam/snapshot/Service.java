@@ -10,6 +10,7 @@ import java.util.Map;
  *
  * @param selector the pod selector; null for a Service without one (endpoints managed by hand)
  * @param ingress {@code status.loadBalancer.ingress} as currently written
+ * @param internalTrafficPolicy null when unset, which the API server reads as {@code Cluster}
  * @param object the object as it was read, as a deeply unmodifiable plain tree (every field,
  *     including those no typed component holds: {@code sessionAffinity}, {@code
  *     loadBalancerSourceRanges}, a port's {@code appProtocol}, ...); null for a Service built in
@@ -21,11 +22,11 @@ public record Service(
     String name,
     Map<String, String> labels,
     Map<String, String> annotations,
-    String type,
+    ServiceType type,
     String loadBalancerClass,
-    String externalTrafficPolicy,
-    List<String> ipFamilies,
-    String ipFamilyPolicy,
+    TrafficPolicy externalTrafficPolicy,
+    List<IpFamily> ipFamilies,
+    IpFamilyPolicy ipFamilyPolicy,
     List<String> clusterIps,
     List<String> externalIps,
     List<ServicePort> ports,
@@ -33,7 +34,7 @@ public record Service(
     List<LoadBalancerIngress> ingress,
     boolean deleting,
     String source,
-    String internalTrafficPolicy,
+    TrafficPolicy internalTrafficPolicy,
     Map<String, Object> object) {
 
   public Service {
@@ -76,7 +77,7 @@ public record Service(
 
   /** {@code internalTrafficPolicy: Local}: in-cluster clients reach only backends on their node. */
   public boolean internalTrafficLocal() {
-    return "Local".equals(internalTrafficPolicy);
+    return internalTrafficPolicy == TrafficPolicy.LOCAL;
   }
 
   public String key() {
@@ -105,11 +106,11 @@ public record Service(
     private String name;
     private Map<String, String> labels = Map.of();
     private Map<String, String> annotations = Map.of();
-    private String type;
+    private ServiceType type;
     private String loadBalancerClass;
-    private String externalTrafficPolicy;
-    private List<String> ipFamilies = List.of();
-    private String ipFamilyPolicy;
+    private TrafficPolicy externalTrafficPolicy;
+    private List<IpFamily> ipFamilies = List.of();
+    private IpFamilyPolicy ipFamilyPolicy;
     private List<String> clusterIps = List.of();
     private List<String> externalIps = List.of();
     private List<ServicePort> ports = List.of();
@@ -117,7 +118,7 @@ public record Service(
     private List<LoadBalancerIngress> ingress = List.of();
     private boolean deleting;
     private String source;
-    private String internalTrafficPolicy;
+    private TrafficPolicy internalTrafficPolicy;
     private Map<String, Object> object;
 
     private Builder() {}
@@ -142,7 +143,7 @@ public record Service(
       return this;
     }
 
-    public Builder type(String value) {
+    public Builder type(ServiceType value) {
       type = value;
       return this;
     }
@@ -152,17 +153,17 @@ public record Service(
       return this;
     }
 
-    public Builder externalTrafficPolicy(String value) {
+    public Builder externalTrafficPolicy(TrafficPolicy value) {
       externalTrafficPolicy = value;
       return this;
     }
 
-    public Builder ipFamilies(List<String> value) {
+    public Builder ipFamilies(List<IpFamily> value) {
       ipFamilies = value;
       return this;
     }
 
-    public Builder ipFamilyPolicy(String value) {
+    public Builder ipFamilyPolicy(IpFamilyPolicy value) {
       ipFamilyPolicy = value;
       return this;
     }
@@ -203,7 +204,7 @@ public record Service(
       return this;
     }
 
-    public Builder internalTrafficPolicy(String value) {
+    public Builder internalTrafficPolicy(TrafficPolicy value) {
       internalTrafficPolicy = value;
       return this;
     }

@@ -2,9 +2,13 @@ package dev.nodeipam.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nodeipam.snapshot.IpFamily;
+import dev.nodeipam.snapshot.IpFamilyPolicy;
 import dev.nodeipam.snapshot.Node;
 import dev.nodeipam.snapshot.Service;
 import dev.nodeipam.snapshot.Service.LoadBalancerIngress;
+import dev.nodeipam.snapshot.ServiceType;
+import dev.nodeipam.snapshot.TrafficPolicy;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -15,11 +19,11 @@ class RecordCacheTest {
     return Service.builder()
         .namespace("web")
         .name(name)
-        .type("LoadBalancer")
+        .type(ServiceType.LOAD_BALANCER)
         .loadBalancerClass("io.cilium/node")
-        .externalTrafficPolicy("Cluster")
-        .ipFamilies(List.of("IPv4"))
-        .ipFamilyPolicy("SingleStack")
+        .externalTrafficPolicy(TrafficPolicy.CLUSTER)
+        .ipFamilies(List.of(IpFamily.IPV4))
+        .ipFamilyPolicy(IpFamilyPolicy.SINGLE_STACK)
         .ingress(Arrays.stream(ips).map(ip -> new LoadBalancerIngress(ip, null, null)).toList())
         .source("test")
         .build();

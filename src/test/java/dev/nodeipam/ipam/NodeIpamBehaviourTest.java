@@ -7,8 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.EndpointSlice;
+import dev.nodeipam.snapshot.IpFamily;
 import dev.nodeipam.snapshot.Node;
 import dev.nodeipam.snapshot.Service;
+import dev.nodeipam.snapshot.ServiceType;
+import dev.nodeipam.snapshot.TrafficPolicy;
 import dev.nodeipam.testing.Objects.ServiceBuilder;
 import java.util.List;
 import java.util.stream.Stream;
@@ -72,7 +75,7 @@ class NodeIpamBehaviourTest {
   @ParameterizedTest
   @ValueSource(strings = {"ClusterIP", "NodePort", "ExternalName"})
   void r3_anotherTypeWithOurClassIsNeverWritten(String type) {
-    Service s = lb("web").type(type).currentIngress("192.0.2.1").build();
+    Service s = lb("web").type(ServiceType.fromWire(type)).currentIngress("192.0.2.1").build();
     IngressDecision d = decide(s, List.of(PLAIN_1));
     assertThat(d.handled()).isFalse();
     assertThat(d.ingress()).as("null ingress: the status is left exactly as it is").isNull();
@@ -197,7 +200,7 @@ class NodeIpamBehaviourTest {
   @ValueSource(strings = {"Cluster", ""})
   void r10_withoutSelectorAndClusterPolicyEveryEligibleNodeIsACandidate(String etp) {
     Node excluded = node("n3").internal("10.0.0.3").deleting().build();
-    IngressDecision d = decide(lb("web").etp(etp).build(), List.of(PLAIN_1, PLAIN_2, excluded));
+    IngressDecision d = decide(lb("web").etp(etp.isEmpty() ? null : TrafficPolicy.fromWire(etp)).build(), List.of(PLAIN_1, PLAIN_2, excluded));
     assertThat(d.nodes()).containsExactly("n1", "n2");
     assertThat(d.ingress()).containsExactly("10.0.0.1", "10.0.0.2");
   }
@@ -497,11 +500,11 @@ class NodeIpamBehaviourTest {
   @Test
   void r21_onlyTheServicesFamiliesAreUsed() {
     Node n = node("n1").internal("10.0.0.1").internal("fd00::1").build();
-    assertThat(decide(lb("web").families("IPv4").build(), List.of(n)).ingress())
+    assertThat(decide(lb("web").families(IpFamily.IPV4).build(), List.of(n)).ingress())
         .containsExactly("10.0.0.1");
-    assertThat(decide(lb("web").families("IPv6").build(), List.of(n)).ingress())
+    assertThat(decide(lb("web").families(IpFamily.IPV6).build(), List.of(n)).ingress())
         .containsExactly("fd00::1");
-    assertThat(decide(lb("web").families("IPv4", "IPv6").build(), List.of(n)).ingress())
+    assertThat(decide(lb("web").families(IpFamily.IPV4, IpFamily.IPV6).build(), List.of(n)).ingress())
         .containsExactly("10.0.0.1", "fd00::1");
     assertThat(decide(lb("web").families().build(), List.of(n)).ingress())
         .as("no family requested, nothing published")
@@ -524,11 +527,11 @@ class NodeIpamBehaviourTest {
     // n2's only ExternalIP is IPv6: for an IPv4 Service it does not count, so InternalIPs are used.
     Node n1 = node("n1").internal("10.0.0.1").build();
     Node n2 = node("n2").internal("10.0.0.2").external("2001:db8::2").build();
-    assertThat(decide(lb("web").families("IPv4").build(), List.of(n1, n2)).ingress())
+    assertThat(decide(lb("web").families(IpFamily.IPV4).build(), List.of(n1, n2)).ingress())
         .containsExactly("10.0.0.1", "10.0.0.2");
-    assertThat(decide(lb("web").families("IPv6").build(), List.of(n1, n2)).ingress())
+    assertThat(decide(lb("web").families(IpFamily.IPV6).build(), List.of(n1, n2)).ingress())
         .containsExactly("2001:db8::2");
-    assertThat(decide(lb("web").families("IPv4", "IPv6").build(), List.of(n1, n2)).ingress())
+    assertThat(decide(lb("web").families(IpFamily.IPV4, IpFamily.IPV6).build(), List.of(n1, n2)).ingress())
         .as("dual stack: the IPv6 ExternalIP hides the IPv4 InternalIPs too")
         .containsExactly("2001:db8::2");
   }
@@ -554,7 +557,7 @@ class NodeIpamBehaviourTest {
             node("c").internal("2001:0000::1").build(),
             node("d").internal("9.0.0.1").build(),
             node("e").internal("100.0.0.1").build());
-    IngressDecision d = decide(lb("web").families("IPv4", "IPv6").build(), nodes);
+    IngressDecision d = decide(lb("web").families(IpFamily.IPV4, IpFamily.IPV6).build(), nodes);
     assertThat(d.ingress())
         .containsExactly("10.0.0.10", "10.0.0.2", "100.0.0.1", "2001:0000::1", "9.0.0.1");
   }
@@ -563,7 +566,7 @@ class NodeIpamBehaviourTest {
   void r24_anIpv6StringMayComeFirst() {
     List<Node> nodes =
         List.of(node("a").external("42.0.0.1").build(), node("b").external("2001:db8::1").build());
-    assertThat(decide(lb("web").families("IPv4", "IPv6").build(), nodes).ingress())
+    assertThat(decide(lb("web").families(IpFamily.IPV4, IpFamily.IPV6).build(), nodes).ingress())
         .containsExactly("2001:db8::1", "42.0.0.1");
   }
 
@@ -572,7 +575,7 @@ class NodeIpamBehaviourTest {
     List<Node> nodes =
         List.of(
             node("a").external("2001:db8::1").build(), node("b").external("2001:0db8::1").build());
-    assertThat(decide(lb("web").families("IPv6").build(), nodes).ingress())
+    assertThat(decide(lb("web").families(IpFamily.IPV6).build(), nodes).ingress())
         .containsExactly("2001:0db8::1", "2001:db8::1");
   }
 
@@ -603,7 +606,7 @@ class NodeIpamBehaviourTest {
 
   @Test
   void r27_candidatesWithoutAnAddressOfTheFamilyAlsoGiveAnEmptyList() {
-    IngressDecision d = decide(lb("web").families("IPv6").build(), List.of(PLAIN_1));
+    IngressDecision d = decide(lb("web").families(IpFamily.IPV6).build(), List.of(PLAIN_1));
     assertThat(d.nodes()).containsExactly("n1");
     assertThat(d.ingress()).isEmpty();
     assertThat(d.error()).isNull();
@@ -634,7 +637,7 @@ class NodeIpamBehaviourTest {
     void ipv4LocalOnNode1AndANotReadyNode2PublishesNode1sInternalIp() {
       assertThat(
               run(
-                      lb("s").local().families("IPv4"),
+                      lb("s").local().families(IpFamily.IPV4),
                       slice("s").on("node-1").notReady("node-2").build())
                   .ingress())
           .containsExactly("10.0.0.1");
@@ -643,21 +646,21 @@ class NodeIpamBehaviourTest {
     @Test
     void ipv4LocalOnNodes1And2PublishesNode2sExternalIp() {
       assertThat(
-              run(lb("s").local().families("IPv4"), slice("s").on("node-1").on("node-2").build())
+              run(lb("s").local().families(IpFamily.IPV4), slice("s").on("node-1").on("node-2").build())
                   .ingress())
           .containsExactly("42.0.0.2");
     }
 
     @Test
     void ipv6LocalOnNode2PublishesItsInternalIp() {
-      assertThat(run(lb("s").local().families("IPv6"), slice("s").on("node-2").build()).ingress())
+      assertThat(run(lb("s").local().families(IpFamily.IPV6), slice("s").on("node-2").build()).ingress())
           .containsExactly("fc00::2");
     }
 
     @Test
     void ipv6LocalOnNodes1And2PublishesNode1sExternalIpAsWritten() {
       assertThat(
-              run(lb("s").local().families("IPv6"), slice("s").on("node-1").on("node-2").build())
+              run(lb("s").local().families(IpFamily.IPV6), slice("s").on("node-1").on("node-2").build())
                   .ingress())
           .containsExactly("2001:0000::1");
     }
@@ -666,7 +669,7 @@ class NodeIpamBehaviourTest {
     void dualStackLocalWithAnUnknownNodePublishesBothExternalIps() {
       assertThat(
               run(
-                      lb("s").local().families("IPv4", "IPv6"),
+                      lb("s").local().families(IpFamily.IPV4, IpFamily.IPV6),
                       slice("s").on("node-1").on("node-2").on("node-unknown").build())
                   .ingress())
           .containsExactly("2001:0000::1", "42.0.0.2");
@@ -674,7 +677,7 @@ class NodeIpamBehaviourTest {
 
     @Test
     void ipv4ClusterPublishesTheIpv4ExternalIpsOfTheEligibleNodes() {
-      IngressDecision d = run(lb("s").families("IPv4"));
+      IngressDecision d = run(lb("s").families(IpFamily.IPV4));
       assertThat(d.ingress()).containsExactly("42.0.0.2", "42.0.0.3");
       assertThat(d.excluded())
           .containsExactly(
@@ -687,7 +690,7 @@ class NodeIpamBehaviourTest {
     void excludedNodesNamedByLocalEndpointsAreStillLeftOut() {
       IngressDecision d =
           run(
-              lb("s").local().families("IPv4"),
+              lb("s").local().families(IpFamily.IPV4),
               slice("s").on("node-4").on("node-5").on("node-6").build());
       assertThat(d.ingress()).isEmpty();
       assertThat(d.excluded())

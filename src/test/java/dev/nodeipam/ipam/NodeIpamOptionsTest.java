@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nodeipam.snapshot.EndpointSlice;
+import dev.nodeipam.snapshot.IpFamily;
 import dev.nodeipam.snapshot.Node;
 import dev.nodeipam.snapshot.Service;
 import java.util.List;
@@ -119,14 +120,14 @@ class NodeIpamOptionsTest {
     IngressDecision v4first =
         decide(
             REFERENCE.withCanonicalOrder(true),
-            lb("web").families("IPv4", "IPv6").build(),
+            lb("web").families(IpFamily.IPV4, IpFamily.IPV6).build(),
             SPELLINGS);
     assertThat(v4first.ingress())
         .containsExactly("10.0.0.2", "10.0.0.10", "2001:db8::1", "2001:db8::9", "2001:db8::a");
     IngressDecision v6first =
         decide(
             REFERENCE.withCanonicalOrder(true),
-            lb("web").families("IPv6", "IPv4").build(),
+            lb("web").families(IpFamily.IPV6, IpFamily.IPV4).build(),
             SPELLINGS);
     assertThat(v6first.ingress())
         .containsExactly("2001:db8::1", "2001:db8::9", "2001:db8::a", "10.0.0.2", "10.0.0.10");
@@ -136,14 +137,14 @@ class NodeIpamOptionsTest {
   void e7_canonicalOrderByAnnotation() {
     Service s =
         lb("web")
-            .families("IPv4", "IPv6")
+            .families(IpFamily.IPV4, IpFamily.IPV6)
             .annotation(ServiceAnnotations.CANONICAL_ORDER, "true")
             .build();
     assertThat(decide(REFERENCE, s, SPELLINGS).ingress())
         .containsExactly("10.0.0.2", "10.0.0.10", "2001:db8::1", "2001:db8::9", "2001:db8::a");
     Service off =
         lb("web")
-            .families("IPv4", "IPv6")
+            .families(IpFamily.IPV4, IpFamily.IPV6)
             .annotation(ServiceAnnotations.CANONICAL_ORDER, "FALSE")
             .build();
     assertThat(decide(REFERENCE.withCanonicalOrder(true), off, SPELLINGS).ingress())

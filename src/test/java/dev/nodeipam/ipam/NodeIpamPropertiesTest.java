@@ -9,9 +9,13 @@ import static org.quicktheories.generators.SourceDSL.lists;
 import dev.nodeipam.net.IpText;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.EndpointSlice;
+import dev.nodeipam.snapshot.IpFamily;
+import dev.nodeipam.snapshot.IpFamilyPolicy;
 import dev.nodeipam.snapshot.Node;
 import dev.nodeipam.snapshot.PortRef;
 import dev.nodeipam.snapshot.Service;
+import dev.nodeipam.snapshot.ServiceType;
+import dev.nodeipam.snapshot.TrafficPolicy;
 import dev.nodeipam.testing.Coverage;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -128,13 +132,13 @@ class NodeIpamPropertiesTest {
     Gen<Service> services =
         pick(SELECTORS)
             .zip(
-                pick(List.of("Cluster", "Local", "Local")),
+                pick(List.of(TrafficPolicy.CLUSTER, TrafficPolicy.LOCAL, TrafficPolicy.LOCAL)),
                 pick(
                     List.of(
-                        List.of("IPv4"),
-                        List.of("IPv6"),
-                        List.of("IPv4", "IPv6"),
-                        List.of("IPv6", "IPv4"))),
+                        List.of(IpFamily.IPV4),
+                        List.of(IpFamily.IPV6),
+                        List.of(IpFamily.IPV4, IpFamily.IPV6),
+                        List.of(IpFamily.IPV6, IpFamily.IPV4))),
                 pick(List.of("io.cilium/node", "io.cilium/node", "io.cilium/node", "other", "none")),
                 NodeIpamPropertiesTest::service);
     Gen<EndpointSlice.Endpoint> endpoints =
@@ -167,18 +171,18 @@ class NodeIpamPropertiesTest {
   }
 
   private static Service service(
-      String selector, String etp, List<String> families, String lbClass) {
+      String selector, TrafficPolicy etp, List<IpFamily> families, String lbClass) {
     Map<String, String> annotations =
         selector == null ? Map.of() : Map.of(ServiceAnnotations.MATCH_NODE_LABELS, selector);
     return Service.builder()
         .namespace("default")
         .name("web")
         .annotations(annotations)
-        .type("LoadBalancer")
+        .type(ServiceType.LOAD_BALANCER)
         .loadBalancerClass(lbClass.equals("none") ? null : lbClass)
         .externalTrafficPolicy(etp)
         .ipFamilies(families)
-        .ipFamilyPolicy("SingleStack")
+        .ipFamilyPolicy(IpFamilyPolicy.SINGLE_STACK)
         .ports(List.of(new Service.ServicePort(null, "TCP", 80, PortRef.of(80), null)))
         .selector(Map.of("app", "web"))
         .source("prop")
@@ -302,7 +306,7 @@ class NodeIpamPropertiesTest {
               assertThat(candidateAddresses).containsAll(ingress);
               for (String ip : ingress) {
                 assertThat(world.service().ipFamilies())
-                    .contains(IpText.family(ip) == 4 ? "IPv4" : "IPv6");
+                    .contains(IpText.family(ip) == 4 ? IpFamily.IPV4 : IpFamily.IPV6);
               }
             });
     coverage.requireShare("two or more addresses", 0.02).print();

@@ -3,6 +3,7 @@ package dev.nodeipam.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nodeipam.snapshot.ClusterSnapshot;
+import dev.nodeipam.snapshot.IpFamily;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -43,7 +44,7 @@ class LiveLoaderCrudTest {
         .satisfies(
             s -> {
               assertThat(s.loadBalancerClass()).isEqualTo("io.cilium/node");
-              assertThat(s.ipFamilies()).containsExactly("IPv4");
+              assertThat(s.ipFamilies()).containsExactly(IpFamily.IPV4);
               assertThat(s.source()).startsWith("cluster ");
             });
     // The namespace only referred to still gets its name label, as the API server gives it.

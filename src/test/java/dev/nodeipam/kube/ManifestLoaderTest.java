@@ -3,13 +3,18 @@ package dev.nodeipam.kube;
 import dev.nodeipam.snapshot.BadInputException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.nodeipam.snapshot.ClusterSnapshot;
+import dev.nodeipam.snapshot.IpFamily;
+import dev.nodeipam.snapshot.IpFamilyPolicy;
 import dev.nodeipam.snapshot.Namespace;
 import dev.nodeipam.snapshot.Node;
 import dev.nodeipam.snapshot.Pod;
 import dev.nodeipam.snapshot.PortRef;
 import dev.nodeipam.snapshot.Service;
+import dev.nodeipam.snapshot.ServiceType;
+import dev.nodeipam.snapshot.TrafficPolicy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ManifestLoaderTest {
   @TempDir Path dir;
@@ -247,6 +254,30 @@ class ManifestLoaderTest {
     assertThat(e.getMessage()).startsWith(file.toString()).doesNotContain("\n");
   }
 
+  /**
+   * A spelling the API server rejects ({@code validateService} in Kubernetes'
+   * pkg/apis/core/validation/validation.go: {@code field.NotSupported} for type, both traffic
+   * policies, ipFamilyPolicy and each ipFamilies entry; the values are case-sensitive) is one line
+   * naming the file and line, the Service and the field.
+   */
+  @ParameterizedTest
+  @CsvSource({
+    "'{type: Loadbalancer}', spec.type, Loadbalancer",
+    "'{type: NodePort, externalTrafficPolicy: local}', spec.externalTrafficPolicy, local",
+    "'{internalTrafficPolicy: Nearby}', spec.internalTrafficPolicy, Nearby",
+    "'{ipFamilyPolicy: DualStack}', spec.ipFamilyPolicy, DualStack",
+    "'{ipFamilies: [IPv4, ipv6]}', 'spec.ipFamilies[1]', ipv6"
+  })
+  void anEnumSpellingTheApiServerRejectsIsOneLineNamingTheField(
+      String spec, String field, String value) throws IOException {
+    Path f = write("svc.yaml", node("n1") + "---\n" + service("a", "web", spec));
+    Throwable e = catchThrowable(() -> load(f));
+    oneLine(e, f);
+    assertThat(e.getMessage())
+        .startsWith(f + ":5: ")
+        .contains("Service a/web: " + field + ": Unsupported value: \"" + value + "\"");
+  }
+
   @Test
   void malformedYamlIsOneLineWithFileAndLine() throws IOException {
     Path f =
@@ -379,19 +410,20 @@ class ManifestLoaderTest {
                 + "---\n"
                 + service("a", "explicit", "{ipFamilies: [IPv6, IPv4], ports: [{port: 80}]}"));
     ClusterSnapshot s = load(f);
-    assertThat(s.service("a", "none").orElseThrow().ipFamilies()).containsExactly("IPv4");
-    assertThat(s.service("a", "none").orElseThrow().ipFamilyPolicy()).isEqualTo("SingleStack");
-    assertThat(s.service("a", "single").orElseThrow().ipFamilies()).containsExactly("IPv4");
+    assertThat(s.service("a", "none").orElseThrow().ipFamilies()).containsExactly(IpFamily.IPV4);
+    assertThat(s.service("a", "none").orElseThrow().ipFamilyPolicy())
+        .isEqualTo(IpFamilyPolicy.SINGLE_STACK);
+    assertThat(s.service("a", "single").orElseThrow().ipFamilies()).containsExactly(IpFamily.IPV4);
     assertThat(s.service("a", "require").orElseThrow().ipFamilies())
-        .containsExactly("IPv4", "IPv6");
+        .containsExactly(IpFamily.IPV4, IpFamily.IPV6);
     assertThat(s.service("a", "prefer").orElseThrow().ipFamilies())
         .as("PreferDualStack on a single-stack cluster")
-        .containsExactly("IPv4");
-    assertThat(s.service("a", "v6ip").orElseThrow().ipFamilies()).containsExactly("IPv6");
+        .containsExactly(IpFamily.IPV4);
+    assertThat(s.service("a", "v6ip").orElseThrow().ipFamilies()).containsExactly(IpFamily.IPV6);
     assertThat(s.service("a", "explicit").orElseThrow().ipFamilies())
-        .containsExactly("IPv6", "IPv4");
+        .containsExactly(IpFamily.IPV6, IpFamily.IPV4);
     assertThat(s.service("a", "explicit").orElseThrow().ipFamilyPolicy())
-        .isEqualTo("RequireDualStack");
+        .isEqualTo(IpFamilyPolicy.REQUIRE_DUAL_STACK);
   }
 
   @Test
@@ -405,7 +437,7 @@ class ManifestLoaderTest {
                 + "spec: {podCIDRs: [10.244.0.0/24, 'fd00:10::/64']}\n"
                 + "---\n"
                 + service("a", "prefer", "{ipFamilyPolicy: PreferDualStack, ports: [{port: 80}]}"));
-    assertThat(only(load(f)).ipFamilies()).containsExactly("IPv4", "IPv6");
+    assertThat(only(load(f)).ipFamilies()).containsExactly(IpFamily.IPV4, IpFamily.IPV6);
   }
 
   @Test
@@ -416,7 +448,8 @@ class ManifestLoaderTest {
             service("default", "kubernetes", "{clusterIP: 'fd00:96::1', ports: [{port: 443}]}")
                 + "---\n"
                 + service("a", "web", "{type: LoadBalancer, ports: [{port: 80}]}"));
-    assertThat(load(f).service("a", "web").orElseThrow().ipFamilies()).containsExactly("IPv6");
+    assertThat(load(f).service("a", "web").orElseThrow().ipFamilies())
+        .containsExactly(IpFamily.IPV6);
   }
 
   @Test
@@ -435,11 +468,14 @@ class ManifestLoaderTest {
                 + "---\n"
                 + service("a", "cip", "{ports: [{port: 80}]}"));
     ClusterSnapshot s = load(f);
-    assertThat(s.service("a", "lb").orElseThrow().externalTrafficPolicy()).isEqualTo("Cluster");
-    assertThat(s.service("a", "np").orElseThrow().externalTrafficPolicy()).isEqualTo("Cluster");
-    assertThat(s.service("a", "local").orElseThrow().externalTrafficPolicy()).isEqualTo("Local");
+    assertThat(s.service("a", "lb").orElseThrow().externalTrafficPolicy())
+        .isEqualTo(TrafficPolicy.CLUSTER);
+    assertThat(s.service("a", "np").orElseThrow().externalTrafficPolicy())
+        .isEqualTo(TrafficPolicy.CLUSTER);
+    assertThat(s.service("a", "local").orElseThrow().externalTrafficPolicy())
+        .isEqualTo(TrafficPolicy.LOCAL);
     assertThat(s.service("a", "cip").orElseThrow().externalTrafficPolicy()).isNull();
-    assertThat(s.service("a", "cip").orElseThrow().type()).isEqualTo("ClusterIP");
+    assertThat(s.service("a", "cip").orElseThrow().type()).isEqualTo(ServiceType.CLUSTER_IP);
   }
 
   @Test

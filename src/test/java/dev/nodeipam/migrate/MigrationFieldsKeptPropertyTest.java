@@ -9,6 +9,8 @@ import dev.nodeipam.kube.ManifestLoader;
 import dev.nodeipam.render.MigrateRenderer;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.Service;
+import dev.nodeipam.snapshot.ServiceType;
+import dev.nodeipam.snapshot.TrafficPolicy;
 import dev.nodeipam.testing.Coverage;
 import dev.nodeipam.testing.Theories;
 import java.io.IOException;
@@ -89,9 +91,12 @@ class MigrationFieldsKeptPropertyTest {
     boolean inPlace =
         m.after().stream().anyMatch(p -> p.role().equals(PlannedService.IN_PLACE));
     coverage.count("in place", inPlace);
-    coverage.count("in place from LoadBalancer", inPlace && "LoadBalancer".equals(old.type()));
-    coverage.count("internalTrafficPolicy Local", "Local".equals(old.internalTrafficPolicy()));
-    coverage.count("externalTrafficPolicy Local", "Local".equals(old.externalTrafficPolicy()));
+    coverage.count("in place from LoadBalancer",
+        inPlace && old.type() == ServiceType.LOAD_BALANCER);
+    coverage.count("internalTrafficPolicy Local",
+        old.internalTrafficPolicy() == TrafficPolicy.LOCAL);
+    coverage.count("externalTrafficPolicy Local",
+        old.externalTrafficPolicy() == TrafficPolicy.LOCAL);
     coverage.count("dual-stack", old.ipFamilies().size() == 2);
     if (!m.migratable()) {
       return;
@@ -138,7 +143,7 @@ class MigrationFieldsKeptPropertyTest {
     assertThat(s.object()).isSameAs(old.object());
     assertThat(s.ports().stream().map(q -> q.withNodePort(null)).toList())
         .isEqualTo(old.ports().stream().map(q -> q.withNodePort(null)).toList());
-    if (!"ClusterIP".equals(s.type())) {
+    if (s.type() != ServiceType.CLUSTER_IP) {
       assertThat(s.externalTrafficPolicy()).isEqualTo(old.externalTrafficPolicy());
     }
     Map<String, String> annotations = new LinkedHashMap<>(s.annotations());
@@ -176,7 +181,7 @@ class MigrationFieldsKeptPropertyTest {
       out.add("spec.healthCheckNodePort");
       out.add("spec.ports[].nodePort");
     }
-    if (!"LoadBalancer".equals(p.service().type())) {
+    if (p.service().type() != ServiceType.LOAD_BALANCER) {
       out.addAll(
           List.of(
               "spec.externalTrafficPolicy",

@@ -6,9 +6,13 @@ import dev.nodeipam.kube.ManifestLoader;
 import dev.nodeipam.render.MigrateRenderer;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.EndpointSlice;
+import dev.nodeipam.snapshot.IpFamily;
+import dev.nodeipam.snapshot.IpFamilyPolicy;
 import dev.nodeipam.snapshot.Node;
 import dev.nodeipam.snapshot.PortRef;
 import dev.nodeipam.snapshot.Service;
+import dev.nodeipam.snapshot.ServiceType;
+import dev.nodeipam.snapshot.TrafficPolicy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,9 +53,9 @@ final class MigrationFixtures {
   static Service externalIpService(
       String namespace,
       String name,
-      String type,
-      String etp,
-      List<String> families,
+      ServiceType type,
+      TrafficPolicy etp,
+      List<IpFamily> families,
       String... externalIps) {
     return Service.builder()
         .namespace(namespace)
@@ -60,7 +64,10 @@ final class MigrationFixtures {
         .type(type)
         .externalTrafficPolicy(etp)
         .ipFamilies(families)
-        .ipFamilyPolicy(families.size() == 2 ? "RequireDualStack" : "SingleStack")
+        .ipFamilyPolicy(
+            families.size() == 2
+                ? IpFamilyPolicy.REQUIRE_DUAL_STACK
+                : IpFamilyPolicy.SINGLE_STACK)
         .externalIps(List.of(externalIps))
         .ports(List.of(new Service.ServicePort("http", "TCP", 80, PortRef.of(8080), null)))
         .selector(Map.of("app", name))

@@ -14,14 +14,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.nodeipam.ipam.ServiceAnnotations;
 import dev.nodeipam.labels.LabelSyntax;
 import dev.nodeipam.snapshot.ClusterSnapshot;
+import dev.nodeipam.snapshot.IpFamily;
+import dev.nodeipam.snapshot.IpFamilyPolicy;
 import dev.nodeipam.snapshot.Node;
 import dev.nodeipam.snapshot.Service;
+import dev.nodeipam.snapshot.ServiceType;
+import dev.nodeipam.snapshot.TrafficPolicy;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class MigrationPlannerTest {
-  private static final List<String> V4 = List.of("IPv4");
+  private static final List<IpFamily> V4 = List.of(IpFamily.IPV4);
 
   @Test
   void seed_threeAddressesOnTwoNodesArePreservedExactlyWithTheExistingLabel() {
@@ -91,7 +95,7 @@ class MigrationPlannerTest {
     PlannedService v4 = m.after().get(1);
     PlannedService v6 = m.after().get(2);
     assertThat(v4.service().name()).isEqualTo("site-v4");
-    assertThat(v4.service().ipFamilies()).containsExactly("IPv4");
+    assertThat(v4.service().ipFamilies()).containsExactly(IpFamily.IPV4);
     assertThat(v4.nodes()).containsExactly("node-a");
     assertThat(v4.label().existing()).isFalse();
     assertThat(v6.service().name()).isEqualTo("site-v6");
@@ -99,7 +103,7 @@ class MigrationPlannerTest {
     assertThat(v6.label().selector()).isEqualTo("ingress-ready=true");
     // The original keeps serving in-cluster clients, without the addresses.
     Service kept = m.after().get(0).service();
-    assertThat(kept.type()).isEqualTo("ClusterIP");
+    assertThat(kept.type()).isEqualTo(ServiceType.CLUSTER_IP);
     assertThat(kept.externalIps()).isEmpty();
     assertThat(plan.nodeLabels())
         .containsExactly(new NodeLabels("node-a", Map.of(v4.label().key(), "true")));
@@ -117,7 +121,8 @@ class MigrationPlannerTest {
     ClusterSnapshot snapshot =
         cluster(
             List.of(a, b),
-            List.of(externalIpService("web", "site", "ClusterIP", "Cluster", V4, "198.51.100.1")));
+            List.of(externalIpService(
+                "web", "site", ServiceType.CLUSTER_IP, TrafficPolicy.CLUSTER, V4, "198.51.100.1")));
     MigrationPlan plan = plan(snapshot);
     ServiceMigration m = only(plan);
 
@@ -199,17 +204,17 @@ class MigrationPlannerTest {
         externalIpService(
             "web",
             "site",
-            "ClusterIP",
-            "Cluster",
-            List.of("IPv6", "IPv4"),
+            ServiceType.CLUSTER_IP,
+            TrafficPolicy.CLUSTER,
+            List.of(IpFamily.IPV6, IpFamily.IPV4),
             "2001:db8::1",
             "198.51.100.1");
     ServiceMigration m = only(plan(cluster(List.of(a), List.of(site))));
 
     assertThat(m.exact()).isTrue();
     Service after = m.after().get(0).service();
-    assertThat(after.ipFamilies()).containsExactly("IPv6", "IPv4");
-    assertThat(after.ipFamilyPolicy()).isEqualTo("RequireDualStack");
+    assertThat(after.ipFamilies()).containsExactly(IpFamily.IPV6, IpFamily.IPV4);
+    assertThat(after.ipFamilyPolicy()).isEqualTo(IpFamilyPolicy.REQUIRE_DUAL_STACK);
     assertThat(m.published()).containsExactly("198.51.100.1", "2001:db8::1");
   }
 
@@ -218,23 +223,28 @@ class MigrationPlannerTest {
     Node a = node("node-a").external("198.51.100.1").external("2001:db8::1").build();
     Service site =
         externalIpService(
-            "web", "site", "ClusterIP", "Cluster", List.of("IPv4", "IPv6"), "198.51.100.1");
+            "web", "site",
+            ServiceType.CLUSTER_IP,
+            TrafficPolicy.CLUSTER,
+            List.of(IpFamily.IPV4, IpFamily.IPV6),
+            "198.51.100.1");
     ServiceMigration m = only(plan(cluster(List.of(a), List.of(site))));
 
     assertThat(m.exact()).isTrue();
-    assertThat(m.after().get(0).service().ipFamilies()).containsExactly("IPv4");
+    assertThat(m.after().get(0).service().ipFamilies()).containsExactly(IpFamily.IPV4);
     assertThat(m.warnings()).anyMatch(w -> w.contains("IPv6 ClusterIP is released"));
   }
 
   @Test
   void primaryFamilyMissingFromTheAddressesMovesThemToANewService() {
     Node a = node("node-a").external("198.51.100.1").external("2001:db8::1").build();
-    Service site = externalIpService("web", "site", "ClusterIP", "Cluster", V4, "2001:db8::1");
+    Service site = externalIpService(
+        "web", "site", ServiceType.CLUSTER_IP, TrafficPolicy.CLUSTER, V4, "2001:db8::1");
     ServiceMigration m = only(plan(cluster(List.of(a), List.of(site))));
 
     assertThat(m.exact()).isTrue();
     assertThat(m.after()).extracting(p -> p.service().name()).containsExactly("site", "site-v6");
-    assertThat(m.after().get(1).service().ipFamilies()).containsExactly("IPv6");
+    assertThat(m.after().get(1).service().ipFamilies()).containsExactly(IpFamily.IPV6);
   }
 
   @Test
@@ -242,7 +252,7 @@ class MigrationPlannerTest {
     ServiceMigration m = only(plan(example("local")));
 
     Service after = m.after().get(0).service();
-    assertThat(after.externalTrafficPolicy()).isEqualTo("Local");
+    assertThat(after.externalTrafficPolicy()).isEqualTo(TrafficPolicy.LOCAL);
     assertThat(m.after().get(0).nodes()).containsExactly("node-a", "node-b");
     assertThat(m.published()).containsExactly("198.51.100.1");
     assertThat(m.lost()).containsExactly("198.51.100.2");
@@ -257,7 +267,8 @@ class MigrationPlannerTest {
     Node b = node("node-b").external("198.51.100.2").build();
     Service front =
         externalIpService(
-            "default", "front", "ClusterIP", "Local", V4, "198.51.100.1", "198.51.100.2");
+            "default", "front",
+            ServiceType.CLUSTER_IP, TrafficPolicy.LOCAL, V4, "198.51.100.1", "198.51.100.2");
     ServiceMigration m =
         only(
             plan(
@@ -286,7 +297,9 @@ class MigrationPlannerTest {
   void addressesAreComparedByValueNotByText() {
     Node a = node("node-a").external("2001:db8::1").build();
     Service site =
-        externalIpService("web", "site", "ClusterIP", "Cluster", List.of("IPv6"), "2001:DB8:0::1");
+        externalIpService(
+            "web", "site",
+            ServiceType.CLUSTER_IP, TrafficPolicy.CLUSTER, List.of(IpFamily.IPV6), "2001:DB8:0::1");
     ServiceMigration m = only(plan(cluster(List.of(a), List.of(site))));
 
     assertThat(m.migratable()).isTrue();
@@ -298,7 +311,8 @@ class MigrationPlannerTest {
   void anExistingLabelIsReusedOnlyWhenItSelectsExactlyTheNeededNodes() {
     Node a = node("node-a").label("edge", "true").external("198.51.100.1").build();
     Node b = node("node-b").label("edge", "true").external("198.51.100.2").build();
-    Service site = externalIpService("web", "site", "ClusterIP", "Cluster", V4, "198.51.100.1");
+    Service site = externalIpService(
+        "web", "site", ServiceType.CLUSTER_IP, TrafficPolicy.CLUSTER, V4, "198.51.100.1");
     MigrationPlan plan = plan(cluster(List.of(a, b), List.of(site)));
     PlannedService p = only(plan).after().get(0);
 
@@ -315,7 +329,8 @@ class MigrationPlannerTest {
         node("node-a").label("kubernetes.io/hostname", "node-a").external("198.51.100.1").build();
     Node b =
         node("node-b").label("kubernetes.io/hostname", "node-b").external("198.51.100.2").build();
-    Service site = externalIpService("web", "site", "ClusterIP", "Cluster", V4, "198.51.100.1");
+    Service site = externalIpService(
+        "web", "site", ServiceType.CLUSTER_IP, TrafficPolicy.CLUSTER, V4, "198.51.100.1");
     PlannedService p = only(plan(cluster(List.of(a, b), List.of(site)))).after().get(0);
 
     assertThat(p.label().key()).isEqualTo("nodeipam.dev/web.site");
@@ -345,7 +360,8 @@ class MigrationPlannerTest {
             .build();
     Service site =
         externalIpService(
-            "web", "site", "ClusterIP", "Cluster", V4, "198.51.100.1", "198.51.100.2");
+            "web", "site",
+            ServiceType.CLUSTER_IP, TrafficPolicy.CLUSTER, V4, "198.51.100.1", "198.51.100.2");
     ServiceMigration m = only(plan(cluster(List.of(a, b), List.of(site))));
 
     assertThat(m.lost()).containsExactly("198.51.100.2");
@@ -376,7 +392,8 @@ class MigrationPlannerTest {
   void newLabelsThatChangeAnotherNodeIpamServiceAreReported() {
     Node a = node("node-a").external("198.51.100.1").build();
     Node b = node("node-b").external("198.51.100.2").build();
-    Service site = externalIpService("web", "site", "ClusterIP", "Cluster", V4, "198.51.100.1");
+    Service site = externalIpService(
+        "web", "site", ServiceType.CLUSTER_IP, TrafficPolicy.CLUSTER, V4, "198.51.100.1");
     Service other =
         dev.nodeipam.testing.Objects.lb("other")
             .namespace("web")
@@ -403,7 +420,8 @@ class MigrationPlannerTest {
     Node c = node("node-c").external("198.51.100.3").build();
     Service site =
         externalIpService(
-            "web", "site", "ClusterIP", "Cluster", V4, "198.51.100.1", "198.51.100.2");
+            "web", "site",
+            ServiceType.CLUSTER_IP, TrafficPolicy.CLUSTER, V4, "198.51.100.1", "198.51.100.2");
     MigrationPlan plan = plan(cluster(List.of(a, b, c), List.of(site)));
 
     assertThat(only(plan).after().get(0).label().selector())

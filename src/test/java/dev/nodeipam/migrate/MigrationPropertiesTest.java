@@ -11,9 +11,13 @@ import dev.nodeipam.net.IpText;
 import dev.nodeipam.render.MigrateRenderer;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.EndpointSlice;
+import dev.nodeipam.snapshot.IpFamily;
+import dev.nodeipam.snapshot.IpFamilyPolicy;
 import dev.nodeipam.snapshot.Node;
 import dev.nodeipam.snapshot.PortRef;
 import dev.nodeipam.snapshot.Service;
+import dev.nodeipam.snapshot.ServiceType;
+import dev.nodeipam.snapshot.TrafficPolicy;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -159,15 +163,18 @@ class MigrationPropertiesTest {
       for (int k = 0; k < count; k++) {
         ips.add(r.nextInt(10) == 0 ? "192.0.2.99" : variant(all.get(r.nextInt(all.size())), r));
       }
-      List<String> families =
+      List<IpFamily> families =
           switch (r.nextInt(4)) {
-            case 0 -> List.of("IPv4");
-            case 1 -> List.of("IPv6");
-            case 2 -> List.of("IPv4", "IPv6");
-            default -> List.of("IPv6", "IPv4");
+            case 0 -> List.of(IpFamily.IPV4);
+            case 1 -> List.of(IpFamily.IPV6);
+            case 2 -> List.of(IpFamily.IPV4, IpFamily.IPV6);
+            default -> List.of(IpFamily.IPV6, IpFamily.IPV4);
           };
-      String type = new String[] {"ClusterIP", "NodePort", "LoadBalancer"}[r.nextInt(3)];
-      String etp = r.nextInt(3) == 0 ? "Local" : "Cluster";
+      ServiceType type =
+          new ServiceType[] {
+            ServiceType.CLUSTER_IP, ServiceType.NODE_PORT, ServiceType.LOAD_BALANCER
+          }[r.nextInt(3)];
+      TrafficPolicy etp = r.nextInt(3) == 0 ? TrafficPolicy.LOCAL : TrafficPolicy.CLUSTER;
       b.service(
           Service.builder()
               .namespace("ns")
@@ -175,13 +182,16 @@ class MigrationPropertiesTest {
               .type(type)
               .externalTrafficPolicy(etp)
               .ipFamilies(families)
-              .ipFamilyPolicy(families.size() == 2 ? "RequireDualStack" : "SingleStack")
+              .ipFamilyPolicy(
+                  families.size() == 2
+                      ? IpFamilyPolicy.REQUIRE_DUAL_STACK
+                      : IpFamilyPolicy.SINGLE_STACK)
               .externalIps(new ArrayList<>(new TreeSet<>(ips)))
               .ports(List.of(new Service.ServicePort("http", "TCP", 80, PortRef.of(8080), null)))
               .selector(Map.of("app", name))
               .source("random")
               .build());
-      if (etp.equals("Local")) {
+      if (etp == TrafficPolicy.LOCAL) {
         List<EndpointSlice.Endpoint> endpoints = new ArrayList<>();
         for (String node : nodeNames) {
           if (r.nextBoolean()) {

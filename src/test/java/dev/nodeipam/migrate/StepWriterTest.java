@@ -10,8 +10,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nodeipam.render.MigrateRenderer;
 import dev.nodeipam.snapshot.ClusterSnapshot;
+import dev.nodeipam.snapshot.IpFamily;
+import dev.nodeipam.snapshot.IpFamilyPolicy;
 import dev.nodeipam.snapshot.PortRef;
 import dev.nodeipam.snapshot.Service;
+import dev.nodeipam.snapshot.ServiceType;
+import dev.nodeipam.snapshot.TrafficPolicy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -165,7 +169,11 @@ class StepWriterTest {
             List.of(node("node-a").external("198.51.100.1").build()),
             List.of(
                 externalIpService(
-                    "web", "site", "ClusterIP", "Cluster", List.of("IPv4"), "198.51.100.1")));
+                    "web", "site",
+                    ServiceType.CLUSTER_IP,
+                    TrafficPolicy.CLUSTER,
+                    List.of(IpFamily.IPV4),
+                    "198.51.100.1")));
     MigrationPlan plan = plan(snapshot);
     List<List<Map<String, Object>>> patches =
         patches(step(plan, StepKind.MIGRATE_SERVICE).command());
@@ -185,9 +193,9 @@ class StepWriterTest {
             .namespace("web")
             .name("site")
             .annotations(Map.of("team", "web"))
-            .type("ClusterIP")
-            .ipFamilies(List.of("IPv4"))
-            .ipFamilyPolicy("SingleStack")
+            .type(ServiceType.CLUSTER_IP)
+            .ipFamilies(List.of(IpFamily.IPV4))
+            .ipFamilyPolicy(IpFamilyPolicy.SINGLE_STACK)
             .externalIps(List.of("198.51.100.1"))
             .ports(List.of(new Service.ServicePort(null, "TCP", 80, PortRef.of(80), null)))
             .selector(Map.of("app", "site"))

@@ -8,6 +8,8 @@ import dev.nodeipam.policy.explanation.DestinationVerdict;
 import dev.nodeipam.policy.explanation.Outcome;
 import dev.nodeipam.policy.explanation.Verdict;
 import dev.nodeipam.snapshot.Service;
+import dev.nodeipam.snapshot.ServiceType;
+import dev.nodeipam.snapshot.TrafficPolicy;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -41,7 +43,7 @@ class NextHopDeliveryTest {
   private static final String[] SOCKET_LB = {"kube-proxy-replacement", "true"};
 
   /** Client on n1; web-1 on n1, web-2 on n2; web admits only world on 8080. */
-  private static TestCluster cluster(String externalTrafficPolicy, String webIngress) {
+  private static TestCluster cluster(TrafficPolicy externalTrafficPolicy, String webIngress) {
     TestCluster c = new TestCluster()
         .node("n1", N1)
         .node("n2", N2)
@@ -51,7 +53,7 @@ class NextHopDeliveryTest {
         .service(Service.builder()
             .namespace("web")
             .name("web")
-            .type("ClusterIP")
+            .type(ServiceType.CLUSTER_IP)
             .externalTrafficPolicy(externalTrafficPolicy)
             .clusterIps(List.of("10.96.0.20"))
             .externalIps(List.of(N1, N2, OUTSIDE))
@@ -107,14 +109,14 @@ class NextHopDeliveryTest {
 
   @Test
   void withLocalPolicyPodTrafficIsNotMasqueradedSoTheBackendSeesTheClient() {
-    TestCluster c = cluster("Local", "fromEndpoints: [{matchLabels: {io.kubernetes.pod.namespace: app, app: client}}]");
+    TestCluster c = cluster(TrafficPolicy.LOCAL, "fromEndpoints: [{matchLabels: {io.kubernetes.pod.namespace: app, app: client}}]");
     Verdict v = c.trace("app/client", OUTSIDE, 80, KUBE_PROXY);
     assertThat(v.destinations()).hasSize(2).allSatisfy(d -> {
       assertThat(d.delivery().arrivingSource().isPod()).isTrue();
       assertThat(d.ingress().allowed()).isTrue();
     });
     assertThat(v.outcome()).isEqualTo(Outcome.ALLOWED);
-    Verdict world = cluster("Local", "fromEntities: [world]").trace("app/client", OUTSIDE, 80,
+    Verdict world = cluster(TrafficPolicy.LOCAL, "fromEntities: [world]").trace("app/client", OUTSIDE, 80,
         KUBE_PROXY);
     assertThat(world.outcome()).isEqualTo(Outcome.DENIED);
     assertThat(world.dropReason()).isEqualTo(133);
@@ -130,7 +132,7 @@ class NextHopDeliveryTest {
         .service(Service.builder()
             .namespace("web")
             .name("web")
-            .type("NodePort")
+            .type(ServiceType.NODE_PORT)
             .clusterIps(List.of("10.96.0.20"))
             .ports(List.of(new Service.ServicePort(null, "TCP", 80, dev.nodeipam.snapshot.PortRef.of(8080), 30080)))
             .selector(Map.of("app", "web"))

@@ -10,6 +10,7 @@ import dev.nodeipam.policy.model.Protocol;
 import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.EndpointSlice;
+import dev.nodeipam.snapshot.IpFamily;
 import dev.nodeipam.snapshot.ManifestDefaults;
 import dev.nodeipam.snapshot.Namespace;
 import dev.nodeipam.snapshot.Node;
@@ -17,6 +18,7 @@ import dev.nodeipam.snapshot.Pod;
 import dev.nodeipam.snapshot.PortRef;
 import dev.nodeipam.snapshot.RawObject;
 import dev.nodeipam.snapshot.Service;
+import dev.nodeipam.snapshot.ServiceType;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -130,7 +132,7 @@ final class TestCluster {
         Service.builder()
             .namespace(p[0])
             .name(p[1])
-            .type(ingress.isEmpty() ? "ClusterIP" : "LoadBalancer")
+            .type(ingress.isEmpty() ? ServiceType.CLUSTER_IP : ServiceType.LOAD_BALANCER)
             .clusterIps(clusterIp == null ? List.of() : List.of(clusterIp.split(",")))
             .externalIps(externalIps)
             .ports(List.of(ports))

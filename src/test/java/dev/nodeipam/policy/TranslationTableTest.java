@@ -11,6 +11,8 @@ import dev.nodeipam.policy.explanation.Outcome;
 import dev.nodeipam.policy.explanation.Translation.Frontend;
 import dev.nodeipam.policy.explanation.Verdict;
 import dev.nodeipam.snapshot.Service;
+import dev.nodeipam.snapshot.ServiceType;
+import dev.nodeipam.snapshot.TrafficPolicy;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -297,12 +299,12 @@ class TranslationTableTest {
     Service local = Service.builder()
         .namespace("web")
         .name("web")
-        .type("ClusterIP")
+        .type(ServiceType.CLUSTER_IP)
         .clusterIps(List.of(CLUSTER_IP))
         .ports(List.of(servicePort(80, 8080)))
         .selector(Map.of("app", "web"))
         .source("test")
-        .internalTrafficPolicy("Local")
+        .internalTrafficPolicy(TrafficPolicy.LOCAL)
         .build();
     TestCluster c =
         new TestCluster()

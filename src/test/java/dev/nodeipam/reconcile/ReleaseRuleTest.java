@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nodeipam.ipam.NodeIpamOptions;
 import dev.nodeipam.snapshot.Service;
+import dev.nodeipam.snapshot.ServiceType;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -26,7 +27,7 @@ class ReleaseRuleTest {
         Arguments.of("still ours", ours, lb("web").build(), false),
         Arguments.of("class changed", ours, lb("web").lbClass(METAL).build(), true),
         Arguments.of("class removed", ours, lb("web").lbClass(null).build(), true),
-        Arguments.of("type changed", ours, lb("web").type("ClusterIP").build(), true),
+        Arguments.of("type changed", ours, lb("web").type(ServiceType.CLUSTER_IP).build(), true),
         Arguments.of("being deleted", ours, lb("web").lbClass(METAL).deleting().build(), false),
         Arguments.of(
             "never ours",
@@ -60,7 +61,7 @@ class ReleaseRuleTest {
         Arguments.of("no status", lb("web").lbClass(METAL).build(), false),
         Arguments.of(
             "not a LoadBalancer",
-            lb("web").type("NodePort").lbClass(METAL).currentIngress("10.0.0.1").build(),
+            lb("web").type(ServiceType.NODE_PORT).lbClass(METAL).currentIngress("10.0.0.1").build(),
             false),
         Arguments.of(
             "being deleted",

@@ -1,9 +1,13 @@
 package dev.nodeipam.testing;
 
 import dev.nodeipam.snapshot.EndpointSlice;
+import dev.nodeipam.snapshot.IpFamily;
+import dev.nodeipam.snapshot.IpFamilyPolicy;
 import dev.nodeipam.snapshot.Node;
 import dev.nodeipam.snapshot.PortRef;
 import dev.nodeipam.snapshot.Service;
+import dev.nodeipam.snapshot.ServiceType;
+import dev.nodeipam.snapshot.TrafficPolicy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,10 +93,10 @@ public final class Objects {
     private String namespace = "default";
     private final String name;
     private final Map<String, String> annotations = new LinkedHashMap<>();
-    private String type = "LoadBalancer";
+    private ServiceType type = ServiceType.LOAD_BALANCER;
     private String lbClass = "io.cilium/node";
-    private String etp = "Cluster";
-    private List<String> families = List.of("IPv4");
+    private TrafficPolicy etp = TrafficPolicy.CLUSTER;
+    private List<IpFamily> families = List.of(IpFamily.IPV4);
     private final List<Service.LoadBalancerIngress> ingress = new ArrayList<>();
     private final List<String> externalIps = new ArrayList<>();
     private boolean deleting;
@@ -115,7 +119,7 @@ public final class Objects {
       return annotation("io.cilium.nodeipam/match-node-labels", value);
     }
 
-    public ServiceBuilder type(String value) {
+    public ServiceBuilder type(ServiceType value) {
       type = value;
       return this;
     }
@@ -126,16 +130,16 @@ public final class Objects {
     }
 
     public ServiceBuilder local() {
-      etp = "Local";
+      etp = TrafficPolicy.LOCAL;
       return this;
     }
 
-    public ServiceBuilder etp(String value) {
+    public ServiceBuilder etp(TrafficPolicy value) {
       etp = value;
       return this;
     }
 
-    public ServiceBuilder families(String... values) {
+    public ServiceBuilder families(IpFamily... values) {
       families = List.of(values);
       return this;
     }
@@ -166,7 +170,10 @@ public final class Objects {
           .loadBalancerClass(lbClass)
           .externalTrafficPolicy(etp)
           .ipFamilies(families)
-          .ipFamilyPolicy(families.size() == 2 ? "RequireDualStack" : "SingleStack")
+          .ipFamilyPolicy(
+              families.size() == 2
+                  ? IpFamilyPolicy.REQUIRE_DUAL_STACK
+                  : IpFamilyPolicy.SINGLE_STACK)
           .externalIps(externalIps)
           .ports(List.of(new Service.ServicePort("http", "TCP", 80, PortRef.of(8080), null)))
           .selector(Map.of("app", name))

@@ -10,6 +10,7 @@ import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.Node;
 import dev.nodeipam.snapshot.Pod;
+import dev.nodeipam.snapshot.TrafficPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -134,7 +135,7 @@ final class NextHopDelivery {
       return Optional.empty();
     }
     Pod source = flow.source();
-    boolean local = "Local".equals(hit.service().externalTrafficPolicy());
+    boolean local = hit.service().externalTrafficPolicy() == TrafficPolicy.LOCAL;
     boolean kubeProxy = !s.kubeProxyReplacement();
     Node owner = addressIdentity.node();
     Node delivering;

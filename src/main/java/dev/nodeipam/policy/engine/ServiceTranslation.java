@@ -9,6 +9,7 @@ import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.Node;
 import dev.nodeipam.snapshot.Pod;
 import dev.nodeipam.snapshot.Service;
+import dev.nodeipam.snapshot.ServiceType;
 import inet.ipaddr.IPAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -69,7 +70,7 @@ public final class ServiceTranslation {
       }
     }
     for (Service s : snapshot.services()) {
-      if ("ExternalName".equals(s.type())) {
+      if (s.type() == ServiceType.EXTERNAL_NAME) {
         continue;
       }
       s.clusterIps().forEach(ip -> add(ip, new FrontendAddress(s, Frontend.CLUSTER_IP, null)));
@@ -79,7 +80,7 @@ public final class ServiceTranslation {
           nodePorts.putIfAbsent(p.nodePort(), s);
         }
       }
-      if ("LoadBalancer".equals(s.type())) {
+      if (s.type() == ServiceType.LOAD_BALANCER) {
         for (Service.LoadBalancerIngress in : s.ingress()) {
           if (in.ip() != null) {
             add(in.ip(), new FrontendAddress(s, Frontend.LOAD_BALANCER, in.ipMode()));

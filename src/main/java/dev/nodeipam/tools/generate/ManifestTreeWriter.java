@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.EndpointSlice;
+import dev.nodeipam.snapshot.IpFamily;
 import dev.nodeipam.snapshot.Namespace;
 import dev.nodeipam.snapshot.Node;
 import dev.nodeipam.snapshot.Pod;
@@ -243,17 +244,21 @@ public final class ManifestTreeWriter {
             "Service",
             metadata(s.name(), s.namespace(), s.labels(), s.annotations(), s.deleting()));
     Map<String, Object> spec = new LinkedHashMap<>();
-    putIfSet(spec, "type", s.type());
+    putIfSet(spec, "type", s.type() == null ? null : s.type().wireName());
     putIfSet(spec, "loadBalancerClass", s.loadBalancerClass());
-    putIfSet(spec, "externalTrafficPolicy", s.externalTrafficPolicy());
+    putIfSet(
+        spec,
+        "externalTrafficPolicy",
+        s.externalTrafficPolicy() == null ? null : s.externalTrafficPolicy().wireName());
     if (!s.clusterIps().isEmpty()) {
       spec.put("clusterIP", s.clusterIps().get(0));
       spec.put("clusterIPs", s.clusterIps());
     }
     if (!s.ipFamilies().isEmpty()) {
-      spec.put("ipFamilies", s.ipFamilies());
+      spec.put("ipFamilies", IpFamily.wireNames(s.ipFamilies()));
     }
-    putIfSet(spec, "ipFamilyPolicy", s.ipFamilyPolicy());
+    putIfSet(
+        spec, "ipFamilyPolicy", s.ipFamilyPolicy() == null ? null : s.ipFamilyPolicy().wireName());
     if (!s.externalIps().isEmpty()) {
       spec.put("externalIPs", s.externalIps());
     }

@@ -5,12 +5,16 @@ import dev.nodeipam.ipam.NodeIpamOptions;
 import dev.nodeipam.ipam.ServiceAnnotations;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.EndpointSlice;
+import dev.nodeipam.snapshot.IpFamily;
+import dev.nodeipam.snapshot.IpFamilyPolicy;
 import dev.nodeipam.snapshot.ManifestDefaults;
 import dev.nodeipam.snapshot.Namespace;
 import dev.nodeipam.snapshot.Node;
 import dev.nodeipam.snapshot.Pod;
 import dev.nodeipam.snapshot.PortRef;
 import dev.nodeipam.snapshot.Service;
+import dev.nodeipam.snapshot.ServiceType;
+import dev.nodeipam.snapshot.TrafficPolicy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -235,33 +239,35 @@ public final class SyntheticCluster {
     Map<String, String> annotations = new LinkedHashMap<>();
     Map<String, String> selector = Map.of("app", name);
 
-    List<String> families = families();
-    String familyPolicy =
+    List<IpFamily> families = families();
+    IpFamilyPolicy familyPolicy =
         families.size() == 2
-            ? (random.nextBoolean() ? "RequireDualStack" : "PreferDualStack")
-            : "SingleStack";
+            ? (random.nextBoolean()
+                ? IpFamilyPolicy.REQUIRE_DUAL_STACK
+                : IpFamilyPolicy.PREFER_DUAL_STACK)
+            : IpFamilyPolicy.SINGLE_STACK;
     List<String> clusterIps = new ArrayList<>();
-    for (String family : families) {
+    for (IpFamily family : families) {
       clusterIps.add(
-          family.equals("IPv4") ? v4(10, 96, j + 1) : "fd00:96::" + Integer.toHexString(j + 1));
+          family == IpFamily.IPV4 ? v4(10, 96, j + 1) : "fd00:96::" + Integer.toHexString(j + 1));
     }
 
     double kind = random.nextDouble();
-    String type = "LoadBalancer";
+    ServiceType type = ServiceType.LOAD_BALANCER;
     String lbClass = NODE_IPAM_CLASS;
-    String etp = "Cluster";
+    TrafficPolicy etp = TrafficPolicy.CLUSTER;
     List<String> externalIps = List.of();
     List<Service.LoadBalancerIngress> ingress = List.of();
     double c1 = shape.clusterIpFraction();
     double c2 = c1 + shape.externalIpsFraction();
     double c3 = c2 + shape.otherClassFraction();
     if (kind < c1) {
-      type = "ClusterIP";
+      type = ServiceType.CLUSTER_IP;
       lbClass = null;
       etp = null;
     } else if (kind < c2) {
       // Published on node addresses the old way: what the migration planner moves.
-      type = "ClusterIP";
+      type = ServiceType.CLUSTER_IP;
       lbClass = null;
       etp = null;
       externalIps = externalIpsFor(families);
@@ -276,12 +282,12 @@ public final class SyntheticCluster {
         annotations.put(ServiceAnnotations.MATCH_NODE_LABELS, nodeSelector);
       }
       if (random.nextDouble() < shape.localFraction()) {
-        etp = "Local";
+        etp = TrafficPolicy.LOCAL;
       }
     }
 
     List<Service.ServicePort> ports = new ArrayList<>();
-    boolean lb = type.equals("LoadBalancer");
+    boolean lb = type == ServiceType.LOAD_BALANCER;
     ports.add(
         new Service.ServicePort(
             "http",
@@ -312,15 +318,15 @@ public final class SyntheticCluster {
         .build();
   }
 
-  private List<String> families() {
+  private List<IpFamily> families() {
     double f = random.nextDouble();
     if (f < 0.7) {
-      return List.of("IPv4");
+      return List.of(IpFamily.IPV4);
     }
     if (f < 0.9) {
-      return List.of("IPv4", "IPv6");
+      return List.of(IpFamily.IPV4, IpFamily.IPV6);
     }
-    return List.of("IPv6");
+    return List.of(IpFamily.IPV6);
   }
 
   private String pickSelector() {
@@ -332,7 +338,7 @@ public final class SyntheticCluster {
   }
 
   /** One or two addresses of random nodes, of the Service's families, external ones first. */
-  private List<String> externalIpsFor(List<String> families) {
+  private List<String> externalIpsFor(List<IpFamily> families) {
     List<String> out = new ArrayList<>();
     if (nodes.isEmpty()) {
       return out;
@@ -343,7 +349,8 @@ public final class SyntheticCluster {
       String best = null;
       for (Node.NodeAddress a : node.addresses()) {
         boolean v6 = a.address().contains(":");
-        boolean wanted = !a.type().equals("Hostname") && families.contains(v6 ? "IPv6" : "IPv4");
+        boolean wanted =
+            !a.type().equals("Hostname") && families.contains(v6 ? IpFamily.IPV6 : IpFamily.IPV4);
         if (wanted && (best == null || a.type().equals("ExternalIP"))) {
           best = a.address();
         }
@@ -411,14 +418,14 @@ public final class SyntheticCluster {
           p.targetPort().isNamed() ? containerPort(p.targetPort().name()) : p.targetPort().number();
       ports.add(new EndpointSlice.EndpointPort(p.name(), target, p.protocol()));
     }
-    for (String family : service.ipFamilies()) {
-      boolean isV4 = family.equals("IPv4");
+    for (IpFamily family : service.ipFamilies()) {
+      boolean isV4 = family == IpFamily.IPV4;
       out.endpointSlice(
           new EndpointSlice(
               service.namespace(),
               service.name() + "-" + suffix(),
               service.name(),
-              family,
+              family.wireName(),
               isV4 ? v4 : v6,
               ports,
               null));

@@ -1,6 +1,7 @@
 package dev.nodeipam.tools.generate;
 
 import dev.nodeipam.snapshot.EndpointSlice;
+import dev.nodeipam.snapshot.IpFamily;
 import dev.nodeipam.snapshot.Node;
 import dev.nodeipam.snapshot.Service;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -63,11 +64,12 @@ final class FabricObjects {
         .withAnnotations(s.annotations())
         .endMetadata()
         .withNewSpec()
-        .withType(s.type())
+        .withType(s.type() == null ? null : s.type().wireName())
         .withLoadBalancerClass(s.loadBalancerClass())
-        .withExternalTrafficPolicy(s.externalTrafficPolicy())
-        .withIpFamilies(s.ipFamilies())
-        .withIpFamilyPolicy(s.ipFamilyPolicy())
+        .withExternalTrafficPolicy(
+            s.externalTrafficPolicy() == null ? null : s.externalTrafficPolicy().wireName())
+        .withIpFamilies(IpFamily.wireNames(s.ipFamilies()))
+        .withIpFamilyPolicy(s.ipFamilyPolicy() == null ? null : s.ipFamilyPolicy().wireName())
         .withClusterIPs(s.clusterIps())
         .withExternalIPs(s.externalIps())
         .withSelector(s.selector())

@@ -9,11 +9,14 @@ import dev.nodeipam.ipam.ServiceAnnotations;
 import dev.nodeipam.kube.ManifestLoader;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.EndpointSlice;
+import dev.nodeipam.snapshot.IpFamily;
 import dev.nodeipam.snapshot.Namespace;
 import dev.nodeipam.snapshot.Node;
 import dev.nodeipam.snapshot.Pod;
 import dev.nodeipam.snapshot.RawObject;
 import dev.nodeipam.snapshot.Service;
+import dev.nodeipam.snapshot.ServiceType;
+import dev.nodeipam.snapshot.TrafficPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,7 +97,7 @@ class SyntheticClusterTest {
         c.services().stream()
             .filter(s -> SyntheticCluster.NODE_IPAM_CLASS.equals(s.loadBalancerClass()))
             .toList();
-    long local = nodeIpam.stream().filter(s -> "Local".equals(s.externalTrafficPolicy())).count();
+    long local = nodeIpam.stream().filter(s -> s.externalTrafficPolicy() == TrafficPolicy.LOCAL).count();
     assertThat((double) local / nodeIpam.size()).isBetween(0.28, 0.39);
     Set<String> selectors =
         nodeIpam.stream()
@@ -104,10 +107,10 @@ class SyntheticClusterTest {
     assertThat(selectors).containsExactlyInAnyOrderElementsOf(SyntheticCluster.NODE_SELECTORS);
     assertThat(nodeIpam)
         .anyMatch(s -> !s.annotations().containsKey(ServiceAnnotations.MATCH_NODE_LABELS));
-    assertThat(c.services()).anyMatch(s -> s.ipFamilies().equals(List.of("IPv4", "IPv6")));
-    assertThat(c.services()).anyMatch(s -> s.ipFamilies().equals(List.of("IPv6")));
+    assertThat(c.services()).anyMatch(s -> s.ipFamilies().equals(List.of(IpFamily.IPV4, IpFamily.IPV6)));
+    assertThat(c.services()).anyMatch(s -> s.ipFamilies().equals(List.of(IpFamily.IPV6)));
     assertThat(c.services())
-        .anyMatch(s -> s.type().equals("ClusterIP") && s.externalIps().isEmpty());
+        .anyMatch(s -> s.type() == ServiceType.CLUSTER_IP && s.externalIps().isEmpty());
     assertThat(c.services())
         .anyMatch(s -> SyntheticCluster.OTHER_CLASS.equals(s.loadBalancerClass()));
     Set<String> nodeAddresses =

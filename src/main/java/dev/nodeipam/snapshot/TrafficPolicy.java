@@ -1,0 +1,46 @@
+package dev.nodeipam.snapshot;
+
+/**
+ * A Service's {@code spec.externalTrafficPolicy} or {@code spec.internalTrafficPolicy}. Parsed
+ * from the Kubernetes spelling only by {@link #fromWire(String)}; written back with {@link
+ * #wireName()} (also {@link #toString()}), so output keeps the API's words.
+ */
+public enum TrafficPolicy {
+  CLUSTER("Cluster"),
+  LOCAL("Local");
+
+  private final String wire;
+
+  TrafficPolicy(String wire) {
+    this.wire = wire;
+  }
+
+  /** The Kubernetes spelling, as the API server writes it. */
+  public String wireName() {
+    return wire;
+  }
+
+  @Override
+  public String toString() {
+    return wire;
+  }
+
+  /**
+   * The value of a Kubernetes spelling (case-sensitive, as the API server reads it); null for
+   * null (unset, so the API server's default applies).
+   *
+   * @throws IllegalArgumentException for a spelling the API server rejects, with a message naming
+   *     the supported values
+   */
+  public static TrafficPolicy fromWire(String text) {
+    if (text == null) {
+      return null;
+    }
+    for (TrafficPolicy v : values()) {
+      if (v.wire.equals(text)) {
+        return v;
+      }
+    }
+    throw new IllegalArgumentException(WireNames.unsupported(text, values()));
+  }
+}
