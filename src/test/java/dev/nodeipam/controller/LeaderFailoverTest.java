@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -108,7 +109,14 @@ class LeaderFailoverTest {
         f.createNode("n3", Map.of(), "10.0.0.3", null);
         f.awaitIngress("web", "site", List.of("10.0.0.1", "10.0.0.2", "10.0.0.3"));
         Instant cLeads = c.logged("leading identity=" + c.identity, kill);
-        Instant cWrote = c.writes().stream().filter(w -> w.isAfter(kill)).findFirst().orElseThrow();
+        // The status can be seen before the writer's log line is read: wait for the line.
+        Instant cWrote =
+            await("the write logged by the replica that took over")
+                .atMost(WAIT)
+                .until(
+                    () -> c.writes().stream().filter(w -> w.isAfter(kill)).findFirst(),
+                    Optional::isPresent)
+                .orElseThrow();
         Duration takeover = Duration.between(kill, cLeads);
         Duration firstWrite = Duration.between(kill, cWrote);
         System.out.printf(
