@@ -77,4 +77,96 @@ public record Trap(
   public Severity severity() {
     return active ? Severity.ERROR : Severity.WARNING;
   }
+
+  /** A builder, every component named; lists and maps start empty. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this value's components, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder()
+        .dialled(dialled)
+        .direction(direction)
+        .active(active)
+        .sources(sources)
+        .policies(policies)
+        .destinations(destinations)
+        .onceTranslated(onceTranslated)
+        .denyRule(denyRule)
+        .entries(entries);
+  }
+
+  /** Builds a {@link Trap} component by component. */
+  public static final class Builder {
+    private Dialled dialled;
+    private Direction direction;
+    private boolean active;
+    private List<Pod> sources = List.of();
+    private List<PolicyRef> policies = List.of();
+    private List<Destination> destinations = List.of();
+    private List<Destination> onceTranslated = List.of();
+    private boolean denyRule;
+    private List<PolicyEngine.AllowEntry> entries = List.of();
+
+    private Builder() {}
+
+    public Builder dialled(Dialled dialled) {
+      this.dialled = dialled;
+      return this;
+    }
+
+    public Builder direction(Direction direction) {
+      this.direction = direction;
+      return this;
+    }
+
+    public Builder active(boolean active) {
+      this.active = active;
+      return this;
+    }
+
+    public Builder sources(List<Pod> sources) {
+      this.sources = sources;
+      return this;
+    }
+
+    public Builder policies(List<PolicyRef> policies) {
+      this.policies = policies;
+      return this;
+    }
+
+    public Builder destinations(List<Destination> destinations) {
+      this.destinations = destinations;
+      return this;
+    }
+
+    public Builder onceTranslated(List<Destination> onceTranslated) {
+      this.onceTranslated = onceTranslated;
+      return this;
+    }
+
+    public Builder denyRule(boolean denyRule) {
+      this.denyRule = denyRule;
+      return this;
+    }
+
+    public Builder entries(List<PolicyEngine.AllowEntry> entries) {
+      this.entries = entries;
+      return this;
+    }
+
+    public Trap build() {
+      return new Trap(
+          dialled,
+          direction,
+          active,
+          sources,
+          policies,
+          destinations,
+          onceTranslated,
+          denyRule,
+          entries);
+    }
+  }
 }

@@ -25,13 +25,15 @@ public final class NodeIpamFlags {
       converter = AddressPolicyConverter.class,
       description =
           "Which node addresses to publish: ExternalThenInternal (Cilium's choice, for the whole"
-              + " Service), PerNodeFallback, ExternalOnly, InternalOnly (default: ${DEFAULT-VALUE}).")
+              + " Service), PerNodeFallback, ExternalOnly, InternalOnly (default:"
+              + " ${DEFAULT-VALUE}).")
   AddressPolicy addressPolicy;
 
   @Option(
       names = "--canonical-addresses",
       description =
-          "Publish canonical address text, the Service's primary family first, then in numeric order.")
+          "Publish canonical address text, the Service's primary family first, then in numeric"
+              + " order.")
   boolean canonicalOrder;
 
   @Option(names = "--ready-nodes-only", description = "Leave out NotReady and cordoned nodes.")
@@ -59,9 +61,16 @@ public final class NodeIpamFlags {
   boolean excludeLabelFalseKeepsNode;
 
   public NodeIpamOptions options() {
-    return new NodeIpamOptions(
-        loadBalancerClass, defaultClass, excludeLabelFalseKeepsNode, addressPolicy, canonicalOrder,
-        readyNodesOnly, terminatingFallback, ipMode);
+    return NodeIpamOptions.builder()
+        .loadBalancerClass(loadBalancerClass)
+        .defaultClass(defaultClass)
+        .excludeLabelFalseKeepsNode(excludeLabelFalseKeepsNode)
+        .addressPolicy(addressPolicy)
+        .canonicalOrder(canonicalOrder)
+        .readyNodesOnly(readyNodesOnly)
+        .terminatingFallback(terminatingFallback)
+        .ipMode(ipMode)
+        .build();
   }
 
   /** Accepts exactly the two ipMode values of the Kubernetes API. */

@@ -97,15 +97,16 @@ final class Reconciler {
     ReportedCache.Key id = ReportedCache.Key.of(key);
     Service service = cache.service(key);
     Observed observed =
-        new Observed(
-            key,
-            service,
-            cache.pool(),
-            cache.slicesOf(key),
-            cache.isReleased(key),
-            reported.get(id),
-            role(),
-            serverDropsIpMode.get());
+        Observed.builder()
+            .key(key)
+            .service(service)
+            .pool(cache.pool())
+            .slices(cache.slicesOf(key))
+            .released(cache.isReleased(key))
+            .reported(reported.get(id))
+            .role(role())
+            .omitIpMode(serverDropsIpMode.get())
+            .build();
     ReconcileAction action = decision.decide(observed);
     reported.put(id, action.reported());
     if (!action.released()) {

@@ -73,8 +73,17 @@ final class FlowChanges {
 
   /** The trap for some of its source pods only. */
   private static Trap part(Trap t, List<Pod> pods) {
-    return new Trap(t.dialled(), t.direction(), t.active(), pods, t.policies(),
-        t.destinations(), t.onceTranslated(), t.denyRule(), t.entries());
+    return Trap.builder()
+        .dialled(t.dialled())
+        .direction(t.direction())
+        .active(t.active())
+        .sources(pods)
+        .policies(t.policies())
+        .destinations(t.destinations())
+        .onceTranslated(t.onceTranslated())
+        .denyRule(t.denyRule())
+        .entries(t.entries())
+        .build();
   }
 
   List<Item> items() {

@@ -85,4 +85,88 @@ public record NodeIpamOptions(
         loadBalancerClass, defaultClass, excludeLabelFalseKeepsNode, addressPolicy, canonicalOrder,
         readyNodesOnly, terminatingFallback, value);
   }
+
+  /** A builder, every component named; lists and maps start empty. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this value's components, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder()
+        .loadBalancerClass(loadBalancerClass)
+        .defaultClass(defaultClass)
+        .excludeLabelFalseKeepsNode(excludeLabelFalseKeepsNode)
+        .addressPolicy(addressPolicy)
+        .canonicalOrder(canonicalOrder)
+        .readyNodesOnly(readyNodesOnly)
+        .terminatingFallback(terminatingFallback)
+        .ipMode(ipMode);
+  }
+
+  /** Builds a {@link NodeIpamOptions} component by component. */
+  public static final class Builder {
+    private String loadBalancerClass;
+    private boolean defaultClass;
+    private boolean excludeLabelFalseKeepsNode;
+    private AddressPolicy addressPolicy;
+    private boolean canonicalOrder;
+    private boolean readyNodesOnly;
+    private boolean terminatingFallback;
+    private String ipMode;
+
+    private Builder() {}
+
+    public Builder loadBalancerClass(String loadBalancerClass) {
+      this.loadBalancerClass = loadBalancerClass;
+      return this;
+    }
+
+    public Builder defaultClass(boolean defaultClass) {
+      this.defaultClass = defaultClass;
+      return this;
+    }
+
+    public Builder excludeLabelFalseKeepsNode(boolean excludeLabelFalseKeepsNode) {
+      this.excludeLabelFalseKeepsNode = excludeLabelFalseKeepsNode;
+      return this;
+    }
+
+    public Builder addressPolicy(AddressPolicy addressPolicy) {
+      this.addressPolicy = addressPolicy;
+      return this;
+    }
+
+    public Builder canonicalOrder(boolean canonicalOrder) {
+      this.canonicalOrder = canonicalOrder;
+      return this;
+    }
+
+    public Builder readyNodesOnly(boolean readyNodesOnly) {
+      this.readyNodesOnly = readyNodesOnly;
+      return this;
+    }
+
+    public Builder terminatingFallback(boolean terminatingFallback) {
+      this.terminatingFallback = terminatingFallback;
+      return this;
+    }
+
+    public Builder ipMode(String ipMode) {
+      this.ipMode = ipMode;
+      return this;
+    }
+
+    public NodeIpamOptions build() {
+      return new NodeIpamOptions(
+          loadBalancerClass,
+          defaultClass,
+          excludeLabelFalseKeepsNode,
+          addressPolicy,
+          canonicalOrder,
+          readyNodesOnly,
+          terminatingFallback,
+          ipMode);
+    }
+  }
 }

@@ -86,9 +86,17 @@ public final class KubeConverters {
         }
       }
     }
-    return new Node(
-        m.getName(), labels(m), addresses, taints, m.getDeletionTimestamp() != null, ready,
-        unschedulable, podCidrs, source);
+    return Node.builder()
+        .name(m.getName())
+        .labels(labels(m))
+        .addresses(addresses)
+        .taints(taints)
+        .deleting(m.getDeletionTimestamp() != null)
+        .ready(ready)
+        .unschedulable(unschedulable)
+        .podCidrs(podCidrs)
+        .source(source)
+        .build();
   }
 
   /**
@@ -212,19 +220,20 @@ public final class KubeConverters {
         }
       }
     }
-    return new Pod(
-        m.getNamespace(),
-        m.getName(),
-        labels(m),
-        serviceAccount(spec),
-        spec.getNodeName(),
-        Boolean.TRUE.equals(spec.getHostNetwork()),
-        ips,
-        containerPorts(spec),
-        ready,
-        m.getDeletionTimestamp() != null,
-        null,
-        source);
+    return Pod.builder()
+        .namespace(m.getNamespace())
+        .name(m.getName())
+        .labels(labels(m))
+        .serviceAccount(serviceAccount(spec))
+        .nodeName(spec.getNodeName())
+        .hostNetwork(Boolean.TRUE.equals(spec.getHostNetwork()))
+        .ips(ips)
+        .ports(containerPorts(spec))
+        .ready(ready)
+        .deleting(m.getDeletionTimestamp() != null)
+        .workload(null)
+        .source(source)
+        .build();
   }
 
   public static Namespace namespace(io.fabric8.kubernetes.api.model.Namespace n, String source) {
@@ -299,16 +308,17 @@ public final class KubeConverters {
     // Jobs and CronJobs usually leave the selector to the API server: their template labels stand in.
     LabelSelector podSelector =
         selector == null ? LabelSelector.of(templateLabels, List.of()) : labelSelector(selector);
-    return new Workload(
-        object.getKind(),
-        object.getMetadata().getNamespace(),
-        object.getMetadata().getName(),
-        podSelector,
-        templateLabels,
-        serviceAccount(spec),
-        Boolean.TRUE.equals(spec.getHostNetwork()),
-        containerPorts(spec),
-        source);
+    return Workload.builder()
+        .kind(object.getKind())
+        .namespace(object.getMetadata().getNamespace())
+        .name(object.getMetadata().getName())
+        .selector(podSelector)
+        .templateLabels(templateLabels)
+        .serviceAccount(serviceAccount(spec))
+        .hostNetwork(Boolean.TRUE.equals(spec.getHostNetwork()))
+        .ports(containerPorts(spec))
+        .source(source)
+        .build();
   }
 
   /** A structured {@code metav1.LabelSelector}; null stays null (selects nothing). */

@@ -29,16 +29,17 @@ final class AfterState {
         Map<String, String> merged = new TreeMap<>(n.labels());
         merged.putAll(added);
         b.node(
-            new Node(
-                n.name(),
-                merged,
-                n.addresses(),
-                n.taints(),
-                n.deleting(),
-                n.ready(),
-                n.unschedulable(),
-                n.podCidrs(),
-                n.source()));
+            Node.builder()
+                .name(n.name())
+                .labels(merged)
+                .addresses(n.addresses())
+                .taints(n.taints())
+                .deleting(n.deleting())
+                .ready(n.ready())
+                .unschedulable(n.unschedulable())
+                .podCidrs(n.podCidrs())
+                .source(n.source())
+                .build());
       }
     }
     Map<String, List<PlannedService>> replaced = new HashMap<>();

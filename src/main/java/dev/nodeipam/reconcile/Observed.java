@@ -31,4 +31,80 @@ public record Observed(
     slices = List.copyOf(slices);
     reported = reported == null ? Reported.NONE : reported;
   }
+
+  /** A builder, every component named; lists and maps start empty. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this value's components, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder()
+        .key(key)
+        .service(service)
+        .pool(pool)
+        .slices(slices)
+        .released(released)
+        .reported(reported)
+        .role(role)
+        .omitIpMode(omitIpMode);
+  }
+
+  /** Builds a {@link Observed} component by component. */
+  public static final class Builder {
+    private String key;
+    private Service service;
+    private NodePool pool;
+    private List<EndpointSlice> slices = List.of();
+    private boolean released;
+    private Reported reported;
+    private Role role;
+    private boolean omitIpMode;
+
+    private Builder() {}
+
+    public Builder key(String key) {
+      this.key = key;
+      return this;
+    }
+
+    public Builder service(Service service) {
+      this.service = service;
+      return this;
+    }
+
+    public Builder pool(NodePool pool) {
+      this.pool = pool;
+      return this;
+    }
+
+    public Builder slices(List<EndpointSlice> slices) {
+      this.slices = slices;
+      return this;
+    }
+
+    public Builder released(boolean released) {
+      this.released = released;
+      return this;
+    }
+
+    public Builder reported(Reported reported) {
+      this.reported = reported;
+      return this;
+    }
+
+    public Builder role(Role role) {
+      this.role = role;
+      return this;
+    }
+
+    public Builder omitIpMode(boolean omitIpMode) {
+      this.omitIpMode = omitIpMode;
+      return this;
+    }
+
+    public Observed build() {
+      return new Observed(key, service, pool, slices, released, reported, role, omitIpMode);
+    }
+  }
 }

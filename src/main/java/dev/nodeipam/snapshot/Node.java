@@ -32,4 +32,88 @@ public record Node(
 
   /** One entry of {@code spec.taints}. */
   public record Taint(String key, String value, String effect) {}
+
+  /** A builder, every component named; lists and maps start empty. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this value's components, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder()
+        .name(name)
+        .labels(labels)
+        .addresses(addresses)
+        .taints(taints)
+        .deleting(deleting)
+        .ready(ready)
+        .unschedulable(unschedulable)
+        .podCidrs(podCidrs)
+        .source(source);
+  }
+
+  /** Builds a {@link Node} component by component. */
+  public static final class Builder {
+    private String name;
+    private Map<String, String> labels = Map.of();
+    private List<NodeAddress> addresses = List.of();
+    private List<Taint> taints = List.of();
+    private boolean deleting;
+    private String ready;
+    private boolean unschedulable;
+    private List<String> podCidrs = List.of();
+    private String source;
+
+    private Builder() {}
+
+    public Builder name(String name) {
+      this.name = name;
+      return this;
+    }
+
+    public Builder labels(Map<String, String> labels) {
+      this.labels = labels;
+      return this;
+    }
+
+    public Builder addresses(List<NodeAddress> addresses) {
+      this.addresses = addresses;
+      return this;
+    }
+
+    public Builder taints(List<Taint> taints) {
+      this.taints = taints;
+      return this;
+    }
+
+    public Builder deleting(boolean deleting) {
+      this.deleting = deleting;
+      return this;
+    }
+
+    public Builder ready(String ready) {
+      this.ready = ready;
+      return this;
+    }
+
+    public Builder unschedulable(boolean unschedulable) {
+      this.unschedulable = unschedulable;
+      return this;
+    }
+
+    public Builder podCidrs(List<String> podCidrs) {
+      this.podCidrs = podCidrs;
+      return this;
+    }
+
+    public Builder source(String source) {
+      this.source = source;
+      return this;
+    }
+
+    public Node build() {
+      return new Node(
+          name, labels, addresses, taints, deleting, ready, unschedulable, podCidrs, source);
+    }
+  }
 }

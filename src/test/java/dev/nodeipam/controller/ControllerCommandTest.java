@@ -2,12 +2,10 @@ package dev.nodeipam.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.nodeipam.cli.Main;
+import dev.nodeipam.cli.CliRun;
 import dev.nodeipam.tools.demo.InProcessApiServer;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -15,17 +13,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The command line of {@code nodeipam controller} and {@code nodeipam demo}. */
 class ControllerCommandTest {
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
-
-  private int run(String... args) {
-    return Main.run(args, new PrintWriter(out), new PrintWriter(err));
-  }
-
   @Test
   void helpListsTheContractedFlags() {
-    assertThat(run("controller", "--help")).isZero();
-    assertThat(out.toString())
+    CliRun run = CliRun.of("controller", "--help");
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out())
         .contains("--kubeconfig", "--load-balancer-class", "--default-class", "--leader-elect")
         .contains("--lease-namespace", "--lease-name", "--http-address", "--dry-run")
         .contains("--address-policy", "--canonical-addresses", "--ready-nodes-only")
@@ -35,8 +27,9 @@ class ControllerCommandTest {
 
   @Test
   void aBadHttpAddressIsAUsageError() {
-    assertThat(run("controller", "--http-address", "nope")).isEqualTo(2);
-    assertThat(err.toString()).contains("--http-address");
+    CliRun run = CliRun.of("controller", "--http-address", "nope");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--http-address");
   }
 
   @Test
@@ -72,9 +65,10 @@ class ControllerCommandTest {
               "- name: mock",
               "  user: {token: x}",
               ""));
-      int code = run("controller", "--kubeconfig", kubeconfig.toString(), "--http-address", "");
-      assertThat(code).isEqualTo(2);
-      assertThat(err.toString().strip())
+      CliRun run =
+          CliRun.of("controller", "--kubeconfig", kubeconfig.toString(), "--http-address", "");
+      assertThat(run.exitCode()).isEqualTo(2);
+      assertThat(run.err().strip())
           .startsWith("nodeipam: kube-system/cilium-config has enable-node-ipam")
           .contains("--allow-cilium-node-ipam")
           .doesNotContain("Exception");
@@ -83,8 +77,9 @@ class ControllerCommandTest {
 
   @Test
   void theDemoRunsTheScriptAndPrintsEveryPublishedChange() {
-    assertThat(run("demo", "--step-delay", "0")).isZero();
-    String text = out.toString();
+    CliRun run = CliRun.of("demo", "--step-delay", "0");
+    assertThat(run.exitCode()).isZero();
+    String text = run.out();
     assertThat(text)
         .contains("web/site  [] -> [198.51.100.1, 2001:db8::1, 2001:db8::2]")
         .contains("-> [198.51.100.1, 198.51.100.4, 2001:db8::1, 2001:db8::2]")

@@ -30,9 +30,17 @@ class RecordCacheTest {
   }
 
   private static Node node(String name, String ip) {
-    return new Node(
-        name, Map.of(), List.of(new Node.NodeAddress("InternalIP", ip)), List.of(), false, "True",
-        false, List.of(), "test");
+    return Node.builder()
+        .name(name)
+        .labels(Map.of())
+        .addresses(List.of(new Node.NodeAddress("InternalIP", ip)))
+        .taints(List.of())
+        .deleting(false)
+        .ready("True")
+        .unschedulable(false)
+        .podCidrs(List.of())
+        .source("test")
+        .build();
   }
 
   @Test

@@ -78,7 +78,17 @@ class NodeIpamPropertiesTest {
           autoscalerTaint
               ? List.of(new Node.Taint(NodeEligibility.TO_BE_DELETED_TAINT, "1", "NoSchedule"))
               : List.of();
-      return new Node(name, labels, addresses, taints, deleting, ready, false, List.of(), "prop");
+      return Node.builder()
+          .name(name)
+          .labels(labels)
+          .addresses(addresses)
+          .taints(taints)
+          .deleting(deleting)
+          .ready(ready)
+          .unschedulable(false)
+          .podCidrs(List.of())
+          .source("prop")
+          .build();
     }
   }
 
@@ -139,7 +149,8 @@ class NodeIpamPropertiesTest {
                         List.of(IpFamily.IPV6),
                         List.of(IpFamily.IPV4, IpFamily.IPV6),
                         List.of(IpFamily.IPV6, IpFamily.IPV4))),
-                pick(List.of("io.cilium/node", "io.cilium/node", "io.cilium/node", "other", "none")),
+                pick(
+                    List.of("io.cilium/node", "io.cilium/node", "io.cilium/node", "other", "none")),
                 NodeIpamPropertiesTest::service);
     Gen<EndpointSlice.Endpoint> endpoints =
         pick(List.of("node-0", "node-1", "node-2", "node-3", "node-5", "node-7", "ghost", "none"))

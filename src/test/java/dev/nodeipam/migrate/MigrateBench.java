@@ -1,11 +1,11 @@
 package dev.nodeipam.migrate;
 
-import dev.nodeipam.tools.generate.ClusterShape;
-import dev.nodeipam.tools.generate.SyntheticCluster;
 import dev.nodeipam.ipam.ClusterPlan;
 import dev.nodeipam.ipam.NodeIpamOptions;
 import dev.nodeipam.render.MigrateRenderer;
 import dev.nodeipam.snapshot.ClusterSnapshot;
+import dev.nodeipam.tools.generate.ClusterShape;
+import dev.nodeipam.tools.generate.SyntheticCluster;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -25,17 +25,18 @@ public final class MigrateBench {
     int nodes = args.length > 0 ? Integer.parseInt(args[0]) : base.nodes();
     int services = args.length > 1 ? Integer.parseInt(args[1]) : base.services();
     ClusterShape shape =
-        new ClusterShape(
-            nodes,
-            services,
-            base.podsPerService(),
-            base.namespaces(),
-            base.seed(),
-            base.localFraction(),
-            base.clusterIpFraction(),
-            base.externalIpsFraction(),
-            base.otherClassFraction(),
-            base.excludedNodeFraction());
+        ClusterShape.builder()
+            .nodes(nodes)
+            .services(services)
+            .podsPerService(base.podsPerService())
+            .namespaces(base.namespaces())
+            .seed(base.seed())
+            .localFraction(base.localFraction())
+            .clusterIpFraction(base.clusterIpFraction())
+            .externalIpsFraction(base.externalIpsFraction())
+            .otherClassFraction(base.otherClassFraction())
+            .excludedNodeFraction(base.excludedNodeFraction())
+            .build();
     ClusterSnapshot snapshot = SyntheticCluster.generate(shape);
     long[] migrate = new long[RUNS];
     long[] plan = new long[RUNS];

@@ -153,7 +153,17 @@ class MigrationPropertiesTest {
         all.add(ip);
       }
       b.node(
-          new Node(name, labels, addresses, List.of(), false, "True", false, List.of(), "random"));
+          Node.builder()
+              .name(name)
+              .labels(labels)
+              .addresses(addresses)
+              .taints(List.of())
+              .deleting(false)
+              .ready("True")
+              .unschedulable(false)
+              .podCidrs(List.of())
+              .source("random")
+              .build());
     }
     int services = 1 + r.nextInt(3);
     for (int j = 0; j < services; j++) {

@@ -10,7 +10,6 @@ import dev.nodeipam.policy.model.Protocol;
 import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.EndpointSlice;
-import dev.nodeipam.snapshot.IpFamily;
 import dev.nodeipam.snapshot.ManifestDefaults;
 import dev.nodeipam.snapshot.Namespace;
 import dev.nodeipam.snapshot.Node;
@@ -53,7 +52,18 @@ final class TestCluster {
     for (String ip : ips) {
       addresses.add(new Node.NodeAddress("InternalIP", ip));
     }
-    b.node(new Node(name, Map.of(), addresses, List.of(), false, "True", false, List.of(), "test"));
+    b.node(
+        Node.builder()
+            .name(name)
+            .labels(Map.of())
+            .addresses(addresses)
+            .taints(List.of())
+            .deleting(false)
+            .ready("True")
+            .unschedulable(false)
+            .podCidrs(List.of())
+            .source("test")
+            .build());
     return this;
   }
 
@@ -78,19 +88,20 @@ final class TestCluster {
     String[] p = key.split("/");
     List<String> ips = ip == null ? List.of() : List.of(ip.split(","));
     b.pod(
-        new Pod(
-            p[0],
-            p[1],
-            labels,
-            serviceAccount,
-            node,
-            hostNetwork,
-            ips,
-            List.of(ports),
-            true,
-            false,
-            null,
-            "test"));
+        Pod.builder()
+            .namespace(p[0])
+            .name(p[1])
+            .labels(labels)
+            .serviceAccount(serviceAccount)
+            .nodeName(node)
+            .hostNetwork(hostNetwork)
+            .ips(ips)
+            .ports(List.of(ports))
+            .ready(true)
+            .deleting(false)
+            .workload(null)
+            .source("test")
+            .build());
     return this;
   }
 
@@ -98,19 +109,20 @@ final class TestCluster {
       String key, String workload, Map<String, String> labels, Pod.ContainerPort... ports) {
     String[] p = key.split("/");
     b.pod(
-        new Pod(
-            p[0],
-            p[1],
-            labels,
-            null,
-            null,
-            false,
-            List.of(),
-            List.of(ports),
-            true,
-            false,
-            workload,
-            "test"));
+        Pod.builder()
+            .namespace(p[0])
+            .name(p[1])
+            .labels(labels)
+            .serviceAccount(null)
+            .nodeName(null)
+            .hostNetwork(false)
+            .ips(List.of())
+            .ports(List.of(ports))
+            .ready(true)
+            .deleting(false)
+            .workload(workload)
+            .source("test")
+            .build());
     return this;
   }
 

@@ -83,8 +83,17 @@ public final class Objects {
     }
 
     public Node build() {
-      return new Node(
-          name, labels, addresses, taints, deleting, ready, unschedulable, List.of(), "test");
+      return Node.builder()
+          .name(name)
+          .labels(labels)
+          .addresses(addresses)
+          .taints(taints)
+          .deleting(deleting)
+          .ready(ready)
+          .unschedulable(unschedulable)
+          .podCidrs(List.of())
+          .source("test")
+          .build();
     }
   }
 

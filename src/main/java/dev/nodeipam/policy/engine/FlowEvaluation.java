@@ -222,8 +222,17 @@ final class FlowEvaluation {
     if (o == Outcome.DENIED) {
       drop = !egress.allowed() ? egress.dropReason() : ingress.dropReason();
     }
-    return new DestinationVerdict(
-        name, dst, port, flow.protocol(), o, drop, egress, ingress, notes);
+    return DestinationVerdict.builder()
+        .endpoint(name)
+        .identity(dst)
+        .port(port)
+        .protocol(flow.protocol())
+        .outcome(o)
+        .dropReason(drop)
+        .egress(egress)
+        .ingress(ingress)
+        .notes(notes)
+        .build();
   }
 
   private static Verdict aggregate(Flow flow, Identity src, Translation t,
@@ -241,6 +250,16 @@ final class FlowEvaluation {
     } else {
       o = Outcome.PARTIAL;
     }
-    return new Verdict(flow, src, o, drop, t, ds, s, asAddress, notes);
+    return Verdict.builder()
+        .flow(flow)
+        .source(src)
+        .outcome(o)
+        .dropReason(drop)
+        .translation(t)
+        .destinations(ds)
+        .settings(s)
+        .readAsAddress(asAddress)
+        .notes(notes)
+        .build();
   }
 }

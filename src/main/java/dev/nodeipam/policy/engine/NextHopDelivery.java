@@ -100,9 +100,20 @@ final class NextHopDelivery {
       }
       DestinationVerdict d = FlowEvaluation.destination(
           b.pod().key(), dst, b.port(), flow, asSeen.egress(), ingress, dn);
-      out.add(new DestinationVerdict(d.endpoint(), d.identity(), d.port(), d.protocol(),
-          d.outcome(), d.dropReason(), d.egress(), d.ingress(), d.notes(),
-          new DestinationVerdict.Delivery(plan.by, asSeen.identity(), flow.port(), seen)));
+      out.add(
+          DestinationVerdict.builder()
+              .endpoint(d.endpoint())
+              .identity(d.identity())
+              .port(d.port())
+              .protocol(d.protocol())
+              .outcome(d.outcome())
+              .dropReason(d.dropReason())
+              .egress(d.egress())
+              .ingress(d.ingress())
+              .notes(d.notes())
+              .delivery(
+                  new DestinationVerdict.Delivery(plan.by, asSeen.identity(), flow.port(), seen))
+              .build());
     }
     return out;
   }

@@ -106,19 +106,20 @@ final class SideEvaluation {
     boolean defaultDeny = always || !scan.defaultDenyBy.isEmpty();
     SideRule rule = SideRule.decide(
         !scan.deniedBy.isEmpty(), !scan.allowedBy.isEmpty(), fromLocalHost(q), defaultDeny);
-    return new SideVerdict(
-        d,
-        true,
-        rule.outcome(),
-        rule.dropReason(),
-        defaultDeny,
-        List.copyOf(scan.defaultDenyBy),
-        List.copyOf(scan.allowedBy),
-        List.copyOf(scan.deniedBy),
-        scan.matched,
-        notMatching(scan, q, s, detail),
-        List.copyOf(scan.notModelled),
-        reason(rule, q, always));
+    return SideVerdict.builder()
+        .direction(d)
+        .enforced(true)
+        .outcome(rule.outcome())
+        .dropReason(rule.dropReason())
+        .defaultDeny(defaultDeny)
+        .defaultDenyBy(List.copyOf(scan.defaultDenyBy))
+        .allowedBy(List.copyOf(scan.allowedBy))
+        .deniedBy(List.copyOf(scan.deniedBy))
+        .matches(scan.matched)
+        .notMatching(notMatching(scan, q, s, detail))
+        .notModelled(List.copyOf(scan.notModelled))
+        .reason(reason(rule, q, always))
+        .build();
   }
 
   /** What the selecting rules say about one question, rule by rule, with the entries matched. */

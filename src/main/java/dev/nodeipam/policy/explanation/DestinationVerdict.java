@@ -49,4 +49,104 @@ public record DestinationVerdict(
   public Identity egressPeer() {
     return delivery != null ? delivery.addressIdentity() : identity;
   }
+
+  /** A builder, every component named; lists and maps start empty. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this value's components, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder()
+        .endpoint(endpoint)
+        .identity(identity)
+        .port(port)
+        .protocol(protocol)
+        .outcome(outcome)
+        .dropReason(dropReason)
+        .egress(egress)
+        .ingress(ingress)
+        .notes(notes)
+        .delivery(delivery);
+  }
+
+  /** Builds a {@link DestinationVerdict} component by component. */
+  public static final class Builder {
+    private String endpoint;
+    private Identity identity;
+    private int port;
+    private Protocol protocol;
+    private Outcome outcome;
+    private Integer dropReason;
+    private SideVerdict egress;
+    private SideVerdict ingress;
+    private List<String> notes = List.of();
+    private Delivery delivery;
+
+    private Builder() {}
+
+    public Builder endpoint(String endpoint) {
+      this.endpoint = endpoint;
+      return this;
+    }
+
+    public Builder identity(Identity identity) {
+      this.identity = identity;
+      return this;
+    }
+
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    public Builder protocol(Protocol protocol) {
+      this.protocol = protocol;
+      return this;
+    }
+
+    public Builder outcome(Outcome outcome) {
+      this.outcome = outcome;
+      return this;
+    }
+
+    public Builder dropReason(Integer dropReason) {
+      this.dropReason = dropReason;
+      return this;
+    }
+
+    public Builder egress(SideVerdict egress) {
+      this.egress = egress;
+      return this;
+    }
+
+    public Builder ingress(SideVerdict ingress) {
+      this.ingress = ingress;
+      return this;
+    }
+
+    public Builder notes(List<String> notes) {
+      this.notes = notes;
+      return this;
+    }
+
+    public Builder delivery(Delivery delivery) {
+      this.delivery = delivery;
+      return this;
+    }
+
+    public DestinationVerdict build() {
+      return new DestinationVerdict(
+          endpoint,
+          identity,
+          port,
+          protocol,
+          outcome,
+          dropReason,
+          egress,
+          ingress,
+          notes,
+          delivery);
+    }
+  }
 }

@@ -61,4 +61,120 @@ public record SideVerdict(
         List.of(),
         reason);
   }
+
+  /** A builder, every component named; lists and maps start empty. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this value's components, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder()
+        .direction(direction)
+        .enforced(enforced)
+        .outcome(outcome)
+        .dropReason(dropReason)
+        .defaultDeny(defaultDeny)
+        .defaultDenyBy(defaultDenyBy)
+        .allowedBy(allowedBy)
+        .deniedBy(deniedBy)
+        .matches(matches)
+        .notMatching(notMatching)
+        .notModelled(notModelled)
+        .reason(reason);
+  }
+
+  /** Builds a {@link SideVerdict} component by component. */
+  public static final class Builder {
+    private Direction direction;
+    private boolean enforced;
+    private Outcome outcome;
+    private Integer dropReason;
+    private boolean defaultDeny;
+    private List<PolicyRef> defaultDenyBy = List.of();
+    private List<PolicyRef> allowedBy = List.of();
+    private List<PolicyRef> deniedBy = List.of();
+    private List<Match> matches = List.of();
+    private List<NotMatching> notMatching = List.of();
+    private List<String> notModelled = List.of();
+    private String reason;
+
+    private Builder() {}
+
+    public Builder direction(Direction direction) {
+      this.direction = direction;
+      return this;
+    }
+
+    public Builder enforced(boolean enforced) {
+      this.enforced = enforced;
+      return this;
+    }
+
+    public Builder outcome(Outcome outcome) {
+      this.outcome = outcome;
+      return this;
+    }
+
+    public Builder dropReason(Integer dropReason) {
+      this.dropReason = dropReason;
+      return this;
+    }
+
+    public Builder defaultDeny(boolean defaultDeny) {
+      this.defaultDeny = defaultDeny;
+      return this;
+    }
+
+    public Builder defaultDenyBy(List<PolicyRef> defaultDenyBy) {
+      this.defaultDenyBy = defaultDenyBy;
+      return this;
+    }
+
+    public Builder allowedBy(List<PolicyRef> allowedBy) {
+      this.allowedBy = allowedBy;
+      return this;
+    }
+
+    public Builder deniedBy(List<PolicyRef> deniedBy) {
+      this.deniedBy = deniedBy;
+      return this;
+    }
+
+    public Builder matches(List<Match> matches) {
+      this.matches = matches;
+      return this;
+    }
+
+    public Builder notMatching(List<NotMatching> notMatching) {
+      this.notMatching = notMatching;
+      return this;
+    }
+
+    public Builder notModelled(List<String> notModelled) {
+      this.notModelled = notModelled;
+      return this;
+    }
+
+    public Builder reason(String reason) {
+      this.reason = reason;
+      return this;
+    }
+
+    public SideVerdict build() {
+      return new SideVerdict(
+          direction,
+          enforced,
+          outcome,
+          dropReason,
+          defaultDeny,
+          defaultDenyBy,
+          allowedBy,
+          deniedBy,
+          matches,
+          notMatching,
+          notModelled,
+          reason);
+    }
+  }
 }

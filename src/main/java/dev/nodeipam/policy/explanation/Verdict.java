@@ -38,4 +38,96 @@ public record Verdict(
   public boolean denied() {
     return outcome == Outcome.DENIED;
   }
+
+  /** A builder, every component named; lists and maps start empty. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this value's components, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder()
+        .flow(flow)
+        .source(source)
+        .outcome(outcome)
+        .dropReason(dropReason)
+        .translation(translation)
+        .destinations(destinations)
+        .settings(settings)
+        .readAsAddress(readAsAddress)
+        .notes(notes);
+  }
+
+  /** Builds a {@link Verdict} component by component. */
+  public static final class Builder {
+    private Flow flow;
+    private Identity source;
+    private Outcome outcome;
+    private Integer dropReason;
+    private Translation translation;
+    private List<DestinationVerdict> destinations = List.of();
+    private DatapathSettings settings;
+    private boolean readAsAddress;
+    private List<String> notes = List.of();
+
+    private Builder() {}
+
+    public Builder flow(Flow flow) {
+      this.flow = flow;
+      return this;
+    }
+
+    public Builder source(Identity source) {
+      this.source = source;
+      return this;
+    }
+
+    public Builder outcome(Outcome outcome) {
+      this.outcome = outcome;
+      return this;
+    }
+
+    public Builder dropReason(Integer dropReason) {
+      this.dropReason = dropReason;
+      return this;
+    }
+
+    public Builder translation(Translation translation) {
+      this.translation = translation;
+      return this;
+    }
+
+    public Builder destinations(List<DestinationVerdict> destinations) {
+      this.destinations = destinations;
+      return this;
+    }
+
+    public Builder settings(DatapathSettings settings) {
+      this.settings = settings;
+      return this;
+    }
+
+    public Builder readAsAddress(boolean readAsAddress) {
+      this.readAsAddress = readAsAddress;
+      return this;
+    }
+
+    public Builder notes(List<String> notes) {
+      this.notes = notes;
+      return this;
+    }
+
+    public Verdict build() {
+      return new Verdict(
+          flow,
+          source,
+          outcome,
+          dropReason,
+          translation,
+          destinations,
+          settings,
+          readAsAddress,
+          notes);
+    }
+  }
 }

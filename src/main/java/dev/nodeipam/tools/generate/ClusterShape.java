@@ -208,4 +208,104 @@ public record ClusterShape(
         otherClassFraction,
         value);
   }
+
+  /** A builder, every component named; lists and maps start empty. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this value's components, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder()
+        .nodes(nodes)
+        .services(services)
+        .podsPerService(podsPerService)
+        .namespaces(namespaces)
+        .seed(seed)
+        .localFraction(localFraction)
+        .clusterIpFraction(clusterIpFraction)
+        .externalIpsFraction(externalIpsFraction)
+        .otherClassFraction(otherClassFraction)
+        .excludedNodeFraction(excludedNodeFraction);
+  }
+
+  /** Builds a {@link ClusterShape} component by component. */
+  public static final class Builder {
+    private int nodes;
+    private int services;
+    private int podsPerService;
+    private int namespaces;
+    private long seed;
+    private double localFraction;
+    private double clusterIpFraction;
+    private double externalIpsFraction;
+    private double otherClassFraction;
+    private double excludedNodeFraction;
+
+    private Builder() {}
+
+    public Builder nodes(int nodes) {
+      this.nodes = nodes;
+      return this;
+    }
+
+    public Builder services(int services) {
+      this.services = services;
+      return this;
+    }
+
+    public Builder podsPerService(int podsPerService) {
+      this.podsPerService = podsPerService;
+      return this;
+    }
+
+    public Builder namespaces(int namespaces) {
+      this.namespaces = namespaces;
+      return this;
+    }
+
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    public Builder localFraction(double localFraction) {
+      this.localFraction = localFraction;
+      return this;
+    }
+
+    public Builder clusterIpFraction(double clusterIpFraction) {
+      this.clusterIpFraction = clusterIpFraction;
+      return this;
+    }
+
+    public Builder externalIpsFraction(double externalIpsFraction) {
+      this.externalIpsFraction = externalIpsFraction;
+      return this;
+    }
+
+    public Builder otherClassFraction(double otherClassFraction) {
+      this.otherClassFraction = otherClassFraction;
+      return this;
+    }
+
+    public Builder excludedNodeFraction(double excludedNodeFraction) {
+      this.excludedNodeFraction = excludedNodeFraction;
+      return this;
+    }
+
+    public ClusterShape build() {
+      return new ClusterShape(
+          nodes,
+          services,
+          podsPerService,
+          namespaces,
+          seed,
+          localFraction,
+          clusterIpFraction,
+          externalIpsFraction,
+          otherClassFraction,
+          excludedNodeFraction);
+    }
+  }
 }

@@ -218,7 +218,17 @@ public final class SyntheticCluster {
     if (dualStack) {
       podCidrs.add("fd00:10:244:" + Integer.toHexString(i) + "::/64");
     }
-    return new Node(name, labels, addresses, taints, deleting, ready, cordoned, podCidrs, null);
+    return Node.builder()
+        .name(name)
+        .labels(labels)
+        .addresses(addresses)
+        .taints(taints)
+        .deleting(deleting)
+        .ready(ready)
+        .unschedulable(cordoned)
+        .podCidrs(podCidrs)
+        .source(null)
+        .build();
   }
 
   private Namespace namespace(int k) {
@@ -386,19 +396,20 @@ public final class SyntheticCluster {
       labels.put("tier", tier);
       labels.put("pod-template-hash", "7d9f8c6b5");
       pods.add(
-          new Pod(
-              service.namespace(),
-              podName,
-              labels,
-              "default",
-              node.name(),
-              false,
-              List.of(ip4, ip6),
-              CONTAINER_PORTS,
-              ready,
-              terminating,
-              null,
-              null));
+          Pod.builder()
+              .namespace(service.namespace())
+              .name(podName)
+              .labels(labels)
+              .serviceAccount("default")
+              .nodeName(node.name())
+              .hostNetwork(false)
+              .ips(List.of(ip4, ip6))
+              .ports(CONTAINER_PORTS)
+              .ready(ready)
+              .deleting(terminating)
+              .workload(null)
+              .source(null)
+              .build());
       // The conditions as the EndpointSlice controller writes them; some writers omit "ready".
       Boolean readyCondition =
           ready ? (random.nextDouble() < 0.2 ? null : Boolean.TRUE) : Boolean.FALSE;

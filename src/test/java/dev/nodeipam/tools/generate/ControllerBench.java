@@ -4,22 +4,22 @@ import dev.nodeipam.controller.ControllerMetrics;
 import dev.nodeipam.controller.ControllerSettings;
 import dev.nodeipam.controller.NodeIpamController;
 import dev.nodeipam.controller.PublishedChange;
-import dev.nodeipam.tools.demo.InProcessApiServer;
 import dev.nodeipam.ipam.IngressDecision;
 import dev.nodeipam.ipam.NodeEligibility;
 import dev.nodeipam.ipam.NodeIpam;
 import dev.nodeipam.ipam.NodeIpamOptions;
 import dev.nodeipam.ipam.NodePool;
 import dev.nodeipam.kube.KubeConverters;
-import dev.nodeipam.snapshot.ClusterSnapshot;
-import dev.nodeipam.snapshot.EndpointSlice;
-import dev.nodeipam.snapshot.Node;
 import dev.nodeipam.reconcile.Observed;
 import dev.nodeipam.reconcile.Reported;
 import dev.nodeipam.reconcile.Role;
 import dev.nodeipam.reconcile.ServiceReconcile;
+import dev.nodeipam.snapshot.ClusterSnapshot;
+import dev.nodeipam.snapshot.EndpointSlice;
+import dev.nodeipam.snapshot.Node;
 import dev.nodeipam.snapshot.Service;
 import dev.nodeipam.snapshot.Service.LoadBalancerIngress;
+import dev.nodeipam.tools.demo.InProcessApiServer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -177,16 +177,17 @@ public final class ControllerBench {
         labels.put(NodeEligibility.EXCLUDE_LABEL, "true");
         changed.put(
             target.name(),
-            new Node(
-                target.name(),
-                labels,
-                target.addresses(),
-                target.taints(),
-                target.deleting(),
-                target.ready(),
-                target.unschedulable(),
-                target.podCidrs(),
-                target.source()));
+            Node.builder()
+                .name(target.name())
+                .labels(labels)
+                .addresses(target.addresses())
+                .taints(target.taints())
+                .deleting(target.deleting())
+                .ready(target.ready())
+                .unschedulable(target.unschedulable())
+                .podCidrs(target.podCidrs())
+                .source(target.source())
+                .build());
         Map<String, List<String>> after = plan(changed, serviceRecords, slices);
         long expectedChanged =
             after.keySet().stream()
@@ -288,10 +289,20 @@ public final class ControllerBench {
       client.services().inAnyNamespace().list().getItems().forEach(
           s -> serviceRecords.add(KubeConverters.service(s, "bench")));
       Map<String, List<EndpointSlice>> slices = new HashMap<>();
-      client.discovery().v1().endpointSlices().inAnyNamespace().list().getItems().forEach(e -> {
-        EndpointSlice r = KubeConverters.endpointSlice(e, "bench");
-        slices.computeIfAbsent(r.namespace() + "/" + r.serviceName(), k -> new ArrayList<>()).add(r);
-      });
+      client
+          .discovery()
+          .v1()
+          .endpointSlices()
+          .inAnyNamespace()
+          .list()
+          .getItems()
+          .forEach(
+              e -> {
+                EndpointSlice r = KubeConverters.endpointSlice(e, "bench");
+                slices
+                    .computeIfAbsent(r.namespace() + "/" + r.serviceName(), k -> new ArrayList<>())
+                    .add(r);
+              });
       Map<String, List<String>> expected = plan(nodeRecords, serviceRecords, slices);
       long writes = expected.values().stream().filter(v -> v != null && !v.isEmpty()).count();
       long addresses = expected.values().stream().filter(Objects::nonNull).mapToLong(List::size).sum();
@@ -333,7 +344,8 @@ public final class ControllerBench {
     for (int round = 0; round < 5; round++) {
       long t = System.nanoTime();
       before = plan(nodeRecords, serviceRecords, slices);
-      System.out.printf("  all decisions (round %d): %.0f ms%n", round + 1, (System.nanoTime() - t) / 1e6);
+      System.out.printf(
+          "  all decisions (round %d): %.0f ms%n", round + 1, (System.nanoTime() - t) / 1e6);
     }
     long published =
         before.values().stream().filter(Objects::nonNull).mapToLong(List::size).sum();
@@ -344,9 +356,17 @@ public final class ControllerBench {
     Map<String, String> labels = new HashMap<>(target.labels());
     labels.put(NodeEligibility.EXCLUDE_LABEL, "true");
     Node changed =
-        new Node(
-            target.name(), labels, target.addresses(), target.taints(), target.deleting(),
-            target.ready(), target.unschedulable(), target.podCidrs(), target.source());
+        Node.builder()
+            .name(target.name())
+            .labels(labels)
+            .addresses(target.addresses())
+            .taints(target.taints())
+            .deleting(target.deleting())
+            .ready(target.ready())
+            .unschedulable(target.unschedulable())
+            .podCidrs(target.podCidrs())
+            .source(target.source())
+            .build();
     NodeIpam ipam = new NodeIpam(OPTIONS);
     for (int round = 0; round < 5; round++) {
       long t = System.nanoTime();
@@ -420,9 +440,16 @@ public final class ControllerBench {
     int writes = 0;
     for (Service s : services) {
       Observed in =
-          new Observed(
-              s.key(), s, pool, slices.getOrDefault(s.key(), List.of()), false, Reported.NONE,
-              Role.WRITER, false);
+          Observed.builder()
+              .key(s.key())
+              .service(s)
+              .pool(pool)
+              .slices(slices.getOrDefault(s.key(), List.of()))
+              .released(false)
+              .reported(Reported.NONE)
+              .role(Role.WRITER)
+              .omitIpMode(false)
+              .build();
       if (decision.decide(in).write() != null) {
         writes++;
       }

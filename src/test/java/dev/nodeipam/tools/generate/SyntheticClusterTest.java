@@ -249,16 +249,17 @@ class SyntheticClusterTest {
   /** The records without the {@code source} field, which names where they were read from. */
   static final class SourceFree {
     static Node node(Node n) {
-      return new Node(
-          n.name(),
-          n.labels(),
-          n.addresses(),
-          n.taints(),
-          n.deleting(),
-          n.ready(),
-          n.unschedulable(),
-          n.podCidrs(),
-          null);
+      return Node.builder()
+          .name(n.name())
+          .labels(n.labels())
+          .addresses(n.addresses())
+          .taints(n.taints())
+          .deleting(n.deleting())
+          .ready(n.ready())
+          .unschedulable(n.unschedulable())
+          .podCidrs(n.podCidrs())
+          .source(null)
+          .build();
     }
 
     static Service service(Service s) {
@@ -293,19 +294,20 @@ class SyntheticClusterTest {
     }
 
     static Pod pod(Pod p) {
-      return new Pod(
-          p.namespace(),
-          p.name(),
-          p.labels(),
-          p.serviceAccount(),
-          p.nodeName(),
-          p.hostNetwork(),
-          p.ips(),
-          p.ports(),
-          p.ready(),
-          p.deleting(),
-          p.workload(),
-          null);
+      return Pod.builder()
+          .namespace(p.namespace())
+          .name(p.name())
+          .labels(p.labels())
+          .serviceAccount(p.serviceAccount())
+          .nodeName(p.nodeName())
+          .hostNetwork(p.hostNetwork())
+          .ips(p.ips())
+          .ports(p.ports())
+          .ready(p.ready())
+          .deleting(p.deleting())
+          .workload(p.workload())
+          .source(null)
+          .build();
     }
 
     static Namespace namespace(Namespace n) {
