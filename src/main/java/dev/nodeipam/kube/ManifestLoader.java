@@ -252,12 +252,20 @@ public final class ManifestLoader {
     Path file = input.file();
     List<Document> out = new ArrayList<>();
     List<String> problems = new ArrayList<>();
+    String text = null;
     try {
-      String[] notManifest = readFile(file, out, problems);
+      text = file.equals(ManifestSources.STDIN) ? stdinText : tree.read(file);
+      String[] notManifest = readFile(file, text, out, problems);
       options.progress().objects.addAndGet(out.size());
       return new FileResult(file, input.underDirectory(), out, problems,
           notManifest == null ? null : notManifest[0], notManifest == null ? null : notManifest[1]);
     } catch (BadInputException e) {
+      if (input.underDirectory() && text != null && !text.contains("kind")) {
+        // Another tool's data that is not even JSON or YAML (mongoimport lines, say): no
+        // manifest, as a file that parses but holds no object.
+        String why = e.getMessage().substring(file.toString().length()).replaceFirst("^:\\d*:? *", "");
+        return new FileResult(file, true, List.of(), List.of(), "does not parse: " + why, null);
+      }
       problems.add(e.getMessage());
       return new FileResult(file, input.underDirectory(), List.of(), problems, null, null);
     } finally {
@@ -271,8 +279,7 @@ public final class ManifestLoader {
    * reason, and the reason at its file and line), else null. A syntax error ends the file (the
    * parser cannot go on), a bad object only itself.
    */
-  private String[] readFile(Path file, List<Document> out, List<String> problems) {
-    String text = file.equals(ManifestSources.STDIN) ? stdinText : tree.read(file);
+  private String[] readFile(Path file, String text, List<Document> out, List<String> problems) {
     ObjectMapper mapper = file.toString().endsWith(".json") ? json : yaml;
     String firstNonObject = null;
     String firstNonObjectAt = null;

@@ -72,13 +72,12 @@ final class ManifestSources {
     }
     List<String> out = new ArrayList<>();
     for (Path chart : outermost(charts)) {
-      out.add(chart + ": a Helm chart: render it and read the result: helm template NAME "
-          + chart + " | nodeipam " + command + " -f -");
+      out.add(chart + ": a Helm chart, read it rendered: helm template NAME " + chart
+          + " | nodeipam " + command + " -f -");
     }
     for (Path k : outermost(kustomizations)) {
       if (charts.stream().noneMatch(k::startsWith)) {
-        out.add(k + ": a kustomization: read it rendered with -k " + k
-            + " (kubectl kustomize), not as plain files with -f");
+        out.add(k + ": a kustomization, read it rendered: nodeipam " + command + " -k " + k);
       }
     }
     return out;
