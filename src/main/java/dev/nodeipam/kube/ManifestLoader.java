@@ -355,7 +355,8 @@ public final class ManifestLoader {
         // sigs.k8s.io/yaml turns YAML 1.1's yes/on/123 into JSON non-strings, which
         // encoding/json refuses for ObjectMeta's string fields.
         throw new BadInputException(where + ": " + kind + ": metadata." + field + ": expected a"
-            + " string, found " + describe(value) + " (quote it: \"" + value.asText() + "\")");
+            + " string, found " + describe(value) + " (YAML reads yes, on, true and numbers so:"
+            + " quote it)");
       }
     }
     String name = metadata.path("name").asText("");

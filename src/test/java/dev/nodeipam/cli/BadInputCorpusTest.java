@@ -173,6 +173,7 @@ class BadInputCorpusTest {
 
   private static void write(Path file, String text) {
     try {
+      Files.createDirectories(file.getParent());
       Files.writeString(file, text);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);

@@ -208,14 +208,14 @@ class ManifestLoaderTest {
   }
 
   @Test
-  void theSameObjectTwiceIsAnErrorNamingBothFiles() throws IOException {
+  void theSameObjectTwiceIsAppliedOnceAsKubectlApplyDoes() throws IOException {
+    // Issue 19: kubectl apply -f applies the later copy; an identical one changes nothing.
     write("a.yaml", node("n1"));
     write("b/c.yaml", node("n2") + "---\n" + node("n1"));
-    assertThatThrownBy(() -> load(dir))
-        .isInstanceOf(BadInputException.class)
-        .hasMessageContaining("duplicate Node n1")
-        .hasMessageContaining("a.yaml:1")
-        .hasMessageContaining("c.yaml:5");
+    ClusterSnapshot s = load(dir);
+    assertThat(s.nodes()).extracting(Node::name).containsExactlyInAnyOrder("n1", "n2");
+    assertThat(s.nodes()).filteredOn(n -> n.name().equals("n1"))
+        .extracting(Node::source).allMatch(w -> w.endsWith("c.yaml:5"));
   }
 
   @Test
