@@ -213,22 +213,18 @@ public final class ManifestLoader {
       throw new BadInputException("no Kubernetes objects in " + String.join(", ",
           paths.stream().map(Path::toString).toList()));
     }
-    if (problems.isEmpty()) {
-      loader.byIdentity.values().forEach(d -> loader.assembler.accept(d.converted().value()));
-      // Validation is its own stage: the API server's admission checks, which manifests never met.
-      ClusterSnapshot snapshot = ManifestDefaults.apply(loader.assembler.build());
-      for (String problem : SnapshotValidation.problems(snapshot)) {
-        problems.add(loader.templateOrAsIs(problem));
-      }
-      if (problems.isEmpty()) {
-        SkippedKinds.summary(skipped).ifPresent(options.warnings());
-        unknown.warnings().forEach(options.warnings());
-        loader.duplicateWarnings.forEach(options.warnings());
-        return snapshot;
-      }
+    loader.byIdentity.values().forEach(d -> loader.assembler.accept(d.converted().value()));
+    // Validation is its own stage: the API server's admission checks, which manifests never met.
+    // It runs on the objects that were read even when others were not: every problem at once.
+    ClusterSnapshot snapshot = ManifestDefaults.apply(loader.assembler.build());
+    for (String problem : SnapshotValidation.problems(snapshot)) {
+      problems.add(loader.templateOrAsIs(problem));
     }
     Problems.throwIfAny(problems);
-    throw new IllegalStateException("unreachable");
+    SkippedKinds.summary(skipped).ifPresent(options.warnings());
+    unknown.warnings().forEach(options.warnings());
+    loader.duplicateWarnings.forEach(options.warnings());
+    return snapshot;
   }
 
   private static String kindOf(String kindKey) {
@@ -446,52 +442,9 @@ public final class ManifestLoader {
       return new BadInputException(TemplateMarkers.sentence(file + ":" + marker,
           text.lines().skip(marker - 1).findFirst().orElse("")));
     }
-    String message = problem(e.getOriginalMessage());
+    String message = ParserMessages.problem(e.getOriginalMessage());
     String at = location == null || location.getLineNr() < 0 ? "" : ":" + location.getLineNr();
     return new BadInputException(file + at + ": malformed " + (file.toString().endsWith(".json") ? "JSON" : "YAML") + ": " + message);
-  }
-
-  /**
-   * The parser's explanation on one line: SnakeYAML writes a context line, a location block and a
-   * problem line ("while parsing a flow sequence ... expected ',' or ']'"); Jackson appends where
-   * an object started. Only the sentences are kept: file and line are given separately.
-   */
-  static String problem(String message) {
-    if (message == null || message.isBlank()) {
-      return "malformed";
-    }
-    StringBuilder out = new StringBuilder();
-    for (String line : message.lines().toList()) {
-      if (line.isBlank() || Character.isWhitespace(line.charAt(0))) {
-        continue;
-      }
-      int source = line.indexOf(" (start marker at [Source");
-      if (source < 0) {
-        source = line.indexOf(" at [Source");
-      }
-      String sentence = plain((source >= 0 ? line.substring(0, source) : line).trim());
-      if (!sentence.isEmpty()) {
-        out.append(out.length() == 0 ? "" : ": ").append(sentence);
-      }
-    }
-    return out.length() == 0 ? "malformed" : out.toString();
-  }
-
-  /**
-   * The parser's sentence without its internals: SnakeYAML's event dumps ("got this instead:
-   * <org.yaml.snakeyaml.events.MappingStartEvent(...)>") and Jackson's character codes.
-   */
-  private static String plain(String sentence) {
-    int internals = sentence.indexOf("<org.yaml.snakeyaml");
-    if (internals >= 0) {
-      String event = sentence.substring(internals);
-      String what = event.contains("MappingStart") ? "a mapping"
-          : event.contains("SequenceStart") ? "a list" : "something else";
-      sentence = sentence.substring(0, internals).replace("got this instead:", "found")
-          .replace("(Scalar value in YAML)", "").replace("  ", " ").trim() + " " + what;
-    }
-    return sentence.replaceAll("\\('(.)' \\(code \\d+\\)\\)", "'$1'")
-        .replace("Duplicate field", "duplicate key");
   }
 
   /** For benchmarks and progress lines: how many objects were read. */

@@ -53,10 +53,10 @@ public final class SnapshotValidation {
       }
     }
     for (Node n : snapshot.nodes()) {
-      // ValidateNode / ValidateObjectMeta(ValidateNodeName): the name is a DNS-1123 subdomain.
-      // status.addresses is not checked for IP text: ValidateNode only refuses duplicate
-      // addresses, so the API server stores any text there and live mode reads it as it is
-      // (the decisions skip an address that is no IP, as Cilium's Node IPAM does).
+      // ValidateNode (ValidateNodeName): the name is a DNS-1123 subdomain. status.addresses is
+      // not checked for IP text: ValidateNodeUpdate only refuses an address twice, so the API
+      // server stores any text there and live mode reads it as it is (the decisions skip an
+      // address that is no IP, as Cilium's Node IPAM does).
       subdomain(n.source(), "Node " + n.name(), "metadata.name", n.name());
     }
     for (Service s : snapshot.services()) {
@@ -124,6 +124,7 @@ public final class SnapshotValidation {
     }
   }
 
+  /** validateContainerPorts: containerPort a port number, name an IANA service name. */
   private void containerPorts(String source, String what, List<Pod.ContainerPort> ports) {
     for (int i = 0; i < ports.size(); i++) {
       Pod.ContainerPort p = ports.get(i);
@@ -134,6 +135,7 @@ public final class SnapshotValidation {
     }
   }
 
+  /** ValidateObjectMeta with ValidateNamespaceName: a DNS-1123 label. */
   private void namespace(String source, String what, String namespace) {
     if (namespace != null) {
       label(source, what, "metadata.namespace", namespace);
@@ -148,6 +150,7 @@ public final class SnapshotValidation {
     }
   }
 
+  /** ValidatePodName, ValidateNodeName, ValidateEndpointSliceName: IsDNS1123Subdomain. */
   private void subdomain(String source, String what, String field, String value) {
     if (value.length() > 253 || !DNS1123_SUBDOMAIN.matcher(value).matches()) {
       fail(source, what, field, quoted(value)
@@ -157,6 +160,7 @@ public final class SnapshotValidation {
     }
   }
 
+  /** validateServicePort, validateContainerPorts: IsValidPortNum. */
   private void portNumber(String source, String what, String field, Integer port) {
     if (port == null || port < 1 || port > 65535) {
       fail(source, what, field, (port == null ? "missing" : port)
@@ -164,6 +168,7 @@ public final class SnapshotValidation {
     }
   }
 
+  /** validateServicePort (targetPort), validateContainerPorts (name): IsValidPortName. */
   private void portName(String source, String what, String field, String name) {
     boolean valid =
         name.length() <= 15
@@ -179,6 +184,10 @@ public final class SnapshotValidation {
     }
   }
 
+  /**
+   * ValidateService (spec.externalIPs), ValidateServiceClusterIPsRelatedFields (spec.clusterIPs),
+   * ValidateLoadBalancerStatus (ingress ip), validatePodIPs (status.podIPs): IP text.
+   */
   private void ip(String source, String what, String field, String text) {
     if (IpText.parse(text) == null) {
       fail(source, what, field, quoted(text) + " is not an IP address");

@@ -165,7 +165,7 @@ class ManifestLoadingRulesTest {
         Arguments.of("helm value", "apiVersion: v1\nkind: Service\nmetadata:\n"
             + "  name: {{ .Values.name }}\n", 4, "{{ .Values.name }}"),
         Arguments.of("helm control line", "{{- if .Values.on }}\napiVersion: v1\nkind: Service\n"
-            + "metadata: {name: web}\n{{- end }}\n", 5, "{{- end }}"),
+            + "metadata: {name: web}\n{{- end }}\n", 1, "{{- if .Values.on }}"),
         Arguments.of("k3s placeholder", service("dns", "kube-system", 53)
             + "  clusterIP: %{CLUSTER_DNS}%\n", 6, "%{CLUSTER_DNS}%"),
         Arguments.of("marker in a name", "apiVersion: v1\nkind: Pod\nmetadata:\n"
