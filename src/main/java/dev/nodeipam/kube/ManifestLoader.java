@@ -201,8 +201,9 @@ public final class ManifestLoader {
       for (Document d : result.documents()) {
         loader.documents++;
         if (d.converted() == null) {
-          skipped.merge(kindOf(d.kindKey()), 1, Integer::sum);
-          unknown.count(d.kindKey());
+          if (!unknown.count(d.kindKey())) { // a likely typo has its own warning
+            skipped.merge(kindOf(d.kindKey()), 1, Integer::sum);
+          }
         } else {
           loader.add(d);
         }
