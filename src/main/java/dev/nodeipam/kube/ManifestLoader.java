@@ -361,14 +361,8 @@ public final class ManifestLoader {
       throw new BadInputException(where + ": " + kind + " has no metadata.name");
     }
     String wanted = options.namespace();
-    String given = metadata.path("namespace").asText("");
-    if (wanted != null && !given.isEmpty() && !given.equals(wanted)) {
-      // kubectl apply -n refuses such an object: "the namespace from the provided object does
-      // not match the namespace sent on the request".
-      throw new BadInputException(where + ": " + kind + " " + given + "/" + name
-          + ": metadata.namespace: \"" + given + "\" differs from -n " + wanted
-          + " (kubectl apply -n " + wanted + " refuses it)");
-    }
+    // An object of another namespace stays there: -n scopes the report over a whole-cluster
+    // tree (README), so a tree spanning namespaces is not refused as kubectl apply -n would.
     SnapshotAssembler.Converted converted = assembler.convert((ObjectNode) doc, where,
         wanted == null ? "default" : wanted);
     String namespace = converted.namespace();

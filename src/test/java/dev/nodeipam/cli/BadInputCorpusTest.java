@@ -121,7 +121,7 @@ class BadInputCorpusTest {
             "malformed YAML", "tab used for indentation", "binary file",
             "a list instead of an object", "a scalar instead of an object",
             "a directory holding a kustomization", "a Helm chart", "a key twice in one mapping",
-            "a YAML boolean as a name", "a namespace other than -n", "missing file", "permission denied",
+            "a YAML boolean as a name", "missing file", "permission denied",
             "Service named with non-ASCII characters", "Service port above 65535 (audit)",
             "targetPort 0", "externalIPs that are not addresses",
             "pod IP that is not an address", "status ingress that is not an address",
