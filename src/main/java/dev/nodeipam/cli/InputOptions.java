@@ -20,9 +20,17 @@ public final class InputOptions {
       names = {"-f", "--filename"},
       paramLabel = "PATH",
       description =
-          "Manifest file or directory (every .yaml, .yml and .json below it); repeatable."
-              + " Without -f the live cluster is read.")
+          "Manifest file or directory (every .yaml, .yml and .json below it), or - for"
+              + " standard input (multi-document YAML or JSON); repeatable. Without -f or -k the"
+              + " live cluster is read.")
   List<Path> files = new ArrayList<>();
+
+  @Option(
+      names = {"-k", "--kustomize"},
+      paramLabel = "DIR",
+      description = "A kustomization directory, rendered with 'kubectl kustomize DIR' (or"
+          + " 'kustomize build DIR'), whichever is on the PATH.")
+  Path kustomization;
 
   @Option(
       names = "--kubeconfig",
@@ -41,7 +49,8 @@ public final class InputOptions {
       paramLabel = "NS",
       description =
           "Report only the Services of this namespace; repeatable. The whole cluster is still"
-              + " read: nodes, pods and policies elsewhere decide what happens to them.")
+              + " read: nodes, pods and policies elsewhere decide what happens to them. With one"
+              + " -n, manifest objects without a namespace are placed in it (kubectl apply -n).")
   List<String> namespaces = new ArrayList<>();
 
   @Option(
@@ -67,14 +76,21 @@ public final class InputOptions {
   /** Loads the snapshot, with a progress line on stderr (at a terminal) when it takes a while. */
   public ClusterSnapshot load() {
     ClusterSnapshot snapshot;
-    if (!files.isEmpty()) {
+    if (isManifestMode()) {
       ManifestLoader.Options options = new ManifestLoader.Options(skipNonManifests,
-          this::warn, new ManifestLoader.Progress());
+          this::warn, new ManifestLoader.Progress())
+          .withCommand(mixee == null ? "COMMAND" : mixee.name())
+          .withNamespace(namespaces.size() == 1 ? namespaces.get(0) : null);
+      List<Path> paths = new ArrayList<>(files);
+      if (kustomization != null) {
+        options = options.withStdin(Kustomize.render(kustomization, System.getenv()));
+        paths.add(Path.of("-"));
+      }
       ManifestLoader.Progress p = options.progress();
       try (ProgressLine line = ProgressLine.start(() -> String.format(
           "nodeipam: reading manifests: %,d of %,d files, %,d objects", p.filesRead(), p.files(),
           p.objects()))) {
-        snapshot = ManifestLoader.load(files, options);
+        snapshot = ManifestLoader.load(paths, options);
         line.finish(summary(snapshot, line.seconds()));
       }
     } else {
@@ -103,6 +119,6 @@ public final class InputOptions {
   }
 
   public boolean isManifestMode() {
-    return !files.isEmpty();
+    return !files.isEmpty() || kustomization != null;
   }
 }

@@ -125,7 +125,8 @@ public final class Main implements Runnable {
             return outOfMemory(err);
           }
           if (e instanceof BadInputException) {
-            err.println("nodeipam: " + e.getMessage());
+            // One line per problem: a load may report every problem of the input at once.
+            e.getMessage().lines().forEach(line -> err.println("nodeipam: " + line));
             if (System.getenv("NODEIPAM_DEBUG") != null && e.getCause() != null) {
               e.getCause().printStackTrace(err);
             }

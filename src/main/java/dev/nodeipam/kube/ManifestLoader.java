@@ -1,8 +1,10 @@
 package dev.nodeipam.kube;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,14 +14,17 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.nodeipam.snapshot.BadInputException;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.ManifestDefaults;
+import dev.nodeipam.snapshot.Problems;
 import dev.nodeipam.snapshot.SnapshotValidation;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -35,9 +40,14 @@ import java.util.function.Consumer;
  */
 public final class ManifestLoader {
   private final ObjectMapper yaml = new YAMLMapper(yamlFactory());
-  private final ObjectMapper json = new ObjectMapper();
+  // A key twice in one mapping is refused, as sigs.k8s.io/yaml's strict decoding and the API
+  // server's strict field validation refuse it ("mapping key already defined").
+  private final ObjectMapper json = new ObjectMapper(JsonFactory.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
   private final SnapshotAssembler assembler = new SnapshotAssembler(new KubernetesSerialization());
-  private final Map<String, String> seen = new HashMap<>();
+  private final Map<String, Document> byIdentity = new LinkedHashMap<>();
+  private final List<String> duplicateWarnings = new ArrayList<>();
+  private String stdinText = "";
   private final Options options;
   private final ManifestTree tree;
   private int documents;
@@ -50,9 +60,32 @@ public final class ManifestLoader {
    * @param warnings where warnings go, one line each
    * @param progress counters a progress line may show while loading
    */
-  public record Options(boolean skipNonManifests, Consumer<String> warnings, Progress progress) {
+  public record Options(boolean skipNonManifests, Consumer<String> warnings, Progress progress,
+      String command, String namespace, InputStream stdin) {
+    public Options(boolean skipNonManifests, Consumer<String> warnings, Progress progress) {
+      this(skipNonManifests, warnings, progress, "COMMAND", null, System.in);
+    }
+
     public static Options defaults() {
       return new Options(false, w -> System.err.println("nodeipam: warning: " + w), new Progress());
+    }
+
+    /** The command a hint names ({@code helm template … | nodeipam COMMAND -f -}). */
+    public Options withCommand(String command) {
+      return new Options(skipNonManifests, warnings, progress, command, namespace, stdin);
+    }
+
+    /**
+     * The namespace of objects that carry none, as {@code kubectl apply -n NS -f}; an object of
+     * another namespace is then an error, as kubectl refuses it. Null: {@code default}, any.
+     */
+    public Options withNamespace(String namespace) {
+      return new Options(skipNonManifests, warnings, progress, command, namespace, stdin);
+    }
+
+    /** Where {@code -f -} reads from. */
+    public Options withStdin(InputStream stdin) {
+      return new Options(skipNonManifests, warnings, progress, command, namespace, stdin);
     }
   }
 
@@ -91,23 +124,24 @@ public final class ManifestLoader {
         .loaderOptions(options)
         // As new YAMLFactory() does: an empty document is null (skipped), not the text "".
         .enable(com.fasterxml.jackson.dataformat.yaml.YAMLParser.Feature.EMPTY_STRING_AS_NULL)
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
         .build();
   }
 
-  /** One object of a file, converted, with what duplicate detection needs. */
-  private record Document(
-      String identity, String where, String kindKey, SnapshotAssembler.Converted converted) {}
+  /**
+   * One object of a file: its identity ("group Kind ns/name"), where it starts, its type key, the
+   * object as read (for telling identical duplicates from differing ones), and what it converts
+   * to; {@code converted} is null for a kind nodeipam does not read.
+   */
+  private record Document(String identity, String where, String kindKey, JsonNode doc,
+      SnapshotAssembler.Converted converted) {}
 
   /**
-   * A file's objects in order, or the first problem found in it; {@code notManifest} says why a
+   * A file's objects in order, or its problems (one line each); {@code notManifest} says why a
    * file holds no Kubernetes object at all (null when it holds some).
    */
-  private record FileResult(
-      Path file, boolean underDirectory, List<Document> documents, BadInputException problem,
-      String notManifest, String notManifestAt) {}
-
-  /** A file to read, and whether it was found under a directory rather than named. */
-  private record Input(Path file, boolean underDirectory) {}
+  private record FileResult(Path file, boolean underDirectory, List<Document> documents,
+      List<String> problems, String notManifest, String notManifestAt) {}
 
   /** A document that is no Kubernetes object: the reason, for a file holding nothing else. */
   private static final class NotAnObject extends RuntimeException {
@@ -118,8 +152,8 @@ public final class ManifestLoader {
 
   /**
    * Loads every path. Files are parsed and converted in parallel (the costly part on large trees),
-   * then added in path order, so the result and the problem reported (the first one in path order)
-   * are those of a sequential load.
+   * then added in path order, so the result is that of a sequential load. Every problem of the
+   * input is collected and reported at once.
    */
   public static ClusterSnapshot load(List<Path> paths) {
     return load(paths, Options.defaults());
@@ -138,85 +172,111 @@ public final class ManifestLoader {
   /** {@link #load(List, Options)} from a tree. */
   public static ClusterSnapshot load(List<Path> paths, Options options, ManifestTree tree) {
     ManifestLoader loader = new ManifestLoader(options, tree);
-    List<Input> files = new ArrayList<>();
-    for (Path path : paths) {
-      files.addAll(filesOf(path, tree));
+    ManifestSources.Resolved resolved = ManifestSources.resolve(paths, tree, options.command());
+    List<String> problems = new ArrayList<>(resolved.problems());
+    List<ManifestSources.Input> files = resolved.inputs();
+    if (files.stream().anyMatch(f -> f.file().equals(ManifestSources.STDIN))) {
+      loader.stdinText = ManifestSources.readAll(options.stdin());
     }
     options.progress().files.set(files.size());
     List<FileResult> results = files.parallelStream().map(loader::parseFile).toList();
     UnknownKinds unknown = new UnknownKinds();
+    Map<String, Integer> skipped = new TreeMap<>();
+    List<String> notManifests = new ArrayList<>();
     for (FileResult result : results) {
-      if (result.problem() != null) {
-        throw result.problem();
-      }
+      problems.addAll(result.problems());
       if (result.notManifest() != null) {
         if (!result.underDirectory()) {
           // A file named on the command line: the document at fault, as for any bad manifest.
-          throw new BadInputException(result.notManifestAt());
+          problems.add(result.notManifestAt());
+        } else if (!options.skipNonManifests()) {
+          notManifests.add(result.file() + ": not a Kubernetes manifest ("
+              + result.notManifest() + "); --skip-non-manifests skips such files");
+        } else {
+          options.warnings().accept("skipped " + result.file() + ": not a Kubernetes manifest ("
+              + result.notManifest() + ")");
         }
-        if (!options.skipNonManifests()) {
-          throw new BadInputException(result.file() + ": not a Kubernetes manifest ("
-              + result.notManifest() + ")" + (result.underDirectory()
-                  ? "; --skip-non-manifests skips such files" : ""));
-        }
-        options.warnings().accept("skipped " + result.file() + ": not a Kubernetes manifest ("
-            + result.notManifest() + ")");
         continue;
       }
       for (Document d : result.documents()) {
-        loader.add(d);
-        if (d.converted().value() == null) {
-          unknown.count(d.kindKey());
+        loader.documents++;
+        if (d.converted() == null) {
+          if (!unknown.count(d.kindKey())) { // a likely typo has its own warning
+            skipped.merge(kindOf(d.kindKey()), 1, Integer::sum);
+          }
+        } else {
+          loader.add(d);
         }
       }
     }
-    if (loader.documents == 0) {
+    problems.addAll(notManifests);
+    if (problems.isEmpty() && loader.documents == 0) {
       throw new BadInputException("no Kubernetes objects in " + String.join(", ",
           paths.stream().map(Path::toString).toList()));
     }
-    unknown.warnings().forEach(options.warnings());
+    loader.byIdentity.values().forEach(d -> loader.assembler.accept(d.converted().value()));
     // Validation is its own stage: the API server's admission checks, which manifests never met.
-    return SnapshotValidation.check(ManifestDefaults.apply(loader.assembler.build()));
-  }
-
-  private static List<Input> filesOf(Path path, ManifestTree tree) {
-    if (!tree.exists(path)) {
-      throw new BadInputException(path + ": no such file or directory");
+    // It runs on the objects that were read even when others were not: every problem at once.
+    ClusterSnapshot snapshot = ManifestDefaults.apply(loader.assembler.build());
+    for (String problem : SnapshotValidation.problems(snapshot)) {
+      problems.add(loader.templateOrAsIs(problem));
     }
-    if (!tree.isDirectory(path)) {
-      return List.of(new Input(path, false));
+    Problems.throwIfAny(problems);
+    SkippedKinds.summary(skipped).ifPresent(options.warnings());
+    unknown.warnings().forEach(options.warnings());
+    loader.duplicateWarnings.forEach(options.warnings());
+    return snapshot;
+  }
+
+  private static String kindOf(String kindKey) {
+    return kindKey.substring(kindKey.indexOf('/') + 1);
+  }
+
+  /**
+   * A validation problem whose value holds a template marker ({@code name: "web-{{uid}}"}) is a
+   * template's, and says so; any other problem is kept as it is.
+   */
+  private String templateOrAsIs(String problem) {
+    int quote = problem.indexOf('"');
+    if (quote < 0 || !TemplateMarkers.has(problem.substring(quote))) {
+      return problem;
     }
-    return tree.filesBelow(path).stream().filter(ManifestLoader::isManifest).sorted()
-        .map(p -> new Input(p, true)).toList();
+    String where = problem.substring(0, problem.indexOf(": "));
+    return TemplateMarkers.sentence(where, problem.substring(quote));
   }
 
-  private static boolean isManifest(Path p) {
-    String name = p.getFileName().toString();
-    return name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json");
-  }
-
-  private FileResult parseFile(Input input) {
+  private FileResult parseFile(ManifestSources.Input input) {
     Path file = input.file();
     List<Document> out = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    String text = null;
     try {
-      String[] notManifest = readFile(file, out);
+      text = file.equals(ManifestSources.STDIN) ? stdinText : tree.read(file);
+      String[] notManifest = readFile(file, text, out, problems);
       options.progress().objects.addAndGet(out.size());
-      return new FileResult(file, input.underDirectory(), out, null,
+      return new FileResult(file, input.underDirectory(), out, problems,
           notManifest == null ? null : notManifest[0], notManifest == null ? null : notManifest[1]);
     } catch (BadInputException e) {
-      return new FileResult(file, input.underDirectory(), List.of(), e, null, null);
+      if (input.underDirectory() && text != null && !text.contains("kind")) {
+        // Another tool's data that is not even JSON or YAML (mongoimport lines, say): no
+        // manifest, as a file that parses but holds no object.
+        String why = e.getMessage().substring(file.toString().length()).replaceFirst("^:\\d*:? *", "");
+        return new FileResult(file, true, List.of(), List.of(), "does not parse: " + why, null);
+      }
+      problems.add(e.getMessage());
+      return new FileResult(file, input.underDirectory(), List.of(), problems, null, null);
     } finally {
       options.progress().filesRead.incrementAndGet();
     }
   }
 
   /**
-   * Reads the file's objects into {@code out}; returns why the file is no manifest at all when
-   * its documents parse but none is a Kubernetes object (the reason, and the reason at its file
-   * and line), else null.
+   * Reads the file's objects into {@code out} and its problems into {@code problems}; returns why
+   * the file is no manifest at all when its documents parse but none is a Kubernetes object (the
+   * reason, and the reason at its file and line), else null. A syntax error ends the file (the
+   * parser cannot go on), a bad object only itself.
    */
-  private String[] readFile(Path file, List<Document> out) {
-    String text = tree.read(file);
+  private String[] readFile(Path file, String text, List<Document> out, List<String> problems) {
     ObjectMapper mapper = file.toString().endsWith(".json") ? json : yaml;
     String firstNonObject = null;
     String firstNonObjectAt = null;
@@ -232,7 +292,7 @@ public final class ManifestLoader {
           start = parser.currentTokenLocation();
           doc = docs.nextValue();
         } catch (RuntimeException e) {
-          throw unwrap(file, e);
+          throw unwrap(file, text, e);
         }
         if (doc == null || doc.isNull() || doc.isMissingNode()) {
           continue;
@@ -241,24 +301,24 @@ public final class ManifestLoader {
         try {
           convert(doc, where, out);
         } catch (NotAnObject e) {
-          if (!out.isEmpty()) {
-            throw new BadInputException(where + ": " + e.getMessage());
-          }
           if (firstNonObject == null) {
             firstNonObject = "line " + start.getLineNr() + ": " + e.getMessage();
             firstNonObjectAt = where + ": " + e.getMessage();
           }
+        } catch (BadInputException e) {
+          problems.add(e.getMessage());
         }
       }
     } catch (JsonProcessingException e) {
-      throw syntax(file, e);
+      throw syntax(file, text, e);
     } catch (IOException e) {
       throw new BadInputException(file + ": cannot read: " + e.getMessage());
     }
-    if (!out.isEmpty() && firstNonObjectAt != null) {
-      throw new BadInputException(firstNonObjectAt); // a manifest with a stray document
+    if ((!out.isEmpty() || !problems.isEmpty()) && firstNonObjectAt != null) {
+      problems.add(firstNonObjectAt); // a manifest with a stray document
+      return null;
     }
-    return out.isEmpty() && firstNonObject != null
+    return out.isEmpty() && problems.isEmpty() && firstNonObject != null
         ? new String[] {firstNonObject, firstNonObjectAt} : null;
   }
 
@@ -275,48 +335,77 @@ public final class ManifestLoader {
       throw new BadInputException(where + ": object has no apiVersion");
     }
     if (kind.endsWith("List") && doc.path("items").isArray()) {
-      // A typed list (PodList) leaves its items' kind out, as the API server does.
-      String itemKind = kind.equals("List") ? null : kind.substring(0, kind.length() - 4);
-      int i = 0;
-      for (JsonNode item : doc.path("items")) {
-        String at = where + " items[" + i++ + "]";
-        if (item.isObject()) {
-          ObjectNode o = (ObjectNode) item;
-          if (o.path("kind").asText("").isEmpty() && itemKind != null) {
-            o.put("kind", itemKind);
-          }
-          if (o.path("apiVersion").asText("").isEmpty()) {
-            o.put("apiVersion", apiVersion);
-          }
-        }
-        try {
-          convert(item, at, out);
-        } catch (NotAnObject e) {
-          throw new BadInputException(at + ": " + e.getMessage());
-        }
-      }
+      convertList(doc, kind, apiVersion, where, out);
       return;
     }
-    String name = doc.path("metadata").path("name").asText("");
+    String key = SnapshotAssembler.typeKey(apiVersion, kind);
+    if (!SnapshotAssembler.reads(key)) {
+      // Only what nodeipam reads must be valid: tool configs (Kustomization, kind's Cluster,
+      // IstioOperator) have no name, and other kinds' fields are their API server's business.
+      out.add(new Document(null, where, key, doc, null));
+      return;
+    }
+    JsonNode metadata = doc.path("metadata");
+    for (String field : List.of("name", "namespace")) {
+      JsonNode value = metadata.path(field);
+      if (!value.isMissingNode() && !value.isNull() && !value.isTextual()) {
+        // sigs.k8s.io/yaml turns YAML 1.1's yes/on/123 into JSON non-strings, which
+        // encoding/json refuses for ObjectMeta's string fields.
+        throw new BadInputException(where + ": " + kind + ": metadata." + field + ": expected a"
+            + " string, found " + describe(value) + " (YAML reads yes, on, true and numbers so:"
+            + " quote it)");
+      }
+    }
+    String name = metadata.path("name").asText("");
     if (name.isEmpty()) {
       throw new BadInputException(where + ": " + kind + " has no metadata.name");
     }
-    SnapshotAssembler.Converted converted = assembler.convert((ObjectNode) doc, where);
+    String wanted = options.namespace();
+    // An object of another namespace stays there: -n scopes the report over a whole-cluster
+    // tree (README), so a tree spanning namespaces is not refused as kubectl apply -n would.
+    SnapshotAssembler.Converted converted = assembler.convert((ObjectNode) doc, where,
+        wanted == null ? "default" : wanted);
     String namespace = converted.namespace();
     String identity = kind + " " + (namespace == null ? "" : namespace + "/") + name;
-    out.add(new Document(apiGroup(apiVersion) + " " + identity, where,
-        SnapshotAssembler.typeKey(apiVersion, kind), converted));
+    out.add(new Document(apiGroup(apiVersion) + " " + identity, where, key, doc, converted));
   }
 
-  private void add(Document doc) {
-    documents++;
-    String previous = seen.putIfAbsent(doc.identity(), doc.where());
-    if (previous != null) {
-      String shown = doc.identity().substring(doc.identity().indexOf(' ') + 1);
-      throw new BadInputException(
-          doc.where() + ": duplicate " + shown + " (also in " + previous + ")");
+  private void convertList(JsonNode doc, String kind, String apiVersion, String where,
+      List<Document> out) {
+    // A typed list (PodList) leaves its items' kind out, as the API server does.
+    String itemKind = kind.equals("List") ? null : kind.substring(0, kind.length() - 4);
+    int i = 0;
+    for (JsonNode item : doc.path("items")) {
+      String at = where + " items[" + i++ + "]";
+      if (item.isObject()) {
+        ObjectNode o = (ObjectNode) item;
+        if (o.path("kind").asText("").isEmpty() && itemKind != null) {
+          o.put("kind", itemKind);
+        }
+        if (o.path("apiVersion").asText("").isEmpty()) {
+          o.put("apiVersion", apiVersion);
+        }
+      }
+      try {
+        convert(item, at, out);
+      } catch (NotAnObject e) {
+        throw new BadInputException(at + ": " + e.getMessage());
+      }
     }
-    assembler.accept(doc.converted().value());
+  }
+
+  /**
+   * As {@code kubectl apply -f} over the files in order: a later object of the same identity
+   * replaces the earlier one; an identical copy silently, a differing one with a warning naming
+   * both places.
+   */
+  private void add(Document doc) {
+    Document previous = byIdentity.put(doc.identity(), doc);
+    if (previous != null && !previous.doc().equals(doc.doc())) {
+      String shown = doc.identity().substring(doc.identity().indexOf(' ') + 1);
+      duplicateWarnings.add(doc.where() + ": " + shown + " replaces a different " + shown
+          + " from " + previous.where() + " (as kubectl apply -f would)");
+    }
   }
 
   private static String apiGroup(String apiVersion) {
@@ -332,45 +421,25 @@ public final class ManifestLoader {
     return s.length() > 40 ? s.substring(0, 40) + "…" : s;
   }
 
-  private static BadInputException unwrap(Path file, RuntimeException e) {
+  private static BadInputException unwrap(Path file, String text, RuntimeException e) {
     Throwable cause = e.getCause();
     if (cause instanceof JsonProcessingException jpe) {
-      return syntax(file, jpe);
+      return syntax(file, text, jpe);
     }
     return new BadInputException(file + ": " + e.getMessage());
   }
 
-  private static BadInputException syntax(Path file, JsonProcessingException e) {
+  private static BadInputException syntax(Path file, String text, JsonProcessingException e) {
     JsonLocation location = e.getLocation();
-    String message = problem(e.getOriginalMessage());
+    int failed = location == null ? 0 : location.getLineNr();
+    int marker = TemplateMarkers.blame(text, failed);
+    if (marker > 0) {
+      return new BadInputException(TemplateMarkers.sentence(file + ":" + marker,
+          text.lines().skip(marker - 1).findFirst().orElse("")));
+    }
+    String message = ParserMessages.problem(e.getOriginalMessage());
     String at = location == null || location.getLineNr() < 0 ? "" : ":" + location.getLineNr();
     return new BadInputException(file + at + ": malformed " + (file.toString().endsWith(".json") ? "JSON" : "YAML") + ": " + message);
-  }
-
-  /**
-   * The parser's explanation on one line: SnakeYAML writes a context line, a location block and a
-   * problem line ("while parsing a flow sequence ... expected ',' or ']'"); Jackson appends where
-   * an object started. Only the sentences are kept: file and line are given separately.
-   */
-  static String problem(String message) {
-    if (message == null || message.isBlank()) {
-      return "malformed";
-    }
-    StringBuilder out = new StringBuilder();
-    for (String line : message.lines().toList()) {
-      if (line.isBlank() || Character.isWhitespace(line.charAt(0))) {
-        continue;
-      }
-      int source = line.indexOf(" (start marker at [Source");
-      if (source < 0) {
-        source = line.indexOf(" at [Source");
-      }
-      String sentence = (source >= 0 ? line.substring(0, source) : line).trim();
-      if (!sentence.isEmpty()) {
-        out.append(out.length() == 0 ? "" : ": ").append(sentence);
-      }
-    }
-    return out.length() == 0 ? "malformed" : out.toString();
   }
 
   /** For benchmarks and progress lines: how many objects were read. */

@@ -94,6 +94,14 @@ final class SnapshotAssembler {
    * {@code default}, as {@code kubectl apply} would put it. Thread-safe.
    */
   Converted convert(ObjectNode doc, String where) {
+    return convert(doc, where, "default");
+  }
+
+  /**
+   * {@link #convert(ObjectNode, String)} placing an object without a namespace in {@code
+   * defaultNamespace}, as {@code kubectl apply -n NS -f} does.
+   */
+  Converted convert(ObjectNode doc, String where, String defaultNamespace) {
     String key = typeKey(doc.path("apiVersion").asText(), doc.path("kind").asText());
     boolean clusterScoped = CLUSTER_SCOPED.contains(key);
     JsonNode metadata = doc.path("metadata");
@@ -101,7 +109,7 @@ final class SnapshotAssembler {
     if (!clusterScoped) {
       namespace = metadata.path("namespace").asText("");
       if (namespace.isEmpty()) {
-        namespace = "default";
+        namespace = defaultNamespace;
         ((ObjectNode) metadata).put("namespace", namespace);
       }
     }
@@ -194,6 +202,11 @@ final class SnapshotAssembler {
 
   ClusterSnapshot build() {
     return builder.build();
+  }
+
+  /** Whether nodeipam reads objects of this type ("group/Kind"); every other kind is skipped. */
+  static boolean reads(String key) {
+    return TYPED.containsKey(key) || POLICY_KINDS.contains(key);
   }
 
   static String typeKey(String apiVersion, String kind) {

@@ -63,15 +63,20 @@ final class UnknownKinds {
 
   private final Map<String, Integer> counts = new LinkedHashMap<>();
 
-  /** Counts an object nodeipam does not use, by its {@code group/Kind} key. */
-  void count(String kindKey) {
+  /**
+   * Counts an object nodeipam does not use, by its {@code group/Kind} key; true when the kind
+   * gets a warning of its own (a likely typo), so that no other line need count it.
+   */
+  boolean count(String kindKey) {
     int slash = kindKey.indexOf('/');
     String group = kindKey.substring(0, slash);
     String kind = kindKey.substring(slash + 1);
     Set<String> kinds = KNOWN.get(group);
     if (kinds != null ? !kinds.contains(kind) : groupOf(kind) != null) {
       counts.merge(kindKey, 1, Integer::sum);
+      return true;
     }
+    return false;
   }
 
   /** One line per unknown kind, with the likely intended one. */

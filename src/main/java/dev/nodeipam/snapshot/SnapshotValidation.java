@@ -1,6 +1,7 @@
 package dev.nodeipam.snapshot;
 
 import dev.nodeipam.net.IpText;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -22,10 +23,29 @@ public final class SnapshotValidation {
   private static final Pattern DNS1035_LABEL = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
   private static final Pattern PORT_NAME = Pattern.compile("[-a-z0-9]+");
 
+  private final List<String> problems = new ArrayList<>();
+
   private SnapshotValidation() {}
 
-  /** Returns the snapshot when every object passes; otherwise throws for the first problem. */
+  /**
+   * Returns the snapshot when every object passes; otherwise throws one exception naming every
+   * problem, in input order (see {@link Problems}).
+   */
   public static ClusterSnapshot check(ClusterSnapshot snapshot) {
+    SnapshotValidation v = new SnapshotValidation();
+    v.run(snapshot);
+    Problems.throwIfAny(v.problems);
+    return snapshot;
+  }
+
+  /** Every problem of the snapshot, one line each ({@code file:line: object: field: problem}). */
+  public static List<String> problems(ClusterSnapshot snapshot) {
+    SnapshotValidation v = new SnapshotValidation();
+    v.run(snapshot);
+    return List.copyOf(v.problems);
+  }
+
+  private void run(ClusterSnapshot snapshot) {
     for (Namespace n : snapshot.namespaces()) {
       // A namespace implied by an object's metadata.namespace is reported with that object.
       if (!"(implied)".equals(n.source())) {
@@ -33,15 +53,11 @@ public final class SnapshotValidation {
       }
     }
     for (Node n : snapshot.nodes()) {
-      String what = "Node " + n.name();
-      subdomain(n.source(), what, "metadata.name", n.name());
-      List<Node.NodeAddress> addresses = n.addresses();
-      for (int i = 0; i < addresses.size(); i++) {
-        Node.NodeAddress a = addresses.get(i);
-        if ("InternalIP".equals(a.type()) || "ExternalIP".equals(a.type())) {
-          ip(n.source(), what, "status.addresses[" + i + "].address", a.address());
-        }
-      }
+      // ValidateNode (ValidateNodeName): the name is a DNS-1123 subdomain. status.addresses is
+      // not checked for IP text: ValidateNodeUpdate only refuses an address twice, so the API
+      // server stores any text there and live mode reads it as it is (the decisions skip an
+      // address that is no IP, as Cilium's Node IPAM does).
+      subdomain(n.source(), "Node " + n.name(), "metadata.name", n.name());
     }
     for (Service s : snapshot.services()) {
       service(s);
@@ -66,10 +82,10 @@ public final class SnapshotValidation {
       namespace(e.source(), what, e.namespace());
       subdomain(e.source(), what, "metadata.name", e.name());
     }
-    return snapshot;
   }
 
-  private static void service(Service s) {
+  /** ValidateService: name (ValidateServiceName), ports, externalIPs, clusterIPs, ingress IPs. */
+  private void service(Service s) {
     String what = "Service " + s.key();
     namespace(s.source(), what, s.namespace());
     if (s.name().length() > 63 || !DNS1035_LABEL.matcher(s.name()).matches()) {
@@ -108,7 +124,8 @@ public final class SnapshotValidation {
     }
   }
 
-  private static void containerPorts(String source, String what, List<Pod.ContainerPort> ports) {
+  /** validateContainerPorts: containerPort a port number, name an IANA service name. */
+  private void containerPorts(String source, String what, List<Pod.ContainerPort> ports) {
     for (int i = 0; i < ports.size(); i++) {
       Pod.ContainerPort p = ports.get(i);
       portNumber(source, what, "ports[" + i + "].containerPort", p.port());
@@ -118,13 +135,14 @@ public final class SnapshotValidation {
     }
   }
 
-  private static void namespace(String source, String what, String namespace) {
+  /** ValidateObjectMeta with ValidateNamespaceName: a DNS-1123 label. */
+  private void namespace(String source, String what, String namespace) {
     if (namespace != null) {
       label(source, what, "metadata.namespace", namespace);
     }
   }
 
-  private static void label(String source, String what, String field, String value) {
+  private void label(String source, String what, String field, String value) {
     if (value.length() > 63 || !DNS1123_LABEL.matcher(value).matches()) {
       fail(source, what, field, quoted(value)
           + " is not a valid name: at most 63 lower-case letters, digits or '-', starting and"
@@ -132,7 +150,8 @@ public final class SnapshotValidation {
     }
   }
 
-  private static void subdomain(String source, String what, String field, String value) {
+  /** ValidatePodName, ValidateNodeName, ValidateEndpointSliceName: IsDNS1123Subdomain. */
+  private void subdomain(String source, String what, String field, String value) {
     if (value.length() > 253 || !DNS1123_SUBDOMAIN.matcher(value).matches()) {
       fail(source, what, field, quoted(value)
           + " is not a valid name: at most 253 lower-case letters, digits, '-' or '.',"
@@ -141,14 +160,16 @@ public final class SnapshotValidation {
     }
   }
 
-  private static void portNumber(String source, String what, String field, Integer port) {
+  /** validateServicePort, validateContainerPorts: IsValidPortNum. */
+  private void portNumber(String source, String what, String field, Integer port) {
     if (port == null || port < 1 || port > 65535) {
       fail(source, what, field, (port == null ? "missing" : port)
           + " is not a valid port number: it must be between 1 and 65535");
     }
   }
 
-  private static void portName(String source, String what, String field, String name) {
+  /** validateServicePort (targetPort), validateContainerPorts (name): IsValidPortName. */
+  private void portName(String source, String what, String field, String name) {
     boolean valid =
         name.length() <= 15
             && PORT_NAME.matcher(name).matches()
@@ -163,7 +184,11 @@ public final class SnapshotValidation {
     }
   }
 
-  private static void ip(String source, String what, String field, String text) {
+  /**
+   * ValidateService (spec.externalIPs), ValidateServiceClusterIPsRelatedFields (spec.clusterIPs),
+   * ValidateLoadBalancerStatus (ingress ip), validatePodIPs (status.podIPs): IP text.
+   */
+  private void ip(String source, String what, String field, String text) {
     if (IpText.parse(text) == null) {
       fail(source, what, field, quoted(text) + " is not an IP address");
     }
@@ -173,7 +198,7 @@ public final class SnapshotValidation {
     return "\"" + s + "\"";
   }
 
-  private static void fail(String source, String what, String field, String problem) {
-    throw new BadInputException(source + ": " + what + ": " + field + ": " + problem);
+  private void fail(String source, String what, String field, String problem) {
+    problems.add(source + ": " + what + ": " + field + ": " + problem);
   }
 }

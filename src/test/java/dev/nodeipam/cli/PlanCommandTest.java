@@ -337,10 +337,16 @@ class PlanCommandTest {
   }
 
   @Test
-  void aDuplicateIsExit2NamingBothFiles(@TempDir Path dir) throws IOException {
+  void aDifferingDuplicateIsAWarningNamingBothFiles(@TempDir Path dir) throws IOException {
+    // Issue 19: as kubectl apply -f, the later object replaces the earlier one.
     Files.writeString(dir.resolve("a.yaml"), "apiVersion: v1\nkind: Node\nmetadata: {name: n1}\n");
-    Files.writeString(dir.resolve("b.yaml"), "apiVersion: v1\nkind: Node\nmetadata: {name: n1}\n");
-    badInput(CliRun.of("plan", "-f", dir.toString()), "a.yaml:1", "b.yaml:1", "duplicate Node n1");
+    Files.writeString(dir.resolve("b.yaml"),
+        "apiVersion: v1\nkind: Node\nmetadata: {name: n1, labels: {a: b}}\n");
+    CliRun run = CliRun.of("plan", "-f", dir.toString());
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.errLines()).hasSize(1);
+    assertThat(run.err()).contains("b.yaml:1: Node n1 replaces a different Node n1 from",
+        "a.yaml:1 (as kubectl apply -f would)");
   }
 
   @Test

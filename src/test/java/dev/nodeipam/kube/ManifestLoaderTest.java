@@ -208,14 +208,14 @@ class ManifestLoaderTest {
   }
 
   @Test
-  void theSameObjectTwiceIsAnErrorNamingBothFiles() throws IOException {
+  void theSameObjectTwiceIsAppliedOnceAsKubectlApplyDoes() throws IOException {
+    // Issue 19: kubectl apply -f applies the later copy; an identical one changes nothing.
     write("a.yaml", node("n1"));
     write("b/c.yaml", node("n2") + "---\n" + node("n1"));
-    assertThatThrownBy(() -> load(dir))
-        .isInstanceOf(BadInputException.class)
-        .hasMessageContaining("duplicate Node n1")
-        .hasMessageContaining("a.yaml:1")
-        .hasMessageContaining("c.yaml:5");
+    ClusterSnapshot s = load(dir);
+    assertThat(s.nodes()).extracting(Node::name).containsExactlyInAnyOrder("n1", "n2");
+    assertThat(s.nodes()).filteredOn(n -> n.name().equals("n1"))
+        .extracting(Node::source).allMatch(w -> w.endsWith("c.yaml:5"));
   }
 
   @Test
@@ -241,9 +241,10 @@ class ManifestLoaderTest {
             "d.yaml",
             service("default", "web", "{}")
                 + "---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\n");
-    assertThatThrownBy(() -> load(f))
-        .isInstanceOf(BadInputException.class)
-        .hasMessageContaining("default/web");
+    // Issue 19: the later object replaces the earlier one there, as kubectl apply -f does.
+    ClusterSnapshot s = load(f);
+    assertThat(s.services()).extracting(Service::key).containsExactly("default/web");
+    assertThat(s.services().get(0).source()).isNotEqualTo(f + ":1");
   }
 
   // ---------------------------------------------------------------- bad input: one line, file
@@ -679,7 +680,9 @@ class ManifestLoaderTest {
     List<String> warnings = new java.util.ArrayList<>();
     ClusterSnapshot s = load(warnings, false, f);
     assertThat(s.services()).hasSize(1);
-    assertThat(warnings).containsExactly(
+    assertThat(warnings).first().isEqualTo(
+        "skipped 2 objects nodeipam does not read: Secret ×1, Widget ×1");
+    assertThat(warnings.subList(1, warnings.size())).containsExactly(
         "ignored 2 objects of unknown kind Servce: did you mean Service?",
         "ignored 1 object of unknown kind NetworkPolicyy in API group networking.k8s.io: did you"
             + " mean NetworkPolicy?",
@@ -709,7 +712,8 @@ class ManifestLoaderTest {
     assertThatThrownBy(() -> load(tree))
         .isInstanceOf(BadInputException.class)
         .hasMessage(values + ": not a Kubernetes manifest (line 1: object has no kind);"
-            + " --skip-non-manifests skips such files");
+            + " --skip-non-manifests skips such files\n" + other + ": not a Kubernetes manifest"
+            + " (line 1: object has no kind); --skip-non-manifests skips such files");
     List<String> warnings = new java.util.ArrayList<>();
     ClusterSnapshot s = load(warnings, true, tree);
     assertThat(s.nodes()).extracting(Node::name).containsExactly("n1");
