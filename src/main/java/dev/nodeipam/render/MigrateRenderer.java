@@ -157,7 +157,8 @@ public final class MigrateRenderer {
     }
     long migratable = plan.services().stream().filter(ServiceMigration::migratable).count();
     long exact = plan.services().stream().filter(ServiceMigration::exact).count();
-    out.append(Plural.of(plan.services().size(), "Service uses"))
+    out.append(Plural.of(plan.services().size(), "Service")).append(' ')
+        .append(Plural.word(plan.services().size(), "uses"))
         .append(" spec.externalIPs: ")
         .append(migratable)
         .append(" can move to Node IPAM, ")

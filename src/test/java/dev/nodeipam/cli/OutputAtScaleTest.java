@@ -73,7 +73,7 @@ class OutputAtScaleTest {
     }
     Path f = write(yaml.toString());
     CliRun plan = CliRun.of("plan", "-f", f.toString());
-    assertThat(plan.out()).contains("12 Services: ").contains("shop/svc-00, shop/svc-01")
+    assertThat(plan.out().replaceAll("\\s*\n\\s*", " ")).contains("12 Services: ").contains("shop/svc-00, shop/svc-01")
         .contains("… and 9 more (--show-all lists them)").doesNotContain("shop/svc-11");
     CliRun all = CliRun.of("plan", "-f", f.toString(), "--show-all");
     assertThat(all.out()).contains("shop/svc-11").doesNotContain("--show-all lists them");

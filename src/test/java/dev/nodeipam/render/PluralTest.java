@@ -21,8 +21,8 @@ class PluralTest {
         Arguments.of(2, "Service address", "2 Service addresses"),
         Arguments.of(1, "Service address", "1 Service address"),
         Arguments.of(2, "key", "2 keys"),
-        Arguments.of(2, "Service uses", "2 Services use"),
-        Arguments.of(1, "Service uses", "1 Service uses"));
+        Arguments.of(2, "uses", "2 use"),
+        Arguments.of(1, "uses", "1 uses"));
   }
 
   @ParameterizedTest(name = "{2}")
