@@ -101,7 +101,12 @@ public final class Audit {
       progress.done(total);
       CompanionScope.Choice companionScope =
           CompanionScope.choose(options.companionScope(), now);
-      return new AuditReport(List.of(), others(snapshot, needed, rules, now, namespaces),
+      // Conflicting claims need every address, not only those the other findings look at.
+      PublishedAddresses all = PublishedAddresses.of(snapshot, options.nodeIpam(), audited);
+      List<Finding> others = others(snapshot, needed, rules, now, namespaces);
+      others.addAll(conflicts(all, PolicyEngine.withServicesOf(all.snapshot(), rules),
+          namespaces));
+      return new AuditReport(List.of(), others,
           List.of(), now, total, 0, companionScope, SourceNames.none());
     }
     PublishedAddresses published = PublishedAddresses.of(snapshot, options.nodeIpam(), audited);
@@ -130,9 +135,19 @@ public final class Audit {
             .toList();
 
     CompanionScope.Choice companionScope = CompanionScope.choose(options.companionScope(), now);
-    return new AuditReport(sorted, others(snapshot, published, engine, now, namespaces),
+    List<Finding> others = others(snapshot, published, engine, now, namespaces);
+    others.addAll(conflicts(published, engine, namespaces));
+    return new AuditReport(sorted, others,
         Companions.of(sorted, companionScope.scope(), now), now, published.addresses().size(),
         search.groupCount(), companionScope, new SourceNames(published.snapshot().workloads()));
+  }
+
+  /** The conflicting claims of which at least one Service is in the namespaces reported. */
+  private static List<Finding> conflicts(PublishedAddresses published, PolicyEngine engine,
+      Set<String> namespaces) {
+    return AddressConflicts.findings(AddressConflicts.find(published.addresses(), engine).stream()
+        .filter(c -> c.services().stream().anyMatch(s -> inScope(namespaces, namespaceOf(s))))
+        .toList());
   }
 
   private static boolean hasUnresolvedFqdns(List<Rule> rules) {

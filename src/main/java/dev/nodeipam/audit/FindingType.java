@@ -19,5 +19,10 @@ public enum FindingType {
    * A toFQDNs allow on a Service port with no DNS answer given: if the name resolves to the
    * Service address, the allow is trapped exactly like a CIDR allow.
    */
-  FQDN_MAY_BE_TRAPPED
+  FQDN_MAY_BE_TRAPPED,
+  /**
+   * An address and port several Services claim (externalIPs, LoadBalancer ingress): one frontend
+   * with one set of backends, so all but one of the Services never get that traffic.
+   */
+  ADDRESS_CONFLICT
 }

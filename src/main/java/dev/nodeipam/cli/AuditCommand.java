@@ -143,7 +143,7 @@ public final class AuditCommand implements Callable<Integer> {
         case yaml -> Json.writeYaml(report.toMap(perPod), out);
         case markdown -> AuditRenderer.writeMarkdown(report, out);
         case sarif -> AuditSarifOutput.write(report, snapshot, out);
-        default -> AuditRenderer.writeText(report, out);
+        default -> AuditRenderer.writeText(report, out, datapath.verbose);
       }
     }
     out.flush();

@@ -1,10 +1,12 @@
 package dev.nodeipam.cli;
 
+import dev.nodeipam.audit.Finding;
 import dev.nodeipam.ipam.ClusterPlan;
 import dev.nodeipam.policy.engine.NodeAddressVips;
 import dev.nodeipam.policy.settings.SettingsResolution;
 import dev.nodeipam.render.Json;
 import dev.nodeipam.render.PlanRenderer;
+import dev.nodeipam.render.ScopeNote;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.ServiceType;
 import java.io.PrintWriter;
@@ -57,6 +59,12 @@ public final class PlanCommand implements Callable<Integer> {
               + " input, else the newest release modelled.")
   String ciliumVersion;
 
+  @Option(
+      names = "--show-all",
+      description = "List every Service not handled, one line each (default: one line per reason"
+          + " shared by more than 3 Services, with a count and the first names).")
+  boolean showAll;
+
   @Override
   public Integer call() {
     Map<String, String> version = DatapathFlags.version(spec, ciliumVersion);
@@ -85,12 +93,15 @@ public final class PlanCommand implements Callable<Integer> {
       }
     }
     var hits = NodeAddressVips.find(snapshot, published, settings);
+    List<Finding> conflicts = PlanConflicts.of(snapshot, ipam.options(), scope);
+    ScopeNote.of(scope, snapshot.services().stream().map(s -> s.namespace()).toList())
+        .ifPresent(note -> spec.commandLine().getErr().println("nodeipam: " + note));
     PrintWriter out = spec.commandLine().getOut();
     // Streamed: the JSON plan of a 100,000-object cluster is a few hundred megabytes.
     switch (output) {
-      case json -> Json.writeJson(PlanRenderer.document(entries, settings, hits), out);
-      case yaml -> Json.writeYaml(PlanRenderer.document(entries, settings, hits), out);
-      default -> out.print(PlanRenderer.text(entries, settings, hits));
+      case json -> Json.writeJson(PlanRenderer.document(entries, settings, hits, conflicts), out);
+      case yaml -> Json.writeYaml(PlanRenderer.document(entries, settings, hits, conflicts), out);
+      default -> out.print(PlanRenderer.text(entries, settings, hits, conflicts, showAll));
     }
     out.flush();
     return 0;

@@ -31,6 +31,9 @@ import picocli.CommandLine.Spec;
       "  nodeipam trace -f examples/istio-trap/cluster \\",
       "      --from hermes/hermes-atlas --to 24.85.233.58:443",
       "  nodeipam trace --from web/frontend --to kube-system/kube-dns:53/udp -o json",
+      "  nodeipam trace -f shop/ -n shop --from frontend --to cartservice:grpc",
+      "",
+      "-n NS is the namespace of a --from or --to name written without one.",
       "  nodeipam trace -f cluster/ --from web/frontend --to '[2001:db8::1]:443' \\",
       "      --set kube-proxy-replacement=true"
     })
@@ -51,7 +54,8 @@ public final class TraceCommand implements Callable<Integer> {
       required = true,
       paramLabel = "DEST",
       description =
-          "ADDRESS:PORT[/tcp|udp|sctp], [IPv6]:PORT, NS/SERVICE:PORT (the Service's ClusterIP),"
+          "ADDRESS:PORT[/tcp|udp|sctp], [IPv6]:PORT, NS/SERVICE:PORT (the Service's ClusterIP;"
+              + " without one, as in manifests, its backend by identity),"
               + " NS/POD:PORT or NS/WORKLOAD:PORT (one of its pods, else its pod template). A pod"
               + " without an address is judged by its identity and port: no address is dialled."
               + " PORT may be a name for a Service or pod (NS/SVC:http). Default protocol: tcp,"
@@ -73,16 +77,20 @@ public final class TraceCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (!input.scope(spec).isEmpty()) {
-      throw new picocli.CommandLine.ParameterException(
-          spec.commandLine(), "-n does not apply to trace: --from and --to name the namespaces");
+    var scope = input.scope(spec);
+    if (scope.size() > 1) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "trace takes one -n: the namespace of a --from or --to name given without one");
     }
+    String namespace = scope.isEmpty() ? null : scope.iterator().next();
+    String from = TraceTarget.inNamespace(this.from, namespace, false);
+    String to = TraceTarget.inNamespace(this.to, namespace, true);
     var overrides = datapath.overrides(spec);
     var answers = dns.answers();
     ClusterSnapshot snapshot = input.load();
     PolicyEngine engine = PolicyEngine.lazy(snapshot, answers);
     DatapathSettings settings = engine.settings(overrides);
-    TraceTarget.Destination dst = TraceTarget.destination(snapshot, to);
+    TraceTarget.Destination dst = TraceTarget.destination(engine, to);
     Pod source = TraceTarget.source(snapshot, from);
     String rendered;
     if (dst.dialled()) {
@@ -95,7 +103,8 @@ public final class TraceCommand implements Callable<Integer> {
           switch (output) {
             case json -> Json.json(TraceRenderer.document(verdict, asAddress, trap, dst.named()));
             case yaml -> Json.yaml(TraceRenderer.document(verdict, asAddress, trap, dst.named()));
-            default -> TraceRenderer.text(verdict, asAddress, trap, dst.named());
+            default -> TraceRenderer.text(verdict, asAddress, trap, dst.named(),
+                datapath.verbose);
           };
     } else {
       // No address to dial: the destination is judged by its identity and port alone.
@@ -105,7 +114,8 @@ public final class TraceCommand implements Callable<Integer> {
           switch (output) {
             case json -> Json.json(TraceRenderer.identityDocument(verdict, dst.text(), dst.named()));
             case yaml -> Json.yaml(TraceRenderer.identityDocument(verdict, dst.text(), dst.named()));
-            default -> TraceRenderer.identityText(verdict, dst.text(), dst.named());
+            default -> TraceRenderer.identityText(verdict, dst.text(), dst.named(),
+                datapath.verbose);
           };
     }
     spec.commandLine().getOut().print(rendered);

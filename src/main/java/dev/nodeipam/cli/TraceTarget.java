@@ -1,6 +1,7 @@
 package dev.nodeipam.cli;
 
 import dev.nodeipam.net.IpText;
+import dev.nodeipam.policy.engine.PolicyEngine;
 import dev.nodeipam.policy.model.Protocol;
 import dev.nodeipam.snapshot.BadInputException;
 import dev.nodeipam.snapshot.ClusterSnapshot;
@@ -10,6 +11,7 @@ import dev.nodeipam.snapshot.Workload;
 import inet.ipaddr.IPAddress;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -79,7 +81,8 @@ final class TraceTarget {
    * NS/WORKLOAD:PORT} (a port by number, or by name for a Service or pod), with an optional
    * protocol.
    */
-  static Destination destination(ClusterSnapshot snapshot, String text) {
+  static Destination destination(PolicyEngine engine, String text) {
+    ClusterSnapshot snapshot = engine.snapshot();
     String rest = text;
     Protocol protocol = Protocol.TCP;
     int slashProto = rest.lastIndexOf('/');
@@ -107,7 +110,7 @@ final class TraceTarget {
     String host = rest.substring(0, colon);
     String portText = rest.substring(colon + 1);
     if (host.contains("/") && !host.startsWith("[") && !isNumber(portText)) {
-      return named(snapshot, text, host, portText, protocol, protocolGiven);
+      return named(engine, text, host, portText, protocol, protocolGiven);
     }
     int port = port(text, portText);
     if (host.startsWith("[") && host.endsWith("]")) {
@@ -118,7 +121,7 @@ final class TraceTarget {
       return new Destination(a, port, protocol, null);
     }
     if (host.contains("/")) {
-      return named(snapshot, text, host, portText, protocol, protocolGiven);
+      return named(engine, text, host, portText, protocol, protocolGiven);
     }
     IPAddress a = IpText.parse(host);
     if (a == null || !a.isIPv4()) {
@@ -151,8 +154,9 @@ final class TraceTarget {
    * port of that name, or the pod's container port of that name; its protocol comes with it
    * unless the text gives one.
    */
-  private static Destination named(ClusterSnapshot snapshot, String text, String hostText,
+  private static Destination named(PolicyEngine engine, String text, String hostText,
       String portText, Protocol protocol, boolean protocolGiven) {
+    ClusterSnapshot snapshot = engine.snapshot();
     String[] all = hostText.split("/", -1);
     if (all.length < 2 || all.length > 3 || Arrays.stream(all).anyMatch(String::isEmpty)) {
       throw bad(text, "expected NAMESPACE/NAME:PORT or NAMESPACE/KIND/NAME:PORT");
@@ -169,29 +173,7 @@ final class TraceTarget {
       throw bad(text, "no Service " + parts[1] + " in namespace " + parts[0]);
     }
     if (svc.isPresent()) {
-      int port;
-      Protocol p = protocol;
-      if (numeric) {
-        port = port(text, portText);
-      } else {
-        Service.ServicePort sp = svc.get().ports().stream()
-            .filter(x -> portText.equals(x.name())).findFirst()
-            .orElseThrow(() -> bad(text, "Service " + host + " has no port named " + portText
-                + " (ports: " + svc.get().ports().stream()
-                    .map(x -> x.name() == null ? String.valueOf(x.port())
-                        : x.name() + "=" + x.port()).toList() + ")"));
-        port = sp.port();
-        if (!protocolGiven && sp.protocol() != null && Protocol.parse(sp.protocol()) != null) {
-          p = Protocol.parse(sp.protocol());
-        }
-      }
-      IPAddress a =
-          svc.get().clusterIps().stream()
-              .map(IpText::parse)
-              .filter(x -> x != null)
-              .findFirst()
-              .orElseThrow(() -> bad(text, "Service " + host + " has no ClusterIP (headless?)"));
-      return new Destination(a, port, p, "the ClusterIP of Service " + host);
+      return service(engine, text, svc.get(), numeric, portText, protocol, protocolGiven);
     }
     Optional<Pod> pod = anyKind || kind.equals("pod")
         ? snapshot.podsIn(parts[0]).stream()
@@ -246,6 +228,79 @@ final class TraceTarget {
       return new Destination(null, port, p, what + ", which has no address in the input", target);
     }
     return new Destination(a, port, p, what);
+  }
+
+  /**
+   * A Service's port: its ClusterIP when the input has one; else, unless the Service is headless,
+   * the backend the port is translated to, judged by identity (a manifest's Service has no
+   * ClusterIP until the API server allocates one, and is not headless for that).
+   */
+  private static Destination service(PolicyEngine engine, String text, Service svc,
+      boolean numeric, String portText, Protocol protocol, boolean protocolGiven) {
+    String host = svc.key();
+    Service.ServicePort sp = svc.ports().stream()
+        .filter(x -> numeric ? String.valueOf(x.port()).equals(portText)
+            && (x.protocol() == null || Protocol.parse(x.protocol()) == protocol)
+            : portText.equals(x.name()))
+        .findFirst().orElse(null);
+    if (sp == null && !numeric) {
+      throw bad(text, "Service " + host + " has no port named " + portText + " (ports: "
+          + ports(svc) + ")");
+    }
+    Protocol p = protocol;
+    int port = numeric ? port(text, portText) : sp.port();
+    if (!numeric && !protocolGiven && sp.protocol() != null
+        && Protocol.parse(sp.protocol()) != null) {
+      p = Protocol.parse(sp.protocol());
+    }
+    if (svc.isHeadless()) {
+      throw bad(text, "Service " + host + " is headless (clusterIP: None): no address to"
+          + " translate; trace one of its pods instead (NAMESPACE/POD:PORT)");
+    }
+    IPAddress a = svc.clusterIps().stream().map(IpText::parse).filter(x -> x != null)
+        .findFirst().orElse(null);
+    if (a != null) {
+      return new Destination(a, port, p, "the ClusterIP of Service " + host);
+    }
+    if (sp == null) {
+      throw bad(text, "Service " + host + " has no port " + port + "/" + p + " (ports: "
+          + ports(svc) + ")");
+    }
+    List<PolicyEngine.ServiceBackend> backends = engine.backendsOf(svc, sp, p);
+    String why = "Service " + host + " port " + sp.port() + " (no ClusterIP in the input: the"
+        + " API server allocates it)";
+    if (backends.isEmpty()) {
+      throw bad(text, why + " has no backend in the input: no pod or workload its selector"
+          + " matches");
+    }
+    PolicyEngine.ServiceBackend b = backends.get(0);
+    String backend = b.pod().isTemplate() ? "the pod template of " + b.pod().workload()
+        : "pod " + b.pod().key();
+    return new Destination(null, b.port(), p, why + ", translated to " + backend + " port "
+        + b.port() + (backends.size() > 1 ? " (1 of " + backends.size() + " backends)" : ""),
+        b.pod());
+  }
+
+  private static List<String> ports(Service svc) {
+    return svc.ports().stream()
+        .map(x -> x.name() == null ? String.valueOf(x.port()) : x.name() + "=" + x.port())
+        .toList();
+  }
+
+  /**
+   * {@code --from}/{@code --to} with the namespace of {@code -n} put before a name that has none,
+   * as kubectl places a name in the namespace of {@code -n}. Addresses are left as they are.
+   */
+  static String inNamespace(String text, String namespace, boolean destination) {
+    if (namespace == null || text.startsWith("[")) {
+      return text;
+    }
+    int colon = text.lastIndexOf(':');
+    String host = destination && colon > 0 ? text.substring(0, colon) : text;
+    if (host.contains("/") || host.isEmpty() || (destination && IpText.parse(host) != null)) {
+      return text;
+    }
+    return namespace + "/" + text;
   }
 
   private static BadInputException bad(String text, String problem) {

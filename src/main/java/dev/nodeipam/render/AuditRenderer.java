@@ -47,11 +47,16 @@ public final class AuditRenderer {
    * them. Its size follows the grouped findings, not the pods.
    */
   public static void writeText(AuditReport r, PrintWriter out) {
+    writeText(r, out, false);
+  }
+
+  /** {@link #writeText(AuditReport, PrintWriter)}; {@code verbose} lists the defaults too. */
+  public static void writeText(AuditReport r, PrintWriter out, boolean verbose) {
     TrapGroups groups = r.groups();
     Overview o = overview(r, groups);
     line(out, "", o.headline());
     line(out, "", o.counts());
-    line(out, "Datapath: ", settings(r));
+    line(out, "Datapath: ", settings(r, verbose));
     List<String> summary = o.lines();
     Map<List<?>, String> labels = new IdentityHashMap<>();
     if (!summary.isEmpty()) {
@@ -112,7 +117,7 @@ public final class AuditRenderer {
     Overview o = overview(r, groups);
     out.append("# nodeipam audit\n\n**").append(cell(o.headline())).append("**\n\n")
         .append(o.counts()).append("\n\n");
-    out.append("Datapath: ").append(settings(r)).append("\n");
+    out.append("Datapath: ").append(settings(r, true)).append("\n");
     List<String> lines = o.lines();
     Map<List<?>, String> labels = new IdentityHashMap<>();
     if (!lines.isEmpty()) {
@@ -223,26 +228,23 @@ public final class AuditRenderer {
     TrapGroups.Summary s = all.summary();
     String headline;
     if (r.traps().isEmpty()) {
-      headline = "No trapped flow at " + r.addresses() + " Service address"
-          + (r.addresses() == 1 ? "" : "es") + ".";
+      headline = "No trapped flow at " + Plural.of(r.addresses(), "Service address") + ".";
     } else {
       String where = lines.size() == 1 ? address(last[0])
           : lines.size() + " Service addresses and ports";
       headline = stopMatching(s) + " for " + where + " — " + s.active()
           + " active, " + s.latent() + " latent.";
     }
-    String counts = r.addresses() + " Service address" + (r.addresses() == 1 ? "" : "es")
-        + " audited; " + s.sources() + " trapped source" + (s.sources() == 1 ? "" : "s") + " ("
-        + s.pods() + " pod" + (s.pods() == 1 ? "" : "s") + "); " + r.others().size()
-        + " other finding" + (r.others().size() == 1 ? "" : "s") + "; " + r.companions().size()
-        + " companion polic" + (r.companions().size() == 1 ? "y" : "ies") + ".";
+    String counts = Plural.of(r.addresses(), "Service address") + " audited; "
+        + Plural.of(s.sources(), "trapped source") + " (" + Plural.of(s.pods(), "pod") + "); "
+        + Plural.of(r.others().size(), "other finding") + "; "
+        + Plural.of(r.companions().size(), "companion policy") + ".";
     return new Overview(headline, counts, lines.size() > 1 ? lines : List.of());
   }
 
   private static String stopMatching(TrapGroups.Summary s) {
-    return s.policies() + " polic" + (s.policies() == 1 ? "y" : "ies")
-        + (s.namespaces() == 0 ? "" : " in " + s.namespaces() + " namespace"
-            + (s.namespaces() == 1 ? "" : "s"))
+    return Plural.of(s.policies(), "policy")
+        + (s.namespaces() == 0 ? "" : " in " + Plural.of(s.namespaces(), "namespace"))
         + " stop" + (s.policies() == 1 ? "s" : "") + " matching";
   }
 
@@ -334,17 +336,22 @@ public final class AuditRenderer {
     return out.toString();
   }
 
-  private static String settings(AuditReport r) {
+  private static String settings(AuditReport r, boolean verbose) {
     List<String> parts = new ArrayList<>();
     Setting v = r.settings().versionSetting();
     parts.add("Cilium " + v.value() + " (" + v.from() + ")");
+    int assumed = 0;
     for (Setting s : r.settings().settings().values()) {
       if (s.key().equals("cluster-name") || s.key().equals(DatapathSettings.CILIUM_VERSION)) {
         continue;
       }
+      if (s.isAssumed() && !verbose) {
+        assumed++;
+        continue;
+      }
       parts.add(s.key() + "=" + s.value() + (s.isAssumed() ? " (default)" : ""));
     }
-    return String.join(", ", parts);
+    return String.join(", ", parts) + (assumed == 0 ? "" : "; " + DatapathText.assumed(assumed));
   }
 
   private static String direction(Trap t) {

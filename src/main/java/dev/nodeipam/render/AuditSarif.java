@@ -46,6 +46,9 @@ public final class AuditSarif {
     HELP.put(FindingType.CIDR_COVERS_NODES, "A CIDR rule whose range holds node addresses:"
         + " CIDR rules match nodes only with policy-cidr-match-mode=nodes. Use toEntities host"
         + " or remote-node.");
+    HELP.put(FindingType.ADDRESS_CONFLICT, "An address and port several Services claim:"
+        + " the datapath has one frontend there and translates it to one Service's backends,"
+        + " so the others never get that traffic. Give each Service its own address or port.");
   }
 
   public static String ruleId(FindingType type) {

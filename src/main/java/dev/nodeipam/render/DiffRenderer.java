@@ -39,23 +39,20 @@ public final class DiffRenderer {
     }
     int denied = d.of(ItemType.NEWLY_DENIED).stream().mapToInt(Item::sourceCount).sum();
     int traps = d.of(ItemType.TRAP_INTRODUCED).size();
-    return d.changes().size() + " objects changed: " + count(denied, "source pod")
-        + " newly denied, " + count(traps, "trap group") + " introduced, "
+    return Plural.of(d.changes().size(), "object") + " changed: "
+        + Plural.of(denied, "source pod") + " newly denied, "
+        + Plural.of(traps, "trap group") + " introduced, "
         + d.of(ItemType.TRAP_REMOVED).size() + " removed, "
-        + d.of(ItemType.ADDRESS_PUBLISHED).size() + " addresses published, "
+        + Plural.of(d.of(ItemType.ADDRESS_PUBLISHED).size(), "address") + " published, "
         + d.of(ItemType.ADDRESS_WITHDRAWN).size() + " withdrawn.";
-  }
-
-  private static String count(int n, String what) {
-    return n + " " + what + (n == 1 ? "" : "s");
   }
 
   public static String evaluated(Diff d) {
     Diff.Evaluated e = d.scope();
     return e.everything()
         ? "every Service address and source (the datapath settings changed)"
-        : e.services() + " Services for every source, " + e.sourcePods()
-            + " source pods at every address";
+        : Plural.of(e.services(), "Service") + " for every source, "
+            + Plural.of(e.sourcePods(), "source pod") + " at every address";
   }
 
   public static void writeText(Diff d, PrintWriter out) {

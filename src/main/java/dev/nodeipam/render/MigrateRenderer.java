@@ -157,8 +157,8 @@ public final class MigrateRenderer {
     }
     long migratable = plan.services().stream().filter(ServiceMigration::migratable).count();
     long exact = plan.services().stream().filter(ServiceMigration::exact).count();
-    out.append(plan.services().size())
-        .append(plan.services().size() == 1 ? " Service uses" : " Services use")
+    out.append(Plural.of(plan.services().size(), "Service")).append(' ')
+        .append(Plural.word(plan.services().size(), "uses"))
         .append(" spec.externalIPs: ")
         .append(migratable)
         .append(" can move to Node IPAM, ")
@@ -186,15 +186,15 @@ public final class MigrateRenderer {
     if (plan.audit().ran()) {
       int traps = plan.audit().findings().size();
       int companions = plan.audit().companionPolicies().size();
-      out.append(traps)
-          .append(traps == 1 ? " trapped flow" : " trapped flows")
+      out.append(Plural.of(traps, "trapped flow"))
           .append(" in the after-state, ")
-          .append(companions)
-          .append(companions == 1 ? " companion policy, " : " companion policies, ")
+          .append(Plural.of(companions, "companion policy")).append(", ")
           .append(
               plan.audit().remaining().isEmpty()
                   ? "clean with the companions"
-                  : plan.audit().remaining().size() + " findings remain with the companions")
+                  : Plural.of(plan.audit().remaining().size(), "finding") + " "
+                      + Plural.word(plan.audit().remaining().size(), "remains")
+                      + " with the companions")
           .append("\n");
       for (String caveat : plan.audit().caveats()) {
         out.append(TextWrap.hanging("  caveat  ", caveat)).append("\n");
@@ -340,11 +340,12 @@ public final class MigrateRenderer {
     out.append("## Policy audit\n\n");
     out.append(
             plan.audit().ran()
-                ? plan.audit().companionPolicies().size()
-                    + " companion policies; "
+                ? Plural.of(plan.audit().companionPolicies().size(), "companion policy") + "; "
                     + (plan.audit().remaining().isEmpty()
                         ? "the after-state audit is clean with them."
-                        : plan.audit().remaining().size() + " findings remain with them.")
+                        : Plural.of(plan.audit().remaining().size(), "finding") + " "
+                            + Plural.word(plan.audit().remaining().size(), "remains")
+                            + " with them.")
                 : "**Not run**: " + plan.audit().note())
         .append("\n\n## Steps\n\n");
     for (int i = 0; i < plan.steps().size(); i++) {

@@ -1,6 +1,7 @@
 package dev.nodeipam.render;
 
 import dev.nodeipam.audit.AuditReport;
+import dev.nodeipam.audit.Finding;
 import dev.nodeipam.ipam.ClusterPlan;
 import dev.nodeipam.ipam.Exclusion;
 import dev.nodeipam.ipam.IngressDecision;
@@ -16,6 +17,9 @@ import java.util.Map;
 /** {@code nodeipam plan} as a report: the JSON/YAML contract, and a table for people. */
 public final class PlanRenderer {
   private static final int NODES_SHOWN = 8;
+  /** More Services than this with one reason not to handle them collapse into one line. */
+  private static final int ROWS_PER_REASON = 3;
+  private static final int NAMES_SHOWN = 3;
 
   private PlanRenderer() {}
 
@@ -63,9 +67,18 @@ public final class PlanRenderer {
   public static Map<String, Object> document(List<ClusterPlan.Entry> entries,
       DatapathSettings settings,
       List<NodeAddressVips.Hit> hits) {
+    return document(entries, settings, hits, List.of());
+  }
+
+  /** The document with the ADDRESS_CONFLICT findings after the node-address ones. */
+  public static Map<String, Object> document(List<ClusterPlan.Entry> entries,
+      DatapathSettings settings,
+      List<NodeAddressVips.Hit> hits, List<Finding> conflicts) {
     Map<String, Object> doc = document(entries);
     doc.put("ciliumVersion", AuditReport.versionMap(settings));
-    doc.put("findings", MigrateRenderer.errors(hits));
+    List<Object> findings = MigrateRenderer.errors(hits);
+    conflicts.forEach(f -> findings.add(f.toMap()));
+    doc.put("findings", findings);
     return doc;
   }
 
@@ -73,9 +86,23 @@ public final class PlanRenderer {
   public static String text(List<ClusterPlan.Entry> entries,
       DatapathSettings settings,
       List<NodeAddressVips.Hit> hits) {
-    StringBuilder out = new StringBuilder(text(entries));
+    return text(entries, settings, hits, List.of(), true);
+  }
+
+  /**
+   * The text with the version assumed, the node-address findings and the address conflicts at
+   * the end; {@code showAll} lists every Service not handled instead of a line per reason.
+   */
+  public static String text(List<ClusterPlan.Entry> entries,
+      DatapathSettings settings,
+      List<NodeAddressVips.Hit> hits, List<Finding> conflicts, boolean showAll) {
+    StringBuilder out = new StringBuilder(text(entries, showAll));
     for (var h : hits) {
       out.append(TextWrap.hanging(h.severity() + ": ", h.message())).append("\n");
+    }
+    for (Finding c : conflicts) {
+      out.append(TextWrap.hanging(c.severity().wire() + ": ",
+          c.type().name() + ": " + c.message())).append("\n");
     }
     var v = settings.versionSetting();
     out.append(TextWrap.hanging("", "Cilium " + v.value() + " (" + v.from() + ").")).append("\n");
@@ -84,64 +111,100 @@ public final class PlanRenderer {
 
   /** One block per handled Service, one line per other Service. */
   public static String text(List<ClusterPlan.Entry> entries) {
+    return text(entries, true);
+  }
+
+  /**
+   * One block per handled Service; the others one line each ({@code showAll}), else one line per
+   * reason shared by more than {@link #ROWS_PER_REASON} of them, with a count and the first names.
+   */
+  public static String text(List<ClusterPlan.Entry> entries, boolean showAll) {
     StringBuilder out = new StringBuilder();
     int handled = 0;
-    List<String> others = new ArrayList<>();
+    Map<String, List<String>> others = new LinkedHashMap<>();
     for (ClusterPlan.Entry e : entries) {
       IngressDecision d = e.decision();
       Service s = e.service();
       if (!d.handled()) {
-        others.add(String.format("  %-40s %s%n", s.key(), d.notHandledReason()));
+        others.computeIfAbsent(d.notHandledReason(), r -> new ArrayList<>()).add(s.key());
         continue;
       }
       handled++;
-      out.append(s.key())
-          .append("  (")
-          .append(s.loadBalancerClass() == null ? "no class" : s.loadBalancerClass())
-          .append(", externalTrafficPolicy ")
-          .append(s.externalTrafficPolicy())
-          .append(", ")
-          .append(String.join("+", IpFamily.wireNames(s.ipFamilies())))
-          .append(")\n");
-      if (d.isError()) {
-        out.append(TextWrap.hanging("  error      ", d.error())).append("\n");
-        out.append("             status left as it is: ").append(bracketed(s.ingressAddresses())).append("\n\n");
-        continue;
-      }
-      out.append("  ingress    ")
-          .append(d.ingress().isEmpty() ? "[] (pending)" : String.join(", ", d.ingress()));
-      if (d.ipMode() != null) {
-        out.append("  ipMode ").append(d.ipMode());
-      }
-      out.append("\n");
-      List<String> now = s.ingressAddresses();
-      out.append("  status     ")
-          .append(now.equals(d.ingress()) ? "up to date" : "now " + bracketed(now) + ", would be rewritten")
-          .append("\n");
-      out.append("  nodes      ").append(abbreviated(d.nodes()));
-      if (d.unselectedNodes() > 0) {
-        out.append("  (").append(d.unselectedNodes()).append(" not matched by the selector)");
-      }
-      out.append("\n");
-      if (!d.excluded().isEmpty()) {
-        List<String> left = d.excluded().stream().map(x -> x.node() + " (" + x.reason().text() + ")").toList();
-        out.append("  left out   ").append(abbreviated(left)).append("\n");
-      }
-      for (String w : d.warnings()) {
-        out.append(TextWrap.hanging("  warning    ", w)).append("\n");
-      }
-      out.append("\n");
+      handledText(out, s, d);
     }
     if (!others.isEmpty()) {
       out.append("Not handled (status never touched):\n");
-      others.forEach(out::append);
+      notHandledText(out, others, showAll);
       out.append("\n");
     }
-    out.append(entries.size())
-        .append(" services, ")
+    out.append(Plural.of(entries.size(), "Service"))
+        .append(", ")
         .append(handled)
         .append(" handled by Node IPAM.\n");
     return out.toString();
+  }
+
+  private static void handledText(StringBuilder out, Service s, IngressDecision d) {
+    out.append(TextWrap.hanging("", s.key()
+        + "  ("
+        + (s.loadBalancerClass() == null ? "no class" : s.loadBalancerClass())
+        + ", externalTrafficPolicy "
+        + s.externalTrafficPolicy()
+        + ", "
+        + String.join("+", IpFamily.wireNames(s.ipFamilies()))
+        + ")")).append("\n");
+    if (d.isError()) {
+      out.append(TextWrap.hanging("  error      ", d.error())).append("\n");
+      out.append(TextWrap.hanging("             ",
+          "status left as it is: " + bracketed(s.ingressAddresses()))).append("\n\n");
+      return;
+    }
+    out.append(TextWrap.hanging("  ingress    ",
+        (d.ingress().isEmpty() ? "[] (pending)" : String.join(", ", d.ingress()))
+            + (d.ipMode() != null ? "  ipMode " + d.ipMode() : ""))).append("\n");
+    List<String> now = s.ingressAddresses();
+    out.append(TextWrap.hanging("  status     ", now.equals(d.ingress()) ? "up to date"
+        : "now " + bracketed(now) + ", would be rewritten")).append("\n");
+    out.append(TextWrap.hanging("  nodes      ", abbreviated(d.nodes())
+        + (d.unselectedNodes() > 0
+            ? "  (" + d.unselectedNodes() + " not matched by the selector)" : "")))
+        .append("\n");
+    if (!d.excluded().isEmpty()) {
+      List<String> left = d.excluded().stream()
+          .map(x -> x.node() + " (" + x.reason().text() + ")").toList();
+      out.append(TextWrap.hanging("  left out   ", abbreviated(left))).append("\n");
+    }
+    for (String w : d.warnings()) {
+      out.append(TextWrap.hanging("  warning    ", w)).append("\n");
+    }
+    out.append("\n");
+  }
+
+  private static void notHandledText(StringBuilder out, Map<String, List<String>> others,
+      boolean showAll) {
+    List<String> rows = new ArrayList<>();
+    for (var reason : others.entrySet()) {
+      List<String> keys = reason.getValue();
+      if (showAll || keys.size() <= ROWS_PER_REASON) {
+        keys.forEach(k -> rows.add(k + "\u0000" + reason.getKey()));
+        continue;
+      }
+      rows.add("\u0001" + reason.getKey() + "\u0000" + keys.size());
+    }
+    // Services in namespace/name order as before; the collapsed reasons after them.
+    rows.sort(null);
+    for (String row : rows) {
+      String[] parts = row.split("\u0000", 2);
+      if (!parts[0].startsWith("\u0001")) {
+        out.append(TextWrap.hanging(String.format("  %-40s ", parts[0]), parts[1])).append("\n");
+        continue;
+      }
+      String reason = parts[0].substring(1);
+      List<String> keys = others.get(reason);
+      out.append(TextWrap.hanging("  " + Plural.of(keys.size(), "Service") + ": ", reason + ": "
+          + String.join(", ", keys.subList(0, NAMES_SHOWN)) + " … and "
+          + (keys.size() - NAMES_SHOWN) + " more (--show-all lists them)")).append("\n");
+    }
   }
 
   private static String bracketed(List<String> addresses) {

@@ -161,16 +161,27 @@ public final class TraceRenderer {
 
   /** The diagnosis. */
   public static String text(Verdict v, Verdict asAddress, IdentityTrap trap, String named) {
-    return text(v, asAddress, trap, named, null);
+    return text(v, asAddress, trap, named, false);
+  }
+
+  /** The diagnosis; {@code verbose} lists every datapath setting, the defaults assumed too. */
+  public static String text(Verdict v, Verdict asAddress, IdentityTrap trap, String named,
+      boolean verbose) {
+    return text(v, asAddress, trap, named, null, verbose);
   }
 
   /** The diagnosis for a destination named by identity: no address was dialled. */
   public static String identityText(Verdict v, String to, String named) {
-    return text(v, null, IdentityTrap.NONE, named, to);
+    return identityText(v, to, named, false);
   }
 
-  private static String text(
-      Verdict v, Verdict asAddress, IdentityTrap trap, String named, String identityTo) {
+  /** {@link #identityText(Verdict, String, String)}, every setting listed when verbose. */
+  public static String identityText(Verdict v, String to, String named, boolean verbose) {
+    return text(v, null, IdentityTrap.NONE, named, to, verbose);
+  }
+
+  private static String text(Verdict v, Verdict asAddress, IdentityTrap trap, String named,
+      String identityTo, boolean verbose) {
     StringBuilder b = new StringBuilder();
     Identity src = v.source();
     b.append("Flow:    ")
@@ -297,8 +308,9 @@ public final class TraceRenderer {
         .append(")").append(version.isAssumed() ? "; give --cilium-version if yours differs" : "")
         .append('\n');
     b.append("\nDatapath settings:\n");
+    List<Setting> assumed = v.settings().assumed().stream().filter(s -> s != version).toList();
     for (Setting s : v.settings().settings().values()) {
-      if (s == version) {
+      if (s == version || (!verbose && assumed.contains(s))) {
         continue;
       }
       b.append("   ")
@@ -309,11 +321,12 @@ public final class TraceRenderer {
           .append(s.from())
           .append(")\n");
     }
-    List<Setting> assumed = v.settings().assumed().stream().filter(s -> s != version).toList();
-    if (!assumed.isEmpty()) {
+    if (!assumed.isEmpty() && verbose) {
       b.append("   Assumed (not in cilium-config nor --set): ")
           .append(String.join(", ", assumed.stream().map(Setting::key).toList()))
           .append(". Give them with --set KEY=VALUE if your cluster differs.\n");
+    } else if (!assumed.isEmpty()) {
+      b.append("   ").append(DatapathText.assumed(assumed.size())).append('\n');
     }
     // Prose throughout: every line wrapped to the text width.
     return TextWrap.lines(b.toString());

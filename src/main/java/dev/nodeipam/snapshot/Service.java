@@ -48,6 +48,17 @@ public record Service(
     ingress = List.copyOf(ingress);
   }
 
+  /** The label that makes a Service headless whatever its spec (EndpointSlice mirroring's). */
+  public static final String HEADLESS_LABEL = "service.kubernetes.io/headless";
+
+  /**
+   * Headless: {@code clusterIP: None} or the headless label. A Service that merely lacks a
+   * ClusterIP, as every manifest's does until the API server allocates one, is not.
+   */
+  public boolean isHeadless() {
+    return clusterIps.contains("None") || labels.containsKey(HEADLESS_LABEL);
+  }
+
   public static Builder builder() {
     return new Builder();
   }

@@ -292,7 +292,7 @@ class PlanCommandTest {
         .contains("unable to parse selector")
         .contains("status left as it is: [192.0.2.50]")
         .contains("rules/other-class")
-        .contains("10 services, 7 handled by Node IPAM.");
+        .contains("10 Services, 7 handled by Node IPAM.");
   }
 
   // ---------------------------------------------------------------- bad input: exit 2, one line

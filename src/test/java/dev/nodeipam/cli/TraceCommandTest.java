@@ -203,7 +203,8 @@ class TraceCommandTest {
   void textReadsLikeADiagnosisAndSaysWhichSettingsWereAssumed() {
     CliRun r =
         CliRun.of(
-            "trace", "-f", CLUSTER, "--from", "hermes/hermes-atlas", "--to", "24.85.233.58:443");
+            "trace", "-f", CLUSTER, "--from", "hermes/hermes-atlas", "--to", "24.85.233.58:443",
+            "--verbose");
     assertThat(r.exitCode()).isZero();
     // The text is wrapped at 100 columns: phrases are looked for with the line breaks undone.
     assertThat(r.out().replaceAll("\\s*\n\\s*", " "))
@@ -213,6 +214,17 @@ class TraceCommandTest {
         .contains("default deny: on, by NetworkPolicy hermes/hermes-atlas-allow-egress")
         .contains("ipBlock 0.0.0.0/0 matches world addresses only, never a pod")
         .contains("Assumed (not in cilium-config nor --set): bpf-lb-sock");
+  }
+
+  @Test
+  void withoutVerboseTheDefaultsAssumedAreOneLine() {
+    CliRun r =
+        CliRun.of(
+            "trace", "-f", CLUSTER, "--from", "hermes/hermes-atlas", "--to", "24.85.233.58:443");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).doesNotContain("Assumed (not in cilium-config nor --set)")
+        .containsPattern("\\d+ defaults assumed \\(not in cilium-config nor --set\\)")
+        .doesNotContain("bpf-lb-sock=");
   }
 
   private static void assertExit2OneLine(CliRun r, String fragment) {

@@ -16,8 +16,10 @@ import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.policy.settings.SettingsResolution;
 import dev.nodeipam.snapshot.BadInputException;
 import dev.nodeipam.snapshot.ClusterSnapshot;
+import dev.nodeipam.snapshot.IpFamily;
 import dev.nodeipam.snapshot.Pod;
 import dev.nodeipam.snapshot.RawObject;
+import dev.nodeipam.snapshot.Service;
 import inet.ipaddr.IPAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,6 +60,7 @@ public final class PolicyEngine {
   private final NextHopDelivery nextHop;
   private final FlowEvaluation definition;
   private final DnsAnswers dns;
+  private final Backends backends;
 
   private PolicyEngine(ClusterSnapshot snapshot, DnsAnswers dns) {
     this(snapshot, dns, new EngineCache(), null);
@@ -72,7 +75,7 @@ public final class PolicyEngine {
     AddressBook book = new AddressBook(snapshot);
     this.identities = new Identities(snapshot, book);
     this.frontends = new FrontendLookup(snapshot, new ServiceTranslation(snapshot));
-    Backends backends = new Backends(snapshot, book);
+    this.backends = new Backends(snapshot, book);
     this.sides = new SideEvaluation(this.index, new ClusterNamedPorts(snapshot));
     this.nextHop = new NextHopDelivery(snapshot, identities, backends, sides, frontends);
     this.definition =
@@ -201,6 +204,27 @@ public final class PolicyEngine {
   public Verdict evaluateTo(Pod source, Pod destination, int port, Protocol protocol,
       DatapathSettings s, Detail detail) {
     return definition.verdictTo(source, destination, port, protocol, s, detail);
+  }
+
+  /**
+   * A backend of a Service port, by identity: the pod (a real one or a workload's template pod)
+   * and the port policy sees there (the {@code targetPort}, a name resolved on the pod).
+   */
+  public record ServiceBackend(Pod pod, int port, String note) {}
+
+  /**
+   * The backends a Service port is translated to, as the translation step finds them (the
+   * EndpointSlices, else the pods the selector matches): for a Service the input gives no
+   * frontend address, such as a manifest's Service before the API server allocates its ClusterIP.
+   */
+  public List<ServiceBackend> backendsOf(Service service, Service.ServicePort port,
+      Protocol protocol) {
+    boolean ipv4 = service.ipFamilies().isEmpty()
+        || service.ipFamilies().get(0) == IpFamily.IPV4;
+    return backends.of(service, port, ipv4, protocol).backends().stream()
+        .filter(b -> b.pod() != null)
+        .map(b -> new ServiceBackend(b.pod(), b.port(), b.note()))
+        .toList();
   }
 
   /** {@link #evaluate} explained in full. */
