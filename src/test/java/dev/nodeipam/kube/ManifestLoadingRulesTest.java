@@ -53,7 +53,8 @@ class ManifestLoadingRulesTest {
     write("b.yaml", service("web", "shop", 0) + "---\n" + service("api", "shop", 70000));
     write("c.yaml", "apiVersion: v1\nkind: Service\nmetadata: {namespace: shop}\n");
     List<String> lines = problems(dir);
-    assertThat(lines).hasSize(3);
+    // targetPort defaults to port, so each bad port is two problems: 1 + 1 + 2 + 2.
+    assertThat(lines).hasSize(6);
     assertThat(lines.get(0)).endsWith("c.yaml:1: Service has no metadata.name");
     assertThat(lines).anyMatch(l -> l.matches(".*a\\.yaml:1: Service shop/Bad_Name: metadata.name: .*"))
         .anyMatch(l -> l.matches(".*b\\.yaml:1: Service shop/web: spec.ports\\[0].port: 0 is not.*"));
