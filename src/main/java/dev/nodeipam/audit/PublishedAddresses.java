@@ -5,6 +5,7 @@ import dev.nodeipam.ipam.NodeIpam;
 import dev.nodeipam.ipam.NodeIpamOptions;
 import dev.nodeipam.ipam.NodePool;
 import dev.nodeipam.net.IpText;
+import dev.nodeipam.policy.engine.DatapathServices;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.Service;
 import dev.nodeipam.snapshot.ServiceType;
@@ -87,7 +88,8 @@ public record PublishedAddresses(ClusterSnapshot snapshot, List<ServiceAddress> 
           ip -> ip != null && valid.computeIfAbsent(ip, t -> IpText.parse(t) != null);
       int n = 0;
       for (Service s : snapshot.services()) {
-        if (s.type() != ServiceType.EXTERNAL_NAME && !s.deleting() && only.test(s)) {
+        if (s.type() != ServiceType.EXTERNAL_NAME && !s.deleting() && only.test(s)
+            && DatapathServices.hasFrontends(s)) {
           n += (int) s.externalIps().stream().filter(ok).count();
           if (s.type() == ServiceType.LOAD_BALANCER) {
             List<String> p = planned.get(s.key());
@@ -107,7 +109,8 @@ public record PublishedAddresses(ClusterSnapshot snapshot, List<ServiceAddress> 
     // Node IPAM Services share the nodes' addresses: parse each address text once.
     Map<String, IPAddress> parsed = new HashMap<>();
     for (Service s : services) {
-      if (s.type() == ServiceType.EXTERNAL_NAME || s.deleting() || !only.test(s)) {
+      if (s.type() == ServiceType.EXTERNAL_NAME || s.deleting() || !only.test(s)
+          || !DatapathServices.hasFrontends(s)) {
         continue;
       }
       for (String ip : s.externalIps()) {

@@ -56,7 +56,8 @@ public final class Identities {
       boolean same = pod.nodeName() != null && pod.nodeName().equals(viewerNode);
       return node(same, node, null, pod, s);
     }
-    Map<String, String> labels = new HashMap<>(pod.labels());
+    // Only the labels the agent's label filter keeps are part of the identity.
+    Map<String, String> labels = new HashMap<>(IdentityLabels.of(pod.labels(), s.version()));
     labels.put(NAMESPACE, pod.namespace());
     Map<String, String> nsLabels =
         snapshot.namespace(pod.namespace()).map(Namespace::labels).orElse(Map.of());

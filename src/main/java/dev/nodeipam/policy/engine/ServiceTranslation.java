@@ -70,7 +70,7 @@ public final class ServiceTranslation {
       }
     }
     for (Service s : snapshot.services()) {
-      if (s.type() == ServiceType.EXTERNAL_NAME) {
+      if (s.type() == ServiceType.EXTERNAL_NAME || !DatapathServices.hasFrontends(s)) {
         continue;
       }
       s.clusterIps().forEach(ip -> add(ip, new FrontendAddress(s, Frontend.CLUSTER_IP, null)));
