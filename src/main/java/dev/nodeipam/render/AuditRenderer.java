@@ -3,6 +3,7 @@ package dev.nodeipam.render;
 import dev.nodeipam.audit.AuditReport;
 import dev.nodeipam.audit.Companion;
 import dev.nodeipam.audit.Finding;
+import dev.nodeipam.audit.Granularity;
 import dev.nodeipam.audit.Trap;
 import dev.nodeipam.audit.TrapGroups;
 import dev.nodeipam.audit.WorldPeer;
@@ -308,13 +309,13 @@ public final class AuditRenderer {
    * report of millions of findings never sits in memory as text.
    */
   public static void writeJson(AuditReport r, Writer out) throws IOException {
-    writeJson(r, out, false);
+    writeJson(r, out, Granularity.SERVICE);
   }
 
-  /** {@link #writeJson(AuditReport, java.io.Writer)}, per pod (version 1) when asked. */
-  public static void writeJson(AuditReport r, Writer out, boolean perPod)
+  /** {@link #writeJson(AuditReport, java.io.Writer)} in a finer form when asked. */
+  public static void writeJson(AuditReport r, Writer out, Granularity granularity)
       throws IOException {
-    JSON.writeValue(out, r.toMap(perPod));
+    JSON.writeValue(out, r.toMap(granularity));
     out.write('\n');
     out.flush();
   }

@@ -58,8 +58,8 @@ class GroupedReportTest {
   @SuppressWarnings("unchecked")
   void theJsonContractIsVersion2GroupedAndVersion1PerPodKeepsEveryField() {
     AuditReport r = audit(replicas(), "kube-proxy-replacement", "true");
-    Map<String, Object> v2 = r.toMap();
-    Map<String, Object> v1 = r.toMap(true);
+    Map<String, Object> v2 = r.toMap(Granularity.ADDRESS);
+    Map<String, Object> v1 = r.toMap(Granularity.POD);
     assertThat(v2.get("version")).isEqualTo(2);
     assertThat(v1.get("version")).isEqualTo(1);
     List<Map<String, Object>> f2 = (List<Map<String, Object>>) v2.get("findings");
