@@ -164,6 +164,42 @@ public final class ServiceFindings {
         .toList();
   }
 
+  /**
+   * One block of the text and Markdown reports: a Service's port and an address group, with the
+   * sources at its first address (every address of the group has the same).
+   *
+   * @param addresses the address group, in the report's order
+   * @param target the per-address groups at its first address, read like one address's
+   */
+  public record Block(List<ServiceAddress> addresses, TrapGroups.Target target) {
+    /** "203.0.113.9:443/TCP", or "4812 nodeIPAM addresses 198.18.0.3 … 198.18.18.250:443/TCP". */
+    public String addressText() {
+      Trap t = target.first();
+      String where = addresses.size() == 1 ? addresses.get(0).hostText()
+          : addresses.size() + " " + addresses.get(0).frontend() + " addresses "
+              + addresses.get(0).hostText() + " … " + addresses.get(addresses.size() - 1).hostText();
+      return where + ":" + t.servicePort().port() + "/" + t.protocol();
+    }
+  }
+
+  /**
+   * The findings as the reports show them: one block per Service port and address group, in the
+   * order their first finding comes; nothing repeated per address.
+   */
+  public static List<Block> blocks(List<Group> findings) {
+    Map<List<Object>, List<TrapGroups.Group>> by = new LinkedHashMap<>();
+    Map<List<Object>, List<ServiceAddress>> addressesOf = new LinkedHashMap<>();
+    for (Group g : findings) {
+      List<Object> id = List.of(g.key().service(), g.key().port(), g.key().protocol(),
+          g.addresses());
+      by.computeIfAbsent(id, k -> new ArrayList<>()).addAll(g.sources());
+      addressesOf.putIfAbsent(id, g.addresses());
+    }
+    List<Block> out = new ArrayList<>();
+    by.forEach((id, gs) -> out.add(new Block(addressesOf.get(id), new TrapGroups.Target(gs))));
+    return out;
+  }
+
   /** The source pods of some groups, as a value two addresses can share. */
   private static Set<PodSet> sourcesOf(List<TrapGroups.Group> gs) {
     Set<PodSet> out = new LinkedHashSet<>();

@@ -135,6 +135,24 @@ class GroupedReportTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  void theNodeAddressesOfOneServiceAreOneFindingAndOneBlock() {
+    AuditReport r = audit(TrapRulesTest.cluster(TrapRulesTest.NODE_IPAM_SERVICE),
+        "kube-proxy-replacement", "true");
+    List<Map<String, Object>> v3 = (List<Map<String, Object>>) r.toMap().get("findings");
+    List<Map<String, Object>> v2 =
+        (List<Map<String, Object>>) r.toMap(Granularity.ADDRESS).get("findings");
+    assertThat(r.toMap().get("version")).isEqualTo(3);
+    assertThat(v3).as("%s", v3).anySatisfy(f -> assertThat(f)
+        .containsEntry("type", "IDENTITY_TRAP").containsEntry("addressCount", 2));
+    assertThat(v3.size()).isLessThan(v2.size());
+    String text = AuditRenderer.text(r);
+    assertThat(text).contains("2 nodeIPAM addresses ");
+    assertThat(text.lines().filter(l -> l.endsWith("nodeIPAM of edge/web"))).as(text)
+        .hasSizeLessThan(2);
+  }
+
+  @Test
   void withoutAnyCidrOrWorldAllowNothingIsSearchedButAddressesAreCounted() {
     ClusterSnapshot withCidr = TrapRulesTest.cluster(EXT, TrapRulesTest.NODE_IPAM_SERVICE
         .replace("name: web", "name: web2"));
