@@ -26,6 +26,7 @@ import java.util.function.Predicate;
  * <pre>{@code
  * AuditReport report = Audit.run(snapshot, Map.of("kube-proxy-replacement", "true"),
  *     AuditOptions.defaults());
+ * report.serviceFindings();     // one per (policy rule, Service, port, direction), then others
  * report.groupedFindings();     // one per (source workload, address, port, direction), then others
  * report.findings();            // one per (source pod, address, port, direction), then the others
  * report.companions();          // CiliumClusterwideNetworkPolicies as plain maps

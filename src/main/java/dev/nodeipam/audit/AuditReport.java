@@ -4,6 +4,7 @@ import dev.nodeipam.policy.model.Direction;
 import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.snapshot.Pod;
 import java.util.AbstractList;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,8 +36,12 @@ public record AuditReport(
     CompanionScope.Choice companionScope,
     SourceNames names) {
 
-  /** The report's {@code version}: 2 groups findings by source; 1 is one finding per pod. */
-  public static final int VERSION = 2;
+  /**
+   * The report's {@code version}: 3 groups findings by policy rule and Service (see {@link
+   * ServiceFindings}); 2 is one finding per source and address; 1 one per pod ({@link
+   * Granularity}).
+   */
+  public static final int VERSION = Granularity.SERVICE.version();
 
   public AuditReport {
     traps = List.copyOf(traps);
@@ -58,8 +63,20 @@ public record AuditReport(
   }
 
   /**
-   * Every finding of the grouped report: one per (source workload or identity, address, port,
-   * direction) for traps, then the others.
+   * Every finding of the report a person acts on (version 3): one per (policy rule, Service,
+   * port, direction, active) with its address group and sources, then the others.
+   */
+  public List<Finding> serviceFindings() {
+    List<ServiceFindings.Group> groups = ServiceFindings.of(groups());
+    List<Finding> out = new ArrayList<>(groups.size() + others.size());
+    groups.forEach(g -> out.add(ServiceFindings.finding(g)));
+    out.addAll(others);
+    return out;
+  }
+
+  /**
+   * Every finding of the per-address report (version 2): one per (source workload or identity,
+   * address, port, direction) for traps, then the others.
    */
   public List<Finding> groupedFindings() {
     List<TrapGroups.Group> groups = groups().groups();
@@ -139,19 +156,24 @@ public record AuditReport(
         || others.stream().anyMatch(f -> f.severity().atLeast(severity));
   }
 
-  /** The report as plain maps: the JSON contract (version 2, grouped), and a few extra fields. */
+  /** The report as plain maps: the JSON contract (version 3), and a few extra fields. */
   public Map<String, Object> toMap() {
-    return toMap(false);
+    return toMap(Granularity.SERVICE);
   }
 
   /**
-   * The report as plain maps; {@code perPod} gives the version 1 form, one finding per source
-   * pod, with every field it had.
+   * The report as plain maps in the given form; the finer forms (versions 2 and 1) keep every
+   * field they had.
    */
-  public Map<String, Object> toMap(boolean perPod) {
+  public Map<String, Object> toMap(Granularity granularity) {
+    boolean perPod = granularity == Granularity.POD;
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("version", perPod ? 1 : VERSION);
-    List<Finding> findings = perPod ? findings() : groupedFindings();
+    m.put("version", granularity.version());
+    List<Finding> findings = switch (granularity) {
+      case SERVICE -> serviceFindings();
+      case ADDRESS -> groupedFindings();
+      case POD -> findings();
+    };
     m.put("findings", new AbstractList<Map<String, Object>>() {
       @Override
       public Map<String, Object> get(int index) {
@@ -180,7 +202,9 @@ public record AuditReport(
       summary.putAll(counts());
     } else {
       // error and warning count the findings of this document; pods counts the flows per pod.
-      int errors = groups().activeCount();
+      int errors = granularity == Granularity.ADDRESS ? groups().activeCount()
+          : (int) findings.stream()
+              .filter(f -> f.type() == FindingType.IDENTITY_TRAP && f.active()).count();
       summary.put("findings", findings.size());
       summary.put("error", errors);
       summary.put("warning", findings.size() - errors);
@@ -233,7 +257,7 @@ public record AuditReport(
         .build();
   }
 
-  private static void extraOf(Trap t, Map<String, Object> extra) {
+  static void extraOf(Trap t, Map<String, Object> extra) {
     extra.put("frontend", t.address().frontend());
     List<Integer> targets = t.targetPorts();
     if (targets.size() > 1) {

@@ -4,6 +4,7 @@ import dev.nodeipam.audit.Audit;
 import dev.nodeipam.audit.AuditOptions;
 import dev.nodeipam.audit.AuditProgress;
 import dev.nodeipam.audit.AuditReport;
+import dev.nodeipam.audit.Granularity;
 import dev.nodeipam.audit.CompanionScope;
 import dev.nodeipam.audit.Severity;
 import dev.nodeipam.render.AuditRenderer;
@@ -113,8 +114,19 @@ public final class AuditCommand implements Callable<Integer> {
   @Option(
       names = "--per-pod",
       description = "JSON and YAML: one finding per source pod (the version 1 form) instead of one"
-          + " per source workload or identity, address, port and direction.")
+          + " per policy rule, Service, port and direction.")
   boolean perPod;
+
+  @Option(
+      names = "--per-address",
+      description = "JSON and YAML: one finding per source workload or identity, address, port and"
+          + " direction (the version 2 form) instead of one per policy rule, Service, port and"
+          + " direction.")
+  boolean perAddress;
+
+  private Granularity granularity() {
+    return perPod ? Granularity.POD : perAddress ? Granularity.ADDRESS : Granularity.SERVICE;
+  }
 
   @Override
   public Integer call() {
@@ -140,7 +152,7 @@ public final class AuditCommand implements Callable<Integer> {
     } else {
       switch (output) {
         case json -> writeJson(report, out);
-        case yaml -> Json.writeYaml(report.toMap(perPod), out);
+        case yaml -> Json.writeYaml(report.toMap(granularity()), out);
         case markdown -> AuditRenderer.writeMarkdown(report, out);
         case sarif -> AuditSarifOutput.write(report, snapshot, out);
         default -> AuditRenderer.writeText(report, out, datapath.verbose);
@@ -152,7 +164,7 @@ public final class AuditCommand implements Callable<Integer> {
 
   private void writeJson(AuditReport report, PrintWriter out) {
     try {
-      AuditRenderer.writeJson(report, out, perPod);
+      AuditRenderer.writeJson(report, out, granularity());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

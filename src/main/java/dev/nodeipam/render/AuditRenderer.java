@@ -3,6 +3,8 @@ package dev.nodeipam.render;
 import dev.nodeipam.audit.AuditReport;
 import dev.nodeipam.audit.Companion;
 import dev.nodeipam.audit.Finding;
+import dev.nodeipam.audit.Granularity;
+import dev.nodeipam.audit.ServiceFindings;
 import dev.nodeipam.audit.Trap;
 import dev.nodeipam.audit.TrapGroups;
 import dev.nodeipam.audit.WorldPeer;
@@ -25,9 +27,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code nodeipam audit} output: a summary, then text grouped by Service address and port, then
- * policy, then source workloads, ending with the companion YAML; Markdown for pull requests; the companions alone as a multi-document
- * YAML stream for {@code kubectl apply -f -}.
+ * {@code nodeipam audit} output: a summary, then text grouped by Service port and address group
+ * (the addresses no rule tells apart, {@link ServiceFindings#blocks}), then policy, then source
+ * workloads, ending with the companion YAML; Markdown for pull requests; the companions alone as
+ * a multi-document YAML stream for {@code kubectl apply -f -}.
  */
 public final class AuditRenderer {
   private static final int MAX_SOURCES = 20;
@@ -63,9 +66,11 @@ public final class AuditRenderer {
       out.append('\n');
       summary.forEach(l -> line(out, "  ", l));
     }
-    groups.forEachTarget(target -> {
+    for (ServiceFindings.Block block : ServiceFindings.blocks(ServiceFindings.of(groups))) {
+      TrapGroups.Target target = block.target();
       out.append('\n');
-      line(out, "", targetTitle(target.first()));
+      line(out, "", block.addressText() + "  " + target.first().address().frontend() + " of "
+          + target.first().address().service().key());
       for (Section section : sections(target, labels)) {
         Trap first = section.groups().get(0).first();
         line(out, "  ", first.severity().wire().toUpperCase() + ' '
@@ -78,7 +83,7 @@ public final class AuditRenderer {
         line(out, "    why (" + section.groups().get(0).source().name() + "): ", first.detail());
       }
       line(out, "  ", companionLine(r, target));
-    });
+    }
     if (!r.others().isEmpty()) {
       out.append("\nOther findings\n");
       for (Finding f : r.others()) {
@@ -124,8 +129,9 @@ public final class AuditRenderer {
       out.append('\n');
       lines.forEach(l -> out.append("- ").append(l).append('\n'));
     }
-    groups.forEachTarget(target -> {
-      out.append("\n## `").append(address(target.first())).append("` (")
+    for (ServiceFindings.Block block : ServiceFindings.blocks(ServiceFindings.of(groups))) {
+      TrapGroups.Target target = block.target();
+      out.append("\n## `").append(block.addressText()).append("` (")
           .append(target.first().address().frontend()).append(" of `")
           .append(target.first().address().service().key()).append("`)\n\n");
       out.append("| severity | state | direction | policy | sources |\n");
@@ -146,7 +152,7 @@ public final class AuditRenderer {
       out.append('\n');
       why.forEach(w -> out.append(w).append('\n'));
       out.append("- ").append(companionLine(r, target)).append('\n');
-    });
+    }
     if (!r.others().isEmpty()) {
       out.append("\n## Other findings\n\n| severity | type | message |\n| --- | --- | --- |\n");
       for (Finding f : r.others()) {
@@ -215,22 +221,25 @@ public final class AuditRenderer {
     List<String> lines = new ArrayList<>();
     TrapGroups.Tally all = new TrapGroups.Tally();
     Trap[] last = new Trap[1];
-    groups.forEachTarget(t -> {
+    String[] lastText = new String[1];
+    for (ServiceFindings.Block b : ServiceFindings.blocks(ServiceFindings.of(groups))) {
+      TrapGroups.Target t = b.target();
       TrapGroups.Summary s = t.summary();
       t.groups().forEach(all::add);
       last[0] = t.first();
-      lines.add(address(t.first()) + " (" + t.first().address().frontend() + " of "
+      lastText[0] = b.addressText();
+      lines.add(b.addressText() + " (" + t.first().address().frontend() + " of "
           + t.first().address().service().key() + "): " + stopMatching(s) + " — " + s.active()
           + " active, " + s.latent() + " latent; " + s.sources() + " source"
           + (s.sources() == 1 ? "" : "s") + " (" + s.pods() + " pod" + (s.pods() == 1 ? "" : "s")
           + ")");
-    });
+    }
     TrapGroups.Summary s = all.summary();
     String headline;
     if (r.traps().isEmpty()) {
       headline = "No trapped flow at " + Plural.of(r.addresses(), "Service address") + ".";
     } else {
-      String where = lines.size() == 1 ? address(last[0])
+      String where = lines.size() == 1 ? lastText[0]
           : lines.size() + " Service addresses and ports";
       headline = stopMatching(s) + " for " + where + " — " + s.active()
           + " active, " + s.latent() + " latent.";
@@ -246,14 +255,6 @@ public final class AuditRenderer {
     return Plural.of(s.policies(), "policy")
         + (s.namespaces() == 0 ? "" : " in " + Plural.of(s.namespaces(), "namespace"))
         + " stop" + (s.policies() == 1 ? "s" : "") + " matching";
-  }
-
-  private static String targetTitle(Trap t) {
-    return address(t) + "  " + t.address().frontend() + " of " + t.address().service().key();
-  }
-
-  private static String address(Trap t) {
-    return t.address().hostText() + ":" + t.servicePort().port() + "/" + t.protocol();
   }
 
   private static String destination(Trap t) {
@@ -310,13 +311,13 @@ public final class AuditRenderer {
    * report of millions of findings never sits in memory as text.
    */
   public static void writeJson(AuditReport r, Writer out) throws IOException {
-    writeJson(r, out, false);
+    writeJson(r, out, Granularity.SERVICE);
   }
 
-  /** {@link #writeJson(AuditReport, java.io.Writer)}, per pod (version 1) when asked. */
-  public static void writeJson(AuditReport r, Writer out, boolean perPod)
+  /** {@link #writeJson(AuditReport, java.io.Writer)} in a finer form when asked. */
+  public static void writeJson(AuditReport r, Writer out, Granularity granularity)
       throws IOException {
-    JSON.writeValue(out, r.toMap(perPod));
+    JSON.writeValue(out, r.toMap(granularity));
     out.write('\n');
     out.flush();
   }

@@ -1,6 +1,8 @@
 package dev.nodeipam.render;
 
 import dev.nodeipam.audit.AuditReport;
+import dev.nodeipam.audit.ServiceFindings;
+import dev.nodeipam.audit.TrapGroups;
 import dev.nodeipam.audit.Companion;
 import dev.nodeipam.audit.Finding;
 import dev.nodeipam.audit.FindingType;
@@ -63,7 +65,9 @@ public final class AuditSarif {
 
   public static Sarif of(AuditReport report, ClusterSnapshot snapshot, Locator locator,
       Sarif sarif) {
-    for (Trap t : report.traps()) {
+    // One result per finding a person acts on: a rule, a Service's port, its address group.
+    for (ServiceFindings.Group g : ServiceFindings.of(report.groups())) {
+      Trap t = g.first();
       String level = t.active() ? "error" : "warning";
       rule(sarif, FindingType.IDENTITY_TRAP, "error");
       Service svc = t.address().service();
@@ -84,15 +88,20 @@ public final class AuditSarif {
           }
         }
       }
-      Pod first = t.sources().get(0);
-      String who = first.key() + (t.sources().size() > 1
-          ? " and " + (t.sources().size() - 1) + " more pods of its identity" : "");
+      List<TrapGroups.Group> sources = g.sources();
+      Pod first = sources.get(0).first().sources().get(0);
+      long pods = g.pods();
+      String who = first.key() + (pods > 1 ? " and " + (pods - 1) + " more pods" : "");
       Map<String, Object> properties = new LinkedHashMap<>();
       properties.put("active", t.active());
       properties.put("direction", direction);
-      properties.put("sourceCount", t.sources().size());
+      properties.put("sourceCount", pods);
+      properties.put("addressCount", g.addresses().size());
+      properties.put("addresses", g.ranges());
+      String where = g.addresses().size() == 1 ? t.address().hostText()
+          : svc.key() + " " + g.addressText();
       sarif.result(ruleId(FindingType.IDENTITY_TRAP), level, who + " -> "
-          + t.address().hostText() + ":" + t.servicePort().port() + "/" + t.protocol() + ": "
+          + where + ":" + t.servicePort().port() + "/" + t.protocol() + ": "
           + t.detail(), at, related, fix, properties);
     }
     for (Finding f : report.others()) {

@@ -58,8 +58,8 @@ class GroupedReportTest {
   @SuppressWarnings("unchecked")
   void theJsonContractIsVersion2GroupedAndVersion1PerPodKeepsEveryField() {
     AuditReport r = audit(replicas(), "kube-proxy-replacement", "true");
-    Map<String, Object> v2 = r.toMap();
-    Map<String, Object> v1 = r.toMap(true);
+    Map<String, Object> v2 = r.toMap(Granularity.ADDRESS);
+    Map<String, Object> v1 = r.toMap(Granularity.POD);
     assertThat(v2.get("version")).isEqualTo(2);
     assertThat(v1.get("version")).isEqualTo(1);
     List<Map<String, Object>> f2 = (List<Map<String, Object>>) v2.get("findings");
@@ -132,6 +132,24 @@ class GroupedReportTest {
     assertThat(text.lines().findFirst().orElseThrow())
         .matches("\\d+ policies in \\d+ namespaces stop matching for 2 Service"
             + " addresses and ports — \\d+ active, \\d+ latent\\.");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theNodeAddressesOfOneServiceAreOneFindingAndOneBlock() {
+    AuditReport r = audit(TrapRulesTest.cluster(TrapRulesTest.NODE_IPAM_SERVICE),
+        "kube-proxy-replacement", "true");
+    List<Map<String, Object>> v3 = (List<Map<String, Object>>) r.toMap().get("findings");
+    List<Map<String, Object>> v2 =
+        (List<Map<String, Object>>) r.toMap(Granularity.ADDRESS).get("findings");
+    assertThat(r.toMap().get("version")).isEqualTo(3);
+    assertThat(v3).as("%s", v3).anySatisfy(f -> assertThat(f)
+        .containsEntry("type", "IDENTITY_TRAP").containsEntry("addressCount", 2));
+    assertThat(v3.size()).isLessThan(v2.size());
+    String text = AuditRenderer.text(r);
+    assertThat(text).contains("2 nodeIPAM addresses ");
+    assertThat(text.lines().filter(l -> l.endsWith("nodeIPAM of edge/web"))).as(text)
+        .hasSizeLessThan(2);
   }
 
   @Test

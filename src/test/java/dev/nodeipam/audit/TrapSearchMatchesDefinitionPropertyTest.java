@@ -95,6 +95,51 @@ class TrapSearchMatchesDefinitionPropertyTest {
     coverage.print();
   }
 
+  /**
+   * The version 3 findings are the per-address findings merged and nothing else: each one, read
+   * as its sources (pods at its first address) times its address group, expands to exactly the
+   * flows section 6 finds, and no flow is in two of them.
+   */
+  @Test
+  void serviceFindingsExpandToTheDefinition() {
+    Coverage coverage = new Coverage("serviceFindingsExpandToTheDefinition");
+    qt(200, 200)
+        .forAll(shapes())
+        .checkAssert(
+            shape -> {
+              ClusterSnapshot cluster = build(shape);
+              Map<String, String> overrides =
+                  Clusters.settings(CompanionsClearTrapsPropertyTest.SETTINGS[shape.settings()]);
+              AuditReport report = Audit.run(cluster, overrides, AuditOptions.defaults());
+              List<ServiceFindings.Group> groups = ServiceFindings.of(report.groups());
+              List<String> expanded = new ArrayList<>();
+              boolean merged = false;
+              for (ServiceFindings.Group g : groups) {
+                merged |= g.addresses().size() > 1;
+                for (ServiceAddress a : g.addresses()) {
+                  for (TrapGroups.Group source : g.sources()) {
+                    for (Trap t : source.traps()) {
+                      for (Pod p : t.sources()) {
+                        expanded.add(key(p.key(), a.address().toCanonicalString(),
+                            g.key().port(), TrapGroups.direction(t), g.key().active()));
+                      }
+                    }
+                  }
+                }
+              }
+              assertThat(expanded).doesNotHaveDuplicates();
+              assertThat(new TreeSet<>(expanded)).isEqualTo(definition(cluster, overrides));
+              assertThat(groups.size()).isLessThanOrEqualTo(report.groups().groups().size());
+              coverage.sample();
+              coverage.count("has traps", !expanded.isEmpty());
+              coverage.count("merges addresses", merged);
+            });
+    // Not vacuous: a finding spans two addresses of one Service in a share of the samples.
+    coverage.requireShare("has traps", 0.5);
+    coverage.requireShare("merges addresses", 0.05);
+    coverage.print();
+  }
+
   static String key(String source, String address, int port, String direction,
       boolean active) {
     return source + " " + address + ":" + port + " " + direction + (active ? " active" : " latent");

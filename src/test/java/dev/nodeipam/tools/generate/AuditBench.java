@@ -3,6 +3,7 @@ package dev.nodeipam.tools.generate;
 import dev.nodeipam.audit.Audit;
 import dev.nodeipam.audit.AuditOptions;
 import dev.nodeipam.audit.AuditReport;
+import dev.nodeipam.audit.Granularity;
 import dev.nodeipam.audit.PublishedAddresses;
 import dev.nodeipam.kube.ManifestLoader;
 import dev.nodeipam.render.AuditRenderer;
@@ -91,7 +92,7 @@ public final class AuditBench {
         render("text", out -> AuditRenderer.writeText(r, new java.io.PrintWriter(out)));
         render("JSON", out -> AuditRenderer.writeJson(r, out));
         if (Arrays.asList(args).contains("--per-pod")) {
-          render("JSON per pod", out -> AuditRenderer.writeJson(r, out, true));
+          render("JSON per pod", out -> AuditRenderer.writeJson(r, out, Granularity.POD));
         }
       }
     } finally {

@@ -1,0 +1,239 @@
+package dev.nodeipam.audit;
+
+import dev.nodeipam.policy.engine.PolicyEngine;
+import dev.nodeipam.policy.model.Direction;
+import dev.nodeipam.policy.model.PolicyRef;
+import dev.nodeipam.policy.model.Protocol;
+import dev.nodeipam.snapshot.Pod;
+import inet.ipaddr.IPAddress;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The traps as a person acts on them (report version 3): one finding per policy rule, Service,
+ * port, direction and active or latent, holding every address of that Service the rule cannot
+ * tell apart and every source it traps there. The per-address groups of {@link TrapGroups} are
+ * merged: two of them join only when they name the same Service, port, protocol, direction,
+ * state, deny rule, policies and allow entries, and trap exactly the same source pods, so a
+ * finding always reads as a product, "these sources stop matching for these addresses", and
+ * expands back to the per-address groups it came from.
+ *
+ * <p>The renderers of other formats (HTML, Mermaid) read {@link #of(TrapGroups)} and nothing else:
+ * the grouping is decided here once.
+ */
+public final class ServiceFindings {
+  /** Addresses a finding lists before it gives only their ranges and count. */
+  public static final int MAX_ADDRESSES = 20;
+
+  /**
+   * What two per-address groups must share to be one finding (besides their sources).
+   *
+   * @param service {@code namespace/name}
+   * @param entries the allow entries behind the policies: the rule a person edits
+   */
+  public record Key(
+      String service, int port, Protocol protocol, Direction direction, boolean active,
+      boolean denyRule, List<PolicyRef> policies, List<PolicyEngine.AllowEntry> entries) {
+    static Key of(Trap t) {
+      return new Key(t.address().service().key(), t.servicePort().port(), t.protocol(),
+          t.direction(), t.active(), t.denyRule(), t.policies(), t.entries());
+    }
+  }
+
+  /**
+   * One finding (a group of version 3): a rule, a Service's port, and the addresses and sources it traps.
+   *
+   * @param key what its groups share
+   * @param addresses the addresses of the Service, in the report's order, without repeats
+   * @param groups the per-address groups merged into it, in the report's order
+   */
+  public record Group(Key key, List<ServiceAddress> addresses, List<TrapGroups.Group> groups) {
+    /** A trap of the finding: every one explains it alike. */
+    public Trap first() {
+      return groups.get(0).first();
+    }
+
+    /** The groups at its first address: one per source workload or identity. */
+    public List<TrapGroups.Group> sources() {
+      ServiceAddress a = addresses.get(0);
+      return groups.stream().filter(g -> g.first().address().equals(a)).toList();
+    }
+
+    /** Source pods in all (counted at one address: every address has the same). */
+    public long pods() {
+      long n = 0;
+      for (TrapGroups.Group g : sources()) {
+        n += g.pods();
+      }
+      return n;
+    }
+
+    /** The addresses as the fewest CIDR prefixes that cover exactly them. */
+    public List<String> ranges() {
+      List<IPAddress> ips = addresses.stream().map(ServiceAddress::address).toList();
+      List<String> out = new ArrayList<>();
+      for (boolean v6 : new boolean[] {false, true}) {
+        IPAddress[] family = ips.stream().filter(a -> a.isIPv6() == v6)
+            .toArray(IPAddress[]::new);
+        if (family.length > 0) {
+          for (IPAddress block : family[0].mergeToPrefixBlocks(family)) {
+            out.add(block.getCount().equals(BigInteger.ONE)
+                ? block.withoutPrefixLength().toCanonicalString() : block.toCanonicalString());
+          }
+        }
+      }
+      return out;
+    }
+
+    /** "4812 addresses 198.18.0.3 … 198.18.18.250" or the address itself. */
+    public String addressText() {
+      if (addresses.size() == 1) {
+        return addresses.get(0).hostText();
+      }
+      return addresses.size() + " " + addresses.get(0).frontend() + " addresses "
+          + addresses.get(0).hostText() + " … " + addresses.get(addresses.size() - 1).hostText();
+    }
+  }
+
+  private ServiceFindings() {}
+
+  /**
+   * The finding of version 3: the contract's fields as version 2 has them (address, source:
+   * the first of the group), plus {@code addresses} (CIDR prefixes), {@code addressCount},
+   * {@code sources} (workload or identity names), {@code sourceCount} (how many) and {@code
+   * pods}.
+   */
+  static dev.nodeipam.audit.Finding finding(Group g) {
+    Trap t = g.first();
+    List<TrapGroups.Group> sources = g.sources();
+    Map<String, Object> extra = new LinkedHashMap<>();
+    extra.put("addresses", g.ranges());
+    extra.put("addressCount", g.addresses().size());
+    extra.put("sourceKind", sources.get(0).source().kind());
+    extra.put("sources", sources.stream().limit(TrapGroups.MAX_SOURCES)
+        .map(s -> s.source().name()).distinct().toList());
+    extra.put("sourceCount", sources.stream().map(s -> s.source().name()).distinct().count());
+    extra.put("pods", g.pods());
+    AuditReport.extraOf(t, extra);
+    String names = sources.get(0).source().name()
+        + (sources.size() > 1 ? " and " + (sources.size() - 1) + " more" : "");
+    String message = names + " -> " + g.key().service() + ": " + g.addressText() + ":"
+        + t.servicePort().port() + "/" + t.protocol() + ": " + t.detail();
+    return dev.nodeipam.audit.Finding.builder()
+        .type(FindingType.IDENTITY_TRAP)
+        .severity(t.severity())
+        .active(t.active())
+        .direction(TrapGroups.direction(t))
+        .service(g.key().service())
+        .address(t.address().address().toCanonicalString())
+        .port(t.servicePort().port())
+        .targetPort(t.targetPorts().get(0))
+        .protocol(t.protocol().name())
+        .source(sources.get(0).source().name())
+        .policies(t.policies())
+        .message(message)
+        .extra(extra)
+        .build();
+  }
+
+  /** The findings of a report's groups, in the order their first group comes. */
+  public static List<Group> of(TrapGroups groups) {
+    Map<List<Object>, Builder> byKey = new LinkedHashMap<>();
+    groups.forEachTarget(target -> {
+      // At one address: the groups of each key, and the pods they trap.
+      Map<Key, List<TrapGroups.Group>> here = new LinkedHashMap<>();
+      for (TrapGroups.Group g : target.groups()) {
+        here.computeIfAbsent(Key.of(g.first()), k -> new ArrayList<>()).add(g);
+      }
+      here.forEach((key, gs) -> {
+        List<Object> id = new ArrayList<>();
+        id.add(key);
+        id.add(sourcesOf(gs));
+        Builder b = byKey.computeIfAbsent(id, k -> new Builder(key));
+        b.addresses.add(target.first().address());
+        b.groups.addAll(gs);
+      });
+    });
+    return byKey.values().stream()
+        .map(b -> new Group(b.key, List.copyOf(b.addresses), List.copyOf(b.groups)))
+        .toList();
+  }
+
+  /**
+   * One block of the text and Markdown reports: a Service's port and an address group, with the
+   * sources at its first address (every address of the group has the same).
+   *
+   * @param addresses the address group, in the report's order
+   * @param target the per-address groups at its first address, read like one address's
+   */
+  public record Block(List<ServiceAddress> addresses, TrapGroups.Target target) {
+    /** "203.0.113.9:443/TCP", or "4812 nodeIPAM addresses 198.18.0.3 … 198.18.18.250:443/TCP". */
+    public String addressText() {
+      Trap t = target.first();
+      String where = addresses.size() == 1 ? addresses.get(0).hostText()
+          : addresses.size() + " " + addresses.get(0).frontend() + " addresses "
+              + addresses.get(0).hostText() + " … " + addresses.get(addresses.size() - 1).hostText();
+      return where + ":" + t.servicePort().port() + "/" + t.protocol();
+    }
+  }
+
+  /**
+   * The findings as the reports show them: one block per Service port and address group, in the
+   * order their first finding comes; nothing repeated per address.
+   */
+  public static List<Block> blocks(List<Group> findings) {
+    Map<List<Object>, List<TrapGroups.Group>> by = new LinkedHashMap<>();
+    Map<List<Object>, List<ServiceAddress>> addressesOf = new LinkedHashMap<>();
+    for (Group g : findings) {
+      List<Object> id = List.of(g.key().service(), g.key().port(), g.key().protocol(),
+          g.addresses());
+      by.computeIfAbsent(id, k -> new ArrayList<>()).addAll(g.sources());
+      addressesOf.putIfAbsent(id, g.addresses());
+    }
+    List<Block> out = new ArrayList<>();
+    by.forEach((id, gs) -> out.add(new Block(addressesOf.get(id), new TrapGroups.Target(gs))));
+    return out;
+  }
+
+  /** The source pods of some groups, as a value two addresses can share. */
+  private static Set<PodSet> sourcesOf(List<TrapGroups.Group> gs) {
+    Set<PodSet> out = new LinkedHashSet<>();
+    for (TrapGroups.Group g : gs) {
+      for (Trap t : g.traps()) {
+        out.add(new PodSet(t.sources()));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The pods of a trap: traps of one identity share the list, so equality is mostly identity and
+   * the hash never walks a list of thousands of replicas.
+   */
+  private record PodSet(List<Pod> pods) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof PodSet p && (p.pods == pods || p.pods.equals(pods));
+    }
+
+    @Override
+    public int hashCode() {
+      return pods.size() * 31 + pods.get(0).key().hashCode();
+    }
+  }
+
+  private static final class Builder {
+    final Key key;
+    final Set<ServiceAddress> addresses = new LinkedHashSet<>();
+    final List<TrapGroups.Group> groups = new ArrayList<>();
+
+    Builder(Key key) {
+      this.key = key;
+    }
+  }
+}
