@@ -107,6 +107,7 @@ public final class Main implements Runnable {
     Map<String, Object> tools = toolCommands();
     addTool(cli, tools, "generate");
     cli.addSubcommand(new ControllerCommand());
+    cli.addSubcommand(new GuardCommand());
     addTool(cli, tools, "demo");
     cli.addSubcommand(new CompletionCommand());
     cli.addSubcommand(new VersionCommand());
