@@ -10,7 +10,8 @@ import java.util.List;
  *
  * @param ingress the list to write; empty clears it (E11); null leaves it as it is
  * @param conditions the whole {@code status.conditions} list to write (other controllers' entries
- *     kept); null leaves it as it is. An entry without a transition time gets the time of the write.
+ *     kept); null leaves it as it is. An entry without a transition time gets the time of the
+ *     write.
  * @param change what the ingress write changes, logged and announced once it succeeded; null for a
  *     write of the conditions alone
  * @param event the Event to emit once it succeeded, or null
