@@ -17,6 +17,7 @@ import java.util.function.Supplier;
 public final class ControllerMetrics {
   private final PrometheusRegistry registry;
   private final Counter statusWrites;
+  private final Counter conditionWrites;
   private final Counter reconciles;
   private final Counter eventsEmitted;
   private final Gauge published;
@@ -29,6 +30,13 @@ public final class ControllerMetrics {
         Counter.builder()
             .name("nodeipam_status_writes_total")
             .help("Writes of status.loadBalancer.ingress that the API server accepted")
+            .register(registry);
+    conditionWrites =
+        Counter.builder()
+            .name("nodeipam_condition_writes_total")
+            .help(
+                "Status writes of the nodeipam.dev/AddressesPublished condition alone (the"
+                    + " addresses unchanged)")
             .register(registry);
     reconciles =
         Counter.builder()
@@ -74,6 +82,10 @@ public final class ControllerMetrics {
     statusWrites.inc();
   }
 
+  void conditionWritten() {
+    conditionWrites.inc();
+  }
+
   void reconciled(String result) {
     reconciles.labelValues(result).inc();
   }
@@ -100,6 +112,10 @@ public final class ControllerMetrics {
 
   public long statusWrites() {
     return (long) statusWrites.get();
+  }
+
+  public long conditionWrites() {
+    return (long) conditionWrites.get();
   }
 
   public long reconciles(String result) {

@@ -55,6 +55,7 @@ final class EventRecorder {
                     .withKind("Service")
                     .withNamespace(service.namespace())
                     .withName(service.name())
+                    .withUid(service.uid())
                     .build())
             .withType(type)
             .withReason(reason)

@@ -134,7 +134,8 @@ final class Reconciler {
     StatusWrite write = action.write();
     io.fabric8.kubernetes.api.model.Service written;
     try {
-      written = writer.write(service.namespace(), service.name(), write.ingress());
+      written =
+          writer.write(service.namespace(), service.name(), write.ingress(), write.conditions());
     } catch (KubernetesClientException e) {
       if (action.outcome() == Outcome.CLEARED) {
         cache.markReleased(service.key());
@@ -142,6 +143,10 @@ final class Reconciler {
       throw e;
     }
     store(written);
+    if (!write.writesIngress()) {
+      metrics.conditionWritten();
+      return;
+    }
     metrics.written();
     if (action.outcome() == Outcome.CLEARED) {
       LOG.info(

@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nodeipam.snapshot.Service.LoadBalancerIngress;
+import dev.nodeipam.snapshot.ServiceCondition;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
@@ -26,6 +29,7 @@ final class StatusWriter {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final PatchContext JSON_PATCH = PatchContext.of(PatchType.JSON);
   static final String PATH = "/status/loadBalancer/ingress";
+  static final String CONDITIONS = "/status/conditions";
 
   private final KubernetesClient client;
 
@@ -39,6 +43,11 @@ final class StatusWriter {
    */
   static String patch(List<LoadBalancerIngress> ingress) {
     ArrayNode ops = JSON.createArrayNode();
+    addIngress(ops, ingress);
+    return ops.toString();
+  }
+
+  private static void addIngress(ArrayNode ops, List<LoadBalancerIngress> ingress) {
     ObjectNode op = ops.addObject();
     op.put("op", "add").put("path", PATH);
     ArrayNode list = op.putArray("value");
@@ -51,7 +60,67 @@ final class StatusWriter {
         }
       }
     }
+  }
+
+  /**
+   * The patch that sets the ingress list (when not null) and the whole conditions list (when not
+   * null), in one request. The conditions list is replaced whole: on Kubernetes 1.24 {@code
+   * status.conditions} of a Service is a list of {@code metav1.Condition} whose validation needs
+   * type, status, reason, message and lastTransitionTime; an entry without a time gets {@code now}.
+   */
+  static String patch(
+      List<LoadBalancerIngress> ingress, List<ServiceCondition> conditions, Instant now) {
+    ArrayNode ops = JSON.createArrayNode();
+    if (ingress != null) {
+      addIngress(ops, ingress);
+    }
+    if (conditions != null) {
+      ObjectNode op = ops.addObject();
+      op.put("op", "add").put("path", CONDITIONS);
+      ArrayNode list = op.putArray("value");
+      String stamp = now.truncatedTo(ChronoUnit.SECONDS).toString();
+      for (ServiceCondition c : conditions) {
+        ObjectNode item = list.addObject();
+        item.put("type", c.type());
+        item.put("status", c.status());
+        item.put("observedGeneration", c.observedGeneration());
+        item.put(
+            "lastTransitionTime",
+            c.lastTransitionTime() == null ? stamp : c.lastTransitionTime());
+        item.put("reason", c.reason());
+        item.put("message", c.message());
+      }
+    }
     return ops.toString();
+  }
+
+  /**
+   * Writes the ingress list and the conditions, each when not null, and returns the Service as the
+   * API server now has it.
+   */
+  Service write(
+      String namespace,
+      String name,
+      List<LoadBalancerIngress> ingress,
+      List<ServiceCondition> conditions) {
+    if (conditions == null) {
+      return write(namespace, name, ingress);
+    }
+    return client
+        .services()
+        .inNamespace(namespace)
+        .resource(target(namespace, name))
+        .subresource("status")
+        .patch(JSON_PATCH, patch(ingress, conditions, Instant.now()));
+  }
+
+  private static Service target(String namespace, String name) {
+    return new ServiceBuilder()
+        .withNewMetadata()
+        .withNamespace(namespace)
+        .withName(name)
+        .endMetadata()
+        .build();
   }
 
   /**
@@ -60,17 +129,10 @@ final class StatusWriter {
    * otherwise make before the patch; without a resourceVersion the patch is not a conditional one.
    */
   Service write(String namespace, String name, List<LoadBalancerIngress> ingress) {
-    Service target =
-        new ServiceBuilder()
-            .withNewMetadata()
-            .withNamespace(namespace)
-            .withName(name)
-            .endMetadata()
-            .build();
     return client
         .services()
         .inNamespace(namespace)
-        .resource(target)
+        .resource(target(namespace, name))
         .subresource("status")
         .patch(JSON_PATCH, patch(ingress));
   }

@@ -16,6 +16,7 @@ import java.util.List;
  *     with Local, 0: the endpoints' nodes it does not match are in {@code excluded})
  * @param error why the Service cannot be reconciled (its status stays as it is), or null
  * @param warnings what a person should know (nothing to publish, and why)
+ * @param state whether addresses are published and, if not, why; null when not handled
  */
 public record IngressDecision(
     boolean handled,
@@ -26,7 +27,8 @@ public record IngressDecision(
     List<Exclusion> excluded,
     int unselectedNodes,
     String error,
-    List<String> warnings) {
+    List<String> warnings,
+    PublishState state) {
 
   public IngressDecision {
     ingress = ingress == null ? null : List.copyOf(ingress);
@@ -36,11 +38,18 @@ public record IngressDecision(
   }
 
   public static IngressDecision notHandled(String reason) {
-    return new IngressDecision(false, reason, null, null, List.of(), List.of(), 0, null, List.of());
+    return new IngressDecision(
+        false, reason, null, null, List.of(), List.of(), 0, null, List.of(), null);
   }
 
-  public static IngressDecision failed(String error) {
-    return new IngressDecision(true, null, null, null, List.of(), List.of(), 0, error, List.of());
+  /**
+   * An annotation that does not parse (R13).
+   *
+   * @param state {@link PublishState#INVALID_SELECTOR} or {@link PublishState#INVALID_ANNOTATION}
+   */
+  public static IngressDecision failed(String error, PublishState state) {
+    return new IngressDecision(
+        true, null, null, null, List.of(), List.of(), 0, error, List.of(), state);
   }
 
   public boolean isError() {

@@ -48,10 +48,14 @@ public final class NodeIpam {
     NodeIpamOptions effective;
     LabelSelector selector;
     try {
-      effective = ServiceAnnotations.effectiveOptions(service, options);
       selector = selector(service);
     } catch (IllegalArgumentException e) {
-      return IngressDecision.failed(e.getMessage());
+      return IngressDecision.failed(e.getMessage(), PublishState.INVALID_SELECTOR);
+    }
+    try {
+      effective = ServiceAnnotations.effectiveOptions(service, options);
+    } catch (IllegalArgumentException e) {
+      return IngressDecision.failed(e.getMessage(), PublishState.INVALID_ANNOTATION);
     }
     List<String> warnings = new ArrayList<>();
     List<String> ingress;
@@ -79,7 +83,9 @@ public final class NodeIpam {
       excluded = selection.excluded();
       unselected = selection.unselected();
     }
+    PublishState state = PublishState.PUBLISHED;
     if (nodes.isEmpty()) {
+      state = pendingState(isLocal(service), selector, excluded, pool.size());
       warnings.add(
           isLocal(service)
               ? "no eligible node has a ready endpoint of this Service (externalTrafficPolicy Local)"
@@ -87,6 +93,7 @@ public final class NodeIpam {
                   ? "no eligible node"
                   : "no eligible node matches selector \"" + selector.text() + "\"");
     } else if (ingress.isEmpty()) {
+      state = PublishState.NO_ADDRESS_OF_FAMILY;
       warnings.add(
           "the selected nodes have no "
               + addressKinds(effective.addressPolicy())
@@ -94,7 +101,23 @@ public final class NodeIpam {
               + service.ipFamilies());
     }
     return new IngressDecision(
-        true, null, ingress, effective.ipMode(), nodes, excluded, unselected, null, warnings);
+        true, null, ingress, effective.ipMode(), nodes, excluded, unselected, null, warnings,
+        state);
+  }
+
+  /** Why no node is a candidate: the first that applies of Local, no node, selector, exclusions. */
+  private static PublishState pendingState(
+      boolean local, LabelSelector selector, List<Exclusion> excluded, int nodeCount) {
+    if (local) {
+      return PublishState.NO_READY_ENDPOINTS;
+    }
+    if (nodeCount == 0) {
+      return PublishState.NO_NODES;
+    }
+    if (excluded.isEmpty() && !selector.isEverything()) {
+      return PublishState.NO_NODE_MATCHES_SELECTOR;
+    }
+    return PublishState.ALL_NODES_EXCLUDED;
   }
 
   /**

@@ -15,6 +15,7 @@ import dev.nodeipam.snapshot.Pod;
 import dev.nodeipam.snapshot.PortRef;
 import dev.nodeipam.snapshot.RawObject;
 import dev.nodeipam.snapshot.Service;
+import dev.nodeipam.snapshot.ServiceCondition;
 import dev.nodeipam.snapshot.ServiceType;
 import dev.nodeipam.snapshot.TrafficPolicy;
 import dev.nodeipam.snapshot.Workload;
@@ -159,7 +160,27 @@ public final class KubeConverters {
         .internalTrafficPolicy(
             wire(TrafficPolicy::fromWire, spec.getInternalTrafficPolicy(), what,
                 "spec.internalTrafficPolicy"))
+        .generation(m.getGeneration() == null ? 0 : m.getGeneration())
+        .conditions(conditions(s))
+        .uid(m.getUid())
         .build();
+  }
+
+  private static List<ServiceCondition> conditions(io.fabric8.kubernetes.api.model.Service s) {
+    List<ServiceCondition> out = new ArrayList<>();
+    if (s.getStatus() != null) {
+      for (var c : nonNull(s.getStatus().getConditions())) {
+        out.add(
+            new ServiceCondition(
+                c.getType(),
+                c.getStatus(),
+                c.getReason() == null ? "" : c.getReason(),
+                c.getMessage() == null ? "" : c.getMessage(),
+                c.getObservedGeneration() == null ? 0 : c.getObservedGeneration(),
+                c.getLastTransitionTime()));
+      }
+    }
+    return out;
   }
 
   /**

@@ -4,6 +4,8 @@ package dev.nodeipam.reconcile;
 public enum Outcome {
   WRITTEN("written", false),
   UNCHANGED("unchanged", false),
+  /** The addresses were as they should be; only the condition was written. */
+  CONDITION("condition", false),
   DRY_RUN("dry_run", false),
   NOT_HANDLED("not_handled", false),
   CLEARED("cleared", false),

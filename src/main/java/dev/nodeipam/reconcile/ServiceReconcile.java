@@ -3,9 +3,12 @@ package dev.nodeipam.reconcile;
 import dev.nodeipam.ipam.IngressDecision;
 import dev.nodeipam.ipam.NodeIpam;
 import dev.nodeipam.ipam.NodeIpamOptions;
-import dev.nodeipam.ipam.ServiceAnnotations;
+import dev.nodeipam.ipam.PublishState;
+import dev.nodeipam.ipam.PublishStatus;
+import dev.nodeipam.render.ConditionText;
 import dev.nodeipam.snapshot.Service;
 import dev.nodeipam.snapshot.Service.LoadBalancerIngress;
+import dev.nodeipam.snapshot.ServiceCondition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -13,8 +16,9 @@ import java.util.Objects;
 /**
  * The controller's decision for one Service: {@link NodeIpam#decide} on the observed records,
  * compared with the status the Service shows, gives the action to take. A write only when they
- * differ (E2), one Event per distinct problem (E4, R13), the E11 clear. Pure: the controller's
- * executor does the writes.
+ * differ (E2), one Event per distinct problem (E4, R13), the E11 clear, and the {@code
+ * nodeipam.dev/AddressesPublished} condition written when what it says changes. Pure: the
+ * controller's executor does the writes.
  */
 public final class ServiceReconcile {
   private final NodeIpam ipam;
@@ -40,15 +44,28 @@ public final class ServiceReconcile {
       return ReconcileAction.of(Outcome.NOT_HANDLED, reported, in.released());
     }
     if (decision.isError()) {
-      return invalid(service, decision.error(), in);
+      return invalid(service, decision, in);
     }
     return publish(service, decision, in, reported);
   }
 
   /** E11: the Service is no longer ours; remove the ingress we published for it. */
   private static ReconcileAction clear(Service service, Role role, Reported reported) {
-    if (service.ingress().isEmpty() || role != Role.WRITER) {
+    List<ServiceCondition> conditions = StatusConditions.without(service.conditions());
+    if ((service.ingress().isEmpty() && conditions == null) || role != Role.WRITER) {
       return ReconcileAction.of(Outcome.NOT_HANDLED, reported, false);
+    }
+    if (service.ingress().isEmpty()) {
+      // Only our condition is left to remove.
+      return new ReconcileAction(
+          Outcome.CLEARED,
+          List.of(),
+          new StatusWrite(null, conditions, null, null),
+          null,
+          reported,
+          false,
+          null,
+          null);
     }
     Change change =
         new Change(
@@ -56,7 +73,7 @@ public final class ServiceReconcile {
     return new ReconcileAction(
         Outcome.CLEARED,
         List.of(),
-        new StatusWrite(List.of(), change, null),
+        new StatusWrite(List.of(), conditions, change, null),
         null,
         reported,
         false,
@@ -65,11 +82,14 @@ public final class ServiceReconcile {
   }
 
   /** R13: the status stays as it is; one Warning per distinct error. */
-  private static ReconcileAction invalid(Service service, String error, Observed in) {
+  private static ReconcileAction invalid(
+      Service service, IngressDecision decision, Observed in) {
+    String error = decision.error();
+    List<ServiceCondition> conditions = conditionWrite(service, decision, in.role());
     boolean repeated = Objects.equals(in.reported().invalid(), error);
     List<Notice> events = List.of();
     if (!repeated && in.role() == Role.WRITER) {
-      boolean selector = error.contains(ServiceAnnotations.MATCH_NODE_LABELS);
+      boolean selector = decision.state() == PublishState.INVALID_SELECTOR;
       events =
           List.of(
               new Notice(
@@ -78,7 +98,7 @@ public final class ServiceReconcile {
     return new ReconcileAction(
         Outcome.INVALID,
         events,
-        null,
+        conditions == null ? null : new StatusWrite(null, conditions, null, null),
         null,
         in.reported().withInvalid(error),
         false,
@@ -102,14 +122,21 @@ public final class ServiceReconcile {
       reported = reported.withUnavailable(null);
     } else if (in.role() == Role.WRITER && !unavailable.equals(reported.unavailable())) {
       reported = reported.withUnavailable(unavailable);
-      events.add(new Notice(true, Notice.UNAVAILABLE, "No address to publish: " + unavailable));
+      // The condition's reason leads, so `kubectl describe service` (which prints Events, not
+      // status.conditions) answers "why pending" in the condition's own words.
+      events.add(
+          new Notice(
+              true,
+              Notice.UNAVAILABLE,
+              "No address to publish (" + decision.state().reason() + "): " + unavailable));
     }
     List<String> addresses = decision.ingress();
+    List<ServiceCondition> conditions = conditionWrite(service, decision, in.role());
     if (desired.equals(service.ingress())) {
       return new ReconcileAction(
-          Outcome.UNCHANGED,
+          conditions == null ? Outcome.UNCHANGED : Outcome.CONDITION,
           events,
-          null,
+          conditions == null ? null : new StatusWrite(null, conditions, null, null),
           null,
           reported.withDryRunPublished(null),
           false,
@@ -150,7 +177,7 @@ public final class ServiceReconcile {
         yield new ReconcileAction(
             Outcome.WRITTEN,
             events,
-            new StatusWrite(desired, change, updated),
+            new StatusWrite(desired, conditions, change, updated),
             null,
             reported,
             false,
@@ -158,6 +185,19 @@ public final class ServiceReconcile {
             null);
       }
     };
+  }
+
+  /**
+   * The conditions to write so the Service shows its {@code nodeipam.dev/AddressesPublished}
+   * condition; null when it shows it already, or when this replica writes nothing.
+   */
+  private static List<ServiceCondition> conditionWrite(
+      Service service, IngressDecision decision, Role role) {
+    if (role != Role.WRITER) {
+      return null;
+    }
+    ServiceCondition desired = ConditionText.condition(PublishStatus.of(service, decision));
+    return StatusConditions.with(service.conditions(), desired);
   }
 
   /**

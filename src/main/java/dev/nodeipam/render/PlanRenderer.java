@@ -5,10 +5,12 @@ import dev.nodeipam.audit.Finding;
 import dev.nodeipam.ipam.ClusterPlan;
 import dev.nodeipam.ipam.Exclusion;
 import dev.nodeipam.ipam.IngressDecision;
+import dev.nodeipam.ipam.PublishStatus;
 import dev.nodeipam.policy.engine.NodeAddressVips;
 import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.snapshot.IpFamily;
 import dev.nodeipam.snapshot.Service;
+import dev.nodeipam.snapshot.ServiceCondition;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,6 +59,16 @@ public final class PlanRenderer {
     List<String> current = s.ingressAddresses();
     m.put("currentIngress", current);
     m.put("upToDate", d.ingress() == null || d.ingress().equals(current));
+    PublishStatus facts = PublishStatus.of(s, d);
+    if (facts != null) {
+      ServiceCondition c = ConditionText.condition(facts);
+      Map<String, Object> condition = new LinkedHashMap<>();
+      condition.put("type", c.type());
+      condition.put("status", c.status());
+      condition.put("reason", c.reason());
+      condition.put("message", c.message());
+      m.put("condition", condition);
+    }
     return m;
   }
 
@@ -153,6 +165,9 @@ public final class PlanRenderer {
         + ", "
         + String.join("+", IpFamily.wireNames(s.ipFamilies()))
         + ")")).append("\n");
+    ServiceCondition c = ConditionText.condition(PublishStatus.of(s, d));
+    out.append(TextWrap.hanging("  condition  ", c.status() + " " + c.reason() + ": " + c.message()))
+        .append("\n");
     if (d.isError()) {
       out.append(TextWrap.hanging("  error      ", d.error())).append("\n");
       out.append(TextWrap.hanging("             ",

@@ -10,6 +10,11 @@ import java.util.Map;
  *
  * @param selector the pod selector; null for a Service without one (endpoints managed by hand)
  * @param ingress {@code status.loadBalancer.ingress} as currently written
+ * @param generation {@code metadata.generation}; 0 when unknown (a manifest, a Service built in
+ *     code)
+ * @param conditions {@code status.conditions} as currently written
+ * @param uid {@code metadata.uid}; null when unknown. Events name it, or {@code kubectl describe}
+ *     does not list them.
  * @param internalTrafficPolicy null when unset, which the API server reads as {@code Cluster}
  * @param object the object as it was read, as a deeply unmodifiable plain tree (every field,
  *     including those no typed component holds: {@code sessionAffinity}, {@code
@@ -35,7 +40,10 @@ public record Service(
     boolean deleting,
     String source,
     TrafficPolicy internalTrafficPolicy,
-    Map<String, Object> object) {
+    Map<String, Object> object,
+    long generation,
+    List<ServiceCondition> conditions,
+    String uid) {
 
   public Service {
     labels = Map.copyOf(labels);
@@ -46,6 +54,7 @@ public record Service(
     ports = List.copyOf(ports);
     selector = selector == null ? null : Map.copyOf(selector);
     ingress = List.copyOf(ingress);
+    conditions = conditions == null ? List.of() : List.copyOf(conditions);
   }
 
   /** The label that makes a Service headless whatever its spec (EndpointSlice mirroring's). */
@@ -83,7 +92,10 @@ public record Service(
         .deleting(deleting)
         .source(source)
         .internalTrafficPolicy(internalTrafficPolicy)
-        .object(object);
+        .object(object)
+        .generation(generation)
+        .conditions(conditions)
+        .uid(uid);
   }
 
   /** {@code internalTrafficPolicy: Local}: in-cluster clients reach only backends on their node. */
@@ -131,8 +143,26 @@ public record Service(
     private String source;
     private TrafficPolicy internalTrafficPolicy;
     private Map<String, Object> object;
+    private long generation;
+    private List<ServiceCondition> conditions = List.of();
+    private String uid;
 
     private Builder() {}
+
+    public Builder uid(String value) {
+      uid = value;
+      return this;
+    }
+
+    public Builder generation(long value) {
+      generation = value;
+      return this;
+    }
+
+    public Builder conditions(List<ServiceCondition> value) {
+      conditions = value;
+      return this;
+    }
 
     public Builder namespace(String value) {
       namespace = value;
@@ -230,7 +260,8 @@ public record Service(
       return new Service(
           namespace, name, labels, annotations, type, loadBalancerClass, externalTrafficPolicy,
           ipFamilies, ipFamilyPolicy, clusterIps, externalIps, ports, selector, ingress, deleting,
-          source, internalTrafficPolicy, object);
+          source, internalTrafficPolicy, object, generation, conditions,
+          uid);
     }
   }
 }

@@ -12,11 +12,15 @@ import static dev.nodeipam.testing.Objects.lb;
 import static dev.nodeipam.testing.Objects.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nodeipam.ipam.NodeIpam;
 import dev.nodeipam.ipam.NodeIpamOptions;
 import dev.nodeipam.ipam.NodePool;
+import dev.nodeipam.ipam.PublishStatus;
 import dev.nodeipam.ipam.ServiceAnnotations;
+import dev.nodeipam.render.ConditionText;
 import dev.nodeipam.snapshot.Service;
 import dev.nodeipam.snapshot.Service.LoadBalancerIngress;
+import dev.nodeipam.snapshot.ServiceCondition;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -45,15 +49,16 @@ class ServiceReconcileTest {
       new Reported("an old error", "an old reason", "an old refusal", BOTH);
 
   private static final Service OWNED = lb("web").build();
-  private static final Service CURRENT = lb("web").currentIngress("10.0.0.1", "10.0.0.2").build();
+  private static final Service CURRENT =
+      shown(lb("web").currentIngress("10.0.0.1", "10.0.0.2").build());
   private static final Service OTHER_CLASS =
       lb("web").lbClass("example.com/metal").currentIngress("10.0.0.1").build();
   private static final Service OTHER_CLASS_EMPTY = lb("web").lbClass("example.com/metal").build();
   private static final Service DELETING = lb("web").deleting().currentIngress("10.0.0.1").build();
-  private static final Service BAD_SELECTOR_SVC = lb("web").selector(BAD_SELECTOR).build();
+  private static final Service BAD_SELECTOR_SVC = shown(lb("web").selector(BAD_SELECTOR).build());
   private static final Service BAD_POLICY =
-      lb("web").annotation(ServiceAnnotations.ADDRESS_POLICY, "bogus").build();
-  private static final Service NO_NODE_SVC = lb("web").selector(NO_NODE).build();
+      shown(lb("web").annotation(ServiceAnnotations.ADDRESS_POLICY, "bogus").build());
+  private static final Service NO_NODE_SVC = shown(lb("web").selector(NO_NODE).build());
   private static final Service NO_NODE_WAS_PUBLISHED =
       lb("web").selector(NO_NODE).currentIngress("10.0.0.1").build();
   private static final List<String> BOTH_IPS = List.of("10.0.0.1", "10.0.0.2");
@@ -308,9 +313,13 @@ class ServiceReconcileTest {
         decision.decide(observed(before, released, Reported.NONE, Role.WRITER, false));
     assertThat(first.write()).isNotNull();
     assertThat(written.ingress()).isEqualTo(first.write().ingress());
+    Service landed =
+        first.write().conditions() == null
+            ? written
+            : written.toBuilder().conditions(first.write().conditions()).build();
     // E2: once the write landed, the next reconcile (a heartbeat, a resync) writes nothing.
     ReconcileAction second =
-        decision.decide(observed(written, first.released(), first.reported(), Role.WRITER, false));
+        decision.decide(observed(landed, first.released(), first.reported(), Role.WRITER, false));
     assertThat(second.write()).isNull();
     assertThat(second.events()).as("each Event once").isEmpty();
   }
@@ -344,7 +353,7 @@ class ServiceReconcileTest {
         new ServiceReconcile(OPTIONS.withIpMode("VIP"), false)
             .decide(
                 observed(
-                    lb("web").currentIngress("10.0.0.1", "10.0.0.2").build(),
+                    shown(lb("web").currentIngress("10.0.0.1", "10.0.0.2").build()),
                     false,
                     Reported.NONE,
                     Role.WRITER,
@@ -409,6 +418,20 @@ class ServiceReconcileTest {
       List<LoadBalancerIngress> stored,
       boolean drops) {
     assertThat(ServiceReconcile.dropsIpMode(written, stored)).isEqualTo(drops);
+  }
+
+  /**
+   * The Service as it is once the condition the decision gives it is written: the rows about
+   * addresses and Events start from a Service whose condition is already up to date
+   * (StatusConditionTest covers the condition's own writes).
+   */
+  static Service shown(Service service) {
+    ServiceCondition condition =
+        ConditionText.condition(
+            PublishStatus.of(service, new NodeIpam(OPTIONS).decide(service, POOL, List.of())));
+    return service.toBuilder()
+        .conditions(List.of(condition.withLastTransitionTime("2026-01-01T00:00:00Z")))
+        .build();
   }
 
   private static Observed observed(
