@@ -35,6 +35,9 @@ public final class HtmlReport {
   /** Rows of a findings table at most. */
   static final int MAX_ROWS = 500;
 
+  /** Characters of companion YAML the page carries at most, to keep it small. */
+  static final int MAX_YAML = 1_000_000;
+
   private static final String STYLE = "body{font-family:sans-serif;margin:1.5em;color:#222}"
       + "h1{font-size:1.4em}.headline{font-size:1.15em;font-weight:bold}"
       + "details{margin:.4em 0}summary{cursor:pointer}"
@@ -85,10 +88,17 @@ public final class HtmlReport {
       more(out, r.others().size() - MAX_ROWS, "findings", "nodeipam audit -o json");
     }
     if (!r.companions().isEmpty()) {
+      String yaml = AuditRenderer.companionsYaml(r);
       out.append("<h2>Companion policies</h2>\n<p>Apply them <b>before</b> the Service change."
-          + "</p>\n<details><summary>all ").append(String.valueOf(r.companions().size()))
-          .append(" as one YAML stream</summary><pre>")
-          .append(Html.escape(AuditRenderer.companionsYaml(r))).append("</pre></details>\n");
+          + "</p>\n");
+      if (yaml.length() < MAX_YAML) {
+        out.append("<details><summary>all ").append(String.valueOf(r.companions().size()))
+            .append(" as one YAML stream</summary><pre>").append(Html.escape(yaml))
+            .append("</pre></details>\n");
+      } else {
+        out.append("<p>Too long for this page: <code>nodeipam audit ... --companions-only"
+            + "</code> writes them.</p>\n");
+      }
     }
     tail(out);
   }

@@ -2,11 +2,11 @@ package dev.nodeipam.render;
 
 import dev.nodeipam.audit.AuditReport;
 import dev.nodeipam.audit.Companion;
+import dev.nodeipam.audit.IdentityTrap;
 import dev.nodeipam.audit.Trap;
 import dev.nodeipam.audit.TrapGroups;
 import dev.nodeipam.diff.Item;
 import dev.nodeipam.diff.RuleAt;
-import dev.nodeipam.audit.IdentityTrap;
 import dev.nodeipam.policy.explanation.DestinationVerdict;
 import dev.nodeipam.policy.explanation.Translation;
 import dev.nodeipam.policy.explanation.Verdict;
