@@ -8,6 +8,7 @@ import dev.nodeipam.audit.Granularity;
 import dev.nodeipam.audit.CompanionScope;
 import dev.nodeipam.audit.Severity;
 import dev.nodeipam.render.AuditRenderer;
+import dev.nodeipam.render.HtmlReport;
 import dev.nodeipam.render.Json;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import java.io.IOException;
@@ -155,6 +156,7 @@ public final class AuditCommand implements Callable<Integer> {
         case yaml -> Json.writeYaml(report.toMap(granularity()), out);
         case markdown -> AuditRenderer.writeMarkdown(report, out);
         case sarif -> AuditSarifOutput.write(report, snapshot, out);
+        case html -> HtmlReport.writeAudit(report, out);
         default -> AuditRenderer.writeText(report, out, datapath.verbose);
       }
     }

@@ -10,6 +10,7 @@ import dev.nodeipam.kube.ManifestLoader;
 import dev.nodeipam.kube.ManifestTree;
 import dev.nodeipam.kube.SourceLocator;
 import dev.nodeipam.render.DiffRenderer;
+import dev.nodeipam.render.HtmlReport;
 import dev.nodeipam.render.DiffSarif;
 import dev.nodeipam.render.Json;
 import dev.nodeipam.render.Sarif;
@@ -165,6 +166,7 @@ public final class DiffCommand implements Callable<Integer> {
     switch (output) {
       case json -> Json.writeJson(DiffRenderer.toMap(diff), out);
       case markdown -> DiffRenderer.writeMarkdown(diff, out);
+      case html -> HtmlReport.writeDiff(diff, out);
       case sarif -> writeSarif(diff, root, cwd, out);
       default -> DiffRenderer.writeText(diff, out);
     }

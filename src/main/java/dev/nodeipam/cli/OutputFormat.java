@@ -14,7 +14,8 @@ public enum OutputFormat {
   json,
   yaml,
   markdown,
-  sarif;
+  sarif,
+  html;
 
   /** A command's accepted formats: its completion candidates and its converter. */
   abstract static class Choice implements Iterable<String>, CommandLine.ITypeConverter<OutputFormat> {
@@ -46,24 +47,34 @@ public enum OutputFormat {
     }
   }
 
-  /** plan, trace and migrate. */
+  /** plan and migrate. */
   public static final class Reports extends Choice {
     public Reports() {
       super(text, json, yaml);
     }
   }
 
-  /** audit: the reports' formats, Markdown for pull-request comments, SARIF for code scanning. */
+  /**
+   * audit: the reports' formats, Markdown for pull-request comments, SARIF for code scanning, a
+   * page that draws the traps.
+   */
   public static final class Audits extends Choice {
     public Audits() {
-      super(text, json, yaml, markdown, sarif);
+      super(text, json, yaml, markdown, sarif, html);
     }
   }
 
-  /** diff: text, the JSON contract, Markdown for pull-request comments, SARIF. */
+  /** diff: text, the JSON contract, Markdown for pull-request comments, SARIF, a page. */
   public static final class Diffs extends Choice {
     public Diffs() {
-      super(text, json, markdown, sarif);
+      super(text, json, markdown, sarif, html);
+    }
+  }
+
+  /** trace: the reports' formats, and a page that draws the flow. */
+  public static final class Traces extends Choice {
+    public Traces() {
+      super(text, json, yaml, html);
     }
   }
 }

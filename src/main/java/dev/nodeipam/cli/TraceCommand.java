@@ -5,10 +5,13 @@ import dev.nodeipam.policy.engine.PolicyEngine;
 import dev.nodeipam.policy.explanation.Verdict;
 import dev.nodeipam.policy.model.Flow;
 import dev.nodeipam.policy.settings.DatapathSettings;
+import dev.nodeipam.render.HtmlReport;
 import dev.nodeipam.render.Json;
 import dev.nodeipam.render.TraceRenderer;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.Pod;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -70,8 +73,8 @@ public final class TraceCommand implements Callable<Integer> {
       names = {"-o", "--output"},
       paramLabel = "FORMAT",
       defaultValue = "text",
-      converter = OutputFormat.Reports.class,
-      completionCandidates = OutputFormat.Reports.class,
+      converter = OutputFormat.Traces.class,
+      completionCandidates = OutputFormat.Traces.class,
       description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   OutputFormat output;
 
@@ -103,6 +106,8 @@ public final class TraceCommand implements Callable<Integer> {
           switch (output) {
             case json -> Json.json(TraceRenderer.document(verdict, asAddress, trap, dst.named()));
             case yaml -> Json.yaml(TraceRenderer.document(verdict, asAddress, trap, dst.named()));
+            case html -> html(verdict, asAddress, trap,
+                TraceRenderer.text(verdict, asAddress, trap, dst.named(), datapath.verbose));
             default -> TraceRenderer.text(verdict, asAddress, trap, dst.named(),
                 datapath.verbose);
           };
@@ -114,11 +119,19 @@ public final class TraceCommand implements Callable<Integer> {
           switch (output) {
             case json -> Json.json(TraceRenderer.identityDocument(verdict, dst.text(), dst.named()));
             case yaml -> Json.yaml(TraceRenderer.identityDocument(verdict, dst.text(), dst.named()));
+            case html -> html(verdict, null, IdentityTrap.NONE,
+                TraceRenderer.identityText(verdict, dst.text(), dst.named(), datapath.verbose));
             default -> TraceRenderer.identityText(verdict, dst.text(), dst.named(),
                 datapath.verbose);
           };
     }
     spec.commandLine().getOut().print(rendered);
     return 0;
+  }
+
+  private static String html(Verdict v, Verdict asAddress, IdentityTrap trap, String text) {
+    StringWriter page = new StringWriter();
+    HtmlReport.writeTrace(v, asAddress, trap, text, new PrintWriter(page));
+    return page.toString();
   }
 }

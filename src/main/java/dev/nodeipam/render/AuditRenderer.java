@@ -35,6 +35,9 @@ import java.util.Map;
 public final class AuditRenderer {
   private static final int MAX_SOURCES = 20;
 
+  /** Mermaid diagrams a Markdown report carries at most (one per Service address and port). */
+  public static final int MARKDOWN_DIAGRAMS = 10;
+
   private AuditRenderer() {}
 
   public static String text(AuditReport r) {
@@ -125,6 +128,7 @@ public final class AuditRenderer {
     out.append("Datapath: ").append(settings(r, true)).append("\n");
     List<String> lines = o.lines();
     Map<List<?>, String> labels = new IdentityHashMap<>();
+    int[] diagrams = new int[1];
     if (!lines.isEmpty()) {
       out.append('\n');
       lines.forEach(l -> out.append("- ").append(l).append('\n'));
@@ -152,6 +156,15 @@ public final class AuditRenderer {
       out.append('\n');
       why.forEach(w -> out.append(w).append('\n'));
       out.append("- ").append(companionLine(r, target)).append('\n');
+      if (diagrams[0]++ < MARKDOWN_DIAGRAMS) {
+        out.append("\n```mermaid\n").append(TrapDiagrams.mermaid(TrapPicture.of(r, target)))
+            .append("```\n");
+      }
+    }
+    if (diagrams[0] > MARKDOWN_DIAGRAMS) {
+      out.append("\n").append(String.valueOf(diagrams[0] - MARKDOWN_DIAGRAMS))
+          .append(" more diagrams left out (`nodeipam audit -o html` draws up to ")
+          .append(String.valueOf(HtmlReport.MAX_PICTURES)).append(")\n");
     }
     if (!r.others().isEmpty()) {
       out.append("\n## Other findings\n\n| severity | type | message |\n| --- | --- | --- |\n");
@@ -194,6 +207,11 @@ public final class AuditRenderer {
 
   /** The policies of a trap with the rule of each: {@code NetworkPolicy a/b spec.egress[0] (ipBlock 0.0.0.0/0)}. */
   private static String rules(Trap t) {
+    return String.join(", ", ruleLabels(t));
+  }
+
+  /** One label per policy of a trap, with its rules: what {@link #rules} joins. */
+  static List<String> ruleLabels(Trap t) {
     Map<PolicyRef, List<String>> by = new LinkedHashMap<>();
     t.policies().forEach(p -> by.put(p, new ArrayList<>()));
     for (var e : t.entries()) {
@@ -207,7 +225,7 @@ public final class AuditRenderer {
     }
     List<String> parts = new ArrayList<>();
     by.forEach((p, rs) -> parts.add(p.label() + (rs.isEmpty() ? "" : " " + String.join("; ", rs))));
-    return String.join(", ", parts);
+    return parts;
   }
 
   /**
@@ -215,9 +233,9 @@ public final class AuditRenderer {
    * namespaces stop matching for 24.85.233.58:443 — 1 active, 6 latent"), the counts, and one
    * line per address and port when there are several.
    */
-  private record Overview(String headline, String counts, List<String> lines) {}
+  record Overview(String headline, String counts, List<String> lines) {}
 
-  private static Overview overview(AuditReport r, TrapGroups groups) {
+  static Overview overview(AuditReport r, TrapGroups groups) {
     List<String> lines = new ArrayList<>();
     TrapGroups.Tally all = new TrapGroups.Tally();
     Trap[] last = new Trap[1];
@@ -257,7 +275,11 @@ public final class AuditRenderer {
         + " stop" + (s.policies() == 1 ? "s" : "") + " matching";
   }
 
-  private static String destination(Trap t) {
+  static String address(Trap t) {
+    return t.address().hostText() + ":" + t.servicePort().port() + "/" + t.protocol();
+  }
+
+  static String destination(Trap t) {
     List<Integer> targets = t.targetPorts();
     return t.destinations().get(0).identity().describe()
         + (t.destinations().size() > 1 ? " and " + (t.destinations().size() - 1) + " more" : "")
@@ -265,7 +287,7 @@ public final class AuditRenderer {
   }
 
   /** The companion that fixes the traps of an address and port, by direction. */
-  private static String companionLine(AuditReport r, TrapGroups.Target target) {
+  static String companionLine(AuditReport r, TrapGroups.Target target) {
     List<String> names = new ArrayList<>();
     boolean deny = false;
     String service = target.first().address().service().key();
@@ -337,7 +359,7 @@ public final class AuditRenderer {
     return out.toString();
   }
 
-  private static String settings(AuditReport r, boolean verbose) {
+  static String settings(AuditReport r, boolean verbose) {
     List<String> parts = new ArrayList<>();
     Setting v = r.settings().versionSetting();
     parts.add("Cilium " + v.value() + " (" + v.from() + ")");

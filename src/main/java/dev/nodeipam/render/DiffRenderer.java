@@ -156,6 +156,7 @@ public final class DiffRenderer {
     }
     md.append("\nEvaluated: ").append(evaluated(d)).append(". Datapath: `")
         .append(settings(d)).append("`\n");
+    mermaid(d, md);
     int omitted = 0;
     for (ItemType type : ItemType.values()) {
       List<Item> items = d.of(type);
@@ -201,6 +202,28 @@ public final class DiffRenderer {
     }
     out.append(md);
     out.flush();
+  }
+
+  /** Diagrams of the new traps, one per Service address and port, while the budget allows. */
+  private static void mermaid(Diff d, StringBuilder md) {
+    Map<String, List<Item>> byTarget = new LinkedHashMap<>();
+    for (Item i : d.of(ItemType.TRAP_INTRODUCED)) {
+      byTarget.computeIfAbsent(i.service() + " " + i.flowTarget(), k -> new ArrayList<>()).add(i);
+    }
+    int drawn = 0;
+    for (List<Item> items : byTarget.values()) {
+      String chart = TrapDiagrams.mermaid(TrapPicture.of(items, d.companions()));
+      if (drawn == AuditRenderer.MARKDOWN_DIAGRAMS
+          || md.length() + chart.length() > MARKDOWN_BUDGET / 2) {
+        break;
+      }
+      md.append("\n```mermaid\n").append(chart).append("```\n");
+      drawn++;
+    }
+    if (drawn < byTarget.size()) {
+      md.append("\n").append(byTarget.size() - drawn)
+          .append(" more trap diagrams left out (`nodeipam diff -o html` draws them)\n");
+    }
   }
 
   private static String icon(List<Item> items) {

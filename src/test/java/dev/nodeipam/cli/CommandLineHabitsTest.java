@@ -54,8 +54,9 @@ class CommandLineHabitsTest {
   @ValueSource(strings = {"plan", "trace", "migrate", "audit", "diff"})
   void outputFormatsAreListedExactlyInHelpCompletionAndErrors(String command) {
     List<String> list = switch (command) {
-      case "audit" -> List.of("text", "json", "yaml", "markdown", "sarif");
-      case "diff" -> List.of("text", "json", "markdown", "sarif");
+      case "audit" -> List.of("text", "json", "yaml", "markdown", "sarif", "html");
+      case "diff" -> List.of("text", "json", "markdown", "sarif", "html");
+      case "trace" -> List.of("text", "json", "yaml", "html");
       default -> List.of("text", "json", "yaml");
     };
     String formats = String.join(", ", list);
