@@ -35,8 +35,6 @@ import picocli.CommandLine.Spec;
       "      --from hermes/hermes-atlas --to 24.85.233.58:443",
       "  nodeipam trace --from web/frontend --to kube-system/kube-dns:53/udp -o json",
       "  nodeipam trace -f shop/ -n shop --from frontend --to cartservice:grpc",
-      "",
-      "-n NS is the namespace of a --from or --to name written without one.",
       "  nodeipam trace -f cluster/ --from web/frontend --to '[2001:db8::1]:443' \\",
       "      --set kube-proxy-replacement=true"
     })
@@ -49,7 +47,8 @@ public final class TraceCommand implements Callable<Integer> {
       names = "--from",
       required = true,
       paramLabel = "NS/NAME",
-      description = "The client: a pod, or a workload (one of its pods, else its pod template).")
+      description = "The client: a pod, or a workload (one of its pods, else its pod template)."
+          + " A name without NS/ is in the namespace of -n.")
   String from;
 
   @Option(

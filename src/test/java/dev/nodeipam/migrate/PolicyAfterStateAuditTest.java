@@ -187,7 +187,7 @@ class PolicyAfterStateAuditTest {
         .contains("1 at Services the plan does not change: left in place");
     String text = MigrateRenderer.text(plan);
     assertThat(text).contains("Policy audit: 2 trapped flows in the after-state")
-        .contains("1 findings remain with the companions")
+        .contains("1 finding remains with the companions")
         .doesNotContain("clean with the companions");
   }
 }
