@@ -88,6 +88,13 @@ public final class DiffCommand implements Callable<Integer> {
           + " current directory); repeatable.")
   List<Path> files = new ArrayList<>();
 
+  @Option(
+      names = "--skip-non-manifests",
+      description = "Skip, with a warning each, files under a directory that parse but hold no"
+          + " Kubernetes object (another tool's JSON, Helm values), in both states; without it"
+          + " they are an error.")
+  boolean skipNonManifests;
+
   @Mixin DatapathFlags datapath;
 
   @Mixin NodeIpamFlags nodeIpam;
@@ -187,9 +194,15 @@ public final class DiffCommand implements Callable<Integer> {
   }
 
   /** Loads one state; a problem in it names the state it is in. */
-  private static ClusterSnapshot load(List<Path> paths, ManifestTree tree, String state) {
+  private ClusterSnapshot load(List<Path> paths, ManifestTree tree, String state) {
+    PrintWriter err = spec.commandLine().getErr();
+    ManifestLoader.Options options = new ManifestLoader.Options(skipNonManifests,
+        w -> {
+          err.println("nodeipam: warning: " + (state == null ? "" : state + ": ") + w);
+          err.flush();
+        }, new ManifestLoader.Progress()).withCommand("diff");
     try {
-      return ManifestLoader.load(paths, tree);
+      return ManifestLoader.load(paths, options, tree);
     } catch (BadInputException e) {
       throw state == null ? e : new BadInputException(state + ": " + e.getMessage());
     }

@@ -61,11 +61,14 @@ public record Service(
   public static final String HEADLESS_LABEL = "service.kubernetes.io/headless";
 
   /**
-   * Headless: {@code clusterIP: None} or the headless label. A Service that merely lacks a
-   * ClusterIP, as every manifest's does until the API server allocates one, is not.
+   * Headless: {@code clusterIP: None} (any case, as Cilium compares it: {@code isHeadless} in
+   * cilium's {@code pkg/loadbalancer/reflectors/conversions.go}) or the headless label. A Service
+   * that merely lacks a ClusterIP, as every manifest's does until the API server allocates one, is
+   * not.
    */
   public boolean isHeadless() {
-    return clusterIps.contains("None") || labels.containsKey(HEADLESS_LABEL);
+    return labels.containsKey(HEADLESS_LABEL)
+        || clusterIps.stream().anyMatch(ip -> ip.equalsIgnoreCase("None"));
   }
 
   public static Builder builder() {

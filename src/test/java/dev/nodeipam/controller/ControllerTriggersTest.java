@@ -190,7 +190,11 @@ class ControllerTriggersTest {
     Service s = f.service("web", "site");
     assertThat(s.getStatus().getConditions())
         .extracting(c -> c.getType() + "=" + c.getStatus())
-        .containsExactly("example.com/Healthy=True");
+        // Another controller's condition stays first and as it was; the controller adds only its
+        // own (docs/controller.md, status conditions).
+        .containsExactly("example.com/Healthy=True", "nodeipam.dev/AddressesPublished=True");
+    assertThat(s.getStatus().getConditions().get(0).getLastTransitionTime())
+        .isEqualTo("2026-01-01T00:00:00Z");
     assertThat(s.getSpec().getLoadBalancerClass()).isEqualTo(NodeIpamOptions.DEFAULT_CLASS);
   }
 

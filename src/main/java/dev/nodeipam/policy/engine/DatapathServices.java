@@ -1,7 +1,6 @@
 package dev.nodeipam.policy.engine;
 
 import dev.nodeipam.snapshot.Service;
-import java.util.Locale;
 
 /**
  * Which Services the Cilium datapath builds frontends for. A headless Service ({@code clusterIP:
@@ -13,19 +12,12 @@ import java.util.Locale;
  * {@code k8s-service-proxy-name} the agent does not watch it. Every release read (1.14+).
  */
 public final class DatapathServices {
-  static final String HEADLESS = "service.kubernetes.io/headless";
   static final String PROXY_NAME = "service.kubernetes.io/service-proxy-name";
 
   private DatapathServices() {}
 
   /** Whether Cilium installs frontends for the Service. */
   public static boolean hasFrontends(Service s) {
-    return !isHeadless(s) && !s.labels().containsKey(PROXY_NAME);
-  }
-
-  /** Headless as Cilium reads it. */
-  public static boolean isHeadless(Service s) {
-    return s.labels().containsKey(HEADLESS)
-        || s.clusterIps().stream().anyMatch(ip -> ip.toLowerCase(Locale.ROOT).equals("none"));
+    return !s.isHeadless() && !s.labels().containsKey(PROXY_NAME);
   }
 }
