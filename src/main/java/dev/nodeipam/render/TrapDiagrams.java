@@ -44,13 +44,14 @@ public final class TrapDiagrams {
       svg.box(COLUMN[1], ruleY[i], BOX_W, BOX_H, "world: " + p.rules().get(i), "rule");
     }
     svg.box(COLUMN[2], mid, BOX_W, BOX_H, p.service(), "service");
-    svg.arrow(COLUMN[2] + BOX_W, mid + BOX_H / 2, COLUMN[3], mid + BOX_H / 2, "trap");
+    svg.arrow(COLUMN[2] + BOX_W, mid + BOX_H / 2, COLUMN[3], mid + BOX_H / 2,
+        p.trapped() ? "trap" : "edge");
     svg.box(COLUMN[3], mid, BOX_W, BOX_H, p.backend(), "backend");
-    String[] hop = Svg.twoLines((p.active() ? "TRAPPED (active): " : "TRAPPED (latent): ")
-        + p.hop(), 90);
-    svg.text(COLUMN[2], mid + BOX_H + 16, hop[0], "trap-label");
+    String[] hop = Svg.twoLines(hopLabel(p, "TRAPPED (active): "), 90);
+    String labelClass = p.trapped() ? "trap-label" : "label";
+    svg.text(COLUMN[2], mid + BOX_H + 16, hop[0], labelClass);
     if (!hop[1].isEmpty()) {
-      svg.text(COLUMN[2], mid + BOX_H + 30, hop[1], "trap-label");
+      svg.text(COLUMN[2], mid + BOX_H + 30, hop[1], labelClass);
     }
     if (p.more() > 0) {
       svg.text(COLUMN[0], TOP + rows * ROW + 12, "and " + p.more()
@@ -85,16 +86,17 @@ public final class TrapDiagrams {
     for (int i = 0; i < p.rules().size(); i++) {
       edges.add("  r" + i + " --> svc");
     }
-    edges.add("  svc -. \"" + label((p.active() ? "TRAPPED: " : "TRAPPED (latent): ")
-        + p.hop()) + "\" .-> be");
+    edges.add("  svc -. \"" + label(hopLabel(p, "TRAPPED: ")) + "\" .-> be");
     edges.forEach(e -> m.append(e).append('\n'));
     if (p.more() > 0) {
       m.append("  more[\"and ").append(p.more()).append(" more sources or rules\"]\n");
     }
-    m.append("  classDef trap stroke:#c00,stroke-width:3px,color:#c00\n");
-    m.append("  class be trap\n");
-    // linkStyle counts edges in the order written: the trapped hop is the last one.
-    m.append("  linkStyle ").append(edges.size() - 1).append(" stroke:#c00,stroke-width:3px\n");
+    if (p.trapped()) {
+      m.append("  classDef trap stroke:#c00,stroke-width:3px,color:#c00\n");
+      m.append("  class be trap\n");
+      // linkStyle counts edges in the order written: the trapped hop is the last one.
+      m.append("  linkStyle ").append(edges.size() - 1).append(" stroke:#c00,stroke-width:3px\n");
+    }
     return m.toString();
   }
 
@@ -119,5 +121,13 @@ public final class TrapDiagrams {
       }
     }
     return b.toString();
+  }
+
+  /** The hop's words: "TRAPPED" only where the flow is trapped; a plain verdict otherwise. */
+  private static String hopLabel(TrapPicture p, String activeWord) {
+    if (!p.trapped()) {
+      return p.hop();
+    }
+    return (p.active() ? activeWord : "TRAPPED (latent): ") + p.hop();
   }
 }

@@ -35,6 +35,7 @@ import java.util.Set;
  * @param service the Service and the address it publishes
  * @param backend the identity and port the policy sees after translation
  * @param hop the trapped hop's label: the rule, or how many rules, that stop matching
+ * @param trapped false only for a traced flow that is no identity trap: its hop is drawn plain
  * @param active whether the trap drops traffic now (false: once the address is translated)
  * @param more sources and rules not drawn, to keep the picture readable
  * @param namespaces the source and policy namespaces, for the report's index
@@ -48,6 +49,7 @@ public record TrapPicture(
     String service,
     String backend,
     String hop,
+    boolean trapped,
     boolean active,
     int more,
     Set<String> namespaces,
@@ -168,7 +170,7 @@ public record TrapPicture(
     TrapPicture p = c.picture(v.flow().destinationText() + "  from " + v.flow().source().key(),
         service, backend, trap.active(), namespaces, "");
     return trap.trapped() ? p : new TrapPicture(p.title(), p.sources(), p.rules(), p.service(),
-        p.backend(), "no identity trap: the verdict is " + v.outcome(), false, p.more(),
+        p.backend(), "no identity trap: the verdict is " + v.outcome(), false, false, p.more(),
         p.namespaces(), p.policies(), "");
   }
 
@@ -205,7 +207,7 @@ public record TrapPicture(
       List<String> labels = List.copyOf(rules.keySet());
       String hop = labels.size() == 1 ? "stops matching: " + labels.get(0)
           : labels.size() + " rules stop matching (world/CIDR no longer matches a pod)";
-      return new TrapPicture(title, sources, labels, service, backend, hop, active, more,
+      return new TrapPicture(title, sources, labels, service, backend, hop, true, active, more,
           namespaces, policies, companion);
     }
   }
