@@ -50,14 +50,6 @@ public enum IpFamily {
    *     the supported values
    */
   public static IpFamily fromWire(String text) {
-    if (text == null) {
-      return null;
-    }
-    for (IpFamily v : values()) {
-      if (v.wire.equals(text)) {
-        return v;
-      }
-    }
-    throw new IllegalArgumentException(WireNames.unsupported(text, values()));
+    return WireNames.parse(text, values());
   }
 }

@@ -34,14 +34,6 @@ public enum IpFamilyPolicy {
    *     the supported values
    */
   public static IpFamilyPolicy fromWire(String text) {
-    if (text == null) {
-      return null;
-    }
-    for (IpFamilyPolicy v : values()) {
-      if (v.wire.equals(text)) {
-        return v;
-      }
-    }
-    throw new IllegalArgumentException(WireNames.unsupported(text, values()));
+    return WireNames.parse(text, values());
   }
 }

@@ -35,14 +35,6 @@ public enum ServiceType {
    *     the supported values
    */
   public static ServiceType fromWire(String text) {
-    if (text == null) {
-      return null;
-    }
-    for (ServiceType v : values()) {
-      if (v.wire.equals(text)) {
-        return v;
-      }
-    }
-    throw new IllegalArgumentException(WireNames.unsupported(text, values()));
+    return WireNames.parse(text, values());
   }
 }

@@ -33,14 +33,6 @@ public enum TrafficPolicy {
    *     the supported values
    */
   public static TrafficPolicy fromWire(String text) {
-    if (text == null) {
-      return null;
-    }
-    for (TrafficPolicy v : values()) {
-      if (v.wire.equals(text)) {
-        return v;
-      }
-    }
-    throw new IllegalArgumentException(WireNames.unsupported(text, values()));
+    return WireNames.parse(text, values());
   }
 }

@@ -7,6 +7,24 @@ import java.util.stream.Collectors;
 final class WireNames {
   private WireNames() {}
 
+  /**
+   * The value whose Kubernetes spelling ({@code toString()}) is {@code text}, compared
+   * case-sensitively as the API server does; null for null (unset: the default applies).
+   *
+   * @throws IllegalArgumentException for a spelling the API server rejects
+   */
+  static <E extends Enum<E>> E parse(String text, E[] values) {
+    if (text == null) {
+      return null;
+    }
+    for (E v : values) {
+      if (v.toString().equals(text)) {
+        return v;
+      }
+    }
+    throw new IllegalArgumentException(unsupported(text, values));
+  }
+
   /** Worded as the API server's {@code field.NotSupported}: the value, then the supported ones. */
   static String unsupported(String text, Enum<?>[] values) {
     return "Unsupported value: \"" + text + "\": supported values: "
