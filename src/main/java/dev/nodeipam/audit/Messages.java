@@ -7,6 +7,7 @@ import dev.nodeipam.policy.explanation.SideVerdict;
 import dev.nodeipam.policy.explanation.Translation;
 import dev.nodeipam.policy.model.PolicyRef;
 import dev.nodeipam.policy.model.Protocol;
+import dev.nodeipam.render.text.TranslationText;
 import dev.nodeipam.snapshot.Service;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,9 +25,9 @@ final class Messages {
     m.append(written(allows)).append(" read as the address ").append(target(sa, sp, protocol))
         .append(". ");
     if (active) {
-      m.append(capital(used.reason())).append(". ");
+      m.append(capital(TranslationText.sentence(used.reason()))).append(". ");
     } else {
-      m.append("Allowed now (").append(now.reason()).append("); once Cilium translates the address")
+      m.append("Allowed now (").append(TranslationText.sentence(now.reason())).append("); once Cilium translates the address")
           .append(" (per-packet load balancing at the pod, e.g. bpf-lb-sock-hostns-only=true as Istio")
           .append(" sets, or kube-proxy-replacement=true for a LoadBalancer or Node IPAM address),")
           .append(" it would be denied. ");
@@ -56,7 +57,7 @@ final class Messages {
     m.append("The backend ").append(seen(denied)).append(" admits port ").append(denied.get(0).port())
         .append(" only from CIDR/world sources (").append(peers(admits)).append(").");
     if (active) {
-      m.append(" ").append(capital(used.reason())).append(", so the backend sees the client as its")
+      m.append(" ").append(capital(TranslationText.sentence(used.reason()))).append(", so the backend sees the client as its")
           .append(" pod identity, not a world address: ");
     } else {
       m.append(" Allowed now: the traffic leaves the pod for the address and comes back as world;")

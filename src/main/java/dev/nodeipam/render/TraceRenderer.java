@@ -13,6 +13,7 @@ import dev.nodeipam.policy.explanation.Verdict;
 import dev.nodeipam.policy.model.Identity;
 import dev.nodeipam.policy.model.PolicyRef;
 import dev.nodeipam.policy.settings.Setting;
+import dev.nodeipam.render.text.TranslationText;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -63,7 +64,8 @@ public final class TraceRenderer {
     t.put(
         "frontend", v.translation().frontend() == null ? null : v.translation().frontend().wire());
     t.put("servicePort", v.translation().servicePort());
-    t.put("reason", v.translation().reason());
+    t.put("reason", TranslationText.sentence(v.translation().reason()));
+    t.put("reasonCode", v.translation().reason().kind().code());
     doc.put("translation", t);
     doc.put("settings", v.settings().values());
     doc.put("ciliumVersion", AuditReport.versionMap(v.settings()));
@@ -239,7 +241,7 @@ public final class TraceRenderer {
     b.append("\n1. Translation: ")
         .append(t.translated() ? "yes" : "no")
         .append(" — ")
-        .append(t.reason())
+        .append(TranslationText.sentence(t.reason()))
         .append('\n');
     if (t.translated()) {
       b.append("   Policy sees each backend pod and its targetPort, not ")

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.nodeipam.policy.explanation.DestinationVerdict;
 import dev.nodeipam.policy.explanation.Outcome;
 import dev.nodeipam.policy.explanation.Translation.Frontend;
+import dev.nodeipam.policy.explanation.TranslationReason.Kind;
 import dev.nodeipam.policy.explanation.Verdict;
+import dev.nodeipam.render.text.TranslationText;
 import dev.nodeipam.snapshot.Pod;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -56,9 +58,10 @@ class HostPortTest {
   void theClientsOwnNodeAddressIsTranslatedToThePodOnItsContainerPort() {
     for (String[] s : new String[][] {KPR, HOSTNS_ONLY}) {
       Verdict v = cluster().trace("app/client", N1, 443, s);
-      assertThat(v.translation().translated()).as(v.translation().reason()).isTrue();
+      assertThat(v.translation().translated()).as(TranslationText.sentence(v.translation().reason())).isTrue();
       assertThat(v.translation().frontend()).isEqualTo(Frontend.HOST_PORT);
-      assertThat(v.translation().reason()).contains("nginx-1");
+      assertThat(v.translation().reason().kind()).isEqualTo(Kind.HOST_PORT_CLIENT_NODE);
+      assertThat(v.translation().reason().hostPort().pod()).isEqualTo("ingress/nginx-1");
       assertThat(v.destinations()).singleElement().satisfies(d -> {
         assertThat(d.endpoint()).isEqualTo("ingress/nginx-1");
         assertThat(d.identity().isPod()).isTrue();
@@ -72,7 +75,7 @@ class HostPortTest {
   void anotherNodesAddressIsThatNodeForEgressAndItsPodForIngress() {
     Verdict v = cluster().trace("app/client", N2, 443, KPR);
     assertThat(v.translation().translated()).isFalse();
-    assertThat(v.translation().reason()).contains("sock4_skip_xlate");
+    assertThat(v.translation().reason().kind()).isEqualTo(Kind.HOST_PORT_OTHER_NODE);
     DestinationVerdict d = v.destinations().get(0);
     assertThat(d.egressPeer().name()).isEqualTo("remote-node");
     assertThat(d.endpoint()).isEqualTo("ingress/nginx-2");
@@ -85,7 +88,7 @@ class HostPortTest {
   void withoutKubeProxyReplacementNothingOfCiliumTranslatesIt() {
     Verdict v = cluster().trace("app/client", N1, 443, NO_KPR);
     assertThat(v.translation().translated()).isFalse();
-    assertThat(v.translation().reason()).contains("portmap");
+    assertThat(v.translation().reason().kind()).isEqualTo(Kind.HOST_PORT_NO_KPR);
     assertThat(v.destinations()).singleElement()
         .satisfies(d -> assertThat(d.identity().name()).isEqualTo("host"));
   }

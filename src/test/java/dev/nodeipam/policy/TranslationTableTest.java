@@ -9,7 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import dev.nodeipam.policy.explanation.DestinationVerdict;
 import dev.nodeipam.policy.explanation.Outcome;
 import dev.nodeipam.policy.explanation.Translation.Frontend;
+import dev.nodeipam.policy.explanation.TranslationReason.Balancer;
+import dev.nodeipam.policy.explanation.TranslationReason.Kind;
 import dev.nodeipam.policy.explanation.Verdict;
+import dev.nodeipam.render.text.TranslationText;
 import dev.nodeipam.snapshot.Service;
 import dev.nodeipam.snapshot.ServiceType;
 import dev.nodeipam.snapshot.TrafficPolicy;
@@ -56,7 +59,7 @@ class TranslationTableTest {
   }
 
   private static void assertTranslated(Verdict v, Frontend frontend) {
-    assertThat(v.translation().translated()).as(v.translation().reason()).isTrue();
+    assertThat(v.translation().translated()).as(TranslationText.sentence(v.translation().reason())).isTrue();
     assertThat(v.translation().frontend()).isEqualTo(frontend);
     assertThat(v.translation().service()).isEqualTo("web/web");
     assertThat(v.destinations())
@@ -70,7 +73,7 @@ class TranslationTableTest {
   }
 
   private static void assertNotTranslated(Verdict v, String identity) {
-    assertThat(v.translation().translated()).as(v.translation().reason()).isFalse();
+    assertThat(v.translation().translated()).as(TranslationText.sentence(v.translation().reason())).isFalse();
     DestinationVerdict d = v.destinations().get(0);
     // Cilium's policy sees the address itself; a next hop may deliver it to a backend later
     // (NextHopDeliveryTest).
@@ -93,6 +96,9 @@ class TranslationTableTest {
   private static final String[] KPR_FALSE_119 =
       {"kube-proxy-replacement", "false", "cilium-version", "1.19"};
 
+  /** The reason a row expects: its kind and, where it names one, the load balancer. */
+  private record Because(Kind kind, Balancer balancer) {}
+
   /** One row of the table: a client of node n1 dials {@code address}:80 under {@code settings}. */
   private record Row(
       String name,
@@ -101,7 +107,7 @@ class TranslationTableTest {
       String[] settings,
       Frontend frontend,
       String peer,
-      String reason) {
+      Because reason) {
     /** The flow is translated to web/web-1:8080 through {@code frontend}. */
     static Row translated(String name, String address, String[] settings, Frontend frontend) {
       return new Row(name, TranslationTableTest::cluster, address, settings, frontend, null, null);
@@ -112,9 +118,15 @@ class TranslationTableTest {
       return new Row(name, TranslationTableTest::cluster, address, settings, null, peer, null);
     }
 
-    /** The translation's reason says {@code fragment}. */
-    Row because(String fragment) {
-      return new Row(name, cluster, address, settings, frontend, peer, fragment);
+    /** The translation table decides by the row {@code kind}. */
+    Row because(Kind kind) {
+      return because(kind, null);
+    }
+
+    /** The translation table decides by the row {@code kind}, naming {@code balancer}. */
+    Row because(Kind kind, Balancer balancer) {
+      return new Row(name, cluster, address, settings, frontend, peer,
+          new Because(kind, balancer));
     }
 
     Row in(Supplier<TestCluster> other) {
@@ -150,7 +162,7 @@ class TranslationTableTest {
         KPR_FALSE, "world"));
     for (String[] s : List.of(SOCKET_LB, HOSTNS_ONLY, NO_SOCKET_LB, KPR_FALSE)) {
       rows.add(Row.untranslated("row 3: LoadBalancer with ipMode Proxy, never", LB_PROXY, s,
-          "world").because("ipMode: Proxy"));
+          "world").because(Kind.LOAD_BALANCER_PROXY));
     }
     for (String[] s : List.of(SOCKET_LB, HOSTNS_ONLY, NO_SOCKET_LB)) {
       rows.add(Row.translated("row 4: externalIP of the client's own node", OWN_NODE, s,
@@ -159,7 +171,7 @@ class TranslationTableTest {
     rows.add(Row.untranslated("row 4: externalIP of the client's own node, no kube-proxy "
         + "replacement", OWN_NODE, KPR_FALSE, "host"));
     rows.add(Row.untranslated("row 5: externalIP of another node, socket LB's CVE mitigation",
-        OTHER_NODE, SOCKET_LB, "remote-node").because("CVE-2020-8554"));
+        OTHER_NODE, SOCKET_LB, "remote-node").because(Kind.EXTERNAL_IP_MITIGATED));
     rows.add(Row.untranslated("row 5: externalIP of no node, socket LB's CVE mitigation",
         NOT_A_NODE, SOCKET_LB, "world"));
     rows.add(Row.translated("row 5: externalIP of no node, the mitigation disabled", NOT_A_NODE,
@@ -185,7 +197,7 @@ class TranslationTableTest {
     // frontends need it), and the pod's per-packet load balancer translates them: reported after
     // 1.18 to 1.19 upgrades as kubermatic/kubermatic#15939.
     rows.add(Row.translated("Cilium 1.19: LoadBalancer VIP without kube-proxy replacement",
-        LB_VIP, KPR_FALSE_119, Frontend.LOAD_BALANCER).because("kubermatic/kubermatic#15939"));
+        LB_VIP, KPR_FALSE_119, Frontend.LOAD_BALANCER).because(Kind.LOAD_BALANCER_WITHOUT_KPR));
     rows.add(Row.translated("Cilium 1.19: externalIP without kube-proxy replacement", NOT_A_NODE,
         KPR_FALSE_119, Frontend.EXTERNAL_IP));
     rows.add(Row.untranslated("Cilium 1.19: ipMode Proxy without kube-proxy replacement",
@@ -195,10 +207,12 @@ class TranslationTableTest {
     // mitigation) is translated per packet. enable-sctp does the same (ENABLE_SCTP).
     rows.add(Row.untranslated("externalIP socket LB skips, without envoy or SCTP", NOT_A_NODE,
         SOCKET_LB, "world"));
-    for (String key : List.of("enable-envoy-config", "enable-sctp")) {
-      rows.add(Row.translated("externalIP socket LB skips, translated per packet by " + key,
-          NOT_A_NODE, settings("kube-proxy-replacement", "true", key, "true"),
-          Frontend.EXTERNAL_IP).because(key + "=true"));
+    for (Map.Entry<String, Balancer> key : List.of(
+        Map.entry("enable-envoy-config", Balancer.POD_ENVOY),
+        Map.entry("enable-sctp", Balancer.POD_SCTP))) {
+      rows.add(Row.translated("externalIP socket LB skips, translated per packet by "
+          + key.getKey(), NOT_A_NODE, settings("kube-proxy-replacement", "true", key.getKey(),
+          "true"), Frontend.EXTERNAL_IP).because(Kind.EXTERNAL_IP, key.getValue()));
     }
     // After migrating off externalIPs the same node address is a LoadBalancer ingress IP: the
     // CVE mitigation for externalIPs no longer applies, so the trap becomes certain.
@@ -224,7 +238,11 @@ class TranslationTableTest {
               assertNotTranslated(v, row.peer());
             }
             if (row.reason() != null) {
-              assertThat(v.translation().reason()).contains(row.reason());
+              assertThat(v.translation().reason().kind()).isEqualTo(row.reason().kind());
+              if (row.reason().balancer() != null) {
+                assertThat(v.translation().reason().balancer())
+                    .isEqualTo(row.reason().balancer());
+              }
             }
         });
   }
@@ -233,7 +251,8 @@ class TranslationTableTest {
   void aFrontendOnAnotherPortIsNotTranslated() {
     Verdict v = cluster().trace("app/client", CLUSTER_IP, 443, SOCKET_LB);
     assertThat(v.translation().translated()).isFalse();
-    assertThat(v.translation().reason()).contains("not for port 443");
+    assertThat(v.translation().reason().kind()).isEqualTo(Kind.OTHER_PORT);
+    assertThat(v.translation().reason().port()).isEqualTo(443);
   }
 
   @Test
@@ -453,7 +472,8 @@ class TranslationTableTest {
       assertTranslated(v, Frontend.NODE_PORT);
       assertThat(v.destinations()).singleElement()
           .satisfies(d -> assertThat(d.port()).isEqualTo(8080));
-      assertThat(v.translation().reason()).contains("sock4_wildcard_lookup");
+      assertThat(v.translation().reason().kind()).isEqualTo(Kind.NODE_PORT);
+      assertThat(v.translation().reason().balancer()).isEqualTo(Balancer.SOCKET_LB);
     }
     for (Verdict v : List.of(c.trace("app/client", OTHER_NODE, 30080, KPR_FALSE),
         c.trace("app/client", OTHER_NODE, 30081, SOCKET_LB))) {

@@ -6,6 +6,7 @@ import dev.nodeipam.policy.explanation.DropReason;
 import dev.nodeipam.policy.explanation.Outcome;
 import dev.nodeipam.policy.explanation.SideVerdict;
 import dev.nodeipam.policy.explanation.Translation;
+import dev.nodeipam.policy.explanation.TranslationReason;
 import dev.nodeipam.policy.explanation.Verdict;
 import dev.nodeipam.policy.model.Direction;
 import dev.nodeipam.policy.model.Flow;
@@ -137,7 +138,7 @@ final class FlowEvaluation {
         + " namespace) and port");
     DestinationVerdict d = judge(source, dst, port, protocol, null, s, detail);
     return aggregate(flow, src,
-        Translation.none("no address was dialled: the destination is named by its identity"),
+        Translation.none(TranslationReason.of(TranslationReason.Kind.NOT_DIALLED)),
         List.of(d), s, false, notes);
   }
 
@@ -155,7 +156,8 @@ final class FlowEvaluation {
             + ": no endpoint ingress policy applies");
     DestinationVerdict d = destination(
         flow.address().toCanonicalString(), dst, flow.port(), flow, egress, ingress, List.of());
-    return aggregate(flow, src, Translation.none("read as the address itself: no translation"),
+    return aggregate(flow, src, Translation.none(
+        TranslationReason.of(TranslationReason.Kind.AS_ADDRESS)),
         List.of(d), s, true, List.of());
   }
 

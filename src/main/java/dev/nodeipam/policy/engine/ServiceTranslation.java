@@ -2,6 +2,10 @@ package dev.nodeipam.policy.engine;
 
 import dev.nodeipam.policy.explanation.Translation;
 import dev.nodeipam.policy.explanation.Translation.Frontend;
+import dev.nodeipam.policy.explanation.TranslationReason;
+import dev.nodeipam.policy.explanation.TranslationReason.Balancer;
+import dev.nodeipam.policy.explanation.TranslationReason.Kind;
+import dev.nodeipam.policy.explanation.TranslationReason.Where;
 import dev.nodeipam.policy.model.Flow;
 import dev.nodeipam.policy.model.Protocol;
 import dev.nodeipam.policy.settings.DatapathSettings;
@@ -25,11 +29,6 @@ import java.util.Set;
  * Service frontend to a backend before policy sees the flow, for this client under these settings.
  */
 public final class ServiceTranslation {
-  private static final String WITHOUT_KPR = "Cilium 1.19+ installs it as a service frontend even"
-      + " with kube-proxy-replacement=false (pkg/loadbalancer/reflectors/conversions.go,"
-      + " kubermatic/kubermatic#15939), and the pod's per-packet load balancer translates it"
-      + " (Cilium ";
-
   /** A frontend address of a Service. */
   record FrontendAddress(Service service, Frontend kind, String ipMode) {}
 
@@ -171,27 +170,15 @@ public final class ServiceTranslation {
    */
   public static Translation decideHostPort(HostPortHit h, boolean onClientNode,
       DatapathSettings s) {
-    String what = "hostPort " + h.port().hostPort() + " of pod " + h.pod().key() + " (containerPort "
-        + h.port().port() + ") on " + (onClientNode ? "the client's own node " : "node ")
-        + h.node().name();
-    if (!s.kubeProxyReplacement()) {
-      return new Translation(false, null, Frontend.HOST_PORT, h.port().hostPort(), what
-          + ": without kube-proxy replacement Cilium installs no HostPort frontend (the CNI"
-          + " portmap plugin's DNAT is not modelled), so policy sees the node itself");
-    }
-    if (onClientNode) {
-      return new Translation(true, null, Frontend.HOST_PORT, h.port().hostPort(), what + ": "
-          + (s.socketLbForPods()
-              ? "socket LB translates it (wildcard lookup for the host's addresses,"
-                  + " sock4_wildcard_lookup_full in bpf/bpf_sock.c)"
-              : "the pod's per-packet load balancer translates it (its node's HostPort"
-                  + " frontends)")
-          + " to the pod's containerPort");
-    }
-    return new Translation(false, null, Frontend.HOST_PORT, h.port().hostPort(), what
-        + ": socket LB skips a HostPort frontend that is not the client's host"
-        + " (sock4_skip_xlate, bpf/bpf_sock.c), so policy sees that node; its NodePort load"
-        + " balancer then delivers it to the pod");
+    TranslationReason.HostPort what = new TranslationReason.HostPort(h.port().hostPort(),
+        h.pod().key(), h.port().port(), h.node().name());
+    Where where = onClientNode ? Where.CLIENT_NODE : Where.OTHER_NODE;
+    Kind kind = !s.kubeProxyReplacement() ? Kind.HOST_PORT_NO_KPR
+        : onClientNode ? Kind.HOST_PORT_CLIENT_NODE
+        : Kind.HOST_PORT_OTHER_NODE;
+    Balancer balancer = kind == Kind.HOST_PORT_CLIENT_NODE ? podBalancer(s) : null;
+    return new Translation(kind == Kind.HOST_PORT_CLIENT_NODE, null, Frontend.HOST_PORT,
+        h.port().hostPort(), TranslationReason.hostPort(kind, what, where, balancer));
   }
 
   /** The Service with this nodePort, if any. */
@@ -208,13 +195,13 @@ public final class ServiceTranslation {
 
   /** An address that is some Service's frontend, but not for the flow's port and protocol. */
   static Translation otherPort(Flow flow, Service other) {
-    return Translation.none(flow.address() + " is a frontend of " + other.key()
-        + " but not for port " + flow.port() + "/" + flow.protocol() + ": nothing translates it");
+    return Translation.none(TranslationReason.otherPort(String.valueOf(flow.address()),
+        other.key(), flow.port(), String.valueOf(flow.protocol())));
   }
 
   /** An address that is no Service's frontend. */
   static Translation noFrontend(Flow flow) {
-    return Translation.none(flow.address() + " is no Service frontend");
+    return Translation.none(TranslationReason.noFrontend(String.valueOf(flow.address())));
   }
 
   /**
@@ -227,96 +214,79 @@ public final class ServiceTranslation {
     return switch (hit.kind()) {
       case HOST_PORT -> throw new IllegalArgumentException("a hostPort is no Service frontend");
       case NODE_PORT -> nodePort(hit, onClientNode, s);
-      case CLUSTER_IP -> new Translation(true, hit.service().key(), hit.kind(), hit.port().port(),
-          "ClusterIP of " + hit.service().key() + ": " + (s.kubeProxyReplacement()
-              ? podBalancer(s)
-              : "Cilium translates ClusterIPs even with kube-proxy-replacement=false"));
+      case CLUSTER_IP -> s.kubeProxyReplacement()
+          ? translation(true, hit, Kind.CLUSTER_IP, null, podBalancer(s))
+          : translation(true, hit, Kind.CLUSTER_IP_NO_KPR, null, null);
       case LOAD_BALANCER -> loadBalancer(hit, s);
       case EXTERNAL_IP -> externalIp(hit, onClientNode, clientNodeKnown, s);
     };
   }
 
-  /** Which load balancer translates a frontend for pods, in words. */
-  private static String podBalancer(DatapathSettings s) {
-    return s.socketLbForPods()
-        ? "socket LB translates it for pods"
-        : "the per-packet load balancer at the pod translates it ("
-            + (s.socketLb() ? "bpf-lb-sock-hostns-only=true" : "bpf-lb-sock=false") + ")";
+  private static Translation translation(
+      boolean translated, Hit hit, Kind kind, Where where, Balancer balancer) {
+    Integer port = hit.kind() == Frontend.NODE_PORT ? hit.port().nodePort() : null;
+    return new Translation(translated, hit.service().key(), hit.kind(), hit.port().port(),
+        TranslationReason.service(kind, hit.service().key(), port, where, balancer));
+  }
+
+  /** A row that names the Cilium release: 1.19+ installs the frontend without kube-proxy. */
+  private static Translation release(Hit hit, Kind kind, DatapathSettings s) {
+    return new Translation(true, hit.service().key(), hit.kind(), hit.port().port(),
+        TranslationReason.release(kind, hit.service().key(), String.valueOf(s.version())));
+  }
+
+  /** Which load balancer translates a frontend for pods. */
+  private static Balancer podBalancer(DatapathSettings s) {
+    return s.socketLbForPods() ? Balancer.SOCKET_LB
+        : s.socketLb() ? Balancer.POD_HOSTNS_ONLY
+        : Balancer.POD_NO_SOCKET_LB;
   }
 
   private static Translation nodePort(Hit hit, boolean onClientNode, DatapathSettings s) {
-    String svc = hit.service().key();
-    int sp = hit.port().port();
     if (!s.kubeProxyReplacement()) {
-      return new Translation(false, svc, hit.kind(), sp, "nodePort " + hit.port().nodePort()
-          + " of " + svc + " on a node address: Cilium installs NodePort frontends only with"
-          + " kube-proxy-replacement (convertService, pkg/loadbalancer/reflectors/"
-          + "conversions.go), so policy sees the node itself (kube-proxy forwards it later)");
+      return translation(false, hit, Kind.NODE_PORT_NO_KPR, null, null);
     }
-    return new Translation(true, svc, hit.kind(), sp, "nodePort " + hit.port().nodePort()
-        + " of " + svc + " on " + (onClientNode ? "the client's own" : "a") + " node address: "
-        + (s.socketLbForPods()
-            ? "socket LB translates it (wildcard lookup for host and remote-node addresses,"
-                + " sock4_wildcard_lookup in bpf/bpf_sock.c)"
-            : "modelled as translated by the pod's per-packet load balancer (" + podBalancer(s)
-                + "; not settled in the sources read)"));
+    return translation(true, hit, Kind.NODE_PORT,
+        onClientNode ? Where.CLIENT_NODE : Where.OTHER_NODE, podBalancer(s));
   }
 
   private static Translation loadBalancer(Hit hit, DatapathSettings s) {
-    String svc = hit.service().key();
-    int sp = hit.port().port();
-    String what = "LoadBalancer address of " + svc;
     if ("Proxy".equals(hit.ipMode())) {
-      return new Translation(false, svc, hit.kind(), sp, what + " with ipMode: Proxy: Cilium"
-          + " does not short-circuit it; the traffic goes to the load balancer as a world address");
+      return translation(false, hit, Kind.LOAD_BALANCER_PROXY, null, null);
     }
     if (!s.kubeProxyReplacement() && !s.externalFrontendsWithoutKpr()) {
-      return new Translation(false, svc, hit.kind(), sp, what + ": kube-proxy-replacement=false,"
-          + " so Cilium's policy sees the address itself (kube-proxy rewrites it later)");
+      return translation(false, hit, Kind.LOAD_BALANCER_NO_KPR, null, null);
     }
     if (!s.kubeProxyReplacement()) {
-      return new Translation(true, svc, hit.kind(), sp, what + ": " + WITHOUT_KPR + s.version()
-          + ")");
+      return release(hit, Kind.LOAD_BALANCER_WITHOUT_KPR, s);
     }
-    return new Translation(true, svc, hit.kind(), sp, what + ": " + podBalancer(s));
+    return translation(true, hit, Kind.LOAD_BALANCER, null, podBalancer(s));
   }
 
   private static Translation externalIp(
       Hit hit, boolean onClientNode, boolean clientNodeKnown, DatapathSettings s) {
-    String svc = hit.service().key();
-    int sp = hit.port().port();
-    String what = "externalIP of " + svc;
     if (!s.kubeProxyReplacement() && s.externalFrontendsWithoutKpr()) {
-      return new Translation(true, svc, hit.kind(), sp, what + ": " + WITHOUT_KPR + s.version()
-          + ")");
+      return release(hit, Kind.EXTERNAL_IP_WITHOUT_KPR, s);
     }
     if (!s.kubeProxyReplacement()) {
-      return new Translation(false, svc, hit.kind(), sp, what + ": kube-proxy-replacement=false,"
-          + " so Cilium's policy sees the address itself");
+      return translation(false, hit, Kind.EXTERNAL_IP_NO_KPR, null, null);
     }
     if (onClientNode) {
-      return new Translation(true, svc, hit.kind(), sp,
-          what + " is an address of the client's own node: " + podBalancer(s));
+      return translation(true, hit, Kind.EXTERNAL_IP_CLIENT_NODE, Where.CLIENT_NODE,
+          podBalancer(s));
     }
-    String where = clientNodeKnown
-        ? "is not an address of the client's node"
-        : "is not known to be an address of the client's node";
+    Where where = clientNodeKnown ? Where.OTHER_NODE : Where.UNKNOWN_NODE;
     // Per-packet LB in the pod's datapath (bpf_lxc.c ENABLE_PER_PACKET_LB: socket LB not
     // full, host-namespace only, enable-envoy-config or enable-sctp) translates what socket LB
     // skipped.
     if (!s.perPacketLbAtPod() && !s.externalIpMitigationDisabled()) {
-      return new Translation(false, svc, hit.kind(), sp, what + " " + where + ": socket LB"
-          + " leaves it untranslated (CVE-2020-8554 mitigation;"
-          + " disable-external-ip-mitigation=false), so policy sees the address itself");
+      return translation(false, hit, Kind.EXTERNAL_IP_MITIGATED, where, null);
     }
-    return new Translation(true, svc, hit.kind(), sp, what + " " + where + ": "
-        + (!s.perPacketLbAtPod()
-            ? "socket LB translates it (disable-external-ip-mitigation=true)"
-            : s.socketLbForPods()
-                ? "socket LB skips it, but the pod's per-packet load balancer ("
-                    + (s.envoyConfig() ? "enable-envoy-config=true" : "enable-sctp=true")
-                    + ") translates it"
-                : podBalancer(s)));
+    Balancer balancer = !s.perPacketLbAtPod() ? Balancer.SOCKET_LB_MITIGATION_DISABLED
+        : !s.socketLbForPods() ? podBalancer(s)
+        : s.envoyConfig() ? Balancer.POD_ENVOY
+        : Balancer.POD_SCTP;
+    return translation(true, hit, Kind.EXTERNAL_IP, where, balancer);
   }
 
   /** Whether the address is one of the node's addresses. */

@@ -8,10 +8,11 @@ package dev.nodeipam.policy.explanation;
  * @param service {@code namespace/name} of the Service whose frontend the address is, or null
  * @param frontend the frontend kind, or null when the address is no Service frontend
  * @param servicePort the Service port dialled, or null
- * @param reason why the address is or is not translated, in a sentence
+ * @param reason why the address is or is not translated: the row of the translation table
  */
 public record Translation(
-    boolean translated, String service, Frontend frontend, Integer servicePort, String reason) {
+    boolean translated, String service, Frontend frontend, Integer servicePort,
+    TranslationReason reason) {
 
   /** The kinds of Service frontend addresses. */
   public enum Frontend {
@@ -32,7 +33,7 @@ public record Translation(
     }
   }
 
-  public static Translation none(String reason) {
+  public static Translation none(TranslationReason reason) {
     return new Translation(false, null, null, null, reason);
   }
 }
