@@ -64,6 +64,7 @@ public final class AuditCommand implements Callable<Integer> {
   @Mixin InputOptions input;
 
   @Mixin DatapathFlags datapath;
+  @Mixin VerboseFlag verbose;
 
   @Mixin NodeIpamFlags nodeIpam;
 
@@ -157,7 +158,7 @@ public final class AuditCommand implements Callable<Integer> {
         case markdown -> AuditRenderer.writeMarkdown(report, out);
         case sarif -> AuditSarifOutput.write(report, snapshot, out);
         case html -> HtmlReport.writeAudit(report, out);
-        default -> AuditRenderer.writeText(report, out, datapath.verbose);
+        default -> AuditRenderer.writeText(report, out, verbose.verbose);
       }
     }
     out.flush();

@@ -31,12 +31,6 @@ public final class DatapathFlags {
               + " else the newest release modelled. The output says which was assumed.")
   String ciliumVersion;
 
-  @Option(
-      names = "--verbose",
-      description = "trace and audit text: list every datapath setting, the defaults assumed too (default:"
-          + " the settings read or set, and one line for how many defaults were assumed).")
-  boolean verbose;
-
   /** The overrides; an unknown key is a usage error that lists the known ones. */
   public Map<String, String> overrides(CommandLine.Model.CommandSpec spec) {
     for (String key : set.keySet()) {

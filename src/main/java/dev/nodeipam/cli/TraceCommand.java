@@ -65,6 +65,7 @@ public final class TraceCommand implements Callable<Integer> {
   String to;
 
   @Mixin DatapathFlags datapath;
+  @Mixin VerboseFlag verbose;
 
   @Mixin DnsFlags dns;
 
@@ -106,9 +107,9 @@ public final class TraceCommand implements Callable<Integer> {
             case json -> Json.json(TraceRenderer.document(verdict, asAddress, trap, dst.named()));
             case yaml -> Json.yaml(TraceRenderer.document(verdict, asAddress, trap, dst.named()));
             case html -> html(verdict, asAddress, trap,
-                TraceRenderer.text(verdict, asAddress, trap, dst.named(), datapath.verbose));
+                TraceRenderer.text(verdict, asAddress, trap, dst.named(), verbose.verbose));
             default -> TraceRenderer.text(verdict, asAddress, trap, dst.named(),
-                datapath.verbose);
+                verbose.verbose);
           };
     } else {
       // No address to dial: the destination is judged by its identity and port alone.
@@ -119,9 +120,9 @@ public final class TraceCommand implements Callable<Integer> {
             case json -> Json.json(TraceRenderer.identityDocument(verdict, dst.text(), dst.named()));
             case yaml -> Json.yaml(TraceRenderer.identityDocument(verdict, dst.text(), dst.named()));
             case html -> html(verdict, null, IdentityTrap.NONE,
-                TraceRenderer.identityText(verdict, dst.text(), dst.named(), datapath.verbose));
+                TraceRenderer.identityText(verdict, dst.text(), dst.named(), verbose.verbose));
             default -> TraceRenderer.identityText(verdict, dst.text(), dst.named(),
-                datapath.verbose);
+                verbose.verbose);
           };
     }
     spec.commandLine().getOut().print(rendered);

@@ -113,6 +113,22 @@ class MigrateCommandTest {
   }
 
   @Test
+  void verboseIsTakenOnlyWhereTheTextListsTheDatapathSettings() {
+    // migrate, diff and guard print no datapath settings: a --verbose there would do nothing.
+    for (String[] args : List.of(
+        new String[] {"migrate", "-f", "examples/migration/seed", "--verbose"},
+        new String[] {"diff", "--before", "examples/pr-externalip/before", "--after",
+            "examples/pr-externalip/after", "--verbose"})) {
+      CliRun r = CliRun.of(args);
+      assertThat(r.exitCode()).as(String.join(" ", args)).isEqualTo(2);
+      assertThat(r.err()).contains("--verbose");
+    }
+    CliRun audit = CliRun.of("audit", "-f", "examples/istio-trap/cluster", "--verbose");
+    assertThat(audit.exitCode()).isNotEqualTo(2);
+    assertThat(audit.out()).contains("enable-ipv6=false");
+  }
+
+  @Test
   void jsonFollowsTheContract() throws IOException {
     CliRun r = CliRun.of("migrate", "-f", "examples/migration/extra-address", "-o", "json");
     assertThat(r.exitCode()).isZero();
