@@ -13,7 +13,7 @@ public record MigrationPlan(
     List<NodeLabels> nodeLabels,
     AuditOutcome audit,
     List<Step> steps,
-    List<String> warnings,
+    List<PlanWarning> warnings,
     ClusterSnapshot after) {
 
   public MigrationPlan {

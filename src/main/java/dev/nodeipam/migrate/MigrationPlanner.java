@@ -132,7 +132,7 @@ public final class MigrationPlanner {
                 drafts.labelsToAdd(),
                 proven.stream().filter(ServiceMigration::steppable).toList());
     AuditOutcome outcome = audit.audit(before, applied, changed);
-    List<String> warnings = proof.sideEffects(drafts.labelsToAdd(), proven, after, afterPool);
+    List<PlanWarning> warnings = proof.sideEffects(drafts.labelsToAdd(), proven, after, afterPool);
     MigrationPlan unstepped =
         new MigrationPlan(proven, nodeLabels, outcome, List.of(), warnings, after);
     return new MigrationPlan(

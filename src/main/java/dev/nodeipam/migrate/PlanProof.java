@@ -6,6 +6,7 @@ import dev.nodeipam.ipam.NodeIpamOptions;
 import dev.nodeipam.ipam.NodePool;
 import dev.nodeipam.ipam.ServiceOwnership;
 import dev.nodeipam.labels.LabelSelector;
+import dev.nodeipam.migrate.PlanWarning.Kind;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.EndpointSlice;
 import dev.nodeipam.snapshot.Node;
@@ -38,7 +39,7 @@ final class PlanProof {
    * Services the plan does not touch whose Node IPAM result still changes: a new node label can
    * match another Service's selector (a {@code !key} or {@code notin} one, say).
    */
-  List<String> sideEffects(
+  List<PlanWarning> sideEffects(
       Map<String, Map<String, String>> labelsToAdd,
       List<ServiceMigration> proven, ClusterSnapshot after, NodePool afterPool) {
     Set<String> touched = new HashSet<>();
@@ -46,7 +47,7 @@ final class PlanProof {
       touched.add(m.before().key());
       m.after().forEach(p -> touched.add(p.service().key()));
     }
-    List<String> warnings = new ArrayList<>();
+    List<PlanWarning> warnings = new ArrayList<>();
     if (labelsToAdd.isEmpty()) {
       return warnings;
     }
@@ -81,20 +82,15 @@ final class PlanProof {
       IngressDecision was = core.decide(s, beforePool, slices);
       IngressDecision now = core.decide(s, afterPool, slices);
       if (!Objects.equals(was.ingress(), now.ingress())) {
-        warnings.add(
-            "the new node labels change what Node IPAM publishes for "
-                + s.key()
-                + ": "
-                + was.ingress()
-                + " becomes "
-                + now.ingress());
+        warnings.add(PlanWarning.of(Kind.LABELS_CHANGE_OTHER, s.key(),
+            String.valueOf(was.ingress()), String.valueOf(now.ingress())));
       }
     }
     return warnings;
   }
 
   ServiceMigration prove(ServiceMigration d, Map<String, IngressDecision> decisions) {
-    List<String> warnings = new ArrayList<>(d.warnings());
+    List<PlanWarning> warnings = new ArrayList<>(d.warnings());
     List<PlannedService> after = new ArrayList<>();
     List<String> published = new ArrayList<>();
     for (PlannedService p : d.after()) {
@@ -106,7 +102,7 @@ final class PlanProof {
       List<String> ingress =
           decision == null || decision.ingress() == null ? List.of() : decision.ingress();
       if (decision != null && decision.isError()) {
-        warnings.add(p.service().key() + ": " + decision.error());
+        warnings.add(PlanWarning.of(Kind.IPAM_ERROR, p.service().key(), decision.error()));
       }
       published.addAll(ingress);
       after.add(p.withPublished(ingress));
@@ -117,28 +113,20 @@ final class PlanProof {
       warnings.add(localWarning(d.before(), after));
     }
     if (!proof.exact()) {
-      List<String> parts = new ArrayList<>();
-      if (!proof.lost().isEmpty()) {
-        parts.add("no longer served: " + String.join(", ", proof.lost()));
-      }
-      if (!proof.added().isEmpty()) {
-        parts.add("newly exposed: " + String.join(", ", proof.added()));
-      }
-      warnings.add("the old addresses are not reproduced exactly; " + String.join("; ", parts));
+      warnings.add(new PlanWarning(Kind.NOT_EXACT, proof.lost(), proof.added()));
     }
     if (!proof.added().isEmpty()) {
-      warnings.add(
-          "no steps are written for this Service: the migration would expose addresses it never"
-              + " listed. Resolve that first (move the address, or run nodeipam's controller with"
-              + " --nodeipam-annotations if that reproduces it), or migrate it by hand from the"
-              + " manifests");
+      warnings.add(PlanWarning.of(Kind.NO_STEPS));
     }
     return new ServiceMigration(
         d.before(), true, after, published, proof.added(), proof.lost(), warnings, d.manifests());
   }
 
-  private String localWarning(Service s, List<PlannedService> after) {
+  private PlanWarning localWarning(Service s, List<PlannedService> after) {
     List<EndpointSlice> slices = before.slicesOf(s.namespace(), s.name());
+    if (slices.isEmpty()) {
+      return PlanWarning.of(Kind.LOCAL_NO_SLICES);
+    }
     Set<String> withEndpoints = new TreeSet<>();
     for (EndpointSlice e : slices) {
       for (EndpointSlice.Endpoint ep : e.endpoints()) {
@@ -147,22 +135,10 @@ final class PlanProof {
         }
       }
     }
-    Set<String> selected = new TreeSet<>();
-    after.stream().filter(PlannedService::publishes).forEach(p -> selected.addAll(p.nodes()));
-    Set<String> serving = new TreeSet<>(selected);
+    Set<String> serving = new TreeSet<>();
+    after.stream().filter(PlannedService::publishes).forEach(p -> serving.addAll(p.nodes()));
     serving.retainAll(withEndpoints);
-    String now =
-        slices.isEmpty()
-            ? "the input has no EndpointSlices for it, so nothing is published until its pods are"
-                + " ready (read the live cluster, or add its EndpointSlices to the manifests)"
-            : "now "
-                + (serving.isEmpty() ? "none of the selected nodes" : String.join(", ", serving));
-    return "externalTrafficPolicy Local is kept: Node IPAM publishes only the addresses of selected"
-        + " nodes that hold a ready endpoint of the Service ("
-        + now
-        + "); the list follows the"
-        + " pods. With externalIPs every listed address was routed, but nodes without a local"
-        + " endpoint dropped the traffic";
+    return PlanWarning.withList(Kind.LOCAL, List.copyOf(serving));
   }
 
   private static TrafficPolicy etp(Service s) {

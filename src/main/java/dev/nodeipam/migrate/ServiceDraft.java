@@ -8,6 +8,7 @@ import dev.nodeipam.ipam.NodeIpam;
 import dev.nodeipam.ipam.NodeIpamOptions;
 import dev.nodeipam.ipam.NodePool;
 import dev.nodeipam.ipam.ServiceAnnotations;
+import dev.nodeipam.migrate.PlanWarning.Kind;
 import dev.nodeipam.net.IpText;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.IpFamily;
@@ -57,16 +58,14 @@ final class ServiceDraft {
   }
 
   ServiceMigration draft(Service s) {
-    List<String> warnings = new ArrayList<>();
+    List<PlanWarning> warnings = new ArrayList<>();
     List<String> old = MigrationPlanner.distinctByValue(s.externalIps());
     if (s.type() == ServiceType.EXTERNAL_NAME) {
-      warnings.add("an ExternalName Service cannot become a LoadBalancer; it is left as it is");
+      warnings.add(PlanWarning.of(Kind.EXTERNAL_NAME));
       return notMigratable(s, old, warnings);
     }
     if (s.clusterIps().contains("None")) {
-      warnings.add(
-          "a headless Service (clusterIP: None) cannot become a LoadBalancer; give it a ClusterIP"
-              + " first (a new Service), or keep it on an address-pool LoadBalancer");
+      warnings.add(PlanWarning.of(Kind.HEADLESS));
       return notMigratable(s, old, warnings);
     }
     List<Grouping.Address> addresses = new ArrayList<>();
@@ -74,7 +73,7 @@ final class ServiceDraft {
     for (String text : old) {
       int family = IpText.family(text);
       if (family == 0) {
-        warnings.add("\"" + text + "\" in spec.externalIPs is not an IP address");
+        warnings.add(PlanWarning.of(Kind.NOT_AN_ADDRESS, text));
         unowned.add(text);
         continue;
       }
@@ -89,26 +88,14 @@ final class ServiceDraft {
       addresses.add(new Grouping.Address(text, family, external, List.copyOf(nodes.values())));
     }
     if (!unowned.isEmpty()) {
-      warnings.add(
-          String.join(", ", unowned)
-              + (unowned.size() == 1 ? " is not an address" : " are not addresses")
-              + " of any node (ExternalIP or InternalIP): Node IPAM can only publish node"
-              + " addresses. Keep this Service as it is and move it to an address-pool LoadBalancer"
-              + " instead (Cilium LB-IPAM with a CiliumLoadBalancerIPPool, or MetalLB)");
+      warnings.add(PlanWarning.withList(Kind.UNOWNED, unowned));
       return notMigratable(s, unowned, warnings);
     }
     for (Grouping.Address a : addresses) {
       for (Node n : a.owners()) {
         ExclusionReason reason = NodeEligibility.exclusion(n, ipam);
         if (reason != null) {
-          warnings.add(
-              "node "
-                  + n.name()
-                  + " owns "
-                  + a.text()
-                  + " but Node IPAM never uses it ("
-                  + reason.text()
-                  + ")");
+          warnings.add(PlanWarning.of(Kind.NODE_EXCLUDED, n.name(), a.text(), reason.text()));
         }
       }
     }
@@ -120,7 +107,7 @@ final class ServiceDraft {
    * The best grouping Cilium's Node IPAM honours; with {@code --nodeipam-annotations}, nodeipam's
    * own address-policy annotation when only that reproduces the addresses.
    */
-  private Grouping.Choice choose(Grouping grouping, List<String> warnings) {
+  private Grouping.Choice choose(Grouping grouping, List<PlanWarning> warnings) {
     Grouping.Choice cilium = grouping.best(Grouping.CILIUM_ONLY);
     Grouping.Choice choice = cilium;
     if (!cilium.proof().exact()) {
@@ -129,20 +116,10 @@ final class ServiceDraft {
         String how = annotationAdvice(annotated);
         if (options.nodeipamAnnotations()) {
           choice = annotated;
-          warnings.add(
-              "uses "
-                  + how
-                  + ": only nodeipam's own controller honours it; Cilium's Node IPAM"
-                  + " ignores it and would publish "
-                  + String.join(
-                      ", ",
-                      cilium.blocks().stream().flatMap(b -> b.published().stream()).toList()));
+          warnings.add(PlanWarning.withList(Kind.ANNOTATION_USED,
+              cilium.blocks().stream().flatMap(b -> b.published().stream()).toList(), how));
         } else {
-          warnings.add(
-              "no Cilium-compatible grouping reproduces the old addresses; with nodeipam's own"
-                  + " controller, "
-                  + how
-                  + " would (run with --nodeipam-annotations)");
+          warnings.add(PlanWarning.of(Kind.ANNOTATION_WOULD, how));
         }
       }
     }
@@ -157,7 +134,8 @@ final class ServiceDraft {
     return "annotation " + ServiceAnnotations.ADDRESS_POLICY + ": " + String.join("/", values);
   }
 
-  private ServiceMigration notMigratable(Service s, List<String> lost, List<String> warnings) {
+  private ServiceMigration notMigratable(
+      Service s, List<String> lost, List<PlanWarning> warnings) {
     return new ServiceMigration(
         s, false, List.of(), List.of(), List.of(), lost, warnings, List.of());
   }
@@ -193,7 +171,7 @@ final class ServiceDraft {
   }
 
   private ServiceMigration build(
-      Service s, List<String> old, Grouping.Choice choice, List<String> warnings) {
+      Service s, List<String> old, Grouping.Choice choice, List<PlanWarning> warnings) {
     IpFamily primary = primaryFamily(s);
     List<Grouping.Block> blocks = choice.blocks();
     boolean inPlace =
@@ -205,10 +183,7 @@ final class ServiceDraft {
             ? inPlace(s, blocks.get(0), primary, warnings)
             : split(s, blocks, primary, warnings);
     if (s.type() == ServiceType.LOAD_BALANCER && !s.ingress().isEmpty()) {
-      warnings.add(
-          "it has status.loadBalancer.ingress "
-              + s.ingressAddresses()
-              + " from another LoadBalancer controller: those addresses end with the migration");
+      warnings.add(PlanWarning.withList(Kind.OTHER_INGRESS, s.ingressAddresses()));
     }
     List<Map<String, Object>> manifests = new ArrayList<>();
     for (PlannedService p : after) {
@@ -220,7 +195,7 @@ final class ServiceDraft {
 
   /** The old Service becomes the LoadBalancer. */
   private List<PlannedService> inPlace(
-      Service s, Grouping.Block block, IpFamily primary, List<String> warnings) {
+      Service s, Grouping.Block block, IpFamily primary, List<PlanWarning> warnings) {
     List<PlannedService> after = new ArrayList<>();
     NodeLabel label = label(block, s.namespace(), s.name());
     List<IpFamily> families = orderedFamilies(block.families(), primary);
@@ -253,19 +228,14 @@ final class ServiceDraft {
     familyWarnings(s, families, warnings);
     if (s.type() == ServiceType.LOAD_BALANCER
         && !options.loadBalancerClass().equals(s.loadBalancerClass())) {
-      warnings.add(
-          "the API server refuses to add or change spec.loadBalancerClass on a Service that is"
-              + " already type LoadBalancer: the steps first make it a NodePort Service (its"
-              + " node ports are kept), then a LoadBalancer of class "
-              + options.loadBalancerClass()
-              + "; applying the manifest straight onto the live Service would be refused");
+      warnings.add(PlanWarning.of(Kind.CLASS_CHANGE, options.loadBalancerClass()));
     }
     return after;
   }
 
   /** New Services take the addresses; the old one stays without externalIPs. */
   private List<PlannedService> split(
-      Service s, List<Grouping.Block> blocks, IpFamily primary, List<String> warnings) {
+      Service s, List<Grouping.Block> blocks, IpFamily primary, List<PlanWarning> warnings) {
     List<PlannedService> after = new ArrayList<>();
     boolean wasLoadBalancer = s.type() == ServiceType.LOAD_BALANCER;
     ServiceType keptType = wasLoadBalancer ? ServiceType.CLUSTER_IP : s.type();
@@ -307,22 +277,10 @@ final class ServiceDraft {
           new PlannedService(
               PlannedService.NEW, svc, Boolean.FALSE, label, names(block.owners()), null));
     }
-    warnings.add(
-        (blocks.size() == 1
-                ? "the Service's primary family "
-                    + primary
-                    + " is not among the families of its addresses and cannot change:"
-                : "one Node IPAM LoadBalancer cannot publish exactly these addresses (it"
-                    + " publishes every address of its nodes in its families, ExternalIPs"
-                    + " before InternalIPs):")
-            + " they move to "
-            + (created.size() == 1 ? "a new Service " : "new Services ")
-            + String.join(", ", created.stream().map(n -> s.namespace() + "/" + n).toList())
-            + " with the same selector and ports; "
-            + s.key()
-            + " keeps serving in-cluster clients"
-            + (wasLoadBalancer ? " as a ClusterIP Service" : "")
-            + " without externalIPs");
+    warnings.add(PlanWarning.withList(Kind.SPLIT,
+        created.stream().map(n -> s.namespace() + "/" + n).toList(), s.key(),
+        blocks.size() == 1 ? String.valueOf(primary) : "",
+        wasLoadBalancer ? "ClusterIP" : ""));
     return after;
   }
 
@@ -339,24 +297,15 @@ final class ServiceDraft {
     return label;
   }
 
-  private static void familyWarnings(Service s, List<IpFamily> families, List<String> warnings) {
+  private static void familyWarnings(
+      Service s, List<IpFamily> families, List<PlanWarning> warnings) {
     List<IpFamily> old = s.ipFamilies();
     if (old.size() > families.size()) {
-      warnings.add(
-          "the Service becomes single-stack "
-              + families.get(0)
-              + " (its addresses are all "
-              + families.get(0)
-              + "): its "
-              + old.get(1)
-              + " ClusterIP is released");
+      warnings.add(PlanWarning.of(
+          Kind.SINGLE_STACK, String.valueOf(families.get(0)), String.valueOf(old.get(1))));
     } else if (old.size() < families.size()) {
-      warnings.add(
-          "the Service becomes dual-stack (RequireDualStack, "
-              + String.join(", ", IpFamily.wireNames(families))
-              + "): the cluster must be dual-stack; the Service gets an "
-              + families.get(1)
-              + " ClusterIP");
+      warnings.add(PlanWarning.withList(Kind.DUAL_STACK, IpFamily.wireNames(families),
+          String.valueOf(families.get(1))));
     }
   }
 

@@ -22,7 +22,7 @@ public record ServiceMigration(
     List<String> published,
     List<String> added,
     List<String> lost,
-    List<String> warnings,
+    List<PlanWarning> warnings,
     List<Map<String, Object>> manifests) {
 
   public ServiceMigration {

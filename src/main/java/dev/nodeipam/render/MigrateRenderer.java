@@ -106,7 +106,7 @@ public final class MigrateRenderer {
     doc.put("nodeAddressFindings", errors(hits));
     doc.put("steps", steps);
     doc.put("policyAudit", audit);
-    doc.put("warnings", plan.warnings());
+    doc.put("warnings", MigrateWarningText.sentences(plan.warnings()));
     if (settings != null) {
       doc.put("ciliumVersion", AuditReport.versionMap(settings));
     }
@@ -122,7 +122,7 @@ public final class MigrateRenderer {
     s.put("published", m.published());
     s.put("added", m.added());
     s.put("lost", m.lost());
-    s.put("warnings", m.warnings());
+    s.put("warnings", MigrateWarningText.sentences(m.warnings()));
     s.put("manifests", m.manifests());
     s.put("exact", m.exact());
     List<Object> parts = new ArrayList<>();
@@ -167,7 +167,7 @@ public final class MigrateRenderer {
     for (ServiceMigration m : plan.services()) {
       serviceText(out, m);
     }
-    for (String w : plan.warnings()) {
+    for (String w : MigrateWarningText.sentences(plan.warnings())) {
       out.append(TextWrap.hanging("warning: ", w)).append("\n");
     }
     out.append("Node labels to add:");
@@ -297,7 +297,7 @@ public final class MigrateRenderer {
             .append("\n");
       }
     }
-    for (String w : m.warnings()) {
+    for (String w : MigrateWarningText.sentences(m.warnings())) {
       out.append(TextWrap.hanging("  warning      ", w)).append("\n");
     }
     out.append("\n");
@@ -334,7 +334,8 @@ public final class MigrateRenderer {
         continue;
       }
       out.append("## `").append(m.before().key()).append("`\n\n");
-      m.warnings().forEach(w -> out.append("- ").append(w).append("\n"));
+      MigrateWarningText.sentences(m.warnings())
+          .forEach(w -> out.append("- ").append(w).append("\n"));
       out.append("\n");
     }
     out.append("## Policy audit\n\n");

@@ -7,6 +7,7 @@ import static dev.nodeipam.migrate.MigrationFixtures.only;
 import static dev.nodeipam.migrate.MigrationFixtures.plan;
 import static dev.nodeipam.migrate.MigrationFixtures.planOfAfterState;
 import static dev.nodeipam.migrate.MigrationFixtures.service;
+import static dev.nodeipam.render.MigrateWarningText.sentences;
 import static dev.nodeipam.testing.Objects.node;
 import static dev.nodeipam.testing.Objects.slice;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -129,7 +130,8 @@ class MigrationPlannerTest {
     assertThat(m.migratable()).isTrue();
     assertThat(m.added()).containsExactly("198.51.100.9");
     assertThat(m.lost()).isEmpty();
-    assertThat(m.warnings()).anyMatch(w -> w.contains("newly exposed: 198.51.100.9"));
+    assertThat(sentences(m.warnings()))
+        .anyMatch(w -> w.contains("newly exposed: 198.51.100.9"));
     assertThat(plan.steps()).isEmpty();
     assertThat(plan.nodeLabels()).isEmpty();
   }
@@ -141,7 +143,8 @@ class MigrationPlannerTest {
       assertThat(m.migratable()).isFalse();
       assertThat(m.manifests()).isEmpty();
       assertThat(m.published()).isEmpty();
-      assertThat(m.warnings()).anyMatch(w -> w.contains("LB-IPAM") && w.contains("MetalLB"));
+      assertThat(sentences(m.warnings()))
+          .anyMatch(w -> w.contains("LB-IPAM") && w.contains("MetalLB"));
     }
     assertThat(service(plan, "web/legacy").lost()).containsExactly("192.0.2.50");
     assertThat(service(plan, "web/mixed").lost()).containsExactly("192.0.2.51");
@@ -155,7 +158,7 @@ class MigrationPlannerTest {
     assertThat(wiki.published()).containsExactly("198.51.100.1");
     assertThat(wiki.lost()).containsExactly("10.0.0.10");
     assertThat(wiki.added()).containsExactly("198.51.100.1");
-    assertThat(wiki.warnings())
+    assertThat(sentences(wiki.warnings()))
         .anyMatch(
             w ->
                 w.contains("nodeipam.dev/address-policy: InternalOnly")
@@ -174,7 +177,8 @@ class MigrationPlannerTest {
     assertThat(wiki.published()).containsExactly("10.0.0.10");
     assertThat(wiki.after().get(0).service().annotations())
         .containsEntry(ServiceAnnotations.ADDRESS_POLICY, "InternalOnly");
-    assertThat(wiki.warnings()).anyMatch(w -> w.contains("Cilium's Node IPAM ignores it"));
+    assertThat(sentences(wiki.warnings()))
+        .anyMatch(w -> w.contains("Cilium's Node IPAM ignores it"));
   }
 
   @Test
@@ -232,7 +236,7 @@ class MigrationPlannerTest {
 
     assertThat(m.exact()).isTrue();
     assertThat(m.after().get(0).service().ipFamilies()).containsExactly(IpFamily.IPV4);
-    assertThat(m.warnings()).anyMatch(w -> w.contains("IPv6 ClusterIP is released"));
+    assertThat(sentences(m.warnings())).anyMatch(w -> w.contains("IPv6 ClusterIP is released"));
   }
 
   @Test
@@ -257,7 +261,7 @@ class MigrationPlannerTest {
     assertThat(m.published()).containsExactly("198.51.100.1");
     assertThat(m.lost()).containsExactly("198.51.100.2");
     assertThat(m.added()).isEmpty();
-    assertThat(m.warnings())
+    assertThat(sentences(m.warnings()))
         .anyMatch(w -> w.contains("ready endpoint") && w.contains("now node-a"));
   }
 
@@ -365,7 +369,8 @@ class MigrationPlannerTest {
     ServiceMigration m = only(plan(cluster(List.of(a, b), List.of(site))));
 
     assertThat(m.lost()).containsExactly("198.51.100.2");
-    assertThat(m.warnings()).anyMatch(w -> w.contains("node-b") && w.contains("exclude-label"));
+    assertThat(sentences(m.warnings()))
+        .anyMatch(w -> w.contains("node-b") && w.contains("exclude-label"));
   }
 
   @Test
@@ -401,7 +406,7 @@ class MigrationPlannerTest {
             .build();
     MigrationPlan plan = plan(cluster(List.of(a, b), List.of(site, other)));
 
-    assertThat(plan.warnings())
+    assertThat(sentences(plan.warnings()))
         .containsExactly(
             "the new node labels change what Node IPAM publishes for web/other:"
                 + " [198.51.100.1, 198.51.100.2] becomes [198.51.100.2]");
@@ -409,7 +414,7 @@ class MigrationPlannerTest {
 
   @Test
   void labelsThatTouchNoOtherServiceGiveNoPlanWarning() {
-    assertThat(plan(example("extra-address")).warnings()).isEmpty();
+    assertThat(sentences(plan(example("extra-address")).warnings())).isEmpty();
   }
 
   @Test

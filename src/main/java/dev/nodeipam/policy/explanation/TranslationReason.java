@@ -69,7 +69,7 @@ public record TranslationReason(
     /** An externalIP of another node, translated by a load balancer. */
     EXTERNAL_IP;
 
-    /** The stable code {@code trace -o json} gives as {@code reasonCode}, e.g. {@code node-port}. */
+    /** The stable code {@code trace -o json} gives as {@code reasonCode}: {@code node-port}. */
     public String code() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
