@@ -27,9 +27,11 @@ final class Messages {
     if (active) {
       m.append(capital(TranslationText.sentence(used.reason()))).append(". ");
     } else {
-      m.append("Allowed now (").append(TranslationText.sentence(now.reason())).append("); once Cilium translates the address")
-          .append(" (per-packet load balancing at the pod, e.g. bpf-lb-sock-hostns-only=true as Istio")
-          .append(" sets, or kube-proxy-replacement=true for a LoadBalancer or Node IPAM address),")
+      m.append("Allowed now (").append(TranslationText.sentence(now.reason()))
+          .append("); once Cilium translates the address")
+          .append(" (per-packet load balancing at the pod, e.g. bpf-lb-sock-hostns-only=true as")
+          .append(" Istio sets, or kube-proxy-replacement=true for a LoadBalancer or Node IPAM")
+          .append(" address),")
           .append(" it would be denied. ");
     }
     m.append("Policy sees ").append(seen(denied))
@@ -54,17 +56,20 @@ final class Messages {
       List<PolicyEngine.AllowEntry> admits, Translation used, List<DestinationVerdict> denied,
       boolean active) {
     StringBuilder m = new StringBuilder();
-    m.append("The backend ").append(seen(denied)).append(" admits port ").append(denied.get(0).port())
+    m.append("The backend ").append(seen(denied)).append(" admits port ")
+        .append(denied.get(0).port())
         .append(" only from CIDR/world sources (").append(peers(admits)).append(").");
     if (active) {
-      m.append(" ").append(capital(TranslationText.sentence(used.reason()))).append(", so the backend sees the client as its")
+      m.append(" ").append(capital(TranslationText.sentence(used.reason())))
+          .append(", so the backend sees the client as its")
           .append(" pod identity, not a world address: ");
     } else {
       m.append(" Allowed now: the traffic leaves the pod for the address and comes back as world;")
           .append(" once Cilium translates the address, the backend sees the client as its pod")
           .append(" identity: ");
     }
-    m.append(sideWhy(denied.get(0).ingress())).append(active ? " -> DENIED." : " -> would be DENIED.");
+    m.append(sideWhy(denied.get(0).ingress()))
+        .append(active ? " -> DENIED." : " -> would be DENIED.");
     return m.toString();
   }
 

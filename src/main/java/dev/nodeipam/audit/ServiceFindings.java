@@ -108,7 +108,7 @@ public final class ServiceFindings {
    * {@code sources} (workload or identity names), {@code sourceCount} (how many) and {@code
    * pods}.
    */
-  static dev.nodeipam.audit.Finding finding(Group g) {
+  static Finding finding(Group g) {
     Trap t = g.first();
     List<TrapGroups.Group> sources = g.sources();
     Map<String, Object> extra = new LinkedHashMap<>();
@@ -124,7 +124,7 @@ public final class ServiceFindings {
         + (sources.size() > 1 ? " and " + (sources.size() - 1) + " more" : "");
     String message = names + " -> " + g.key().service() + ": " + g.addressText() + ":"
         + t.servicePort().port() + "/" + t.protocol() + ": " + t.detail();
-    return dev.nodeipam.audit.Finding.builder()
+    return Finding.builder()
         .type(FindingType.IDENTITY_TRAP)
         .severity(t.severity())
         .active(t.active())

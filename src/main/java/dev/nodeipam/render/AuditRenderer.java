@@ -336,7 +336,7 @@ public final class AuditRenderer {
     writeJson(r, out, Granularity.SERVICE);
   }
 
-  /** {@link #writeJson(AuditReport, java.io.Writer)} in a finer form when asked. */
+  /** {@link #writeJson(AuditReport, Writer)} in a finer form when asked. */
   public static void writeJson(AuditReport r, Writer out, Granularity granularity)
       throws IOException {
     JSON.writeValue(out, r.toMap(granularity));

@@ -152,7 +152,8 @@ public final class ServiceTranslation {
     for (HostPortHit h : hostPorts.getOrDefault(n.name() + "|" + port + "|" + protocol.name(),
         List.of())) {
       String ip = h.port().hostIp();
-      if (ip == null || "0.0.0.0".equals(ip) || "::".equals(ip) || key.equals(AddressBook.key(ip))) {
+      if (ip == null || "0.0.0.0".equals(ip) || "::".equals(ip)
+          || key.equals(AddressBook.key(ip))) {
         return Optional.of(h);
       }
     }
