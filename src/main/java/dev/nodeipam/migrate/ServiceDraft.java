@@ -69,6 +69,10 @@ final class ServiceDraft {
               + " first (a new Service), or keep it on an address-pool LoadBalancer");
       return notMigratable(s, old, warnings);
     }
+    if (before.nodes().isEmpty()) {
+      // A tree without its nodes: the command says so once (MissingNodes), not per Service.
+      return notMigratable(s, old, warnings);
+    }
     List<Grouping.Address> addresses = new ArrayList<>();
     List<String> unowned = new ArrayList<>();
     for (String text : old) {
