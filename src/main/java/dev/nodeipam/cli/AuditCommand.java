@@ -10,6 +10,7 @@ import dev.nodeipam.audit.Severity;
 import dev.nodeipam.render.AuditRenderer;
 import dev.nodeipam.render.HtmlReport;
 import dev.nodeipam.render.Json;
+import dev.nodeipam.render.NodesNote;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -138,6 +139,8 @@ public final class AuditCommand implements Callable<Integer> {
             companionScope.name().toUpperCase(Locale.ROOT)), dns.answers());
     Set<String> scope = input.scope(spec);
     ClusterSnapshot snapshot = input.load();
+    NodesNote.of(snapshot, scope, nodeIpam.options())
+        .ifPresent(note -> spec.commandLine().getErr().println("nodeipam: " + note));
     AuditProgress progress = new AuditProgress();
     AuditReport report;
     try (ProgressLine line = ProgressLine.start(() -> String.format(

@@ -17,15 +17,18 @@ import dev.nodeipam.render.Sarif;
 import dev.nodeipam.snapshot.BadInputException;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,7 +54,9 @@ import picocli.CommandLine.Spec;
       "Examples:",
       "  nodeipam diff --base origin/main -f cluster",
       "  nodeipam diff --base HEAD~1 -f cluster -o sarif > nodeipam.sarif",
-      "  nodeipam diff --before old/ --after new/ -o markdown --fail-on warning"
+      "  nodeipam diff --before old/ --after new/ -o markdown --fail-on warning",
+      "  nodeipam diff --base origin/main -k overlays/prod",
+      "  nodeipam diff -k --before old/overlay --after new/overlay"
     },
     footer = {
       "",
@@ -87,6 +92,16 @@ public final class DiffCommand implements Callable<Integer> {
       description = "With --base: the manifest files or directories, in both states (default: the"
           + " current directory); repeatable.")
   List<Path> files = new ArrayList<>();
+
+  @Option(
+      names = {"-k", "--kustomize"},
+      arity = "0..1",
+      fallbackValue = "",
+      paramLabel = "DIR",
+      description = "Kustomizations, rendered with 'kubectl kustomize' (or 'kustomize build'):"
+          + " with --base, -k DIR renders DIR at REF and in the work tree; with --before/--after,"
+          + " -k alone renders the two directories.")
+  String kustomize;
 
   @Option(
       names = "--skip-non-manifests",
@@ -142,13 +157,20 @@ public final class DiffCommand implements Callable<Integer> {
       if (!before.isEmpty() || !after.isEmpty()) {
         throw usage("--base reads the before state from git: give -f, not --before/--after");
       }
-      List<Path> paths = files.isEmpty() ? List.of(Path.of(".")) : files;
+      if (kustomize != null && (kustomize.isEmpty() || !files.isEmpty())) {
+        throw usage("with --base, -k takes the kustomization's directory (and no -f)");
+      }
+      List<Path> paths = kustomize != null ? List.of(Path.of(kustomize))
+          : files.isEmpty() ? List.of(Path.of(".")) : files;
       // The repository is the one holding the manifests, wherever the command runs from.
       Path first = cwd.resolve(paths.get(0)).normalize();
       try (GitTree tree = GitTree.open(Files.isDirectory(first) || first.getParent() == null
           ? first : first.getParent(), cwd, base)) {
-        ClusterSnapshot old = load(paths, tree, base + " (" + tree.commit().substring(0, 12) + ")");
-        ClusterSnapshot now = load(paths, ManifestTree.WORK_TREE, null);
+        String state = base + " (" + tree.commit().substring(0, 12) + ")";
+        ClusterSnapshot old = kustomize == null ? load(paths, tree, state)
+            : renderedAt(tree, state);
+        ClusterSnapshot now = kustomize == null ? load(paths, ManifestTree.WORK_TREE, null)
+            : rendered(Path.of(kustomize), null);
         diff = StateDiff.run(
             new StateDiff.State("before", old, new SourceLocator(tree)),
             new StateDiff.State("after", now, new SourceLocator(ManifestTree.WORK_TREE)),
@@ -162,8 +184,13 @@ public final class DiffCommand implements Callable<Integer> {
       if (!files.isEmpty()) {
         throw usage("-f goes with --base; with --before/--after the paths are theirs");
       }
-      ClusterSnapshot old = load(before, ManifestTree.WORK_TREE, "--before");
-      ClusterSnapshot now = load(after, ManifestTree.WORK_TREE, "--after");
+      if (kustomize != null && (!kustomize.isEmpty() || before.size() != 1 || after.size() != 1)) {
+        throw usage("with --before/--after, -k takes no value and one directory each");
+      }
+      ClusterSnapshot old = kustomize != null ? rendered(before.get(0), "--before")
+          : load(before, ManifestTree.WORK_TREE, "--before");
+      ClusterSnapshot now = kustomize != null ? rendered(after.get(0), "--after")
+          : load(after, ManifestTree.WORK_TREE, "--after");
       SourceLocator locator = new SourceLocator(ManifestTree.WORK_TREE);
       diff = StateDiff.run(new StateDiff.State("before", old, locator),
           new StateDiff.State("after", now, locator), settings);
@@ -193,14 +220,54 @@ public final class DiffCommand implements Callable<Integer> {
     }
   }
 
-  /** Loads one state; a problem in it names the state it is in. */
+  /** The kustomization at the commit: its files written out, then rendered as in the work tree. */
+  private ClusterSnapshot renderedAt(GitTree tree, String state) {
+    Path checkout = null;
+    try {
+      checkout = Files.createTempDirectory("nodeipam-diff-base");
+      return rendered(tree.extract(Path.of(kustomize), checkout), state);
+    } catch (IOException e) {
+      throw new BadInputException(state + ": cannot write the commit's files: " + e.getMessage());
+    } finally {
+      deleteTree(checkout);
+    }
+  }
+
+  /** One state rendered by kustomize; a problem in it names the state it is in. */
+  private ClusterSnapshot rendered(Path dir, String state) {
+    try {
+      return load(List.of(Path.of("-")), ManifestTree.WORK_TREE, state,
+          Kustomize.render(dir, System.getenv()));
+    } catch (BadInputException e) {
+      throw state == null || e.getMessage().startsWith(state) ? e
+          : new BadInputException(state + ": " + e.getMessage());
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(dir)) {
+      all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // A temporary directory left behind is no reason to fail the diff.
+    }
+  }
+
   private ClusterSnapshot load(List<Path> paths, ManifestTree tree, String state) {
+    return load(paths, tree, state, System.in);
+  }
+
+  /** Loads one state; a problem in it names the state it is in. */
+  private ClusterSnapshot load(List<Path> paths, ManifestTree tree, String state,
+      InputStream stdin) {
     PrintWriter err = spec.commandLine().getErr();
     ManifestLoader.Options options = new ManifestLoader.Options(skipNonManifests,
         w -> {
           err.println("nodeipam: warning: " + (state == null ? "" : state + ": ") + w);
           err.flush();
-        }, new ManifestLoader.Progress()).withCommand("diff");
+        }, new ManifestLoader.Progress()).withCommand("diff").withStdin(stdin);
     try {
       return ManifestLoader.load(paths, options, tree);
     } catch (BadInputException e) {

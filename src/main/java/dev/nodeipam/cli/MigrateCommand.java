@@ -9,6 +9,7 @@ import dev.nodeipam.migrate.PolicyAfterStateAudit;
 import dev.nodeipam.policy.model.DnsAnswers;
 import dev.nodeipam.render.Json;
 import dev.nodeipam.render.MigrateRenderer;
+import dev.nodeipam.render.NodesNote;
 import dev.nodeipam.snapshot.BadInputException;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import java.nio.file.Path;
@@ -138,6 +139,9 @@ public final class MigrateCommand implements Callable<Integer> {
                 + (input.isManifestMode() ? "the manifests" : "the cluster"));
       }
     }
+    NodesNote.of(snapshot, scope, NodeIpamOptions.reference()
+        .withLoadBalancerClass(loadBalancerClass))
+        .ifPresent(note -> spec.commandLine().getErr().println("nodeipam: " + note));
     MigrationPlan plan;
     try (ProgressLine line = ProgressLine.start(() -> String.format(
         "nodeipam: planning the migration of %,d Services (owners, labels, proof, audit)",

@@ -6,6 +6,7 @@ import dev.nodeipam.policy.engine.NodeAddressVips;
 import dev.nodeipam.policy.settings.SettingsResolution;
 import dev.nodeipam.render.Json;
 import dev.nodeipam.render.PlanRenderer;
+import dev.nodeipam.render.NodesNote;
 import dev.nodeipam.render.ScopeNote;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.ServiceType;
@@ -95,6 +96,8 @@ public final class PlanCommand implements Callable<Integer> {
     var hits = NodeAddressVips.find(snapshot, published, settings);
     List<Finding> conflicts = PlanConflicts.of(snapshot, ipam.options(), scope);
     ScopeNote.of(scope, snapshot.services().stream().map(s -> s.namespace()).toList())
+        .ifPresent(note -> spec.commandLine().getErr().println("nodeipam: " + note));
+    NodesNote.ofLoadBalancers(snapshot, scope, ipam.options())
         .ifPresent(note -> spec.commandLine().getErr().println("nodeipam: " + note));
     PrintWriter out = spec.commandLine().getOut();
     // Streamed: the JSON plan of a 100,000-object cluster is a few hundred megabytes.

@@ -2,6 +2,7 @@ package dev.nodeipam.cli;
 
 import dev.nodeipam.migrate.MigrationPlan;
 import dev.nodeipam.migrate.Step;
+import dev.nodeipam.render.ExternalIpsLock;
 import dev.nodeipam.render.MigrateRenderer;
 import dev.nodeipam.snapshot.BadInputException;
 import java.io.IOException;
@@ -28,7 +29,8 @@ import java.util.stream.Stream;
 final class PlanDirectory {
   /** The files a previous run wrote, which {@code --force} replaces. */
   private static final Pattern OURS =
-      Pattern.compile("\\d{2,3}-[a-z-]+(-[a-z0-9.-]+)?\\.sh|README\\.md|plan\\.json");
+      Pattern.compile("\\d{2,3}-[a-z-]+(-[a-z0-9.-]+)?\\.sh|README\\.md|plan\\.json"
+          + "|lock-externalips-[a-z-]+\\.yaml");
 
   private PlanDirectory() {}
 
@@ -62,9 +64,22 @@ final class PlanDirectory {
         Files.writeString(file, MigrateRenderer.script(plan.steps().get(i)));
         executable(file);
       }
-      Files.writeString(temp.resolve("README.md"), MigrateRenderer.readme(plan, names));
-      Files.writeString(temp.resolve("plan.json"), json);
+      String readme = MigrateRenderer.readme(plan, names);
       int count = names.size() + 2;
+      if (!names.isEmpty()) {
+        // The optional lock step, last: its commands are commented out in the script.
+        String lock = String.format(Locale.ROOT, "%0" + (names.size() >= 99 ? 3 : 2) + "d-%s.sh",
+            names.size() + 1, ExternalIpsLock.NAME);
+        Files.writeString(temp.resolve(lock), ExternalIpsLock.script());
+        executable(temp.resolve(lock));
+        Files.writeString(temp.resolve(ExternalIpsLock.ADMISSION_POLICY_FILE),
+            ExternalIpsLock.admissionPolicy());
+        Files.writeString(temp.resolve(ExternalIpsLock.KYVERNO_FILE), ExternalIpsLock.kyverno());
+        readme += ExternalIpsLock.readme(lock);
+        count += 3;
+      }
+      Files.writeString(temp.resolve("README.md"), readme);
+      Files.writeString(temp.resolve("plan.json"), json);
       replaceOurFiles(temp, target);
       return count;
     } catch (IOException e) {

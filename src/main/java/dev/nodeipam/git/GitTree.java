@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -171,6 +172,28 @@ public final class GitTree implements ManifestTree, AutoCloseable {
       }
     }
     return out;
+  }
+
+  /**
+   * Writes the commit's files below {@code within} (a work-tree directory) into {@code target}, as
+   * they are, so a tool that needs files on disk ({@code kubectl kustomize}) can read the commit;
+   * {@code within} is the root for a whole checkout. Returns where {@code within} lands.
+   */
+  public Path extract(Path within, Path target) {
+    try (ObjectReader reader = repository.newObjectReader()) {
+      for (Map.Entry<String, ObjectId> f : files.entrySet()) {
+        Path out = target.resolve(f.getKey()).normalize();
+        if (!out.startsWith(target)) {
+          continue; // no path of a well-formed tree leaves it
+        }
+        Files.createDirectories(out.getParent());
+        Files.write(out, reader.open(f.getValue(), Constants.OBJ_BLOB).getBytes());
+      }
+    } catch (IOException e) {
+      throw new BadInputException(ref + ": cannot write the commit's files: " + e.getMessage());
+    }
+    String p = inRepository(within);
+    return p == null ? target : target.resolve(p);
   }
 
   @Override

@@ -9,8 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.nodeipam.snapshot.BadInputException;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.ManifestDefaults;
@@ -39,7 +37,6 @@ import java.util.function.Consumer;
  * must not pass a CI gate.
  */
 public final class ManifestLoader {
-  private final ObjectMapper yaml = new YAMLMapper(yamlFactory());
   // A key twice in one mapping is refused, as sigs.k8s.io/yaml's strict decoding and the API
   // server's strict field validation refuse it ("mapping key already defined").
   private final ObjectMapper json = new ObjectMapper(JsonFactory.builder()
@@ -111,21 +108,6 @@ public final class ManifestLoader {
   private ManifestLoader(Options options, ManifestTree tree) {
     this.options = options;
     this.tree = tree;
-  }
-
-  /**
-   * SnakeYAML refuses documents over 3 MB by default, but {@code kubectl get ... -o yaml} of a
-   * large cluster is one {@code List} document of many megabytes.
-   */
-  private static YAMLFactory yamlFactory() {
-    org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
-    options.setCodePointLimit(Integer.MAX_VALUE);
-    return YAMLFactory.builder()
-        .loaderOptions(options)
-        // As new YAMLFactory() does: an empty document is null (skipped), not the text "".
-        .enable(com.fasterxml.jackson.dataformat.yaml.YAMLParser.Feature.EMPTY_STRING_AS_NULL)
-        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-        .build();
   }
 
   /**
@@ -277,42 +259,20 @@ public final class ManifestLoader {
    * parser cannot go on), a bad object only itself.
    */
   private String[] readFile(Path file, String text, List<Document> out, List<String> problems) {
-    ObjectMapper mapper = file.toString().endsWith(".json") ? json : yaml;
     String firstNonObject = null;
     String firstNonObjectAt = null;
-    try (JsonParser parser = mapper.getFactory().createParser(text);
-        MappingIterator<JsonNode> docs = mapper.readValues(parser, JsonNode.class)) {
-      while (true) {
-        JsonLocation start = parser.currentTokenLocation();
-        JsonNode doc;
-        try {
-          if (!docs.hasNextValue()) {
-            break;
-          }
-          start = parser.currentTokenLocation();
-          doc = docs.nextValue();
-        } catch (RuntimeException e) {
-          throw unwrap(file, text, e);
+    for (YamlDocuments.Document parsed : documents(file, text)) {
+      String where = file + ":" + parsed.line();
+      try {
+        convert(parsed.node(), where, out);
+      } catch (NotAnObject e) {
+        if (firstNonObject == null) {
+          firstNonObject = "line " + parsed.line() + ": " + e.getMessage();
+          firstNonObjectAt = where + ": " + e.getMessage();
         }
-        if (doc == null || doc.isNull() || doc.isMissingNode()) {
-          continue;
-        }
-        String where = file + ":" + start.getLineNr();
-        try {
-          convert(doc, where, out);
-        } catch (NotAnObject e) {
-          if (firstNonObject == null) {
-            firstNonObject = "line " + start.getLineNr() + ": " + e.getMessage();
-            firstNonObjectAt = where + ": " + e.getMessage();
-          }
-        } catch (BadInputException e) {
-          problems.add(e.getMessage());
-        }
+      } catch (BadInputException e) {
+        problems.add(e.getMessage());
       }
-    } catch (JsonProcessingException e) {
-      throw syntax(file, text, e);
-    } catch (IOException e) {
-      throw new BadInputException(file + ": cannot read: " + e.getMessage());
     }
     if ((!out.isEmpty() || !problems.isEmpty()) && firstNonObjectAt != null) {
       problems.add(firstNonObjectAt); // a manifest with a stray document
@@ -320,6 +280,38 @@ public final class ManifestLoader {
     }
     return out.isEmpty() && problems.isEmpty() && firstNonObject != null
         ? new String[] {firstNonObject, firstNonObjectAt} : null;
+  }
+
+  /**
+   * The file's documents with the line each starts on: JSON with Jackson (strict about duplicate
+   * keys), YAML as Kubernetes reads it ({@link YamlDocuments}). A syntax error ends the file.
+   */
+  private List<YamlDocuments.Document> documents(Path file, String text) {
+    if (!file.toString().endsWith(".json")) {
+      try {
+        return YamlDocuments.read(text);
+      } catch (YamlDocuments.Malformed e) {
+        throw malformed(file, text, e.line(), e.getMessage());
+      }
+    }
+    List<YamlDocuments.Document> out = new ArrayList<>();
+    try (JsonParser parser = json.getFactory().createParser(text);
+        MappingIterator<JsonNode> docs = json.readValues(parser, JsonNode.class)) {
+      while (docs.hasNextValue()) {
+        JsonLocation start = parser.currentTokenLocation();
+        JsonNode doc = docs.nextValue();
+        if (doc != null && !doc.isNull() && !doc.isMissingNode()) {
+          out.add(new YamlDocuments.Document(start.getLineNr(), doc));
+        }
+      }
+    } catch (JsonProcessingException e) {
+      throw syntax(file, text, e);
+    } catch (IOException e) {
+      throw new BadInputException(file + ": cannot read: " + e.getMessage());
+    } catch (RuntimeException e) {
+      throw unwrap(file, text, e);
+    }
+    return out;
   }
 
   private void convert(JsonNode doc, String where, List<Document> out) {
@@ -431,15 +423,20 @@ public final class ManifestLoader {
 
   private static BadInputException syntax(Path file, String text, JsonProcessingException e) {
     JsonLocation location = e.getLocation();
-    int failed = location == null ? 0 : location.getLineNr();
-    int marker = TemplateMarkers.blame(text, failed);
+    int line = location == null || location.getLineNr() < 0 ? 0 : location.getLineNr();
+    return malformed(file, text, line, ParserMessages.problem(e.getOriginalMessage()));
+  }
+
+  /** A syntax error at {@code line} (0: unknown), or the template marker that caused it. */
+  private static BadInputException malformed(Path file, String text, int line, String message) {
+    int marker = TemplateMarkers.blame(text, line);
     if (marker > 0) {
       return new BadInputException(TemplateMarkers.sentence(file + ":" + marker,
           text.lines().skip(marker - 1).findFirst().orElse("")));
     }
-    String message = ParserMessages.problem(e.getOriginalMessage());
-    String at = location == null || location.getLineNr() < 0 ? "" : ":" + location.getLineNr();
-    return new BadInputException(file + at + ": malformed " + (file.toString().endsWith(".json") ? "JSON" : "YAML") + ": " + message);
+    String at = line <= 0 ? "" : ":" + line;
+    return new BadInputException(file + at + ": malformed "
+        + (file.toString().endsWith(".json") ? "JSON" : "YAML") + ": " + message);
   }
 
   /** For benchmarks and progress lines: how many objects were read. */

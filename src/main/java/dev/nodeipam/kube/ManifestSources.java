@@ -77,7 +77,10 @@ final class ManifestSources {
     }
     for (Path k : outermost(kustomizations)) {
       if (charts.stream().noneMatch(k::startsWith)) {
-        out.add(k + ": a kustomization, read it rendered: nodeipam " + command + " -k " + k);
+        // diff renders a kustomization at both revisions (--base) or both directories (-k alone).
+        out.add(k + ": a kustomization, read it rendered: nodeipam " + command
+            + (command.equals("diff") ? " --base REF -k " + k + " (or -k --before OLD --after NEW)"
+                : " -k " + k));
       }
     }
     return out;

@@ -68,6 +68,10 @@ final class ServiceDraft {
       warnings.add(PlanWarning.of(Kind.HEADLESS));
       return notMigratable(s, old, warnings);
     }
+    if (before.nodes().isEmpty()) {
+      // A tree without its nodes: the command says so once (MissingNodes), not per Service.
+      return notMigratable(s, old, warnings);
+    }
     List<Grouping.Address> addresses = new ArrayList<>();
     List<String> unowned = new ArrayList<>();
     for (String text : old) {

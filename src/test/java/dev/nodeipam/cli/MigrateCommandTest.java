@@ -287,7 +287,10 @@ class MigrateCommandTest {
       files = list.map(p -> p.getFileName().toString()).sorted().toList();
     }
     int steps = doc.get("steps").size();
-    assertThat(files).hasSize(steps + 2).contains("README.md", "plan.json");
+    // The steps, README, plan, and the optional lock step: a script and its two manifests.
+    assertThat(files).hasSize(steps + 2 + 3).contains("README.md", "plan.json",
+        String.format("%02d-lock-externalips.sh", steps + 1),
+        "lock-externalips-admission-policy.yaml", "lock-externalips-kyverno.yaml");
     assertThat(files.get(0)).isEqualTo("01-label-nodes-node-a.sh");
     assertThat(files).contains("02-migrate-service-web.site.sh");
     assertThat(Files.readString(dir.resolve("02-migrate-service-web.site.sh")))
@@ -297,7 +300,7 @@ class MigrateCommandTest {
     assertThat(Files.readString(dir.resolve("README.md")))
         .contains("| `web/site` | yes |")
         .contains("`01-label-nodes-node-a.sh`");
-    assertThat(r.err()).contains("wrote " + (steps + 2) + " files");
+    assertThat(r.err()).contains("wrote " + (steps + 2 + 3) + " files"); // and the lock step
     try (Stream<Path> siblings = Files.list(tmp)) {
       assertThat(siblings.map(p -> p.getFileName().toString())).containsExactly("plan");
     }

@@ -142,4 +142,55 @@ class DiffBaseTest {
     assertThat(none.exitCode()).isEqualTo(2);
     assertThat(none.err()).contains("is not in a git work tree").hasLineCount(1);
   }
+
+  private static final String KUSTOMIZATION = "apiVersion: kustomize.config.k8s.io/v1beta1\n"
+      + "kind: Kustomization\nresources: [cilium-config.yaml, coffee.yaml, hermes.yaml,"
+      + " istio-system.yaml, kube-system.yaml, monitoring.yaml, nodes.yaml]\n";
+
+  private static boolean kustomizeOnPath() {
+    return Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
+        .anyMatch(d -> !d.isEmpty() && (Files.isExecutable(Path.of(d, "kubectl"))
+            || Files.isExecutable(Path.of(d, "kustomize"))));
+  }
+
+  /**
+   * {@code diff --base REF -k DIR} renders the kustomization at the commit and in the work tree,
+   * and finds what {@code -f} finds on the same files; {@code -k} with {@code --before/--after}
+   * renders two directories; without {@code -k}, a kustomization is one line naming the form.
+   */
+  @Test
+  void kustomizationAtBothRevisions_andTwoDirectories(@TempDir Path dir) throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(kustomizeOnPath(), "no kubectl nor kustomize");
+    try (Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call()) {
+      copy(EXAMPLE.resolve("before"), dir.resolve("cluster"));
+      Files.writeString(dir.resolve("cluster/kustomization.yaml"), KUSTOMIZATION);
+      git.add().addFilepattern(".").call();
+      git.commit().setMessage("before").setAuthor("t", "t@example.org")
+          .setCommitter("t", "t@example.org").setSign(false).call();
+      Files.copy(EXAMPLE.resolve("after/istio-system.yaml"),
+          dir.resolve("cluster/istio-system.yaml"),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Map<String, String> files = fingerprint(dir);
+
+      CliRun base = CliRun.of("diff", "--base", "main", "-k", dir.resolve("cluster").toString(),
+          "-o", "json");
+      assertThat(base.exitCode()).as(base.err()).isEqualTo(3);
+      assertThat(base.out()).contains("\"NEWLY_DENIED\" : 7");
+      assertThat(fingerprint(dir)).isEqualTo(files);
+
+      Path old = dir.resolve("old");
+      copy(EXAMPLE.resolve("before"), old);
+      Files.writeString(old.resolve("kustomization.yaml"), KUSTOMIZATION);
+      CliRun two = CliRun.of("diff", "-k", "--before", old.toString(), "--after",
+          dir.resolve("cluster").toString(), "-o", "json");
+      assertThat(two.exitCode()).as(two.err()).isEqualTo(3);
+      assertThat(two.out()).contains("\"NEWLY_DENIED\" : 7");
+
+      CliRun plain = CliRun.of("diff", "--before", old.toString(), "--after",
+          dir.resolve("cluster").toString());
+      assertThat(plain.exitCode()).isEqualTo(2);
+      assertThat(plain.errLines().get(0)).contains("a kustomization, read it rendered: nodeipam"
+          + " diff --base REF -k " + old + " (or -k --before OLD --after NEW)");
+    }
+  }
 }
