@@ -118,6 +118,7 @@ final class SideEvaluation {
         .matches(scan.matched)
         .notMatching(notMatching(scan, q, s, detail))
         .notModelled(List.copyOf(scan.notModelled))
+        .rejected(index.rejections(index.selecting(q.subject()), s.version()))
         .reason(reason(rule, q, always))
         .build();
   }
