@@ -153,7 +153,8 @@ class PolicyValidationTest {
         accepted("a listener on egress", "egress: [{toPorts: [{ports: [{port: '443',"
             + " protocol: TCP}], listener: {envoyConfig: {name: e}, name: myCustomListener}}]}]"),
         rejected("a listener on ingress", "ingress: [{toPorts: [{ports: [{port: '443',"
-                + " protocol: TCP}], listener: {envoyConfig: {name: e}, name: myCustomListener}}]}]",
+                + " protocol: TCP}], listener: {envoyConfig: {name: e},"
+                + " name: myCustomListener}}]}]",
             RejectionReason.LISTENER_ON_INGRESS, "spec.ingress[0].toPorts[0]"),
         rejected("a listener with HTTP rules", "egress: [{toPorts: [{ports: [{port: '443',"
                 + " protocol: TCP}], listener: {envoyConfig: {name: e}, name: myCustomListener},"
