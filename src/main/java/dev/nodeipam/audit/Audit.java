@@ -167,9 +167,12 @@ public final class Audit {
     List<Finding> others = new ArrayList<>(
         OtherFindings.nodeIpVips(published.addresses(), published.snapshot(), now));
     others.addAll(OtherFindings.externalIps(snapshot));
-    others.addAll(OtherFindings.fqdnMayBeTrapped(engine.rules(), published.addresses()));
-    others.addAll(OtherFindings.cidrCoverage(engine.rules(), snapshot, now));
+    // Rules of policies the agent rejects are enforced nowhere: no finding is about them but
+    // POLICY_REJECTED.
+    others.addAll(OtherFindings.fqdnMayBeTrapped(engine.rules(now), published.addresses()));
+    others.addAll(OtherFindings.cidrCoverage(engine.rules(now), snapshot, now));
     others.removeIf(f -> f.service() != null && !inScope(namespaces, namespaceOf(f.service())));
+    others.addAll(PolicyRejections.findings(engine.rejections(now), now, namespaces));
     return others;
   }
 

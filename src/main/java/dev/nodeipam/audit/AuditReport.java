@@ -143,11 +143,18 @@ public record AuditReport(
         warnings += t.sources().size();
       }
     }
-    warnings += others.size();
+    int otherErrors = otherErrors();
+    errors += otherErrors;
+    warnings += others.size() - otherErrors;
     Map<String, Integer> m = new LinkedHashMap<>();
     m.put("error", errors);
     m.put("warning", warnings);
     return m;
+  }
+
+  /** The findings besides traps that are errors ({@code POLICY_REJECTED}). */
+  private int otherErrors() {
+    return (int) others.stream().filter(f -> f.severity() == Severity.ERROR).count();
   }
 
   /** Whether a finding at or above the severity exists. */
@@ -202,9 +209,10 @@ public record AuditReport(
       summary.putAll(counts());
     } else {
       // error and warning count the findings of this document; pods counts the flows per pod.
-      int errors = granularity == Granularity.ADDRESS ? groups().activeCount()
+      int errors = granularity == Granularity.ADDRESS ? groups().activeCount() + otherErrors()
           : (int) findings.stream()
-              .filter(f -> f.type() == FindingType.IDENTITY_TRAP && f.active()).count();
+              .filter(f -> f.type() == FindingType.IDENTITY_TRAP ? f.active()
+                  : f.severity() == Severity.ERROR).count();
       summary.put("findings", findings.size());
       summary.put("error", errors);
       summary.put("warning", findings.size() - errors);

@@ -24,5 +24,10 @@ public enum FindingType {
    * An address and port several Services claim (externalIPs, LoadBalancer ingress): one frontend
    * with one set of backends, so all but one of the Services never get that traffic.
    */
-  ADDRESS_CONFLICT
+  ADDRESS_CONFLICT,
+  /**
+   * A CiliumNetworkPolicy or CiliumClusterwideNetworkPolicy the agent of the release rejects
+   * (section 9 of the policy model): none of it is enforced, whatever its author believes.
+   */
+  POLICY_REJECTED
 }

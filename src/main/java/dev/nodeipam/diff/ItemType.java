@@ -46,7 +46,12 @@ public enum ItemType {
   MIGRATION_STALE(
       "Migrations made stale",
       "A Service that took over another's externalIPs (nodeipam migrate) no longer publishes"
-          + " every address it used to: the migration's proof no longer holds.");
+          + " every address it used to: the migration's proof no longer holds."),
+  POLICY_REJECTED(
+      "Policies the agent rejects",
+      "A Cilium policy the change adds or edits (or a release the change moves to) that the"
+          + " agent rejects as a whole: none of its rules is installed, so what its author"
+          + " believes it allows or denies is not enforced. Fix the rule the agent names.");
 
   private final String title;
   private final String help;

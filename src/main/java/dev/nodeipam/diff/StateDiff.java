@@ -61,6 +61,7 @@ public final class StateDiff {
       }
       items.addAll(Publication.items(changes, scope, b, a, settings));
       items.addAll(StaleCompanions.items(changes, scope, before, after));
+      items.addAll(RejectedPolicies.items(before, after, settings.overrides()));
     }
     items.sort(ORDER);
     DatapathSettings afterSettings =

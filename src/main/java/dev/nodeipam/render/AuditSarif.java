@@ -51,6 +51,10 @@ public final class AuditSarif {
     HELP.put(FindingType.ADDRESS_CONFLICT, "An address and port several Services claim:"
         + " the datapath has one frontend there and translates it to one Service's backends,"
         + " so the others never get that traffic. Give each Service its own address or port.");
+    HELP.put(FindingType.POLICY_REJECTED, "A Cilium policy the agent rejects as a whole:"
+        + " none of its rules is installed, so what its author believes it allows or denies is"
+        + " not enforced. Fix the rule the agent names (each kind of peer in an entry of its"
+        + " own, ports and L7 rules as the agent accepts them).");
   }
 
   public static String ruleId(FindingType type) {
@@ -105,7 +109,7 @@ public final class AuditSarif {
           + t.detail(), at, related, fix, properties);
     }
     for (Finding f : report.others()) {
-      rule(sarif, f.type(), "warning");
+      rule(sarif, f.type(), f.type() == FindingType.POLICY_REJECTED ? "error" : "warning");
       Location at = null;
       if (f.service() != null) {
         int slash = f.service().indexOf('/');
@@ -115,7 +119,7 @@ public final class AuditSarif {
             .orElse(null);
       } else if (!f.policies().isEmpty()) {
         PolicyRef p = f.policies().get(0);
-        at = locator.locate(p.source(), null).orElse(null);
+        at = locator.locate(p.source(), (String) f.extra().get("path")).orElse(null);
       }
       sarif.result(ruleId(f.type()), f.severity().wire(), f.message(), at, List.of(), null,
           Map.of());

@@ -141,6 +141,7 @@ public final class DiffRenderer {
       case ADDRESS_PUBLISHED, ADDRESS_WITHDRAWN, MIGRATION_STALE, EXTERNAL_IPS_ADDED ->
           i.service() + ": " + i.address();
       case COMPANION_STALE -> i.rules().get(0).policy().label() + " (" + i.service() + ")";
+      case POLICY_REJECTED -> i.rules().get(0).policy().label();
     };
   }
 

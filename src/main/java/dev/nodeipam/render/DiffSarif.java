@@ -64,7 +64,7 @@ public final class DiffSarif {
 
   private static String defaultLevel(ItemType t) {
     return switch (t) {
-      case NEWLY_DENIED, TRAP_INTRODUCED -> "error";
+      case NEWLY_DENIED, TRAP_INTRODUCED, POLICY_REJECTED -> "error";
       case ADDRESS_WITHDRAWN, EXTERNAL_IPS_ADDED, COMPANION_STALE, MIGRATION_STALE -> "warning";
       default -> "note";
     };

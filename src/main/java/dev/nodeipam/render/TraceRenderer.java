@@ -12,6 +12,7 @@ import dev.nodeipam.policy.explanation.Translation;
 import dev.nodeipam.policy.explanation.Verdict;
 import dev.nodeipam.policy.model.Identity;
 import dev.nodeipam.policy.model.PolicyRef;
+import dev.nodeipam.policy.model.Rejection;
 import dev.nodeipam.policy.settings.Setting;
 import dev.nodeipam.render.text.TranslationText;
 import java.util.ArrayList;
@@ -144,7 +145,17 @@ public final class TraceRenderer {
     }
     m.put("notMatching", nm);
     m.put("notModelled", s.notModelled());
+    m.put("rejected", s.rejected().stream().map(r -> (Object) rejected(r)).toList());
     m.put("reason", s.reason());
+    return m;
+  }
+
+  private static Map<String, Object> rejected(Rejection r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("policy", ref(r.policy()));
+    m.put("path", r.path());
+    m.put("reason", r.reason().name());
+    m.put("agentError", r.agentLog());
     return m;
   }
 
@@ -349,6 +360,12 @@ public final class TraceRenderer {
       b.append(", by ").append(labels(s.defaultDenyBy()));
     }
     b.append('\n');
+    for (Rejection r : s.rejected()) {
+      b.append("       not enforced: ").append(r.policy().label())
+          .append(r.policy().source() == null ? "" : " [" + r.policy().source() + "]")
+          .append(": the agent rejects it: ").append(r.agentLog()).append(" (at ")
+          .append(r.path()).append(")\n");
+    }
     for (Match x : s.matches()) {
       b.append("       ")
           .append(x.deny() ? "denied by: " : "allowed by: ")

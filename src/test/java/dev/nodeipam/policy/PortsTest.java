@@ -135,7 +135,9 @@ class PortsTest {
     String named = "a named port resolves on the destination pod's container ports";
     String metrics = "a named port must match the protocol of the container port";
     String tcp = "a NetworkPolicy port without protocol is TCP";
-    String any = "CNP protocol ANY or absent covers TCP and UDP but not SCTP";
+    // The agent expands ANY into TCP, UDP and SCTP entries (mergeIngress/mergeEgress,
+    // pkg/policy/rule.go: mergeIngressPortProto for api.ProtoTCP, ProtoUDP and ProtoSCTP).
+    String any = "CNP protocol ANY or absent covers TCP, UDP and SCTP";
     String zero = "CNP port 0 means every port";
     Stream.Builder<PortCase> cases = Stream.builder();
     cases.add(new PortCase(range, NP_RANGE, "10.0.2.7", 5000, Protocol.TCP, none, Outcome.ALLOWED))
@@ -159,7 +161,8 @@ class PortsTest {
     for (int p : new int[] {53, 54}) {
       cases.add(new PortCase(any, CNP_DNS_ANY, "8.8.8.8", p, Protocol.TCP, none, Outcome.ALLOWED))
           .add(new PortCase(any, CNP_DNS_ANY, "8.8.8.8", p, Protocol.UDP, none, Outcome.ALLOWED))
-          .add(new PortCase(any, CNP_DNS_ANY, "8.8.8.8", p, Protocol.SCTP, none, Outcome.DENIED));
+          .add(new PortCase(any, CNP_DNS_ANY, "8.8.8.8", p, Protocol.SCTP, none,
+              Outcome.ALLOWED));
     }
     cases.add(new PortCase(zero, CNP_ALL_TCP, "8.8.8.8", 1, Protocol.TCP, none, Outcome.ALLOWED))
         .add(new PortCase(zero, CNP_ALL_TCP, "8.8.8.8", 65535, Protocol.TCP, none,

@@ -10,6 +10,7 @@ import dev.nodeipam.policy.model.Flow;
 import dev.nodeipam.policy.model.Identity;
 import dev.nodeipam.policy.model.PolicyRef;
 import dev.nodeipam.policy.model.Protocol;
+import dev.nodeipam.policy.model.Rejection;
 import dev.nodeipam.policy.model.Rule;
 import dev.nodeipam.policy.model.RuleEntry;
 import dev.nodeipam.policy.settings.DatapathSettings;
@@ -162,6 +163,27 @@ public final class PolicyEngine {
    */
   public Identity identityOfAddress(IPAddress address, String viewerNode, DatapathSettings s) {
     return identities.ofAddress(address, viewerNode, s);
+  }
+
+  /**
+   * The rules the agent of the settings' release installs: every rule but those of the policies
+   * it rejects (section 9).
+   */
+  public List<Rule> rules(DatapathSettings s) {
+    return index.accepted(index.all(), s.version());
+  }
+
+  /** The policies the agent of the settings' release rejects, each with why, in input order. */
+  public List<Rejection> rejections(DatapathSettings s) {
+    return List.copyOf(index.rejected(s.version()).values());
+  }
+
+  /**
+   * The rejected policies that would select the identity if the agent accepted them: what a
+   * trace names as not enforced.
+   */
+  public List<Rejection> rejectedSelecting(Identity identity, DatapathSettings s) {
+    return index.rejections(index.selecting(identity), s.version());
   }
 
   /** The rules selecting an identity (none for reserved identities). */
@@ -386,7 +408,7 @@ public final class PolicyEngine {
       destinationPorts = sides.egressNamedPorts(destinationPorts, s);
     }
     List<AllowEntry> out = new ArrayList<>();
-    for (Rule r : index.selecting(subject)) {
+    for (Rule r : s == null ? index.selecting(subject) : index.selecting(subject, s.version())) {
       for (RuleEntry e : r.allows(direction)) {
         if (SideEvaluation.portsCover(e, port, protocol, destinationPorts)) {
           out.add(new AllowEntry(r.policy(), e));

@@ -4,13 +4,19 @@ import dev.nodeipam.policy.model.DnsAnswers;
 import dev.nodeipam.policy.model.Identity;
 import dev.nodeipam.policy.model.PolicyParser;
 import dev.nodeipam.policy.model.PolicyRef;
+import dev.nodeipam.policy.model.PolicyValidation;
+import dev.nodeipam.policy.model.Rejection;
 import dev.nodeipam.policy.model.Rule;
+import dev.nodeipam.policy.settings.CiliumVersion;
 import dev.nodeipam.snapshot.RawObject;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The rules that select an identity. Namespaced rules are kept per namespace and parsed the first
@@ -31,10 +37,14 @@ final class PolicyIndex {
   private volatile List<Rule> all;
 
   private final DnsAnswers dns;
+  private final List<RawObject> policies;
+  // Per release: the policies the agent rejects, by label (section 9 of the policy model).
+  private final Map<CiliumVersion, Map<String, Rejection>> rejected = new ConcurrentHashMap<>();
 
   PolicyIndex(List<RawObject> policies, DnsAnswers dns, EngineCache cache) {
     this.dns = dns;
     this.cache = cache;
+    this.policies = List.copyOf(policies);
     List<RawObject> wide = new ArrayList<>();
     for (RawObject o : policies) {
       if (o.kind().equals(PolicyRef.CCNP)) {
@@ -68,6 +78,44 @@ final class PolicyIndex {
     List<Rule> out = new ArrayList<>(rules);
     out.sort(ORDER);
     return List.copyOf(out);
+  }
+
+  /** The policies the agent of the release rejects, by {@link PolicyRef#label}, in input order. */
+  Map<String, Rejection> rejected(CiliumVersion version) {
+    return rejected.computeIfAbsent(version, v -> {
+      Map<String, Rejection> out = new LinkedHashMap<>();
+      for (RawObject o : policies) {
+        PolicyValidation.of(o, v).ifPresent(r -> out.put(r.policy().label(), r));
+      }
+      return Collections.unmodifiableMap(out);
+    });
+  }
+
+  /** The rules the agent of the release installs: those of the policies it does not reject. */
+  List<Rule> accepted(List<Rule> rules, CiliumVersion version) {
+    Map<String, Rejection> no = rejected(version);
+    if (no.isEmpty()) {
+      return rules;
+    }
+    return rules.stream().filter(r -> !no.containsKey(r.policy().label())).toList();
+  }
+
+  /** The rules of the rejected policies among these, with why the agent rejects each. */
+  List<Rejection> rejections(List<Rule> rules, CiliumVersion version) {
+    Map<String, Rejection> no = rejected(version);
+    List<Rejection> out = new ArrayList<>();
+    for (Rule r : rules) {
+      Rejection why = no.get(r.policy().label());
+      if (why != null && !out.contains(why)) {
+        out.add(why);
+      }
+    }
+    return out;
+  }
+
+  /** {@link #selecting(Identity)} less the rules of policies the release's agent rejects. */
+  List<Rule> selecting(Identity identity, CiliumVersion version) {
+    return accepted(selecting(identity), version);
   }
 
   /** Every rule whose subject selects the identity; none for reserved identities. */

@@ -99,7 +99,7 @@ final class SideEvaluation {
       return SideVerdict.notEnforced(d, "enable-policy=never: Cilium enforces no policy");
     }
     Scan scan = new Scan();
-    for (Rule r : index.selecting(q.subject())) {
+    for (Rule r : index.selecting(q.subject(), s.version())) {
       scan.add(r, q, s);
     }
     boolean always = s.enablePolicy() == EnablePolicy.ALWAYS;
@@ -118,6 +118,7 @@ final class SideEvaluation {
         .matches(scan.matched)
         .notMatching(notMatching(scan, q, s, detail))
         .notModelled(List.copyOf(scan.notModelled))
+        .rejected(index.rejections(index.selecting(q.subject()), s.version()))
         .reason(reason(rule, q, always))
         .build();
   }
@@ -236,7 +237,7 @@ final class SideEvaluation {
     boolean defaultDeny = s.enablePolicy() == EnablePolicy.ALWAYS;
     boolean denied = false;
     boolean allowed = false;
-    for (Rule r : index.selecting(q.subject())) {
+    for (Rule r : index.selecting(q.subject(), s.version())) {
       defaultDeny |= r.putsInDefaultDeny(d, s.honoursDefaultDenyOptOut());
       denied = anyMatches(r.denies(d), q, s);
       if (denied) {
@@ -281,7 +282,7 @@ final class SideEvaluation {
       return false;
     }
     boolean defaultDeny = s.enablePolicy() == EnablePolicy.ALWAYS;
-    for (Rule r : index.selecting(subject)) {
+    for (Rule r : index.selecting(subject, s.version())) {
       defaultDeny |= r.putsInDefaultDeny(d, s.honoursDefaultDenyOptOut());
       if (mayMatchPod(r.denies(d), port, protocol) || mayMatchPod(r.allows(d), port, protocol)) {
         return false;

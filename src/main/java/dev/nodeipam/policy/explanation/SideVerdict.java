@@ -2,6 +2,7 @@ package dev.nodeipam.policy.explanation;
 
 import dev.nodeipam.policy.model.Direction;
 import dev.nodeipam.policy.model.PolicyRef;
+import dev.nodeipam.policy.model.Rejection;
 import java.util.List;
 
 /**
@@ -16,6 +17,8 @@ import java.util.List;
  * @param matches the entries that matched (deny and allow), for the explanation
  * @param notMatching the selecting policies whose entries for this direction did not match, and why
  * @param notModelled constructs of the selecting policies the engine does not evaluate
+ * @param rejected the policies that would select the endpoint but the agent rejects: none of them
+ *     is enforced (section 9 of the policy model)
  * @param reason one sentence on why the side decided as it did
  */
 public record SideVerdict(
@@ -30,6 +33,7 @@ public record SideVerdict(
     List<Match> matches,
     List<NotMatching> notMatching,
     List<String> notModelled,
+    List<Rejection> rejected,
     String reason) {
 
   public SideVerdict {
@@ -39,6 +43,7 @@ public record SideVerdict(
     matches = List.copyOf(matches);
     notMatching = List.copyOf(notMatching);
     notModelled = List.copyOf(notModelled);
+    rejected = List.copyOf(rejected);
   }
 
   public boolean allowed() {
@@ -53,6 +58,7 @@ public record SideVerdict(
         Outcome.ALLOWED,
         null,
         false,
+        List.of(),
         List.of(),
         List.of(),
         List.of(),
@@ -81,6 +87,7 @@ public record SideVerdict(
         .matches(matches)
         .notMatching(notMatching)
         .notModelled(notModelled)
+        .rejected(rejected)
         .reason(reason);
   }
 
@@ -97,6 +104,7 @@ public record SideVerdict(
     private List<Match> matches = List.of();
     private List<NotMatching> notMatching = List.of();
     private List<String> notModelled = List.of();
+    private List<Rejection> rejected = List.of();
     private String reason;
 
     private Builder() {}
@@ -156,6 +164,11 @@ public record SideVerdict(
       return this;
     }
 
+    public Builder rejected(List<Rejection> rejected) {
+      this.rejected = rejected;
+      return this;
+    }
+
     public Builder reason(String reason) {
       this.reason = reason;
       return this;
@@ -174,6 +187,7 @@ public record SideVerdict(
           matches,
           notMatching,
           notModelled,
+          rejected,
           reason);
     }
   }

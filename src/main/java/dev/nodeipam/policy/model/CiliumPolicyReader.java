@@ -263,17 +263,34 @@ final class CiliumPolicyReader {
       }
       List<Object> list = raw.list(tp.get("ports"), pat + ".ports");
       if (list.isEmpty()) {
-        portMatches.add(new PortMatch(0, null, null, EnumSet.of(Protocol.TCP, Protocol.UDP)));
+        portMatches.add(new PortMatch(0, null, null, EnumSet.allOf(Protocol.class)));
       }
       for (int j = 0; j < list.size(); j++) {
         portMatches.add(ports.ciliumPort(list.get(j), pat + ".ports[" + j + "]"));
       }
+    }
+    String empty = emptyPeerList(e, p);
+    if (empty != null) {
+      // An empty list present selects no identity at all, whatever the entry's other peers
+      // (mergeEndpointSelectors, pkg/policy/utils): the entry lets nothing through.
+      peers.clear();
+      hasL3 = true;
     }
     if (!hasL3 && (hasPorts || e.get("icmps") != null)) {
       // An L4-only entry applies to every peer.
       peers.add(new Peer.Anyone("any peer (the entry has no L3 selector)"));
     }
     return new RuleEntry(peers, portMatches, allPorts, notes, at, unresolved);
+  }
+
+  /** The first peer list of the entry that is present but empty, or null. */
+  private static String emptyPeerList(Map<String, Object> e, String p) {
+    for (String kind : List.of("Endpoints", "Nodes", "Entities", "CIDR", "CIDRSet")) {
+      if (e.get(p + kind) instanceof List<?> l && l.isEmpty()) {
+        return p + kind;
+      }
+    }
+    return null;
   }
 
   /**

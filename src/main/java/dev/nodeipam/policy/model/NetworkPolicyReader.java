@@ -39,8 +39,10 @@ final class NetworkPolicyReader {
     List<Object> ingress = raw.list(spec.get("ingress"), "spec.ingress");
     List<Object> egress = raw.list(spec.get("egress"), "spec.egress");
     Set<Direction> types = EnumSet.noneOf(Direction.class);
-    if (spec.containsKey("policyTypes")) {
-      List<Object> listed = raw.list(spec.get("policyTypes"), "spec.policyTypes");
+    List<Object> listed = raw.list(spec.get("policyTypes"), "spec.policyTypes");
+    // The API server defaults policyTypes when the list is empty, not only when it is missing:
+    // SetDefaults_NetworkPolicy tests len(PolicyTypes) == 0 (pkg/apis/networking/v1/defaults.go).
+    if (!listed.isEmpty()) {
       for (int i = 0; i < listed.size(); i++) {
         String t = raw.string(listed.get(i), "spec.policyTypes[" + i + "]");
         switch (t) {

@@ -34,12 +34,16 @@ final class PortReader {
     return numberOrName(port, endPort, protocols, path + ".port", false);
   }
 
-  /** A Cilium PortProtocol: protocol defaults to ANY (TCP and UDP), port "0" means every port. */
+  /**
+   * A Cilium PortProtocol: protocol defaults to ANY, which the agent expands into TCP, UDP and
+   * SCTP ({@code mergeIngress}/{@code mergeEgress} in {@code pkg/policy/rule.go}); port "0" means
+   * every port.
+   */
   PortMatch ciliumPort(Object value, String path) {
     Map<String, Object> p = raw.map(value, path);
     Protocol protocol = protocol(p.get("protocol"), path + ".protocol", true);
-    Set<Protocol> protocols =
-        protocol == null ? EnumSet.of(Protocol.TCP, Protocol.UDP) : EnumSet.of(protocol);
+    Set<Protocol> protocols = protocol == null ? EnumSet.allOf(Protocol.class)
+        : EnumSet.of(protocol);
     Integer endPort = endPort(p.get("endPort"), path + ".endPort");
     Object port = p.get("port");
     if (port == null) {
@@ -51,6 +55,16 @@ final class PortReader {
   private PortMatch numberOrName(
       Object port, Integer endPort, Set<Protocol> protocols, String path, boolean zeroAllowed) {
     String text = raw.string(port, path);
+    if (zeroAllowed && CiliumPorts.isName(text)) {
+      // The agent takes any IANA service name and compares it in lower case (pkg/iana).
+      text = text.toLowerCase(Locale.ROOT);
+    } else if (zeroAllowed && text.length() > 1 && text.startsWith("0") && allDigits(text)) {
+      // strconv.ParseUint(port, 0, 16): a leading 0 is octal. A number that is no octal
+      // ("08") makes the agent reject the policy (PolicyValidation), which is then never
+      // evaluated: read it as every port meanwhile.
+      Integer octal = CiliumPorts.number(text);
+      text = String.valueOf(octal == null ? 0 : octal);
+    }
     if (allDigits(text)) {
       int number;
       try {
