@@ -169,6 +169,7 @@ public final class Audit {
     others.addAll(OtherFindings.externalIps(snapshot));
     others.addAll(OtherFindings.fqdnMayBeTrapped(engine.rules(), published.addresses()));
     others.addAll(OtherFindings.cidrCoverage(engine.rules(), snapshot, now));
+    others.addAll(ClusterPolicyFindings.of(snapshot, now));
     others.removeIf(f -> f.service() != null && !inScope(namespaces, namespaceOf(f.service())));
     return others;
   }

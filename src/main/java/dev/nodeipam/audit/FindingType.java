@@ -24,5 +24,10 @@ public enum FindingType {
    * An address and port several Services claim (externalIPs, LoadBalancer ingress): one frontend
    * with one set of backends, so all but one of the Services never get that traffic.
    */
-  ADDRESS_CONFLICT
+  ADDRESS_CONFLICT,
+  /**
+   * A Kubernetes ClusterNetworkPolicy the agent does not enforce: a release before 1.20, or an
+   * object the agent refuses (section 9 of the policy model).
+   */
+  CLUSTER_POLICY_NOT_ENFORCED
 }
