@@ -171,6 +171,7 @@ public final class Audit {
     // POLICY_REJECTED.
     others.addAll(OtherFindings.fqdnMayBeTrapped(engine.rules(now), published.addresses()));
     others.addAll(OtherFindings.cidrCoverage(engine.rules(now), snapshot, now));
+    others.addAll(ClusterPolicyFindings.of(snapshot, now));
     others.removeIf(f -> f.service() != null && !inScope(namespaces, namespaceOf(f.service())));
     others.addAll(PolicyRejections.findings(engine.rejections(now), now, namespaces));
     return others;

@@ -29,5 +29,10 @@ public enum FindingType {
    * A CiliumNetworkPolicy or CiliumClusterwideNetworkPolicy the agent of the release rejects
    * (section 9 of the policy model): none of it is enforced, whatever its author believes.
    */
-  POLICY_REJECTED
+  POLICY_REJECTED,
+  /**
+   * A Kubernetes ClusterNetworkPolicy the agent does not enforce: a release before 1.20, or an
+   * object the agent refuses (section 10 of the policy model).
+   */
+  CLUSTER_POLICY_NOT_ENFORCED
 }

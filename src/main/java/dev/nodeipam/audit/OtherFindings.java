@@ -190,7 +190,7 @@ final class OtherFindings {
               continue;
             }
             IPAddress range = c.cidr().toPrefixBlock();
-            int podCount = podIndex.countOutside(range, c.except());
+            int podCount = s.cidrMatchesPods() ? 0 : podIndex.countOutside(range, c.except());
             if (podCount > 0) {
               out.add(finding(FindingType.CIDR_COVERS_PODS, r, c, podCount,
                   podIndex.sample(range, c.except(), 3), "pod",

@@ -38,6 +38,15 @@ public final class LiveLoader {
           .withPlural("ciliumclusterwidenetworkpolicies")
           .withNamespaced(false)
           .build();
+  // Kubernetes ClusterNetworkPolicy (network-policy-api v1alpha2), enforced by Cilium 1.20+.
+  private static final ResourceDefinitionContext KCNP =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("policy.networking.k8s.io")
+          .withVersion("v1alpha2")
+          .withKind("ClusterNetworkPolicy")
+          .withPlural("clusternetworkpolicies")
+          .withNamespaced(false)
+          .build();
   private final KubernetesClient client;
   private final SnapshotAssembler assembler;
   private final String where;
@@ -69,6 +78,7 @@ public final class LiveLoader {
       pages(o -> client.network().v1().networkPolicies().inAnyNamespace().list(o), source);
       optional(() -> pages(o -> client.genericKubernetesResources(CNP).inAnyNamespace().list(o), source));
       optional(() -> pages(o -> client.genericKubernetesResources(CCNP).list(o), source));
+      optional(() -> pages(o -> client.genericKubernetesResources(KCNP).list(o), source));
       var config =
           client
               .configMaps()

@@ -38,6 +38,7 @@ final class SnapshotAssembler {
   private static final Set<String> CLUSTER_SCOPED =
       Set.of(
           "/Node", "/Namespace", "/PersistentVolume", "cilium.io/CiliumClusterwideNetworkPolicy",
+          "policy.networking.k8s.io/ClusterNetworkPolicy",
           "rbac.authorization.k8s.io/ClusterRole", "rbac.authorization.k8s.io/ClusterRoleBinding",
           "apiextensions.k8s.io/CustomResourceDefinition", "storage.k8s.io/StorageClass",
           "cilium.io/CiliumNode", "cilium.io/CiliumLoadBalancerIPPool",
@@ -67,7 +68,8 @@ final class SnapshotAssembler {
       Set.of(
           "networking.k8s.io/NetworkPolicy",
           "cilium.io/CiliumNetworkPolicy",
-          "cilium.io/CiliumClusterwideNetworkPolicy");
+          "cilium.io/CiliumClusterwideNetworkPolicy",
+          "policy.networking.k8s.io/ClusterNetworkPolicy");
 
   private final KubernetesSerialization serialization;
   private final ClusterSnapshot.Builder builder = ClusterSnapshot.builder();

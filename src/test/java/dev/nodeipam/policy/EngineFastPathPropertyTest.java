@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 
@@ -47,15 +48,29 @@ class EngineFastPathPropertyTest {
     {"kube-proxy-replacement", "false", "policy-cidr-match-mode", "nodes"},
     {"kube-proxy-replacement", "true", "enable-policy", "always"},
     {"cilium-version", "1.18"},
+    {"kube-proxy-replacement", "true", "bpf-lb-sock-hostns-only", "true",
+        "policy-cidr-match-mode", "pods"},
   };
 
   record Client(int egress, boolean hostNetwork, int node) {}
 
-  record Shape(int frontend, boolean local, int ingress, List<Client> clients, int settings) {}
+  /**
+   * @param rules the receiver's ingress rules ({@code rules % 5}) and the ClusterNetworkPolicies
+   *     ({@code rules / 5}, {@link #tiers})
+   */
+  record Shape(int frontend, boolean local, int rules, List<Client> clients, int settings) {
+    int ingress() {
+      return rules % 5;
+    }
+
+    int tiers() {
+      return rules / 5;
+    }
+  }
 
   static Gen<Shape> shapes() {
     Gen<Client> client = range(0, 8).zip(booleans(), range(0, 1), Client::new);
-    return range(0, 3).zip(booleans(), range(0, 4), lists().of(client).ofSizeBetween(1, 3),
+    return range(0, 3).zip(booleans(), range(0, 19), lists().of(client).ofSizeBetween(1, 3),
         range(0, SETTINGS.length - 1), Shape::new);
   }
 
@@ -87,7 +102,7 @@ class EngineFastPathPropertyTest {
     // Not vacuous: every kind of answer occurs in a good share of the samples.
     for (String label : List.of("allowed", "denied by a deny rule (181)",
         "denied by default deny (133)", "translated", "delivered by the next hop",
-        "egress denies every pod")) {
+        "egress denies every pod", "decided by a ClusterNetworkPolicy tier")) {
       coverage.requireShare(label, 0.03);
     }
     coverage.print();
@@ -138,6 +153,10 @@ class EngineFastPathPropertyTest {
     seen.merge("translated", v.translation().translated(), Boolean::logicalOr);
     seen.merge("delivered by the next hop", !delivered.isEmpty(), Boolean::logicalOr);
     seen.merge("egress denies every pod", everyPod, Boolean::logicalOr);
+    seen.merge("decided by a ClusterNetworkPolicy tier", v.destinations().stream()
+        .anyMatch(d -> Stream.of(d.egress(), d.ingress()).anyMatch(
+            side -> side != null && side.reason() != null && side.reason().contains(" tier"))),
+        Boolean::logicalOr);
   }
 
   /** What a verdict decides, without its explanation. */
@@ -197,6 +216,7 @@ class EngineFastPathPropertyTest {
     if (ingress != null) {
       docs.add(ingress);
     }
+    docs.addAll(tiers(s.tiers()));
     for (int i = 0; i < s.clients().size(); i++) {
       Client c = s.clients().get(i);
       String node = c.node() == 0 ? "n1" : "n2";
@@ -212,6 +232,41 @@ class EngineFastPathPropertyTest {
     return YamlClusters.load(docs);
   }
 
+
+  /**
+   * ClusterNetworkPolicies (enforced from Cilium 1.20, the default release; not under the 1.18
+   * settings): none; an Admin Deny of the backends on 8443; an Admin Pass with a Baseline Deny of
+   * client-1 into the backends; an Admin Accept of app into the backends with a Baseline Deny of
+   * egress to 203.0.113.0/24.
+   */
+  private static List<String> tiers(int kind) {
+    String kcnp = """
+        apiVersion: policy.networking.k8s.io/v1alpha2
+        kind: ClusterNetworkPolicy
+        metadata: {name: %s}
+        spec:
+          tier: %s
+          priority: %d
+          subject: %s
+          %s
+        """;
+    String web = "{pods: {namespaceSelector: {}, podSelector: {matchLabels: {app: web}}}}";
+    String all = "{namespaces: {}}";
+    return switch (kind) {
+      case 0 -> List.of();
+      case 1 -> List.of(kcnp.formatted("deny-web", "Admin", 5, all, "egress:\n  - {action: Deny,"
+          + " to: [" + web + "], protocols: [{tcp: {destinationPort: {number: 8443}}}]}"));
+      case 2 -> List.of(
+          kcnp.formatted("pass", "Admin", 1, web, "ingress:\n  - {action: Pass}"),
+          kcnp.formatted("baseline", "Baseline", 1, web, "ingress:\n  - {action: Deny, from:"
+              + " [{pods: {namespaceSelector: {}, podSelector: {matchLabels: {app: client-1}}}}]}"));
+      default -> List.of(
+          kcnp.formatted("accept", "Admin", 2, web, "ingress:\n  - {action: Accept, from:"
+              + " [{namespaces: {matchLabels: {kubernetes.io/metadata.name: app}}}]}"),
+          kcnp.formatted("baseline", "Baseline", 3, all, "egress:\n  - {action: Deny, to:"
+              + " [{networks: [203.0.113.0/24]}]}"));
+    };
+  }
 
   private static String ingress(int kind) {
     String cnp = """

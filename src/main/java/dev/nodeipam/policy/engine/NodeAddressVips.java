@@ -63,7 +63,9 @@ public final class NodeAddressVips {
 
   /** Whether the release and settings program wildcard entries for node-address VIPs. */
   public static boolean affected(DatapathSettings s) {
-    return s.version().is(1, 19) && s.wildcardEntries();
+    // An assumed release (the newest modelled, 1.20, carries the fixes) may hide a 1.19 agent:
+    // the finding is then a warning that says how to settle it.
+    return (s.version().is(1, 19) || s.versionSetting().isAssumed()) && s.wildcardEntries();
   }
 
   /**
@@ -140,7 +142,8 @@ public final class NodeAddressVips {
     }
     return "NODE_IP_AS_LB_VIP: " + service + " publishes " + named
         + (vips.size() == 1 ? ", a node's own address," : ", its nodes' own addresses,")
-        + " as LoadBalancer address" + (vips.size() == 1 ? "" : "es") + "; Cilium " + s.version()
+        + " as LoadBalancer address" + (vips.size() == 1 ? "" : "es") + "; Cilium "
+        + (certain ? s.version() : "1.19")
         + " programs wildcard service entries for "
         + (vips.size() == 1 ? "it" : "them") + " (cilium/cilium#40684), which drop the node's own"
         + " traffic on every port the Service does not use (cilium/cilium#43206): " + FIXES

@@ -5,6 +5,7 @@ import dev.nodeipam.policy.model.Identity;
 import dev.nodeipam.policy.model.Peer;
 import dev.nodeipam.policy.settings.DatapathSettings;
 import inet.ipaddr.IPAddress;
+import inet.ipaddr.IPAddressString;
 
 /**
  * Whether a rule's peer matches an identity (section 4 of the policy model), and, when it does not,
@@ -18,6 +19,9 @@ public final class PeerMatching {
       return (id.isPod() || e.selectsReserved()) && e.selector().matches(id.labels());
     }
     if (peer instanceof Peer.Cidr c) {
+      if (id.isPod() && s.cidrMatchesPods()) {
+        return coversPod(c, id);
+      }
       return (id.isWorld() || (s.cidrMatchesNodes() && id.isNode())) && c.covers(id.address());
     }
     if (peer instanceof Peer.Entities e) {
@@ -79,7 +83,29 @@ public final class PeerMatching {
     return peer.text() + " matches everyone";
   }
 
+  /**
+   * With {@code policy-cidr-match-mode=pods} (Cilium 1.20+, cilium/cilium#47227) a CIDR selector
+   * also matches in-cluster pods by their addresses: the address the flow reaches, else any of
+   * the pod's.
+   */
+  private static boolean coversPod(Peer.Cidr c, Identity id) {
+    if (id.address() != null) {
+      return c.covers(id.address());
+    }
+    for (String ip : id.pod().ips()) {
+      IPAddress a = new IPAddressString(ip).getAddress();
+      if (a != null && c.covers(a)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static String cidrWhy(Peer.Cidr c, Identity id, DatapathSettings s, String who) {
+    if (id.isPod() && s.cidrMatchesPods()) {
+      return c.text() + " does not contain the pod's addresses (policy-cidr-match-mode=pods); "
+          + who;
+    }
     if (id.isPod()) {
       return c.text() + " matches world addresses only, never a pod; " + who;
     }

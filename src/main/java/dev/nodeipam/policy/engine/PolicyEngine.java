@@ -77,7 +77,8 @@ public final class PolicyEngine {
     this.identities = new Identities(snapshot, book);
     this.frontends = new FrontendLookup(snapshot, new ServiceTranslation(snapshot));
     this.backends = new Backends(snapshot, book);
-    this.sides = new SideEvaluation(this.index, new ClusterNamedPorts(snapshot));
+    this.sides = new SideEvaluation(this.index, new ClusterNamedPorts(snapshot),
+        ClusterPolicyTiers.of(snapshot.policies()));
     this.nextHop = new NextHopDelivery(snapshot, identities, backends, sides, frontends);
     this.definition =
         new FlowEvaluation(book, identities, frontends, backends, sides, nextHop);

@@ -14,6 +14,7 @@ import dev.nodeipam.policy.model.PortMatch;
 import dev.nodeipam.policy.model.Protocol;
 import dev.nodeipam.policy.model.Rule;
 import dev.nodeipam.policy.model.RuleEntry;
+import dev.nodeipam.policy.model.TierRule;
 import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.policy.settings.EnablePolicy;
 import dev.nodeipam.snapshot.Pod;
@@ -48,10 +49,16 @@ final class SideEvaluation {
 
   private final PolicyIndex index;
   private final ClusterNamedPorts named;
+  private final ClusterPolicyTiers tiers;
 
   SideEvaluation(PolicyIndex index, ClusterNamedPorts named) {
+    this(index, named, ClusterPolicyTiers.NONE);
+  }
+
+  SideEvaluation(PolicyIndex index, ClusterNamedPorts named, ClusterPolicyTiers tiers) {
     this.index = index;
     this.named = named;
+    this.tiers = tiers;
   }
 
   /**
@@ -98,14 +105,26 @@ final class SideEvaluation {
     if (s.enablePolicy() == EnablePolicy.NEVER) {
       return SideVerdict.notEnforced(d, "enable-policy=never: Cilium enforces no policy");
     }
+    // Section 10: the Admin tier of ClusterNetworkPolicy first, the Baseline tier last.
+    ClusterPolicyTiers.Hit admin = tiers.first(TierRule.Tier.ADMIN, q, s);
+    if (admin != null && admin.decides()) {
+      return tiers.verdict(admin, q, null);
+    }
     Scan scan = new Scan();
     for (Rule r : index.selecting(q.subject(), s.version())) {
       scan.add(r, q, s);
     }
+    scan.notModelled.addAll(tiers.notEnforced(q.subject(), d, s));
     boolean always = s.enablePolicy() == EnablePolicy.ALWAYS;
     boolean defaultDeny = always || !scan.defaultDenyBy.isEmpty();
     SideRule rule = SideRule.decide(
         !scan.deniedBy.isEmpty(), !scan.allowedBy.isEmpty(), fromLocalHost(q), defaultDeny);
+    ClusterPolicyTiers.Hit baseline = rule == SideRule.NO_DEFAULT_DENY
+        ? tiers.first(TierRule.Tier.BASELINE, q, s) : null;
+    if (baseline != null && baseline.decides()) {
+      return tiers.verdict(baseline, q, ClusterPolicyTiers.passed(admin));
+    }
+    String passed = ClusterPolicyTiers.passed(baseline != null ? baseline : admin);
     return SideVerdict.builder()
         .direction(d)
         .enforced(true)
@@ -119,7 +138,7 @@ final class SideEvaluation {
         .notMatching(notMatching(scan, q, s, detail))
         .notModelled(List.copyOf(scan.notModelled))
         .rejected(index.rejections(index.selecting(q.subject()), s.version()))
-        .reason(reason(rule, q, always))
+        .reason(reason(rule, q, always) + (passed == null ? "" : "; " + passed))
         .build();
   }
 
@@ -234,6 +253,10 @@ final class SideEvaluation {
     }
     Question q = resolved(asked, s);
     Direction d = q.direction();
+    ClusterPolicyTiers.Hit admin = tiers.first(TierRule.Tier.ADMIN, q, s);
+    if (admin != null && admin.decides()) {
+      return admin.dropReason();
+    }
     boolean defaultDeny = s.enablePolicy() == EnablePolicy.ALWAYS;
     boolean denied = false;
     boolean allowed = false;
@@ -245,8 +268,14 @@ final class SideEvaluation {
       }
       allowed = allowed || anyMatches(r.allows(d), q, s);
     }
-    Integer drop = SideRule.decide(denied, allowed, fromLocalHost(q), defaultDeny).dropReason();
-    return drop == null ? 0 : drop;
+    SideRule rule = SideRule.decide(denied, allowed, fromLocalHost(q), defaultDeny);
+    if (rule == SideRule.NO_DEFAULT_DENY) {
+      ClusterPolicyTiers.Hit baseline = tiers.first(TierRule.Tier.BASELINE, q, s);
+      if (baseline != null && baseline.decides()) {
+        return baseline.dropReason();
+      }
+    }
+    return rule.dropReason() == null ? 0 : rule.dropReason();
   }
 
   private static boolean anyMatches(List<RuleEntry> entries, Question q, DatapathSettings s) {
@@ -281,17 +310,22 @@ final class SideEvaluation {
     if (!subject.isPod() || s.enablePolicy() == EnablePolicy.NEVER) {
       return false;
     }
+    if (tiers.any(TierRule.Tier.ADMIN, subject, d, s)) {
+      return false; // an Admin rule may decide before the policies
+    }
     boolean defaultDeny = s.enablePolicy() == EnablePolicy.ALWAYS;
     for (Rule r : index.selecting(subject, s.version())) {
       defaultDeny |= r.putsInDefaultDeny(d, s.honoursDefaultDenyOptOut());
-      if (mayMatchPod(r.denies(d), port, protocol) || mayMatchPod(r.allows(d), port, protocol)) {
+      if (mayMatchPod(r.denies(d), port, protocol, s)
+          || mayMatchPod(r.allows(d), port, protocol, s)) {
         return false;
       }
     }
     return defaultDeny;
   }
 
-  private static boolean mayMatchPod(List<RuleEntry> entries, int port, Protocol protocol) {
+  private static boolean mayMatchPod(
+      List<RuleEntry> entries, int port, Protocol protocol, DatapathSettings s) {
     for (RuleEntry e : entries) {
       boolean onPort = e.allPorts();
       for (PortMatch p : e.ports()) {
@@ -299,7 +333,7 @@ final class SideEvaluation {
             ? p.protocols().contains(protocol)
             : p.matches(port, protocol, List.of());
       }
-      if (onPort && e.peers().stream().anyMatch(SideEvaluation::mayBePod)) {
+      if (onPort && e.peers().stream().anyMatch(p -> mayBePod(p, s))) {
         return true;
       }
     }
@@ -307,9 +341,9 @@ final class SideEvaluation {
   }
 
   /** Whether the peer can match some pod identity (CIDRs and most entities never do). */
-  private static boolean mayBePod(Peer p) {
+  private static boolean mayBePod(Peer p, DatapathSettings s) {
     if (p instanceof Peer.Cidr) {
-      return false;
+      return s.cidrMatchesPods();
     }
     if (p instanceof Peer.Entities e) {
       return e.entity() == Entity.ALL || e.entity() == Entity.CLUSTER;

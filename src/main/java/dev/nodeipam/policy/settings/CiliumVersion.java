@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  */
 public record CiliumVersion(int major, int minor, int patch) implements Comparable<CiliumVersion> {
   /** The newest release the engine models: the default when neither flag nor input says. */
-  public static final CiliumVersion NEWEST = new CiliumVersion(1, 19, -1);
+  public static final CiliumVersion NEWEST = new CiliumVersion(1, 20, -1);
 
   /** The oldest release whose behaviour is modelled; older ones are read as this one. */
   public static final CiliumVersion OLDEST = new CiliumVersion(1, 14, -1);

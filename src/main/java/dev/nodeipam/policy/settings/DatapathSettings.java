@@ -1,6 +1,7 @@
 package dev.nodeipam.policy.settings;
 
 import dev.nodeipam.snapshot.BadInputException;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -221,17 +222,26 @@ public record DatapathSettings(
             "unknown setting \"" + key + "\" (known: " + String.join(", ", KEYS) + ")");
       }
     }
+    Setting versionSetting = version(overrides.get(CILIUM_VERSION), found);
+    CiliumVersion version = CiliumVersion.parse(versionSetting.value());
     Map<String, Setting> s = new LinkedHashMap<>();
+    Map<String, Setting> ignored = new LinkedHashMap<>();
     for (String key : KEYS) {
       String v = overrides.get(key);
+      Setting given = null;
       if (v != null) {
-        s.put(key, new Setting(key, v.trim(), Setting.Origin.FLAG));
-        continue;
+        given = new Setting(key, v.trim(), Setting.Origin.FLAG);
+      } else {
+        v = config.map(c -> c.get(key)).orElse(null);
+        if (v != null) {
+          given = new Setting(key, v.trim(), Setting.Origin.CONFIG, configSource == null ? null
+              : "kube-system/cilium-config (" + configSource + ")");
+        }
       }
-      v = config.map(c -> c.get(key)).orElse(null);
-      if (v != null) {
-        s.put(key, new Setting(key, v.trim(), Setting.Origin.CONFIG, configSource == null ? null
-            : "kube-system/cilium-config (" + configSource + ")"));
+      if (given != null && !KeyReleases.known(key, version)) {
+        ignored.put(key, given); // an older agent does not read the key at all
+      } else if (given != null) {
+        s.put(key, given);
       }
     }
     // Defaults, some depending on other values.
@@ -250,22 +260,19 @@ public record DatapathSettings(
     putDefault(s, SCTP, "false", Setting.Origin.DEFAULT);
     putDefault(s, WILDCARD_ENTRIES, "true", Setting.Origin.DEFAULT);
     putDefault(s, INTERNAL_TRAFFIC_POLICY, "true", Setting.Origin.DEFAULT);
-    Setting versionSetting = version(overrides.get(CILIUM_VERSION), found);
-    CiliumVersion version = CiliumVersion.parse(versionSetting.value());
+    ignored.forEach((k, given) -> s.put(k, new Setting(k, s.get(k).value(),
+        Setting.Origin.DEFAULT, KeyReleases.ignored(given, version))));
     Map<String, Setting> ordered = new LinkedHashMap<>();
     ordered.put(CILIUM_VERSION, versionSetting);
     KEYS.forEach(k -> ordered.put(k, s.get(k)));
-    String mode = ordered.get(CIDR_MATCH_MODE).value();
-    if (!mode.isEmpty() && !mode.equals("nodes")) {
-      throw bad(ordered.get(CIDR_MATCH_MODE), "is not \"\" or \"nodes\"");
-    }
+    List<String> modes = cidrMatchModes(ordered.get(CIDR_MATCH_MODE), version);
     String clusterName = ordered.get(CLUSTER_NAME).value();
     return new DatapathSettings(
         kpr,
         bool(ordered.get(BPF_LB_SOCK)),
         bool(ordered.get(HOSTNS_ONLY)),
         bool(ordered.get(EXTERNAL_IP_MITIGATION)),
-        mode.equals("nodes"),
+        modes.contains("nodes"),
         enablePolicy(ordered.get(ENABLE_POLICY)),
         clusterName.isEmpty() ? "default" : clusterName,
         bool(ordered.get(ENABLE_IPV4)),
@@ -277,6 +284,38 @@ public record DatapathSettings(
         bool(ordered.get(WILDCARD_ENTRIES)),
         bool(ordered.get(INTERNAL_TRAFFIC_POLICY)),
         ordered);
+  }
+
+  /**
+   * Whether CIDR selectors also match in-cluster pods ({@code policy-cidr-match-mode} lists {@code
+   * pods}): Cilium 1.20+ (the value is documented in cilium/cilium#47227's {@code layer3.rst};
+   * before 1.20 only {@code nodes} exists, cilium/cilium#27464).
+   */
+  public boolean cidrMatchesPods() {
+    Setting mode = settings.get(CIDR_MATCH_MODE);
+    return mode != null && cidrMatchModes(mode, version).contains("pods");
+  }
+
+  /**
+   * The entries of {@code policy-cidr-match-mode}, a list the agent reads comma-separated:
+   * {@code nodes} (1.15+), {@code pods} (1.20+).
+   */
+  private static List<String> cidrMatchModes(Setting s, CiliumVersion version) {
+    List<String> out = new ArrayList<>();
+    for (String m : s.value().split("[,\\s]+")) {
+      if (m.isEmpty()) {
+        continue;
+      }
+      boolean known = m.equals("nodes") || (m.equals("pods") && version.atLeast(1, 20));
+      if (!known) {
+        throw bad(s, m.equals("pods")
+            ? "is not \"\" or \"nodes\" for Cilium " + version + " (\"pods\" is read from 1.20,"
+                + " cilium/cilium#47227)"
+            : "is not \"\", \"nodes\" or \"pods\" (a comma-separated list)");
+      }
+      out.add(m);
+    }
+    return out;
   }
 
   /** The version: {@code --cilium-version}, else the input's agent image, else the newest. */
