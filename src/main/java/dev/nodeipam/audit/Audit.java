@@ -37,7 +37,7 @@ public final class Audit {
   private Audit() {}
 
   /** A Service address and one of its ports: what the trap search is asked about. */
-  private record Target(ServiceAddress address, Service.ServicePort port, Protocol protocol) {}
+  record Target(ServiceAddress address, Service.ServicePort port, Protocol protocol) {}
 
   /**
    * Runs the audit.
@@ -123,17 +123,22 @@ public final class Audit {
     boolean[] scopedSources = scope.everything() ? null : search.groupsOf(scope.sourcePods());
     boolean anySource = scopedSources != null && !scope.sourcePods().isEmpty();
     progress.total(targets.size());
-    // Targets are in report order and each comes back ordered: no sort over millions of traps.
-    List<Trap> sorted =
-        targets.parallelStream()
-            .filter(t -> anySource || scope.coversService(t.address().service().key()))
-            .flatMap(t -> {
-              List<Trap> found = search.at(t.address(), t.port(), t.protocol(),
-                  scope.coversService(t.address().service().key()) ? null : scopedSources);
-              progress.done(1);
-              return found.stream();
-            })
-            .toList();
+    List<Target> searched = targets.stream()
+        .filter(t -> anySource || scope.coversService(t.address().service().key()))
+        .toList();
+    // One search per class of addresses no rule tells apart, not per address (AddressClasses).
+    AddressClasses classes = new AddressClasses(search);
+    AddressClasses.Classes split = classes.classes(searched);
+    List<ClassTraps> found = split.members().parallelStream()
+        .map(c -> {
+          ClassTraps traps = classes.search(c,
+              scope.coversService(c.get(0).address().service().key()) ? null : scopedSources);
+          progress.done(c.size());
+          return traps;
+        })
+        .toList();
+    // Addresses are in report order and each comes back ordered: no sort over millions of traps.
+    List<Trap> sorted = new TrapView(found, split.classOf(), split.memberOf());
 
     CompanionScope.Choice companionScope = CompanionScope.choose(options.companionScope(), now);
     List<Finding> others = others(snapshot, published, engine, now, namespaces);

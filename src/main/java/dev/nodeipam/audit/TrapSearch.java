@@ -163,24 +163,24 @@ final class TrapSearch implements Trap.Explainer {
    * @param only by group id, the groups to judge; null for every group
    */
   List<Trap> at(ServiceAddress sa, Service.ServicePort sp, Protocol protocol, boolean[] only) {
+    return found(sa, sp, protocol, only).traps();
+  }
+
+  /**
+   * The traps at one address and port for some source groups, each with its group: egress-side
+   * ones first, each side by group.
+   *
+   * @param only by group id, the groups to judge; null for every group
+   */
+  Found found(ServiceAddress sa, Service.ServicePort sp, Protocol protocol, boolean[] only) {
+    if (nothingToJudge(sa, sp, protocol)) {
+      return Found.NONE; // no rule can tell this address from any other
+    }
     Allows[] senders = senders(sp.port(), protocol);
-    // Whether backends admit CIDR/world sources depends on the Service translated to, its port
-    // and the family, not on which of its addresses: asked once for all of them.
-    BackendKey backendKey = new BackendKey(
-        engine.frontendService(sa.address(), sp.port(), protocol).orElse(sa.service().key()),
-        sp.port(), protocol, sa.address().isIPv4());
-    Boolean admits = cache.admitsWorld(backendKey);
-    if (admits != null && !admits && !cache.anySender(senders)) {
-      return List.of(); // no rule can tell this address from any other: nothing to judge
-    }
+    boolean ingressCandidate = admitsWorld(sa, sp, protocol);
     TrapTarget t = new TrapTarget(this, sa, sp, protocol);
-    if (admits == null) {
-      admits = t.admitsWorld();
-      cache.admitsWorld(backendKey, admits);
-    }
-    boolean ingressCandidate = admits;
-    List<Trap> egress = new ArrayList<>();
-    List<Trap> ingress = new ArrayList<>();
+    List<Entry> egress = new ArrayList<>();
+    List<Entry> ingress = new ArrayList<>();
     for (SourceGroup g : groups) {
       if (only != null && !only[g.id()]) {
         continue;
@@ -198,8 +198,51 @@ final class TrapSearch implements Trap.Explainer {
         judge(t, g, pods, allows, ingressCandidate, egress, ingress);
       }
     }
-    egress.addAll(ingress);
-    return egress;
+    return new Found(egress, ingress, t.addressDependent());
+  }
+
+  /**
+   * Whether no rule can tell the address and port from any other: no group has a CIDR/world allow
+   * on the port and no backend admits CIDR/world sources, so there is nothing to judge.
+   */
+  boolean nothingToJudge(ServiceAddress sa, Service.ServicePort sp, Protocol protocol) {
+    return !cache.anySender(senders(sp.port(), protocol)) && !admitsWorld(sa, sp, protocol);
+  }
+
+  /**
+   * Whether a backend the address and port are translated to admits CIDR/world sources. It
+   * depends on the Service translated to, its port and the family, not on which of its
+   * addresses: asked once for all of them.
+   */
+  private boolean admitsWorld(ServiceAddress sa, Service.ServicePort sp, Protocol protocol) {
+    BackendKey backendKey = new BackendKey(
+        engine.frontendService(sa.address(), sp.port(), protocol).orElse(sa.service().key()),
+        sp.port(), protocol, sa.address().isIPv4());
+    Boolean admits = cache.admitsWorld(backendKey);
+    if (admits == null) {
+      admits = new TrapTarget(this, sa, sp, protocol).admitsWorld();
+      cache.admitsWorld(backendKey, admits);
+    }
+    return admits;
+  }
+
+  /** A trap and the id of the source group it was found for. */
+  record Entry(int group, Trap trap) {}
+
+  /**
+   * What a search at one address found: each side's traps by group, and whether some group was
+   * judged on what only this address is (untranslated for clients off its node: the address
+   * itself and the next hop that delivers it), so that the answer holds for no other address.
+   */
+  record Found(List<Entry> egress, List<Entry> ingress, boolean addressDependent) {
+    static final Found NONE = new Found(List.of(), List.of(), false);
+
+    List<Trap> traps() {
+      List<Trap> out = new ArrayList<>(egress.size() + ingress.size());
+      egress.forEach(e -> out.add(e.trap()));
+      ingress.forEach(e -> out.add(e.trap()));
+      return out;
+    }
   }
 
   /** The group's pods split where the address's translation can differ between them. */
@@ -244,7 +287,7 @@ final class TrapSearch implements Trap.Explainer {
   }
 
   private void judge(TrapTarget t, SourceGroup g, List<Pod> pods, Allows allows,
-      boolean ingressCandidate, List<Trap> egressOut, List<Trap> ingressOut) {
+      boolean ingressCandidate, List<Entry> egressOut, List<Entry> ingressOut) {
     Pod source = pods.get(0);
     Identity src = identity(g, source);
     // The whole group is judged at once only off the address's node: only whether the node is
@@ -261,14 +304,14 @@ final class TrapSearch implements Trap.Explainer {
       if (!denied.isEmpty()) {
         List<Destination> laterDenied =
             verdicts.egressDenied(g, src, j.later(), When.THEN, t.protocol, new boolean[1]);
-        egressOut.add(new Trap(j.dialled(), Direction.EGRESS, j.active(), pods,
-            allows.policies(), denied, laterDenied, denyRule[0], allows.entries()));
+        egressOut.add(new Entry(g.id(), new Trap(j.dialled(), Direction.EGRESS, j.active(),
+            pods, allows.policies(), denied, laterDenied, denyRule[0], allows.entries())));
       }
     }
     if (ingressCandidate) {
       Trap trap = ingressTrap(t, j, pods, src);
       if (trap != null) {
-        ingressOut.add(trap);
+        ingressOut.add(new Entry(g.id(), trap));
       }
     }
   }
