@@ -10,9 +10,10 @@ import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.snapshot.BadInputException;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.Service;
+import inet.ipaddr.IPAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -221,23 +222,27 @@ public final class Audit {
    * judged), else the first.
    */
   private static List<Target> targets(List<ServiceAddress> addresses, PolicyEngine engine) {
-    Map<List<Object>, Target> chosen = new LinkedHashMap<>();
-    Map<List<Object>, Boolean> chosenIsTranslated = new HashMap<>();
+    // Keyed by the parsed address (shared by every Service publishing it), not by its text:
+    // millions of Node IPAM targets cost one small key each.
+    Map<TargetKey, Target> chosen = new LinkedHashMap<>();
+    Set<TargetKey> chosenIsTranslated = new HashSet<>();
     for (ServiceAddress a : addresses) {
       for (Service.ServicePort p : a.service().ports()) {
         Protocol protocol = Protocol.parse(p.protocol() == null ? "TCP" : p.protocol());
         if (protocol == null) {
           continue;
         }
-        List<Object> key = List.of(a.address().toCanonicalString(), p.port(), protocol);
-        if (Boolean.TRUE.equals(chosenIsTranslated.get(key))) {
+        TargetKey key = new TargetKey(a.address(), p.port(), protocol);
+        if (chosenIsTranslated.contains(key)) {
           continue;
         }
         boolean translated = engine.frontendService(a.address(), p.port(), protocol)
             .map(a.service().key()::equals).orElse(false);
         if (!chosen.containsKey(key) || translated) {
           chosen.put(key, new Target(a, p, protocol));
-          chosenIsTranslated.put(key, translated);
+          if (translated) {
+            chosenIsTranslated.add(key);
+          }
         }
       }
     }
@@ -245,4 +250,6 @@ public final class Audit {
     out.sort(ORDER);
     return out;
   }
+
+  private record TargetKey(IPAddress address, int port, Protocol protocol) {}
 }

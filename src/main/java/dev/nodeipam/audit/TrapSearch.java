@@ -27,6 +27,7 @@ import inet.ipaddr.IPAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +66,8 @@ final class TrapSearch implements Trap.Explainer {
   private final List<SourceGroup> groups;
   private final Map<String, String> nodeOfAddress = new HashMap<>();
   private final boolean[] onKnownNode;
+  private final SourceGroup[] byId;
+  private final Map<Pod, Integer> groupOfPod = new IdentityHashMap<>();
   private final WorldClasses worldClasses;
   private final TrapCache cache;
   private final TrapVerdicts verdicts;
@@ -87,6 +90,13 @@ final class TrapSearch implements Trap.Explainer {
     this.worldClasses = new WorldClasses(engine, now);
     this.cache = new TrapCache(groups.size());
     this.verdicts = new TrapVerdicts(engine, now, translating, cache);
+    this.byId = new SourceGroup[groups.size()];
+    for (SourceGroup g : groups) {
+      byId[g.id()] = g;
+      for (Pod p : g.pods()) {
+        groupOfPod.put(p, g.id());
+      }
+    }
     this.onKnownNode = new boolean[groups.size()];
     for (SourceGroup g : groups) {
       onKnownNode[g.id()] = knownNode(g.representative());
@@ -383,6 +393,22 @@ final class TrapSearch implements Trap.Explainer {
 
   List<PolicyEngine.AllowEntry> worldAllows(Destination d, Direction dir, Protocol p) {
     return verdicts.worldAllows(d, dir, p);
+  }
+
+  @Override
+  public int groupOf(Pod source) {
+    return groupOfPod.get(source);
+  }
+
+  @Override
+  public List<Pod> podsOf(int group) {
+    return byId[group].pods();
+  }
+
+  @Override
+  public boolean onOwner(ServiceAddress address, Pod pod) {
+    String owner = nodeOfAddress(address.address());
+    return owner != null && owner.equals(pod.nodeName());
   }
 
   @Override

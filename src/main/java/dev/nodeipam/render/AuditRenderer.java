@@ -240,8 +240,10 @@ public final class AuditRenderer {
     TrapGroups.Tally all = new TrapGroups.Tally();
     Trap[] last = new Trap[1];
     String[] lastText = new String[1];
+    int addresses = 0;
     for (ServiceFindings.Block b : ServiceFindings.blocks(ServiceFindings.of(groups))) {
       TrapGroups.Target t = b.target();
+      addresses += b.addresses().size();
       TrapGroups.Summary s = t.summary();
       t.groups().forEach(all::add);
       last[0] = t.first();
@@ -257,8 +259,10 @@ public final class AuditRenderer {
     if (r.traps().isEmpty()) {
       headline = "No trapped flow at " + Plural.of(r.addresses(), "Service address") + ".";
     } else {
-      String where = lines.size() == 1 ? lastText[0]
-          : lines.size() + " Service addresses and ports";
+      // Counted per address; an address group a rule cannot tell apart is one block.
+      String where = lines.size() == 1 && addresses == 1 ? lastText[0]
+          : addresses + " Service addresses and ports"
+              + (lines.size() < addresses ? " in " + Plural.of(lines.size(), "group") : "");
       headline = stopMatching(s) + " for " + where + " — " + s.active()
           + " active, " + s.latent() + " latent.";
     }
