@@ -18,6 +18,8 @@ final class TrapView extends AbstractList<Trap> {
   private final int[] starts;
   private int built = -1;
   private List<Entry> entries;
+  private int builtBefore = -1;
+  private List<Entry> entriesBefore;
 
   /**
    * @param classes the classes searched
@@ -52,8 +54,18 @@ final class TrapView extends AbstractList<Trap> {
     int a = Arrays.binarySearch(starts, index);
     a = a >= 0 ? a : -a - 2;
     // Addresses with no trap are not kept, so starts never repeat: a is the address.
+    // Readers compare neighbours: the last two addresses built are kept.
     if (a != built) {
-      entries = classes.get(classOf[a]).entries(memberOf[a]);
+      if (a == builtBefore) {
+        List<Entry> e = entries;
+        entries = entriesBefore;
+        entriesBefore = e;
+        builtBefore = built;
+      } else {
+        entriesBefore = entries;
+        builtBefore = built;
+        entries = classes.get(classOf[a]).entries(memberOf[a]);
+      }
       built = a;
     }
     return entries.get(index - starts[a]).trap();
