@@ -10,9 +10,10 @@ import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.snapshot.BadInputException;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.Service;
+import inet.ipaddr.IPAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,7 @@ public final class Audit {
   private Audit() {}
 
   /** A Service address and one of its ports: what the trap search is asked about. */
-  private record Target(ServiceAddress address, Service.ServicePort port, Protocol protocol) {}
+  record Target(ServiceAddress address, Service.ServicePort port, Protocol protocol) {}
 
   /**
    * Runs the audit.
@@ -123,17 +124,22 @@ public final class Audit {
     boolean[] scopedSources = scope.everything() ? null : search.groupsOf(scope.sourcePods());
     boolean anySource = scopedSources != null && !scope.sourcePods().isEmpty();
     progress.total(targets.size());
-    // Targets are in report order and each comes back ordered: no sort over millions of traps.
-    List<Trap> sorted =
-        targets.parallelStream()
-            .filter(t -> anySource || scope.coversService(t.address().service().key()))
-            .flatMap(t -> {
-              List<Trap> found = search.at(t.address(), t.port(), t.protocol(),
-                  scope.coversService(t.address().service().key()) ? null : scopedSources);
-              progress.done(1);
-              return found.stream();
-            })
-            .toList();
+    List<Target> searched = targets.stream()
+        .filter(t -> anySource || scope.coversService(t.address().service().key()))
+        .toList();
+    // One search per class of addresses no rule tells apart, not per address (AddressClasses).
+    AddressClasses classes = new AddressClasses(search);
+    AddressClasses.Classes split = classes.classes(searched);
+    List<ClassTraps> found = split.members().parallelStream()
+        .map(c -> {
+          ClassTraps traps = classes.search(c,
+              scope.coversService(c.get(0).address().service().key()) ? null : scopedSources);
+          progress.done(c.size());
+          return traps;
+        })
+        .toList();
+    // Addresses are in report order and each comes back ordered: no sort over millions of traps.
+    List<Trap> sorted = new TrapView(found, split.classOf(), split.memberOf());
 
     CompanionScope.Choice companionScope = CompanionScope.choose(options.companionScope(), now);
     List<Finding> others = others(snapshot, published, engine, now, namespaces);
@@ -220,23 +226,27 @@ public final class Audit {
    * judged), else the first.
    */
   private static List<Target> targets(List<ServiceAddress> addresses, PolicyEngine engine) {
-    Map<List<Object>, Target> chosen = new LinkedHashMap<>();
-    Map<List<Object>, Boolean> chosenIsTranslated = new HashMap<>();
+    // Keyed by the parsed address (shared by every Service publishing it), not by its text:
+    // millions of Node IPAM targets cost one small key each.
+    Map<TargetKey, Target> chosen = new LinkedHashMap<>();
+    Set<TargetKey> chosenIsTranslated = new HashSet<>();
     for (ServiceAddress a : addresses) {
       for (Service.ServicePort p : a.service().ports()) {
         Protocol protocol = Protocol.parse(p.protocol() == null ? "TCP" : p.protocol());
         if (protocol == null) {
           continue;
         }
-        List<Object> key = List.of(a.address().toCanonicalString(), p.port(), protocol);
-        if (Boolean.TRUE.equals(chosenIsTranslated.get(key))) {
+        TargetKey key = new TargetKey(a.address(), p.port(), protocol);
+        if (chosenIsTranslated.contains(key)) {
           continue;
         }
         boolean translated = engine.frontendService(a.address(), p.port(), protocol)
             .map(a.service().key()::equals).orElse(false);
         if (!chosen.containsKey(key) || translated) {
           chosen.put(key, new Target(a, p, protocol));
-          chosenIsTranslated.put(key, translated);
+          if (translated) {
+            chosenIsTranslated.add(key);
+          }
         }
       }
     }
@@ -244,4 +254,6 @@ public final class Audit {
     out.sort(ORDER);
     return out;
   }
+
+  private record TargetKey(IPAddress address, int port, Protocol protocol) {}
 }

@@ -44,7 +44,8 @@ public record AuditReport(
   public static final int VERSION = Granularity.SERVICE.version();
 
   public AuditReport {
-    traps = List.copyOf(traps);
+    // The view of an audit's classes is not copied: it builds each address's traps on reading.
+    traps = traps instanceof TrapView ? traps : List.copyOf(traps);
     others = List.copyOf(others);
     companions = List.copyOf(companions);
   }

@@ -52,7 +52,8 @@ public final class ServiceFindings {
    * @param addresses the addresses of the Service, in the report's order, without repeats
    * @param groups the per-address groups merged into it, in the report's order
    */
-  public record Group(Key key, List<ServiceAddress> addresses, List<TrapGroups.Group> groups) {
+  public record Group(Key key, List<ServiceAddress> addresses, List<TrapGroups.Group> groups,
+      Set<Source> sourceSet) {
     /** A trap of the finding: every one explains it alike. */
     public Trap first() {
       return groups.get(0).first();
@@ -60,8 +61,25 @@ public final class ServiceFindings {
 
     /** The groups at its first address: one per source workload or identity. */
     public List<TrapGroups.Group> sources() {
-      ServiceAddress a = addresses.get(0);
-      return groups.stream().filter(g -> g.first().address().equals(a)).toList();
+      return groups;
+    }
+
+    /**
+     * The source pods the finding traps at one of its addresses: of each source identity, those
+     * on the address's own node or those off it, as the finding says. At every address of the
+     * finding, exactly these pods are trapped as the finding says.
+     */
+    public List<Pod> podsAt(ServiceAddress a) {
+      Trap.Explainer x = first().dialled().explainer();
+      List<Pod> out = new ArrayList<>();
+      for (Source s : sourceSet) {
+        for (Pod p : x.podsOf(s.group())) {
+          if (s.placement().holds(x.onOwner(a, p))) {
+            out.add(p);
+          }
+        }
+      }
+      return out;
     }
 
     /** Source pods in all (counted at one address: every address has the same). */
@@ -141,7 +159,33 @@ public final class ServiceFindings {
         .build();
   }
 
-  /** The findings of a report's groups, in the order their first group comes. */
+  /** Which pods of a source identity a finding traps at each of its addresses. */
+  public enum Placement {
+    /** Every pod of the identity. */
+    ALL,
+    /** Its pods on the address's own node (the flow is translated there, judged apart). */
+    ON_OWN_NODE,
+    /** Its pods off the address's own node. */
+    OFF_OWN_NODE;
+
+    boolean holds(boolean onOwner) {
+      return this == ALL || (this == ON_OWN_NODE) == onOwner;
+    }
+  }
+
+  /**
+   * A source identity of a finding and which of its pods: two addresses of a Service whose
+   * nodes run different pods of an identity still share a finding when the pods off (or on)
+   * each one's node are trapped alike.
+   *
+   * @param group the source group (identity) id of the search
+   */
+  public record Source(int group, Placement placement) {}
+
+  /**
+   * The findings of a report's groups, in the order their first group comes. A finding keeps
+   * the groups at its first address only: its other addresses have the same sources.
+   */
   public static List<Group> of(TrapGroups groups) {
     Map<List<Object>, Builder> byKey = new LinkedHashMap<>();
     groups.forEachTarget(target -> {
@@ -151,16 +195,16 @@ public final class ServiceFindings {
         here.computeIfAbsent(Key.of(g.first()), k -> new ArrayList<>()).add(g);
       }
       here.forEach((key, gs) -> {
-        List<Object> id = new ArrayList<>();
-        id.add(key);
-        id.add(sourcesOf(gs));
-        Builder b = byKey.computeIfAbsent(id, k -> new Builder(key));
+        Set<Source> sources = sourcesOf(gs);
+        Builder b = byKey.computeIfAbsent(List.of(key, sources), k -> new Builder(key, sources));
+        if (b.addresses.isEmpty()) {
+          b.groups.addAll(gs);
+        }
         b.addresses.add(target.first().address());
-        b.groups.addAll(gs);
       });
     });
     return byKey.values().stream()
-        .map(b -> new Group(b.key, List.copyOf(b.addresses), List.copyOf(b.groups)))
+        .map(b -> new Group(b.key, List.copyOf(b.addresses), List.copyOf(b.groups), b.sources))
         .toList();
   }
 
@@ -200,40 +244,38 @@ public final class ServiceFindings {
     return out;
   }
 
-  /** The source pods of some groups, as a value two addresses can share. */
-  private static Set<PodSet> sourcesOf(List<TrapGroups.Group> gs) {
-    Set<PodSet> out = new LinkedHashSet<>();
+  /**
+   * The sources of some groups at one address, as a value two addresses can share: each trap's
+   * identity, and whether its pods are those on the address's node.
+   */
+  private static Set<Source> sourcesOf(List<TrapGroups.Group> gs) {
+    // By group: how many of its pods are trapped here, and where the last of them were.
+    Map<Integer, int[]> byGroup = new LinkedHashMap<>();
+    Trap.Explainer x = gs.get(0).first().dialled().explainer();
     for (TrapGroups.Group g : gs) {
       for (Trap t : g.traps()) {
-        out.add(new PodSet(t.sources()));
+        Pod p = t.sources().get(0);
+        int[] seen = byGroup.computeIfAbsent(x.groupOf(p), k -> new int[2]);
+        seen[0] += t.sources().size();
+        seen[1] = x.onOwner(t.address(), p) ? 1 : 0;
       }
     }
-    return out;
-  }
-
-  /**
-   * The pods of a trap: traps of one identity share the list, so equality is mostly identity and
-   * the hash never walks a list of thousands of replicas.
-   */
-  private record PodSet(List<Pod> pods) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof PodSet p && (p.pods == pods || p.pods.equals(pods));
-    }
-
-    @Override
-    public int hashCode() {
-      return pods.size() * 31 + pods.get(0).key().hashCode();
-    }
+    Set<Source> out = new LinkedHashSet<>();
+    byGroup.forEach((group, seen) -> out.add(new Source(group,
+        seen[0] == x.podsOf(group).size() ? Placement.ALL
+            : seen[1] == 1 ? Placement.ON_OWN_NODE : Placement.OFF_OWN_NODE)));
+    return Set.copyOf(out);
   }
 
   private static final class Builder {
     final Key key;
+    final Set<Source> sources;
     final Set<ServiceAddress> addresses = new LinkedHashSet<>();
     final List<TrapGroups.Group> groups = new ArrayList<>();
 
-    Builder(Key key) {
+    Builder(Key key, Set<Source> sources) {
       this.key = key;
+      this.sources = sources;
     }
   }
 }

@@ -42,6 +42,15 @@ public record Trap(
   /** Builds the words of a trap's explanation when a report shows it. */
   interface Explainer {
     String explain(Trap trap);
+
+    /** The id of the source group (identity) a source pod is judged in. */
+    int groupOf(Pod source);
+
+    /** Every pod of a source group. */
+    List<Pod> podsOf(int group);
+
+    /** Whether the pod runs on the node that owns the address (judged apart there). */
+    boolean onOwner(ServiceAddress address, Pod pod);
   }
 
   public Trap {

@@ -27,6 +27,7 @@ import inet.ipaddr.IPAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +66,8 @@ final class TrapSearch implements Trap.Explainer {
   private final List<SourceGroup> groups;
   private final Map<String, String> nodeOfAddress = new HashMap<>();
   private final boolean[] onKnownNode;
+  private final SourceGroup[] byId;
+  private final Map<Pod, Integer> groupOfPod = new IdentityHashMap<>();
   private final WorldClasses worldClasses;
   private final TrapCache cache;
   private final TrapVerdicts verdicts;
@@ -87,6 +90,13 @@ final class TrapSearch implements Trap.Explainer {
     this.worldClasses = new WorldClasses(engine, now);
     this.cache = new TrapCache(groups.size());
     this.verdicts = new TrapVerdicts(engine, now, translating, cache);
+    this.byId = new SourceGroup[groups.size()];
+    for (SourceGroup g : groups) {
+      byId[g.id()] = g;
+      for (Pod p : g.pods()) {
+        groupOfPod.put(p, g.id());
+      }
+    }
     this.onKnownNode = new boolean[groups.size()];
     for (SourceGroup g : groups) {
       onKnownNode[g.id()] = knownNode(g.representative());
@@ -163,24 +173,24 @@ final class TrapSearch implements Trap.Explainer {
    * @param only by group id, the groups to judge; null for every group
    */
   List<Trap> at(ServiceAddress sa, Service.ServicePort sp, Protocol protocol, boolean[] only) {
+    return found(sa, sp, protocol, only).traps();
+  }
+
+  /**
+   * The traps at one address and port for some source groups, each with its group: egress-side
+   * ones first, each side by group.
+   *
+   * @param only by group id, the groups to judge; null for every group
+   */
+  Found found(ServiceAddress sa, Service.ServicePort sp, Protocol protocol, boolean[] only) {
+    if (nothingToJudge(sa, sp, protocol)) {
+      return Found.NONE; // no rule can tell this address from any other
+    }
     Allows[] senders = senders(sp.port(), protocol);
-    // Whether backends admit CIDR/world sources depends on the Service translated to, its port
-    // and the family, not on which of its addresses: asked once for all of them.
-    BackendKey backendKey = new BackendKey(
-        engine.frontendService(sa.address(), sp.port(), protocol).orElse(sa.service().key()),
-        sp.port(), protocol, sa.address().isIPv4());
-    Boolean admits = cache.admitsWorld(backendKey);
-    if (admits != null && !admits && !cache.anySender(senders)) {
-      return List.of(); // no rule can tell this address from any other: nothing to judge
-    }
+    boolean ingressCandidate = admitsWorld(sa, sp, protocol);
     TrapTarget t = new TrapTarget(this, sa, sp, protocol);
-    if (admits == null) {
-      admits = t.admitsWorld();
-      cache.admitsWorld(backendKey, admits);
-    }
-    boolean ingressCandidate = admits;
-    List<Trap> egress = new ArrayList<>();
-    List<Trap> ingress = new ArrayList<>();
+    List<Entry> egress = new ArrayList<>();
+    List<Entry> ingress = new ArrayList<>();
     for (SourceGroup g : groups) {
       if (only != null && !only[g.id()]) {
         continue;
@@ -198,8 +208,51 @@ final class TrapSearch implements Trap.Explainer {
         judge(t, g, pods, allows, ingressCandidate, egress, ingress);
       }
     }
-    egress.addAll(ingress);
-    return egress;
+    return new Found(egress, ingress, t.addressDependent());
+  }
+
+  /**
+   * Whether no rule can tell the address and port from any other: no group has a CIDR/world allow
+   * on the port and no backend admits CIDR/world sources, so there is nothing to judge.
+   */
+  boolean nothingToJudge(ServiceAddress sa, Service.ServicePort sp, Protocol protocol) {
+    return !cache.anySender(senders(sp.port(), protocol)) && !admitsWorld(sa, sp, protocol);
+  }
+
+  /**
+   * Whether a backend the address and port are translated to admits CIDR/world sources. It
+   * depends on the Service translated to, its port and the family, not on which of its
+   * addresses: asked once for all of them.
+   */
+  private boolean admitsWorld(ServiceAddress sa, Service.ServicePort sp, Protocol protocol) {
+    BackendKey backendKey = new BackendKey(
+        engine.frontendService(sa.address(), sp.port(), protocol).orElse(sa.service().key()),
+        sp.port(), protocol, sa.address().isIPv4());
+    Boolean admits = cache.admitsWorld(backendKey);
+    if (admits == null) {
+      admits = new TrapTarget(this, sa, sp, protocol).admitsWorld();
+      cache.admitsWorld(backendKey, admits);
+    }
+    return admits;
+  }
+
+  /** A trap and the id of the source group it was found for. */
+  record Entry(int group, Trap trap) {}
+
+  /**
+   * What a search at one address found: each side's traps by group, and whether some group was
+   * judged on what only this address is (untranslated for clients off its node: the address
+   * itself and the next hop that delivers it), so that the answer holds for no other address.
+   */
+  record Found(List<Entry> egress, List<Entry> ingress, boolean addressDependent) {
+    static final Found NONE = new Found(List.of(), List.of(), false);
+
+    List<Trap> traps() {
+      List<Trap> out = new ArrayList<>(egress.size() + ingress.size());
+      egress.forEach(e -> out.add(e.trap()));
+      ingress.forEach(e -> out.add(e.trap()));
+      return out;
+    }
   }
 
   /** The group's pods split where the address's translation can differ between them. */
@@ -244,7 +297,7 @@ final class TrapSearch implements Trap.Explainer {
   }
 
   private void judge(TrapTarget t, SourceGroup g, List<Pod> pods, Allows allows,
-      boolean ingressCandidate, List<Trap> egressOut, List<Trap> ingressOut) {
+      boolean ingressCandidate, List<Entry> egressOut, List<Entry> ingressOut) {
     Pod source = pods.get(0);
     Identity src = identity(g, source);
     // The whole group is judged at once only off the address's node: only whether the node is
@@ -261,14 +314,14 @@ final class TrapSearch implements Trap.Explainer {
       if (!denied.isEmpty()) {
         List<Destination> laterDenied =
             verdicts.egressDenied(g, src, j.later(), When.THEN, t.protocol, new boolean[1]);
-        egressOut.add(new Trap(j.dialled(), Direction.EGRESS, j.active(), pods,
-            allows.policies(), denied, laterDenied, denyRule[0], allows.entries()));
+        egressOut.add(new Entry(g.id(), new Trap(j.dialled(), Direction.EGRESS, j.active(),
+            pods, allows.policies(), denied, laterDenied, denyRule[0], allows.entries())));
       }
     }
     if (ingressCandidate) {
       Trap trap = ingressTrap(t, j, pods, src);
       if (trap != null) {
-        ingressOut.add(trap);
+        ingressOut.add(new Entry(g.id(), trap));
       }
     }
   }
@@ -340,6 +393,22 @@ final class TrapSearch implements Trap.Explainer {
 
   List<PolicyEngine.AllowEntry> worldAllows(Destination d, Direction dir, Protocol p) {
     return verdicts.worldAllows(d, dir, p);
+  }
+
+  @Override
+  public int groupOf(Pod source) {
+    return groupOfPod.get(source);
+  }
+
+  @Override
+  public List<Pod> podsOf(int group) {
+    return byId[group].pods();
+  }
+
+  @Override
+  public boolean onOwner(ServiceAddress address, Pod pod) {
+    String owner = nodeOfAddress(address.address());
+    return owner != null && owner.equals(pod.nodeName());
   }
 
   @Override

@@ -66,6 +66,7 @@ final class TrapTarget {
   private final Map<DialledKey, Dialled> dialled = new HashMap<>();
   private final Map<When, BackendSet> sets = new EnumMap<>(When.class);
   private final Map<Where, List<Destination>> itself = new HashMap<>();
+  private boolean addressDependent;
 
   TrapTarget(TrapSearch search, ServiceAddress sa, Service.ServicePort sp, Protocol protocol) {
     this.search = search;
@@ -112,8 +113,21 @@ final class TrapTarget {
   }
 
   Translation translation(When when, Where where, Pod source) {
-    return translations.computeIfAbsent(new TranslationKey(when, where),
+    Translation tr = translations.computeIfAbsent(new TranslationKey(when, where),
         k -> engine.translation(flow(source), search.settings(when)));
+    if (when == When.NOW && !where.onOwner() && !tr.translated()) {
+      // Judged as the address itself and as the next hop delivers it: true of this address only.
+      addressDependent = true;
+    }
+    return tr;
+  }
+
+  /**
+   * Whether a client off the address's node was judged on the address untranslated: its
+   * verdict then reads the address itself, and holds for no other address of its class.
+   */
+  boolean addressDependent() {
+    return addressDependent;
   }
 
   /** The shared description of the flow for one kind of verdict. */

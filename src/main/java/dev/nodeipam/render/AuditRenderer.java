@@ -69,7 +69,7 @@ public final class AuditRenderer {
       out.append('\n');
       summary.forEach(l -> line(out, "  ", l));
     }
-    for (ServiceFindings.Block block : ServiceFindings.blocks(ServiceFindings.of(groups))) {
+    for (ServiceFindings.Block block : o.blocks()) {
       TrapGroups.Target target = block.target();
       out.append('\n');
       line(out, "", block.addressText() + "  " + target.first().address().frontend() + " of "
@@ -133,7 +133,7 @@ public final class AuditRenderer {
       out.append('\n');
       lines.forEach(l -> out.append("- ").append(l).append('\n'));
     }
-    for (ServiceFindings.Block block : ServiceFindings.blocks(ServiceFindings.of(groups))) {
+    for (ServiceFindings.Block block : o.blocks()) {
       TrapGroups.Target target = block.target();
       out.append("\n## `").append(block.addressText()).append("` (")
           .append(target.first().address().frontend()).append(" of `")
@@ -233,15 +233,20 @@ public final class AuditRenderer {
    * namespaces stop matching for 24.85.233.58:443 — 1 active, 6 latent"), the counts, and one
    * line per address and port when there are several.
    */
-  record Overview(String headline, String counts, List<String> lines) {}
+  /** The summary lines, and the blocks they summarise (grouped once, read twice). */
+  record Overview(String headline, String counts, List<String> lines,
+      List<ServiceFindings.Block> blocks) {}
 
   static Overview overview(AuditReport r, TrapGroups groups) {
     List<String> lines = new ArrayList<>();
     TrapGroups.Tally all = new TrapGroups.Tally();
     Trap[] last = new Trap[1];
     String[] lastText = new String[1];
-    for (ServiceFindings.Block b : ServiceFindings.blocks(ServiceFindings.of(groups))) {
+    int addresses = 0;
+    List<ServiceFindings.Block> blocks = ServiceFindings.blocks(ServiceFindings.of(groups));
+    for (ServiceFindings.Block b : blocks) {
       TrapGroups.Target t = b.target();
+      addresses += b.addresses().size();
       TrapGroups.Summary s = t.summary();
       t.groups().forEach(all::add);
       last[0] = t.first();
@@ -257,8 +262,10 @@ public final class AuditRenderer {
     if (r.traps().isEmpty()) {
       headline = "No trapped flow at " + Plural.of(r.addresses(), "Service address") + ".";
     } else {
-      String where = lines.size() == 1 ? lastText[0]
-          : lines.size() + " Service addresses and ports";
+      // Counted per address; an address group a rule cannot tell apart is one block.
+      String where = lines.size() == 1 && addresses == 1 ? lastText[0]
+          : addresses + " Service addresses and ports"
+              + (lines.size() < addresses ? " in " + Plural.of(lines.size(), "group") : "");
       headline = stopMatching(s) + " for " + where + " — " + s.active()
           + " active, " + s.latent() + " latent.";
     }
@@ -266,7 +273,7 @@ public final class AuditRenderer {
         + Plural.of(s.sources(), "trapped source") + " (" + Plural.of(s.pods(), "pod") + "); "
         + Plural.of(r.others().size(), "other finding") + "; "
         + Plural.of(r.companions().size(), "companion policy") + ".";
-    return new Overview(headline, counts, lines.size() > 1 ? lines : List.of());
+    return new Overview(headline, counts, lines.size() > 1 ? lines : List.of(), blocks);
   }
 
   private static String stopMatching(TrapGroups.Summary s) {

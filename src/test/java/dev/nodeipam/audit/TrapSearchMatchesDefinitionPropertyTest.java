@@ -97,8 +97,8 @@ class TrapSearchMatchesDefinitionPropertyTest {
 
   /**
    * The version 3 findings are the per-address findings merged and nothing else: each one, read
-   * as its sources (pods at its first address) times its address group, expands to exactly the
-   * flows section 6 finds, and no flow is in two of them.
+   * at each address of its group as its source identities' pods off (or on) that address's node,
+   * expands to exactly the flows section 6 finds, and no flow is in two of them.
    */
   @Test
   void serviceFindingsExpandToTheDefinition() {
@@ -114,16 +114,15 @@ class TrapSearchMatchesDefinitionPropertyTest {
               List<ServiceFindings.Group> groups = ServiceFindings.of(report.groups());
               List<String> expanded = new ArrayList<>();
               boolean merged = false;
+              boolean byNode = false;
               for (ServiceFindings.Group g : groups) {
                 merged |= g.addresses().size() > 1;
+                byNode |= g.addresses().stream().map(g::podsAt).distinct().count() > 1;
+                String direction = g.key().direction() == Direction.EGRESS ? "egress" : "ingress";
                 for (ServiceAddress a : g.addresses()) {
-                  for (TrapGroups.Group source : g.sources()) {
-                    for (Trap t : source.traps()) {
-                      for (Pod p : t.sources()) {
-                        expanded.add(key(p.key(), a.address().toCanonicalString(),
-                            g.key().port(), TrapGroups.direction(t), g.key().active()));
-                      }
-                    }
+                  for (Pod p : g.podsAt(a)) {
+                    expanded.add(key(p.key(), a.address().toCanonicalString(),
+                        g.key().port(), direction, g.key().active()));
                   }
                 }
               }
@@ -133,6 +132,7 @@ class TrapSearchMatchesDefinitionPropertyTest {
               coverage.sample();
               coverage.count("has traps", !expanded.isEmpty());
               coverage.count("merges addresses", merged);
+              coverage.count("sources differ by node", byNode);
             });
     // Not vacuous: a finding spans two addresses of one Service in a share of the samples.
     coverage.requireShare("has traps", 0.5);

@@ -200,6 +200,17 @@ public final class PolicyEngine {
     return frontends.table().hit(address, port, protocol).map(h -> h.service().key());
   }
 
+  /**
+   * The frontend entry an address and port hit (a Service address, else a nodePort on a node
+   * address): all that the translation of a flow reads of its address, besides whether the
+   * address is one of the client's node.
+   */
+  public Optional<ServiceTranslation.Hit> frontendHit(
+      IPAddress address, int port, Protocol protocol) {
+    Optional<ServiceTranslation.Hit> hit = frontends.table().hit(address, port, protocol);
+    return hit.isPresent() ? hit : frontends.table().nodePortHit(address, port, protocol);
+  }
+
   /** The translation step alone: is the flow's address a frontend Cilium translates for P? */
   public Translation translation(Flow flow, DatapathSettings s) {
     return frontends.translation(flow, s);
