@@ -4,6 +4,7 @@ import dev.nodeipam.kube.ObjectSnapshot;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -14,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -77,6 +79,12 @@ final class GuardCache implements AutoCloseable {
       builtAt = v;
     }
     return built;
+  }
+
+  /** One Service of the cluster, if there is any. */
+  Optional<Service> anyService() {
+    return objects.values().stream().filter(Service.class::isInstance).map(Service.class::cast)
+        .findFirst();
   }
 
   /** The cluster with one object replaced (or added, or removed when {@code object} is null). */
