@@ -1,5 +1,6 @@
 package dev.nodeipam.guard;
 
+import dev.nodeipam.kube.LiveLoader;
 import dev.nodeipam.kube.ObjectSnapshot;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -13,7 +14,6 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,9 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * snapshot of what they hold, rebuilt on the first review after a change.
  */
 final class GuardCache implements AutoCloseable {
-  private static final ResourceDefinitionContext CNP = crd("CiliumNetworkPolicy", true);
-  private static final ResourceDefinitionContext CCNP =
-      crd("CiliumClusterwideNetworkPolicy", false);
+  // LiveLoader's, named in full: a plural made from the kind ("...policys") was refused by RBAC.
+  private static final ResourceDefinitionContext CNP = LiveLoader.CNP;
+  private static final ResourceDefinitionContext CCNP = LiveLoader.CCNP;
   static final String SOURCE = "cluster";
 
   private final KubernetesClient client;
@@ -148,16 +148,6 @@ final class GuardCache implements AutoCloseable {
   private void put(HasMetadata o) {
     objects.put(key(o), o);
     version.incrementAndGet();
-  }
-
-  private static ResourceDefinitionContext crd(String kind, boolean namespaced) {
-    return new ResourceDefinitionContext.Builder()
-        .withGroup("cilium.io")
-        .withVersion("v2")
-        .withKind(kind)
-        .withPlural(kind.toLowerCase(Locale.ROOT) + "s")
-        .withNamespaced(namespaced)
-        .build();
   }
 
   @Override
