@@ -46,6 +46,7 @@ public final class Guard implements AutoCloseable {
   private final ExecutorService workers;
   private HttpsServer https;
   private HttpServer http;
+  private volatile boolean ready;
 
   public Guard(KubernetesClient client, Settings settings) throws IOException {
     this.client = client;
@@ -62,10 +63,10 @@ public final class Guard implements AutoCloseable {
       http.setExecutor(workers);
       http.createContext("/healthz", ex -> reply(ex, 200, "text/plain", "ok\n"));
       http.createContext("/readyz", ex -> {
-        if (cache.synced()) {
+        if (ready) {
           reply(ex, 200, "text/plain", "ok\n");
         } else {
-          reply(ex, 503, "text/plain", "caches not synced\n");
+          reply(ex, 503, "text/plain", "caches not synced or not warmed up\n");
         }
       });
       http.createContext("/metrics", ex -> reply(ex, 200,
@@ -85,15 +86,20 @@ public final class Guard implements AutoCloseable {
     https.createContext("/validate", this::validate);
   }
 
-  /** Serves reviews at once (allowing everything until the caches synced), then syncs them. */
+  /**
+   * Serves reviews at once (allowing everything until the caches synced), syncs the caches and
+   * judges one change to warm up; ready after that.
+   */
   public void start() {
     https.start();
     cache.start();
+    handler.warmUp();
+    ready = true;
     LOG.info("guard ready on {}", https.getAddress());
   }
 
   public boolean isReady() {
-    return cache.synced();
+    return ready;
   }
 
   public InetSocketAddress address() {

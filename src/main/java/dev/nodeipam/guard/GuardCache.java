@@ -1,9 +1,11 @@
 package dev.nodeipam.guard;
 
+import dev.nodeipam.kube.LiveLoader;
 import dev.nodeipam.kube.ObjectSnapshot;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -12,8 +14,8 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -22,9 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * snapshot of what they hold, rebuilt on the first review after a change.
  */
 final class GuardCache implements AutoCloseable {
-  private static final ResourceDefinitionContext CNP = crd("CiliumNetworkPolicy", true);
-  private static final ResourceDefinitionContext CCNP =
-      crd("CiliumClusterwideNetworkPolicy", false);
+  // LiveLoader's, named in full: a plural made from the kind ("...policys") was refused by RBAC.
+  private static final ResourceDefinitionContext CNP = LiveLoader.CNP;
+  private static final ResourceDefinitionContext CCNP = LiveLoader.CCNP;
   static final String SOURCE = "cluster";
 
   private final KubernetesClient client;
@@ -77,6 +79,12 @@ final class GuardCache implements AutoCloseable {
       builtAt = v;
     }
     return built;
+  }
+
+  /** One Service of the cluster, if there is any. */
+  Optional<Service> anyService() {
+    return objects.values().stream().filter(Service.class::isInstance).map(Service.class::cast)
+        .findFirst();
   }
 
   /** The cluster with one object replaced (or added, or removed when {@code object} is null). */
@@ -140,16 +148,6 @@ final class GuardCache implements AutoCloseable {
   private void put(HasMetadata o) {
     objects.put(key(o), o);
     version.incrementAndGet();
-  }
-
-  private static ResourceDefinitionContext crd(String kind, boolean namespaced) {
-    return new ResourceDefinitionContext.Builder()
-        .withGroup("cilium.io")
-        .withVersion("v2")
-        .withKind(kind)
-        .withPlural(kind.toLowerCase(Locale.ROOT) + "s")
-        .withNamespaced(namespaced)
-        .build();
   }
 
   @Override

@@ -22,7 +22,7 @@ public final class LiveLoader {
 
   // Named in full so that no discovery call is needed: on a cluster without Cilium's CRDs the list
   // is a plain 404, which means "no such policies", not an error.
-  private static final ResourceDefinitionContext CNP =
+  public static final ResourceDefinitionContext CNP =
       new ResourceDefinitionContext.Builder()
           .withGroup("cilium.io")
           .withVersion("v2")
@@ -30,7 +30,7 @@ public final class LiveLoader {
           .withPlural("ciliumnetworkpolicies")
           .withNamespaced(true)
           .build();
-  private static final ResourceDefinitionContext CCNP =
+  public static final ResourceDefinitionContext CCNP =
       new ResourceDefinitionContext.Builder()
           .withGroup("cilium.io")
           .withVersion("v2")

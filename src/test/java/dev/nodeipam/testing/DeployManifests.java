@@ -40,19 +40,24 @@ public final class DeployManifests {
   }
 
   public static List<HasMetadata> render() {
-    Path kubectl = kubectl();
-    return kubectl != null ? parse(kustomize(kubectl)) : fromFiles();
+    return render(DEPLOY);
   }
 
-  private static String kustomize(Path kubectl) {
+  /** The objects of a kustomization folder ({@code deploy/}, {@code deploy/guard/}). */
+  public static List<HasMetadata> render(Path dir) {
+    Path kubectl = kubectl();
+    return kubectl != null ? parse(kustomize(kubectl, dir)) : fromFiles(dir);
+  }
+
+  private static String kustomize(Path kubectl, Path dir) {
     try {
       Process p =
-          new ProcessBuilder(kubectl.toString(), "kustomize", DEPLOY.toString())
+          new ProcessBuilder(kubectl.toString(), "kustomize", dir.toString())
               .redirectError(ProcessBuilder.Redirect.INHERIT)
               .start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new IllegalStateException("kubectl kustomize deploy/ failed");
+        throw new IllegalStateException("kubectl kustomize " + dir + " failed");
       }
       return out;
     } catch (IOException e) {
@@ -64,14 +69,14 @@ public final class DeployManifests {
   }
 
   @SuppressWarnings("unchecked")
-  private static List<HasMetadata> fromFiles() {
+  private static List<HasMetadata> fromFiles(Path dir) {
     try {
       Map<String, Object> k =
           SERIALIZATION.unmarshal(
-              Files.readString(DEPLOY.resolve("kustomization.yaml")), Map.class);
+              Files.readString(dir.resolve("kustomization.yaml")), Map.class);
       List<HasMetadata> all = new ArrayList<>();
       for (String file : (List<String>) k.get("resources")) {
-        all.addAll(parse(Files.readString(DEPLOY.resolve(file))));
+        all.addAll(parse(Files.readString(dir.resolve(file))));
       }
       return all;
     } catch (IOException e) {
