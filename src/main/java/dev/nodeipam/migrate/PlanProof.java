@@ -6,6 +6,7 @@ import dev.nodeipam.ipam.NodeIpamOptions;
 import dev.nodeipam.ipam.NodePool;
 import dev.nodeipam.ipam.ServiceOwnership;
 import dev.nodeipam.labels.LabelSelector;
+import dev.nodeipam.snapshot.AnnotatedAddresses;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.EndpointSlice;
 import dev.nodeipam.snapshot.Node;
@@ -107,6 +108,15 @@ final class PlanProof {
           decision == null || decision.ingress() == null ? List.of() : decision.ingress();
       if (decision != null && decision.isError()) {
         warnings.add(p.service().key() + ": " + decision.error());
+      }
+      if (decision != null && !decision.fromAnnotation().isEmpty()) {
+        warnings.add(
+            p.service().key()
+                + " publishes "
+                + String.join(", ", decision.fromAnnotation())
+                + " by "
+                + AnnotatedAddresses.EXTENSION
+                + ": it needs nodeipam's controller");
       }
       published.addAll(ingress);
       after.add(p.withPublished(ingress));
