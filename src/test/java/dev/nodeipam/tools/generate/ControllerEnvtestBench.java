@@ -61,6 +61,8 @@ public final class ControllerEnvtestBench {
     if (settles.isEmpty()) {
       settles = List.of(0L, 1000L);
     }
+    // kube-api-test's Service CIDR (a /24) holds 254 ClusterIPs: bench/controller-envtest.sh
+    // starts kube-apiserver through a wrapper that widens it.
     try (RealApiServer server = RealApiServer.start()) {
       new ControllerEnvtestBench(server.admin()).run(settles);
     }
