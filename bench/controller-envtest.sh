@@ -32,5 +32,6 @@ if [[ ! -f "$cp_file" || pom.xml -nt "$cp_file" ]]; then
   mvn -q -B -o dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test >&2
 fi
 # shellcheck disable=SC2086
-exec java ${JAVA_OPTS:--Xmx2g} -cp "${BENCH_CLASSES:-target/classes:target/test-classes}:$(cat "$cp_file")" \
+classes="${BENCH_CLASSES:-target/classes:target/test-classes}"
+exec java ${JAVA_OPTS:--Xmx2g} -cp "$classes:$(cat "$cp_file")" \
   dev.nodeipam.tools.generate.ControllerEnvtestBench "$@"

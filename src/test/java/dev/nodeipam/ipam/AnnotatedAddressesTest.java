@@ -32,14 +32,16 @@ class AnnotatedAddressesTest {
             List.of("203.0.113.7", "2001:db8::7"),
             null),
         Arguments.of("empty value: no address", "", List.of(), null),
-        Arguments.of("a CIDR", "203.0.113.0/24", List.of(), "\"203.0.113.0/24\" is not an IP address"),
+        Arguments.of(
+            "a CIDR", "203.0.113.0/24", List.of(), "\"203.0.113.0/24\" is not an IP address"),
         Arguments.of(
             "one bad entry spoils the value",
             "203.0.113.7,edge.example.com",
             List.of(),
             "\"edge.example.com\" is not an IP address"),
         Arguments.of("a trailing comma", "203.0.113.7,", List.of(), "an empty entry"),
-        Arguments.of("leading zeros", "203.0.113.07", List.of(), "\"203.0.113.07\" is not an IP address"));
+        Arguments.of(
+            "leading zeros", "203.0.113.07", List.of(), "\"203.0.113.07\" is not an IP address"));
   }
 
   @ParameterizedTest(name = "{0}")

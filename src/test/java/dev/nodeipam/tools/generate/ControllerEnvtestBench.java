@@ -96,7 +96,6 @@ public final class ControllerEnvtestBench {
     System.out.printf("heap: %d MB more than before the controller started (this JVM)%n",
         (ControllerBench.heapUsed() - heapBefore) >> 20);
 
-    int from = 0;
     for (int round = 0; round < settles.size(); round++) {
       long settle = settles.get(round);
       if (round > 0) {
@@ -108,9 +107,8 @@ public final class ControllerEnvtestBench {
         controller = c;
         metrics = m;
       }
-      int to = from == 0 ? 1 : 0;
-      burst(controller, metrics, settle, from, to);
-      from = to;
+      // Each round moves another pool's 50 nodes: p00 -> p01, then p02 -> p03, ...
+      burst(controller, metrics, settle, 2 * round, 2 * round + 1);
     }
     heartbeats(controller, metrics);
     deleteTenPercent(controller, metrics);
@@ -144,6 +142,7 @@ public final class ControllerEnvtestBench {
     }
     long writes = m.statusWrites();
     Map<String, List<String>> before = expected();
+    long first = System.nanoTime();
     for (String name : moved) {
       client.nodes().withName(name).edit(n -> {
         n.getMetadata().getLabels().put("pool", pool(to));
@@ -151,8 +150,8 @@ public final class ControllerEnvtestBench {
       });
     }
     long last = System.nanoTime();
-    report(String.format("burst (settle %d ms): %d nodes %s -> %s", settle, moved.size(),
-        pool(from), pool(to)), c, m, writes, before, last);
+    report(String.format("burst (settle %d ms): %d nodes %s -> %s in %.1f s", settle, moved.size(),
+        pool(from), pool(to), (last - first) / 1e9), c, m, writes, before, last);
   }
 
   private void heartbeats(NodeIpamController c, ControllerMetrics m) throws Exception {
@@ -175,12 +174,14 @@ public final class ControllerEnvtestBench {
     List<String> names = new ArrayList<>(nodeRecords().keySet());
     names.sort(null);
     int deleted = 0;
+    long first = System.nanoTime();
     for (int i = 0; i < names.size(); i += 10) {
       client.nodes().withName(names.get(i)).delete();
       deleted++;
     }
     long last = System.nanoTime();
-    report(deleted + " nodes deleted (10 %)", c, m, writes, before, last);
+    report(String.format("%d nodes deleted (10 %%) in %.1f s", deleted, (last - first) / 1e9), c,
+        m, writes, before, last);
   }
 
   /** Waits for the pure decision's results, then prints writes and latencies of what changed. */
@@ -217,7 +218,8 @@ public final class ControllerEnvtestBench {
 
   private boolean matches(Map<String, List<String>> expected) {
     for (var e : expected.entrySet()) {
-      if (e.getValue() != null && !e.getValue().equals(latest.getOrDefault(e.getKey(), List.of()))) {
+      List<String> seen = latest.getOrDefault(e.getKey(), List.of());
+      if (e.getValue() != null && !e.getValue().equals(seen)) {
         return false;
       }
     }
