@@ -124,6 +124,16 @@ public final class ControllerCommand implements Callable<Integer> {
   int workers;
 
   @Option(
+      names = "--settle-delay",
+      paramLabel = "MS",
+      defaultValue = "1000",
+      description =
+          "Milliseconds a Service that node or EndpointSlice events queue waits before it is"
+              + " reconciled: a burst of events costs one status write of the final state;"
+              + " 0 to 1000 (default: ${DEFAULT-VALUE}).")
+  int settleDelayMillis;
+
+  @Option(
       names = "--allow-cilium-node-ipam",
       description =
           "Start even when kube-system/cilium-config says Cilium's own Node IPAM serves the same"
@@ -134,6 +144,9 @@ public final class ControllerCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     if (workers < 1) {
       throw new ParameterException(spec.commandLine(), "--workers must be at least 1");
+    }
+    if (settleDelayMillis < 0 || settleDelayMillis > 1000) {
+      throw new ParameterException(spec.commandLine(), "--settle-delay must be 0 to 1000");
     }
     if (leaseSeconds < 3) {
       throw new ParameterException(spec.commandLine(), "--lease-duration must be at least 3");
@@ -153,7 +166,8 @@ public final class ControllerCommand implements Callable<Integer> {
                 lease.multipliedBy(2).dividedBy(3),
                 retryPeriod(leaseSeconds))
             .withHttpAddress(http)
-            .withWorkers(workers);
+            .withWorkers(workers)
+            .withSettleDelay(Duration.ofMillis(settleDelayMillis));
     PrometheusRegistry registry = new PrometheusRegistry();
     JvmMetrics.builder().register(registry);
     try (KubernetesClient client = controllerClient(kubeconfig)) {

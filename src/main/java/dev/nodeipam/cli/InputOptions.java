@@ -3,6 +3,7 @@ package dev.nodeipam.cli;
 import dev.nodeipam.kube.KubeClients;
 import dev.nodeipam.kube.LiveLoader;
 import dev.nodeipam.kube.ManifestLoader;
+import dev.nodeipam.render.AnnotatedAddressText;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -100,6 +101,10 @@ public final class InputOptions {
         line.finish(summary(snapshot, line.seconds()));
       }
     }
+    // E13: an invalid node annotation is ignored, and said so once per node.
+    snapshot.nodes().stream()
+        .filter(n -> n.annotatedAddresses().isInvalid())
+        .forEach(n -> warn(AnnotatedAddressText.ignored(n.name(), n.annotatedAddresses())));
     return snapshot;
   }
 

@@ -9,6 +9,7 @@ import dev.nodeipam.snapshot.Service;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,18 +25,26 @@ final class ClusterEvents {
   private final ControllerSettings settings;
   private final NodeIpam ipam;
   private final BooleanSupplier routing;
+  private final Consumer<Node> invalidAddresses;
 
   /**
    * @param routing whether node events route to Services yet; before, everything that happens is
    *     covered by queueing every Service once
+   * @param invalidAddresses told of a node whose {@code nodeipam.dev/external-ips} annotation
+   *     turned invalid (E13)
    */
   ClusterEvents(
-      RecordCache cache, WorkQueue queue, ControllerSettings settings, BooleanSupplier routing) {
+      RecordCache cache,
+      WorkQueue queue,
+      ControllerSettings settings,
+      BooleanSupplier routing,
+      Consumer<Node> invalidAddresses) {
     this.cache = cache;
     this.queue = queue;
     this.settings = settings;
     this.ipam = new NodeIpam(settings.options());
     this.routing = routing;
+    this.invalidAddresses = invalidAddresses;
   }
 
   /** E11 across a restart: marks the Services {@link ReleaseRule#releasedWhileDown} finds. */
@@ -80,6 +89,12 @@ final class ClusterEvents {
   void onNode(io.fabric8.kubernetes.api.model.Node n) {
     Node node = KubeConverters.node(n, NodeIpamController.SOURCE);
     Node old = cache.putNode(node);
+    if (node.annotatedAddresses().isInvalid()
+        && (old == null
+            || !Objects.equals(
+                old.annotatedAddresses().value(), node.annotatedAddresses().value()))) {
+      invalidAddresses.accept(node);
+    }
     route(old, node);
   }
 
@@ -90,7 +105,8 @@ final class ClusterEvents {
 
   /**
    * E1 and E3: queue the Services whose candidates can contain the node before or after the change.
-   * A change the records do not see (a heartbeat, a condition timestamp) queues nothing.
+   * A change the records do not see (a heartbeat, a condition timestamp) queues nothing; a change
+   * they see waits the settle delay, which the rest of a burst joins.
    */
   private void route(Node before, Node after) {
     if (!routing.getAsBoolean() || Objects.equals(before, after)) {
@@ -98,7 +114,7 @@ final class ClusterEvents {
     }
     for (Service service : cache.services()) {
       if (ipam.nodeEventMayAffect(service, before, after, () -> cache.slicesOf(service.key()))) {
-        queue.add(service.key());
+        queue.addSettled(service.key());
       }
     }
   }
@@ -112,10 +128,10 @@ final class ClusterEvents {
     if (old != null
         && old.serviceName() != null
         && !old.serviceName().equals(slice.serviceName())) {
-      queue.add(old.namespace() + "/" + old.serviceName());
+      queue.addSettled(old.namespace() + "/" + old.serviceName());
     }
     if (slice.serviceName() != null) {
-      queue.add(slice.namespace() + "/" + slice.serviceName());
+      queue.addSettled(slice.namespace() + "/" + slice.serviceName());
     }
   }
 
@@ -123,7 +139,7 @@ final class ClusterEvents {
     EndpointSlice slice = KubeConverters.endpointSlice(e, NodeIpamController.SOURCE);
     cache.removeSlice(slice);
     if (slice.serviceName() != null) {
-      queue.add(slice.namespace() + "/" + slice.serviceName());
+      queue.addSettled(slice.namespace() + "/" + slice.serviceName());
     }
   }
 }

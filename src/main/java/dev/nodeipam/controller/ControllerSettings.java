@@ -15,6 +15,8 @@ import java.time.Duration;
  * @param httpAddress where /healthz, /readyz and /metrics are served; null for nowhere
  * @param workers reconcile threads (never two on one Service)
  * @param retryBase first delay before a failed Service is retried; doubles up to {@code retryCap}
+ * @param settleDelay how long a Service that node or EndpointSlice events queue waits before it is
+ *     reconciled, so that a burst of events costs one write of the final state (zero: at once)
  */
 public record ControllerSettings(
     NodeIpamOptions options,
@@ -30,9 +32,13 @@ public record ControllerSettings(
     InetSocketAddress httpAddress,
     int workers,
     Duration retryBase,
-    Duration retryCap) {
+    Duration retryCap,
+    Duration settleDelay) {
 
   public static final String COMPONENT = "nodeipam";
+
+  /** The default settle delay: bounded by 1 s, long enough for one kubectl label of many nodes. */
+  public static final Duration DEFAULT_SETTLE = Duration.ofSeconds(1);
 
   /** Defaults for a replica: leader election on nodeipam-system/nodeipam, no HTTP endpoint. */
   public static ControllerSettings defaults(NodeIpamOptions options, String identity) {
@@ -50,7 +56,8 @@ public record ControllerSettings(
         null,
         4,
         Duration.ofMillis(100),
-        Duration.ofMinutes(2));
+        Duration.ofMinutes(2),
+        DEFAULT_SETTLE);
   }
 
   public ControllerSettings withOptions(NodeIpamOptions value) {
@@ -68,7 +75,8 @@ public record ControllerSettings(
         httpAddress,
         workers,
         retryBase,
-        retryCap);
+        retryCap,
+        settleDelay);
   }
 
   public ControllerSettings withClearReleasedStatus(boolean value) {
@@ -86,7 +94,8 @@ public record ControllerSettings(
         httpAddress,
         workers,
         retryBase,
-        retryCap);
+        retryCap,
+        settleDelay);
   }
 
   public ControllerSettings withDryRun(boolean value) {
@@ -104,7 +113,8 @@ public record ControllerSettings(
         httpAddress,
         workers,
         retryBase,
-        retryCap);
+        retryCap,
+        settleDelay);
   }
 
   public ControllerSettings withLeaderElection(
@@ -128,7 +138,8 @@ public record ControllerSettings(
         httpAddress,
         workers,
         retryBase,
-        retryCap);
+        retryCap,
+        settleDelay);
   }
 
   public ControllerSettings withHttpAddress(InetSocketAddress value) {
@@ -146,7 +157,8 @@ public record ControllerSettings(
         value,
         workers,
         retryBase,
-        retryCap);
+        retryCap,
+        settleDelay);
   }
 
   public ControllerSettings withWorkers(int value) {
@@ -164,7 +176,8 @@ public record ControllerSettings(
         httpAddress,
         value,
         retryBase,
-        retryCap);
+        retryCap,
+        settleDelay);
   }
 
   public ControllerSettings withRetry(Duration base, Duration cap) {
@@ -182,6 +195,26 @@ public record ControllerSettings(
         httpAddress,
         workers,
         base,
-        cap);
+        cap,
+        settleDelay);
+  }
+
+  public ControllerSettings withSettleDelay(Duration value) {
+    return new ControllerSettings(
+        options,
+        clearReleasedStatus,
+        dryRun,
+        leaderElect,
+        leaseNamespace,
+        leaseName,
+        identity,
+        leaseDuration,
+        renewDeadline,
+        retryPeriod,
+        httpAddress,
+        workers,
+        retryBase,
+        retryCap,
+        value);
   }
 }

@@ -4,7 +4,9 @@ import dev.nodeipam.controller.ControllerState.Leadership;
 import dev.nodeipam.controller.ControllerState.Phase;
 import dev.nodeipam.ipam.ExclusionReason;
 import dev.nodeipam.ipam.NodeEligibility;
+import dev.nodeipam.reconcile.Notice;
 import dev.nodeipam.reconcile.Outcome;
+import dev.nodeipam.render.AnnotatedAddressText;
 import dev.nodeipam.snapshot.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -41,6 +43,7 @@ public final class NodeIpamController implements AutoCloseable {
   private final RecordCache cache = new RecordCache();
   private final WorkQueue queue;
   private final Reconciler reconciler;
+  private final EventRecorder recorder;
   private final ClusterEvents events;
   private final Informers informers = new Informers();
   private final LeaderElection election;
@@ -62,17 +65,20 @@ public final class NodeIpamController implements AutoCloseable {
     this.client = client;
     this.settings = settings;
     this.metrics = metrics;
-    this.queue = new WorkQueue(settings.retryBase(), settings.retryCap());
+    this.queue = new WorkQueue(settings.retryBase(), settings.retryCap(), settings.settleDelay());
+    this.recorder = new EventRecorder(client, settings.identity(), metrics);
     this.reconciler =
         new Reconciler(
             settings,
             cache,
             new StatusWriter(client),
-            new EventRecorder(client, settings.identity(), metrics),
+            recorder,
             metrics,
             this::isLeader,
             listener);
-    this.events = new ClusterEvents(cache, queue, settings, () -> state.get().routing());
+    this.events =
+        new ClusterEvents(
+            cache, queue, settings, () -> state.get().routing(), this::warnInvalidAddresses);
     this.election =
         new LeaderElection(
             client,
@@ -191,6 +197,19 @@ public final class NodeIpamController implements AutoCloseable {
     // Whatever happened while standing by, every Service is checked once (writes only on change).
     cache.serviceKeys().forEach(queue::add);
     queue.setActive(true);
+    cache.nodes().stream()
+        .filter(n -> n.annotatedAddresses().isInvalid())
+        .forEach(this::warnInvalidAddresses);
+  }
+
+  /** E13: the leader says on the Node that its annotation is ignored (a standby says nothing). */
+  private void warnInvalidAddresses(Node node) {
+    if (!isLeader() || settings.dryRun()) {
+      return;
+    }
+    String message = AnnotatedAddressText.ignored(node.annotatedAddresses());
+    LOG.warn("node={} {}", node.name(), message);
+    recorder.nodeWarning(node.name(), Notice.INVALID_NODE_ADDRESSES, message);
   }
 
   private void stopLeading() {

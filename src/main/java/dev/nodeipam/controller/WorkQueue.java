@@ -17,22 +17,38 @@ import java.util.concurrent.TimeUnit;
  * again when the first one is done), and a failed key comes back after a per-key exponential
  * backoff with a cap. Workers only receive keys while the queue is active, which is how a standby
  * replica keeps collecting work without doing it.
+ *
+ * <p>Keys added by {@link #addSettled} wait a fixed settle delay first, and every further
+ * settled add of a key already settling joins it: a burst of node events (one {@code kubectl label}
+ * of many nodes) costs each Service one reconcile of the state the burst left per settle window,
+ * not one per event, and no key waits longer than the delay after the event that queued it.
  */
 final class WorkQueue implements AutoCloseable {
   private final Deque<String> waiting = new ArrayDeque<>();
   private final Set<String> dirty = new HashSet<>();
   private final Set<String> processing = new HashSet<>();
   private final Map<String, Integer> failures = new HashMap<>();
+  private final Set<String> settling = new HashSet<>();
   private final Duration baseDelay;
   private final Duration maxDelay;
+  private final Duration settle;
   private final ScheduledExecutorService delays;
   private int delayed;
   private boolean active;
   private boolean closed;
 
   WorkQueue(Duration baseDelay, Duration maxDelay) {
+    this(baseDelay, maxDelay, Duration.ZERO);
+  }
+
+  /**
+   * @param settle how long a key added by {@link #addSettled} waits before it is queued; zero
+   *     queues it at once
+   */
+  WorkQueue(Duration baseDelay, Duration maxDelay, Duration settle) {
     this.baseDelay = baseDelay;
     this.maxDelay = maxDelay;
+    this.settle = settle;
     this.delays =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -51,6 +67,31 @@ final class WorkQueue implements AutoCloseable {
       waiting.addLast(key);
       notifyAll();
     }
+  }
+
+  /**
+   * Queues the key after the settle delay, unless it is already settling or waiting (then this
+   * add joins that one: the worker reads the records as they are when it takes the key).
+   */
+  void addSettled(String key) {
+    if (settle.isZero()) {
+      add(key);
+      return;
+    }
+    synchronized (this) {
+      if (closed || dirty.contains(key) || !settling.add(key)) {
+        return;
+      }
+    }
+    delays.schedule(
+        () -> {
+          synchronized (this) {
+            settling.remove(key);
+            add(key);
+          }
+        },
+        settle.toNanos(),
+        TimeUnit.NANOSECONDS);
   }
 
   /** Queues the key again after its backoff, which doubles with each consecutive failure. */
@@ -128,9 +169,9 @@ final class WorkQueue implements AutoCloseable {
     notifyAll();
   }
 
-  /** Nothing waiting, nothing in progress, no retry pending. */
+  /** Nothing waiting, nothing in progress, no retry pending, nothing settling. */
   synchronized boolean isIdle() {
-    return waiting.isEmpty() && processing.isEmpty() && delayed == 0;
+    return waiting.isEmpty() && processing.isEmpty() && delayed == 0 && settling.isEmpty();
   }
 
   synchronized int depth() {

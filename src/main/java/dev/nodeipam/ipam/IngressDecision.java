@@ -17,6 +17,8 @@ import java.util.List;
  * @param error why the Service cannot be reconciled (its status stays as it is), or null
  * @param warnings what a person should know (nothing to publish, and why)
  * @param state whether addresses are published and, if not, why; null when not handled
+ * @param fromAnnotation the published addresses that only a candidate's annotation {@code
+ *     nodeipam.dev/external-ips} provides (E13): nodeipam's own extension, not Cilium's
  */
 public record IngressDecision(
     boolean handled,
@@ -28,9 +30,11 @@ public record IngressDecision(
     int unselectedNodes,
     String error,
     List<String> warnings,
-    PublishState state) {
+    PublishState state,
+    List<String> fromAnnotation) {
 
   public IngressDecision {
+    fromAnnotation = List.copyOf(fromAnnotation);
     ingress = ingress == null ? null : List.copyOf(ingress);
     nodes = List.copyOf(nodes);
     excluded = List.copyOf(excluded);
@@ -39,7 +43,7 @@ public record IngressDecision(
 
   public static IngressDecision notHandled(String reason) {
     return new IngressDecision(
-        false, reason, null, null, List.of(), List.of(), 0, null, List.of(), null);
+        false, reason, null, null, List.of(), List.of(), 0, null, List.of(), null, List.of());
   }
 
   /**
@@ -49,7 +53,7 @@ public record IngressDecision(
    */
   public static IngressDecision failed(String error, PublishState state) {
     return new IngressDecision(
-        true, null, null, null, List.of(), List.of(), 0, error, List.of(), state);
+        true, null, null, null, List.of(), List.of(), 0, error, List.of(), state, List.of());
   }
 
   public boolean isError() {

@@ -61,6 +61,7 @@ public final class NodeIpam {
     List<String> ingress;
     List<String> nodes;
     List<Exclusion> excluded;
+    List<String> fromAnnotation;
     int unselected;
     if (isLocal(service)) {
       LocalCandidates local = localCandidates(service, pool, slices, selector, effective);
@@ -71,6 +72,7 @@ public final class NodeIpam {
               effective.addressPolicy(),
               effective.canonicalOrder());
       nodes = local.nodes().stream().map(n -> n.node().name()).toList();
+      fromAnnotation = NodeAddresses.fromAnnotation(local.nodes(), ingress);
       excluded = local.excluded();
       // Only the nodes the slices name are considered: those the selector rejects are listed in
       // excluded, and the rest of the cluster does not count (so a node event that cannot involve
@@ -80,6 +82,7 @@ public final class NodeIpam {
       NodePool.Selection selection = pool.select(selector, effective);
       ingress = pool.clusterAddresses(selector, effective, service.ipFamilies());
       nodes = selection.eligibleNames();
+      fromAnnotation = NodeAddresses.fromAnnotation(selection.eligible(), ingress);
       excluded = selection.excluded();
       unselected = selection.unselected();
     }
@@ -102,7 +105,7 @@ public final class NodeIpam {
     }
     return new IngressDecision(
         true, null, ingress, effective.ipMode(), nodes, excluded, unselected, null, warnings,
-        state);
+        state, fromAnnotation);
   }
 
   /** Why no node is a candidate: the first that applies of Local, no node, selector, exclusions. */

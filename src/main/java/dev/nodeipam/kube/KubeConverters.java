@@ -3,6 +3,7 @@ package dev.nodeipam.kube;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nodeipam.labels.LabelSelector;
 import dev.nodeipam.labels.Requirement;
+import dev.nodeipam.snapshot.AnnotatedAddresses;
 import dev.nodeipam.snapshot.BadInputException;
 import dev.nodeipam.snapshot.DaemonSetImages;
 import dev.nodeipam.snapshot.EndpointSlice;
@@ -97,6 +98,11 @@ public final class KubeConverters {
         .unschedulable(unschedulable)
         .podCidrs(podCidrs)
         .source(source)
+        .annotatedAddresses(
+            AnnotatedAddresses.parse(
+                m.getAnnotations() == null
+                    ? null
+                    : m.getAnnotations().get(AnnotatedAddresses.ANNOTATION)))
         .build();
   }
 

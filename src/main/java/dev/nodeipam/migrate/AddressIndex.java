@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * Which nodes own which address, compared by value: {@code 2001:db8::1} and {@code 2001:DB8:0::1}
- * are the same address. Only the address types Node IPAM publishes (ExternalIP, InternalIP) count.
+ * are the same address. Only the address types Node IPAM publishes (ExternalIP, InternalIP) count,
+ * and the addresses of a node's {@code nodeipam.dev/external-ips} annotation as ExternalIPs (E13).
  */
 final class AddressIndex {
   /** One node that reports the address, and as which type. */
@@ -27,6 +28,13 @@ final class AddressIndex {
         String value = IpText.canonical(address.address());
         if (value != null) {
           byValue.computeIfAbsent(value, k -> new ArrayList<>()).add(new Owner(node, external));
+        }
+      }
+      for (String text : node.annotatedAddresses().addresses()) {
+        String value = IpText.canonical(text);
+        List<Owner> owners = byValue.computeIfAbsent(value, k -> new ArrayList<>());
+        if (owners.stream().noneMatch(o -> o.node().name().equals(node.name()) && o.external())) {
+          owners.add(new Owner(node, true));
         }
       }
     }

@@ -28,18 +28,8 @@ final class AfterState {
       } else {
         Map<String, String> merged = new TreeMap<>(n.labels());
         merged.putAll(added);
-        b.node(
-            Node.builder()
-                .name(n.name())
-                .labels(merged)
-                .addresses(n.addresses())
-                .taints(n.taints())
-                .deleting(n.deleting())
-                .ready(n.ready())
-                .unschedulable(n.unschedulable())
-                .podCidrs(n.podCidrs())
-                .source(n.source())
-                .build());
+        // toBuilder: every other component (the E13 annotation too) stays as it was.
+        b.node(n.toBuilder().labels(merged).build());
       }
     }
     Map<String, List<PlannedService>> replaced = new HashMap<>();

@@ -104,6 +104,10 @@ final class PlanProof {
       if (decision != null && decision.isError()) {
         warnings.add(PlanWarning.of(Kind.IPAM_ERROR, p.service().key(), decision.error()));
       }
+      if (decision != null && !decision.fromAnnotation().isEmpty()) {
+        warnings.add(PlanWarning.withList(Kind.ANNOTATED_ADDRESSES, decision.fromAnnotation(),
+            p.service().key()));
+      }
       published.addAll(ingress);
       after.add(p.withPublished(ingress));
     }

@@ -54,7 +54,12 @@ public record PlanWarning(Kind kind, List<String> values, List<String> list) {
     /** The addresses are not reproduced exactly: values = lost, list = newly exposed. */
     NOT_EXACT,
     /** No steps are written: the migration would expose addresses it never listed. */
-    NO_STEPS
+    NO_STEPS,
+    /**
+     * Addresses published only because a node's nodeipam.dev/external-ips annotation adds them:
+     * values = [Service], list = those addresses.
+     */
+    ANNOTATED_ADDRESSES
   }
 
   public PlanWarning {

@@ -11,4 +11,6 @@ public record Notice(boolean warning, String reason, String message) {
   public static final String INVALID_SELECTOR = "InvalidNodeSelector";
   public static final String INVALID_ANNOTATION = "InvalidAnnotation";
   public static final String REJECTED = "StatusRejected";
+  /** On a Node whose nodeipam.dev/external-ips annotation is not a list of addresses (E13). */
+  public static final String INVALID_NODE_ADDRESSES = "InvalidExternalIPs";
 }

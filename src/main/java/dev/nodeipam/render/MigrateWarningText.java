@@ -1,6 +1,7 @@
 package dev.nodeipam.render;
 
 import dev.nodeipam.migrate.PlanWarning;
+import dev.nodeipam.snapshot.AnnotatedAddresses;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -50,6 +51,8 @@ public final class MigrateWarningText {
       case LABELS_CHANGE_OTHER -> "the new node labels change what Node IPAM publishes for "
           + w.value(0) + ": " + w.value(1) + " becomes " + w.value(2);
       case IPAM_ERROR -> w.value(0) + ": " + w.value(1);
+      case ANNOTATED_ADDRESSES -> w.value(0) + " publishes " + String.join(", ", list) + " by "
+          + AnnotatedAddresses.EXTENSION + ": it needs nodeipam's controller";
       case LOCAL -> local("now " + (list.isEmpty()
           ? "none of the selected nodes" : String.join(", ", list)));
       case LOCAL_NO_SLICES -> local("the input has no EndpointSlices for it, so nothing is"

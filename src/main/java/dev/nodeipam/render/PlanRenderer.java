@@ -56,6 +56,7 @@ public final class PlanRenderer {
     m.put("ipMode", d.ipMode());
     m.put("unselectedNodes", d.unselectedNodes());
     m.put("warnings", d.warnings());
+    m.put("fromAnnotation", d.fromAnnotation());
     List<String> current = s.ingressAddresses();
     m.put("currentIngress", current);
     m.put("upToDate", d.ingress() == null || d.ingress().equals(current));
@@ -191,6 +192,10 @@ public final class PlanRenderer {
     }
     for (String w : d.warnings()) {
       out.append(TextWrap.hanging("  warning    ", w)).append("\n");
+    }
+    if (!d.fromAnnotation().isEmpty()) {
+      String note = AnnotatedAddressText.dependsOn(d.fromAnnotation());
+      out.append(TextWrap.hanging("  note       ", note)).append("\n");
     }
     out.append("\n");
   }

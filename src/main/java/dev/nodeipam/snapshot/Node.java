@@ -8,6 +8,7 @@ import java.util.Map;
  *
  * @param ready the status of the {@code Ready} condition: {@code "True"}, {@code "False"}, {@code
  *     "Unknown"}, or null when the node reports none
+ * @param annotatedAddresses the node's {@code nodeipam.dev/external-ips} annotation, parsed (E13)
  */
 public record Node(
     String name,
@@ -18,9 +19,11 @@ public record Node(
     String ready,
     boolean unschedulable,
     List<String> podCidrs,
-    String source) {
+    String source,
+    AnnotatedAddresses annotatedAddresses) {
 
   public Node {
+    annotatedAddresses = annotatedAddresses == null ? AnnotatedAddresses.NONE : annotatedAddresses;
     labels = Map.copyOf(labels);
     addresses = List.copyOf(addresses);
     taints = List.copyOf(taints);
@@ -49,7 +52,8 @@ public record Node(
         .ready(ready)
         .unschedulable(unschedulable)
         .podCidrs(podCidrs)
-        .source(source);
+        .source(source)
+        .annotatedAddresses(annotatedAddresses);
   }
 
   /** Builds a {@link Node} component by component. */
@@ -63,6 +67,7 @@ public record Node(
     private boolean unschedulable;
     private List<String> podCidrs = List.of();
     private String source;
+    private AnnotatedAddresses annotatedAddresses = AnnotatedAddresses.NONE;
 
     private Builder() {}
 
@@ -111,9 +116,23 @@ public record Node(
       return this;
     }
 
+    public Builder annotatedAddresses(AnnotatedAddresses annotatedAddresses) {
+      this.annotatedAddresses = annotatedAddresses;
+      return this;
+    }
+
     public Node build() {
       return new Node(
-          name, labels, addresses, taints, deleting, ready, unschedulable, podCidrs, source);
+          name,
+          labels,
+          addresses,
+          taints,
+          deleting,
+          ready,
+          unschedulable,
+          podCidrs,
+          source,
+          annotatedAddresses);
     }
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class WorkQueueTest {
@@ -72,6 +73,46 @@ class WorkQueueTest {
       q.addRateLimited("a/x");
       assertThat(q.isIdle()).as("a retry is pending").isFalse();
       await().atMost(Duration.ofSeconds(10)).until(() -> "a/x".equals(q.take(NOW)));
+    }
+  }
+
+  @Test
+  void settledAddsOfOneKeyDuringTheDelayAreHandedOutOnce() throws InterruptedException {
+    try (WorkQueue q =
+        new WorkQueue(Duration.ofMillis(10), Duration.ofSeconds(1), Duration.ofMillis(200))) {
+      q.setActive(true);
+      for (int i = 0; i < 50; i++) {
+        q.addSettled("a/x");
+      }
+      q.addSettled("a/y");
+      assertThat(q.depth()).as("nothing waits before the delay").isZero();
+      assertThat(q.isIdle()).as("keys are settling").isFalse();
+      await().atMost(Duration.ofSeconds(10)).until(() -> q.depth() == 2);
+      String first = q.take(NOW);
+      String second = q.take(NOW);
+      assertThat(List.of(first, second)).containsExactlyInAnyOrder("a/x", "a/y");
+      assertThat(q.take(NOW)).as("fifty adds, one hand-out").isNull();
+      q.done(first);
+      q.done(second);
+      assertThat(q.isIdle()).isTrue();
+    }
+  }
+
+  @Test
+  void aSettledAddOfAWaitingKeyJoinsItAndAZeroDelayQueuesAtOnce() throws InterruptedException {
+    try (WorkQueue q =
+        new WorkQueue(Duration.ofMillis(10), Duration.ofSeconds(1), Duration.ofSeconds(30))) {
+      q.setActive(true);
+      q.add("a/x");
+      q.addSettled("a/x");
+      assertThat(q.take(NOW)).isEqualTo("a/x");
+      q.done("a/x");
+      assertThat(q.isIdle()).as("the settled add joined the waiting key").isTrue();
+    }
+    try (WorkQueue q = new WorkQueue(Duration.ofMillis(10), Duration.ofSeconds(1))) {
+      q.setActive(true);
+      q.addSettled("a/x");
+      assertThat(q.take(NOW)).isEqualTo("a/x");
     }
   }
 }

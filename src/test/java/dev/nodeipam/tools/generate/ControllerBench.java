@@ -514,7 +514,7 @@ public final class ControllerBench {
     return best;
   }
 
-  private static void createAll(KubernetesClient client, List<HasMetadata> objects)
+  static void createAll(KubernetesClient client, List<HasMetadata> objects)
       throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
@@ -530,7 +530,7 @@ public final class ControllerBench {
     }
   }
 
-  private static void waitFor(java.util.function.BooleanSupplier condition)
+  static void waitFor(java.util.function.BooleanSupplier condition)
       throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
     while (!condition.getAsBoolean()) {
@@ -541,17 +541,17 @@ public final class ControllerBench {
     }
   }
 
-  private static void gc() {
+  static void gc() {
     for (int i = 0; i < 3; i++) {
       System.gc();
     }
   }
 
-  private static long heapUsed() {
+  static long heapUsed() {
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
 
-  private static double seconds(long startNanos) {
+  static double seconds(long startNanos) {
     return (System.nanoTime() - startNanos) / 1e9;
   }
 }
