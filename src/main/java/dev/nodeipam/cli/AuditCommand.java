@@ -137,6 +137,7 @@ public final class AuditCommand implements Callable<Integer> {
             companionScope.name().toUpperCase(Locale.ROOT)), dns.answers());
     Set<String> scope = input.scope(spec);
     ClusterSnapshot snapshot = input.load();
+    ClasslessNote.print(spec.commandLine().getErr(), nodeIpam.options(), snapshot, null);
     AuditProgress progress = new AuditProgress();
     AuditReport report;
     try (ProgressLine line = ProgressLine.start(() -> String.format(

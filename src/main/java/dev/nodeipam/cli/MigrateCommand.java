@@ -138,6 +138,8 @@ public final class MigrateCommand implements Callable<Integer> {
                 + (input.isManifestMode() ? "the manifests" : "the cluster"));
       }
     }
+    ClasslessNote.print(spec.commandLine().getErr(),
+        NodeIpamOptions.reference().withLoadBalancerClass(loadBalancerClass), snapshot, null);
     MigrationPlan plan;
     try (ProgressLine line = ProgressLine.start(() -> String.format(
         "nodeipam: planning the migration of %,d Services (owners, labels, proof, audit)",
