@@ -24,5 +24,11 @@ public enum FindingType {
    * An address and port several Services claim (externalIPs, LoadBalancer ingress): one frontend
    * with one set of backends, so all but one of the Services never get that traffic.
    */
-  ADDRESS_CONFLICT
+  ADDRESS_CONFLICT,
+  /**
+   * A node's own address reused as a load-balancer address (an LB IPAM pool block, a Gateway's
+   * address, a LoadBalancer status not written by Node IPAM) or an egress gateway IP that is also a
+   * Service's LoadBalancer address (cilium/cilium#44901, #45408).
+   */
+  NODE_ADDRESS_COLLISION
 }

@@ -161,6 +161,7 @@ public record PublishedAddresses(ClusterSnapshot snapshot, List<ServiceAddress> 
     in.pods().forEach(b::pod);
     in.workloads().forEach(b::workload);
     in.policies().forEach(b::policy);
+    in.addressClaims().forEach(b::addressClaim);
     in.ciliumConfig().ifPresent(b::ciliumConfig);
     in.daemonSets().forEach(b::daemonSet);
     in.ciliumConfigSource().ifPresent(b::ciliumConfigSource);

@@ -1,6 +1,7 @@
 package dev.nodeipam.cli;
 
 import dev.nodeipam.audit.Finding;
+import dev.nodeipam.audit.NodeAddressCollisions;
 import dev.nodeipam.ipam.ClasslessDefault;
 import dev.nodeipam.ipam.ClusterPlan;
 import dev.nodeipam.policy.engine.NodeAddressVips;
@@ -13,6 +14,8 @@ import dev.nodeipam.render.ScopeNote;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.ServiceType;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,7 +99,13 @@ public final class PlanCommand implements Callable<Integer> {
       }
     }
     var hits = NodeAddressVips.find(snapshot, published, settings);
-    List<Finding> conflicts = PlanConflicts.of(snapshot, ipam.options(), scope);
+    List<Finding> conflicts = new ArrayList<>(PlanConflicts.of(snapshot, ipam.options(), scope));
+    Set<String> reported = new HashSet<>();
+    hits.forEach(h -> reported.add(h.service()));
+    NodeAddressCollisions.find(snapshot, ipam.options(), settings, reported).stream()
+        .filter(f -> f.service() == null || scope.isEmpty()
+            || scope.contains(f.service().substring(0, f.service().indexOf('/'))))
+        .forEach(conflicts::add);
     ClasslessNote.print(spec.commandLine().getErr(), ipam.options(), snapshot, null);
     ScopeNote.of(scope, snapshot.services().stream().map(s -> s.namespace()).toList())
         .ifPresent(note -> spec.commandLine().getErr().println("nodeipam: " + note));

@@ -51,6 +51,11 @@ public final class AuditSarif {
     HELP.put(FindingType.ADDRESS_CONFLICT, "An address and port several Services claim:"
         + " the datapath has one frontend there and translates it to one Service's backends,"
         + " so the others never get that traffic. Give each Service its own address or port.");
+    HELP.put(FindingType.NODE_ADDRESS_COLLISION, "A node's own address reused as a"
+        + " load-balancer address (LB IPAM pool, Gateway address, LoadBalancer status) or an"
+        + " egress gateway IP that is also a LoadBalancer address: Cilium serves the Service on"
+        + " it, and Cilium 1.19 releases can cut the node off (cilium/cilium#44901, #45408)."
+        + " Keep node addresses out of pools and Gateways.");
   }
 
   public static String ruleId(FindingType type) {
