@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -108,6 +109,7 @@ public final class Audit {
       List<Finding> others = others(snapshot, needed, rules, now, namespaces);
       others.addAll(conflicts(all, PolicyEngine.withServicesOf(all.snapshot(), rules),
           namespaces));
+      others.addAll(collisions(snapshot, options, now, others, namespaces));
       return new AuditReport(List.of(), others,
           List.of(), now, total, 0, companionScope, SourceNames.none());
     }
@@ -144,9 +146,24 @@ public final class Audit {
     CompanionScope.Choice companionScope = CompanionScope.choose(options.companionScope(), now);
     List<Finding> others = others(snapshot, published, engine, now, namespaces);
     others.addAll(conflicts(published, engine, namespaces));
+    others.addAll(collisions(snapshot, options, now, others, namespaces));
     return new AuditReport(sorted, others,
         Companions.of(sorted, companionScope.scope(), now), now, published.addresses().size(),
         search.groupCount(), companionScope, new SourceNames(published.snapshot().workloads()));
+  }
+
+  /**
+   * Node addresses reused as load-balancer addresses; a Service's status that NODE_IP_AS_LB_VIP
+   * already reports is not reported again.
+   */
+  private static List<Finding> collisions(ClusterSnapshot snapshot, AuditOptions options,
+      DatapathSettings now, List<Finding> others, Set<String> namespaces) {
+    Set<String> reported = new HashSet<>();
+    others.stream().filter(f -> f.type() == FindingType.NODE_IP_AS_LB_VIP)
+        .forEach(f -> reported.add(f.service()));
+    return NodeAddressCollisions.find(snapshot, options.nodeIpam(), now, reported).stream()
+        .filter(f -> f.service() == null || inScope(namespaces, namespaceOf(f.service())))
+        .toList();
   }
 
   /** The conflicting claims of which at least one Service is in the namespaces reported. */

@@ -34,5 +34,11 @@ public enum FindingType {
    * A Kubernetes ClusterNetworkPolicy the agent does not enforce: a release before 1.20, or an
    * object the agent refuses (section 10 of the policy model).
    */
-  CLUSTER_POLICY_NOT_ENFORCED
+  CLUSTER_POLICY_NOT_ENFORCED,
+  /**
+   * A node's own address reused as a load-balancer address (an LB IPAM pool block, a Gateway's
+   * address, a LoadBalancer status not written by Node IPAM) or an egress gateway IP that is also a
+   * Service's LoadBalancer address (cilium/cilium#44901, #45408).
+   */
+  NODE_ADDRESS_COLLISION
 }

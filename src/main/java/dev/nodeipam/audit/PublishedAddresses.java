@@ -1,5 +1,6 @@
 package dev.nodeipam.audit;
 
+import dev.nodeipam.ipam.ClasslessDefault;
 import dev.nodeipam.ipam.IngressDecision;
 import dev.nodeipam.ipam.NodeIpam;
 import dev.nodeipam.ipam.NodeIpamOptions;
@@ -67,7 +68,7 @@ public record PublishedAddresses(ClusterSnapshot snapshot, List<ServiceAddress> 
       Predicate<Service> only, int[] count) {
     Map<String, List<String>> planned = new HashMap<>();
     Map<String, String> plannedMode = new HashMap<>();
-    NodeIpam ipam = new NodeIpam(options);
+    NodeIpam ipam = new NodeIpam(ClasslessDefault.applied(options, snapshot));
     NodePool pool = NodePool.of(snapshot.nodes());
     for (Service service : snapshot.services()) {
       boolean noStatus = service.ingress().stream().noneMatch(i -> i.ip() != null);
@@ -160,6 +161,7 @@ public record PublishedAddresses(ClusterSnapshot snapshot, List<ServiceAddress> 
     in.pods().forEach(b::pod);
     in.workloads().forEach(b::workload);
     in.policies().forEach(b::policy);
+    in.addressClaims().forEach(b::addressClaim);
     in.ciliumConfig().ifPresent(b::ciliumConfig);
     in.daemonSets().forEach(b::daemonSet);
     in.ciliumConfigSource().ifPresent(b::ciliumConfigSource);

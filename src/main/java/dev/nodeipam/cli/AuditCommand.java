@@ -141,6 +141,7 @@ public final class AuditCommand implements Callable<Integer> {
     ClusterSnapshot snapshot = input.load();
     NodesNote.of(snapshot, scope, nodeIpam.options())
         .ifPresent(note -> spec.commandLine().getErr().println("nodeipam: " + note));
+    ClasslessNote.print(spec.commandLine().getErr(), nodeIpam.options(), snapshot, null);
     AuditProgress progress = new AuditProgress();
     AuditReport report;
     try (ProgressLine line = ProgressLine.start(() -> String.format(

@@ -269,7 +269,9 @@ public final class DiffCommand implements Callable<Integer> {
           err.flush();
         }, new ManifestLoader.Progress()).withCommand("diff").withStdin(stdin);
     try {
-      return ManifestLoader.load(paths, options, tree);
+      ClusterSnapshot snapshot = ManifestLoader.load(paths, options, tree);
+      ClasslessNote.print(err, nodeIpam.options(), snapshot, state);
+      return snapshot;
     } catch (BadInputException e) {
       throw state == null ? e : new BadInputException(state + ": " + e.getMessage());
     }

@@ -142,6 +142,8 @@ public final class MigrateCommand implements Callable<Integer> {
     NodesNote.of(snapshot, scope, NodeIpamOptions.reference()
         .withLoadBalancerClass(loadBalancerClass))
         .ifPresent(note -> spec.commandLine().getErr().println("nodeipam: " + note));
+    ClasslessNote.print(spec.commandLine().getErr(),
+        NodeIpamOptions.reference().withLoadBalancerClass(loadBalancerClass), snapshot, null);
     MigrationPlan plan;
     try (ProgressLine line = ProgressLine.start(() -> String.format(
         "nodeipam: planning the migration of %,d Services (owners, labels, proof, audit)",

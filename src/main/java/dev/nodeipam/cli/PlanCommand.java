@@ -1,9 +1,13 @@
 package dev.nodeipam.cli;
 
 import dev.nodeipam.audit.Finding;
+import dev.nodeipam.audit.NodeAddressCollisions;
+import dev.nodeipam.ipam.ClasslessDefault;
 import dev.nodeipam.ipam.ClusterPlan;
 import dev.nodeipam.policy.engine.NodeAddressVips;
+import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.policy.settings.SettingsResolution;
+import dev.nodeipam.render.ClasslessText;
 import dev.nodeipam.render.Json;
 import dev.nodeipam.render.PlanRenderer;
 import dev.nodeipam.render.NodesNote;
@@ -11,6 +15,8 @@ import dev.nodeipam.render.ScopeNote;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.ServiceType;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,7 +100,14 @@ public final class PlanCommand implements Callable<Integer> {
       }
     }
     var hits = NodeAddressVips.find(snapshot, published, settings);
-    List<Finding> conflicts = PlanConflicts.of(snapshot, ipam.options(), scope);
+    List<Finding> conflicts = new ArrayList<>(PlanConflicts.of(snapshot, ipam.options(), scope));
+    Set<String> reported = new HashSet<>();
+    hits.forEach(h -> reported.add(h.service()));
+    NodeAddressCollisions.find(snapshot, ipam.options(), settings, reported).stream()
+        .filter(f -> f.service() == null || scope.isEmpty()
+            || scope.contains(f.service().substring(0, f.service().indexOf('/'))))
+        .forEach(conflicts::add);
+    ClasslessNote.print(spec.commandLine().getErr(), ipam.options(), snapshot, null);
     ScopeNote.of(scope, snapshot.services().stream().map(s -> s.namespace()).toList())
         .ifPresent(note -> spec.commandLine().getErr().println("nodeipam: " + note));
     NodesNote.ofLoadBalancers(snapshot, scope, ipam.options())
@@ -102,11 +115,23 @@ public final class PlanCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     // Streamed: the JSON plan of a 100,000-object cluster is a few hundred megabytes.
     switch (output) {
-      case json -> Json.writeJson(PlanRenderer.document(entries, settings, hits, conflicts), out);
-      case yaml -> Json.writeYaml(PlanRenderer.document(entries, settings, hits, conflicts), out);
+      case json -> Json.writeJson(document(snapshot, entries, settings, hits, conflicts), out);
+      case yaml -> Json.writeYaml(document(snapshot, entries, settings, hits, conflicts), out);
       default -> out.print(PlanRenderer.text(entries, settings, hits, conflicts, showAll));
     }
     out.flush();
     return 0;
+  }
+
+  private Map<String, Object> document(ClusterSnapshot snapshot, List<ClusterPlan.Entry> entries,
+      DatapathSettings settings, List<NodeAddressVips.Hit> hits, List<Finding> conflicts) {
+    Map<String, Object> doc = PlanRenderer.document(entries, settings, hits, conflicts);
+    // Only when something decided that class-less LoadBalancers are Node IPAM's, or that nobody
+    // publishes them: the common document keeps its contracted fields.
+    ClasslessDefault classless = ClasslessDefault.resolve(ipam.options(), snapshot);
+    if (classless.source() != ClasslessDefault.Source.NOT_OWNED) {
+      doc.put("classlessLoadBalancers", ClasslessText.document(classless));
+    }
+    return doc;
   }
 }

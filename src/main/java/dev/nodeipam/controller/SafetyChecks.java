@@ -1,5 +1,6 @@
 package dev.nodeipam.controller;
 
+import dev.nodeipam.ipam.ClasslessDefault;
 import dev.nodeipam.ipam.NodeIpamOptions;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -7,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -49,7 +51,7 @@ public final class SafetyChecks {
           + CILIUM_CLASS
           + " and two writers would fight";
     }
-    if (options.defaultClass() && "nodeipam".equals(trim(cilium.get("default-lb-service-ipam")))) {
+    if (options.defaultClass() && ClasslessDefault.ciliumOwnsClassless(Optional.of(cilium))) {
       return "kube-system/cilium-config has enable-node-ipam: \"true\" and"
           + " default-lb-service-ipam: nodeipam: Cilium's operator already publishes addresses for"
           + " LoadBalancers without a class, and --default-class would make two writers fight";

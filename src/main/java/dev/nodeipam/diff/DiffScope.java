@@ -1,6 +1,7 @@
 package dev.nodeipam.diff;
 
 import dev.nodeipam.audit.AuditScope;
+import dev.nodeipam.ipam.ClasslessDefault;
 import dev.nodeipam.ipam.IngressDecision;
 import dev.nodeipam.ipam.NodeIpam;
 import dev.nodeipam.ipam.NodeIpamOptions;
@@ -165,7 +166,7 @@ public record DiffScope(AuditScope audit, Set<String> plannedServices) {
     s.nodes().forEach(n -> n.addresses().forEach(a -> addIfIp(nodeAddresses, a.address())));
     Set<Integer> ports = new HashSet<>();
     boolean onNodes = false;
-    NodeIpam ipam = new NodeIpam(options);
+    NodeIpam ipam = new NodeIpam(ClasslessDefault.applied(options, s));
     NodePool pool = NodePool.of(s.nodes());
     List<Service> wanted = new ArrayList<>();
     for (Service svc : s.services()) {

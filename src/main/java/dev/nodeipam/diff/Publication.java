@@ -1,5 +1,6 @@
 package dev.nodeipam.diff;
 
+import dev.nodeipam.ipam.ClasslessDefault;
 import dev.nodeipam.ipam.NodeIpam;
 import dev.nodeipam.ipam.NodePool;
 import dev.nodeipam.migrate.MigrationPlanner;
@@ -18,7 +19,12 @@ final class Publication {
   static List<Item> items(ChangeSet changes, DiffScope scope, EvaluatedState b, EvaluatedState a,
       StateDiff.Settings settings) {
     List<Item> out = new ArrayList<>();
-    NodeIpam ipam = new NodeIpam(settings.audit().nodeIpam());
+    // Each state decides class-less LoadBalancers by its own cilium-config, so a change of
+    // default-lb-service-ipam shows as addresses published or withdrawn.
+    NodeIpam ipamB = new NodeIpam(
+        ClasslessDefault.applied(settings.audit().nodeIpam(), b.state.snapshot()));
+    NodeIpam ipamA = new NodeIpam(
+        ClasslessDefault.applied(settings.audit().nodeIpam(), a.state.snapshot()));
     NodePool poolB = NodePool.of(b.state.snapshot().nodes());
     NodePool poolA = NodePool.of(a.state.snapshot().nodes());
     Set<String> keys = new TreeSet<>();
@@ -31,9 +37,9 @@ final class Publication {
     for (String key : keys) {
       Optional<Service> sb = b.service(key);
       Optional<Service> sa = a.service(key);
-      List<String> was = sb.map(s -> published(ipam, s, poolB, b.state.snapshot()))
+      List<String> was = sb.map(s -> published(ipamB, s, poolB, b.state.snapshot()))
           .orElse(List.of());
-      List<String> will = sa.map(s -> published(ipam, s, poolA, a.state.snapshot()))
+      List<String> will = sa.map(s -> published(ipamA, s, poolA, a.state.snapshot()))
           .orElse(List.of());
       for (String ip : will) {
         if (!was.contains(ip)) {

@@ -16,7 +16,7 @@ public final class ClusterPlan {
   /** Every Service, sorted by namespace then name. */
   public static List<Entry> compute(ClusterSnapshot snapshot, NodeIpamOptions options) {
     NodePool pool = NodePool.of(snapshot.nodes());
-    NodeIpam ipam = new NodeIpam(options);
+    NodeIpam ipam = new NodeIpam(ClasslessDefault.applied(options, snapshot));
     List<Service> services = new ArrayList<>(snapshot.services());
     services.sort(Comparator.comparing(Service::namespace).thenComparing(Service::name));
     List<Entry> entries = new ArrayList<>(services.size());

@@ -47,6 +47,12 @@ public final class LiveLoader {
           .withPlural("clusternetworkpolicies")
           .withNamespaced(false)
           .build();
+  private static final ResourceDefinitionContext LB_POOL = crd("cilium.io", "v2alpha1",
+      "CiliumLoadBalancerIPPool", "ciliumloadbalancerippools", false);
+  private static final ResourceDefinitionContext GATEWAY = crd("gateway.networking.k8s.io", "v1",
+      "Gateway", "gateways", true);
+  private static final ResourceDefinitionContext EGRESS_GATEWAY = crd("cilium.io", "v2",
+      "CiliumEgressGatewayPolicy", "ciliumegressgatewaypolicies", false);
   private final KubernetesClient client;
   private final SnapshotAssembler assembler;
   private final String where;
@@ -79,6 +85,12 @@ public final class LiveLoader {
       optional(() -> pages(o -> client.genericKubernetesResources(CNP).inAnyNamespace().list(o), source));
       optional(() -> pages(o -> client.genericKubernetesResources(CCNP).list(o), source));
       optional(() -> pages(o -> client.genericKubernetesResources(KCNP).list(o), source));
+      // Objects that claim addresses, for NODE_ADDRESS_COLLISION; absent CRDs mean none.
+      optional(() -> pages(o -> client.genericKubernetesResources(LB_POOL).list(o), source));
+      optional(() -> pages(o -> client.genericKubernetesResources(GATEWAY).inAnyNamespace()
+          .list(o), source));
+      optional(() -> pages(o -> client.genericKubernetesResources(EGRESS_GATEWAY).list(o),
+          source));
       var config =
           client
               .configMaps()
@@ -114,5 +126,16 @@ public final class LiveLoader {
         throw e;
       }
     }
+  }
+
+  private static ResourceDefinitionContext crd(String group, String version, String kind,
+      String plural, boolean namespaced) {
+    return new ResourceDefinitionContext.Builder()
+        .withGroup(group)
+        .withVersion(version)
+        .withKind(kind)
+        .withPlural(plural)
+        .withNamespaced(namespaced)
+        .build();
   }
 }

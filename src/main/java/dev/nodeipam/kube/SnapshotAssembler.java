@@ -43,6 +43,7 @@ final class SnapshotAssembler {
           "apiextensions.k8s.io/CustomResourceDefinition", "storage.k8s.io/StorageClass",
           "cilium.io/CiliumNode", "cilium.io/CiliumLoadBalancerIPPool",
           "cilium.io/CiliumCIDRGroup", "networking.k8s.io/IngressClass",
+          "cilium.io/CiliumEgressGatewayPolicy",
           "scheduling.k8s.io/PriorityClass", "admissionregistration.k8s.io/ValidatingWebhookConfiguration",
           "admissionregistration.k8s.io/MutatingWebhookConfiguration");
 
@@ -70,6 +71,16 @@ final class SnapshotAssembler {
           "cilium.io/CiliumNetworkPolicy",
           "cilium.io/CiliumClusterwideNetworkPolicy",
           "policy.networking.k8s.io/ClusterNetworkPolicy");
+
+  /** Kinds that claim addresses (NODE_ADDRESS_COLLISION), kept as trees like policies. */
+  static final Set<String> CLAIM_KINDS =
+      Set.of(
+          "cilium.io/CiliumLoadBalancerIPPool",
+          "gateway.networking.k8s.io/Gateway",
+          "cilium.io/CiliumEgressGatewayPolicy");
+
+  /** An address-claiming object, told apart from a policy in {@link Converted#value}. */
+  record Claim(RawObject raw) {}
 
   private final KubernetesSerialization serialization;
   private final ClusterSnapshot.Builder builder = ClusterSnapshot.builder();
@@ -127,7 +138,7 @@ final class SnapshotAssembler {
                 + ": " + firstLine(e));
       }
       value = convertTyped(typed, where);
-    } else if (POLICY_KINDS.contains(key)) {
+    } else if (POLICY_KINDS.contains(key) || CLAIM_KINDS.contains(key)) {
       value = convertTyped(serialization.convertValue(doc, GenericKubernetesResource.class), where);
     }
     return new Converted(value, namespace);
@@ -142,6 +153,8 @@ final class SnapshotAssembler {
   void accept(Object value) {
     if (value instanceof RawObject r) {
       builder.policy(r);
+    } else if (value instanceof Claim c) {
+      builder.addressClaim(c.raw());
     } else if (value instanceof dev.nodeipam.snapshot.Node n) {
       builder.node(n);
     } else if (value instanceof dev.nodeipam.snapshot.Service s) {
@@ -169,6 +182,9 @@ final class SnapshotAssembler {
     String key = typeKey(object.getApiVersion(), object.getKind());
     if (POLICY_KINDS.contains(key)) {
       return KubeConverters.raw(object, source);
+    }
+    if (CLAIM_KINDS.contains(key)) {
+      return new Claim(KubeConverters.raw(object, source));
     }
     try {
       if (object instanceof Node n) {
@@ -208,7 +224,7 @@ final class SnapshotAssembler {
 
   /** Whether nodeipam reads objects of this type ("group/Kind"); every other kind is skipped. */
   static boolean reads(String key) {
-    return TYPED.containsKey(key) || POLICY_KINDS.contains(key);
+    return TYPED.containsKey(key) || POLICY_KINDS.contains(key) || CLAIM_KINDS.contains(key);
   }
 
   static String typeKey(String apiVersion, String kind) {

@@ -69,6 +69,7 @@ final class AfterState {
     before.namespaces().forEach(b::namespace);
     before.workloads().forEach(b::workload);
     before.policies().forEach(b::policy);
+    before.addressClaims().forEach(b::addressClaim);
     before.ciliumConfig().ifPresent(b::ciliumConfig);
     before.daemonSets().forEach(b::daemonSet);
     before.ciliumConfigSource().ifPresent(b::ciliumConfigSource);

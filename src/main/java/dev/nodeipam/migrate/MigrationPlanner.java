@@ -1,5 +1,6 @@
 package dev.nodeipam.migrate;
 
+import dev.nodeipam.ipam.ClasslessDefault;
 import dev.nodeipam.ipam.IngressDecision;
 import dev.nodeipam.ipam.NodeIpam;
 import dev.nodeipam.ipam.NodeIpamOptions;
@@ -66,7 +67,8 @@ public final class MigrationPlanner {
   private MigrationPlanner(ClusterSnapshot before, Options options) {
     this.before = before;
     this.options = options;
-    this.ipam = NodeIpamOptions.reference().withLoadBalancerClass(options.loadBalancerClass());
+    this.ipam = ClasslessDefault.applied(
+        NodeIpamOptions.reference().withLoadBalancerClass(options.loadBalancerClass()), before);
     this.drafts = new ServiceDraft(before, options, ipam);
     this.proof = new PlanProof(before, ipam);
   }

@@ -120,6 +120,7 @@ public final class PolicyAfterStateAudit implements AfterStateAudit {
     in.namespaces().forEach(b::namespace);
     in.workloads().forEach(b::workload);
     in.policies().forEach(b::policy);
+    in.addressClaims().forEach(b::addressClaim);
     policies.forEach(b::policy);
     in.ciliumConfig().ifPresent(b::ciliumConfig);
     in.daemonSets().forEach(b::daemonSet);

@@ -55,6 +55,11 @@ public final class AuditSarif {
         + " none of its rules is installed, so what its author believes it allows or denies is"
         + " not enforced. Fix the rule the agent names (each kind of peer in an entry of its"
         + " own, ports and L7 rules as the agent accepts them).");
+    HELP.put(FindingType.NODE_ADDRESS_COLLISION, "A node's own address reused as a"
+        + " load-balancer address (LB IPAM pool, Gateway address, LoadBalancer status) or an"
+        + " egress gateway IP that is also a LoadBalancer address: Cilium serves the Service on"
+        + " it, and Cilium 1.19 releases can cut the node off (cilium/cilium#44901, #45408)."
+        + " Keep node addresses out of pools and Gateways.");
   }
 
   public static String ruleId(FindingType type) {

@@ -23,6 +23,7 @@ public final class ClusterSnapshot {
   private final List<Namespace> namespaces;
   private final List<Workload> workloads;
   private final List<RawObject> policies;
+  private final List<RawObject> addressClaims;
   private final Map<String, String> ciliumConfig;
   private final List<DaemonSetImages> daemonSets;
   private final String ciliumConfigSource;
@@ -41,6 +42,7 @@ public final class ClusterSnapshot {
     this.namespaces = List.copyOf(b.namespaces);
     this.workloads = List.copyOf(b.workloads);
     this.policies = List.copyOf(b.policies);
+    this.addressClaims = List.copyOf(b.addressClaims);
     this.ciliumConfig = b.ciliumConfig == null ? null : Map.copyOf(b.ciliumConfig);
     this.daemonSets = List.copyOf(b.daemonSets);
     this.ciliumConfigSource = b.ciliumConfigSource;
@@ -108,6 +110,14 @@ public final class ClusterSnapshot {
     return policies;
   }
 
+  /**
+   * Objects that claim addresses for load balancing or egress, read for NODE_ADDRESS_COLLISION:
+   * CiliumLoadBalancerIPPools, Gateways and CiliumEgressGatewayPolicies, as plain trees.
+   */
+  public List<RawObject> addressClaims() {
+    return addressClaims;
+  }
+
   /** The data of {@code kube-system/cilium-config}, if the input has it. */
   public Optional<Map<String, String>> ciliumConfig() {
     return Optional.ofNullable(ciliumConfig);
@@ -153,6 +163,7 @@ public final class ClusterSnapshot {
     private final List<Namespace> namespaces = new ArrayList<>();
     private final List<Workload> workloads = new ArrayList<>();
     private final List<RawObject> policies = new ArrayList<>();
+    private final List<RawObject> addressClaims = new ArrayList<>();
     private Map<String, String> ciliumConfig;
     private final List<DaemonSetImages> daemonSets = new ArrayList<>();
     private String ciliumConfigSource;
@@ -199,6 +210,11 @@ public final class ClusterSnapshot {
 
     public Builder policy(RawObject policy) {
       policies.add(policy);
+      return this;
+    }
+
+    public Builder addressClaim(RawObject claim) {
+      addressClaims.add(claim);
       return this;
     }
 

@@ -28,6 +28,7 @@ public final class ManifestDefaults {
     in.pods().forEach(out::pod);
     in.workloads().forEach(out::workload);
     in.policies().forEach(out::policy);
+    in.addressClaims().forEach(out::addressClaim);
     in.ciliumConfig().ifPresent(out::ciliumConfig);
     in.daemonSets().forEach(out::daemonSet);
     in.ciliumConfigSource().ifPresent(out::ciliumConfigSource);

@@ -114,6 +114,7 @@ public final class SyntheticCluster {
     in.pods().forEach(out::pod);
     in.workloads().forEach(out::workload);
     in.policies().forEach(out::policy);
+    in.addressClaims().forEach(out::addressClaim);
     in.ciliumConfig().ifPresent(out::ciliumConfig);
     in.daemonSets().forEach(out::daemonSet);
     in.ciliumConfigSource().ifPresent(out::ciliumConfigSource);
