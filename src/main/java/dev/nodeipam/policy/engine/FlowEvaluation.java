@@ -178,6 +178,11 @@ final class FlowEvaluation {
   private DestinationVerdict toBackend(Flow flow, Identity src, Backends.Backend b,
       int servicePort, DatapathSettings s, Detail detail) {
     List<String> notes = b.note() == null ? List.of() : List.of(b.note());
+    if (Hairpin.loopsBack(flow.source(), b.pod())) {
+      Identity dst = identities.ofPod(b.pod(), flow.source().nodeName(), s, b.address());
+      return destination(b.pod().key(), dst, b.port(), flow, Hairpin.side(Direction.EGRESS),
+          Hairpin.side(Direction.INGRESS), notes);
+    }
     if (b.pod() != null) {
       Identity dst = identities.ofPod(b.pod(), flow.source().nodeName(), s, b.address());
       return judge(flow, src, dst, b.port(), servicePort, b.pod().ports(), true, s, detail,
