@@ -72,7 +72,8 @@ final class FlowEvaluation {
     Pod source = flow.source();
     ServiceTranslation.Hit hit = frontends.anyHit(flow).get();
     Backends.Result result =
-        backends.of(hit.service(), hit.port(), flow.address().isIPv4(), flow.protocol());
+        backends.of(hit.service(), hit.port(), flow.address().isIPv4(), flow.protocol(),
+            s.version());
     notes.addAll(result.notes());
     List<Backends.Backend> usable = result.backends();
     // internalTrafficPolicy: Local keeps in-cluster clients on their node's backends: the
