@@ -12,7 +12,7 @@ import dev.nodeipam.snapshot.Pod;
  * LB the connection goes straight to the pod's own address and never leaves its network namespace:
  * allowed all the same.
  */
-final class Hairpin {
+public final class Hairpin {
   static final String REASON = "hairpin: the client is this backend itself; Cilium skips policy"
       + " on both sides for a pod reaching itself through its Service (cilium/cilium#23480,"
       + " #22972)";
@@ -20,7 +20,7 @@ final class Hairpin {
   private Hairpin() {}
 
   /** Whether the backend is the client itself (a real pod with its own identity). */
-  static boolean loopsBack(Pod source, Pod backend) {
+  public static boolean loopsBack(Pod source, Pod backend) {
     return backend != null && !source.isTemplate() && !source.isItsNode()
         && source.namespace().equals(backend.namespace()) && source.name().equals(backend.name());
   }
