@@ -51,7 +51,8 @@ class TrapSearchMatchesDefinitionPropertyTest {
   /** The companions' settings, and a release before the cluster term (1.18, #39338). */
   static final String[][] SETTINGS = Stream.concat(
       Arrays.stream(CompanionsClearTrapsPropertyTest.SETTINGS),
-      Stream.<String[]>of(new String[] {"cilium-version", "1.18", "kube-proxy-replacement", "true"}))
+      Stream.<String[]>of(
+          new String[] {"cilium-version", "1.18", "kube-proxy-replacement", "true"}))
       .toArray(String[][]::new);
 
   static Gen<Shape> shapes() {

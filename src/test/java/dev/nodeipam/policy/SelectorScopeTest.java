@@ -67,7 +67,8 @@ class SelectorScopeTest {
       "{matchExpressions: [{key: io.kubernetes.pod.namespace, operator: NotIn,"
           + " values: [kube-system]}]}";
   private static final String NO_TIER = "{matchExpressions: [{key: tier, operator: DoesNotExist}]}";
-  private static final String TEAM_RED = "{matchLabels: {io.cilium.k8s.namespace.labels.team: red}}";
+  private static final String TEAM_RED =
+      "{matchLabels: {io.cilium.k8s.namespace.labels.team: red}}";
   private static final String NP_NS_NOT_IN =
       "{namespaceSelector: {matchExpressions: [{key: kubernetes.io/metadata.name,"
           + " operator: NotIn, values: [kube-system]}]}}";
