@@ -255,8 +255,28 @@ final class TrapSearch implements Trap.Explainer {
     }
   }
 
-  /** The group's pods split where the address's translation can differ between them. */
+  /**
+   * The group's pods split where the verdict can differ between them: where the address's
+   * translation can, and each pod that may be a backend of the address on its own (hairpin).
+   */
   private List<List<Pod>> byTranslation(TrapTarget t, SourceGroup g) {
+    List<List<Pod>> lists = byNodeOfAddress(t, g);
+    if (g.pods().stream().noneMatch(t::mayBeBackend)) {
+      return lists;
+    }
+    List<List<Pod>> out = new ArrayList<>();
+    for (List<Pod> pods : lists) {
+      List<Pod> rest = pods.stream().filter(p -> !t.mayBeBackend(p)).toList();
+      if (!rest.isEmpty()) {
+        out.add(rest);
+      }
+      pods.stream().filter(t::mayBeBackend).forEach(p -> out.add(List.of(p)));
+    }
+    return out;
+  }
+
+  /** The group's pods split where the address's translation can differ between them. */
+  private List<List<Pod>> byNodeOfAddress(TrapTarget t, SourceGroup g) {
     if (g.representative().isItsNode()) {
       return List.copyOf(g.byNode().values());
     }

@@ -4,6 +4,7 @@ import dev.nodeipam.audit.TrapCache.Allows;
 import dev.nodeipam.audit.TrapCache.ClassKey;
 import dev.nodeipam.audit.TrapCache.Sender;
 import dev.nodeipam.audit.TrapCache.When;
+import dev.nodeipam.policy.engine.Hairpin;
 import dev.nodeipam.policy.engine.PolicyEngine;
 import dev.nodeipam.policy.explanation.DestinationVerdict;
 import dev.nodeipam.policy.explanation.Translation;
@@ -141,8 +142,28 @@ final class TrapTarget {
     return d;
   }
 
+  /**
+   * Whether the source may be a backend of this frontend's Service (its labels match the Service's
+   * selector): it then reaches itself there (hairpin), which no other replica of its identity does,
+   * so it is judged alone ({@link Hairpin}).
+   */
+  boolean mayBeBackend(Pod source) {
+    Map<String, String> selector = sa.service().selector();
+    return !source.isTemplate() && !source.isItsNode()
+        && source.namespace().equals(sa.service().namespace())
+        && selector != null && !selector.isEmpty()
+        && selector.entrySet().stream()
+            .allMatch(e -> e.getValue().equals(source.labels().get(e.getKey())));
+  }
+
   /** The backend identities once translated, judged for {@code source} if they depend on it. */
   List<Destination> destinations(When when, Pod source) {
+    if (mayBeBackend(source)) {
+      // The definition's destinations but the source itself, whose flow skips policy.
+      Verdict v = engine.verdict(flow(source), search.settings(when));
+      return !v.translation().translated() ? List.of() : distinct(v.destinations().stream()
+          .filter(d -> !Hairpin.loopsBack(source, d.identity().pod())).toList());
+    }
     BackendSet set = backendSet(when, source);
     if (!set.viewerDependent()) {
       return set.distinct();

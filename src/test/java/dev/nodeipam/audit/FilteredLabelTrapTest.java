@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code job-name} in every release.
  */
 class FilteredLabelTrapTest {
-  private static ClusterSnapshot cluster(String key) {
+  static ClusterSnapshot cluster(String key) {
     String web = """
         apiVersion: v1
         kind: Pod

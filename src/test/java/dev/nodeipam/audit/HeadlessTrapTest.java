@@ -4,6 +4,7 @@ import static dev.nodeipam.audit.Clusters.audit;
 import static dev.nodeipam.audit.Clusters.traps;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nodeipam.snapshot.ClusterSnapshot;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -32,6 +33,12 @@ class HeadlessTrapTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void onlyAServiceWithFrontendsCanTrap(String name, String metadata, String clusterIp, int n) {
+    AuditReport r = audit(cluster(metadata, clusterIp), "kube-proxy-replacement", "true");
+    assertThat(traps(r)).as(name).hasSize(n);
+  }
+
+  /** The trap rules' cluster with Service edge/web as given, published by an externalIP. */
+  static ClusterSnapshot cluster(String metadata, String clusterIp) {
     String service = """
         apiVersion: v1
         kind: Service
@@ -42,7 +49,6 @@ class HeadlessTrapTest {
           ports: [{name: https, port: 443, targetPort: https}]
           externalIPs: [198.51.100.2]
         """.formatted(metadata, clusterIp);
-    AuditReport r = audit(TrapRulesTest.cluster(service), "kube-proxy-replacement", "true");
-    assertThat(traps(r)).as(name).hasSize(n);
+    return TrapRulesTest.cluster(service);
   }
 }

@@ -55,8 +55,8 @@ class OneTrapDefinitionPropertyTest {
         .checkAssert(
             shape -> {
               ClusterSnapshot cluster = TrapSearchMatchesDefinitionPropertyTest.build(shape);
-              Map<String, String> overrides =
-                  Clusters.settings(CompanionsClearTrapsPropertyTest.SETTINGS[shape.settings()]);
+              Map<String, String> overrides = Clusters.settings(
+                  TrapSearchMatchesDefinitionPropertyTest.SETTINGS[shape.settings()]);
               Definition definition = definition(cluster, overrides);
               AuditReport report = Audit.run(cluster, overrides, AuditOptions.defaults());
               Set<String> audited = new TreeSet<>();

@@ -17,7 +17,9 @@ import dev.nodeipam.snapshot.Service;
 import dev.nodeipam.testing.Coverage;
 import dev.nodeipam.testing.YamlClusters;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -46,15 +48,22 @@ class TrapSearchMatchesDefinitionPropertyTest {
     "[203.0.113.9]", "[198.51.100.2]", "[203.0.113.9, 198.51.100.1]", "[198.51.100.1, 198.51.100.2]"
   };
 
+  /** The companions' settings, and a release before the cluster term (1.18, #39338). */
+  static final String[][] SETTINGS = Stream.concat(
+      Arrays.stream(CompanionsClearTrapsPropertyTest.SETTINGS),
+      Stream.<String[]>of(
+          new String[] {"cilium-version", "1.18", "kube-proxy-replacement", "true"}))
+      .toArray(String[][]::new);
+
   static Gen<Shape> shapes() {
-    Gen<Client> client = range(0, 8).zip(range(1, 3), range(0, 2), Client::new);
+    Gen<Client> client = range(0, 9).zip(range(1, 3), range(0, 2), Client::new);
     Gen<int[]> service =
         range(0, WEB_ADDRESSES.length - 1)
             .zip(range(0, 2), range(0, 4), (web, api, ingress) -> new int[] {web, api, ingress});
     return service.zip(
         booleans(),
         lists().of(client).ofSizeBetween(1, 4),
-        range(0, CompanionsClearTrapsPropertyTest.SETTINGS.length - 1),
+        range(0, SETTINGS.length - 1),
         (s, hostNetworkApi, clients, settings) ->
             new Shape(s[0], s[1], s[2], hostNetworkApi, clients, settings));
   }
@@ -72,7 +81,7 @@ class TrapSearchMatchesDefinitionPropertyTest {
             shape -> {
               ClusterSnapshot cluster = build(shape);
               Map<String, String> overrides =
-                  Clusters.settings(CompanionsClearTrapsPropertyTest.SETTINGS[shape.settings()]);
+                  Clusters.settings(SETTINGS[shape.settings()]);
               AuditReport report = Audit.run(cluster, overrides, AuditOptions.defaults());
               Set<String> found = new TreeSet<>();
               for (Finding f : Clusters.traps(report)) {
@@ -109,7 +118,7 @@ class TrapSearchMatchesDefinitionPropertyTest {
             shape -> {
               ClusterSnapshot cluster = build(shape);
               Map<String, String> overrides =
-                  Clusters.settings(CompanionsClearTrapsPropertyTest.SETTINGS[shape.settings()]);
+                  Clusters.settings(SETTINGS[shape.settings()]);
               AuditReport report = Audit.run(cluster, overrides, AuditOptions.defaults());
               List<ServiceFindings.Group> groups = ServiceFindings.of(report.groups());
               List<String> expanded = new ArrayList<>();
@@ -219,6 +228,11 @@ class TrapSearchMatchesDefinitionPropertyTest {
     if (ingress != null) {
       docs.add(ingress);
     }
+    if (s.webIngress() == 2) {
+      // api-1 admits world sources only: dialling its own Service it reaches itself (hairpin,
+      // policy skipped: cilium/cilium#23480), the one backend of its identity.
+      docs.add(ingress.replace("web-in", "api-in").replace("app: web", "app: api"));
+    }
     int ip = 10;
     for (int i = 0; i < s.clients().size(); i++) {
       Client c = s.clients().get(i);
@@ -259,6 +273,11 @@ class TrapSearchMatchesDefinitionPropertyTest {
           + "  - toEntities: [cluster]\n    toPorts: [{ports: [{port: \"8080\"}]}]");
       case 7 -> cnp.formatted(app, app, "egress:\n  - toCIDRSet: [{cidr: 198.51.100.0/24}]\n"
           + "  - toEntities: [remote-node]\n    toPorts: [{ports: [{port: \"443\"}]}]");
+      // Negative-only: world and nodes too unless the 1.19 cluster term keeps them out
+      // (getEndpointSelector, addClusterFilterByDefault in pkg/k8s/apis/cilium.io/utils/utils.go).
+      case 8 -> cnp.formatted(app, app, "egress:\n  - toEndpoints: [{matchExpressions: [{key: "
+          + "io.kubernetes.pod.namespace, operator: NotIn, values: [edge]}]}]\n"
+          + "  - toCIDR: [203.0.113.0/24]");
       default -> np.formatted(app, app,
           "- to: [{podSelector: {matchLabels: {app: web}}, namespaceSelector: {}}]");
     };

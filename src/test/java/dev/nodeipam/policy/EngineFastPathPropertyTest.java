@@ -69,7 +69,7 @@ class EngineFastPathPropertyTest {
   }
 
   static Gen<Shape> shapes() {
-    Gen<Client> client = range(0, 8).zip(booleans(), range(0, 1), Client::new);
+    Gen<Client> client = range(0, 9).zip(booleans(), range(0, 1), Client::new);
     return range(0, 3).zip(booleans(), range(0, 19), lists().of(client).ofSizeBetween(1, 3),
         range(0, SETTINGS.length - 1), Shape::new);
   }
@@ -284,6 +284,10 @@ class EngineFastPathPropertyTest {
       case 2 -> cnp.formatted("ingress:\n  - fromCIDR: [0.0.0.0/0]");
       case 3 -> cnp.formatted("ingress:\n  - fromEntities: [all]\n  ingressDeny:\n"
           + "  - fromEndpoints: [{matchLabels: {app: client-0}}]");
+      // Negative-only: selects reserved identities too unless the 1.19 cluster term keeps them
+      // out (getEndpointSelector, addClusterFilterByDefault in utils.go).
+      case 4 -> cnp.formatted("ingress:\n  - fromEndpoints: [{matchExpressions: [{key: "
+          + "io.kubernetes.pod.namespace, operator: NotIn, values: [kube-system]}]}]");
       default -> cnp.formatted("ingress:\n  - fromEntities: [remote-node, host]");
     };
   }
@@ -309,6 +313,9 @@ class EngineFastPathPropertyTest {
           + "  - toEntities: [cluster]\n    toPorts: [{ports: [{port: \"8443\"}]}]");
       case 7 -> cnp.formatted(app, app, "egress:\n  - toCIDRSet: [{cidr: 198.51.100.0/24}]\n"
           + "  - toEntities: [remote-node]\n    toPorts: [{ports: [{port: \"443\"}]}]");
+      // Negative-only namespaceSelector: world and nodes too before 1.19 (cilium/cilium#46949).
+      case 8 -> np.formatted(app, app, "- to: [{namespaceSelector: {matchExpressions: [{key: "
+          + "kubernetes.io/metadata.name, operator: NotIn, values: [edge]}]}}]");
       default -> np.formatted(app, app, "- to: [{ipBlock: {cidr: 10.96.0.0/16}}]");
     };
   }

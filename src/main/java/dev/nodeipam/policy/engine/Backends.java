@@ -3,6 +3,7 @@ package dev.nodeipam.policy.engine;
 import dev.nodeipam.net.IpText;
 import dev.nodeipam.policy.model.PortMatch;
 import dev.nodeipam.policy.model.Protocol;
+import dev.nodeipam.policy.settings.CiliumVersion;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.EndpointSlice;
 import dev.nodeipam.snapshot.Pod;
@@ -42,6 +43,15 @@ final class Backends {
   }
 
   Result of(Service service, Service.ServicePort port, boolean ipv4, Protocol protocol) {
+    return of(service, port, ipv4, protocol, null);
+  }
+
+  /**
+   * The backends, with the terminating endpoints Cilium of release {@code v} falls back to when
+   * none is ready ({@link TerminatingBackends}); null: ready endpoints only.
+   */
+  Result of(Service service, Service.ServicePort port, boolean ipv4, Protocol protocol,
+      CiliumVersion v) {
     List<Backend> out = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     List<EndpointSlice> slices = snapshot.slicesOf(service.namespace(), service.name());
@@ -50,6 +60,10 @@ final class Backends {
     // backends' ports, whatever spec.ports[].targetPort says (Cilium reads backend ports from the
     // slices: convertEndpoints in pkg/loadbalancer/reflectors/conversions.go).
     boolean selectorless = service.selector() == null || service.selector().isEmpty();
+    TerminatingBackends.Fallback fallback =
+        v == null ? TerminatingBackends.Fallback.NONE : TerminatingBackends.of(v);
+    boolean anyReady = fallback == TerminatingBackends.Fallback.NONE
+        || TerminatingBackends.anyReady(slices, family);
     if (!slices.isEmpty()) {
       for (EndpointSlice slice : slices) {
         if (slice.addressType() != null && !slice.addressType().equals(family)) {
@@ -64,7 +78,7 @@ final class Backends {
           }
         }
         for (EndpointSlice.Endpoint e : slice.endpoints()) {
-          if (!e.isReady() || e.addresses().isEmpty()) {
+          if (!TerminatingBackends.used(e, anyReady, fallback) || e.addresses().isEmpty()) {
             continue;
           }
           IPAddress address = IpText.parse(e.addresses().get(0));
@@ -92,6 +106,9 @@ final class Backends {
                     + port.targetPort()
                     + ": left out");
             continue;
+          }
+          if (!e.isReady()) {
+            note = TerminatingBackends.note(e, v) + (note == null ? "" : "; " + note);
           }
           out.add(new Backend(pod, address, target, note));
         }

@@ -73,7 +73,8 @@ final class FlowEvaluation {
     Pod source = flow.source();
     ServiceTranslation.Hit hit = frontends.anyHit(flow).get();
     Backends.Result result =
-        backends.of(hit.service(), hit.port(), flow.address().isIPv4(), flow.protocol());
+        backends.of(hit.service(), hit.port(), flow.address().isIPv4(), flow.protocol(),
+            s.version());
     notes.addAll(result.notes());
     List<Backends.Backend> usable = result.backends();
     // internalTrafficPolicy: Local keeps in-cluster clients on their node's backends: the
@@ -180,6 +181,11 @@ final class FlowEvaluation {
   private DestinationVerdict toBackend(Flow flow, Identity src, Backends.Backend b,
       int servicePort, DatapathSettings s, Detail detail) {
     List<String> notes = b.note() == null ? List.of() : List.of(b.note());
+    if (Hairpin.loopsBack(flow.source(), b.pod())) {
+      Identity dst = identities.ofPod(b.pod(), flow.source().nodeName(), s, b.address());
+      return destination(b.pod().key(), dst, b.port(), flow, Hairpin.side(Direction.EGRESS),
+          Hairpin.side(Direction.INGRESS), notes);
+    }
     if (b.pod() != null) {
       Identity dst = identities.ofPod(b.pod(), flow.source().nodeName(), s, b.address());
       return judge(flow, src, dst, b.port(), servicePort, b.pod().ports(), true, s, detail,

@@ -169,7 +169,8 @@ final class NextHopDelivery {
       delivering = owner;
     }
     Backends.Result result =
-        backends.of(hit.service(), hit.port(), flow.address().isIPv4(), flow.protocol());
+        backends.of(hit.service(), hit.port(), flow.address().isIPv4(), flow.protocol(),
+            kubeProxy ? null : s.version());
     notes.addAll(result.notes());
     String at = "node " + delivering.name();
     String by = (kubeProxy ? "kube-proxy" : "Cilium's NodePort load balancer") + " on " + at;

@@ -16,7 +16,7 @@ public final class PeerMatching {
 
   public static boolean matches(Peer peer, Identity id, DatapathSettings s) {
     if (peer instanceof Peer.Endpoints e) {
-      return (id.isPod() || e.selectsReserved()) && e.selector().matches(id.labels());
+      return EndpointSelection.selects(e, id, s);
     }
     if (peer instanceof Peer.Cidr c) {
       if (id.isPod() && s.cidrMatchesPods()) {
@@ -63,9 +63,7 @@ public final class PeerMatching {
     String who =
         "the " + role + " is " + id.describe() + (translated ? " (after Service translation)" : "");
     if (peer instanceof Peer.Endpoints e) {
-      return !id.isPod() && !e.selectsReserved()
-          ? e.text() + " selects pods only; " + who
-          : e.text() + " does not select " + id.describe();
+      return EndpointSelection.whyNot(e, id, s, who);
     }
     if (peer instanceof Peer.Cidr c) {
       return cidrWhy(c, id, s, who);

@@ -153,19 +153,22 @@ final class CiliumPolicyReader {
         for (int i = 0; i < sels.size(); i++) {
           List<Requirement> req = selectors.requirements(sels.get(i), fat + "[" + i + "]", "");
           boolean reserved = SelectorReader.mentionsReserved(req);
-          List<Requirement> pinned = SelectorReader.pinned(req, namespace);
+          SelectorReader.Scoped scoped = SelectorReader.ciliumPeer(req, namespace);
+          boolean namespaced = !reserved
+              && !SelectorReader.mentions(req, SelectorReader.NAMESPACE_KEY);
           String text =
               p
                   + "Endpoints "
                   + SelectorReader.text(req)
-                  + (pinned != req
-                      ? " (namespace " + namespace + ")"
+                  + (!namespaced
+                      ? ""
                       : namespace == null
-                              && !reserved
-                              && !SelectorReader.mentions(req, SelectorReader.NAMESPACE_KEY)
                           ? " (any namespace)"
-                          : "");
-          peers.add(new Peer.Endpoints(selectors.selector(pinned), reserved, text));
+                          : scoped.terms().namespaceBefore118() != null
+                              ? " (namespace " + namespace + " before Cilium 1.18)"
+                              : " (namespace " + namespace + ")");
+          peers.add(new Peer.Endpoints(selectors.selector(scoped.requirements()), reserved, text,
+              scoped.terms()));
         }
       } else if (field.equals(p + "CIDR")) {
         hasL3 = true;

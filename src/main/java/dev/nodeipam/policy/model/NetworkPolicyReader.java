@@ -142,8 +142,13 @@ final class NetworkPolicyReader {
               at + ".namespaceSelector",
               SelectorReader.NAMESPACE_LABEL_PREFIX);
       all.addAll(namespaces);
-      // Every pod identity carries its namespace, so this keeps the peer to pods of any namespace.
-      all.add(new Requirement(SelectorReader.NAMESPACE_KEY, Requirement.Operator.EXISTS, Set.of()));
+      // Only an empty namespaceSelector gets "namespace Exists" (parseNetworkPolicyPeer in
+      // pkg/k8s/network_policy.go): one with only NotIn/DoesNotExist also matches identities
+      // without namespace labels, world and host included (cilium/cilium#46949).
+      if (namespaces.isEmpty()) {
+        all.add(
+            new Requirement(SelectorReader.NAMESPACE_KEY, Requirement.Operator.EXISTS, Set.of()));
+      }
       text =
           "namespaceSelector "
               + SelectorReader.text(namespaces).replace(SelectorReader.NAMESPACE_LABEL_PREFIX, "")
@@ -152,6 +157,10 @@ final class NetworkPolicyReader {
       all = SelectorReader.pinned(all, ns);
       text = "podSelector " + SelectorReader.text(pods) + " (namespace " + ns + ")";
     }
-    return new Peer.Endpoints(selectors.selector(all), false, text);
+    // The cluster term of policy-default-local-cluster goes on every pod and namespace selector
+    // that names no cluster (isPodSelectorSelectingCluster).
+    boolean cluster = pods.stream().noneMatch(r -> r.key().equals(SelectorReader.CLUSTER_KEY));
+    return new Peer.Endpoints(selectors.selector(all), false, text,
+        new Peer.AddedTerms(null, cluster));
   }
 }

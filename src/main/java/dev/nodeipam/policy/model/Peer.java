@@ -11,10 +11,37 @@ public sealed interface Peer {
   String text();
 
   /**
-   * Pods (or reserved identities, when the selector names a {@code reserved:} key) whose identity
-   * labels the selector matches. Namespace pinning is already part of the selector.
+   * The identities, reserved ones included, whose labels the selector matches: Cilium evaluates a
+   * peer selector against every identity of its selector cache, so a selector without a positive
+   * namespace term ({@code NotIn}/{@code DoesNotExist} only) also selects world, host,
+   * remote-node, ... ({@code reserved:} labels, no namespace label). The terms every release adds
+   * are part of the selector; those that depend on the release or settings are in {@code terms}.
+   *
+   * @param selectsReserved whether the selector names a {@code reserved:} key (then the agent adds
+   *     no namespace and no cluster term)
    */
-  record Endpoints(LabelSelector selector, boolean selectsReserved, String text) implements Peer {}
+  record Endpoints(LabelSelector selector, boolean selectsReserved, String text, AddedTerms terms)
+      implements Peer {
+    /** A peer whose terms do not depend on the release or settings. */
+    public Endpoints(LabelSelector selector, boolean selectsReserved, String text) {
+      this(selector, selectsReserved, text, AddedTerms.NONE);
+    }
+  }
+
+  /**
+   * The terms the agent adds to a peer selector when it translates the policy and that depend on
+   * the release or settings ({@code getEndpointSelector} and {@code addClusterFilterByDefault} in
+   * {@code pkg/k8s/apis/cilium.io/utils/utils.go}; {@code parseNetworkPolicyPeer} for
+   * NetworkPolicies).
+   *
+   * @param namespaceBefore118 the CNP's namespace, added to a peer selecting by namespace labels
+   *     ({@code io.cilium.k8s.namespace.labels.*}) by releases before 1.18 only; null otherwise
+   * @param cluster whether {@code policy-default-local-cluster} (1.18+) adds the local cluster
+   *     term {@code io.cilium.k8s.policy.cluster=<cluster-name>}
+   */
+  record AddedTerms(String namespaceBefore118, boolean cluster) {
+    public static final AddedTerms NONE = new AddedTerms(null, false);
+  }
 
   /** Addresses inside {@code cidr} and outside every {@code except}: world, never a pod. */
   record Cidr(IPAddress cidr, List<IPAddress> except, String text) implements Peer {

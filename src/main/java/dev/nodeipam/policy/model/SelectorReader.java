@@ -98,6 +98,39 @@ final class SelectorReader {
     return requirements.stream().anyMatch(r -> r.key().startsWith("reserved:"));
   }
 
+  static final String CLUSTER_KEY = "io.cilium.k8s.policy.cluster";
+
+  /** A peer selector with the terms the agent adds, and those left to the release and settings. */
+  record Scoped(List<Requirement> requirements, Peer.AddedTerms terms) {}
+
+  /**
+   * A CNP or CCNP {@code fromEndpoints}/{@code toEndpoints} selector as {@code getEndpointSelector}
+   * in {@code pkg/k8s/apis/cilium.io/utils/utils.go} translates it: a {@code reserved:} key leaves
+   * it as written; else, without a namespace key, a CNP pins it to its namespace (from 1.18 not
+   * when it selects by namespace labels) and a CCNP adds {@code io.kubernetes.pod.namespace
+   * Exists}; then the cluster term of {@code policy-default-local-cluster}, unless it names a
+   * cluster.
+   *
+   * @param namespace the CNP's namespace; null for a CCNP
+   */
+  static Scoped ciliumPeer(List<Requirement> requirements, String namespace) {
+    if (mentionsReserved(requirements)) {
+      return new Scoped(requirements, Peer.AddedTerms.NONE);
+    }
+    List<Requirement> out = new ArrayList<>(requirements);
+    String before118 = null;
+    if (!mentions(requirements, NAMESPACE_KEY)) {
+      if (namespace == null) {
+        out.add(new Requirement(NAMESPACE_KEY, Requirement.Operator.EXISTS, Set.of()));
+      } else if (requirements.stream().anyMatch(r -> r.key().startsWith(NAMESPACE_LABEL_PREFIX))) {
+        before118 = namespace;
+      } else {
+        out.add(new Requirement(NAMESPACE_KEY, Requirement.Operator.EQUALS, Set.of(namespace)));
+      }
+    }
+    return new Scoped(out, new Peer.AddedTerms(before118, !mentions(requirements, CLUSTER_KEY)));
+  }
+
   /** Pins a selector to a namespace unless it already names one (or a reserved identity). */
   static List<Requirement> pinned(List<Requirement> requirements, String namespace) {
     if (namespace == null

@@ -47,6 +47,7 @@ public record DatapathSettings(
   public static final String SCTP = "enable-sctp";
   public static final String WILDCARD_ENTRIES = "bpf-lb-enable-wildcard-entries";
   public static final String INTERNAL_TRAFFIC_POLICY = "enable-internal-traffic-policy";
+  public static final String DEFAULT_LOCAL_CLUSTER = "policy-default-local-cluster";
 
   /**
    * The Cilium release, given with {@code --cilium-version}: not a cilium-config key, carried in
@@ -70,7 +71,8 @@ public record DatapathSettings(
           ENVOY_CONFIG,
           SCTP,
           WILDCARD_ENTRIES,
-          INTERNAL_TRAFFIC_POLICY);
+          INTERNAL_TRAFFIC_POLICY,
+          DEFAULT_LOCAL_CLUSTER);
 
   public DatapathSettings {
     settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
@@ -152,6 +154,19 @@ public record DatapathSettings(
     }
     return "Cilium " + version + " honours enableDefaultDeny: false"
         + (version.atLeast(1, 17) ? " (" + NON_DEFAULT_DENY + "=true)" : "");
+  }
+
+  /**
+   * Whether the agent adds {@code io.cilium.k8s.policy.cluster=<cluster-name>} to every peer
+   * selector that names no cluster and no reserved identity ({@code addClusterFilterByDefault} in
+   * {@code pkg/k8s/apis/cilium.io/utils/utils.go}, {@code parseNetworkPolicyPeer}). The option
+   * exists from 1.18 (cilium/cilium#39338, default false) and is on by default from 1.19
+   * (cilium/cilium#40609); an older agent ignores the key. Reserved identities carry no cluster
+   * label, so the term keeps a negative-only selector off them (cilium/cilium#46949).
+   */
+  public boolean policyDefaultLocalCluster() {
+    Setting setting = settings.get(DEFAULT_LOCAL_CLUSTER);
+    return version.atLeast(1, 18) && setting != null && bool(setting);
   }
 
   /** The Cilium version setting, with where it came from. */
@@ -260,12 +275,20 @@ public record DatapathSettings(
     putDefault(s, SCTP, "false", Setting.Origin.DEFAULT);
     putDefault(s, WILDCARD_ENTRIES, "true", Setting.Origin.DEFAULT);
     putDefault(s, INTERNAL_TRAFFIC_POLICY, "true", Setting.Origin.DEFAULT);
+    s.putIfAbsent(DEFAULT_LOCAL_CLUSTER, localClusterDefault(version));
     ignored.forEach((k, given) -> s.put(k, new Setting(k, s.get(k).value(),
         Setting.Origin.DEFAULT, KeyReleases.ignored(given, version))));
     Map<String, Setting> ordered = new LinkedHashMap<>();
     ordered.put(CILIUM_VERSION, versionSetting);
     KEYS.forEach(k -> ordered.put(k, s.get(k)));
     List<String> modes = cidrMatchModes(ordered.get(CIDR_MATCH_MODE), version);
+    Setting localCluster = ordered.get(DEFAULT_LOCAL_CLUSTER);
+    bool(localCluster);
+    if (!version.atLeast(1, 18) && !localCluster.isAssumed()) {
+      ordered.put(DEFAULT_LOCAL_CLUSTER, new Setting(DEFAULT_LOCAL_CLUSTER, localCluster.value(),
+          localCluster.origin(), localCluster.from() + "; ignored: no such option before Cilium"
+              + " 1.18, cilium/cilium#39338"));
+    }
     String clusterName = ordered.get(CLUSTER_NAME).value();
     return new DatapathSettings(
         kpr,
@@ -335,6 +358,18 @@ public record DatapathSettings(
     return new Setting(CILIUM_VERSION, CiliumVersion.NEWEST.toString(), Setting.Origin.NEWEST,
         "the newest Cilium release modelled (no --cilium-version, no cilium agent DaemonSet in"
             + " the input), assumed");
+  }
+
+  /** {@link #DEFAULT_LOCAL_CLUSTER}'s default in the release, or why it has none. */
+  private static Setting localClusterDefault(CiliumVersion v) {
+    if (!v.atLeast(1, 18)) {
+      return new Setting(DEFAULT_LOCAL_CLUSTER, "false", Setting.Origin.DEFAULT,
+          "no such option before Cilium 1.18 (cilium/cilium#39338), assumed");
+    }
+    return new Setting(DEFAULT_LOCAL_CLUSTER, Boolean.toString(v.atLeast(1, 19)),
+        Setting.Origin.DEFAULT, "Cilium " + v.major() + "." + v.minor() + "'s default ("
+            + (v.atLeast(1, 19) ? "true from 1.19, cilium/cilium#40609" : "false in 1.18, #39338")
+            + "), assumed");
   }
 
   private static void putDefault(Map<String, Setting> s, String key, String v, Setting.Origin o) {
