@@ -114,6 +114,12 @@ final class Backends {
       notes.add(Note.of(Note.Kind.NO_SELECTOR_NO_SLICES, service.key()));
       return new Result(out, notes);
     }
+    return selected(service, port, ipv4, protocol, out, notes);
+  }
+
+  /** The ready pods (and pod templates) the Service's selector picks, on the port's target. */
+  private Result selected(Service service, Service.ServicePort port, boolean ipv4,
+      Protocol protocol, List<Backend> out, List<Note> notes) {
     for (Pod pod : snapshot.podsIn(service.namespace())) {
       if (pod.deleting() || (!pod.ready() && !pod.isTemplate())) {
         continue;
