@@ -11,10 +11,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Addresses and ports that several Services claim (externalIPs, LoadBalancer ingress in the
- * status; not the addresses Node IPAM would publish for a Service that has no status yet): one frontend, one set of backends, so all but one of the
- * Services never get that traffic. The one the datapath serves is the one its frontend table
- * translates the address to, as the audit's own targets choose it.
+ * Addresses and ports that several Services claim (externalIPs, LoadBalancer ingress in the status;
+ * not the addresses Node IPAM would publish for a Service that has no status yet): one frontend,
+ * one set of backends, so all but one of the Services never get that traffic. The one the datapath
+ * serves is the one its frontend table translates the address to, as the audit's own targets choose
+ * it.
  */
 public final class AddressConflicts {
   /** How many of the claiming Services a message names; the finding's extra lists them all. */

@@ -85,7 +85,9 @@ public record AuditReport(
     return new AbstractList<>() {
       @Override
       public Finding get(int index) {
-        return index < groups.size() ? finding(groups.get(index)) : others.get(index - groups.size());
+        return index < groups.size()
+            ? finding(groups.get(index))
+            : others.get(index - groups.size());
       }
 
       @Override

@@ -31,8 +31,8 @@ final class Companions {
 
   static final String NODE_CAVEAT =
       "hostNetwork backends (and node addresses) are host/remote-node, not pods: the companion"
-          + " allows them with toEntities [host, remote-node] on those ports, which opens every node"
-          + " on them";
+          + " allows them with toEntities [host, remote-node] on those ports, which opens every"
+          + " node on them";
 
   private Companions() {}
 
@@ -213,8 +213,11 @@ final class Companions {
     }
     // One entry per set of ports, listing every source selector that needs those ports.
     Map<Set<PortKey>, List<Object>> byPorts = new LinkedHashMap<>();
-    bySource.forEach((selector, ports) ->
-        byPorts.computeIfAbsent(ports, k -> new ArrayList<>()).add(Map.of("matchLabels", selector)));
+    bySource.forEach(
+        (selector, ports) ->
+            byPorts
+                .computeIfAbsent(ports, k -> new ArrayList<>())
+                .add(Map.of("matchLabels", selector)));
     List<Object> ingress = new ArrayList<>();
     byPorts.forEach((ports, selectors) -> {
       Map<String, Object> entry = new LinkedHashMap<>();
@@ -282,8 +285,11 @@ final class Companions {
   static Map<String, String> podSelector(Service service, Pod pod) {
     Map<String, String> labels = new TreeMap<>();
     Map<String, String> selector = service.selector();
-    boolean selects = selector != null && !selector.isEmpty()
-        && selector.entrySet().stream().allMatch(e -> e.getValue().equals(pod.labels().get(e.getKey())));
+    boolean selects =
+        selector != null
+            && !selector.isEmpty()
+            && selector.entrySet().stream()
+                .allMatch(e -> e.getValue().equals(pod.labels().get(e.getKey())));
     labels.putAll(selects ? selector : stableLabels(pod));
     labels.put(Identities.NAMESPACE, pod.namespace());
     return namespaceFirst(labels);

@@ -183,7 +183,8 @@ final class OtherFindings {
         entries.addAll(r.denies(d));
         for (RuleEntry e : entries) {
           for (Peer p : e.peers()) {
-            if (!(p instanceof Peer.Cidr c) || Integer.valueOf(0).equals(c.cidr().getPrefixLength())) {
+            if (!(p instanceof Peer.Cidr c)
+                || Integer.valueOf(0).equals(c.cidr().getPrefixLength())) {
               continue; // 0.0.0.0/0 and ::/0 are the world entity, meant as "anywhere outside"
             }
             if (!seen.add(List.of(r.policy(), c.text()))) {

@@ -102,7 +102,8 @@ public record PublishedAddresses(ClusterSnapshot snapshot, List<ServiceAddress> 
       count[0] = n;
       return null;
     }
-    ClusterSnapshot published = planned.isEmpty() ? snapshot : withStatus(snapshot, planned, plannedMode);
+    ClusterSnapshot published =
+        planned.isEmpty() ? snapshot : withStatus(snapshot, planned, plannedMode);
     List<Service> services = new ArrayList<>(published.services());
     services.sort(
         Comparator.comparing(Service::namespace).thenComparing(Service::name));

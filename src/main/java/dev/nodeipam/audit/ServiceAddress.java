@@ -6,8 +6,9 @@ import inet.ipaddr.IPAddress;
 /**
  * An address a pod can dial that is a Service frontend besides its ClusterIP.
  *
- * @param frontend {@code externalIP}, {@code loadBalancer} (in the status) or {@code nodeIPAM} (what
- *     the Node IPAM controller would publish for a Service of its class that has no status yet)
+ * @param frontend {@code externalIP}, {@code loadBalancer} (in the status) or {@code nodeIPAM}
+ *     (what the Node IPAM controller would publish for a Service of its class that has no status
+ *     yet)
  */
 public record ServiceAddress(Service service, IPAddress address, String frontend) {
   public static final String EXTERNAL_IP = "externalIP";

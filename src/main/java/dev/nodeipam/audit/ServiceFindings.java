@@ -46,13 +46,17 @@ public final class ServiceFindings {
   }
 
   /**
-   * One finding (a group of version 3): a rule, a Service's port, and the addresses and sources it traps.
+   * One finding (a group of version 3): a rule, a Service's port, and the addresses and sources it
+   * traps.
    *
    * @param key what its groups share
    * @param addresses the addresses of the Service, in the report's order, without repeats
    * @param groups the per-address groups merged into it, in the report's order
    */
-  public record Group(Key key, List<ServiceAddress> addresses, List<TrapGroups.Group> groups,
+  public record Group(
+      Key key,
+      List<ServiceAddress> addresses,
+      List<TrapGroups.Group> groups,
       Set<Source> sourceSet) {
     /** A trap of the finding: every one explains it alike. */
     public Trap first() {
@@ -219,9 +223,16 @@ public final class ServiceFindings {
     /** "203.0.113.9:443/TCP", or "4812 nodeIPAM addresses 198.18.0.3 … 198.18.18.250:443/TCP". */
     public String addressText() {
       Trap t = target.first();
-      String where = addresses.size() == 1 ? addresses.get(0).hostText()
-          : addresses.size() + " " + addresses.get(0).frontend() + " addresses "
-              + addresses.get(0).hostText() + " … " + addresses.get(addresses.size() - 1).hostText();
+      String where =
+          addresses.size() == 1
+              ? addresses.get(0).hostText()
+              : addresses.size()
+                  + " "
+                  + addresses.get(0).frontend()
+                  + " addresses "
+                  + addresses.get(0).hostText()
+                  + " … "
+                  + addresses.get(addresses.size() - 1).hostText();
       return where + ":" + t.servicePort().port() + "/" + t.protocol();
     }
   }

@@ -95,7 +95,8 @@ public final class AuditCommand implements Callable<Integer> {
 
   @Option(
       names = "--active-only",
-      description = "Leave out latent traps (flows that only break once the address is translated).")
+      description =
+          "Leave out latent traps (flows that only break once the address is translated).")
   boolean activeOnly;
 
   /** The {@code --companion-scope} values. */

@@ -36,7 +36,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code nodeipam diff}: what a change to the cluster's YAML breaks, fixes, publishes, withdraws. */
+/**
+ * {@code nodeipam diff}: what a change to the cluster's YAML breaks, fixes, publishes, withdraws.
+ */
 @Command(
     name = "diff",
     mixinStandardHelpOptions = true,

@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Set;
 import picocli.CommandLine.Option;
 
-/** Where a read-only command takes its cluster from: manifests ({@code -f}) or a live API server. */
+/**
+ * Where a read-only command takes its cluster from: manifests ({@code -f}) or a live API server.
+ */
 public final class InputOptions {
   @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
   picocli.CommandLine.Model.CommandSpec mixee;
@@ -36,7 +38,8 @@ public final class InputOptions {
   @Option(
       names = "--kubeconfig",
       paramLabel = "FILE",
-      description = "Kubeconfig for the live cluster (default: KUBECONFIG, ~/.kube/config, or in-cluster).")
+      description =
+          "Kubeconfig for the live cluster (default: KUBECONFIG, ~/.kube/config, or in-cluster).")
   Path kubeconfig;
 
   @Option(

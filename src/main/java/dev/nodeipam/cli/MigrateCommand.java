@@ -57,7 +57,8 @@ public final class MigrateCommand implements Callable<Integer> {
       names = "--load-balancer-class",
       paramLabel = "CLASS",
       defaultValue = NodeIpamOptions.DEFAULT_CLASS,
-      description = "Default ${DEFAULT-VALUE}: the spec.loadBalancerClass of the new LoadBalancers.")
+      description =
+          "Default ${DEFAULT-VALUE}: the spec.loadBalancerClass of the new LoadBalancers.")
   String loadBalancerClass;
 
   @Option(
@@ -156,7 +157,8 @@ public final class MigrateCommand implements Callable<Integer> {
     String rendered =
         switch (output) {
           case json -> json;
-          case yaml -> Json.yaml(MigrateRenderer.document(plan, nodeVips.hits(), nodeVips.settings()));
+          case yaml ->
+              Json.yaml(MigrateRenderer.document(plan, nodeVips.hits(), nodeVips.settings()));
           default -> MigrateRenderer.text(plan, nodeVips.hits(), nodeVips.settings());
         };
     if (out != null) {

@@ -18,7 +18,8 @@ public enum OutputFormat {
   html;
 
   /** A command's accepted formats: its completion candidates and its converter. */
-  abstract static class Choice implements Iterable<String>, CommandLine.ITypeConverter<OutputFormat> {
+  abstract static class Choice
+      implements Iterable<String>, CommandLine.ITypeConverter<OutputFormat> {
     private final List<OutputFormat> allowed;
 
     Choice(OutputFormat... allowed) {

@@ -117,12 +117,18 @@ public final class TraceCommand implements Callable<Integer> {
           engine.verdictTo(source, dst.pod(), dst.port(), dst.protocol(), settings);
       rendered =
           switch (output) {
-            case json -> Json.json(TraceRenderer.identityDocument(verdict, dst.text(), dst.named()));
-            case yaml -> Json.yaml(TraceRenderer.identityDocument(verdict, dst.text(), dst.named()));
-            case html -> html(verdict, null, IdentityTrap.NONE,
-                TraceRenderer.identityText(verdict, dst.text(), dst.named(), verbose.verbose));
-            default -> TraceRenderer.identityText(verdict, dst.text(), dst.named(),
-                verbose.verbose);
+            case json ->
+                Json.json(TraceRenderer.identityDocument(verdict, dst.text(), dst.named()));
+            case yaml ->
+                Json.yaml(TraceRenderer.identityDocument(verdict, dst.text(), dst.named()));
+            case html ->
+                html(
+                    verdict,
+                    null,
+                    IdentityTrap.NONE,
+                    TraceRenderer.identityText(verdict, dst.text(), dst.named(), verbose.verbose));
+            default ->
+                TraceRenderer.identityText(verdict, dst.text(), dst.named(), verbose.verbose);
           };
     }
     spec.commandLine().getOut().print(rendered);

@@ -33,10 +33,11 @@ final class FlowChanges {
   }
 
   /**
-   * The traps of {@code here} that {@code there} lacks (or has latent where they are active),
-   * and among them the flows {@code there} allows: their verdict changes.
+   * The traps of {@code here} that {@code there} lacks (or has latent where they are active), and
+   * among them the flows {@code there} allows: their verdict changes.
    */
-  private void compare(EvaluatedState here, EvaluatedState there, ItemType trapType, ItemType verdictType) {
+  private void compare(
+      EvaluatedState here, EvaluatedState there, ItemType trapType, ItemType verdictType) {
     List<Trap> changedTraps = new ArrayList<>();
     List<Trap> flippedTraps = new ArrayList<>();
     for (Trap t : here.report.traps()) {

@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /** Which node address types a Service publishes (E6). */
 public enum AddressPolicy {
-  /** The reference: ExternalIPs if any candidate has one of a requested family, else InternalIPs. */
+  /**
+   * The reference: ExternalIPs if any candidate has one of a requested family, else InternalIPs.
+   */
   EXTERNAL_THEN_INTERNAL("ExternalThenInternal"),
   /** The same choice made per node instead of once for the whole Service. */
   PER_NODE_FALLBACK("PerNodeFallback"),

@@ -4,7 +4,8 @@ import dev.nodeipam.snapshot.Node;
 
 /** R6–R9 and E8: whether a node may serve LoadBalancer traffic at all, whatever the Service. */
 public final class NodeEligibility {
-  public static final String EXCLUDE_LABEL = "node.kubernetes.io/exclude-from-external-load-balancers";
+  public static final String EXCLUDE_LABEL =
+      "node.kubernetes.io/exclude-from-external-load-balancers";
   public static final String TO_BE_DELETED_TAINT = "ToBeDeletedByClusterAutoscaler";
 
   private NodeEligibility() {}

@@ -91,7 +91,8 @@ public final class NodeIpam {
       state = pendingState(isLocal(service), selector, excluded, pool.size());
       warnings.add(
           isLocal(service)
-              ? "no eligible node has a ready endpoint of this Service (externalTrafficPolicy Local)"
+              ? "no eligible node has a ready endpoint of this Service (externalTrafficPolicy"
+                    + " Local)"
               : selector.isEverything()
                   ? "no eligible node"
                   : "no eligible node matches selector \"" + selector.text() + "\"");
@@ -139,8 +140,9 @@ public final class NodeIpam {
   }
 
   /**
-   * Whether a change to this node can change the Service's result (E3): the node is, or could be, one
-   * of its candidates. Eligibility is not consulted: a node that turns ineligible must still count.
+   * Whether a change to this node can change the Service's result (E3): the node is, or could be,
+   * one of its candidates. Eligibility is not consulted: a node that turns ineligible must still
+   * count.
    */
   public boolean mayInvolve(Service service, Node node, List<EndpointSlice> slices) {
     if (!ServiceOwnership.handles(service, options)) {

@@ -2,7 +2,8 @@ package dev.nodeipam.ipam;
 
 /**
  * The global switches of the Node IPAM decision. The defaults reproduce Cilium's Node IPAM exactly;
- * every option (E6–E10, the upstream exclude-label reading) can also be set per Service by annotation.
+ * every option (E6–E10, the upstream exclude-label reading) can also be set per Service by
+ * annotation.
  *
  * @param loadBalancerClass the class this controller owns (R1)
  * @param defaultClass also own LoadBalancers without a class (R2)
@@ -35,7 +36,14 @@ public record NodeIpamOptions(
   /** Cilium's behaviour, for the default class. */
   public static NodeIpamOptions reference() {
     return new NodeIpamOptions(
-        DEFAULT_CLASS, false, false, AddressPolicy.EXTERNAL_THEN_INTERNAL, false, false, false, null);
+        DEFAULT_CLASS,
+        false,
+        false,
+        AddressPolicy.EXTERNAL_THEN_INTERNAL,
+        false,
+        false,
+        false,
+        null);
   }
 
   public NodeIpamOptions withLoadBalancerClass(String value) {

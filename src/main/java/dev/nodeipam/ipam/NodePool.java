@@ -12,10 +12,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The cluster's nodes as the Node IPAM decision reads them: addresses parsed once, and the answer to
- * "which eligible nodes does this selector pick" remembered, so that ten thousand Services sharing a
- * few selectors cost a few node scans, not ten thousand. Immutable from the outside: the memo only
- * caches what a pure function of the nodes would return.
+ * The cluster's nodes as the Node IPAM decision reads them: addresses parsed once, and the answer
+ * to "which eligible nodes does this selector pick" remembered, so that ten thousand Services
+ * sharing a few selectors cost a few node scans, not ten thousand. Immutable from the outside: the
+ * memo only caches what a pure function of the nodes would return.
  */
 public final class NodePool {
   private final List<NodeAddresses> nodes;

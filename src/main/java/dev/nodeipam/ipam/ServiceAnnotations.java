@@ -14,7 +14,8 @@ public final class ServiceAnnotations {
   public static final String READY_NODES_ONLY = PREFIX + "ready-nodes-only";
   public static final String TERMINATING_FALLBACK = PREFIX + "terminating-fallback";
   public static final String IP_MODE = PREFIX + "ip-mode";
-  public static final String EXCLUDE_LABEL_FALSE_KEEPS_NODE = PREFIX + "exclude-label-false-keeps-node";
+  public static final String EXCLUDE_LABEL_FALSE_KEEPS_NODE =
+      PREFIX + "exclude-label-false-keeps-node";
 
   private ServiceAnnotations() {}
 

@@ -151,7 +151,10 @@ public final class KubeClients {
     } catch (JsonProcessingException e) {
       String line = e.getLocation() == null ? "" : ":" + e.getLocation().getLineNr();
       throw new BadInputException(
-          file + line + ": malformed kubeconfig: " + ParserMessages.problem(e.getOriginalMessage()));
+          file
+              + line
+              + ": malformed kubeconfig: "
+              + ParserMessages.problem(e.getOriginalMessage()));
     }
     if (tree == null || !tree.isObject() || !tree.has("clusters") && !tree.has("contexts")) {
       throw new BadInputException(

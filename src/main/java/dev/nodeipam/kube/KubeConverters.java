@@ -151,7 +151,10 @@ public final class KubeConverters {
         .type(wire(ServiceType::fromWire, spec.getType(), what, "spec.type"))
         .loadBalancerClass(spec.getLoadBalancerClass())
         .externalTrafficPolicy(
-            wire(TrafficPolicy::fromWire, spec.getExternalTrafficPolicy(), what,
+            wire(
+                TrafficPolicy::fromWire,
+                spec.getExternalTrafficPolicy(),
+                what,
                 "spec.externalTrafficPolicy"))
         .ipFamilies(families)
         .ipFamilyPolicy(
@@ -159,12 +162,16 @@ public final class KubeConverters {
         .clusterIps(clusterIps)
         .externalIps(nonNull(spec.getExternalIPs()))
         .ports(ports)
-        .selector(spec.getSelector() == null || spec.getSelector().isEmpty() ? null : spec.getSelector())
+        .selector(
+            spec.getSelector() == null || spec.getSelector().isEmpty() ? null : spec.getSelector())
         .ingress(ingress)
         .deleting(m.getDeletionTimestamp() != null)
         .source(source)
         .internalTrafficPolicy(
-            wire(TrafficPolicy::fromWire, spec.getInternalTrafficPolicy(), what,
+            wire(
+                TrafficPolicy::fromWire,
+                spec.getInternalTrafficPolicy(),
+                what,
                 "spec.internalTrafficPolicy"))
         .generation(m.getGeneration() == null ? 0 : m.getGeneration())
         .conditions(conditions(s))
@@ -331,8 +338,10 @@ public final class KubeConverters {
         template == null || template.getMetadata() == null
             ? Map.of()
             : labels(template.getMetadata());
-    PodSpec spec = template == null || template.getSpec() == null ? new PodSpec() : template.getSpec();
-    // Jobs and CronJobs usually leave the selector to the API server: their template labels stand in.
+    PodSpec spec =
+        template == null || template.getSpec() == null ? new PodSpec() : template.getSpec();
+    // Jobs and CronJobs usually leave the selector to the API server: their template labels stand
+    // in.
     LabelSelector podSelector =
         selector == null ? LabelSelector.of(templateLabels, List.of()) : labelSelector(selector);
     return Workload.builder()

@@ -14,8 +14,8 @@ import java.util.function.Function;
 
 /**
  * Reads a live cluster into a {@link ClusterSnapshot}: list calls only (read-only), paginated so a
- * large cluster never arrives in one response. Cilium's policy kinds are optional: a cluster without
- * their CRDs simply has none.
+ * large cluster never arrives in one response. Cilium's policy kinds are optional: a cluster
+ * without their CRDs simply has none.
  */
 public final class LiveLoader {
   private static final long PAGE = 500;
@@ -62,7 +62,8 @@ public final class LiveLoader {
   }
 
   /**
-   * @param where the server as messages name it: its URL, and the kubeconfig and context it came from
+   * @param where the server as messages name it: its URL, and the kubeconfig and context it came
+   *     from
    */
   public LiveLoader(KubernetesClient client, String where) {
     this.client = client;
@@ -82,7 +83,9 @@ public final class LiveLoader {
       pages(o -> client.apps().statefulSets().inAnyNamespace().list(o), source);
       pages(o -> client.apps().daemonSets().inAnyNamespace().list(o), source);
       pages(o -> client.network().v1().networkPolicies().inAnyNamespace().list(o), source);
-      optional(() -> pages(o -> client.genericKubernetesResources(CNP).inAnyNamespace().list(o), source));
+      optional(
+          () ->
+              pages(o -> client.genericKubernetesResources(CNP).inAnyNamespace().list(o), source));
       optional(() -> pages(o -> client.genericKubernetesResources(CCNP).list(o), source));
       optional(() -> pages(o -> client.genericKubernetesResources(KCNP).list(o), source));
       // Objects that claim addresses, for NODE_ADDRESS_COLLISION; absent CRDs mean none.

@@ -29,12 +29,12 @@ import java.util.function.Consumer;
 
 /**
  * Reads YAML and JSON manifests (files, or directories searched for {@code .yaml}, {@code .yml} and
- * {@code .json}) into a {@link ClusterSnapshot} with the API server's defaults applied. Multi-document
- * files, {@code kind: List} and typed lists ({@code PodList}: items without {@code kind}, as the API
- * server returns them) are read; kinds nodeipam does not use are kept out, with one warning per
- * kind that no API group of Kubernetes or Cilium knows (and the likely typo); the same object twice
- * is an error naming both files. Input with no Kubernetes object at all is an error: an empty tree
- * must not pass a CI gate.
+ * {@code .json}) into a {@link ClusterSnapshot} with the API server's defaults applied.
+ * Multi-document files, {@code kind: List} and typed lists ({@code PodList}: items without {@code
+ * kind}, as the API server returns them) are read; kinds nodeipam does not use are kept out, with
+ * one warning per kind that no API group of Kubernetes or Cilium knows (and the likely typo); the
+ * same object twice is an error naming both files. Input with no Kubernetes object at all is an
+ * error: an empty tree must not pass a CI gate.
  */
 public final class ManifestLoader {
   // A key twice in one mapping is refused, as sigs.k8s.io/yaml's strict decoding and the API
@@ -242,7 +242,8 @@ public final class ManifestLoader {
       if (input.underDirectory() && text != null && !text.contains("kind")) {
         // Another tool's data that is not even JSON or YAML (mongoimport lines, say): no
         // manifest, as a file that parses but holds no object.
-        String why = e.getMessage().substring(file.toString().length()).replaceFirst("^:\\d*:? *", "");
+        String why =
+            e.getMessage().substring(file.toString().length()).replaceFirst("^:\\d*:? *", "");
         return new FileResult(file, true, List.of(), List.of(), "does not parse: " + why, null);
       }
       problems.add(e.getMessage());
@@ -406,7 +407,11 @@ public final class ManifestLoader {
   }
 
   private static String describe(JsonNode node) {
-    return node.isArray() ? "a list" : node.isTextual() ? "the text \"" + abbreviate(node.asText()) + "\"" : "a " + node.getNodeType().name().toLowerCase();
+    return node.isArray()
+        ? "a list"
+        : node.isTextual()
+            ? "the text \"" + abbreviate(node.asText()) + "\""
+            : "a " + node.getNodeType().name().toLowerCase();
   }
 
   private static String abbreviate(String s) {

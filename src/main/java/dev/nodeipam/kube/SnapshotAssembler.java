@@ -37,14 +37,22 @@ final class SnapshotAssembler {
   /** Kinds that live in a namespace, keyed "group/Kind" ("" for the core group). */
   private static final Set<String> CLUSTER_SCOPED =
       Set.of(
-          "/Node", "/Namespace", "/PersistentVolume", "cilium.io/CiliumClusterwideNetworkPolicy",
+          "/Node",
+          "/Namespace",
+          "/PersistentVolume",
+          "cilium.io/CiliumClusterwideNetworkPolicy",
           "policy.networking.k8s.io/ClusterNetworkPolicy",
-          "rbac.authorization.k8s.io/ClusterRole", "rbac.authorization.k8s.io/ClusterRoleBinding",
-          "apiextensions.k8s.io/CustomResourceDefinition", "storage.k8s.io/StorageClass",
-          "cilium.io/CiliumNode", "cilium.io/CiliumLoadBalancerIPPool",
-          "cilium.io/CiliumCIDRGroup", "networking.k8s.io/IngressClass",
+          "rbac.authorization.k8s.io/ClusterRole",
+          "rbac.authorization.k8s.io/ClusterRoleBinding",
+          "apiextensions.k8s.io/CustomResourceDefinition",
+          "storage.k8s.io/StorageClass",
+          "cilium.io/CiliumNode",
+          "cilium.io/CiliumLoadBalancerIPPool",
+          "cilium.io/CiliumCIDRGroup",
+          "networking.k8s.io/IngressClass",
           "cilium.io/CiliumEgressGatewayPolicy",
-          "scheduling.k8s.io/PriorityClass", "admissionregistration.k8s.io/ValidatingWebhookConfiguration",
+          "scheduling.k8s.io/PriorityClass",
+          "admissionregistration.k8s.io/ValidatingWebhookConfiguration",
           "admissionregistration.k8s.io/MutatingWebhookConfiguration");
 
   private static final Map<String, Class<? extends HasMetadata>> TYPED =

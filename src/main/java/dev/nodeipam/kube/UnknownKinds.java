@@ -132,7 +132,9 @@ final class UnknownKinds {
     for (String k : kinds) {
       int d = DISTANCE.apply(lower, k.toLowerCase(Locale.ROOT));
       int limit = Math.max(1, Math.min(3, k.length() / 4));
-      if (d >= 0 && d <= limit && (d < bestDistance || d == bestDistance && k.compareTo(best) < 0)) {
+      if (d >= 0
+          && d <= limit
+          && (d < bestDistance || d == bestDistance && k.compareTo(best) < 0)) {
         best = k;
         bestDistance = d;
       }

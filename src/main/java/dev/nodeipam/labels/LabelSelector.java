@@ -7,8 +7,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * A parsed Kubernetes label selector: every requirement must hold (comma means AND). The empty selector
- * matches everything, as the API machinery's {@code labels.Everything()} does.
+ * A parsed Kubernetes label selector: every requirement must hold (comma means AND). The empty
+ * selector matches everything, as the API machinery's {@code labels.Everything()} does.
  */
 public record LabelSelector(String text, List<Requirement> requirements) {
 

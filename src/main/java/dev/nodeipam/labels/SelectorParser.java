@@ -9,8 +9,8 @@ import java.util.Set;
 /**
  * Parser for the selector string grammar of Kubernetes ({@code k=v}, {@code k==v}, {@code k!=v},
  * {@code k in (a,b)}, {@code k notin (a)}, {@code k}, {@code !k}, {@code k>1}, {@code k<1}, comma =
- * AND). It accepts and rejects the same strings as the API machinery, so that a Service annotation we
- * accept is one Cilium accepts too.
+ * AND). It accepts and rejects the same strings as the API machinery, so that a Service annotation
+ * we accept is one Cilium accepts too.
  */
 final class SelectorParser {
 
@@ -59,7 +59,8 @@ final class SelectorParser {
           consume(true);
           Token following = lookahead(true).token();
           if (following != Token.IDENTIFIER && following != Token.NOT) {
-            throw error("found '" + lookahead(true).literal() + "', expected: identifier after ','");
+            throw error(
+                "found '" + lookahead(true).literal() + "', expected: identifier after ','");
           }
         }
         case END -> {

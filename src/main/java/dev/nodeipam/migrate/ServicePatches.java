@@ -44,7 +44,8 @@ final class ServicePatches {
     Map<String, String> added = addedAnnotations(old.annotations(), s.annotations());
     if (old.annotations().isEmpty() && !added.isEmpty()) {
       patches.add(
-          new Patch("merge", Map.of("metadata", Map.of("annotations", new LinkedHashMap<>(added)))));
+          new Patch(
+              "merge", Map.of("metadata", Map.of("annotations", new LinkedHashMap<>(added)))));
     }
     if (needsDetour(old, s.loadBalancerClass())) {
       patches.add(
@@ -168,7 +169,9 @@ final class ServicePatches {
     return ops;
   }
 
-  /** The operations that make nodeipam's annotations go from {@code from} to {@code to}, key by key. */
+  /**
+   * The operations that make nodeipam's annotations go from {@code from} to {@code to}, key by key.
+   */
   private static List<Map<String, Object>> annotations(
       Map<String, String> from, Map<String, String> to) {
     List<Map<String, Object>> ops = new ArrayList<>();

@@ -113,7 +113,10 @@ final class StepWriter {
               + " selecting nodes by "
               + first.label().selector()
               + ", without externalIPs"
-              + (ServicePatches.inPlace(old, first).stream().filter(p -> p.type().equals("json")).count() > 1
+              + (ServicePatches.inPlace(old, first).stream()
+                          .filter(p -> p.type().equals("json"))
+                          .count()
+                      > 1
                   ? " (through NodePort: the class cannot be added to an"
                       + " existing LoadBalancer)"
                   : "")

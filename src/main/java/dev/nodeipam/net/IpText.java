@@ -36,7 +36,8 @@ public final class IpText {
     if (text == null || text.isEmpty()) {
       return null;
     }
-    IPAddress address = new IPAddressString(text.trim().equals(text) ? text : "", STRICT).getAddress();
+    IPAddress address =
+        new IPAddressString(text.trim().equals(text) ? text : "", STRICT).getAddress();
     if (address == null) {
       return null;
     }

@@ -90,8 +90,10 @@ public final class AuditRenderer {
     if (!r.others().isEmpty()) {
       out.append("\nOther findings\n");
       for (Finding f : r.others()) {
-        out.append(TextWrap.hanging(
-                "  " + f.severity().wire().toUpperCase() + ' ' + f.type().name() + "  ", f.message()))
+        out.append(
+                TextWrap.hanging(
+                    "  " + f.severity().wire().toUpperCase() + ' ' + f.type().name() + "  ",
+                    f.message()))
             .append('\n');
       }
     }
@@ -100,7 +102,8 @@ public final class AuditRenderer {
           r.companionScope().scope().name().toLowerCase(Locale.ROOT)
               + " (" + r.companionScope().why() + ")")).append("\n");
       out.append("\nCompanion policies: apply them BEFORE the Service change, e.g.\n")
-          .append("  nodeipam audit ... --companions-only --fail-on never | kubectl apply -f -\n\n");
+          .append(
+              "  nodeipam audit ... --companions-only --fail-on never | kubectl apply -f -\n\n");
       out.append(companionsYaml(r));
     } else if (!r.traps().isEmpty()) {
       out.append("\nNo companion policy can fix these traps: a deny rule matches them.\n");
@@ -205,7 +208,10 @@ public final class AuditRenderer {
     return sorted;
   }
 
-  /** The policies of a trap with the rule of each: {@code NetworkPolicy a/b spec.egress[0] (ipBlock 0.0.0.0/0)}. */
+  /**
+   * The policies of a trap with the rule of each: {@code NetworkPolicy a/b spec.egress[0] (ipBlock
+   * 0.0.0.0/0)}.
+   */
   private static String rules(Trap t) {
     return String.join(", ", ruleLabels(t));
   }
@@ -217,7 +223,8 @@ public final class AuditRenderer {
     for (var e : t.entries()) {
       List<String> peers = e.entry().peers().stream()
           .filter(WorldPeer::is).map(Peer::text).toList();
-      String rule = e.entry().origin() + (peers.isEmpty() ? "" : " (" + String.join(", ", peers) + ")");
+      String rule =
+          e.entry().origin() + (peers.isEmpty() ? "" : " (" + String.join(", ", peers) + ")");
       List<String> rs = by.computeIfAbsent(e.policy(), k -> new ArrayList<>());
       if (!rs.contains(rule)) {
         rs.add(rule);

@@ -180,8 +180,10 @@ public final class DiffRenderer {
         shown++;
       }
       if (shown < items.size()) {
-        section.append("\nand ").append(items.size() - shown).append(" more (`nodeipam diff -o json`"
-            + " has them all)\n");
+        section
+            .append("\nand ")
+            .append(items.size() - shown)
+            .append(" more (`nodeipam diff -o json`" + " has them all)\n");
         omitted += items.size() - shown;
       }
       section.append("\n</details>\n");

@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * The optional last step of a migration: lock the door behind it. Once no Service needs {@code
- * spec.externalIPs}, new or changed ones are refused at admission (removing them stays allowed),
- * by a {@code ValidatingAdmissionPolicy} (Kubernetes 1.30+, {@code admissionregistration.k8s.io/v1})
+ * spec.externalIPs}, new or changed ones are refused at admission (removing them stays allowed), by
+ * a {@code ValidatingAdmissionPolicy} (Kubernetes 1.30+, {@code admissionregistration.k8s.io/v1})
  * or, on older clusters, a Kyverno {@code ClusterPolicy} with the same CEL rule; a namespace
  * labelled {@link #EXEMPT_LABEL}{@code =exempt} is left alone. Cluster administrators can instead
  * enable the API server's {@code DenyServiceExternalIPs} admission plugin, which refuses every new

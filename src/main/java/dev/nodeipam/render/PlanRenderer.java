@@ -167,7 +167,8 @@ public final class PlanRenderer {
         + String.join("+", IpFamily.wireNames(s.ipFamilies()))
         + ")")).append("\n");
     ServiceCondition c = ConditionText.condition(PublishStatus.of(s, d));
-    out.append(TextWrap.hanging("  condition  ", c.status() + " " + c.reason() + ": " + c.message()))
+    out.append(
+            TextWrap.hanging("  condition  ", c.status() + " " + c.reason() + ": " + c.message()))
         .append("\n");
     if (d.isError()) {
       out.append(TextWrap.hanging("  error      ", d.error())).append("\n");

@@ -34,7 +34,9 @@ public final class Plural {
     if (last.endsWith("s") || last.endsWith("x") || last.endsWith("ch") || last.endsWith("sh")) {
       return head + last + "es";
     }
-    if (last.endsWith("y") && last.length() > 1 && "aeiou".indexOf(last.charAt(last.length() - 2)) < 0) {
+    if (last.endsWith("y")
+        && last.length() > 1
+        && "aeiou".indexOf(last.charAt(last.length() - 2)) < 0) {
       return head + last.substring(0, last.length() - 1) + "ies";
     }
     return head + last + "s";

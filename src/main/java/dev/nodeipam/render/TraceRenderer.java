@@ -14,6 +14,7 @@ import dev.nodeipam.policy.model.Identity;
 import dev.nodeipam.policy.model.PolicyRef;
 import dev.nodeipam.policy.model.Rejection;
 import dev.nodeipam.policy.settings.Setting;
+import dev.nodeipam.render.text.NoteText;
 import dev.nodeipam.render.text.TranslationText;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -91,7 +92,7 @@ public final class TraceRenderer {
       m.put("dropReason", d.dropReason());
       m.put("egress", side(d.egress()));
       m.put("ingress", side(d.ingress()));
-      m.put("notes", d.notes());
+      m.put("notes", NoteText.sentences(d.notes()));
       if (d.delivery() != null) {
         Map<String, Object> dl = new LinkedHashMap<>();
         dl.put("by", d.delivery().by());
@@ -112,7 +113,7 @@ public final class TraceRenderer {
       doc.put("asAddress", a);
       doc.put("identityTrap", trap.active());
     }
-    doc.put("notes", v.notes());
+    doc.put("notes", NoteText.sentences(v.notes()));
     return doc;
   }
 
@@ -288,7 +289,7 @@ public final class TraceRenderer {
             .append(d.delivery().dialledPort()).append(", ingress from ")
             .append(d.delivery().arrivingSource().describe()).append('\n');
       }
-      d.notes().forEach(n -> b.append("     note: ").append(n).append('\n'));
+      d.notes().forEach(n -> b.append("     note: ").append(NoteText.sentence(n)).append('\n'));
       String sides =
           side(d.egress(), "egress of " + v.flow().source().key())
               + side(d.ingress(), "ingress of " + d.endpoint());
@@ -314,7 +315,7 @@ public final class TraceRenderer {
     }
     if (!v.notes().isEmpty()) {
       b.append("\nNotes:\n");
-      v.notes().forEach(n -> b.append("   - ").append(n).append('\n'));
+      v.notes().forEach(n -> b.append("   - ").append(NoteText.sentence(n)).append('\n'));
     }
     Setting version = v.settings().versionSetting();
     b.append("\nCilium version: ").append(version.value()).append("  (").append(version.from())

@@ -22,7 +22,8 @@ public record EndpointSlice(
   }
 
   /**
-   * One endpoint. Conditions are null when absent: the API defines an absent {@code ready} as ready.
+   * One endpoint. Conditions are null when absent: the API defines an absent {@code ready} as
+   * ready.
    *
    * @param podName the name of the Pod in {@code targetRef}, or null
    */

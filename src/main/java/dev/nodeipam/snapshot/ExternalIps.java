@@ -1,6 +1,8 @@
 package dev.nodeipam.snapshot;
 
-/** What Kubernetes says of {@code Service.spec.externalIPs}, in the one wording every command uses. */
+/**
+ * What Kubernetes says of {@code Service.spec.externalIPs}, in the one wording every command uses.
+ */
 public final class ExternalIps {
   /**
    * The deprecation clause that follows a mention of {@code spec.externalIPs} (Kubernetes v1.36

@@ -54,7 +54,9 @@ public final class ManifestDefaults {
     in.pods().forEach(p -> referenced.add(p.namespace()));
     in.workloads().forEach(w -> referenced.add(w.namespace()));
     in.endpointSlices().forEach(e -> referenced.add(e.namespace()));
-    in.policies().stream().filter(p -> p.namespace() != null).forEach(p -> referenced.add(p.namespace()));
+    in.policies().stream()
+        .filter(p -> p.namespace() != null)
+        .forEach(p -> referenced.add(p.namespace()));
     for (String name : referenced) {
       namespaces.computeIfAbsent(
           name, n -> new Namespace(n, Map.of(NAMESPACE_NAME_LABEL, n), "(implied)"));
@@ -157,7 +159,8 @@ public final class ManifestDefaults {
       }
     }
     for (Node n : in.nodes()) {
-      List<String> texts = new ArrayList<>(n.podCidrs().stream().map(c -> c.split("/")[0]).toList());
+      List<String> texts =
+          new ArrayList<>(n.podCidrs().stream().map(c -> c.split("/")[0]).toList());
       n.addresses().forEach(a -> texts.add(a.address()));
       if (familiesOf(texts).size() == 2) {
         return true;

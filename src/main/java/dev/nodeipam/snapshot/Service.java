@@ -110,7 +110,9 @@ public record Service(
     return namespace + "/" + name;
   }
 
-  /** The current {@code status.loadBalancer.ingress} as text: each entry's IP, else its hostname. */
+  /**
+   * The current {@code status.loadBalancer.ingress} as text: each entry's IP, else its hostname.
+   */
   public List<String> ingressAddresses() {
     return ingress.stream().map(i -> i.ip() != null ? i.ip() : i.hostname()).toList();
   }

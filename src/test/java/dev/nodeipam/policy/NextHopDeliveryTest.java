@@ -8,6 +8,7 @@ import dev.nodeipam.policy.explanation.DestinationVerdict;
 import dev.nodeipam.policy.explanation.Outcome;
 import dev.nodeipam.policy.explanation.TranslationReason.Kind;
 import dev.nodeipam.policy.explanation.Verdict;
+import dev.nodeipam.render.text.NoteText;
 import dev.nodeipam.snapshot.Service;
 import dev.nodeipam.snapshot.ServiceType;
 import dev.nodeipam.snapshot.TrafficPolicy;
@@ -170,7 +171,7 @@ class NextHopDeliveryTest {
       assertThat(d.delivery()).isNull();
       assertThat(d.identity().name()).isEqualTo("world");
     });
-    assertThat(outside.notes()).anyMatch(n -> n.contains("no node owns it"));
+    assertThat(NoteText.sentences(outside.notes())).anyMatch(n -> n.contains("no node owns it"));
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 
 import dev.nodeipam.policy.explanation.DestinationVerdict;
 import dev.nodeipam.policy.explanation.Verdict;
+import dev.nodeipam.render.text.NoteText;
 import dev.nodeipam.snapshot.EndpointSlice;
 import java.util.List;
 import java.util.Map;
@@ -83,10 +84,10 @@ class TerminatingBackendsTest {
       assertThat(v.destinations()).extracting(DestinationVerdict::endpoint)
           .containsExactlyInAnyOrderElementsOf(r.backends());
       if (r.backends().isEmpty()) {
-        assertThat(v.notes()).anySatisfy(n -> assertThat(n).contains("no ready backend"));
+        assertThat(NoteText.sentences(v.notes())).anySatisfy(n -> assertThat(n).contains("no ready backend"));
       }
       assertThat(v.destinations()).filteredOn(d -> !d.notes().isEmpty())
-          .allSatisfy(d -> assertThat(String.join(" ", d.notes()))
+          .allSatisfy(d -> assertThat(String.join(" ", NoteText.sentences(d.notes())))
               .contains("no endpoint is ready"));
     });
   }

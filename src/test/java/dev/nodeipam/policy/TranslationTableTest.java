@@ -12,6 +12,7 @@ import dev.nodeipam.policy.explanation.Translation.Frontend;
 import dev.nodeipam.policy.explanation.TranslationReason.Balancer;
 import dev.nodeipam.policy.explanation.TranslationReason.Kind;
 import dev.nodeipam.policy.explanation.Verdict;
+import dev.nodeipam.render.text.NoteText;
 import dev.nodeipam.render.text.TranslationText;
 import dev.nodeipam.snapshot.Service;
 import dev.nodeipam.snapshot.ServiceType;
@@ -338,7 +339,7 @@ class TranslationTableTest {
     Verdict far = c.trace("app/far", CLUSTER_IP, 80, SOCKET_LB);
     assertThat(far.destinations()).isEmpty();
     assertThat(far.dropReason()).isNull();
-    assertThat(far.notes()).anyMatch(n -> n.contains("internalTrafficPolicy: Local"));
+    assertThat(NoteText.sentences(far.notes())).anyMatch(n -> n.contains("internalTrafficPolicy: Local"));
     assertThat(c.trace("app/far", CLUSTER_IP, 80, "kube-proxy-replacement", "true",
         "enable-internal-traffic-policy", "false").destinations()).hasSize(1);
   }
@@ -384,7 +385,7 @@ class TranslationTableTest {
     Verdict v = c.trace("app/client", CLUSTER_IP, 80);
     assertThat(v.outcome()).isEqualTo(Outcome.DENIED);
     assertThat(v.destinations()).isEmpty();
-    assertThat(v.notes()).anyMatch(n -> n.contains("no ready backend"));
+    assertThat(NoteText.sentences(v.notes())).anyMatch(n -> n.contains("no ready backend"));
   }
 
   /** The Service after migration: node n2's address is its LoadBalancer ingress IP. */
@@ -415,7 +416,7 @@ class TranslationTableTest {
     assertThat(v.destinations())
         .extracting(DestinationVerdict::endpoint)
         .containsExactly("web/web-1");
-    assertThat(v.notes()).anyMatch(n -> n.contains("web/web-2") && n.contains("\"http\""));
+    assertThat(NoteText.sentences(v.notes())).anyMatch(n -> n.contains("web/web-2") && n.contains("\"http\""));
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.nodeipam.policy.engine;
 
 import dev.nodeipam.net.IpText;
+import dev.nodeipam.policy.explanation.Note;
 import dev.nodeipam.policy.model.PortMatch;
 import dev.nodeipam.policy.model.Protocol;
 import dev.nodeipam.policy.settings.CiliumVersion;
@@ -27,10 +28,10 @@ final class Backends {
    * @param pod the backend pod, or null for an address no pod of the input has
    * @param address the backend address, or null for a template pod
    */
-  record Backend(Pod pod, IPAddress address, int port, String note) {}
+  record Backend(Pod pod, IPAddress address, int port, Note note) {}
 
   /** The backends, and notes on endpoints that could not be used. */
-  record Result(List<Backend> backends, List<String> notes) {}
+  record Result(List<Backend> backends, List<Note> notes) {}
 
   private final ClusterSnapshot snapshot;
   private final AddressBook book;
@@ -53,7 +54,7 @@ final class Backends {
   Result of(Service service, Service.ServicePort port, boolean ipv4, Protocol protocol,
       CiliumVersion v) {
     List<Backend> out = new ArrayList<>();
-    List<String> notes = new ArrayList<>();
+    List<Note> notes = new ArrayList<>();
     List<EndpointSlice> slices = snapshot.slicesOf(service.namespace(), service.name());
     String family = ipv4 ? "IPv4" : "IPv6";
     // A Service without a selector has no pods of its own: its EndpointSlices' ports are the
@@ -90,25 +91,19 @@ final class Backends {
             pod = book.pod(address).orElse(null);
           }
           Integer target = pod == null || selectorless ? null : targetPort(port, pod, protocol);
-          String note = null;
+          Note note = null;
           if (target == null) {
             target = slicePort;
-            note = pod == null ? null : "port taken from EndpointSlice " + slice.name()
-                + (selectorless ? " (the Service has no selector)" : "");
+            note = pod == null ? null : Note.of(Note.Kind.PORT_FROM_SLICE, slice.name(),
+                Note.flag(selectorless, "selectorless"));
           }
           if (target == null) {
-            notes.add(
-                "endpoint "
-                    + address
-                    + " of "
-                    + service.key()
-                    + " has no port "
-                    + port.targetPort()
-                    + ": left out");
+            notes.add(Note.of(Note.Kind.ENDPOINT_WITHOUT_PORT, address, service.key(),
+                port.targetPort()));
             continue;
           }
           if (!e.isReady()) {
-            note = TerminatingBackends.note(e, v) + (note == null ? "" : "; " + note);
+            note = TerminatingBackends.note(e, v).then(note);
           }
           out.add(new Backend(pod, address, target, note));
         }
@@ -116,9 +111,15 @@ final class Backends {
       return new Result(out, notes);
     }
     if (service.selector() == null || service.selector().isEmpty()) {
-      notes.add(service.key() + " has no selector and the input has no EndpointSlices for it");
+      notes.add(Note.of(Note.Kind.NO_SELECTOR_NO_SLICES, service.key()));
       return new Result(out, notes);
     }
+    return selected(service, port, ipv4, protocol, out, notes);
+  }
+
+  /** The ready pods (and pod templates) the Service's selector picks, on the port's target. */
+  private Result selected(Service service, Service.ServicePort port, boolean ipv4,
+      Protocol protocol, List<Backend> out, List<Note> notes) {
     for (Pod pod : snapshot.podsIn(service.namespace())) {
       if (pod.deleting() || (!pod.ready() && !pod.isTemplate())) {
         continue;
@@ -129,12 +130,8 @@ final class Backends {
       }
       Integer target = targetPort(port, pod, protocol);
       if (target == null) {
-        notes.add(
-            pod.key()
-                + " declares no container port named \""
-                + port.targetPort().name()
-                + "\": not a backend of port "
-                + port.port());
+        notes.add(Note.of(Note.Kind.NO_NAMED_PORT, pod.key(), port.targetPort().name(),
+            port.port()));
         continue;
       }
       IPAddress address =
@@ -146,14 +143,10 @@ final class Backends {
       if (address == null && !pod.isTemplate() && !pod.ips().isEmpty()) {
         continue;
       }
-      String note =
+      Note note =
           port.targetPort().isNamed()
-              ? "targetPort \""
-                  + port.targetPort().name()
-                  + "\" resolved to "
-                  + target
-                  + " on "
-                  + (pod.isTemplate() ? "the pod template of " + pod.workload() : pod.key())
+              ? Note.of(Note.Kind.NAMED_PORT_RESOLVED, port.targetPort().name(), target,
+                  pod.key(), pod.isTemplate() ? pod.workload() : "")
               : null;
       out.add(new Backend(pod, address, target, note));
     }

@@ -145,9 +145,16 @@ final class ClusterPolicyTiers {
         .allowedBy(deny ? List.of() : List.of(r.policy()))
         .deniedBy(deny ? List.of(r.policy()) : List.of())
         .matches(List.of(new Match(r.policy(), r.entry().origin(), hit.peer(), ports, deny)))
-        .reason(r.describe() + " " + (deny ? "denies " : "accepts ") + flow + " (" + hit.peer() + "): "
-            + order
-            + (passed == null ? "" : "; " + passed))
+        .reason(
+            r.describe()
+                + " "
+                + (deny ? "denies " : "accepts ")
+                + flow
+                + " ("
+                + hit.peer()
+                + "): "
+                + order
+                + (passed == null ? "" : "; " + passed))
         .build();
   }
 

@@ -3,6 +3,7 @@ package dev.nodeipam.policy.engine;
 import dev.nodeipam.net.IpText;
 import dev.nodeipam.policy.explanation.DestinationVerdict;
 import dev.nodeipam.policy.explanation.DropReason;
+import dev.nodeipam.policy.explanation.Note;
 import dev.nodeipam.policy.explanation.Outcome;
 import dev.nodeipam.policy.explanation.SideVerdict;
 import dev.nodeipam.policy.explanation.Translation;
@@ -46,12 +47,12 @@ final class FlowEvaluation {
   /** Cilium's verdict for the flow under the settings: the definition. */
   Verdict verdict(Flow flow, DatapathSettings s, Detail detail) {
     Pod source = flow.source();
-    List<String> notes = new ArrayList<>();
+    List<Note> notes = new ArrayList<>();
     if (source.isTemplate()) {
       notes.add(templateNote(source));
     }
     if (source.nodeName() == null) {
-      notes.add("the source's node is unknown: node addresses are read as another node's");
+      notes.add(Note.of(Note.Kind.SOURCE_NODE_UNKNOWN));
     }
     Identity src = identities.ofPod(source, source.nodeName(), s);
     Translation t = frontends.translation(flow, s);
@@ -69,7 +70,7 @@ final class FlowEvaluation {
   }
 
   private List<DestinationVerdict> translated(Flow flow, Identity src, Translation t,
-      DatapathSettings s, Detail detail, List<String> notes) {
+      DatapathSettings s, Detail detail, List<Note> notes) {
     Pod source = flow.source();
     ServiceTranslation.Hit hit = frontends.anyHit(flow).get();
     Backends.Result result =
@@ -86,9 +87,7 @@ final class FlowEvaluation {
       usable = usable.stream().filter(b -> b.pod() != null && source.nodeName() != null
           && source.nodeName().equals(b.pod().nodeName())).toList();
       if (usable.isEmpty() && !result.backends().isEmpty()) {
-        notes.add(t.service() + " has internalTrafficPolicy: Local and no ready backend on the"
-            + " client's node " + source.nodeName() + ": the connection fails for lack of a"
-            + " backend, not by policy");
+        notes.add(Note.of(Note.Kind.INTERNAL_LOCAL_NO_BACKEND, t.service(), source.nodeName()));
       }
     }
     List<DestinationVerdict> out = new ArrayList<>();
@@ -96,20 +95,18 @@ final class FlowEvaluation {
       out.add(toBackend(flow, src, b, hit.port().port(), s, detail));
     }
     if (usable.isEmpty()) {
-      notes.add(t.service() + " has no ready backend for port " + flow.port()
-          + ": Cilium drops the flow for lack of a backend, whatever the policy");
+      notes.add(Note.of(Note.Kind.NO_READY_BACKEND, t.service(), flow.port()));
     }
     return out;
   }
 
   /** The address as policy sees it, then the backends the next hop delivers it to, if any. */
   private List<DestinationVerdict> untranslated(Flow flow, Identity src, DatapathSettings s,
-      Detail detail, List<String> notes) {
+      Detail detail, List<Note> notes) {
     Identity dst = identities.ofAddress(flow.address(), flow.source().nodeName(), s);
     if (dst.kind() == Identity.Kind.WORLD) {
-      book.podCidrOwner(flow.address()).ifPresent(n -> notes.add(flow.address()
-          + " lies in the podCIDR of node " + n.name()
-          + " but no pod of the input has it: read as world"));
+      book.podCidrOwner(flow.address()).ifPresent(n -> notes.add(
+          Note.of(Note.Kind.PODCIDR_WITHOUT_POD, flow.address(), n.name())));
     }
     List<Pod.ContainerPort> ports = dst.isPod() ? dst.pod().ports() : List.of();
     DestinationVerdict asSeen = judge(flow, src, dst, flow.port(), null, ports, false, s, detail,
@@ -129,14 +126,12 @@ final class FlowEvaluation {
     Identity src = identities.ofPod(source, source.nodeName(), s);
     Identity dst = identities.ofPod(destination, source.nodeName(), s);
     Flow flow = new Flow(source, IpText.parse("0.0.0.0"), port, protocol);
-    List<String> notes = new ArrayList<>();
+    List<Note> notes = new ArrayList<>();
     if (source.isTemplate()) {
       notes.add(templateNote(source));
     }
-    notes.add("no address was dialled: " + destination.key()
-        + (destination.isTemplate() ? " (the pod template of " + destination.workload() + ")"
-            : "") + " has none in the input, so it is judged by its identity (labels,"
-        + " namespace) and port");
+    notes.add(Note.of(Note.Kind.NOT_DIALLED, destination.key(),
+        destination.isTemplate() ? destination.workload() : ""));
     DestinationVerdict d = judge(source, dst, port, protocol, null, s, detail);
     return aggregate(flow, src,
         Translation.none(TranslationReason.of(TranslationReason.Kind.NOT_DIALLED)),
@@ -180,7 +175,7 @@ final class FlowEvaluation {
 
   private DestinationVerdict toBackend(Flow flow, Identity src, Backends.Backend b,
       int servicePort, DatapathSettings s, Detail detail) {
-    List<String> notes = b.note() == null ? List.of() : List.of(b.note());
+    List<Note> notes = b.note() == null ? List.of() : List.of(b.note());
     if (Hairpin.loopsBack(flow.source(), b.pod())) {
       Identity dst = identities.ofPod(b.pod(), flow.source().nodeName(), s, b.address());
       return destination(b.pod().key(), dst, b.port(), flow, Hairpin.side(Direction.EGRESS),
@@ -202,7 +197,7 @@ final class FlowEvaluation {
    */
   private DestinationVerdict judge(Flow flow, Identity src, Identity dst, int port,
       Integer servicePort, List<Pod.ContainerPort> ports, boolean translated, DatapathSettings s,
-      Detail detail, String name, List<String> notes) {
+      Detail detail, String name, List<Note> notes) {
     SideVerdict egress = sides.evaluate(new SideEvaluation.Question(src, Direction.EGRESS, dst,
         port, flow.protocol(), ports, servicePort, translated), s, detail);
     Identity seen =
@@ -218,13 +213,12 @@ final class FlowEvaluation {
         : address.toCanonicalString();
   }
 
-  private static String templateNote(Pod source) {
-    return "the source is the pod template of " + source.workload() + " in "
-        + source.namespace() + " (the input has no pods of it)";
+  private static Note templateNote(Pod source) {
+    return Note.of(Note.Kind.TEMPLATE_SOURCE, source.workload(), source.namespace());
   }
 
   static DestinationVerdict destination(String name, Identity dst, int port, Flow flow,
-      SideVerdict egress, SideVerdict ingress, List<String> notes) {
+      SideVerdict egress, SideVerdict ingress, List<Note> notes) {
     Outcome o = egress.allowed() && ingress.allowed() ? Outcome.ALLOWED : Outcome.DENIED;
     Integer drop = null;
     if (o == Outcome.DENIED) {
@@ -244,7 +238,7 @@ final class FlowEvaluation {
   }
 
   private static Verdict aggregate(Flow flow, Identity src, Translation t,
-      List<DestinationVerdict> ds, DatapathSettings s, boolean asAddress, List<String> notes) {
+      List<DestinationVerdict> ds, DatapathSettings s, boolean asAddress, List<Note> notes) {
     long allowed = ds.stream().filter(d -> d.outcome() == Outcome.ALLOWED).count();
     Outcome o;
     Integer drop = null;

@@ -1,6 +1,7 @@
 package dev.nodeipam.policy.engine;
 
 import dev.nodeipam.net.IpText;
+import dev.nodeipam.policy.explanation.Note;
 import dev.nodeipam.policy.explanation.Translation;
 import dev.nodeipam.policy.model.Flow;
 import dev.nodeipam.policy.settings.DatapathSettings;
@@ -70,7 +71,7 @@ final class FrontendLookup {
   static Backends.Backend hostPortBackend(ServiceTranslation.HostPortHit h) {
     Pod p = h.pod();
     IPAddress ip = p.ips().isEmpty() ? null : IpText.parse(p.ips().get(0));
-    return new Backends.Backend(p, ip, h.port().port(), "exposes containerPort " + h.port().port()
-        + " as hostPort " + h.port().hostPort() + " on node " + h.node().name());
+    return new Backends.Backend(p, ip, h.port().port(), Note.of(Note.Kind.HOST_PORT_EXPOSED,
+        h.port().port(), h.port().hostPort(), h.node().name()));
   }
 }

@@ -1,6 +1,7 @@
 package dev.nodeipam.policy.engine;
 
 import dev.nodeipam.policy.explanation.DestinationVerdict;
+import dev.nodeipam.policy.explanation.Note;
 import dev.nodeipam.policy.explanation.SideVerdict;
 import dev.nodeipam.policy.explanation.Translation;
 import dev.nodeipam.policy.model.Direction;
@@ -94,7 +95,7 @@ final class NextHopDelivery {
       SideVerdict ingress = sides.evaluate(new SideEvaluation.Question(
           dst, Direction.INGRESS, seen, b.port(), flow.protocol(), b.pod().ports(),
           flow.port(), true), s, detail);
-      List<String> dn = new ArrayList<>();
+      List<Note> dn = new ArrayList<>();
       if (b.note() != null) {
         dn.add(b.note());
       }
@@ -120,7 +121,7 @@ final class NextHopDelivery {
 
   /** The next hop's delivery of an untranslated flow: a Service frontend's, or a hostPort's. */
   Optional<Plan> plan(Flow flow, Identity addressIdentity, DatapathSettings s,
-      List<String> notes) {
+      List<Note> notes) {
     Optional<ServiceTranslation.Hit> hit = frontends.anyHit(flow);
     if (hit.isPresent()) {
       return plan(flow, hit.get(), addressIdentity, s, notes);
@@ -133,15 +134,14 @@ final class NextHopDelivery {
     // (HostPort frontends are NodePort-type services there) to its own pod: no SNAT.
     Node owner = hostPort.get().node();
     String by = "Cilium's NodePort load balancer on node " + owner.name() + " (hostPort)";
-    notes.add(by + " translates " + flow.address() + ":" + flow.port() + " to pod "
-        + hostPort.get().pod().key() + " on containerPort " + hostPort.get().port().port()
-        + "; its ingress judges the flow from the client, not SNATed (the pod is on that node)");
+    notes.add(Note.of(Note.Kind.HOST_PORT_DELIVERY, owner.name(), flow.address(), flow.port(),
+        hostPort.get().pod().key(), hostPort.get().port().port()));
     return Optional.of(new Plan(by, owner, false, false,
         List.of(FrontendLookup.hostPortBackend(hostPort.get())), flow.source()));
   }
 
   private Optional<Plan> plan(Flow flow, ServiceTranslation.Hit hit,
-      Identity addressIdentity, DatapathSettings s, List<String> notes) {
+      Identity addressIdentity, DatapathSettings s, List<Note> notes) {
     if ("Proxy".equals(hit.ipMode())) {
       return Optional.empty();
     }
@@ -155,15 +155,13 @@ final class NextHopDelivery {
           ? owner.name() : source.nodeName();
       delivering = name == null ? null : snapshot.node(name).orElse(null);
       if (delivering == null) {
-        notes.add("kube-proxy delivers " + flow.address() + " to a backend of "
-            + hit.service().key() + ", but the delivering node is unknown: the backend's"
-            + " ingress is not judged");
+        notes.add(Note.of(Note.Kind.KUBE_PROXY_NODE_UNKNOWN, flow.address(),
+            hit.service().key()));
         return Optional.empty();
       }
     } else {
       if (owner == null) {
-        notes.add(flow.address() + " is left untranslated and no node owns it: it leaves the"
-            + " cluster, and where the network routes it is not modelled");
+        notes.add(Note.of(Note.Kind.UNOWNED_ADDRESS, flow.address()));
         return Optional.empty();
       }
       delivering = owner;
@@ -179,21 +177,13 @@ final class NextHopDelivery {
         .filter(b -> kubeProxy || !local || delivering.name().equals(b.pod().nodeName()))
         .toList();
     if (usable.isEmpty()) {
-      notes.add(hit.service().key() + " has no ready backend " + (!kubeProxy && local
-          ? "on " + at + " (externalTrafficPolicy: Local) " : "") + "for port " + flow.port()
-          + ": " + by + " cannot deliver it, whatever the policy");
+      notes.add(Note.of(Note.Kind.NEXT_HOP_NO_BACKEND, hit.service().key(), flow.port(),
+          delivering.name(), Note.flag(kubeProxy, "kube-proxy"), Note.flag(local, "local")));
       return Optional.empty();
     }
-    notes.add(by + (kubeProxy ? " DNATs " : " (the address's owner) translates ")
-        + flow.address() + ":" + flow.port() + " to the backends of " + hit.service().key()
-        + " after Cilium judged the sender's egress on the address; each backend's ingress"
-        + " judges the flow as it arrives" + (local
-            ? " from the client (externalTrafficPolicy: Local, no SNAT)"
-            : kubeProxy
-                ? " from the delivering node (externalTrafficPolicy: Cluster: kube-proxy"
-                    + " masquerades traffic to external destinations)"
-                : " (externalTrafficPolicy: Cluster: from the client on the owning node, from"
-                    + " the owning node elsewhere, by SNAT)"));
+    notes.add(Note.of(Note.Kind.NEXT_HOP_DELIVERS, flow.address(), flow.port(),
+        hit.service().key(), delivering.name(), Note.flag(kubeProxy, "kube-proxy"),
+        Note.flag(local, "local")));
     return Optional.of(new Plan(by, delivering, local, kubeProxy, usable, source));
   }
 }

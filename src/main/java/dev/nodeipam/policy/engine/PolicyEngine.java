@@ -2,6 +2,7 @@ package dev.nodeipam.policy.engine;
 
 import dev.nodeipam.policy.explanation.DestinationVerdict;
 import dev.nodeipam.policy.explanation.DropReason;
+import dev.nodeipam.policy.explanation.Note;
 import dev.nodeipam.policy.explanation.Translation;
 import dev.nodeipam.policy.explanation.Verdict;
 import dev.nodeipam.policy.model.Direction;
@@ -244,7 +245,7 @@ public final class PolicyEngine {
    * A backend of a Service port, by identity: the pod (a real one or a workload's template pod)
    * and the port policy sees there (the {@code targetPort}, a name resolved on the pod).
    */
-  public record ServiceBackend(Pod pod, int port, String note) {}
+  public record ServiceBackend(Pod pod, int port, Note note) {}
 
   /**
    * The backends a Service port is translated to, as the translation step finds them (the

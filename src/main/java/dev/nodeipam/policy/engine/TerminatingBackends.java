@@ -1,5 +1,6 @@
 package dev.nodeipam.policy.engine;
 
+import dev.nodeipam.policy.explanation.Note;
 import dev.nodeipam.policy.settings.CiliumVersion;
 import dev.nodeipam.snapshot.EndpointSlice;
 import java.util.List;
@@ -59,10 +60,8 @@ final class TerminatingBackends {
   }
 
   /** The note for a backend used by the fallback. */
-  static String note(EndpointSlice.Endpoint e, CiliumVersion v) {
-    return "terminating" + (Boolean.FALSE.equals(e.serving()) ? ", not serving," : "")
-        + " endpoint used because no endpoint is ready (Cilium " + v.major() + "." + v.minor()
-        + (v.atLeast(1, 19) ? ": serving ones only, cilium/cilium#40969)"
-            : ": cilium/cilium#39743)");
+  static Note note(EndpointSlice.Endpoint e, CiliumVersion v) {
+    return Note.of(Note.Kind.TERMINATING_FALLBACK,
+        Note.flag(Boolean.FALSE.equals(e.serving()), "not serving"), v.major(), v.minor());
   }
 }

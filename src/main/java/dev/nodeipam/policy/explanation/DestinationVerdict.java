@@ -22,7 +22,7 @@ public record DestinationVerdict(
     Integer dropReason,
     SideVerdict egress,
     SideVerdict ingress,
-    List<String> notes,
+    List<Note> notes,
     Delivery delivery) {
 
   /**
@@ -41,7 +41,7 @@ public record DestinationVerdict(
 
   public DestinationVerdict(String endpoint, Identity identity, int port, Protocol protocol,
       Outcome outcome, Integer dropReason, SideVerdict egress, SideVerdict ingress,
-      List<String> notes) {
+      List<Note> notes) {
     this(endpoint, identity, port, protocol, outcome, dropReason, egress, ingress, notes, null);
   }
 
@@ -80,7 +80,7 @@ public record DestinationVerdict(
     private Integer dropReason;
     private SideVerdict egress;
     private SideVerdict ingress;
-    private List<String> notes = List.of();
+    private List<Note> notes = List.of();
     private Delivery delivery;
 
     private Builder() {}
@@ -125,7 +125,7 @@ public record DestinationVerdict(
       return this;
     }
 
-    public Builder notes(List<String> notes) {
+    public Builder notes(List<Note> notes) {
       this.notes = notes;
       return this;
     }

@@ -24,7 +24,7 @@ public record Verdict(
     List<DestinationVerdict> destinations,
     DatapathSettings settings,
     boolean readAsAddress,
-    List<String> notes) {
+    List<Note> notes) {
 
   public Verdict {
     destinations = List.copyOf(destinations);
@@ -68,7 +68,7 @@ public record Verdict(
     private List<DestinationVerdict> destinations = List.of();
     private DatapathSettings settings;
     private boolean readAsAddress;
-    private List<String> notes = List.of();
+    private List<Note> notes = List.of();
 
     private Builder() {}
 
@@ -112,7 +112,7 @@ public record Verdict(
       return this;
     }
 
-    public Builder notes(List<String> notes) {
+    public Builder notes(List<Note> notes) {
       this.notes = notes;
       return this;
     }

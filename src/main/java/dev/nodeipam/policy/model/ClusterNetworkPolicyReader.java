@@ -84,12 +84,14 @@ final class ClusterNetworkPolicyReader {
   private List<TierRule> rule(Map<String, Object> rule, String at, int index, Direction d,
       TierRule.Tier tier, int priority, LabelSelector subject) {
     String actionText = raw.string(rule.get("action"), at + ".action");
-    TierRule.Action action = switch (actionText == null ? "" : actionText) {
-      case "Accept" -> TierRule.Action.ACCEPT;
-      case "Deny" -> TierRule.Action.DENY;
-      case "Pass" -> TierRule.Action.PASS;
-      default -> throw raw.bad(at + ".action", "\"" + actionText + "\" is not Accept, Deny or Pass");
-    };
+    TierRule.Action action =
+        switch (actionText == null ? "" : actionText) {
+          case "Accept" -> TierRule.Action.ACCEPT;
+          case "Deny" -> TierRule.Action.DENY;
+          case "Pass" -> TierRule.Action.PASS;
+          default ->
+              throw raw.bad(at + ".action", "\"" + actionText + "\" is not Accept, Deny or Pass");
+        };
     String name = raw.string(rule.get("name"), at + ".name");
     String peerField = d == Direction.INGRESS ? "from" : "to";
     List<Object> peersRaw = raw.list(rule.get(peerField), at + "." + peerField);

@@ -19,7 +19,8 @@ public record CiliumVersion(int major, int minor, int patch) implements Comparab
 
   private static final Pattern TEXT = Pattern.compile("v?(\\d+)\\.(\\d+)(?:\\.(\\d+))?");
   // An image tag: v1.17.4, 1.16.0-rc.1, v1.18.2@sha256:..., 1.15.6-cee.1
-  private static final Pattern TAG = Pattern.compile("^v?(\\d+)\\.(\\d+)(?:\\.(\\d+))?(?:[-+@].*)?$");
+  private static final Pattern TAG =
+      Pattern.compile("^v?(\\d+)\\.(\\d+)(?:\\.(\\d+))?(?:[-+@].*)?$");
 
   /**
    * Parses {@code X.Y} or {@code X.Y.Z} (a leading {@code v} is accepted).
