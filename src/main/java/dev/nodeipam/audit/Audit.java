@@ -89,7 +89,7 @@ public final class Audit {
     boolean allAddresses = scope.everything() || !scope.sourcePods().isEmpty();
     Predicate<Service> audited =
         s -> allAddresses || scope.coversService(s.key());
-    if (!mayTrap(rules.rules())) {
+    if (!mayTrap(rules.rules()) && !mayTrapByTiers(rules.clusterAccepts())) {
       // A trap needs a CIDR/world allow somewhere: without one, no address needs searching, and
       // only the other findings' addresses are built (all of them only for an unresolved
       // toFQDNs rule); the rest are counted.
@@ -219,6 +219,14 @@ public final class Audit {
       }
     }
     return false;
+  }
+
+  /**
+   * Whether a ClusterNetworkPolicy Accept rule allows by a CIDR peer ({@code networks}): such a
+   * rule traps like a toCIDR one (section 10 of the policy model).
+   */
+  static boolean mayTrapByTiers(List<PolicyEngine.AllowEntry> accepts) {
+    return accepts.stream().anyMatch(a -> a.entry().peers().stream().anyMatch(WorldPeer::is));
   }
 
   private static boolean inScope(Set<String> namespaces, String namespace) {

@@ -41,6 +41,7 @@ final class WorldClasses {
         collect(r.denies(d), distinct);
       }
     }
+    collect(engine.clusterEntries(), distinct); // networks peers (section 10)
     this.cidrs = List.copyOf(distinct);
   }
 

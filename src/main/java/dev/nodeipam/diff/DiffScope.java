@@ -8,8 +8,10 @@ import dev.nodeipam.ipam.NodeIpamOptions;
 import dev.nodeipam.ipam.NodePool;
 import dev.nodeipam.ipam.ServiceOwnership;
 import dev.nodeipam.net.IpText;
+import dev.nodeipam.labels.LabelSelector;
 import dev.nodeipam.policy.engine.PolicyEngine;
 import dev.nodeipam.policy.model.Identity;
+import dev.nodeipam.policy.model.ClusterNetworkPolicy;
 import dev.nodeipam.policy.model.PolicyParser;
 import dev.nodeipam.policy.model.Rule;
 import dev.nodeipam.policy.settings.DatapathSettings;
@@ -95,12 +97,18 @@ public record DiffScope(AuditScope audit, Set<String> plannedServices) {
       return out;
     }
     List<Rule> rules = new ArrayList<>();
+    List<LabelSelector> tierSubjects = new ArrayList<>();
     for (RawObject p : s.policies()) {
-      if (changed.contains(PolicyParser.refOf(p).label())) {
+      if (!changed.contains(PolicyParser.refOf(p).label())) {
+        continue;
+      }
+      if (ClusterNetworkPolicy.is(p)) {
+        ClusterNetworkPolicy.read(p).rules().forEach(r -> tierSubjects.add(r.subject()));
+      } else {
         rules.addAll(PolicyParser.parse(p));
       }
     }
-    if (rules.isEmpty()) {
+    if (rules.isEmpty() && tierSubjects.isEmpty()) {
       return out;
     }
     PolicyEngine engine = PolicyEngine.lazy(s);
@@ -108,6 +116,10 @@ public record DiffScope(AuditScope audit, Set<String> plannedServices) {
     for (Pod pod : s.pods()) {
       Identity id = engine.identityOf(pod, settings);
       if (!id.isPod()) {
+        continue;
+      }
+      if (tierSubjects.stream().anyMatch(t -> t.matches(id.labels()))) {
+        out.add(pod.key());
         continue;
       }
       for (Rule r : rules) {

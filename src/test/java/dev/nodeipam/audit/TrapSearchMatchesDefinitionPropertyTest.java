@@ -56,7 +56,7 @@ class TrapSearchMatchesDefinitionPropertyTest {
       .toArray(String[][]::new);
 
   static Gen<Shape> shapes() {
-    Gen<Client> client = range(0, 9).zip(range(1, 3), range(0, 2), Client::new);
+    Gen<Client> client = range(0, 10).zip(range(1, 3), range(0, 2), Client::new);
     Gen<int[]> service =
         range(0, WEB_ADDRESSES.length - 1)
             .zip(range(0, 2), range(0, 4), (web, api, ingress) -> new int[] {web, api, ingress});
@@ -252,6 +252,19 @@ class TrapSearchMatchesDefinitionPropertyTest {
     return Clusters.yaml(docs.toArray(String[]::new));
   }
 
+  private static final String CLUSTER_CIDR_ACCEPT = """
+      apiVersion: policy.networking.k8s.io/v1alpha2
+      kind: ClusterNetworkPolicy
+      metadata: {name: %s-out}
+      spec:
+        tier: Admin
+        priority: 5
+        subject: {pods: {namespaceSelector: {}, podSelector: {matchLabels: {app: %s}}}}
+        egress:
+        - {action: Accept, to: [{networks: [203.0.113.0/24]}]}
+        - {action: Deny, to: [{namespaces: {}}]}
+      """;
+
   private static String egress(String app, int kind) {
     String np = YamlClusters.EGRESS_NETWORK_POLICY;
     String cnp = YamlClusters.APP_CILIUM_POLICY;
@@ -278,6 +291,9 @@ class TrapSearchMatchesDefinitionPropertyTest {
       case 8 -> cnp.formatted(app, app, "egress:\n  - toEndpoints: [{matchExpressions: [{key: "
           + "io.kubernetes.pod.namespace, operator: NotIn, values: [edge]}]}]\n"
           + "  - toCIDR: [203.0.113.0/24]");
+      // A ClusterNetworkPolicy networks Accept (a CIDR peer, cilium/cilium#42338), the rest of
+      // the pods denied: enforced from 1.20 only.
+      case 9 -> CLUSTER_CIDR_ACCEPT.formatted(app, app);
       default -> np.formatted(app, app,
           "- to: [{podSelector: {matchLabels: {app: web}}, namespaceSelector: {}}]");
     };

@@ -9,8 +9,10 @@ import dev.nodeipam.policy.model.Direction;
 import dev.nodeipam.policy.model.Identity;
 import dev.nodeipam.policy.model.Peer;
 import dev.nodeipam.policy.model.PortMatch;
+import dev.nodeipam.policy.model.Protocol;
 import dev.nodeipam.policy.model.TierRule;
 import dev.nodeipam.policy.settings.DatapathSettings;
+import dev.nodeipam.snapshot.Pod;
 import dev.nodeipam.snapshot.RawObject;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -98,6 +100,34 @@ final class ClusterPolicyTiers {
   boolean any(TierRule.Tier tier, Identity subject, Direction d, DatapathSettings s) {
     return enforced(s) && selecting(subject).stream()
         .anyMatch(r -> r.tier() == tier && r.direction() == d);
+  }
+
+  /**
+   * The installed Accept rules of either tier selecting the subject for the direction whose
+   * ports cover the port, whoever the peer, in the order they are asked; none before 1.20. An
+   * egress {@code networks} Accept is a CIDR allow like a toCIDR one: the audit asks which admit
+   * an address only as world.
+   */
+  List<TierRule> accepting(
+      Identity subject, Direction d, int port, Protocol protocol,
+      List<Pod.ContainerPort> destinationPorts, DatapathSettings s) {
+    if (!enforced(s)) {
+      return List.of();
+    }
+    return selecting(subject).stream()
+        .filter(r -> r.action() == TierRule.Action.ACCEPT && r.direction() == d)
+        .filter(r -> SideEvaluation.portsCover(r.entry(), port, protocol, destinationPorts))
+        .toList();
+  }
+
+  /** Every installed rule, whatever it selects and whatever the release. */
+  List<TierRule> installed() {
+    return rules;
+  }
+
+  /** Every installed Accept rule, whatever it selects and whatever the release. */
+  List<TierRule> accepts() {
+    return rules.stream().filter(r -> r.action() == TierRule.Action.ACCEPT).toList();
   }
 
   /**

@@ -14,6 +14,7 @@ import dev.nodeipam.policy.model.Protocol;
 import dev.nodeipam.policy.model.Rejection;
 import dev.nodeipam.policy.model.Rule;
 import dev.nodeipam.policy.model.RuleEntry;
+import dev.nodeipam.policy.model.TierRule;
 import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.policy.settings.SettingsResolution;
 import dev.nodeipam.snapshot.BadInputException;
@@ -58,6 +59,7 @@ public final class PolicyEngine {
   private final EngineCache cache;
   private final Identities identities;
   private final FrontendLookup frontends;
+  private final ClusterPolicyTiers tiers;
   private final SideEvaluation sides;
   private final NextHopDelivery nextHop;
   private final FlowEvaluation definition;
@@ -78,8 +80,8 @@ public final class PolicyEngine {
     this.identities = new Identities(snapshot, book);
     this.frontends = new FrontendLookup(snapshot, new ServiceTranslation(snapshot));
     this.backends = new Backends(snapshot, book);
-    this.sides = new SideEvaluation(this.index, new ClusterNamedPorts(snapshot),
-        ClusterPolicyTiers.of(snapshot.policies()));
+    this.tiers = ClusterPolicyTiers.of(snapshot.policies());
+    this.sides = new SideEvaluation(this.index, new ClusterNamedPorts(snapshot), tiers);
     this.nextHop = new NextHopDelivery(snapshot, identities, backends, sides, frontends);
     this.definition =
         new FlowEvaluation(book, identities, frontends, backends, sides, nextHop);
@@ -401,7 +403,9 @@ public final class PolicyEngine {
   /**
    * The allow entries for the direction, of the rules selecting the subject, whose ports cover
    * the port (named ports resolved on {@code destinationPorts}), whoever the peer. The audit asks
-   * which of them admit the peer only as a CIDR/world address.
+   * which of them admit the peer only as a CIDR/world address. With settings, the Accept rules of
+   * the ClusterNetworkPolicy tiers the release enforces are among them (an egress {@code
+   * networks} peer is a CIDR peer).
    */
   public List<AllowEntry> allowEntriesCovering(
       Identity subject, Direction direction, int port, Protocol protocol,
@@ -428,7 +432,28 @@ public final class PolicyEngine {
         }
       }
     }
+    if (s != null) {
+      tiers.accepting(subject, direction, port, protocol, destinationPorts, s)
+          .forEach(r -> out.add(new AllowEntry(r.policy(), r.entry())));
+    }
     return out;
+  }
+
+  /**
+   * The entries of every installed ClusterNetworkPolicy Accept rule (section 10), whatever they
+   * select: with {@link #rules()}, what the audit looks through for a CIDR/world allow before it
+   * searches for traps.
+   */
+  public List<AllowEntry> clusterAccepts() {
+    return tiers.accepts().stream().map(r -> new AllowEntry(r.policy(), r.entry())).toList();
+  }
+
+  /**
+   * The entries of every installed ClusterNetworkPolicy rule, whatever the action: their {@code
+   * networks} CIDRs divide addresses into classes as toCIDR peers do.
+   */
+  public List<RuleEntry> clusterEntries() {
+    return tiers.installed().stream().map(TierRule::entry).toList();
   }
 
   /**
