@@ -6,6 +6,7 @@ import dev.nodeipam.diff.ItemType;
 import dev.nodeipam.diff.Locator;
 import dev.nodeipam.diff.StateDiff;
 import dev.nodeipam.snapshot.ClusterSnapshot;
+import dev.nodeipam.snapshot.RawObject;
 import dev.nodeipam.snapshot.Service;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,6 +42,26 @@ public final class Admission {
         || !Objects.equals(before.ports(), after.ports())
         || !Objects.equals(before.selector(), after.selector())
         || !Objects.equals(before.ingress(), after.ingress());
+  }
+
+  /**
+   * Whether a policy change can move a verdict: anything but its metadata and status differs.
+   * Selection and rules are read from the rest (a NetworkPolicy's {@code spec}, a Cilium
+   * policy's {@code spec} and {@code specs}); its namespace and name are the request's on both
+   * sides, and its labels and annotations select nothing.
+   */
+  public static boolean mayTrap(RawObject before, RawObject after) {
+    if (before == null || after == null) {
+      return true;
+    }
+    return !judged(before.body()).equals(judged(after.body()));
+  }
+
+  private static Map<String, Object> judged(Map<String, Object> body) {
+    Map<String, Object> rest = new LinkedHashMap<>(body);
+    rest.remove("metadata");
+    rest.remove("status");
+    return rest;
   }
 
   /** The traps the change from {@code before} to {@code after} introduces, by group. */

@@ -12,7 +12,6 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Informers on every kind the audit reads from a live cluster (list and watch only), and the
- * snapshot of what they hold, rebuilt on the first review after a change.
+ * snapshot of what they hold. Each object is converted to its snapshot value once, when an
+ * informer event brings it; the snapshot is assembled from those values on the first review
+ * after an event, and a review's after-state replaces one value: no review converts the cluster.
  */
 final class GuardCache implements AutoCloseable {
   // LiveLoader's, named in full: a plural made from the kind ("...policys") was refused by RBAC.
@@ -31,6 +32,7 @@ final class GuardCache implements AutoCloseable {
 
   private final KubernetesClient client;
   private final Map<String, HasMetadata> objects = new ConcurrentHashMap<>();
+  private final Map<String, Converted> converted = new ConcurrentHashMap<>();
   private final AtomicLong version = new AtomicLong();
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
   private volatile boolean synced;
@@ -71,11 +73,11 @@ final class GuardCache implements AutoCloseable {
     return synced;
   }
 
-  /** The cluster as the informers hold it now. */
+  /** The cluster as the informers hold it now, assembled again only after an event. */
   synchronized ClusterSnapshot snapshot() {
     long v = version.get();
     if (built == null || builtAt != v) {
-      built = ObjectSnapshot.of(client.getKubernetesSerialization(), objects.values(), SOURCE);
+      built = assemble(null, null);
       builtAt = v;
     }
     return built;
@@ -89,14 +91,47 @@ final class GuardCache implements AutoCloseable {
 
   /** The cluster with one object replaced (or added, or removed when {@code object} is null). */
   ClusterSnapshot with(String key, HasMetadata object) {
-    Map<String, HasMetadata> copy = new HashMap<>(objects);
-    if (object == null) {
-      copy.remove(key);
-    } else {
-      copy.put(key, object);
-    }
-    return ObjectSnapshot.of(client.getKubernetesSerialization(), copy.values(), SOURCE);
+    return assemble(key, object == null ? null
+        : ObjectSnapshot.convert(client.getKubernetesSerialization(), object, SOURCE));
   }
+
+  /**
+   * The snapshot of the cached values, the one under {@code key} (when not null) replaced by
+   * {@code value} in place or added at the end, so that both states list objects in one order.
+   */
+  private ClusterSnapshot assemble(String key, Object value) {
+    List<Object> values = new ArrayList<>(objects.size() + 1);
+    boolean replaced = false;
+    for (Map.Entry<String, HasMetadata> e : objects.entrySet()) {
+      if (e.getKey().equals(key)) {
+        values.add(value);
+        replaced = true;
+      } else {
+        values.add(converted(e.getKey(), e.getValue()));
+      }
+    }
+    if (key != null && !replaced) {
+      values.add(value);
+    }
+    return ObjectSnapshot.ofConverted(client.getKubernetesSerialization(), values);
+  }
+
+  /**
+   * The snapshot value of a cached object, converted once per object the informers bring: an
+   * object that fails to convert fails each review (which then allows) until it is replaced.
+   */
+  private Object converted(String key, HasMetadata object) {
+    Converted c = converted.get(key);
+    if (c == null || c.from() != object) {
+      c = new Converted(object,
+          ObjectSnapshot.convert(client.getKubernetesSerialization(), object, SOURCE));
+      converted.put(key, c);
+    }
+    return c.value();
+  }
+
+  /** A cached object and its snapshot value. */
+  private record Converted(HasMetadata from, Object value) {}
 
   /** The key of an object: group, kind, namespace and name. */
   static String key(String group, String kind, String namespace, String name) {
@@ -139,6 +174,7 @@ final class GuardCache implements AutoCloseable {
           @Override
           public void onDelete(T obj, boolean deletedFinalStateUnknown) {
             objects.remove(key(obj));
+            converted.remove(key(obj));
             version.incrementAndGet();
           }
         });

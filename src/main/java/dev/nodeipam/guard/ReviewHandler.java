@@ -115,6 +115,11 @@ final class ReviewHandler {
         KubeConverters.service((Service) object, GuardCache.SOURCE))) {
       return Verdict.allow();
     }
+    if (!service && old != null && !Admission.mayTrap(
+        KubeConverters.raw(old, GuardCache.SOURCE),
+        KubeConverters.raw(object, GuardCache.SOURCE))) {
+      return Verdict.allow();
+    }
     ensureTyped(object, req);
     String key = GuardCache.key(req.getKind().getGroup(), kind, req.getNamespace(),
         object.getMetadata().getName());

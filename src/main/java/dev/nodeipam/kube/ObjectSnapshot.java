@@ -17,7 +17,26 @@ public final class ObjectSnapshot {
       String source) {
     SnapshotAssembler assembler = new SnapshotAssembler(serialization);
     for (HasMetadata o : objects) {
-      assembler.addTyped(o, source);
+      assembler.accept(assembler.convertTyped(o, source));
+    }
+    return ManifestDefaults.apply(assembler.build());
+  }
+
+  /**
+   * One object as a snapshot holds it (null when nodeipam does not read it), to be kept and
+   * given to {@link #ofConverted}: a cache converts each object once, not on every snapshot.
+   */
+  public static Object convert(
+      KubernetesSerialization serialization, HasMetadata object, String source) {
+    return new SnapshotAssembler(serialization).convertTyped(object, source);
+  }
+
+  /** The snapshot of objects {@link #convert}ed before: the same as {@link #of} on them. */
+  public static ClusterSnapshot ofConverted(
+      KubernetesSerialization serialization, Iterable<?> converted) {
+    SnapshotAssembler assembler = new SnapshotAssembler(serialization);
+    for (Object value : converted) {
+      assembler.accept(value);
     }
     return ManifestDefaults.apply(assembler.build());
   }

@@ -7,8 +7,10 @@ import dev.nodeipam.diff.StateDiff;
 import dev.nodeipam.kube.ManifestLoader;
 import dev.nodeipam.render.GuardWarnings;
 import dev.nodeipam.snapshot.ClusterSnapshot;
+import dev.nodeipam.snapshot.RawObject;
 import dev.nodeipam.snapshot.Service;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -54,6 +56,29 @@ class AdmissionTest {
     assertThat(Admission.mayTrap(gw, labelled)).isFalse();
     assertThat(Admission.mayTrap(gw, moved)).isTrue();
     assertThat(Admission.mayTrap(null, gw)).isTrue();
+  }
+
+  /** Every policy of the seed's cluster: relabelled it cannot trap; emptied it can. */
+  @Test
+  @SuppressWarnings("unchecked")
+  void aPolicyWhoseMetadataAloneChangesCannotTrapButOneWhoseSpecChangesCan() {
+    assertThat(BEFORE.policies()).hasSizeGreaterThanOrEqualTo(7);
+    for (RawObject p : BEFORE.policies()) {
+      Map<String, Object> meta =
+          new LinkedHashMap<>((Map<String, Object>) p.body().get("metadata"));
+      meta.put("labels", Map.of("team", "edge"));
+      Map<String, Object> body = new LinkedHashMap<>(p.body());
+      body.put("metadata", meta);
+      RawObject relabelled = new RawObject(p.apiVersion(), p.kind(), p.namespace(), p.name(),
+          body, p.source());
+      Map<String, Object> changed = new LinkedHashMap<>(p.body());
+      changed.put("spec", Map.of());
+      RawObject rewritten = new RawObject(p.apiVersion(), p.kind(), p.namespace(), p.name(),
+          changed, p.source());
+      assertThat(Admission.mayTrap(p, relabelled)).as(p.key()).isFalse();
+      assertThat(Admission.mayTrap(p, rewritten)).as(p.key()).isTrue();
+      assertThat(Admission.mayTrap((RawObject) null, p)).isTrue();
+    }
   }
 
   static Stream<Arguments> verdicts() {

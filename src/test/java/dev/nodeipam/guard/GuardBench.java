@@ -28,10 +28,13 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * The guard's latency (not a test): a manifest folder loaded into the in-process API server, a
  * guard started on it, and AdmissionReviews posted to it over HTTPS as the API server posts them:
- * the gateway's externalIP added (the seed's change) and the same Service unchanged (a label).
- * Prints p50/p99 of each and the heap after a GC. Run by {@code bench/guard-bench.sh}.
+ * an externalIP added to one Service (the seed's change by default), a harmless change of it (a
+ * port added, judged and trapping nothing where no policy allows that port by CIDR) and the same
+ * Service unchanged (a label). Prints p50/p99 of each and the heap after a GC. Run by {@code
+ * bench/guard-bench.sh}.
  *
- * <p>Arguments: CERT KEY DIR [ROUNDS].
+ * <p>Arguments: CERT KEY DIR [ROUNDS [NAMESPACE/SERVICE [ADDRESS]]], by default
+ * istio-system/istio-ingressgateway and 24.85.233.58.
  */
 public final class GuardBench {
   private GuardBench() {}
@@ -41,6 +44,8 @@ public final class GuardBench {
     Path key = Path.of(args[1]);
     Path dir = Path.of(args[2]);
     int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 200;
+    String[] target = (args.length > 4 ? args[4] : "istio-system/istio-ingressgateway").split("/");
+    String address = args.length > 5 ? args[5] : "24.85.233.58";
     try (InProcessApiServer api = InProcessApiServer.start();
         KubernetesClient client = api.newClient()) {
       try (Stream<Path> files = Files.walk(dir)) {
@@ -59,17 +64,19 @@ public final class GuardBench {
         guard.start();
         System.out.printf("guard ready (caches synced, warmed up) in %.1f s%n",
             (System.nanoTime() - t0) / 1e9);
-        Service gw = client.services().inNamespace("istio-system")
-            .withName("istio-ingressgateway").get();
-        Service added = new ServiceBuilder(gw).editSpec().withExternalIPs("24.85.233.58")
+        Service gw = client.services().inNamespace(target[0]).withName(target[1]).get();
+        Service added = new ServiceBuilder(gw).editSpec().withExternalIPs(address)
             .endSpec().build();
+        Service ported = new ServiceBuilder(gw).editSpec().addNewPort().withName("bench")
+            .withPort(18080).withProtocol("TCP").endPort().endSpec().build();
         Service labelled = new ServiceBuilder(gw).editMetadata().addToLabels("team", "edge")
             .endMetadata().build();
         HttpClient http = HttpClient.newBuilder().sslContext(trusting(cert)).build();
         URI uri = URI.create("https://127.0.0.1:" + guard.address().getPort() + "/validate");
         String change = review(client, gw, added);
         String unchanged = review(client, gw, labelled);
-        report("seed's change (externalIP added)", http, uri, change, rounds);
+        report("trapping change (externalIP added)", http, uri, change, rounds);
+        report("harmless change (a port added)", http, uri, review(client, gw, ported), rounds);
         report("unchanged object (a label)", http, uri, unchanged, rounds);
         System.gc();
         Runtime rt = Runtime.getRuntime();
@@ -100,7 +107,7 @@ public final class GuardBench {
       ms[i] = System.nanoTime() - t;
     }
     Arrays.sort(ms);
-    System.out.printf("%-34s p50 %6.2f ms  p99 %6.2f ms  (%d reviews, warnings: %s)%n", what,
+    System.out.printf("%-35s p50 %6.2f ms  p99 %6.2f ms  (%d reviews, warnings: %s)%n", what,
         ms[rounds / 2] / 1e6, ms[(int) (rounds * 0.99)] / 1e6, rounds,
         last.contains("\"warnings\""));
   }
