@@ -88,11 +88,11 @@ public final class LiveLoader {
               pages(o -> client.genericKubernetesResources(CNP).inAnyNamespace().list(o), source));
       optional(() -> pages(o -> client.genericKubernetesResources(CCNP).list(o), source));
       optional(() -> pages(o -> client.genericKubernetesResources(KCNP).list(o), source));
-      // Objects that claim addresses, for NODE_ADDRESS_COLLISION; absent CRDs mean none.
-      optional(() -> pages(o -> client.genericKubernetesResources(LB_POOL).list(o), source));
-      optional(() -> pages(o -> client.genericKubernetesResources(GATEWAY).inAnyNamespace()
+      // Objects that claim addresses, for NODE_ADDRESS_COLLISION; no CRD or no right to list: none.
+      claims(() -> pages(o -> client.genericKubernetesResources(LB_POOL).list(o), source));
+      claims(() -> pages(o -> client.genericKubernetesResources(GATEWAY).inAnyNamespace()
           .list(o), source));
-      optional(() -> pages(o -> client.genericKubernetesResources(EGRESS_GATEWAY).list(o),
+      claims(() -> pages(o -> client.genericKubernetesResources(EGRESS_GATEWAY).list(o),
           source));
       var config =
           client
@@ -126,6 +126,20 @@ public final class LiveLoader {
       load.run();
     } catch (KubernetesClientException e) {
       if (e.getCode() != 404) {
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Address-claiming kinds only feed NODE_ADDRESS_COLLISION: a user whose RBAC may not list them
+   * still gets every other answer (unlike policies, whose absence would change verdicts).
+   */
+  private static void claims(Runnable load) {
+    try {
+      load.run();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404 && e.getCode() != 403) {
         throw e;
       }
     }
