@@ -42,7 +42,7 @@ public final class SafetyChecks {
 
   /** The conflict with Cilium's Node IPAM given its ConfigMap's data, or null. */
   static String ciliumConflict(Map<String, String> cilium, NodeIpamOptions options) {
-    if (cilium == null || !"true".equalsIgnoreCase(trim(cilium.get("enable-node-ipam")))) {
+    if (!ClasslessDefault.ciliumNodeIpamEnabled(Optional.ofNullable(cilium))) {
       return null;
     }
     if (CILIUM_CLASS.equals(options.loadBalancerClass())) {
@@ -93,9 +93,5 @@ public final class SafetyChecks {
       }
       return null;
     }
-  }
-
-  private static String trim(String value) {
-    return value == null ? null : value.trim().replaceAll("^[\"']|[\"']$", "");
   }
 }

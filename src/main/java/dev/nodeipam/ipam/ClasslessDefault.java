@@ -62,10 +62,15 @@ public record ClasslessDefault(
         : new ClasslessDefault(requested, Source.CILIUM_CONFIG_NODE_IPAM_OFF, value, where);
   }
 
+  /** Whether cilium-config turns Cilium's own Node IPAM on ({@code enable-node-ipam}). */
+  public static boolean ciliumNodeIpamEnabled(Optional<Map<String, String>> ciliumConfig) {
+    return ciliumConfig.isPresent()
+        && "true".equalsIgnoreCase(unquote(ciliumConfig.get().get(ENABLE_KEY)));
+  }
+
   /** Whether Cilium's own Node IPAM publishes addresses for LoadBalancers without a class. */
   public static boolean ciliumOwnsClassless(Optional<Map<String, String>> ciliumConfig) {
-    return ciliumConfig.isPresent()
-        && "true".equalsIgnoreCase(unquote(ciliumConfig.get().get(ENABLE_KEY)))
+    return ciliumNodeIpamEnabled(ciliumConfig)
         && "nodeipam".equals(unquote(ciliumConfig.get().get(KEY)));
   }
 
