@@ -1,7 +1,6 @@
 package dev.nodeipam.cli;
 
 import dev.nodeipam.audit.Finding;
-import dev.nodeipam.audit.NodeAddressCollisions;
 import dev.nodeipam.ipam.ClasslessDefault;
 import dev.nodeipam.ipam.ClusterPlan;
 import dev.nodeipam.policy.engine.NodeAddressVips;
@@ -16,7 +15,6 @@ import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.ServiceType;
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,12 +99,7 @@ public final class PlanCommand implements Callable<Integer> {
     }
     var hits = NodeAddressVips.find(snapshot, published, settings);
     List<Finding> conflicts = new ArrayList<>(PlanConflicts.of(snapshot, ipam.options(), scope));
-    Set<String> reported = new HashSet<>();
-    hits.forEach(h -> reported.add(h.service()));
-    NodeAddressCollisions.find(snapshot, ipam.options(), settings, reported).stream()
-        .filter(f -> f.service() == null || scope.isEmpty()
-            || scope.contains(f.service().substring(0, f.service().indexOf('/'))))
-        .forEach(conflicts::add);
+    conflicts.addAll(PlanConflicts.collisions(snapshot, ipam.options(), settings, hits, scope));
     ClasslessNote.print(spec.commandLine().getErr(), ipam.options(), snapshot, null);
     ScopeNote.of(scope, snapshot.services().stream().map(s -> s.namespace()).toList())
         .ifPresent(note -> spec.commandLine().getErr().println("nodeipam: " + note));
