@@ -211,7 +211,33 @@ final class Companions {
         }
       }
     }
-    // One entry per set of ports, listing every source selector that needs those ports.
+    List<Object> ingress = ingressEntries(bySource, nodeSources);
+    String name = "allow-ingress-to-" + service.namespace() + "-" + service.name();
+    if (scope == CompanionScope.SOURCES) {
+      return trappedBackendsCompanion(service, name, trappedBackends, ingress, field);
+    }
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("endpointSelector", Map.of("matchLabels", backends));
+    if (field) {
+      spec.put("enableDefaultDeny", defaultDenyOff());
+    }
+    spec.put("ingress", ingress);
+    List<String> caveats = new ArrayList<>(common());
+    caveats.add(0, "the backends of " + service.key() + " then admit the listed pods by identity on"
+        + " these ports, whatever address they dial");
+    if (!nodeSources.isEmpty()) {
+      caveats.add("hostNetwork sources are their node (host/remote-node): fromEntities [host,"
+          + " remote-node] admits every node on these ports");
+    }
+    return new Companion("ingress", service.key(), object(name, spec), caveats);
+  }
+
+  /**
+   * The ingress entries: one per set of ports, listing every source selector that needs those
+   * ports, and one for hostNetwork sources (their node's entities).
+   */
+  private static List<Object> ingressEntries(
+      Map<Map<String, String>, Set<PortKey>> bySource, Set<PortKey> nodeSources) {
     Map<Set<PortKey>, List<Object>> byPorts = new LinkedHashMap<>();
     bySource.forEach(
         (selector, ports) ->
@@ -231,40 +257,32 @@ final class Companions {
       entry.put("toPorts", toPorts(nodeSources));
       ingress.add(entry);
     }
-    String name = "allow-ingress-to-" + service.namespace() + "-" + service.name();
-    Map<String, Object> spec = new LinkedHashMap<>();
-    if (scope == CompanionScope.SOURCES) {
-      List<Object> specs = new ArrayList<>();
-      for (Map<String, String> selector : trappedBackends) {
-        Map<String, Object> one = new LinkedHashMap<>();
-        one.put("endpointSelector", Map.of("matchLabels", selector));
-        if (field) {
-          one.put("enableDefaultDeny", defaultDenyOff());
-        }
-        one.put("ingress", ingress);
-        specs.add(one);
+    return ingress;
+  }
+
+  /**
+   * The {@link CompanionScope#SOURCES} companion: one rule per trapped backend's labels (they are
+   * in ingress default deny already), each admitting the same entries.
+   */
+  private static Companion trappedBackendsCompanion(Service service, String name,
+      Set<Map<String, String>> trappedBackends, List<Object> ingress, boolean field) {
+    List<Object> specs = new ArrayList<>();
+    for (Map<String, String> selector : trappedBackends) {
+      Map<String, Object> one = new LinkedHashMap<>();
+      one.put("endpointSelector", Map.of("matchLabels", selector));
+      if (field) {
+        one.put("enableDefaultDeny", defaultDenyOff());
       }
-      Map<String, Object> o = object(name, Map.of());
-      o.remove("spec");
-      o.put("specs", specs);
-      List<String> caveats = new ArrayList<>(common());
-      caveats.add(0, "only the trapped backends of " + service.key() + " (already in ingress"
-          + " default deny) then admit the listed pods by identity on these ports");
-      return new Companion("ingress", service.key(), o, caveats);
+      one.put("ingress", ingress);
+      specs.add(one);
     }
-    spec.put("endpointSelector", Map.of("matchLabels", backends));
-    if (field) {
-      spec.put("enableDefaultDeny", defaultDenyOff());
-    }
-    spec.put("ingress", ingress);
+    Map<String, Object> o = object(name, Map.of());
+    o.remove("spec");
+    o.put("specs", specs);
     List<String> caveats = new ArrayList<>(common());
-    caveats.add(0, "the backends of " + service.key() + " then admit the listed pods by identity on"
-        + " these ports, whatever address they dial");
-    if (!nodeSources.isEmpty()) {
-      caveats.add("hostNetwork sources are their node (host/remote-node): fromEntities [host,"
-          + " remote-node] admits every node on these ports");
-    }
-    return new Companion("ingress", service.key(), object(name, spec), caveats);
+    caveats.add(0, "only the trapped backends of " + service.key() + " (already in ingress"
+        + " default deny) then admit the listed pods by identity on these ports");
+    return new Companion("ingress", service.key(), o, caveats);
   }
 
   private static List<Destination> both(Trap t) {

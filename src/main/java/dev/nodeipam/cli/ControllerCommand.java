@@ -142,32 +142,10 @@ public final class ControllerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    if (workers < 1) {
-      throw new ParameterException(spec.commandLine(), "--workers must be at least 1");
-    }
-    if (settleDelayMillis < 0 || settleDelayMillis > 1000) {
-      throw new ParameterException(spec.commandLine(), "--settle-delay must be 0 to 1000");
-    }
-    if (leaseSeconds < 3) {
-      throw new ParameterException(spec.commandLine(), "--lease-duration must be at least 3");
-    }
+    checkRanges();
     InetSocketAddress http = parseAddress(httpAddress);
     String identity = identity();
-    Duration lease = Duration.ofSeconds(leaseSeconds);
-    ControllerSettings settings =
-        ControllerSettings.defaults(ipam.options(), identity)
-            .withClearReleasedStatus(clearReleasedStatus)
-            .withDryRun(dryRun)
-            .withLeaderElection(
-                leaderElect,
-                leaseNamespace != null ? leaseNamespace : podNamespace(),
-                leaseName,
-                lease,
-                lease.multipliedBy(2).dividedBy(3),
-                retryPeriod(leaseSeconds))
-            .withHttpAddress(http)
-            .withWorkers(workers)
-            .withSettleDelay(Duration.ofMillis(settleDelayMillis));
+    ControllerSettings settings = settings(identity, http);
     PrometheusRegistry registry = new PrometheusRegistry();
     JvmMetrics.builder().register(registry);
     try (KubernetesClient client = controllerClient(kubeconfig)) {
@@ -223,6 +201,37 @@ public final class ControllerCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** Refuses numeric flags outside their range. */
+  private void checkRanges() {
+    if (workers < 1) {
+      throw new ParameterException(spec.commandLine(), "--workers must be at least 1");
+    }
+    if (settleDelayMillis < 0 || settleDelayMillis > 1000) {
+      throw new ParameterException(spec.commandLine(), "--settle-delay must be 0 to 1000");
+    }
+    if (leaseSeconds < 3) {
+      throw new ParameterException(spec.commandLine(), "--lease-duration must be at least 3");
+    }
+  }
+
+  /** The controller's settings from the flags. */
+  private ControllerSettings settings(String identity, InetSocketAddress http) {
+    Duration lease = Duration.ofSeconds(leaseSeconds);
+    return ControllerSettings.defaults(ipam.options(), identity)
+        .withClearReleasedStatus(clearReleasedStatus)
+        .withDryRun(dryRun)
+        .withLeaderElection(
+            leaderElect,
+            leaseNamespace != null ? leaseNamespace : podNamespace(),
+            leaseName,
+            lease,
+            lease.multipliedBy(2).dividedBy(3),
+            retryPeriod(leaseSeconds))
+        .withHttpAddress(http)
+        .withWorkers(workers)
+        .withSettleDelay(Duration.ofMillis(settleDelayMillis));
   }
 
   /**

@@ -87,24 +87,29 @@ final class StaleCompanions {
         }
       }
       if (why != null) {
-        PolicyRef ref = PolicyParser.refOf(p);
-        Locator at = after.locator();
-        out.add(Item.builder()
-            .type(ItemType.COMPANION_STALE)
-            .level(Level.WARNING)
-            .service(svc.key())
-            .direction(egress ? "egress" : "ingress")
-            .rules(List.of(
-                new RuleAt(ref, path, at.locate(p.source(), path).orElse(null))))
-            .reasons(List.of(why))
-            .location(at.locate(p.source(), null).orElse(null))
-            .cause(at.locate(p.source(), path).orElse(null))
-            .message(ref.label() + " is stale: " + why)
-            .state("after")
-            .build());
+        out.add(staleItem(p, svc, egress, why, path, after.locator()));
       }
     }
     return out;
+  }
+
+  /** The COMPANION_STALE item of companion {@code p}, located in the after-state. */
+  private static Item staleItem(
+      RawObject p, Service svc, boolean egress, String why, String path, Locator at) {
+    PolicyRef ref = PolicyParser.refOf(p);
+    return Item.builder()
+        .type(ItemType.COMPANION_STALE)
+        .level(Level.WARNING)
+        .service(svc.key())
+        .direction(egress ? "egress" : "ingress")
+        .rules(List.of(
+            new RuleAt(ref, path, at.locate(p.source(), path).orElse(null))))
+        .reasons(List.of(why))
+        .location(at.locate(p.source(), null).orElse(null))
+        .cause(at.locate(p.source(), path).orElse(null))
+        .message(ref.label() + " is stale: " + why)
+        .state("after")
+        .build();
   }
 
   /** Whether the companion's peer (egress) or subject (ingress) selects pods with these labels. */

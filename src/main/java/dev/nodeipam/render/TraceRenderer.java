@@ -197,6 +197,21 @@ public final class TraceRenderer {
   private static String text(Verdict v, Verdict asAddress, IdentityTrap trap, String named,
       String identityTo, boolean verbose) {
     StringBuilder b = new StringBuilder();
+    flowAndVerdict(b, v, named, identityTo);
+    if (asAddress != null && trap.active()) {
+      identityTrap(b, v, asAddress, trap);
+    }
+    translation(b, v);
+    destinations(b, v);
+    notModelledAndNotes(b, v);
+    datapathSettings(b, v, verbose);
+    // Prose throughout: every line wrapped to the text width.
+    return TextWrap.lines(b.toString());
+  }
+
+  /** The flow as dialled (or named by identity) and its verdict. */
+  private static void flowAndVerdict(
+      StringBuilder b, Verdict v, String named, String identityTo) {
     Identity src = v.source();
     b.append("Flow:    ")
         .append(v.flow().source().key())
@@ -221,34 +236,41 @@ public final class TraceRenderer {
           .append(")");
     }
     b.append('\n');
-    if (asAddress != null && trap.active()) {
-      b.append("\nThis is the identity trap: read as the address it looks like (")
-          .append(asAddress.destinations().get(0).identity().name())
-          .append(' ')
-          .append(v.flow().address().toCanonicalString())
-          .append(':')
-          .append(v.flow().port())
-          .append("), the rules ALLOW it");
-      List<PolicyRef> by = asAddress.destinations().get(0).egress().allowedBy();
-      if (!by.isEmpty()) {
-        b.append(" (").append(labels(by)).append(")");
-      }
-      b.append(", but Cilium ")
-          .append(
-              v.translation().translated()
-                  ? "translates it and judges the backend pods' identity on the targetPort"
-                  : "sees " + v.destinations().get(0).egressPeer().describe())
-          .append(". Nothing in the YAML hints at it; the client just times out.\n")
-          .append(!trap.companionFixes()
-              ? "Fix: no additive policy can: a deny rule drops the flow, and deny wins over every"
-                  + " allow; narrow the deny rule so that it no longer matches this flow.\n"
-              : v.settings().honoursDefaultDenyOptOut()
-              ? "Fix: an additive companion policy (enableDefaultDeny false) allowing the backends"
-                  + " by identity on their targetPort; `nodeipam audit` writes it.\n"
-              : "Fix: an additive policy selecting only the trapped pods (they are in default deny"
-                  + " already; " + v.settings().defaultDenyOptOutReason() + ") that allows the"
-                  + " backends by identity on their targetPort; `nodeipam audit` writes it.\n");
+  }
+
+  /** The active identity trap: what the address reading allows, what Cilium does, the fix. */
+  private static void identityTrap(
+      StringBuilder b, Verdict v, Verdict asAddress, IdentityTrap trap) {
+    b.append("\nThis is the identity trap: read as the address it looks like (")
+        .append(asAddress.destinations().get(0).identity().name())
+        .append(' ')
+        .append(v.flow().address().toCanonicalString())
+        .append(':')
+        .append(v.flow().port())
+        .append("), the rules ALLOW it");
+    List<PolicyRef> by = asAddress.destinations().get(0).egress().allowedBy();
+    if (!by.isEmpty()) {
+      b.append(" (").append(labels(by)).append(")");
     }
+    b.append(", but Cilium ")
+        .append(
+            v.translation().translated()
+                ? "translates it and judges the backend pods' identity on the targetPort"
+                : "sees " + v.destinations().get(0).egressPeer().describe())
+        .append(". Nothing in the YAML hints at it; the client just times out.\n")
+        .append(!trap.companionFixes()
+            ? "Fix: no additive policy can: a deny rule drops the flow, and deny wins over every"
+                + " allow; narrow the deny rule so that it no longer matches this flow.\n"
+            : v.settings().honoursDefaultDenyOptOut()
+            ? "Fix: an additive companion policy (enableDefaultDeny false) allowing the backends"
+                + " by identity on their targetPort; `nodeipam audit` writes it.\n"
+            : "Fix: an additive policy selecting only the trapped pods (they are in default deny"
+                + " already; " + v.settings().defaultDenyOptOutReason() + ") that allows the"
+                + " backends by identity on their targetPort; `nodeipam audit` writes it.\n");
+  }
+
+  /** Step 1: whether the service translation rewrote the destination, and why. */
+  private static void translation(StringBuilder b, Verdict v) {
     Translation t = v.translation();
     b.append("\n1. Translation: ")
         .append(t.translated() ? "yes" : "no")
@@ -260,6 +282,13 @@ public final class TraceRenderer {
           .append(v.flow().destinationText())
           .append(".\n");
     }
+  }
+
+  /**
+   * Step 2: each destination's verdict and both sides' reasoning; a destination reasoned exactly
+   * as the one before it says so instead of repeating it.
+   */
+  private static void destinations(StringBuilder b, Verdict v) {
     b.append("\n2. Destination")
         .append(v.destinations().size() == 1 ? "" : "s (" + v.destinations().size() + ")")
         .append(":\n");
@@ -269,27 +298,7 @@ public final class TraceRenderer {
     String previous = null;
     String previousName = null;
     for (DestinationVerdict d : v.destinations()) {
-      b.append("   ")
-          .append(d.endpoint())
-          .append("  identity ")
-          .append(d.identity().name())
-          .append("  port ")
-          .append(d.port())
-          .append('/')
-          .append(d.protocol())
-          .append("  ")
-          .append(d.outcome());
-      if (d.dropReason() != null) {
-        b.append(" (").append(d.dropReason()).append(")");
-      }
-      b.append('\n');
-      if (d.delivery() != null) {
-        b.append("     delivered by ").append(d.delivery().by()).append(": egress judged on ")
-            .append(d.delivery().addressIdentity().describe()).append(':')
-            .append(d.delivery().dialledPort()).append(", ingress from ")
-            .append(d.delivery().arrivingSource().describe()).append('\n');
-      }
-      d.notes().forEach(n -> b.append("     note: ").append(NoteText.sentence(n)).append('\n'));
+      destinationLine(b, d);
       String sides =
           side(d.egress(), "egress of " + v.flow().source().key())
               + side(d.ingress(), "ingress of " + d.endpoint());
@@ -302,6 +311,35 @@ public final class TraceRenderer {
         previousName = d.endpoint();
       }
     }
+  }
+
+  /** One destination's endpoint, identity, port and verdict, its delivery and its notes. */
+  private static void destinationLine(StringBuilder b, DestinationVerdict d) {
+    b.append("   ")
+        .append(d.endpoint())
+        .append("  identity ")
+        .append(d.identity().name())
+        .append("  port ")
+        .append(d.port())
+        .append('/')
+        .append(d.protocol())
+        .append("  ")
+        .append(d.outcome());
+    if (d.dropReason() != null) {
+      b.append(" (").append(d.dropReason()).append(")");
+    }
+    b.append('\n');
+    if (d.delivery() != null) {
+      b.append("     delivered by ").append(d.delivery().by()).append(": egress judged on ")
+          .append(d.delivery().addressIdentity().describe()).append(':')
+          .append(d.delivery().dialledPort()).append(", ingress from ")
+          .append(d.delivery().arrivingSource().describe()).append('\n');
+    }
+    d.notes().forEach(n -> b.append("     note: ").append(NoteText.sentence(n)).append('\n'));
+  }
+
+  /** What the verdict does not model, then the flow's notes. */
+  private static void notModelledAndNotes(StringBuilder b, Verdict v) {
     Set<String> notModelled = new LinkedHashSet<>();
     v.destinations()
         .forEach(
@@ -317,6 +355,10 @@ public final class TraceRenderer {
       b.append("\nNotes:\n");
       v.notes().forEach(n -> b.append("   - ").append(NoteText.sentence(n)).append('\n'));
     }
+  }
+
+  /** The Cilium version and the datapath settings; assumed defaults listed only when verbose. */
+  private static void datapathSettings(StringBuilder b, Verdict v, boolean verbose) {
     Setting version = v.settings().versionSetting();
     b.append("\nCilium version: ").append(version.value()).append("  (").append(version.from())
         .append(")").append(version.isAssumed() ? "; give --cilium-version if yours differs" : "")
@@ -342,8 +384,6 @@ public final class TraceRenderer {
     } else if (!assumed.isEmpty()) {
       b.append("   ").append(DatapathText.assumed(assumed.size())).append('\n');
     }
-    // Prose throughout: every line wrapped to the text width.
-    return TextWrap.lines(b.toString());
   }
 
   private static String side(SideVerdict s, String title) {

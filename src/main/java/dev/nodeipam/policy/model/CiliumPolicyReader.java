@@ -143,110 +143,151 @@ final class CiliumPolicyReader {
     boolean hasL3 = false;
     for (String field : e.keySet()) {
       Object v = e.get(field);
-      if (v == null) {
+      if (v == null || field.equals("toPorts")) {
         continue;
       }
       String fat = at + "." + field;
       if (field.equals(p + "Endpoints")) {
         hasL3 = true;
-        List<Object> sels = raw.list(v, fat);
-        for (int i = 0; i < sels.size(); i++) {
-          List<Requirement> req = selectors.requirements(sels.get(i), fat + "[" + i + "]", "");
-          boolean reserved = SelectorReader.mentionsReserved(req);
-          SelectorReader.Scoped scoped = SelectorReader.ciliumPeer(req, namespace);
-          boolean namespaced = !reserved
-              && !SelectorReader.mentions(req, SelectorReader.NAMESPACE_KEY);
-          String text =
-              p
-                  + "Endpoints "
-                  + SelectorReader.text(req)
-                  + (!namespaced
-                      ? ""
-                      : namespace == null
-                          ? " (any namespace)"
-                          : scoped.terms().namespaceBefore118() != null
-                              ? " (namespace " + namespace + " before Cilium 1.18)"
-                              : " (namespace " + namespace + ")");
-          peers.add(new Peer.Endpoints(selectors.selector(scoped.requirements()), reserved, text,
-              scoped.terms()));
-        }
+        endpointPeers(v, fat, p, peers);
       } else if (field.equals(p + "CIDR")) {
         hasL3 = true;
-        List<Object> list = raw.list(v, fat);
-        for (int i = 0; i < list.size(); i++) {
-          IPAddress c = cidrs.cidr(list.get(i), fat + "[" + i + "]", true);
-          peers.add(new Peer.Cidr(c, List.of(), p + "CIDR " + c));
-        }
+        cidrPeers(v, fat, p, peers);
       } else if (field.equals(p + "CIDRSet")) {
         hasL3 = true;
-        List<Object> list = raw.list(v, fat);
-        for (int i = 0; i < list.size(); i++) {
-          String iat = fat + "[" + i + "]";
-          Map<String, Object> set = raw.map(list.get(i), iat);
-          if (set.get("cidr") == null) {
-            notes.add(
-                iat
-                    + ": "
-                    + (set.containsKey("cidrGroupRef") ? "cidrGroupRef" : "selector")
-                    + " not modelled (matches nothing here)");
-            continue;
-          }
-          IPAddress c = cidrs.cidr(set.get("cidr"), iat + ".cidr", false);
-          List<IPAddress> except = cidrs.except(set.get("except"), c, iat + ".except");
-          peers.add(
-              new Peer.Cidr(
-                  c,
-                  except,
-                  p
-                      + "CIDRSet "
-                      + c
-                      + (except.isEmpty()
-                          ? ""
-                          : " except " + except.stream().map(Object::toString).toList())));
-        }
+        cidrSetPeers(v, fat, p, peers, notes);
       } else if (field.equals(p + "Entities")) {
         hasL3 = true;
-        List<Object> list = raw.list(v, fat);
-        for (int i = 0; i < list.size(); i++) {
-          String name = raw.string(list.get(i), fat + "[" + i + "]");
-          Entity entity = Entity.parse(name);
-          if (entity == null) {
-            throw raw.bad(fat + "[" + i + "]", "\"" + name + "\" is not a Cilium entity");
-          }
-          peers.add(new Peer.Entities(entity, p + "Entities " + entity.wire()));
-        }
-      } else if (field.equals("toPorts")) {
-        continue;
-      } else if (field.equals("icmps")) {
-        notes.add(fat + ": ICMP not modelled (only TCP, UDP and SCTP flows are traced)");
-      } else if (field.equals("authentication")) {
-        notes.add(fat + ": mutual authentication not modelled (read as no requirement)");
+        entityPeers(v, fat, p, peers);
       } else if (field.equals("toFQDNs")) {
         hasL3 = true;
         fqdns(v, fat, peers, unresolved, notes);
-      } else if (field.equals("toServices")
-          || field.equals("toNodes")
-          || field.equals("fromNodes")
-          || field.equals("toGroups")
-          || field.equals("fromGroups")
-          || field.equals("toRequires")
-          || field.equals("fromRequires")) {
-        if (!field.endsWith("Requires")) {
-          hasL3 = true;
-        }
-        notes.add(
-            fat
-                + ": not modelled"
-                + (field.endsWith("Requires")
-                    ? " (its extra requirement is not applied)"
-                    : " (these peers match nothing here)"));
-      } else {
-        notes.add(fat + ": not modelled (unknown field)");
+      } else if (notModelled(field, fat, notes)) {
+        hasL3 = true;
       }
     }
-    List<PortMatch> portMatches = new ArrayList<>();
     boolean hasPorts = e.get("toPorts") != null;
     boolean allPorts = !hasPorts && e.get("icmps") == null;
+    List<PortMatch> portMatches = portMatches(e, at, isDeny, notes);
+    String empty = emptyPeerList(e, p);
+    if (empty != null) {
+      // An empty list present selects no identity at all, whatever the entry's other peers
+      // (mergeEndpointSelectors, pkg/policy/utils): the entry lets nothing through.
+      peers.clear();
+      hasL3 = true;
+    }
+    if (!hasL3 && (hasPorts || e.get("icmps") != null)) {
+      // An L4-only entry applies to every peer.
+      peers.add(new Peer.Anyone("any peer (the entry has no L3 selector)"));
+    }
+    return new RuleEntry(peers, portMatches, allPorts, notes, at, unresolved);
+  }
+
+  /** toEndpoints / fromEndpoints: one peer a selector, scoped to the policy's namespace. */
+  private void endpointPeers(Object v, String fat, String p, List<Peer> peers) {
+    List<Object> sels = raw.list(v, fat);
+    for (int i = 0; i < sels.size(); i++) {
+      List<Requirement> req = selectors.requirements(sels.get(i), fat + "[" + i + "]", "");
+      boolean reserved = SelectorReader.mentionsReserved(req);
+      SelectorReader.Scoped scoped = SelectorReader.ciliumPeer(req, namespace);
+      boolean namespaced = !reserved
+          && !SelectorReader.mentions(req, SelectorReader.NAMESPACE_KEY);
+      String text =
+          p
+              + "Endpoints "
+              + SelectorReader.text(req)
+              + (!namespaced
+                  ? ""
+                  : namespace == null
+                      ? " (any namespace)"
+                      : scoped.terms().namespaceBefore118() != null
+                          ? " (namespace " + namespace + " before Cilium 1.18)"
+                          : " (namespace " + namespace + ")");
+      peers.add(new Peer.Endpoints(selectors.selector(scoped.requirements()), reserved, text,
+          scoped.terms()));
+    }
+  }
+
+  /** toCIDR / fromCIDR: one peer a CIDR (a bare address is its host prefix). */
+  private void cidrPeers(Object v, String fat, String p, List<Peer> peers) {
+    List<Object> list = raw.list(v, fat);
+    for (int i = 0; i < list.size(); i++) {
+      IPAddress c = cidrs.cidr(list.get(i), fat + "[" + i + "]", true);
+      peers.add(new Peer.Cidr(c, List.of(), p + "CIDR " + c));
+    }
+  }
+
+  /** toCIDRSet / fromCIDRSet: a CIDR and its exceptions; a group or selector matches nothing. */
+  private void cidrSetPeers(Object v, String fat, String p, List<Peer> peers, List<String> notes) {
+    List<Object> list = raw.list(v, fat);
+    for (int i = 0; i < list.size(); i++) {
+      String iat = fat + "[" + i + "]";
+      Map<String, Object> set = raw.map(list.get(i), iat);
+      if (set.get("cidr") == null) {
+        notes.add(
+            iat
+                + ": "
+                + (set.containsKey("cidrGroupRef") ? "cidrGroupRef" : "selector")
+                + " not modelled (matches nothing here)");
+        continue;
+      }
+      IPAddress c = cidrs.cidr(set.get("cidr"), iat + ".cidr", false);
+      List<IPAddress> except = cidrs.except(set.get("except"), c, iat + ".except");
+      peers.add(
+          new Peer.Cidr(
+              c,
+              except,
+              p
+                  + "CIDRSet "
+                  + c
+                  + (except.isEmpty()
+                      ? ""
+                      : " except " + except.stream().map(Object::toString).toList())));
+    }
+  }
+
+  /** toEntities / fromEntities: one peer an entity; a name Cilium does not know is bad input. */
+  private void entityPeers(Object v, String fat, String p, List<Peer> peers) {
+    List<Object> list = raw.list(v, fat);
+    for (int i = 0; i < list.size(); i++) {
+      String name = raw.string(list.get(i), fat + "[" + i + "]");
+      Entity entity = Entity.parse(name);
+      if (entity == null) {
+        throw raw.bad(fat + "[" + i + "]", "\"" + name + "\" is not a Cilium entity");
+      }
+      peers.add(new Peer.Entities(entity, p + "Entities " + entity.wire()));
+    }
+  }
+
+  /**
+   * An entry field the engine does not evaluate, kept as a note.
+   *
+   * @return whether the field names L3 peers (which then match nothing here)
+   */
+  private static boolean notModelled(String field, String fat, List<String> notes) {
+    switch (field) {
+      case "icmps" ->
+          notes.add(fat + ": ICMP not modelled (only TCP, UDP and SCTP flows are traced)");
+      case "authentication" ->
+          notes.add(fat + ": mutual authentication not modelled (read as no requirement)");
+      case "toServices", "toNodes", "fromNodes", "toGroups", "fromGroups" -> {
+        notes.add(fat + ": not modelled (these peers match nothing here)");
+        return true;
+      }
+      case "toRequires", "fromRequires" ->
+          notes.add(fat + ": not modelled (its extra requirement is not applied)");
+      default -> notes.add(fat + ": not modelled (unknown field)");
+    }
+    return false;
+  }
+
+  /**
+   * toPorts: the port matches of the entry (a port list that is empty matches every port); L7
+   * rules and other port fields are kept as notes.
+   */
+  private List<PortMatch> portMatches(
+      Map<String, Object> e, String at, boolean isDeny, List<String> notes) {
+    List<PortMatch> portMatches = new ArrayList<>();
     List<Object> toPorts = raw.list(e.get("toPorts"), at + ".toPorts");
     for (int i = 0; i < toPorts.size(); i++) {
       String pat = at + ".toPorts[" + i + "]";
@@ -272,18 +313,7 @@ final class CiliumPolicyReader {
         portMatches.add(ports.ciliumPort(list.get(j), pat + ".ports[" + j + "]"));
       }
     }
-    String empty = emptyPeerList(e, p);
-    if (empty != null) {
-      // An empty list present selects no identity at all, whatever the entry's other peers
-      // (mergeEndpointSelectors, pkg/policy/utils): the entry lets nothing through.
-      peers.clear();
-      hasL3 = true;
-    }
-    if (!hasL3 && (hasPorts || e.get("icmps") != null)) {
-      // An L4-only entry applies to every peer.
-      peers.add(new Peer.Anyone("any peer (the entry has no L3 selector)"));
-    }
-    return new RuleEntry(peers, portMatches, allPorts, notes, at, unresolved);
+    return portMatches;
   }
 
   /** The first peer list of the entry that is present but empty, or null. */
@@ -318,9 +348,9 @@ final class CiliumPolicyReader {
           throw raw.bad(path + "." + field, e.getMessage());
         }
         boolean resolved = false;
-        for (Map.Entry<String, List<inet.ipaddr.IPAddress>> a : dns.byName().entrySet()) {
+        for (Map.Entry<String, List<IPAddress>> a : dns.byName().entrySet()) {
           if (sel.matches(a.getKey())) {
-            for (inet.ipaddr.IPAddress ip : a.getValue()) {
+            for (IPAddress ip : a.getValue()) {
               resolved = true;
               peers.add(new Peer.Cidr(ip.toPrefixBlock(ip.getBitCount()), List.of(),
                   "toFQDNs " + sel.text() + " (" + a.getKey() + " = " + ip + ", --dns)"));

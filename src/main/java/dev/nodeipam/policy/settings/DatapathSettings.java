@@ -231,51 +231,14 @@ public record DatapathSettings(
       boolean seenIpv6,
       Optional<AgentVersion.Found> found,
       String configSource) {
-    for (String key : overrides.keySet()) {
-      if (!KEYS.contains(key) && !key.equals(CILIUM_VERSION)) {
-        throw new IllegalArgumentException(
-            "unknown setting \"" + key + "\" (known: " + String.join(", ", KEYS) + ")");
-      }
-    }
+    requireKnown(overrides);
     Setting versionSetting = version(overrides.get(CILIUM_VERSION), found);
     CiliumVersion version = CiliumVersion.parse(versionSetting.value());
     Map<String, Setting> s = new LinkedHashMap<>();
     Map<String, Setting> ignored = new LinkedHashMap<>();
-    for (String key : KEYS) {
-      String v = overrides.get(key);
-      Setting given = null;
-      if (v != null) {
-        given = new Setting(key, v.trim(), Setting.Origin.FLAG);
-      } else {
-        v = config.map(c -> c.get(key)).orElse(null);
-        if (v != null) {
-          given = new Setting(key, v.trim(), Setting.Origin.CONFIG, configSource == null ? null
-              : "kube-system/cilium-config (" + configSource + ")");
-        }
-      }
-      if (given != null && !KeyReleases.known(key, version)) {
-        ignored.put(key, given); // an older agent does not read the key at all
-      } else if (given != null) {
-        s.put(key, given);
-      }
-    }
-    // Defaults, some depending on other values.
-    putDefault(s, KPR, "false", Setting.Origin.DEFAULT);
+    given(config, overrides, configSource, version, s, ignored);
+    putDefaults(s, seenIpv4, seenIpv6, version);
     boolean kpr = kpr(s.get(KPR));
-    putDefault(s, BPF_LB_SOCK, Boolean.toString(kpr), Setting.Origin.DEFAULT);
-    putDefault(s, HOSTNS_ONLY, "false", Setting.Origin.DEFAULT);
-    putDefault(s, EXTERNAL_IP_MITIGATION, "false", Setting.Origin.DEFAULT);
-    putDefault(s, CIDR_MATCH_MODE, "", Setting.Origin.DEFAULT);
-    putDefault(s, ENABLE_POLICY, "default", Setting.Origin.DEFAULT);
-    putDefault(s, CLUSTER_NAME, "default", Setting.Origin.DEFAULT);
-    putDefault(s, ENABLE_IPV4, Boolean.toString(seenIpv4 || !seenIpv6), Setting.Origin.INFERRED);
-    putDefault(s, ENABLE_IPV6, Boolean.toString(seenIpv6), Setting.Origin.INFERRED);
-    putDefault(s, NON_DEFAULT_DENY, "true", Setting.Origin.DEFAULT);
-    putDefault(s, ENVOY_CONFIG, "false", Setting.Origin.DEFAULT);
-    putDefault(s, SCTP, "false", Setting.Origin.DEFAULT);
-    putDefault(s, WILDCARD_ENTRIES, "true", Setting.Origin.DEFAULT);
-    putDefault(s, INTERNAL_TRAFFIC_POLICY, "true", Setting.Origin.DEFAULT);
-    s.putIfAbsent(DEFAULT_LOCAL_CLUSTER, localClusterDefault(version));
     ignored.forEach((k, given) -> s.put(k, new Setting(k, s.get(k).value(),
         Setting.Origin.DEFAULT, KeyReleases.ignored(given, version))));
     Map<String, Setting> ordered = new LinkedHashMap<>();
@@ -307,6 +270,68 @@ public record DatapathSettings(
         bool(ordered.get(WILDCARD_ENTRIES)),
         bool(ordered.get(INTERNAL_TRAFFIC_POLICY)),
         ordered);
+  }
+
+  /** Refuses a {@code --set} key that is not a setting. */
+  private static void requireKnown(Map<String, String> overrides) {
+    for (String key : overrides.keySet()) {
+      if (!KEYS.contains(key) && !key.equals(CILIUM_VERSION)) {
+        throw new IllegalArgumentException(
+            "unknown setting \"" + key + "\" (known: " + String.join(", ", KEYS) + ")");
+      }
+    }
+  }
+
+  /**
+   * The settings the input gives, {@code --set} over cilium-config, into {@code s}; a key the
+   * release does not read goes into {@code ignored} instead.
+   */
+  private static void given(
+      Optional<Map<String, String>> config,
+      Map<String, String> overrides,
+      String configSource,
+      CiliumVersion version,
+      Map<String, Setting> s,
+      Map<String, Setting> ignored) {
+    for (String key : KEYS) {
+      String v = overrides.get(key);
+      Setting given = null;
+      if (v != null) {
+        given = new Setting(key, v.trim(), Setting.Origin.FLAG);
+      } else {
+        v = config.map(c -> c.get(key)).orElse(null);
+        if (v != null) {
+          given = new Setting(key, v.trim(), Setting.Origin.CONFIG, configSource == null ? null
+              : "kube-system/cilium-config (" + configSource + ")");
+        }
+      }
+      if (given != null && !KeyReleases.known(key, version)) {
+        ignored.put(key, given); // an older agent does not read the key at all
+      } else if (given != null) {
+        s.put(key, given);
+      }
+    }
+  }
+
+  /** Cilium's default for each setting the input does not give, some depending on others. */
+  private static void putDefaults(
+      Map<String, Setting> s, boolean seenIpv4, boolean seenIpv6, CiliumVersion version) {
+    putDefault(s, KPR, "false", Setting.Origin.DEFAULT);
+    boolean kpr = kpr(s.get(KPR));
+    putDefault(s, BPF_LB_SOCK, Boolean.toString(kpr), Setting.Origin.DEFAULT);
+    putDefault(s, HOSTNS_ONLY, "false", Setting.Origin.DEFAULT);
+    putDefault(s, EXTERNAL_IP_MITIGATION, "false", Setting.Origin.DEFAULT);
+    putDefault(s, CIDR_MATCH_MODE, "", Setting.Origin.DEFAULT);
+    putDefault(s, ENABLE_POLICY, "default", Setting.Origin.DEFAULT);
+    putDefault(s, CLUSTER_NAME, "default", Setting.Origin.DEFAULT);
+    putDefault(s, ENABLE_IPV4, Boolean.toString(seenIpv4 || !seenIpv6), Setting.Origin.INFERRED);
+    putDefault(s, ENABLE_IPV6, Boolean.toString(seenIpv6), Setting.Origin.INFERRED);
+    putDefault(s, NON_DEFAULT_DENY, "true", Setting.Origin.DEFAULT);
+    putDefault(s, ENVOY_CONFIG, "false", Setting.Origin.DEFAULT);
+    putDefault(s, SCTP, "false", Setting.Origin.DEFAULT);
+    putDefault(s, WILDCARD_ENTRIES, "true", Setting.Origin.DEFAULT);
+    putDefault(s, INTERNAL_TRAFFIC_POLICY, "true", Setting.Origin.DEFAULT);
+    s.putIfAbsent(DEFAULT_LOCAL_CLUSTER, localClusterDefault(version));
   }
 
   /**

@@ -8,6 +8,7 @@ import dev.nodeipam.ipam.NodeEligibility;
 import dev.nodeipam.ipam.NodeIpamOptions;
 import dev.nodeipam.ipam.ServiceAnnotations;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -51,89 +52,97 @@ public final class DemoRun {
       out.printf(
           "in-process API server %s seeded from %s: %d node(s), %d Service(s)%n",
           client.getConfiguration().getMasterUrl(), seed, nodes, services);
-      ControllerSettings settings =
-          ControllerSettings.defaults(NodeIpamOptions.reference(), "demo")
-              .withLeaderElection(
-                  false,
-                  "default",
-                  "nodeipam",
-                  Duration.ofSeconds(15),
-                  Duration.ofSeconds(10),
-                  Duration.ofSeconds(2))
-              .withWorkers(1);
       try (NodeIpamController controller =
           new NodeIpamController(
               client,
-              settings,
+              settings(),
               new ControllerMetrics(new PrometheusRegistry()),
               changes::add)) {
         out.println("controller started for loadBalancerClass " + NodeIpamOptions.DEFAULT_CLASS);
         out.flush();
         controller.start();
         expect("initial convergence", controller);
-
-        step("node-d joins, labelled ingress-ready=true, ExternalIP 198.51.100.4");
-        client
-            .nodes()
-            .resource(
-                new NodeBuilder()
-                    .withNewMetadata()
-                    .withName("node-d")
-                    .addToLabels("kubernetes.io/hostname", "node-d")
-                    .addToLabels("ingress-ready", "true")
-                    .endMetadata()
-                    .withNewStatus()
-                    .addNewAddress()
-                    .withType("InternalIP")
-                    .withAddress("10.0.0.13")
-                    .endAddress()
-                    .addNewAddress()
-                    .withType("ExternalIP")
-                    .withAddress("198.51.100.4")
-                    .endAddress()
-                    .addNewCondition()
-                    .withType("Ready")
-                    .withStatus("True")
-                    .endCondition()
-                    .endStatus()
-                    .build())
-            .create();
-        expect("node-d joined", controller);
-
-        step("node-a gets the label " + NodeEligibility.EXCLUDE_LABEL + "=\"\"");
-        client
-            .nodes()
-            .withName("node-a")
-            .patch(
-                MERGE,
-                "{\"metadata\":{\"labels\":{\"" + NodeEligibility.EXCLUDE_LABEL + "\":\"\"}}}");
-        expect("node-a excluded", controller);
-
-        step("node-d leaves the cluster");
-        client.nodes().withName("node-d").delete();
-        expect("node-d left", controller);
-
-        step(
-            "web/site's "
-                + ServiceAnnotations.MATCH_NODE_LABELS
-                + " becomes \"kubernetes.io/hostname in (node-b,node-c)\"");
-        client
-            .services()
-            .inNamespace("web")
-            .withName("site")
-            .patch(
-                MERGE,
-                "{\"metadata\":{\"annotations\":{\""
-                    + ServiceAnnotations.MATCH_NODE_LABELS
-                    + "\":\"kubernetes.io/hostname in (node-b,node-c)\"}}}");
-        expect("selector changed", controller);
-
+        steps(client, controller);
         out.printf(
             "%ndone: %d status writes, every one a change%n", controller.metrics().statusWrites());
         out.flush();
       }
     }
     return 0;
+  }
+
+  /** The reference options, one worker, no leader election. */
+  private static ControllerSettings settings() {
+    return ControllerSettings.defaults(NodeIpamOptions.reference(), "demo")
+        .withLeaderElection(
+            false,
+            "default",
+            "nodeipam",
+            Duration.ofSeconds(15),
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(2))
+        .withWorkers(1);
+  }
+
+  /** The script: a node joins, one is excluded, one leaves, a Service's node selector changes. */
+  private void steps(KubernetesClient client, NodeIpamController controller)
+      throws InterruptedException {
+    step("node-d joins, labelled ingress-ready=true, ExternalIP 198.51.100.4");
+    client.nodes().resource(nodeD()).create();
+    expect("node-d joined", controller);
+
+    step("node-a gets the label " + NodeEligibility.EXCLUDE_LABEL + "=\"\"");
+    client
+        .nodes()
+        .withName("node-a")
+        .patch(
+            MERGE,
+            "{\"metadata\":{\"labels\":{\"" + NodeEligibility.EXCLUDE_LABEL + "\":\"\"}}}");
+    expect("node-a excluded", controller);
+
+    step("node-d leaves the cluster");
+    client.nodes().withName("node-d").delete();
+    expect("node-d left", controller);
+
+    step(
+        "web/site's "
+            + ServiceAnnotations.MATCH_NODE_LABELS
+            + " becomes \"kubernetes.io/hostname in (node-b,node-c)\"");
+    client
+        .services()
+        .inNamespace("web")
+        .withName("site")
+        .patch(
+            MERGE,
+            "{\"metadata\":{\"annotations\":{\""
+                + ServiceAnnotations.MATCH_NODE_LABELS
+                + "\":\"kubernetes.io/hostname in (node-b,node-c)\"}}}");
+    expect("selector changed", controller);
+  }
+
+  /** The node that joins: ready, labelled ingress-ready=true, with an ExternalIP. */
+  private static Node nodeD() {
+    return new NodeBuilder()
+        .withNewMetadata()
+        .withName("node-d")
+        .addToLabels("kubernetes.io/hostname", "node-d")
+        .addToLabels("ingress-ready", "true")
+        .endMetadata()
+        .withNewStatus()
+        .addNewAddress()
+        .withType("InternalIP")
+        .withAddress("10.0.0.13")
+        .endAddress()
+        .addNewAddress()
+        .withType("ExternalIP")
+        .withAddress("198.51.100.4")
+        .endAddress()
+        .addNewCondition()
+        .withType("Ready")
+        .withStatus("True")
+        .endCondition()
+        .endStatus()
+        .build();
   }
 
   private void step(String what) throws InterruptedException {
