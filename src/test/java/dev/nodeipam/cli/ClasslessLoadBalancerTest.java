@@ -14,23 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
  * controller's safety check reads it (docs/spec/node-ipam.md#R2, cilium/cilium#33282).
  */
 class ClasslessLoadBalancerTest {
-  private static final String NODES = """
-      apiVersion: v1
-      kind: Node
-      metadata: {name: node-a}
-      status:
-        addresses:
-        - {type: InternalIP, address: 10.0.0.10}
-        - {type: ExternalIP, address: 198.51.100.1}
-      ---
-      apiVersion: v1
-      kind: Node
-      metadata: {name: node-b}
-      status:
-        addresses:
-        - {type: InternalIP, address: 10.0.0.11}
-        - {type: ExternalIP, address: 198.51.100.2}
-      ---
+  private static final String NODES = Trees.TWO_NODES + """
       apiVersion: v1
       kind: Service
       metadata: {name: web, namespace: shop}

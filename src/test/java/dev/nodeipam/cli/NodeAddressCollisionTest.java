@@ -22,23 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * address loses its replies from 1.19 (#45408); Node IPAM's own Services are left out.
  */
 class NodeAddressCollisionTest {
-  private static final String TREE = """
-      apiVersion: v1
-      kind: Node
-      metadata: {name: node-a}
-      status:
-        addresses:
-        - {type: InternalIP, address: 10.0.0.10}
-        - {type: ExternalIP, address: 198.51.100.1}
-      ---
-      apiVersion: v1
-      kind: Node
-      metadata: {name: node-b}
-      status:
-        addresses:
-        - {type: InternalIP, address: 10.0.0.11}
-        - {type: ExternalIP, address: 198.51.100.2}
-      ---
+  private static final String TREE = Trees.TWO_NODES + """
       apiVersion: cilium.io/v2alpha1
       kind: CiliumLoadBalancerIPPool
       metadata: {name: public}
