@@ -141,31 +141,18 @@ public record PublishedAddresses(ClusterSnapshot snapshot, List<ServiceAddress> 
 
   private static ClusterSnapshot withStatus(
       ClusterSnapshot in, Map<String, List<String>> planned, Map<String, String> modes) {
-    ClusterSnapshot.Builder b = ClusterSnapshot.builder();
-    in.nodes().forEach(b::node);
-    in.namespaces().forEach(b::namespace);
+    List<Service> services = new ArrayList<>();
     for (Service s : in.services()) {
       List<String> ips = planned.get(s.key());
       if (ips == null) {
-        b.service(s);
+        services.add(s);
         continue;
       }
       String mode = modes.get(s.key());
       List<Service.LoadBalancerIngress> ingress =
           ips.stream().map(ip -> new Service.LoadBalancerIngress(ip, null, mode)).toList();
-      b.service(
-          s.toBuilder()
-              .ingress(ingress)
-              .build());
+      services.add(s.toBuilder().ingress(ingress).build());
     }
-    in.endpointSlices().forEach(b::endpointSlice);
-    in.pods().forEach(b::pod);
-    in.workloads().forEach(b::workload);
-    in.policies().forEach(b::policy);
-    in.addressClaims().forEach(b::addressClaim);
-    in.ciliumConfig().ifPresent(b::ciliumConfig);
-    in.daemonSets().forEach(b::daemonSet);
-    in.ciliumConfigSource().ifPresent(b::ciliumConfigSource);
-    return b.build();
+    return in.toBuilder().services(services).build();
   }
 }

@@ -4,6 +4,7 @@ import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.EndpointSlice;
 import dev.nodeipam.snapshot.Node;
 import dev.nodeipam.snapshot.Service;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,16 +21,16 @@ final class AfterState {
       ClusterSnapshot before,
       Map<String, Map<String, String>> labelsToAdd,
       List<ServiceMigration> drafts) {
-    ClusterSnapshot.Builder b = ClusterSnapshot.builder();
+    List<Node> nodes = new ArrayList<>();
     for (Node n : before.nodes()) {
       Map<String, String> added = labelsToAdd.get(n.name());
       if (added == null) {
-        b.node(n);
+        nodes.add(n);
       } else {
         Map<String, String> merged = new TreeMap<>(n.labels());
         merged.putAll(added);
         // toBuilder: every other component (the E13 annotation too) stays as it was.
-        b.node(n.toBuilder().labels(merged).build());
+        nodes.add(n.toBuilder().labels(merged).build());
       }
     }
     Map<String, List<PlannedService>> replaced = new HashMap<>();
@@ -38,15 +39,17 @@ final class AfterState {
         replaced.put(d.before().key(), d.after());
       }
     }
+    List<Service> services = new ArrayList<>();
     for (Service s : before.services()) {
       List<PlannedService> planned = replaced.get(s.key());
       if (planned == null) {
-        b.service(s);
+        services.add(s);
       } else {
-        planned.forEach(p -> b.service(p.service()));
+        planned.forEach(p -> services.add(p.service()));
       }
     }
-    before.endpointSlices().forEach(b::endpointSlice);
+    // toBuilder: every other object and setting of the cluster stays as it was.
+    ClusterSnapshot.Builder b = before.toBuilder().nodes(nodes).services(services);
     // The EndpointSlice controller gives a new Service with the same selector the same endpoints.
     for (ServiceMigration d : drafts) {
       for (PlannedService p : d.after()) {
@@ -65,14 +68,6 @@ final class AfterState {
         }
       }
     }
-    before.pods().forEach(b::pod);
-    before.namespaces().forEach(b::namespace);
-    before.workloads().forEach(b::workload);
-    before.policies().forEach(b::policy);
-    before.addressClaims().forEach(b::addressClaim);
-    before.ciliumConfig().ifPresent(b::ciliumConfig);
-    before.daemonSets().forEach(b::daemonSet);
-    before.ciliumConfigSource().ifPresent(b::ciliumConfigSource);
     return b.build();
   }
 }

@@ -112,19 +112,8 @@ public final class PolicyAfterStateAudit implements AfterStateAudit {
 
   /** The snapshot with extra policies. */
   private static ClusterSnapshot with(ClusterSnapshot in, List<RawObject> policies) {
-    ClusterSnapshot.Builder b = ClusterSnapshot.builder();
-    in.nodes().forEach(b::node);
-    in.services().forEach(b::service);
-    in.endpointSlices().forEach(b::endpointSlice);
-    in.pods().forEach(b::pod);
-    in.namespaces().forEach(b::namespace);
-    in.workloads().forEach(b::workload);
-    in.policies().forEach(b::policy);
-    in.addressClaims().forEach(b::addressClaim);
+    ClusterSnapshot.Builder b = in.toBuilder();
     policies.forEach(b::policy);
-    in.ciliumConfig().ifPresent(b::ciliumConfig);
-    in.daemonSets().forEach(b::daemonSet);
-    in.ciliumConfigSource().ifPresent(b::ciliumConfigSource);
     return b.build();
   }
 }

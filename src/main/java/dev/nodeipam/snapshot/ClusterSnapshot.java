@@ -80,6 +80,26 @@ public final class ClusterSnapshot {
     return builder().build();
   }
 
+  /**
+   * A builder holding every object and setting of this snapshot: the one way to copy it, so that a
+   * new component cannot be dropped by a copy. Add to it, or replace one kind's list.
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.nodes.addAll(nodes);
+    b.services.addAll(services);
+    b.endpointSlices.addAll(endpointSlices);
+    b.pods.addAll(pods);
+    b.namespaces.addAll(namespaces);
+    b.workloads.addAll(workloads);
+    b.policies.addAll(policies);
+    b.addressClaims.addAll(addressClaims);
+    b.ciliumConfig = ciliumConfig;
+    b.daemonSets.addAll(daemonSets);
+    b.ciliumConfigSource = ciliumConfigSource;
+    return b;
+  }
+
   public List<Node> nodes() {
     return nodes;
   }
@@ -183,8 +203,22 @@ public final class ClusterSnapshot {
       return this;
     }
 
+    /** Replaces the nodes held so far. */
+    public Builder nodes(List<Node> replacement) {
+      nodes.clear();
+      nodes.addAll(replacement);
+      return this;
+    }
+
     public Builder service(Service service) {
       services.add(service);
+      return this;
+    }
+
+    /** Replaces the Services held so far. */
+    public Builder services(List<Service> replacement) {
+      services.clear();
+      services.addAll(replacement);
       return this;
     }
 
@@ -200,6 +234,13 @@ public final class ClusterSnapshot {
 
     public Builder namespace(Namespace namespace) {
       namespaces.add(namespace);
+      return this;
+    }
+
+    /** Replaces the namespaces held so far. */
+    public Builder namespaces(List<Namespace> replacement) {
+      namespaces.clear();
+      namespaces.addAll(replacement);
       return this;
     }
 

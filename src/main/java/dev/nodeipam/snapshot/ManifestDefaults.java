@@ -21,17 +21,8 @@ public final class ManifestDefaults {
   public static ClusterSnapshot apply(ClusterSnapshot in) {
     IpFamily primary = primaryFamily(in);
     boolean dualStack = looksDualStack(in);
-    ClusterSnapshot.Builder out = ClusterSnapshot.builder();
-    in.nodes().forEach(out::node);
-    in.services().forEach(s -> out.service(service(s, primary, dualStack)));
-    in.endpointSlices().forEach(out::endpointSlice);
-    in.pods().forEach(out::pod);
-    in.workloads().forEach(out::workload);
-    in.policies().forEach(out::policy);
-    in.addressClaims().forEach(out::addressClaim);
-    in.ciliumConfig().ifPresent(out::ciliumConfig);
-    in.daemonSets().forEach(out::daemonSet);
-    in.ciliumConfigSource().ifPresent(out::ciliumConfigSource);
+    ClusterSnapshot.Builder out = in.toBuilder()
+        .services(in.services().stream().map(s -> service(s, primary, dualStack)).toList());
     for (Workload w : in.workloads()) {
       if (in.podsIn(w.namespace()).stream()
               .noneMatch(p -> !p.isTemplate() && w.selector().matches(p.labels()))
@@ -61,8 +52,7 @@ public final class ManifestDefaults {
       namespaces.computeIfAbsent(
           name, n -> new Namespace(n, Map.of(NAMESPACE_NAME_LABEL, n), "(implied)"));
     }
-    namespaces.values().forEach(out::namespace);
-    return out.build();
+    return out.namespaces(List.copyOf(namespaces.values())).build();
   }
 
   /**

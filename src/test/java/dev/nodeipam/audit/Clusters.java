@@ -1,17 +1,25 @@
 package dev.nodeipam.audit;
 
-import dev.nodeipam.tools.generate.SyntheticCluster;
 import dev.nodeipam.kube.ManifestLoader;
+import dev.nodeipam.policy.engine.PolicyEngine;
+import dev.nodeipam.policy.model.Flow;
+import dev.nodeipam.policy.model.Protocol;
+import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.render.AuditRenderer;
 import dev.nodeipam.snapshot.ClusterSnapshot;
+import dev.nodeipam.snapshot.Pod;
+import dev.nodeipam.snapshot.Service;
+import dev.nodeipam.testing.ClientEgress;
 import dev.nodeipam.testing.YamlClusters;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Snapshots for audit tests: the examples, YAML written in the test, companions added. */
 final class Clusters {
@@ -31,7 +39,7 @@ final class Clusters {
 
   /** The snapshot with the report's companion policies added, as objects. */
   static ClusterSnapshot withCompanions(ClusterSnapshot in, AuditReport report) {
-    ClusterSnapshot.Builder b = SyntheticCluster.copy(in);
+    ClusterSnapshot.Builder b = in.toBuilder();
     for (Companion c : report.companions()) {
       b.policy(c.asPolicy("companion:" + c.name()));
     }
@@ -112,29 +120,49 @@ final class Clusters {
   }
 
   /**
-   * The generated clusters' egress NetworkPolicy of client pod {@code app} in namespace app: none
-   * (0), 0.0.0.0/0 on 443 (1), 203.0.113.0/24 on 443 (2), the nodes' 198.51.100.0/24 (3),
-   * 0.0.0.0/0 except 203.0.113.0/24 (4), or the web pods by selector (5); null for none.
+   * The generated clusters' egress NetworkPolicies of a client pod, by index: none (0), 0.0.0.0/0
+   * on 443 (1), 203.0.113.0/24 on 443 (2), the nodes' 198.51.100.0/24 (3), 0.0.0.0/0 except
+   * 203.0.113.0/24 (4), or the web pods by selector (5).
    */
-  static String clientEgress(int kind, String app) {
-    String egress = switch (kind) {
-      case 0 -> null;
-      case 1 -> "- to: [{ipBlock: {cidr: 0.0.0.0/0}}]\n    ports: [{port: 443}]";
-      case 2 -> "- to: [{ipBlock: {cidr: 203.0.113.0/24}}]\n    ports: [{port: 443}]";
-      case 3 -> "- to: [{ipBlock: {cidr: 198.51.100.0/24}}]";
-      case 4 -> "- to: [{ipBlock: {cidr: 0.0.0.0/0, except: [203.0.113.0/24]}}]";
-      default -> "- to: [{podSelector: {matchLabels: {app: web}}, namespaceSelector: {}}]";
-    };
-    return egress == null ? null : """
-        apiVersion: networking.k8s.io/v1
-        kind: NetworkPolicy
-        metadata: {name: %s, namespace: app}
-        spec:
-          podSelector: {matchLabels: {app: %s}}
-          policyTypes: [Egress]
-          egress:
-          %s
-        """.formatted(app, app, egress);
+  static final List<ClientEgress> CLIENT_EGRESS = List.of(
+      ClientEgress.NONE,
+      ClientEgress.ALL_ON_443,
+      ClientEgress.SERVICE_ADDRESSES_ON_443,
+      ClientEgress.NODE_ADDRESSES,
+      ClientEgress.ALL_EXCEPT_SERVICE_ADDRESSES,
+      ClientEgress.WEB_PODS);
+
+  /**
+   * Every flow the trap definition judges, with what judges it: from each pod to each published
+   * address and Service port (each address:port/protocol once), in the order of the addresses.
+   */
+  record PublishedFlows(
+      PolicyEngine engine, DatapathSettings now, DatapathSettings translating, List<Flow> flows) {
+    /** Section 6 of the policy model for one flow ({@link IdentityTrap#of}). */
+    IdentityTrap trap(Flow flow) {
+      return IdentityTrap.of(engine, flow, now, translating);
+    }
+  }
+
+  static PublishedFlows publishedFlows(ClusterSnapshot cluster, Map<String, String> overrides) {
+    PublishedAddresses published =
+        PublishedAddresses.of(cluster, AuditOptions.defaults().nodeIpam());
+    PolicyEngine engine = PolicyEngine.of(published.snapshot());
+    List<Flow> flows = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (ServiceAddress sa : published.addresses()) {
+      for (Service.ServicePort sp : sa.service().ports()) {
+        Protocol protocol = Protocol.parse(sp.protocol());
+        if (!seen.add(sa.address().toCanonicalString() + ":" + sp.port() + "/" + protocol)) {
+          continue;
+        }
+        for (Pod p : published.snapshot().pods()) {
+          flows.add(new Flow(p, sa.address(), sp.port(), protocol));
+        }
+      }
+    }
+    return new PublishedFlows(engine, engine.settings(overrides),
+        IdentityTrap.translating(engine, overrides), flows);
   }
 
   static List<Finding> traps(AuditReport r) {

@@ -154,7 +154,7 @@ class CompanionPostureTest {
     // Control: where the agent ignores enableDefaultDeny: false, the seed article's clusterwide
     // shape is what this test exists to rule out.
     if (!sBefore.honoursDefaultDenyOptOut()) {
-      ClusterSnapshot.Builder b = dev.nodeipam.tools.generate.SyntheticCluster.copy(cluster);
+      ClusterSnapshot.Builder b = cluster.toBuilder();
       Companions.of(before.traps()).forEach(c -> b.policy(c.asPolicy("clusterwide")));
       ClusterSnapshot withClusterwide = b.build();
       PolicyEngine e = PolicyEngine.of(withClusterwide);
@@ -237,7 +237,7 @@ class CompanionPostureTest {
       String app = "client-" + i;
       docs.add(TrapRulesTest.pod("app", app, app, r.nextBoolean() ? "n1" : "n2",
           "10.0.3." + (10 + i), ""));
-      String egress = Clusters.clientEgress(r.nextInt(6), app);
+      String egress = Clusters.CLIENT_EGRESS.get(r.nextInt(6)).yaml(app);
       if (egress != null) {
         docs.add(egress);
       }

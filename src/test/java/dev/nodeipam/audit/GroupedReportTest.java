@@ -156,7 +156,7 @@ class GroupedReportTest {
   void withoutAnyCidrOrWorldAllowNothingIsSearchedButAddressesAreCounted() {
     ClusterSnapshot withCidr = TrapRulesTest.cluster(EXT, TrapRulesTest.NODE_IPAM_SERVICE
         .replace("name: web", "name: web2"));
-    ClusterSnapshot withoutPolicy = dev.nodeipam.tools.generate.SyntheticCluster.copy(withCidr)
+    ClusterSnapshot withoutPolicy = withCidr.toBuilder()
         .build();
     assertThat(Audit.mayTrap(dev.nodeipam.policy.engine.PolicyEngine.of(withCidr).rules()))
         .isTrue();

@@ -15,12 +15,9 @@ import dev.nodeipam.policy.engine.PolicyEngine;
 import dev.nodeipam.policy.explanation.Verdict;
 import dev.nodeipam.policy.model.Direction;
 import dev.nodeipam.policy.model.Flow;
-import dev.nodeipam.policy.model.Protocol;
-import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.render.TraceRenderer;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.Pod;
-import dev.nodeipam.snapshot.Service;
 import dev.nodeipam.testing.Coverage;
 import java.util.List;
 import java.util.Map;
@@ -124,44 +121,32 @@ class OneTrapDefinitionPropertyTest {
   record Definition(Set<String> traps, Set<String> fixable, Set<String> traceTrapped) {}
 
   private static Definition definition(ClusterSnapshot cluster, Map<String, String> overrides) {
-    PublishedAddresses published =
-        PublishedAddresses.of(cluster, AuditOptions.defaults().nodeIpam());
-    PolicyEngine engine = PolicyEngine.of(published.snapshot());
-    DatapathSettings now = engine.settings(overrides);
-    DatapathSettings translating = IdentityTrap.translating(engine, overrides);
+    Clusters.PublishedFlows published = Clusters.publishedFlows(cluster, overrides);
+    PolicyEngine engine = published.engine();
     Definition out = new Definition(new TreeSet<>(), new TreeSet<>(), new TreeSet<>());
-    Set<String> seen = new TreeSet<>();
-    for (ServiceAddress sa : published.addresses()) {
-      for (Service.ServicePort sp : sa.service().ports()) {
-        Protocol protocol = Protocol.parse(sp.protocol());
-        String address = sa.address().toCanonicalString();
-        if (!seen.add(address + ":" + sp.port() + "/" + protocol)) {
-          continue;
-        }
-        for (Pod p : published.snapshot().pods()) {
-          Flow flow = new Flow(p, sa.address(), sp.port(), protocol);
-          IdentityTrap trap = IdentityTrap.of(engine, flow, now, translating);
-          // What `trace --from p --to address:port -o json` renders for the flow.
-          Verdict verdict = engine.verdict(flow, now);
-          Verdict asAddress = engine.verdictAsAddress(flow, now);
-          boolean traced = Boolean.TRUE.equals(
-              TraceRenderer.document(verdict, asAddress, trap, null).get("identityTrap"));
-          if (traced) {
-            out.traceTrapped().add(p.key() + " " + address + ":" + sp.port());
-          }
-          // The text offers the companion `nodeipam audit` writes only where one clears the trap.
-          assertThat(TraceRenderer.text(verdict, asAddress, trap, null))
-              .as("trace text of %s -> %s:%s", p.key(), address, sp.port())
-              .satisfies(text -> assertThat(text.contains("`nodeipam audit` writes it"))
-                  .isEqualTo(traced && trap.companionFixes()));
-          for (IdentityTrap.Side side : trap.sides()) {
-            String k = key(p.key(), address, sp.port(),
-                side.direction() == Direction.EGRESS ? "egress" : "ingress", side.active());
-            out.traps().add(k);
-            if (side.companionFixes()) {
-              out.fixable().add(k);
-            }
-          }
+    for (Flow flow : published.flows()) {
+      Pod p = flow.source();
+      String address = flow.address().toCanonicalString();
+      IdentityTrap trap = published.trap(flow);
+      // What `trace --from p --to address:port -o json` renders for the flow.
+      Verdict verdict = engine.verdict(flow, published.now());
+      Verdict asAddress = engine.verdictAsAddress(flow, published.now());
+      boolean traced = Boolean.TRUE.equals(
+          TraceRenderer.document(verdict, asAddress, trap, null).get("identityTrap"));
+      if (traced) {
+        out.traceTrapped().add(p.key() + " " + address + ":" + flow.port());
+      }
+      // The text offers the companion `nodeipam audit` writes only where one clears the trap.
+      assertThat(TraceRenderer.text(verdict, asAddress, trap, null))
+          .as("trace text of %s -> %s:%s", p.key(), address, flow.port())
+          .satisfies(text -> assertThat(text.contains("`nodeipam audit` writes it"))
+              .isEqualTo(traced && trap.companionFixes()));
+      for (IdentityTrap.Side side : trap.sides()) {
+        String k = key(p.key(), address, flow.port(),
+            side.direction() == Direction.EGRESS ? "egress" : "ingress", side.active());
+        out.traps().add(k);
+        if (side.companionFixes()) {
+          out.fixable().add(k);
         }
       }
     }

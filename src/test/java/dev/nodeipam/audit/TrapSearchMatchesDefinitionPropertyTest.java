@@ -6,23 +6,19 @@ import static org.quicktheories.generators.Generate.booleans;
 import static org.quicktheories.generators.Generate.range;
 import static org.quicktheories.generators.SourceDSL.lists;
 
-import dev.nodeipam.policy.engine.PolicyEngine;
 import dev.nodeipam.policy.model.Direction;
 import dev.nodeipam.policy.model.Flow;
-import dev.nodeipam.policy.model.Protocol;
-import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.Pod;
-import dev.nodeipam.snapshot.Service;
+import dev.nodeipam.testing.ClientEgress;
 import dev.nodeipam.testing.Coverage;
-import dev.nodeipam.testing.YamlClusters;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 
@@ -38,6 +34,20 @@ import org.quicktheories.core.Gen;
  * backend's ingress drop is an ingress trap only when the flow arrives as the client itself.
  */
 class TrapSearchMatchesDefinitionPropertyTest {
+  /** The clients' egress rules, by {@link Client#egress} index. */
+  static final List<ClientEgress> EGRESS = List.of(
+      ClientEgress.NONE,
+      ClientEgress.ALL_ON_443,
+      ClientEgress.ALL_EXCEPT_SERVICE_ADDRESSES,
+      ClientEgress.NODE_ADDRESSES_AND_WEB_ON_HTTPS,
+      ClientEgress.WORLD_ON_443,
+      ClientEgress.ALL_DENY_API,
+      ClientEgress.SERVICE_ADDRESSES_AND_CLUSTER_ON_8080,
+      ClientEgress.NODE_SET_AND_REMOTE_NODE_ON_443,
+      ClientEgress.ENDPOINTS_BUT_EDGE_AND_SERVICE_ADDRESSES,
+      ClientEgress.CLUSTER_POLICY_ACCEPT_SERVICE_ADDRESSES,
+      ClientEgress.WEB_PODS);
+
   record Client(int egress, int replicas, int node) {}
 
   record Shape(
@@ -56,7 +66,7 @@ class TrapSearchMatchesDefinitionPropertyTest {
       .toArray(String[][]::new);
 
   static Gen<Shape> shapes() {
-    Gen<Client> client = range(0, 10).zip(range(1, 3), range(0, 2), Client::new);
+    Gen<Client> client = range(0, EGRESS.size() - 1).zip(range(1, 3), range(0, 2), Client::new);
     Gen<int[]> service =
         range(0, WEB_ADDRESSES.length - 1)
             .zip(range(0, 2), range(0, 4), (web, api, ingress) -> new int[] {web, api, ingress});
@@ -159,26 +169,12 @@ class TrapSearchMatchesDefinitionPropertyTest {
    * shortcut.
    */
   static Set<String> definition(ClusterSnapshot cluster, Map<String, String> overrides) {
-    PublishedAddresses published =
-        PublishedAddresses.of(cluster, AuditOptions.defaults().nodeIpam());
-    PolicyEngine engine = PolicyEngine.of(published.snapshot());
-    DatapathSettings now = engine.settings(overrides);
-    DatapathSettings translating = IdentityTrap.translating(engine, overrides);
+    Clusters.PublishedFlows published = Clusters.publishedFlows(cluster, overrides);
     Set<String> out = new TreeSet<>();
-    Set<String> seen = new TreeSet<>();
-    for (ServiceAddress sa : published.addresses()) {
-      for (Service.ServicePort sp : sa.service().ports()) {
-        Protocol protocol = Protocol.parse(sp.protocol());
-        if (!seen.add(sa.address().toCanonicalString() + ":" + sp.port() + "/" + protocol)) {
-          continue;
-        }
-        for (Pod p : published.snapshot().pods()) {
-          Flow flow = new Flow(p, sa.address(), sp.port(), protocol);
-          for (IdentityTrap.Side side : IdentityTrap.of(engine, flow, now, translating).sides()) {
-            out.add(key(p.key(), sa.address().toCanonicalString(), sp.port(),
-                side.direction() == Direction.EGRESS ? "egress" : "ingress", side.active()));
-          }
-        }
+    for (Flow flow : published.flows()) {
+      for (IdentityTrap.Side side : published.trap(flow).sides()) {
+        out.add(key(flow.source().key(), flow.address().toCanonicalString(), flow.port(),
+            side.direction() == Direction.EGRESS ? "egress" : "ingress", side.active()));
       }
     }
     return out;
@@ -244,58 +240,11 @@ class TrapSearchMatchesDefinitionPropertyTest {
             host ? (node.equals("n1") ? "192.168.0.1" : "192.168.0.2") : "10.0.1." + ip++,
             host ? "hostNetwork: true" : ""));
       }
-      String policy = egress(app, c.egress());
+      String policy = EGRESS.get(c.egress()).yaml(app);
       if (policy != null) {
         docs.add(policy);
       }
     }
     return Clusters.yaml(docs.toArray(String[]::new));
-  }
-
-  private static final String CLUSTER_CIDR_ACCEPT = """
-      apiVersion: policy.networking.k8s.io/v1alpha2
-      kind: ClusterNetworkPolicy
-      metadata: {name: %s-out}
-      spec:
-        tier: Admin
-        priority: 5
-        subject: {pods: {namespaceSelector: {}, podSelector: {matchLabels: {app: %s}}}}
-        egress:
-        - {action: Accept, to: [{networks: [203.0.113.0/24]}]}
-        - {action: Deny, to: [{namespaces: {}}]}
-      """;
-
-  private static String egress(String app, int kind) {
-    String np = YamlClusters.EGRESS_NETWORK_POLICY;
-    String cnp = YamlClusters.APP_CILIUM_POLICY;
-    return switch (kind) {
-      case 0 -> null;
-      case 1 -> np.formatted(app, app,
-          "- to: [{ipBlock: {cidr: 0.0.0.0/0}}]\n    ports: [{port: 443}]");
-      case 2 -> np.formatted(app, app,
-          "- to: [{ipBlock: {cidr: 0.0.0.0/0, except: [203.0.113.0/24]}}]");
-      case 3 -> np.formatted(app, app, "- to: [{ipBlock: {cidr: 198.51.100.0/24}}]\n"
-          + "  - to: [{podSelector: {matchLabels: {app: web}}, namespaceSelector: {}}]\n"
-          + "    ports: [{port: https}]");
-      case 4 -> cnp.formatted(app, app, "egress:\n  - toEntities: [world]\n"
-          + "    toPorts: [{ports: [{port: \"443\"}]}]");
-      case 5 -> cnp.formatted(app, app, "egress:\n  - toCIDR: [0.0.0.0/0]\n"
-          + "  egressDeny:\n  - toEndpoints: [{matchLabels: {app: api, "
-          + "k8s:io.kubernetes.pod.namespace: edge}}]");
-      case 6 -> cnp.formatted(app, app, "egress:\n  - toCIDR: [203.0.113.0/24]\n"
-          + "  - toEntities: [cluster]\n    toPorts: [{ports: [{port: \"8080\"}]}]");
-      case 7 -> cnp.formatted(app, app, "egress:\n  - toCIDRSet: [{cidr: 198.51.100.0/24}]\n"
-          + "  - toEntities: [remote-node]\n    toPorts: [{ports: [{port: \"443\"}]}]");
-      // Negative-only: world and nodes too unless the 1.19 cluster term keeps them out
-      // (getEndpointSelector, addClusterFilterByDefault in pkg/k8s/apis/cilium.io/utils/utils.go).
-      case 8 -> cnp.formatted(app, app, "egress:\n  - toEndpoints: [{matchExpressions: [{key: "
-          + "io.kubernetes.pod.namespace, operator: NotIn, values: [edge]}]}]\n"
-          + "  - toCIDR: [203.0.113.0/24]");
-      // A ClusterNetworkPolicy networks Accept (a CIDR peer, cilium/cilium#42338), the rest of
-      // the pods denied: enforced from 1.20 only.
-      case 9 -> CLUSTER_CIDR_ACCEPT.formatted(app, app);
-      default -> np.formatted(app, app,
-          "- to: [{podSelector: {matchLabels: {app: web}}, namespaceSelector: {}}]");
-    };
   }
 }

@@ -18,6 +18,7 @@ import dev.nodeipam.policy.model.Protocol;
 import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.Pod;
+import dev.nodeipam.testing.ClientEgress;
 import dev.nodeipam.testing.Coverage;
 import dev.nodeipam.testing.YamlClusters;
 import java.util.ArrayList;
@@ -52,6 +53,19 @@ class EngineFastPathPropertyTest {
         "policy-cidr-match-mode", "pods"},
   };
 
+  /** The clients' egress rules, by {@link Client#egress} index. */
+  static final List<ClientEgress> EGRESS = List.of(
+      ClientEgress.NONE,
+      ClientEgress.ALL_ON_443,
+      ClientEgress.ALL_EXCEPT_SERVICE_ADDRESSES,
+      ClientEgress.NODE_ADDRESSES_AND_WEB_ON_HTTPS,
+      ClientEgress.WORLD_ON_443,
+      ClientEgress.ALL_AND_CLUSTER_DENY_WEB,
+      ClientEgress.SERVICE_ADDRESSES_AND_CLUSTER_ON_8443,
+      ClientEgress.NODE_SET_AND_REMOTE_NODE_ON_443,
+      ClientEgress.NAMESPACES_BUT_EDGE,
+      ClientEgress.SERVICE_CIDR);
+
   record Client(int egress, boolean hostNetwork, int node) {}
 
   /**
@@ -69,7 +83,7 @@ class EngineFastPathPropertyTest {
   }
 
   static Gen<Shape> shapes() {
-    Gen<Client> client = range(0, 9).zip(booleans(), range(0, 1), Client::new);
+    Gen<Client> client = range(0, EGRESS.size() - 1).zip(booleans(), range(0, 1), Client::new);
     return range(0, 3).zip(booleans(), range(0, 19), lists().of(client).ofSizeBetween(1, 3),
         range(0, SETTINGS.length - 1), Shape::new);
   }
@@ -224,14 +238,13 @@ class EngineFastPathPropertyTest {
           : "10.0." + (c.node() + 1) + "." + (20 + i);
       docs.add(YamlClusters.pod("app", "client-" + i, "client-" + i, node, ip,
           c.hostNetwork() ? "hostNetwork: true" : ""));
-      String egress = egress("client-" + i, c.egress());
+      String egress = EGRESS.get(c.egress()).yaml("client-" + i);
       if (egress != null) {
         docs.add(egress);
       }
     }
     return YamlClusters.load(docs);
   }
-
 
   /**
    * ClusterNetworkPolicies (enforced from Cilium 1.20, the default release; not under the 1.18
@@ -291,33 +304,4 @@ class EngineFastPathPropertyTest {
       default -> cnp.formatted("ingress:\n  - fromEntities: [remote-node, host]");
     };
   }
-
-  private static String egress(String app, int kind) {
-    String np = YamlClusters.EGRESS_NETWORK_POLICY;
-    String cnp = YamlClusters.APP_CILIUM_POLICY;
-    return switch (kind) {
-      case 0 -> null;
-      case 1 -> np.formatted(app, app,
-          "- to: [{ipBlock: {cidr: 0.0.0.0/0}}]\n    ports: [{port: 443}]");
-      case 2 -> np.formatted(app, app,
-          "- to: [{ipBlock: {cidr: 0.0.0.0/0, except: [203.0.113.0/24]}}]");
-      case 3 -> np.formatted(app, app, "- to: [{ipBlock: {cidr: 198.51.100.0/24}}]\n"
-          + "  - to: [{podSelector: {matchLabels: {app: web}}, namespaceSelector: {}}]\n"
-          + "    ports: [{port: https}]");
-      case 4 -> cnp.formatted(app, app, "egress:\n  - toEntities: [world]\n"
-          + "    toPorts: [{ports: [{port: \"443\"}]}]");
-      case 5 -> cnp.formatted(app, app, "egress:\n  - toCIDR: [0.0.0.0/0]\n"
-          + "  - toEntities: [cluster]\n  egressDeny:\n  - toEndpoints: [{matchLabels: {app: web, "
-          + "k8s:io.kubernetes.pod.namespace: edge}}]");
-      case 6 -> cnp.formatted(app, app, "egress:\n  - toCIDR: [203.0.113.0/24]\n"
-          + "  - toEntities: [cluster]\n    toPorts: [{ports: [{port: \"8443\"}]}]");
-      case 7 -> cnp.formatted(app, app, "egress:\n  - toCIDRSet: [{cidr: 198.51.100.0/24}]\n"
-          + "  - toEntities: [remote-node]\n    toPorts: [{ports: [{port: \"443\"}]}]");
-      // Negative-only namespaceSelector: world and nodes too before 1.19 (cilium/cilium#46949).
-      case 8 -> np.formatted(app, app, "- to: [{namespaceSelector: {matchExpressions: [{key: "
-          + "kubernetes.io/metadata.name, operator: NotIn, values: [edge]}]}}]");
-      default -> np.formatted(app, app, "- to: [{ipBlock: {cidr: 10.96.0.0/16}}]");
-    };
-  }
-
 }

@@ -97,28 +97,11 @@ public final class SyntheticCluster {
     if (additions.isEmpty()) {
       return base;
     }
-    ClusterSnapshot.Builder out = copy(base);
+    ClusterSnapshot.Builder out = base.toBuilder();
     for (int i = 0; i < additions.size(); i++) {
       additions.get(i).addTo(base, new Random(shape.seed() * 31 + i + 1), out);
     }
     return out.build();
-  }
-
-  /** A builder holding every object of the snapshot, to add more to. */
-  public static ClusterSnapshot.Builder copy(ClusterSnapshot in) {
-    ClusterSnapshot.Builder out = ClusterSnapshot.builder();
-    in.nodes().forEach(out::node);
-    in.namespaces().forEach(out::namespace);
-    in.services().forEach(out::service);
-    in.endpointSlices().forEach(out::endpointSlice);
-    in.pods().forEach(out::pod);
-    in.workloads().forEach(out::workload);
-    in.policies().forEach(out::policy);
-    in.addressClaims().forEach(out::addressClaim);
-    in.ciliumConfig().ifPresent(out::ciliumConfig);
-    in.daemonSets().forEach(out::daemonSet);
-    in.ciliumConfigSource().ifPresent(out::ciliumConfigSource);
-    return out;
   }
 
   private ClusterSnapshot build() {
@@ -251,17 +234,8 @@ public final class SyntheticCluster {
     Map<String, String> selector = Map.of("app", name);
 
     List<IpFamily> families = families();
-    IpFamilyPolicy familyPolicy =
-        families.size() == 2
-            ? (random.nextBoolean()
-                ? IpFamilyPolicy.REQUIRE_DUAL_STACK
-                : IpFamilyPolicy.PREFER_DUAL_STACK)
-            : IpFamilyPolicy.SINGLE_STACK;
-    List<String> clusterIps = new ArrayList<>();
-    for (IpFamily family : families) {
-      clusterIps.add(
-          family == IpFamily.IPV4 ? v4(10, 96, j + 1) : "fd00:96::" + Integer.toHexString(j + 1));
-    }
+    IpFamilyPolicy familyPolicy = familyPolicy(families);
+    List<String> clusterIps = clusterIps(families, j);
 
     double kind = random.nextDouble();
     ServiceType type = ServiceType.LOAD_BALANCER;
@@ -297,20 +271,7 @@ public final class SyntheticCluster {
       }
     }
 
-    List<Service.ServicePort> ports = new ArrayList<>();
-    boolean lb = type == ServiceType.LOAD_BALANCER;
-    ports.add(
-        new Service.ServicePort(
-            "http",
-            "TCP",
-            80,
-            random.nextBoolean() ? PortRef.named("http") : PortRef.of(8080),
-            lb ? 30000 + (2 * j) % 2768 : null));
-    if (random.nextDouble() < 0.4) {
-      ports.add(
-          new Service.ServicePort(
-              "https", "TCP", 443, PortRef.of(8443), lb ? 30000 + (2 * j + 1) % 2768 : null));
-    }
+    List<Service.ServicePort> ports = ports(j, type == ServiceType.LOAD_BALANCER);
     return Service.builder()
         .namespace(namespace)
         .name(name)
@@ -327,6 +288,46 @@ public final class SyntheticCluster {
         .selector(selector)
         .ingress(ingress)
         .build();
+  }
+
+  /** Single stack for one family; dual stack required or preferred, at random, for two. */
+  private IpFamilyPolicy familyPolicy(List<IpFamily> families) {
+    return families.size() == 2
+        ? (random.nextBoolean()
+            ? IpFamilyPolicy.REQUIRE_DUAL_STACK
+            : IpFamilyPolicy.PREFER_DUAL_STACK)
+        : IpFamilyPolicy.SINGLE_STACK;
+  }
+
+  /** Service {@code j}'s ClusterIP in each family. */
+  private static List<String> clusterIps(List<IpFamily> families, int j) {
+    List<String> clusterIps = new ArrayList<>();
+    for (IpFamily family : families) {
+      clusterIps.add(
+          family == IpFamily.IPV4 ? v4(10, 96, j + 1) : "fd00:96::" + Integer.toHexString(j + 1));
+    }
+    return clusterIps;
+  }
+
+  /**
+   * http on 80 (a named or numbered targetPort) and, for two in five Services, https on 443; node
+   * ports for a LoadBalancer.
+   */
+  private List<Service.ServicePort> ports(int j, boolean lb) {
+    List<Service.ServicePort> ports = new ArrayList<>();
+    ports.add(
+        new Service.ServicePort(
+            "http",
+            "TCP",
+            80,
+            random.nextBoolean() ? PortRef.named("http") : PortRef.of(8080),
+            lb ? 30000 + (2 * j) % 2768 : null));
+    if (random.nextDouble() < 0.4) {
+      ports.add(
+          new Service.ServicePort(
+              "https", "TCP", 443, PortRef.of(8443), lb ? 30000 + (2 * j + 1) % 2768 : null));
+    }
+    return ports;
   }
 
   private List<IpFamily> families() {
