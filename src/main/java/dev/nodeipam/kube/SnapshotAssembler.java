@@ -1,10 +1,14 @@
 package dev.nodeipam.kube;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nodeipam.snapshot.BadInputException;
 import dev.nodeipam.snapshot.ClusterSnapshot;
-import dev.nodeipam.snapshot.DaemonSetImages;
 import dev.nodeipam.snapshot.RawObject;
 import dev.nodeipam.snapshot.Workload;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -159,29 +163,10 @@ final class SnapshotAssembler {
 
   /** Adds what {@link #convert} or {@link #convertTyped} made of an object; null is ignored. */
   void accept(Object value) {
-    if (value instanceof RawObject r) {
-      builder.policy(r);
-    } else if (value instanceof Claim c) {
-      builder.addressClaim(c.raw());
-    } else if (value instanceof dev.nodeipam.snapshot.Node n) {
-      builder.node(n);
-    } else if (value instanceof dev.nodeipam.snapshot.Service s) {
-      builder.service(s);
-    } else if (value instanceof dev.nodeipam.snapshot.Pod p) {
-      builder.pod(p);
-    } else if (value instanceof dev.nodeipam.snapshot.Namespace n) {
-      builder.namespace(n);
-    } else if (value instanceof dev.nodeipam.snapshot.EndpointSlice e) {
-      builder.endpointSlice(e);
-    } else if (value instanceof CiliumConfig c) {
-      builder.ciliumConfig(c.data());
-      builder.ciliumConfigSource(c.source());
-    } else if (value instanceof Workload w) {
-      builder.workload(w);
-    } else if (value instanceof DaemonSetImages d) {
-      builder.daemonSet(d);
-    } else if (value instanceof List<?> several) {
+    if (value instanceof List<?> several) {
       several.forEach(this::accept);
+    } else if (value != null) {
+      SnapshotValues.add(builder, value);
     }
   }
 
@@ -243,10 +228,10 @@ final class SnapshotAssembler {
 
   /** Where in the object and what: {@code spec.ports[0].port: "http" is not a valid Integer}. */
   private static String firstLine(Exception e) {
-    if (e.getCause() instanceof com.fasterxml.jackson.databind.JsonMappingException m
+    if (e.getCause() instanceof JsonMappingException m
         && !m.getPath().isEmpty()) {
       StringBuilder path = new StringBuilder();
-      for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : m.getPath()) {
+      for (JsonMappingException.Reference r : m.getPath()) {
         if (r.getFieldName() != null) {
           path.append(path.length() == 0 ? "" : ".").append(r.getFieldName());
         } else if (r.getIndex() >= 0) {
@@ -254,9 +239,9 @@ final class SnapshotAssembler {
         }
       }
       String what = m.getOriginalMessage();
-      if (m instanceof com.fasterxml.jackson.databind.exc.InvalidFormatException f) {
+      if (m instanceof InvalidFormatException f) {
         what = "\"" + f.getValue() + "\" is not " + expected(f.getTargetType());
-      } else if (m instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mi
+      } else if (m instanceof MismatchedInputException mi
           && mi.getTargetType() != null) {
         // Jackson names Java types (java.util.ArrayList<...ServicePort>); people read YAML.
         what = "expected " + expected(mi.getTargetType()) + found(mi);
@@ -289,11 +274,11 @@ final class SnapshotAssembler {
     return "a mapping (key: value)";
   }
 
-  private static String found(com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
-    if (!(e.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser p)) {
+  private static String found(MismatchedInputException e) {
+    if (!(e.getProcessor() instanceof JsonParser p)) {
       return "";
     }
-    com.fasterxml.jackson.core.JsonToken t = p.currentToken();
+    JsonToken t = p.currentToken();
     if (t == null) {
       return "";
     }

@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * Where every part of every document of one YAML or JSON file starts, from the parser's token
@@ -39,8 +40,8 @@ public final class YamlPositions {
     return out;
   }
 
-  private static org.yaml.snakeyaml.LoaderOptions largeDocuments() {
-    org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
+  private static LoaderOptions largeDocuments() {
+    LoaderOptions options = new LoaderOptions();
     options.setCodePointLimit(Integer.MAX_VALUE);
     return options;
   }

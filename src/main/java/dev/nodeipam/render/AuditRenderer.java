@@ -1,5 +1,8 @@
 package dev.nodeipam.render;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.nodeipam.audit.AuditReport;
 import dev.nodeipam.audit.Companion;
 import dev.nodeipam.audit.Finding;
@@ -337,10 +340,10 @@ public final class AuditRenderer {
         + (groups.size() - MAX_SOURCES) + " more (" + pods + " pods in all)" : "");
   }
 
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-      new com.fasterxml.jackson.databind.ObjectMapper()
-          .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-          .disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
 
   /**
    * Writes the JSON report as it goes: findings are expanded from traps one at a time, so a

@@ -1,5 +1,6 @@
 package dev.nodeipam.render;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -54,7 +55,7 @@ public final class Json {
   /** Writes JSON straight to {@code out}: a plan of a large cluster is hundreds of megabytes. */
   public static void writeJson(Object value, Writer out) {
     try {
-      JSON.writer().without(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+      JSON.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
           .writeValue(out, value);
       out.write("\n");
       out.flush();
@@ -66,7 +67,7 @@ public final class Json {
   /** Writes YAML straight to {@code out}. */
   public static void writeYaml(Object value, Writer out) {
     try {
-      YAML.writer().without(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+      YAML.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
           .writeValue(out, value);
       out.flush();
     } catch (IOException e) {

@@ -7,7 +7,6 @@ import com.contrastsecurity.sarif.Fix;
 import com.contrastsecurity.sarif.Message;
 import com.contrastsecurity.sarif.MultiformatMessageString;
 import com.contrastsecurity.sarif.OriginalUriBaseIds;
-import com.contrastsecurity.sarif.PhysicalLocation;
 import com.contrastsecurity.sarif.PropertyBag;
 import com.contrastsecurity.sarif.Region;
 import com.contrastsecurity.sarif.Replacement;
@@ -19,6 +18,7 @@ import com.contrastsecurity.sarif.SarifSchema210;
 import com.contrastsecurity.sarif.Tool;
 import com.contrastsecurity.sarif.ToolComponent;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.nodeipam.diff.Location;
@@ -46,7 +46,7 @@ public final class Sarif {
 
   private static final ObjectMapper MAPPER = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT)
-      .disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+      .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
       .setSerializationInclusion(JsonInclude.Include.NON_EMPTY);
 
   private final Path root;
@@ -90,15 +90,14 @@ public final class Sarif {
     Result r = new Result().withRuleId(ruleId).withLevel(Result.Level.fromValue(level))
         .withMessage(new Message().withText(text));
     if (primary != null) {
-      r.withLocations(List.of(location(primary, null)));
+      r.withLocations(List.of(
+          SarifLocations.at(uri(primary.file()), primary.line(), primary.column(), null)));
     }
-    Set<com.contrastsecurity.sarif.Location> rel = new LinkedHashSet<>();
-    int id = 1;
-    for (Related x : related) {
-      if (x.location() != null) {
-        rel.add(location(x.location(), x.text()).withId(id++));
-      }
-    }
+    var rel = SarifLocations.numbered(related.stream()
+        .filter(x -> x.location() != null)
+        .map(x -> SarifLocations.at(
+            uri(x.location().file()), x.location().line(), x.location().column(), x.text()))
+        .toList());
     if (!rel.isEmpty()) {
       r.withRelatedLocations(rel);
     }
@@ -121,18 +120,6 @@ public final class Sarif {
       r.withProperties(bag);
     }
     results.add(r);
-  }
-
-  private com.contrastsecurity.sarif.Location location(Location l, String text) {
-    com.contrastsecurity.sarif.Location out = new com.contrastsecurity.sarif.Location()
-        .withPhysicalLocation(new PhysicalLocation()
-            .withArtifactLocation(new ArtifactLocation().withUri(uri(l.file()))
-                .withUriBaseId(SRCROOT))
-            .withRegion(new Region().withStartLine(l.line()).withStartColumn(l.column())));
-    if (text != null) {
-      out.withMessage(new Message().withText(text));
-    }
-    return out;
   }
 
   /** A file name as given, relative to the repository root, with forward slashes. */

@@ -1,5 +1,7 @@
 package dev.nodeipam.tools.demo;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import dev.nodeipam.snapshot.BadInputException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -7,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,9 +52,9 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     if (!verbose) {
-      Logger root = LoggerFactory.getLogger("dev.nodeipam");
-      if (root instanceof ch.qos.logback.classic.Logger logback) {
-        logback.setLevel(ch.qos.logback.classic.Level.WARN);
+      // Logback's logger behind slf4j's: the controller's info lines would drown the demo's.
+      if (LoggerFactory.getLogger("dev.nodeipam") instanceof Logger logback) {
+        logback.setLevel(Level.WARN);
       }
     }
     if (stepDelayMillis < 0) {
