@@ -61,60 +61,15 @@ public record ControllerSettings(
   }
 
   public ControllerSettings withOptions(NodeIpamOptions value) {
-    return new ControllerSettings(
-        value,
-        clearReleasedStatus,
-        dryRun,
-        leaderElect,
-        leaseNamespace,
-        leaseName,
-        identity,
-        leaseDuration,
-        renewDeadline,
-        retryPeriod,
-        httpAddress,
-        workers,
-        retryBase,
-        retryCap,
-        settleDelay);
+    return toBuilder().options(value).build();
   }
 
   public ControllerSettings withClearReleasedStatus(boolean value) {
-    return new ControllerSettings(
-        options,
-        value,
-        dryRun,
-        leaderElect,
-        leaseNamespace,
-        leaseName,
-        identity,
-        leaseDuration,
-        renewDeadline,
-        retryPeriod,
-        httpAddress,
-        workers,
-        retryBase,
-        retryCap,
-        settleDelay);
+    return toBuilder().clearReleasedStatus(value).build();
   }
 
   public ControllerSettings withDryRun(boolean value) {
-    return new ControllerSettings(
-        options,
-        clearReleasedStatus,
-        value,
-        leaderElect,
-        leaseNamespace,
-        leaseName,
-        identity,
-        leaseDuration,
-        renewDeadline,
-        retryPeriod,
-        httpAddress,
-        workers,
-        retryBase,
-        retryCap,
-        settleDelay);
+    return toBuilder().dryRun(value).build();
   }
 
   public ControllerSettings withLeaderElection(
@@ -124,97 +79,165 @@ public record ControllerSettings(
       Duration lease,
       Duration renew,
       Duration retry) {
-    return new ControllerSettings(
-        options,
-        clearReleasedStatus,
-        dryRun,
-        enabled,
-        namespace,
-        name,
-        identity,
-        lease,
-        renew,
-        retry,
-        httpAddress,
-        workers,
-        retryBase,
-        retryCap,
-        settleDelay);
+    return toBuilder()
+        .leaderElect(enabled)
+        .leaseNamespace(namespace)
+        .leaseName(name)
+        .leaseDuration(lease)
+        .renewDeadline(renew)
+        .retryPeriod(retry)
+        .build();
   }
 
   public ControllerSettings withHttpAddress(InetSocketAddress value) {
-    return new ControllerSettings(
-        options,
-        clearReleasedStatus,
-        dryRun,
-        leaderElect,
-        leaseNamespace,
-        leaseName,
-        identity,
-        leaseDuration,
-        renewDeadline,
-        retryPeriod,
-        value,
-        workers,
-        retryBase,
-        retryCap,
-        settleDelay);
+    return toBuilder().httpAddress(value).build();
   }
 
   public ControllerSettings withWorkers(int value) {
-    return new ControllerSettings(
-        options,
-        clearReleasedStatus,
-        dryRun,
-        leaderElect,
-        leaseNamespace,
-        leaseName,
-        identity,
-        leaseDuration,
-        renewDeadline,
-        retryPeriod,
-        httpAddress,
-        value,
-        retryBase,
-        retryCap,
-        settleDelay);
+    return toBuilder().workers(value).build();
   }
 
   public ControllerSettings withRetry(Duration base, Duration cap) {
-    return new ControllerSettings(
-        options,
-        clearReleasedStatus,
-        dryRun,
-        leaderElect,
-        leaseNamespace,
-        leaseName,
-        identity,
-        leaseDuration,
-        renewDeadline,
-        retryPeriod,
-        httpAddress,
-        workers,
-        base,
-        cap,
-        settleDelay);
+    return toBuilder().retryBase(base).retryCap(cap).build();
   }
 
   public ControllerSettings withSettleDelay(Duration value) {
-    return new ControllerSettings(
-        options,
-        clearReleasedStatus,
-        dryRun,
-        leaderElect,
-        leaseNamespace,
-        leaseName,
-        identity,
-        leaseDuration,
-        renewDeadline,
-        retryPeriod,
-        httpAddress,
-        workers,
-        retryBase,
-        retryCap,
-        value);
+    return toBuilder().settleDelay(value).build();
+  }
+
+  /** A builder holding this value's components, to change some of them. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.options = options;
+    b.clearReleasedStatus = clearReleasedStatus;
+    b.dryRun = dryRun;
+    b.leaderElect = leaderElect;
+    b.leaseNamespace = leaseNamespace;
+    b.leaseName = leaseName;
+    b.identity = identity;
+    b.leaseDuration = leaseDuration;
+    b.renewDeadline = renewDeadline;
+    b.retryPeriod = retryPeriod;
+    b.httpAddress = httpAddress;
+    b.workers = workers;
+    b.retryBase = retryBase;
+    b.retryCap = retryCap;
+    b.settleDelay = settleDelay;
+    return b;
+  }
+
+  /** Builds a {@link ControllerSettings} component by component (from {@link #toBuilder}). */
+  public static final class Builder {
+    private NodeIpamOptions options;
+    private boolean clearReleasedStatus;
+    private boolean dryRun;
+    private boolean leaderElect;
+    private String leaseNamespace;
+    private String leaseName;
+    private String identity;
+    private Duration leaseDuration;
+    private Duration renewDeadline;
+    private Duration retryPeriod;
+    private InetSocketAddress httpAddress;
+    private int workers;
+    private Duration retryBase;
+    private Duration retryCap;
+    private Duration settleDelay;
+
+    private Builder() {}
+
+    public Builder options(NodeIpamOptions value) {
+      options = value;
+      return this;
+    }
+
+    public Builder clearReleasedStatus(boolean value) {
+      clearReleasedStatus = value;
+      return this;
+    }
+
+    public Builder dryRun(boolean value) {
+      dryRun = value;
+      return this;
+    }
+
+    public Builder leaderElect(boolean value) {
+      leaderElect = value;
+      return this;
+    }
+
+    public Builder leaseNamespace(String value) {
+      leaseNamespace = value;
+      return this;
+    }
+
+    public Builder leaseName(String value) {
+      leaseName = value;
+      return this;
+    }
+
+    public Builder identity(String value) {
+      identity = value;
+      return this;
+    }
+
+    public Builder leaseDuration(Duration value) {
+      leaseDuration = value;
+      return this;
+    }
+
+    public Builder renewDeadline(Duration value) {
+      renewDeadline = value;
+      return this;
+    }
+
+    public Builder retryPeriod(Duration value) {
+      retryPeriod = value;
+      return this;
+    }
+
+    public Builder httpAddress(InetSocketAddress value) {
+      httpAddress = value;
+      return this;
+    }
+
+    public Builder workers(int value) {
+      workers = value;
+      return this;
+    }
+
+    public Builder retryBase(Duration value) {
+      retryBase = value;
+      return this;
+    }
+
+    public Builder retryCap(Duration value) {
+      retryCap = value;
+      return this;
+    }
+
+    public Builder settleDelay(Duration value) {
+      settleDelay = value;
+      return this;
+    }
+
+    public ControllerSettings build() {
+      return new ControllerSettings(
+          options,
+          clearReleasedStatus,
+          dryRun,
+          leaderElect,
+          leaseNamespace,
+          leaseName,
+          identity,
+          leaseDuration,
+          renewDeadline,
+          retryPeriod,
+          httpAddress,
+          workers,
+          retryBase,
+          retryCap,
+          settleDelay);
+    }
   }
 }

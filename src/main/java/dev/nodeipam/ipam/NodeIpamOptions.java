@@ -47,51 +47,35 @@ public record NodeIpamOptions(
   }
 
   public NodeIpamOptions withLoadBalancerClass(String value) {
-    return new NodeIpamOptions(
-        value, defaultClass, excludeLabelFalseKeepsNode, addressPolicy, canonicalOrder,
-        readyNodesOnly, terminatingFallback, ipMode);
+    return toBuilder().loadBalancerClass(value).build();
   }
 
   public NodeIpamOptions withDefaultClass(boolean value) {
-    return new NodeIpamOptions(
-        loadBalancerClass, value, excludeLabelFalseKeepsNode, addressPolicy, canonicalOrder,
-        readyNodesOnly, terminatingFallback, ipMode);
+    return toBuilder().defaultClass(value).build();
   }
 
   public NodeIpamOptions withExcludeLabelFalseKeepsNode(boolean value) {
-    return new NodeIpamOptions(
-        loadBalancerClass, defaultClass, value, addressPolicy, canonicalOrder, readyNodesOnly,
-        terminatingFallback, ipMode);
+    return toBuilder().excludeLabelFalseKeepsNode(value).build();
   }
 
   public NodeIpamOptions withAddressPolicy(AddressPolicy value) {
-    return new NodeIpamOptions(
-        loadBalancerClass, defaultClass, excludeLabelFalseKeepsNode, value, canonicalOrder,
-        readyNodesOnly, terminatingFallback, ipMode);
+    return toBuilder().addressPolicy(value).build();
   }
 
   public NodeIpamOptions withCanonicalOrder(boolean value) {
-    return new NodeIpamOptions(
-        loadBalancerClass, defaultClass, excludeLabelFalseKeepsNode, addressPolicy, value,
-        readyNodesOnly, terminatingFallback, ipMode);
+    return toBuilder().canonicalOrder(value).build();
   }
 
   public NodeIpamOptions withReadyNodesOnly(boolean value) {
-    return new NodeIpamOptions(
-        loadBalancerClass, defaultClass, excludeLabelFalseKeepsNode, addressPolicy, canonicalOrder,
-        value, terminatingFallback, ipMode);
+    return toBuilder().readyNodesOnly(value).build();
   }
 
   public NodeIpamOptions withTerminatingFallback(boolean value) {
-    return new NodeIpamOptions(
-        loadBalancerClass, defaultClass, excludeLabelFalseKeepsNode, addressPolicy, canonicalOrder,
-        readyNodesOnly, value, ipMode);
+    return toBuilder().terminatingFallback(value).build();
   }
 
   public NodeIpamOptions withIpMode(String value) {
-    return new NodeIpamOptions(
-        loadBalancerClass, defaultClass, excludeLabelFalseKeepsNode, addressPolicy, canonicalOrder,
-        readyNodesOnly, terminatingFallback, value);
+    return toBuilder().ipMode(value).build();
   }
 
   /** A builder, every component named; lists and maps start empty. */

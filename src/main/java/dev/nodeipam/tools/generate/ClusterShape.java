@@ -98,115 +98,39 @@ public record ClusterShape(
   }
 
   public ClusterShape withNodes(int value) {
-    return new ClusterShape(
-        value,
-        services,
-        podsPerService,
-        namespaces,
-        seed,
-        localFraction,
-        clusterIpFraction,
-        externalIpsFraction,
-        otherClassFraction,
-        excludedNodeFraction);
+    return toBuilder().nodes(value).build();
   }
 
   public ClusterShape withServices(int value) {
-    return new ClusterShape(
-        nodes,
-        value,
-        podsPerService,
-        namespaces,
-        seed,
-        localFraction,
-        clusterIpFraction,
-        externalIpsFraction,
-        otherClassFraction,
-        excludedNodeFraction);
+    return toBuilder().services(value).build();
   }
 
   public ClusterShape withPodsPerService(int value) {
-    return new ClusterShape(
-        nodes,
-        services,
-        value,
-        namespaces,
-        seed,
-        localFraction,
-        clusterIpFraction,
-        externalIpsFraction,
-        otherClassFraction,
-        excludedNodeFraction);
+    return toBuilder().podsPerService(value).build();
   }
 
   public ClusterShape withNamespaces(int value) {
-    return new ClusterShape(
-        nodes,
-        services,
-        podsPerService,
-        value,
-        seed,
-        localFraction,
-        clusterIpFraction,
-        externalIpsFraction,
-        otherClassFraction,
-        excludedNodeFraction);
+    return toBuilder().namespaces(value).build();
   }
 
   public ClusterShape withSeed(long value) {
-    return new ClusterShape(
-        nodes,
-        services,
-        podsPerService,
-        namespaces,
-        value,
-        localFraction,
-        clusterIpFraction,
-        externalIpsFraction,
-        otherClassFraction,
-        excludedNodeFraction);
+    return toBuilder().seed(value).build();
   }
 
   public ClusterShape withLocalFraction(double value) {
-    return new ClusterShape(
-        nodes,
-        services,
-        podsPerService,
-        namespaces,
-        seed,
-        value,
-        clusterIpFraction,
-        externalIpsFraction,
-        otherClassFraction,
-        excludedNodeFraction);
+    return toBuilder().localFraction(value).build();
   }
 
   public ClusterShape withServiceMix(double clusterIp, double externalIps, double otherClass) {
-    return new ClusterShape(
-        nodes,
-        services,
-        podsPerService,
-        namespaces,
-        seed,
-        localFraction,
-        clusterIp,
-        externalIps,
-        otherClass,
-        excludedNodeFraction);
+    return toBuilder()
+        .clusterIpFraction(clusterIp)
+        .externalIpsFraction(externalIps)
+        .otherClassFraction(otherClass)
+        .build();
   }
 
   public ClusterShape withExcludedNodeFraction(double value) {
-    return new ClusterShape(
-        nodes,
-        services,
-        podsPerService,
-        namespaces,
-        seed,
-        localFraction,
-        clusterIpFraction,
-        externalIpsFraction,
-        otherClassFraction,
-        value);
+    return toBuilder().excludedNodeFraction(value).build();
   }
 
   /** A builder, every component named; lists and maps start empty. */
