@@ -372,17 +372,12 @@ public final class KubeConverters {
 
   /** A {@code matchExpressions} entry; an unknown operator is an error for the caller to report. */
   public static Requirement requirement(String key, String operator, List<String> values) {
-    Requirement.Operator op =
-        switch (operator == null ? "" : operator) {
-          case "In" -> Requirement.Operator.IN;
-          case "NotIn" -> Requirement.Operator.NOT_IN;
-          case "Exists" -> Requirement.Operator.EXISTS;
-          case "DoesNotExist" -> Requirement.Operator.DOES_NOT_EXIST;
-          default ->
-              throw new IllegalArgumentException(
-                  "matchExpressions operator \"" + operator + "\" is not In, NotIn, Exists or"
-                      + " DoesNotExist");
-        };
+    Requirement.Operator op = Requirement.Operator.ofExpression(operator);
+    if (op == null) {
+      throw new IllegalArgumentException(
+          "matchExpressions operator \"" + operator + "\" is not In, NotIn, Exists or"
+              + " DoesNotExist");
+    }
     return new Requirement(key, op, Set.copyOf(values));
   }
 

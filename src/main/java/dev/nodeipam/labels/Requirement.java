@@ -17,7 +17,22 @@ public record Requirement(String key, Operator operator, Set<String> values) {
     EXISTS,
     DOES_NOT_EXIST,
     GREATER_THAN,
-    LESS_THAN
+    LESS_THAN;
+
+    /**
+     * The operator a structured selector's {@code matchExpressions} entry names ({@code In},
+     * {@code NotIn}, {@code Exists}, {@code DoesNotExist}, case-sensitive as the API server reads
+     * them), or null for any other text: each caller reports that in its own terms.
+     */
+    public static Operator ofExpression(String text) {
+      return switch (text == null ? "" : text) {
+        case "In" -> IN;
+        case "NotIn" -> NOT_IN;
+        case "Exists" -> EXISTS;
+        case "DoesNotExist" -> DOES_NOT_EXIST;
+        default -> null;
+      };
+    }
   }
 
   public Requirement {

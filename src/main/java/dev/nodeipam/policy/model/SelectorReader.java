@@ -50,17 +50,11 @@ final class SelectorReader {
       for (Object v : raw.list(e.get("values"), at + ".values")) {
         values.add(raw.string(v, at + ".values"));
       }
-      Requirement.Operator op =
-          switch (operator == null ? "" : operator) {
-            case "In" -> Requirement.Operator.IN;
-            case "NotIn" -> Requirement.Operator.NOT_IN;
-            case "Exists" -> Requirement.Operator.EXISTS;
-            case "DoesNotExist" -> Requirement.Operator.DOES_NOT_EXIST;
-            default ->
-                throw raw.bad(
-                    at + ".operator",
-                    "\"" + operator + "\" is not In, NotIn, Exists or DoesNotExist");
-          };
+      Requirement.Operator op = Requirement.Operator.ofExpression(operator);
+      if (op == null) {
+        throw raw.bad(
+            at + ".operator", "\"" + operator + "\" is not In, NotIn, Exists or DoesNotExist");
+      }
       boolean needsValues = op == Requirement.Operator.IN || op == Requirement.Operator.NOT_IN;
       if (needsValues && values.isEmpty()) {
         throw raw.bad(at + ".values", operator + " needs at least one value");
