@@ -140,8 +140,16 @@ public record IdentityTrap(List<Side> sides) {
     List<Side> sides = new ArrayList<>();
     List<DestinationVerdict> egressDenied =
         dests.stream().filter(d -> !d.egress().allowed()).toList();
+    boolean egressActive = active;
+    if (egressDenied.isEmpty()) {
+      // Denied now on the receiver's side only: the sender's own rule still breaks once the
+      // address is translated, latent behind the receiver's drop (a companion for the receiver
+      // alone would uncover it).
+      egressDenied = later.stream().filter(d -> !d.egress().allowed()).toList();
+      egressActive = false;
+    }
     if (readsAllowed && !egressDenied.isEmpty()) {
-      sides.add(new Side(Direction.EGRESS, active,
+      sides.add(new Side(Direction.EGRESS, egressActive,
           egressDenied.stream().anyMatch(d -> denied(d.egress().dropReason()))));
     }
     if (backendAdmitsWorld) {

@@ -56,10 +56,10 @@ class TrapSearchMatchesDefinitionPropertyTest {
       .toArray(String[][]::new);
 
   static Gen<Shape> shapes() {
-    Gen<Client> client = range(0, 10).zip(range(1, 3), range(0, 2), Client::new);
+    Gen<Client> client = range(0, 13).zip(range(1, 3), range(0, 2), Client::new);
     Gen<int[]> service =
         range(0, WEB_ADDRESSES.length - 1)
-            .zip(range(0, 2), range(0, 4), (web, api, ingress) -> new int[] {web, api, ingress});
+            .zip(range(0, 2), range(0, 6), (web, api, ingress) -> new int[] {web, api, ingress});
     return service.zip(
         booleans(),
         lists().of(client).ofSizeBetween(1, 4),
@@ -265,6 +265,11 @@ class TrapSearchMatchesDefinitionPropertyTest {
         - {action: Deny, to: [{namespaces: {}}]}
       """;
 
+  /** A selector with only negative requirements, on the keys that stop every added term. */
+  static final String NEGATIVE_ONLY = "{matchExpressions: [{key: io.kubernetes.pod.namespace, "
+      + "operator: NotIn, values: [edge]}, {key: io.cilium.k8s.policy.cluster, operator: NotIn, "
+      + "values: [other]}]}";
+
   private static String egress(String app, int kind) {
     String np = YamlClusters.EGRESS_NETWORK_POLICY;
     String cnp = YamlClusters.APP_CILIUM_POLICY;
@@ -294,6 +299,15 @@ class TrapSearchMatchesDefinitionPropertyTest {
       // A ClusterNetworkPolicy networks Accept (a CIDR peer, cilium/cilium#42338), the rest of
       // the pods denied: enforced from 1.20 only.
       case 9 -> CLUSTER_CIDR_ACCEPT.formatted(app, app);
+      // Peers that admit world without being a CIDR or the world entity (WorldPeer): negative
+      // on the namespace and cluster keys, so no term is added in any release (cilium/cilium
+      // #46949 case 2); the entity all with a deny; a NetworkPolicy rule without "to".
+      case 10 -> cnp.formatted(app, app, "egress:\n  - toEndpoints: [" + NEGATIVE_ONLY + "]\n"
+          + "    toPorts: [{ports: [{port: \"443\"}]}]");
+      case 11 -> cnp.formatted(app, app, "egress:\n  - toEntities: [all]\n"
+          + "  egressDeny:\n  - toEndpoints: [{matchLabels: {app: web, "
+          + "k8s:io.kubernetes.pod.namespace: edge}}]");
+      case 12 -> np.formatted(app, app, "- ports: [{port: 443}]");
       default -> np.formatted(app, app,
           "- to: [{podSelector: {matchLabels: {app: web}}, namespaceSelector: {}}]");
     };
