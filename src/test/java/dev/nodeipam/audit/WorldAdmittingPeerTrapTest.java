@@ -16,6 +16,7 @@ import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.render.TraceRenderer;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.Pod;
+import dev.nodeipam.testing.YamlClusters;
 import inet.ipaddr.IPAddressString;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,27 +47,14 @@ class WorldAdmittingPeerTrapTest {
   private static final String ADDRESS = "203.0.113.9";
   private static final String CLIENT = "app/client-0";
 
-  private static final String SERVICE = """
-      apiVersion: v1
-      kind: Service
-      metadata: {name: web, namespace: edge}
-      spec:
-        clusterIP: 10.96.0.50
-        selector: {app: web}
-        ports: [{name: https, port: 443, targetPort: https}]
-        type: LoadBalancer
-        loadBalancerClass: example.com/metal
-      status: {loadBalancer: {ingress: [{ip: 203.0.113.9}]}}
-      """;
+  private static final String SERVICE = TrapRulesTest.service(
+      "type: LoadBalancer\n  loadBalancerClass: example.com/metal",
+      "status: {loadBalancer: {ingress: [{ip: 203.0.113.9}]}}");
 
-  private static final String CLIENT_CNP = """
-      apiVersion: cilium.io/v2
-      kind: CiliumNetworkPolicy
-      metadata: {name: client-out, namespace: app}
-      spec:
-        endpointSelector: {matchLabels: {app: client}}
-        %s
-      """;
+  /** A CiliumNetworkPolicy of the client pods in namespace app, with these rules. */
+  private static String clientCnp(String rules) {
+    return YamlClusters.APP_CILIUM_POLICY.formatted("client-out", "client", rules);
+  }
 
   private static final String CLIENT_CCNP = """
       apiVersion: cilium.io/v2
@@ -77,16 +65,10 @@ class WorldAdmittingPeerTrapTest {
         %s
       """;
 
-  private static final String CLIENT_NP = """
-      apiVersion: networking.k8s.io/v1
-      kind: NetworkPolicy
-      metadata: {name: client-out, namespace: app}
-      spec:
-        podSelector: {matchLabels: {app: client}}
-        policyTypes: [Egress]
-        egress:
-        %s
-      """;
+  /** A NetworkPolicy of the client pods in namespace app, with these egress rules. */
+  private static String clientNp(String egress) {
+    return YamlClusters.EGRESS_NETWORK_POLICY.formatted("client-out", "client", egress);
+  }
 
   private static final String WEB_CNP = """
       apiVersion: cilium.io/v2
@@ -132,26 +114,26 @@ class WorldAdmittingPeerTrapTest {
   }
 
   static Stream<Row> rows() {
-    String nsNotIn = CLIENT_CNP.formatted("egress:\n  - toEndpoints: [" + NS_NOT_IN_EDGE + "]");
-    String nsGone = CLIENT_CNP.formatted("egress:\n  - toEndpoints: [{matchExpressions: [{key: "
+    String nsNotIn = clientCnp("egress:\n  - toEndpoints: [" + NS_NOT_IN_EDGE + "]");
+    String nsGone = clientCnp("egress:\n  - toEndpoints: [{matchExpressions: [{key: "
         + "k8s:io.kubernetes.pod.namespace, operator: DoesNotExist}]}]");
     String bothNotIn =
-        CLIENT_CNP.formatted("egress:\n  - toEndpoints: [" + NS_AND_CLUSTER_NOT_IN + "]");
-    String pinned = CLIENT_CNP.formatted("egress:\n  - toEndpoints: [{matchExpressions: [{key: "
+        clientCnp("egress:\n  - toEndpoints: [" + NS_AND_CLUSTER_NOT_IN + "]");
+    String pinned = clientCnp("egress:\n  - toEndpoints: [{matchExpressions: [{key: "
         + "app, operator: NotIn, values: [web]}]}]");
     String ccnpWild = CLIENT_CCNP.formatted("egress:\n  - toEndpoints: [{}]");
     String ccnpNotIn = CLIENT_CCNP.formatted("egress:\n  - toEndpoints: [" + NS_NOT_IN_EDGE + "]");
-    String reservedWorld = CLIENT_CNP.formatted(
+    String reservedWorld = clientCnp(
         "egress:\n  - toEndpoints: [{matchLabels: {reserved:world: \"\"}}]");
-    String allOn443 = CLIENT_CNP.formatted(
+    String allOn443 = clientCnp(
         "egress:\n  - toEntities: [all]\n    toPorts: [{ports: [{port: \"443\"}]}]");
-    String allDenyWeb = CLIENT_CNP.formatted("egress:\n  - toEntities: [all]\n"
+    String allDenyWeb = clientCnp("egress:\n  - toEntities: [all]\n"
         + "  egressDeny:\n  - toEndpoints: [{matchLabels: {app: web, "
         + "k8s:io.kubernetes.pod.namespace: edge}}]");
-    String clusterOnly = CLIENT_CNP.formatted("egress:\n  - toEntities: [cluster]\n"
+    String clusterOnly = clientCnp("egress:\n  - toEntities: [cluster]\n"
         + "    toPorts: [{ports: [{port: \"443\"}]}]");
-    String noTo = CLIENT_NP.formatted("- ports: [{port: 443}]");
-    String npNsNotIn = CLIENT_NP.formatted("- to: [{namespaceSelector: {matchExpressions: [{key: "
+    String noTo = clientNp("- ports: [{port: 443}]");
+    String npNsNotIn = clientNp("- to: [{namespaceSelector: {matchExpressions: [{key: "
         + "kubernetes.io/metadata.name, operator: NotIn, values: [edge]}]}}]");
     String webAllDenyClient = WEB_CNP.formatted("ingress:\n  - fromEntities: [all]\n"
         + "  ingressDeny:\n  - fromEndpoints: [{matchLabels: {app: client, "
