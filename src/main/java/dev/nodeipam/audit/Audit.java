@@ -89,12 +89,13 @@ public final class Audit {
     boolean allAddresses = scope.everything() || !scope.sourcePods().isEmpty();
     Predicate<Service> audited =
         s -> allAddresses || scope.coversService(s.key());
-    if (!mayTrap(rules.rules()) && !mayTrapByTiers(rules.clusterAccepts())) {
-      // A trap needs a CIDR/world allow somewhere: without one, no address needs searching, and
-      // only the other findings' addresses are built (all of them only for an unresolved
-      // toFQDNs rule); the rest are counted.
-      DatapathSettings now = rules.settings(overrides);
-      boolean vips = NodeAddressVips.affected(now);
+    DatapathSettings settings = rules.settings(overrides);
+    if (!mayTrap(rules.rules(), settings)
+        && !mayTrapByTiers(rules.clusterAccepts(), settings)) {
+      // A trap needs an allow admitting world somewhere: without one, no address needs
+      // searching, and only the other findings' addresses are built (all of them only for an
+      // unresolved toFQDNs rule); the rest are counted.
+      boolean vips = NodeAddressVips.affected(settings);
       boolean fqdns = hasUnresolvedFqdns(rules.rules());
       PublishedAddresses needed = PublishedAddresses.of(snapshot, options.nodeIpam(),
           s -> audited.test(s) && (fqdns
@@ -103,15 +104,15 @@ public final class Audit {
       progress.total(total);
       progress.done(total);
       CompanionScope.Choice companionScope =
-          CompanionScope.choose(options.companionScope(), now);
+          CompanionScope.choose(options.companionScope(), settings);
       // Conflicting claims need every address, not only those the other findings look at.
       PublishedAddresses all = PublishedAddresses.of(snapshot, options.nodeIpam(), audited);
-      List<Finding> others = others(snapshot, needed, rules, now, namespaces);
+      List<Finding> others = others(snapshot, needed, rules, settings, namespaces);
       others.addAll(conflicts(all, PolicyEngine.withServicesOf(all.snapshot(), rules),
           namespaces));
-      others.addAll(collisions(snapshot, options, now, others, namespaces));
+      others.addAll(collisions(snapshot, options, settings, others, namespaces));
       return new AuditReport(List.of(), others,
-          List.of(), now, total, 0, companionScope, SourceNames.none());
+          List.of(), settings, total, 0, companionScope, SourceNames.none());
     }
     PublishedAddresses published = PublishedAddresses.of(snapshot, options.nodeIpam(), audited);
     PolicyEngine engine = PolicyEngine.withServicesOf(published.snapshot(), rules);
@@ -201,18 +202,18 @@ public final class Audit {
   }
 
   /**
-   * Whether any rule that applies to pods allows by a CIDR or world peer (toFQDNs with DNS
-   * answers included: they are read as CIDR peers), either way: the only kind of rule a Service
-   * address can silently break.
+   * Whether any rule that applies to pods allows by a peer admitting world under the settings
+   * ({@link WorldPeer}: CIDR, toFQDNs with DNS answers, world or all, a negative-only selector),
+   * either way: the only kind of rule a Service address can silently break.
    */
-  static boolean mayTrap(List<Rule> rules) {
+  static boolean mayTrap(List<Rule> rules, DatapathSettings s) {
     for (Rule r : rules) {
       if (!r.appliesToPods()) {
         continue;
       }
       for (Direction d : Direction.values()) {
         for (RuleEntry e : r.allows(d)) {
-          if (e.peers().stream().anyMatch(WorldPeer::is)) {
+          if (WorldPeer.anyAdmitsSome(e.peers(), s)) {
             return true;
           }
         }
@@ -225,8 +226,8 @@ public final class Audit {
    * Whether a ClusterNetworkPolicy Accept rule allows by a CIDR peer ({@code networks}): such a
    * rule traps like a toCIDR one (section 10 of the policy model).
    */
-  static boolean mayTrapByTiers(List<PolicyEngine.AllowEntry> accepts) {
-    return accepts.stream().anyMatch(a -> a.entry().peers().stream().anyMatch(WorldPeer::is));
+  static boolean mayTrapByTiers(List<PolicyEngine.AllowEntry> accepts, DatapathSettings s) {
+    return accepts.stream().anyMatch(a -> WorldPeer.anyAdmitsSome(a.entry().peers(), s));
   }
 
   private static boolean inScope(Set<String> namespaces, String namespace) {

@@ -20,7 +20,8 @@ public enum CompanionScope {
 
   /**
    * The scope for these settings: {@code requested} when given (null: automatic), else {@code
-   * CLUSTER} where Cilium honours {@code enableDefaultDeny: false}, {@code SOURCES} otherwise.
+   * CLUSTER} where Cilium honours {@code enableDefaultDeny: false}, {@code SOURCES} otherwise and
+   * on 1.20.0 and 1.20.1 ({@link DatapathSettings#nonDefaultDenySetupBug}).
    *
    * @throws BadInputException when {@code CLUSTER} is asked for where it would put every
    *     pod in egress default deny
@@ -39,7 +40,9 @@ public enum CompanionScope {
     if (requested == CLUSTER) {
       return new Choice(CLUSTER, true, "--companion-scope cluster: " + s.defaultDenyOptOutReason());
     }
-    return safe
+    // On a release whose agent may not apply the setting as configured, only companions that
+    // are safe either way are chosen.
+    return safe && !s.nonDefaultDenySetupBug()
         ? new Choice(CLUSTER, false, s.defaultDenyOptOutReason() + ", so a clusterwide companion"
             + " with enableDefaultDeny false only adds allows")
         : new Choice(SOURCES, false, s.defaultDenyOptOutReason() + "; so the companions select"

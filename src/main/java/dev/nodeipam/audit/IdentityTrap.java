@@ -1,6 +1,5 @@
 package dev.nodeipam.audit;
 
-import dev.nodeipam.policy.engine.PeerMatching;
 import dev.nodeipam.policy.engine.PolicyEngine;
 import dev.nodeipam.policy.explanation.DestinationVerdict;
 import dev.nodeipam.policy.explanation.DropReason;
@@ -108,10 +107,11 @@ public record IdentityTrap(List<Side> sides) {
         engine.allowEntriesCovering(src, Direction.EGRESS, flow.port(), flow.protocol(),
                 List.of(), now).stream()
             .anyMatch(e -> e.entry().peers().stream()
-                .anyMatch(p -> WorldPeer.is(p) && PeerMatching.matches(p, world, now)));
+                .anyMatch(p -> WorldPeer.admits(p, world, now)));
     Verdict once = engine.verdict(flow, translating);
     boolean backendAdmitsWorld = once.translation().translated()
-        && once.destinations().stream().anyMatch(d -> admitsWorld(engine, d, flow.protocol()));
+        && once.destinations().stream()
+            .anyMatch(d -> admitsWorld(engine, d, flow.protocol(), now));
     if ((!readsAllowed && !backendAdmitsWorld) || !engine.allowsAsAddress(flow, now)) {
       return NONE;
     }
@@ -140,15 +140,23 @@ public record IdentityTrap(List<Side> sides) {
     List<Side> sides = new ArrayList<>();
     List<DestinationVerdict> egressDenied =
         dests.stream().filter(d -> !d.egress().allowed()).toList();
+    boolean egressActive = active;
+    if (egressDenied.isEmpty()) {
+      // Denied now on the receiver's side only: the sender's own rule still breaks once the
+      // address is translated, latent behind the receiver's drop (a companion for the receiver
+      // alone would uncover it).
+      egressDenied = later.stream().filter(d -> !d.egress().allowed()).toList();
+      egressActive = false;
+    }
     if (readsAllowed && !egressDenied.isEmpty()) {
-      sides.add(new Side(Direction.EGRESS, active,
+      sides.add(new Side(Direction.EGRESS, egressActive,
           egressDenied.stream().anyMatch(d -> denied(d.egress().dropReason()))));
     }
     if (backendAdmitsWorld) {
       List<DestinationVerdict> nowDenied =
-          dests.stream().filter(d -> receiverDrops(engine, d, flow.protocol())).toList();
+          dests.stream().filter(d -> receiverDrops(engine, d, flow.protocol(), now)).toList();
       List<DestinationVerdict> thenDenied =
-          later.stream().filter(d -> receiverDrops(engine, d, flow.protocol())).toList();
+          later.stream().filter(d -> receiverDrops(engine, d, flow.protocol(), now)).toList();
       if (!nowDenied.isEmpty() || !thenDenied.isEmpty()) {
         boolean denyRule = nowDenied.stream().anyMatch(d -> denied(d.ingress().dropReason()))
             || thenDenied.stream().anyMatch(d -> denied(d.ingress().dropReason()));
@@ -167,15 +175,18 @@ public record IdentityTrap(List<Side> sides) {
    * delivered an untranslated address to counts only when the flow arrives as the client itself:
    * masqueraded, it arrives as a node, and no rule about the client's identity was broken.
    */
-  private static boolean receiverDrops(PolicyEngine engine, DestinationVerdict d, Protocol p) {
-    return d.identity().isPod() && !d.ingress().allowed() && admitsWorld(engine, d, p)
+  private static boolean receiverDrops(
+      PolicyEngine engine, DestinationVerdict d, Protocol p, DatapathSettings now) {
+    return d.identity().isPod() && !d.ingress().allowed() && admitsWorld(engine, d, p, now)
         && (d.delivery() == null || !d.delivery().arrivingSource().isNode());
   }
 
-  private static boolean admitsWorld(PolicyEngine engine, DestinationVerdict d, Protocol p) {
+  /** Whether the backend's ingress, as installed under {@code now}, admits world sources. */
+  private static boolean admitsWorld(
+      PolicyEngine engine, DestinationVerdict d, Protocol p, DatapathSettings now) {
     return d.identity().isPod()
         && engine.allowEntriesCovering(d.identity(), Direction.INGRESS, d.port(), p,
-                d.identity().pod().ports()).stream()
-            .anyMatch(e -> e.entry().peers().stream().anyMatch(WorldPeer::is));
+                d.identity().pod().ports(), now).stream()
+            .anyMatch(e -> WorldPeer.anyAdmitsSome(e.entry().peers(), now));
   }
 }

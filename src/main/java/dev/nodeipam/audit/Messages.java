@@ -7,6 +7,7 @@ import dev.nodeipam.policy.explanation.SideVerdict;
 import dev.nodeipam.policy.explanation.Translation;
 import dev.nodeipam.policy.model.PolicyRef;
 import dev.nodeipam.policy.model.Protocol;
+import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.render.text.TranslationText;
 import dev.nodeipam.snapshot.Service;
 import java.util.LinkedHashSet;
@@ -20,9 +21,9 @@ final class Messages {
   static String egress(
       ServiceAddress sa, Service.ServicePort sp, Protocol protocol,
       List<PolicyEngine.AllowEntry> allows, Translation used, Translation now,
-      List<DestinationVerdict> denied, int destinations, boolean active) {
+      List<DestinationVerdict> denied, int destinations, boolean active, DatapathSettings s) {
     StringBuilder m = new StringBuilder();
-    m.append(written(allows)).append(" read as the address ").append(target(sa, sp, protocol))
+    m.append(written(allows, s)).append(" read as the address ").append(target(sa, sp, protocol))
         .append(". ");
     if (active) {
       m.append(capital(TranslationText.sentence(used.reason()))).append(". ");
@@ -54,11 +55,11 @@ final class Messages {
   static String ingress(
       ServiceAddress sa, Service.ServicePort sp, Protocol protocol,
       List<PolicyEngine.AllowEntry> admits, Translation used, List<DestinationVerdict> denied,
-      boolean active) {
+      boolean active, DatapathSettings s) {
     StringBuilder m = new StringBuilder();
     m.append("The backend ").append(seen(denied)).append(" admits port ")
         .append(denied.get(0).port())
-        .append(" only from CIDR/world sources (").append(peers(admits)).append(").");
+        .append(" only from CIDR/world sources (").append(peers(admits, s)).append(").");
     if (active) {
       m.append(" ").append(capital(TranslationText.sentence(used.reason())))
           .append(", so the backend sees the client as its")
@@ -74,17 +75,19 @@ final class Messages {
   }
 
   /** "NetworkPolicy a/b (ipBlock 0.0.0.0/0) allows it" style text. */
-  private static String written(List<PolicyEngine.AllowEntry> allows) {
+  private static String written(List<PolicyEngine.AllowEntry> allows, DatapathSettings s) {
     Set<PolicyRef> policies = new LinkedHashSet<>();
     allows.forEach(a -> policies.add(a.policy()));
     return String.join(", ", policies.stream().map(PolicyRef::label).toList()) + " ("
-        + peers(allows) + ") allow" + (policies.size() == 1 ? "s" : "") + " it";
+        + peers(allows, s) + ") allow" + (policies.size() == 1 ? "s" : "") + " it";
   }
 
-  private static String peers(List<PolicyEngine.AllowEntry> entries) {
+  /** The peers of the entries that admit world: why each entry is one a trap can break. */
+  private static String peers(List<PolicyEngine.AllowEntry> entries, DatapathSettings s) {
     Set<String> texts = new LinkedHashSet<>();
     for (PolicyEngine.AllowEntry a : entries) {
-      a.entry().peers().stream().filter(WorldPeer::is).forEach(p -> texts.add(p.text()));
+      a.entry().peers().stream().filter(p -> WorldPeer.admitsSome(p, s))
+          .forEach(p -> texts.add(p.text()));
     }
     return String.join(", ", texts);
   }

@@ -9,7 +9,6 @@ import dev.nodeipam.audit.TrapCache.When;
 import dev.nodeipam.audit.TrapTarget.Judged;
 import dev.nodeipam.audit.TrapTarget.Where;
 import dev.nodeipam.net.IpText;
-import dev.nodeipam.policy.engine.PeerMatching;
 import dev.nodeipam.policy.engine.PolicyEngine;
 import dev.nodeipam.policy.explanation.DestinationVerdict;
 import dev.nodeipam.policy.explanation.Translation;
@@ -309,7 +308,7 @@ final class TrapSearch implements Trap.Explainer {
 
   private boolean coversWorld(PolicyEngine.AllowEntry e, Identity world) {
     for (Peer p : e.entry().peers()) {
-      if (WorldPeer.is(p) && PeerMatching.matches(p, world, settings(When.NOW))) {
+      if (WorldPeer.admits(p, world, settings(When.NOW))) {
         return true;
       }
     }
@@ -331,10 +330,19 @@ final class TrapSearch implements Trap.Explainer {
       boolean[] denyRule = new boolean[1];
       List<Destination> denied =
           verdicts.egressDenied(g, src, j.dests(), j.when(), t.protocol, denyRule);
+      boolean[] laterDeny = new boolean[1];
+      List<Destination> laterDenied =
+          verdicts.egressDenied(g, src, j.later(), When.THEN, t.protocol, laterDeny);
+      boolean egressActive = j.active();
+      if (denied.isEmpty()) {
+        // Denied now on the receiver's side only: latent on the sender's (IdentityTrap.of).
+        denied = laterDenied;
+        laterDenied = List.of();
+        denyRule = laterDeny;
+        egressActive = false;
+      }
       if (!denied.isEmpty()) {
-        List<Destination> laterDenied =
-            verdicts.egressDenied(g, src, j.later(), When.THEN, t.protocol, new boolean[1]);
-        egressOut.add(new Entry(g.id(), new Trap(j.dialled(), Direction.EGRESS, j.active(),
+        egressOut.add(new Entry(g.id(), new Trap(j.dialled(), Direction.EGRESS, egressActive,
             pods, allows.policies(), denied, laterDenied, denyRule[0], allows.entries())));
       }
     }
@@ -436,10 +444,13 @@ final class TrapSearch implements Trap.Explainer {
     Dialled d = trap.dialled();
     if (trap.direction() == Direction.EGRESS) {
       return Messages.egress(d.address(), d.servicePort(), d.protocol(), trap.entries(), d.used(),
-          d.now(), explained(trap, d.used().translated()), d.destinations(), trap.active());
+          d.now(), explained(trap, d.used().translated() || !trap.active()), d.destinations(),
+          trap.active(),
+          settings(When.NOW));
     }
     return Messages.ingress(d.address(), d.servicePort(), d.protocol(), trap.entries(), d.used(),
-        explained(trap, d.used().translated() || !trap.active()), trap.active());
+        explained(trap, d.used().translated() || !trap.active()), trap.active(),
+        settings(When.NOW));
   }
 
   /** The trap's destinations judged again for its first source, with every reason. */

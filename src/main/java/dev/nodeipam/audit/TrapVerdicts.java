@@ -163,7 +163,7 @@ final class TrapVerdicts {
     }
     return cache.worldEntries(new EntriesKey(subject.labels(), d, port, protocol, ports),
         k -> engine.allowEntriesCovering(subject, d, port, protocol, ports, now).stream()
-            .filter(e -> e.entry().peers().stream().anyMatch(WorldPeer::is))
+            .filter(e -> WorldPeer.anyAdmitsSome(e.entry().peers(), now))
             .toList());
   }
 }

@@ -77,7 +77,7 @@ public final class AuditRenderer {
       out.append('\n');
       line(out, "", block.addressText() + "  " + target.first().address().frontend() + " of "
           + target.first().address().service().key());
-      for (Section section : sections(target, labels)) {
+      for (Section section : sections(target, labels, r.settings())) {
         Trap first = section.groups().get(0).first();
         line(out, "  ", first.severity().wire().toUpperCase() + ' '
             + (first.active() ? "active" : "latent") + ' ' + direction(first) + "  -> "
@@ -147,7 +147,7 @@ public final class AuditRenderer {
       out.append("| severity | state | direction | policy | sources |\n");
       out.append("| --- | --- | --- | --- | --- |\n");
       List<String> why = new ArrayList<>();
-      for (Section section : sections(target, labels)) {
+      for (Section section : sections(target, labels, r.settings())) {
         Trap first = section.groups().get(0).first();
         for (Map.Entry<String, List<TrapGroups.Group>> pol : section.byPolicy().entrySet()) {
           out.append("| ").append(first.severity().wire()).append(" | ")
@@ -194,14 +194,15 @@ public final class AuditRenderer {
       Map<String, List<TrapGroups.Group>> byPolicy) {}
 
   /** {@code labels}: traps share their entry lists across the report; each is labelled once. */
-  private static List<Section> sections(TrapGroups.Target target, Map<List<?>, String> labels) {
+  private static List<Section> sections(TrapGroups.Target target, Map<List<?>, String> labels,
+      DatapathSettings settings) {
     Map<List<Object>, Section> out = new LinkedHashMap<>();
     for (TrapGroups.Group g : target.groups()) {
       Trap t = g.first();
       Section s = out.computeIfAbsent(List.of(t.direction(), !t.active()),
           k -> new Section(new ArrayList<>(), new LinkedHashMap<>()));
       s.groups().add(g);
-      String label = labels.computeIfAbsent(t.entries(), e -> rules(t));
+      String label = labels.computeIfAbsent(t.entries(), e -> rules(t, settings));
       s.byPolicy().computeIfAbsent(label, k -> new ArrayList<>()).add(g);
     }
     List<Section> sorted = new ArrayList<>(out.values());
@@ -215,17 +216,17 @@ public final class AuditRenderer {
    * The policies of a trap with the rule of each: {@code NetworkPolicy a/b spec.egress[0] (ipBlock
    * 0.0.0.0/0)}.
    */
-  private static String rules(Trap t) {
-    return String.join(", ", ruleLabels(t));
+  private static String rules(Trap t, DatapathSettings s) {
+    return String.join(", ", ruleLabels(t, s));
   }
 
   /** One label per policy of a trap, with its rules: what {@link #rules} joins. */
-  static List<String> ruleLabels(Trap t) {
+  static List<String> ruleLabels(Trap t, DatapathSettings s) {
     Map<PolicyRef, List<String>> by = new LinkedHashMap<>();
     t.policies().forEach(p -> by.put(p, new ArrayList<>()));
     for (var e : t.entries()) {
       List<String> peers = e.entry().peers().stream()
-          .filter(WorldPeer::is).map(Peer::text).toList();
+          .filter(p -> WorldPeer.admitsSome(p, s)).map(Peer::text).toList();
       String rule =
           e.entry().origin() + (peers.isEmpty() ? "" : " (" + String.join(", ", peers) + ")");
       List<String> rs = by.computeIfAbsent(e.policy(), k -> new ArrayList<>());

@@ -83,7 +83,7 @@ public record TrapPicture(
       String kind = g.source().kind();
       String label = g.source().name() + (kind.equals("Pod") ? " (pod)"
           : " (" + kind + ", " + g.pods() + " pod" + (g.pods() == 1 ? "" : "s") + ")");
-      c.add(label, AuditRenderer.ruleLabels(t));
+      c.add(label, AuditRenderer.ruleLabels(t, r.settings()));
       g.sources(1).stream().map(Pod::namespace).forEach(namespaces::add);
       t.policies().forEach(p -> {
         c.policies.add(p.label());

@@ -109,8 +109,9 @@ class ClusterCidrAcceptAuditTest {
   @MethodSource("cases")
   void thePreCheckSeesTheNetworksAccept(
       String name, String policy, String version, int trapCount) {
-    assertThat(Audit.mayTrap(PolicyEngine.of(cluster(policy)).rules())).as(name).isFalse();
-    assertThat(Audit.mayTrapByTiers(PolicyEngine.of(cluster(policy)).clusterAccepts()))
-        .as(name).isTrue();
+    PolicyEngine engine = PolicyEngine.of(cluster(policy));
+    DatapathSettings s = engine.settings(Map.of("cilium-version", version));
+    assertThat(Audit.mayTrap(engine.rules(), s)).as(name).isFalse();
+    assertThat(Audit.mayTrapByTiers(engine.clusterAccepts(), s)).as(name).isTrue();
   }
 }

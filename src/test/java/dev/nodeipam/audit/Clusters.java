@@ -73,7 +73,8 @@ final class Clusters {
   /**
    * The generated clusters' ingress policy of the {@code edge/web} backends on 8443: none (0),
    * world (1), 0.0.0.0/0 (2), only pods labelled {@code app: onlyApp} (3), or world with the pods
-   * labelled {@code app: onlyApp} in namespace app denied (4); null for none.
+   * labelled {@code app: onlyApp} in namespace app denied (4), every namespace but app and world
+   * by a negative-only selector (5), all with those pods denied (6); null for none.
    */
   static String webIngress(int kind, String onlyApp) {
     String from = switch (kind) {
@@ -81,6 +82,12 @@ final class Clusters {
       case 1 -> "- fromEntities: [world]";
       case 2 -> "- fromCIDR: [0.0.0.0/0]";
       case 3 -> "- fromEndpoints: [{matchLabels: {app: " + onlyApp + "}}]";
+      // Admitting world without a CIDR or world peer (WorldPeer): a negative-only selector no
+      // term is added to (cilium/cilium#46949 case 2), and the entity all with a deny.
+      case 5 -> "- fromEndpoints: [" + YamlClusters.NEGATIVE_ONLY
+          .replace("[edge]", "[app]") + "]";
+      case 6 -> "- fromEntities: [all]\n  ingressDeny:\n  - fromEndpoints: [{matchLabels: {app: "
+          + onlyApp + ", k8s:io.kubernetes.pod.namespace: app}}]";
       default -> "- fromEntities: [world]\n    toPorts: [{ports: [{port: \"8443\", protocol: TCP}]}]\n"
           + "  ingressDeny:\n  - fromEndpoints: [{matchLabels: {app: " + onlyApp
           + ", k8s:io.kubernetes.pod.namespace: app}}]";

@@ -3,6 +3,7 @@ package dev.nodeipam.audit;
 import static dev.nodeipam.audit.Clusters.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nodeipam.policy.engine.PolicyEngine;
 import dev.nodeipam.render.AuditRenderer;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import java.util.List;
@@ -158,7 +159,7 @@ class GroupedReportTest {
         .replace("name: web", "name: web2"));
     ClusterSnapshot withoutPolicy = withCidr.toBuilder()
         .build();
-    assertThat(Audit.mayTrap(dev.nodeipam.policy.engine.PolicyEngine.of(withCidr).rules()))
+    assertThat(mayTrap(withCidr))
         .isTrue();
     ClusterSnapshot.Builder b = ClusterSnapshot.builder();
     withoutPolicy.nodes().forEach(b::node);
@@ -166,7 +167,7 @@ class GroupedReportTest {
     withoutPolicy.pods().forEach(b::pod);
     withoutPolicy.namespaces().forEach(b::namespace);
     ClusterSnapshot none = b.build();
-    assertThat(Audit.mayTrap(dev.nodeipam.policy.engine.PolicyEngine.of(none).rules())).isFalse();
+    assertThat(mayTrap(none)).isFalse();
     AuditReport r = audit(none, "kube-proxy-replacement", "true");
     assertThat(r.traps()).isEmpty();
     assertThat(r.addresses()).as("1 externalIP + 2 Node IPAM addresses")
@@ -174,5 +175,11 @@ class GroupedReportTest {
             .size()).isEqualTo(3);
     assertThat(r.others()).extracting(Finding::type).contains(FindingType.EXTERNAL_IPS)
         .as("the other findings are still made").doesNotContain(FindingType.IDENTITY_TRAP);
+  }
+
+  /** {@link Audit#mayTrap} of the cluster's rules under its own settings. */
+  private static boolean mayTrap(ClusterSnapshot cluster) {
+    PolicyEngine engine = PolicyEngine.of(cluster);
+    return Audit.mayTrap(engine.rules(), engine.settings(Map.of()));
   }
 }

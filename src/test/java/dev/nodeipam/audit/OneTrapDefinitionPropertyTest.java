@@ -27,8 +27,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * One definition of the identity trap ({@link IdentityTrap}) behind every command. Over the trap
- * search's generated clusters (egress allows by CIDR and world, egress and ingress deny rules,
- * backends admitting world or not, every datapath setting of the examples), for every flow from a
+ * search's generated clusters (egress allows by CIDR and world, and by peers that admit world
+ * otherwise: negative-only selectors, the entity all, a rule without peers; egress and ingress
+ * deny rules, backends admitting world or not, every datapath setting of the examples), for every
+ * flow from a
  * pod to a published Service address and port:
  *
  * <ul>
@@ -100,14 +102,36 @@ class OneTrapDefinitionPropertyTest {
                 coverage.count("deny-rule " + side,
                     denied.stream().anyMatch(k -> k.contains(" " + side + " ")));
               }
+              coverage.count("trap by a peer admitting world, egress",
+                  worldAdmittingEgressTrapped(shape, audited));
+              coverage.count("trap by a peer admitting world, ingress",
+                  shape.webIngress() >= 5
+                      && audited.stream().anyMatch(k -> k.contains(" ingress ")));
             });
     // Not vacuous: traps of every kind, deny-rule ones on both sides, occur in several samples.
     coverage.requireShare("has traps", 0.5).requireShare("deny-rule trap", 0.05)
-        .requireShare("deny-rule egress", 0.02).requireShare("deny-rule ingress", 0.02);
+        .requireShare("deny-rule egress", 0.02).requireShare("deny-rule ingress", 0.02)
+        .requireShare("trap by a peer admitting world, egress", 0.05)
+        .requireShare("trap by a peer admitting world, ingress", 0.05);
     for (String kind : TrapSearchMatchesDefinitionPropertyTest.KINDS) {
       coverage.requireShare(kind, 0.015);
     }
     coverage.print();
+  }
+
+  /**
+   * Whether a client whose only allow admitting world is a negative-only selector, the entity
+   * all or a rule without peers is trapped on its egress side.
+   */
+  private static boolean worldAdmittingEgressTrapped(Shape shape, Set<String> audited) {
+    for (int i = 0; i < shape.clients().size(); i++) {
+      String prefix = "app/client-" + i + "-";
+      if (shape.clients().get(i).egress() >= 10 && shape.clients().get(i).egress() <= 12
+          && audited.stream().anyMatch(k -> k.startsWith(prefix) && k.contains(" egress "))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

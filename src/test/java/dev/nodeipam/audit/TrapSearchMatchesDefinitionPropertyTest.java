@@ -46,6 +46,11 @@ class TrapSearchMatchesDefinitionPropertyTest {
       ClientEgress.NODE_SET_AND_REMOTE_NODE_ON_443,
       ClientEgress.ENDPOINTS_BUT_EDGE_AND_SERVICE_ADDRESSES,
       ClientEgress.CLUSTER_POLICY_ACCEPT_SERVICE_ADDRESSES,
+      // Peers that admit world without being a CIDR or the world entity (WorldPeer): indices
+      // 10 to 12, which OneTrapDefinitionPropertyTest counts.
+      ClientEgress.NEGATIVE_ONLY_ON_443,
+      ClientEgress.EVERYTHING_DENY_WEB,
+      ClientEgress.ANY_PEER_ON_443,
       ClientEgress.WEB_PODS);
 
   record Client(int egress, int replicas, int node) {}
@@ -69,7 +74,7 @@ class TrapSearchMatchesDefinitionPropertyTest {
     Gen<Client> client = range(0, EGRESS.size() - 1).zip(range(1, 3), range(0, 2), Client::new);
     Gen<int[]> service =
         range(0, WEB_ADDRESSES.length - 1)
-            .zip(range(0, 2), range(0, 4), (web, api, ingress) -> new int[] {web, api, ingress});
+            .zip(range(0, 2), range(0, 6), (web, api, ingress) -> new int[] {web, api, ingress});
     return service.zip(
         booleans(),
         lists().of(client).ofSizeBetween(1, 4),

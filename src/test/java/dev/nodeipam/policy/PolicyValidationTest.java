@@ -172,6 +172,20 @@ class PolicyValidationTest {
             "egress: [{toPorts: [{ports: [{port: '80', protocol: TCP}],"
                 + " rules: {http: [{}], kafka: [{topic: t}]}}]}]",
             RejectionReason.L7_TYPES_COMBINED, "spec.egress[0].toPorts[0].rules")),
+        // 1.20 removed Kafka and the generic l7proto/l7 rules (cilium/cilium#43557, #44610: no
+        // such fields in the 1.20 CRD or PortRule): dropped, they no longer count as L7 rules.
+        until(20, rejected("l7proto and HTTP in one port rule (L7Rules.Validate)",
+            "egress: [{toPorts: [{ports: [{port: '80', protocol: TCP}],"
+                + " rules: {http: [{}], l7proto: test.lineparser, l7: [{}]}}]}]",
+            RejectionReason.L7_TYPES_COMBINED, "spec.egress[0].toPorts[0].rules")),
+        until(20, rejected("Kafka on a UDP port (L7 rules only on TCP)",
+            "ingress: [{toPorts: [{ports: [{port: '9092', protocol: UDP}],"
+                + " rules: {kafka: [{topic: t}]}}]}]",
+            RejectionReason.L7_NOT_TCP, "spec.ingress[0].toPorts[0].ports[0]")),
+        until(20, rejected("l7proto on a UDP port (L7 rules only on TCP)",
+            "ingress: [{toPorts: [{ports: [{port: '53', protocol: UDP}],"
+                + " rules: {l7proto: test.lineparser}}]}]",
+            RejectionReason.L7_NOT_TCP, "spec.ingress[0].toPorts[0].ports[0]")),
         // TestTooManyPortsRule, TestTooManyIcmpFields, TestWrongICMPFieldFamily,
         // TestICMPRuleWithOtherRuleFailed.
         rejected("41 ports (TestTooManyPortsRule)",

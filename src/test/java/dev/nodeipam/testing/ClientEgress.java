@@ -86,7 +86,23 @@ public enum ClientEgress {
    * ClusterNetworkPolicy (Admin tier): a networks Accept of 203.0.113.0/24 (a CIDR peer,
    * cilium/cilium#42338), every pod denied; enforced from 1.20 only.
    */
-  CLUSTER_POLICY_ACCEPT_SERVICE_ADDRESSES(Kind.CLUSTER_POLICY, "");
+  CLUSTER_POLICY_ACCEPT_SERVICE_ADDRESSES(Kind.CLUSTER_POLICY, ""),
+  /**
+   * CiliumNetworkPolicy: a negative-only selector on 443, which admits world without being a
+   * CIDR or the world entity (no term is added to it in any release, cilium/cilium#46949 case 2).
+   */
+  NEGATIVE_ONLY_ON_443(
+      Kind.CILIUM_POLICY,
+      "egress:\n  - toEndpoints: [" + YamlClusters.NEGATIVE_ONLY + "]\n"
+          + "    toPorts: [{ports: [{port: \"443\"}]}]"),
+  /** CiliumNetworkPolicy: the entity all, with an egress deny of the web pods. */
+  EVERYTHING_DENY_WEB(
+      Kind.CILIUM_POLICY,
+      "egress:\n  - toEntities: [all]\n"
+          + "  egressDeny:\n  - toEndpoints: [{matchLabels: {app: web, "
+          + "k8s:io.kubernetes.pod.namespace: edge}}]"),
+  /** NetworkPolicy: a rule without peers, on 443. */
+  ANY_PEER_ON_443(Kind.NETWORK_POLICY, "- ports: [{port: 443}]");
 
   private enum Kind {
     NONE,

@@ -15,6 +15,14 @@ import java.util.Map;
  * manifest mode), with the document templates the generated-cluster properties share.
  */
 public final class YamlClusters {
+  /**
+   * A selector with only negative requirements, on the keys that stop every added term: it admits
+   * world and the nodes in every release (cilium/cilium#46949 case 2).
+   */
+  public static final String NEGATIVE_ONLY = "{matchExpressions: [{key: "
+      + "io.kubernetes.pod.namespace, operator: NotIn, values: [edge]}, "
+      + "{key: io.cilium.k8s.policy.cluster, operator: NotIn, values: [other]}]}";
+
   /** A NetworkPolicy in namespace app: name, the pods' {@code app} label, the egress rules. */
   public static final String EGRESS_NETWORK_POLICY = """
       apiVersion: networking.k8s.io/v1

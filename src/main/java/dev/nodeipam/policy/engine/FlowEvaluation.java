@@ -56,6 +56,7 @@ final class FlowEvaluation {
     }
     Identity src = identities.ofPod(source, source.nodeName(), s);
     Translation t = frontends.translation(flow, s);
+    frontends.anyHit(flow).flatMap(h -> SourceRanges.note(flow, h, s)).ifPresent(notes::add);
     List<DestinationVerdict> destinations;
     if (t.translated() && t.frontend() == Translation.Frontend.HOST_PORT) {
       destinations = List.of(toBackend(flow, src,

@@ -106,6 +106,15 @@ public final class Identities {
 
   /** The world identity of an address: what a CIDR rule's author pictures. */
   public Identity world(IPAddress address, DatapathSettings s) {
+    return worldOf(address, s);
+  }
+
+  /**
+   * The world identity of an address under the settings ({@code reserved:world}, plus {@code
+   * reserved:world-ipv4} or {@code reserved:world-ipv6} where world is split by family): it
+   * depends on nothing but the address's family and the settings.
+   */
+  public static Identity worldOf(IPAddress address, DatapathSettings s) {
     Set<String> reserved = new LinkedHashSet<>();
     reserved.add("world");
     if (s.splitWorld()) {

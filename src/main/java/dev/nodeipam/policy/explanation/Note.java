@@ -57,7 +57,12 @@ public record Note(Kind kind, List<String> values, Note also) {
      * The next hop delivers to the backends: address, port, service, delivering node,
      * "kube-proxy" or "", "local" or "".
      */
-    NEXT_HOP_DELIVERS
+    NEXT_HOP_DELIVERS,
+    /**
+     * An externalIP frontend of a LoadBalancer Service with loadBalancerSourceRanges: service,
+     * address, ranges, Cilium version, "enforced" (1.20+) or "".
+     */
+    SOURCE_RANGES_ON_EXTERNAL_IP
   }
 
   public Note {

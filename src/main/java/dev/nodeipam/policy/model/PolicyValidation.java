@@ -252,7 +252,10 @@ public final class PolicyValidation {
   /**
    * The L7 rules of port rules: whether any is there ({@code L7Rules.IsEmpty} tests each kind for
    * nil, so an empty list counts), DNS or HTTP rules, and the most kinds one port rule mixes.
-   * Kafka rules are gone in 1.20.
+   * Kafka rules and the generic {@code l7proto}/{@code l7} rules are gone in 1.20 (cilium/cilium
+   * #43557, #44610): the 1.20 CRD and the agent's types have no such fields, so they are dropped
+   * (pruned by the API server, skipped when the agent decodes the policy) and the port rule stands
+   * without them; they neither count as an L7 kind nor reject the policy.
    */
   private record L7(boolean present, boolean dns, boolean http, int types) {
     static L7 of(List<Object> portRules, CiliumVersion version) {
@@ -260,11 +263,12 @@ public final class PolicyValidation {
       int dns = 0;
       int http = 0;
       int types = 0;
-      List<String> kinds = version.atLeast(1, 20) ? List.of("http", "dns", "l7")
-          : List.of("http", "kafka", "dns", "l7");
+      boolean proxylib = !version.atLeast(1, 20);
+      List<String> kinds = proxylib ? List.of("http", "kafka", "dns", "l7")
+          : List.of("http", "dns");
       for (Object pr : portRules) {
         Map<String, Object> rules = map(map(pr).get("rules"));
-        int here = text(rules.get("l7proto")).isEmpty() ? 0 : 1;
+        int here = proxylib && !text(rules.get("l7proto")).isEmpty() ? 1 : 0;
         present |= here > 0;
         for (String k : kinds) {
           if (rules.get(k) != null) {

@@ -140,8 +140,28 @@ public record DatapathSettings(
     return version.atLeast(1, 16) && (!version.atLeast(1, 17) || nonDefaultDenyPolicies);
   }
 
+  /**
+   * Whether the release is 1.20.0 or 1.20.1, whose agent misses the set-up of {@code
+   * enable-non-default-deny-policies} from its configuration (cilium/cilium#48391, fixed in 1.20.2
+   * by #48418): the value in cilium-config may not be the one in effect. Verdicts follow the
+   * configured value; what must be safe either way (a clusterwide companion) is not relied on.
+   * Only a known patch release says so: {@code 1.20} alone may be any patch.
+   */
+  public boolean nonDefaultDenySetupBug() {
+    return version.is(1, 20) && version.patch() >= 0 && version.patch() <= 1;
+  }
+
   /** Why {@link #honoursDefaultDenyOptOut()} says what it says, for reports. */
   public String defaultDenyOptOutReason() {
+    String reason = optOutReason();
+    return nonDefaultDenySetupBug()
+        ? reason + " (as configured; known bug of Cilium 1.20.0 and 1.20.1: the agent does not set"
+            + " up " + NON_DEFAULT_DENY + " from its configuration, cilium/cilium#48391, fixed in"
+            + " 1.20.2)"
+        : reason;
+  }
+
+  private String optOutReason() {
     if (!version.atLeast(1, 16)) {
       return "Cilium " + version + " has no enableDefaultDeny field (it exists from 1.16,"
           + " cilium/cilium#30572): every policy with egress or ingress entries puts the pods it"

@@ -60,6 +60,7 @@ public final class NoteText {
           + " the cluster, and where the network routes it is not modelled";
       case NEXT_HOP_NO_BACKEND -> noBackend(n);
       case NEXT_HOP_DELIVERS -> delivers(n);
+      case SOURCE_RANGES_ON_EXTERNAL_IP -> sourceRanges(n);
     };
   }
 
@@ -88,6 +89,16 @@ public final class NoteText {
         + (!kubeProxy && local ? "on node " + n.value(2) + " (externalTrafficPolicy: Local) " : "")
         + "for port " + n.value(1) + ": " + nextHopBy(n.value(2), kubeProxy)
         + " cannot deliver it, whatever the policy";
+  }
+
+  private static String sourceRanges(Note n) {
+    return n.value(0) + " has loadBalancerSourceRanges " + n.value(2) + ": " + (n.set(4)
+        ? "Cilium " + n.value(3) + " enforces them on its externalIP " + n.value(1)
+            + " too (from 1.20, cilium/cilium#44747)"
+        : "Cilium " + n.value(3) + " does not enforce them on its externalIP " + n.value(1)
+            + ", only on the LoadBalancer address (cilium/cilium#44718, fixed in 1.20)")
+        + " for clients outside the cluster; an in-cluster client is not checked, so this"
+        + " verdict does not depend on them";
   }
 
   private static String delivers(Note n) {

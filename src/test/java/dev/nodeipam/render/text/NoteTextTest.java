@@ -115,7 +115,22 @@ class NoteTextTest {
                 + " 24.85.233.58:443 to the backends of web/site after Cilium judged the sender's"
                 + " egress on the address; each backend's ingress judges the flow as it arrives"
                 + " (externalTrafficPolicy: Cluster: from the client on the owning node, from the"
-                + " owning node elsewhere, by SNAT)"));
+                + " owning node elsewhere, by SNAT)"),
+        // cilium/cilium#44747 (1.20) and #44718 (before).
+        new Case("source ranges on an externalIP, enforced",
+            Note.of(Kind.SOURCE_RANGES_ON_EXTERNAL_IP, SVC, "203.0.113.9", "10.0.0.0/8", "1.20",
+                "enforced"),
+            SVC + " has loadBalancerSourceRanges 10.0.0.0/8: Cilium 1.20 enforces them on its"
+                + " externalIP 203.0.113.9 too (from 1.20, cilium/cilium#44747) for clients outside"
+                + " the cluster; an in-cluster client is not checked, so this verdict does not"
+                + " depend on them"),
+        new Case("source ranges on an externalIP, bypassed",
+            Note.of(Kind.SOURCE_RANGES_ON_EXTERNAL_IP, SVC, "203.0.113.9", "10.0.0.0/8", "1.19",
+                ""),
+            SVC + " has loadBalancerSourceRanges 10.0.0.0/8: Cilium 1.19 does not enforce them on"
+                + " its externalIP 203.0.113.9, only on the LoadBalancer address"
+                + " (cilium/cilium#44718, fixed in 1.20) for clients outside the cluster; an"
+                + " in-cluster client is not checked, so this verdict does not depend on them"));
   }
 
   @ParameterizedTest(name = "{0}")
