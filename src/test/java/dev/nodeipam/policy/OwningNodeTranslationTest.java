@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * When a client on the node that owns a frontend address is translated exactly as one on another
  * node (section 2 of the policy model), so that the audit need not judge it apart: a LoadBalancer
  * address (Node IPAM's too) is, whenever it is translated; an externalIP is translated on its own
- * node only under socket LB's CVE-2020-8554 mitigation ({@code cilium_sock4_connect} skips
+ * node only under socket LB's CVE-2020-8554 mitigation ({@code sock4_skip_xlate} skips
  * external addresses of other nodes, {@code bpf/bpf_sock.c}); an untranslated frontend (ipMode
  * Proxy, no kube-proxy replacement before 1.19) reads the address itself and is never alike.
  */
