@@ -21,7 +21,10 @@ import java.util.Optional;
  * WorldClasses}), and hit the same frontend entry (Service, port, kind, ipMode): then a client
  * off the address's node gets the same translation, the same backends and so the same verdict at
  * each of them. What is not shared is judged per address: the clients on the node that owns it
- * (host there, translated by that node's socket LB), and the whole class when a client off the
+ * when they can get another verdict there ({@link TrapSearch#ownNodeAlike}: an externalIP that
+ * socket LB translates on its node only, hostNetwork backends, {@code internalTrafficPolicy:
+ * Local}; never a LoadBalancer or Node IPAM address translated for every pod), and the whole
+ * class when a client off the
  * node is judged on the address untranslated (the address itself, and the next hop that delivers
  * it, are then this address's own).
  */
@@ -29,6 +32,8 @@ final class AddressClasses {
   /** What the addresses of one class share: see the class comment. */
   private record Key(String service, String frontend, int port, Protocol protocol, boolean ipv4,
       int world, Object hit) {}
+
+  private static final int[] NO_GROUPS = new int[0];
 
   private final TrapSearch search;
   /** By node name: the ids of the groups with a pod there, ascending. */
@@ -100,9 +105,15 @@ final class AddressClasses {
       return new ClassTraps(port, Found.NONE,
           addresses.stream().map(ClassTraps.Member::plain).toList());
     }
-    Found shared = shared(addresses, port, protocol, only);
+    // Clients on an address's own node judged apart only where that can change their verdict.
+    boolean alike = search.ownNodeAlike(addresses.get(0), port, protocol);
+    Found shared = shared(addresses, port, protocol, only, alike);
     if (shared == null) {
       return perAddress(addresses, port, protocol, only);
+    }
+    if (alike) {
+      return new ClassTraps(port, shared,
+          addresses.stream().map(ClassTraps.Member::plain).toList());
     }
     List<ClassTraps.Member> out = new ArrayList<>(addresses.size());
     boolean[] mask = new boolean[search.groupCount()];
@@ -128,7 +139,7 @@ final class AddressClasses {
    * holds none of its pods; null when a verdict read the address itself.
    */
   private Found shared(List<ServiceAddress> addresses, Service.ServicePort port,
-      Protocol protocol, boolean[] only) {
+      Protocol protocol, boolean[] only, boolean alike) {
     int n = search.groupCount();
     boolean[] pending = new boolean[n];
     int left = 0;
@@ -145,10 +156,10 @@ final class AddressClasses {
         break;
       }
       boolean[] mask = pending.clone();
-      for (int g : onOwner(a)) {
+      for (int g : alike ? NO_GROUPS : onOwner(a)) {
         mask[g] = false;
       }
-      Found f = search.found(a, port, protocol, mask);
+      Found f = search.found(a, port, protocol, mask, !alike);
       if (f.addressDependent()) {
         return null;
       }

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -148,8 +147,12 @@ public final class Audit {
     List<Finding> others = others(snapshot, published, engine, now, namespaces);
     others.addAll(conflicts(published, engine, namespaces));
     others.addAll(collisions(snapshot, options, now, others, namespaces));
+    // Every address of a run has the same traps but the address: the companions read one each.
+    List<Trap> distinct = new ArrayList<>();
+    new TrapGroups(sorted, SourceNames.none()).forEachRun(
+        run -> run.target().groups().forEach(g -> distinct.addAll(g.traps())));
     return new AuditReport(sorted, others,
-        Companions.of(sorted, companionScope.scope(), now), now, published.addresses().size(),
+        Companions.of(distinct, companionScope.scope(), now), now, published.addresses().size(),
         search.groupCount(), companionScope, new SourceNames(published.snapshot().workloads()));
   }
 

@@ -137,15 +137,18 @@ public record AuditReport(
 
   /** How many findings of each severity. */
   public Map<String, Integer> counts() {
-    int errors = 0;
-    int warnings = 0;
-    for (Trap t : traps) {
-      if (t.severity() == Severity.ERROR) {
-        errors += t.sources().size();
-      } else {
-        warnings += t.sources().size();
+    int[] pods = new int[2];
+    // Per run of addresses with the same traps: an address class is counted once, times its size.
+    groups().forEachRun(run -> {
+      for (TrapGroups.Group g : run.target().groups()) {
+        for (Trap t : g.traps()) {
+          pods[t.severity() == Severity.ERROR ? 0 : 1] += Math.multiplyExact(
+              t.sources().size(), run.positions().length);
+        }
       }
-    }
+    });
+    int errors = pods[0];
+    int warnings = pods[1];
     int otherErrors = otherErrors();
     errors += otherErrors;
     warnings += others.size() - otherErrors;

@@ -34,6 +34,16 @@ record ClassTraps(Service.ServicePort port, Found shared, List<Member> members) 
     }
   }
 
+  /** Whether every member has the shared traps and nothing of its own. */
+  boolean uniform() {
+    for (Member m : members) {
+      if (m.groups().length > 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The entries of member {@code i}, egress-side first, each side by group. */
   List<Entry> entries(int i) {
     Member m = members.get(i);

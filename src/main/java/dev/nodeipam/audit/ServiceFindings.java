@@ -8,6 +8,9 @@ import dev.nodeipam.snapshot.Pod;
 import inet.ipaddr.IPAddress;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -112,6 +115,12 @@ public final class ServiceFindings {
       return out;
     }
 
+    /** The first {@code limit} of {@link #ranges()}: what JSON and SARIF list. */
+    public List<String> ranges(int limit) {
+      List<String> all = ranges();
+      return all.size() > limit ? List.copyOf(all.subList(0, limit)) : all;
+    }
+
     /** "4812 addresses 198.18.0.3 … 198.18.18.250" or the address itself. */
     public String addressText() {
       if (addresses.size() == 1) {
@@ -134,7 +143,9 @@ public final class ServiceFindings {
     Trap t = g.first();
     List<TrapGroups.Group> sources = g.sources();
     Map<String, Object> extra = new LinkedHashMap<>();
-    extra.put("addresses", g.ranges());
+    // Bounded: a Node IPAM Service's node addresses rarely merge into few prefixes; addressCount
+    // says how many there are and --per-address lists each.
+    extra.put("addresses", g.ranges(MAX_ADDRESSES));
     extra.put("addressCount", g.addresses().size());
     extra.put("sourceKind", sources.get(0).source().kind());
     extra.put("sources", sources.stream().limit(TrapGroups.MAX_SOURCES)
@@ -192,24 +203,45 @@ public final class ServiceFindings {
    */
   public static List<Group> of(TrapGroups groups) {
     Map<List<Object>, Builder> byKey = new LinkedHashMap<>();
-    groups.forEachTarget(target -> {
+    // Read per run of addresses with the same groups (an address class), not per address.
+    groups.forEachRun(run -> {
       // At one address: the groups of each key, and the pods they trap.
       Map<Key, List<TrapGroups.Group>> here = new LinkedHashMap<>();
-      for (TrapGroups.Group g : target.groups()) {
+      for (TrapGroups.Group g : run.target().groups()) {
         here.computeIfAbsent(Key.of(g.first()), k -> new ArrayList<>()).add(g);
       }
       here.forEach((key, gs) -> {
         Set<Source> sources = sourcesOf(gs);
         Builder b = byKey.computeIfAbsent(List.of(key, sources), k -> new Builder(key, sources));
-        if (b.addresses.isEmpty()) {
+        if (b.runs.isEmpty()) {
           b.groups.addAll(gs);
         }
-        b.addresses.add(target.first().address());
+        b.runs.add(run);
       });
     });
+    // Findings with the same addresses share one list (the blocks compare them by identity).
+    Map<AddressSet, List<ServiceAddress>> interned = new HashMap<>();
     return byKey.values().stream()
-        .map(b -> new Group(b.key, List.copyOf(b.addresses), List.copyOf(b.groups), b.sources))
+        .map(b -> {
+          AddressSet set = b.addressSet();
+          List<ServiceAddress> addresses =
+              interned.computeIfAbsent(set, k -> b.addresses(k.positions()));
+          return new Group(b.key, addresses, List.copyOf(b.groups), b.sources);
+        })
         .toList();
+  }
+
+  /** The addresses of a finding, by their positions in the report's order. */
+  private record AddressSet(int[] positions) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof AddressSet a && Arrays.equals(a.positions, positions);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(positions);
+    }
   }
 
   /**
@@ -244,9 +276,12 @@ public final class ServiceFindings {
   public static List<Block> blocks(List<Group> findings) {
     Map<List<Object>, List<TrapGroups.Group>> by = new LinkedHashMap<>();
     Map<List<Object>, List<ServiceAddress>> addressesOf = new LinkedHashMap<>();
+    // Findings of one address group share its list (of): compared by identity, not address by
+    // address.
+    Map<List<ServiceAddress>, Integer> addressIds = new IdentityHashMap<>();
     for (Group g : findings) {
       List<Object> id = List.of(g.key().service(), g.key().port(), g.key().protocol(),
-          g.addresses());
+          addressIds.computeIfAbsent(g.addresses(), k -> addressIds.size()));
       by.computeIfAbsent(id, k -> new ArrayList<>()).addAll(g.sources());
       addressesOf.putIfAbsent(id, g.addresses());
     }
@@ -281,12 +316,48 @@ public final class ServiceFindings {
   private static final class Builder {
     final Key key;
     final Set<Source> sources;
-    final Set<ServiceAddress> addresses = new LinkedHashSet<>();
+    final List<TrapGroups.Run> runs = new ArrayList<>();
     final List<TrapGroups.Group> groups = new ArrayList<>();
 
     Builder(Key key, Set<Source> sources) {
       this.key = key;
       this.sources = sources;
+    }
+
+    /** The positions of every address of the runs, ascending (runs interleave). */
+    AddressSet addressSet() {
+      int n = 0;
+      for (TrapGroups.Run r : runs) {
+        n += r.positions().length;
+      }
+      int[] all = new int[n];
+      int i = 0;
+      for (TrapGroups.Run r : runs) {
+        System.arraycopy(r.positions(), 0, all, i, r.positions().length);
+        i += r.positions().length;
+      }
+      if (runs.size() > 1) {
+        Arrays.sort(all);
+      }
+      return new AddressSet(all);
+    }
+
+    /** The addresses at the positions (each in one run), in the report's order. */
+    List<ServiceAddress> addresses(int[] positions) {
+      if (runs.size() == 1) {
+        return List.copyOf(runs.get(0).addresses());
+      }
+      Map<Integer, ServiceAddress> at = new HashMap<>();
+      for (TrapGroups.Run r : runs) {
+        for (int j = 0; j < r.positions().length; j++) {
+          at.put(r.positions()[j], r.addresses().get(j));
+        }
+      }
+      List<ServiceAddress> out = new ArrayList<>(positions.length);
+      for (int p : positions) {
+        out.add(at.get(p));
+      }
+      return List.copyOf(out);
     }
   }
 }

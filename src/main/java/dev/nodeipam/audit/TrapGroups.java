@@ -80,13 +80,18 @@ public final class TrapGroups {
 
   private final List<Trap> traps;
   private final SourceNames names;
-  private final int[] starts;
+  /** Where each group starts, found on the first read of the per-address groups. */
+  private int[] starts;
   // Traps of one group of pods share its pod list: name each list once.
   private final Map<List<Pod>, SourceNames.Source> sourceOf = new IdentityHashMap<>();
 
   TrapGroups(List<Trap> traps, SourceNames names) {
     this.traps = traps;
     this.names = names;
+  }
+
+  /** Where the groups of some neighbouring traps start, and their end. */
+  private int[] startsOf(List<Trap> traps) {
     int[] s = new int[traps.size() + 1];
     int n = 0;
     for (int i = 0; i < traps.size(); i++) {
@@ -95,20 +100,65 @@ public final class TrapGroups {
       }
     }
     s[n] = traps.size();
-    this.starts = Arrays.copyOf(s, n + 1);
+    return Arrays.copyOf(s, n + 1);
+  }
+
+  private synchronized int[] starts() {
+    if (starts == null) {
+      starts = startsOf(traps);
+    }
+    return starts;
+  }
+
+  /**
+   * Addresses whose groups are the same but for the address, and those groups at the first of
+   * them: what every reader that reports per Service rather than per address walks.
+   *
+   * @param positions the addresses' indices among the addresses with traps, in report order
+   */
+  public record Run(int[] positions, List<ServiceAddress> addresses, Target target) {}
+
+  /**
+   * Each run of addresses with the same groups, in the order of its first address: an address
+   * class judged alike at every address is one run, however many addresses it has, so a reader
+   * of the runs costs per class, not per published address.
+   */
+  public void forEachRun(Consumer<Run> each) {
+    if (traps instanceof TrapView view) {
+      view.forEachRun(r -> each.accept(new Run(r.positions(), r.addresses(),
+          new Target(groupsOf(r.traps())))));
+      return;
+    }
+    int[] position = new int[1];
+    forEachTarget(t -> each.accept(new Run(new int[] {position[0]++},
+        List.of(t.first().address()), t)));
+  }
+
+  /** The groups of the traps at one address. */
+  private List<Group> groupsOf(List<Trap> here) {
+    int[] s = startsOf(here);
+    List<Group> out = new ArrayList<>(s.length - 1);
+    for (int i = 0; i + 1 < s.length; i++) {
+      out.add(group(here.subList(s[i], s[i + 1])));
+    }
+    return out;
+  }
+
+  private Group group(List<Trap> run) {
+    int pods = 0;
+    for (Trap t : run) {
+      pods += t.sources().size();
+    }
+    return new Group(run, source(run.get(0)), pods);
   }
 
   /** The groups, built one at a time as they are read. */
   public List<Group> groups() {
+    int[] starts = starts();
     return new AbstractList<>() {
       @Override
       public Group get(int index) {
-        List<Trap> run = traps.subList(starts[index], starts[index + 1]);
-        int pods = 0;
-        for (Trap t : run) {
-          pods += t.sources().size();
-        }
-        return new Group(run, source(run.get(0)), pods);
+        return group(traps.subList(starts[index], starts[index + 1]));
       }
 
       @Override
@@ -182,6 +232,7 @@ public final class TrapGroups {
 
   /** How many groups are active traps (errors). */
   public int activeCount() {
+    int[] starts = starts();
     int n = 0;
     for (int i = 0; i + 1 < starts.length; i++) {
       n += traps.get(starts[i]).active() ? 1 : 0;

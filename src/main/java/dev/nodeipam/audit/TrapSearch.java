@@ -10,6 +10,7 @@ import dev.nodeipam.audit.TrapTarget.Judged;
 import dev.nodeipam.audit.TrapTarget.Where;
 import dev.nodeipam.net.IpText;
 import dev.nodeipam.policy.engine.PolicyEngine;
+import dev.nodeipam.policy.engine.ServiceTranslation;
 import dev.nodeipam.policy.explanation.DestinationVerdict;
 import dev.nodeipam.policy.explanation.Translation;
 import dev.nodeipam.policy.model.Direction;
@@ -30,6 +31,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -182,6 +184,16 @@ final class TrapSearch implements Trap.Explainer {
    * @param only by group id, the groups to judge; null for every group
    */
   Found found(ServiceAddress sa, Service.ServicePort sp, Protocol protocol, boolean[] only) {
+    return found(sa, sp, protocol, only, true);
+  }
+
+  /**
+   * {@link #found(ServiceAddress, Service.ServicePort, Protocol, boolean[])}; without {@code
+   * byOwner} a group's pods on the address's own node are judged with the rest, which is only
+   * right when {@link #ownNodeAlike} holds.
+   */
+  Found found(ServiceAddress sa, Service.ServicePort sp, Protocol protocol, boolean[] only,
+      boolean byOwner) {
     if (nothingToJudge(sa, sp, protocol)) {
       return Found.NONE; // no rule can tell this address from any other
     }
@@ -203,11 +215,35 @@ final class TrapSearch implements Trap.Explainer {
       if (!sender.dialsAsAddress() || (allows == null && !ingressCandidate)) {
         continue; // the group could never dial it as written: nothing was broken
       }
-      for (List<Pod> pods : byTranslation(t, g)) {
+      for (List<Pod> pods : byTranslation(t, g, byOwner)) {
         judge(t, g, pods, allows, ingressCandidate, egress, ingress);
       }
     }
     return new Found(egress, ingress, t.addressDependent());
+  }
+
+  /**
+   * Whether a client on the node that owns the address gets the verdict of a client off it, so
+   * that no pod needs judging apart for being there. The flow reads the client's node (section 2
+   * of the policy model) in the translation step, in the backends when they are nodes to policy
+   * (hostNetwork: host on their own node, remote-node elsewhere) or chosen by the client's node
+   * ({@code internalTrafficPolicy: Local}), and, untranslated, in the address itself (host on its
+   * node) and the next hop: so it holds when the frontend is translated alike on and off the
+   * owning node now and once translated ({@link ServiceTranslation#sameOnOwningNode}) and its
+   * backends are pods chosen alike for every client.
+   */
+  boolean ownNodeAlike(ServiceAddress sa, Service.ServicePort sp, Protocol protocol) {
+    Optional<ServiceTranslation.Hit> hit =
+        engine.frontendHit(sa.address(), sp.port(), protocol);
+    if (hit.isEmpty() || hit.get().service().internalTrafficLocal() || groups.isEmpty()) {
+      return false;
+    }
+    for (When when : When.values()) {
+      if (!ServiceTranslation.sameOnOwningNode(hit.get(), settings(when))) {
+        return false;
+      }
+    }
+    return new TrapTarget(this, sa, sp, protocol).backendsAlikeForEveryClient();
   }
 
   /**
@@ -258,8 +294,10 @@ final class TrapSearch implements Trap.Explainer {
    * The group's pods split where the verdict can differ between them: where the address's
    * translation can, and each pod that may be a backend of the address on its own (hairpin).
    */
-  private List<List<Pod>> byTranslation(TrapTarget t, SourceGroup g) {
-    List<List<Pod>> lists = byNodeOfAddress(t, g);
+  private List<List<Pod>> byTranslation(TrapTarget t, SourceGroup g, boolean byOwner) {
+    List<List<Pod>> lists = t.backendsByClientNode() ? List.copyOf(g.byNode().values())
+        : g.representative().isItsNode() || byOwner ? byNodeOfAddress(t, g)
+        : List.of(g.pods());
     if (g.pods().stream().noneMatch(t::mayBeBackend)) {
       return lists;
     }

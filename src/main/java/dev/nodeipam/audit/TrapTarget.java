@@ -6,6 +6,7 @@ import dev.nodeipam.audit.TrapCache.Sender;
 import dev.nodeipam.audit.TrapCache.When;
 import dev.nodeipam.policy.engine.Hairpin;
 import dev.nodeipam.policy.engine.PolicyEngine;
+import dev.nodeipam.policy.engine.ServiceTranslation;
 import dev.nodeipam.policy.explanation.DestinationVerdict;
 import dev.nodeipam.policy.explanation.Translation;
 import dev.nodeipam.policy.explanation.Verdict;
@@ -68,6 +69,7 @@ final class TrapTarget {
   private final Map<When, BackendSet> sets = new EnumMap<>(When.class);
   private final Map<Where, List<Destination>> itself = new HashMap<>();
   private boolean addressDependent;
+  private Boolean byClientNode;
 
   TrapTarget(TrapSearch search, ServiceAddress sa, Service.ServicePort sp, Protocol protocol) {
     this.search = search;
@@ -181,10 +183,38 @@ final class TrapTarget {
     if (!v.translation().translated()) {
       return new BackendSet(List.of(), false); // not translated for this client: ask later
     }
-    boolean dependent = v.destinations().stream().anyMatch(d -> !d.identity().isPod());
+    boolean dependent = backendsByClientNode()
+        || v.destinations().stream().anyMatch(d -> !d.identity().isPod());
     known = new BackendSet(distinct(v.destinations()), dependent);
     sets.put(when, known);
     return known;
+  }
+
+  /**
+   * Whether the backends are pods whatever the client's node, now and once translated: none is
+   * a node to policy (a hostNetwork backend is host or remote-node depending on the client).
+   */
+  boolean backendsAlikeForEveryClient() {
+    Pod any = search.groups().get(0).representative();
+    for (When when : When.values()) {
+      BackendSet set = backendSet(when, any);
+      if (set.viewerDependent() || set.distinct().stream().anyMatch(d -> !d.identity().isPod())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether the backends are those on the client's node ({@code internalTrafficPolicy: Local},
+   * {@code FlowEvaluation}): each node's clients are then judged apart.
+   */
+  boolean backendsByClientNode() {
+    if (byClientNode == null) {
+      byClientNode = engine.frontendHit(sa.address(), sp.port(), protocol)
+          .map(h -> h.service().internalTrafficLocal()).orElse(false);
+    }
+    return byClientNode;
   }
 
   /** Whether some backend admits CIDR/world sources on its targetPort. */
@@ -192,6 +222,15 @@ final class TrapTarget {
     // Under the translating settings every frontend but ipMode Proxy is translated for everyone.
     if (search.groups().isEmpty()) {
       return false;
+    }
+    if (backendsByClientNode()) {
+      // Which backends a client reaches depends on its node: any of the Service's may be.
+      ServiceTranslation.Hit hit = engine.frontendHit(sa.address(), sp.port(), protocol).get();
+      return engine.backendsOf(hit.service(), hit.port(), protocol).stream()
+          .map(b -> new Destination(engine.identityOf(b.pod(), search.settings(When.NOW)),
+              b.port()))
+          .anyMatch(d -> d.identity().isPod()
+              && !search.worldAllows(d, Direction.INGRESS, protocol).isEmpty());
     }
     for (Destination d : backendSet(When.THEN, search.groups().get(0).representative())
         .distinct()) {

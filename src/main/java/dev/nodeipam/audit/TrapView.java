@@ -2,8 +2,12 @@ package dev.nodeipam.audit;
 
 import dev.nodeipam.audit.TrapSearch.Entry;
 import java.util.AbstractList;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The traps of every address class, address by address in the report's order, each address's
@@ -47,6 +51,62 @@ final class TrapView extends AbstractList<Trap> {
         k++;
       }
     }
+  }
+
+  /**
+   * Addresses with the same traps but for the address: a class whose members are judged alike
+   * (no own groups) once, with all its addresses; any other address on its own.
+   *
+   * @param positions the addresses' indices among the addresses with traps, ascending
+   * @param traps the traps at the first of them
+   */
+  record Run(int[] positions, List<ServiceAddress> addresses, List<Trap> traps) {}
+
+  /** Each run once, in the order of its first address. */
+  void forEachRun(Consumer<Run> each) {
+    int n = classOf.length;
+    boolean[] alike = new boolean[classes.size()];
+    for (int c = 0; c < alike.length; c++) {
+      alike[c] = classes.get(c).uniform();
+    }
+    Map<Integer, int[]> uniform = new HashMap<>();
+    int[] counts = new int[classes.size()];
+    for (int k = 0; k < n; k++) {
+      if (alike[classOf[k]]) {
+        counts[classOf[k]]++;
+      }
+    }
+    for (int k = 0; k < n; k++) {
+      int c = classOf[k];
+      if (alike[c]) {
+        int[] at = uniform.computeIfAbsent(c, x -> new int[counts[x] + 1]);
+        at[++at[0]] = k; // at[0] counts, the rest are the positions
+      }
+    }
+    boolean[] done = new boolean[classes.size()];
+    for (int k = 0; k < n; k++) {
+      int c = classOf[k];
+      ClassTraps ct = classes.get(c);
+      if (!alike[c]) {
+        each.accept(new Run(new int[] {k}, List.of(ct.members().get(memberOf[k]).address()),
+            traps(ct.entries(memberOf[k]))));
+      } else if (!done[c]) {
+        done[c] = true;
+        int[] at = uniform.get(c);
+        int[] positions = Arrays.copyOfRange(at, 1, at.length);
+        List<ServiceAddress> addresses = new ArrayList<>(positions.length);
+        for (int p : positions) {
+          addresses.add(ct.members().get(memberOf[p]).address());
+        }
+        each.accept(new Run(positions, addresses, traps(ct.entries(memberOf[k]))));
+      }
+    }
+  }
+
+  private static List<Trap> traps(List<Entry> entries) {
+    List<Trap> out = new ArrayList<>(entries.size());
+    entries.forEach(e -> out.add(e.trap()));
+    return out;
   }
 
   @Override

@@ -23,11 +23,13 @@ import java.io.StringWriter;
 import java.io.Writer;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code nodeipam audit} output: a summary, then text grouped by Service port and address group
@@ -37,6 +39,19 @@ import java.util.Map;
  */
 public final class AuditRenderer {
   private static final int MAX_SOURCES = 20;
+
+  /**
+   * Service address groups (blocks) the text and Markdown reports show in detail; the rest are
+   * counted, with the flags that list them all, so that a rule trapping thousands of Services
+   * still reads in a screenful or two.
+   */
+  public static final int MAX_BLOCKS = 30;
+
+  /** Summary lines (one per address group), rule lines and other findings shown at most. */
+  public static final int MAX_LINES = 40;
+
+  /** Companion policies the text report prints in full ({@code --companions-only}: all). */
+  public static final int MAX_COMPANIONS = 10;
 
   /** Mermaid diagrams a Markdown report carries at most (one per Service address and port). */
   public static final int MARKDOWN_DIAGRAMS = 10;
@@ -70,9 +85,20 @@ public final class AuditRenderer {
     Map<List<?>, String> labels = new IdentityHashMap<>();
     if (!summary.isEmpty()) {
       out.append('\n');
-      summary.forEach(l -> line(out, "  ", l));
+      bounded(summary, "address groups").forEach(l -> line(out, "  ", l));
+      List<String> rules = ruleLines(o.blocks(), labels);
+      if (rules.size() > 0) {
+        out.append("\nBy policy rule:\n");
+        bounded(rules, "rules").forEach(l -> line(out, "  ", l));
+      }
     }
+    int shown = 0;
     for (ServiceFindings.Block block : o.blocks()) {
+      if (shown++ == MAX_BLOCKS) {
+        out.append('\n');
+        line(out, "", moreBlocks(o.blocks()));
+        break;
+      }
       TrapGroups.Target target = block.target();
       out.append('\n');
       line(out, "", block.addressText() + "  " + target.first().address().frontend() + " of "
@@ -92,12 +118,16 @@ public final class AuditRenderer {
     }
     if (!r.others().isEmpty()) {
       out.append("\nOther findings\n");
-      for (Finding f : r.others()) {
+      for (Finding f : r.others().subList(0, Math.min(MAX_LINES, r.others().size()))) {
         out.append(
                 TextWrap.hanging(
                     "  " + f.severity().wire().toUpperCase() + ' ' + f.type().name() + "  ",
                     f.message()))
             .append('\n');
+      }
+      if (r.others().size() > MAX_LINES) {
+        line(out, "  ", "and " + (r.others().size() - MAX_LINES)
+            + " more other findings (-o json lists every finding)");
       }
     }
     if (!r.companions().isEmpty()) {
@@ -107,11 +137,75 @@ public final class AuditRenderer {
       out.append("\nCompanion policies: apply them BEFORE the Service change, e.g.\n")
           .append(
               "  nodeipam audit ... --companions-only --fail-on never | kubectl apply -f -\n\n");
-      out.append(companionsYaml(r));
+      out.append(companionsYaml(r.companions().subList(0,
+          Math.min(MAX_COMPANIONS, r.companions().size()))));
+      if (r.companions().size() > MAX_COMPANIONS) {
+        out.append("# ... and ").append(String.valueOf(r.companions().size() - MAX_COMPANIONS))
+            .append(" more companion policies: --companions-only prints them all\n");
+      }
     } else if (!r.traps().isEmpty()) {
       out.append("\nNo companion policy can fix these traps: a deny rule matches them.\n");
     }
     out.flush();
+  }
+
+  /** The first {@link #MAX_LINES} lines, then how many more there are. */
+  private static List<String> bounded(List<String> lines, String what) {
+    if (lines.size() <= MAX_LINES) {
+      return lines;
+    }
+    List<String> out = new ArrayList<>(lines.subList(0, MAX_LINES));
+    out.add("and " + (lines.size() - MAX_LINES) + " more " + what
+        + " (-o json lists every finding)");
+    return out;
+  }
+
+  /** What the detail leaves out after {@link #MAX_BLOCKS} address groups. */
+  private static String moreBlocks(List<ServiceFindings.Block> blocks) {
+    long addresses = 0;
+    for (ServiceFindings.Block b : blocks.subList(MAX_BLOCKS, blocks.size())) {
+      addresses += b.addresses().size();
+    }
+    return "... and " + (blocks.size() - MAX_BLOCKS) + " more Service address groups ("
+        + addresses + " addresses and ports) read alike: -o json has one finding per policy rule"
+        + " and Service with every address group, --per-address one per address.";
+  }
+
+  /**
+   * One line per policy rule that stops matching, over every address group: how many Services,
+   * addresses and sources it traps, active or latent ("NetworkPolicy ns-000/egress-443
+   * spec.egress[0] (ipBlock 0.0.0.0/0): egress, active: 2377 Services, 5.8 million addresses;
+   * 210 sources (1680 pods)").
+   */
+  private static List<String> ruleLines(List<ServiceFindings.Block> blocks,
+      Map<List<?>, String> labels) {
+    Map<String, long[]> by = new LinkedHashMap<>();
+    Map<String, Set<String>> services = new LinkedHashMap<>();
+    Map<String, Set<String>> sources = new LinkedHashMap<>();
+    for (ServiceFindings.Block b : blocks) {
+      for (Section section : sections(b.target(), labels)) {
+        Trap first = section.groups().get(0).first();
+        String state = direction(first) + ", " + (first.active() ? "active" : "latent");
+        for (Map.Entry<String, List<TrapGroups.Group>> pol : section.byPolicy().entrySet()) {
+          String key = pol.getKey() + ": " + state;
+          long[] n = by.computeIfAbsent(key, k -> new long[2]);
+          n[0] += b.addresses().size();
+          services.computeIfAbsent(key, k -> new HashSet<>())
+              .add(first.address().service().key());
+          Set<String> names = sources.computeIfAbsent(key, k -> new HashSet<>());
+          for (TrapGroups.Group g : pol.getValue()) {
+            if (names.add(g.source().name())) {
+              n[1] += g.pods();
+            }
+          }
+        }
+      }
+    }
+    List<String> out = new ArrayList<>();
+    by.forEach((key, n) -> out.add(key + ": " + Plural.of(services.get(key).size(), "Service")
+        + ", " + Plural.of(n[0], "Service address") + "; "
+        + Plural.of(sources.get(key).size(), "source") + " (" + Plural.of(n[1], "pod") + ")"));
+    return out;
   }
 
   /** One line of prose, wrapped at {@link TextWrap#WIDTH} under its label. */
@@ -137,9 +231,14 @@ public final class AuditRenderer {
     int[] diagrams = new int[1];
     if (!lines.isEmpty()) {
       out.append('\n');
-      lines.forEach(l -> out.append("- ").append(l).append('\n'));
+      bounded(lines, "address groups").forEach(l -> out.append("- ").append(l).append('\n'));
     }
+    int shown = 0;
     for (ServiceFindings.Block block : o.blocks()) {
+      if (shown++ == MAX_BLOCKS) {
+        out.append("\n").append(cell(moreBlocks(o.blocks()))).append("\n");
+        break;
+      }
       TrapGroups.Target target = block.target();
       out.append("\n## `").append(block.addressText()).append("` (")
           .append(target.first().address().frontend()).append(" of `")
@@ -364,8 +463,12 @@ public final class AuditRenderer {
 
   /** The companions as one YAML stream, each document preceded by its caveats as comments. */
   public static String companionsYaml(AuditReport r) {
+    return companionsYaml(r.companions());
+  }
+
+  private static String companionsYaml(List<Companion> companions) {
     StringBuilder out = new StringBuilder();
-    for (Companion c : r.companions()) {
+    for (Companion c : companions) {
       out.append("---\n");
       out.append("# ").append(c.name()).append(": ").append(c.direction())
           .append(" companion for ").append(c.service()).append('\n');

@@ -106,7 +106,7 @@ public final class AuditSarif {
       properties.put("direction", direction);
       properties.put("sourceCount", pods);
       properties.put("addressCount", g.addresses().size());
-      properties.put("addresses", g.ranges());
+      properties.put("addresses", g.ranges(ServiceFindings.MAX_ADDRESSES));
       String where = g.addresses().size() == 1 ? t.address().hostText()
           : svc.key() + " " + g.addressText();
       sarif.result(ruleId(FindingType.IDENTITY_TRAP), level, who + " -> "

@@ -74,7 +74,7 @@ class TrapSearchMatchesDefinitionPropertyTest {
     Gen<Client> client = range(0, EGRESS.size() - 1).zip(range(1, 3), range(0, 2), Client::new);
     Gen<int[]> service =
         range(0, WEB_ADDRESSES.length - 1)
-            .zip(range(0, 2), range(0, 6), (web, api, ingress) -> new int[] {web, api, ingress});
+            .zip(range(0, 4), range(0, 6), (web, api, ingress) -> new int[] {web, api, ingress});
     return service.zip(
         booleans(),
         lists().of(client).ofSizeBetween(1, 4),
@@ -108,6 +108,10 @@ class TrapSearchMatchesDefinitionPropertyTest {
               for (String kind : KINDS) {
                 coverage.count(kind, found.stream().anyMatch(k -> k.endsWith(kind)));
               }
+              Set<String> own = ownNodeClients(cluster, overrides, found);
+              coverage.count("own-node clients trapped, judged with the rest",
+                  own.contains("alike"));
+              coverage.count("own-node clients trapped, judged apart", own.contains("apart"));
             });
     // Not vacuous: most samples have traps, and each kind of trap occurs in several samples. The
     // rarest kinds come in 5-10% of samples: 200 samples and a 1.5% floor keep a chance failure
@@ -116,7 +120,37 @@ class TrapSearchMatchesDefinitionPropertyTest {
     for (String kind : KINDS) {
       coverage.requireShare(kind, 0.015);
     }
+    coverage.requireShare("own-node clients trapped, judged with the rest", 0.02);
+    coverage.requireShare("own-node clients trapped, judged apart", 0.05);
     coverage.print();
+  }
+
+  /**
+   * Whether some trapped flow's client runs on the node that owns the address, at an address
+   * whose class judges such clients with the rest ({@link TrapSearch#ownNodeAlike}: "alike")
+   * or apart ("apart").
+   */
+  static Set<String> ownNodeClients(ClusterSnapshot cluster, Map<String, String> overrides,
+      Set<String> found) {
+    PublishedAddresses published =
+        PublishedAddresses.of(cluster, AuditOptions.defaults().nodeIpam());
+    PolicyEngine engine = PolicyEngine.of(published.snapshot());
+    TrapSearch search = new TrapSearch(engine, engine.settings(overrides),
+        IdentityTrap.translating(engine, overrides), true);
+    Set<String> out = new TreeSet<>();
+    for (ServiceAddress sa : published.addresses()) {
+      String owner = search.nodeOfAddress(sa.address());
+      for (Service.ServicePort sp : sa.service().ports()) {
+        boolean trappedThere = published.snapshot().pods().stream()
+            .filter(p -> owner != null && owner.equals(p.nodeName()))
+            .anyMatch(p -> found.stream().anyMatch(k -> k.startsWith(p.key() + " "
+                + sa.address().toCanonicalString() + ":" + sp.port() + " ")));
+        if (trappedThere) {
+          out.add(search.ownNodeAlike(sa, sp, Protocol.parse(sp.protocol())) ? "alike" : "apart");
+        }
+      }
+    }
+    return out;
   }
 
   /**
@@ -202,13 +236,21 @@ class TrapSearchMatchesDefinitionPropertyTest {
           - {name: http, port: 80, targetPort: 8080}
           externalIPs: %s
         """.formatted(WEB_ADDRESSES[s.webAddresses()]));
+    // Node IPAM, a node's address in another class's status (ipMode Proxy: not translated), and
+    // Node IPAM with internalTrafficPolicy Local (backends chosen by the client's node): the
+    // clients on the node that owns an address are judged apart or with the rest.
     String api = switch (s.apiFrontend()) {
       case 0 -> "externalIPs: [203.0.113.10]";
       case 1 -> "type: LoadBalancer\n  loadBalancerClass: io.cilium/node";
+      case 4 -> "type: LoadBalancer\n  loadBalancerClass: io.cilium/node\n"
+          + "  internalTrafficPolicy: Local";
       default -> "type: LoadBalancer\n  loadBalancerClass: example.com/metal";
     };
-    String status = s.apiFrontend() == 2
-        ? "status: {loadBalancer: {ingress: [{ip: 203.0.113.20}]}}" : "";
+    String status = switch (s.apiFrontend()) {
+      case 2 -> "status: {loadBalancer: {ingress: [{ip: 203.0.113.20}]}}";
+      case 3 -> "status: {loadBalancer: {ingress: [{ip: 198.51.100.2, ipMode: Proxy}]}}";
+      default -> "";
+    };
     docs.add("""
         apiVersion: v1
         kind: Service

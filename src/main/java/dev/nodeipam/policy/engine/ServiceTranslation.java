@@ -223,6 +223,21 @@ public final class ServiceTranslation {
     };
   }
 
+  /**
+   * Whether a client on the node that owns the frontend's address gets exactly the translation a
+   * client on another known node gets, translated for both. Of the table's rows only externalIPs
+   * (socket LB's CVE-2020-8554 mitigation translates them on the owning node only) and NodePorts
+   * (whose reason names the node) read where the client is; a LoadBalancer address, Node IPAM's
+   * included, is translated alike wherever the client runs (section 2 of the policy model).
+   */
+  public static boolean sameOnOwningNode(Hit hit, DatapathSettings s) {
+    if (hit.kind() == Frontend.HOST_PORT) {
+      return false;
+    }
+    Translation on = decide(hit, true, true, s);
+    return on.translated() && on.equals(decide(hit, false, true, s));
+  }
+
   private static Translation translation(
       boolean translated, Hit hit, Kind kind, Where where, Balancer balancer) {
     Integer port = hit.kind() == Frontend.NODE_PORT ? hit.port().nodePort() : null;
