@@ -86,7 +86,7 @@ public final class AuditRenderer {
     if (!summary.isEmpty()) {
       out.append('\n');
       bounded(summary, "address groups").forEach(l -> line(out, "  ", l));
-      List<String> rules = ruleLines(o.blocks(), labels);
+      List<String> rules = ruleLines(o.blocks(), labels, r.settings());
       if (rules.size() > 0) {
         out.append("\nBy policy rule:\n");
         bounded(rules, "rules").forEach(l -> line(out, "  ", l));
@@ -178,12 +178,12 @@ public final class AuditRenderer {
    * 210 sources (1680 pods)").
    */
   private static List<String> ruleLines(List<ServiceFindings.Block> blocks,
-      Map<List<?>, String> labels) {
+      Map<List<?>, String> labels, DatapathSettings settings) {
     Map<String, long[]> by = new LinkedHashMap<>();
     Map<String, Set<String>> services = new LinkedHashMap<>();
     Map<String, Set<String>> sources = new LinkedHashMap<>();
     for (ServiceFindings.Block b : blocks) {
-      for (Section section : sections(b.target(), labels)) {
+      for (Section section : sections(b.target(), labels, settings)) {
         Trap first = section.groups().get(0).first();
         String state = direction(first) + ", " + (first.active() ? "active" : "latent");
         for (Map.Entry<String, List<TrapGroups.Group>> pol : section.byPolicy().entrySet()) {

@@ -6,10 +6,13 @@ import static org.quicktheories.generators.Generate.booleans;
 import static org.quicktheories.generators.Generate.range;
 import static org.quicktheories.generators.SourceDSL.lists;
 
+import dev.nodeipam.policy.engine.PolicyEngine;
 import dev.nodeipam.policy.model.Direction;
 import dev.nodeipam.policy.model.Flow;
+import dev.nodeipam.policy.model.Protocol;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.Pod;
+import dev.nodeipam.snapshot.Service;
 import dev.nodeipam.testing.ClientEgress;
 import dev.nodeipam.testing.Coverage;
 import java.util.ArrayList;
