@@ -70,7 +70,7 @@ class DiffCommandTest {
   void json_followsTheContract() throws Exception {
     CliRun run = CliRun.of("diff", "--before", BEFORE, "--after", AFTER, "-o", "json");
     JsonNode doc = new ObjectMapper().readTree(run.out());
-    assertThat(doc.path("version").asInt()).isEqualTo(1);
+    assertThat(doc.path("version").asInt()).isEqualTo(2);
     assertThat(doc.path("summary").path("items").path("NEWLY_DENIED").asInt()).isEqualTo(7);
     assertThat(doc.path("summary").path("error").asInt()).isEqualTo(14);
     assertThat(doc.path("changes").path("services").get(0).asText())
