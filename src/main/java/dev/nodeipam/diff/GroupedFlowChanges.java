@@ -9,6 +9,7 @@ import dev.nodeipam.policy.model.Protocol;
 import dev.nodeipam.snapshot.Pod;
 import inet.ipaddr.IPAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +23,8 @@ import java.util.function.Function;
  * finding of the other shares an address with is new (or gone) whole, without looking at a pod;
  * only a finding the other state overlaps is compared flow by flow, and what changed in it is
  * grouped again the same way. A verdict change is one engine question per source identity of
- * such a part, not per pod or per address. The result equals {@link FlowChanges} merged (a
+ * such a part, not per pod (per address too only where the other state does not translate the
+ * addresses, see {@link #flipped}). The result equals {@link FlowChanges} merged (a
  * property holds them to it).
  */
 final class GroupedFlowChanges extends FlowItems {
@@ -151,11 +153,15 @@ final class GroupedFlowChanges extends FlowItems {
   /**
    * The flows of an active part that the other state allows: one question per source identity
    * (with its placement), asked of its first pod the other state has, at the first address of
-   * the part that has the pod. Null when there are none.
+   * the part that has the pod. Where the other state does not translate the part's addresses
+   * (they are no frontends there, or the datapath settings changed) each is judged as the address
+   * it is, which CIDR rules tell apart and which is the host to pods on its own node: one
+   * question per source, address and node. Null when there are none.
    */
-  private static Part flipped(Part p, EvaluatedState there) {
+  private Part flipped(Part p, EvaluatedState there) {
     ServiceFindings.Group g = p.group();
-    Map<ServiceFindings.Source, Boolean> answers = new HashMap<>();
+    boolean byAddress = changes.settings() || !there.isFrontend(p.addresses().get(0));
+    Map<List<Object>, Boolean> answers = new HashMap<>();
     Map<String, ServiceFindings.Source> sourceOf = new HashMap<>();
     boolean allPresent = true;
     for (ServiceFindings.Source s : g.sourceSet()) {
@@ -165,13 +171,13 @@ final class GroupedFlowChanges extends FlowItems {
       }
     }
     for (ServiceAddress a : p.addresses()) {
-      if (answers.size() == g.sourceSet().size()) {
+      if (!byAddress && answers.size() == g.sourceSet().size()) {
         break;
       }
       for (Pod pod : p.pods().apply(a)) {
-        ServiceFindings.Source s = sourceOf.get(pod.key());
-        if (!answers.containsKey(s) && there.pod(pod.key()).isPresent()) {
-          answers.put(s, there.allows(pod, a, g.first()));
+        List<Object> question = question(sourceOf.get(pod.key()), pod, a, byAddress);
+        if (!answers.containsKey(question) && there.pod(pod.key()).isPresent()) {
+          answers.put(question, there.allows(pod, a, g.first()));
         }
       }
     }
@@ -179,15 +185,15 @@ final class GroupedFlowChanges extends FlowItems {
       return null;
     }
     if (allPresent && !answers.containsValue(false)
-        && answers.size() == g.sourceSet().size()) {
+        && (byAddress || answers.size() == g.sourceSet().size())) {
       return p;
     }
     Map<ServiceAddress, List<Pod>> allowed = new HashMap<>();
     List<ServiceAddress> addresses = new ArrayList<>();
     for (ServiceAddress a : p.addresses()) {
       List<Pod> pods = p.pods().apply(a).stream()
-          .filter(pod -> Boolean.TRUE.equals(answers.get(sourceOf.get(pod.key())))
-              && there.pod(pod.key()).isPresent())
+          .filter(pod -> there.pod(pod.key()).isPresent() && Boolean.TRUE.equals(
+              answers.get(question(sourceOf.get(pod.key()), pod, a, byAddress))))
           .toList();
       if (!pods.isEmpty()) {
         allowed.put(a, pods);
@@ -195,6 +201,15 @@ final class GroupedFlowChanges extends FlowItems {
       }
     }
     return new Part(g, addresses, allowed::get);
+  }
+
+  /**
+   * What one engine question answers for: a source; where the address is judged as itself, the
+   * address and the pod's node too (a node's own address is the host to the pods on it).
+   */
+  private static List<Object> question(
+      ServiceFindings.Source s, Pod pod, ServiceAddress a, boolean byAddress) {
+    return byAddress ? Arrays.asList(s, a.address(), pod.nodeName()) : List.of(s);
   }
 
   /** One item for a part of a finding. */

@@ -94,6 +94,19 @@ public final class StateDiff {
     return new Diff(changes, items, companions, afterSettings, evaluated, settings.flows());
   }
 
+  /**
+   * The grouped flow comparison alone, with the parts of findings behind its items: what the
+   * property holding it to the per-address comparison expands.
+   */
+  static GroupedFlowChanges groupedFlows(State before, State after, Settings settings) {
+    ChangeSet changes =
+        ChangeSet.between(before.snapshot(), after.snapshot(), settings.overrides());
+    DiffScope scope = DiffScope.of(changes, before.snapshot(), after.snapshot(),
+        settings.overrides(), settings.audit().nodeIpam());
+    return new GroupedFlowChanges(changes, new EvaluatedState(before, settings, scope),
+        new EvaluatedState(after, settings, scope));
+  }
+
   private static final Comparator<Item> ORDER =
       Comparator.comparing(Item::type)
           .thenComparing(i -> i.service() == null ? "" : i.service())
