@@ -7,9 +7,11 @@ import dev.nodeipam.audit.PublishedAddresses;
 import dev.nodeipam.audit.ServiceAddress;
 import dev.nodeipam.audit.ServiceFindings;
 import dev.nodeipam.audit.Trap;
+import dev.nodeipam.net.IpText;
 import dev.nodeipam.policy.engine.PolicyEngine;
 import dev.nodeipam.policy.model.Flow;
 import dev.nodeipam.policy.settings.DatapathSettings;
+import dev.nodeipam.snapshot.Node;
 import dev.nodeipam.snapshot.Pod;
 import dev.nodeipam.snapshot.Service;
 import inet.ipaddr.IPAddress;
@@ -33,6 +35,7 @@ final class EvaluatedState {
   private Map<String, Pod> pods;
   private Map<FlowKey, Boolean> activeByFlow;
   private List<ServiceFindings.Group> groups;
+  private Map<String, String> owners;
 
   EvaluatedState(StateDiff.State state, StateDiff.Settings settings, DiffScope scope) {
     this.state = state;
@@ -110,6 +113,22 @@ final class EvaluatedState {
       return set;
     });
     return of.contains(a.address());
+  }
+
+  /** The node an address is an own address of (the first, as the trap search reads it), or null. */
+  String ownerOf(ServiceAddress a) {
+    if (owners == null) {
+      owners = new HashMap<>();
+      for (Node n : state.snapshot().nodes()) {
+        for (Node.NodeAddress na : n.addresses()) {
+          String c = IpText.canonical(na.address());
+          if (c != null) {
+            owners.putIfAbsent(c, n.name());
+          }
+        }
+      }
+    }
+    return owners.get(a.address().toCanonicalString());
   }
 
   Optional<Service> service(String key) {

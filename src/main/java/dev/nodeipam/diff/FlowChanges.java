@@ -15,7 +15,8 @@ import java.util.Set;
  * The flow items per address ({@code diff --per-address}): the traps of both states compared
  * flow by flow (source pod, Service address, port, direction), grouped by source as audit groups
  * its per-address report. Materialises every trapped flow of both states: for scripts that need
- * that detail, and the definition the grouped items ({@link GroupedFlowChanges}) are held to.
+ * that detail, and the definition the grouped items ({@link GroupedFlowChanges}) are held to:
+ * here a verdict change is one engine question per source pod.
  */
 final class FlowChanges extends FlowItems {
 
@@ -41,7 +42,9 @@ final class FlowChanges extends FlowItems {
         Boolean other = thereActive.get(FlowKey.of(t, p));
         if (other == null || (t.active() && !other)) {
           changed.add(p);
-          if (t.active() && there.pod(p.key()).isPresent()) {
+          // Each pod asked: in the other state, pods one identity here may differ (a node's own
+          // address is the host to the pods on that node).
+          if (t.active() && there.allows(p, t.address(), t)) {
             flipped.add(p);
           }
         }
@@ -52,8 +55,7 @@ final class FlowChanges extends FlowItems {
         }
         changedTraps.add(part(t, changed));
       }
-      // The group shares one verdict: one question answers for all its pods.
-      if (!flipped.isEmpty() && there.allows(flipped.get(0), t.address(), t)) {
+      if (!flipped.isEmpty()) {
         flippedTraps.add(part(t, flipped));
       }
     }

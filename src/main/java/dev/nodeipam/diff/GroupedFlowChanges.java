@@ -9,7 +9,6 @@ import dev.nodeipam.policy.model.Protocol;
 import dev.nodeipam.snapshot.Pod;
 import inet.ipaddr.IPAddress;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,11 +40,18 @@ final class GroupedFlowChanges extends FlowItems {
    *
    * @param addresses in the finding's order; all a frontend in the other state, or none
    * @param pods the pods at each address
+   * @param whole whether they are every pod the finding traps there
    */
   record Part(
       ServiceFindings.Group group,
       List<ServiceAddress> addresses,
-      Function<ServiceAddress, List<Pod>> pods) {
+      Function<ServiceAddress, List<Pod>> pods,
+      boolean whole) {
+    Part(ServiceFindings.Group group, List<ServiceAddress> addresses,
+        Function<ServiceAddress, List<Pod>> pods) {
+      this(group, addresses, pods, false);
+    }
+
     /** The finding restricted to this part's addresses (for its ranges and text). */
     ServiceFindings.Group finding() {
       return new ServiceFindings.Group(
@@ -84,7 +90,7 @@ final class GroupedFlowChanges extends FlowItems {
           newTrapServices.add(g.key().service());
         }
         emit(trapType, p, here, there);
-        Part flipped = g.key().active() ? flipped(p, there) : null;
+        Part flipped = g.key().active() ? flipped(p, here, there) : null;
         if (flipped != null) {
           emit(verdictType, flipped, here, there);
         }
@@ -123,8 +129,9 @@ final class GroupedFlowChanges extends FlowItems {
       byShape.computeIfAbsent(shape, k -> new ArrayList<>()).add(a);
     }
     List<Part> out = new ArrayList<>();
-    byShape.forEach((shape, addresses) -> out.add(new Part(g, List.copyOf(addresses),
-        shape.size() == 1 ? g::podsAt : changedAt::get)));
+    byShape.forEach((shape, addresses) -> out.add(shape.size() == 1
+        ? new Part(g, List.copyOf(addresses), g::podsAt, true)
+        : new Part(g, List.copyOf(addresses), changedAt::get)));
     return out;
   }
 
@@ -151,49 +158,52 @@ final class GroupedFlowChanges extends FlowItems {
   }
 
   /**
-   * The flows of an active part that the other state allows: one question per source identity
-   * (with its placement), asked of its first pod the other state has, at the first address of
-   * the part that has the pod. Where the other state does not translate the part's addresses
-   * (they are no frontends there, or the datapath settings changed) each is judged as the address
-   * it is, which CIDR rules tell apart and which is the host to pods on its own node: one
-   * question per source, address and node. Null when there are none.
+   * The flows of an active part that the other state allows. The other state judges a flow by
+   * the source's identity and whether the source runs on the node that owns the address (its own
+   * address is the host to it): one engine question per source identity of the finding and
+   * owner-or-not, asked of its first pod the other state has. Where the other state does not
+   * translate the part's addresses (they are no frontends there, or the datapath settings
+   * changed) each is judged as the address it is, which CIDR rules tell apart: one question per
+   * source, address and owner-or-not. Null when there are none.
    */
-  private Part flipped(Part p, EvaluatedState there) {
+  private Part flipped(Part p, EvaluatedState here, EvaluatedState there) {
     ServiceFindings.Group g = p.group();
     boolean byAddress = changes.settings() || !there.isFrontend(p.addresses().get(0));
-    Map<List<Object>, Boolean> answers = new HashMap<>();
-    Map<String, ServiceFindings.Source> sourceOf = new HashMap<>();
+    Map<String, List<Object>> classOf = classes(g, there);
     boolean allPresent = true;
     for (ServiceFindings.Source s : g.sourceSet()) {
       for (Pod pod : g.podsOf(s)) {
-        sourceOf.put(pod.key(), s);
-        allPresent &= there.pod(pod.key()).isPresent();
+        allPresent &= classOf.containsKey(pod.key());
       }
     }
-    for (ServiceAddress a : p.addresses()) {
-      if (!byAddress && answers.size() == g.sourceSet().size()) {
-        break;
-      }
-      for (Pod pod : p.pods().apply(a)) {
-        List<Object> question = question(sourceOf.get(pod.key()), pod, a, byAddress);
-        if (!answers.containsKey(question) && there.pod(pod.key()).isPresent()) {
-          answers.put(question, there.allows(pod, a, g.first()));
+    Map<List<Object>, Boolean> answers = new HashMap<>();
+    if (byAddress || !p.whole()) {
+      for (ServiceAddress a : p.addresses()) {
+        String owner = there.ownerOf(a);
+        for (Pod pod : p.pods().apply(a)) {
+          List<Object> c = classOf.get(pod.key());
+          List<Object> q = c == null ? null : question(c, there, pod, a, owner, byAddress);
+          if (q != null && !answers.containsKey(q)) {
+            answers.put(q, there.allows(pod, a, g.first()));
+          }
         }
       }
+    } else {
+      askWhole(p, here, there, classOf, answers);
     }
     if (!answers.containsValue(true)) {
       return null;
     }
-    if (allPresent && !answers.containsValue(false)
-        && (byAddress || answers.size() == g.sourceSet().size())) {
+    if (allPresent && !answers.containsValue(false)) {
       return p;
     }
     Map<ServiceAddress, List<Pod>> allowed = new HashMap<>();
     List<ServiceAddress> addresses = new ArrayList<>();
     for (ServiceAddress a : p.addresses()) {
+      String owner = there.ownerOf(a);
       List<Pod> pods = p.pods().apply(a).stream()
-          .filter(pod -> there.pod(pod.key()).isPresent() && Boolean.TRUE.equals(
-              answers.get(question(sourceOf.get(pod.key()), pod, a, byAddress))))
+          .filter(pod -> classOf.containsKey(pod.key()) && Boolean.TRUE.equals(answers.get(
+              question(classOf.get(pod.key()), there, pod, a, owner, byAddress))))
           .toList();
       if (!pods.isEmpty()) {
         allowed.put(a, pods);
@@ -204,12 +214,90 @@ final class GroupedFlowChanges extends FlowItems {
   }
 
   /**
-   * What one engine question answers for: a source; where the address is judged as itself, the
-   * address and the pod's node too (a node's own address is the host to the pods on it).
+   * The classes the other state judges a finding's source pods in: the finding's source (identity
+   * and placement here) and what the other state's copy of the pod is judged by, but its node.
+   * Pods the other state does not have are left out.
    */
-  private static List<Object> question(
-      ServiceFindings.Source s, Pod pod, ServiceAddress a, boolean byAddress) {
-    return byAddress ? Arrays.asList(s, a.address(), pod.nodeName()) : List.of(s);
+  private static Map<String, List<Object>> classes(
+      ServiceFindings.Group g, EvaluatedState there) {
+    Map<String, List<Object>> out = new HashMap<>();
+    for (ServiceFindings.Source s : g.sourceSet()) {
+      for (Pod pod : g.podsOf(s)) {
+        there.pod(pod.key()).ifPresent(t -> out.put(pod.key(), List.of(s, t.namespace(),
+            t.labels(), t.hostNetwork(), String.valueOf(t.serviceAccount()))));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The questions of a whole finding at translated addresses, without going through its flows:
+   * off the owner, each class's first pod; on it, the pods on each address's owner node only.
+   */
+  private static void askWhole(Part p, EvaluatedState here, EvaluatedState there,
+      Map<String, List<Object>> classOf, Map<List<Object>, Boolean> answers) {
+    ServiceFindings.Group g = p.group();
+    Map<String, List<Pod>> byNode = new HashMap<>();
+    Map<List<Object>, List<Pod>> byClass = new LinkedHashMap<>();
+    for (ServiceFindings.Source s : g.sourceSet()) {
+      for (Pod pod : g.podsOf(s)) {
+        List<Object> c = classOf.get(pod.key());
+        if (c != null) {
+          byNode.computeIfAbsent(there.pod(pod.key()).get().nodeName(),
+              k -> new ArrayList<>()).add(pod);
+          byClass.computeIfAbsent(c, k -> new ArrayList<>()).add(pod);
+        }
+      }
+    }
+    List<List<Object>> offUnanswered = new ArrayList<>(byClass.keySet());
+    for (ServiceAddress a : p.addresses()) {
+      String hereOwner = here.ownerOf(a);
+      String owner = there.ownerOf(a);
+      if (owner != null) {
+        for (Pod pod : byNode.getOrDefault(owner, List.of())) {
+          List<Object> c = classOf.get(pod.key());
+          List<Object> q = question(c, there, pod, a, owner, false);
+          if (!answers.containsKey(q) && inFinding(source(c), pod, hereOwner)) {
+            answers.put(q, there.allows(pod, a, g.first()));
+          }
+        }
+      }
+      offUnanswered.removeIf(c -> {
+        for (Pod pod : byClass.get(c)) {
+          List<Object> q = question(c, there, pod, a, owner, false);
+          if (!Boolean.TRUE.equals(q.get(1)) && inFinding(source(c), pod, hereOwner)) {
+            answers.put(q, there.allows(pod, a, g.first()));
+            return true;
+          }
+        }
+        return false;
+      });
+    }
+  }
+
+  private static ServiceFindings.Source source(List<Object> c) {
+    return (ServiceFindings.Source) c.get(0);
+  }
+
+  /** Whether the finding traps the pod of its source at an address owned by {@code owner}. */
+  private static boolean inFinding(ServiceFindings.Source s, Pod pod, String owner) {
+    boolean on = owner != null && owner.equals(pod.nodeName());
+    return switch (s.placement()) {
+      case ALL -> true;
+      case ON_OWN_NODE -> on;
+      case OFF_OWN_NODE -> !on;
+    };
+  }
+
+  /**
+   * What one engine question answers for: a class of source pods, whether the other state's pod
+   * runs on the node that owns the address, and, where addresses are judged as themselves, the
+   * address.
+   */
+  private static List<Object> question(List<Object> c, EvaluatedState there, Pod pod,
+      ServiceAddress a, String owner, boolean byAddress) {
+    boolean onOwner = owner != null && owner.equals(there.pod(pod.key()).get().nodeName());
+    return byAddress ? List.of(c, onOwner, a.address()) : List.of(c, onOwner);
   }
 
   /** One item for a part of a finding. */
