@@ -71,11 +71,11 @@ public final class Admission {
         new StateDiff.State("after", after, Locator.NONE), settings);
     Map<String, TrappedGroup> groups = new LinkedHashMap<>();
     for (Item i : diff.of(ItemType.TRAP_INTRODUCED)) {
-      String key = i.service() + " " + i.flowTarget() + " " + i.direction();
+      String key = i.service() + " " + i.targetText() + " " + i.direction();
       TrappedGroup g = groups.get(key);
-      int count = Math.max(1, i.sourceCount());
+      int count = (int) Math.max(1, i.pods());
       if (g == null) {
-        groups.put(key, new TrappedGroup(i.service(), i.flowTarget(), i.direction(),
+        groups.put(key, new TrappedGroup(i.service(), i.targetText(), i.direction(),
             Boolean.TRUE.equals(i.active()), count, i.source()));
       } else {
         groups.put(key, new TrappedGroup(g.service(), g.target(), g.direction(),

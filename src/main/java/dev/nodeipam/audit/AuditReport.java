@@ -68,11 +68,19 @@ public record AuditReport(
    * port, direction, active) with its address group and sources, then the others.
    */
   public List<Finding> serviceFindings() {
-    List<ServiceFindings.Group> groups = ServiceFindings.of(groups());
+    List<ServiceFindings.Group> groups = serviceGroups();
     List<Finding> out = new ArrayList<>(groups.size() + others.size());
     groups.forEach(g -> out.add(ServiceFindings.finding(g)));
     out.addAll(others);
     return out;
+  }
+
+  /**
+   * The findings of version 3 as values: what {@link #serviceFindings()} renders, and what {@code
+   * diff} compares two states by.
+   */
+  public List<ServiceFindings.Group> serviceGroups() {
+    return ServiceFindings.of(groups());
   }
 
   /**

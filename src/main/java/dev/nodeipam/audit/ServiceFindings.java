@@ -77,16 +77,33 @@ public final class ServiceFindings {
      * finding, exactly these pods are trapped as the finding says.
      */
     public List<Pod> podsAt(ServiceAddress a) {
-      Trap.Explainer x = first().dialled().explainer();
       List<Pod> out = new ArrayList<>();
+      podsBySourceAt(a).values().forEach(out::addAll);
+      return out;
+    }
+
+    /**
+     * {@link #podsAt} split by source: of each source identity (and placement), its pods the
+     * finding traps at the address, in the order of {@link #sourceSet()}.
+     */
+    public Map<Source, List<Pod>> podsBySourceAt(ServiceAddress a) {
+      Trap.Explainer x = first().dialled().explainer();
+      Map<Source, List<Pod>> out = new LinkedHashMap<>();
       for (Source s : sourceSet) {
+        List<Pod> pods = new ArrayList<>();
         for (Pod p : x.podsOf(s.group())) {
           if (s.placement().holds(x.onOwner(a, p))) {
-            out.add(p);
+            pods.add(p);
           }
         }
+        out.put(s, pods);
       }
       return out;
+    }
+
+    /** Every pod of a source's identity, wherever it runs (its placement not applied). */
+    public List<Pod> podsOf(Source s) {
+      return first().dialled().explainer().podsOf(s.group());
     }
 
     /** Source pods in all (counted at one address: every address has the same). */

@@ -2,6 +2,7 @@ package dev.nodeipam.cli;
 
 import dev.nodeipam.audit.AuditOptions;
 import dev.nodeipam.audit.CompanionScope;
+import dev.nodeipam.audit.Granularity;
 import dev.nodeipam.diff.Diff;
 import dev.nodeipam.diff.Level;
 import dev.nodeipam.diff.StateDiff;
@@ -145,6 +146,15 @@ public final class DiffCommand implements Callable<Integer> {
           + " ${DEFAULT-VALUE}).")
   AuditCommand.FailOn failOn;
 
+  @Option(
+      names = "--per-address",
+      description = "For scripts: flow items one per source workload and Service address (JSON"
+          + " version 1), as before audit's findings grouped a Service's addresses; the default"
+          + " is one per policy rule, Service, port, direction and state with the address group"
+          + " and its sources (JSON version 2). Lists every trapped address: large on big"
+          + " clusters.")
+  boolean perAddress;
+
   @Override
   public Integer call() {
     Map<String, String> overrides = datapath.overrides(spec);
@@ -152,7 +162,8 @@ public final class DiffCommand implements Callable<Integer> {
     StateDiff.Settings settings =
         new StateDiff.Settings(overrides, new AuditOptions(nodeIpam.options(), true,
             companionScope == null ? null : CompanionScope.valueOf(
-                companionScope.name().toUpperCase(Locale.ROOT)), dns.answers()));
+                companionScope.name().toUpperCase(Locale.ROOT)), dns.answers()),
+            perAddress ? Granularity.ADDRESS : Granularity.SERVICE);
     Diff diff;
     Path root;
     if (base != null) {

@@ -1,6 +1,7 @@
 package dev.nodeipam.diff;
 
 import dev.nodeipam.audit.Companion;
+import dev.nodeipam.audit.Granularity;
 import dev.nodeipam.policy.settings.DatapathSettings;
 import java.util.EnumMap;
 import java.util.List;
@@ -15,13 +16,17 @@ import java.util.Map;
  * @param companions the companions of the new traps, ready to render as YAML
  * @param settings the datapath settings of the after state
  * @param scope what was evaluated: the whole audit, or some Services and source pods
+ * @param granularity the unit of the flow items: {@link Granularity#SERVICE}, one per audit
+ *     finding of version 3 (policy rule, Service, port, direction, state, address group), or
+ *     {@link Granularity#ADDRESS}, one per source workload and address ({@code --per-address})
  */
 public record Diff(
     ChangeSet changes,
     List<Item> items,
     List<Companion> companions,
     DatapathSettings settings,
-    Evaluated scope) {
+    Evaluated scope,
+    Granularity granularity) {
 
   /**
    * What the diff evaluated.
@@ -35,6 +40,12 @@ public record Diff(
   public Diff {
     items = List.copyOf(items);
     companions = List.copyOf(companions);
+  }
+
+  /** A diff in the default unit, {@link Granularity#SERVICE}. */
+  public Diff(ChangeSet changes, List<Item> items, List<Companion> companions,
+      DatapathSettings settings, Evaluated scope) {
+    this(changes, items, companions, settings, scope, Granularity.SERVICE);
   }
 
   public List<Item> of(ItemType type) {

@@ -5,35 +5,42 @@ import dev.nodeipam.audit.AuditReport;
 import dev.nodeipam.audit.AuditScope;
 import dev.nodeipam.audit.PublishedAddresses;
 import dev.nodeipam.audit.ServiceAddress;
+import dev.nodeipam.audit.ServiceFindings;
 import dev.nodeipam.audit.Trap;
+import dev.nodeipam.net.IpText;
 import dev.nodeipam.policy.engine.PolicyEngine;
 import dev.nodeipam.policy.model.Flow;
 import dev.nodeipam.policy.settings.DatapathSettings;
+import dev.nodeipam.snapshot.Node;
 import dev.nodeipam.snapshot.Pod;
 import dev.nodeipam.snapshot.Service;
+import inet.ipaddr.IPAddress;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** A state once evaluated: its audit over the scope, its engine for single verdicts. */
 final class EvaluatedState {
   final StateDiff.State state;
   final AuditReport report;
-  final Map<FlowKey, Boolean> active = new HashMap<>();
   final PublishedAddresses published;
   final PolicyEngine engine;
   final DatapathSettings now;
-  final Map<String, ServiceAddress> frontends = new HashMap<>();
+  /** By Service key, where its addresses start and end in {@code published.addresses()}. */
+  private final Map<String, int[]> runs = new HashMap<>();
+  private final Map<String, Set<IPAddress>> frontends = new HashMap<>();
+  private Map<String, Pod> pods;
+  private Map<FlowKey, Boolean> activeByFlow;
+  private List<ServiceFindings.Group> groups;
+  private Map<String, String> owners;
 
   EvaluatedState(StateDiff.State state, StateDiff.Settings settings, DiffScope scope) {
     this.state = state;
     this.report = Audit.run(state.snapshot(), settings.overrides(), settings.audit(),
         scope.audit());
-    for (Trap t : report.traps()) {
-      for (Pod p : t.sources()) {
-        active.put(FlowKey.of(t, p), t.active());
-      }
-    }
     AuditScope audit = scope.audit();
     boolean all = audit.everything() || !audit.sourcePods().isEmpty();
     this.published = PublishedAddresses.of(state.snapshot(), settings.audit().nodeIpam(),
@@ -41,30 +48,87 @@ final class EvaluatedState {
     // Lazy: only the namespaces of the flows asked about have their policies read.
     this.engine = PolicyEngine.lazy(published.snapshot());
     this.now = engine.settings(settings.overrides());
-    for (ServiceAddress a : published.addresses()) {
-      frontends.putIfAbsent(a.service().key() + " " + a.address().toCanonicalString(), a);
+    // The addresses come Service by Service: a run per Service, not an entry per address.
+    List<ServiceAddress> addresses = published.addresses();
+    for (int i = 0; i < addresses.size(); i++) {
+      String key = addresses.get(i).service().key();
+      int[] run = runs.computeIfAbsent(key, k -> new int[2]);
+      if (run[1] == 0) {
+        run[0] = i;
+      }
+      run[1] = i + 1;
     }
   }
 
-  Optional<Pod> pod(String key) {
-    int slash = key.indexOf('/');
-    String ns = key.substring(0, slash);
-    String name = key.substring(slash + 1);
-    return state.snapshot().podsIn(ns).stream().filter(p -> p.name().equals(name)).findFirst();
+  /** The audit's findings of version 3: the units the grouped diff compares. */
+  List<ServiceFindings.Group> groups() {
+    if (groups == null) {
+      groups = report.serviceGroups();
+    }
+    return groups;
   }
 
-  boolean allows(Trap t, Pod source) {
+  /** Every trapped flow per source pod, and whether it is active: for {@code --per-address}. */
+  Map<FlowKey, Boolean> activeByFlow() {
+    if (activeByFlow == null) {
+      activeByFlow = new HashMap<>();
+      for (Trap t : report.traps()) {
+        for (Pod p : t.sources()) {
+          activeByFlow.put(FlowKey.of(t, p), t.active());
+        }
+      }
+    }
+    return activeByFlow;
+  }
+
+  Optional<Pod> pod(String key) {
+    if (pods == null) {
+      pods = new HashMap<>();
+      state.snapshot().pods().forEach(p -> pods.putIfAbsent(p.key(), p));
+    }
+    return Optional.ofNullable(pods.get(key));
+  }
+
+  /** Whether this state allows the flow from (its own copy of) the pod to the trap's port. */
+  boolean allows(Pod source, ServiceAddress to, Trap t) {
     Optional<Pod> here = pod(source.key());
     if (here.isEmpty()) {
       return false;
     }
     return engine.allows(
-        new Flow(here.get(), t.address().address(), t.servicePort().port(), t.protocol()), now);
+        new Flow(here.get(), to.address(), t.servicePort().port(), t.protocol()), now);
   }
 
-  boolean isFrontend(Trap t) {
-    return frontends.containsKey(
-        t.address().service().key() + " " + t.address().address().toCanonicalString());
+  /** Whether the address is a frontend of its Service in this state. */
+  boolean isFrontend(ServiceAddress a) {
+    String key = a.service().key();
+    Set<IPAddress> of = frontends.computeIfAbsent(key, k -> {
+      Set<IPAddress> set = new HashSet<>();
+      int[] run = runs.get(k);
+      if (run != null) {
+        for (ServiceAddress sa : published.addresses().subList(run[0], run[1])) {
+          set.add(sa.address());
+        }
+      }
+      return set;
+    });
+    return of.contains(a.address());
+  }
+
+  /** The node an address is an own address of (the first, as the trap search reads it), or null. */
+  String ownerOf(ServiceAddress a) {
+    if (owners == null) {
+      owners = new HashMap<>();
+      for (Node n : state.snapshot().nodes()) {
+        for (Node.NodeAddress na : n.addresses()) {
+          String c = IpText.canonical(na.address());
+          if (c != null) {
+            owners.putIfAbsent(c, n.name());
+          }
+        }
+      }
+    }
+    return owners.get(a.address().toCanonicalString());
   }
 
   Optional<Service> service(String key) {

@@ -1,33 +1,27 @@
 package dev.nodeipam.diff;
 
-import dev.nodeipam.audit.Companion;
-import dev.nodeipam.audit.ServiceAddress;
 import dev.nodeipam.audit.Trap;
 import dev.nodeipam.audit.TrapGroups;
-import dev.nodeipam.net.IpText;
-import dev.nodeipam.policy.engine.PolicyEngine;
 import dev.nodeipam.policy.model.Direction;
-import dev.nodeipam.policy.model.PolicyRef;
 import dev.nodeipam.snapshot.Pod;
 import dev.nodeipam.snapshot.Service;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
-/** The flow items: verdict changes and traps, grouped by source as audit groups them. */
-final class FlowChanges {
-  final ChangeSet changes;
-  final EvaluatedState b;
-  final EvaluatedState a;
-  final List<Item> out = new ArrayList<>();
-  final Set<String> newTrapServices = new TreeSet<>();
+/**
+ * The flow items per address ({@code diff --per-address}): the traps of both states compared
+ * flow by flow (source pod, Service address, port, direction), grouped by source as audit groups
+ * its per-address report. Materialises every trapped flow of both states: for scripts that need
+ * that detail, and the definition the grouped items ({@link GroupedFlowChanges}) are held to:
+ * here a verdict change is one engine question per source pod.
+ */
+final class FlowChanges extends FlowItems {
 
   FlowChanges(ChangeSet changes, EvaluatedState b, EvaluatedState a) {
-    this.changes = changes;
-    this.b = b;
-    this.a = a;
+    super(changes, b, a);
     compare(a, b, ItemType.TRAP_INTRODUCED, ItemType.NEWLY_DENIED);
     compare(b, a, ItemType.TRAP_REMOVED, ItemType.NEWLY_ALLOWED);
   }
@@ -38,16 +32,19 @@ final class FlowChanges {
    */
   private void compare(
       EvaluatedState here, EvaluatedState there, ItemType trapType, ItemType verdictType) {
+    Map<FlowKey, Boolean> thereActive = there.activeByFlow();
     List<Trap> changedTraps = new ArrayList<>();
     List<Trap> flippedTraps = new ArrayList<>();
     for (Trap t : here.report.traps()) {
       List<Pod> changed = new ArrayList<>();
       List<Pod> flipped = new ArrayList<>();
       for (Pod p : t.sources()) {
-        Boolean other = there.active.get(FlowKey.of(t, p));
+        Boolean other = thereActive.get(FlowKey.of(t, p));
         if (other == null || (t.active() && !other)) {
           changed.add(p);
-          if (t.active() && there.pod(p.key()).isPresent()) {
+          // Each pod asked: in the other state, pods one identity here may differ (a node's own
+          // address is the host to the pods on that node).
+          if (t.active() && there.allows(p, t.address(), t)) {
             flipped.add(p);
           }
         }
@@ -58,8 +55,7 @@ final class FlowChanges {
         }
         changedTraps.add(part(t, changed));
       }
-      // The group shares one verdict: one question answers for all its pods.
-      if (!flipped.isEmpty() && there.allows(t, flipped.get(0))) {
+      if (!flipped.isEmpty()) {
         flippedTraps.add(part(t, flipped));
       }
     }
@@ -74,25 +70,7 @@ final class FlowChanges {
 
   /** The trap for some of its source pods only. */
   private static Trap part(Trap t, List<Pod> pods) {
-    return Trap.builder()
-        .dialled(t.dialled())
-        .direction(t.direction())
-        .active(t.active())
-        .sources(pods)
-        .policies(t.policies())
-        .destinations(t.destinations())
-        .onceTranslated(t.onceTranslated())
-        .denyRule(t.denyRule())
-        .entries(t.entries())
-        .build();
-  }
-
-  List<Item> items() {
-    return out;
-  }
-
-  Set<String> servicesWithNewTraps() {
-    return newTrapServices;
+    return t.toBuilder().sources(pods).build();
   }
 
   /**
@@ -101,7 +79,8 @@ final class FlowChanges {
    * @param in the state the traps are found in
    * @param other the other state
    */
-  void emit(ItemType type, TrapGroups.Group group, EvaluatedState in, EvaluatedState other) {
+  private void emit(
+      ItemType type, TrapGroups.Group group, EvaluatedState in, EvaluatedState other) {
     Trap part = group.first();
     List<Pod> all = group.sources(Integer.MAX_VALUE);
     List<RuleAt> rules = new ArrayList<>();
@@ -115,32 +94,20 @@ final class FlowChanges {
     }
     Trap whole = part(part, all);
     List<String> reasons = new ArrayList<>();
-    Location cause = reasons(whole, in, other, reasons, rules);
+    Location cause = reasons(whole, part.address(), all, in, other, reasons, rules);
     Service svc = part.address().service();
     Location location = in.state.locator().locate(svc.source(), null).orElse(null);
-    Level level = switch (type) {
-      case NEWLY_DENIED -> Level.ERROR;
-      case TRAP_INTRODUCED -> part.active() ? Level.ERROR : Level.WARNING;
-      default -> Level.NOTE;
-    };
-    String verb = switch (type) {
-      case NEWLY_DENIED -> "newly denied";
-      case NEWLY_ALLOWED -> "newly allowed";
-      case TRAP_INTRODUCED -> (part.active() ? "active" : "latent") + " trap introduced";
-      default -> (part.active() ? "active" : "latent") + " trap removed";
-    };
     int pods = group.pods();
     String message = group.source().name() + " (" + pods + (pods == 1 ? " pod" : " pods")
         + ") -> " + part.address().hostText() + ":" + part.servicePort().port() + "/"
-        + part.protocol() + ": " + verb + " (" + String.join("; ", reasons) + "). "
-        + part.detail();
-    String companion = type == ItemType.TRAP_INTRODUCED && !part.denyRule()
-        ? companionName(part) : null;
+        + part.protocol() + ": " + verb(type, part.active()) + " ("
+        + String.join("; ", reasons) + "). " + part.detail();
     out.add(Item.builder()
         .type(type)
-        .level(level)
+        .level(level(type, part.active()))
         .service(svc.key())
         .address(part.address().address().toCanonicalString())
+        .addressCount(1)
         .port(part.servicePort().port())
         .targetPort(part.targetPorts().isEmpty() ? null : part.targetPorts().get(0))
         .protocol(part.protocol().name())
@@ -150,115 +117,15 @@ final class FlowChanges {
         .source(group.source().name())
         .sourceCount(pods)
         .sources(group.sources(TrapGroups.MAX_SOURCES).stream().map(Pod::key).toList())
+        .pods(pods)
+        .policies(part.policies())
         .rules(rules)
         .reasons(reasons)
         .location(location)
         .cause(cause)
         .message(message)
-        .companion(companion)
+        .companion(companion(type, part))
         .state(in.state.name())
         .build());
-  }
-
-  private String companionName(Trap t) {
-    String service = t.address().service().key();
-    String prefix = t.direction() == Direction.EGRESS ? "egress" : "ingress";
-    for (Companion c : a.report.companions()) {
-      if (c.service().equals(service) && c.direction().equals(prefix)) {
-        return c.name();
-      }
-    }
-    return null;
-  }
-
-  private static List<RuleAt> rules(Trap t, Locator locator) {
-    List<RuleAt> out = new ArrayList<>();
-    Set<String> seen = new LinkedHashSet<>();
-    for (PolicyEngine.AllowEntry e : t.entries()) {
-      PolicyRef p = e.policy();
-      if (seen.add(p.label() + " " + e.entry().origin())) {
-        out.add(new RuleAt(p, e.entry().origin(),
-            locator.locate(p.source(), e.entry().origin()).orElse(null)));
-      }
-    }
-    return out;
-  }
-
-  /** Says what changed for the flow; returns the place of the first cause found. */
-  private Location reasons(
-      Trap t, EvaluatedState in, EvaluatedState other, List<String> out, List<RuleAt> rules) {
-    Location cause = null;
-    boolean frontendHere = in.isFrontend(t);
-    boolean frontendThere = other.isFrontend(t);
-    Service svc = t.address().service();
-    if (frontendHere && !frontendThere) {
-      boolean after = in == a;
-      out.add("translation " + (after ? "appeared" : "removed") + ": " + t.address().hostText()
-          + " " + (after ? "became" : "was") + " a frontend (" + t.address().frontend()
-          + ") of " + svc.key());
-      cause = in.state.locator().locate(svc.source(), addressPath(t)).orElse(null);
-    }
-    Set<String> policies = new TreeSet<>();
-    for (PolicyRef p : t.policies()) {
-      if (changes.policies().contains(p.label())) {
-        policies.add(p.label());
-      }
-    }
-    if (!policies.isEmpty()) {
-      out.add("policy changed: " + String.join(", ", policies));
-      if (cause == null) {
-        for (RuleAt r : rules) {
-          if (policies.contains(r.policy().label()) && r.location() != null) {
-            cause = r.location();
-            break;
-          }
-        }
-      }
-    } else if (!changes.policies().isEmpty() && out.isEmpty()) {
-      out.add("policy changed: " + String.join(", ", new TreeSet<>(changes.policies())));
-    }
-    boolean serviceEdited = changes.services().contains(svc.key())
-        && frontendHere == frontendThere;
-    boolean backends = changes.sliceServices().contains(svc.key()) || serviceEdited
-        || t.destinations().stream().anyMatch(d -> d.identity().pod() != null
-            && changes.pods().contains(d.identity().pod().key()));
-    if (backends) {
-      out.add("backend changed: " + svc.key());
-      if (cause == null) {
-        cause = in.state.locator().locate(svc.source(), null).orElse(null);
-      }
-    }
-    if (t.sources().stream().anyMatch(p -> changes.pods().contains(p.key()))) {
-      out.add("source changed");
-    }
-    if (changes.settings()) {
-      out.add("datapath settings changed (kube-system/cilium-config)");
-    }
-    if (out.isEmpty()) {
-      out.add("identities changed");
-    }
-    return cause;
-  }
-
-  /** Where the trap's address is written in its Service. */
-  private static String addressPath(Trap t) {
-    Service svc = t.address().service();
-    String canonical = t.address().address().toCanonicalString();
-    switch (t.address().frontend()) {
-      case ServiceAddress.EXTERNAL_IP -> {
-        for (int i = 0; i < svc.externalIps().size(); i++) {
-          if (canonical.equals(IpText.canonical(svc.externalIps().get(i)))) {
-            return "spec.externalIPs[" + i + "]";
-          }
-        }
-        return "spec.externalIPs";
-      }
-      case ServiceAddress.LOAD_BALANCER -> {
-        return "status.loadBalancer.ingress";
-      }
-      default -> {
-        return svc.loadBalancerClass() != null ? "spec.loadBalancerClass" : "spec.type";
-      }
-    }
   }
 }

@@ -3,6 +3,7 @@ package dev.nodeipam.diff;
 import dev.nodeipam.audit.AuditOptions;
 import dev.nodeipam.audit.AuditScope;
 import dev.nodeipam.audit.Companion;
+import dev.nodeipam.audit.Granularity;
 import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.policy.settings.SettingsResolution;
 import dev.nodeipam.snapshot.ClusterSnapshot;
@@ -16,8 +17,9 @@ import java.util.Set;
 /**
  * {@code nodeipam diff} as a pure function: two snapshots in, what the change between them
  * breaks, fixes, publishes and withdraws out. Only what the change can affect is evaluated (see
- * {@link DiffScope}): both states are audited over the same scope, and their traps compared flow
- * by flow (source pod, Service address, port, direction).
+ * {@link DiffScope}): both states are audited over the same scope, and their traps compared in
+ * the units the audit reports (its findings of version 3, see {@link GroupedFlowChanges}), or
+ * with {@code --per-address} flow by flow (source pod, Service address, port, direction).
  */
 public final class StateDiff {
   private StateDiff() {}
@@ -29,8 +31,28 @@ public final class StateDiff {
    */
   public record State(String name, ClusterSnapshot snapshot, Locator locator) {}
 
-  /** What both states are judged under: the same {@code --set} and Node IPAM flags. */
-  public record Settings(Map<String, String> overrides, AuditOptions audit) {}
+  /**
+   * What both states are judged under: the same {@code --set} and Node IPAM flags.
+   *
+   * @param flows the unit of the flow items: {@link Granularity#SERVICE} (the default) or
+   *     {@link Granularity#ADDRESS}
+   */
+  public record Settings(Map<String, String> overrides, AuditOptions audit, Granularity flows) {
+    public Settings {
+      if (flows == Granularity.POD) {
+        throw new IllegalArgumentException("diff reports flows per Service or per address");
+      }
+    }
+
+    public Settings(Map<String, String> overrides, AuditOptions audit) {
+      this(overrides, audit, Granularity.SERVICE);
+    }
+
+    /** The same settings with flow items in another unit. */
+    public Settings withFlows(Granularity unit) {
+      return new Settings(overrides, audit, unit);
+    }
+  }
 
   public static Diff run(State before, State after, Settings settings) {
     return run(before, after, settings, false);
@@ -51,7 +73,8 @@ public final class StateDiff {
     if (!changes.isEmpty()) {
       EvaluatedState b = new EvaluatedState(before, settings, scope);
       EvaluatedState a = new EvaluatedState(after, settings, scope);
-      FlowChanges flows = new FlowChanges(changes, b, a);
+      FlowItems flows = settings.flows() == Granularity.ADDRESS
+          ? new FlowChanges(changes, b, a) : new GroupedFlowChanges(changes, b, a);
       items.addAll(flows.items());
       Set<String> needed = flows.servicesWithNewTraps();
       for (Companion c : a.report.companions()) {
@@ -68,7 +91,20 @@ public final class StateDiff {
         SettingsResolution.of(after.snapshot(), settings.overrides());
     Diff.Evaluated evaluated = new Diff.Evaluated(scope.audit().everything(),
         scope.audit().services().size(), scope.audit().sourcePods().size());
-    return new Diff(changes, items, companions, afterSettings, evaluated);
+    return new Diff(changes, items, companions, afterSettings, evaluated, settings.flows());
+  }
+
+  /**
+   * The grouped flow comparison alone, with the parts of findings behind its items: what the
+   * property holding it to the per-address comparison expands.
+   */
+  static GroupedFlowChanges groupedFlows(State before, State after, Settings settings) {
+    ChangeSet changes =
+        ChangeSet.between(before.snapshot(), after.snapshot(), settings.overrides());
+    DiffScope scope = DiffScope.of(changes, before.snapshot(), after.snapshot(),
+        settings.overrides(), settings.audit().nodeIpam());
+    return new GroupedFlowChanges(changes, new EvaluatedState(before, settings, scope),
+        new EvaluatedState(after, settings, scope));
   }
 
   private static final Comparator<Item> ORDER =

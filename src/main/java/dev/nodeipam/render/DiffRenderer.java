@@ -1,5 +1,6 @@
 package dev.nodeipam.render;
 
+import dev.nodeipam.audit.Granularity;
 import dev.nodeipam.diff.Diff;
 import dev.nodeipam.diff.Item;
 import dev.nodeipam.diff.ItemType;
@@ -22,8 +23,18 @@ import java.util.TreeSet;
  * docs/diff.md.
  */
 public final class DiffRenderer {
-  /** The JSON document's {@code version}. */
-  public static final int VERSION = 1;
+  /**
+   * The JSON document's {@code version}: 2 has flow items in the units of audit's version 3 (a
+   * policy rule, Service, port, direction, state and address group, with its sources); 1 is the
+   * form of {@code --per-address}, one item per source workload and address.
+   */
+  public static final int VERSION = 2;
+
+  /** The {@code version} of {@code --per-address}'s document. */
+  public static final int VERSION_PER_ADDRESS = 1;
+
+  /** Items of one flow type listed under one rule in the text before "and N more". */
+  public static final int TEXT_ITEMS = 20;
 
   /** Items shown per section in Markdown before "and N more". */
   public static final int MARKDOWN_ITEMS = 25;
@@ -37,7 +48,7 @@ public final class DiffRenderer {
     if (d.changes().isEmpty()) {
       return "No change to the cluster between the two states.";
     }
-    int denied = d.of(ItemType.NEWLY_DENIED).stream().mapToInt(Item::sourceCount).sum();
+    long denied = d.of(ItemType.NEWLY_DENIED).stream().mapToLong(Item::pods).sum();
     int traps = d.of(ItemType.TRAP_INTRODUCED).size();
     return Plural.of(d.changes().size(), "object") + " changed: "
         + Plural.of(denied, "source pod") + " newly denied, "
@@ -85,45 +96,93 @@ public final class DiffRenderer {
       }
       out.append('\n').append(type.title()).append(" (").append(String.valueOf(items.size()))
           .append(")\n");
-      for (Item i : items) {
-        out.append("  ").append(i.level().wire().toUpperCase()).append("  ")
-            .append(subject(i)).append('\n');
-        boolean trap = i.type() == ItemType.TRAP_INTRODUCED || i.type() == ItemType.TRAP_REMOVED;
-        if (trap && verdictFlows.contains(flowKey(i.type() == ItemType.TRAP_INTRODUCED, i))) {
-          // The verdict section above gave the places and reasons of this very flow.
-          out.append("    (places and reasons as under ").append(verdictTitle(i)).append(")\n");
-          if (i.companion() != null) {
-            out.append("    fix: companion ").append(i.companion()).append('\n');
-          }
-          continue;
-        }
-        if (i.location() != null) {
-          out.append("    at ").append(i.location().toString())
-              .append(i.state().equals("before") ? " (before)" : "").append('\n');
-        }
-        if (i.cause() != null && !i.cause().equals(i.location())) {
-          out.append("    cause ").append(i.cause().toString()).append('\n');
-        }
-        if (!i.reasons().isEmpty()) {
-          out.append("    why ").append(String.join("; ", i.reasons())).append('\n');
-        }
-        for (RuleAt r : i.rules()) {
-          out.append("    rule ").append(r.policy().label())
-              .append(r.origin() == null ? "" : " " + r.origin())
-              .append(r.location() == null ? "" : " at " + r.location()).append('\n');
-        }
-        if (i.companion() != null) {
-          out.append("    fix: companion ").append(i.companion()).append('\n');
-        }
+      if (!isFlow(type)) {
+        items.forEach(i -> writeItem(i, "  ", true, out));
+        continue;
       }
+      // Flows: one block per policy rule, then its Services' items, bounded.
+      Map<String, List<Item>> byRule = new LinkedHashMap<>();
+      for (Item i : items) {
+        byRule.computeIfAbsent(ruleHeader(i), k -> new ArrayList<>()).add(i);
+      }
+      byRule.forEach((header, under) -> {
+        out.append("  ").append(header).append('\n');
+        for (Item i : under.subList(0, Math.min(TEXT_ITEMS, under.size()))) {
+          boolean trap = type == ItemType.TRAP_INTRODUCED || type == ItemType.TRAP_REMOVED;
+          if (trap && verdictFlows.contains(flowKey(type == ItemType.TRAP_INTRODUCED, i))) {
+            // The verdict section above gave the places and reasons of these very flows.
+            out.append("    ").append(i.level().wire().toUpperCase()).append("  ")
+                .append(subject(i)).append('\n');
+            out.append("      (places and reasons as under ").append(verdictTitle(i))
+                .append(")\n");
+            if (i.companion() != null) {
+              out.append("      fix: companion ").append(i.companion()).append('\n');
+            }
+          } else {
+            writeItem(i, "    ", false, out);
+          }
+        }
+        if (under.size() > TEXT_ITEMS) {
+          out.append("    and ").append(String.valueOf(under.size() - TEXT_ITEMS))
+              .append(" more (`nodeipam diff -o json` has them all)\n");
+        }
+      });
     }
     out.flush();
   }
 
+  private static boolean isFlow(ItemType type) {
+    return type == ItemType.NEWLY_DENIED || type == ItemType.NEWLY_ALLOWED
+        || type == ItemType.TRAP_INTRODUCED || type == ItemType.TRAP_REMOVED;
+  }
+
+  /** The rules a flow item's block is headed by, as one line each. */
+  private static String ruleHeader(Item i) {
+    if (i.rules().isEmpty()) {
+      return i.policies().isEmpty() ? "no policy rule named"
+          : "policy " + String.join(", ", i.policies().stream().map(p -> p.label()).toList());
+    }
+    List<String> lines = new ArrayList<>();
+    for (RuleAt r : i.rules()) {
+      lines.add(rule(r));
+    }
+    return String.join("\n  ", lines);
+  }
+
+  private static String rule(RuleAt r) {
+    return "rule " + r.policy().label() + (r.origin() == null ? "" : " " + r.origin())
+        + (r.location() == null ? "" : " at " + r.location());
+  }
+
+  /** One item: its subject line, then its places, reasons, rules (unless headed) and fix. */
+  private static void writeItem(Item i, String indent, boolean withRules, PrintWriter out) {
+    String more = indent + "  ";
+    out.append(indent).append(i.level().wire().toUpperCase()).append("  ")
+        .append(subject(i)).append('\n');
+    if (i.location() != null) {
+      out.append(more).append("at ").append(i.location().toString())
+          .append(i.state().equals("before") ? " (before)" : "").append('\n');
+    }
+    if (i.cause() != null && !i.cause().equals(i.location())) {
+      out.append(more).append("cause ").append(i.cause().toString()).append('\n');
+    }
+    if (!i.reasons().isEmpty()) {
+      out.append(more).append("why ").append(String.join("; ", i.reasons())).append('\n');
+    }
+    if (withRules) {
+      for (RuleAt r : i.rules()) {
+        out.append(more).append(rule(r)).append('\n');
+      }
+    }
+    if (i.companion() != null) {
+      out.append(more).append("fix: companion ").append(i.companion()).append('\n');
+    }
+  }
+
   /** A flow item's identity: a new trap and a newly denied flow of the same pods share it. */
   private static String flowKey(boolean worse, Item i) {
-    return worse + " " + i.service() + " " + i.flowTarget() + " " + i.direction() + " "
-        + i.source() + " " + i.sourceCount();
+    return worse + " " + i.service() + " " + i.targetText() + " " + i.direction() + " "
+        + i.source() + " " + i.sourceCount() + " " + i.pods() + " " + i.addresses();
   }
 
   private static String verdictTitle(Item trap) {
@@ -135,9 +194,9 @@ public final class DiffRenderer {
   static String subject(Item i) {
     return switch (i.type()) {
       case NEWLY_DENIED, NEWLY_ALLOWED, TRAP_INTRODUCED, TRAP_REMOVED ->
-          i.source() + " -> " + i.flowTarget() + " (" + i.service() + ", " + i.direction()
-              + (i.active() ? ", active" : ", latent") + ", " + i.sourceCount()
-              + (i.sourceCount() == 1 ? " pod)" : " pods)");
+          i.sourceText() + " -> " + i.targetText() + " (" + i.service() + ", " + i.direction()
+              + (i.active() ? ", active" : ", latent") + ", " + i.pods()
+              + (i.pods() == 1 ? " pod)" : " pods)");
       case ADDRESS_PUBLISHED, ADDRESS_WITHDRAWN, MIGRATION_STALE, EXTERNAL_IPS_ADDED ->
           i.service() + ": " + i.address();
       case COMPANION_STALE -> i.rules().get(0).policy().label() + " (" + i.service() + ")";
@@ -211,7 +270,7 @@ public final class DiffRenderer {
   private static void mermaid(Diff d, StringBuilder md) {
     Map<String, List<Item>> byTarget = new LinkedHashMap<>();
     for (Item i : d.of(ItemType.TRAP_INTRODUCED)) {
-      byTarget.computeIfAbsent(i.service() + " " + i.flowTarget(), k -> new ArrayList<>()).add(i);
+      byTarget.computeIfAbsent(i.service() + " " + i.targetText(), k -> new ArrayList<>()).add(i);
     }
     int drawn = 0;
     for (List<Item> items : byTarget.values()) {
@@ -277,7 +336,7 @@ public final class DiffRenderer {
   /** The JSON contract (docs/diff.md). */
   public static Map<String, Object> toMap(Diff d) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("version", VERSION);
+    m.put("version", d.granularity() == Granularity.ADDRESS ? VERSION_PER_ADDRESS : VERSION);
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("changedObjects", d.changes().size());
     Map<String, Object> counts = new LinkedHashMap<>();
@@ -301,7 +360,8 @@ public final class DiffRenderer {
     evaluated.put("services", d.scope().services());
     evaluated.put("sourcePods", d.scope().sourcePods());
     m.put("evaluated", evaluated);
-    m.put("items", d.items().stream().map(DiffRenderer::item).toList());
+    boolean grouped = d.granularity() != Granularity.ADDRESS;
+    m.put("items", d.items().stream().map(i -> item(i, grouped)).toList());
     m.put("companionPolicies", d.companions().stream().map(c -> c.object()).toList());
     m.put("settings", d.settings().values());
     return m;
@@ -313,12 +373,23 @@ public final class DiffRenderer {
     return m;
   }
 
-  static Map<String, Object> item(Item i) {
+  /**
+   * One item of the JSON contract; {@code grouped} (version 2) adds {@code addresses}, {@code
+   * addressCount}, {@code pods} and {@code policies}, and its {@code sources} and {@code
+   * sourceCount} name workloads or identities instead of pods.
+   */
+  static Map<String, Object> item(Item i, boolean grouped) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("type", i.type().name());
     m.put("level", i.level().wire());
     m.put("service", i.service());
     m.put("address", i.address());
+    if (grouped) {
+      m.put("addresses", i.address() == null ? null
+          : i.addresses().isEmpty() ? List.of(i.address()) : i.addresses());
+      m.put("addressCount", i.address() == null ? null
+          : i.addressCount() == null ? 1 : i.addressCount());
+    }
     m.put("port", i.port());
     m.put("targetPort", i.targetPort());
     m.put("protocol", i.protocol());
@@ -328,6 +399,16 @@ public final class DiffRenderer {
     m.put("source", i.source());
     m.put("sourceCount", i.sourceCount());
     m.put("sources", i.sources());
+    if (grouped) {
+      m.put("pods", i.source() == null ? null : i.pods());
+      m.put("policies", i.policies().stream().map(p -> {
+        Map<String, Object> pm = new LinkedHashMap<>();
+        pm.put("kind", p.kind());
+        pm.put("namespace", p.namespace());
+        pm.put("name", p.name());
+        return pm;
+      }).toList());
+    }
     m.put("rules", i.rules().stream().map(r -> {
       Map<String, Object> rm = new LinkedHashMap<>();
       rm.put("kind", r.policy().kind());

@@ -12,7 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A diff as SARIF: one rule per item type, one result per item. Results point into the after
+ * A diff as SARIF: one rule per item type, one result per item (a flow item is a finding of
+ * audit's version 3: its message names the address group, its properties the ranges). Results point into the after
  * state (the pull request's head, what code scanning annotates); an item that only exists in the
  * before state (a removed trap, a deleted Service) carries its old place as a property.
  */
@@ -55,6 +56,11 @@ public final class DiffSarif {
       if (i.source() != null) {
         properties.put("source", i.source());
         properties.put("sourceCount", i.sourceCount());
+        properties.put("pods", i.pods());
+      }
+      if (i.grouped()) {
+        properties.put("addressCount", i.addressCount());
+        properties.put("addresses", i.addresses());
       }
       sarif.result(ruleId(type), i.level().wire(), i.message(),
           after ? (i.cause() != null ? i.cause() : i.location()) : null, related, fix, properties);

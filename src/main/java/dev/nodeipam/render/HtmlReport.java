@@ -111,7 +111,7 @@ public final class HtmlReport {
         .append("</p>\n");
     Map<String, List<Item>> byTarget = new LinkedHashMap<>();
     for (Item i : d.of(ItemType.TRAP_INTRODUCED)) {
-      byTarget.computeIfAbsent(i.service() + " " + i.flowTarget(), k -> new ArrayList<>()).add(i);
+      byTarget.computeIfAbsent(i.service() + " " + i.targetText(), k -> new ArrayList<>()).add(i);
     }
     List<TrapPicture> pictures = new ArrayList<>();
     for (List<Item> items : byTarget.values()) {

@@ -120,8 +120,8 @@ public record TrapPicture(
         }
       }
       String kind = i.sourceKind() == null ? "identity" : i.sourceKind();
-      c.add(i.source() + " (" + kind + ", " + i.sourceCount() + " pod"
-          + (i.sourceCount() == 1 ? "" : "s") + ")", rules);
+      c.add(i.sourceText() + " (" + kind + ", " + i.pods() + " pod"
+          + (i.pods() == 1 ? "" : "s") + ")", rules);
       int slash = i.source().indexOf('/');
       if (slash > 0) {
         namespaces.add(i.source().substring(0, slash));
@@ -129,8 +129,8 @@ public record TrapPicture(
     }
     String companion = CompanionYaml.of(companions.stream()
         .filter(x -> x.service().equals(first.service())).toList());
-    return c.picture(first.flowTarget() + "  of " + first.service(),
-        "Service " + first.service() + " " + first.flowTarget(),
+    return c.picture(first.targetText() + "  of " + first.service(),
+        "Service " + first.service() + " " + first.targetText(),
         "backends of " + first.service() + " port " + first.targetPort(), active, namespaces,
         companion);
   }

@@ -37,7 +37,8 @@ import org.junit.jupiter.api.Test;
  *   <li>{@code trace}'s {@code identityTrap} is true exactly for the flows {@code audit} reports
  *       an active trap for;
  *   <li>{@code audit}'s findings, {@code diff}'s introduced traps (from the same cluster without
- *       its policies) and the definition are the same set of (source, address, port, direction,
+ *       its policies; per address, whose items list their pods: the grouped items are held to
+ *       these by {@code GroupedDiffPropertyTest}) and the definition are the same set of (source, address, port, direction,
  *       active or latent);
  *   <li>a companion is offered ({@code diff}'s item, {@code trace}'s Fix) exactly for the traps
  *       it clears: those no deny rule drops. Once every companion the audit writes is applied,
@@ -189,6 +190,6 @@ class OneTrapDefinitionPropertyTest {
       Map<String, String> overrides) {
     return StateDiff.run(new StateDiff.State("before", before, Locator.NONE),
         new StateDiff.State("after", after, Locator.NONE),
-        new StateDiff.Settings(overrides, AuditOptions.defaults()));
+        new StateDiff.Settings(overrides, AuditOptions.defaults(), Granularity.ADDRESS));
   }
 }

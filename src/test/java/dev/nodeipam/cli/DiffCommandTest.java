@@ -70,7 +70,7 @@ class DiffCommandTest {
   void json_followsTheContract() throws Exception {
     CliRun run = CliRun.of("diff", "--before", BEFORE, "--after", AFTER, "-o", "json");
     JsonNode doc = new ObjectMapper().readTree(run.out());
-    assertThat(doc.path("version").asInt()).isEqualTo(1);
+    assertThat(doc.path("version").asInt()).isEqualTo(2);
     assertThat(doc.path("summary").path("items").path("NEWLY_DENIED").asInt()).isEqualTo(7);
     assertThat(doc.path("summary").path("error").asInt()).isEqualTo(14);
     assertThat(doc.path("changes").path("services").get(0).asText())
@@ -98,6 +98,31 @@ class DiffCommandTest {
     assertThat(doc.path("companionPolicies").get(0).path("metadata").path("name").asText())
         .isEqualTo("allow-egress-to-istio-system-istio-ingressgateway");
     assertThat(doc.path("evaluated").path("everything").asBoolean()).isFalse();
+  }
+
+  /** Version 2 items hold an address group; --per-address keeps version 1, one per address. */
+  @Test
+  void json_groupedByDefault_perAddressOnRequest() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    JsonNode grouped = json.readTree(
+        CliRun.of("diff", "--before", BEFORE, "--after", AFTER, "-o", "json").out());
+    JsonNode perAddress = json.readTree(CliRun.of("diff", "--before", BEFORE, "--after", AFTER,
+        "-o", "json", "--per-address").out());
+    assertThat(perAddress.path("version").asInt()).isEqualTo(1);
+    assertThat(perAddress.path("summary")).isEqualTo(grouped.path("summary"));
+    for (JsonNode item : grouped.path("items")) {
+      if (item.path("type").asText().equals("NEWLY_DENIED")) {
+        assertThat(item.path("addresses").get(0).asText()).isEqualTo("24.85.233.58");
+        assertThat(item.path("addressCount").asInt()).isEqualTo(1);
+        assertThat(item.path("pods").asInt()).isEqualTo(1);
+        assertThat(item.path("policies").get(0).path("kind").asText())
+            .isEqualTo("NetworkPolicy");
+      }
+    }
+    for (JsonNode item : perAddress.path("items")) {
+      assertThat(item.has("addresses")).isFalse();
+      assertThat(item.has("pods")).isFalse();
+    }
   }
 
   @Test
