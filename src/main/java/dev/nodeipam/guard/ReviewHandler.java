@@ -11,14 +11,12 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponseBuilder;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
@@ -60,11 +58,9 @@ final class ReviewHandler {
    */
   void warmUp() {
     ClusterSnapshot before = cache.snapshot();
-    Optional<Service> any = cache.anyService();
-    for (int i = 0; i < 3 && any.isPresent(); i++) {
-      Service copy = new ServiceBuilder(any.get()).editSpec().withExternalIPs("192.0.2.1")
-          .endSpec().build();
-      Admission.trapped(before, cache.with(GuardCache.key(copy), copy), settings);
+    for (int i = 0; i < 3; i++) {
+      cache.withExternalIpOnAnyService("192.0.2.1")
+          .ifPresent(after -> Admission.trapped(before, after, settings));
     }
   }
 
