@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,18 +33,22 @@ final class ReviewHandler {
   static final Set<String> POLICY_KINDS =
       Set.of("NetworkPolicy", "CiliumNetworkPolicy", "CiliumClusterwideNetworkPolicy");
 
-  private final GuardCache cache;
+  private final SnapshotValues cache;
+  private final BooleanSupplier synced;
   private final StateDiff.Settings settings;
   private final boolean enforce;
   private final GuardMetrics metrics;
   private final BiConsumer<Service, String> statusEvent;
 
   /**
+   * @param cache the cluster as the informers hold it
+   * @param synced whether the informers synced (before, every change is allowed)
    * @param statusEvent records a Warning Event on a Service whose status newly traps flows
    */
-  ReviewHandler(GuardCache cache, StateDiff.Settings settings, boolean enforce,
-      GuardMetrics metrics, BiConsumer<Service, String> statusEvent) {
+  ReviewHandler(SnapshotValues cache, BooleanSupplier synced, StateDiff.Settings settings,
+      boolean enforce, GuardMetrics metrics, BiConsumer<Service, String> statusEvent) {
     this.cache = cache;
+    this.synced = synced;
     this.settings = settings;
     this.enforce = enforce;
     this.metrics = metrics;
@@ -98,7 +103,7 @@ final class ReviewHandler {
 
   private Verdict judge(AdmissionRequest req) {
     String kind = req.getKind() == null ? "" : req.getKind().getKind();
-    if (!cache.synced() || !(req.getObject() instanceof HasMetadata object)) {
+    if (!synced.getAsBoolean() || !(req.getObject() instanceof HasMetadata object)) {
       return Verdict.allow();
     }
     boolean service = "Service".equals(kind);
@@ -107,17 +112,17 @@ final class ReviewHandler {
     }
     HasMetadata old = req.getOldObject() instanceof HasMetadata h ? h : null;
     if (service && old != null && !Admission.mayTrap(
-        KubeConverters.service((Service) old, GuardCache.SOURCE),
-        KubeConverters.service((Service) object, GuardCache.SOURCE))) {
+        KubeConverters.service((Service) old, SnapshotValues.SOURCE),
+        KubeConverters.service((Service) object, SnapshotValues.SOURCE))) {
       return Verdict.allow();
     }
     if (!service && old != null && !Admission.mayTrap(
-        KubeConverters.raw(old, GuardCache.SOURCE),
-        KubeConverters.raw(object, GuardCache.SOURCE))) {
+        KubeConverters.raw(old, SnapshotValues.SOURCE),
+        KubeConverters.raw(object, SnapshotValues.SOURCE))) {
       return Verdict.allow();
     }
     ensureTyped(object, req);
-    String key = GuardCache.key(req.getKind().getGroup(), kind, req.getNamespace(),
+    String key = SnapshotValues.key(req.getKind().getGroup(), kind, req.getNamespace(),
         object.getMetadata().getName());
     ClusterSnapshot before = cache.snapshot();
     ClusterSnapshot after = cache.with(key, object);
