@@ -24,8 +24,7 @@ public final class InformerSet implements AutoCloseable {
 
   /** What an informer's own store keeps of each object. */
   public enum Storage {
-    /** Identity, labels and resourceVersion only ({@link SlimItemStore}): the handlers keep
-     * what they need. */
+    /** Identity, labels and resourceVersion ({@link SlimItemStore}); the handlers keep the rest. */
     SLIM,
     /** The whole object, as fabric8's default store does. */
     WHOLE
