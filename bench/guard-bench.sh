@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The guard's latency: a manifest folder (default: the seed article's cluster before its change)
 # served by the in-process API server, a guard on it, AdmissionReviews posted over HTTPS. Prints
-# the p50/p99 of a trapping change, a harmless change and an unchanged object, and the heap.
+# the p50/p99 of a trapping change, a harmless change and an unchanged object, the process CPU
+# time per review and the load average beside each, and the heap.
 #   bench/guard-bench.sh [DIR] [ROUNDS]     (JAVA_OPTS default -Xmx512m)
 #   bench/guard-bench.sh --synthetic [ROUNDS]
 # --synthetic: `nodeipam generate`'s 1,000 nodes, 2,000 Services, 16,000 pods (target/guard-synth,
 # written once) plus policies: ns-000's pods may reach 0.0.0.0/0 on 80 only, ns-001's are denied
-# all egress; the trapping change adds an externalIP to ns-001/svc-00001 (port 80) (JAVA_OPTS default -Xmx2g:
-# the in-process API server holds the cluster in the same heap).
+# all egress; the trapping change adds an externalIP to ns-001/svc-00001 (port 80); without a
+# cilium-config it is not translated for pods, so it is judged but warns of nothing (JAVA_OPTS
+# default -Xmx2g: the in-process API server holds the cluster in the same heap).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -q -B -o test-compile dependency:build-classpath \

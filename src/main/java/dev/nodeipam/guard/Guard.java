@@ -58,8 +58,8 @@ public final class Guard implements AutoCloseable {
   public Guard(KubernetesClient client, Settings settings) throws IOException {
     this.client = client;
     this.cache = new GuardCache(client);
-    this.handler = new ReviewHandler(cache, settings.judged(), settings.enforce(), metrics,
-        this::recordEvent);
+    this.handler = new ReviewHandler(cache.values(), cache::synced, settings.judged(),
+        settings.enforce(), metrics, this::recordEvent);
     this.workers = Executors.newFixedThreadPool(4, r -> {
       Thread t = new Thread(r, "nodeipam-guard");
       t.setDaemon(true);

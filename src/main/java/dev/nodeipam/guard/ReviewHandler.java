@@ -11,16 +11,15 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponseBuilder;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,18 +33,22 @@ final class ReviewHandler {
   static final Set<String> POLICY_KINDS =
       Set.of("NetworkPolicy", "CiliumNetworkPolicy", "CiliumClusterwideNetworkPolicy");
 
-  private final GuardCache cache;
+  private final SnapshotValues cache;
+  private final BooleanSupplier synced;
   private final StateDiff.Settings settings;
   private final boolean enforce;
   private final GuardMetrics metrics;
   private final BiConsumer<Service, String> statusEvent;
 
   /**
+   * @param cache the cluster as the informers hold it
+   * @param synced whether the informers synced (before, every change is allowed)
    * @param statusEvent records a Warning Event on a Service whose status newly traps flows
    */
-  ReviewHandler(GuardCache cache, StateDiff.Settings settings, boolean enforce,
-      GuardMetrics metrics, BiConsumer<Service, String> statusEvent) {
+  ReviewHandler(SnapshotValues cache, BooleanSupplier synced, StateDiff.Settings settings,
+      boolean enforce, GuardMetrics metrics, BiConsumer<Service, String> statusEvent) {
     this.cache = cache;
+    this.synced = synced;
     this.settings = settings;
     this.enforce = enforce;
     this.metrics = metrics;
@@ -60,11 +63,9 @@ final class ReviewHandler {
    */
   void warmUp() {
     ClusterSnapshot before = cache.snapshot();
-    Optional<Service> any = cache.anyService();
-    for (int i = 0; i < 3 && any.isPresent(); i++) {
-      Service copy = new ServiceBuilder(any.get()).editSpec().withExternalIPs("192.0.2.1")
-          .endSpec().build();
-      Admission.trapped(before, cache.with(GuardCache.key(copy), copy), settings);
+    for (int i = 0; i < 3; i++) {
+      cache.withExternalIpOnAnyService("192.0.2.1")
+          .ifPresent(after -> Admission.trapped(before, after, settings));
     }
   }
 
@@ -102,7 +103,7 @@ final class ReviewHandler {
 
   private Verdict judge(AdmissionRequest req) {
     String kind = req.getKind() == null ? "" : req.getKind().getKind();
-    if (!cache.synced() || !(req.getObject() instanceof HasMetadata object)) {
+    if (!synced.getAsBoolean() || !(req.getObject() instanceof HasMetadata object)) {
       return Verdict.allow();
     }
     boolean service = "Service".equals(kind);
@@ -111,17 +112,17 @@ final class ReviewHandler {
     }
     HasMetadata old = req.getOldObject() instanceof HasMetadata h ? h : null;
     if (service && old != null && !Admission.mayTrap(
-        KubeConverters.service((Service) old, GuardCache.SOURCE),
-        KubeConverters.service((Service) object, GuardCache.SOURCE))) {
+        KubeConverters.service((Service) old, SnapshotValues.SOURCE),
+        KubeConverters.service((Service) object, SnapshotValues.SOURCE))) {
       return Verdict.allow();
     }
     if (!service && old != null && !Admission.mayTrap(
-        KubeConverters.raw(old, GuardCache.SOURCE),
-        KubeConverters.raw(object, GuardCache.SOURCE))) {
+        KubeConverters.raw(old, SnapshotValues.SOURCE),
+        KubeConverters.raw(object, SnapshotValues.SOURCE))) {
       return Verdict.allow();
     }
     ensureTyped(object, req);
-    String key = GuardCache.key(req.getKind().getGroup(), kind, req.getNamespace(),
+    String key = SnapshotValues.key(req.getKind().getGroup(), kind, req.getNamespace(),
         object.getMetadata().getName());
     ClusterSnapshot before = cache.snapshot();
     ClusterSnapshot after = cache.with(key, object);

@@ -1,4 +1,4 @@
-package dev.nodeipam.controller;
+package dev.nodeipam.informers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.nodeipam.controller;
+package dev.nodeipam.informers;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -12,11 +12,12 @@ import java.util.stream.Stream;
 
 /**
  * The informers' own store, holding only what the informer itself needs (identity, labels,
- * resourceVersion) instead of whole objects: the controller keeps its own records, and a second
- * full copy of every Service (with thousands of published addresses each in a large cluster) would
- * double the heap. Event handlers still receive the complete objects from the watch.
+ * resourceVersion) instead of whole objects: the controller keeps its own records and the guard
+ * its snapshot values, and a second full copy of every object (a Service with thousands of
+ * published addresses, every pod of the cluster) would double the heap. Event handlers still
+ * receive the complete objects from the watch.
  */
-final class SlimItemStore<T extends HasMetadata> implements ItemStore<T> {
+public final class SlimItemStore<T extends HasMetadata> implements ItemStore<T> {
   private final Map<String, T> items = new ConcurrentHashMap<>();
 
   @Override

@@ -1,0 +1,120 @@
+package dev.nodeipam.guard;
+
+import dev.nodeipam.kube.ObjectSnapshot;
+import dev.nodeipam.snapshot.ClusterSnapshot;
+import dev.nodeipam.snapshot.Service;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The cluster a guard judges against, as the snapshot values of the objects its informers
+ * brought: each object is converted once, when it arrives, and only that value is kept. The
+ * before-state is assembled from those values on the first review after a change and kept; a
+ * review's after-state replaces one value. What reviews see of the cache, apart from the
+ * informers (so that a property can hold it to snapshots built from scratch).
+ */
+final class SnapshotValues {
+  static final String SOURCE = "cluster";
+
+  private final KubernetesSerialization serialization;
+  private final Map<String, Converted> converted = new ConcurrentHashMap<>();
+  private final AtomicLong version = new AtomicLong();
+  private long builtAt = -1;
+  private ClusterSnapshot built;
+
+  SnapshotValues(KubernetesSerialization serialization) {
+    this.serialization = serialization;
+  }
+
+  /** An object added or changed: its value replaces the one under its key. */
+  void put(HasMetadata o) {
+    Converted c;
+    try {
+      c = new Converted(ObjectSnapshot.convert(serialization, o, SOURCE), null);
+    } catch (RuntimeException e) {
+      c = new Converted(null, e);
+    }
+    converted.put(key(o), c);
+    version.incrementAndGet();
+  }
+
+  /** An object deleted. */
+  void remove(HasMetadata o) {
+    converted.remove(key(o));
+    version.incrementAndGet();
+  }
+
+  /** The cluster as the values are now, assembled again only after a change. */
+  synchronized ClusterSnapshot snapshot() {
+    long v = version.get();
+    if (built == null || builtAt != v) {
+      built = assemble(null, null);
+      builtAt = v;
+    }
+    return built;
+  }
+
+  /** The cluster with one object replaced (or added, or removed when {@code object} is null). */
+  ClusterSnapshot with(String key, HasMetadata object) {
+    return assemble(key, object == null ? null
+        : ObjectSnapshot.convert(serialization, object, SOURCE));
+  }
+
+  /** The cluster with one of its Services (if it has any) given one more externalIP. */
+  Optional<ClusterSnapshot> withExternalIpOnAnyService(String address) {
+    return converted.values().stream().map(Converted::held).filter(Service.class::isInstance)
+        .map(Service.class::cast).findFirst()
+        .map(s -> assemble(key("", "Service", s.namespace(), s.name()),
+            s.toBuilder().externalIps(List.of(address)).build()));
+  }
+
+  /**
+   * The snapshot of the values, the one under {@code key} (when not null) replaced by {@code
+   * value} in place or added at the end, so that both states list objects in one order. An
+   * object that failed to convert fails each review (which then allows) until it is replaced.
+   */
+  private ClusterSnapshot assemble(String key, Object value) {
+    List<Object> values = new ArrayList<>(converted.size() + 1);
+    boolean replaced = false;
+    for (Map.Entry<String, Converted> e : converted.entrySet()) {
+      if (e.getKey().equals(key)) {
+        values.add(value);
+        replaced = true;
+      } else {
+        values.add(e.getValue().value());
+      }
+    }
+    if (key != null && !replaced) {
+      values.add(value);
+    }
+    return ObjectSnapshot.ofConverted(serialization, values);
+  }
+
+  /** The snapshot value of a cached object, or why it could not be converted. */
+  private record Converted(Object held, RuntimeException failure) {
+    Object value() {
+      if (failure != null) {
+        throw failure;
+      }
+      return held;
+    }
+  }
+
+  /** The key of an object: group, kind, namespace and name. */
+  static String key(String group, String kind, String namespace, String name) {
+    return (group == null ? "" : group) + "/" + kind + "/"
+        + (namespace == null ? "" : namespace) + "/" + name;
+  }
+
+  static String key(HasMetadata o) {
+    String api = o.getApiVersion() == null ? "" : o.getApiVersion();
+    String group = api.contains("/") ? api.substring(0, api.indexOf('/')) : "";
+    return key(group, o.getKind(), o.getMetadata().getNamespace(), o.getMetadata().getName());
+  }
+}
