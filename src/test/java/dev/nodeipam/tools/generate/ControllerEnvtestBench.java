@@ -42,7 +42,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * decision on the objects as the server holds them.
  *
  * <p>{@code bench/controller-envtest.sh [SETTLE_MS...]} (default {@code 0 1000});
- * {@code -Dbench.workers=N} in {@code JAVA_OPTS} for another number of workers than the default 4.
+ * {@code -Dbench.workers=N} in {@code JAVA_OPTS} for another number of workers than the default 4,
+ * {@code -Dbench.delete=false} to leave the nodes in place.
  *
  * <p>The latency of a changed Service runs from the last node change to its last status write and
  * is split at the start of that write's reconcile: the wait before it (the settle delay, the
@@ -133,7 +134,9 @@ public final class ControllerEnvtestBench {
       burst(controller, metrics, settle, 2 * round, 2 * round + 1);
     }
     heartbeats(controller, metrics);
-    deleteTenPercent(controller, metrics);
+    if (Boolean.parseBoolean(System.getProperty("bench.delete", "true"))) {
+      deleteTenPercent(controller, metrics);
+    }
     controller.close();
   }
 
