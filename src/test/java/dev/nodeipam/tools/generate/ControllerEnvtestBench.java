@@ -41,9 +41,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * the writes compare), and 10 % of the nodes deleted. Every expected result comes from the pure
  * decision on the objects as the server holds them.
  *
- * <p>{@code bench/controller-envtest.sh [SETTLE_MS...]} (default {@code 0 1000});
- * {@code -Dbench.workers=N} in {@code JAVA_OPTS} for another number of workers than the default 4,
- * {@code -Dbench.delete=false} to leave the nodes in place.
+ * <p>{@code bench/controller-envtest.sh [SETTLE_MS[:WORKERS]...]} (default {@code 0 1000}): one
+ * burst per argument, each against a controller started with that settle delay and number of
+ * workers, so that rounds alternating two settings compare them under the same load;
+ * {@code -Dbench.workers=N} in {@code JAVA_OPTS} for another default number of workers than the
+ * controller's, {@code -Dbench.delete=false} to leave the nodes in place.
  *
  * <p>The latency of a changed Service runs from the last node change to its last status write and
  * is split at the start of that write's reconcile: the wait before it (the settle delay, the
@@ -72,13 +74,23 @@ public final class ControllerEnvtestBench {
     this.client = client;
   }
 
+  /** One burst: the settle delay and the number of workers of the controller it runs against. */
+  private record Round(long settle, int workers) {
+    static Round of(String arg) {
+      String[] parts = arg.split(":");
+      return new Round(Long.parseLong(parts[0]),
+          parts.length > 1 ? Integer.parseInt(parts[1]) : Integer.getInteger("bench.workers",
+              ControllerSettings.DEFAULT_WORKERS));
+    }
+  }
+
   public static void main(String[] args) throws Exception {
-    List<Long> settles = new ArrayList<>();
+    List<Round> settles = new ArrayList<>();
     for (String a : args) {
-      settles.add(Long.parseLong(a));
+      settles.add(Round.of(a));
     }
     if (settles.isEmpty()) {
-      settles = List.of(0L, 1000L);
+      settles = List.of(Round.of("0"), Round.of("1000"));
     }
     // kube-api-test's Service CIDR (a /24) holds 254 ClusterIPs: bench/controller-envtest.sh
     // starts kube-apiserver through a wrapper that widens it.
@@ -88,7 +100,7 @@ public final class ControllerEnvtestBench {
     System.exit(0);
   }
 
-  private void run(List<Long> settles) throws Exception {
+  private void run(List<Round> settles) throws Exception {
     long load = System.nanoTime();
     List<HasMetadata> objects = objects();
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS)
@@ -120,13 +132,14 @@ public final class ControllerEnvtestBench {
         (ControllerBench.heapUsed() - heapBefore) >> 20);
 
     for (int round = 0; round < settles.size(); round++) {
-      long settle = settles.get(round);
+      Round settle = settles.get(round);
       if (round > 0) {
         controller.close();
         ControllerMetrics m = new ControllerMetrics(new PrometheusRegistry());
         NodeIpamController c = start(m, settle);
         ControllerBench.waitFor(() -> m.reconciles("unchanged") >= withAddresses && c.isIdle());
-        System.out.printf("restart (settle %d ms): %d status writes%n", settle, m.statusWrites());
+        System.out.printf("restart (settle %d ms, %d workers): %d status writes%n", settle.settle(),
+            settle.workers(), m.statusWrites());
         controller = c;
         metrics = m;
       }
@@ -140,13 +153,13 @@ public final class ControllerEnvtestBench {
     controller.close();
   }
 
-  private NodeIpamController start(ControllerMetrics metrics, long settleMillis) {
+  private NodeIpamController start(ControllerMetrics metrics, Round round) {
     ControllerSettings settings =
         ControllerSettings.defaults(NodeIpamOptions.reference(), "bench")
             .withLeaderElection(false, "default", "nodeipam", Duration.ofSeconds(15),
                 Duration.ofSeconds(10), Duration.ofSeconds(2))
-            .withWorkers(Integer.getInteger("bench.workers", 4))
-            .withSettleDelay(Duration.ofMillis(settleMillis));
+            .withWorkers(round.workers())
+            .withSettleDelay(Duration.ofMillis(round.settle()));
     NodeIpamController controller =
         new NodeIpamController(client, settings, metrics, change -> {
           long now = System.nanoTime();
@@ -164,7 +177,7 @@ public final class ControllerEnvtestBench {
    * The 50 nodes of one pool relabelled to another, one JSON merge patch after the other, as
    * {@code kubectl label} sends them (staging/src/k8s.io/kubectl/pkg/cmd/label/label.go).
    */
-  private void burst(NodeIpamController c, ControllerMetrics m, long settle, int from, int to)
+  private void burst(NodeIpamController c, ControllerMetrics m, Round settle, int from, int to)
       throws Exception {
     List<String> moved = new ArrayList<>();
     for (Node n : nodeRecords().values()) {
@@ -181,8 +194,9 @@ public final class ControllerEnvtestBench {
       client.nodes().withName(name).patch(PatchContext.of(PatchType.JSON_MERGE), label);
     }
     long last = System.nanoTime();
-    report(String.format("burst (settle %d ms): %d nodes %s -> %s in %.1f s", settle, moved.size(),
-        pool(from), pool(to), (last - first) / 1e9), c, m, writes, before, last, cpu);
+    report(String.format("burst (settle %d ms, %d workers): %d nodes %s -> %s in %.1f s",
+        settle.settle(), settle.workers(), moved.size(), pool(from), pool(to),
+        (last - first) / 1e9), c, m, writes, before, last, cpu);
   }
 
   private void heartbeats(NodeIpamController c, ControllerMetrics m) throws Exception {
