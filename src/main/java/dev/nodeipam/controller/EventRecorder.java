@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * logged, not retried.
  *
  * <p>Events are written by one thread of their own, in the order they were recorded, so that a
- * worker's reconcile ends with its status write and not one request later: on a busy API server
- * the Event's POST cost as much as the status PATCH, and every Service of a burst waited for both
- * of every Service before it. client-go's recorder is asynchronous in the same way (a broadcaster
+ * worker's reconcile ends with its status write and not one request later (an Event's POST costs
+ * about what the status PATCH does, and the Services of a burst wait for the workers). client-go's
+ * recorder is asynchronous in the same way (a broadcaster
  * with a bounded queue that drops Events when full, tools/record/event.go); so is this one, with
  * at most {@value #MAX_QUEUED} Events waiting.
  */

@@ -71,6 +71,8 @@ public final class ControllerEnvtestBench {
   /** When the reconcile that made each Service's latest write started. */
   private final Map<String, Long> writeStarted = new ConcurrentHashMap<>();
   private final AtomicLong changes = new AtomicLong();
+  /** Status writes per Service since the current step began. */
+  private final Map<String, Integer> writesOf = new ConcurrentHashMap<>();
   private final KubernetesClient client;
 
   private ControllerEnvtestBench(KubernetesClient client) {
@@ -171,6 +173,7 @@ public final class ControllerEnvtestBench {
           writeStarted.put(change.key(), reconcileStarted.getOrDefault(change.key(), now));
           writtenAt.put(change.key(), now);
           changes.incrementAndGet();
+          writesOf.merge(change.key(), 1, Integer::sum);
         });
     BenchHooks.observeReconciles(controller, k -> reconcileStarted.put(k, System.nanoTime()));
     controller.start();
@@ -191,6 +194,7 @@ public final class ControllerEnvtestBench {
     }
     long writes = m.statusWrites();
     Map<String, List<String>> before = expected();
+    writesOf.clear();
     double[] cpu = cpuSeconds();
     long first = System.nanoTime();
     String label = "{\"metadata\":{\"labels\":{\"pool\":\"" + pool(to) + "\"}}}";
@@ -244,6 +248,7 @@ public final class ControllerEnvtestBench {
   private void deleteTenPercent(NodeIpamController c, ControllerMetrics m) throws Exception {
     long writes = m.statusWrites();
     Map<String, List<String>> before = expected();
+    writesOf.clear();
     List<String> names = new ArrayList<>(nodeRecords().keySet());
     names.sort(null);
     int deleted = 0;
@@ -306,6 +311,10 @@ public final class ControllerEnvtestBench {
         (m.statusWrites() - writes) / (double) Math.max(1, changed.size()),
         percentile(latencies, 0.50), percentile(latencies, 0.99),
         latencies.isEmpty() ? 0 : latencies.get(latencies.size() - 1));
+    int most = writesOf.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+    long overTwo = writesOf.values().stream().filter(n -> n > 2).count();
+    System.out.printf("  writes per Service: at most %d; %d Services written more than twice%n",
+        most, overTwo);
     System.out.printf("  split: wait until the last reconcile started p50 %.0f ms, p99 %.0f ms;"
             + " that reconcile with its patch p50 %.0f ms, p99 %.0f ms%n",
         percentile(waits, 0.50), percentile(waits, 0.99), percentile(reconciles, 0.50),
