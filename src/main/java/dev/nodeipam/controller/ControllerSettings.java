@@ -41,7 +41,7 @@ public record ControllerSettings(
   /**
    * Status writers by default: a burst of N changed Services drains in about N × one reconcile
    * with its PATCH ÷ workers; on the real API server 8 rather than 4 took the p99 of a 210-Service
-   * burst from 3.2 s to 2.4 s (medians; docs/controller.md, "On the real API server"), with a
+   * burst from 3.25 s to 2.65 s (medians; docs/controller.md, "On the real API server"), with a
    * handful of concurrent requests.
    */
   public static final int DEFAULT_WORKERS = 8;
