@@ -4,8 +4,8 @@
 # with EndpointSlices; start-up time, writes and heap, a restart, 100 heartbeats, the relabel burst
 # of 50 nodes (once per settle delay given, default "0 1000": before and after coalescing), and
 # 10 % of the nodes deleted, with p50/p99 from the last node change to the status written.
-#   bench/controller-envtest.sh [SETTLE_MS...] 2>log   (JAVA_OPTS to the JVM, default -Xmx2g; the
-#   controller logs every write on stderr)
+#   bench/controller-envtest.sh [SETTLE_MS[:WORKERS]...] 2>log   (JAVA_OPTS to the JVM, default
+#   -Xmx2g; -Dbench.delete=false skips the deletion; the controller logs every write on stderr)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"

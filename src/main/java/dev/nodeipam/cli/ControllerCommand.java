@@ -119,8 +119,12 @@ public final class ControllerCommand implements Callable<Integer> {
   @Option(
       names = "--workers",
       paramLabel = "N",
-      defaultValue = "4",
-      description = "Reconcile threads; never two on one Service (default: ${DEFAULT-VALUE}).")
+      defaultValue = "" + ControllerSettings.DEFAULT_WORKERS,
+      description =
+          "Status writers: reconcile threads, each writing the status of the Service it decided;"
+              + " never two on one Service; 1 to "
+              + ControllerSettings.MAX_WORKERS
+              + " (default: ${DEFAULT-VALUE}).")
   int workers;
 
   @Option(
@@ -205,8 +209,9 @@ public final class ControllerCommand implements Callable<Integer> {
 
   /** Refuses numeric flags outside their range. */
   private void checkRanges() {
-    if (workers < 1) {
-      throw new ParameterException(spec.commandLine(), "--workers must be at least 1");
+    if (workers < 1 || workers > ControllerSettings.MAX_WORKERS) {
+      throw new ParameterException(
+          spec.commandLine(), "--workers must be 1 to " + ControllerSettings.MAX_WORKERS);
     }
     if (settleDelayMillis < 0 || settleDelayMillis > 1000) {
       throw new ParameterException(spec.commandLine(), "--settle-delay must be 0 to 1000");

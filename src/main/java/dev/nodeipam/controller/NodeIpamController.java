@@ -250,9 +250,9 @@ public final class NodeIpamController implements AutoCloseable {
     return state.get().leader();
   }
 
-  /** No Service waiting, in progress or waiting for a retry. */
+  /** No Service waiting, settling, in progress or waiting for a retry, and no Event unwritten. */
   public boolean isIdle() {
-    return queue.isIdle();
+    return queue.isIdle() && recorder.isIdle();
   }
 
   public ControllerMetrics metrics() {
@@ -297,6 +297,7 @@ public final class NodeIpamController implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     workers.shutdownNow();
+    recorder.close();
     informers.close();
     if (http != null) {
       http.close();

@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The command line of {@code nodeipam controller} and {@code nodeipam demo}. */
 class ControllerCommandTest {
@@ -22,7 +24,19 @@ class ControllerCommandTest {
         .contains("--lease-namespace", "--lease-name", "--http-address", "--dry-run")
         .contains("--address-policy", "--canonical-addresses", "--ready-nodes-only")
         .contains("--terminating-fallback", "--ip-mode", "--clear-released-status")
-        .contains("--allow-cilium-node-ipam");
+        .contains("--allow-cilium-node-ipam", "--workers", "--settle-delay");
+    assertThat(run.out().replaceAll("\\s+", " "))
+        .as("the bounded pool of status writers and its default")
+        .contains("Status writers: reconcile threads")
+        .contains("1 to 64 (default: 8)");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "65", "-1"})
+  void aNumberOfWorkersOutsideTheBoundIsAUsageError(String workers) {
+    CliRun run = CliRun.of("controller", "--workers", workers);
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--workers must be 1 to 64").doesNotContain("\tat ");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.nodeipam.tools.generate;
 
+import dev.nodeipam.controller.BenchHooks;
 import dev.nodeipam.controller.ControllerMetrics;
 import dev.nodeipam.controller.ControllerSettings;
 import dev.nodeipam.controller.NodeIpamController;
@@ -17,7 +18,15 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The controller at scale on the real kube-apiserver of {@code ../shared/envtest} (not a test):
@@ -34,7 +44,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * the writes compare), and 10 % of the nodes deleted. Every expected result comes from the pure
  * decision on the objects as the server holds them.
  *
- * <p>{@code bench/controller-envtest.sh [SETTLE_MS...]} (default {@code 0 1000}).
+ * <p>{@code bench/controller-envtest.sh [SETTLE_MS[:WORKERS]...]} (default {@code 0 1000}): one
+ * burst per argument, each against a controller started with that settle delay and number of
+ * workers, so that rounds alternating two settings compare them under the same load;
+ * {@code -Dbench.workers=N} in {@code JAVA_OPTS} for another default number of workers than the
+ * controller's, {@code -Dbench.delete=false} to leave the nodes in place.
+ *
+ * <p>The latency of a changed Service runs from the last node change to its last status write and
+ * is split at the start of that write's reconcile: the wait before it (the settle delay, the
+ * informer's delivery, the queue) and the reconcile with its status patch. The CPU seconds that
+ * the benchmark's JVM (the controller), kube-apiserver and etcd spent meanwhile say how much of the
+ * wall time was work and how much waiting for one of the machine's cores.
  */
 public final class ControllerEnvtestBench {
   private static final int POOLS = 20;
@@ -47,19 +67,35 @@ public final class ControllerEnvtestBench {
   /** The latest ingress each Service was written with, and when. */
   private final Map<String, List<String>> latest = new ConcurrentHashMap<>();
   private final Map<String, Long> writtenAt = new ConcurrentHashMap<>();
+  private final Map<String, Long> reconcileStarted = new ConcurrentHashMap<>();
+  /** When the reconcile that made each Service's latest write started. */
+  private final Map<String, Long> writeStarted = new ConcurrentHashMap<>();
+  private final AtomicLong changes = new AtomicLong();
+  /** Status writes per Service since the current step began. */
+  private final Map<String, Integer> writesOf = new ConcurrentHashMap<>();
   private final KubernetesClient client;
 
   private ControllerEnvtestBench(KubernetesClient client) {
     this.client = client;
   }
 
+  /** One burst: the settle delay and the number of workers of the controller it runs against. */
+  private record Round(long settle, int workers) {
+    static Round of(String arg) {
+      String[] parts = arg.split(":");
+      return new Round(Long.parseLong(parts[0]),
+          parts.length > 1 ? Integer.parseInt(parts[1]) : Integer.getInteger("bench.workers",
+              ControllerSettings.DEFAULT_WORKERS));
+    }
+  }
+
   public static void main(String[] args) throws Exception {
-    List<Long> settles = new ArrayList<>();
+    List<Round> settles = new ArrayList<>();
     for (String a : args) {
-      settles.add(Long.parseLong(a));
+      settles.add(Round.of(a));
     }
     if (settles.isEmpty()) {
-      settles = List.of(0L, 1000L);
+      settles = List.of(Round.of("0"), Round.of("1000"));
     }
     // kube-api-test's Service CIDR (a /24) holds 254 ClusterIPs: bench/controller-envtest.sh
     // starts kube-apiserver through a wrapper that widens it.
@@ -69,7 +105,7 @@ public final class ControllerEnvtestBench {
     System.exit(0);
   }
 
-  private void run(List<Long> settles) throws Exception {
+  private void run(List<Round> settles) throws Exception {
     long load = System.nanoTime();
     List<HasMetadata> objects = objects();
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS)
@@ -86,24 +122,30 @@ public final class ControllerEnvtestBench {
     ControllerBench.gc();
     long heapBefore = ControllerBench.heapUsed();
     ControllerMetrics metrics = new ControllerMetrics(new PrometheusRegistry());
+    double[] cpu = cpuSeconds();
     NodeIpamController first = start(metrics, settles.get(0));
     long t0 = System.nanoTime();
     ControllerBench.waitFor(() -> matches(expected) && first.isIdle());
     NodeIpamController controller = first;
-    System.out.printf("start-up: all published %.1f s after start, %d status writes (expected %d)"
-        + "%n", ControllerBench.seconds(t0), metrics.statusWrites(), withAddresses);
+    double[] cpuAfter = cpuSeconds();
+    System.out.printf("start-up: all published %.1f s after start, %d status writes (expected %d);"
+            + " CPU seconds: controller JVM %.1f, kube-apiserver %.1f, etcd %.1f; load average"
+            + " %s%n",
+        ControllerBench.seconds(t0), metrics.statusWrites(), withAddresses, cpuAfter[0] - cpu[0],
+        cpuAfter[1] - cpu[1], cpuAfter[2] - cpu[2], loadAverage());
     ControllerBench.gc();
     System.out.printf("heap: %d MB more than before the controller started (this JVM)%n",
         (ControllerBench.heapUsed() - heapBefore) >> 20);
 
     for (int round = 0; round < settles.size(); round++) {
-      long settle = settles.get(round);
+      Round settle = settles.get(round);
       if (round > 0) {
         controller.close();
         ControllerMetrics m = new ControllerMetrics(new PrometheusRegistry());
         NodeIpamController c = start(m, settle);
         ControllerBench.waitFor(() -> m.reconciles("unchanged") >= withAddresses && c.isIdle());
-        System.out.printf("restart (settle %d ms): %d status writes%n", settle, m.statusWrites());
+        System.out.printf("restart (settle %d ms, %d workers): %d status writes%n", settle.settle(),
+            settle.workers(), m.statusWrites());
         controller = c;
         metrics = m;
       }
@@ -111,28 +153,38 @@ public final class ControllerEnvtestBench {
       burst(controller, metrics, settle, 2 * round, 2 * round + 1);
     }
     heartbeats(controller, metrics);
-    deleteTenPercent(controller, metrics);
+    if (Boolean.parseBoolean(System.getProperty("bench.delete", "true"))) {
+      deleteTenPercent(controller, metrics);
+    }
     controller.close();
   }
 
-  private NodeIpamController start(ControllerMetrics metrics, long settleMillis) {
+  private NodeIpamController start(ControllerMetrics metrics, Round round) {
     ControllerSettings settings =
         ControllerSettings.defaults(NodeIpamOptions.reference(), "bench")
             .withLeaderElection(false, "default", "nodeipam", Duration.ofSeconds(15),
                 Duration.ofSeconds(10), Duration.ofSeconds(2))
-            .withWorkers(4)
-            .withSettleDelay(Duration.ofMillis(settleMillis));
+            .withWorkers(round.workers())
+            .withSettleDelay(Duration.ofMillis(round.settle()));
     NodeIpamController controller =
         new NodeIpamController(client, settings, metrics, change -> {
+          long now = System.nanoTime();
           latest.put(change.key(), change.after() == null ? List.of() : change.after());
-          writtenAt.put(change.key(), System.nanoTime());
+          writeStarted.put(change.key(), reconcileStarted.getOrDefault(change.key(), now));
+          writtenAt.put(change.key(), now);
+          changes.incrementAndGet();
+          writesOf.merge(change.key(), 1, Integer::sum);
         });
+    BenchHooks.observeReconciles(controller, k -> reconcileStarted.put(k, System.nanoTime()));
     controller.start();
     return controller;
   }
 
-  /** The 50 nodes of one pool relabelled to another, one patch after the other. */
-  private void burst(NodeIpamController c, ControllerMetrics m, long settle, int from, int to)
+  /**
+   * The 50 nodes of one pool relabelled to another, one JSON merge patch after the other, as
+   * {@code kubectl label} sends them (staging/src/k8s.io/kubectl/pkg/cmd/label/label.go).
+   */
+  private void burst(NodeIpamController c, ControllerMetrics m, Round settle, int from, int to)
       throws Exception {
     List<String> moved = new ArrayList<>();
     for (Node n : nodeRecords().values()) {
@@ -142,16 +194,41 @@ public final class ControllerEnvtestBench {
     }
     long writes = m.statusWrites();
     Map<String, List<String>> before = expected();
+    writesOf.clear();
+    double[] cpu = cpuSeconds();
     long first = System.nanoTime();
-    for (String name : moved) {
-      client.nodes().withName(name).edit(n -> {
-        n.getMetadata().getLabels().put("pool", pool(to));
-        return n;
-      });
+    String label = "{\"metadata\":{\"labels\":{\"pool\":\"" + pool(to) + "\"}}}";
+    String lastNode = moved.get(moved.size() - 1);
+    AtomicLong delivered = new AtomicLong();
+    long last;
+    // A watch of this JVM's own sees the last change about when the controller's informer does.
+    try (Watch w = client.nodes().withName(lastNode).watch(labelled("pool", pool(to), delivered))) {
+      for (String name : moved) {
+        client.nodes().withName(name).patch(PatchContext.of(PatchType.JSON_MERGE), label);
+      }
+      last = System.nanoTime();
+      ControllerBench.waitFor(() -> delivered.get() != 0);
     }
-    long last = System.nanoTime();
-    report(String.format("burst (settle %d ms): %d nodes %s -> %s in %.1f s", settle, moved.size(),
-        pool(from), pool(to), (last - first) / 1e9), c, m, writes, before, last);
+    report(String.format("burst (settle %d ms, %d workers): %d nodes %s -> %s in %.1f s; a watch"
+        + " saw the last change %.0f ms after its patch returned", settle.settle(),
+        settle.workers(), moved.size(), pool(from), pool(to), (last - first) / 1e9,
+        Math.max(0, delivered.get() - last) / 1e6), c, m, writes, before, last, cpu);
+  }
+
+  /** A watcher that notes when it first sees the object carry the label. */
+  private static <T extends HasMetadata> Watcher<T> labelled(String key, String value,
+      AtomicLong seenAt) {
+    return new Watcher<>() {
+      @Override
+      public void eventReceived(Action action, T object) {
+        if (value.equals(object.getMetadata().getLabels().get(key))) {
+          seenAt.compareAndSet(0, System.nanoTime());
+        }
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {}
+    };
   }
 
   private void heartbeats(NodeIpamController c, ControllerMetrics m) throws Exception {
@@ -171,9 +248,11 @@ public final class ControllerEnvtestBench {
   private void deleteTenPercent(NodeIpamController c, ControllerMetrics m) throws Exception {
     long writes = m.statusWrites();
     Map<String, List<String>> before = expected();
+    writesOf.clear();
     List<String> names = new ArrayList<>(nodeRecords().keySet());
     names.sort(null);
     int deleted = 0;
+    double[] cpu = cpuSeconds();
     long first = System.nanoTime();
     for (int i = 0; i < names.size(); i += 10) {
       client.nodes().withName(names.get(i)).delete();
@@ -181,12 +260,30 @@ public final class ControllerEnvtestBench {
     }
     long last = System.nanoTime();
     report(String.format("%d nodes deleted (10 %%) in %.1f s", deleted, (last - first) / 1e9), c,
-        m, writes, before, last);
+        m, writes, before, last, cpu);
   }
 
-  /** Waits for the pure decision's results, then prints writes and latencies of what changed. */
+  /**
+   * Waits for the controller to finish (idle, no write for {@link #QUIET}), then for the pure
+   * decision's results, and prints writes, latencies, CPU seconds and the load average. The lists
+   * that compute the expected results come after the writes: a list of 2,200 Services with their
+   * statuses costs the API server more than a dozen patches, and made during the burst it delayed
+   * the writes it measures.
+   */
   private void report(String what, NodeIpamController c, ControllerMetrics m, long writes,
-      Map<String, List<String>> before, long lastChange) throws Exception {
+      Map<String, List<String>> before, long lastChange, double[] cpuBefore) throws Exception {
+    long[] quietSince = {System.nanoTime()};
+    long[] seen = {changes.get()};
+    ControllerBench.waitFor(() -> {
+      long now = changes.get();
+      if (now != seen[0] || !c.isIdle()) {
+        seen[0] = now;
+        quietSince[0] = System.nanoTime();
+      }
+      return System.nanoTime() - quietSince[0] > QUIET.toNanos();
+    });
+    double[] cpu = cpuSeconds();
+    String load = loadAverage();
     Map<String, List<String>> after = expected();
     List<String> changed = new ArrayList<>();
     after.forEach((k, v) -> {
@@ -196,16 +293,73 @@ public final class ControllerEnvtestBench {
     });
     ControllerBench.waitFor(() -> matches(after) && c.isIdle());
     List<Double> latencies = new ArrayList<>();
+    List<Double> waits = new ArrayList<>();
+    List<Double> reconciles = new ArrayList<>();
+    long lastWrite = lastChange;
     for (String k : changed) {
       latencies.add((writtenAt.get(k) - lastChange) / 1e6);
+      waits.add((writeStarted.get(k) - lastChange) / 1e6);
+      reconciles.add((writtenAt.get(k) - writeStarted.get(k)) / 1e6);
+      lastWrite = Math.max(lastWrite, writtenAt.get(k));
     }
     latencies.sort(null);
+    waits.sort(null);
+    reconciles.sort(null);
     System.out.printf("%s: %d Services changed, %d status writes (%.2f per Service);"
             + " last node change to status written p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
         what, changed.size(), m.statusWrites() - writes,
         (m.statusWrites() - writes) / (double) Math.max(1, changed.size()),
         percentile(latencies, 0.50), percentile(latencies, 0.99),
         latencies.isEmpty() ? 0 : latencies.get(latencies.size() - 1));
+    int most = writesOf.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+    long overTwo = writesOf.values().stream().filter(n -> n > 2).count();
+    System.out.printf("  writes per Service: at most %d; %d Services written more than twice%n",
+        most, overTwo);
+    System.out.printf("  split: wait until the last reconcile started p50 %.0f ms, p99 %.0f ms;"
+            + " that reconcile with its patch p50 %.0f ms, p99 %.0f ms%n",
+        percentile(waits, 0.50), percentile(waits, 0.99), percentile(reconciles, 0.50),
+        percentile(reconciles, 0.99));
+    System.out.printf("  CPU seconds from the first change until %.1f s after the last write:"
+            + " controller JVM %.1f, kube-apiserver %.1f, etcd %.1f (wall %.1f s to the last"
+            + " write); load average %s%n",
+        QUIET.toMillis() / 1e3, cpu[0] - cpuBefore[0], cpu[1] - cpuBefore[1],
+        cpu[2] - cpuBefore[2], (lastWrite - lastChange) / 1e9, load);
+  }
+
+  private static final Duration QUIET = Duration.ofSeconds(3);
+
+  /** CPU seconds so far of this JVM, of kube-apiserver and of etcd (the servers it started). */
+  private static double[] cpuSeconds() {
+    double[] out = {cpuSeconds(ProcessHandle.current()), 0, 0};
+    ProcessHandle.current().descendants().forEach(p -> {
+      String command = p.info().command().orElse("");
+      if (command.endsWith("/kube-apiserver")) {
+        out[1] += cpuSeconds(p);
+      } else if (command.endsWith("/etcd")) {
+        out[2] += cpuSeconds(p);
+      }
+    });
+    return out;
+  }
+
+  /** utime + stime of /proc/PID/stat (fields 14 and 15, in clock ticks of 1/100 s). */
+  private static double cpuSeconds(ProcessHandle p) {
+    try {
+      String stat = Files.readString(Path.of("/proc", String.valueOf(p.pid()), "stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException e) {
+      return "unknown";
+    }
   }
 
   private static double percentile(List<Double> sorted, double p) {
