@@ -9,6 +9,7 @@ import dev.nodeipam.audit.ServiceFindings;
 import dev.nodeipam.audit.Trap;
 import dev.nodeipam.net.IpText;
 import dev.nodeipam.policy.engine.PolicyEngine;
+import dev.nodeipam.policy.engine.ServiceTranslation;
 import dev.nodeipam.policy.model.Flow;
 import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.snapshot.Node;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /** A state once evaluated: its audit over the scope, its engine for single verdicts. */
 final class EvaluatedState {
@@ -98,6 +100,59 @@ final class EvaluatedState {
     return engine.allows(
         new Flow(here.get(), to.address(), t.servicePort().port(), t.protocol()), now);
   }
+
+  /**
+   * What a client's verdict at the trap's address reads in this state beside its identity and
+   * whether it runs on the owning node: its node when the backends are chosen by the client's
+   * node ({@code internalTrafficPolicy: Local}) or are nodes to policy (hostNetwork: host on
+   * their own node, remote-node elsewhere), and the pod itself when it is a backend (a pod
+   * reaching itself through its Service is allowed, section 2 of the policy model). Empty when
+   * the address is not translated here or nothing of that kind applies.
+   */
+  List<Object> clientDetail(Pod pod, Trap t) {
+    Optional<ServiceTranslation.Hit> hit =
+        engine.frontendHit(t.address().address(), t.servicePort().port(), t.protocol());
+    if (hit.isEmpty()) {
+      return List.of();
+    }
+    Backends b = backends.computeIfAbsent(hit.get(), h -> {
+      List<PolicyEngine.ServiceBackend> of = engine.backendsOf(h.service(), h.port(), t.protocol());
+      return new Backends(h.service().internalTrafficLocal()
+          || of.stream().anyMatch(x -> x.pod().hostNetwork()),
+          of.stream().map(x -> x.pod().key()).collect(Collectors.toSet()));
+    });
+    Optional<Pod> own = pod(pod.key());
+    String node = own.map(Pod::nodeName).orElse(null);
+    boolean backend = b.pods().contains(pod.key());
+    if (!b.byNode() && !backend) {
+      return List.of();
+    }
+    return List.of(b.byNode() ? String.valueOf(node) : "", backend ? pod.key() : "");
+  }
+
+  /**
+   * Whether every address reaches the same frontend entry in this state (Service, port, kind and
+   * ipMode): then one client's verdict at one of them answers for all, owner-or-not aside.
+   */
+  boolean oneFrontend(List<ServiceAddress> addresses, Trap t) {
+    List<Object> first = null;
+    for (ServiceAddress a : addresses) {
+      List<Object> key = engine.frontendHit(a.address(), t.servicePort().port(), t.protocol())
+          .<List<Object>>map(h -> List.of(h.service().key(), h.port().port(), h.kind(),
+              String.valueOf(h.ipMode())))
+          .orElse(List.of());
+      if (key.isEmpty() || (first != null && !first.equals(key))) {
+        return false;
+      }
+      first = first == null ? key : first;
+    }
+    return true;
+  }
+
+  /** A frontend's backends as {@link #clientDetail} reads them. */
+  private record Backends(boolean byNode, Set<String> pods) {}
+
+  private final Map<ServiceTranslation.Hit, Backends> backends = new HashMap<>();
 
   /** Whether the address is a frontend of its Service in this state. */
   boolean isFrontend(ServiceAddress a) {

@@ -163,12 +163,13 @@ final class GroupedFlowChanges extends FlowItems {
    * address is the host to it): one engine question per source identity of the finding and
    * owner-or-not, asked of its first pod the other state has. Where the other state does not
    * translate the part's addresses (they are no frontends there, or the datapath settings
-   * changed) each is judged as the address it is, which CIDR rules tell apart: one question per
-   * source, address and owner-or-not. Null when there are none.
+   * changed, or they reach different frontend entries there) each is judged as the address it
+   * is: one question per source, address and owner-or-not. Null when there are none.
    */
   private Part flipped(Part p, EvaluatedState here, EvaluatedState there) {
     ServiceFindings.Group g = p.group();
-    boolean byAddress = changes.settings() || !there.isFrontend(p.addresses().get(0));
+    boolean byAddress = changes.settings() || !there.isFrontend(p.addresses().get(0))
+        || !there.oneFrontend(p.addresses(), g.first());
     Map<String, List<Object>> classOf = classes(g, there);
     boolean allPresent = true;
     for (ServiceFindings.Source s : g.sourceSet()) {
@@ -215,7 +216,9 @@ final class GroupedFlowChanges extends FlowItems {
 
   /**
    * The classes the other state judges a finding's source pods in: the finding's source (identity
-   * and placement here) and what the other state's copy of the pod is judged by, but its node.
+   * and placement here) and what the other state's copy of the pod is judged by: its node only
+   * where the backends read it, and the pod itself where it is a backend
+   * ({@link EvaluatedState#clientDetail}).
    * Pods the other state does not have are left out.
    */
   private static Map<String, List<Object>> classes(
@@ -224,7 +227,8 @@ final class GroupedFlowChanges extends FlowItems {
     for (ServiceFindings.Source s : g.sourceSet()) {
       for (Pod pod : g.podsOf(s)) {
         there.pod(pod.key()).ifPresent(t -> out.put(pod.key(), List.of(s, t.namespace(),
-            t.labels(), t.hostNetwork(), String.valueOf(t.serviceAccount()))));
+            t.labels(), t.hostNetwork(), String.valueOf(t.serviceAccount()),
+            there.clientDetail(t, g.first()))));
       }
     }
     return out;
