@@ -47,8 +47,8 @@ class NodePortSourceLbTest {
   private static final String[] NO_SOCKET_LB = {"bpf-lb-sock", "false"};
 
   /**
-   * Client pods on n1 (one regular, one hostNetwork), the backend on n2, n3 with neither. The client may send
-   * only to the web pods; web admits only the client pod. With {@code nodeView} the policies
+   * Client pods on n1 (one regular, one hostNetwork), the backend on n2, n3 with neither. The
+   * client may send only to the web pods; web admits only the client pod. With {@code nodeView} the policies
    * are what an author wrote for the pre-1.20 path instead: egress to remote-node, ingress from
    * world.
    */
@@ -186,6 +186,33 @@ class NodePortSourceLbTest {
     assertThat(onBackendNode.outcome()).isEqualTo(Outcome.DENIED);
     onBackendNode.destinations().stream().filter(d -> d.delivery() != null).forEach(d ->
         assertThat(d.delivery().arrivingSource().isPod()).isTrue());
+  }
+
+  /**
+   * #44507 changes the path of "regular pods" only (the upgrade note's words): a hostNetwork
+   * client is judged alike by 1.19 and 1.20 under every socket LB setting, on either address.
+   * (Where a hostNetwork client's nodePort is translated with socket LB off altogether is not
+   * what #44507 changes; the engine's answer for it is the same in both releases.)
+   */
+  @ParameterizedTest(name = "socket LB {0}, hostNetwork client -> {2}")
+  @MethodSource("hostClient")
+  void aHostNetworkClientIsJudgedAlikeBeforeAndAfter(String mode, String[] modeSettings,
+      String address) {
+    for (boolean nodeView : List.of(false, true)) {
+      Verdict before = cluster(nodeView).trace("app/host-client", address, 30080,
+          settings("1.19", modeSettings));
+      Verdict after = cluster(nodeView).trace("app/host-client", address, 30080,
+          settings("1.20", modeSettings));
+      assertThat(after.translation()).isEqualTo(before.translation());
+      assertThat(after.outcome()).isEqualTo(before.outcome());
+      assertThat(after.destinations()).extracting(DestinationVerdict::endpoint)
+          .isEqualTo(before.destinations().stream().map(DestinationVerdict::endpoint).toList());
+    }
+  }
+
+  static Stream<Arguments> hostClient() {
+    return Stream.of(SOCKET_LB, HOSTNS_ONLY, NO_SOCKET_LB).flatMap(m -> Stream.of(OWN, OTHER,
+        THIRD).map(a -> Arguments.of(m.length == 0 ? "on" : m[0] + "=" + m[1], m, a)));
   }
 
   static Stream<Arguments> perPacket() {

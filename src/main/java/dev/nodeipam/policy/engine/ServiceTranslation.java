@@ -209,16 +209,7 @@ public final class ServiceTranslation {
    * The translation table, row by row.
    *
    * @param onClientNode whether the address is an address of the client's own node
-   */
-  public static Translation decide(
-      Hit hit, boolean onClientNode, boolean clientNodeKnown, DatapathSettings s) {
-    return decide(hit, onClientNode, clientNodeKnown, false, s);
-  }
-
-  /**
-   * The translation table, row by row, for a client that may be a hostNetwork pod.
-   *
-   * @param onClientNode whether the address is an address of the client's own node
+   * @param clientNodeKnown whether the client's node is known
    * @param hostClient whether the client is a hostNetwork pod (no per-packet load balancer of
    *     its own: socket LB in the host namespace translates for it)
    */
