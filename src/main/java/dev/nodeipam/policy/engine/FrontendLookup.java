@@ -46,7 +46,7 @@ final class FrontendLookup {
           : ServiceTranslation.noFrontend(flow);
     }
     boolean onClientNode = ServiceTranslation.isAddressOf(node, flow.address());
-    return ServiceTranslation.decide(hit.get(), onClientNode, node != null, s);
+    return ServiceTranslation.decide(hit.get(), onClientNode, node != null, source.isItsNode(), s);
   }
 
   /** A frontend the flow hits: a Service address and port, else a nodePort on a node address. */

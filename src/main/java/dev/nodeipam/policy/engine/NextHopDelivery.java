@@ -12,6 +12,7 @@ import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.Node;
 import dev.nodeipam.snapshot.Pod;
 import dev.nodeipam.snapshot.TrafficPolicy;
+import inet.ipaddr.IPAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -34,7 +35,10 @@ import java.util.Optional;
  *       node's device ({@code nodeport_lb4}, {@code bpf/lib/nodeport.h}) translates it; a backend
  *       on that node sees the client, one elsewhere the owning node (SNAT, the default non-DSR
  *       mode); {@code Local} keeps the owning node's backends. An address no node owns leaves
- *       the cluster: where the network routes it is not modelled.
+ *       the cluster: where the network routes it is not modelled. The same load balancer
+ *       delivers a nodePort a pod dialled on another node's address before Cilium 1.20 when
+ *       socket LB does not translate for pods; a backend elsewhere then sees world
+ *       (cilium/cilium#44507's description).
  * </ul>
  *
  * Nothing is delivered this way for ipMode: Proxy (the external load balancer does).
@@ -63,21 +67,27 @@ final class NextHopDelivery {
     final boolean kubeProxy;
     final List<Backends.Backend> backends;
     final Pod source;
+    /** The owning node's address when a SNAT'd flow arrives as world (a nodePort), else null. */
+    final IPAddress snatAsWorld;
 
     Plan(String by, Node delivering, boolean local, boolean kubeProxy,
-        List<Backends.Backend> backends, Pod source) {
+        List<Backends.Backend> backends, Pod source, IPAddress snatAsWorld) {
       this.by = by;
       this.delivering = delivering;
       this.local = local;
       this.kubeProxy = kubeProxy;
       this.backends = backends;
       this.source = source;
+      this.snatAsWorld = snatAsWorld;
     }
 
     /** The source identity as the flow arrives at the backend (class comment). */
     Identity arriving(Backends.Backend b, Identity src, DatapathSettings s) {
       String backendNode = b.pod().nodeName();
       boolean snat = !local && (kubeProxy || !delivering.name().equals(backendNode));
+      if (snat && snatAsWorld != null) {
+        return identities.world(snatAsWorld, s);
+      }
       if (snat) {
         return identities.ofNode(delivering, backendNode, s);
       }
@@ -137,7 +147,7 @@ final class NextHopDelivery {
     notes.add(Note.of(Note.Kind.HOST_PORT_DELIVERY, owner.name(), flow.address(), flow.port(),
         hostPort.get().pod().key(), hostPort.get().port().port()));
     return Optional.of(new Plan(by, owner, false, false,
-        List.of(FrontendLookup.hostPortBackend(hostPort.get())), flow.source()));
+        List.of(FrontendLookup.hostPortBackend(hostPort.get())), flow.source(), null));
   }
 
   private Optional<Plan> plan(Flow flow, ServiceTranslation.Hit hit,
@@ -184,6 +194,11 @@ final class NextHopDelivery {
     notes.add(Note.of(Note.Kind.NEXT_HOP_DELIVERS, flow.address(), flow.port(),
         hit.service().key(), delivering.name(), Note.flag(kubeProxy, "kube-proxy"),
         Note.flag(local, "local")));
-    return Optional.of(new Plan(by, delivering, local, kubeProxy, usable, source));
+    // A nodePort another node's NodePort load balancer SNATs to a backend elsewhere arrives as
+    // world: before cilium/cilium#44507 backends "needed to allow WORLD for serving in-cluster
+    // clients" (its description). The mitigated externalIP path keeps the owning node.
+    IPAddress world = !kubeProxy && hit.kind() == Translation.Frontend.NODE_PORT
+        ? flow.address() : null;
+    return Optional.of(new Plan(by, delivering, local, kubeProxy, usable, source, world));
   }
 }

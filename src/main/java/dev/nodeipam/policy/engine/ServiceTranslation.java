@@ -209,12 +209,15 @@ public final class ServiceTranslation {
    * The translation table, row by row.
    *
    * @param onClientNode whether the address is an address of the client's own node
+   * @param clientNodeKnown whether the client's node is known
+   * @param hostClient whether the client is a hostNetwork pod (no per-packet load balancer of
+   *     its own: socket LB in the host namespace translates for it)
    */
-  public static Translation decide(
-      Hit hit, boolean onClientNode, boolean clientNodeKnown, DatapathSettings s) {
+  public static Translation decide(Hit hit, boolean onClientNode, boolean clientNodeKnown,
+      boolean hostClient, DatapathSettings s) {
     return switch (hit.kind()) {
       case HOST_PORT -> throw new IllegalArgumentException("a hostPort is no Service frontend");
-      case NODE_PORT -> nodePort(hit, onClientNode, s);
+      case NODE_PORT -> nodePort(hit, onClientNode, clientNodeKnown, hostClient, s);
       case CLUSTER_IP -> s.kubeProxyReplacement()
           ? translation(true, hit, Kind.CLUSTER_IP, null, podBalancer(s))
           : translation(true, hit, Kind.CLUSTER_IP_NO_KPR, null, null);
@@ -258,12 +261,30 @@ public final class ServiceTranslation {
         : Balancer.POD_NO_SOCKET_LB;
   }
 
-  private static Translation nodePort(Hit hit, boolean onClientNode, DatapathSettings s) {
+  /**
+   * A nodePort on a node address. Socket LB for pods finds it by its wildcard lookup in every
+   * release. Without it (socket LB off, or host-namespace only) the pod's per-packet load
+   * balancer has an exact NodePort frontend for each of its own node's addresses (the
+   * {@code 1.1.1.1:30781 NodePort} entry of {@code pkg/loadbalancer/tests/testdata/nodeport.txtar})
+   * but, before Cilium 1.20, no wildcard lookup for another node's: that node's NodePort load
+   * balancer translates it. From 1.20 the pod's load balancer does the wildcard lookup for
+   * non-DSR services too (cilium/cilium#44507; upgrade notes, "Changes to Features").
+   */
+  private static Translation nodePort(Hit hit, boolean onClientNode, boolean clientNodeKnown,
+      boolean hostClient, DatapathSettings s) {
     if (!s.kubeProxyReplacement()) {
       return translation(false, hit, Kind.NODE_PORT_NO_KPR, null, null);
     }
+    Where where = onClientNode ? Where.CLIENT_NODE
+        : clientNodeKnown ? Where.OTHER_NODE : Where.UNKNOWN_NODE;
+    if (!onClientNode && !hostClient && !s.socketLbForPods() && !s.version().atLeast(1, 20)) {
+      return new Translation(false, hit.service().key(), hit.kind(), hit.port().port(),
+          TranslationReason.nodePortRelease(Kind.NODE_PORT_AT_NODE, hit.service().key(),
+              hit.port().nodePort(), where, podBalancer(s), String.valueOf(s.version())));
+    }
     return translation(true, hit, Kind.NODE_PORT,
-        onClientNode ? Where.CLIENT_NODE : Where.OTHER_NODE, podBalancer(s));
+        onClientNode ? Where.CLIENT_NODE : Where.OTHER_NODE,
+        hostClient && s.socketLb() ? Balancer.SOCKET_LB : podBalancer(s));
   }
 
   private static Translation loadBalancer(Hit hit, DatapathSettings s) {

@@ -50,6 +50,11 @@ public record TranslationReason(
     NODE_PORT_NO_KPR,
     /** A nodePort on a node address, translated. */
     NODE_PORT,
+    /**
+     * A nodePort on another node's address that the pod's per-packet load balancer leaves to that
+     * node (before Cilium 1.20, cilium/cilium#44507): policy sees the node.
+     */
+    NODE_PORT_AT_NODE,
     /** A LoadBalancer address with {@code ipMode: Proxy}. */
     LOAD_BALANCER_PROXY,
     /** A LoadBalancer address without kube-proxy replacement. */
@@ -133,6 +138,12 @@ public record TranslationReason(
   /** A row that names the Cilium release. */
   public static TranslationReason release(Kind kind, String service, String version) {
     return new TranslationReason(kind, null, service, null, null, null, null, version);
+  }
+
+  /** A NodePort row that names where the address is, the balancer and the Cilium release. */
+  public static TranslationReason nodePortRelease(
+      Kind kind, String service, int nodePort, Where where, Balancer balancer, String version) {
+    return new TranslationReason(kind, null, service, nodePort, null, where, balancer, version);
   }
 
   /** A hostPort row. */

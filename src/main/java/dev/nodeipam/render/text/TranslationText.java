@@ -51,8 +51,15 @@ public final class TranslationText {
           + (r.balancer() == Balancer.SOCKET_LB
               ? "socket LB translates it (wildcard lookup for host and remote-node addresses,"
                   + " sock4_wildcard_lookup in bpf/bpf_sock.c)"
-              : "modelled as translated by the pod's per-packet load balancer ("
-                  + balancer(r.balancer()) + "; not settled in the sources read)");
+              : r.where() == Where.CLIENT_NODE
+                  ? balancer(r.balancer()) + " by the NodePort frontend Cilium installs for each"
+                      + " of its node's addresses (pkg/loadbalancer/tests/testdata/nodeport.txtar)"
+                  : balancer(r.balancer()) + " by a wildcard NodePort lookup (Cilium 1.20+,"
+                      + " cilium/cilium#44507)");
+      case NODE_PORT_AT_NODE -> "nodePort " + r.port() + " of " + r.service() + " on another"
+          + " node's address: " + perPacket(r.balancer()) + " has no wildcard NodePort lookup"
+          + " for a non-DSR service before Cilium 1.20 (cilium/cilium#44507; Cilium "
+          + r.detail() + "), so policy sees that node, whose NodePort load balancer delivers it";
       case LOAD_BALANCER_PROXY -> lb + " with ipMode: Proxy: Cilium does not short-circuit it;"
           + " the traffic goes to the load balancer as a world address";
       case LOAD_BALANCER_NO_KPR -> lb + ": kube-proxy-replacement=false, so Cilium's policy sees"
@@ -86,6 +93,13 @@ public final class TranslationText {
       case POD_SCTP -> "socket LB skips it, but the pod's per-packet load balancer"
           + " (enable-sctp=true) translates it";
     };
+  }
+
+  /** The pod's per-packet load balancer, and why it runs. */
+  private static String perPacket(Balancer b) {
+    return "the per-packet load balancer at the pod ("
+        + (b == Balancer.POD_HOSTNS_ONLY ? "bpf-lb-sock-hostns-only=true" : "bpf-lb-sock=false")
+        + ")";
   }
 
   private static String notClientNode(Where where) {

@@ -86,9 +86,23 @@ class TranslationTextTest {
         new Case("nodePort, per-packet",
             TranslationReason.service(
                 Kind.NODE_PORT, SVC, 30443, Where.OTHER_NODE, Balancer.POD_NO_SOCKET_LB),
-            "nodePort 30443 of istio-system/gw on a node address: modelled as translated by the"
-                + " pod's per-packet load balancer (the per-packet load balancer at the pod"
-                + " translates it (bpf-lb-sock=false); not settled in the sources read)"),
+            "nodePort 30443 of istio-system/gw on a node address: the per-packet load balancer"
+                + " at the pod translates it (bpf-lb-sock=false) by a wildcard NodePort lookup"
+                + " (Cilium 1.20+, cilium/cilium#44507)"),
+        new Case("nodePort, per-packet, the client's own node",
+            TranslationReason.service(
+                Kind.NODE_PORT, SVC, 30443, Where.CLIENT_NODE, Balancer.POD_HOSTNS_ONLY),
+            "nodePort 30443 of istio-system/gw on the client's own node address: the per-packet"
+                + " load balancer at the pod translates it (bpf-lb-sock-hostns-only=true) by the"
+                + " NodePort frontend Cilium installs for each of its node's addresses"
+                + " (pkg/loadbalancer/tests/testdata/nodeport.txtar)"),
+        new Case("nodePort, another node, before Cilium 1.20",
+            TranslationReason.nodePortRelease(Kind.NODE_PORT_AT_NODE, SVC, 30443,
+                Where.OTHER_NODE, Balancer.POD_HOSTNS_ONLY, "1.19"),
+            "nodePort 30443 of istio-system/gw on another node's address: the per-packet load"
+                + " balancer at the pod (bpf-lb-sock-hostns-only=true) has no wildcard NodePort"
+                + " lookup for a non-DSR service before Cilium 1.20 (cilium/cilium#44507; Cilium"
+                + " 1.19), so policy sees that node, whose NodePort load balancer delivers it"),
         new Case("LoadBalancer, ipMode Proxy",
             TranslationReason.service(Kind.LOAD_BALANCER_PROXY, SVC, null, null, null),
             "LoadBalancer address of istio-system/gw with ipMode: Proxy: Cilium does not"
