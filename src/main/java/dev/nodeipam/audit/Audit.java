@@ -13,6 +13,7 @@ import dev.nodeipam.snapshot.Service;
 import inet.ipaddr.IPAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -258,6 +259,10 @@ public final class Audit {
     // millions of Node IPAM targets cost one small key each.
     Map<TargetKey, Target> chosen = new LinkedHashMap<>();
     Set<TargetKey> chosenIsTranslated = new HashSet<>();
+    // The frontend an (address, port) hits is the same whichever Service publishes it: asked
+    // once per distinct key, not once per published address (node addresses are shared by
+    // thousands of Node IPAM Services).
+    Map<TargetKey, String> translatedTo = new HashMap<>();
     for (ServiceAddress a : addresses) {
       for (Service.ServicePort p : a.service().ports()) {
         Protocol protocol = Protocol.parse(p.protocol() == null ? "TCP" : p.protocol());
@@ -268,8 +273,9 @@ public final class Audit {
         if (chosenIsTranslated.contains(key)) {
           continue;
         }
-        boolean translated = engine.frontendService(a.address(), p.port(), protocol)
-            .map(a.service().key()::equals).orElse(false);
+        String to = translatedTo.computeIfAbsent(key,
+            k -> engine.frontendService(k.address(), k.port(), k.protocol()).orElse(""));
+        boolean translated = to.equals(a.service().key());
         if (!chosen.containsKey(key) || translated) {
           chosen.put(key, new Target(a, p, protocol));
           if (translated) {
