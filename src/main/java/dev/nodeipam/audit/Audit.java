@@ -254,7 +254,7 @@ public final class Audit {
    * it, the one reported is the one the datapath translates it to (its backends are the ones
    * judged), else the first.
    */
-  private static List<Target> targets(List<ServiceAddress> addresses, PolicyEngine engine) {
+  static List<Target> targets(List<ServiceAddress> addresses, PolicyEngine engine) {
     // Keyed by the parsed address (shared by every Service publishing it), not by its text:
     // millions of Node IPAM targets cost one small key each.
     Map<TargetKey, Target> chosen = new LinkedHashMap<>();

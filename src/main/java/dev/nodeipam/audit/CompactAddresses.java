@@ -57,6 +57,7 @@ final class CompactAddresses extends AbstractList<ServiceAddress> implements Ran
 
   /** Adds addresses in order; {@link #build} freezes them. */
   static final class Builder {
+    // By the parsed object: each distinct text parsed once, kept as it was parsed.
     private final Map<IPAddress, Integer> ids = new IdentityHashMap<>();
     private final List<IPAddress> distinct = new ArrayList<>();
     private int[] index = new int[16];
