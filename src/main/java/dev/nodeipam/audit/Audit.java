@@ -13,6 +13,7 @@ import dev.nodeipam.snapshot.Service;
 import inet.ipaddr.IPAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -254,11 +255,15 @@ public final class Audit {
    * it, the one reported is the one the datapath translates it to (its backends are the ones
    * judged), else the first.
    */
-  private static List<Target> targets(List<ServiceAddress> addresses, PolicyEngine engine) {
+  static List<Target> targets(List<ServiceAddress> addresses, PolicyEngine engine) {
     // Keyed by the parsed address (shared by every Service publishing it), not by its text:
     // millions of Node IPAM targets cost one small key each.
     Map<TargetKey, Target> chosen = new LinkedHashMap<>();
     Set<TargetKey> chosenIsTranslated = new HashSet<>();
+    // The frontend an (address, port) hits is the same whichever Service publishes it: asked
+    // once per distinct key, not once per published address (node addresses are shared by
+    // thousands of Node IPAM Services).
+    Map<TargetKey, String> translatedTo = new HashMap<>();
     for (ServiceAddress a : addresses) {
       for (Service.ServicePort p : a.service().ports()) {
         Protocol protocol = Protocol.parse(p.protocol() == null ? "TCP" : p.protocol());
@@ -269,8 +274,9 @@ public final class Audit {
         if (chosenIsTranslated.contains(key)) {
           continue;
         }
-        boolean translated = engine.frontendService(a.address(), p.port(), protocol)
-            .map(a.service().key()::equals).orElse(false);
+        String to = translatedTo.computeIfAbsent(key,
+            k -> engine.frontendService(k.address(), k.port(), k.protocol()).orElse(""));
+        boolean translated = to.equals(a.service().key());
         if (!chosen.containsKey(key) || translated) {
           chosen.put(key, new Target(a, p, protocol));
           if (translated) {

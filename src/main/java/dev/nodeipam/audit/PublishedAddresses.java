@@ -12,6 +12,7 @@ import dev.nodeipam.snapshot.Service;
 import dev.nodeipam.snapshot.ServiceType;
 import inet.ipaddr.IPAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -30,7 +31,8 @@ import java.util.function.Predicate;
 public record PublishedAddresses(ClusterSnapshot snapshot, List<ServiceAddress> addresses) {
 
   public PublishedAddresses {
-    addresses = List.copyOf(addresses);
+    // The compact form is immutable already; copying it would build every address.
+    addresses = addresses instanceof CompactAddresses ? addresses : List.copyOf(addresses);
   }
 
   /** Finds the addresses, planning the Node IPAM Services without status. */
@@ -107,8 +109,9 @@ public record PublishedAddresses(ClusterSnapshot snapshot, List<ServiceAddress> 
     List<Service> services = new ArrayList<>(published.services());
     services.sort(
         Comparator.comparing(Service::namespace).thenComparing(Service::name));
-    List<ServiceAddress> out = new ArrayList<>();
-    // Node IPAM Services share the nodes' addresses: parse each address text once.
+    CompactAddresses.Builder out = new CompactAddresses.Builder();
+    // Node IPAM Services share the nodes' addresses: parse each address text once, and hold
+    // each published address as an index into the distinct ones.
     Map<String, IPAddress> parsed = new HashMap<>();
     for (Service s : services) {
       if (s.type() == ServiceType.EXTERNAL_NAME || s.deleting() || !only.test(s)
@@ -128,20 +131,22 @@ public record PublishedAddresses(ClusterSnapshot snapshot, List<ServiceAddress> 
         }
       }
     }
-    return new PublishedAddresses(published, out);
+    return new PublishedAddresses(published, out.build());
   }
 
-  private static void add(List<ServiceAddress> out, Map<String, IPAddress> parsed, Service s,
+  private static void add(CompactAddresses.Builder out, Map<String, IPAddress> parsed, Service s,
       String ip, String frontend) {
     IPAddress a = parsed.computeIfAbsent(ip, IpText::parse);
     if (a != null) {
-      out.add(new ServiceAddress(s, a, frontend));
+      out.add(s, a, frontend);
     }
   }
 
   private static ClusterSnapshot withStatus(
       ClusterSnapshot in, Map<String, List<String>> planned, Map<String, String> modes) {
     List<Service> services = new ArrayList<>();
+    // One status entry per (address, ipMode), shared by every Service that publishes it.
+    Map<List<String>, Service.LoadBalancerIngress> shared = new HashMap<>();
     for (Service s : in.services()) {
       List<String> ips = planned.get(s.key());
       if (ips == null) {
@@ -150,7 +155,8 @@ public record PublishedAddresses(ClusterSnapshot snapshot, List<ServiceAddress> 
       }
       String mode = modes.get(s.key());
       List<Service.LoadBalancerIngress> ingress =
-          ips.stream().map(ip -> new Service.LoadBalancerIngress(ip, null, mode)).toList();
+          ips.stream().map(ip -> shared.computeIfAbsent(Arrays.asList(ip, mode),
+              k -> new Service.LoadBalancerIngress(ip, null, mode))).toList();
       services.add(s.toBuilder().ingress(ingress).build());
     }
     return in.toBuilder().services(services).build();

@@ -80,9 +80,13 @@ public final class ServiceTranslation {
         }
       }
       if (s.type() == ServiceType.LOAD_BALANCER) {
+        // One value per (Service, ipMode), shared by its addresses: a Node IPAM Service
+        // publishes thousands of node addresses.
+        Map<String, FrontendAddress> byMode = new HashMap<>();
         for (Service.LoadBalancerIngress in : s.ingress()) {
           if (in.ip() != null) {
-            add(in.ip(), new FrontendAddress(s, Frontend.LOAD_BALANCER, in.ipMode()));
+            add(in.ip(), byMode.computeIfAbsent(String.valueOf(in.ipMode()),
+                m -> new FrontendAddress(s, Frontend.LOAD_BALANCER, in.ipMode())));
           }
         }
       }
