@@ -12,11 +12,13 @@ import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.Pod;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -72,7 +74,7 @@ class CompanionPostureTest {
     }
     System.out.printf("CompanionPostureTest: seeds %s; %d traps, %d verdicts changed, %d sources"
             + " scope, %d cluster scope, %d unsafe clusterwide cases%n",
-        java.util.Arrays.toString(SEEDS), traps, changed, sourcesScope, clusterScope,
+        Arrays.toString(SEEDS), traps, changed, sourcesScope, clusterScope,
         unsafeClusterwide);
     assertThat(traps).as("traps found").isPositive();
     assertThat(changed).as("verdicts the companions changed").isPositive();
@@ -171,7 +173,7 @@ class CompanionPostureTest {
   /** Every pod's egress and ingress default deny. */
   private static Map<String, Boolean> posture(PolicyEngine engine, DatapathSettings s,
       ClusterSnapshot cluster) {
-    Map<String, Boolean> out = new java.util.TreeMap<>();
+    Map<String, Boolean> out = new TreeMap<>();
     Pod probe = cluster.pods().get(0);
     for (Pod p : cluster.pods()) {
       Verdict out1 = engine.verdict(new Flow(p, IpText.parse("8.8.8.8"), 9, Protocol.TCP), s);

@@ -10,6 +10,7 @@ import dev.nodeipam.policy.model.PolicyRef;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,7 +46,7 @@ class DecoysAndReceiversAuditTest {
         .filteredOn(f -> f.source().startsWith("assistants/"))
         .singleElement().satisfies(f -> {
           assertThat(f.policies()).extracting(PolicyRef::kind, PolicyRef::name)
-              .containsExactly(org.assertj.core.groups.Tuple.tuple("CiliumNetworkPolicy", "scout-egress"));
+              .containsExactly(Tuple.tuple("CiliumNetworkPolicy", "scout-egress"));
           assertThat(f.message()).contains("toEntities world");
           assertThat(f.targetPort()).isEqualTo(8443);
         });

@@ -3,6 +3,7 @@ package dev.nodeipam.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nodeipam.snapshot.ClusterSnapshot;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,7 +28,7 @@ class NextHopTrapAuditTest {
   }
 
   /** The client's traps (the backend dialling its own Service's address has its own). */
-  private static java.util.List<Finding> client(AuditReport r) {
+  private static List<Finding> client(AuditReport r) {
     return Clusters.traps(r).stream().filter(f -> "app/client".equals(f.source())).toList();
   }
 

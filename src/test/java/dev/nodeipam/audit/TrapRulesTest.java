@@ -4,8 +4,10 @@ import static dev.nodeipam.audit.Clusters.audit;
 import static dev.nodeipam.audit.Clusters.traps;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nodeipam.ipam.NodeIpamOptions;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.testing.YamlClusters;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -62,7 +64,7 @@ class TrapRulesTest {
       "type: LoadBalancer\n  loadBalancerClass: io.cilium/node", "");
 
   static ClusterSnapshot cluster(String... more) {
-    List<String> docs = new java.util.ArrayList<>(List.of(NODES,
+    List<String> docs = new ArrayList<>(List.of(NODES,
         "apiVersion: v1\nkind: Namespace\nmetadata: {name: app}",
         "apiVersion: v1\nkind: Namespace\nmetadata: {name: edge}",
         pod("app", "client-1", "client", "n1", "10.0.1.10", ""),
@@ -223,7 +225,7 @@ class TrapRulesTest {
     assertThat(traps(audit(c, "cilium-version", "1.18"))).singleElement()
         .satisfies(f -> assertThat(f.active()).isFalse());
     AuditReport active = Audit.run(c, Map.of("cilium-version", "1.18"),
-        new AuditOptions(dev.nodeipam.ipam.NodeIpamOptions.reference(), false));
+        new AuditOptions(NodeIpamOptions.reference(), false));
     assertThat(traps(active)).isEmpty();
   }
 }

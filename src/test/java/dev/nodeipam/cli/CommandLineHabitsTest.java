@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -159,6 +160,6 @@ class CommandLineHabitsTest {
   }
 
   private static long count(String text, String what) {
-    return text.split(java.util.regex.Pattern.quote(what), -1).length - 1L;
+    return text.split(Pattern.quote(what), -1).length - 1L;
   }
 }

@@ -7,6 +7,7 @@ import dev.nodeipam.snapshot.ClusterSnapshot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -125,7 +126,7 @@ class MainTest {
   }
 
   private static String[] concat(String[] a, String last) {
-    String[] out = java.util.Arrays.copyOf(a, a.length + 1);
+    String[] out = Arrays.copyOf(a, a.length + 1);
     out[a.length] = last;
     return out;
   }

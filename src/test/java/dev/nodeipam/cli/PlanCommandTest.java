@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -134,7 +135,7 @@ class PlanCommandTest {
       assertThat(s.get("error").isNull()).isTrue();
     }
     assertThat(texts(s.get("nodes"))).containsExactlyElementsOf(nodes);
-    Map<String, String> actualExcluded = new java.util.LinkedHashMap<>();
+    Map<String, String> actualExcluded = new LinkedHashMap<>();
     s.get("excludedNodes")
         .forEach(x -> actualExcluded.put(x.get("name").asText(), x.get("reason").asText()));
     assertThat(actualExcluded).containsExactlyEntriesOf(excluded);
@@ -171,7 +172,7 @@ class PlanCommandTest {
   }
 
   private static Map<String, String> orderedMap(String... kv) {
-    Map<String, String> m = new java.util.LinkedHashMap<>();
+    Map<String, String> m = new LinkedHashMap<>();
     for (int i = 0; i < kv.length; i += 2) {
       m.put(kv[i], kv[i + 1]);
     }

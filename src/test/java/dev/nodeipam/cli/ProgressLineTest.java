@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** The progress line: one line rewritten in place, and nothing at all when not at a terminal. */
@@ -52,7 +53,7 @@ class ProgressLineTest {
   @Test
   void underTestsStderrIsNoTerminal() {
     // Surefire pipes the forked JVM's stderr: /proc/self/fd/2 is a pipe, not /dev/pts/N.
-    org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("NODEIPAM_PROGRESS") == null);
+    Assumptions.assumeTrue(System.getenv("NODEIPAM_PROGRESS") == null);
     assertThat(ProgressLine.stderrIsTerminal()).isFalse();
   }
 }

@@ -2,10 +2,10 @@ package dev.nodeipam.controller;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.nodeipam.tools.demo.InProcessApiServer;
 import dev.nodeipam.ipam.NodeIpamOptions;
 import dev.nodeipam.testing.RealApiServer;
 import dev.nodeipam.testing.RequestLog;
+import dev.nodeipam.tools.demo.InProcessApiServer;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -29,6 +29,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
+import org.assertj.core.api.Assertions;
 
 /**
  * A Kubernetes API server, a client for the test's own changes, and controllers started against it.
@@ -254,7 +255,7 @@ final class ControllerFixture implements AutoCloseable {
         .atMost(LIMIT)
         .untilAsserted(
             () ->
-                org.assertj.core.api.Assertions.assertThat(ingress(namespace, name))
+                Assertions.assertThat(ingress(namespace, name))
                     .isEqualTo(expected));
   }
 
@@ -336,7 +337,7 @@ final class ControllerFixture implements AutoCloseable {
       client.discovery().v1().endpointSlices().inNamespace(namespace).delete();
     }
     real.deleteAllNodes();
-    org.assertj.core.api.Assertions.assertThat(requests.forbidden())
+    Assertions.assertThat(requests.forbidden())
         .as("requests the RBAC of deploy/ forbade the controller")
         .isEmpty();
   }

@@ -10,6 +10,7 @@ import dev.nodeipam.ipam.NodeEligibility;
 import dev.nodeipam.ipam.NodeIpamOptions;
 import dev.nodeipam.ipam.ServiceAnnotations;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.TaintBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.List;
 import java.util.Map;
@@ -135,7 +136,7 @@ class ControllerTriggersTest {
               n.getSpec()
                   .setTaints(
                       List.of(
-                          new io.fabric8.kubernetes.api.model.TaintBuilder()
+                          new TaintBuilder()
                               .withKey(NodeEligibility.TO_BE_DELETED_TAINT)
                               .withValue("1700000000")
                               .withEffect("NoSchedule")

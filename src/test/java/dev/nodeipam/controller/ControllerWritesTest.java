@@ -5,6 +5,7 @@ import static dev.nodeipam.controller.ControllerFixture.awaitIdle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.nodeipam.ipam.NodeEligibility;
 import dev.nodeipam.ipam.NodeIpamOptions;
 import dev.nodeipam.ipam.ServiceAnnotations;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
@@ -13,6 +14,7 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -310,12 +312,12 @@ class ControllerWritesTest {
   void e5_healthReadinessAndMetricsAreServed() throws Exception {
     f.createNode("n1", Map.of(), "10.0.0.1", null);
     f.createNode("n2", Map.of(), "10.0.0.2", null);
-    f.labelNode("n2", dev.nodeipam.ipam.NodeEligibility.EXCLUDE_LABEL, "");
+    f.labelNode("n2", NodeEligibility.EXCLUDE_LABEL, "");
     f.createLb("web", "site", Map.of());
     NodeIpamController c =
         f.started(
             ControllerFixture.settings("http")
-                .withHttpAddress(new java.net.InetSocketAddress("127.0.0.1", 0)));
+                .withHttpAddress(new InetSocketAddress("127.0.0.1", 0)));
     f.awaitIngress("web", "site", List.of("10.0.0.1"));
     awaitIdle(c);
     String base = "http://127.0.0.1:" + c.httpAddress().getPort();

@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP relay in front of the in-process API server whose connections a test can cut, which is how
@@ -18,8 +19,8 @@ final class CuttableProxy implements AutoCloseable {
   private final ServerSocket listener;
   private final int targetPort;
   private final List<Socket> open = new CopyOnWriteArrayList<>();
-  private final java.util.concurrent.atomic.AtomicInteger relayed =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger relayed =
+      new AtomicInteger();
   private volatile boolean refusing;
   private volatile boolean closed;
 

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +25,7 @@ class LeaderElectionTest {
     f.close();
   }
 
-  private final String lease = "election-" + java.util.UUID.randomUUID().toString().substring(0, 6);
+  private final String lease = "election-" + UUID.randomUUID().toString().substring(0, 6);
 
   private ControllerSettings elected(String identity) {
     return ControllerFixture.settings(identity)

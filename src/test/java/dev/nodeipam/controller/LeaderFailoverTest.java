@@ -3,6 +3,7 @@ package dev.nodeipam.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.nodeipam.cli.ControllerCommand;
 import dev.nodeipam.testing.RealApiServer;
 import java.net.URI;
 import java.nio.file.Path;
@@ -12,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +30,7 @@ class LeaderFailoverTest {
   private static final int LEASE_SECONDS = Integer.getInteger("nodeipam.failover.lease", 3);
   private static final Duration LEASE = Duration.ofSeconds(LEASE_SECONDS);
   private static final Duration RETRY =
-      dev.nodeipam.cli.ControllerCommand.retryPeriod(LEASE_SECONDS);
+      ControllerCommand.retryPeriod(LEASE_SECONDS);
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   private final ControllerFixture f = new ControllerFixture();
@@ -56,10 +59,10 @@ class LeaderFailoverTest {
 
   /** Waits for the condition; on time-out the failure shows every replica's log. */
   private static void until(
-      String what, java.util.concurrent.Callable<Boolean> condition, ReplicaProcess... replicas) {
+      String what, Callable<Boolean> condition, ReplicaProcess... replicas) {
     try {
       await(what).atMost(WAIT).until(condition);
-    } catch (org.awaitility.core.ConditionTimeoutException e) {
+    } catch (ConditionTimeoutException e) {
       StringBuilder logs = new StringBuilder(e.getMessage());
       for (ReplicaProcess r : replicas) {
         logs.append('\n').append(r);

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuild
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -30,6 +31,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -259,14 +261,14 @@ class RbacTest {
   }
 
   /** Binds {@code sa} to copies of deploy/'s roles, each rule passed through {@code edit}. */
-  private void bindLike(String sa, java.util.function.UnaryOperator<PolicyRule> edit) {
+  private void bindLike(String sa, UnaryOperator<PolicyRule> edit) {
     KubernetesClient admin = server.admin();
     for (HasMetadata o : DeployManifests.render()) {
       if (o instanceof ClusterRole cr) {
         String name = sa;
         admin
             .resource(
-                new io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder()
+                new ClusterRoleBuilder()
                     .withNewMetadata()
                     .withName(name)
                     .endMetadata()

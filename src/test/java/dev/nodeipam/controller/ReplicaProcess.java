@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -63,7 +64,7 @@ final class ReplicaProcess implements AutoCloseable {
 
   private static Instant parse(String stamp) {
     try {
-      return java.time.OffsetDateTime.parse(stamp).toInstant();
+      return OffsetDateTime.parse(stamp).toInstant();
     } catch (RuntimeException e) {
       return Instant.now();
     }

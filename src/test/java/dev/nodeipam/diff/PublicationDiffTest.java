@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,7 +68,7 @@ class PublicationDiffTest {
     assertThat(d.of(ItemType.ADDRESS_PUBLISHED)).isEmpty();
     List<Item> withdrawn = d.of(ItemType.ADDRESS_WITHDRAWN);
     assertThat(withdrawn).extracting(Item::service, Item::address, Item::level)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("web/site-lb", "192.168.1.12",
+        .containsExactly(Tuple.tuple("web/site-lb", "192.168.1.12",
             Level.WARNING));
     assertThat(withdrawn.get(0).location().file()).endsWith("a/web.yaml");
     List<Item> stale = d.of(ItemType.MIGRATION_STALE);

@@ -8,12 +8,14 @@ import dev.nodeipam.kube.ManifestTree;
 import dev.nodeipam.kube.SourceLocator;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -90,7 +92,7 @@ class ScopedDiffTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("changes")
   void scopedDiff_equalsTheFullComparison(String name, Path before, List<Edit> beforeEdits,
-      Path after, List<Edit> afterEdits, @org.junit.jupiter.api.io.TempDir Path dir)
+      Path after, List<Edit> afterEdits, @TempDir Path dir)
       throws IOException {
     StateDiff.State b = state("before", copy(before, beforeEdits, dir.resolve("b")));
     StateDiff.State a = state("after", copy(after, afterEdits, dir.resolve("a")));
@@ -133,7 +135,7 @@ class ScopedDiffTest {
     try {
       return Files.readString(p);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 }

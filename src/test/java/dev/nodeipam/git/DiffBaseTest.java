@@ -6,6 +6,7 @@ import dev.nodeipam.cli.CliRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.Status;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,7 +37,7 @@ class DiffBaseTest {
         .setCommitter("t", "t@example.org").setSign(false).call();
     // The pull request's change, not committed: one staged file, one modified in the work tree.
     Files.copy(EXAMPLE.resolve("after/istio-system.yaml"),
-        dir.resolve("cluster/istio-system.yaml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        dir.resolve("cluster/istio-system.yaml"), StandardCopyOption.REPLACE_EXISTING);
     Files.writeString(dir.resolve("cluster/extra.yaml"), "apiVersion: v1\nkind: Namespace\n"
         + "metadata: {name: extra}\n");
     git.add().addFilepattern("cluster/extra.yaml").call();
@@ -160,7 +162,7 @@ class DiffBaseTest {
    */
   @Test
   void kustomizationAtBothRevisions_andTwoDirectories(@TempDir Path dir) throws Exception {
-    org.junit.jupiter.api.Assumptions.assumeTrue(kustomizeOnPath(), "no kubectl nor kustomize");
+    Assumptions.assumeTrue(kustomizeOnPath(), "no kubectl nor kustomize");
     try (Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call()) {
       copy(EXAMPLE.resolve("before"), dir.resolve("cluster"));
       Files.writeString(dir.resolve("cluster/kustomization.yaml"), KUSTOMIZATION);
@@ -169,7 +171,7 @@ class DiffBaseTest {
           .setCommitter("t", "t@example.org").setSign(false).call();
       Files.copy(EXAMPLE.resolve("after/istio-system.yaml"),
           dir.resolve("cluster/istio-system.yaml"),
-          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          StandardCopyOption.REPLACE_EXISTING);
       Map<String, String> files = fingerprint(dir);
 
       CliRun base = CliRun.of("diff", "--base", "main", "-k", dir.resolve("cluster").toString(),

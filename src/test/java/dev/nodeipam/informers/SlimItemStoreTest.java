@@ -2,13 +2,14 @@ package dev.nodeipam.informers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import org.junit.jupiter.api.Test;
 
 class SlimItemStoreTest {
   @Test
   void theInformerStoreKeepsIdentityLabelsAndVersionButNotTheStatus() {
-    SlimItemStore<io.fabric8.kubernetes.api.model.Service> store = new SlimItemStore<>();
+    SlimItemStore<Service> store = new SlimItemStore<>();
     var service =
         new ServiceBuilder()
             .withNewMetadata()

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.NodeListBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.util.List;
@@ -33,7 +34,7 @@ class LiveLoaderTest {
   void aClusterWithoutCiliumCrdsHasNoCiliumPolicies() {
     // No CRUD mode: only the core kinds answer, as on a cluster without Cilium's CRDs, where the
     // cilium.io lists are 404.
-    server.expect().get().withPath("/api/v1/nodes?limit=500").andReturn(200, new io.fabric8.kubernetes.api.model.NodeListBuilder()
+    server.expect().get().withPath("/api/v1/nodes?limit=500").andReturn(200, new NodeListBuilder()
         .addToItems(new NodeBuilder().withNewMetadata().withName("node-1").endMetadata().build())
         .build()).always();
     for (String path :

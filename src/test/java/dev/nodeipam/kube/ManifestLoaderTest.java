@@ -1,10 +1,10 @@
 package dev.nodeipam.kube;
 
-import dev.nodeipam.snapshot.BadInputException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.nodeipam.snapshot.BadInputException;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.IpFamily;
 import dev.nodeipam.snapshot.IpFamilyPolicy;
@@ -19,8 +19,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -286,10 +288,10 @@ class ManifestLoaderTest {
             "bad.yaml",
             node("n1")
                 + "---\napiVersion: v1\nkind: Node\nmetadata:\n  name: n2\n  labels: [a: b\n");
-    Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> load(f));
+    Throwable e = catchThrowable(() -> load(f));
     oneLine(e, f);
     assertThat(e.getMessage())
-        .matches(java.util.regex.Pattern.quote(f.toString()) + ":\\d+: malformed YAML: .+");
+        .matches(Pattern.quote(f.toString()) + ":\\d+: malformed YAML: .+");
     int line = Integer.parseInt(e.getMessage().substring(f.toString().length() + 1).split(":")[0]);
     assertThat(line).isBetween(8, 10);
   }
@@ -298,7 +300,7 @@ class ManifestLoaderTest {
   void badIndentationIsMalformedYaml() throws IOException {
     Path f =
         write("indent.yaml", "apiVersion: v1\nkind: Node\nmetadata:\n  name: n1\n labels: {}\n");
-    Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> load(f));
+    Throwable e = catchThrowable(() -> load(f));
     oneLine(e, f);
     assertThat(e.getMessage()).contains(":5: malformed YAML");
   }
@@ -309,7 +311,7 @@ class ManifestLoaderTest {
         write(
             "bad.json",
             "{\"apiVersion\": \"v1\",\n \"kind\": \"Node\",\n \"metadata\": {\"name\": \"n1\"\n");
-    Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> load(f));
+    Throwable e = catchThrowable(() -> load(f));
     oneLine(e, f);
     assertThat(e.getMessage()).contains("malformed JSON");
   }
@@ -336,7 +338,7 @@ class ManifestLoaderTest {
   void anInvalidObjectNamesFileKindAndName() throws IOException {
     Path f =
         write("svc.yaml", node("n1") + "---\n" + service("shop", "web", "{ports: [{port: http}]}"));
-    Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> load(f));
+    Throwable e = catchThrowable(() -> load(f));
     oneLine(e, f);
     assertThat(e.getMessage())
         .startsWith(f + ":5: invalid Service web: spec.ports[0].port: ")
@@ -677,7 +679,7 @@ class ManifestLoaderTest {
         + "metadata: {name: q, namespace: shop}\n"
         + "---\napiVersion: widgets.example.com/v1\nkind: Widget\nmetadata: {name: w}\n"
         + "---\napiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: shop}\n");
-    List<String> warnings = new java.util.ArrayList<>();
+    List<String> warnings = new ArrayList<>();
     ClusterSnapshot s = load(warnings, false, f);
     assertThat(s.services()).hasSize(1);
     assertThat(warnings).first().isEqualTo(
@@ -714,7 +716,7 @@ class ManifestLoaderTest {
         .hasMessage(values + ": not a Kubernetes manifest (line 1: object has no kind);"
             + " --skip-non-manifests skips such files\n" + other + ": not a Kubernetes manifest"
             + " (line 1: object has no kind); --skip-non-manifests skips such files");
-    List<String> warnings = new java.util.ArrayList<>();
+    List<String> warnings = new ArrayList<>();
     ClusterSnapshot s = load(warnings, true, tree);
     assertThat(s.nodes()).extracting(Node::name).containsExactly("n1");
     assertThat(warnings).containsExactly(
@@ -731,6 +733,6 @@ class ManifestLoaderTest {
   }
 
   private ClusterSnapshot load(boolean skip, Path... paths) {
-    return load(new java.util.ArrayList<>(), skip, paths);
+    return load(new ArrayList<>(), skip, paths);
   }
 }

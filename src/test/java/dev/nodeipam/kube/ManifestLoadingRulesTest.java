@@ -13,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -96,7 +98,7 @@ class ManifestLoadingRulesTest {
 
   @Test
   void skippedKindsLineFitsOneHundredColumns() {
-    java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+    Map<String, Integer> counts = new TreeMap<>();
     for (int i = 0; i < 20; i++) {
       counts.put("SomeLongKindName" + i, i + 1);
     }
@@ -104,7 +106,7 @@ class ManifestLoadingRulesTest {
     assertThat(("nodeipam: warning: " + line).length()).isLessThanOrEqualTo(100);
     assertThat(line).startsWith("skipped 210 objects nodeipam does not read: SomeLongKindName19 ×20")
         .matches(".*, \\d+ more kinds");
-    assertThat(SkippedKinds.summary(java.util.Map.of("Cluster", 1)))
+    assertThat(SkippedKinds.summary(Map.of("Cluster", 1)))
         .contains("skipped 1 object nodeipam does not read: Cluster ×1");
   }
 

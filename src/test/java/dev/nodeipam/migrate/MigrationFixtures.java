@@ -15,6 +15,7 @@ import dev.nodeipam.snapshot.ServiceType;
 import dev.nodeipam.snapshot.TrafficPolicy;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -88,7 +89,7 @@ final class MigrationFixtures {
 
   /** What {@code nodeipam plan} computes for the Services a migration publishes with, in order. */
   static List<String> planOfAfterState(MigrationPlan plan, ServiceMigration m) {
-    Map<String, List<String>> ingress = new java.util.HashMap<>();
+    Map<String, List<String>> ingress = new HashMap<>();
     for (ClusterPlan.Entry e : ClusterPlan.compute(plan.after(), NodeIpamOptions.reference())) {
       ingress.put(e.service().key(), e.decision().ingress());
     }

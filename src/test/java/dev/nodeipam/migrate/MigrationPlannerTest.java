@@ -21,8 +21,10 @@ import dev.nodeipam.snapshot.Node;
 import dev.nodeipam.snapshot.Service;
 import dev.nodeipam.snapshot.ServiceType;
 import dev.nodeipam.snapshot.TrafficPolicy;
+import dev.nodeipam.testing.Objects;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class MigrationPlannerTest {
@@ -350,7 +352,7 @@ class MigrationPlannerTest {
     assertThat(LabelSyntax.keyError(key1)).isNull();
     assertThat(LabelSyntax.keyError(key2)).isNull();
     assertThat(key1).isNotEqualTo(key2);
-    String service = Names.serviceName(name1, "v4-external", java.util.Set.of());
+    String service = Names.serviceName(name1, "v4-external", Set.of());
     assertThat(service).hasSizeLessThanOrEqualTo(63).matches("[a-z]([-a-z0-9]*[a-z0-9])?");
   }
 
@@ -400,7 +402,7 @@ class MigrationPlannerTest {
     Service site = externalIpService(
         "web", "site", ServiceType.CLUSTER_IP, TrafficPolicy.CLUSTER, V4, "198.51.100.1");
     Service other =
-        dev.nodeipam.testing.Objects.lb("other")
+        Objects.lb("other")
             .namespace("web")
             .selector("!nodeipam.dev/web.site")
             .build();

@@ -3,6 +3,8 @@ package dev.nodeipam.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.nodeipam.kube.ManifestLoader;
+import dev.nodeipam.policy.engine.PolicyEngine;
 import dev.nodeipam.policy.settings.AgentVersion;
 import dev.nodeipam.policy.settings.CiliumVersion;
 import dev.nodeipam.policy.settings.DatapathSettings;
@@ -10,10 +12,14 @@ import dev.nodeipam.policy.settings.Setting;
 import dev.nodeipam.snapshot.BadInputException;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.DaemonSetImages;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The Cilium release as an input, and the settings whose meaning depends on it. */
 class CiliumVersionTest {
@@ -103,30 +109,30 @@ class CiliumVersionTest {
 
   /** A value the agent would refuse is one line naming the file the ConfigMap came from. */
   @Test
-  void aBadBooleanInCiliumConfigNamesItsFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-      throws java.io.IOException {
-    java.nio.file.Path file = dir.resolve("cilium-config.yaml");
-    java.nio.file.Files.writeString(file, """
+  void aBadBooleanInCiliumConfigNamesItsFile(@TempDir Path dir)
+      throws IOException {
+    Path file = dir.resolve("cilium-config.yaml");
+    Files.writeString(file, """
         apiVersion: v1
         kind: ConfigMap
         metadata: {name: cilium-config, namespace: kube-system}
         data: {enable-sctp: "yes"}
         """);
-    ClusterSnapshot s = dev.nodeipam.kube.ManifestLoader.load(List.of(dir));
-    assertThatThrownBy(() -> dev.nodeipam.policy.engine.PolicyEngine.lazy(s).settings(Map.of()))
+    ClusterSnapshot s = ManifestLoader.load(List.of(dir));
+    assertThatThrownBy(() -> PolicyEngine.lazy(s).settings(Map.of()))
         .isInstanceOf(BadInputException.class)
         .hasMessageContaining("cilium-config.yaml")
         .hasMessageContaining("kube-system/cilium-config enable-sctp")
         .hasMessageContaining("strconv.ParseBool");
-    assertThat(dev.nodeipam.policy.engine.PolicyEngine.lazy(s)
+    assertThat(PolicyEngine.lazy(s)
         .settings(Map.of("enable-sctp", "T")).sctp()).isTrue();
   }
 
   /** The DaemonSet loader reads the agent's image, so the version comes from the input. */
   @Test
   void theManifestLoaderReadsTheAgentDaemonSetsImage(
-      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
-    java.nio.file.Files.writeString(dir.resolve("cilium.yaml"), """
+      @TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve("cilium.yaml"), """
         apiVersion: apps/v1
         kind: DaemonSet
         metadata: {name: cilium, namespace: kube-system}
@@ -138,10 +144,10 @@ class CiliumVersionTest {
               initContainers: [{name: config, image: "quay.io/cilium/cilium:v1.16.3"}]
               containers: [{name: cilium-agent, image: "quay.io/cilium/cilium:v1.16.3"}]
         """);
-    ClusterSnapshot s = dev.nodeipam.kube.ManifestLoader.load(List.of(dir));
+    ClusterSnapshot s = ManifestLoader.load(List.of(dir));
     assertThat(s.daemonSets()).singleElement().satisfies(d -> assertThat(d.images()).hasSize(2));
     assertThat(s.workloads()).extracting(w -> w.key()).containsExactly("kube-system/cilium");
-    Setting v = dev.nodeipam.policy.engine.PolicyEngine.lazy(s).settings(Map.of()).versionSetting();
+    Setting v = PolicyEngine.lazy(s).settings(Map.of()).versionSetting();
     assertThat(v.value()).isEqualTo("1.16.3");
     assertThat(v.from()).contains("DaemonSet kube-system/cilium");
   }

@@ -7,6 +7,7 @@ import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.policy.settings.EnablePolicy;
 import dev.nodeipam.policy.settings.Setting;
 import dev.nodeipam.snapshot.BadInputException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,7 +29,7 @@ class DatapathSettingsTest {
     assertThat(s.cidrMatchesNodes()).isFalse();
     assertThat(s.enablePolicy()).isEqualTo(EnablePolicy.DEFAULT);
     assertThat(s.clusterName()).isEqualTo("default");
-    List<String> assumed = new java.util.ArrayList<>(List.of(DatapathSettings.CILIUM_VERSION));
+    List<String> assumed = new ArrayList<>(List.of(DatapathSettings.CILIUM_VERSION));
     assumed.addAll(DatapathSettings.KEYS);
     assertThat(s.assumed()).extracting(Setting::key).containsExactlyElementsOf(assumed);
   }

@@ -17,6 +17,7 @@ import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.Pod;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -26,8 +27,8 @@ class IstioTrapExampleTest {
   private static final Path CLUSTER = Path.of("examples/istio-trap/cluster");
   private static final Path COMPANION = Path.of("examples/istio-trap/companion");
 
-  private static final Map<List<Path>, ClusterSnapshot> LOADED = new java.util.HashMap<>();
-  private static final Map<List<Path>, PolicyEngine> ENGINES = new java.util.HashMap<>();
+  private static final Map<List<Path>, ClusterSnapshot> LOADED = new HashMap<>();
+  private static final Map<List<Path>, PolicyEngine> ENGINES = new HashMap<>();
 
   private static Verdict trace(List<Path> input, Map<String, String> set, String from) {
     ClusterSnapshot snapshot = LOADED.computeIfAbsent(input, ManifestLoader::load);

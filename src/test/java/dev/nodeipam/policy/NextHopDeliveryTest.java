@@ -9,6 +9,7 @@ import dev.nodeipam.policy.explanation.Outcome;
 import dev.nodeipam.policy.explanation.TranslationReason.Kind;
 import dev.nodeipam.policy.explanation.Verdict;
 import dev.nodeipam.render.text.NoteText;
+import dev.nodeipam.snapshot.PortRef;
 import dev.nodeipam.snapshot.Service;
 import dev.nodeipam.snapshot.ServiceType;
 import dev.nodeipam.snapshot.TrafficPolicy;
@@ -136,7 +137,7 @@ class NextHopDeliveryTest {
             .name("web")
             .type(ServiceType.NODE_PORT)
             .clusterIps(List.of("10.96.0.20"))
-            .ports(List.of(new Service.ServicePort(null, "TCP", 80, dev.nodeipam.snapshot.PortRef.of(8080), 30080)))
+            .ports(List.of(new Service.ServicePort(null, "TCP", 80, PortRef.of(8080), 30080)))
             .selector(Map.of("app", "web"))
             .source("test")
             .build());

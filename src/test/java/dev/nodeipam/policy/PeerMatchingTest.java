@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import dev.nodeipam.policy.explanation.Outcome;
 import dev.nodeipam.policy.explanation.Verdict;
 import dev.nodeipam.policy.model.PolicyRef;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -414,8 +415,8 @@ class PeerMatchingTest {
                 "ingress/edge",
                 "10.96.0.80",
                 Map.of("app", "edge"),
-                java.util.List.of(),
-                java.util.List.of(),
+                List.of(),
+                List.of(),
                 TestCluster.servicePort(80, 80))
             .policy(
                 """

@@ -251,7 +251,7 @@ class PolicyParsingTest {
     PolicyEngine lazy = PolicyEngine.lazy(c.snapshot());
     Verdict v =
         lazy.verdict(
-            c.flow("app/client", "8.8.8.8", 443, Protocol.TCP), lazy.settings(java.util.Map.of()));
+            c.flow("app/client", "8.8.8.8", 443, Protocol.TCP), lazy.settings(Map.of()));
     assertThat(v.outcome()).isEqualTo(Outcome.ALLOWED);
     assertThatThrownBy(lazy::rules)
         .isInstanceOf(BadInputException.class)

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import dev.nodeipam.policy.explanation.Outcome;
 import dev.nodeipam.policy.model.Protocol;
 import dev.nodeipam.snapshot.Pod;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -195,8 +196,8 @@ class PortsTest {
                 "web/web",
                 "10.96.0.20",
                 Map.of("app", "web"),
-                java.util.List.of(),
-                java.util.List.of(),
+                List.of(),
+                List.of(),
                 TestCluster.servicePort(80, 8080))
             .policy(
                 """

@@ -14,6 +14,7 @@ import dev.nodeipam.policy.explanation.TranslationReason.Kind;
 import dev.nodeipam.policy.explanation.Verdict;
 import dev.nodeipam.render.text.NoteText;
 import dev.nodeipam.render.text.TranslationText;
+import dev.nodeipam.snapshot.PortRef;
 import dev.nodeipam.snapshot.Service;
 import dev.nodeipam.snapshot.ServiceType;
 import dev.nodeipam.snapshot.TrafficPolicy;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -268,8 +270,8 @@ class TranslationTableTest {
     assertThat(v.destinations())
         .extracting(DestinationVerdict::endpoint, DestinationVerdict::port)
         .containsExactlyInAnyOrder(
-            org.assertj.core.groups.Tuple.tuple("web/web-1", 8080),
-            org.assertj.core.groups.Tuple.tuple("web/web-2", 9090));
+            Tuple.tuple("web/web-1", 8080),
+            Tuple.tuple("web/web-2", 9090));
   }
 
   @Test
@@ -467,7 +469,7 @@ class TranslationTableTest {
                 List.of(),
                 List.of(),
                 new Service.ServicePort(
-                    null, "TCP", 80, dev.nodeipam.snapshot.PortRef.of(8080), 30080));
+                    null, "TCP", 80, PortRef.of(8080), 30080));
     for (String node : List.of(OTHER_NODE, OWN_NODE)) {
       Verdict v = c.trace("app/client", node, 30080, SOCKET_LB);
       assertTranslated(v, Frontend.NODE_PORT);

@@ -19,7 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -147,7 +149,7 @@ public final class RealApiServer implements AutoCloseable {
     // Downloaded by kube-api-test: the newest version folder it holds.
     try (var dirs = Files.list(testDir.resolve("k8s"))) {
       return dirs.filter(d -> Files.isExecutable(d.resolve("kube-apiserver")))
-          .max(java.util.Comparator.naturalOrder())
+          .max(Comparator.naturalOrder())
           .orElse(pinned);
     } catch (IOException e) {
       return pinned;
@@ -265,8 +267,8 @@ public final class RealApiServer implements AutoCloseable {
     return Kubeconfig.write(
         file,
         serverUrl,
-        java.util.Map.of("certificate-authority-data", caData()),
-        java.util.Map.of("token", token));
+        Map.of("certificate-authority-data", caData()),
+        Map.of("token", token));
   }
 
   /**

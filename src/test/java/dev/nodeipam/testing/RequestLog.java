@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.http.Interceptor;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -91,7 +92,7 @@ public final class RequestLog implements Interceptor {
           case "PUT" -> "update";
           case "PATCH" -> "patch";
           case "DELETE" -> name != null ? "delete" : "deletecollection";
-          default -> method.toLowerCase(java.util.Locale.ROOT);
+          default -> method.toLowerCase(Locale.ROOT);
         };
     String full = (group.isEmpty() ? "" : group + "/") + resource + (sub == null ? "" : "/" + sub);
     return new Call(verb, full, namespace, name, code);

@@ -7,9 +7,11 @@ import dev.nodeipam.audit.Granularity;
 import dev.nodeipam.audit.PublishedAddresses;
 import dev.nodeipam.kube.ManifestLoader;
 import dev.nodeipam.render.AuditRenderer;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -89,7 +91,7 @@ public final class AuditBench {
         // version 1 JSON, one finding per source pod.
         AuditReport r = report;
         System.out.printf("grouped findings: %d%n", r.groupedFindings().size());
-        render("text", out -> AuditRenderer.writeText(r, new java.io.PrintWriter(out)));
+        render("text", out -> AuditRenderer.writeText(r, new PrintWriter(out)));
         render("JSON", out -> AuditRenderer.writeJson(r, out));
         if (Arrays.asList(args).contains("--per-pod")) {
           render("JSON per pod", out -> AuditRenderer.writeJson(r, out, Granularity.POD));
@@ -120,7 +122,7 @@ public final class AuditBench {
       }
     };
     long t = System.nanoTime();
-    try (Writer out = new java.io.BufferedWriter(
+    try (Writer out = new BufferedWriter(
         new OutputStreamWriter(counting, StandardCharsets.UTF_8), 1 << 16)) {
       rendering.to(out);
     }

@@ -17,23 +17,30 @@ import dev.nodeipam.reconcile.ServiceReconcile;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.EndpointSlice;
 import dev.nodeipam.snapshot.Node;
-import dev.nodeipam.snapshot.Service;
 import dev.nodeipam.snapshot.Service.LoadBalancerIngress;
+import dev.nodeipam.snapshot.Service;
 import dev.nodeipam.tools.demo.InProcessApiServer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * The controller at scale, against the in-process API server (not a test): initial convergence, one
@@ -50,7 +57,7 @@ public final class ControllerBench {
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("serve")) {
       serve(
-          java.nio.file.Path.of(args[1]),
+          Path.of(args[1]),
           args.length > 2 ? Integer.parseInt(args[2]) : ClusterShape.DEFAULT_NODES,
           args.length > 3 ? Integer.parseInt(args[3]) : ClusterShape.DEFAULT_SERVICES);
       return;
@@ -116,7 +123,7 @@ public final class ControllerBench {
       gc();
       long heapBefore = heapUsed();
       AtomicLong lastChange = new AtomicLong();
-      Map<String, List<PublishedChange>> written = new java.util.concurrent.ConcurrentHashMap<>();
+      Map<String, List<PublishedChange>> written = new ConcurrentHashMap<>();
       ControllerMetrics metrics = new ControllerMetrics(new PrometheusRegistry());
       ControllerSettings settings =
           ControllerSettings.defaults(OPTIONS, "bench")
@@ -138,7 +145,7 @@ public final class ControllerBench {
                     lastChange.set(System.nanoTime());
                     List<PublishedChange> list =
                         written.computeIfAbsent(
-                            c.key(), k -> new java.util.concurrent.CopyOnWriteArrayList<>());
+                            c.key(), k -> new CopyOnWriteArrayList<>());
                     list.add(c);
                   })) {
         long start = System.nanoTime();
@@ -233,7 +240,7 @@ public final class ControllerBench {
         client
             .nodes()
             .resource(
-                new io.fabric8.kubernetes.api.model.NodeBuilder()
+                new NodeBuilder()
                     .withNewMetadata()
                     .withName("bench-marker")
                     .addToLabels("bench-marker", "yes")
@@ -270,7 +277,7 @@ public final class ControllerBench {
    * write, and serves until the kubeconfig file is deleted, so that the controller's heap is
    * measured without the server's.
    */
-  private static void serve(java.nio.file.Path kubeconfig, int nodes, int services)
+  private static void serve(Path kubeconfig, int nodes, int services)
       throws Exception {
     ClusterShape shape = ClusterShape.defaults().withNodes(nodes).withServices(services);
     ClusterSnapshot cluster = SyntheticCluster.generate(shape);
@@ -307,7 +314,7 @@ public final class ControllerBench {
       long writes = expected.values().stream().filter(v -> v != null && !v.isEmpty()).count();
       long addresses = expected.values().stream().filter(Objects::nonNull).mapToLong(List::size).sum();
       String server = client.getMasterUrl().toString();
-      java.nio.file.Files.writeString(
+      Files.writeString(
           kubeconfig,
           "apiVersion: v1\nkind: Config\nclusters:\n- name: bench\n  cluster: {server: \""
               + server
@@ -317,7 +324,7 @@ public final class ControllerBench {
           "READY objects=%d load=%.1fs expectedWrites=%d addresses=%d%n",
           objects.size(), seconds(loadStart), writes, addresses);
       System.out.flush();
-      while (java.nio.file.Files.exists(kubeconfig)) {
+      while (Files.exists(kubeconfig)) {
         Thread.sleep(500);
       }
     }
@@ -458,7 +465,7 @@ public final class ControllerBench {
   }
 
   private static io.fabric8.kubernetes.api.model.Service marker() {
-    return new io.fabric8.kubernetes.api.model.ServiceBuilder()
+    return new ServiceBuilder()
         .withNewMetadata()
         .withNamespace("bench")
         .withName("marker")
@@ -530,7 +537,7 @@ public final class ControllerBench {
     }
   }
 
-  static void waitFor(java.util.function.BooleanSupplier condition)
+  static void waitFor(BooleanSupplier condition)
       throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
     while (!condition.getAsBoolean()) {

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.TaintBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPortBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import java.util.List;
 
 /** The synthetic cluster's records as the API objects they stand for, to load an API server. */
 final class FabricObjects {
@@ -24,7 +25,7 @@ final class FabricObjects {
             .withName(n.name())
             .withLabels(n.labels())
             .withDeletionTimestamp(n.deleting() ? "2026-01-01T00:00:00Z" : null)
-            .withFinalizers(n.deleting() ? java.util.List.of("example.com/hold") : null)
+            .withFinalizers(n.deleting() ? List.of("example.com/hold") : null)
             .endMetadata()
             .withNewSpec()
             .withUnschedulable(n.unschedulable() ? Boolean.TRUE : null)

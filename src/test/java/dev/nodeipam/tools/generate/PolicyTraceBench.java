@@ -11,6 +11,8 @@ import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.Pod;
 import dev.nodeipam.snapshot.Service;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -196,8 +198,8 @@ public final class PolicyTraceBench {
     }
   }
 
-  private static final java.lang.management.ThreadMXBean THREADS =
-      java.lang.management.ManagementFactory.getThreadMXBean();
+  private static final ThreadMXBean THREADS =
+      ManagementFactory.getThreadMXBean();
 
   private static double seconds(long start) {
     return (System.nanoTime() - start) / 1e9;
