@@ -241,8 +241,14 @@ public final class ServiceTranslation {
     if (hit.kind() == Frontend.HOST_PORT) {
       return false;
     }
-    Translation on = decide(hit, true, true, s);
-    return on.translated() && on.equals(decide(hit, false, true, s));
+    // Pod clients and hostNetwork clients alike: the NodePort row differs between them.
+    for (boolean hostClient : new boolean[] {false, true}) {
+      Translation on = decide(hit, true, true, hostClient, s);
+      if (!on.translated() || !on.equals(decide(hit, false, true, hostClient, s))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static Translation translation(
