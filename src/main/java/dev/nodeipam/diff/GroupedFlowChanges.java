@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -355,7 +356,8 @@ final class GroupedFlowChanges extends FlowItems {
 
   /**
    * The sources of some pods of a finding, named as the audit names the finding's sources (a
-   * workload, a pod, an identity), in the order of their first pod.
+   * workload, a pod, an identity), by name: the same whatever order the state's objects came in
+   * (the guard's cache and a manifest tree list them differently).
    */
   private static List<SourceName> names(ServiceFindings.Group g, List<Pod> pods) {
     Map<List<Object>, SourceName> byIdentity = new HashMap<>();
@@ -366,7 +368,7 @@ final class GroupedFlowChanges extends FlowItems {
             new SourceName(s.source().kind(), s.source().name()));
       }
     }
-    Map<String, SourceName> out = new LinkedHashMap<>();
+    Map<String, SourceName> out = new TreeMap<>();
     for (Pod p : pods) {
       SourceName n = byIdentity.getOrDefault(List.of(p.namespace(), p.labels()),
           new SourceName("Pod", p.key()));
