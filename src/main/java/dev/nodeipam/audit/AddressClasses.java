@@ -84,9 +84,7 @@ final class AddressClasses {
     Optional<ServiceTranslation.Hit> hit =
         search.engine().frontendHit(a.address(), t.port().port(), t.protocol());
     // No frontend entry: nothing shared is known of it, so it is a class of its own.
-    Object h = hit.isEmpty() ? a.address().toCanonicalString()
-        : List.of(hit.get().service().key(), hit.get().port().port(), hit.get().kind(),
-            String.valueOf(hit.get().ipMode()));
+    Object h = hit.isEmpty() ? a.address().toCanonicalString() : hit.get().entry();
     return new Key(a.service().key(), a.frontend(), t.port().port(), t.protocol(),
         a.address().isIPv4(), search.worldClass(a.address()).id(), h);
   }

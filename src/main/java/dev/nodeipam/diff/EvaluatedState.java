@@ -38,6 +38,7 @@ final class EvaluatedState {
   private Map<FlowKey, Boolean> activeByFlow;
   private List<ServiceFindings.Group> groups;
   private Map<String, String> owners;
+  private final Map<List<Object>, ClientReads> clientReads = new HashMap<>();
 
   EvaluatedState(StateDiff.State state, StateDiff.Settings settings, DiffScope scope) {
     this.state = state;
@@ -102,32 +103,43 @@ final class EvaluatedState {
   }
 
   /**
-   * What a client's verdict at the trap's address reads in this state beside its identity and
+   * What a client's verdict at a trap's address reads in this state beside its identity and
    * whether it runs on the owning node: its node when the backends are chosen by the client's
    * node ({@code internalTrafficPolicy: Local}) or are nodes to policy (hostNetwork: host on
    * their own node, remote-node elsewhere), and the pod itself when it is a backend (a pod
-   * reaching itself through its Service is allowed, section 2 of the policy model). Empty when
-   * the address is not translated here or nothing of that kind applies.
+   * reaching itself through its Service is allowed, section 2 of the policy model).
+   *
+   * @param byNode whether the client's node is read
+   * @param backends the keys of the backend pods
    */
-  List<Object> clientDetail(Pod pod, Trap t) {
+  record ClientReads(boolean byNode, Set<String> backends) {
+    /** An address not translated here: nothing of that kind applies. */
+    static final ClientReads NOTHING = new ClientReads(false, Set.of());
+
+    /** What this state's copy of a pod adds to its class: empty when nothing applies. */
+    List<Object> of(Pod pod) {
+      boolean backend = backends.contains(pod.key());
+      if (!byNode && !backend) {
+        return List.of();
+      }
+      return List.of(byNode ? String.valueOf(pod.nodeName()) : "", backend ? pod.key() : "");
+    }
+  }
+
+  /** {@link ClientReads} at the trap's address and port, once per frontend entry. */
+  ClientReads clientReads(Trap t) {
     Optional<ServiceTranslation.Hit> hit =
         engine.frontendHit(t.address().address(), t.servicePort().port(), t.protocol());
     if (hit.isEmpty()) {
-      return List.of();
+      return ClientReads.NOTHING;
     }
-    Backends b = backends.computeIfAbsent(hit.get(), h -> {
+    ServiceTranslation.Hit h = hit.get();
+    return clientReads.computeIfAbsent(h.entry(), k -> {
       List<PolicyEngine.ServiceBackend> of = engine.backendsOf(h.service(), h.port(), t.protocol());
-      return new Backends(h.service().internalTrafficLocal()
+      return new ClientReads(h.service().internalTrafficLocal()
           || of.stream().anyMatch(x -> x.pod().hostNetwork()),
           of.stream().map(x -> x.pod().key()).collect(Collectors.toSet()));
     });
-    Optional<Pod> own = pod(pod.key());
-    String node = own.map(Pod::nodeName).orElse(null);
-    boolean backend = b.pods().contains(pod.key());
-    if (!b.byNode() && !backend) {
-      return List.of();
-    }
-    return List.of(b.byNode() ? String.valueOf(node) : "", backend ? pod.key() : "");
   }
 
   /**
@@ -137,22 +149,16 @@ final class EvaluatedState {
   boolean oneFrontend(List<ServiceAddress> addresses, Trap t) {
     List<Object> first = null;
     for (ServiceAddress a : addresses) {
-      List<Object> key = engine.frontendHit(a.address(), t.servicePort().port(), t.protocol())
-          .<List<Object>>map(h -> List.of(h.service().key(), h.port().port(), h.kind(),
-              String.valueOf(h.ipMode())))
-          .orElse(List.of());
-      if (key.isEmpty() || (first != null && !first.equals(key))) {
+      List<Object> entry = engine.frontendHit(a.address(), t.servicePort().port(), t.protocol())
+          .map(ServiceTranslation.Hit::entry)
+          .orElse(null);
+      if (entry == null || (first != null && !first.equals(entry))) {
         return false;
       }
-      first = first == null ? key : first;
+      first = entry;
     }
     return true;
   }
-
-  /** A frontend's backends as {@link #clientDetail} reads them. */
-  private record Backends(boolean byNode, Set<String> pods) {}
-
-  private final Map<ServiceTranslation.Hit, Backends> backends = new HashMap<>();
 
   /** Whether the address is a frontend of its Service in this state. */
   boolean isFrontend(ServiceAddress a) {

@@ -219,17 +219,17 @@ final class GroupedFlowChanges extends FlowItems {
    * The classes the other state judges a finding's source pods in: the finding's source (identity
    * and placement here) and what the other state's copy of the pod is judged by: its node only
    * where the backends read it, and the pod itself where it is a backend
-   * ({@link EvaluatedState#clientDetail}).
+   * ({@link EvaluatedState.ClientReads}).
    * Pods the other state does not have are left out.
    */
   private static Map<String, List<Object>> classes(
       ServiceFindings.Group g, EvaluatedState there) {
     Map<String, List<Object>> out = new HashMap<>();
+    EvaluatedState.ClientReads reads = there.clientReads(g.first());
     for (ServiceFindings.Source s : g.sourceSet()) {
       for (Pod pod : g.podsOf(s)) {
         there.pod(pod.key()).ifPresent(t -> out.put(pod.key(), List.of(s, t.namespace(),
-            t.labels(), t.hostNetwork(), String.valueOf(t.serviceAccount()),
-            there.clientDetail(t, g.first()))));
+            t.labels(), t.hostNetwork(), String.valueOf(t.serviceAccount()), reads.of(t))));
       }
     }
     return out;

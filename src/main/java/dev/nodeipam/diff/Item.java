@@ -92,8 +92,8 @@ public record Item(
     }
     String ranges = String.join(", ", addresses.subList(0, Math.min(3, addresses.size())))
         + (addresses.size() > 3 ? ", …" : "");
-    return ranges + " (" + String.format(Locale.ROOT, "%,d", addressCount) + " addresses) port " + port + "/"
-        + protocol;
+    return ranges + " (" + String.format(Locale.ROOT, "%,d", addressCount) + " addresses) port "
+        + port + "/" + protocol;
   }
 
   public static Builder builder() {

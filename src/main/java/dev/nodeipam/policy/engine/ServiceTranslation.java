@@ -33,7 +33,15 @@ public final class ServiceTranslation {
   record FrontendAddress(Service service, Frontend kind, String ipMode) {}
 
   /** A frontend that the flow's address and port hit. */
-  public record Hit(Service service, Service.ServicePort port, Frontend kind, String ipMode) {}
+  public record Hit(Service service, Service.ServicePort port, Frontend kind, String ipMode) {
+    /**
+     * The frontend entry hit, as a value: Service, port, kind and ipMode. Two addresses with the
+     * same entry are translated alike for a client off their nodes.
+     */
+    public List<Object> entry() {
+      return List.of(service.key(), port.port(), kind, String.valueOf(ipMode));
+    }
+  }
 
   private final Map<String, List<FrontendAddress>> frontends = new HashMap<>();
   private final Map<Integer, Service> nodePorts = new HashMap<>();
