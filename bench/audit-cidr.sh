@@ -23,16 +23,7 @@ spec:
   - to: [{ipBlock: {cidr: 0.0.0.0/0}}]
     ports: [{port: 443, protocol: TCP}]
 YAML
-cat > "$out/ccnp/egress-443.yaml" <<'YAML'
-apiVersion: cilium.io/v2
-kind: CiliumClusterwideNetworkPolicy
-metadata: {name: egress-443}
-spec:
-  endpointSelector: {}
-  egress:
-  - toCIDR: [0.0.0.0/0]
-    toPorts: [{ports: [{port: "443", protocol: TCP}]}]
-YAML
+cp bench/inputs/ccnp-egress-443.yaml "$out/ccnp/egress-443.yaml"
 
 # run NAME HEAP OUTPUT_FILE ARGS...: one row of the table.
 run() {

@@ -22,16 +22,7 @@ if [ ! -d "$out/cluster" ]; then
   bin/nodeipam generate "${sizes[@]}" --out "$out/cluster" >&2
 fi
 mkdir -p "$out/ccnp"
-cat > "$out/ccnp/egress-443.yaml" <<'YAML'
-apiVersion: cilium.io/v2
-kind: CiliumClusterwideNetworkPolicy
-metadata: {name: egress-443}
-spec:
-  endpointSelector: {}
-  egress:
-  - toCIDR: [0.0.0.0/0]
-    toPorts: [{ports: [{port: "443", protocol: TCP}]}]
-YAML
+cp bench/inputs/ccnp-egress-443.yaml "$out/ccnp/egress-443.yaml"
 
 echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1), heap -Xmx$heap," \
   "load average$(cut -d' ' -f1-3 /proc/loadavg | sed 's/^/ /')"
