@@ -119,7 +119,8 @@ public final class Audit {
     DatapathSettings now = engine.settings(overrides);
     DatapathSettings translating = IdentityTrap.translating(engine, overrides);
 
-    TrapSearch search = new TrapSearch(engine, now, translating, options.latent());
+    TrapSearch search = new TrapSearch(engine, now, translating, options.latent(),
+        scope.everything() ? Set.of() : scope.sourcePods());
     List<Target> targets =
         targets(published.addresses(), engine).stream()
             .filter(t -> inScope(namespaces, t.address().service().namespace()))
@@ -154,7 +155,7 @@ public final class Audit {
         run -> run.target().groups().forEach(g -> distinct.addAll(g.traps())));
     return new AuditReport(sorted, others,
         Companions.of(distinct, companionScope.scope(), now), now, published.addresses().size(),
-        search.groupCount(), companionScope, new SourceNames(published.snapshot().workloads()));
+        search.identityCount(), companionScope, new SourceNames(published.snapshot().workloads()));
   }
 
   /**

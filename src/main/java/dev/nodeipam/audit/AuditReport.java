@@ -88,7 +88,7 @@ public record AuditReport(
    * address, port, direction) for traps, then the others.
    */
   public List<Finding> groupedFindings() {
-    List<TrapGroups.Group> groups = groups().groups();
+    List<TrapGroups.Group> groups = groups().bySource();
     int size = groups.size() + others.size();
     return new AbstractList<>() {
       @Override

@@ -10,6 +10,7 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -106,6 +107,30 @@ public final class ServiceFindings {
       return first().dialled().explainer().podsOf(s.group());
     }
 
+    /** The first {@code limit} names of its sources (workloads, pods or identities). */
+    public List<String> sourceNames(int limit) {
+      Set<String> out = new LinkedHashSet<>();
+      for (TrapGroups.Group s : groups) {
+        for (SourceNames.Named m : s.members()) {
+          if (out.size() == limit) {
+            return List.copyOf(out);
+          }
+          out.add(m.source().name());
+        }
+      }
+      return List.copyOf(out);
+    }
+
+    /** How many distinct sources (workloads, pods or identities) it traps. */
+    public int sourceCount() {
+      if (groups.size() == 1) {
+        return groups.get(0).members().size();
+      }
+      Set<String> names = new HashSet<>();
+      groups.forEach(s -> s.members().forEach(m -> names.add(m.source().name())));
+      return names.size();
+    }
+
     /** Source pods in all (counted at one address: every address has the same). */
     public long pods() {
       long n = 0;
@@ -164,14 +189,15 @@ public final class ServiceFindings {
     // says how many there are and --per-address lists each.
     extra.put("addresses", g.ranges(MAX_ADDRESSES));
     extra.put("addressCount", g.addresses().size());
+    List<String> sourceNames = g.sourceNames(TrapGroups.MAX_SOURCES);
+    int sourceCount = g.sourceCount();
     extra.put("sourceKind", sources.get(0).source().kind());
-    extra.put("sources", sources.stream().limit(TrapGroups.MAX_SOURCES)
-        .map(s -> s.source().name()).distinct().toList());
-    extra.put("sourceCount", sources.stream().map(s -> s.source().name()).distinct().count());
+    extra.put("sources", sourceNames);
+    extra.put("sourceCount", sourceCount);
     extra.put("pods", g.pods());
     AuditReport.extraOf(t, extra);
-    String names = sources.get(0).source().name()
-        + (sources.size() > 1 ? " and " + (sources.size() - 1) + " more" : "");
+    String names = sourceNames.get(0)
+        + (sourceCount > 1 ? " and " + (sourceCount - 1) + " more" : "");
     String message = names + " -> " + g.key().service() + ": " + g.addressText() + ":"
         + t.servicePort().port() + "/" + t.protocol() + ": " + t.detail();
     return Finding.builder()

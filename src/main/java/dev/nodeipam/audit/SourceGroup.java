@@ -1,11 +1,15 @@
 package dev.nodeipam.audit;
 
+import dev.nodeipam.policy.engine.PolicyEngine;
+import dev.nodeipam.policy.engine.SourceClasses;
 import dev.nodeipam.policy.model.Identity;
+import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.snapshot.Pod;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -35,6 +39,27 @@ record SourceGroup(int id, Identity identity, List<Pod> pods, Map<String, List<P
     return pods.get(0);
   }
 
+  /**
+   * Identities judged as one (a class no rule tells apart, {@code SourceClasses}): the first
+   * one's identity, and every pod of them, identity by identity.
+   */
+  static SourceGroup merged(int id, List<SourceGroup> identities) {
+    if (identities.size() == 1) {
+      SourceGroup g = identities.get(0);
+      return new SourceGroup(id, g.identity(), g.pods(), g.byNode());
+    }
+    List<Pod> pods = new ArrayList<>();
+    Map<String, List<Pod>> byNode = new LinkedHashMap<>();
+    for (SourceGroup g : identities) {
+      pods.addAll(g.pods());
+      g.byNode().forEach((node, on) ->
+          byNode.computeIfAbsent(node, k -> new ArrayList<>()).addAll(on));
+    }
+    Map<String, List<Pod>> frozen = new LinkedHashMap<>();
+    byNode.forEach((node, on) -> frozen.put(node, List.copyOf(on)));
+    return new SourceGroup(id, identities.get(0).identity(), List.copyOf(pods), frozen);
+  }
+
   /** Groups the pods by identity labels (and node, for hostNetwork pods: they are their node). */
   static List<SourceGroup> of(List<Pod> pods, Function<Pod, Identity> identity) {
     Map<Object, List<Pod>> groups = new LinkedHashMap<>();
@@ -58,5 +83,37 @@ record SourceGroup(int id, Identity identity, List<Pod> pods, Map<String, List<P
           byNode));
     }
     return out;
+  }
+
+  /**
+   * The source identities merged into classes ({@link SourceClasses}), in the order of their
+   * first identity; identities holding some of the scoped pods are never merged with others.
+   */
+  static List<SourceGroup> classes(PolicyEngine engine, List<SourceGroup> identities,
+      List<DatapathSettings> settings, Set<String> scopedPods) {
+    List<Identity> ids = new ArrayList<>(identities.size());
+    List<Object> apart = new ArrayList<>(identities.size());
+    for (SourceGroup g : identities) {
+      Pod rep = g.representative();
+      ids.add(rep.isItsNode() ? null : g.identity());
+      boolean scoped = !scopedPods.isEmpty()
+          && g.pods().stream().anyMatch(p -> scopedPods.contains(p.key()));
+      boolean known = rep.nodeName() != null
+          && engine.snapshot().node(rep.nodeName()).isPresent();
+      apart.add(List.of(scoped, known));
+    }
+    int[] classOf = SourceClasses.of(engine, ids, apart, settings);
+    List<List<SourceGroup>> members = new ArrayList<>();
+    for (int i = 0; i < classOf.length; i++) {
+      if (classOf[i] == members.size()) {
+        members.add(new ArrayList<>());
+      }
+      members.get(classOf[i]).add(identities.get(i));
+    }
+    List<SourceGroup> out = new ArrayList<>(members.size());
+    for (List<SourceGroup> m : members) {
+      out.add(merged(out.size(), m));
+    }
+    return List.copyOf(out);
   }
 }

@@ -51,6 +51,14 @@ public record Trap(
 
     /** Whether the pod runs on the node that owns the address (judged apart there). */
     boolean onOwner(ServiceAddress address, Pod pod);
+
+    /**
+     * A value equal for the pods of one identity and no others: a source group (class) may hold
+     * several identities no rule tells apart, reported by name apart.
+     */
+    default Object identityKey(Pod source) {
+      return groupOf(source);
+    }
   }
 
   public Trap {

@@ -6,8 +6,10 @@ import dev.nodeipam.snapshot.Pod;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,15 +26,44 @@ public final class TrapGroups {
   public static final int MAX_SOURCES = 20;
 
   /**
-   * Traps of one source at one address, port and direction.
+   * Traps of one source at one address, port and direction; or of several sources that no rule
+   * tells apart, judged as one ({@code SourceClasses}), each named in {@code members}.
    *
    * @param traps the traps, neighbours in the report's order (at least one)
-   * @param source the workload, pod or identity they come from
+   * @param source the workload, pod or identity they come from (the first of {@code members})
    * @param pods how many source pods in all
+   * @param members each source and its pods, in the order they come (one for a single source)
    */
-  public record Group(List<Trap> traps, SourceNames.Source source, int pods) {
+  public record Group(List<Trap> traps, SourceNames.Source source, int pods,
+      List<SourceNames.Named> members) {
+    public Group {
+      members = List.copyOf(members);
+    }
+
     public Trap first() {
       return traps.get(0);
+    }
+
+    /** The group as one group per source: itself when it has one. */
+    public List<Group> bySource() {
+      if (members.size() == 1) {
+        return List.of(this);
+      }
+      List<Group> out = new ArrayList<>(members.size());
+      for (SourceNames.Named m : members) {
+        Set<Pod> mine = Collections.newSetFromMap(new IdentityHashMap<>());
+        mine.addAll(m.pods());
+        List<Trap> parts = new ArrayList<>();
+        for (Trap t : traps) {
+          List<Pod> here = t.sources().stream().filter(mine::contains).toList();
+          if (!here.isEmpty()) {
+            parts.add(here.size() == t.sources().size() ? t
+                : t.toBuilder().sources(here).build());
+          }
+        }
+        out.add(new Group(parts, m.source(), m.pods().size(), List.of(m)));
+      }
+      return out;
     }
 
     /** The first {@code limit} source pods. */
@@ -149,7 +180,62 @@ public final class TrapGroups {
     for (Trap t : run) {
       pods += t.sources().size();
     }
-    return new Group(run, source(run.get(0)), pods);
+    List<SourceNames.Named> members = members(run);
+    return new Group(run, members.get(0).source(), pods, members);
+  }
+
+  /** The sources of some traps' pods, those of one name merged. */
+  private List<SourceNames.Named> members(List<Trap> run) {
+    Trap.Explainer x = run.get(0).dialled().explainer();
+    if (run.size() == 1) {
+      return names.members(run.get(0).sources(), x::identityKey);
+    }
+    Map<SourceNames.Source, List<Pod>> byName = new LinkedHashMap<>();
+    for (Trap t : run) {
+      for (SourceNames.Named m : names.members(t.sources(), x::identityKey)) {
+        byName.computeIfAbsent(m.source(), k -> new ArrayList<>()).addAll(m.pods());
+      }
+    }
+    List<SourceNames.Named> out = new ArrayList<>(byName.size());
+    byName.forEach((source, pods) -> out.add(new SourceNames.Named(source, pods)));
+    return out;
+  }
+
+  /**
+   * The groups split into one per source (the unit of the per-address report, version 2), built
+   * one at a time as they are read.
+   */
+  public List<Group> bySource() {
+    List<Group> groups = groups();
+    int[] starts = new int[groups.size() + 1];
+    for (int i = 0; i < groups.size(); i++) {
+      starts[i + 1] = starts[i] + groups.get(i).members().size();
+    }
+    return new AbstractList<>() {
+      // A group's sources are read one after the other: split it once, not once per source.
+      private int split = -1;
+      private List<Group> parts;
+
+      @Override
+      public synchronized Group get(int index) {
+        int g = Arrays.binarySearch(starts, index);
+        g = g >= 0 ? g : -g - 2;
+        Group group = groups.get(g);
+        if (group.members().size() == 1) {
+          return group;
+        }
+        if (split != g) {
+          parts = group.bySource();
+          split = g;
+        }
+        return parts.get(index - starts[g]);
+      }
+
+      @Override
+      public int size() {
+        return starts[starts.length - 1];
+      }
+    };
   }
 
   /** The groups, built one at a time as they are read. */
@@ -217,7 +303,7 @@ public final class TrapGroups {
         }
       }
       pods += g.pods();
-      sources++;
+      sources += g.members().size();
     }
 
     public Summary summary() {

@@ -69,6 +69,8 @@ final class TrapSearch implements Trap.Explainer {
   private final boolean[] onKnownNode;
   private final SourceGroup[] byId;
   private final Map<Pod, Integer> groupOfPod = new IdentityHashMap<>();
+  private final Map<Pod, SourceGroup> identityOfPod = new IdentityHashMap<>();
+  private final int identityCount;
   private final WorldClasses worldClasses;
   private final TrapCache cache;
   private final TrapVerdicts verdicts;
@@ -80,6 +82,15 @@ final class TrapSearch implements Trap.Explainer {
    */
   TrapSearch(
       PolicyEngine engine, DatapathSettings now, DatapathSettings translating, boolean latent) {
+    this(engine, now, translating, latent, Set.of());
+  }
+
+  /**
+   * @param scopedPods the source pods ({@code namespace/name}) a scoped search may be asked about
+   *     alone ({@link #groupsOf}): no class holds both some of them and others; empty for none
+   */
+  TrapSearch(PolicyEngine engine, DatapathSettings now, DatapathSettings translating,
+      boolean latent, Set<String> scopedPods) {
     this.engine = engine;
     this.latent = latent;
     ClusterSnapshot snapshot = engine.snapshot();
@@ -87,7 +98,9 @@ final class TrapSearch implements Trap.Explainer {
         new ArrayList<>(SourceGroup.of(snapshot.pods(), p -> engine.identityOf(p, now)));
     // Traps come out in this order: by source, with no sorting of millions of traps afterwards.
     all.sort(Comparator.comparing(g -> g.representative().key()));
-    this.groups = List.copyOf(all);
+    this.identityCount = all.size();
+    all.forEach(g -> g.pods().forEach(p -> identityOfPod.put(p, g)));
+    this.groups = SourceGroup.classes(engine, all, List.of(now, translating), scopedPods);
     this.worldClasses = new WorldClasses(engine, now);
     this.cache = new TrapCache(groups.size());
     this.verdicts = new TrapVerdicts(engine, now, translating, cache);
@@ -140,14 +153,25 @@ final class TrapSearch implements Trap.Explainer {
     return p.nodeName() != null && engine.snapshot().node(p.nodeName()).isPresent();
   }
 
-  /** The source's identity: its group's, but a hostNetwork client is its node. */
+  /** The source's own identity (any of a class gets its verdicts); hostNetwork: its node. */
   Identity identity(SourceGroup g, Pod source) {
-    return source.isItsNode() ? engine.identityOf(source, settings(When.NOW)) : g.identity();
+    if (source.isItsNode()) {
+      return engine.identityOf(source, settings(When.NOW));
+    }
+    SourceGroup own = identityOfPod.get(source);
+    return own == null ? g.identity() : own.identity();
   }
 
+  /** How many groups (classes of source identities) the search judges. */
   int groupCount() {
     return groups.size();
   }
+
+  /** How many source identities its groups hold. */
+  int identityCount() {
+    return identityCount;
+  }
+
 
   /** By group id, whether the group holds one of the pods ({@code namespace/name}). */
   boolean[] groupsOf(Set<String> podKeys) {
@@ -464,6 +488,12 @@ final class TrapSearch implements Trap.Explainer {
   @Override
   public int groupOf(Pod source) {
     return groupOfPod.get(source);
+  }
+
+  @Override
+  public Object identityKey(Pod source) {
+    SourceGroup own = identityOfPod.get(source);
+    return own == null ? source : own;
   }
 
   @Override

@@ -60,10 +60,10 @@ final class FlowChanges extends FlowItems {
       }
     }
     // Grouped and named as the audit groups its report: by source workload, address and port.
-    for (TrapGroups.Group g : here.report.groupsOf(changedTraps).groups()) {
+    for (TrapGroups.Group g : here.report.groupsOf(changedTraps).bySource()) {
       emit(trapType, g, here, there);
     }
-    for (TrapGroups.Group g : here.report.groupsOf(flippedTraps).groups()) {
+    for (TrapGroups.Group g : here.report.groupsOf(flippedTraps).bySource()) {
       emit(verdictType, g, here, there);
     }
   }

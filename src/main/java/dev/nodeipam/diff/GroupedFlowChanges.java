@@ -2,6 +2,7 @@ package dev.nodeipam.diff;
 
 import dev.nodeipam.audit.ServiceAddress;
 import dev.nodeipam.audit.ServiceFindings;
+import dev.nodeipam.audit.SourceNames;
 import dev.nodeipam.audit.Trap;
 import dev.nodeipam.audit.TrapGroups;
 import dev.nodeipam.policy.model.Direction;
@@ -10,6 +11,7 @@ import dev.nodeipam.snapshot.Pod;
 import inet.ipaddr.IPAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -313,7 +315,7 @@ final class GroupedFlowChanges extends FlowItems {
     Trap t = g.first();
     ServiceAddress first = p.addresses().get(0);
     List<Pod> pods = p.pods().apply(first);
-    List<SourceName> names = names(g, pods);
+    List<SourceName> names = names(g, pods, p.whole());
     List<RuleAt> rules = rules(t, in.state.locator());
     List<String> reasons = new ArrayList<>();
     Location cause = reasons(t, first, pods, in, other, reasons, rules);
@@ -359,19 +361,27 @@ final class GroupedFlowChanges extends FlowItems {
    * workload, a pod, an identity), by name: the same whatever order the state's objects came in
    * (the guard's cache and a manifest tree list them differently).
    */
-  private static List<SourceName> names(ServiceFindings.Group g, List<Pod> pods) {
-    Map<List<Object>, SourceName> byIdentity = new HashMap<>();
+  private static List<SourceName> names(ServiceFindings.Group g, List<Pod> pods,
+      boolean whole) {
+    Map<String, SourceName> out = new TreeMap<>();
+    if (whole) {
+      // Every pod of the finding: its sources, without a look at each pod.
+      for (TrapGroups.Group s : g.sources()) {
+        for (SourceNames.Named m : s.members()) {
+          out.putIfAbsent(m.source().name(), new SourceName(m.source().kind(), m.source().name()));
+        }
+      }
+      return List.copyOf(out.values());
+    }
+    Map<Pod, SourceName> byPod = new IdentityHashMap<>();
     for (TrapGroups.Group s : g.sources()) {
-      for (Trap trap : s.traps()) {
-        Pod p = trap.sources().get(0);
-        byIdentity.putIfAbsent(List.of(p.namespace(), p.labels()),
-            new SourceName(s.source().kind(), s.source().name()));
+      for (SourceNames.Named m : s.members()) {
+        SourceName n = new SourceName(m.source().kind(), m.source().name());
+        m.pods().forEach(p -> byPod.putIfAbsent(p, n));
       }
     }
-    Map<String, SourceName> out = new TreeMap<>();
     for (Pod p : pods) {
-      SourceName n = byIdentity.getOrDefault(List.of(p.namespace(), p.labels()),
-          new SourceName("Pod", p.key()));
+      SourceName n = byPod.getOrDefault(p, new SourceName("Pod", p.key()));
       out.putIfAbsent(n.name(), n);
     }
     return List.copyOf(out.values());

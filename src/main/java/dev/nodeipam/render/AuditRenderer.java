@@ -8,6 +8,7 @@ import dev.nodeipam.audit.Companion;
 import dev.nodeipam.audit.Finding;
 import dev.nodeipam.audit.Granularity;
 import dev.nodeipam.audit.ServiceFindings;
+import dev.nodeipam.audit.SourceNames;
 import dev.nodeipam.audit.Trap;
 import dev.nodeipam.audit.TrapGroups;
 import dev.nodeipam.audit.WorldPeer;
@@ -22,7 +23,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -182,6 +185,7 @@ public final class AuditRenderer {
     Map<String, long[]> by = new LinkedHashMap<>();
     Map<String, Set<String>> services = new LinkedHashMap<>();
     Map<String, Set<String>> sources = new LinkedHashMap<>();
+    Map<String, Set<List<SourceNames.Named>>> readBy = new HashMap<>();
     for (ServiceFindings.Block b : blocks) {
       for (Section section : sections(b.target(), labels, settings)) {
         Trap first = section.groups().get(0).first();
@@ -193,9 +197,16 @@ public final class AuditRenderer {
           services.computeIfAbsent(key, k -> new HashSet<>())
               .add(first.address().service().key());
           Set<String> names = sources.computeIfAbsent(key, k -> new HashSet<>());
+          Set<List<SourceNames.Named>> read = readBy.computeIfAbsent(key,
+              k -> Collections.newSetFromMap(new IdentityHashMap<>()));
           for (TrapGroups.Group g : pol.getValue()) {
-            if (names.add(g.source().name())) {
-              n[1] += g.pods();
+            // A class of sources is the same list at every address it is trapped at: read once.
+            if (read.add(g.members())) {
+              for (SourceNames.Named m : g.members()) {
+                if (names.add(m.source().name())) {
+                  n[1] += m.pods().size();
+                }
+              }
             }
           }
         }
@@ -429,15 +440,20 @@ public final class AuditRenderer {
   private static String sources(List<TrapGroups.Group> groups) {
     List<String> names = new ArrayList<>();
     long pods = 0;
+    int sources = 0;
     for (TrapGroups.Group g : groups) {
       pods += g.pods();
-      if (names.size() < MAX_SOURCES) {
-        names.add(g.source().name() + " (" + (g.source().kind().equals("Pod") ? "pod"
-            : g.source().kind() + ", " + g.pods() + " pod" + (g.pods() == 1 ? "" : "s")) + ")");
+      for (SourceNames.Named m : g.members()) {
+        sources++;
+        if (names.size() < MAX_SOURCES) {
+          int n = m.pods().size();
+          names.add(m.source().name() + " (" + (m.source().kind().equals("Pod") ? "pod"
+              : m.source().kind() + ", " + n + " pod" + (n == 1 ? "" : "s")) + ")");
+        }
       }
     }
-    return String.join(", ", names) + (groups.size() > MAX_SOURCES ? " and "
-        + (groups.size() - MAX_SOURCES) + " more (" + pods + " pods in all)" : "");
+    return String.join(", ", names) + (sources > MAX_SOURCES ? " and "
+        + (sources - MAX_SOURCES) + " more (" + pods + " pods in all)" : "");
   }
 
   private static final ObjectMapper JSON =

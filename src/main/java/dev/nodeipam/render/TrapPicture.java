@@ -81,8 +81,11 @@ public record TrapPicture(
     for (TrapGroups.Group g : target.groups()) {
       Trap t = g.first();
       String kind = g.source().kind();
+      int pods = g.members().get(0).pods().size();
       String label = g.source().name() + (kind.equals("Pod") ? " (pod)"
-          : " (" + kind + ", " + g.pods() + " pod" + (g.pods() == 1 ? "" : "s") + ")");
+          : " (" + kind + ", " + pods + " pod" + (pods == 1 ? "" : "s") + ")")
+          + (g.members().size() == 1 ? "" : " and " + (g.members().size() - 1) + " more ("
+              + g.pods() + " pods in all)");
       c.add(label, AuditRenderer.ruleLabels(t, r.settings()));
       g.sources(1).stream().map(Pod::namespace).forEach(namespaces::add);
       t.policies().forEach(p -> {

@@ -448,6 +448,11 @@ public final class PolicyEngine {
     return tiers.accepts().stream().map(r -> new AllowEntry(r.policy(), r.entry())).toList();
   }
 
+  /** Every installed ClusterNetworkPolicy rule, whatever it selects and whatever the release. */
+  public List<TierRule> tierRules() {
+    return tiers.installed();
+  }
+
   /**
    * The entries of every installed ClusterNetworkPolicy rule, whatever the action: their {@code
    * networks} CIDRs divide addresses into classes as toCIDR peers do.
