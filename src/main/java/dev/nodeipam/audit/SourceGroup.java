@@ -21,8 +21,15 @@ import java.util.function.Function;
  * @param id a small number naming the group in caches
  * @param identity the identity of the first pod
  * @param pods every pod of the group, in snapshot order
+ * @param byNode its pods by node
+ * @param byNamespace its pods by namespace (a class of identities may span namespaces)
  */
-record SourceGroup(int id, Identity identity, List<Pod> pods, Map<String, List<Pod>> byNode) {
+record SourceGroup(int id, Identity identity, List<Pod> pods, Map<String, List<Pod>> byNode,
+    Map<String, List<Pod>> byNamespace) {
+
+  SourceGroup(int id, Identity identity, List<Pod> pods, Map<String, List<Pod>> byNode) {
+    this(id, identity, pods, byNode, byNamespace(pods));
+  }
 
   // Groups are map keys in the search: equal by id, not by comparing every pod.
   @Override
@@ -37,6 +44,15 @@ record SourceGroup(int id, Identity identity, List<Pod> pods, Map<String, List<P
 
   Pod representative() {
     return pods.get(0);
+  }
+
+  /** The group's pods by namespace (a class of identities may span namespaces). */
+  private static Map<String, List<Pod>> byNamespace(List<Pod> pods) {
+    Map<String, List<Pod>> out = new LinkedHashMap<>();
+    for (Pod p : pods) {
+      out.computeIfAbsent(p.namespace(), k -> new ArrayList<>()).add(p);
+    }
+    return out;
   }
 
   /**

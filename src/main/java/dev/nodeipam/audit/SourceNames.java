@@ -31,17 +31,20 @@ public final class SourceNames {
 
   /**
    * One source of a trap whose pods span several (a class of identities no rule tells apart,
-   * judged as one): the source and its pods among the trap's.
+   * judged as one): the source and how many of the trap's pods are its.
    */
-  public record Named(Source source, List<Pod> pods) {
-    public Named {
-      pods = List.copyOf(pods);
+  public record Named(Source source, int count) {}
+
+  /** The sources of a list of pods, and which of them each pod is (null: all the first). */
+  private record Split(List<Named> members, Map<Pod, Integer> memberOf) {
+    int of(Pod p) {
+      return memberOf == null ? 0 : memberOf.get(p);
     }
   }
 
   private final Map<String, List<Workload>> byNamespace = new HashMap<>();
   // Traps of one class share its pod lists: split each list once.
-  private final Map<List<Pod>, List<Named>> members = new IdentityHashMap<>();
+  private final Map<List<Pod>, Split> splits = new IdentityHashMap<>();
   private final Map<List<Object>, Source> known = new HashMap<>();
 
   SourceNames(List<Workload> workloads) {
@@ -56,12 +59,45 @@ public final class SourceNames {
 
   /**
    * The sources of some pods, in the order their first pod comes: each identity named as {@link
-   * #of} names it (with its pods in the list counted), and identities of one name merged.
+   * #of} names it (with its pods in the list counted), and identities of one name merged. A
+   * class's pods but a few ({@link PodsExcept}) keep the names the class's list gives them.
    *
    * @param identityOf the identity (any value equal for the pods of one and only one) of a pod
    */
-  synchronized List<Named> members(List<Pod> pods, Function<Pod, Object> identityOf) {
-    List<Named> known = members.get(pods);
+  List<Named> members(List<Pod> pods, Function<Pod, Object> identityOf) {
+    PodsExcept except = PodsExcept.of(pods);
+    if (except == null) {
+      return split(pods, identityOf).members();
+    }
+    Split base = split(except.base(), identityOf);
+    int[] less = new int[base.members().size()];
+    for (Pod p : except.out()) {
+      less[base.of(p)]++;
+    }
+    List<Named> out = new ArrayList<>(base.members().size());
+    for (int i = 0; i < less.length; i++) {
+      Named m = base.members().get(i);
+      if (m.count() > less[i]) {
+        out.add(less[i] == 0 ? m : new Named(m.source(), m.count() - less[i]));
+      }
+    }
+    return out;
+  }
+
+  /** The pods of each source of {@link #members}, in the same order. */
+  Map<Source, List<Pod>> podsBySource(List<Pod> pods, Function<Pod, Object> identityOf) {
+    PodsExcept except = PodsExcept.of(pods);
+    Split split = split(except == null ? pods : except.base(), identityOf);
+    Map<Source, List<Pod>> out = new LinkedHashMap<>();
+    for (Pod p : pods) {
+      out.computeIfAbsent(split.members().get(split.of(p)).source(), k -> new ArrayList<>())
+          .add(p);
+    }
+    return out;
+  }
+
+  private synchronized Split split(List<Pod> pods, Function<Pod, Object> identityOf) {
+    Split known = splits.get(pods);
     if (known != null) {
       return known;
     }
@@ -69,20 +105,26 @@ public final class SourceNames {
     for (Pod p : pods) {
       byIdentity.computeIfAbsent(identityOf.apply(p), k -> new ArrayList<>()).add(p);
     }
-    List<Named> out;
+    Split out;
     if (byIdentity.size() == 1) {
-      out = List.of(new Named(of(pods.get(0), pods.size()), pods));
+      out = new Split(List.of(new Named(of(pods.get(0), pods.size()), pods.size())), null);
     } else {
-      Map<Source, List<Pod>> byName = new LinkedHashMap<>();
-      byIdentity.values().forEach(ps ->
-          byName.computeIfAbsent(of(ps.get(0), ps.size()), k -> new ArrayList<>()).addAll(ps));
-      out = new ArrayList<>(byName.size());
-      for (Map.Entry<Source, List<Pod>> e : byName.entrySet()) {
-        out.add(new Named(e.getKey(), e.getValue()));
+      Map<Source, Integer> index = new LinkedHashMap<>();
+      List<Integer> counts = new ArrayList<>();
+      Map<Pod, Integer> memberOf = new IdentityHashMap<>();
+      for (List<Pod> ps : byIdentity.values()) {
+        int i = index.computeIfAbsent(of(ps.get(0), ps.size()), k -> {
+          counts.add(0);
+          return counts.size() - 1;
+        });
+        counts.set(i, counts.get(i) + ps.size());
+        ps.forEach(p -> memberOf.put(p, i));
       }
-      out = List.copyOf(out);
+      List<Named> members = new ArrayList<>(index.size());
+      index.forEach((source, i) -> members.add(new Named(source, counts.get(i))));
+      out = new Split(List.copyOf(members), memberOf);
     }
-    members.put(pods, out);
+    splits.put(pods, out);
     return out;
   }
 

@@ -62,7 +62,8 @@ public record Trap(
   }
 
   public Trap {
-    sources = List.copyOf(sources);
+    // A class's pods but a few are a view of the class's list (PodsExcept), not copied.
+    sources = PodsExcept.of(sources) != null ? sources : List.copyOf(sources);
     policies = List.copyOf(policies);
     destinations = List.copyOf(destinations);
     onceTranslated = List.copyOf(onceTranslated);

@@ -6,7 +6,6 @@ import dev.nodeipam.snapshot.Pod;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -35,7 +34,7 @@ public final class TrapGroups {
    * @param members each source and its pods, in the order they come (one for a single source)
    */
   public record Group(List<Trap> traps, SourceNames.Source source, int pods,
-      List<SourceNames.Named> members) {
+      List<SourceNames.Named> members, SourceNames names) {
     public Group {
       members = List.copyOf(members);
     }
@@ -44,25 +43,34 @@ public final class TrapGroups {
       return traps.get(0);
     }
 
+    /** The pods of each source, at this group's address, in the order of {@link #members}. */
+    public Map<SourceNames.Source, List<Pod>> podsBySource() {
+      Trap.Explainer x = first().dialled().explainer();
+      Map<SourceNames.Source, List<Pod>> out = new LinkedHashMap<>();
+      for (Trap t : traps) {
+        names.podsBySource(t.sources(), x::identityKey).forEach((source, pods) ->
+            out.computeIfAbsent(source, k -> new ArrayList<>()).addAll(pods));
+      }
+      return out;
+    }
+
     /** The group as one group per source: itself when it has one. */
     public List<Group> bySource() {
       if (members.size() == 1) {
         return List.of(this);
       }
-      List<Group> out = new ArrayList<>(members.size());
-      for (SourceNames.Named m : members) {
-        Set<Pod> mine = Collections.newSetFromMap(new IdentityHashMap<>());
-        mine.addAll(m.pods());
-        List<Trap> parts = new ArrayList<>();
-        for (Trap t : traps) {
-          List<Pod> here = t.sources().stream().filter(mine::contains).toList();
-          if (!here.isEmpty()) {
-            parts.add(here.size() == t.sources().size() ? t
-                : t.toBuilder().sources(here).build());
-          }
-        }
-        out.add(new Group(parts, m.source(), m.pods().size(), List.of(m)));
+      Trap.Explainer x = first().dialled().explainer();
+      Map<SourceNames.Source, List<Trap>> parts = new LinkedHashMap<>();
+      for (Trap t : traps) {
+        names.podsBySource(t.sources(), x::identityKey).forEach((source, pods) ->
+            parts.computeIfAbsent(source, k -> new ArrayList<>()).add(
+                pods.size() == t.sources().size() ? t : t.toBuilder().sources(pods).build()));
       }
+      List<Group> out = new ArrayList<>(parts.size());
+      parts.forEach((source, ts) -> {
+        int n = ts.stream().mapToInt(t -> t.sources().size()).sum();
+        out.add(new Group(ts, source, n, List.of(new SourceNames.Named(source, n)), names));
+      });
       return out;
     }
 
@@ -181,7 +189,7 @@ public final class TrapGroups {
       pods += t.sources().size();
     }
     List<SourceNames.Named> members = members(run);
-    return new Group(run, members.get(0).source(), pods, members);
+    return new Group(run, members.get(0).source(), pods, members, names);
   }
 
   /** The sources of some traps' pods, those of one name merged. */
@@ -190,14 +198,14 @@ public final class TrapGroups {
     if (run.size() == 1) {
       return names.members(run.get(0).sources(), x::identityKey);
     }
-    Map<SourceNames.Source, List<Pod>> byName = new LinkedHashMap<>();
+    Map<SourceNames.Source, Integer> byName = new LinkedHashMap<>();
     for (Trap t : run) {
       for (SourceNames.Named m : names.members(t.sources(), x::identityKey)) {
-        byName.computeIfAbsent(m.source(), k -> new ArrayList<>()).addAll(m.pods());
+        byName.merge(m.source(), m.count(), Integer::sum);
       }
     }
     List<SourceNames.Named> out = new ArrayList<>(byName.size());
-    byName.forEach((source, pods) -> out.add(new SourceNames.Named(source, pods)));
+    byName.forEach((source, n) -> out.add(new SourceNames.Named(source, n)));
     return out;
   }
 

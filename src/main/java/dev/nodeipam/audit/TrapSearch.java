@@ -2,7 +2,6 @@ package dev.nodeipam.audit;
 
 import dev.nodeipam.audit.TrapCache.Allows;
 import dev.nodeipam.audit.TrapCache.BackendKey;
-import dev.nodeipam.audit.TrapCache.OffOwnerKey;
 import dev.nodeipam.audit.TrapCache.PortKey;
 import dev.nodeipam.audit.TrapCache.Sender;
 import dev.nodeipam.audit.TrapCache.When;
@@ -70,6 +69,7 @@ final class TrapSearch implements Trap.Explainer {
   private final SourceGroup[] byId;
   private final Map<Pod, Integer> groupOfPod = new IdentityHashMap<>();
   private final Map<Pod, SourceGroup> identityOfPod = new IdentityHashMap<>();
+  private final SourceSplit split;
   private final int identityCount;
   private final WorldClasses worldClasses;
   private final TrapCache cache;
@@ -101,8 +101,10 @@ final class TrapSearch implements Trap.Explainer {
     this.identityCount = all.size();
     all.forEach(g -> g.pods().forEach(p -> identityOfPod.put(p, g)));
     this.groups = SourceGroup.classes(engine, all, List.of(now, translating), scopedPods);
+
     this.worldClasses = new WorldClasses(engine, now);
     this.cache = new TrapCache(groups.size());
+    this.split = new SourceSplit(groups, cache);
     this.verdicts = new TrapVerdicts(engine, now, translating, cache);
     this.byId = new SourceGroup[groups.size()];
     for (SourceGroup g : groups) {
@@ -239,7 +241,7 @@ final class TrapSearch implements Trap.Explainer {
       if (!sender.dialsAsAddress() || (allows == null && !ingressCandidate)) {
         continue; // the group could never dial it as written: nothing was broken
       }
-      for (List<Pod> pods : byTranslation(t, g, byOwner)) {
+      for (List<Pod> pods : split.byTranslation(t, g, byOwner)) {
         judge(t, g, pods, allows, ingressCandidate, egress, ingress);
       }
     }
@@ -312,43 +314,6 @@ final class TrapSearch implements Trap.Explainer {
       ingress.forEach(e -> out.add(e.trap()));
       return out;
     }
-  }
-
-  /**
-   * The group's pods split where the verdict can differ between them: where the address's
-   * translation can, and each pod that may be a backend of the address on its own (hairpin).
-   */
-  private List<List<Pod>> byTranslation(TrapTarget t, SourceGroup g, boolean byOwner) {
-    List<List<Pod>> lists = t.backendsByClientNode() ? List.copyOf(g.byNode().values())
-        : g.representative().isItsNode() || byOwner ? byNodeOfAddress(t, g)
-        : List.of(g.pods());
-    if (g.pods().stream().noneMatch(t::mayBeBackend)) {
-      return lists;
-    }
-    List<List<Pod>> out = new ArrayList<>();
-    for (List<Pod> pods : lists) {
-      List<Pod> rest = pods.stream().filter(p -> !t.mayBeBackend(p)).toList();
-      if (!rest.isEmpty()) {
-        out.add(rest);
-      }
-      pods.stream().filter(t::mayBeBackend).forEach(p -> out.add(List.of(p)));
-    }
-    return out;
-  }
-
-  /** The group's pods split where the address's translation can differ between them. */
-  private List<List<Pod>> byNodeOfAddress(TrapTarget t, SourceGroup g) {
-    if (g.representative().isItsNode()) {
-      return List.copyOf(g.byNode().values());
-    }
-    List<Pod> on = t.owner == null ? null : g.byNode().get(t.owner);
-    if (on == null || on.size() == g.pods().size()) {
-      return List.of(on == null ? g.pods() : on);
-    }
-    // An address of a node: translated (socket LB) and host for clients on that node only.
-    List<Pod> off = cache.offOwner(new OffOwnerKey(g.id(), t.owner),
-        () -> List.copyOf(g.pods().stream().filter(p -> !t.owner.equals(p.nodeName())).toList()));
-    return List.of(on, off);
   }
 
   /** The entries whose CIDR/world peer covers the address: all of them, some, or none (null). */

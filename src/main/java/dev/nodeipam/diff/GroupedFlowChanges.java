@@ -375,10 +375,10 @@ final class GroupedFlowChanges extends FlowItems {
     }
     Map<Pod, SourceName> byPod = new IdentityHashMap<>();
     for (TrapGroups.Group s : g.sources()) {
-      for (SourceNames.Named m : s.members()) {
-        SourceName n = new SourceName(m.source().kind(), m.source().name());
-        m.pods().forEach(p -> byPod.putIfAbsent(p, n));
-      }
+      s.podsBySource().forEach((source, ps) -> {
+        SourceName n = new SourceName(source.kind(), source.name());
+        ps.forEach(p -> byPod.putIfAbsent(p, n));
+      });
     }
     for (Pod p : pods) {
       SourceName n = byPod.getOrDefault(p, new SourceName("Pod", p.key()));

@@ -204,7 +204,7 @@ public final class AuditRenderer {
             if (read.add(g.members())) {
               for (SourceNames.Named m : g.members()) {
                 if (names.add(m.source().name())) {
-                  n[1] += m.pods().size();
+                  n[1] += m.count();
                 }
               }
             }
@@ -446,7 +446,7 @@ public final class AuditRenderer {
       for (SourceNames.Named m : g.members()) {
         sources++;
         if (names.size() < MAX_SOURCES) {
-          int n = m.pods().size();
+          int n = m.count();
           names.add(m.source().name() + " (" + (m.source().kind().equals("Pod") ? "pod"
               : m.source().kind() + ", " + n + " pod" + (n == 1 ? "" : "s")) + ")");
         }

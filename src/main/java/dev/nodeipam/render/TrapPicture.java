@@ -81,7 +81,7 @@ public record TrapPicture(
     for (TrapGroups.Group g : target.groups()) {
       Trap t = g.first();
       String kind = g.source().kind();
-      int pods = g.members().get(0).pods().size();
+      int pods = g.members().get(0).count();
       String label = g.source().name() + (kind.equals("Pod") ? " (pod)"
           : " (" + kind + ", " + pods + " pod" + (pods == 1 ? "" : "s") + ")")
           + (g.members().size() == 1 ? "" : " and " + (g.members().size() - 1) + " more ("
