@@ -3,11 +3,14 @@ package dev.nodeipam.audit;
 import dev.nodeipam.snapshot.Pod;
 import dev.nodeipam.snapshot.Workload;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 
@@ -35,12 +38,24 @@ public final class SourceNames {
    */
   public record Named(Source source, int count) {}
 
-  /** The sources of a list of pods, and which of them each pod is (null: all the first). */
-  private record Split(List<Named> members, Map<Pod, Integer> memberOf) {
-    int of(Pod p) {
-      return memberOf == null ? 0 : memberOf.get(p);
+  /**
+   * The sources of a list of pods: each identity's pods and name, and the names merged.
+   *
+   * @param identities each identity's pods, in the order its first pod comes
+   * @param names each identity's name
+   * @param memberOf each identity's place in {@code members}
+   * @param identityOf each pod's identity, by place; null when there is only one
+   */
+  private record Split(List<Named> members, List<List<Pod>> identities, List<Source> names,
+      int[] memberOf, Map<Pod, Integer> identityOf) {
+    int identity(Pod p) {
+      return identityOf == null ? 0 : identityOf.get(p);
     }
   }
+
+  /** Sources in the order a report lists them: by name, whatever order their pods come in. */
+  static final Comparator<Source> BY_NAME =
+      Comparator.comparing(Source::name).thenComparing(Source::kind);
 
   private final Map<String, List<Workload>> byNamespace = new HashMap<>();
   // Traps of one class share its pod lists: split each list once.
@@ -58,8 +73,8 @@ public final class SourceNames {
   }
 
   /**
-   * The sources of some pods, in the order their first pod comes: each identity named as {@link
-   * #of} names it (with its pods in the list counted), and identities of one name merged. A
+   * The sources of some pods, by name: each identity named as {@link #of} names it (with its pods
+   * in the list counted), and identities of one name merged. A
    * class's pods but a few ({@link PodsExcept}) keep the names the class's list gives them.
    *
    * @param identityOf the identity (any value equal for the pods of one and only one) of a pod
@@ -67,36 +82,60 @@ public final class SourceNames {
   List<Named> members(List<Pod> pods, Function<Pod, Object> identityOf) {
     PodsExcept except = PodsExcept.of(pods);
     if (except == null) {
-      return split(pods, identityOf).members();
+      return split(pods, identityOf, true).members();
     }
-    Split base = split(except.base(), identityOf);
-    int[] less = new int[base.members().size()];
-    for (Pod p : except.out()) {
-      less[base.of(p)]++;
+    Split base = split(except.base(), identityOf, true);
+    List<Named> fast = lessOf(base, except.out());
+    return fast != null ? fast : split(List.copyOf(pods), identityOf, false).members();
+  }
+
+  /**
+   * The class's sources less some of its pods, when that changes no source's name (it seldom
+   * does: a source keeps its name unless it has no workload and one pod remains); null when it
+   * does.
+   */
+  private List<Named> lessOf(Split base, List<Pod> out) {
+    Map<Integer, Integer> less = new LinkedHashMap<>();
+    Set<Pod> gone = Collections.newSetFromMap(new IdentityHashMap<>());
+    gone.addAll(out);
+    out.forEach(p -> less.merge(base.identity(p), 1, Integer::sum));
+    int[] fewer = new int[base.members().size()];
+    for (Map.Entry<Integer, Integer> e : less.entrySet()) {
+      int id = e.getKey();
+      List<Pod> ps = base.identities().get(id);
+      int left = ps.size() - e.getValue();
+      int member = base.memberOf()[id];
+      if (left > 0) {
+        Pod first = ps.stream().filter(p -> !gone.contains(p)).findFirst().orElseThrow();
+        if (!of(first, left).equals(base.names().get(id))) {
+          return null;
+        }
+      }
+      fewer[member] += e.getValue();
     }
-    List<Named> out = new ArrayList<>(base.members().size());
-    for (int i = 0; i < less.length; i++) {
+    List<Named> result = new ArrayList<>(base.members().size());
+    for (int i = 0; i < fewer.length; i++) {
       Named m = base.members().get(i);
-      if (m.count() > less[i]) {
-        out.add(less[i] == 0 ? m : new Named(m.source(), m.count() - less[i]));
+      if (m.count() > fewer[i]) {
+        result.add(fewer[i] == 0 ? m : new Named(m.source(), m.count() - fewer[i]));
       }
     }
-    return out;
+    return result;
   }
 
   /** The pods of each source of {@link #members}, in the same order. */
   Map<Source, List<Pod>> podsBySource(List<Pod> pods, Function<Pod, Object> identityOf) {
-    PodsExcept except = PodsExcept.of(pods);
-    Split split = split(except == null ? pods : except.base(), identityOf);
-    Map<Source, List<Pod>> out = new LinkedHashMap<>();
+    boolean view = PodsExcept.of(pods) != null;
+    Split split = split(view ? List.copyOf(pods) : pods, identityOf, !view);
+    Map<Source, List<Pod>> out = new TreeMap<>(BY_NAME);
     for (Pod p : pods) {
-      out.computeIfAbsent(split.members().get(split.of(p)).source(), k -> new ArrayList<>())
-          .add(p);
+      out.computeIfAbsent(split.names().get(split.identity(p)), k -> new ArrayList<>()).add(p);
     }
-    return out;
+    return new LinkedHashMap<>(out);
   }
 
-  private synchronized Split split(List<Pod> pods, Function<Pod, Object> identityOf) {
+  private synchronized Split split(List<Pod> pods, Function<Pod, Object> identityOf,
+      boolean keep) {
     Split known = splits.get(pods);
     if (known != null) {
       return known;
@@ -105,26 +144,31 @@ public final class SourceNames {
     for (Pod p : pods) {
       byIdentity.computeIfAbsent(identityOf.apply(p), k -> new ArrayList<>()).add(p);
     }
-    Split out;
-    if (byIdentity.size() == 1) {
-      out = new Split(List.of(new Named(of(pods.get(0), pods.size()), pods.size())), null);
-    } else {
-      Map<Source, Integer> index = new LinkedHashMap<>();
-      List<Integer> counts = new ArrayList<>();
-      Map<Pod, Integer> memberOf = new IdentityHashMap<>();
-      for (List<Pod> ps : byIdentity.values()) {
-        int i = index.computeIfAbsent(of(ps.get(0), ps.size()), k -> {
-          counts.add(0);
-          return counts.size() - 1;
-        });
-        counts.set(i, counts.get(i) + ps.size());
-        ps.forEach(p -> memberOf.put(p, i));
+    List<List<Pod>> identities = new ArrayList<>(byIdentity.values());
+    List<Source> names = new ArrayList<>(identities.size());
+    Map<Source, Integer> counts = new TreeMap<>(BY_NAME);
+    Map<Pod, Integer> identityOf2 = identities.size() == 1 ? null : new IdentityHashMap<>();
+    for (int id = 0; id < identities.size(); id++) {
+      List<Pod> ps = identities.get(id);
+      Source name = of(ps.get(0), ps.size());
+      names.add(name);
+      counts.merge(name, ps.size(), Integer::sum);
+      if (identityOf2 != null) {
+        int identity = id;
+        ps.forEach(p -> identityOf2.put(p, identity));
       }
-      List<Named> members = new ArrayList<>(index.size());
-      index.forEach((source, i) -> members.add(new Named(source, counts.get(i))));
-      out = new Split(List.copyOf(members), memberOf);
     }
-    splits.put(pods, out);
+    List<Named> members = new ArrayList<>(counts.size());
+    Map<Source, Integer> place = new HashMap<>();
+    counts.forEach((source, n) -> {
+      place.put(source, members.size());
+      members.add(new Named(source, n));
+    });
+    int[] memberOf = names.stream().mapToInt(place::get).toArray();
+    Split out = new Split(List.copyOf(members), identities, names, memberOf, identityOf2);
+    if (keep) {
+      splits.put(pods, out);
+    }
     return out;
   }
 

@@ -8,10 +8,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -46,7 +46,7 @@ public final class TrapGroups {
     /** The pods of each source, at this group's address, in the order of {@link #members}. */
     public Map<SourceNames.Source, List<Pod>> podsBySource() {
       Trap.Explainer x = first().dialled().explainer();
-      Map<SourceNames.Source, List<Pod>> out = new LinkedHashMap<>();
+      Map<SourceNames.Source, List<Pod>> out = new TreeMap<>(SourceNames.BY_NAME);
       for (Trap t : traps) {
         names.podsBySource(t.sources(), x::identityKey).forEach((source, pods) ->
             out.computeIfAbsent(source, k -> new ArrayList<>()).addAll(pods));
@@ -60,7 +60,7 @@ public final class TrapGroups {
         return List.of(this);
       }
       Trap.Explainer x = first().dialled().explainer();
-      Map<SourceNames.Source, List<Trap>> parts = new LinkedHashMap<>();
+      Map<SourceNames.Source, List<Trap>> parts = new TreeMap<>(SourceNames.BY_NAME);
       for (Trap t : traps) {
         names.podsBySource(t.sources(), x::identityKey).forEach((source, pods) ->
             parts.computeIfAbsent(source, k -> new ArrayList<>()).add(
@@ -198,7 +198,7 @@ public final class TrapGroups {
     if (run.size() == 1) {
       return names.members(run.get(0).sources(), x::identityKey);
     }
-    Map<SourceNames.Source, Integer> byName = new LinkedHashMap<>();
+    Map<SourceNames.Source, Integer> byName = new TreeMap<>(SourceNames.BY_NAME);
     for (Trap t : run) {
       for (SourceNames.Named m : names.members(t.sources(), x::identityKey)) {
         byName.merge(m.source(), m.count(), Integer::sum);
