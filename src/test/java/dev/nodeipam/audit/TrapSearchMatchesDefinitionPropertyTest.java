@@ -111,6 +111,10 @@ class TrapSearchMatchesDefinitionPropertyTest {
               for (String kind : KINDS) {
                 coverage.count(kind, found.stream().anyMatch(k -> k.endsWith(kind)));
               }
+              // A class of identities no rule tells apart is judged once for all of them.
+              coverage.count("a trap's sources span identities", report.traps().stream()
+                  .anyMatch(t -> t.sources().stream()
+                      .map(p -> List.of(p.namespace(), p.labels())).distinct().count() > 1));
               Set<String> own = ownNodeClients(cluster, overrides, found);
               coverage.count("own-node clients trapped, judged with the rest",
                   own.contains("alike"));
@@ -123,6 +127,7 @@ class TrapSearchMatchesDefinitionPropertyTest {
     for (String kind : KINDS) {
       coverage.requireShare(kind, 0.015);
     }
+    coverage.requireShare("a trap's sources span identities", 0.05);
     coverage.requireShare("own-node clients trapped, judged with the rest", 0.02);
     coverage.requireShare("own-node clients trapped, judged apart", 0.05);
     coverage.print();
