@@ -80,7 +80,7 @@ public final class AuditRenderer {
   /** {@link #writeText(AuditReport, PrintWriter)}; {@code verbose} lists the defaults too. */
   public static void writeText(AuditReport r, PrintWriter out, boolean verbose) {
     TrapGroups groups = r.groups();
-    Overview o = overview(r, groups);
+    AuditOverview o = AuditOverview.of(r, groups);
     line(out, "", o.headline());
     line(out, "", o.counts());
     line(out, "Datapath: ", settings(r, verbose));
@@ -233,7 +233,7 @@ public final class AuditRenderer {
   /** Writes the Markdown report as it goes, one Service address and port at a time. */
   public static void writeMarkdown(AuditReport r, PrintWriter out) {
     TrapGroups groups = r.groups();
-    Overview o = overview(r, groups);
+    AuditOverview o = AuditOverview.of(r, groups);
     out.append("# nodeipam audit\n\n**").append(cell(o.headline())).append("**\n\n")
         .append(o.counts()).append("\n\n");
     out.append("Datapath: ").append(settings(r, true)).append("\n");
@@ -347,60 +347,6 @@ public final class AuditRenderer {
     List<String> parts = new ArrayList<>();
     by.forEach((p, rs) -> parts.add(p.label() + (rs.isEmpty() ? "" : " " + String.join("; ", rs))));
     return parts;
-  }
-
-  /**
-   * What the report opens with, from one pass over the groups: the headline ("7 policies in 3
-   * namespaces stop matching for 24.85.233.58:443 — 1 active, 6 latent"), the counts, and one
-   * line per address and port when there are several.
-   */
-  /** The summary lines, and the blocks they summarise (grouped once, read twice). */
-  record Overview(String headline, String counts, List<String> lines,
-      List<ServiceFindings.Block> blocks) {}
-
-  static Overview overview(AuditReport r, TrapGroups groups) {
-    List<String> lines = new ArrayList<>();
-    TrapGroups.Tally all = new TrapGroups.Tally();
-    Trap[] last = new Trap[1];
-    String[] lastText = new String[1];
-    int addresses = 0;
-    List<ServiceFindings.Block> blocks = ServiceFindings.blocks(ServiceFindings.of(groups));
-    for (ServiceFindings.Block b : blocks) {
-      TrapGroups.Target t = b.target();
-      addresses += b.addresses().size();
-      TrapGroups.Summary s = t.summary();
-      t.groups().forEach(all::add);
-      last[0] = t.first();
-      lastText[0] = b.addressText();
-      lines.add(b.addressText() + " (" + t.first().address().frontend() + " of "
-          + t.first().address().service().key() + "): " + stopMatching(s) + " — " + s.active()
-          + " active, " + s.latent() + " latent; " + s.sources() + " source"
-          + (s.sources() == 1 ? "" : "s") + " (" + s.pods() + " pod" + (s.pods() == 1 ? "" : "s")
-          + ")");
-    }
-    TrapGroups.Summary s = all.summary();
-    String headline;
-    if (r.traps().isEmpty()) {
-      headline = "No trapped flow at " + Plural.of(r.addresses(), "Service address") + ".";
-    } else {
-      // Counted per address; an address group a rule cannot tell apart is one block.
-      String where = lines.size() == 1 && addresses == 1 ? lastText[0]
-          : addresses + " Service addresses and ports"
-              + (lines.size() < addresses ? " in " + Plural.of(lines.size(), "group") : "");
-      headline = stopMatching(s) + " for " + where + " — " + s.active()
-          + " active, " + s.latent() + " latent.";
-    }
-    String counts = Plural.of(r.addresses(), "Service address") + " audited; "
-        + Plural.of(s.sources(), "trapped source") + " (" + Plural.of(s.pods(), "pod") + "); "
-        + Plural.of(r.others().size(), "other finding") + "; "
-        + Plural.of(r.companions().size(), "companion policy") + ".";
-    return new Overview(headline, counts, lines.size() > 1 ? lines : List.of(), blocks);
-  }
-
-  private static String stopMatching(TrapGroups.Summary s) {
-    return Plural.of(s.policies(), "policy")
-        + (s.namespaces() == 0 ? "" : " in " + Plural.of(s.namespaces(), "namespace"))
-        + " stop" + (s.policies() == 1 ? "s" : "") + " matching";
   }
 
   static String address(Trap t) {

@@ -57,7 +57,7 @@ public final class HtmlReport {
   /** The audit's page. */
   public static void writeAudit(AuditReport r, PrintWriter out) {
     TrapGroups groups = r.groups();
-    AuditRenderer.Overview o = AuditRenderer.overview(r, groups);
+    AuditOverview o = AuditOverview.of(r, groups);
     head(out, "nodeipam audit");
     out.append("<p class=\"headline\">").append(Html.escape(o.headline())).append("</p>\n<p>")
         .append(Html.escape(o.counts())).append("</p>\n<p><small>Datapath: ")
