@@ -78,12 +78,27 @@ public final class Audit {
    */
   public static AuditReport run(ClusterSnapshot snapshot, Map<String, String> overrides,
       AuditOptions options, AuditScope scope) {
-    return run(snapshot, overrides, options, scope, Set.of(), new AuditProgress());
+    return scoped(snapshot, overrides, options, scope).report();
+  }
+
+  /** A scoped audit, and the addresses it audited: a diff reads them too, built once. */
+  public record Scoped(AuditReport report, PublishedAddresses published) {}
+
+  /** {@link #run(ClusterSnapshot, Map, AuditOptions, AuditScope)} with its addresses. */
+  public static Scoped scoped(ClusterSnapshot snapshot, Map<String, String> overrides,
+      AuditOptions options, AuditScope scope) {
+    return run(snapshot, overrides, options, scope, Set.of(), new AuditProgress(), true);
   }
 
   private static AuditReport run(ClusterSnapshot snapshot, Map<String, String> overrides,
       AuditOptions options, AuditScope scope, Set<String> namespaces,
       AuditProgress progress) {
+    return run(snapshot, overrides, options, scope, namespaces, progress, false).report();
+  }
+
+  private static Scoped run(ClusterSnapshot snapshot, Map<String, String> overrides,
+      AuditOptions options, AuditScope scope, Set<String> namespaces,
+      AuditProgress progress, boolean keepAddresses) {
     PolicyEngine rules = PolicyEngine.of(snapshot, options.dns());
     // Sources in scope are audited at every address; without them only the scope's are needed.
     boolean allAddresses = scope.everything() || !scope.sourcePods().isEmpty();
@@ -111,8 +126,9 @@ public final class Audit {
       others.addAll(conflicts(all, PolicyEngine.withServicesOf(all.snapshot(), rules),
           namespaces));
       others.addAll(collisions(snapshot, options, settings, others, namespaces));
-      return new AuditReport(List.of(), others,
-          List.of(), settings, total, 0, companionScope, SourceNames.none());
+      return new Scoped(new AuditReport(List.of(), others,
+          List.of(), settings, total, 0, companionScope, SourceNames.none()),
+          keepAddresses ? all : null);
     }
     PublishedAddresses published = PublishedAddresses.of(snapshot, options.nodeIpam(), audited);
     PolicyEngine engine = PolicyEngine.withServicesOf(published.snapshot(), rules);
@@ -153,9 +169,11 @@ public final class Audit {
     List<Trap> distinct = new ArrayList<>();
     new TrapGroups(sorted, SourceNames.none()).forEachRun(
         run -> run.target().groups().forEach(g -> distinct.addAll(g.traps())));
-    return new AuditReport(sorted, others,
+    return new Scoped(new AuditReport(sorted, others,
         Companions.of(distinct, companionScope.scope(), now), now, published.addresses().size(),
-        search.identityCount(), companionScope, new SourceNames(published.snapshot().workloads()));
+        search.identityCount(), companionScope,
+        new SourceNames(published.snapshot().workloads())),
+        keepAddresses ? published : null);
   }
 
   /**

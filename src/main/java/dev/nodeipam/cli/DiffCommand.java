@@ -9,6 +9,7 @@ import dev.nodeipam.diff.StateDiff;
 import dev.nodeipam.git.GitTree;
 import dev.nodeipam.kube.ManifestLoader;
 import dev.nodeipam.kube.ManifestTree;
+import dev.nodeipam.kube.ParsedFiles;
 import dev.nodeipam.kube.SourceLocator;
 import dev.nodeipam.render.DiffRenderer;
 import dev.nodeipam.render.HtmlReport;
@@ -67,6 +68,12 @@ import picocli.CommandLine.Spec;
     })
 public final class DiffCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+
+  /**
+   * The files both states hold alike, parsed and converted once: a change touches a few files of
+   * a tree that is otherwise read twice. Dropped once both states are loaded.
+   */
+  private ParsedFiles shared;
 
   @Option(
       names = "--before",
@@ -166,6 +173,7 @@ public final class DiffCommand implements Callable<Integer> {
             perAddress ? Granularity.ADDRESS : Granularity.SERVICE);
     Diff diff;
     Path root;
+    shared = new ParsedFiles();
     if (base != null) {
       if (!before.isEmpty() || !after.isEmpty()) {
         throw usage("--base reads the before state from git: give -f, not --before/--after");
@@ -184,6 +192,7 @@ public final class DiffCommand implements Callable<Integer> {
             : renderedAt(tree, state);
         ClusterSnapshot now = kustomize == null ? load(paths, ManifestTree.WORK_TREE, null)
             : rendered(Path.of(kustomize), null);
+        shared = null;
         diff = StateDiff.run(
             new StateDiff.State("before", old, new SourceLocator(tree)),
             new StateDiff.State("after", now, new SourceLocator(ManifestTree.WORK_TREE)),
@@ -204,6 +213,7 @@ public final class DiffCommand implements Callable<Integer> {
           : load(before, ManifestTree.WORK_TREE, "--before");
       ClusterSnapshot now = kustomize != null ? rendered(after.get(0), "--after")
           : load(after, ManifestTree.WORK_TREE, "--after");
+      shared = null;
       SourceLocator locator = new SourceLocator(ManifestTree.WORK_TREE);
       diff = StateDiff.run(new StateDiff.State("before", old, locator),
           new StateDiff.State("after", now, locator), settings);
@@ -280,7 +290,7 @@ public final class DiffCommand implements Callable<Integer> {
         w -> {
           err.println("nodeipam: warning: " + (state == null ? "" : state + ": ") + w);
           err.flush();
-        }, new ManifestLoader.Progress()).withCommand("diff").withStdin(stdin);
+        }, new ManifestLoader.Progress()).withCommand("diff").withStdin(stdin).withShared(shared);
     try {
       ClusterSnapshot snapshot = ManifestLoader.load(paths, options, tree);
       ClasslessNote.print(err, nodeIpam.options(), snapshot, state);

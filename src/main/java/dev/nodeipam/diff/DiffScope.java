@@ -69,8 +69,9 @@ public record DiffScope(AuditScope audit, Set<String> plannedServices) {
     services.addAll(changes.sliceServices());
     Set<String> planned = changes.nodes().isEmpty() ? new TreeSet<>(services) : null;
     for (ClusterSnapshot s : List.of(before, after)) {
+      Map<String, Set<Map<String, String>>> scopedLabels = labelsOf(s, pods);
       for (Service svc : s.services()) {
-        if (selectsAny(svc, s, pods)) {
+        if (selectsAny(svc, scopedLabels)) {
           services.add(svc.key());
         }
         if (!changes.nodes().isEmpty() && ServiceOwnership.handles(svc, options)) {
@@ -82,8 +83,8 @@ public record DiffScope(AuditScope audit, Set<String> plannedServices) {
       }
     }
     Set<String> first = Set.copyOf(services);
-    services.addAll(sharingAnAddress(first, before, planned(before, first, options)));
-    services.addAll(sharingAnAddress(first, after, planned(after, first, options)));
+    services.addAll(sharingAnAddress(first, before, options));
+    services.addAll(sharingAnAddress(first, after, options));
     if (planned != null) {
       planned.addAll(services);
     }
@@ -133,12 +134,31 @@ public record DiffScope(AuditScope audit, Set<String> plannedServices) {
     return out;
   }
 
-  private static boolean selectsAny(Service svc, ClusterSnapshot s, Set<String> pods) {
-    if (svc.selector() == null || svc.selector().isEmpty() || pods.isEmpty()) {
+  /**
+   * The distinct label sets of the given pods, by namespace: what a Service selector is matched
+   * against (pods of one workload share their labels; a cluster-wide change scopes every pod).
+   */
+  private static Map<String, Set<Map<String, String>>> labelsOf(ClusterSnapshot s,
+      Set<String> pods) {
+    Map<String, Set<Map<String, String>>> out = new HashMap<>();
+    if (pods.isEmpty()) {
+      return out;
+    }
+    for (Pod p : s.pods()) {
+      if (pods.contains(p.key())) {
+        out.computeIfAbsent(p.namespace(), k -> new HashSet<>()).add(p.labels());
+      }
+    }
+    return out;
+  }
+
+  /** Whether the Service selects one of the label sets (of scoped pods) in its namespace. */
+  private static boolean selectsAny(Service svc, Map<String, Set<Map<String, String>>> labels) {
+    if (svc.selector() == null || svc.selector().isEmpty()) {
       return false;
     }
-    for (Pod p : s.podsIn(svc.namespace())) {
-      if (pods.contains(p.key()) && p.labels().entrySet().containsAll(svc.selector().entrySet())) {
+    for (Map<String, String> l : labels.getOrDefault(svc.namespace(), Set.of())) {
+      if (l.entrySet().containsAll(svc.selector().entrySet())) {
         return true;
       }
     }
@@ -221,20 +241,31 @@ public record DiffScope(AuditScope audit, Set<String> plannedServices) {
     return d.isError() || d.ingress() == null ? null : d.ingress();
   }
 
+  /**
+   * The Services of the state that share a frontend with one of {@code services}, those
+   * included. When they are every Service of the state already (a change to every pod, say),
+   * there is nothing to add and no frontend to compute: Node IPAM Services can publish the
+   * addresses of every node.
+   */
   private static Set<String> sharingAnAddress(
-      Set<String> services, ClusterSnapshot s, Map<String, List<String>> planned) {
+      Set<String> services, ClusterSnapshot s, NodeIpamOptions options) {
+    Set<String> out = new HashSet<>();
+    if (s.services().stream().allMatch(svc -> services.contains(svc.key()))) {
+      return out;
+    }
+    Map<String, List<String>> planned = planned(s, services, options);
     Set<String> frontends = new HashSet<>();
     for (Service svc : s.services()) {
       if (services.contains(svc.key())) {
         frontends.addAll(frontendsOf(svc, planned));
       }
     }
-    Set<String> out = new HashSet<>();
     if (frontends.isEmpty()) {
       return out;
     }
     for (Service svc : s.services()) {
-      if (frontendsOf(svc, planned).stream().anyMatch(frontends::contains)) {
+      if (!services.contains(svc.key())
+          && frontendsOf(svc, planned).stream().anyMatch(frontends::contains)) {
         out.add(svc.key());
       }
     }

@@ -2,7 +2,6 @@ package dev.nodeipam.diff;
 
 import dev.nodeipam.audit.Audit;
 import dev.nodeipam.audit.AuditReport;
-import dev.nodeipam.audit.AuditScope;
 import dev.nodeipam.audit.PublishedAddresses;
 import dev.nodeipam.audit.ServiceAddress;
 import dev.nodeipam.audit.ServiceFindings;
@@ -42,12 +41,11 @@ final class EvaluatedState {
 
   EvaluatedState(StateDiff.State state, StateDiff.Settings settings, DiffScope scope) {
     this.state = state;
-    this.report = Audit.run(state.snapshot(), settings.overrides(), settings.audit(),
+    // The audit's addresses are those of the scope: every Service's when sources are in it.
+    Audit.Scoped audited = Audit.scoped(state.snapshot(), settings.overrides(), settings.audit(),
         scope.audit());
-    AuditScope audit = scope.audit();
-    boolean all = audit.everything() || !audit.sourcePods().isEmpty();
-    this.published = PublishedAddresses.of(state.snapshot(), settings.audit().nodeIpam(),
-        s -> all || audit.coversService(s.key()));
+    this.report = audited.report();
+    this.published = audited.published();
     // Lazy: only the namespaces of the flows asked about have their policies read.
     this.engine = PolicyEngine.lazy(published.snapshot());
     this.now = engine.settings(settings.overrides());

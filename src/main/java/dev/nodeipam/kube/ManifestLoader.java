@@ -58,9 +58,9 @@ public final class ManifestLoader {
    * @param progress counters a progress line may show while loading
    */
   public record Options(boolean skipNonManifests, Consumer<String> warnings, Progress progress,
-      String command, String namespace, InputStream stdin) {
+      String command, String namespace, InputStream stdin, ParsedFiles shared) {
     public Options(boolean skipNonManifests, Consumer<String> warnings, Progress progress) {
-      this(skipNonManifests, warnings, progress, "COMMAND", null, System.in);
+      this(skipNonManifests, warnings, progress, "COMMAND", null, System.in, null);
     }
 
     public static Options defaults() {
@@ -69,7 +69,7 @@ public final class ManifestLoader {
 
     /** The command a hint names ({@code helm template … | nodeipam COMMAND -f -}). */
     public Options withCommand(String command) {
-      return new Options(skipNonManifests, warnings, progress, command, namespace, stdin);
+      return new Options(skipNonManifests, warnings, progress, command, namespace, stdin, shared);
     }
 
     /**
@@ -77,12 +77,20 @@ public final class ManifestLoader {
      * another namespace is then an error, as kubectl refuses it. Null: {@code default}, any.
      */
     public Options withNamespace(String namespace) {
-      return new Options(skipNonManifests, warnings, progress, command, namespace, stdin);
+      return new Options(skipNonManifests, warnings, progress, command, namespace, stdin, shared);
     }
 
     /** Where {@code -f -} reads from. */
     public Options withStdin(InputStream stdin) {
-      return new Options(skipNonManifests, warnings, progress, command, namespace, stdin);
+      return new Options(skipNonManifests, warnings, progress, command, namespace, stdin, shared);
+    }
+
+    /**
+     * Files another load of the same command may have parsed already (the other state of a
+     * {@code diff}): a file with the same path and text is parsed and converted once.
+     */
+    public Options withShared(ParsedFiles shared) {
+      return new Options(skipNonManifests, warnings, progress, command, namespace, stdin, shared);
     }
   }
 
@@ -115,14 +123,14 @@ public final class ManifestLoader {
    * object as read (for telling identical duplicates from differing ones), and what it converts
    * to; {@code converted} is null for a kind nodeipam does not read.
    */
-  private record Document(String identity, String where, String kindKey, JsonNode doc,
+  record Document(String identity, String where, String kindKey, JsonNode doc,
       SnapshotAssembler.Converted converted) {}
 
   /**
    * A file's objects in order, or its problems (one line each); {@code notManifest} says why a
    * file holds no Kubernetes object at all (null when it holds some).
    */
-  private record FileResult(Path file, boolean underDirectory, List<Document> documents,
+  record FileResult(Path file, boolean underDirectory, List<Document> documents,
       List<String> problems, String notManifest, String notManifestAt) {}
 
   /** A document that is no Kubernetes object: the reason, for a file holding nothing else. */
@@ -229,17 +237,35 @@ public final class ManifestLoader {
 
   private FileResult parseFile(ManifestSources.Input input) {
     Path file = input.file();
+    try {
+      String text;
+      try {
+        text = file.equals(ManifestSources.STDIN) ? stdinText : tree.read(file);
+      } catch (BadInputException e) {
+        return new FileResult(file, input.underDirectory(), List.of(), List.of(e.getMessage()),
+            null, null);
+      }
+      FileResult result = options.shared() == null ? parseText(input, text)
+          : options.shared().parsed(file, input.underDirectory(), options.namespace(), text,
+              () -> parseText(input, text));
+      options.progress().objects.addAndGet(result.documents().size());
+      return result;
+    } finally {
+      options.progress().filesRead.incrementAndGet();
+    }
+  }
+
+  /** A file's objects, or its problems: a function of its path, text and the load's namespace. */
+  private FileResult parseText(ManifestSources.Input input, String text) {
+    Path file = input.file();
     List<Document> out = new ArrayList<>();
     List<String> problems = new ArrayList<>();
-    String text = null;
     try {
-      text = file.equals(ManifestSources.STDIN) ? stdinText : tree.read(file);
       String[] notManifest = readFile(file, text, out, problems);
-      options.progress().objects.addAndGet(out.size());
-      return new FileResult(file, input.underDirectory(), out, problems,
+      return new FileResult(file, input.underDirectory(), List.copyOf(out), List.copyOf(problems),
           notManifest == null ? null : notManifest[0], notManifest == null ? null : notManifest[1]);
     } catch (BadInputException e) {
-      if (input.underDirectory() && text != null && !text.contains("kind")) {
+      if (input.underDirectory() && !text.contains("kind")) {
         // Another tool's data that is not even JSON or YAML (mongoimport lines, say): no
         // manifest, as a file that parses but holds no object.
         String why =
@@ -247,9 +273,8 @@ public final class ManifestLoader {
         return new FileResult(file, true, List.of(), List.of(), "does not parse: " + why, null);
       }
       problems.add(e.getMessage());
-      return new FileResult(file, input.underDirectory(), List.of(), problems, null, null);
-    } finally {
-      options.progress().filesRead.incrementAndGet();
+      return new FileResult(file, input.underDirectory(), List.of(), List.copyOf(problems), null,
+          null);
     }
   }
 

@@ -61,6 +61,8 @@ class ScopedDiffTest {
   static Stream<Arguments> changes() {
     Edit companion = Edit.add("companion.yaml", read(COMPANION));
     Edit lb = Edit.add("lb.yaml", NODE_IPAM_SERVICE);
+    // The benchmark's cluster-wide policy: every pod in scope, so every Service too.
+    Edit ccnp = Edit.add("ccnp.yaml", read(Path.of("bench/inputs/ccnp-egress-443.yaml")));
     return Stream.of(
         Arguments.of("externalIP added", BEFORE, List.of(), AFTER, List.of()),
         Arguments.of("externalIP removed", AFTER, List.of(), BEFORE, List.of()),
@@ -81,6 +83,8 @@ class ScopedDiffTest {
             List.of(companion, new Edit("istio-system.yaml",
                 t -> t.replace("app: istio-ingressgateway", "app: ingress-v2")))),
         Arguments.of("Node IPAM LoadBalancer added", BEFORE, List.of(), BEFORE, List.of(lb)),
+        Arguments.of("cluster-wide egress policy added under a Node IPAM LoadBalancer", BEFORE,
+            List.of(lb), BEFORE, List.of(lb, ccnp)),
         Arguments.of("node removed under a Node IPAM LoadBalancer", BEFORE, List.of(lb), BEFORE,
             List.of(lb, Edit.replace("nodes.yaml", "name: node-3", "name: node-3\n  labels:"
                 + " {node.kubernetes.io/exclude-from-external-load-balancers: \"\"}"))),

@@ -2,6 +2,7 @@ package dev.nodeipam.policy.engine;
 
 import dev.nodeipam.net.IpText;
 import dev.nodeipam.policy.model.Identity;
+import dev.nodeipam.policy.settings.CiliumVersion;
 import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.Namespace;
@@ -11,7 +12,9 @@ import inet.ipaddr.IPAddress;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The identity of a pod, and of an address that is not translated (section 3 of the policy model):
@@ -27,6 +30,27 @@ public final class Identities {
 
   private final ClusterSnapshot snapshot;
   private final AddressBook book;
+  /**
+   * A pod's identity at its first address under what the settings give it (the release's label
+   * filter, the cluster name, split world): asked again for every flow the pod is in (a diff asks
+   * a source class at every address of a finding, and every backend of a Service each time), and
+   * filtering the labels through the agent's label filter is the costly part.
+   */
+  private final Map<PodKey, Identity> ofPod = new ConcurrentHashMap<>();
+
+  /** One pod object (by reference: pods are values, hashing one reads all its fields). */
+  private record PodKey(Pod pod, CiliumVersion version, String cluster, boolean splitWorld) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof PodKey k && k.pod == pod && k.version.equals(version)
+          && Objects.equals(k.cluster, cluster) && k.splitWorld == splitWorld;
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(pod) * 31 + Objects.hash(version, cluster, splitWorld);
+    }
+  }
 
   Identities(ClusterSnapshot snapshot, AddressBook book) {
     this.snapshot = snapshot;
@@ -56,23 +80,31 @@ public final class Identities {
       boolean same = pod.nodeName() != null && pod.nodeName().equals(viewerNode);
       return node(same, node, null, pod, s);
     }
+    Identity own = ofPod.computeIfAbsent(
+        new PodKey(pod, s.version(), s.clusterName(), s.splitWorld()),
+        k -> new Identity(Identity.Kind.POD, podLabels(pod, s), Set.of(),
+            pod.ips().isEmpty() ? null : IpText.parse(pod.ips().get(0)), pod, null,
+            s.splitWorld()));
+    return reachedAt == null || reachedAt.equals(own.address()) ? own
+        : new Identity(Identity.Kind.POD, own.labels(), Set.of(), reachedAt, pod, null,
+            s.splitWorld());
+  }
+
+  /** The labels of a pod's identity. */
+  private Map<String, String> podLabels(Pod pod, DatapathSettings s) {
     // Only the labels the agent's label filter keeps are part of the identity.
-    Map<String, String> labels = new HashMap<>(IdentityLabels.of(pod.labels(), s.version()));
-    labels.put(NAMESPACE, pod.namespace());
+    Map<String, String> out = new HashMap<>(IdentityLabels.of(pod.labels(), s.version()));
+    out.put(NAMESPACE, pod.namespace());
     Map<String, String> nsLabels =
         snapshot.namespace(pod.namespace()).map(Namespace::labels).orElse(Map.of());
-    nsLabels.forEach((k, v) -> labels.put(NAMESPACE_LABELS + k, v));
-    labels.put(
+    nsLabels.forEach((k, v) -> out.put(NAMESPACE_LABELS + k, v));
+    out.put(
         SERVICE_ACCOUNT,
         pod.serviceAccount() == null || pod.serviceAccount().isEmpty()
             ? "default"
             : pod.serviceAccount());
-    labels.put(CLUSTER, s.clusterName());
-    IPAddress address =
-        reachedAt != null
-            ? reachedAt
-            : pod.ips().isEmpty() ? null : IpText.parse(pod.ips().get(0));
-    return new Identity(Identity.Kind.POD, labels, Set.of(), address, pod, null, s.splitWorld());
+    out.put(CLUSTER, s.clusterName());
+    return out;
   }
 
   /** The identity of an address policy sees as itself, from a client on {@code clientNode}. */
