@@ -109,7 +109,8 @@ public record ChangeSet(
       String k = key.apply(o);
       seen.add(k);
       T was = old.get(k);
-      if (was == null || !sameButSource(was, o)) {
+      // The same value (a cache builds both states of one change from its values) is no change.
+      if (was == null || (was != o && !sameButSource(was, o))) {
         out.add(k);
       }
     }
