@@ -78,13 +78,36 @@ public final class Audit {
    */
   public static AuditReport run(ClusterSnapshot snapshot, Map<String, String> overrides,
       AuditOptions options, AuditScope scope) {
-    return run(snapshot, overrides, options, scope, Set.of(), new AuditProgress());
+    return run(snapshot, overrides, options, scope, Set.of(), new AuditProgress(), null, true);
+  }
+
+  /**
+   * The traps (and their companions) of {@link #run(ClusterSnapshot, Map, AuditOptions,
+   * AuditScope)} alone, without the other findings (a diff compares traps only), reusing what an
+   * engine of a snapshot with the same policies has read ({@link PolicyEngine#withServicesOf}):
+   * the two states of one change judge by the same rules, parsed once.
+   *
+   * @param sameRules an engine built with {@code options.dns()}, or null
+   */
+  public static AuditReport traps(ClusterSnapshot snapshot, Map<String, String> overrides,
+      AuditOptions options, AuditScope scope, PolicyEngine sameRules) {
+    return run(snapshot, overrides, options, scope, Set.of(), new AuditProgress(), sameRules,
+        false);
   }
 
   private static AuditReport run(ClusterSnapshot snapshot, Map<String, String> overrides,
       AuditOptions options, AuditScope scope, Set<String> namespaces,
       AuditProgress progress) {
-    PolicyEngine rules = PolicyEngine.of(snapshot, options.dns());
+    return run(snapshot, overrides, options, scope, namespaces, progress, null, true);
+  }
+
+  private static AuditReport run(ClusterSnapshot snapshot, Map<String, String> overrides,
+      AuditOptions options, AuditScope scope, Set<String> namespaces,
+      AuditProgress progress, PolicyEngine sameRules, boolean othersToo) {
+    PolicyEngine rules = sameRules == null ? PolicyEngine.of(snapshot, options.dns())
+        : PolicyEngine.withServicesOf(snapshot, sameRules);
+    // Every policy read, as PolicyEngine.of reads them: an invalid one anywhere is an error.
+    rules.rules();
     // Sources in scope are audited at every address; without them only the scope's are needed.
     boolean allAddresses = scope.everything() || !scope.sourcePods().isEmpty();
     Predicate<Service> audited =
@@ -95,16 +118,20 @@ public final class Audit {
       // A trap needs an allow admitting world somewhere: without one, no address needs
       // searching, and only the other findings' addresses are built (all of them only for an
       // unresolved toFQDNs rule); the rest are counted.
-      boolean vips = NodeAddressVips.affected(settings);
-      boolean fqdns = hasUnresolvedFqdns(rules.rules());
-      PublishedAddresses needed = PublishedAddresses.of(snapshot, options.nodeIpam(),
-          s -> audited.test(s) && (fqdns
-              || vips && NodeAddressVips.wildcardCandidate(s)));
       int total = PublishedAddresses.count(snapshot, options.nodeIpam(), audited);
       progress.total(total);
       progress.done(total);
       CompanionScope.Choice companionScope =
           CompanionScope.choose(options.companionScope(), settings);
+      if (!othersToo) {
+        return new AuditReport(List.of(), List.of(), List.of(), settings, total, 0,
+            companionScope, SourceNames.none());
+      }
+      boolean vips = NodeAddressVips.affected(settings);
+      boolean fqdns = hasUnresolvedFqdns(rules.rules());
+      PublishedAddresses needed = PublishedAddresses.of(snapshot, options.nodeIpam(),
+          s -> audited.test(s) && (fqdns
+              || vips && NodeAddressVips.wildcardCandidate(s)));
       // Conflicting claims need every address, not only those the other findings look at.
       PublishedAddresses all = PublishedAddresses.of(snapshot, options.nodeIpam(), audited);
       List<Finding> others = others(snapshot, needed, rules, settings, namespaces);
@@ -145,9 +172,12 @@ public final class Audit {
     List<Trap> sorted = new TrapView(found, split.classOf(), split.memberOf());
 
     CompanionScope.Choice companionScope = CompanionScope.choose(options.companionScope(), now);
-    List<Finding> others = others(snapshot, published, engine, now, namespaces);
-    others.addAll(conflicts(published, engine, namespaces));
-    others.addAll(collisions(snapshot, options, now, others, namespaces));
+    List<Finding> others = new ArrayList<>();
+    if (othersToo) {
+      others.addAll(others(snapshot, published, engine, now, namespaces));
+      others.addAll(conflicts(published, engine, namespaces));
+      others.addAll(collisions(snapshot, options, now, others, namespaces));
+    }
     // Every address of a run has the same traps but the address: the companions read one each.
     List<Trap> distinct = new ArrayList<>();
     new TrapGroups(sorted, SourceNames.none()).forEachRun(

@@ -1,5 +1,6 @@
 package dev.nodeipam.diff;
 
+import dev.nodeipam.policy.engine.PolicyEngine;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -24,6 +25,8 @@ public final class Baseline {
         }
       };
 
+  private PolicyEngine rules;
+
   public Baseline(StateDiff.State state, StateDiff.Settings settings) {
     this.state = state;
     this.settings = settings;
@@ -37,8 +40,19 @@ public final class Baseline {
     return settings;
   }
 
+  /**
+   * The state's policies read once: the engine every evaluation from this baseline starts from
+   * (a changed state whose policies are the same objects reuses its rules and memos).
+   */
+  PolicyEngine rules() {
+    if (rules == null) {
+      rules = PolicyEngine.of(state.snapshot(), settings.audit().dns());
+    }
+    return rules;
+  }
+
   /** The state evaluated over the scope: the kept evaluation, else a new one kept. */
   EvaluatedState evaluated(DiffScope scope) {
-    return evaluated.computeIfAbsent(scope, s -> new EvaluatedState(state, settings, s));
+    return evaluated.computeIfAbsent(scope, s -> new EvaluatedState(state, settings, s, rules()));
   }
 }

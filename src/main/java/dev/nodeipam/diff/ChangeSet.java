@@ -101,6 +101,9 @@ public record ChangeSet(
   /** The keys of objects present in one list only, or in both but not the same. */
   static <T extends Record> Set<String> changed(
       List<T> before, List<T> after, Function<T, String> key) {
+    if (before == after) {
+      return new TreeSet<>();
+    }
     Map<String, T> old = new HashMap<>(before.size() * 2);
     before.forEach(o -> old.put(key.apply(o), o));
     Set<String> out = new TreeSet<>();

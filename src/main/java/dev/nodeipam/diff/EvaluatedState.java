@@ -41,15 +41,25 @@ final class EvaluatedState {
   private final Map<List<Object>, ClientReads> clientReads = new HashMap<>();
 
   EvaluatedState(StateDiff.State state, StateDiff.Settings settings, DiffScope scope) {
+    this(state, settings, scope, null);
+  }
+
+  /**
+   * @param sameRules an engine of a state with the same policies, whose parsed rules and memos
+   *     are reused where this state's policies are the same objects; or null
+   */
+  EvaluatedState(StateDiff.State state, StateDiff.Settings settings, DiffScope scope,
+      PolicyEngine sameRules) {
     this.state = state;
-    this.report = Audit.run(state.snapshot(), settings.overrides(), settings.audit(),
-        scope.audit());
+    this.report = Audit.traps(state.snapshot(), settings.overrides(), settings.audit(),
+        scope.audit(), sameRules);
     AuditScope audit = scope.audit();
     boolean all = audit.everything() || !audit.sourcePods().isEmpty();
     this.published = PublishedAddresses.of(state.snapshot(), settings.audit().nodeIpam(),
         s -> all || audit.coversService(s.key()));
     // Lazy: only the namespaces of the flows asked about have their policies read.
-    this.engine = PolicyEngine.lazy(published.snapshot());
+    this.engine = sameRules == null ? PolicyEngine.lazy(published.snapshot())
+        : PolicyEngine.withServicesOf(published.snapshot(), sameRules);
     this.now = engine.settings(settings.overrides());
     // The addresses come Service by Service: a run per Service, not an entry per address.
     List<ServiceAddress> addresses = published.addresses();

@@ -86,7 +86,9 @@ public final class StateDiff {
     if (!changes.isEmpty()) {
       EvaluatedState b = baseline != null ? baseline.evaluated(scope)
           : new EvaluatedState(before, settings, scope);
-      EvaluatedState a = new EvaluatedState(after, settings, scope);
+      EvaluatedState a = baseline != null
+          ? new EvaluatedState(after, settings, scope, baseline.rules())
+          : new EvaluatedState(after, settings, scope);
       FlowItems flows = settings.flows() == Granularity.ADDRESS
           ? new FlowChanges(changes, b, a) : new GroupedFlowChanges(changes, b, a);
       items.addAll(flows.items());

@@ -57,7 +57,7 @@ final class SnapshotValues {
     long v = version.get();
     if (built == null || builtAt != v) {
       builtFrom = converted.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue())).toList();
-      built = assemble(builtFrom, null, null);
+      built = assemble(builtFrom, null, null, built);
       builtAt = v;
     }
     return built;
@@ -74,7 +74,7 @@ final class SnapshotValues {
       from = base == built ? builtFrom : List.copyOf(converted.entrySet());
     }
     return assemble(from, key, object == null ? null
-        : ObjectSnapshot.convert(serialization, object, SOURCE));
+        : ObjectSnapshot.convert(serialization, object, SOURCE), base);
   }
 
   /** {@link #with(ClusterSnapshot, String, HasMetadata)} on the cluster as it is now. */
@@ -91,7 +91,7 @@ final class SnapshotValues {
     return from.stream().map(e -> e.getValue().held()).filter(Service.class::isInstance)
         .map(Service.class::cast).findFirst()
         .map(s -> assemble(from, key("", "Service", s.namespace(), s.name()),
-            s.toBuilder().externalIps(List.of(address)).build()));
+            s.toBuilder().externalIps(List.of(address)).build(), base));
   }
 
   /**
@@ -99,8 +99,8 @@ final class SnapshotValues {
    * value} in place or added at the end, so that both states list objects in one order. An
    * object that failed to convert fails each review (which then allows) until it is replaced.
    */
-  private ClusterSnapshot assemble(
-      List<Map.Entry<String, Converted>> from, String key, Object value) {
+  private ClusterSnapshot assemble(List<Map.Entry<String, Converted>> from, String key,
+      Object value, ClusterSnapshot like) {
     List<Object> values = new ArrayList<>(from.size() + 1);
     boolean replaced = false;
     for (Map.Entry<String, Converted> e : from) {
@@ -114,7 +114,7 @@ final class SnapshotValues {
     if (key != null && !replaced) {
       values.add(value);
     }
-    return ObjectSnapshot.ofConverted(serialization, values);
+    return ObjectSnapshot.ofConverted(serialization, values, like);
   }
 
   /** The snapshot value of a cached object, or why it could not be converted. */

@@ -28,9 +28,12 @@ public final class Identities {
   private final ClusterSnapshot snapshot;
   private final AddressBook book;
 
-  Identities(ClusterSnapshot snapshot, AddressBook book) {
+  private final EngineCache cache;
+
+  Identities(ClusterSnapshot snapshot, AddressBook book, EngineCache cache) {
     this.snapshot = snapshot;
     this.book = book;
+    this.cache = cache;
   }
 
   /**
@@ -57,7 +60,7 @@ public final class Identities {
       return node(same, node, null, pod, s);
     }
     // Only the labels the agent's label filter keeps are part of the identity.
-    Map<String, String> labels = new HashMap<>(IdentityLabels.of(pod.labels(), s.version()));
+    Map<String, String> labels = new HashMap<>(cache.identityLabels(pod.labels(), s.version()));
     labels.put(NAMESPACE, pod.namespace());
     Map<String, String> nsLabels =
         snapshot.namespace(pod.namespace()).map(Namespace::labels).orElse(Map.of());
