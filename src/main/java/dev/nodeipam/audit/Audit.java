@@ -78,7 +78,8 @@ public final class Audit {
    */
   public static AuditReport run(ClusterSnapshot snapshot, Map<String, String> overrides,
       AuditOptions options, AuditScope scope) {
-    return run(snapshot, overrides, options, scope, Set.of(), new AuditProgress(), null, true);
+    return run(snapshot, overrides, options, scope, Set.of(), new AuditProgress(), null, true)
+        .report();
   }
 
   /**
@@ -89,19 +90,25 @@ public final class Audit {
    *
    * @param sameRules an engine built with {@code options.dns()}, or null
    */
-  public static AuditReport traps(ClusterSnapshot snapshot, Map<String, String> overrides,
+  public static Traps traps(ClusterSnapshot snapshot, Map<String, String> overrides,
       AuditOptions options, AuditScope scope, PolicyEngine sameRules) {
     return run(snapshot, overrides, options, scope, Set.of(), new AuditProgress(), sameRules,
         false);
   }
 
+  /**
+   * An audit of traps alone, with what it judged them by: the Service addresses it published
+   * (planned statuses written in) and the engine of that snapshot, for single verdicts after it.
+   */
+  public record Traps(AuditReport report, PublishedAddresses published, PolicyEngine engine) {}
+
   private static AuditReport run(ClusterSnapshot snapshot, Map<String, String> overrides,
       AuditOptions options, AuditScope scope, Set<String> namespaces,
       AuditProgress progress) {
-    return run(snapshot, overrides, options, scope, namespaces, progress, null, true);
+    return run(snapshot, overrides, options, scope, namespaces, progress, null, true).report();
   }
 
-  private static AuditReport run(ClusterSnapshot snapshot, Map<String, String> overrides,
+  private static Traps run(ClusterSnapshot snapshot, Map<String, String> overrides,
       AuditOptions options, AuditScope scope, Set<String> namespaces,
       AuditProgress progress, PolicyEngine sameRules, boolean othersToo) {
     PolicyEngine rules = sameRules == null ? PolicyEngine.of(snapshot, options.dns())
@@ -124,8 +131,11 @@ public final class Audit {
       CompanionScope.Choice companionScope =
           CompanionScope.choose(options.companionScope(), settings);
       if (!othersToo) {
-        return new AuditReport(List.of(), List.of(), List.of(), settings, total, 0,
-            companionScope, SourceNames.none());
+        PublishedAddresses published =
+            PublishedAddresses.of(snapshot, options.nodeIpam(), audited);
+        return new Traps(new AuditReport(List.of(), List.of(), List.of(), settings, total, 0,
+            companionScope, SourceNames.none()), published,
+            PolicyEngine.withServicesOf(published.snapshot(), rules));
       }
       boolean vips = NodeAddressVips.affected(settings);
       boolean fqdns = hasUnresolvedFqdns(rules.rules());
@@ -138,8 +148,8 @@ public final class Audit {
       others.addAll(conflicts(all, PolicyEngine.withServicesOf(all.snapshot(), rules),
           namespaces));
       others.addAll(collisions(snapshot, options, settings, others, namespaces));
-      return new AuditReport(List.of(), others,
-          List.of(), settings, total, 0, companionScope, SourceNames.none());
+      return new Traps(new AuditReport(List.of(), others,
+          List.of(), settings, total, 0, companionScope, SourceNames.none()), all, null);
     }
     PublishedAddresses published = PublishedAddresses.of(snapshot, options.nodeIpam(), audited);
     PolicyEngine engine = PolicyEngine.withServicesOf(published.snapshot(), rules);
@@ -182,9 +192,10 @@ public final class Audit {
     List<Trap> distinct = new ArrayList<>();
     new TrapGroups(sorted, SourceNames.none()).forEachRun(
         run -> run.target().groups().forEach(g -> distinct.addAll(g.traps())));
-    return new AuditReport(sorted, others,
+    return new Traps(new AuditReport(sorted, others,
         Companions.of(distinct, companionScope.scope(), now), now, published.addresses().size(),
-        search.groupCount(), companionScope, new SourceNames(published.snapshot().workloads()));
+        search.groupCount(), companionScope, new SourceNames(published.snapshot().workloads())),
+        published, engine);
   }
 
   /**

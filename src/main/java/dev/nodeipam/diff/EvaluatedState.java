@@ -51,15 +51,13 @@ final class EvaluatedState {
   EvaluatedState(StateDiff.State state, StateDiff.Settings settings, DiffScope scope,
       PolicyEngine sameRules) {
     this.state = state;
-    this.report = Audit.traps(state.snapshot(), settings.overrides(), settings.audit(),
+    // The audit's own published addresses and engine (its rules all read): the addresses and
+    // verdicts the flows are compared by.
+    Audit.Traps traps = Audit.traps(state.snapshot(), settings.overrides(), settings.audit(),
         scope.audit(), sameRules);
-    AuditScope audit = scope.audit();
-    boolean all = audit.everything() || !audit.sourcePods().isEmpty();
-    this.published = PublishedAddresses.of(state.snapshot(), settings.audit().nodeIpam(),
-        s -> all || audit.coversService(s.key()));
-    // Lazy: only the namespaces of the flows asked about have their policies read.
-    this.engine = sameRules == null ? PolicyEngine.lazy(published.snapshot())
-        : PolicyEngine.withServicesOf(published.snapshot(), sameRules);
+    this.report = traps.report();
+    this.published = traps.published();
+    this.engine = traps.engine();
     this.now = engine.settings(settings.overrides());
     // The addresses come Service by Service: a run per Service, not an entry per address.
     List<ServiceAddress> addresses = published.addresses();
