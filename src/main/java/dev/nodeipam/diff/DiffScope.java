@@ -40,8 +40,11 @@ import java.util.TreeSet;
  *   <li>a namespace (its labels are in every identity of it): its pods;
  *   <li>a node (addresses, labels, taints): the pods on it, the Services Node IPAM owns (their
  *       published addresses are a function of every node), and Services on its addresses;
- *   <li>then every Service that shares an address with one of those: which of them the datapath
- *       translates an address to can change;
+ *   <li>then every Service that shares a frontend (address, port, protocol) the change moves
+ *       with one of those: which of them the datapath translates it to can change. A Service in
+ *       scope for its own object alone moves only the frontends its two versions do not have
+ *       alike (see {@link #moved}); Node IPAM Services share every node address, so spreading
+ *       from all of its frontends would take in every one of them on its ports;
  *   <li>the datapath settings: everything.
  * </ul>
  *

@@ -2,7 +2,6 @@ package dev.nodeipam.diff;
 
 import dev.nodeipam.audit.Audit;
 import dev.nodeipam.audit.AuditReport;
-import dev.nodeipam.audit.AuditScope;
 import dev.nodeipam.audit.PublishedAddresses;
 import dev.nodeipam.audit.ServiceAddress;
 import dev.nodeipam.audit.ServiceFindings;
