@@ -56,7 +56,8 @@ final class SnapshotValues {
   synchronized ClusterSnapshot snapshot() {
     long v = version.get();
     if (built == null || builtAt != v) {
-      builtFrom = converted.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue())).toList();
+      builtFrom = converted.entrySet().stream()
+          .map(e -> Map.entry(e.getKey(), e.getValue())).toList();
       built = assemble(builtFrom, null, null, built);
       builtAt = v;
     }

@@ -106,9 +106,7 @@ class ScopedDiffTest {
                 "  type: LoadBalancer", "  type: LoadBalancer\n  externalIPs: [24.85.233.58]"))),
         Arguments.of("port added to a Node IPAM LoadBalancer sharing node addresses",
             BEFORE, List.of(lbOn80, otherOn80), BEFORE, List.of(lbOn80, otherOn80,
-                Edit.replace("lb.yaml", "  - {name: web, port: 80, targetPort: 8080, protocol: TCP}",
-                    "  - {name: web, port: 80, targetPort: 8080, protocol: TCP}\n"
-                        + "  - {name: https, port: 443, targetPort: 8443, protocol: TCP}"))),
+                Edit.replace("lb.yaml", port80, port80 + "\n" + port443))),
         Arguments.of("port of a Node IPAM LoadBalancer sharing node addresses moved",
             BEFORE, List.of(lb, other), BEFORE, List.of(lb, other, Edit.replace("lb.yaml",
                 "port: 443, targetPort: 8443", "port: 8443, targetPort: 8443"))),

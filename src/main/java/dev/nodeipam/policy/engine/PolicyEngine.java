@@ -82,7 +82,8 @@ public final class PolicyEngine {
     this.frontends = new FrontendLookup(snapshot, new ServiceTranslation(snapshot));
     this.backends = new Backends(snapshot, book);
     this.tiers = ClusterPolicyTiers.of(snapshot.policies());
-    this.sides = new SideEvaluation(this.index, snapshot.derived(ClusterNamedPorts.class, ClusterNamedPorts::new), tiers);
+    this.sides = new SideEvaluation(this.index,
+        snapshot.derived(ClusterNamedPorts.class, ClusterNamedPorts::new), tiers);
     this.nextHop = new NextHopDelivery(snapshot, identities, backends, sides, frontends);
     this.definition =
         new FlowEvaluation(book, identities, frontends, backends, sides, nextHop);
