@@ -1,5 +1,6 @@
 package dev.nodeipam.admission;
 
+import dev.nodeipam.diff.Baseline;
 import dev.nodeipam.diff.Diff;
 import dev.nodeipam.diff.Item;
 import dev.nodeipam.diff.ItemType;
@@ -67,8 +68,24 @@ public final class Admission {
   /** The traps the change from {@code before} to {@code after} introduces, by group. */
   public static List<TrappedGroup> trapped(
       ClusterSnapshot before, ClusterSnapshot after, StateDiff.Settings settings) {
-    Diff diff = StateDiff.run(new StateDiff.State("before", before, Locator.NONE),
-        new StateDiff.State("after", after, Locator.NONE), settings);
+    return groups(StateDiff.run(new StateDiff.State("before", before, Locator.NONE),
+        new StateDiff.State("after", after, Locator.NONE), settings));
+  }
+
+  /**
+   * {@link #trapped(ClusterSnapshot, ClusterSnapshot, StateDiff.Settings)} from a before-state
+   * kept as a baseline (its evaluations reused): the same traps.
+   */
+  public static List<TrappedGroup> trapped(Baseline before, ClusterSnapshot after) {
+    return groups(StateDiff.run(before, new StateDiff.State("after", after, Locator.NONE)));
+  }
+
+  /** A baseline of the cluster before changes, for {@link #trapped(Baseline, ClusterSnapshot)}. */
+  public static Baseline baseline(ClusterSnapshot before, StateDiff.Settings settings) {
+    return new Baseline(new StateDiff.State("before", before, Locator.NONE), settings);
+  }
+
+  private static List<TrappedGroup> groups(Diff diff) {
     Map<String, TrappedGroup> groups = new LinkedHashMap<>();
     for (Item i : diff.of(ItemType.TRAP_INTRODUCED)) {
       String key = i.service() + " " + i.targetText() + " " + i.direction();

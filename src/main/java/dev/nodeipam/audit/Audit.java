@@ -78,28 +78,43 @@ public final class Audit {
    */
   public static AuditReport run(ClusterSnapshot snapshot, Map<String, String> overrides,
       AuditOptions options, AuditScope scope) {
-    return scoped(snapshot, overrides, options, scope).report();
+    return run(snapshot, overrides, options, scope, Set.of(), new AuditProgress(), null, true)
+        .report();
   }
 
-  /** A scoped audit, and the addresses it audited: a diff reads them too, built once. */
-  public record Scoped(AuditReport report, PublishedAddresses published) {}
-
-  /** {@link #run(ClusterSnapshot, Map, AuditOptions, AuditScope)} with its addresses. */
-  public static Scoped scoped(ClusterSnapshot snapshot, Map<String, String> overrides,
-      AuditOptions options, AuditScope scope) {
-    return run(snapshot, overrides, options, scope, Set.of(), new AuditProgress(), true);
+  /**
+   * The traps (and their companions) of {@link #run(ClusterSnapshot, Map, AuditOptions,
+   * AuditScope)} alone, without the other findings (a diff compares traps only), reusing what an
+   * engine of a snapshot with the same policies has read ({@link PolicyEngine#withServicesOf}):
+   * the two states of one change judge by the same rules, parsed once.
+   *
+   * @param sameRules an engine built with {@code options.dns()}, or null
+   */
+  public static Traps traps(ClusterSnapshot snapshot, Map<String, String> overrides,
+      AuditOptions options, AuditScope scope, PolicyEngine sameRules) {
+    return run(snapshot, overrides, options, scope, Set.of(), new AuditProgress(), sameRules,
+        false);
   }
+
+  /**
+   * An audit of traps alone, with what it judged them by: the Service addresses it published
+   * (planned statuses written in) and the engine of that snapshot, for single verdicts after it.
+   */
+  public record Traps(AuditReport report, PublishedAddresses published, PolicyEngine engine) {}
 
   private static AuditReport run(ClusterSnapshot snapshot, Map<String, String> overrides,
       AuditOptions options, AuditScope scope, Set<String> namespaces,
       AuditProgress progress) {
-    return run(snapshot, overrides, options, scope, namespaces, progress, false).report();
+    return run(snapshot, overrides, options, scope, namespaces, progress, null, true).report();
   }
 
-  private static Scoped run(ClusterSnapshot snapshot, Map<String, String> overrides,
+  private static Traps run(ClusterSnapshot snapshot, Map<String, String> overrides,
       AuditOptions options, AuditScope scope, Set<String> namespaces,
-      AuditProgress progress, boolean keepAddresses) {
-    PolicyEngine rules = PolicyEngine.of(snapshot, options.dns());
+      AuditProgress progress, PolicyEngine sameRules, boolean othersToo) {
+    PolicyEngine rules = sameRules == null ? PolicyEngine.of(snapshot, options.dns())
+        : PolicyEngine.withServicesOf(snapshot, sameRules);
+    // Every policy read, as PolicyEngine.of reads them: an invalid one anywhere is an error.
+    rules.rules();
     // Sources in scope are audited at every address; without them only the scope's are needed.
     boolean allAddresses = scope.everything() || !scope.sourcePods().isEmpty();
     Predicate<Service> audited =
@@ -110,25 +125,31 @@ public final class Audit {
       // A trap needs an allow admitting world somewhere: without one, no address needs
       // searching, and only the other findings' addresses are built (all of them only for an
       // unresolved toFQDNs rule); the rest are counted.
-      boolean vips = NodeAddressVips.affected(settings);
-      boolean fqdns = hasUnresolvedFqdns(rules.rules());
-      PublishedAddresses needed = PublishedAddresses.of(snapshot, options.nodeIpam(),
-          s -> audited.test(s) && (fqdns
-              || vips && NodeAddressVips.wildcardCandidate(s)));
       int total = PublishedAddresses.count(snapshot, options.nodeIpam(), audited);
       progress.total(total);
       progress.done(total);
       CompanionScope.Choice companionScope =
           CompanionScope.choose(options.companionScope(), settings);
+      if (!othersToo) {
+        PublishedAddresses published =
+            PublishedAddresses.of(snapshot, options.nodeIpam(), audited);
+        return new Traps(new AuditReport(List.of(), List.of(), List.of(), settings, total, 0,
+            companionScope, SourceNames.none()), published,
+            PolicyEngine.withServicesOf(published.snapshot(), rules));
+      }
+      boolean vips = NodeAddressVips.affected(settings);
+      boolean fqdns = hasUnresolvedFqdns(rules.rules());
+      PublishedAddresses needed = PublishedAddresses.of(snapshot, options.nodeIpam(),
+          s -> audited.test(s) && (fqdns
+              || vips && NodeAddressVips.wildcardCandidate(s)));
       // Conflicting claims need every address, not only those the other findings look at.
       PublishedAddresses all = PublishedAddresses.of(snapshot, options.nodeIpam(), audited);
       List<Finding> others = others(snapshot, needed, rules, settings, namespaces);
       others.addAll(conflicts(all, PolicyEngine.withServicesOf(all.snapshot(), rules),
           namespaces));
       others.addAll(collisions(snapshot, options, settings, others, namespaces));
-      return new Scoped(new AuditReport(List.of(), others,
-          List.of(), settings, total, 0, companionScope, SourceNames.none()),
-          keepAddresses ? all : null);
+      return new Traps(new AuditReport(List.of(), others,
+          List.of(), settings, total, 0, companionScope, SourceNames.none()), all, null);
     }
     PublishedAddresses published = PublishedAddresses.of(snapshot, options.nodeIpam(), audited);
     PolicyEngine engine = PolicyEngine.withServicesOf(published.snapshot(), rules);
@@ -162,18 +183,20 @@ public final class Audit {
     List<Trap> sorted = new TrapView(found, split.classOf(), split.memberOf());
 
     CompanionScope.Choice companionScope = CompanionScope.choose(options.companionScope(), now);
-    List<Finding> others = others(snapshot, published, engine, now, namespaces);
-    others.addAll(conflicts(published, engine, namespaces));
-    others.addAll(collisions(snapshot, options, now, others, namespaces));
+    List<Finding> others = new ArrayList<>();
+    if (othersToo) {
+      others.addAll(others(snapshot, published, engine, now, namespaces));
+      others.addAll(conflicts(published, engine, namespaces));
+      others.addAll(collisions(snapshot, options, now, others, namespaces));
+    }
     // Every address of a run has the same traps but the address: the companions read one each.
     List<Trap> distinct = new ArrayList<>();
     new TrapGroups(sorted, SourceNames.none()).forEachRun(
         run -> run.target().groups().forEach(g -> distinct.addAll(g.traps())));
-    return new Scoped(new AuditReport(sorted, others,
+    return new Traps(new AuditReport(sorted, others,
         Companions.of(distinct, companionScope.scope(), now), now, published.addresses().size(),
-        search.identityCount(), companionScope,
-        new SourceNames(published.snapshot().workloads())),
-        keepAddresses ? published : null);
+        search.identityCount(), companionScope, new SourceNames(published.snapshot().workloads())),
+        published, engine);
   }
 
   /**

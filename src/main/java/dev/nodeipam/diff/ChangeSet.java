@@ -101,6 +101,9 @@ public record ChangeSet(
   /** The keys of objects present in one list only, or in both but not the same. */
   static <T extends Record> Set<String> changed(
       List<T> before, List<T> after, Function<T, String> key) {
+    if (before == after) {
+      return new TreeSet<>();
+    }
     Map<String, T> old = new HashMap<>(before.size() * 2);
     before.forEach(o -> old.put(key.apply(o), o));
     Set<String> out = new TreeSet<>();
@@ -109,7 +112,8 @@ public record ChangeSet(
       String k = key.apply(o);
       seen.add(k);
       T was = old.get(k);
-      if (was == null || !sameButSource(was, o)) {
+      // The same value (a cache builds both states of one change from its values) is no change.
+      if (was == null || (was != o && !sameButSource(was, o))) {
         out.add(k);
       }
     }

@@ -40,8 +40,11 @@ import java.util.TreeSet;
  *   <li>a namespace (its labels are in every identity of it): its pods;
  *   <li>a node (addresses, labels, taints): the pods on it, the Services Node IPAM owns (their
  *       published addresses are a function of every node), and Services on its addresses;
- *   <li>then every Service that shares an address with one of those: which of them the datapath
- *       translates an address to can change;
+ *   <li>then every Service that shares a frontend (address, port, protocol) the change moves
+ *       with one of those: which of them the datapath translates it to can change. A Service in
+ *       scope for its own object alone moves only the frontends its two versions do not have
+ *       alike (see {@link #moved}); Node IPAM Services share every node address, so spreading
+ *       from all of its frontends would take in every one of them on its ports;
  *   <li>the datapath settings: everything.
  * </ul>
  *
@@ -68,23 +71,34 @@ public record DiffScope(AuditScope audit, Set<String> plannedServices) {
     Set<String> services = new TreeSet<>(changes.services());
     services.addAll(changes.sliceServices());
     Set<String> planned = changes.nodes().isEmpty() ? new TreeSet<>(services) : null;
+    // Services in scope for more than their own object: every frontend of theirs can move.
+    Set<String> whole = new HashSet<>(changes.sliceServices());
     for (ClusterSnapshot s : List.of(before, after)) {
       Map<String, Set<Map<String, String>>> scopedLabels = labelsOf(s, pods);
       for (Service svc : s.services()) {
         if (selectsAny(svc, scopedLabels)) {
           services.add(svc.key());
+          whole.add(svc.key());
         }
         if (!changes.nodes().isEmpty() && ServiceOwnership.handles(svc, options)) {
           services.add(svc.key());
+          whole.add(svc.key());
         }
       }
       if (!changes.nodes().isEmpty()) {
-        services.addAll(onAddressesOf(s, changes.nodes(), before, after));
+        Set<String> on = onAddressesOf(s, changes.nodes(), before, after);
+        services.addAll(on);
+        whole.addAll(on);
       }
     }
     Set<String> first = Set.copyOf(services);
-    services.addAll(sharingAnAddress(first, before, options));
-    services.addAll(sharingAnAddress(first, after, options));
+    // With every Service in scope already (a change to every pod, say) nothing can be added, and
+    // no frontend is computed: Node IPAM Services can publish the addresses of every node.
+    if (!everyService(first, before) || !everyService(first, after)) {
+      Set<String> moved = moved(first, whole, before, after, options);
+      services.addAll(sharing(moved, before, options));
+      services.addAll(sharing(moved, after, options));
+    }
     if (planned != null) {
       planned.addAll(services);
     }
@@ -186,46 +200,139 @@ public record DiffScope(AuditScope audit, Set<String> plannedServices) {
   }
 
   /**
-   * What Node IPAM would publish for the Services it owns that have no status yet, for those that
-   * can compete with the given Services for a frontend: the audit dials those addresses too. Only
-   * node addresses can be published, so only Services on a port of a node-address frontend of
-   * the given ones are planned (a cluster's Node IPAM Services can publish millions of entries).
+   * The frontends (address, port, protocol) of the Services in scope whose translation or
+   * publication can differ between the states: for a Service in scope for its own object only,
+   * the frontends one version has and the other lacks, and those of a port whose entry differs;
+   * all of them when anything else of it differs, or it is in scope for its backends or nodes.
+   * A frontend outside these is claimed alike in both states, so it is translated alike: the
+   * Services sharing only such frontends are left out (Node IPAM Services share every node
+   * address on a port, so spreading by Service would take in all of them).
    */
-  private static Map<String, List<String>> planned(
+  private static Set<String> moved(Set<String> first, Set<String> whole, ClusterSnapshot before,
+      ClusterSnapshot after, NodeIpamOptions options) {
+    Map<String, List<String>> mineB = plannedOf(before, first, options);
+    Map<String, List<String>> mineA = plannedOf(after, first, options);
+    Set<String> out = new HashSet<>();
+    for (String key : first) {
+      Service b = serviceOf(before, key);
+      Service a = serviceOf(after, key);
+      Set<String> fb = b == null ? Set.of() : frontendsOf(b, mineB);
+      Set<String> fa = a == null ? Set.of() : frontendsOf(a, mineA);
+      if (whole.contains(key) || b == null || a == null || !sameButFrontends(b, a)) {
+        out.addAll(fb);
+        out.addAll(fa);
+        continue;
+      }
+      Set<String> changedPorts = new HashSet<>();
+      for (Service.ServicePort p : b.ports()) {
+        if (!a.ports().contains(p)) {
+          changedPorts.add(p.port() + " " + p.protocol());
+        }
+      }
+      for (Service.ServicePort p : a.ports()) {
+        if (!b.ports().contains(p)) {
+          changedPorts.add(p.port() + " " + p.protocol());
+        }
+      }
+      for (Set<String> mine : List.of(fb, fa)) {
+        for (String f : mine) {
+          boolean inBoth = fb.contains(f) && fa.contains(f);
+          if (!inBoth || changedPorts.contains(f.substring(f.indexOf(' ') + 1))) {
+            out.add(f);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Equal but for where their frontends are (externalIPs, status) and their ports, in their
+   * fields and in the rest of the object as read (the translation reads some of it, e.g.
+   * {@code loadBalancerSourceRanges}); its metadata is in the fields, and the generation a
+   * spec change brings is read by no translation.
+   */
+  private static boolean sameButFrontends(Service b, Service a) {
+    return ChangeSet.sameButSource(frontless(b), frontless(a));
+  }
+
+  private static Service frontless(Service s) {
+    Map<String, Object> object = null;
+    if (s.object() != null) {
+      object = new HashMap<>(s.object());
+      object.remove("metadata");
+      object.remove("status");
+      if (object.get("spec") instanceof Map<?, ?> spec) {
+        Map<Object, Object> rest = new HashMap<>(spec);
+        rest.remove("externalIPs");
+        rest.remove("ports");
+        object.put("spec", rest);
+      }
+    }
+    return s.toBuilder().externalIps(List.of()).ingress(List.of()).ports(List.of())
+        .generation(0).object(object).build();
+  }
+
+  private static Service serviceOf(ClusterSnapshot s, String key) {
+    int slash = key.indexOf('/');
+    return s.service(key.substring(0, slash), key.substring(slash + 1)).orElse(null);
+  }
+
+  /** The planned ingress of the given Services (those of Node IPAM without status). */
+  private static Map<String, List<String>> plannedOf(
       ClusterSnapshot s, Set<String> services, NodeIpamOptions options) {
     Map<String, List<String>> out = new HashMap<>();
+    NodeIpam ipam = new NodeIpam(ClasslessDefault.applied(options, s));
+    NodePool pool = null;
+    for (String key : services) {
+      Service svc = serviceOf(s, key);
+      if (svc != null) {
+        pool = pool == null ? NodePool.of(s.nodes()) : pool;
+        List<String> mine = plan(ipam, pool, s, svc);
+        if (mine != null) {
+          out.put(key, mine);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The Services with a frontend among {@code moved} in a state: by their addresses, and by what
+   * Node IPAM would publish for those it owns that have no status yet (the audit dials those
+   * addresses too). Only node addresses can be published, so Services are planned only when a
+   * moved frontend is on a node address, and only those with its port (a cluster's Node IPAM
+   * Services can publish millions of entries).
+   */
+  private static boolean everyService(Set<String> services, ClusterSnapshot s) {
+    return s.services().stream().allMatch(svc -> services.contains(svc.key()));
+  }
+
+  private static Set<String> sharing(
+      Set<String> moved, ClusterSnapshot s, NodeIpamOptions options) {
+    Set<String> out = new HashSet<>();
+    if (moved.isEmpty()) {
+      return out;
+    }
     Set<String> nodeAddresses = new HashSet<>();
     s.nodes().forEach(n -> n.addresses().forEach(a -> addIfIp(nodeAddresses, a.address())));
     Set<Integer> ports = new HashSet<>();
-    boolean onNodes = false;
+    for (String f : moved) {
+      String[] parts = f.split(" ");
+      if (nodeAddresses.contains(parts[0])) {
+        ports.add(Integer.parseInt(parts[1]));
+      }
+    }
     NodeIpam ipam = new NodeIpam(ClasslessDefault.applied(options, s));
-    NodePool pool = NodePool.of(s.nodes());
-    List<Service> wanted = new ArrayList<>();
+    NodePool pool = ports.isEmpty() ? null : NodePool.of(s.nodes());
     for (Service svc : s.services()) {
-      if (!services.contains(svc.key())) {
-        continue;
-      }
-      wanted.add(svc);
-      svc.ports().forEach(p -> ports.add(p.port()));
-      onNodes |= addressesOf(svc).stream().anyMatch(nodeAddresses::contains);
-    }
-    for (Service svc : wanted) {
-      List<String> mine = plan(ipam, pool, s, svc);
-      if (mine != null) {
-        out.put(svc.key(), mine);
-        onNodes = onNodes || !mine.isEmpty();
-      }
-    }
-    if (!onNodes) {
-      return out;
-    }
-    for (Service svc : s.services()) {
-      if (!out.containsKey(svc.key())
-          && svc.ports().stream().anyMatch(p -> ports.contains(p.port()))) {
+      Map<String, List<String>> planned = Map.of();
+      if (pool != null && svc.ports().stream().anyMatch(p -> ports.contains(p.port()))) {
         List<String> theirs = plan(ipam, pool, s, svc);
-        if (theirs != null) {
-          out.put(svc.key(), theirs);
-        }
+        planned = theirs == null ? Map.of() : Map.of(svc.key(), theirs);
+      }
+      if (frontendsOf(svc, planned).stream().anyMatch(moved::contains)) {
+        out.add(svc.key());
       }
     }
     return out;
@@ -239,37 +346,6 @@ public record DiffScope(AuditScope audit, Set<String> plannedServices) {
     }
     IngressDecision d = ipam.decide(svc, pool, s.slicesOf(svc.namespace(), svc.name()));
     return d.isError() || d.ingress() == null ? null : d.ingress();
-  }
-
-  /**
-   * The Services of the state that share a frontend with one of {@code services}, those
-   * included. When they are every Service of the state already (a change to every pod, say),
-   * there is nothing to add and no frontend to compute: Node IPAM Services can publish the
-   * addresses of every node.
-   */
-  private static Set<String> sharingAnAddress(
-      Set<String> services, ClusterSnapshot s, NodeIpamOptions options) {
-    Set<String> out = new HashSet<>();
-    if (s.services().stream().allMatch(svc -> services.contains(svc.key()))) {
-      return out;
-    }
-    Map<String, List<String>> planned = planned(s, services, options);
-    Set<String> frontends = new HashSet<>();
-    for (Service svc : s.services()) {
-      if (services.contains(svc.key())) {
-        frontends.addAll(frontendsOf(svc, planned));
-      }
-    }
-    if (frontends.isEmpty()) {
-      return out;
-    }
-    for (Service svc : s.services()) {
-      if (!services.contains(svc.key())
-          && frontendsOf(svc, planned).stream().anyMatch(frontends::contains)) {
-        out.add(svc.key());
-      }
-    }
-    return out;
   }
 
   /** Address, port and protocol of every frontend besides the ClusterIPs. */

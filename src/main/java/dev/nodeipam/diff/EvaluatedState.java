@@ -40,14 +40,23 @@ final class EvaluatedState {
   private final Map<List<Object>, ClientReads> clientReads = new HashMap<>();
 
   EvaluatedState(StateDiff.State state, StateDiff.Settings settings, DiffScope scope) {
+    this(state, settings, scope, null);
+  }
+
+  /**
+   * @param sameRules an engine of a state with the same policies, whose parsed rules and memos
+   *     are reused where this state's policies are the same objects; or null
+   */
+  EvaluatedState(StateDiff.State state, StateDiff.Settings settings, DiffScope scope,
+      PolicyEngine sameRules) {
     this.state = state;
-    // The audit's addresses are those of the scope: every Service's when sources are in it.
-    Audit.Scoped audited = Audit.scoped(state.snapshot(), settings.overrides(), settings.audit(),
-        scope.audit());
-    this.report = audited.report();
-    this.published = audited.published();
-    // Lazy: only the namespaces of the flows asked about have their policies read.
-    this.engine = PolicyEngine.lazy(published.snapshot());
+    // The audit's own published addresses and engine (its rules all read): the addresses and
+    // verdicts the flows are compared by.
+    Audit.Traps traps = Audit.traps(state.snapshot(), settings.overrides(), settings.audit(),
+        scope.audit(), sameRules);
+    this.report = traps.report();
+    this.published = traps.published();
+    this.engine = traps.engine();
     this.now = engine.settings(settings.overrides());
     // The addresses come Service by Service: a run per Service, not an entry per address.
     List<ServiceAddress> addresses = published.addresses();

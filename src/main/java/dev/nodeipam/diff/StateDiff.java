@@ -59,10 +59,23 @@ public final class StateDiff {
   }
 
   /**
+   * {@link #run(State, State, Settings)} from a baseline: its state's evaluation over the scope
+   * is the baseline's kept one when it has it.
+   */
+  public static Diff run(Baseline before, State after) {
+    return run(before.state(), after, before.settings(), false, before);
+  }
+
+  /**
    * @param everything evaluate every (address, source) pair and every Service's plan, whatever
    *     the change: what the scoped evaluation must agree with
    */
   static Diff run(State before, State after, Settings settings, boolean everything) {
+    return run(before, after, settings, everything, null);
+  }
+
+  private static Diff run(State before, State after, Settings settings, boolean everything,
+      Baseline baseline) {
     ChangeSet changes =
         ChangeSet.between(before.snapshot(), after.snapshot(), settings.overrides());
     DiffScope scope = everything ? new DiffScope(AuditScope.all(), null)
@@ -71,8 +84,11 @@ public final class StateDiff {
     List<Item> items = new ArrayList<>();
     List<Companion> companions = new ArrayList<>();
     if (!changes.isEmpty()) {
-      EvaluatedState b = new EvaluatedState(before, settings, scope);
-      EvaluatedState a = new EvaluatedState(after, settings, scope);
+      EvaluatedState b = baseline != null ? baseline.evaluated(scope)
+          : new EvaluatedState(before, settings, scope);
+      EvaluatedState a = baseline != null
+          ? new EvaluatedState(after, settings, scope, baseline.rules())
+          : new EvaluatedState(after, settings, scope);
       FlowItems flows = settings.flows() == Granularity.ADDRESS
           ? new FlowChanges(changes, b, a) : new GroupedFlowChanges(changes, b, a);
       items.addAll(flows.items());

@@ -3,6 +3,7 @@ package dev.nodeipam.guard;
 import dev.nodeipam.admission.Admission;
 import dev.nodeipam.admission.TrappedGroup;
 import dev.nodeipam.admission.Verdict;
+import dev.nodeipam.diff.Baseline;
 import dev.nodeipam.diff.StateDiff;
 import dev.nodeipam.kube.KubeConverters;
 import dev.nodeipam.render.GuardWarnings;
@@ -39,6 +40,13 @@ final class ReviewHandler {
   private final boolean enforce;
   private final GuardMetrics metrics;
   private final BiConsumer<Service, String> statusEvent;
+  /**
+   * The before-state kept with its evaluations, for the cache generation it was made of: made
+   * again on the first judged review after an informer event. Judged reviews take turns on it
+   * (its evaluations keep lazy memos); a review whose object changes no judged field does not
+   * wait.
+   */
+  private Baseline baseline;
 
   /**
    * @param cache the cluster as the informers hold it
@@ -62,11 +70,22 @@ final class ReviewHandler {
    * past the webhook's timeout, and the API server went on without the warnings.
    */
   void warmUp() {
-    ClusterSnapshot before = cache.snapshot();
     for (int i = 0; i < 3; i++) {
-      cache.withExternalIpOnAnyService("192.0.2.1")
-          .ifPresent(after -> Admission.trapped(before, after, settings));
+      synchronized (this) {
+        Baseline before = baseline();
+        cache.withExternalIpOnAnyService(before.state().snapshot(), "192.0.2.1")
+            .ifPresent(after -> Admission.trapped(before, after));
+      }
     }
+  }
+
+  /** The before-state of the cache's current generation. */
+  private synchronized Baseline baseline() {
+    ClusterSnapshot now = cache.snapshot();
+    if (baseline == null || baseline.state().snapshot() != now) {
+      baseline = Admission.baseline(now, settings);
+    }
+    return baseline;
   }
 
   AdmissionResponse review(AdmissionRequest req) {
@@ -124,9 +143,11 @@ final class ReviewHandler {
     ensureTyped(object, req);
     String key = SnapshotValues.key(req.getKind().getGroup(), kind, req.getNamespace(),
         object.getMetadata().getName());
-    ClusterSnapshot before = cache.snapshot();
-    ClusterSnapshot after = cache.with(key, object);
-    List<TrappedGroup> groups = Admission.trapped(before, after, settings);
+    List<TrappedGroup> groups;
+    synchronized (this) {
+      Baseline before = baseline();
+      groups = Admission.trapped(before, cache.with(before.state().snapshot(), key, object));
+    }
     if (service && "status".equals(req.getSubResource())) {
       // Written by a controller: nobody reads the warning, so it goes to an Event and a metric.
       if (!groups.isEmpty() && !Boolean.TRUE.equals(req.getDryRun())) {

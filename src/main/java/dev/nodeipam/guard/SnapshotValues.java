@@ -27,6 +27,8 @@ final class SnapshotValues {
   private final AtomicLong version = new AtomicLong();
   private long builtAt = -1;
   private ClusterSnapshot built;
+  /** The values {@link #built} was assembled from, in its order. */
+  private List<Map.Entry<String, Converted>> builtFrom = List.of();
 
   SnapshotValues(KubernetesSerialization serialization) {
     this.serialization = serialization;
@@ -54,24 +56,43 @@ final class SnapshotValues {
   synchronized ClusterSnapshot snapshot() {
     long v = version.get();
     if (built == null || builtAt != v) {
-      built = assemble(null, null);
+      builtFrom = converted.entrySet().stream()
+          .map(e -> Map.entry(e.getKey(), e.getValue())).toList();
+      built = assemble(builtFrom, null, null, built);
       builtAt = v;
     }
     return built;
   }
 
-  /** The cluster with one object replaced (or added, or removed when {@code object} is null). */
+  /**
+   * The cluster {@code base} (a {@link #snapshot()}) with one object replaced (or added, or
+   * removed when {@code object} is null): from the values {@code base} was assembled from, so
+   * that an informer event in between does not slip into the difference.
+   */
+  ClusterSnapshot with(ClusterSnapshot base, String key, HasMetadata object) {
+    List<Map.Entry<String, Converted>> from;
+    synchronized (this) {
+      from = base == built ? builtFrom : List.copyOf(converted.entrySet());
+    }
+    return assemble(from, key, object == null ? null
+        : ObjectSnapshot.convert(serialization, object, SOURCE), base);
+  }
+
+  /** {@link #with(ClusterSnapshot, String, HasMetadata)} on the cluster as it is now. */
   ClusterSnapshot with(String key, HasMetadata object) {
-    return assemble(key, object == null ? null
-        : ObjectSnapshot.convert(serialization, object, SOURCE));
+    return with(snapshot(), key, object);
   }
 
   /** The cluster with one of its Services (if it has any) given one more externalIP. */
-  Optional<ClusterSnapshot> withExternalIpOnAnyService(String address) {
-    return converted.values().stream().map(Converted::held).filter(Service.class::isInstance)
+  Optional<ClusterSnapshot> withExternalIpOnAnyService(ClusterSnapshot base, String address) {
+    List<Map.Entry<String, Converted>> from;
+    synchronized (this) {
+      from = base == built ? builtFrom : List.copyOf(converted.entrySet());
+    }
+    return from.stream().map(e -> e.getValue().held()).filter(Service.class::isInstance)
         .map(Service.class::cast).findFirst()
-        .map(s -> assemble(key("", "Service", s.namespace(), s.name()),
-            s.toBuilder().externalIps(List.of(address)).build()));
+        .map(s -> assemble(from, key("", "Service", s.namespace(), s.name()),
+            s.toBuilder().externalIps(List.of(address)).build(), base));
   }
 
   /**
@@ -79,10 +100,11 @@ final class SnapshotValues {
    * value} in place or added at the end, so that both states list objects in one order. An
    * object that failed to convert fails each review (which then allows) until it is replaced.
    */
-  private ClusterSnapshot assemble(String key, Object value) {
-    List<Object> values = new ArrayList<>(converted.size() + 1);
+  private ClusterSnapshot assemble(List<Map.Entry<String, Converted>> from, String key,
+      Object value, ClusterSnapshot like) {
+    List<Object> values = new ArrayList<>(from.size() + 1);
     boolean replaced = false;
-    for (Map.Entry<String, Converted> e : converted.entrySet()) {
+    for (Map.Entry<String, Converted> e : from) {
       if (e.getKey().equals(key)) {
         values.add(value);
         replaced = true;
@@ -93,7 +115,7 @@ final class SnapshotValues {
     if (key != null && !replaced) {
       values.add(value);
     }
-    return ObjectSnapshot.ofConverted(serialization, values);
+    return ObjectSnapshot.ofConverted(serialization, values, like);
   }
 
   /** The snapshot value of a cached object, or why it could not be converted. */

@@ -40,4 +40,15 @@ public final class ObjectSnapshot {
     }
     return ManifestDefaults.apply(assembler.build());
   }
+
+  /**
+   * {@link #ofConverted(KubernetesSerialization, Iterable)}, sharing {@code like}'s nodes, pods
+   * and EndpointSlices (and what is derived from them) where it holds the very same values: the
+   * snapshots of a cache before and after a change of one Service.
+   */
+  public static ClusterSnapshot ofConverted(
+      KubernetesSerialization serialization, Iterable<?> converted, ClusterSnapshot like) {
+    ClusterSnapshot s = ofConverted(serialization, converted);
+    return like == null ? s : s.toBuilder().like(like).build();
+  }
 }

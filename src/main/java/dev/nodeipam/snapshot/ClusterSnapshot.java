@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Everything the read-only commands know about a cluster, from YAML or from a live API server, as
@@ -33,12 +35,19 @@ public final class ClusterSnapshot {
   private final Map<String, List<EndpointSlice>> slicesByService;
   private final Map<String, Namespace> namespacesByName;
   private final Map<String, List<Pod>> podsByNamespace;
+  /** Values derived from the nodes, pods and EndpointSlices, shared while those are. */
+  private final Map<Class<?>, Object> derived;
 
   private ClusterSnapshot(Builder b) {
-    this.nodes = List.copyOf(b.nodes);
+    ClusterSnapshot like = b.like;
+    this.nodes = like == null ? List.copyOf(b.nodes) : same(like.nodes, b.nodes);
     this.services = List.copyOf(b.services);
-    this.endpointSlices = List.copyOf(b.endpointSlices);
-    this.pods = List.copyOf(b.pods);
+    this.endpointSlices =
+        like == null ? List.copyOf(b.endpointSlices) : same(like.endpointSlices, b.endpointSlices);
+    this.pods = like == null ? List.copyOf(b.pods) : same(like.pods, b.pods);
+    boolean shared = like != null && nodes == like.nodes && pods == like.pods
+        && endpointSlices == like.endpointSlices;
+    this.derived = shared ? like.derived : new ConcurrentHashMap<>();
     this.namespaces = List.copyOf(b.namespaces);
     this.workloads = List.copyOf(b.workloads);
     this.policies = List.copyOf(b.policies);
@@ -66,10 +75,39 @@ public final class ClusterSnapshot {
     Map<String, Namespace> ns = new HashMap<>();
     namespaces.forEach(n -> ns.put(n.name(), n));
     this.namespacesByName = Collections.unmodifiableMap(ns);
+    if (shared) {
+      this.podsByNamespace = like.podsByNamespace;
+      return;
+    }
     Map<String, List<Pod>> podsNs = new HashMap<>();
     pods.forEach(p -> podsNs.computeIfAbsent(p.namespace(), k -> new ArrayList<>()).add(p));
     podsNs.replaceAll((k, v) -> List.copyOf(v));
     this.podsByNamespace = Collections.unmodifiableMap(podsNs);
+  }
+
+  /** {@code mine}, as the list of {@code like} when it holds the very same objects in order. */
+  private static <T> List<T> same(List<T> like, List<T> mine) {
+    if (like.size() != mine.size()) {
+      return List.copyOf(mine);
+    }
+    for (int i = 0; i < like.size(); i++) {
+      if (like.get(i) != mine.get(i)) {
+        return List.copyOf(mine);
+      }
+    }
+    return like;
+  }
+
+  /**
+   * A value computed from this snapshot's nodes, pods and EndpointSlices alone (never its
+   * Services, policies or settings), once: it is shared with every snapshot built {@link
+   * Builder#like like} this one that holds the very same nodes, pods and EndpointSlices (a
+   * Service's change or its planned status, judged against a cluster of thousands of pods).
+   *
+   * @param kind the value's class, its key
+   */
+  public <T> T derived(Class<T> kind, Function<ClusterSnapshot, T> compute) {
+    return kind.cast(derived.computeIfAbsent(kind, k -> compute.apply(this)));
   }
 
   public static Builder builder() {
@@ -86,6 +124,7 @@ public final class ClusterSnapshot {
    */
   public Builder toBuilder() {
     Builder b = new Builder();
+    b.like = this;
     b.nodes.addAll(nodes);
     b.services.addAll(services);
     b.endpointSlices.addAll(endpointSlices);
@@ -187,6 +226,17 @@ public final class ClusterSnapshot {
     private Map<String, String> ciliumConfig;
     private final List<DaemonSetImages> daemonSets = new ArrayList<>();
     private String ciliumConfigSource;
+    private ClusterSnapshot like;
+
+    /**
+     * Builds a snapshot that shares {@code other}'s lists of nodes, pods and EndpointSlices (and
+     * what is {@link ClusterSnapshot#derived derived} from them) where this one holds the very
+     * same objects: set by {@link ClusterSnapshot#toBuilder}.
+     */
+    public Builder like(ClusterSnapshot other) {
+      like = other;
+      return this;
+    }
 
     public Builder ciliumConfigSource(String source) {
       ciliumConfigSource = source;

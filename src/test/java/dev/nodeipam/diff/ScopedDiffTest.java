@@ -3,6 +3,7 @@ package dev.nodeipam.diff;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nodeipam.audit.AuditOptions;
+import dev.nodeipam.audit.AuditScope;
 import dev.nodeipam.kube.ManifestLoader;
 import dev.nodeipam.kube.ManifestTree;
 import dev.nodeipam.kube.SourceLocator;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -44,6 +46,19 @@ class ScopedDiffTest {
         - {name: https, port: 443, targetPort: 8443, protocol: TCP}
       """;
 
+  /** A second Node IPAM LoadBalancer on port 443: it shares every node address with the first. */
+  private static final String OTHER_NODE_IPAM_SERVICE = """
+      apiVersion: v1
+      kind: Service
+      metadata: {name: other-lb, namespace: istio-system}
+      spec:
+        type: LoadBalancer
+        loadBalancerClass: io.cilium/node
+        selector: {app: istio-ingressgateway, istio: ingressgateway}
+        ports:
+        - {name: https, port: 443, targetPort: 8443, protocol: TCP}
+      """;
+
   /** One edit of a state: a file's text replaced, or a file added. */
   record Edit(String file, UnaryOperator<String> change) {
     static Edit replace(String file, String from, String to) {
@@ -63,6 +78,11 @@ class ScopedDiffTest {
     Edit lb = Edit.add("lb.yaml", NODE_IPAM_SERVICE);
     // The benchmark's cluster-wide policy: every pod in scope, so every Service too.
     Edit ccnp = Edit.add("ccnp.yaml", read(Path.of("bench/inputs/ccnp-egress-443.yaml")));
+    Edit other = Edit.add("other-lb.yaml", OTHER_NODE_IPAM_SERVICE);
+    String port80 = "  - {name: web, port: 80, targetPort: 8080, protocol: TCP}";
+    String port443 = "  - {name: https, port: 443, targetPort: 8443, protocol: TCP}";
+    Edit lbOn80 = Edit.add("lb.yaml", NODE_IPAM_SERVICE.replace(port443, port80));
+    Edit otherOn80 = Edit.add("other-lb.yaml", OTHER_NODE_IPAM_SERVICE.replace(port443, port80));
     return Stream.of(
         Arguments.of("externalIP added", BEFORE, List.of(), AFTER, List.of()),
         Arguments.of("externalIP removed", AFTER, List.of(), BEFORE, List.of()),
@@ -85,6 +105,19 @@ class ScopedDiffTest {
         Arguments.of("Node IPAM LoadBalancer added", BEFORE, List.of(), BEFORE, List.of(lb)),
         Arguments.of("cluster-wide egress policy added under a Node IPAM LoadBalancer", BEFORE,
             List.of(lb), BEFORE, List.of(lb, ccnp)),
+        Arguments.of("externalIP added to a Node IPAM LoadBalancer sharing node addresses",
+            BEFORE, List.of(lb, other), BEFORE, List.of(lb, other, Edit.replace("lb.yaml",
+                "  type: LoadBalancer", "  type: LoadBalancer\n  externalIPs: [24.85.233.58]"))),
+        Arguments.of("port added to a Node IPAM LoadBalancer sharing node addresses",
+            BEFORE, List.of(lbOn80, otherOn80), BEFORE, List.of(lbOn80, otherOn80,
+                Edit.replace("lb.yaml", port80, port80 + "\n" + port443))),
+        Arguments.of("port of a Node IPAM LoadBalancer sharing node addresses moved",
+            BEFORE, List.of(lb, other), BEFORE, List.of(lb, other, Edit.replace("lb.yaml",
+                "port: 443, targetPort: 8443", "port: 8443, targetPort: 8443"))),
+        Arguments.of("a Node IPAM LoadBalancer sharing node addresses made ClusterIP",
+            BEFORE, List.of(lb, other), BEFORE, List.of(lb, other, Edit.replace("lb.yaml",
+                "  type: LoadBalancer\n  loadBalancerClass: io.cilium/node\n",
+                "  type: ClusterIP\n"))),
         Arguments.of("node removed under a Node IPAM LoadBalancer", BEFORE, List.of(lb), BEFORE,
             List.of(lb, Edit.replace("nodes.yaml", "name: node-3", "name: node-3\n  labels:"
                 + " {node.kubernetes.io/exclude-from-external-load-balancers: \"\"}"))),
@@ -111,6 +144,33 @@ class ScopedDiffTest {
     if (!scoped.changes().settings()) {
       assertThat(scoped.scope().everything()).isFalse();
     }
+  }
+
+  /**
+   * The scope spreads by the frontends a change moves, not by every frontend of the Service:
+   * an externalIP added to a Node IPAM Service leaves out the Service it shares node addresses
+   * with, and moving its port takes that one in (the frontend it leaves is the other's alone).
+   */
+  @Test
+  void scopeSpreadsByTheFrontendsThatMove(@TempDir Path dir) throws IOException {
+    Edit lb = Edit.add("lb.yaml", NODE_IPAM_SERVICE);
+    Edit other = Edit.add("other-lb.yaml", OTHER_NODE_IPAM_SERVICE);
+    StateDiff.State b = state("before", copy(BEFORE, List.of(lb, other), dir.resolve("b")));
+    StateDiff.State added = state("after", copy(BEFORE, List.of(lb, other,
+        Edit.replace("lb.yaml", "  type: LoadBalancer",
+            "  type: LoadBalancer\n  externalIPs: [24.85.233.58]")), dir.resolve("a1")));
+    StateDiff.State moved = state("after", copy(BEFORE, List.of(lb, other,
+        Edit.replace("lb.yaml", "port: 443, targetPort: 8443", "port: 8443, targetPort: 8443")),
+        dir.resolve("a2")));
+
+    assertThat(scope(b, added).services()).containsExactly("istio-system/gateway-lb");
+    assertThat(scope(b, moved).services())
+        .containsExactlyInAnyOrder("istio-system/gateway-lb", "istio-system/other-lb");
+  }
+
+  private static AuditScope scope(StateDiff.State b, StateDiff.State a) {
+    return DiffScope.of(ChangeSet.between(b.snapshot(), a.snapshot(), Map.of()), b.snapshot(),
+        a.snapshot(), Map.of(), AuditOptions.defaults().nodeIpam()).audit();
   }
 
   private static StateDiff.State state(String name, Path dir) {

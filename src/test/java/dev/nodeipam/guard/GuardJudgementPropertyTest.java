@@ -47,6 +47,8 @@ import org.quicktheories.core.Gen;
 class GuardJudgementPropertyTest {
   private static final KubernetesSerialization JSON = new KubernetesSerialization();
   private static final List<HasMetadata> SEED = load(Path.of("examples/pr-externalip/before"));
+  private static final Service KUBE_DNS = (Service) SEED.stream().filter(o -> o instanceof Service
+      && o.getMetadata().getName().equals("kube-dns")).findFirst().orElseThrow();
   private static final StateDiff.Settings SETTINGS =
       new StateDiff.Settings(Map.of(), AuditOptions.defaults());
   private static final List<String> ADDRESSES =
@@ -85,13 +87,28 @@ class GuardJudgementPropertyTest {
     System.out.println(coverage.summary());
   }
 
-  /** What the guard answers, its cache holding the seed with the gateway's old version. */
+  /**
+   * What the guard answers, its cache holding the seed with the gateway's old version: warmed up
+   * as a starting guard is, and after judging changes of other scopes from the same cache
+   * generation (an externalIP on kube-dns, a policy in coffee), so that the answer comes from
+   * the kept before-state, evaluated over other scopes too, and the after-state shares what it
+   * can with it.
+   */
   private static List<String> guard(Change c) {
     SnapshotValues values = new SnapshotValues(JSON);
     cluster(c.old(), null).forEach(values::put);
     values.snapshot();
     ReviewHandler handler = new ReviewHandler(values, () -> true, SETTINGS, false,
         new GuardMetrics(), (svc, message) -> {});
+    handler.warmUp();
+    Service other = new ServiceBuilder(KUBE_DNS).editSpec().addToExternalIPs("203.0.113.9")
+        .endSpec().build();
+    review(handler, new Change(KUBE_DNS, other, null));
+    review(handler, new Change(c.old(), c.old(), policy("coffee", "0.0.0.0/0", 443)));
+    return review(handler, c);
+  }
+
+  private static List<String> review(ReviewHandler handler, Change c) {
     HasMetadata object = c.policy() != null ? c.policy() : c.now();
     GroupVersionKind kind = c.policy() != null
         ? new GroupVersionKind("networking.k8s.io", "NetworkPolicy", "v1")

@@ -119,10 +119,35 @@ class ClusterSnapshotCopyTest {
     }
   }
 
+  /**
+   * A value derived from nodes, pods and EndpointSlices is computed once and shared by a copy
+   * that replaces another kind (a Service's change), and computed again where those differ.
+   */
+  @Test
+  void derivedValues_areSharedWhileNodesPodsAndSlicesAreTheSame() {
+    ClusterSnapshot in = YamlClusters.load(EVERY_KIND);
+    Service other = in.services().get(0).toBuilder().name("other").build();
+    Node relabelled = in.nodes().get(0).toBuilder().labels(Map.of("edge", "true")).build();
+    ClusterSnapshot servicesReplaced = in.toBuilder().services(List.of(other)).build();
+    ClusterSnapshot nodesReplaced = in.toBuilder().nodes(List.of(relabelled)).build();
+    ClusterSnapshot assembledAlike = ClusterSnapshot.builder().nodes(in.nodes())
+        .services(List.of(other)).build();
+
+    Object mine = in.derived(StringBuilder.class, s -> new StringBuilder());
+    assertThat(servicesReplaced.derived(StringBuilder.class, s -> new StringBuilder()))
+        .isSameAs(mine);
+    assertThat(servicesReplaced.pods()).isSameAs(in.pods());
+    assertThat(nodesReplaced.derived(StringBuilder.class, s -> new StringBuilder()))
+        .isNotSameAs(mine);
+    assertThat(assembledAlike.derived(StringBuilder.class, s -> new StringBuilder()))
+        .isNotSameAs(mine);
+  }
+
   private static List<Field> fields() {
     List<Field> out = new ArrayList<>();
     for (Field f : ClusterSnapshot.class.getDeclaredFields()) {
-      if (!Modifier.isStatic(f.getModifiers())) {
+      // derived is a memo of values computed from the others, not data (see derivedValues_...).
+      if (!Modifier.isStatic(f.getModifiers()) && !f.getName().equals("derived")) {
         f.setAccessible(true);
         out.add(f);
       }

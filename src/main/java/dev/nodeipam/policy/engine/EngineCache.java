@@ -3,6 +3,7 @@ package dev.nodeipam.policy.engine;
 import dev.nodeipam.policy.model.Identity;
 import dev.nodeipam.policy.model.Protocol;
 import dev.nodeipam.policy.model.Rule;
+import dev.nodeipam.policy.settings.CiliumVersion;
 import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.snapshot.Pod;
 import java.util.List;
@@ -42,9 +43,20 @@ final class EngineCache {
       Identity arriving,
       DatapathSettings settings) {}
 
+  /** The labels of a pod's identity the agent's label filter keeps ({@link IdentityLabels}). */
+  record IdentityLabelsOf(Map<String, String> podLabels, CiliumVersion version) {}
+
+  private final Map<IdentityLabelsOf, Map<String, String>> identityLabels =
+      new ConcurrentHashMap<>();
   private final Map<NamespaceRules, List<Rule>> namespaceRules = new ConcurrentHashMap<>();
   private final Map<Selecting, List<Rule>> selecting = new ConcurrentHashMap<>();
   private final Map<IngressDrop, Integer> ingressDrops = new ConcurrentHashMap<>();
+
+  /** Replicas of a workload share their labels: filtered once, not once per pod and engine. */
+  Map<String, String> identityLabels(Map<String, String> podLabels, CiliumVersion version) {
+    return identityLabels.computeIfAbsent(new IdentityLabelsOf(podLabels, version),
+        k -> IdentityLabels.of(k.podLabels(), k.version()));
+  }
 
   List<Rule> namespaceRules(NamespaceRules key, Function<NamespaceRules, List<Rule>> compute) {
     return namespaceRules.computeIfAbsent(key, compute);

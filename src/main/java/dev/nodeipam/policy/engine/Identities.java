@@ -52,9 +52,12 @@ public final class Identities {
     }
   }
 
-  Identities(ClusterSnapshot snapshot, AddressBook book) {
+  private final EngineCache cache;
+
+  Identities(ClusterSnapshot snapshot, AddressBook book, EngineCache cache) {
     this.snapshot = snapshot;
     this.book = book;
+    this.cache = cache;
   }
 
   /**
@@ -93,7 +96,7 @@ public final class Identities {
   /** The labels of a pod's identity. */
   private Map<String, String> podLabels(Pod pod, DatapathSettings s) {
     // Only the labels the agent's label filter keeps are part of the identity.
-    Map<String, String> out = new HashMap<>(IdentityLabels.of(pod.labels(), s.version()));
+    Map<String, String> out = new HashMap<>(cache.identityLabels(pod.labels(), s.version()));
     out.put(NAMESPACE, pod.namespace());
     Map<String, String> nsLabels =
         snapshot.namespace(pod.namespace()).map(Namespace::labels).orElse(Map.of());

@@ -76,12 +76,14 @@ public final class PolicyEngine {
     this.dns = dns;
     this.cache = cache;
     this.index = index != null ? index : new PolicyIndex(snapshot.policies(), dns, cache);
-    AddressBook book = new AddressBook(snapshot);
-    this.identities = new Identities(snapshot, book);
+    // Read from nodes, pods and EndpointSlices alone: shared by the snapshots of one change.
+    AddressBook book = snapshot.derived(AddressBook.class, AddressBook::new);
+    this.identities = new Identities(snapshot, book, cache);
     this.frontends = new FrontendLookup(snapshot, new ServiceTranslation(snapshot));
     this.backends = new Backends(snapshot, book);
     this.tiers = ClusterPolicyTiers.of(snapshot.policies());
-    this.sides = new SideEvaluation(this.index, new ClusterNamedPorts(snapshot), tiers);
+    this.sides = new SideEvaluation(this.index,
+        snapshot.derived(ClusterNamedPorts.class, ClusterNamedPorts::new), tiers);
     this.nextHop = new NextHopDelivery(snapshot, identities, backends, sides, frontends);
     this.definition =
         new FlowEvaluation(book, identities, frontends, backends, sides, nextHop);

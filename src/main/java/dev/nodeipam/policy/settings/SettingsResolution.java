@@ -44,6 +44,10 @@ public final class SettingsResolution {
    * podCIDRs use IPv4 and IPv6.
    */
   private static Families families(ClusterSnapshot snapshot) {
+    return snapshot.derived(Families.class, SettingsResolution::familiesOf);
+  }
+
+  private static Families familiesOf(ClusterSnapshot snapshot) {
     boolean v4 = false;
     boolean v6 = false;
     for (Pod p : snapshot.pods()) {
