@@ -122,34 +122,8 @@ public final class Audit {
     DatapathSettings settings = rules.settings(overrides);
     if (!mayTrap(rules.rules(), settings)
         && !mayTrapByTiers(rules.clusterAccepts(), settings)) {
-      // A trap needs an allow admitting world somewhere: without one, no address needs
-      // searching, and only the other findings' addresses are built (all of them only for an
-      // unresolved toFQDNs rule); the rest are counted.
-      int total = PublishedAddresses.count(snapshot, options.nodeIpam(), audited);
-      progress.total(total);
-      progress.done(total);
-      CompanionScope.Choice companionScope =
-          CompanionScope.choose(options.companionScope(), settings);
-      if (!othersToo) {
-        PublishedAddresses published =
-            PublishedAddresses.of(snapshot, options.nodeIpam(), audited);
-        return new Traps(new AuditReport(List.of(), List.of(), List.of(), settings, total, 0,
-            companionScope, SourceNames.none()), published,
-            PolicyEngine.withServicesOf(published.snapshot(), rules));
-      }
-      boolean vips = NodeAddressVips.affected(settings);
-      boolean fqdns = hasUnresolvedFqdns(rules.rules());
-      PublishedAddresses needed = PublishedAddresses.of(snapshot, options.nodeIpam(),
-          s -> audited.test(s) && (fqdns
-              || vips && NodeAddressVips.wildcardCandidate(s)));
-      // Conflicting claims need every address, not only those the other findings look at.
-      PublishedAddresses all = PublishedAddresses.of(snapshot, options.nodeIpam(), audited);
-      List<Finding> others = others(snapshot, needed, rules, settings, namespaces);
-      others.addAll(conflicts(all, PolicyEngine.withServicesOf(all.snapshot(), rules),
-          namespaces));
-      others.addAll(collisions(snapshot, options, settings, others, namespaces));
-      return new Traps(new AuditReport(List.of(), others,
-          List.of(), settings, total, 0, companionScope, SourceNames.none()), all, null);
+      return withoutTraps(snapshot, options, namespaces, progress, rules, settings, audited,
+          othersToo);
     }
     PublishedAddresses published = PublishedAddresses.of(snapshot, options.nodeIpam(), audited);
     PolicyEngine engine = PolicyEngine.withServicesOf(published.snapshot(), rules);
@@ -197,6 +171,41 @@ public final class Audit {
         Companions.of(distinct, companionScope.scope(), now), now, published.addresses().size(),
         search.identityCount(), companionScope, new SourceNames(published.snapshot().workloads())),
         published, engine);
+  }
+
+  /**
+   * The audit when no rule allows by a peer admitting world: no trap can exist, so no address
+   * is searched, and only the other findings' addresses are built (all of them only for an
+   * unresolved toFQDNs rule); the rest are counted.
+   */
+  private static Traps withoutTraps(ClusterSnapshot snapshot, AuditOptions options,
+      Set<String> namespaces, AuditProgress progress, PolicyEngine rules,
+      DatapathSettings settings, Predicate<Service> audited, boolean othersToo) {
+    int total = PublishedAddresses.count(snapshot, options.nodeIpam(), audited);
+    progress.total(total);
+    progress.done(total);
+    CompanionScope.Choice companionScope =
+        CompanionScope.choose(options.companionScope(), settings);
+    if (!othersToo) {
+      PublishedAddresses published =
+          PublishedAddresses.of(snapshot, options.nodeIpam(), audited);
+      return new Traps(new AuditReport(List.of(), List.of(), List.of(), settings, total, 0,
+          companionScope, SourceNames.none()), published,
+          PolicyEngine.withServicesOf(published.snapshot(), rules));
+    }
+    boolean vips = NodeAddressVips.affected(settings);
+    boolean fqdns = hasUnresolvedFqdns(rules.rules());
+    PublishedAddresses needed = PublishedAddresses.of(snapshot, options.nodeIpam(),
+        s -> audited.test(s) && (fqdns
+            || vips && NodeAddressVips.wildcardCandidate(s)));
+    // Conflicting claims need every address, not only those the other findings look at.
+    PublishedAddresses all = PublishedAddresses.of(snapshot, options.nodeIpam(), audited);
+    List<Finding> others = others(snapshot, needed, rules, settings, namespaces);
+    others.addAll(conflicts(all, PolicyEngine.withServicesOf(all.snapshot(), rules),
+        namespaces));
+    others.addAll(collisions(snapshot, options, settings, others, namespaces));
+    return new Traps(new AuditReport(List.of(), others,
+        List.of(), settings, total, 0, companionScope, SourceNames.none()), all, null);
   }
 
   /**
