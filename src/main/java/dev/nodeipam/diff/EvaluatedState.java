@@ -2,7 +2,9 @@ package dev.nodeipam.diff;
 
 import dev.nodeipam.audit.Audit;
 import dev.nodeipam.audit.AuditReport;
+import dev.nodeipam.audit.IdentityTrap;
 import dev.nodeipam.audit.PublishedAddresses;
+import dev.nodeipam.audit.SenderClasses;
 import dev.nodeipam.audit.ServiceAddress;
 import dev.nodeipam.audit.ServiceFindings;
 import dev.nodeipam.audit.Trap;
@@ -38,6 +40,8 @@ final class EvaluatedState {
   private List<ServiceFindings.Group> groups;
   private Map<String, String> owners;
   private final Map<List<Object>, ClientReads> clientReads = new HashMap<>();
+  private final Map<String, String> overrides;
+  private Map<String, Integer> senderClasses;
 
   EvaluatedState(StateDiff.State state, StateDiff.Settings settings, DiffScope scope) {
     this(state, settings, scope, null);
@@ -58,6 +62,7 @@ final class EvaluatedState {
     this.published = traps.published();
     this.engine = traps.engine();
     this.now = engine.settings(settings.overrides());
+    this.overrides = settings.overrides();
     // The addresses come Service by Service: a run per Service, not an entry per address.
     List<ServiceAddress> addresses = published.addresses();
     for (int i = 0; i < addresses.size(); i++) {
@@ -89,6 +94,20 @@ final class EvaluatedState {
       }
     }
     return activeByFlow;
+  }
+
+  /**
+   * What this state judges its copy of a pod by as a sender, beside its node and whether it is a
+   * backend ({@link ClientReads}): its class of identities no rule tells apart ({@link
+   * SenderClasses}), or, for a pod outside every class (being deleted), its own identity's parts.
+   */
+  List<Object> senderClass(Pod pod) {
+    if (senderClasses == null) {
+      senderClasses = SenderClasses.of(engine, now, IdentityTrap.translating(engine, overrides));
+    }
+    Integer c = senderClasses.get(pod.key());
+    return c != null ? List.of(c) : List.of(pod.namespace(), pod.labels(), pod.hostNetwork(),
+        String.valueOf(pod.serviceAccount()));
   }
 
   Optional<Pod> pod(String key) {

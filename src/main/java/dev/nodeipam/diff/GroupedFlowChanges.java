@@ -24,7 +24,7 @@ import java.util.function.Function;
  * with its sources. Two states are compared finding by finding: a finding of one state that no
  * finding of the other shares an address with is new (or gone) whole, without looking at a pod;
  * only a finding the other state overlaps is compared flow by flow, and what changed in it is
- * grouped again the same way. A verdict change is one engine question per source identity of
+ * grouped again the same way. A verdict change is one engine question per source class of
  * such a part, not per pod (per address too only where the other state does not translate the
  * addresses, see {@link #flipped}). The result equals {@link FlowChanges} merged (a
  * property holds them to it).
@@ -218,8 +218,9 @@ final class GroupedFlowChanges extends FlowItems {
   }
 
   /**
-   * The classes the other state judges a finding's source pods in: the finding's source (identity
-   * and placement here) and what the other state's copy of the pod is judged by: its node only
+   * The classes the other state judges a finding's source pods in: the finding's source (class
+   * and placement here) and what the other state's copy of the pod is judged by: its class of
+   * identities no rule there tells apart ({@link EvaluatedState#senderClass}), its node only
    * where the backends read it, and the pod itself where it is a backend
    * ({@link EvaluatedState.ClientReads}).
    * Pods the other state does not have are left out.
@@ -230,8 +231,8 @@ final class GroupedFlowChanges extends FlowItems {
     EvaluatedState.ClientReads reads = there.clientReads(g.first());
     for (ServiceFindings.Source s : g.sourceSet()) {
       for (Pod pod : g.podsOf(s)) {
-        there.pod(pod.key()).ifPresent(t -> out.put(pod.key(), List.of(s, t.namespace(),
-            t.labels(), t.hostNetwork(), String.valueOf(t.serviceAccount()), reads.of(t))));
+        there.pod(pod.key()).ifPresent(t -> out.put(pod.key(),
+            List.of(s, there.senderClass(t), reads.of(t))));
       }
     }
     return out;

@@ -1,5 +1,6 @@
 package dev.nodeipam.policy.engine;
 
+import dev.nodeipam.labels.Requirement;
 import dev.nodeipam.policy.model.Direction;
 import dev.nodeipam.policy.model.Identity;
 import dev.nodeipam.policy.model.Peer;
@@ -45,7 +46,7 @@ public final class SourceClasses {
       List<DatapathSettings> settings) {
     int[] out = new int[identities.size()];
     boolean podsByAddress = settings.stream().anyMatch(DatapathSettings::cidrMatchesPods);
-    List<Peer> peers = ingressPeers(engine, podsByAddress);
+    PeerIndex peers = PeerIndex.of(ingressPeers(engine, podsByAddress));
     Map<Rule, Integer> ruleIds = new IdentityHashMap<>();
     List<Rule> rules = engine.rules();
     for (int i = 0; i < rules.size(); i++) {
@@ -93,14 +94,67 @@ public final class SourceClasses {
     return out;
   }
 
-  private static BitSet matching(List<Peer> peers, Identity id, DatapathSettings s) {
-    BitSet out = new BitSet(peers.size());
-    for (int i = 0; i < peers.size(); i++) {
-      if (PeerMatching.matches(peers.get(i), id, s)) {
-        out.set(i);
+  private static BitSet matching(PeerIndex peers, Identity id, DatapathSettings s) {
+    BitSet out = new BitSet(peers.peers().size());
+    for (int[] some : peers.candidates(id)) {
+      for (int i : some) {
+        if (PeerMatching.matches(peers.peers().get(i), id, s)) {
+          out.set(i);
+        }
       }
     }
     return out;
+  }
+
+  /**
+   * The peers by the namespaces they can select: most endpoint selectors pin one (a
+   * NetworkPolicy's or a CiliumNetworkPolicy's peer gets its namespace term), so an identity is
+   * only matched against those of its namespace and the few that pin none.
+   *
+   * @param pinned by namespace, the positions of the peers that require it
+   * @param unpinned the positions of the others
+   */
+  private record PeerIndex(List<Peer> peers, Map<String, int[]> pinned, int[] unpinned) {
+    static PeerIndex of(List<Peer> peers) {
+      Map<String, List<Integer>> pinned = new HashMap<>();
+      List<Integer> unpinned = new ArrayList<>();
+      for (int i = 0; i < peers.size(); i++) {
+        Set<String> namespaces = namespacesOf(peers.get(i));
+        if (namespaces == null) {
+          unpinned.add(i);
+        } else {
+          for (String ns : namespaces) {
+            pinned.computeIfAbsent(ns, k -> new ArrayList<>()).add(i);
+          }
+        }
+      }
+      Map<String, int[]> byNamespace = new HashMap<>();
+      pinned.forEach((ns, is) -> byNamespace.put(ns, ints(is)));
+      return new PeerIndex(peers, byNamespace, ints(unpinned));
+    }
+
+    List<int[]> candidates(Identity id) {
+      int[] mine = pinned.get(id.labels().get(Identities.NAMESPACE));
+      return mine == null ? List.of(unpinned) : List.of(unpinned, mine);
+    }
+
+    /** The namespaces an endpoint selector requires one of; null when it requires none. */
+    private static Set<String> namespacesOf(Peer p) {
+      if (p instanceof Peer.Endpoints e) {
+        for (Requirement r : e.selector().requirements()) {
+          if (r.key().equals(Identities.NAMESPACE) && (r.operator() == Requirement.Operator.IN
+              || r.operator() == Requirement.Operator.EQUALS
+              || r.operator() == Requirement.Operator.DOUBLE_EQUALS)) {
+            return r.values();
+          }
+        }
+      }
+      return null;
+    }
+
+    private static int[] ints(List<Integer> list) {
+      return list.stream().mapToInt(Integer::intValue).toArray();
+    }
   }
 
   /**
