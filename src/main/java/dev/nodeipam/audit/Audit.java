@@ -154,7 +154,7 @@ public final class Audit {
         })
         .toList();
     // Addresses are in report order and each comes back ordered: no sort over millions of traps.
-    List<Trap> sorted = new TrapView(found, split.classOf(), split.memberOf());
+    TrapView sorted = new TrapView(found, split.classOf(), split.memberOf());
 
     CompanionScope.Choice companionScope = CompanionScope.choose(options.companionScope(), now);
     List<Finding> others = new ArrayList<>();
@@ -165,8 +165,7 @@ public final class Audit {
     }
     // Every address of a run has the same traps but the address: the companions read one each.
     List<Trap> distinct = new ArrayList<>();
-    new TrapGroups(sorted, SourceNames.none()).forEachRun(
-        run -> run.target().groups().forEach(g -> distinct.addAll(g.traps())));
+    sorted.forEachRun(run -> distinct.addAll(run.traps()));
     return new Traps(new AuditReport(sorted, others,
         Companions.of(distinct, companionScope.scope(), now), now, published.addresses().size(),
         search.identityCount(), companionScope, new SourceNames(published.snapshot().workloads())),

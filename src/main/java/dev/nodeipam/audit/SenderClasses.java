@@ -3,8 +3,6 @@ package dev.nodeipam.audit;
 import dev.nodeipam.policy.engine.PolicyEngine;
 import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.snapshot.Pod;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,11 +23,9 @@ public final class SenderClasses {
    */
   public static Map<String, Integer> of(PolicyEngine engine, DatapathSettings now,
       DatapathSettings translating) {
-    List<SourceGroup> identities = new ArrayList<>(
-        SourceGroup.of(engine.snapshot().pods(), p -> engine.identityOf(p, now)));
-    identities.sort(Comparator.comparing(g -> g.representative().key()));
     Map<String, Integer> out = new HashMap<>();
-    for (SourceGroup c : SourceGroup.classes(engine, identities, List.of(now, translating),
+    for (SourceGroup c : SourceGroup.classes(engine, SourceGroup.identities(engine, now),
+        List.of(now, translating),
         Set.of())) {
       for (Pod p : c.pods()) {
         out.put(p.key(), c.id());

@@ -4,8 +4,10 @@ import dev.nodeipam.policy.engine.PolicyEngine;
 import dev.nodeipam.policy.engine.SourceClasses;
 import dev.nodeipam.policy.model.Identity;
 import dev.nodeipam.policy.settings.DatapathSettings;
+import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.Pod;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,6 +104,22 @@ record SourceGroup(int id, Identity identity, List<Pod> pods, Map<String, List<P
   }
 
   /**
+   * The pods' identity groups under the settings, by their first pod's key: the order traps come
+   * out in, with no sorting of millions of traps afterwards.
+   */
+  static List<SourceGroup> identities(PolicyEngine engine, DatapathSettings now) {
+    List<SourceGroup> all = new ArrayList<>(
+        of(engine.snapshot().pods(), p -> engine.identityOf(p, now)));
+    all.sort(Comparator.comparing(g -> g.representative().key()));
+    return all;
+  }
+
+  /** Whether the pod runs on a node of the cluster (a template pod or a stray one does not). */
+  static boolean onKnownNode(Pod p, ClusterSnapshot snapshot) {
+    return p.nodeName() != null && snapshot.node(p.nodeName()).isPresent();
+  }
+
+  /**
    * The source identities merged into classes ({@link SourceClasses}), in the order of their
    * first identity; identities holding some of the scoped pods are never merged with others.
    */
@@ -114,9 +132,7 @@ record SourceGroup(int id, Identity identity, List<Pod> pods, Map<String, List<P
       ids.add(rep.isItsNode() ? null : g.identity());
       boolean scoped = !scopedPods.isEmpty()
           && g.pods().stream().anyMatch(p -> scopedPods.contains(p.key()));
-      boolean known = rep.nodeName() != null
-          && engine.snapshot().node(rep.nodeName()).isPresent();
-      apart.add(List.of(scoped, known));
+      apart.add(List.of(scoped, onKnownNode(rep, engine.snapshot())));
     }
     int[] classOf = SourceClasses.of(engine, ids, apart, settings);
     List<List<SourceGroup>> members = new ArrayList<>();

@@ -24,7 +24,6 @@ import dev.nodeipam.snapshot.Pod;
 import dev.nodeipam.snapshot.Service;
 import inet.ipaddr.IPAddress;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
@@ -94,10 +93,7 @@ final class TrapSearch implements Trap.Explainer {
     this.engine = engine;
     this.latent = latent;
     ClusterSnapshot snapshot = engine.snapshot();
-    List<SourceGroup> all =
-        new ArrayList<>(SourceGroup.of(snapshot.pods(), p -> engine.identityOf(p, now)));
-    // Traps come out in this order: by source, with no sorting of millions of traps afterwards.
-    all.sort(Comparator.comparing(g -> g.representative().key()));
+    List<SourceGroup> all = SourceGroup.identities(engine, now);
     this.identityCount = all.size();
     all.forEach(g -> g.pods().forEach(p -> identityOfPod.put(p, g)));
     this.groups = SourceGroup.classes(engine, all, List.of(now, translating), scopedPods);
@@ -152,7 +148,7 @@ final class TrapSearch implements Trap.Explainer {
   }
 
   boolean knownNode(Pod p) {
-    return p.nodeName() != null && engine.snapshot().node(p.nodeName()).isPresent();
+    return SourceGroup.onKnownNode(p, engine.snapshot());
   }
 
   /** The source's own identity (any of a class gets its verdicts); hostNetwork: its node. */
