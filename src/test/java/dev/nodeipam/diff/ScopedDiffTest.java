@@ -47,17 +47,8 @@ class ScopedDiffTest {
       """;
 
   /** A second Node IPAM LoadBalancer on port 443: it shares every node address with the first. */
-  private static final String OTHER_NODE_IPAM_SERVICE = """
-      apiVersion: v1
-      kind: Service
-      metadata: {name: other-lb, namespace: istio-system}
-      spec:
-        type: LoadBalancer
-        loadBalancerClass: io.cilium/node
-        selector: {app: istio-ingressgateway, istio: ingressgateway}
-        ports:
-        - {name: https, port: 443, targetPort: 8443, protocol: TCP}
-      """;
+  private static final String OTHER_NODE_IPAM_SERVICE =
+      NODE_IPAM_SERVICE.replace("name: gateway-lb", "name: other-lb");
 
   /** One edit of a state: a file's text replaced, or a file added. */
   record Edit(String file, UnaryOperator<String> change) {
