@@ -120,10 +120,11 @@ public final class ManifestLoader {
 
   /**
    * One object of a file: its identity ("group Kind ns/name"), where it starts, its type key, the
-   * object as read (for telling identical duplicates from differing ones), and what it converts
-   * to; {@code converted} is null for a kind nodeipam does not read.
+   * digest of the object as read (for telling identical duplicates from differing ones), and
+   * what it converts to; {@code digest} and {@code converted} are null for a kind nodeipam does
+   * not read.
    */
-  record Document(String identity, String where, String kindKey, JsonNode doc,
+  record Document(String identity, String where, String kindKey, ContentDigest.Digest digest,
       SnapshotAssembler.Converted converted) {}
 
   /**
@@ -360,7 +361,7 @@ public final class ManifestLoader {
     if (!SnapshotAssembler.reads(key)) {
       // Only what nodeipam reads must be valid: tool configs (Kustomization, kind's Cluster,
       // IstioOperator) have no name, and other kinds' fields are their API server's business.
-      out.add(new Document(null, where, key, doc, null));
+      out.add(new Document(null, where, key, null, null));
       return;
     }
     JsonNode metadata = doc.path("metadata");
@@ -385,7 +386,8 @@ public final class ManifestLoader {
         wanted == null ? "default" : wanted);
     String namespace = converted.namespace();
     String identity = kind + " " + (namespace == null ? "" : namespace + "/") + name;
-    out.add(new Document(apiGroup(apiVersion) + " " + identity, where, key, doc, converted));
+    out.add(new Document(apiGroup(apiVersion) + " " + identity, where, key,
+        ContentDigest.of(doc), converted));
   }
 
   private void convertList(JsonNode doc, String kind, String apiVersion, String where,
@@ -419,7 +421,7 @@ public final class ManifestLoader {
    */
   private void add(Document doc) {
     Document previous = byIdentity.put(doc.identity(), doc);
-    if (previous != null && !previous.doc().equals(doc.doc())) {
+    if (previous != null && !previous.digest().equals(doc.digest())) {
       String shown = doc.identity().substring(doc.identity().indexOf(' ') + 1);
       duplicateWarnings.add(doc.where() + ": " + shown + " replaces a different " + shown
           + " from " + previous.where() + " (as kubectl apply -f would)");
