@@ -110,7 +110,7 @@ public final class PlanCommand implements Callable<Integer> {
     switch (output) {
       case json -> Json.writeJson(document(snapshot, entries, settings, hits, conflicts), out);
       case yaml -> Json.writeYaml(document(snapshot, entries, settings, hits, conflicts), out);
-      default -> out.print(PlanRenderer.text(entries, settings, hits, conflicts, showAll));
+      default -> PlanRenderer.write(out, entries, settings, hits, conflicts, showAll);
     }
     out.flush();
     return 0;

@@ -11,6 +11,8 @@ import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.snapshot.IpFamily;
 import dev.nodeipam.snapshot.Service;
 import dev.nodeipam.snapshot.ServiceCondition;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -109,7 +111,19 @@ public final class PlanRenderer {
   public static String text(List<ClusterPlan.Entry> entries,
       DatapathSettings settings,
       List<NodeAddressVips.Hit> hits, List<Finding> conflicts, boolean showAll) {
-    StringBuilder out = new StringBuilder(text(entries, showAll));
+    StringWriter text = new StringWriter();
+    write(new PrintWriter(text), entries, settings, hits, conflicts, showAll);
+    return text.toString();
+  }
+
+  /**
+   * {@link #text(List, DatapathSettings, List, List, boolean)} written as it is made: the plan
+   * of a cluster with thousands of nodes per Service is hundreds of megabytes of text.
+   */
+  public static void write(PrintWriter out, List<ClusterPlan.Entry> entries,
+      DatapathSettings settings,
+      List<NodeAddressVips.Hit> hits, List<Finding> conflicts, boolean showAll) {
+    write(out, entries, showAll);
     for (var h : hits) {
       out.append(TextWrap.hanging(h.severity() + ": ", h.message())).append("\n");
     }
@@ -119,7 +133,7 @@ public final class PlanRenderer {
     }
     var v = settings.versionSetting();
     out.append(TextWrap.hanging("", "Cilium " + v.value() + " (" + v.from() + ").")).append("\n");
-    return out.toString();
+    out.flush();
   }
 
   /** One block per handled Service, one line per other Service. */
@@ -132,7 +146,14 @@ public final class PlanRenderer {
    * reason shared by more than {@link #ROWS_PER_REASON} of them, with a count and the first names.
    */
   public static String text(List<ClusterPlan.Entry> entries, boolean showAll) {
-    StringBuilder out = new StringBuilder();
+    StringWriter text = new StringWriter();
+    PrintWriter out = new PrintWriter(text);
+    write(out, entries, showAll);
+    out.flush();
+    return text.toString();
+  }
+
+  private static void write(PrintWriter out, List<ClusterPlan.Entry> entries, boolean showAll) {
     int handled = 0;
     Map<String, List<String>> others = new LinkedHashMap<>();
     for (ClusterPlan.Entry e : entries) {
@@ -152,12 +173,11 @@ public final class PlanRenderer {
     }
     out.append(Plural.of(entries.size(), "Service"))
         .append(", ")
-        .append(handled)
+        .append(String.valueOf(handled))
         .append(" handled by Node IPAM.\n");
-    return out.toString();
   }
 
-  private static void handledText(StringBuilder out, Service s, IngressDecision d) {
+  private static void handledText(PrintWriter out, Service s, IngressDecision d) {
     out.append(TextWrap.hanging("", s.key()
         + "  ("
         + (s.loadBalancerClass() == null ? "no class" : s.loadBalancerClass())
@@ -201,7 +221,7 @@ public final class PlanRenderer {
     out.append("\n");
   }
 
-  private static void notHandledText(StringBuilder out, Map<String, List<String>> others,
+  private static void notHandledText(PrintWriter out, Map<String, List<String>> others,
       boolean showAll) {
     List<String> rows = new ArrayList<>();
     for (var reason : others.entrySet()) {
