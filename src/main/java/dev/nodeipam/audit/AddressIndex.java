@@ -5,6 +5,7 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Addresses sorted by value, per family, with who owns each: counts the addresses inside a range
@@ -21,15 +22,17 @@ final class AddressIndex {
   AddressIndex(List<Owned> addresses) {
     for (int f = 0; f < 2; f++) {
       boolean v4 = f == 0;
-      List<Owned> mine = new ArrayList<>();
+      // Each address's value made once, not once per comparison of the sort.
+      List<Map.Entry<BigInteger, Owned>> mine = new ArrayList<>();
       for (Owned o : addresses) {
         if (o.address().isIPv4() == v4) {
-          mine.add(o);
+          mine.add(Map.entry(o.address().getValue(), o));
         }
       }
-      mine.sort((a, b) -> a.address().getValue().compareTo(b.address().getValue()));
-      values[f] = mine.stream().map(o -> o.address().getValue()).toArray(BigInteger[]::new);
-      owners[f] = mine.stream().map(o -> o.owner() + " " + o.address()).toArray(String[]::new);
+      mine.sort(Map.Entry.comparingByKey());
+      values[f] = mine.stream().map(Map.Entry::getKey).toArray(BigInteger[]::new);
+      owners[f] = mine.stream().map(Map.Entry::getValue)
+          .map(o -> o.owner() + " " + o.address()).toArray(String[]::new);
     }
   }
 

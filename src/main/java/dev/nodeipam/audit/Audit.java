@@ -340,5 +340,18 @@ public final class Audit {
     return out;
   }
 
-  private record TargetKey(IPAddress address, int port, Protocol protocol) {}
+  private record TargetKey(IPAddress address, int port, Protocol protocol) {
+    // The parsed address's own hash leaves thousands of node addresses in a few buckets; its
+    // canonical text (kept by the address once made) spreads them.
+    @Override
+    public int hashCode() {
+      return (address.toCanonicalString().hashCode() * 31 + port) * 31 + protocol.ordinal();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof TargetKey k && port == k.port && protocol == k.protocol
+          && address.equals(k.address);
+    }
+  }
 }

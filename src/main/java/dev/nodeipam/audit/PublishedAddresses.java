@@ -12,7 +12,6 @@ import dev.nodeipam.snapshot.Service;
 import dev.nodeipam.snapshot.ServiceType;
 import inet.ipaddr.IPAddress;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -145,8 +144,8 @@ public record PublishedAddresses(ClusterSnapshot snapshot, List<ServiceAddress> 
   private static ClusterSnapshot withStatus(
       ClusterSnapshot in, Map<String, List<String>> planned, Map<String, String> modes) {
     List<Service> services = new ArrayList<>();
-    // One status entry per (address, ipMode), shared by every Service that publishes it.
-    Map<List<String>, Service.LoadBalancerIngress> shared = new HashMap<>();
+    // One status entry per (ipMode, address), shared by every Service that publishes it.
+    Map<String, Map<String, Service.LoadBalancerIngress>> shared = new HashMap<>();
     for (Service s : in.services()) {
       List<String> ips = planned.get(s.key());
       if (ips == null) {
@@ -154,9 +153,13 @@ public record PublishedAddresses(ClusterSnapshot snapshot, List<ServiceAddress> 
         continue;
       }
       String mode = modes.get(s.key());
-      List<Service.LoadBalancerIngress> ingress =
-          ips.stream().map(ip -> shared.computeIfAbsent(Arrays.asList(ip, mode),
-              k -> new Service.LoadBalancerIngress(ip, null, mode))).toList();
+      Map<String, Service.LoadBalancerIngress> inMode =
+          shared.computeIfAbsent(String.valueOf(mode), m -> new HashMap<>());
+      List<Service.LoadBalancerIngress> ingress = new ArrayList<>(ips.size());
+      for (String ip : ips) {
+        ingress.add(inMode.computeIfAbsent(ip, k -> new Service.LoadBalancerIngress(ip, null,
+            mode)));
+      }
       services.add(s.toBuilder().ingress(ingress).build());
     }
     return in.toBuilder().services(services).build();

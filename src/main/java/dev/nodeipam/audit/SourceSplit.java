@@ -1,9 +1,12 @@
 package dev.nodeipam.audit;
 
+import dev.nodeipam.audit.TrapCache.CandidatesKey;
 import dev.nodeipam.audit.TrapCache.OffOwnerKey;
+import dev.nodeipam.snapshot.Service;
 import dev.nodeipam.snapshot.Pod;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,9 +40,13 @@ final class SourceSplit {
     List<List<Pod>> lists = t.backendsByClientNode() ? List.copyOf(g.byNode().values())
         : g.representative().isItsNode() || byOwner ? byNodeOfAddress(t, g)
         : List.of(g.pods());
-    // Only pods of the Service's namespace can be its backends: look at those alone.
-    List<Pod> backends = g.byNamespace().getOrDefault(t.sa.service().namespace(), List.of())
-        .stream().filter(t::mayBeBackend).toList();
+    // Only pods of the Service's namespace can be its backends: look at those alone, once per
+    // Service selector (every address of a Node IPAM Service asks the same).
+    Service s = t.sa.service();
+    List<Pod> backends = cache.candidates(
+        new CandidatesKey(g.id(), s.namespace(), s.selector()),
+        () -> g.byNamespace().getOrDefault(s.namespace(), List.of())
+            .stream().filter(t::mayBeBackend).toList());
     if (backends.isEmpty()) {
       return lists;
     }
@@ -52,10 +59,40 @@ final class SourceSplit {
         out.add(rest);
       }
       if (rest.size() < pods.size()) {
-        pods.stream().filter(apart::contains).forEach(p -> out.add(List.of(p)));
+        inOrder(backends).stream().filter(p -> holds(pods, p)).forEach(p -> out.add(List.of(p)));
       }
     }
     return out;
+  }
+
+  /** Pods of one group in the group's order. */
+  private List<Pod> inOrder(List<Pod> pods) {
+    List<Pod> out = new ArrayList<>(pods);
+    out.sort(Comparator.comparing(position::get));
+    return out;
+  }
+
+  /**
+   * Whether a list of a group's pods holds {@code pod}. Every list a split makes keeps the
+   * group's order (a node's pods, the group less some), so the pod is found by its place in the
+   * group: a class of tens of thousands of pods is not walked for each of its few backends.
+   */
+  private boolean holds(List<Pod> pods, Pod pod) {
+    int wanted = position.get(pod);
+    int lo = 0;
+    int hi = pods.size() - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      int at = position.get(pods.get(mid));
+      if (at == wanted) {
+        return true;
+      } else if (at < wanted) {
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return false;
   }
 
   /** The group's pods split where the address's translation can differ between them. */

@@ -65,6 +65,9 @@ final class TrapCache {
   /** A group's pods not on the node that owns an address. */
   record OffOwnerKey(int group, String owner) {}
 
+  /** A group's pods a Service's selector picks in its namespace: its possible backends. */
+  record CandidatesKey(int group, String namespace, Map<String, String> selector) {}
+
   /**
    * The backends an address is translated to: those of the Service the datapath translates it
    * to, its port, and the family.
@@ -85,6 +88,7 @@ final class TrapCache {
   private final Map<ClassKey, AtomicReferenceArray<Sender>> sendersByClass =
       new ConcurrentHashMap<>();
   private final Map<OffOwnerKey, List<Pod>> offOwner = new ConcurrentHashMap<>();
+  private final Map<CandidatesKey, List<Pod>> candidates = new ConcurrentHashMap<>();
   private final Map<BackendKey, Boolean> admitsWorld = new ConcurrentHashMap<>();
   private final Map<EveryPodKey, AtomicIntegerArray> everyPod = new ConcurrentHashMap<>();
   private final Map<NodeDropKey, AtomicIntegerArray> nodeDrops = new ConcurrentHashMap<>();
@@ -119,6 +123,10 @@ final class TrapCache {
 
   List<Pod> offOwner(OffOwnerKey key, Supplier<List<Pod>> compute) {
     return offOwner.computeIfAbsent(key, k -> compute.get());
+  }
+
+  List<Pod> candidates(CandidatesKey key, Supplier<List<Pod>> compute) {
+    return candidates.computeIfAbsent(key, k -> compute.get());
   }
 
   /** Whether the backends admit CIDR/world sources; null when not yet known. */

@@ -52,6 +52,9 @@ public final class ServiceTranslation {
   /** A pod's container port exposed as a hostPort on its node, hit on an address of that node. */
   public record HostPortHit(Pod pod, Pod.ContainerPort port, Node node) {}
 
+  /** The canonical text of each address text seen while building; emptied when built. */
+  private final Map<String, String> keyOf = new HashMap<>();
+
   ServiceTranslation(ClusterSnapshot snapshot) {
     for (Node n : snapshot.nodes()) {
       for (Node.NodeAddress a : n.addresses()) {
@@ -99,10 +102,12 @@ public final class ServiceTranslation {
         }
       }
     }
+    keyOf.clear();
   }
 
   private void add(String ip, FrontendAddress f) {
-    String key = AddressBook.key(ip);
+    // Node IPAM Services publish the same node address texts over and over: each is read once.
+    String key = keyOf.computeIfAbsent(ip, AddressBook::key);
     if (key != null) {
       frontends.computeIfAbsent(key, k -> new ArrayList<>()).add(f);
     }
