@@ -41,8 +41,21 @@ public interface ManifestTree {
 
     @Override
     public List<Path> filesBelow(Path directory) {
-      try (Stream<Path> walk = Files.walk(directory)) {
-        return walk.filter(Files::isRegularFile).toList();
+      // A directory named on the command line is read even when it is a symbolic link (a
+      // GitOps tree linking an environment to a shared folder); the files keep the name given.
+      Path root = directory;
+      try {
+        if (Files.isSymbolicLink(directory)) {
+          root = directory.toRealPath();
+        }
+      } catch (IOException e) {
+        throw new BadInputException(directory + ": cannot read directory: " + e.getMessage());
+      }
+      Path real = root;
+      try (Stream<Path> walk = Files.walk(real)) {
+        return walk.filter(Files::isRegularFile)
+            .map(f -> real == directory ? f : directory.resolve(real.relativize(f)))
+            .toList();
       } catch (IOException | UncheckedIOException e) {
         throw new BadInputException(directory + ": cannot read directory: " + e.getMessage());
       }

@@ -64,6 +64,18 @@ class ManifestLoaderTest {
   // ---------------------------------------------------------------- files and documents
 
   @Test
+  void readsADirectoryNamedThroughASymbolicLinkUnderTheNameGiven() throws IOException {
+    write("shared/nodes.yaml", node("n1") + "---\n" + node("n2"));
+    Path link = Files.createSymbolicLink(dir.resolve("env"), dir.resolve("shared"));
+    assertThat(load(link).nodes()).extracting(Node::name).containsExactly("n1", "n2");
+    write("shared/bad.yaml", "apiVersion: v1\nkind: Service\nmetadata: {namespace: a}\n");
+    // A problem names the file as the user reaches it, through the link.
+    assertThatThrownBy(() -> load(link))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining(link.resolve("bad.yaml") + ":1");
+  }
+
+  @Test
   void readsEveryDocumentOfAMultiDocumentFileSkippingEmptyOnes() throws IOException {
     Path f =
         write(
