@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code nodeipam diff} on the example that replays the second seed article as a pull request:
@@ -42,6 +45,47 @@ class DiffCommandTest {
     assertThat(out).contains("Services newly using externalIPs (1)");
     assertThat(out).contains("kind: \"CiliumClusterwideNetworkPolicy\"").contains("port: \"8443\"");
     assertThat(run.err()).isEmpty();
+  }
+
+  /** A pod whose only egress allow is toFQDNs, in both states of the example. */
+  private static final String FQDN_CLIENT = """
+      apiVersion: v1
+      kind: Pod
+      metadata: {name: grinder, namespace: coffee, labels: {app: grinder}}
+      spec:
+        nodeName: node-bgp-2
+        containers: [{name: main, image: registry.example/grinder:1.0}]
+      status:
+        phase: Running
+        podIP: 10.244.1.77
+        podIPs: [{ip: 10.244.1.77}]
+        conditions: [{type: Ready, status: "True"}]
+      ---
+      apiVersion: cilium.io/v2
+      kind: CiliumNetworkPolicy
+      metadata: {name: grinder-to-partner, namespace: coffee}
+      spec:
+        endpointSelector: {matchLabels: {app: grinder}}
+        egress:
+        - toFQDNs: [{matchName: partner.example.com}]
+          toPorts: [{ports: [{port: "443", protocol: TCP}]}]
+      """;
+
+  @Test
+  void dns_answersMakeAToFqdnsAllowATrapSourceAsInAudit(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("grinder.yaml"), FQDN_CLIENT);
+    String both = dir.toString();
+    // The name resolves to the address the change makes a frontend: its allow is trapped.
+    CliRun answered = CliRun.of("diff", "--before", BEFORE, "--before", both, "--after", AFTER,
+        "--after", both, "--dns", "partner.example.com=24.85.233.58");
+    assertThat(answered.out()).contains("Flows newly denied (8)")
+        .contains("ERROR  coffee/grinder -> 24.85.233.58:443/TCP")
+        .contains("rule CiliumNetworkPolicy coffee/grinder-to-partner spec.egress[0]");
+    // Unanswered, the allow covers no address: the pod was never allowed there.
+    CliRun unanswered = CliRun.of("diff", "--before", BEFORE, "--before", both, "--after",
+        AFTER, "--after", both);
+    assertThat(unanswered.out()).contains("Flows newly denied (7)")
+        .doesNotContain("coffee/grinder ->");
   }
 
   @Test
