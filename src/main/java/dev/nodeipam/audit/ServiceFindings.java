@@ -91,6 +91,11 @@ public final class ServiceFindings {
       Trap.Explainer x = first().dialled().explainer();
       Map<Source, List<Pod>> out = new LinkedHashMap<>();
       for (Source s : sourceSet) {
+        if (s.placement() == Placement.ALL) {
+          // Every pod of the identity, wherever it runs: no pod's node is looked up.
+          out.put(s, new ArrayList<>(x.podsOf(s.group())));
+          continue;
+        }
         List<Pod> pods = new ArrayList<>();
         for (Pod p : x.podsOf(s.group())) {
           if (s.placement().holds(x.onOwner(a, p))) {

@@ -15,6 +15,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 
@@ -85,6 +86,7 @@ final class GroupedFlowChanges extends FlowItems {
         at.computeIfAbsent(sa.address(), k -> new ArrayList<>(1)).add(t);
       }
     }
+    SourcePods.Memo memo = new SourcePods.Memo(there);
     for (ServiceFindings.Group g : here.groups()) {
       Map<IPAddress, List<ServiceFindings.Group>> thereAt =
           index.getOrDefault(Partition.of(g.key()), Map.of());
@@ -93,7 +95,7 @@ final class GroupedFlowChanges extends FlowItems {
           newTrapServices.add(g.key().service());
         }
         emit(trapType, p, here, there);
-        Part flipped = g.key().active() ? flipped(p, here, there) : null;
+        Part flipped = g.key().active() ? flipped(p, here, there, memo) : null;
         if (flipped != null) {
           emit(verdictType, flipped, here, there);
         }
@@ -169,23 +171,23 @@ final class GroupedFlowChanges extends FlowItems {
    * changed, or they reach different frontend entries there) each is judged as the address it
    * is: one question per source, address and owner-or-not. Null when there are none.
    */
-  private Part flipped(Part p, EvaluatedState here, EvaluatedState there) {
+  private Part flipped(Part p, EvaluatedState here, EvaluatedState there,
+      SourcePods.Memo memo) {
     ServiceFindings.Group g = p.group();
     boolean byAddress = changes.settings() || !there.isFrontend(p.addresses().get(0))
         || !there.oneFrontend(p.addresses(), g.first());
-    Map<String, List<Object>> classOf = classes(g, there);
-    boolean allPresent = true;
-    for (ServiceFindings.Source s : g.sourceSet()) {
-      for (Pod pod : g.podsOf(s)) {
-        allPresent &= classOf.containsKey(pod.key());
-      }
-    }
+    // The classes the other state judges the finding's source pods in: its source (class and
+    // placement here), its class of identities there (EvaluatedState.senderClass), its node only
+    // where the backends read it, and the pod itself where it is a backend (ClientReads). Kept
+    // per source set: findings of the same sources share them.
+    SourcePods senders = memo.of(g);
+    EvaluatedState.ClientReads reads = there.clientReads(g.first());
     Map<List<Object>, Boolean> answers = new HashMap<>();
     if (byAddress || !p.whole()) {
       for (ServiceAddress a : p.addresses()) {
         String owner = there.ownerOf(a);
         for (Pod pod : p.pods().apply(a)) {
-          List<Object> c = classOf.get(pod.key());
+          List<Object> c = senders.classOf(pod, reads);
           List<Object> q = c == null ? null : question(c, there, pod, a, owner, byAddress);
           if (q != null && !answers.containsKey(q)) {
             answers.put(q, there.allows(pod, a, g.first()));
@@ -193,12 +195,12 @@ final class GroupedFlowChanges extends FlowItems {
         }
       }
     } else {
-      askWhole(p, here, there, classOf, answers);
+      askWhole(p, here, there, senders, reads, answers);
     }
     if (!answers.containsValue(true)) {
       return null;
     }
-    if (allPresent && !answers.containsValue(false)) {
+    if (senders.allPresent() && !answers.containsValue(false)) {
       return p;
     }
     Map<ServiceAddress, List<Pod>> allowed = new HashMap<>();
@@ -206,8 +208,8 @@ final class GroupedFlowChanges extends FlowItems {
     for (ServiceAddress a : p.addresses()) {
       String owner = there.ownerOf(a);
       List<Pod> pods = p.pods().apply(a).stream()
-          .filter(pod -> classOf.containsKey(pod.key()) && Boolean.TRUE.equals(answers.get(
-              question(classOf.get(pod.key()), there, pod, a, owner, byAddress))))
+          .filter(pod -> senders.has(pod) && Boolean.TRUE.equals(answers.get(
+              question(senders.classOf(pod, reads), there, pod, a, owner, byAddress))))
           .toList();
       if (!pods.isEmpty()) {
         allowed.put(a, pods);
@@ -218,69 +220,57 @@ final class GroupedFlowChanges extends FlowItems {
   }
 
   /**
-   * The classes the other state judges a finding's source pods in: the finding's source (class
-   * and placement here) and what the other state's copy of the pod is judged by: its class of
-   * identities no rule there tells apart ({@link EvaluatedState#senderClass}), its node only
-   * where the backends read it, and the pod itself where it is a backend
-   * ({@link EvaluatedState.ClientReads}).
-   * Pods the other state does not have are left out.
-   */
-  private static Map<String, List<Object>> classes(
-      ServiceFindings.Group g, EvaluatedState there) {
-    Map<String, List<Object>> out = new HashMap<>();
-    EvaluatedState.ClientReads reads = there.clientReads(g.first());
-    for (ServiceFindings.Source s : g.sourceSet()) {
-      for (Pod pod : g.podsOf(s)) {
-        there.pod(pod.key()).ifPresent(t -> out.put(pod.key(),
-            List.of(s, there.senderClass(t), reads.of(t))));
-      }
-    }
-    return out;
-  }
-
-  /**
    * The questions of a whole finding at translated addresses, without going through its flows:
    * off the owner, each class's first pod; on it, the pods on each address's owner node only.
    */
   private static void askWhole(Part p, EvaluatedState here, EvaluatedState there,
-      Map<String, List<Object>> classOf, Map<List<Object>, Boolean> answers) {
+      SourcePods senders, EvaluatedState.ClientReads reads,
+      Map<List<Object>, Boolean> answers) {
     ServiceFindings.Group g = p.group();
-    Map<String, List<Pod>> byNode = new HashMap<>();
-    Map<List<Object>, List<Pod>> byClass = new LinkedHashMap<>();
-    for (ServiceFindings.Source s : g.sourceSet()) {
-      for (Pod pod : g.podsOf(s)) {
-        List<Object> c = classOf.get(pod.key());
-        if (c != null) {
-          byNode.computeIfAbsent(there.pod(pod.key()).get().nodeName(),
-              k -> new ArrayList<>()).add(pod);
-          byClass.computeIfAbsent(c, k -> new ArrayList<>()).add(pod);
-        }
-      }
-    }
-    List<List<Object>> offUnanswered = new ArrayList<>(byClass.keySet());
+    // Each list is one class once its backends are left out; each backend is a class alone.
+    List<List<Pod>> offUnanswered = new ArrayList<>(senders.classes(reads.byNode()));
+    List<Pod> backends = senders.backends(reads);
+    List<List<Pod>> backendsUnanswered = new ArrayList<>();
+    backends.forEach(pod -> backendsUnanswered.add(List.of(pod)));
     for (ServiceAddress a : p.addresses()) {
       String hereOwner = here.ownerOf(a);
       String owner = there.ownerOf(a);
       if (owner != null) {
-        for (Pod pod : byNode.getOrDefault(owner, List.of())) {
-          List<Object> c = classOf.get(pod.key());
+        for (Pod pod : senders.onNode(owner)) {
+          List<Object> c = senders.classOf(pod, reads);
           List<Object> q = question(c, there, pod, a, owner, false);
           if (!answers.containsKey(q) && inFinding(source(c), pod, hereOwner)) {
             answers.put(q, there.allows(pod, a, g.first()));
           }
         }
       }
-      offUnanswered.removeIf(c -> {
-        for (Pod pod : byClass.get(c)) {
-          List<Object> q = question(c, there, pod, a, owner, false);
-          if (!Boolean.TRUE.equals(q.get(1)) && inFinding(source(c), pod, hereOwner)) {
-            answers.put(q, there.allows(pod, a, g.first()));
-            return true;
-          }
-        }
-        return false;
-      });
+      Set<String> skip = backends.isEmpty() ? Set.of() : reads.backends();
+      offUnanswered.removeIf(pods -> askedOff(pods, skip, a, owner, hereOwner, there, g.first(),
+          senders, reads, answers));
+      backendsUnanswered.removeIf(pods -> askedOff(pods, Set.of(), a, owner, hereOwner, there,
+          g.first(), senders, reads, answers));
     }
+  }
+
+  /**
+   * Asks the question of a class off the address's owner, of its first pod (but those in {@code
+   * skip}) the finding traps there; whether one was asked.
+   */
+  private static boolean askedOff(List<Pod> pods, Set<String> skip, ServiceAddress a,
+      String owner, String hereOwner, EvaluatedState there, Trap t, SourcePods senders,
+      EvaluatedState.ClientReads reads, Map<List<Object>, Boolean> answers) {
+    for (Pod pod : pods) {
+      if (skip.contains(pod.key())) {
+        continue;
+      }
+      List<Object> c = senders.classOf(pod, reads);
+      List<Object> q = question(c, there, pod, a, owner, false);
+      if (!Boolean.TRUE.equals(q.get(1)) && inFinding(source(c), pod, hereOwner)) {
+        answers.put(q, there.allows(pod, a, t));
+        return true;
+      }
+    }
+    return false;
   }
 
   private static ServiceFindings.Source source(List<Object> c) {

@@ -9,6 +9,7 @@ import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.ExternalIps;
 import dev.nodeipam.snapshot.Service;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -41,13 +42,16 @@ final class Publication {
           .orElse(List.of());
       List<String> will = sa.map(s -> published(ipamA, s, poolA, a.state.snapshot()))
           .orElse(List.of());
+      // A Node IPAM Service publishes an address per node: compared as sets, not list by list.
+      Set<String> wasSet = new HashSet<>(was);
+      Set<String> willSet = new HashSet<>(will);
       for (String ip : will) {
-        if (!was.contains(ip)) {
+        if (!wasSet.contains(ip)) {
           out.add(address(ItemType.ADDRESS_PUBLISHED, Level.NOTE, sa.get(), ip, a,
               "Node IPAM publishes " + ip + " for " + key));
         }
       }
-      List<String> gone = was.stream().filter(ip -> !will.contains(ip)).toList();
+      List<String> gone = was.stream().filter(ip -> !willSet.contains(ip)).toList();
       for (String ip : gone) {
         Service s = sa.orElse(sb.get());
         EvaluatedState where = sa.isPresent() ? a : b;
