@@ -98,7 +98,7 @@ public final class ServiceFindings {
         }
         List<Pod> pods = new ArrayList<>();
         for (Pod p : x.podsOf(s.group())) {
-          if (s.placement().holds(x.onOwner(a, p))) {
+          if (s.traps(p, x.onOwner(a, p))) {
             pods.add(p);
           }
         }
@@ -229,11 +229,12 @@ public final class ServiceFindings {
     /** Its pods on the address's own node (the flow is translated there, judged apart). */
     ON_OWN_NODE,
     /** Its pods off the address's own node. */
-    OFF_OWN_NODE;
-
-    boolean holds(boolean onOwner) {
-      return this == ALL || (this == ON_OWN_NODE) == onOwner;
-    }
+    OFF_OWN_NODE,
+    /**
+     * The pods the source names, wherever they run: which are trapped reads more than whether
+     * they run on the address's own node (the backends read each client's node).
+     */
+    PODS
   }
 
   /**
@@ -242,8 +243,27 @@ public final class ServiceFindings {
    * each one's node are trapped alike.
    *
    * @param group the source group (identity) id of the search
+   * @param pods with {@link Placement#PODS}, the keys of the pods trapped; else null
    */
-  public record Source(int group, Placement placement) {}
+  public record Source(int group, Placement placement, Set<String> pods) {
+    public Source {
+      pods = pods == null ? null : Set.copyOf(pods);
+    }
+
+    public Source(int group, Placement placement) {
+      this(group, placement, null);
+    }
+
+    /** Whether a pod of the source's group is trapped at an address, on its node or not. */
+    public boolean traps(Pod pod, boolean onOwner) {
+      return switch (placement) {
+        case ALL -> true;
+        case ON_OWN_NODE -> onOwner;
+        case OFF_OWN_NODE -> !onOwner;
+        case PODS -> pods.contains(pod.key());
+      };
+    }
+  }
 
   /**
    * The findings of a report's groups, in the order their first group comes. A finding keeps
@@ -343,22 +363,47 @@ public final class ServiceFindings {
    * identity, and whether its pods are those on the address's node.
    */
   private static Set<Source> sourcesOf(List<TrapGroups.Group> gs) {
-    // By group: how many of its pods are trapped here, and where the last of them were.
+    // By group: how many of its pods are trapped here, and how many of those run on the
+    // address's own node.
     Map<Integer, int[]> byGroup = new LinkedHashMap<>();
     Trap.Explainer x = gs.get(0).first().dialled().explainer();
+    ServiceAddress at = gs.get(0).first().address();
     for (TrapGroups.Group g : gs) {
       for (Trap t : g.traps()) {
-        Pod p = t.sources().get(0);
-        int[] seen = byGroup.computeIfAbsent(x.groupOf(p), k -> new int[2]);
+        int[] seen = byGroup.computeIfAbsent(x.groupOf(t.sources().get(0)), k -> new int[2]);
         seen[0] += t.sources().size();
-        seen[1] = x.onOwner(t.address(), p) ? 1 : 0;
+        seen[1] += x.onOwner(at, t.sources());
       }
     }
     Set<Source> out = new LinkedHashSet<>();
-    byGroup.forEach((group, seen) -> out.add(new Source(group,
-        seen[0] == x.podsOf(group).size() ? Placement.ALL
-            : seen[1] == 1 ? Placement.ON_OWN_NODE : Placement.OFF_OWN_NODE)));
+    byGroup.forEach((group, seen) -> out.add(source(gs, x, at, group, seen[0], seen[1])));
     return Set.copyOf(out);
+  }
+
+  /**
+   * A group's source: all its pods, those on (or off) the address's own node, or else exactly
+   * the pods trapped (named only then: it takes a walk over them).
+   */
+  private static Source source(List<TrapGroups.Group> gs, Trap.Explainer x, ServiceAddress at,
+      int group, int trapped, int trappedOn) {
+    int all = x.podsOf(group).size();
+    int on = x.onOwner(at, x.podsOf(group));
+    if (trapped == all) {
+      return new Source(group, Placement.ALL);
+    } else if (trapped == on && trappedOn == on) {
+      return new Source(group, Placement.ON_OWN_NODE);
+    } else if (trapped == all - on && trappedOn == 0) {
+      return new Source(group, Placement.OFF_OWN_NODE);
+    }
+    Set<String> pods = new HashSet<>();
+    for (TrapGroups.Group g : gs) {
+      for (Trap t : g.traps()) {
+        if (x.groupOf(t.sources().get(0)) == group) {
+          t.sources().forEach(p -> pods.add(p.key()));
+        }
+      }
+    }
+    return new Source(group, Placement.PODS, pods);
   }
 
   private static final class Builder {

@@ -77,7 +77,7 @@ final class SourceSplit {
    * group's order (a node's pods, the group less some), so the pod is found by its place in the
    * group: a class of tens of thousands of pods is not walked for each of its few backends.
    */
-  private boolean holds(List<Pod> pods, Pod pod) {
+  boolean holds(List<Pod> pods, Pod pod) {
     int wanted = position.get(pod);
     int lo = 0;
     int hi = pods.size() - 1;

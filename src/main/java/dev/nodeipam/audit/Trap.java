@@ -52,6 +52,15 @@ public record Trap(
     /** Whether the pod runs on the node that owns the address (judged apart there). */
     boolean onOwner(ServiceAddress address, Pod pod);
 
+    /** How many of some pods of one source group run on the node that owns the address. */
+    default int onOwner(ServiceAddress address, List<Pod> pods) {
+      int n = 0;
+      for (Pod p : pods) {
+        n += onOwner(address, p) ? 1 : 0;
+      }
+      return n;
+    }
+
     /**
      * A value equal for the pods of one identity and no others: a source group (class) may hold
      * several identities no rule tells apart, reported by name apart.

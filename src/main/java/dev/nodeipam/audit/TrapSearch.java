@@ -469,6 +469,29 @@ final class TrapSearch implements Trap.Explainer {
   }
 
   @Override
+  public int onOwner(ServiceAddress address, List<Pod> pods) {
+    String owner = nodeOfAddress(address.address());
+    if (owner == null || pods.isEmpty()) {
+      return 0;
+    }
+    SourceGroup g = byId[groupOf(pods.get(0))];
+    List<Pod> on = g.byNode().getOrDefault(owner, List.of());
+    if (pods == g.pods()) {
+      return on.size();
+    }
+    if (pods.size() <= 4 * on.size()) {
+      return Trap.Explainer.super.onOwner(address, pods);
+    }
+    // A large part of a class (tens of thousands of pods): its few pods on the node are looked
+    // up in it instead.
+    int n = 0;
+    for (Pod p : on) {
+      n += split.holds(pods, p) ? 1 : 0;
+    }
+    return n;
+  }
+
+  @Override
   public String explain(Trap trap) {
     Dialled d = trap.dialled();
     if (trap.direction() == Direction.EGRESS) {

@@ -279,12 +279,7 @@ final class GroupedFlowChanges extends FlowItems {
 
   /** Whether the finding traps the pod of its source at an address owned by {@code owner}. */
   private static boolean inFinding(ServiceFindings.Source s, Pod pod, String owner) {
-    boolean on = owner != null && owner.equals(pod.nodeName());
-    return switch (s.placement()) {
-      case ALL -> true;
-      case ON_OWN_NODE -> on;
-      case OFF_OWN_NODE -> !on;
-    };
+    return s.traps(pod, owner != null && owner.equals(pod.nodeName()));
   }
 
   /**

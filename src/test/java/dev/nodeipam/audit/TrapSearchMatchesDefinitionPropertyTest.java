@@ -62,6 +62,15 @@ class TrapSearchMatchesDefinitionPropertyTest {
       int webAddresses, int apiFrontend, int webIngress, boolean hostNetworkApi,
       List<Client> clients, int settings) {}
 
+  private static final String THIRD_NODE = """
+      apiVersion: v1
+      kind: Node
+      metadata: {name: n3}
+      status:
+        addresses: [{type: InternalIP, address: 192.168.0.3}, {type: ExternalIP, address: 198.51.100.3}]
+        conditions: [{type: Ready, status: "True"}]
+      """;
+
   static final String[] WEB_ADDRESSES = {
     "[203.0.113.9]", "[198.51.100.2]", "[203.0.113.9, 198.51.100.1]", "[198.51.100.1, 198.51.100.2]"
   };
@@ -94,10 +103,10 @@ class TrapSearchMatchesDefinitionPropertyTest {
   void trapsAreTheDefinitionAppliedPodByPod() {
     Coverage coverage = new Coverage("trapsAreTheDefinitionAppliedPodByPod");
     qt(200, 200)
-        .forAll(shapes())
+        .forAll(shapes(), booleans())
         .checkAssert(
-            shape -> {
-              ClusterSnapshot cluster = build(shape);
+            (shape, thirdNode) -> {
+              ClusterSnapshot cluster = build(shape, thirdNode);
               Map<String, String> overrides =
                   Clusters.settings(SETTINGS[shape.settings()]);
               AuditReport report = Audit.run(cluster, overrides, AuditOptions.defaults());
@@ -164,16 +173,19 @@ class TrapSearchMatchesDefinitionPropertyTest {
   /**
    * The version 3 findings are the per-address findings merged and nothing else: each one, read
    * at each address of its group as its source identities' pods off (or on) that address's node,
-   * expands to exactly the flows section 6 finds, and no flow is in two of them.
+   * or as the very pods it names, expands to exactly the flows section 6 finds, and no flow is in
+   * two of them. On three nodes as often as two: with two, the pods off an address's node all
+   * run on the one other node, and a trap that reads each client's node looks like one that
+   * reads only whether it is the address's.
    */
   @Test
   void serviceFindingsExpandToTheDefinition() {
     Coverage coverage = new Coverage("serviceFindingsExpandToTheDefinition");
     qt(200, 200)
-        .forAll(shapes())
+        .forAll(shapes(), booleans())
         .checkAssert(
-            shape -> {
-              ClusterSnapshot cluster = build(shape);
+            (shape, thirdNode) -> {
+              ClusterSnapshot cluster = build(shape, thirdNode);
               Map<String, String> overrides =
                   Clusters.settings(SETTINGS[shape.settings()]);
               AuditReport report = Audit.run(cluster, overrides, AuditOptions.defaults());
@@ -199,10 +211,15 @@ class TrapSearchMatchesDefinitionPropertyTest {
               coverage.count("has traps", !expanded.isEmpty());
               coverage.count("merges addresses", merged);
               coverage.count("sources differ by node", byNode);
+              coverage.count("three nodes", thirdNode);
+              coverage.count("a source named pod by pod", groups.stream()
+                  .flatMap(g -> g.sourceSet().stream())
+                  .anyMatch(src -> src.placement() == ServiceFindings.Placement.PODS));
             });
     // Not vacuous: a finding spans two addresses of one Service in a share of the samples.
     coverage.requireShare("has traps", 0.5);
     coverage.requireShare("merges addresses", 0.05);
+    coverage.requireShare("three nodes", 0.3);
     coverage.print();
   }
 
@@ -228,8 +245,20 @@ class TrapSearchMatchesDefinitionPropertyTest {
   }
 
   static ClusterSnapshot build(Shape s) {
+    return build(s, false);
+  }
+
+  /**
+   * The cluster of a shape, on two nodes or three: with a third, a node address's clients off its
+   * node run on two nodes, which tells apart what the backends read of a client's node.
+   */
+  static ClusterSnapshot build(Shape s, boolean thirdNode) {
     List<String> docs = new ArrayList<>();
     docs.add(TrapRulesTest.NODES);
+    int nodes = thirdNode ? 3 : 2;
+    if (thirdNode) {
+      docs.add(THIRD_NODE);
+    }
     docs.add("apiVersion: v1\nkind: Namespace\nmetadata: {name: app}");
     docs.add("apiVersion: v1\nkind: Namespace\nmetadata: {name: edge}");
     docs.add("""
@@ -289,10 +318,11 @@ class TrapSearchMatchesDefinitionPropertyTest {
       Client c = s.clients().get(i);
       String app = "client-" + i;
       for (int r = 0; r < c.replicas(); r++) {
-        String node = (c.node() + r) % 2 == 0 ? "n1" : "n2";
+        int n = (c.node() + r) % nodes + 1;
+        String node = "n" + n;
         boolean host = c.node() == 2 && r == 0;
         docs.add(TrapRulesTest.pod("app", app + "-" + r, app, node,
-            host ? (node.equals("n1") ? "192.168.0.1" : "192.168.0.2") : "10.0.1." + ip++,
+            host ? "192.168.0." + n : "10.0.1." + ip++,
             host ? "hostNetwork: true" : ""));
       }
       String policy = EGRESS.get(c.egress()).yaml(app);

@@ -94,6 +94,7 @@ class GroupedDiffPropertyTest {
                   .anyMatch(k -> k.startsWith("TRAP_REMOVED")));
               coverage.count("merges addresses", merged);
               coverage.count("part of a finding", split);
+              coverage.count("three nodes", pair.threeNodes());
               coverage.count("fewer items than per address",
                   groupedFlows.size() < perAddress.items().stream()
                       .filter(i -> FLOWS.contains(i.type())).count());
@@ -102,7 +103,7 @@ class GroupedDiffPropertyTest {
     // spanning addresses, and findings only partly changed all occur in a share of samples.
     coverage.requireShare("has flow items", 0.3).requireShare("verdict changes", 0.05)
         .requireShare("traps removed", 0.05).requireShare("merges addresses", 0.03)
-        .requireShare("part of a finding", 0.01);
+        .requireShare("part of a finding", 0.01).requireShare("three nodes", 0.3);
     coverage.print();
   }
 
