@@ -287,7 +287,7 @@ public record DiffScope(AuditScope audit, Set<String> plannedServices) {
     for (String key : services) {
       Service svc = serviceOf(s, key);
       if (svc != null) {
-        pool = pool == null ? NodePool.of(s.nodes()) : pool;
+        pool = pool == null ? NodePool.of(s) : pool;
         List<String> mine = plan(ipam, pool, s, svc);
         if (mine != null) {
           out.put(key, mine);
@@ -324,7 +324,7 @@ public record DiffScope(AuditScope audit, Set<String> plannedServices) {
       }
     }
     NodeIpam ipam = new NodeIpam(ClasslessDefault.applied(options, s));
-    NodePool pool = ports.isEmpty() ? null : NodePool.of(s.nodes());
+    NodePool pool = ports.isEmpty() ? null : NodePool.of(s);
     for (Service svc : s.services()) {
       Map<String, List<String>> planned = Map.of();
       if (pool != null && svc.ports().stream().anyMatch(p -> ports.contains(p.port()))) {
