@@ -314,8 +314,7 @@ public record DiffScope(AuditScope audit, Set<String> plannedServices) {
     if (moved.isEmpty()) {
       return out;
     }
-    Set<String> nodeAddresses = new HashSet<>();
-    s.nodes().forEach(n -> n.addresses().forEach(a -> addIfIp(nodeAddresses, a.address())));
+    Set<String> nodeAddresses = s.derived(NodeAddressTexts.class, NodeAddressTexts::of).all();
     Set<Integer> ports = new HashSet<>();
     for (String f : moved) {
       String[] parts = f.split(" ");
@@ -336,6 +335,15 @@ public record DiffScope(AuditScope audit, Set<String> plannedServices) {
       }
     }
     return out;
+  }
+
+  /** Every node address, canonical: read from the nodes alone, so kept with them. */
+  private record NodeAddressTexts(Set<String> all) {
+    static NodeAddressTexts of(ClusterSnapshot s) {
+      Set<String> all = new HashSet<>();
+      s.nodes().forEach(n -> n.addresses().forEach(a -> addIfIp(all, a.address())));
+      return new NodeAddressTexts(Set.copyOf(all));
+    }
   }
 
   /** The planned ingress of a Node IPAM Service without status, else null. */

@@ -45,37 +45,19 @@ public final class ServiceTranslation {
 
   private final Map<String, List<FrontendAddress>> frontends = new HashMap<>();
   private final Map<Integer, Service> nodePorts = new HashMap<>();
-  private final Set<String> nodeAddresses = new HashSet<>();
-  private final Map<String, Node> nodeByAddress = new HashMap<>();
-  private final Map<String, List<HostPortHit>> hostPorts = new HashMap<>();
+  private final Set<String> nodeAddresses;
+  private final Map<String, Node> nodeByAddress;
+  private final Map<String, List<HostPortHit>> hostPorts;
 
   /** A pod's container port exposed as a hostPort on its node, hit on an address of that node. */
   public record HostPortHit(Pod pod, Pod.ContainerPort port, Node node) {}
 
   ServiceTranslation(ClusterSnapshot snapshot) {
-    for (Node n : snapshot.nodes()) {
-      for (Node.NodeAddress a : n.addresses()) {
-        String key = AddressBook.key(a.address());
-        if (key != null) {
-          nodeAddresses.add(key);
-          nodeByAddress.putIfAbsent(key, n);
-        }
-      }
-    }
-    for (Pod p : snapshot.pods()) {
-      // A hostNetwork pod listens on the node itself: there is nothing to translate.
-      if (p.isItsNode() || p.deleting() || p.nodeName() == null) {
-        continue;
-      }
-      Node n = snapshot.node(p.nodeName()).orElse(null);
-      for (Pod.ContainerPort cp : p.ports()) {
-        if (n != null && cp.hostPort() != null) {
-          String proto = cp.protocol() == null ? "TCP" : cp.protocol().toUpperCase(Locale.ROOT);
-          hostPorts.computeIfAbsent(n.name() + "|" + cp.hostPort() + "|" + proto,
-              k -> new ArrayList<>()).add(new HostPortHit(p, cp, n));
-        }
-      }
-    }
+    // Read from nodes and pods alone: shared by the snapshots of one Service's change.
+    OnNodes on = snapshot.derived(OnNodes.class, OnNodes::of);
+    this.nodeAddresses = on.nodeAddresses();
+    this.nodeByAddress = on.nodeByAddress();
+    this.hostPorts = on.hostPorts();
     for (Service s : snapshot.services()) {
       if (s.type() == ServiceType.EXTERNAL_NAME || !DatapathServices.hasFrontends(s)) {
         continue;
@@ -98,6 +80,45 @@ public final class ServiceTranslation {
           }
         }
       }
+    }
+  }
+
+  /**
+   * What translation reads of the nodes and pods: every node address (by {@link AddressBook#key}),
+   * its node, and the pods' hostPorts by node, port and protocol.
+   */
+  private record OnNodes(Set<String> nodeAddresses, Map<String, Node> nodeByAddress,
+      Map<String, List<HostPortHit>> hostPorts) {
+    static OnNodes of(ClusterSnapshot snapshot) {
+      Set<String> nodeAddresses = new HashSet<>();
+      Map<String, Node> nodeByAddress = new HashMap<>();
+      Map<String, List<HostPortHit>> hostPorts = new HashMap<>();
+      for (Node n : snapshot.nodes()) {
+        for (Node.NodeAddress a : n.addresses()) {
+          String key = AddressBook.key(a.address());
+          if (key != null) {
+            nodeAddresses.add(key);
+            nodeByAddress.putIfAbsent(key, n);
+          }
+        }
+      }
+      for (Pod p : snapshot.pods()) {
+        // A hostNetwork pod listens on the node itself: there is nothing to translate.
+        if (p.isItsNode() || p.deleting() || p.nodeName() == null) {
+          continue;
+        }
+        Node n = snapshot.node(p.nodeName()).orElse(null);
+        for (Pod.ContainerPort cp : p.ports()) {
+          if (n != null && cp.hostPort() != null) {
+            String proto =
+                cp.protocol() == null ? "TCP" : cp.protocol().toUpperCase(Locale.ROOT);
+            hostPorts.computeIfAbsent(n.name() + "|" + cp.hostPort() + "|" + proto,
+                k -> new ArrayList<>()).add(new HostPortHit(p, cp, n));
+          }
+        }
+      }
+      return new OnNodes(Set.copyOf(nodeAddresses), Map.copyOf(nodeByAddress),
+          Map.copyOf(hostPorts));
     }
   }
 
