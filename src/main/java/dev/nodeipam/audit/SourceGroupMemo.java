@@ -5,10 +5,14 @@ import dev.nodeipam.policy.model.Rule;
 import dev.nodeipam.policy.settings.DatapathSettings;
 import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.Namespace;
+import dev.nodeipam.snapshot.Pod;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -45,8 +49,22 @@ final class SourceGroupMemo {
     }
   }
 
+  /** An index of groups this memo returned: the very list, and which index. */
+  private record IndexKey(List<SourceGroup> groups, String which) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof IndexKey k && k.groups == groups && k.which.equals(which);
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(groups) * 31 + which.hashCode();
+    }
+  }
+
   private final Map<IdentitiesKey, List<SourceGroup>> identities = lastAsked();
   private final Map<ClassesKey, List<SourceGroup>> classes = lastAsked();
+  private final Map<IndexKey, Map<Pod, ?>> indexes = lastAsked();
 
   private SourceGroupMemo(ClusterSnapshot unused) {}
 
@@ -73,6 +91,34 @@ final class SourceGroupMemo {
         Set.copyOf(scopedPods));
     synchronized (memo) {
       return memo.classes.computeIfAbsent(key, k -> compute.get());
+    }
+  }
+
+  /** Each pod of the groups (a list this memo returned) to its group, kept with them. */
+  static Map<Pod, SourceGroup> groupOfPod(PolicyEngine engine, List<SourceGroup> groups) {
+    return index(engine, groups, "group", (g, i) -> g);
+  }
+
+  /** Each pod of the groups (a list this memo returned) to its place in its group's list. */
+  static Map<Pod, Integer> positions(PolicyEngine engine, List<SourceGroup> groups) {
+    return index(engine, groups, "position", (g, i) -> i);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <V> Map<Pod, V> index(PolicyEngine engine, List<SourceGroup> groups,
+      String which, BiFunction<SourceGroup, Integer, V> value) {
+    SourceGroupMemo memo = of(engine);
+    synchronized (memo) {
+      return (Map<Pod, V>) memo.indexes.computeIfAbsent(new IndexKey(groups, which), k -> {
+        // Pods are values: hashing one would read all its fields; a pod is in one group.
+        Map<Pod, V> out = new IdentityHashMap<>();
+        for (SourceGroup g : groups) {
+          for (int i = 0; i < g.pods().size(); i++) {
+            out.put(g.pods().get(i), value.apply(g, i));
+          }
+        }
+        return Collections.unmodifiableMap(out);
+      });
     }
   }
 

@@ -18,15 +18,12 @@ import java.util.Set;
 final class SourceSplit {
   private final TrapCache cache;
   /** Each pod's place in its group's list. */
-  private final Map<Pod, Integer> position = new IdentityHashMap<>();
+  private final Map<Pod, Integer> position;
 
-  SourceSplit(List<SourceGroup> groups, TrapCache cache) {
+  /** @param position each pod's place in its group's list, by reference */
+  SourceSplit(Map<Pod, Integer> position, TrapCache cache) {
     this.cache = cache;
-    for (SourceGroup g : groups) {
-      for (int i = 0; i < g.pods().size(); i++) {
-        position.put(g.pods().get(i), i);
-      }
-    }
+    this.position = position;
   }
 
   /**
