@@ -21,8 +21,7 @@ class ManifestDefaultsWithServiceTest {
       apiVersion: v1
       kind: Node
       metadata: {name: n1}
-      status:
-        addresses: [{type: InternalIP, address: 192.168.0.1}]
+      status: {addresses: [{type: InternalIP, address: 192.168.0.1}]}
       """;
   private static final String KUBERNETES = """
       apiVersion: v1
