@@ -44,17 +44,17 @@ class ManifestDefaultsWithServiceTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', textBlock = """
-      a port added            | web        | spec: {clusterIP: 10.96.0.10, ports: [{port: 80}, {port: 443}]} | true
-      an externalIP added     | web        | spec: {clusterIP: 10.96.0.10, externalIPs: [192.0.2.1], ports: [{port: 80}]} | true
-      made a LoadBalancer     | web        | spec: {type: LoadBalancer, clusterIP: 10.96.0.10, ports: [{port: 80}]} | true
-      dual-stack clusterIPs   | web        | spec: {clusterIP: 10.96.0.10, clusterIPs: [10.96.0.10, 'fd00::10'], ports: [{port: 80}]} | false
-      the API server's own    | kubernetes | spec: {clusterIP: 10.96.0.1, ports: [{port: 443}, {port: 6443}]} | false
-      a Service not there     | other      | spec: {clusterIP: 10.96.0.11, ports: [{port: 80}]} | false
+      a port added | web | clusterIP: 10.96.0.10, ports: [{port: 80}, {port: 443}] | true
+      externalIP | web | clusterIP: 10.96.0.10, externalIPs: [192.0.2.1], ports: [{port: 80}] | true
+      a LoadBalancer | web | type: LoadBalancer, clusterIP: 10.96.0.10, ports: [{port: 80}] | true
+      dual-stack | web | clusterIPs: [10.96.0.10, 'fd00::10'], ports: [{port: 80}] | false
+      API server's | kubernetes | clusterIP: 10.96.0.1, ports: [{port: 6443}] | false
+      not there before | other | clusterIP: 10.96.0.11, ports: [{port: 80}] | false
       """)
   void isTheDefaultsOfTheClusterWithIt(String what, String name, String spec, boolean swapped) {
     String ns = name.equals("kubernetes") ? "default" : "app";
     String replacement = "apiVersion: v1\nkind: Service\nmetadata: {name: " + name
-        + ", namespace: " + ns + "}\n" + spec + "\n";
+        + ", namespace: " + ns + "}\nspec: {" + spec + "}\n";
     List<String> before = List.of(NODE, KUBERNETES, PREFER, WEB);
     List<String> after = new ArrayList<>();
     for (String doc : before) {
