@@ -70,7 +70,7 @@ public record PublishedAddresses(ClusterSnapshot snapshot, List<ServiceAddress> 
     Map<String, List<String>> planned = new HashMap<>();
     Map<String, String> plannedMode = new HashMap<>();
     NodeIpam ipam = new NodeIpam(ClasslessDefault.applied(options, snapshot));
-    NodePool pool = NodePool.of(snapshot.nodes());
+    NodePool pool = NodePool.of(snapshot);
     for (Service service : snapshot.services()) {
       boolean noStatus = service.ingress().stream().noneMatch(i -> i.ip() != null);
       if (!noStatus || !only.test(service)) {

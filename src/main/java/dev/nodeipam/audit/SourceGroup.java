@@ -105,13 +105,16 @@ record SourceGroup(int id, Identity identity, List<Pod> pods, Map<String, List<P
 
   /**
    * The pods' identity groups under the settings, by their first pod's key: the order traps come
-   * out in, with no sorting of millions of traps afterwards.
+   * out in, with no sorting of millions of traps afterwards. Kept with the snapshot's pods
+   * ({@link SourceGroupMemo}).
    */
   static List<SourceGroup> identities(PolicyEngine engine, DatapathSettings now) {
-    List<SourceGroup> all = new ArrayList<>(
-        of(engine.snapshot().pods(), p -> engine.identityOf(p, now)));
-    all.sort(Comparator.comparing(g -> g.representative().key()));
-    return all;
+    return SourceGroupMemo.identities(engine, now, () -> {
+      List<SourceGroup> all = new ArrayList<>(
+          of(engine.snapshot().pods(), p -> engine.identityOf(p, now)));
+      all.sort(Comparator.comparing(g -> g.representative().key()));
+      return all;
+    });
   }
 
   /** Whether the pod runs on a node of the cluster (a template pod or a stray one does not). */
@@ -122,8 +125,15 @@ record SourceGroup(int id, Identity identity, List<Pod> pods, Map<String, List<P
   /**
    * The source identities merged into classes ({@link SourceClasses}), in the order of their
    * first identity; identities holding some of the scoped pods are never merged with others.
+   * Kept with the snapshot's pods ({@link SourceGroupMemo}).
    */
   static List<SourceGroup> classes(PolicyEngine engine, List<SourceGroup> identities,
+      List<DatapathSettings> settings, Set<String> scopedPods) {
+    return SourceGroupMemo.classes(engine, identities, settings, scopedPods,
+        () -> classesOf(engine, identities, settings, scopedPods));
+  }
+
+  private static List<SourceGroup> classesOf(PolicyEngine engine, List<SourceGroup> identities,
       List<DatapathSettings> settings, Set<String> scopedPods) {
     List<Identity> ids = new ArrayList<>(identities.size());
     List<Object> apart = new ArrayList<>(identities.size());

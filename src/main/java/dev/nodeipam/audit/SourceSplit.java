@@ -2,8 +2,8 @@ package dev.nodeipam.audit;
 
 import dev.nodeipam.audit.TrapCache.CandidatesKey;
 import dev.nodeipam.audit.TrapCache.OffOwnerKey;
-import dev.nodeipam.snapshot.Service;
 import dev.nodeipam.snapshot.Pod;
+import dev.nodeipam.snapshot.Service;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -21,15 +21,12 @@ import java.util.Set;
 final class SourceSplit {
   private final TrapCache cache;
   /** Each pod's place in its group's list. */
-  private final Map<Pod, Integer> position = new IdentityHashMap<>();
+  private final Map<Pod, Integer> position;
 
-  SourceSplit(List<SourceGroup> groups, TrapCache cache) {
+  /** @param position each pod's place in its group's list, by reference */
+  SourceSplit(Map<Pod, Integer> position, TrapCache cache) {
     this.cache = cache;
-    for (SourceGroup g : groups) {
-      for (int i = 0; i < g.pods().size(); i++) {
-        position.put(g.pods().get(i), i);
-      }
-    }
+    this.position = position;
   }
 
   /**

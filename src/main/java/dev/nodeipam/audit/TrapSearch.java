@@ -25,7 +25,6 @@ import dev.nodeipam.snapshot.Service;
 import inet.ipaddr.IPAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -66,8 +65,8 @@ final class TrapSearch implements Trap.Explainer {
   private final Map<String, String> nodeOfAddress = new HashMap<>();
   private final boolean[] onKnownNode;
   private final SourceGroup[] byId;
-  private final Map<Pod, Integer> groupOfPod = new IdentityHashMap<>();
-  private final Map<Pod, SourceGroup> identityOfPod = new IdentityHashMap<>();
+  private final Map<Pod, SourceGroup> groupOfPod;
+  private final Map<Pod, SourceGroup> identityOfPod;
   private final SourceSplit split;
   private final int identityCount;
   private final WorldClasses worldClasses;
@@ -95,19 +94,17 @@ final class TrapSearch implements Trap.Explainer {
     ClusterSnapshot snapshot = engine.snapshot();
     List<SourceGroup> all = SourceGroup.identities(engine, now);
     this.identityCount = all.size();
-    all.forEach(g -> g.pods().forEach(p -> identityOfPod.put(p, g)));
+    this.identityOfPod = SourceGroupMemo.groupOfPod(engine, all);
     this.groups = SourceGroup.classes(engine, all, List.of(now, translating), scopedPods);
+    this.groupOfPod = SourceGroupMemo.groupOfPod(engine, groups);
 
     this.worldClasses = new WorldClasses(engine, now);
     this.cache = new TrapCache(groups.size());
-    this.split = new SourceSplit(groups, cache);
+    this.split = new SourceSplit(SourceGroupMemo.positions(engine, groups), cache);
     this.verdicts = new TrapVerdicts(engine, now, translating, cache);
     this.byId = new SourceGroup[groups.size()];
     for (SourceGroup g : groups) {
       byId[g.id()] = g;
-      for (Pod p : g.pods()) {
-        groupOfPod.put(p, g.id());
-      }
     }
     this.onKnownNode = new boolean[groups.size()];
     for (SourceGroup g : groups) {
@@ -174,6 +171,9 @@ final class TrapSearch implements Trap.Explainer {
   /** By group id, whether the group holds one of the pods ({@code namespace/name}). */
   boolean[] groupsOf(Set<String> podKeys) {
     boolean[] out = new boolean[groups.size()];
+    if (podKeys.isEmpty()) {
+      return out;
+    }
     for (SourceGroup g : groups) {
       for (Pod p : g.pods()) {
         if (podKeys.contains(p.key())) {
@@ -448,7 +448,7 @@ final class TrapSearch implements Trap.Explainer {
 
   @Override
   public int groupOf(Pod source) {
-    return groupOfPod.get(source);
+    return groupOfPod.get(source).id();
   }
 
   @Override

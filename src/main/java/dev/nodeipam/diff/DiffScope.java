@@ -7,11 +7,11 @@ import dev.nodeipam.ipam.NodeIpam;
 import dev.nodeipam.ipam.NodeIpamOptions;
 import dev.nodeipam.ipam.NodePool;
 import dev.nodeipam.ipam.ServiceOwnership;
-import dev.nodeipam.net.IpText;
 import dev.nodeipam.labels.LabelSelector;
+import dev.nodeipam.net.IpText;
 import dev.nodeipam.policy.engine.PolicyEngine;
-import dev.nodeipam.policy.model.Identity;
 import dev.nodeipam.policy.model.ClusterNetworkPolicy;
+import dev.nodeipam.policy.model.Identity;
 import dev.nodeipam.policy.model.PolicyParser;
 import dev.nodeipam.policy.model.Rule;
 import dev.nodeipam.policy.settings.DatapathSettings;
@@ -287,7 +287,7 @@ public record DiffScope(AuditScope audit, Set<String> plannedServices) {
     for (String key : services) {
       Service svc = serviceOf(s, key);
       if (svc != null) {
-        pool = pool == null ? NodePool.of(s.nodes()) : pool;
+        pool = pool == null ? NodePool.of(s) : pool;
         List<String> mine = plan(ipam, pool, s, svc);
         if (mine != null) {
           out.put(key, mine);
@@ -314,8 +314,7 @@ public record DiffScope(AuditScope audit, Set<String> plannedServices) {
     if (moved.isEmpty()) {
       return out;
     }
-    Set<String> nodeAddresses = new HashSet<>();
-    s.nodes().forEach(n -> n.addresses().forEach(a -> addIfIp(nodeAddresses, a.address())));
+    Set<String> nodeAddresses = s.derived(NodeAddressTexts.class, NodeAddressTexts::of).all();
     Set<Integer> ports = new HashSet<>();
     for (String f : moved) {
       String[] parts = f.split(" ");
@@ -324,7 +323,7 @@ public record DiffScope(AuditScope audit, Set<String> plannedServices) {
       }
     }
     NodeIpam ipam = new NodeIpam(ClasslessDefault.applied(options, s));
-    NodePool pool = ports.isEmpty() ? null : NodePool.of(s.nodes());
+    NodePool pool = ports.isEmpty() ? null : NodePool.of(s);
     for (Service svc : s.services()) {
       Map<String, List<String>> planned = Map.of();
       if (pool != null && svc.ports().stream().anyMatch(p -> ports.contains(p.port()))) {
@@ -336,6 +335,15 @@ public record DiffScope(AuditScope audit, Set<String> plannedServices) {
       }
     }
     return out;
+  }
+
+  /** Every node address, canonical: read from the nodes alone, so kept with them. */
+  private record NodeAddressTexts(Set<String> all) {
+    static NodeAddressTexts of(ClusterSnapshot s) {
+      Set<String> all = new HashSet<>();
+      s.nodes().forEach(n -> n.addresses().forEach(a -> addIfIp(all, a.address())));
+      return new NodeAddressTexts(Set.copyOf(all));
+    }
   }
 
   /** The planned ingress of a Node IPAM Service without status, else null. */

@@ -26,8 +26,8 @@ final class Publication {
         ClasslessDefault.applied(settings.audit().nodeIpam(), b.state.snapshot()));
     NodeIpam ipamA = new NodeIpam(
         ClasslessDefault.applied(settings.audit().nodeIpam(), a.state.snapshot()));
-    NodePool poolB = NodePool.of(b.state.snapshot().nodes());
-    NodePool poolA = NodePool.of(a.state.snapshot().nodes());
+    NodePool poolB = NodePool.of(b.state.snapshot());
+    NodePool poolA = NodePool.of(a.state.snapshot());
     Set<String> keys = new TreeSet<>();
     if (scope.plannedServices() == null) {
       b.state.snapshot().services().forEach(s -> keys.add(s.key()));

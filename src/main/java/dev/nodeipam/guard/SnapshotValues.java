@@ -2,6 +2,8 @@ package dev.nodeipam.guard;
 
 import dev.nodeipam.kube.ObjectSnapshot;
 import dev.nodeipam.snapshot.ClusterSnapshot;
+import dev.nodeipam.snapshot.ManifestDefaults;
+import dev.nodeipam.snapshot.RawObject;
 import dev.nodeipam.snapshot.Service;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -11,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 /**
  * The cluster a guard judges against, as the snapshot values of the objects its informers
@@ -29,6 +32,8 @@ final class SnapshotValues {
   private ClusterSnapshot built;
   /** The values {@link #built} was assembled from, in its order. */
   private List<Map.Entry<String, Converted>> builtFrom = List.of();
+  /** The same values by key. */
+  private Map<String, Converted> builtByKey = Map.of();
 
   SnapshotValues(KubernetesSerialization serialization) {
     this.serialization = serialization;
@@ -59,6 +64,8 @@ final class SnapshotValues {
       builtFrom = converted.entrySet().stream()
           .map(e -> Map.entry(e.getKey(), e.getValue())).toList();
       built = assemble(builtFrom, null, null, built);
+      builtByKey = builtFrom.stream()
+          .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
       builtAt = v;
     }
     return built;
@@ -71,11 +78,39 @@ final class SnapshotValues {
    */
   ClusterSnapshot with(ClusterSnapshot base, String key, HasMetadata object) {
     List<Map.Entry<String, Converted>> from;
+    Converted old;
     synchronized (this) {
       from = base == built ? builtFrom : List.copyOf(converted.entrySet());
+      old = base == built ? builtByKey.get(key) : null;
     }
-    return assemble(from, key, object == null ? null
-        : ObjectSnapshot.convert(serialization, object, SOURCE), base);
+    Object value = object == null ? null : ObjectSnapshot.convert(serialization, object, SOURCE);
+    Optional<ClusterSnapshot> swapped =
+        old == null ? Optional.empty() : swapped(base, old.held(), value);
+    return swapped.isPresent() ? swapped.get() : assemble(from, key, value, base);
+  }
+
+  /**
+   * {@code base} with one Service or policy replaced by another version of it, sharing every
+   * other list (and what is derived from them): the snapshot {@link #assemble} makes of the same
+   * values, without converting the cluster's other 20,000 values into a snapshot again. Empty
+   * where the change reaches further (see {@link ManifestDefaults#withService}), or is of another
+   * kind, an addition or a removal.
+   */
+  static Optional<ClusterSnapshot> swapped(ClusterSnapshot base, Object old, Object value) {
+    if (old instanceof Service && value instanceof Service s) {
+      return ManifestDefaults.withService(base, s);
+    }
+    if (old instanceof RawObject o && value instanceof RawObject p && o.key().equals(p.key())) {
+      // Policies are kept as read (no defaults); replaced in place, as assemble does.
+      List<RawObject> policies = new ArrayList<>(base.policies());
+      for (int i = 0; i < policies.size(); i++) {
+        if (policies.get(i) == o) {
+          policies.set(i, p);
+          return Optional.of(base.toBuilder().policies(policies).build());
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /** {@link #with(ClusterSnapshot, String, HasMetadata)} on the cluster as it is now. */

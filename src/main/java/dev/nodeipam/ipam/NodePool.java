@@ -1,6 +1,7 @@
 package dev.nodeipam.ipam;
 
 import dev.nodeipam.labels.LabelSelector;
+import dev.nodeipam.snapshot.ClusterSnapshot;
 import dev.nodeipam.snapshot.IpFamily;
 import dev.nodeipam.snapshot.Node;
 import java.util.ArrayList;
@@ -28,6 +29,15 @@ public final class NodePool {
     Map<String, NodeAddresses> map = new HashMap<>();
     nodes.forEach(n -> map.put(n.node().name(), n));
     this.byName = map;
+  }
+
+  /**
+   * The pool of a snapshot's nodes, made once and shared by the snapshots that hold the very same
+   * nodes ({@link ClusterSnapshot#derived}): both states of a Service's change, and their planned
+   * statuses, parse a thousand nodes' addresses once.
+   */
+  public static NodePool of(ClusterSnapshot snapshot) {
+    return snapshot.derived(NodePool.class, s -> of(s.nodes()));
   }
 
   /** The pool of the given nodes, ordered by name so that every listing is stable. */

@@ -48,7 +48,8 @@ public final class ClusterSnapshot {
     boolean shared = like != null && nodes == like.nodes && pods == like.pods
         && endpointSlices == like.endpointSlices;
     this.derived = shared ? like.derived : new ConcurrentHashMap<>();
-    this.namespaces = List.copyOf(b.namespaces);
+    this.namespaces =
+        like == null ? List.copyOf(b.namespaces) : same(like.namespaces, b.namespaces);
     this.workloads = List.copyOf(b.workloads);
     this.policies = List.copyOf(b.policies);
     this.addressClaims = List.copyOf(b.addressClaims);
@@ -56,12 +57,32 @@ public final class ClusterSnapshot {
     this.daemonSets = List.copyOf(b.daemonSets);
     this.ciliumConfigSource = b.ciliumConfigSource;
 
-    Map<String, Node> byName = new HashMap<>();
-    nodes.forEach(n -> byName.put(n.name(), n));
-    this.nodesByName = Collections.unmodifiableMap(byName);
     Map<String, Service> byKey = new HashMap<>();
     services.forEach(s -> byKey.put(s.key(), s));
     this.servicesByKey = Collections.unmodifiableMap(byKey);
+    // The indexes of the very same lists are the same: a changed Service re-indexes Services only.
+    this.nodesByName = like != null && nodes == like.nodes ? like.nodesByName : byName(nodes);
+    this.slicesByService = like != null && endpointSlices == like.endpointSlices
+        ? like.slicesByService : byService(endpointSlices);
+    this.namespacesByName = like != null && namespaces == like.namespaces
+        ? like.namespacesByName : byNamespaceName(namespaces);
+    if (shared) {
+      this.podsByNamespace = like.podsByNamespace;
+      return;
+    }
+    Map<String, List<Pod>> podsNs = new HashMap<>();
+    pods.forEach(p -> podsNs.computeIfAbsent(p.namespace(), k -> new ArrayList<>()).add(p));
+    podsNs.replaceAll((k, v) -> List.copyOf(v));
+    this.podsByNamespace = Collections.unmodifiableMap(podsNs);
+  }
+
+  private static Map<String, Node> byName(List<Node> nodes) {
+    Map<String, Node> byName = new HashMap<>();
+    nodes.forEach(n -> byName.put(n.name(), n));
+    return Collections.unmodifiableMap(byName);
+  }
+
+  private static Map<String, List<EndpointSlice>> byService(List<EndpointSlice> endpointSlices) {
     Map<String, List<EndpointSlice>> slices = new HashMap<>();
     for (EndpointSlice slice : endpointSlices) {
       if (slice.serviceName() != null) {
@@ -71,18 +92,13 @@ public final class ClusterSnapshot {
       }
     }
     slices.replaceAll((k, v) -> List.copyOf(v));
-    this.slicesByService = Collections.unmodifiableMap(slices);
+    return Collections.unmodifiableMap(slices);
+  }
+
+  private static Map<String, Namespace> byNamespaceName(List<Namespace> namespaces) {
     Map<String, Namespace> ns = new HashMap<>();
     namespaces.forEach(n -> ns.put(n.name(), n));
-    this.namespacesByName = Collections.unmodifiableMap(ns);
-    if (shared) {
-      this.podsByNamespace = like.podsByNamespace;
-      return;
-    }
-    Map<String, List<Pod>> podsNs = new HashMap<>();
-    pods.forEach(p -> podsNs.computeIfAbsent(p.namespace(), k -> new ArrayList<>()).add(p));
-    podsNs.replaceAll((k, v) -> List.copyOf(v));
-    this.podsByNamespace = Collections.unmodifiableMap(podsNs);
+    return Collections.unmodifiableMap(ns);
   }
 
   /** {@code mine}, as the list of {@code like} when it holds the very same objects in order. */
@@ -301,6 +317,13 @@ public final class ClusterSnapshot {
 
     public Builder policy(RawObject policy) {
       policies.add(policy);
+      return this;
+    }
+
+    /** Replaces the policies held so far. */
+    public Builder policies(List<RawObject> replacement) {
+      policies.clear();
+      policies.addAll(replacement);
       return this;
     }
 

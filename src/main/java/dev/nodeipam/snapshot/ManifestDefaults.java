@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /**
@@ -53,6 +54,36 @@ public final class ManifestDefaults {
           name, n -> new Namespace(n, Map.of(NAMESPACE_NAME_LABEL, n), "(implied)"));
     }
     return out.namespaces(List.copyOf(namespaces.values())).build();
+  }
+
+  /**
+   * {@code in}, a snapshot {@link #apply} made, with its Service of the same namespace and name
+   * replaced by {@code raw} given its defaults: what {@link #apply} gives on the same objects with
+   * that one replaced, without applying the defaults to every other object again. Only where the
+   * Service's defaults are its own: it was there before (so its namespace is already referred
+   * to), it is not the API server's (which sets the primary family), and the cluster looks
+   * dual-stack, or not, alike with either version (other Services' families follow it). Else
+   * empty.
+   */
+  public static Optional<ClusterSnapshot> withService(ClusterSnapshot in, Service raw) {
+    List<Service> services = in.services();
+    int at = -1;
+    for (int i = 0; i < services.size() && at < 0; i++) {
+      if (services.get(i).key().equals(raw.key())) {
+        at = i;
+      }
+    }
+    if (at < 0 || raw.key().equals("default/kubernetes")) {
+      return Optional.empty();
+    }
+    List<Service> replaced = new ArrayList<>(services);
+    replaced.set(at, raw);
+    boolean dualStack = looksDualStack(services, in.nodes());
+    if (dualStack != looksDualStack(replaced, in.nodes())) {
+      return Optional.empty();
+    }
+    replaced.set(at, service(raw, primaryFamily(in), dualStack));
+    return Optional.of(in.toBuilder().services(replaced).build());
   }
 
   /**
@@ -143,12 +174,16 @@ public final class ManifestDefaults {
 
   /** A cluster is taken as dual-stack when its Services or nodes use both families. */
   static boolean looksDualStack(ClusterSnapshot in) {
-    for (Service s : in.services()) {
+    return looksDualStack(in.services(), in.nodes());
+  }
+
+  private static boolean looksDualStack(List<Service> services, List<Node> nodes) {
+    for (Service s : services) {
       if (familiesOf(s.clusterIps()).size() == 2) {
         return true;
       }
     }
-    for (Node n : in.nodes()) {
+    for (Node n : nodes) {
       List<String> texts =
           new ArrayList<>(n.podCidrs().stream().map(c -> c.split("/")[0]).toList());
       n.addresses().forEach(a -> texts.add(a.address()));

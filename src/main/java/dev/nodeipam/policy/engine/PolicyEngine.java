@@ -67,11 +67,12 @@ public final class PolicyEngine {
   private final Backends backends;
 
   private PolicyEngine(ClusterSnapshot snapshot, DnsAnswers dns) {
-    this(snapshot, dns, new EngineCache(), null);
+    this(snapshot, dns, new EngineCache(), null, null);
   }
 
-  private PolicyEngine(
-      ClusterSnapshot snapshot, DnsAnswers dns, EngineCache cache, PolicyIndex index) {
+  /** @param like an engine whose translation table is overlaid (see ServiceTranslation), or null */
+  private PolicyEngine(ClusterSnapshot snapshot, DnsAnswers dns, EngineCache cache,
+      PolicyIndex index, PolicyEngine like) {
     this.snapshot = snapshot;
     this.dns = dns;
     this.cache = cache;
@@ -79,7 +80,8 @@ public final class PolicyEngine {
     // Read from nodes, pods and EndpointSlices alone: shared by the snapshots of one change.
     AddressBook book = snapshot.derived(AddressBook.class, AddressBook::new);
     this.identities = new Identities(snapshot, book, cache);
-    this.frontends = new FrontendLookup(snapshot, new ServiceTranslation(snapshot));
+    this.frontends = new FrontendLookup(snapshot,
+        new ServiceTranslation(snapshot, like == null ? null : like.frontends.table()));
     this.backends = new Backends(snapshot, book);
     this.tiers = ClusterPolicyTiers.of(snapshot.policies());
     this.sides = new SideEvaluation(this.index,
@@ -100,8 +102,8 @@ public final class PolicyEngine {
     for (int i = 0; same && i < mine.size(); i++) {
       same = mine.get(i) == theirs.get(i);
     }
-    return same ? new PolicyEngine(snapshot, sameRules.dns, sameRules.cache, sameRules.index)
-        : of(snapshot, sameRules.dns);
+    return same ? new PolicyEngine(snapshot, sameRules.dns, sameRules.cache, sameRules.index,
+        sameRules) : of(snapshot, sameRules.dns);
   }
 
   /**

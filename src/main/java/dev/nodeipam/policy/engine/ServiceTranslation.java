@@ -16,8 +16,11 @@ import dev.nodeipam.snapshot.Service;
 import dev.nodeipam.snapshot.ServiceType;
 import inet.ipaddr.IPAddress;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,73 +46,199 @@ public final class ServiceTranslation {
     }
   }
 
-  private final Map<String, List<FrontendAddress>> frontends = new HashMap<>();
+  /** Most Services a translation is overlaid by: past that, the table is made again. */
+  private static final int OVERLAID = 64;
+
+  private final Map<String, List<FrontendAddress>> frontends;
   private final Map<Integer, Service> nodePorts = new HashMap<>();
-  private final Set<String> nodeAddresses = new HashSet<>();
-  private final Map<String, Node> nodeByAddress = new HashMap<>();
-  private final Map<String, List<HostPortHit>> hostPorts = new HashMap<>();
+  private final List<Service> services;
+  private final OnNodes on;
+  private final Set<String> nodeAddresses;
+  private final Map<String, Node> nodeByAddress;
+  private final Map<String, List<HostPortHit>> hostPorts;
 
   /** A pod's container port exposed as a hostPort on its node, hit on an address of that node. */
   public record HostPortHit(Pod pod, Pod.ContainerPort port, Node node) {}
 
-  /** The canonical text of each address text seen while building; emptied when built. */
-  private final Map<String, String> keyOf = new HashMap<>();
-
   ServiceTranslation(ClusterSnapshot snapshot) {
-    for (Node n : snapshot.nodes()) {
-      for (Node.NodeAddress a : n.addresses()) {
-        String key = AddressBook.key(a.address());
-        if (key != null) {
-          nodeAddresses.add(key);
-          nodeByAddress.putIfAbsent(key, n);
-        }
-      }
-    }
-    for (Pod p : snapshot.pods()) {
-      // A hostNetwork pod listens on the node itself: there is nothing to translate.
-      if (p.isItsNode() || p.deleting() || p.nodeName() == null) {
-        continue;
-      }
-      Node n = snapshot.node(p.nodeName()).orElse(null);
-      for (Pod.ContainerPort cp : p.ports()) {
-        if (n != null && cp.hostPort() != null) {
-          String proto = cp.protocol() == null ? "TCP" : cp.protocol().toUpperCase(Locale.ROOT);
-          hostPorts.computeIfAbsent(n.name() + "|" + cp.hostPort() + "|" + proto,
-              k -> new ArrayList<>()).add(new HostPortHit(p, cp, n));
-        }
-      }
-    }
-    for (Service s : snapshot.services()) {
-      if (s.type() == ServiceType.EXTERNAL_NAME || !DatapathServices.hasFrontends(s)) {
-        continue;
-      }
-      s.clusterIps().forEach(ip -> add(ip, new FrontendAddress(s, Frontend.CLUSTER_IP, null)));
-      s.externalIps().forEach(ip -> add(ip, new FrontendAddress(s, Frontend.EXTERNAL_IP, null)));
-      for (Service.ServicePort p : s.ports()) {
-        if (p.nodePort() != null) {
-          nodePorts.putIfAbsent(p.nodePort(), s);
-        }
-      }
-      if (s.type() == ServiceType.LOAD_BALANCER) {
-        // One value per (Service, ipMode), shared by its addresses: a Node IPAM Service
-        // publishes thousands of node addresses.
-        Map<String, FrontendAddress> byMode = new HashMap<>();
-        for (Service.LoadBalancerIngress in : s.ingress()) {
-          if (in.ip() != null) {
-            add(in.ip(), byMode.computeIfAbsent(String.valueOf(in.ipMode()),
-                m -> new FrontendAddress(s, Frontend.LOAD_BALANCER, in.ipMode())));
+    this(snapshot, null);
+  }
+
+  /**
+   * @param like a translation of a snapshot with the very same nodes and pods, whose Services
+   *     are these but in a few places (one changed, some given planned statuses), or null: its
+   *     table is copied and the entries of those places replaced, in the order a table made
+   *     from scratch lists them (by Service, then ClusterIPs, externalIPs, load balancer
+   *     addresses), so that a conflict at an address has the same winner
+   */
+  ServiceTranslation(ClusterSnapshot snapshot, ServiceTranslation like) {
+    // Read from nodes and pods alone: shared by the snapshots of one Service's change.
+    this.on = snapshot.derived(OnNodes.class, OnNodes::of);
+    this.nodeAddresses = on.nodeAddresses();
+    this.nodeByAddress = on.nodeByAddress();
+    this.hostPorts = on.hostPorts();
+    this.services = snapshot.services();
+    for (Service s : services) {
+      if (s.ports().stream().anyMatch(p -> p.nodePort() != null)
+          && s.type() != ServiceType.EXTERNAL_NAME && DatapathServices.hasFrontends(s)) {
+        for (Service.ServicePort p : s.ports()) {
+          if (p.nodePort() != null) {
+            nodePorts.putIfAbsent(p.nodePort(), s);
           }
         }
       }
     }
-    keyOf.clear();
+    Map<String, List<FrontendAddress>> overlaid = like == null || like.on != on ? null
+        : overlay(like, services);
+    if (overlaid != null) {
+      this.frontends = overlaid;
+      return;
+    }
+    this.frontends = new HashMap<>();
+    // Node IPAM Services publish the same node address texts over and over: each is read once.
+    Map<String, String> keyOf = new HashMap<>();
+    for (Service s : services) {
+      for (Map.Entry<String, FrontendAddress> e : entriesOf(s, keyOf)) {
+        frontends.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
+      }
+    }
   }
 
-  private void add(String ip, FrontendAddress f) {
-    // Node IPAM Services publish the same node address texts over and over: each is read once.
+  /** {@code like}'s table with the entries of the Services that differ replaced; else null. */
+  private static Map<String, List<FrontendAddress>> overlay(ServiceTranslation like,
+      List<Service> services) {
+    List<Service> theirs = like.services;
+    if (theirs.size() != services.size()) {
+      return null;
+    }
+    List<Integer> differ = new ArrayList<>();
+    for (int i = 0; i < services.size(); i++) {
+      if (theirs.get(i) != services.get(i)) {
+        if (differ.size() == OVERLAID) {
+          return null;
+        }
+        differ.add(i);
+      }
+    }
+    Map<Service, Integer> index = new IdentityHashMap<>();
+    for (int i = 0; i < services.size(); i++) {
+      index.put(services.get(i), i);
+    }
+    Set<Service> replaced = Collections.newSetFromMap(new IdentityHashMap<>());
+    Map<String, String> keyOf = new HashMap<>();
+    Set<String> touched = new LinkedHashSet<>();
+    for (int i : differ) {
+      if (index.containsKey(theirs.get(i))) {
+        return null;
+      }
+      replaced.add(theirs.get(i));
+      entriesOf(theirs.get(i), keyOf).forEach(e -> touched.add(e.getKey()));
+      entriesOf(services.get(i), keyOf).forEach(e -> touched.add(e.getKey()));
+    }
+    Map<String, List<FrontendAddress>> out = new HashMap<>(like.frontends);
+    for (String key : touched) {
+      // Entries by their Service's place; a Service's own entries keep their order.
+      List<Map.Entry<Integer, FrontendAddress>> merged = new ArrayList<>();
+      for (FrontendAddress f : like.frontends.getOrDefault(key, List.of())) {
+        if (!replaced.contains(f.service())) {
+          merged.add(Map.entry(index.get(f.service()), f));
+        }
+      }
+      for (int i : differ) {
+        for (Map.Entry<String, FrontendAddress> e : entriesOf(services.get(i), keyOf)) {
+          if (e.getKey().equals(key)) {
+            merged.add(Map.entry(i, e.getValue()));
+          }
+        }
+      }
+      merged.sort(Map.Entry.comparingByKey());
+      if (merged.isEmpty()) {
+        out.remove(key);
+      } else {
+        out.put(key, new ArrayList<>(merged.stream().map(Map.Entry::getValue).toList()));
+      }
+    }
+    return out;
+  }
+
+  /** Every frontend address (by {@link AddressBook#key}) and its Services' entries, in order. */
+  Map<String, List<FrontendAddress>> frontends() {
+    return Collections.unmodifiableMap(frontends);
+  }
+
+  /**
+   * A Service's frontend addresses by {@link AddressBook#key}, in the table's order.
+   *
+   * @param keyOf the keys of address texts read so far (added to)
+   */
+  private static List<Map.Entry<String, FrontendAddress>> entriesOf(Service s,
+      Map<String, String> keyOf) {
+    List<Map.Entry<String, FrontendAddress>> out = new ArrayList<>();
+    if (s.type() == ServiceType.EXTERNAL_NAME || !DatapathServices.hasFrontends(s)) {
+      return out;
+    }
+    s.clusterIps().forEach(ip ->
+        add(out, ip, new FrontendAddress(s, Frontend.CLUSTER_IP, null), keyOf));
+    s.externalIps().forEach(ip ->
+        add(out, ip, new FrontendAddress(s, Frontend.EXTERNAL_IP, null), keyOf));
+    if (s.type() == ServiceType.LOAD_BALANCER) {
+      // One value per (Service, ipMode), shared by its addresses: a Node IPAM Service
+      // publishes thousands of node addresses.
+      Map<String, FrontendAddress> byMode = new HashMap<>();
+      for (Service.LoadBalancerIngress in : s.ingress()) {
+        if (in.ip() != null) {
+          add(out, in.ip(), byMode.computeIfAbsent(String.valueOf(in.ipMode()),
+              m -> new FrontendAddress(s, Frontend.LOAD_BALANCER, in.ipMode())), keyOf);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * What translation reads of the nodes and pods: every node address (by {@link AddressBook#key}),
+   * its node, and the pods' hostPorts by node, port and protocol.
+   */
+  private record OnNodes(Set<String> nodeAddresses, Map<String, Node> nodeByAddress,
+      Map<String, List<HostPortHit>> hostPorts) {
+    static OnNodes of(ClusterSnapshot snapshot) {
+      Set<String> nodeAddresses = new HashSet<>();
+      Map<String, Node> nodeByAddress = new HashMap<>();
+      Map<String, List<HostPortHit>> hostPorts = new HashMap<>();
+      for (Node n : snapshot.nodes()) {
+        for (Node.NodeAddress a : n.addresses()) {
+          String key = AddressBook.key(a.address());
+          if (key != null) {
+            nodeAddresses.add(key);
+            nodeByAddress.putIfAbsent(key, n);
+          }
+        }
+      }
+      for (Pod p : snapshot.pods()) {
+        // A hostNetwork pod listens on the node itself: there is nothing to translate.
+        if (p.isItsNode() || p.deleting() || p.nodeName() == null) {
+          continue;
+        }
+        Node n = snapshot.node(p.nodeName()).orElse(null);
+        for (Pod.ContainerPort cp : p.ports()) {
+          if (n != null && cp.hostPort() != null) {
+            String proto =
+                cp.protocol() == null ? "TCP" : cp.protocol().toUpperCase(Locale.ROOT);
+            hostPorts.computeIfAbsent(n.name() + "|" + cp.hostPort() + "|" + proto,
+                k -> new ArrayList<>()).add(new HostPortHit(p, cp, n));
+          }
+        }
+      }
+      return new OnNodes(Set.copyOf(nodeAddresses), Map.copyOf(nodeByAddress),
+          Map.copyOf(hostPorts));
+    }
+  }
+
+  private static void add(List<Map.Entry<String, FrontendAddress>> out, String ip,
+      FrontendAddress f, Map<String, String> keyOf) {
     String key = keyOf.computeIfAbsent(ip, AddressBook::key);
     if (key != null) {
-      frontends.computeIfAbsent(key, k -> new ArrayList<>()).add(f);
+      out.add(Map.entry(key, f));
     }
   }
 
