@@ -19,6 +19,9 @@ import java.util.Set;
  * ({@link PodsExcept}), not a copy.
  */
 final class SourceSplit {
+  /** From how many pods of a group in a namespace its possible backends are remembered. */
+  private static final int REMEMBERED = 64;
+
   private final TrapCache cache;
   /** Each pod's place in its group's list. */
   private final Map<Pod, Integer> position;
@@ -37,13 +40,15 @@ final class SourceSplit {
     List<List<Pod>> lists = t.backendsByClientNode() ? List.copyOf(g.byNode().values())
         : g.representative().isItsNode() || byOwner ? byNodeOfAddress(t, g)
         : List.of(g.pods());
-    // Only pods of the Service's namespace can be its backends: look at those alone, once per
-    // Service selector (every address of a Node IPAM Service asks the same).
+    // Only pods of the Service's namespace can be its backends: look at those alone, and for a
+    // large class once per Service selector (every address of a Node IPAM Service asks the
+    // same); a small group's few pods are cheaper to look at than to remember.
     Service s = t.sa.service();
-    List<Pod> backends = cache.candidates(
-        new CandidatesKey(g.id(), s.namespace(), s.selector()),
-        () -> g.byNamespace().getOrDefault(s.namespace(), List.of())
-            .stream().filter(t::mayBeBackend).toList());
+    List<Pod> inNamespace = g.byNamespace().getOrDefault(s.namespace(), List.of());
+    List<Pod> backends = inNamespace.size() < REMEMBERED
+        ? inNamespace.stream().filter(t::mayBeBackend).toList()
+        : cache.candidates(new CandidatesKey(g.id(), s.namespace(), s.selector()),
+            () -> inNamespace.stream().filter(t::mayBeBackend).toList());
     if (backends.isEmpty()) {
       return lists;
     }
