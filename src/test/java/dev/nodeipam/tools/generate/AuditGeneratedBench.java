@@ -7,6 +7,8 @@ import dev.nodeipam.kube.ManifestLoader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +19,9 @@ import java.util.stream.Stream;
  * nodes, 10,000 Services, 80,000 pods, no policy, about 5.8 million published addresses. With no
  * rule that a Service address can break, the audit must cost a fraction of the load. Prints the
  * load time, the audit time (cold, then warm) and its ratio to the load, and the heap. Run it
- * with {@code bench/audit-generated.sh} (JAVA_OPTS default {@code -Xmx1g}).
+ * with {@code bench/audit-generated.sh [EXTRA_PATH...]} (JAVA_OPTS default {@code -Xmx1g}); extra
+ * paths are loaded with the cluster ({@code bench/inputs/ccnp-egress-443.yaml}: the cluster-wide
+ * CIDR policy of {@code bench/audit-cidr.sh}).
  */
 public final class AuditGeneratedBench {
   private AuditGeneratedBench() {}
@@ -28,7 +32,11 @@ public final class AuditGeneratedBench {
       var written = ManifestTreeWriter.write(SyntheticCluster.generate(ClusterShape.defaults()), dir);
       System.gc();
       long t0 = System.nanoTime();
-      var snapshot = ManifestLoader.load(List.of(dir));
+      // Extra manifests (a policy, say) are loaded with the cluster: the ratio is then that of
+      // the table, audit and load in one run.
+      List<Path> paths = new ArrayList<>(List.of(dir));
+      Arrays.stream(args).map(Path::of).forEach(paths::add);
+      var snapshot = ManifestLoader.load(paths);
       double load = (System.nanoTime() - t0) / 1e9;
       System.out.printf("cluster: %d objects in %d files; %d nodes, %d services, %d pods,"
               + " %d policies%n", written.objects(), written.files(), snapshot.nodes().size(),
