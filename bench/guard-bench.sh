@@ -47,7 +47,9 @@ spec:
   policyTypes: [Egress]
 YAML
   fi
-  set -- "$dir" "${2:-200}" ns-001/svc-00001 192.0.2.10
+  # An address no Service of the synthetic cluster publishes (192.0.2.10 is already the
+  # LoadBalancer address of ns-009/svc-01759: adding it changed no flow and drew no warning).
+  set -- "$dir" "${2:-200}" ns-001/svc-00001 203.0.113.77
   opts=${JAVA_OPTS:--Xmx2g}
 else
   set -- "${1:-examples/pr-externalip/before}" "${2:-200}"
