@@ -347,11 +347,5 @@ public final class Audit {
     public int hashCode() {
       return (address.toCanonicalString().hashCode() * 31 + port) * 31 + protocol.ordinal();
     }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof TargetKey k && port == k.port && protocol == k.protocol
-          && address.equals(k.address);
-    }
   }
 }

@@ -6,7 +6,6 @@ import dev.nodeipam.snapshot.Pod;
 import dev.nodeipam.snapshot.Service;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,16 +60,10 @@ final class SourceSplit {
         out.add(rest);
       }
       if (rest.size() < pods.size()) {
-        inOrder(backends).stream().filter(p -> holds(pods, p)).forEach(p -> out.add(List.of(p)));
+        // The backends come from the group's pods by namespace, in the group's order.
+        backends.stream().filter(p -> holds(pods, p)).forEach(p -> out.add(List.of(p)));
       }
     }
-    return out;
-  }
-
-  /** Pods of one group in the group's order. */
-  private List<Pod> inOrder(List<Pod> pods) {
-    List<Pod> out = new ArrayList<>(pods);
-    out.sort(Comparator.comparing(position::get));
     return out;
   }
 
